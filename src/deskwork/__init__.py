@@ -1,0 +1,3 @@
+"""deskwork: a keyboard-first study desk in the terminal."""
+
+__version__ = "0.1.0"

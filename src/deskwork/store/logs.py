@@ -1,0 +1,97 @@
+"""Append-mostly logs (the review log) partitioned by month and loaded on demand.
+
+A year of study writes ~250k review entries. Holding them all in memory, or rewriting them on each
+write, would make every grade slower as the log grows. Instead each month is a list of immutable
+TinyDB segment files; a compaction writes the month's new entries as one more segment (cost: the new
+entries only), and rewrites a month only when entries were deleted (undo) or segments pile up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Generic
+
+from deskwork.store.tables import Codec, InvalidRecord, T
+
+MAX_SEGMENTS_PER_MONTH = 8
+
+
+def month_of(ts: datetime) -> str:
+    return f"{ts.year:04d}-{ts.month:02d}"
+
+
+class LogTable(Generic[T]):
+    def __init__(
+        self,
+        codec: Codec[T],
+        folder: Path,
+        segments: dict[str, list[str]],
+        read_segment: Callable[[Codec[T], Path], tuple[dict[int, T], dict[str, Any]]],
+    ) -> None:
+        self.codec = codec
+        self.name = codec.name
+        self.folder = folder
+        self.segments = segments  # month -> file names, oldest first (from the manifest)
+        self._read_segment = read_segment
+        self._loaded: dict[str, dict[int, T]] = {}
+        self._invalid: dict[str, dict[str, Any]] = {}
+        self.pending_put: dict[str, dict[int, T]] = {}
+        self.pending_del: dict[str, set[int]] = {}
+        self.problems: list[InvalidRecord] = []
+
+    def months(self) -> list[str]:
+        return sorted(set(self.segments) | set(self.pending_put))
+
+    def month(self, month: str) -> dict[int, T]:
+        """Every entry of one month (loads its segments on first use)."""
+        if month not in self._loaded:
+            docs: dict[int, T] = {}
+            invalid: dict[str, Any] = {}
+            for name in self.segments.get(month, []):
+                seg_docs, seg_invalid = self._read_segment(self.codec, self.folder / name)
+                docs.update(seg_docs)
+                invalid.update(seg_invalid)
+            for doc_id in self.pending_del.get(month, ()):
+                docs.pop(doc_id, None)
+            docs.update(self.pending_put.get(month, {}))
+            self._loaded[month] = docs
+            self._invalid[month] = invalid
+        return self._loaded[month]
+
+    def between(self, start: datetime, end: datetime) -> Iterator[T]:
+        """Entries with start <= ts < end, loading only the months that overlap."""
+        first, last = month_of(start), month_of(end)
+        for month in self.months():
+            if first <= month <= last:
+                for doc in self.month(month).values():
+                    ts = getattr(doc, "ts")  # noqa: B009 - the log's time field
+                    if start <= ts < end:
+                        yield doc
+
+    def all(self) -> list[T]:
+        out: list[T] = []
+        for month in self.months():
+            out.extend(self.month(month).values())
+        return out
+
+    def count(self) -> int:
+        return sum(len(self.month(m)) for m in self.months())
+
+    # applied by the store once a transaction is durable
+    def _append(self, month: str, doc: T) -> None:
+        self.pending_put.setdefault(month, {})[doc.id] = doc
+        self.pending_del.get(month, set()).discard(doc.id)
+        if month in self._loaded:
+            self._loaded[month][doc.id] = doc
+
+    def _remove(self, month: str, doc_id: int) -> None:
+        if self.pending_put.get(month, {}).pop(doc_id, None) is None:
+            self.pending_del.setdefault(month, set()).add(doc_id)
+        if month in self._loaded:
+            self._loaded[month].pop(doc_id, None)
+
+    def invalid_of(self, month: str) -> dict[str, Any]:
+        self.month(month)
+        return self._invalid.get(month, {})

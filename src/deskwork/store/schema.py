@@ -1,0 +1,27 @@
+"""Which tables the store holds, the model that validates each, and the current schema version."""
+
+from __future__ import annotations
+
+from deskwork.domain.cards import Card, ReviewLog
+from deskwork.domain.curriculum import Item
+from deskwork.domain.drafts import Draft
+from deskwork.domain.records import Record
+from deskwork.domain.sessions import Session
+from deskwork.domain.settings import Setting
+
+SCHEMA_VERSION = 1
+
+# Tables held whole in memory: one TinyDB file each, rewritten only at compaction.
+TABLES: dict[str, type[Record]] = {
+    "cards": Card,
+    "items": Item,
+    "sessions": Session,
+    "drafts": Draft,
+    "settings": Setting,
+}
+
+# Ever-growing logs: partitioned by month of `ts`, loaded on demand, appended in segments.
+LOGS: dict[str, type[Record]] = {
+    "reviews": ReviewLog,
+}
+LOG_TIME_FIELD = "ts"
