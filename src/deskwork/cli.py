@@ -1,2 +1,264 @@
-def main() -> int:
+"""The `deskwork` command: with no subcommand it opens the TUI; subcommands report and manage.
+
+Read-only subcommands (today, lists, doctor, config) open a consistent snapshot without the lock, so
+they work while the TUI runs. Writing subcommands take the lock and refuse clearly if it is held.
+Errors: one line on stderr and a non-zero exit; `--debug` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from deskwork import __version__
+from deskwork.config import config_as_toml, load_config
+from deskwork.paths import Paths
+from deskwork.services import Desk
+from deskwork.store import backups
+from deskwork.store.lock import StoreLocked
+from deskwork.store.store import StoreError
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 3
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+Handler = Callable[[argparse.Namespace, Paths], int]
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    else:
+        print(text)
+
+
+def _warn(problems: list[str]) -> None:
+    for problem in problems:
+        print(f"deskwork: warning: {problem}", file=sys.stderr)
+
+
+def _open(paths: Paths, *, readonly: bool, what: str) -> Desk:
+    desk = Desk.open(paths, readonly=readonly, what=what)
+    _warn(desk.problems)
+    return desk
+
+
+# ---------------------------------------------------------------------- the TUI
+def run_tui(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
+
+    desk = _open(paths, readonly=False, what="the deskwork TUI")
+    app = DeskworkApp(desk)
+    desk.problems.clear()  # already shown on stderr; the app shows the rest
+    try:
+        code = app.run()
+    finally:
+        desk.close()
+    return code or 0
+
+
+# ---------------------------------------------------------------------- reports
+def cmd_today(args: argparse.Namespace, paths: Paths) -> int:
+    desk = _open(paths, readonly=True, what="deskwork today")
+    summary = desk.summary()
+    lines = [
+        f"{summary.day:%A %d %B %Y}",
+        f"  pomodoros: {summary.pomodoros}, focus minutes: {summary.focus_minutes:.0f}",
+        f"  cards due: {summary.cards_due} of {summary.cards_total}",
+        f"  queue: {', '.join(i.title for i in summary.active_items) or 'empty'}",
+    ]
+    _emit(args, summary.as_json(), "\n".join(lines))
     return 0
+
+
+def cmd_cards_stats(args: argparse.Namespace, paths: Paths) -> int:
+    desk = _open(paths, readonly=True, what="deskwork cards stats")
+    cards = desk.store.cards.all()
+    summary = desk.summary()
+    decks: dict[str, int] = {}
+    for card in cards:
+        decks[card.deck] = decks.get(card.deck, 0) + 1
+    data = {
+        "cards": len(cards),
+        "notes": len({c.note_guid or f"card-{c.id}" for c in cards}),
+        "due_today": summary.cards_due,
+        "new": sum(1 for c in cards if c.is_new),
+        "suspended": sum(1 for c in cards if c.suspended),
+        "decks": dict(sorted(decks.items())),
+    }
+    text = "\n".join(f"{k}: {v}" for k, v in data.items() if k != "decks")
+    text += "".join(f"\n  {deck}: {n}" for deck, n in data["decks"].items())  # type: ignore[attr-defined]
+    _emit(args, data, text)
+    return 0
+
+
+def cmd_queue_list(args: argparse.Namespace, paths: Paths) -> int:
+    desk = _open(paths, readonly=True, what="deskwork queue list")
+    items = sorted(desk.store.items.all(), key=lambda i: i.id)
+    data = [i.model_dump(mode="json") for i in items]
+    text = "\n".join(f"{i.id:>4}  {i.status.value:<8} {i.kind.value:<11} {i.title}" for i in items)
+    _emit(args, data, text or "no items")
+    return 0
+
+
+def cmd_drafts_list(args: argparse.Namespace, paths: Paths) -> int:
+    desk = _open(paths, readonly=True, what="deskwork drafts list")
+    drafts = sorted(desk.store.drafts.all(), key=lambda d: d.updated, reverse=True)
+    data = [
+        {
+            "id": d.id,
+            "title": d.title,
+            "slug": d.slug,
+            "status": d.status.value,
+            "words": d.words,
+            "updated": d.updated.isoformat(),
+        }
+        for d in drafts
+    ]
+    text = "\n".join(f"{d.id:>4}  {d.status.value:<9} {d.words:>6} words  {d.title}" for d in drafts)
+    _emit(args, data, text or "no drafts")
+    return 0
+
+
+# ---------------------------------------------------------------------- config
+def cmd_config_path(args: argparse.Namespace, paths: Paths) -> int:
+    print(paths.config_file)
+    return 0
+
+
+def cmd_config_show(args: argparse.Namespace, paths: Paths) -> int:
+    config, problems = load_config(paths.config_file)
+    _warn(problems)
+    _emit(args, config.model_dump(mode="json"), config_as_toml(config))
+    return 0
+
+
+# ---------------------------------------------------------------------- store care
+def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.store.doctor import check
+
+    if args.repair:
+        desk = _open(paths, readonly=False, what="deskwork doctor --repair")
+        repaired = list(desk.store.report.recovered)
+        desk.close()
+        print("repairs: " + ("; ".join(repaired) if repaired else "none needed"), file=sys.stderr)
+    report = check(paths.data_dir)
+    lines = [f"data dir: {paths.data_dir}"]
+    lines += [f"  ok: {line}" for line in report.ok]
+    lines += [f"  {name}: {n} records" for name, n in sorted(report.counts.items())]
+    lines += [f"  PROBLEM: {line}" for line in report.problems]
+    _emit(args, report.as_json(), "\n".join(lines))
+    return 0 if not report.problems else EXIT_ERROR
+
+
+def cmd_restore(args: argparse.Namespace, paths: Paths) -> int:
+    found = backups.list_backups(paths.data_dir)
+    if args.backup is None:
+        data = [{"name": b.name, "path": str(b)} for b in found]
+        _emit(args, data, "\n".join(b.name for b in found) or "no backups")
+        return 0
+    backup = Path(args.backup)
+    if not backup.is_absolute() and not backup.exists():
+        backup = paths.data_dir / backups.BACKUPS / args.backup
+    if backup.resolve() not in {b.resolve() for b in found}:
+        raise CliError(f"{args.backup}: not a backup of {paths.data_dir} (see `deskwork restore`)")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CliError("restoring replaces the current data: confirm with --yes", EXIT_USAGE)
+        answer = input(f"Replace the data in {paths.data_dir} with backup {backup.name}? [y/N] ")
+        if answer.strip().lower() not in {"y", "yes"}:
+            print("nothing changed")
+            return EXIT_ERROR
+    desk = _open(paths, readonly=False, what="deskwork restore")
+    try:
+        safety = desk.store.restore(backup, keep=desk.config.store.keep_backups)
+    finally:
+        desk.close()
+    print(f"restored {backup.name}; the state before it was backed up as {safety.name}")
+    return 0
+
+
+# ---------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deskwork",
+        description="A keyboard-first study desk: pomodoro timer, curriculum queue, flashcards, "
+        "draft post. With no command, opens the TUI.",
+    )
+    parser.add_argument("--version", action="version", version=f"deskwork {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep data, config and themes under DIR (default: $DESKWORK_HOME or the platform's)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.set_defaults(handler=run_tui)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def add(
+        group: Any, name: str, handler: Handler, help_text: str, json_flag: bool = True
+    ) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="machine-readable output")
+        return p
+
+    add(sub, "today", cmd_today, "today's study day at a glance")
+
+    cards = sub.add_parser("cards", help="flashcards").add_subparsers(metavar="ACTION", required=True)
+    add(cards, "stats", cmd_cards_stats, "card counts per state and deck")
+
+    queue = sub.add_parser("queue", help="curriculum queue").add_subparsers(metavar="ACTION", required=True)
+    add(queue, "list", cmd_queue_list, "every curriculum item")
+
+    drafts = sub.add_parser("drafts", help="draft posts").add_subparsers(metavar="ACTION", required=True)
+    add(drafts, "list", cmd_drafts_list, "every draft, newest first")
+
+    config = sub.add_parser("config", help="the config file").add_subparsers(metavar="ACTION", required=True)
+    add(config, "path", cmd_config_path, "print the config file's path", json_flag=False)
+    add(config, "show", cmd_config_show, "print the effective config")
+
+    doctor = add(sub, "doctor", cmd_doctor, "check the store and report")
+    doctor.add_argument("--repair", action="store_true", help="open the store and repair it first")
+
+    restore = add(sub, "restore", cmd_restore, "list backups, or restore one")
+    restore.add_argument("backup", nargs="?", help="backup name (from the list) or path")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        paths = Paths.resolve(args.data_dir)
+        code: int = args.handler(args, paths)
+        return code
+    except StoreLocked as exc:
+        print(f"deskwork: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except (CliError, StoreError) as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"deskwork: {exc}", file=sys.stderr)
+        return getattr(exc, "code", EXIT_ERROR)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"deskwork: error: {exc} (run with --debug for details)", file=sys.stderr)
+        return EXIT_ERROR

@@ -1,0 +1,40 @@
+"""Where data, config and user themes live.
+
+`--data-dir DIR` or `DESKWORK_HOME=DIR` puts *everything* under DIR (data, `config.toml`, `themes/`),
+so a test or a second profile is fully isolated. Otherwise the platform's own places are used.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP = "deskwork"
+
+
+@dataclass(frozen=True)
+class Paths:
+    data_dir: Path
+    config_dir: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.config_dir / "config.toml"
+
+    @property
+    def user_themes(self) -> Path:
+        return self.config_dir / "themes"
+
+    @classmethod
+    def resolve(cls, data_dir: str | os.PathLike[str] | None = None) -> Paths:
+        home = data_dir if data_dir is not None else os.environ.get("DESKWORK_HOME") or None
+        if home is not None:
+            root = Path(home).expanduser().absolute()
+            return cls(data_dir=root, config_dir=root)
+        return cls(
+            data_dir=Path(platformdirs.user_data_dir(APP)),
+            config_dir=Path(platformdirs.user_config_dir(APP)),
+        )

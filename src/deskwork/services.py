@@ -1,0 +1,122 @@
+"""Use-cases shared by the CLI and the TUI: open the desk (config + store), summarise the study day.
+
+The UI and the CLI never touch the store's files or TinyDB directly; they call a `Desk`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from deskwork.config import Config, load_config
+from deskwork.domain.cards import Card
+from deskwork.domain.curriculum import Item, ItemStatus
+from deskwork.domain.drafts import Draft
+from deskwork.domain.records import utcnow
+from deskwork.domain.sessions import SessionKind
+from deskwork.domain.studyday import day_bounds, study_day
+from deskwork.paths import Paths
+from deskwork.store.store import Store
+
+WELCOME_DONE = "welcome_done"
+THEME = "theme"
+
+
+@dataclass
+class DaySummary:
+    day: date
+    pomodoros: int
+    focus_minutes: float
+    active_items: list[Item]
+    cards_total: int
+    cards_due: int
+    next_due: datetime | None
+    drafts: list[Draft]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "pomodoros": self.pomodoros,
+            "focus_minutes": round(self.focus_minutes, 1),
+            "queue": [{"id": i.id, "title": i.title, "kind": i.kind} for i in self.active_items],
+            "cards_due": self.cards_due,
+            "cards_total": self.cards_total,
+            "drafts": len(self.drafts),
+        }
+
+
+@dataclass
+class Desk:
+    """One open data dir: its paths, its effective config, its store, what went wrong opening it."""
+
+    paths: Paths
+    config: Config
+    store: Store
+    problems: list[str] = field(default_factory=list)
+    clock: Callable[[], datetime] = utcnow
+
+    @classmethod
+    def open(
+        cls, paths: Paths, *, readonly: bool = False, what: str = "deskwork", clock: Callable[[], datetime] = utcnow
+    ) -> Desk:
+        config, problems = load_config(paths.config_file)
+        store = Store.open(
+            paths.data_dir,
+            readonly=readonly,
+            what=what,
+            clock=clock,
+            backup_interval_s=config.store.backup_interval_minutes * 60,
+            keep_backups=config.store.keep_backups,
+        )
+        problems = [*problems, *store.report.problems]
+        return cls(paths=paths, config=config, store=store, problems=problems, clock=clock)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # ------------------------------------------------------------------ first run
+    @property
+    def first_run(self) -> bool:
+        return not self.store.readonly and not self.store.setting(WELCOME_DONE, False)
+
+    def finish_welcome(self) -> None:
+        self.store.set_setting(WELCOME_DONE, True)
+
+    # ------------------------------------------------------------------ today
+    def today(self) -> date:
+        return study_day(self.clock(), self.config.study.day_start_hour)
+
+    def summary(self) -> DaySummary:
+        now = self.clock()
+        day = self.today()
+        start, end = day_bounds(day, self.config.study.day_start_hour)
+        focus = [
+            s
+            for s in self.store.sessions.docs.values()
+            if s.kind is SessionKind.FOCUS and start <= s.start < end
+        ]
+        due_cards = [c for c in self.store.cards.docs.values() if _is_due(c, now)]
+        upcoming = [c.due for c in self.store.cards.docs.values() if not c.suspended and c.due > now]
+        active = sorted(
+            (i for i in self.store.items.docs.values() if i.status is ItemStatus.ACTIVE),
+            key=lambda i: (-i.priority, i.title.lower()),
+        )
+        drafts = sorted(self.store.drafts.docs.values(), key=lambda d: d.updated, reverse=True)
+        return DaySummary(
+            day=day,
+            pomodoros=sum(1 for s in focus if s.completed),
+            focus_minutes=sum(s.actual_s for s in focus) / 60,
+            active_items=active,
+            cards_total=len(self.store.cards),
+            cards_due=len(due_cards),
+            next_due=min(upcoming, default=None),
+            drafts=drafts,
+        )
+
+
+def _is_due(card: Card, now: datetime) -> bool:
+    if card.suspended or (card.buried_until is not None and card.buried_until > now):
+        return False
+    return card.due <= now

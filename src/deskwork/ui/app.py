@@ -1,0 +1,212 @@
+"""The deskwork Textual app: the four-area desk, commands and keymap, themes, first run, quitting.
+
+Thin by design: data comes from and goes to `deskwork.services.Desk`; each area lives in its own
+module under `ui/panes/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual import events
+from textual.app import App, ComposeResult, SystemCommand
+from textual.containers import Container
+from textual.screen import Screen
+from textual.theme import Theme
+from textual.widgets import Footer, Header, Tab, Tabs
+
+from deskwork import __version__
+from deskwork.services import THEME, Desk
+from deskwork.ui.commands import APP_COMMANDS, Command
+from deskwork.ui.keymap import effective_keys, resolve_keymap
+from deskwork.ui.panes.draft import DraftPane
+from deskwork.ui.panes.queue import QueuePane
+from deskwork.ui.panes.review import ReviewPane
+from deskwork.ui.panes.timer import TimerPane
+from deskwork.ui.screens.help import HelpScreen
+from deskwork.ui.screens.welcome import WelcomeScreen
+from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
+from deskwork.ui.widgets.pane import Pane
+
+PANE_ORDER = ("timer", "queue", "review", "draft")
+
+
+class DeskworkApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "deskwork"
+    SUB_TITLE = f"v{__version__}"
+    BINDINGS = [c.binding() for c in APP_COMMANDS]
+
+    def __init__(self, desk: Desk, *, starter_available: bool = False) -> None:
+        super().__init__()
+        self.desk = desk
+        self.starter_available = starter_available
+        self.commands: tuple[Command, ...] = APP_COMMANDS
+        self.startup_notes: list[str] = list(desk.problems)
+        self._closed = False
+        self._current_pane = "timer"
+
+        themes, theme_problems = load_themes(bundled_themes_dir(), desk.paths.user_themes)
+        self.startup_notes += theme_problems
+        for theme in themes:
+            self.register_theme(theme)
+        self.keymap, key_problems = resolve_keymap(
+            desk.config.keys, self.commands, desk.paths.config_file
+        )
+        self.startup_notes += key_problems
+        self.set_keymap(self.keymap)
+        self.theme = self._initial_theme()
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=True)
+        yield Tabs(*(Tab(p.title, id=f"tab-{p.pane_id}") for p in self._pane_classes()), id="pane-tabs")
+        with Container(id="desk"):
+            yield TimerPane(id="timer")
+            yield QueuePane(id="queue")
+            yield ReviewPane(id="review")
+            yield DraftPane(id="draft")
+        yield Footer()
+
+    @staticmethod
+    def _pane_classes() -> tuple[type[Pane], ...]:
+        return (TimerPane, QueuePane, ReviewPane, DraftPane)
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.refresh_panes()
+        self._set_current("timer")
+        self.query_one("#timer", Pane).focus()
+        self._apply_size(self.size.width, self.size.height)
+        for note in self.startup_notes:
+            self.notify(note, title="deskwork", severity="warning", timeout=12, markup=False)
+        if self.desk.store.readonly:
+            self.sub_title = f"v{__version__} — READ-ONLY"
+        if self.desk.first_run:
+            self.push_screen(WelcomeScreen(self.starter_available), self._welcome_done)
+
+    def refresh_panes(self) -> None:
+        summary = self.desk.summary()
+        self.query_one(TimerPane).show(summary)
+        self.query_one(QueuePane).show(summary)
+        self.query_one(ReviewPane).show(summary)
+        self.query_one(DraftPane).show(summary)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        compact = width < self.desk.config.ui.compact_below_width or height < 24
+        self.screen.set_class(compact, "-compact")
+
+    # ------------------------------------------------------------------ panes and focus
+    def _pane(self, name: str) -> Pane:
+        return self.query_one(f"#{name}", Pane)
+
+    def _set_current(self, name: str) -> None:
+        self._current_pane = name
+        for pane in self.query(Pane):
+            pane.set_class(pane.id == name, "-current")
+        tabs = self.query_one("#pane-tabs", Tabs)
+        if tabs.active != f"tab-{name}":
+            tabs.active = f"tab-{name}"
+
+    def action_focus_pane(self, name: str) -> None:
+        if name not in PANE_ORDER:
+            return
+        self._set_current(name)
+        self._pane(name).focus()
+
+    def _focused_pane(self) -> str:
+        node = self.focused
+        while node is not None:
+            if isinstance(node, Pane) and node.id:
+                return node.id
+            node = node.parent  # type: ignore[assignment]
+        return self._current_pane
+
+    def action_focus_next_pane(self, step: int = 1) -> None:
+        index = PANE_ORDER.index(self._focused_pane())
+        self.action_focus_pane(PANE_ORDER[(index + step) % len(PANE_ORDER)])
+
+    def action_focus_previous_pane(self) -> None:
+        self.action_focus_next_pane(-1)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        name = self._focused_pane()
+        if name != self._current_pane:
+            self._set_current(name)
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab is not None and event.tab.id:
+            name = event.tab.id.removeprefix("tab-")
+            if name != self._current_pane:
+                self.action_focus_pane(name)
+
+    def action_zoom(self) -> None:
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        else:
+            screen.maximize(self._pane(self._focused_pane()), container=False)
+
+    # ------------------------------------------------------------------ screens
+    def action_help(self) -> None:
+        rows = [(c, effective_keys(c, self.keymap)) for c in self.commands]
+        self.push_screen(HelpScreen(rows))
+
+    def action_welcome(self) -> None:
+        self.push_screen(WelcomeScreen(self.starter_available), self._welcome_done)
+
+    def _welcome_done(self, choice: str | None) -> None:
+        if not self.desk.store.readonly:
+            self.desk.finish_welcome()
+        if choice == "starter":
+            self.load_starter()
+        self.refresh_panes()
+
+    def load_starter(self) -> None:
+        """Hook for the starter curriculum (filled in by the curriculum feature)."""
+
+    def action_pick_theme(self) -> None:
+        self.action_change_theme()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for command in self.commands:
+            keys = effective_keys(command, self.keymap)
+            yield SystemCommand(
+                command.title,
+                f"{command.help}  [{keys}]",
+                partial(self.run_action, command.action),
+            )
+        for system in super().get_system_commands(screen):
+            if system.title not in {"Quit the application", "Keys"}:
+                yield system
+
+    # ------------------------------------------------------------------ themes
+    def _initial_theme(self) -> str:
+        chosen = self.desk.store.setting(THEME) or self.desk.config.ui.theme
+        if chosen not in self.available_themes:
+            self.startup_notes.append(f"theme {chosen!r} is not available; using {DEFAULT_THEME}")
+            chosen = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        return str(chosen)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        store = self.desk.store
+        if not store.readonly and store.setting(THEME) != theme.name:
+            store.set_setting(THEME, theme.name)
+
+    # ------------------------------------------------------------------ quitting
+    async def action_quit(self) -> None:
+        self.close_desk()
+        self.exit(0)
+
+    def close_desk(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.desk.close()
+
+    def on_unmount(self) -> None:
+        self.close_desk()
+

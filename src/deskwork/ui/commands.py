@@ -1,0 +1,58 @@
+"""Every user action is a command: a binding id (rebindable from `[keys]` in the config), default
+keys (a second key where terminals swallow chords), a palette title and a line of help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Command:
+    id: str
+    keys: str
+    action: str
+    title: str
+    help: str
+    show: bool = True
+    priority: bool = False
+
+    def binding(self) -> Binding:
+        return Binding(
+            self.keys,
+            self.action,
+            self.title,
+            show=self.show,
+            id=self.id,
+            priority=self.priority,
+        )
+
+
+APP_COMMANDS: tuple[Command, ...] = (
+    Command("app.help", "question_mark,f1", "help", "Help", "Show every key and command"),
+    Command("app.quit", "q,ctrl+q", "quit", "Quit", "Save everything and quit", priority=False),
+    Command(
+        "app.palette", "ctrl+p,colon", "command_palette", "Commands", "Open the command palette"
+    ),
+    Command("pane.timer", "f2,alt+1", "focus_pane('timer')", "Timer", "Go to the pomodoro timer"),
+    Command("pane.queue", "f3,alt+2", "focus_pane('queue')", "Queue", "Go to today's queue"),
+    Command("pane.review", "f4,alt+3", "focus_pane('review')", "Review", "Go to flashcard review"),
+    Command("pane.draft", "f5,alt+4", "focus_pane('draft')", "Draft", "Go to the draft post"),
+    Command("pane.next", "tab", "focus_next_pane", "Next pane", "Move focus to the next pane", False),
+    Command(
+        "pane.previous",
+        "shift+tab",
+        "focus_previous_pane",
+        "Previous pane",
+        "Move focus to the previous pane",
+        False,
+    ),
+    Command("pane.zoom", "z,f11", "zoom", "Zoom", "Zoom the focused pane / back to all four"),
+    Command("app.theme", "f10", "pick_theme", "Theme", "Choose a theme (the choice is kept)", False),
+    Command("app.welcome", "f12", "welcome", "Welcome", "Show the first-run welcome again", False),
+)
+
+
+def command_ids(commands: tuple[Command, ...] = APP_COMMANDS) -> set[str]:
+    return {c.id for c in commands}

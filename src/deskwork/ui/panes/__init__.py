@@ -1,0 +1,1 @@
+"""The four desk areas, one module each."""

@@ -1,0 +1,93 @@
+"""Theme files -> Textual themes.
+
+Every `*.toml` in the bundled `themes/` folder (shipped inside the wheel) and in the user's `themes/`
+folder next to the config becomes a `textual.theme.Theme`. A file that does not parse or validate is
+reported by name and skipped; the app falls back to its default theme.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from textual.color import Color, ColorParseError
+from textual.theme import Theme
+
+DEFAULT_THEME = "deskwork-dusk"
+_COLOR_FIELDS = (
+    "primary secondary accent foreground background surface panel success warning error boost"
+).split()
+
+
+class ThemeFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    dark: bool = True
+    primary: str
+    secondary: str | None = None
+    accent: str | None = None
+    foreground: str | None = None
+    background: str | None = None
+    surface: str | None = None
+    panel: str | None = None
+    success: str | None = None
+    warning: str | None = None
+    error: str | None = None
+    boost: str | None = None
+    variables: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator(*_COLOR_FIELDS)
+    @classmethod
+    def _color(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                Color.parse(value)
+            except ColorParseError:
+                raise ValueError(f"{value!r} is not a colour (try '#RRGGBB')") from None
+        return value
+
+    def to_theme(self) -> Theme:
+        return Theme(**self.model_dump())
+
+
+def bundled_themes_dir() -> Path:
+    packaged = Path(str(resources.files("deskwork"))) / "themes"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "themes"  # running from a source checkout
+
+
+def load_theme_file(path: Path) -> Theme:
+    """Parse one theme file; raises ValueError with a message naming the file and the problem."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"theme {path}: {exc}") from None
+    try:
+        return ThemeFile.model_validate(data).to_theme()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "file"
+        msg = re.sub(r"^Value error, ", "", err["msg"])
+        raise ValueError(f"theme {path}: '{key}': {msg}") from None
+
+
+def load_themes(*folders: Path) -> tuple[list[Theme], list[str]]:
+    """All valid themes in `folders` (later folders override earlier names), and the problems."""
+    themes: dict[str, Theme] = {}
+    problems: list[str] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                theme = load_theme_file(path)
+            except ValueError as exc:
+                problems.append(str(exc))
+                continue
+            themes[theme.name] = theme
+    return list(themes.values()), problems

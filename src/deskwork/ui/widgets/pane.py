@@ -1,0 +1,35 @@
+"""The frame shared by the four desk areas: a focusable, titled container."""
+
+from __future__ import annotations
+
+from textual.containers import Vertical
+
+
+class Pane(Vertical, can_focus=True):
+    """One desk area. `pane_id` names it for focus commands; subclasses fill it."""
+
+    DEFAULT_CSS = """
+    Pane {
+        border: round $panel-lighten-2;
+        border-title-color: $text-muted;
+        padding: 0 1;
+        height: 1fr;
+        width: 1fr;
+    }
+    Pane:focus-within, Pane:focus {
+        border: round $primary;
+        border-title-color: $primary;
+        border-title-style: bold;
+    }
+    """
+
+    pane_id = ""
+    title = ""
+    key_hint = ""
+
+    def on_mount(self) -> None:
+        self.border_title = self.title
+        self.border_subtitle = self.key_hint
+
+    def refresh_data(self) -> None:
+        """Re-read what the pane shows (called after writes elsewhere)."""
