@@ -1,0 +1,37 @@
+"""Helpers shared by tests: a settable clock, card factory, crash simulation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from deskwork.domain.cards import Card
+from deskwork.store.store import Store
+
+T0 = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+
+
+class Clock:
+    """A settable clock: domain and store code take the clock as a parameter."""
+
+    def __init__(self, now: datetime = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+def make_card(front: str = "What is backprop?", when: datetime = T0, **kw: object) -> Card:
+    return Card(front=front, back=kw.pop("back", "the chain rule"), created=when, modified=when, due=when, **kw)  # type: ignore[arg-type]
+
+
+def crash(store: Store) -> None:
+    """Drop a store the way a killed process would: no compaction, the lock just goes away."""
+    if store._journal is not None:
+        store._journal.close()
+        store._journal = None
+    if store._lock is not None:
+        store._lock.release()
+        store._lock = None

@@ -1,0 +1,97 @@
+"""One writer per data dir; rotating backups; restore."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deskwork.store.backups import list_backups
+from deskwork.store.lock import StoreLocked, is_locked
+from deskwork.store.store import Store
+from tests.helpers import Clock, make_card
+
+
+def test_a_second_writer_is_told_who_holds_the_store(data_dir: Path, clock: Clock) -> None:
+    first = Store.open(data_dir, clock=clock, what="the deskwork TUI")
+    with pytest.raises(StoreLocked) as info:
+        Store.open(data_dir, clock=clock)
+    message = str(info.value)
+    assert f"pid {os.getpid()}" in message and "the deskwork TUI" in message
+    assert is_locked(data_dir) is not None
+    first.close()
+    assert is_locked(data_dir) is None
+    Store.open(data_dir, clock=clock).close()
+
+
+def test_the_lock_dies_with_its_process(data_dir: Path) -> None:
+    code = (
+        "import sys, os; from pathlib import Path; from deskwork.store.store import Store;"
+        "Store.open(Path(sys.argv[1])); os._exit(0)"  # exits holding the lock, no cleanup
+    )
+    subprocess.run([sys.executable, "-c", code, str(data_dir)], check=True)
+    Store.open(data_dir).close()
+
+
+def test_backup_at_most_once_per_interval_and_rotation(data_dir: Path, clock: Clock) -> None:
+    for _ in range(3):
+        Store.open(data_dir, clock=clock, keep_backups=2).close()
+        clock.advance(minutes=10)
+    assert len(list_backups(data_dir)) == 1, "three opens within the hour make one backup"
+    for _ in range(4):
+        clock.advance(hours=1, seconds=1)
+        Store.open(data_dir, clock=clock, keep_backups=2).close()
+    assert len(list_backups(data_dir)) == 2, "only the newest two are kept"
+
+
+def test_backups_are_copies_not_links_to_live_files(data_dir: Path, clock: Clock) -> None:
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        tx.put("cards", make_card())
+    store.close()
+    clock.advance(hours=2)
+    store = Store.open(data_dir, clock=clock)
+    backup = list_backups(data_dir)[0]
+    live = data_dir / store.manifest.tables["cards"]
+    assert (backup / live.name).stat().st_ino != live.stat().st_ino
+    store.close()
+
+
+def test_unchanged_files_are_shared_between_backups(data_dir: Path, clock: Clock) -> None:
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        tx.put("cards", make_card())
+    store.close()
+    clock.advance(hours=2)
+    Store.open(data_dir, clock=clock).close()
+    clock.advance(hours=2)
+    Store.open(data_dir, clock=clock).close()
+    newest, older = list_backups(data_dir)[:2]
+    name = next(p.name for p in newest.iterdir() if p.name.startswith("cards-"))
+    assert (newest / name).stat().st_ino == (older / name).stat().st_ino
+
+
+def test_restore_backs_up_the_current_state_first(data_dir: Path, clock: Clock) -> None:
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        tx.put("cards", make_card("in the backup"))
+    store.close()
+    clock.advance(hours=2)
+    store = Store.open(data_dir, clock=clock)
+    backup = list_backups(data_dir)[0]
+    with store.transaction() as tx:
+        tx.put("cards", make_card("after it"))
+    clock.advance(minutes=1)
+    safety = store.restore(backup)
+    assert [c.front for c in store.cards.all()] == ["in the backup"]
+    store.close()
+    again = Store.open(data_dir, clock=clock)
+    assert [c.front for c in again.cards.all()] == ["in the backup"]
+    again.close()
+    check = Store.open(data_dir, clock=clock)
+    check.restore(safety)
+    assert sorted(c.front for c in check.cards.all()) == ["after it", "in the backup"]
+    check.close()

@@ -1,0 +1,194 @@
+"""Damaged files: moved aside (never overwritten), the newest good backup restored, the user told."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deskwork.domain.cards import ReviewLog
+from deskwork.store import migrations, schema
+from deskwork.store import store as store_module
+from deskwork.store.backups import list_backups
+from deskwork.store.manifest import read_manifest
+from deskwork.store.store import Store, StoreError
+from tests.helpers import T0, Clock, crash, make_card
+
+
+def _store_with_backup(data_dir: Path, clock: Clock, fronts: list[str]) -> None:
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        for front in fronts:
+            tx.put("cards", make_card(front))
+    store.close()
+    clock.advance(hours=2)
+    Store.open(data_dir, clock=clock).close()  # the backup made on this open holds `fronts`
+    clock.advance(hours=2)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "empty", "garbage", "wrong-shape"])
+def test_damaged_table_file_is_moved_aside_and_restored_from_backup(
+    data_dir: Path, clock: Clock, damage: str
+) -> None:
+    _store_with_backup(data_dir, clock, ["a", "b"])
+    manifest = read_manifest(data_dir)
+    assert manifest is not None
+    path = data_dir / manifest.tables["cards"]
+    original = path.read_bytes()
+    damaged = {
+        "truncate": original[: len(original) // 2],
+        "empty": b"",
+        "garbage": b"\x00\xff not json",
+        "wrong-shape": b'{"cards": [1, 2, 3]}',
+    }[damage]
+    path.write_bytes(damaged)
+
+    store = Store.open(data_dir, clock=clock)
+    assert sorted(c.front for c in store.cards.all()) == ["a", "b"]
+    text = " ".join(store.report.recovered)
+    assert f"{path.name} is damaged" in text and "restored from backup" in text
+    aside = list(data_dir.glob(f"{path.name}.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == damaged, "the bad file is kept as it was"
+    store.close()
+    assert not Store.open(data_dir, clock=clock).report.recovered, "repaired for good"
+
+
+def test_damaged_manifest_restores_the_backup_and_replays_the_journal(
+    data_dir: Path, clock: Clock
+) -> None:
+    _store_with_backup(data_dir, clock, ["old"])
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        tx.put("cards", make_card("after the backup"))
+    crash(store)
+    (data_dir / "manifest.json").write_text('{"format": "deskwork-st')
+    again = Store.open(data_dir, clock=clock)
+    assert sorted(c.front for c in again.cards.all()) == ["after the backup", "old"]
+    assert any("manifest.json" in m for m in again.report.recovered)
+    assert list(data_dir.glob("manifest.json.corrupt-*"))
+    again.close()
+
+
+def test_no_backup_means_an_empty_table_and_a_clear_message(data_dir: Path, clock: Clock) -> None:
+    store = Store.open(data_dir, clock=clock, backup_interval_s=1e9)
+    with store.transaction() as tx:
+        tx.put("cards", make_card())
+    store.close()
+    for backup in list_backups(data_dir):
+        for f in backup.iterdir():
+            f.unlink()
+        backup.rmdir()
+    manifest = read_manifest(data_dir)
+    assert manifest is not None
+    (data_dir / manifest.tables["cards"]).write_bytes(b"")
+    again = Store.open(data_dir, clock=clock)
+    assert len(again.cards) == 0
+    assert any("no good backup" in m for m in again.report.recovered)
+    again.close()
+
+
+def test_a_bad_record_is_reported_with_table_and_id_and_kept(data_dir: Path, clock: Clock) -> None:
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        tx.put("cards", make_card("good"))
+        tx.put("cards", make_card("bad"))
+    store.close()
+    manifest = read_manifest(data_dir)
+    assert manifest is not None
+    path = data_dir / manifest.tables["cards"]
+    path.write_text(path.read_text().replace('"front":"bad"', '"front":42'))
+
+    again = Store.open(data_dir, clock=clock)
+    assert [c.front for c in again.cards.all()] == ["good"]
+    assert [(p.table, p.doc_id) for p in again.report.invalid] == [("cards", "2")]
+    assert "front" in again.report.invalid[0].error
+    with again.transaction() as tx:
+        tx.put("cards", make_card("another"))
+    again.close()  # compaction must write the bad record back untouched
+    assert '"front": 42' in (data_dir / read_manifest(data_dir).tables["cards"]).read_text()  # type: ignore[union-attr]
+
+
+def test_torn_journal_tail_is_dropped_silently(data_dir: Path, clock: Clock) -> None:
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        tx.put("cards", make_card("kept"))
+    journal = data_dir / store.manifest.journal
+    crash(store)
+    with open(journal, "ab") as fh:
+        fh.write(b'0badc0de ["put","cards",9,{"fro')  # a write that never returned
+    again = Store.open(data_dir, clock=clock)
+    assert [c.front for c in again.cards.all()] == ["kept"]
+    assert not again.report.problems
+    again.close()
+
+
+def test_damaged_journal_line_keeps_the_prefix_and_says_so(data_dir: Path, clock: Clock) -> None:
+    store = Store.open(data_dir, clock=clock)
+    for front in ("one", "two", "three"):
+        with store.transaction() as tx:
+            tx.put("cards", make_card(front))
+    journal = data_dir / store.manifest.journal
+    crash(store)
+    lines = journal.read_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b"two", b"twX")  # checksum no longer matches
+    journal.write_bytes(b"\n".join(lines))
+    again = Store.open(data_dir, clock=clock)
+    assert [c.front for c in again.cards.all()] == ["one"]
+    assert any("line 2 is damaged" in m for m in again.report.recovered)
+    assert list(data_dir.glob("journal-*.jsonl.corrupt-*"))
+    again.close()
+
+
+def test_damaged_log_segment_is_restored_from_backup(data_dir: Path, clock: Clock) -> None:
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        tx.append("reviews", ReviewLog(card_id=1, rating=3, ts=T0))
+    store.close()
+    clock.advance(hours=2)
+    Store.open(data_dir, clock=clock).close()
+    manifest = read_manifest(data_dir)
+    assert manifest is not None
+    seg = data_dir / manifest.logs["reviews"]["2026-11"][0]
+    seg.write_bytes(b"{")
+    again = Store.open(data_dir, clock=clock)
+    assert [r.rating for r in again.reviews.all()] == [3]
+    assert any(seg.name in m for m in again.report.recovered)
+    again.close()
+
+
+def test_migration_runs_on_open(
+    data_dir: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        tx.put("cards", make_card("q"))
+        tx.append("reviews", ReviewLog(card_id=1, rating=2, ts=T0))
+    store.close()
+
+    def v1_to_v2(name: str, doc: dict[str, object]) -> dict[str, object]:
+        if name == "cards":
+            doc = {**doc, "front": f"migrated {doc['front']}"}
+        return doc
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(migrations.MIGRATIONS, 1, v1_to_v2)
+    again = Store.open(data_dir, clock=clock)
+    assert again.report.migrated_from == 1
+    assert [c.front for c in again.cards.all()] == ["migrated q"]
+    assert again.reviews.count() == 1
+    again.close()
+    manifest = read_manifest(data_dir)
+    assert manifest is not None and manifest.schema_version == 2
+    third = Store.open(data_dir, clock=clock)
+    assert third.report.migrated_from is None
+    assert [c.front for c in third.cards.all()] == ["migrated q"]
+    third.close()
+
+
+def test_a_store_from_a_newer_deskwork_is_refused(data_dir: Path, clock: Clock) -> None:
+    Store.open(data_dir, clock=clock).close()
+    path = data_dir / "manifest.json"
+    path.write_text(path.read_text().replace('"schema_version": 1', '"schema_version": 99'))
+    with pytest.raises(StoreError, match="newer deskwork"):
+        Store.open(data_dir, clock=clock)
