@@ -5,6 +5,7 @@ The UI and the CLI never touch the store's files or TinyDB directly; they call a
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,6 +35,7 @@ class DaySummary:
     cards_due: int
     next_due: datetime | None
     drafts: list[Draft]
+    cards_loading: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +78,16 @@ class Desk:
     def close(self) -> None:
         self.store.close()
 
+    def warm_up(self, cancelled: Callable[[], bool] = lambda: False) -> bool:
+        """Load every lazily loaded table, one shard at a time (a background worker calls this),
+        then exempt the long-lived records from the garbage collector: without that, a full
+        collection walks 20k cards and stalls a keypress for hundreds of milliseconds."""
+        while self.store.cards.load_step():
+            if cancelled():
+                return False
+        gc.freeze()
+        return True
+
     # ------------------------------------------------------------------ first run
     @property
     def first_run(self) -> bool:
@@ -88,31 +100,36 @@ class Desk:
     def today(self) -> date:
         return study_day(self.clock(), self.config.study.day_start_hour)
 
-    def summary(self) -> DaySummary:
+    def summary(self, *, wait_for_cards: bool = True) -> DaySummary:
+        """Today's figures. With `wait_for_cards=False` and the cards still loading (the TUI loads
+        them in a background worker), the card figures are zero and `cards_loading` is set."""
         now = self.clock()
         day = self.today()
         start, end = day_bounds(day, self.config.study.day_start_hour)
         focus = [
             s
-            for s in self.store.sessions.docs.values()
+            for s in self.store.sessions.values()
             if s.kind is SessionKind.FOCUS and start <= s.start < end
         ]
-        due_cards = [c for c in self.store.cards.docs.values() if _is_due(c, now)]
-        upcoming = [c.due for c in self.store.cards.docs.values() if not c.suspended and c.due > now]
+        loading = not wait_for_cards and not self.store.cards.loaded
+        cards = [] if loading else self.store.cards.all()
+        due_cards = [c for c in cards if _is_due(c, now)]
+        upcoming = [c.due for c in cards if not c.suspended and c.due > now]
         active = sorted(
-            (i for i in self.store.items.docs.values() if i.status is ItemStatus.ACTIVE),
+            (i for i in self.store.items.values() if i.status is ItemStatus.ACTIVE),
             key=lambda i: (-i.priority, i.title.lower()),
         )
-        drafts = sorted(self.store.drafts.docs.values(), key=lambda d: d.updated, reverse=True)
+        drafts = sorted(self.store.drafts.values(), key=lambda d: d.updated, reverse=True)
         return DaySummary(
             day=day,
             pomodoros=sum(1 for s in focus if s.completed),
             focus_minutes=sum(s.actual_s for s in focus) / 60,
             active_items=active,
-            cards_total=len(self.store.cards),
+            cards_total=len(cards),
             cards_due=len(due_cards),
             next_due=min(upcoming, default=None),
             drafts=drafts,
+            cards_loading=loading,
         )
 
 

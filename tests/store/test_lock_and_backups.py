@@ -55,7 +55,7 @@ def test_backups_are_copies_not_links_to_live_files(data_dir: Path, clock: Clock
     clock.advance(hours=2)
     store = Store.open(data_dir, clock=clock)
     backup = list_backups(data_dir)[0]
-    live = data_dir / store.manifest.tables["cards"]
+    live = data_dir / store.manifest.tables["cards"][0]
     assert (backup / live.name).stat().st_ino != live.stat().st_ino
     store.close()
 

@@ -33,7 +33,7 @@ def test_damaged_table_file_is_moved_aside_and_restored_from_backup(
     _store_with_backup(data_dir, clock, ["a", "b"])
     manifest = read_manifest(data_dir)
     assert manifest is not None
-    path = data_dir / manifest.tables["cards"]
+    path = data_dir / manifest.tables["cards"][0]
     original = path.read_bytes()
     damaged = {
         "truncate": original[: len(original) // 2],
@@ -50,7 +50,10 @@ def test_damaged_table_file_is_moved_aside_and_restored_from_backup(
     aside = list(data_dir.glob(f"{path.name}.corrupt-*"))
     assert len(aside) == 1 and aside[0].read_bytes() == damaged, "the bad file is kept as it was"
     store.close()
-    assert not Store.open(data_dir, clock=clock).report.recovered, "repaired for good"
+    again = Store.open(data_dir, clock=clock)
+    again.cards.load_all()
+    assert not again.report.recovered, "repaired for good"
+    again.close()
 
 
 def test_damaged_manifest_restores_the_backup_and_replays_the_journal(
@@ -80,7 +83,7 @@ def test_no_backup_means_an_empty_table_and_a_clear_message(data_dir: Path, cloc
         backup.rmdir()
     manifest = read_manifest(data_dir)
     assert manifest is not None
-    (data_dir / manifest.tables["cards"]).write_bytes(b"")
+    (data_dir / manifest.tables["cards"][0]).write_bytes(b"")
     again = Store.open(data_dir, clock=clock)
     assert len(again.cards) == 0
     assert any("no good backup" in m for m in again.report.recovered)
@@ -95,7 +98,7 @@ def test_a_bad_record_is_reported_with_table_and_id_and_kept(data_dir: Path, clo
     store.close()
     manifest = read_manifest(data_dir)
     assert manifest is not None
-    path = data_dir / manifest.tables["cards"]
+    path = data_dir / manifest.tables["cards"][0]
     path.write_text(path.read_text().replace('"front":"bad"', '"front":42'))
 
     again = Store.open(data_dir, clock=clock)
@@ -105,7 +108,7 @@ def test_a_bad_record_is_reported_with_table_and_id_and_kept(data_dir: Path, clo
     with again.transaction() as tx:
         tx.put("cards", make_card("another"))
     again.close()  # compaction must write the bad record back untouched
-    assert '"front": 42' in (data_dir / read_manifest(data_dir).tables["cards"]).read_text()  # type: ignore[union-attr]
+    assert '"front": 42' in (data_dir / read_manifest(data_dir).tables["cards"][0]).read_text()  # type: ignore[union-attr]
 
 
 def test_torn_journal_tail_is_dropped_silently(data_dir: Path, clock: Clock) -> None:

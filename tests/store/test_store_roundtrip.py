@@ -59,7 +59,7 @@ def test_table_files_are_tinydb_databases(data_dir: Path, clock: Clock) -> None:
     store.close()
     manifest = read_manifest(data_dir)
     assert manifest is not None
-    db = tinydb.TinyDB(data_dir / manifest.tables["cards"], access_mode="r")
+    db = tinydb.TinyDB(data_dir / manifest.tables["cards"][0], access_mode="r")
     docs = db.table("cards").all()
     db.close()
     assert [(d.doc_id, d["front"], d["tags"]) for d in docs] == [(1, "[Re] Reproducing", ["paper"])]
@@ -167,10 +167,41 @@ def test_orphans_from_an_interrupted_compaction_are_removed(data_dir: Path, cloc
     store = Store.open(data_dir, clock=clock)
     gen = store.manifest.gen
     crash(store)
-    (data_dir / f"cards-{gen - 1}.json").write_text("{}")  # an older generation
+    (data_dir / f"cards-s0-{gen - 1}.json").write_text("{}")  # an older generation
     (data_dir / ".cards-9.json.tmp-123").write_text("{")
     again = Store.open(data_dir, clock=clock)
     names = {p.name for p in data_dir.iterdir()}
-    assert f"cards-{gen - 1}.json" not in names
+    assert f"cards-s0-{gen - 1}.json" not in names
     assert ".cards-9.json.tmp-123" not in names
+    again.close()
+
+
+def test_big_tables_are_sharded_loaded_lazily_and_rewritten_per_shard(
+    data_dir: Path, clock: Clock
+) -> None:
+    from deskwork.store.tables import SHARD_SIZE
+
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        for i in range(SHARD_SIZE * 2 + 10):
+            tx.put("cards", make_card(f"c{i}"))
+    store.compact()
+    shards_before = dict(store.manifest.tables["cards"])
+    assert sorted(shards_before) == [0, 1, 2]
+    one = store.cards.get(SHARD_SIZE + 5)
+    assert one is not None
+    with store.transaction() as tx:
+        tx.put("cards", one.model_copy(update={"back": "edited"}))
+    store.compact()
+    after = store.manifest.tables["cards"]
+    changed = {s for s in after if after[s] != shards_before[s]}
+    assert changed == {1}, "only the shard holding the edited card is rewritten"
+    store.close()
+
+    again = Store.open(data_dir, clock=clock)
+    assert not again.cards.loaded, "cards load on first use"
+    assert again.cards.get(SHARD_SIZE + 5).back == "edited"  # type: ignore[union-attr]
+    assert not again.cards.loaded, "a lookup by id loads one shard"
+    assert len(again.cards) == SHARD_SIZE * 2 + 10
+    assert again.cards.loaded
     again.close()

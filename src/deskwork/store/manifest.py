@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 from deskwork.store.fsutil import atomic_write
 
 MANIFEST_NAME = "manifest.json"
-TABLE_FILE = re.compile(r"^(?P<name>[a-z_]+)-(?P<gen>\d+)\.json$")
+TABLE_FILE = re.compile(r"^(?P<name>[a-z_]+)-s(?P<shard>\d+)-(?P<gen>\d+)\.json$")
 SEGMENT_FILE = re.compile(r"^(?P<name>[a-z_]+)-(?P<month>\d{4}-\d{2})-(?P<gen>\d+)\.json$")
 JOURNAL_FILE = re.compile(r"^journal-(?P<gen>\d+)\.jsonl$")
 
@@ -26,7 +26,7 @@ class Manifest(BaseModel):
     format: Literal["deskwork-store"] = "deskwork-store"
     schema_version: int
     gen: int = Field(ge=0)
-    tables: dict[str, str] = Field(default_factory=dict)
+    tables: dict[str, dict[int, str]] = Field(default_factory=dict)  # table -> shard -> file
     logs: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
     counters: dict[str, int] = Field(default_factory=dict)
 
@@ -36,7 +36,7 @@ class Manifest(BaseModel):
 
     def files(self) -> list[str]:
         """Every data file the manifest names (journal excluded)."""
-        names = list(self.tables.values())
+        names = [name for shards in self.tables.values() for name in shards.values()]
         for months in self.logs.values():
             for segs in months.values():
                 names.extend(segs)

@@ -20,6 +20,9 @@ TABLES: dict[str, type[Record]] = {
     "settings": Setting,
 }
 
+# Tables whose shards load on first use (or from a background worker) instead of at open.
+LAZY_TABLES = {"cards"}
+
 # Ever-growing logs: partitioned by month of `ts`, loaded on demand, appended in segments.
 LOGS: dict[str, type[Record]] = {
     "reviews": ReviewLog,

@@ -48,7 +48,7 @@ from deskwork.store.manifest import (
     write_manifest,
 )
 from deskwork.store.migrations import migrate_record
-from deskwork.store.schema import LOG_TIME_FIELD, LOGS, SCHEMA_VERSION, TABLES
+from deskwork.store.schema import LAZY_TABLES, LOG_TIME_FIELD, LOGS, SCHEMA_VERSION, TABLES
 from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, Table
 
 R = TypeVar("R", bound=Record)
@@ -75,6 +75,18 @@ class OpenReport:
     @property
     def problems(self) -> list[str]:
         return self.recovered + [str(p) for p in self.invalid]
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Loading creates many objects that all survive: collections meanwhile are wasted work."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _stamp(now: datetime) -> str:
@@ -227,11 +239,13 @@ class Store:
                 f"knows {SCHEMA_VERSION}); upgrade deskwork"
             )
         migrating = version < SCHEMA_VERSION
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # loading creates many objects that all survive: skip pointless collections
-        try:
+        with _no_gc():
+            reader = self._shard_reader(writable, migrating)
             for name in TABLES:
-                self.tables[name] = self._load_table(name, writable=writable, migrating=migrating)
+                files = dict(self.manifest.tables.get(name, {}))
+                self.tables[name] = table = Table(self._codecs[name], files, reader)
+                if migrating or name not in LAZY_TABLES:
+                    table.load_all()
             for name in LOGS:
                 codec = self._codecs[name]
                 self.logs[name] = LogTable(
@@ -244,14 +258,11 @@ class Store:
                     for month in self.logs[name].months():
                         self.logs[name].month(month)
             self._replay(writable=writable, migrating=migrating)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
         if migrating:
             self.report.migrated_from = version
             self.manifest = self.manifest.model_copy(update={"schema_version": SCHEMA_VERSION})
             for t in self.tables.values():
-                t.dirty = True
+                t.mark_all_dirty()
             self._rewrite_on_open = True
         if writable:
             self._journal = journal.JournalWriter(self.data_dir / self.manifest.journal)
@@ -271,26 +282,29 @@ class Store:
         }
         return codec.validate_raw(table)
 
-    def _load_table(self, name: str, *, writable: bool, migrating: bool) -> Table[Any]:
-        codec = self._codecs[name]
-        table: Table[Any] = Table(codec)
-        file_name = self.manifest.tables.get(name)
-        if file_name is None:
-            return table
-        path = self.data_dir / file_name
-        try:
-            docs, invalid, problems = self._decode(codec, path.read_bytes(), migrating)
-        except (CorruptFile, FileNotFoundError) as exc:
-            if not writable and isinstance(exc, FileNotFoundError):
-                raise
-            docs, invalid, problems = self._recover_file(path, codec, str(exc), writable)
-            table.dirty = self._rewrite_on_open = True
-        table.docs, table.invalid = docs, invalid
-        self.report.invalid.extend(problems)
-        return table
+    def _shard_reader(
+        self, writable: bool, migrating: bool
+    ) -> Callable[[str, int, str], tuple[dict[int, Any], dict[str, Any]]]:
+        def read(name: str, shard: int, file_name: str) -> tuple[dict[int, Any], dict[str, Any]]:
+            codec = self._codecs[name]
+            path = self.data_dir / file_name
+            try:
+                with _no_gc():
+                    docs, invalid, problems = self._decode(codec, path.read_bytes(), migrating)
+            except (CorruptFile, FileNotFoundError) as exc:
+                if not writable and isinstance(exc, FileNotFoundError):
+                    raise
+                docs, invalid, problems = self._recover_file(path, codec, str(exc), writable, shard)
+                if writable:
+                    self.tables[name].dirty.add(shard)
+                    self._rewrite_on_open = True
+            self.report.invalid.extend(problems)
+            return docs, invalid
+
+        return read
 
     def _recover_file(
-        self, path: Path, codec: Codec[Any], reason: str, writable: bool
+        self, path: Path, codec: Codec[Any], reason: str, writable: bool, shard: int | None = None
     ) -> tuple[Any, Any, list[InvalidRecord]]:
         """A damaged table or segment: move it aside, take the newest good copy from the backups."""
         if writable and path.exists():
@@ -302,10 +316,11 @@ class Store:
             manifest = backups.backup_manifest(backup)
             if manifest is None:
                 continue
-            candidates = [manifest.tables.get(codec.name)] if codec.name in TABLES else [path.name]
-            for candidate in candidates:
-                if candidate is None or not (backup / candidate).exists():
-                    continue
+            if shard is not None:
+                candidate = manifest.tables.get(codec.name, {}).get(shard)
+            else:
+                candidate = path.name
+            if candidate is not None and (backup / candidate).exists():
                 try:
                     result = codec.decode((backup / candidate).read_bytes())
                 except CorruptFile:
@@ -383,13 +398,13 @@ class Store:
         return cast(LogTable[ReviewLog], self.logs["reviews"])
 
     def setting(self, key: str, default: Any = None) -> Any:
-        for s in self.settings.docs.values():
+        for s in self.settings.values():
             if s.key == key:
                 return s.value
         return default
 
     def set_setting(self, key: str, value: Any) -> None:
-        existing = next((s for s in self.settings.docs.values() if s.key == key), None)
+        existing = next((s for s in self.settings.values() if s.key == key), None)
         with self.transaction() as tx:
             tx.put("settings", Setting(id=existing.id if existing else 0, key=key, value=value))
 
@@ -402,8 +417,7 @@ class Store:
     def _next_id(self, name: str) -> int:
         counters = self.manifest.counters
         if name not in counters:
-            known = self.tables[name].docs if name in self.tables else {}
-            counters[name] = max(known, default=0) + 1
+            counters[name] = (self.tables[name].max_id() if name in self.tables else 0) + 1
         value = counters[name]
         counters[name] = value + 1
         return value
@@ -435,7 +449,8 @@ class Store:
                     self.report.invalid.extend(problems)
                     if not docs:
                         if kind == "put":
-                            self.tables[name].invalid.update(invalid)
+                            for key, raw_doc in invalid.items():
+                                self.tables[name]._keep_invalid(key, raw_doc)
                         continue
                     doc = next(iter(docs.values()))
                     counters[name] = max(counters.get(name, 1), doc.id + 1)
@@ -459,11 +474,17 @@ class Store:
             return
         old = self.manifest
         gen = old.gen + 1
-        tables = dict(old.tables)
+        tables = {k: dict(v) for k, v in old.tables.items()}
         for t in dirty:
-            name = f"{t.name}-{gen}.json"
-            atomic_write(self.data_dir / name, t.codec.encode(t.docs, t.invalid))
-            tables[t.name] = name
+            shards = tables.setdefault(t.name, {})
+            for shard in sorted(t.dirty):
+                docs, invalid = t.shard_data(shard)
+                if not docs and not invalid:
+                    shards.pop(shard, None)
+                    continue
+                name = f"{t.name}-s{shard}-{gen}.json"
+                atomic_write(self.data_dir / name, t.codec.encode(docs, invalid))
+                shards[shard] = name
         logs = {k: {m: list(s) for m, s in v.items()} for k, v in old.logs.items()}
         for lg in pending:
             months = logs.setdefault(lg.name, {})
@@ -491,7 +512,8 @@ class Store:
         self._journal = new_journal
         self.manifest = new
         for t in dirty:
-            t.dirty = False
+            t.files = dict(tables[t.name])
+            t.dirty.clear()
         for lg in pending:
             lg.segments = logs[lg.name]
             lg.pending_put.clear()
@@ -608,5 +630,5 @@ class Transaction:
 def iter_records(store: Store) -> Iterator[tuple[str, Record]]:
     """Every record of every table (logs excluded): for doctor and exports."""
     for name, table in store.tables.items():
-        for doc in table.docs.values():
+        for doc in table.values():
             yield name, doc

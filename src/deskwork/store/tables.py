@@ -9,6 +9,7 @@ data (written back unchanged at compaction) instead of crashing the app or being
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -46,15 +47,14 @@ class Codec(Generic[T]):
     def __init__(self, name: str, model: type[T]) -> None:
         self.name = name
         self.model = model
-        self._fast = TypeAdapter(dict[str, dict[int, model]])  # type: ignore[valid-type]
-        self._dump = TypeAdapter(dict[str, dict[int, model]])  # type: ignore[valid-type]
+        self._adapter = TypeAdapter(dict[str, dict[int, model]])  # type: ignore[valid-type]
 
     def decode(self, raw: bytes) -> tuple[dict[int, T], dict[str, Any], list[InvalidRecord]]:
         """Return (valid docs, raw invalid docs by key, problems). Raises CorruptFile."""
         if not raw.strip():
             raise CorruptFile("the file is empty")
         try:
-            docs: dict[int, T] = self._fast.validate_json(raw)[self.name]
+            docs: dict[int, T] = self._adapter.validate_json(raw)[self.name]
             if all(doc.id == key for key, doc in docs.items()):
                 return docs, {}, []
         except (ValidationError, KeyError):
@@ -92,45 +92,122 @@ class Codec(Generic[T]):
 
     def encode(self, docs: dict[int, T], invalid: dict[str, Any]) -> bytes:
         if not invalid:
-            return self._dump.dump_json({self.name: docs})
+            return self._adapter.dump_json({self.name: docs})
         merged: dict[str, Any] = {k: v for k, v in invalid.items()}
         for key, doc in docs.items():
             merged[str(key)] = doc.model_dump(mode="json")
         return json.dumps({self.name: merged}, ensure_ascii=False).encode()
 
 
-class Table(Generic[T]):
-    """One table held whole in memory. Reads are dict lookups; writes go through a transaction."""
+SHARD_SIZE = 2000
+ShardReader = Callable[[str, int, str], tuple[dict[int, Any], dict[str, Any]]]
 
-    def __init__(self, codec: Codec[T]) -> None:
+
+def shard_of(doc_id: int) -> int:
+    return doc_id // SHARD_SIZE
+
+
+class Table(Generic[T]):
+    """One table, sharded by id range into TinyDB files of at most SHARD_SIZE documents.
+
+    Shards load on first use (or all at once with `load_all`, or one per `load_step` from a
+    background worker); a compaction rewrites only the shards a write touched. Reads are dict
+    lookups; writes go through a transaction. Thread-safe for one writer thread plus a loader.
+    """
+
+    def __init__(self, codec: Codec[T], files: dict[int, str], reader: ShardReader) -> None:
         self.codec = codec
         self.name = codec.name
-        self.docs: dict[int, T] = {}
-        self.invalid: dict[str, Any] = {}
-        self.dirty = False
+        self.files = files  # shard -> file name (from the manifest)
+        self._reader = reader
+        self._shards: dict[int, dict[int, T]] = {}
+        self._invalid: dict[int, dict[str, Any]] = {}
+        self.dirty: set[int] = set()
+        self._lock = threading.RLock()
 
+    # ---------------------------------------------------------------- loading
+    def _shard(self, shard: int) -> dict[int, T]:
+        docs = self._shards.get(shard)
+        if docs is None:
+            with self._lock:
+                docs = self._shards.get(shard)
+                if docs is None:
+                    name = self.files.get(shard)
+                    loaded, invalid = self._reader(self.name, shard, name) if name else ({}, {})
+                    self._invalid[shard] = invalid
+                    self._shards[shard] = docs = loaded
+        return docs
+
+    @property
+    def loaded(self) -> bool:
+        return all(s in self._shards for s in self.files)
+
+    def load_step(self) -> bool:
+        """Load one more shard; False once everything is in memory."""
+        for shard in sorted(self.files):
+            if shard not in self._shards:
+                self._shard(shard)
+                return True
+        return False
+
+    def load_all(self) -> None:
+        while self.load_step():
+            pass
+
+    # ---------------------------------------------------------------- reading
     def get(self, doc_id: int) -> T | None:
-        return self.docs.get(doc_id)
+        return self._shard(shard_of(doc_id)).get(doc_id)
+
+    def values(self) -> Iterator[T]:
+        self.load_all()
+        for shard in sorted(self._shards):
+            yield from list(self._shards[shard].values())
 
     def all(self) -> list[T]:
-        return list(self.docs.values())
+        return list(self.values())
 
     def find(self, predicate: Callable[[T], bool]) -> list[T]:
-        return [doc for doc in self.docs.values() if predicate(doc)]
+        return [doc for doc in self.values() if predicate(doc)]
 
     def __iter__(self) -> Iterator[T]:
-        return iter(list(self.docs.values()))
+        return self.values()
 
     def __len__(self) -> int:
-        return len(self.docs)
+        self.load_all()
+        return sum(len(d) for d in self._shards.values())
 
-    # applied by the store once a transaction is durable
+    def max_id(self) -> int:
+        self.load_all()
+        return max((max(d, default=0) for d in self._shards.values()), default=0)
+
+    # ---------------------------------------------------------------- for the store
+    def shard_data(self, shard: int) -> tuple[dict[int, T], dict[str, Any]]:
+        return self._shard(shard), self._invalid.get(shard, {})
+
+    def invalid_count(self) -> int:
+        return sum(len(v) for v in self._invalid.values())
+
+    def mark_all_dirty(self) -> None:
+        self.load_all()
+        self.dirty.update(self._shards)
+
     def _put(self, doc: T) -> None:
-        self.docs[doc.id] = doc
-        self.invalid.pop(str(doc.id), None)
-        self.dirty = True
+        shard = shard_of(doc.id)
+        with self._lock:
+            self._shard(shard)[doc.id] = doc
+            self._invalid.get(shard, {}).pop(str(doc.id), None)
+            self.dirty.add(shard)
 
     def _delete(self, doc_id: int) -> None:
-        self.docs.pop(doc_id, None)
-        self.invalid.pop(str(doc_id), None)
-        self.dirty = True
+        shard = shard_of(doc_id)
+        with self._lock:
+            self._shard(shard).pop(doc_id, None)
+            self._invalid.get(shard, {}).pop(str(doc_id), None)
+            self.dirty.add(shard)
+
+    def _keep_invalid(self, doc_id: str, raw: Any) -> None:
+        shard = shard_of(int(doc_id))
+        with self._lock:
+            self._shard(shard)
+            self._invalid.setdefault(shard, {})[doc_id] = raw
+            self.dirty.add(shard)

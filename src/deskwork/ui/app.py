@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from pathlib import Path
 
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
@@ -15,6 +16,7 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Footer, Header, Tab, Tabs
+from textual.worker import get_current_worker
 
 from deskwork import __version__
 from deskwork.services import THEME, Desk
@@ -33,14 +35,17 @@ PANE_ORDER = ("timer", "queue", "review", "draft")
 
 
 class DeskworkApp(App[int]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "deskwork"
     SUB_TITLE = f"v{__version__}"
     BINDINGS = [c.binding() for c in APP_COMMANDS]
 
-    def __init__(self, desk: Desk, *, starter_available: bool = False) -> None:
+    def __init__(
+        self, desk: Desk, *, starter_available: bool = False, show_clock: bool = True
+    ) -> None:
         super().__init__()
         self.desk = desk
+        self.show_clock = show_clock
         self.starter_available = starter_available
         self.commands: tuple[Command, ...] = APP_COMMANDS
         self.startup_notes: list[str] = list(desk.problems)
@@ -60,7 +65,7 @@ class DeskworkApp(App[int]):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield Header(show_clock=self.show_clock)
         yield Tabs(*(Tab(p.title, id=f"tab-{p.pane_id}") for p in self._pane_classes()), id="pane-tabs")
         with Container(id="desk"):
             yield TimerPane(id="timer")
@@ -85,9 +90,26 @@ class DeskworkApp(App[int]):
             self.sub_title = f"v{__version__} — READ-ONLY"
         if self.desk.first_run:
             self.push_screen(WelcomeScreen(self.starter_available), self._welcome_done)
+        self._problems_shown = len(self.desk.store.report.problems)
+        self.call_after_refresh(self._start_warm_up)
+
+    def _start_warm_up(self) -> None:
+        self.run_worker(self._warm_up, thread=True, group="warm-up", name="load cards")
+
+    def _warm_up(self) -> None:
+        """Load the big tables shard by shard off the UI thread (the first frame does not wait)."""
+        worker = get_current_worker()
+        if self.desk.warm_up(cancelled=lambda: worker.is_cancelled):
+            self.call_from_thread(self._warmed_up)
+
+    def _warmed_up(self) -> None:
+        self.refresh_panes()
+        for problem in self.desk.store.report.problems[self._problems_shown :]:
+            self.notify(problem, title="deskwork", severity="warning", timeout=12, markup=False)
+        self._problems_shown = len(self.desk.store.report.problems)
 
     def refresh_panes(self) -> None:
-        summary = self.desk.summary()
+        summary = self.desk.summary(wait_for_cards=False)
         self.query_one(TimerPane).show(summary)
         self.query_one(QueuePane).show(summary)
         self.query_one(ReviewPane).show(summary)

@@ -28,7 +28,9 @@ class ReviewPane(Pane):
 
     def show(self, summary: DaySummary) -> None:
         due = self.query_one("#review-due", Static)
-        if not summary.cards_total:
+        if summary.cards_loading:
+            due.update("Loading cards…")
+        elif not summary.cards_total:
             due.update("No cards yet.")
         elif summary.cards_due:
             due.update(f"{summary.cards_due} of {summary.cards_total} cards due now")

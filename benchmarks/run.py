@@ -1,0 +1,232 @@
+"""Measure the store and the app at a given workload and print figures (JSON with --json).
+
+    python benchmarks/run.py --scale heavy --json [--keep DIR]
+
+Every figure that has a natural baseline is measured against it in the same run (these machines are
+noisy): `naive_write_p95_ms` is plain TinyDB (one JSONStorage table holding the same cards),
+`startup_baseline_s` a bare Textual app with four panes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from workload import END, SCALES, generate  # noqa: E402
+
+from deskwork.domain.cards import ReviewLog  # noqa: E402
+from deskwork.store.store import Store  # noqa: E402
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def measure_open(data_dir: Path, runs: int = 5) -> dict[str, float]:
+    """open_ms: the store ready for the first frame; open_all_ms: with every card loaded too."""
+    opened, everything = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        store = Store.open(data_dir, backup_interval_s=10**9)
+        opened.append(time.perf_counter() - t)
+        store.cards.load_all()
+        everything.append(time.perf_counter() - t)
+        store._journal.close()  # type: ignore[union-attr]  # leave the files exactly as they were
+        store._journal = None
+        store.close()
+    return {
+        "open_ms": round(statistics.median(opened) * 1000, 1),
+        "open_all_ms": round(statistics.median(everything) * 1000, 1),
+    }
+
+
+def measure_writes(data_dir: Path, n: int) -> dict[str, float]:
+    """A grade-like durable write: update one card and append one review-log entry."""
+    store = Store.open(data_dir, backup_interval_s=10**9)
+    cards = store.cards.all()
+    times = []
+    when = END + timedelta(hours=1)
+    for i in range(n):
+        card = cards[(i * 7919) % len(cards)]
+        t = time.perf_counter()
+        with store.transaction() as tx:
+            tx.put("cards", card.model_copy(update={"reps": card.reps + 1, "last_review": when}))
+            tx.append("reviews", ReviewLog(card_id=card.id, rating=3, ts=when, duration_ms=4000))
+        times.append((time.perf_counter() - t) * 1000)
+    t = time.perf_counter()
+    store.compact()
+    compact_ms = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    store.backup()
+    backup_ms = (time.perf_counter() - t) * 1000
+    store.close()
+    return {
+        "write_p50_ms": pct(times, 50),
+        "write_p95_ms": pct(times, 95),
+        "write_p99_ms": pct(times, 99),
+        "write_max_ms": max(times),
+        "compact_ms": compact_ms,
+        "backup_ms": backup_ms,
+    }
+
+
+def measure_naive_write(data_dir: Path, work: Path, n: int = 15) -> float:
+    """Plain TinyDB: the same cards in one JSONStorage table; update one document."""
+    from tinydb import TinyDB
+
+    store = Store.open(data_dir, backup_interval_s=10**9)
+    docs = {str(c.id): c.model_dump(mode="json") for c in store.cards.all()}
+    store.close()
+    path = work / "naive.json"
+    path.write_text(json.dumps({"_default": docs}))
+    db = TinyDB(path)
+    times = []
+    for i in range(n):
+        t = time.perf_counter()
+        db.update({"reps": i}, doc_ids=[1 + (i * 7919) % len(docs)])
+        times.append((time.perf_counter() - t) * 1000)
+    db.close()
+    return pct(times, 95)
+
+
+APP_CHILD = r"""
+import sys, time
+T0 = time.perf_counter()
+from pathlib import Path
+from deskwork.paths import Paths
+from deskwork.services import Desk
+from deskwork.ui.app import DeskworkApp
+
+class Bench(DeskworkApp):
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.first_frame)
+
+    def first_frame(self) -> None:
+        print("FIRST_FRAME_S", time.perf_counter() - T0)
+        self.desk.warm_up()  # RSS is measured with every card in memory
+        self.exit()
+
+desk = Desk.open(Paths(Path(sys.argv[1]), Path(sys.argv[1])))
+Bench(desk).run(headless=True, size=(120, 40))
+"""
+
+BASELINE_CHILD = r"""
+import sys, time
+T0 = time.perf_counter()
+from textual.app import App
+from textual.containers import Grid
+from textual.widgets import Footer, Header, Static
+
+class Bare(App):
+    CSS = "Grid { grid-size: 2 2; } Static { border: round $primary; height: 1fr; }"
+    def compose(self):
+        yield Header()
+        with Grid():
+            for name in ("timer", "queue", "review", "draft"):
+                yield Static(name)
+        yield Footer()
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.first_frame)
+
+    def first_frame(self) -> None:
+        print("FIRST_FRAME_S", time.perf_counter() - T0)
+        self.exit()
+
+Bare().run(headless=True, size=(120, 40))
+"""
+
+RSS_SUFFIX = r"""
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        print("RSS_KB", line.split()[1])
+"""
+
+
+def run_child(code: str, *args: str) -> tuple[float, float]:
+    """(seconds from the script's first line to the first frame, peak RSS in MB)."""
+    out = subprocess.run(
+        [sys.executable, "-c", code + RSS_SUFFIX, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TEXTUAL": ""},
+    ).stdout
+    elapsed = next(float(x.split()[1]) for x in out.splitlines() if x.startswith("FIRST_FRAME_S"))
+    rss = next((float(x.split()[1]) / 1024 for x in out.splitlines() if x.startswith("RSS_KB")), 0.0)
+    return elapsed, rss
+
+
+def measure_startup(data_dir: Path, runs: int = 3) -> dict[str, float]:
+    app, base, rss = [], [], []
+    for _ in range(runs):  # interleaved, so both see the same machine load
+        b, _ = run_child(BASELINE_CHILD)
+        a, r = run_child(APP_CHILD, str(data_dir))
+        base.append(b)
+        app.append(a)
+        rss.append(r)
+    startup = statistics.median(app)
+    baseline = statistics.median(base)
+    return {
+        "startup_s": round(startup, 3),
+        "startup_baseline_s": round(baseline, 3),
+        "startup_ratio": round(startup / baseline, 2),
+        "rss_mb": round(max(rss), 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="heavy")
+    parser.add_argument("--writes", type=int, default=1000)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--keep", metavar="DIR", help="generate into DIR and leave it there")
+    args = parser.parse_args()
+
+    scale = SCALES[args.scale]
+    work = Path(tempfile.mkdtemp(prefix="deskwork-bench-"))
+    data_dir = Path(args.keep) if args.keep else work / "data"
+    if data_dir.exists() and any(data_dir.iterdir()):
+        print(f"{data_dir} is not empty", file=sys.stderr)
+        return 2
+    try:
+        t = time.perf_counter()
+        generate(data_dir, scale)
+        result: dict[str, object] = {
+            "scale": scale.name,
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "generate_s": round(time.perf_counter() - t, 1),
+            **measure_open(data_dir),
+        }
+        result["naive_write_p95_ms"] = round(measure_naive_write(data_dir, work), 1)
+        result.update({k: round(v, 2) for k, v in measure_writes(data_dir, args.writes).items()})
+        result["write_vs_naive"] = round(
+            float(result["write_p95_ms"]) / float(result["naive_write_p95_ms"]), 4  # type: ignore[arg-type]
+        )
+        result.update(measure_startup(data_dir))
+        result["data_mb"] = round(
+            sum(p.stat().st_size for p in data_dir.iterdir() if p.is_file()) / 2**20, 1
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for key, value in result.items():
+            print(f"{key:>22}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

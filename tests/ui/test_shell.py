@@ -1,0 +1,166 @@
+"""Pilot tests of the shell: panes, focus, help, palette, keymap, compact layout, first run, quit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.command import CommandPalette
+from textual.widgets import DataTable
+
+from deskwork.domain.curriculum import Item, ItemStatus
+from deskwork.paths import Paths
+from deskwork.services import WELCOME_DONE, Desk
+from deskwork.store.manifest import read_manifest
+from deskwork.ui.app import DeskworkApp
+from deskwork.ui.commands import APP_COMMANDS
+from deskwork.ui.screens.help import HelpScreen
+from deskwork.ui.screens.welcome import WelcomeScreen
+from deskwork.ui.widgets.pane import Pane
+from tests.helpers import T0, Clock
+
+
+def open_desk(tmp_path: Path, clock: Clock, *, config: str = "", welcomed: bool = True) -> Desk:
+    paths = Paths(tmp_path / "home", tmp_path / "home")
+    if config:
+        paths.config_dir.mkdir(parents=True, exist_ok=True)
+        paths.config_file.write_text(config)
+    desk = Desk.open(paths, clock=clock)
+    if welcomed:
+        desk.store.set_setting(WELCOME_DONE, True)
+    return desk
+
+
+def make_app(tmp_path: Path, clock: Clock, **kw: object) -> DeskworkApp:
+    return DeskworkApp(open_desk(tmp_path, clock, **kw), show_clock=False)  # type: ignore[arg-type]
+
+
+async def test_four_areas_visible_at_120x40(tmp_path: Path, clock: Clock) -> None:
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        panes = list(app.query(Pane))
+        assert [p.id for p in panes] == ["timer", "queue", "review", "draft"]
+        for pane in panes:
+            assert pane.display and pane.region.width > 40 and pane.region.height > 10
+        assert app.focused is app.query_one("#timer")
+
+
+async def test_focus_moves_with_tab_function_keys_and_alt_digits(tmp_path: Path, clock: Clock) -> None:
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("tab")
+        assert app._focused_pane() == "queue"
+        await pilot.press("shift+tab", "shift+tab")
+        assert app._focused_pane() == "draft"
+        await pilot.press("f4")
+        assert app._focused_pane() == "review"
+        await pilot.press("alt+1")
+        assert app._focused_pane() == "timer"
+        await pilot.click("#draft")
+        assert app._focused_pane() == "draft"
+
+
+async def test_help_lists_every_command_with_f1_and_question_mark(tmp_path: Path, clock: Clock) -> None:
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for key in ("question_mark", "f1"):
+            await pilot.press(key)
+            assert isinstance(app.screen, HelpScreen)
+            table = app.screen.query_one(DataTable)
+            ids = {str(table.get_row_at(i)[3]) for i in range(table.row_count)}
+            assert ids == {c.id for c in APP_COMMANDS}
+            await pilot.press("escape")
+            assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_keys_are_rebindable_from_config(tmp_path: Path, clock: Clock) -> None:
+    config = '[keys]\n"app.help" = "h,f1"\n"pane.draft" = "d"\n"no.such" = "x"\n'
+    app = make_app(tmp_path, clock, config=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert not isinstance(app.screen, HelpScreen), "the old key no longer opens help"
+        await pilot.press("h")
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        rows = {str(table.get_row_at(i)[3]): str(table.get_row_at(i)[0]) for i in range(table.row_count)}
+        assert rows["app.help"] == "h / F1"
+        await pilot.press("escape", "d")
+        assert app._focused_pane() == "draft"
+        assert any("'no.such' is not a binding id" in n for n in app.startup_notes)
+        assert any("config.toml" in n for n in app.startup_notes)
+
+
+async def test_command_palette_runs_commands(tmp_path: Path, clock: Clock) -> None:
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("colon")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Draft")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app._focused_pane() == "draft"
+
+
+async def test_compact_terminal_shows_one_pane_with_tabs(tmp_path: Path, clock: Clock) -> None:
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        visible = [p.id for p in app.query(Pane) if p.display]
+        assert visible == ["timer"]
+        await pilot.press("f3")
+        await pilot.pause()
+        assert [p.id for p in app.query(Pane) if p.display] == ["queue"]
+        assert app.query_one("#pane-tabs").display
+
+
+async def test_zoom_toggles_the_focused_pane(tmp_path: Path, clock: Clock) -> None:
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f4", "z")
+        assert app.screen.maximized is app.query_one("#review")
+        await pilot.press("z")
+        assert app.screen.maximized is None
+
+
+async def test_first_run_welcome_once(tmp_path: Path, clock: Clock) -> None:
+    app = make_app(tmp_path, clock, welcomed=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, WelcomeScreen)
+    again = DeskworkApp(Desk.open(app.desk.paths, clock=clock), show_clock=False)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not isinstance(again.screen, WelcomeScreen)
+        await pilot.press("q")
+
+
+async def test_quit_flushes_everything(tmp_path: Path, clock: Clock) -> None:
+    app = make_app(tmp_path, clock)
+    with app.desk.store.transaction() as tx:
+        tx.put("items", Item(title="MIT 18.06", status=ItemStatus.ACTIVE, added=T0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    data_dir = app.desk.paths.data_dir
+    manifest = read_manifest(data_dir)
+    assert manifest is not None and "items" in manifest.tables, "compacted into table files"
+    assert (data_dir / manifest.journal).stat().st_size == 0
+    reopened = Desk.open(app.desk.paths, readonly=True)
+    assert [i.title for i in reopened.store.items.all()] == ["MIT 18.06"]
+
+
+async def test_queue_shows_untrusted_titles_as_plain_text(tmp_path: Path, clock: Clock) -> None:
+    app = make_app(tmp_path, clock)
+    with app.desk.store.transaction() as tx:
+        tx.put("items", Item(title="[Re] Reproducing [b]x\x1b[31m", status=ItemStatus.ACTIVE, added=T0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        from textual.widgets import OptionList
+
+        option = app.query_one("#queue-list", OptionList).get_option_at_index(0)
+        assert str(option.prompt).startswith("[Re] Reproducing [b]x")
+        assert "\x1b" not in str(option.prompt)
