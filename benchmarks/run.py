@@ -23,15 +23,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workload import END, SCALES, generate  # noqa: E402
+from workload import END, SCALES, generate
 
-from deskwork.domain.cards import ReviewLog  # noqa: E402
-from deskwork.store.store import Store  # noqa: E402
+from deskwork.domain.cards import ReviewLog
+from deskwork.store.store import Store
 
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def measure_open(data_dir: Path, runs: int = 5) -> dict[str, float]:
@@ -164,7 +164,9 @@ def run_child(code: str, *args: str) -> tuple[float, float]:
         env={**os.environ, "TEXTUAL": ""},
     ).stdout
     elapsed = next(float(x.split()[1]) for x in out.splitlines() if x.startswith("FIRST_FRAME_S"))
-    rss = next((float(x.split()[1]) / 1024 for x in out.splitlines() if x.startswith("RSS_KB")), 0.0)
+    rss = next(
+        (float(x.split()[1]) / 1024 for x in out.splitlines() if x.startswith("RSS_KB")), 0.0
+    )
     return elapsed, rss
 
 
@@ -187,7 +189,9 @@ def measure_startup(data_dir: Path, runs: int = 3) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--scale", choices=sorted(SCALES), default="heavy")
     parser.add_argument("--writes", type=int, default=1000)
     parser.add_argument("--json", action="store_true")
@@ -212,7 +216,8 @@ def main() -> int:
         result["naive_write_p95_ms"] = round(measure_naive_write(data_dir, work), 1)
         result.update({k: round(v, 2) for k, v in measure_writes(data_dir, args.writes).items()})
         result["write_vs_naive"] = round(
-            float(result["write_p95_ms"]) / float(result["naive_write_p95_ms"]), 4  # type: ignore[arg-type]
+            float(result["write_p95_ms"]) / float(result["naive_write_p95_ms"]),
+            4,  # type: ignore[arg-type]
         )
         result.update(measure_startup(data_dir))
         result["data_mb"] = round(

@@ -39,10 +39,29 @@ SCALES = {
 
 END = datetime(2026, 11, 1, 12, tzinfo=UTC)
 START = END - timedelta(days=365)
-WORDS = (
-    "gradient descent loss tensor matrix eigenvalue posterior prior convolution attention "
-    "embedding batch norm dropout kernel entropy likelihood bayes sample variance bias"
-).split()
+WORDS = [
+    "gradient",
+    "descent",
+    "loss",
+    "tensor",
+    "matrix",
+    "eigenvalue",
+    "posterior",
+    "prior",
+    "convolution",
+    "attention",
+    "embedding",
+    "batch",
+    "norm",
+    "dropout",
+    "kernel",
+    "entropy",
+    "likelihood",
+    "bayes",
+    "sample",
+    "variance",
+    "bias",
+]
 DECKS = ["ML::Deep learning", "ML::Classic", "Math::Linear algebra", "Math::Probability", "Papers"]
 TRACKS = ["Deep learning", "Math", "Bayesian", "NLP", "Vision"]
 

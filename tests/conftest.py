@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from deskwork.store.store import Store
-
 from tests.helpers import Clock
 
 

@@ -24,7 +24,14 @@ class Clock:
 
 
 def make_card(front: str = "What is backprop?", when: datetime = T0, **kw: object) -> Card:
-    return Card(front=front, back=kw.pop("back", "the chain rule"), created=when, modified=when, due=when, **kw)  # type: ignore[arg-type]
+    return Card(
+        front=front,
+        back=kw.pop("back", "the chain rule"),
+        created=when,
+        modified=when,
+        due=when,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def crash(store: Store) -> None:

@@ -127,7 +127,9 @@ def cmd_drafts_list(args: argparse.Namespace, paths: Paths) -> int:
         }
         for d in drafts
     ]
-    text = "\n".join(f"{d.id:>4}  {d.status.value:<9} {d.words:>6} words  {d.title}" for d in drafts)
+    text = "\n".join(
+        f"{d.id:>4}  {d.status.value:<9} {d.words:>6} words  {d.title}" for d in drafts
+    )
     _emit(args, data, text or "no drafts")
     return 0
 
@@ -218,16 +220,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     add(sub, "today", cmd_today, "today's study day at a glance")
 
-    cards = sub.add_parser("cards", help="flashcards").add_subparsers(metavar="ACTION", required=True)
+    cards = sub.add_parser("cards", help="flashcards").add_subparsers(
+        metavar="ACTION", required=True
+    )
     add(cards, "stats", cmd_cards_stats, "card counts per state and deck")
 
-    queue = sub.add_parser("queue", help="curriculum queue").add_subparsers(metavar="ACTION", required=True)
+    queue = sub.add_parser("queue", help="curriculum queue").add_subparsers(
+        metavar="ACTION", required=True
+    )
     add(queue, "list", cmd_queue_list, "every curriculum item")
 
-    drafts = sub.add_parser("drafts", help="draft posts").add_subparsers(metavar="ACTION", required=True)
+    drafts = sub.add_parser("drafts", help="draft posts").add_subparsers(
+        metavar="ACTION", required=True
+    )
     add(drafts, "list", cmd_drafts_list, "every draft, newest first")
 
-    config = sub.add_parser("config", help="the config file").add_subparsers(metavar="ACTION", required=True)
+    config = sub.add_parser("config", help="the config file").add_subparsers(
+        metavar="ACTION", required=True
+    )
     add(config, "path", cmd_config_path, "print the config file's path", json_flag=False)
     add(config, "show", cmd_config_show, "print the effective config")
 

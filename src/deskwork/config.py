@@ -23,7 +23,9 @@ class UIConfig(Section):
 
 
 class StudyConfig(Section):
-    day_start_hour: int = Field(default=4, ge=0, le=23, description="a study day starts at this hour")
+    day_start_hour: int = Field(
+        default=4, ge=0, le=23, description="a study day starts at this hour"
+    )
 
 
 class StoreConfig(Section):

@@ -61,7 +61,12 @@ class Desk:
 
     @classmethod
     def open(
-        cls, paths: Paths, *, readonly: bool = False, what: str = "deskwork", clock: Callable[[], datetime] = utcnow
+        cls,
+        paths: Paths,
+        *,
+        readonly: bool = False,
+        what: str = "deskwork",
+        clock: Callable[[], datetime] = utcnow,
     ) -> Desk:
         config, problems = load_config(paths.config_file)
         store = Store.open(

@@ -48,7 +48,9 @@ def test_store_matches_a_dict_model(sequence: list[tuple[str, int, str]]) -> Non
                 cards.pop(n, None)
             elif kind == "app":
                 with store.transaction() as tx:
-                    log = tx.append("reviews", ReviewLog(card_id=1, rating=2, ts=T0 - timedelta(days=n)))
+                    log = tx.append(
+                        "reviews", ReviewLog(card_id=1, rating=2, ts=T0 - timedelta(days=n))
+                    )
                 reviews[log.id] = log
             elif kind == "rm" and reviews:
                 victim = sorted(reviews)[n % len(reviews)]

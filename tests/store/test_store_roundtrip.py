@@ -35,7 +35,9 @@ def test_put_get_delete_survive_a_clean_reopen(data_dir: Path, clock: Clock) -> 
     again.close()
 
 
-def test_acknowledged_writes_survive_a_crash_without_compaction(data_dir: Path, clock: Clock) -> None:
+def test_acknowledged_writes_survive_a_crash_without_compaction(
+    data_dir: Path, clock: Clock
+) -> None:
     store = Store.open(data_dir, clock=clock)
     with store.transaction() as tx:
         tx.put("items", Item(title="CS231n", added=T0))

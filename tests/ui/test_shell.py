@@ -45,7 +45,9 @@ async def test_four_areas_visible_at_120x40(tmp_path: Path, clock: Clock) -> Non
         assert app.focused is app.query_one("#timer")
 
 
-async def test_focus_moves_with_tab_function_keys_and_alt_digits(tmp_path: Path, clock: Clock) -> None:
+async def test_focus_moves_with_tab_function_keys_and_alt_digits(
+    tmp_path: Path, clock: Clock
+) -> None:
     app = make_app(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("tab")
@@ -60,7 +62,9 @@ async def test_focus_moves_with_tab_function_keys_and_alt_digits(tmp_path: Path,
         assert app._focused_pane() == "draft"
 
 
-async def test_help_lists_every_command_with_f1_and_question_mark(tmp_path: Path, clock: Clock) -> None:
+async def test_help_lists_every_command_with_f1_and_question_mark(
+    tmp_path: Path, clock: Clock
+) -> None:
     app = make_app(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         for key in ("question_mark", "f1"):
@@ -82,7 +86,9 @@ async def test_keys_are_rebindable_from_config(tmp_path: Path, clock: Clock) -> 
         await pilot.press("h")
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one(DataTable)
-        rows = {str(table.get_row_at(i)[3]): str(table.get_row_at(i)[0]) for i in range(table.row_count)}
+        rows = {
+            str(table.get_row_at(i)[3]): str(table.get_row_at(i)[0]) for i in range(table.row_count)
+        }
         assert rows["app.help"] == "h / F1"
         await pilot.press("escape", "d")
         assert app._focused_pane() == "draft"
@@ -156,7 +162,9 @@ async def test_quit_flushes_everything(tmp_path: Path, clock: Clock) -> None:
 async def test_queue_shows_untrusted_titles_as_plain_text(tmp_path: Path, clock: Clock) -> None:
     app = make_app(tmp_path, clock)
     with app.desk.store.transaction() as tx:
-        tx.put("items", Item(title="[Re] Reproducing [b]x\x1b[31m", status=ItemStatus.ACTIVE, added=T0))
+        tx.put(
+            "items", Item(title="[Re] Reproducing [b]x\x1b[31m", status=ItemStatus.ACTIVE, added=T0)
+        )
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         from textual.widgets import OptionList

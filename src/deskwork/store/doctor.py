@@ -61,19 +61,23 @@ def check(data_dir: Path) -> Checkup:
         report.ok.append("empty data dir (no store yet)")
         return report
     report.ok.append(f"schema version {manifest.schema_version}, generation {manifest.gen}")
-    for table, name in manifest.tables.items():
-        _check_file(report, data_dir / name, table)
+    for table, shards in manifest.tables.items():
+        for name in shards.values():
+            _check_file(report, data_dir / name, table)
     for log, months in manifest.logs.items():
         for segs in months.values():
             for name in segs:
-                _check_file(report, data_dir / name, log, count_as=log)
+                _check_file(report, data_dir / name, log)
     replay = journal.replay(data_dir / manifest.journal)
     if replay.corrupt_line is not None:
         report.problems.append(f"{manifest.journal}: line {replay.corrupt_line} is damaged")
     else:
         report.ok.append(f"journal: {len(replay.transactions)} transactions since last compaction")
     store = Store.open(data_dir, readonly=True)
-    report.problems.extend(str(p) for p in store.report.invalid)
+    store.cards.load_all()
+    for log_table in store.logs.values():
+        log_table.all()
+    report.problems.extend(store.report.problems)
     found = backups.list_backups(data_dir)
     if found:
         report.ok.append(f"{len(found)} backups, newest {found[0].name}")
@@ -82,7 +86,7 @@ def check(data_dir: Path) -> Checkup:
     return report
 
 
-def _check_file(report: Checkup, path: Path, table: str, count_as: str | None = None) -> None:
+def _check_file(report: Checkup, path: Path, table: str) -> None:
     try:
         count = _tinydb_count(path, table)
     except FileNotFoundError:
@@ -94,5 +98,4 @@ def _check_file(report: Checkup, path: Path, table: str, count_as: str | None = 
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         report.problems.append(f"{path.name}: readable by others (mode {mode:o}; expected 600)")
-    key = count_as or table
-    report.counts[key] = report.counts.get(key, 0) + count
+    report.counts[table] = report.counts.get(table, 0) + count

@@ -30,7 +30,9 @@ class Replay:
     transactions: list[list[Op]] = field(default_factory=list)
     good_bytes: int = 0
     torn_tail: bool = False
-    corrupt_line: int | None = None  # 1-based line number of the first bad line followed by good ones
+    corrupt_line: int | None = (
+        None  # 1-based line number of the first bad line followed by good ones
+    )
 
 
 def _decode(line: bytes) -> list[Op] | None:

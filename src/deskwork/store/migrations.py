@@ -16,7 +16,9 @@ Migration = Callable[[str, dict[str, Any]], dict[str, Any]]
 MIGRATIONS: dict[int, Migration] = {}
 
 
-def migrate_record(name: str, doc: dict[str, Any], from_version: int, to_version: int) -> dict[str, Any]:
+def migrate_record(
+    name: str, doc: dict[str, Any], from_version: int, to_version: int
+) -> dict[str, Any]:
     for version in range(from_version, to_version):
         step = MIGRATIONS.get(version)
         if step is None:

@@ -108,6 +108,8 @@ class Store:
         self._journal: journal.JournalWriter | None = None
         self._lock: StoreLock | None = None
         self._rewrite_on_open = False  # set by recovery and migration: persist the repaired state
+        self.backup_interval_s: float = 3600
+        self.keep_backups = 10
         self._codecs: dict[str, Codec[Any]] = {
             name: Codec(name, model) for name, model in {**TABLES, **LOGS}.items()
         }
@@ -126,6 +128,7 @@ class Store:
     ) -> Store:
         """Open the store in `data_dir` (created 0700). A writer takes the lock (StoreLocked if held)."""
         store = cls(data_dir, readonly=readonly, clock=clock)
+        store.backup_interval_s, store.keep_backups = backup_interval_s, keep_backups
         if readonly:
             store._open_readonly()
             return store
@@ -223,9 +226,7 @@ class Store:
 
     def _newest_journal(self) -> Path | None:
         found = [
-            (int(m["gen"]), p)
-            for p in self.data_dir.iterdir()
-            if (m := JOURNAL_FILE.match(p.name))
+            (int(m["gen"]), p) for p in self.data_dir.iterdir() if (m := JOURNAL_FILE.match(p.name))
         ]
         return max(found)[1] if found else None
 
@@ -309,7 +310,9 @@ class Store:
         """A damaged table or segment: move it aside, take the newest good copy from the backups."""
         if writable and path.exists():
             aside = self._move_aside(path)
-            self.report.recovered.append(f"{path.name} is damaged ({reason}); moved aside as {aside.name}")
+            self.report.recovered.append(
+                f"{path.name} is damaged ({reason}); moved aside as {aside.name}"
+            )
         else:
             self.report.recovered.append(f"{path.name} is damaged ({reason})")
         for backup in backups.list_backups(self.data_dir):
@@ -566,8 +569,10 @@ class Store:
 
     # ------------------------------------------------------------------ closing
     def close(self) -> None:
+        """Compact, take a backup if the last one is older than the interval, release the lock."""
         if self._journal is not None:
             self.compact()
+            self._maybe_backup(self.backup_interval_s, self.keep_backups)
             self._journal.close()
             self._journal = None
         if self._lock is not None:

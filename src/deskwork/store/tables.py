@@ -61,7 +61,9 @@ class Codec(Generic[T]):
             pass
         return self._decode_slowly(raw)
 
-    def _decode_slowly(self, raw: bytes) -> tuple[dict[int, T], dict[str, Any], list[InvalidRecord]]:
+    def _decode_slowly(
+        self, raw: bytes
+    ) -> tuple[dict[int, T], dict[str, Any], list[InvalidRecord]]:
         try:
             data = json.loads(raw)
         except ValueError as exc:

@@ -66,7 +66,9 @@ class DeskworkApp(App[int]):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield Header(show_clock=self.show_clock)
-        yield Tabs(*(Tab(p.title, id=f"tab-{p.pane_id}") for p in self._pane_classes()), id="pane-tabs")
+        yield Tabs(
+            *(Tab(p.title, id=f"tab-{p.pane_id}") for p in self._pane_classes()), id="pane-tabs"
+        )
         with Container(id="desk"):
             yield TimerPane(id="timer")
             yield QueuePane(id="queue")
@@ -231,4 +233,3 @@ class DeskworkApp(App[int]):
 
     def on_unmount(self) -> None:
         self.close_desk()
-

@@ -39,7 +39,9 @@ APP_COMMANDS: tuple[Command, ...] = (
     Command("pane.queue", "f3,alt+2", "focus_pane('queue')", "Queue", "Go to today's queue"),
     Command("pane.review", "f4,alt+3", "focus_pane('review')", "Review", "Go to flashcard review"),
     Command("pane.draft", "f5,alt+4", "focus_pane('draft')", "Draft", "Go to the draft post"),
-    Command("pane.next", "tab", "focus_next_pane", "Next pane", "Move focus to the next pane", False),
+    Command(
+        "pane.next", "tab", "focus_next_pane", "Next pane", "Move focus to the next pane", False
+    ),
     Command(
         "pane.previous",
         "shift+tab",
@@ -49,7 +51,9 @@ APP_COMMANDS: tuple[Command, ...] = (
         False,
     ),
     Command("pane.zoom", "z,f11", "zoom", "Zoom", "Zoom the focused pane / back to all four"),
-    Command("app.theme", "f10", "pick_theme", "Theme", "Choose a theme (the choice is kept)", False),
+    Command(
+        "app.theme", "f10", "pick_theme", "Theme", "Choose a theme (the choice is kept)", False
+    ),
     Command("app.welcome", "f12", "welcome", "Welcome", "Show the first-run welcome again", False),
 )
 

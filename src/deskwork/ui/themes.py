@@ -17,9 +17,19 @@ from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 DEFAULT_THEME = "deskwork-dusk"
-_COLOR_FIELDS = (
-    "primary secondary accent foreground background surface panel success warning error boost"
-).split()
+_COLOR_FIELDS = [
+    "primary",
+    "secondary",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "success",
+    "warning",
+    "error",
+    "boost",
+]
 
 
 class ThemeFile(BaseModel):

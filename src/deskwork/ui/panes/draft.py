@@ -35,7 +35,7 @@ class DraftPane(Pane):
         options.clear_options()
         for draft in summary.drafts[:50]:
             label = Text(clean(draft.title, single_line=True))
-            label.append(f"  {draft.status.value} · {draft.words} words", style="dim")
+            label.append(f" · {draft.status.value} · {draft.words} words", style="dim")
             options.add_option(Option(label, id=str(draft.id)))
         self.query_one("#draft-empty").display = not summary.drafts
         options.display = bool(summary.drafts)

@@ -36,7 +36,7 @@ class QueuePane(Pane):
         for item in summary.active_items:
             label = Text(clean(item.title, single_line=True))
             if item.track:
-                label.append(f"  {clean(item.track, single_line=True)}", style="dim")
+                label.append(f" · {clean(item.track, single_line=True)}", style="dim")
             options.add_option(Option(label, id=str(item.id)))
         self.query_one("#queue-empty").display = not summary.active_items
         options.display = bool(summary.active_items)

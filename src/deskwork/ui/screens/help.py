@@ -11,14 +11,20 @@ from textual.widgets import DataTable, Static
 
 from deskwork.ui.commands import Command
 
+_KEY_NAMES = {"question_mark": "?", "colon": ":", "escape": "Esc", "ctrl": "Ctrl"}
+
 
 def key_label(keys: str) -> str:
-    names = {"question_mark": "?", "colon": ":", "ctrl": "Ctrl", "shift": "Shift", "alt": "Alt"}
-    out = []
-    for key in keys.split(","):
-        parts = [names.get(p, p.upper() if len(p) <= 3 and p.startswith("f") else p) for p in key.strip().split("+")]
-        out.append("+".join(parts))
-    return " / ".join(out)
+    """`"question_mark,f1"` -> `"? / F1"`, `"shift+tab"` -> `"Shift+Tab"`."""
+
+    def one(part: str) -> str:
+        if part in _KEY_NAMES:
+            return _KEY_NAMES[part]
+        if len(part) <= 3 and part[0] == "f" and part[1:].isdigit():
+            return part.upper()
+        return part.capitalize() if len(part) > 1 else part
+
+    return " / ".join("+".join(one(p) for p in key.strip().split("+")) for key in keys.split(","))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -29,7 +35,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical {
-        width: 80; max-width: 95%; height: auto; max-height: 90%;
+        width: 110; max-width: 98%; height: auto; max-height: 90%;
         border: round $primary; background: $surface; padding: 0 1;
     }
     HelpScreen DataTable { height: auto; max-height: 30; }
@@ -45,8 +51,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static("[b]deskwork keys[/b]")
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
             yield Static(
-                "Rebind any key in config.toml: [keys] \"<id>\" = \"key,other_key\". "
-                "Esc closes.",
+                'Rebind any key in config.toml: [keys] "<id>" = "key,other_key". Esc closes.',
                 id="help-foot",
                 markup=False,
             )

@@ -1,0 +1,165 @@
+"""The `deskwork` command: reports, --json, config, doctor, restore, errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deskwork import __version__
+from deskwork.cli import main
+from deskwork.domain.curriculum import Item, ItemStatus
+from deskwork.domain.drafts import Draft
+from deskwork.store.backups import list_backups
+from deskwork.store.manifest import read_manifest
+from deskwork.store.store import Store
+from tests.helpers import T0, make_card
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def seed(home: Path) -> None:
+    store = Store.open(home)
+    with store.transaction() as tx:
+        tx.put("items", Item(title="Statistical Rethinking", status=ItemStatus.ACTIVE, added=T0))
+        tx.put("cards", make_card("due", deck="Math::Bayes"))
+        tx.put("drafts", Draft(title="Week 1", body="one two three", created=T0, updated=T0))
+    store.close()
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"deskwork {__version__}"
+
+
+def test_data_dir_keeps_everything_under_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "elsewhere"
+    seed(home)
+    code, out, _ = run(capsys, "--data-dir", str(home), "today", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["queue"][0]["title"] == "Statistical Rethinking"
+    assert data["cards_total"] == 1 and data["cards_due"] == 1
+    code, out, _ = run(capsys, "--data-dir", str(home), "config", "path")
+    assert out.strip() == str(home / "config.toml")
+
+
+def test_lists_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = Path(os.environ["DESKWORK_HOME"])
+    seed(home)
+    _, out, _ = run(capsys, "queue", "list", "--json")
+    assert [i["title"] for i in json.loads(out)] == ["Statistical Rethinking"]
+    _, out, _ = run(capsys, "drafts", "list", "--json")
+    assert json.loads(out)[0] | {"updated": None} == {
+        "id": 1,
+        "title": "Week 1",
+        "slug": "",
+        "status": "idea",
+        "words": 3,
+        "updated": None,
+    }
+    _, out, _ = run(capsys, "cards", "stats", "--json")
+    stats = json.loads(out)
+    assert stats["cards"] == 1 and stats["decks"] == {"Math::Bayes": 1} and stats["new"] == 1
+
+
+def test_config_show_reports_problems_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    home = Path(os.environ["DESKWORK_HOME"])
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text("[study]\nday_start_hour = 99\n")
+    code, out, err = run(capsys, "config", "show", "--json")
+    assert code == 0 and json.loads(out)["study"]["day_start_hour"] == 4
+    assert "config.toml" in err and "day_start_hour" in err
+
+
+def test_doctor_healthy_then_damaged(capsys: pytest.CaptureFixture[str]) -> None:
+    home = Path(os.environ["DESKWORK_HOME"])
+    seed(home)
+    Store.open(home, backup_interval_s=0).close()  # a backup holding the seeded data
+    code, out, _ = run(capsys, "doctor", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["healthy"], report
+    assert report["counts"] == {"cards": 1, "drafts": 1, "items": 1}
+    manifest = read_manifest(home)
+    assert manifest is not None
+    (home / manifest.tables["items"][0]).write_text("{")
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "PROBLEM" in out and manifest.tables["items"][0] in out
+    code, out, err = run(capsys, "doctor", "--repair")
+    assert "restored from backup" in err
+    assert code == 0, out
+
+
+def test_restore_lists_confirms_and_restores(capsys: pytest.CaptureFixture[str]) -> None:
+    home = Path(os.environ["DESKWORK_HOME"])
+    seed(home)
+    Store.open(home, backup_interval_s=0).close()
+    backup = list_backups(home)[0]
+    store = Store.open(home)
+    with store.transaction() as tx:
+        tx.delete("items", 1)
+    store.close()
+    code, out, _ = run(capsys, "restore")
+    assert code == 0 and backup.name in out
+    code, _, err = run(capsys, "restore", backup.name)  # stdin is not a terminal here
+    assert code == 2 and "--yes" in err
+    code, out, _ = run(capsys, "restore", backup.name, "--yes")
+    assert code == 0 and "restored" in out
+    _, out, _ = run(capsys, "queue", "list", "--json")
+    assert [i["title"] for i in json.loads(out)] == ["Statistical Rethinking"]
+    code, _, err = run(capsys, "restore", "nonsense", "--yes")
+    assert code == 1 and "not a backup" in err
+
+
+def _deskwork() -> list[str]:
+    exe = shutil.which("deskwork")
+    return [exe] if exe else [sys.executable, "-m", "deskwork"]
+
+
+def test_writers_refuse_clearly_while_another_process_holds_the_store(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    seed(home)
+    holder = Store.open(home, what="the deskwork TUI")
+    try:
+        env = {**os.environ, "DESKWORK_HOME": str(home)}
+        backup = list_backups(home)[0].name
+        refused = subprocess.run(
+            [*_deskwork(), "restore", backup, "--yes"], env=env, capture_output=True, text=True
+        )
+        assert refused.returncode == 3
+        assert f"in use by the deskwork TUI (pid {os.getpid()}" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        reader = subprocess.run(
+            [*_deskwork(), "today", "--json"], env=env, capture_output=True, text=True
+        )
+        assert reader.returncode == 0, reader.stderr
+        assert json.loads(reader.stdout)["queue"][0]["title"] == "Statistical Rethinking"
+    finally:
+        holder.close()
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    Store.open(home).close()
+    manifest = home / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"schema_version": 1', '"schema_version": 9'))
+    env = {**os.environ, "DESKWORK_HOME": str(home)}
+    result = subprocess.run([*_deskwork(), "today"], env=env, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "newer deskwork" in result.stderr and "Traceback" not in result.stderr
+    debug = subprocess.run(
+        [*_deskwork(), "--debug", "today"], env=env, capture_output=True, text=True
+    )
+    assert "Traceback" in debug.stderr

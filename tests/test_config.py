@@ -1,0 +1,60 @@
+"""Config: a bad key or value is reported (file, key, expectation) and the rest still applies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deskwork.config import Config, config_as_toml, load_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    return path
+
+
+def test_missing_file_means_defaults(tmp_path: Path) -> None:
+    config, problems = load_config(tmp_path / "nope.toml")
+    assert config == Config() and problems == []
+
+
+def test_valid_values_apply(tmp_path: Path) -> None:
+    path = write(tmp_path, '[study]\nday_start_hour = 5\n[ui]\ntheme = "deskwork-paper"\n')
+    config, problems = load_config(path)
+    assert problems == []
+    assert config.study.day_start_hour == 5 and config.ui.theme == "deskwork-paper"
+
+
+def test_unknown_key_and_bad_value_are_named_and_the_rest_applies(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[study]\nday_start_hour = 27\n[ui]\ntheme = "deskwork-paper"\ncolour = "red"\n',
+    )
+    config, problems = load_config(path)
+    assert config.ui.theme == "deskwork-paper", "the good key still applies"
+    assert config.study.day_start_hour == 4, "the bad one falls back to its default"
+    text = "\n".join(problems)
+    assert str(path) in text
+    assert "'study.day_start_hour' = 27" in text and "less than or equal to 23" in text
+    assert "unknown key 'ui.colour'" in text
+
+
+def test_wrong_type_for_a_whole_section(tmp_path: Path) -> None:
+    config, problems = load_config(write(tmp_path, 'study = "monday"\n'))
+    assert config.study.day_start_hour == 4
+    assert any("'study'" in p for p in problems)
+
+
+def test_invalid_toml_names_the_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "[ui\ntheme = 1\n")
+    config, problems = load_config(path)
+    assert config == Config()
+    assert len(problems) == 1 and str(path) in problems[0] and "line 1" in problems[0]
+
+
+def test_effective_config_renders_as_toml_that_loads_back(tmp_path: Path) -> None:
+    config, _ = load_config(
+        write(tmp_path, '[keys]\n"app.help" = "h"\n[store]\nkeep_backups = 3\n')
+    )
+    again, problems = load_config(write(tmp_path, config_as_toml(config)))
+    assert problems == [] and again == config

@@ -1,0 +1,106 @@
+"""End to end: the installed `deskwork` in a real pseudo-terminal (pexpect), its screen read back
+through a terminal emulator (pyte), as a newcomer would see it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pyte
+import pytest
+
+from deskwork.domain.curriculum import Item, ItemStatus
+from deskwork.store.manifest import read_manifest
+from deskwork.store.store import Store
+from tests.helpers import T0
+
+ROWS, COLS = 40, 120
+
+
+def deskwork_cmd() -> list[str]:
+    exe = shutil.which("deskwork")
+    return [exe] if exe else [sys.executable, "-m", "deskwork"]
+
+
+class Terminal:
+    def __init__(self, home: Path) -> None:
+        self.screen = pyte.Screen(COLS, ROWS)
+        self.stream = pyte.ByteStream(self.screen)
+        cmd = deskwork_cmd()
+        env = {**os.environ, "DESKWORK_HOME": str(home), "TERM": "xterm-256color"}
+        env.pop("TEXTUAL", None)
+        self.child = pexpect.spawn(cmd[0], cmd[1:], env=env, dimensions=(ROWS, COLS))
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, *needles: str, timeout: float = 30, absent: str = "\x00") -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self.stream.feed(self.child.read_nonblocking(65536, timeout=0.2))
+            except pexpect.TIMEOUT:
+                pass
+            except pexpect.EOF:
+                break
+            text = self.text()
+            if all(n in text for n in needles) and absent not in text:
+                return text
+        raise AssertionError(f"never saw {needles!r} without {absent!r}; screen:\n{self.text()}")
+
+    def quit(self) -> int:
+        self.child.send("q")
+        self.child.expect(pexpect.EOF, timeout=20)
+        self.child.close()
+        return int(self.child.exitstatus or 0)
+
+
+@pytest.mark.timeout_e2e
+def test_newcomer_opens_sees_four_areas_and_quits(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    term = Terminal(home)
+    term.wait_for("Welcome to deskwork", "Start with an empty desk")
+    term.child.send("\r")  # the focused button: start with an empty desk
+    term.wait_for(
+        "Pomodoro", "Today's queue", "Review", "Draft post", "No cards yet", absent="Welcome to"
+    )
+
+    second = subprocess.run(
+        deskwork_cmd(),
+        env={**os.environ, "DESKWORK_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert second.returncode == 3
+    assert f"in use by the deskwork TUI (pid {term.child.pid}" in second.stderr
+
+    assert term.quit() == 0
+    assert (home / "manifest.json").exists() and (home / "config.toml").parent == home
+
+
+@pytest.mark.timeout_e2e
+def test_truncated_store_file_recovers_with_a_clear_message(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    store = Store.open(home)
+    store.set_setting("welcome_done", True)
+    with store.transaction() as tx:
+        tx.put("items", Item(title="Deep Learning book", status=ItemStatus.ACTIVE, added=T0))
+    store.close()
+    Store.open(home, backup_interval_s=0).close()  # a backup that holds the item
+    manifest = read_manifest(home)
+    assert manifest is not None
+    victim = home / manifest.tables["items"][0]
+    with open(victim, "r+b") as fh:
+        fh.truncate(victim.stat().st_size // 2)
+
+    term = Terminal(home)
+    screen = term.wait_for("Deep Learning book", "damaged")
+    assert "Today's queue" in screen
+    assert term.quit() == 0
+    assert list(home.glob(f"{victim.name}.corrupt-*"))

@@ -1,0 +1,89 @@
+"""SVG snapshots of the desk (fixed clock, fixed data). The 120x40 one is the README screenshot."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from deskwork.domain.curriculum import Item, ItemKind, ItemStatus
+from deskwork.domain.drafts import Draft, DraftStatus
+from deskwork.domain.sessions import Session, SessionKind
+from deskwork.paths import Paths
+from deskwork.services import WELCOME_DONE, Desk
+from deskwork.ui.app import DeskworkApp
+from tests.helpers import T0, Clock, make_card
+
+
+def desk_app(tmp_path: Path, *, welcomed: bool = True) -> DeskworkApp:
+    clock = Clock(T0)
+    home = tmp_path / "home"
+    desk = Desk.open(Paths(home, home), clock=clock)
+    if welcomed:
+        desk.store.set_setting(WELCOME_DONE, True)
+    with desk.store.transaction() as tx:
+        for title, kind, track in [
+            ("fast.ai Practical Deep Learning, part 1", ItemKind.COURSE, "Deep learning"),
+            ("MIT 18.06 Linear Algebra", ItemKind.COURSE, "Math"),
+            ("Attention Is All You Need", ItemKind.PAPER, "Deep learning"),
+        ]:
+            tx.put(
+                "items",
+                Item(title=title, kind=kind, track=track, status=ItemStatus.ACTIVE, added=T0),
+            )
+        for i in range(12):
+            tx.put("cards", make_card(f"card {i}", when=T0 - timedelta(days=1 if i < 5 else -1)))
+        tx.put(
+            "drafts",
+            Draft(
+                title="Week 1 of my open-source masters",
+                status=DraftStatus.DRAFT,
+                body="word " * 420,
+                created=T0,
+                updated=T0,
+            ),
+        )
+        for n in range(3):
+            start = T0 - timedelta(hours=2, minutes=30 * n)
+            tx.put(
+                "sessions",
+                Session(
+                    kind=SessionKind.FOCUS,
+                    start=start,
+                    end=start + timedelta(minutes=25),
+                    planned_s=1500,
+                    actual_s=1500,
+                    completed=True,
+                ),
+            )
+    return DeskworkApp(desk, show_clock=False)
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_desk_at_120x40(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(desk_app(tmp_path), terminal_size=(120, 40), run_before=_settle)
+
+
+def test_desk_at_80x24_shows_one_area_with_tabs(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(desk_app(tmp_path), terminal_size=(80, 24), run_before=_settle)
+
+
+def test_help_screen(snap_compare: Any, tmp_path: Path) -> None:
+    async def open_help(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap_compare(desk_app(tmp_path), terminal_size=(120, 40), run_before=open_help)
+
+
+def test_first_run_welcome(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(
+        desk_app(tmp_path, welcomed=False), terminal_size=(120, 40), run_before=_settle
+    )
