@@ -17,7 +17,7 @@ WELCOME = """\
 [b]Review[/b]  flashcards with spaced repetition (Anki-compatible).
 [b]Draft post[/b]  write the blog post while you learn: it is your proof of work.
 
-Move between areas with Tab or F2–F5; [b]?[/b] or F1 lists every key; Ctrl+P or [b]:[/b] opens
+Move between areas with Tab or F2–F5; [b]?[/b] or F1 lists every key; Ctrl+P or [b]:[/b] opens \
 the command palette. Everything you do is saved as you go.
 """
 
