@@ -220,24 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add(sub, "today", cmd_today, "today's study day at a glance")
 
-    cards = sub.add_parser("cards", help="flashcards").add_subparsers(
-        metavar="ACTION", required=True
-    )
-    add(cards, "stats", cmd_cards_stats, "card counts per state and deck")
+    def group(name: str, help_text: str) -> Any:
+        return sub.add_parser(name, help=help_text).add_subparsers(metavar="ACTION", required=True)
 
-    queue = sub.add_parser("queue", help="curriculum queue").add_subparsers(
-        metavar="ACTION", required=True
-    )
-    add(queue, "list", cmd_queue_list, "every curriculum item")
-
-    drafts = sub.add_parser("drafts", help="draft posts").add_subparsers(
-        metavar="ACTION", required=True
-    )
-    add(drafts, "list", cmd_drafts_list, "every draft, newest first")
-
-    config = sub.add_parser("config", help="the config file").add_subparsers(
-        metavar="ACTION", required=True
-    )
+    add(group("cards", "flashcards"), "stats", cmd_cards_stats, "card counts per state and deck")
+    add(group("queue", "curriculum queue"), "list", cmd_queue_list, "every curriculum item")
+    add(group("drafts", "draft posts"), "list", cmd_drafts_list, "every draft, newest first")
+    config = group("config", "the config file")
     add(config, "path", cmd_config_path, "print the config file's path", json_flag=False)
     add(config, "show", cmd_config_show, "print the effective config")
 
