@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -26,6 +26,39 @@ class StudyConfig(Section):
     day_start_hour: int = Field(
         default=4, ge=0, le=23, description="a study day starts at this hour"
     )
+    rest_days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+        default_factory=list, description="days off: they do not break a streak"
+    )
+
+
+class TimerHooks(Section):
+    """Shell commands run in the background at timer events; details arrive in DESKWORK_* env vars."""
+
+    on_focus_start: str = ""
+    on_focus_end: str = ""
+    on_break_start: str = ""
+    on_break_end: str = ""
+    timeout_seconds: float = Field(default=10, gt=0, le=600)
+
+
+class TimerConfig(Section):
+    focus_minutes: float = Field(default=25, gt=0, le=24 * 60)
+    short_break_minutes: float = Field(default=5, gt=0, le=24 * 60)
+    long_break_minutes: float = Field(default=15, gt=0, le=24 * 60)
+    long_break_every: int = Field(default=4, ge=1, le=100)
+    auto_start_breaks: bool = True
+    auto_start_focus: bool = False
+    extend_minutes: float = Field(default=5, gt=0, le=24 * 60)
+    daily_goal: float = Field(default=8, ge=0, description="pomodoros, or minutes (goal_unit)")
+    goal_unit: Literal["pomodoros", "minutes"] = "pomodoros"
+    end_of_day: str = Field(
+        default="19:00",
+        pattern=r"^(([01]\d|2[0-3]):[0-5]\d)?$",
+        description="HH:MM local; '' = never",
+    )
+    bell: bool = True
+    desktop_notifications: bool = True
+    hooks: TimerHooks = Field(default_factory=TimerHooks)
 
 
 class StoreConfig(Section):
@@ -37,6 +70,7 @@ class Config(Section):
     ui: UIConfig = Field(default_factory=UIConfig)
     study: StudyConfig = Field(default_factory=StudyConfig)
     store: StoreConfig = Field(default_factory=StoreConfig)
+    timer: TimerConfig = Field(default_factory=TimerConfig)
     keys: dict[str, str] = Field(
         default_factory=dict, description="binding id -> keys, e.g. 'app.help' = 'f1,question_mark'"
     )
@@ -90,13 +124,21 @@ def load_config(path: Path) -> tuple[Config, list[str]]:
 def config_as_toml(config: Config) -> str:
     """The effective config rendered as TOML (for `deskwork config show`)."""
     lines: list[str] = []
-    data = config.model_dump(mode="json")
-    for section, values in data.items():
-        lines.append(f"[{section}]")
-        for key, value in values.items():
-            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
-        lines.append("")
+    _render_table(lines, "", config.model_dump(mode="json"))
     return "\n".join(lines)
+
+
+def _render_table(lines: list[str], prefix: str, values: dict[str, Any]) -> None:
+    nested = {k: v for k, v in values.items() if isinstance(v, dict)}
+    if prefix:
+        lines.append(f"[{prefix}]")
+    for key, value in values.items():
+        if key not in nested:
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    if prefix:
+        lines.append("")
+    for key, value in nested.items():
+        _render_table(lines, f"{prefix}.{key}" if prefix else key, value)
 
 
 def _toml_key(key: str) -> str:

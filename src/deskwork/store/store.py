@@ -400,16 +400,16 @@ class Store:
     def reviews(self) -> LogTable[ReviewLog]:
         return cast(LogTable[ReviewLog], self.logs["reviews"])
 
+    def _setting_record(self, key: str) -> Setting | None:
+        return next((s for s in self.settings.values() if s.key == key), None)
+
     def setting(self, key: str, default: Any = None) -> Any:
-        for s in self.settings.values():
-            if s.key == key:
-                return s.value
-        return default
+        record = self._setting_record(key)
+        return record.value if record is not None else default
 
     def set_setting(self, key: str, value: Any) -> None:
-        existing = next((s for s in self.settings.values() if s.key == key), None)
         with self.transaction() as tx:
-            tx.put("settings", Setting(id=existing.id if existing else 0, key=key, value=value))
+            tx.set_setting(key, value)
 
     # ------------------------------------------------------------------ writing
     def transaction(self) -> Transaction:
@@ -602,6 +602,10 @@ class Transaction:
         self._ops.append(f'["put",{json.dumps(table)},{doc.id},{doc.model_dump_json()}]')
         self._parsed.append(["put", table, doc.id, doc])
         return doc
+
+    def set_setting(self, key: str, value: Any) -> None:
+        existing = self.store._setting_record(key)
+        self.put("settings", Setting(id=existing.id if existing else 0, key=key, value=value))
 
     def delete(self, table: str, doc_id: int) -> None:
         if table not in TABLES:

@@ -1,4 +1,4 @@
-"""Use-cases shared by the CLI and the TUI: open the desk (config + store), summarise the study day.
+"""Open the desk (config + store) and summarise the study day.
 
 The UI and the CLI never touch the store's files or TinyDB directly; they call a `Desk`.
 """
@@ -14,9 +14,10 @@ from typing import Any
 from deskwork.config import Config, load_config
 from deskwork.domain.cards import Card
 from deskwork.domain.curriculum import Item, ItemStatus
+from deskwork.domain.daystats import DayFocus, focus_by_day, goal_met, streak
 from deskwork.domain.drafts import Draft
 from deskwork.domain.records import utcnow
-from deskwork.domain.sessions import SessionKind
+from deskwork.domain.sessions import Session, SessionKind
 from deskwork.domain.studyday import day_bounds, study_day
 from deskwork.paths import Paths
 from deskwork.store.store import Store
@@ -30,11 +31,18 @@ class DaySummary:
     day: date
     pomodoros: int
     focus_minutes: float
+    goal: float
+    goal_unit: str
+    goal_met: bool
+    streak_days: int
+    sessions: list[Session]
+    minutes_by_item: dict[int | None, float]
     active_items: list[Item]
     cards_total: int
     cards_due: int
     next_due: datetime | None
     drafts: list[Draft]
+    item_titles: dict[int, str] = field(default_factory=dict)
     cards_loading: bool = False
 
     def as_json(self) -> dict[str, Any]:
@@ -42,10 +50,36 @@ class DaySummary:
             "date": self.day.isoformat(),
             "pomodoros": self.pomodoros,
             "focus_minutes": round(self.focus_minutes, 1),
+            "goal": {"value": self.goal, "unit": self.goal_unit, "met": self.goal_met},
+            "streak_days": self.streak_days,
+            "sessions": [self._session_json(s) for s in self.sessions],
+            "focus_minutes_by_item": [
+                {
+                    "item_id": k,
+                    "item": self.item_titles.get(k) if k else None,
+                    "minutes": round(v, 1),
+                }
+                for k, v in sorted(self.minutes_by_item.items(), key=lambda kv: -kv[1])
+            ],
             "queue": [{"id": i.id, "title": i.title, "kind": i.kind} for i in self.active_items],
             "cards_due": self.cards_due,
             "cards_total": self.cards_total,
             "drafts": len(self.drafts),
+        }
+
+    def _session_json(self, s: Session) -> dict[str, Any]:
+        return {
+            "id": s.id,
+            "kind": s.kind.value,
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+            "planned_s": round(s.planned_s, 1),
+            "actual_s": round(s.actual_s, 1),
+            "completed": s.completed,
+            "item_id": s.item_id,
+            "item": self.item_titles.get(s.item_id) if s.item_id else None,
+            "interruptions": len(s.interruptions),
+            "note": s.note,
         }
 
 
@@ -110,12 +144,19 @@ class Desk:
         them in a background worker), the card figures are zero and `cards_loading` is set."""
         now = self.clock()
         day = self.today()
-        start, end = day_bounds(day, self.config.study.day_start_hour)
-        focus = [
-            s
-            for s in self.store.sessions.values()
-            if s.kind is SessionKind.FOCUS and start <= s.start < end
-        ]
+        start_hour = self.config.study.day_start_hour
+        start, end = day_bounds(day, start_hour)
+        all_sessions = self.store.sessions.all()
+        today_sessions = sorted(
+            (s for s in all_sessions if start <= s.start < end), key=lambda s: s.start
+        )
+        by_day = focus_by_day(all_sessions, start_hour)
+        timer_cfg = self.config.timer
+        minutes_by_item: dict[int | None, float] = {}
+        for s in today_sessions:
+            if s.kind is SessionKind.FOCUS:
+                for item_id, seconds in s.seconds_by_item().items():
+                    minutes_by_item[item_id] = minutes_by_item.get(item_id, 0.0) + seconds / 60
         loading = not wait_for_cards and not self.store.cards.loaded
         cards = [] if loading else self.store.cards.all()
         due_cards = [c for c in cards if _is_due(c, now)]
@@ -125,10 +166,20 @@ class Desk:
             key=lambda i: (-i.priority, i.title.lower()),
         )
         drafts = sorted(self.store.drafts.values(), key=lambda d: d.updated, reverse=True)
+        today_focus = by_day.get(day, DayFocus())
         return DaySummary(
             day=day,
-            pomodoros=sum(1 for s in focus if s.completed),
-            focus_minutes=sum(s.actual_s for s in focus) / 60,
+            pomodoros=today_focus.pomodoros,
+            focus_minutes=today_focus.focus_minutes,
+            goal=timer_cfg.daily_goal,
+            goal_unit=timer_cfg.goal_unit,
+            goal_met=goal_met(today_focus, timer_cfg.daily_goal, timer_cfg.goal_unit),
+            streak_days=streak(
+                by_day, day, timer_cfg.daily_goal, timer_cfg.goal_unit, self.config.study.rest_days
+            ),
+            sessions=today_sessions,
+            minutes_by_item=minutes_by_item,
+            item_titles={i.id: i.title for i in self.store.items.values()},
             active_items=active,
             cards_total=len(cards),
             cards_due=len(due_cards),
