@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +11,10 @@ import pytest
 
 from deskwork.store.store import Store
 from tests.helpers import Clock
+
+# Local time is part of what the UI shows (study days, the end-of-day nudge): pin it for every test.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 
 @pytest.fixture(autouse=True)

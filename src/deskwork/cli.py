@@ -12,6 +12,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -71,11 +72,16 @@ def run_tui(args: argparse.Namespace, paths: Paths) -> int:
 
 # ---------------------------------------------------------------------- reports
 def cmd_today(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.services.timer import sessions_with_pending
+
     desk = _open(paths, readonly=True, what="deskwork today")
-    summary = desk.summary()
+    _, pending = sessions_with_pending(desk)  # a focus that ended while deskwork was closed counts
+    summary = desk.summary(pending=pending)
+    goal = f"{summary.goal:g} {summary.goal_unit}" + (" (met)" if summary.goal_met else "")
     lines = [
         f"{summary.day:%A %d %B %Y}",
         f"  pomodoros: {summary.pomodoros}, focus minutes: {summary.focus_minutes:.0f}",
+        f"  goal: {goal}, streak: {summary.streak_days} days",
         f"  cards due: {summary.cards_due} of {summary.cards_total}",
         f"  queue: {', '.join(i.title for i in summary.active_items) or 'empty'}",
     ]
@@ -132,6 +138,83 @@ def cmd_drafts_list(args: argparse.Namespace, paths: Paths) -> int:
     )
     _emit(args, data, text or "no drafts")
     return 0
+
+
+# ---------------------------------------------------------------------- timer
+TIMER_OPS = ("status", "start", "pause", "resume", "toggle", "skip", "reset", "extend", "abandon")
+
+
+def cmd_timer(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.domain.timer import TimerError
+    from deskwork.services.timer import TimerService
+
+    readonly = args.op == "status"
+    desk = _open(paths, readonly=readonly, what=f"deskwork timer {args.op}")
+    try:
+        timer = TimerService(desk)
+        try:
+            if args.op == "extend":
+                timer.extend(args.minutes)
+            elif args.op == "abandon":
+                timer.abandon(args.reason or "")
+            else:
+                getattr(timer, "tick" if readonly else args.op)()
+        except TimerError as exc:
+            raise CliError(str(exc)) from None
+        status = timer.status()
+    finally:
+        desk.close()
+    remaining = int(status["remaining_s"])
+    text = (
+        f"{status['phase']} {status['status']}, {remaining // 60:02d}:{remaining % 60:02d} left, "
+        f"on {status['item'] or 'unassigned'}"
+    )
+    _emit(args, status, text)
+    return 0
+
+
+def cmd_sessions_export(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.domain.studyday import day_bounds
+    from deskwork.interop.sessions import sessions_csv, sessions_ics
+    from deskwork.services.timer import sessions_with_pending
+    from deskwork.store.fsutil import atomic_write
+
+    target = Path(args.file)
+    suffix = target.suffix.lower()
+    if suffix not in {".csv", ".ics"}:
+        raise CliError(f"{target}: the file name must end in .csv or .ics", EXIT_USAGE)
+    desk = _open(paths, readonly=True, what="deskwork sessions export")
+    hour = desk.config.study.day_start_hour
+    start = day_bounds(args.from_date, hour)[0] if args.from_date else None
+    end = day_bounds(args.to_date, hour)[1] if args.to_date else None
+    stored, pending = sessions_with_pending(desk)
+    sessions = sorted(
+        (
+            s
+            for s in stored + pending
+            if (start is None or s.start >= start) and (end is None or s.start < end)
+        ),
+        key=lambda s: s.start,
+    )
+    titles = {i.id: i.title for i in desk.store.items.values()}
+    if suffix == ".csv":
+        text = sessions_csv(sessions, titles)
+    else:
+        text = sessions_ics(sessions, titles, desk.clock())
+    try:
+        atomic_write(target.absolute(), text.encode())
+    except OSError as exc:
+        raise CliError(f"{target}: cannot write ({exc.strerror})") from None
+    count = len(sessions) if suffix == ".csv" else sum(1 for s in sessions if s.kind == "focus")
+    print(f"wrote {count} {'sessions' if suffix == '.csv' else 'focus sessions'} to {target}")
+    return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-22") from None
 
 
 # ---------------------------------------------------------------------- config
@@ -226,6 +309,22 @@ def build_parser() -> argparse.ArgumentParser:
     add(group("cards", "flashcards"), "stats", cmd_cards_stats, "card counts per state and deck")
     add(group("queue", "curriculum queue"), "list", cmd_queue_list, "every curriculum item")
     add(group("drafts", "draft posts"), "list", cmd_drafts_list, "every draft, newest first")
+    timer = add(sub, "timer", cmd_timer, "the pomodoro timer: status, or start/pause/… it")
+    timer.add_argument("op", nargs="?", default="status", choices=TIMER_OPS)
+    timer.add_argument("--minutes", type=float, help="for extend (default: extend_minutes)")
+    timer.add_argument("--reason", help="for abandon")
+
+    export = add(
+        group("sessions", "pomodoro sessions"),
+        "export",
+        cmd_sessions_export,
+        "write sessions to FILE.csv (all) or FILE.ics (one event per focus session)",
+        json_flag=False,
+    )
+    export.add_argument("file", metavar="FILE.csv|FILE.ics")
+    export.add_argument("--from", dest="from_date", type=_date, help="first study day (YYYY-MM-DD)")
+    export.add_argument("--to", dest="to_date", type=_date, help="last study day (YYYY-MM-DD)")
+
     config = group("config", "the config file")
     add(config, "path", cmd_config_path, "print the config file's path", json_flag=False)
     add(config, "show", cmd_config_show, "print the effective config")

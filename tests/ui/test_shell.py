@@ -12,7 +12,7 @@ from deskwork.paths import Paths
 from deskwork.services import WELCOME_DONE, Desk
 from deskwork.store.manifest import read_manifest
 from deskwork.ui.app import DeskworkApp
-from deskwork.ui.commands import APP_COMMANDS
+from deskwork.ui.commands import ALL_COMMANDS
 from deskwork.ui.screens.help import HelpScreen
 from deskwork.ui.screens.welcome import WelcomeScreen
 from deskwork.ui.widgets.pane import Pane
@@ -72,7 +72,7 @@ async def test_help_lists_every_command_with_f1_and_question_mark(
             assert isinstance(app.screen, HelpScreen)
             table = app.screen.query_one(DataTable)
             ids = {str(table.get_row_at(i)[3]) for i in range(table.row_count)}
-            assert ids == {c.id for c in APP_COMMANDS}
+            assert ids == {c.id for c in ALL_COMMANDS}
             await pilot.press("escape")
             assert not isinstance(app.screen, HelpScreen)
 

@@ -278,9 +278,9 @@ def abandon(state: TimerState, now: datetime, settings: TimerSettings, reason: s
     if session is None:
         raise TimerError("nothing to abandon: the timer is not running")
     out.sessions.append(session)
-    out.state = _idle(
-        SessionKind.FOCUS, settings, focus_done=out.state.focus_done, item_id=out.state.item_id
-    )
+    # giving up a long break still ends the cycle: the next long break needs N new focus sessions
+    done = 0 if out.state.phase is SessionKind.LONG_BREAK else out.state.focus_done
+    out.state = _idle(SessionKind.FOCUS, settings, focus_done=done, item_id=out.state.item_id)
     return out
 
 

@@ -139,14 +139,16 @@ class Desk:
     def today(self) -> date:
         return study_day(self.clock(), self.config.study.day_start_hour)
 
-    def summary(self, *, wait_for_cards: bool = True) -> DaySummary:
+    def summary(
+        self, *, wait_for_cards: bool = True, pending: list[Session] | None = None
+    ) -> DaySummary:
         """Today's figures. With `wait_for_cards=False` and the cards still loading (the TUI loads
         them in a background worker), the card figures are zero and `cards_loading` is set."""
         now = self.clock()
         day = self.today()
         start_hour = self.config.study.day_start_hour
         start, end = day_bounds(day, start_hour)
-        all_sessions = self.store.sessions.all()
+        all_sessions = self.store.sessions.all() + list(pending or [])
         today_sessions = sorted(
             (s for s in all_sessions if start <= s.start < end), key=lambda s: s.start
         )

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -25,9 +26,11 @@ class DesktopNotifier:
         if self.available is False:
             return False
         try:
-            from plyer import notification
+            with warnings.catch_warnings():  # plyer warns on stderr, which would scar the TUI
+                warnings.simplefilter("ignore")
+                from plyer import notification
 
-            notification.notify(title=title, message=message, app_name="deskwork", timeout=10)
+                notification.notify(title=title, message=message, app_name="deskwork", timeout=10)
         except Exception as exc:  # plyer raises NotImplementedError, dbus errors, OSError...
             self.available = False
             self.reason = f"{type(exc).__name__}: {exc}".strip(": ")

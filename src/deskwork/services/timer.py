@@ -162,3 +162,10 @@ class TimerService:
                 "DESKWORK_COMPLETED": "1" if event.session.completed else "0",
             }
         return env
+
+
+def sessions_with_pending(desk: Desk) -> tuple[list[Session], list[Session]]:
+    """(stored sessions, sessions finished by a deadline that passed while nobody was ticking).
+    A read-only caller cannot store the latter, but reports must count them."""
+    pending = TimerService(desk).tick().sessions
+    return desk.store.sessions.all(), pending

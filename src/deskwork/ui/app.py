@@ -6,6 +6,7 @@ module under `ui/panes/`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -13,22 +14,28 @@ from pathlib import Path
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import Footer, Header, Tab, Tabs
+from textual.timer import Timer
+from textual.widgets import Footer, Header, OptionList, Tab, Tabs
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.worker import get_current_worker
 
 from deskwork import __version__
+from deskwork.domain.sessions import InterruptionKind
 from deskwork.services import THEME, Desk
-from deskwork.ui.commands import APP_COMMANDS, Command
+from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.keymap import effective_keys, resolve_keymap
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane
 from deskwork.ui.screens.help import HelpScreen
+from deskwork.ui.screens.timer_dialogs import AbandonScreen, InterruptScreen
 from deskwork.ui.screens.welcome import WelcomeScreen
 from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
+from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.pane import Pane
 
 PANE_ORDER = ("timer", "queue", "review", "draft")
@@ -47,10 +54,11 @@ class DeskworkApp(App[int]):
         self.desk = desk
         self.show_clock = show_clock
         self.starter_available = starter_available
-        self.commands: tuple[Command, ...] = APP_COMMANDS
-        self.startup_notes: list[str] = list(desk.problems)
+        self.commands: tuple[Command, ...] = ALL_COMMANDS
+        self.startup_notes: list[str] = list(desk.problems)  # shown once mounted
         self._closed = False
         self._current_pane = "timer"
+        self._ticker: Timer | None = None
 
         themes, theme_problems = load_themes(bundled_themes_dir(), desk.paths.user_themes)
         self.startup_notes += theme_problems
@@ -62,6 +70,7 @@ class DeskworkApp(App[int]):
         self.startup_notes += key_problems
         self.set_keymap(self.keymap)
         self.theme = self._initial_theme()
+        self.timer = TimerControl(self)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -76,6 +85,27 @@ class DeskworkApp(App[int]):
             yield DraftPane(id="draft")
         yield Footer()
 
+    # While a dialog is open, app.query() searches the dialog's screen: the desk is the bottom one.
+    @property
+    def desk_screen(self) -> Screen[object]:
+        return self.screen_stack[0]
+
+    @property
+    def timer_pane(self) -> TimerPane:
+        return self.desk_screen.query_one(TimerPane)
+
+    @property
+    def queue_pane(self) -> QueuePane:
+        return self.desk_screen.query_one(QueuePane)
+
+    @property
+    def review_pane(self) -> ReviewPane:
+        return self.desk_screen.query_one(ReviewPane)
+
+    @property
+    def draft_pane(self) -> DraftPane:
+        return self.desk_screen.query_one(DraftPane)
+
     @staticmethod
     def _pane_classes() -> tuple[type[Pane], ...]:
         return (TimerPane, QueuePane, ReviewPane, DraftPane)
@@ -83,8 +113,11 @@ class DeskworkApp(App[int]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.refresh_panes()
+        self.timer.tick(catching_up=True)  # phases that ended while deskwork was closed
+        self._select_timer_item()
+        self._ticker = self.set_interval(0.25, self._tick)
         self._set_current("timer")
-        self.query_one("#timer", Pane).focus()
+        self.timer_pane.focus()
         self._apply_size(self.size.width, self.size.height)
         for note in self.startup_notes:
             self.notify(note, title="deskwork", severity="warning", timeout=12, markup=False)
@@ -112,27 +145,78 @@ class DeskworkApp(App[int]):
 
     def refresh_panes(self) -> None:
         summary = self.desk.summary(wait_for_cards=False)
-        self.query_one(TimerPane).show(summary)
-        self.query_one(QueuePane).show(summary)
-        self.query_one(ReviewPane).show(summary)
-        self.query_one(DraftPane).show(summary)
+        self.timer_pane.show(summary)
+        self.queue_pane.show(summary)
+        self.review_pane.show(summary)
+        self.draft_pane.show(summary)
+
+    def _tick(self) -> None:
+        if self._closed:
+            return
+        # While the app shuts down its widgets go before the ticker stops; the state is saved anyway.
+        with contextlib.suppress(NoMatches):
+            self.timer.tick()
+
+    def show_timer(self) -> None:
+        service = self.timer.service
+        self.timer_pane.show_state(
+            service.state,
+            service.now(),
+            service.item_title(service.state.item_id),
+            service.settings.long_break_every,
+        )
+
+    def show_timer_nudge(self, text: str) -> None:
+        self.timer_pane.show_nudge(text)
+
+    def action_timer(self, op: str) -> None:
+        self.timer.run(op)
+
+    def action_timer_interrupt(self) -> None:
+        def done(result: tuple[InterruptionKind, str] | None) -> None:
+            if result is not None:
+                self.timer.interrupt(result[0].value, result[1])
+
+        self.push_screen(InterruptScreen(), done)
+
+    def action_timer_abandon(self) -> None:
+        def done(reason: str | None) -> None:
+            if reason is not None:
+                self.timer.abandon(reason)
+
+        self.push_screen(AbandonScreen(), done)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """The item selected in today's queue is what the timer attributes focus to."""
+        if event.option_list.id == "queue-list" and event.option.id is not None:
+            item_id = int(event.option.id)
+            if item_id != self.timer.service.state.item_id:
+                self.timer.set_item(item_id)
+
+    def _select_timer_item(self) -> None:
+        item_id = self.timer.service.state.item_id
+        listing = self.queue_pane.query_one("#queue-list", OptionList)
+        if item_id is None:
+            return
+        with contextlib.suppress(OptionDoesNotExist):  # the item left today's queue
+            listing.highlighted = listing.get_option_index(str(item_id))
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
 
     def _apply_size(self, width: int, height: int) -> None:
         compact = width < self.desk.config.ui.compact_below_width or height < 24
-        self.screen.set_class(compact, "-compact")
+        self.desk_screen.set_class(compact, "-compact")
 
     # ------------------------------------------------------------------ panes and focus
     def _pane(self, name: str) -> Pane:
-        return self.query_one(f"#{name}", Pane)
+        return self.desk_screen.query_one(f"#{name}", Pane)
 
     def _set_current(self, name: str) -> None:
         self._current_pane = name
-        for pane in self.query(Pane):
+        for pane in self.desk_screen.query(Pane):
             pane.set_class(pane.id == name, "-current")
-        tabs = self.query_one("#pane-tabs", Tabs)
+        tabs = self.desk_screen.query_one("#pane-tabs", Tabs)
         if tabs.active != f"tab-{name}":
             tabs.active = f"tab-{name}"
 
@@ -140,7 +224,7 @@ class DeskworkApp(App[int]):
         if name not in PANE_ORDER:
             return
         self._set_current(name)
-        self._pane(name).focus()
+        self._pane(name).focus_target().focus()
 
     def _focused_pane(self) -> str:
         node = self.focused
@@ -229,6 +313,8 @@ class DeskworkApp(App[int]):
     def close_desk(self) -> None:
         if not self._closed:
             self._closed = True
+            if self._ticker is not None:
+                self._ticker.stop()
             self.desk.close()
 
     def on_unmount(self) -> None:

@@ -55,8 +55,37 @@ APP_COMMANDS: tuple[Command, ...] = (
         "app.theme", "f10", "pick_theme", "Theme", "Choose a theme (the choice is kept)", False
     ),
     Command("app.welcome", "f12", "welcome", "Welcome", "Show the first-run welcome again", False),
+    Command(
+        "timer.toggle_anywhere",
+        "f6",
+        "timer('toggle')",
+        "Start/pause timer",
+        "Start, pause or resume the pomodoro timer from any area",
+    ),
 )
 
+# Keys of the timer area (active while it has focus); all of them are in the palette too.
+TIMER_COMMANDS: tuple[Command, ...] = (
+    Command(
+        "timer.toggle",
+        "space,enter",
+        "app.timer('toggle')",
+        "Start/pause",
+        "Start, pause or resume",
+    ),
+    Command(
+        "timer.skip", "s", "app.timer('skip')", "Skip", "End this phase now and go to the next"
+    ),
+    Command("timer.extend", "e,plus", "app.timer('extend')", "Extend", "Add time to this phase"),
+    Command("timer.interrupt", "i", "app.timer_interrupt", "Interruption", "Log an interruption"),
+    Command(
+        "timer.abandon", "a", "app.timer_abandon", "Abandon", "Give up this phase (with a reason)"
+    ),
+    Command("timer.reset", "r", "app.timer('reset')", "Reset", "Back to focus 1 of a new cycle"),
+)
 
-def command_ids(commands: tuple[Command, ...] = APP_COMMANDS) -> set[str]:
+ALL_COMMANDS: tuple[Command, ...] = APP_COMMANDS + TIMER_COMMANDS
+
+
+def command_ids(commands: tuple[Command, ...] = ALL_COMMANDS) -> set[str]:
     return {c.id for c in commands}

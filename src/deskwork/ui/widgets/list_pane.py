@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -22,6 +23,10 @@ class ListPane(Pane):
     def compose(self) -> ComposeResult:
         yield Static(self.empty_text, id=f"{self.pane_id}-empty", classes="empty-hint")
         yield OptionList(id=f"{self.pane_id}-list")
+
+    def focus_target(self) -> Widget:
+        listing = self.query_one(f"#{self.pane_id}-list", OptionList)
+        return listing if listing.display else self
 
     def show_options(self, options: Iterable[Option]) -> None:
         listing = self.query_one(f"#{self.pane_id}-list", OptionList)

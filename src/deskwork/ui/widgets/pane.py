@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.containers import Vertical
+from textual.widget import Widget
 
 
 class Pane(Vertical, can_focus=True):
@@ -31,5 +32,6 @@ class Pane(Vertical, can_focus=True):
         self.border_title = self.title
         self.border_subtitle = self.key_hint
 
-    def refresh_data(self) -> None:
-        """Re-read what the pane shows (called after writes elsewhere)."""
+    def focus_target(self) -> Widget:
+        """What gets the keyboard when the pane is chosen (its list, its editor…)."""
+        return self

@@ -1,0 +1,1 @@
+"""File formats: reading and writing other tools' files (CSV, iCalendar, …)."""

@@ -1,0 +1,107 @@
+"""Pomodoro sessions as CSV (one row per session) and iCalendar (one event per focus session)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+
+from deskwork.domain.sessions import Session, SessionKind
+
+CSV_FIELDS = [
+    "id",
+    "kind",
+    "start",
+    "end",
+    "planned_s",
+    "actual_s",
+    "completed",
+    "item_id",
+    "item",
+    "interruptions",
+    "pauses",
+    "note",
+]
+
+
+def sessions_csv(sessions: Iterable[Session], titles: Mapping[int, str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for s in sessions:
+        writer.writerow(
+            {
+                "id": s.id,
+                "kind": s.kind.value,
+                "start": s.start.isoformat(),
+                "end": s.end.isoformat(),
+                "planned_s": round(s.planned_s, 1),
+                "actual_s": round(s.actual_s, 1),
+                "completed": "true" if s.completed else "false",
+                "item_id": "" if s.item_id is None else s.item_id,
+                "item": titles.get(s.item_id, "") if s.item_id is not None else "",
+                "interruptions": len(s.interruptions),
+                "pauses": len(s.pauses),
+                "note": s.note,
+            }
+        )
+    return out.getvalue()
+
+
+def _ics_text(value: str) -> str:
+    """RFC 5545 TEXT escaping."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets are folded (CRLF + space), never inside a UTF-8 sequence."""
+    data = line.encode()
+    if len(data) <= 75:
+        return line
+    parts: list[str] = []
+    current = b""
+    for ch in line:
+        enc = ch.encode()
+        if len(current) + len(enc) > (75 if not parts else 74):
+            parts.append(current.decode())
+            current = b""
+        current += enc
+    parts.append(current.decode())
+    return "\r\n ".join(parts)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def sessions_ics(sessions: Iterable[Session], titles: Mapping[int, str], now: datetime) -> str:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//deskwork//pomodoro sessions//EN",
+        "CALSCALE:GREGORIAN",
+    ]
+    for s in sessions:
+        if s.kind is not SessionKind.FOCUS:
+            continue
+        title = titles.get(s.item_id, "unassigned") if s.item_id is not None else "unassigned"
+        state = "completed" if s.completed else (s.note or "not completed")
+        description = (
+            f"{s.actual_s / 60:.0f} of {s.planned_s / 60:.0f} minutes, {state}; "
+            f"{len(s.interruptions)} interruptions"
+        )
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:session-{s.id}-{_stamp(s.start)}@deskwork",
+            f"DTSTAMP:{_stamp(now)}",
+            f"DTSTART:{_stamp(s.start)}",
+            f"DTEND:{_stamp(s.end)}",
+            f"SUMMARY:{_ics_text(f'Focus: {title}')}",
+            f"DESCRIPTION:{_ics_text(description)}",
+            "CATEGORIES:pomodoro",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

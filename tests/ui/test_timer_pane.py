@@ -1,0 +1,149 @@
+"""Pilot tests of the timer area: keys, palette, attribution, notifications, persistence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Digits, OptionList
+
+from deskwork.domain.curriculum import Item, ItemStatus
+from deskwork.domain.sessions import SessionKind
+from deskwork.domain.timer import Status
+from deskwork.paths import Paths
+from deskwork.services import WELCOME_DONE, Desk
+from deskwork.ui.app import DeskworkApp
+from deskwork.ui.screens.timer_dialogs import AbandonScreen, InterruptScreen
+from tests.helpers import T0, Clock
+
+
+def timer_app(tmp_path: Path, clock: Clock, config: str = "") -> DeskworkApp:
+    home = tmp_path / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(config)
+    desk = Desk.open(Paths(home, home), clock=clock)
+    desk.store.set_setting(WELCOME_DONE, True)
+    with desk.store.transaction() as tx:
+        tx.put("items", Item(title="CS231n", status=ItemStatus.ACTIVE, priority=2, added=T0))
+        tx.put("items", Item(title="MIT 18.06", status=ItemStatus.ACTIVE, priority=1, added=T0))
+    return DeskworkApp(desk, show_clock=False)
+
+
+def digits(app: DeskworkApp) -> str:
+    return app.query_one("#timer-digits", Digits).value
+
+
+async def test_space_starts_the_focus_and_it_counts_down(tmp_path: Path, clock: Clock) -> None:
+    app = timer_app(tmp_path, clock, "[timer]\nfocus_minutes = 0.1\n")
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert digits(app) == "00:06"
+        await pilot.press("space")
+        assert app.timer.service.state.status is Status.RUNNING
+        clock.advance(seconds=2.5)
+        await pilot.pause(0.4)  # the app ticks four times a second
+        assert digits(app) == "00:04"
+        clock.advance(seconds=4)
+        await pilot.pause(0.4)
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Focus complete") for m in messages)
+        assert app.timer.service.state.phase is SessionKind.SHORT_BREAK
+        [focus] = app.desk.store.sessions.all()
+        assert focus.completed and focus.actual_s == 6
+
+
+async def test_timer_keys_skip_extend_reset(tmp_path: Path, clock: Clock) -> None:
+    app = timer_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        clock.advance(minutes=1)
+        await pilot.press("e")
+        assert app.timer.service.state.planned_s == 30 * 60
+        await pilot.press("space")
+        assert app.timer.service.state.status is Status.PAUSED
+        await pilot.press("s")
+        assert app.timer.service.state.phase is SessionKind.SHORT_BREAK
+        await pilot.press("r")
+        state = app.timer.service.state
+        assert (state.phase, state.status) == (SessionKind.FOCUS, Status.IDLE)
+        notes = [s.note for s in app.desk.store.sessions.all()]
+        assert notes == ["skipped", "reset"]
+
+
+async def test_f6_and_palette_reach_the_timer_from_anywhere(tmp_path: Path, clock: Clock) -> None:
+    app = timer_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5", "f6")
+        assert app.timer.service.state.status is Status.RUNNING
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Skip")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.timer.service.state.phase is SessionKind.SHORT_BREAK
+
+
+async def test_interruption_and_abandon_dialogs(tmp_path: Path, clock: Clock) -> None:
+    app = timer_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space", "i")
+        assert isinstance(app.screen, InterruptScreen)
+        await pilot.press(*"slack ping", "tab", "tab", "enter")  # the "External" button
+        await pilot.pause()
+        [interruption] = app.timer.service.state.interruptions
+        assert (interruption.kind.value, interruption.note) == ("external", "slack ping")
+        await pilot.press("a")
+        assert isinstance(app.screen, AbandonScreen)
+        await pilot.press("escape")
+        assert app.timer.service.state.status is Status.RUNNING, "Esc keeps going"
+        await pilot.press("a", *"coffee", "enter")
+        await pilot.pause()
+        [gone] = app.desk.store.sessions.all()
+        assert gone.note == "abandoned: coffee" and len(gone.interruptions) == 1
+
+
+async def test_focus_is_attributed_to_the_selected_queue_item(tmp_path: Path, clock: Clock) -> None:
+    app = timer_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        listing = app.query_one("#queue-list", OptionList)
+        listing.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        chosen = app.timer.service.state.item_id
+        assert chosen is not None
+        title = app.desk.store.items.get(chosen).title  # type: ignore[union-attr]
+        assert title == str(listing.get_option_at_index(listing.highlighted or 0).prompt)
+        await pilot.press("f6")
+        clock.advance(minutes=10)
+        await pilot.press("f3", "down")
+        await pilot.pause()
+        clock.advance(minutes=15)
+        await pilot.pause(0.4)
+        [focus] = [s for s in app.desk.store.sessions.all() if s.kind is SessionKind.FOCUS]
+        assert len(focus.item_changes) == 1
+        assert sorted(focus.seconds_by_item().values()) == [600, 900]
+
+
+async def test_quit_mid_focus_then_restart_resumes(tmp_path: Path, clock: Clock) -> None:
+    app = timer_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        clock.advance(minutes=5)
+        await pilot.press("q")
+    clock.advance(minutes=3)
+    again = DeskworkApp(Desk.open(app.desk.paths, clock=clock), show_clock=False)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert again.timer.service.state.status is Status.RUNNING
+        assert digits(again) == "17:00"
+        await pilot.press("q")
+
+
+async def test_end_of_day_nudge(tmp_path: Path) -> None:
+    clock = Clock(T0.replace(hour=19, minute=30))
+    app = timer_app(tmp_path, clock, '[timer]\nend_of_day = "19:00"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.4)
+        assert any("past 19:00" in n.message for n in app._notifications)
+        nudges = [n for n in app._notifications if "past 19:00" in n.message]
+        await pilot.pause(0.6)
+        assert len([n for n in app._notifications if "past 19:00" in n.message]) == len(nudges)
