@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 
 import pytest
@@ -196,5 +197,5 @@ def test_invariants_hold_for_any_sequence(
         if s.note == "reset":
             completed_focus = 0
     # sessions never overlap: the timer does one thing at a time
-    for prev, nxt in zip(sessions, sessions[1:], strict=False):
+    for prev, nxt in itertools.pairwise(sessions):
         assert prev.end <= nxt.start
