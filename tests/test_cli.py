@@ -163,3 +163,60 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
         [*_deskwork(), "--debug", "today"], env=env, capture_output=True, text=True
     )
     assert "Traceback" in debug.stderr
+
+
+def test_timer_commands_status_and_today_sessions(capsys: pytest.CaptureFixture[str]) -> None:
+    home = Path(os.environ["DESKWORK_HOME"])
+    seed(home)
+    (home / "config.toml").write_text("[timer]\nfocus_minutes = 0.01\nauto_start_breaks = false\n")
+    code, out, _ = run(capsys, "timer", "status", "--json")
+    status = json.loads(out)
+    assert code == 0 and {"phase", "running", "paused", "remaining_s", "item"} <= set(status)
+    assert (status["phase"], status["running"], status["remaining_s"]) == ("focus", False, 0.6)
+    code, out, _ = run(capsys, "timer", "start", "--json")
+    assert json.loads(out)["running"] is True
+    code, _, err = run(capsys, "timer", "start")
+    assert code == 1 and "already running" in err
+    import time as _time
+
+    _time.sleep(0.8)
+    _, out, _ = run(capsys, "today", "--json")
+    today = json.loads(out)
+    [session] = today["sessions"]
+    assert session["kind"] == "focus" and session["completed"] is True
+    assert {"start", "end", "planned_s", "actual_s", "item", "interruptions"} <= set(session)
+    assert today["pomodoros"] == 1 and today["goal"]["value"] == 8
+    assert "streak_days" in today and today["queue"]
+
+
+def test_sessions_export_csv_and_ics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import timedelta
+
+    from deskwork.domain.sessions import Session, SessionKind
+
+    home = Path(os.environ["DESKWORK_HOME"])
+    store = Store.open(home)
+    with store.transaction() as tx:
+        for day in range(3):
+            start = T0 + timedelta(days=day)
+            tx.put(
+                "sessions",
+                Session(
+                    kind=SessionKind.FOCUS,
+                    start=start,
+                    end=start + timedelta(minutes=25),
+                    planned_s=1500,
+                    actual_s=1500,
+                    completed=True,
+                ),
+            )
+    store.close()
+    code, out, _ = run(
+        capsys, "sessions", "export", str(tmp_path / "s.csv"), "--from", "2026-11-21"
+    )
+    assert code == 0 and "wrote 2 sessions" in out
+    assert (tmp_path / "s.csv").read_text().count("\n") == 3
+    code, out, _ = run(capsys, "sessions", "export", str(tmp_path / "s.ics"), "--to", "2026-11-20")
+    assert code == 0 and (tmp_path / "s.ics").read_text().count("BEGIN:VEVENT") == 1
+    code, _, err = run(capsys, "sessions", "export", str(tmp_path / "s.txt"))
+    assert code == 2 and ".csv or .ics" in err

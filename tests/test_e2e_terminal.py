@@ -104,3 +104,71 @@ def test_truncated_store_file_recovers_with_a_clear_message(tmp_path: Path) -> N
     assert "Today's queue" in screen
     assert term.quit() == 0
     assert list(home.glob(f"{victim.name}.corrupt-*"))
+
+
+@pytest.mark.timeout_e2e
+def test_short_focus_from_the_keyboard_then_sigkill_mid_focus_resumes(tmp_path: Path) -> None:
+    import json
+    import signal
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text(
+        "[timer]\nfocus_minutes = 0.1\nauto_start_breaks = false\nbell = false\n"
+    )
+    store = Store.open(home)
+    store.set_setting("welcome_done", True)
+    with store.transaction() as tx:
+        tx.put("items", Item(title="Deep Learning book", status=ItemStatus.ACTIVE, added=T0))
+    store.close()
+    env = {**os.environ, "DESKWORK_HOME": str(home)}
+
+    term = Terminal(home)
+    term.wait_for("Focus 1 of 4", "Deep Learning book")
+    term.child.send("\x1b[13~")  # F3: today's queue; its first item is selected
+    term.wait_for("on Deep Learning book")
+    term.child.send("\x1b[12~")  # F2: back to the timer
+    time.sleep(0.3)
+    term.child.send(" ")
+    term.wait_for("running")
+    term.wait_for("Focus complete", timeout=20)
+    assert term.quit() == 0
+    today = json.loads(
+        subprocess.run(
+            [*deskwork_cmd(), "today", "--json"], env=env, capture_output=True, text=True
+        ).stdout
+    )
+    [focus] = [s for s in today["sessions"] if s["kind"] == "focus"]
+    assert focus["completed"] and focus["item"] == "Deep Learning book"
+
+    (home / "config.toml").write_text("[timer]\nfocus_minutes = 1\nbell = false\n")
+    term = Terminal(home)
+    term.wait_for("Short break")
+    term.child.send("\x1b[12~")
+    time.sleep(0.3)
+    term.child.send("s")  # skip the break
+    term.wait_for("Focus 2 of 4")
+    term.child.send(" ")
+    term.wait_for("running")
+    time.sleep(2)
+    os.kill(term.child.pid, signal.SIGKILL)
+    term.child.close(force=True)
+    killed_at = time.monotonic()
+    status = json.loads(
+        subprocess.run(
+            [*deskwork_cmd(), "timer", "status", "--json"], env=env, capture_output=True, text=True
+        ).stdout
+    )
+    assert status["running"] and status["phase"] == "focus"
+    assert 50 <= status["remaining_s"] <= 58.5, status
+    term = Terminal(home)
+    term.wait_for("Focus 2 of 4 · running")
+    elapsed = time.monotonic() - killed_at
+    assert elapsed < 30
+    again = json.loads(
+        subprocess.run(
+            [*deskwork_cmd(), "timer", "status", "--json"], env=env, capture_output=True, text=True
+        ).stdout
+    )
+    assert again["running"] and again["remaining_s"] < status["remaining_s"]
+    assert term.quit() == 0

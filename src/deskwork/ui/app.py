@@ -114,7 +114,6 @@ class DeskworkApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.refresh_panes()
         self.timer.tick(catching_up=True)  # phases that ended while deskwork was closed
-        self._select_timer_item()
         self._ticker = self.set_interval(0.25, self._tick)
         self._set_current("timer")
         self.timer_pane.focus()
@@ -149,6 +148,7 @@ class DeskworkApp(App[int]):
         self.queue_pane.show(summary)
         self.review_pane.show(summary)
         self.draft_pane.show(summary)
+        self._select_timer_item()
 
     def _tick(self) -> None:
         if self._closed:
@@ -242,6 +242,16 @@ class DeskworkApp(App[int]):
         self.action_focus_next_pane(-1)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        listing = event.widget
+        if (
+            isinstance(listing, OptionList)
+            and listing.id == "queue-list"
+            and listing.highlighted is None
+            and listing.option_count
+        ):
+            self._select_timer_item()
+            if listing.highlighted is None:
+                listing.highlighted = 0  # choosing the queue chooses an item to focus on
         name = self._focused_pane()
         if name != self._current_pane:
             self._set_current(name)

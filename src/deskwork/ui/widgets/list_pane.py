@@ -14,7 +14,9 @@ from deskwork.ui.widgets.pane import Pane
 
 class ListPane(Pane):
     DEFAULT_CSS = """
-    ListPane OptionList { height: 1fr; border: none; padding: 0; background: transparent; }
+    ListPane OptionList, ListPane OptionList:focus {
+        height: 1fr; border: none; padding: 0; background: transparent;
+    }
     ListPane .empty-hint { color: $text-muted; }
     """
 
