@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from textual.widgets import Digits, OptionList
@@ -147,3 +148,24 @@ async def test_end_of_day_nudge(tmp_path: Path) -> None:
         nudges = [n for n in app._notifications if "past 19:00" in n.message]
         await pilot.pause(0.6)
         assert len([n for n in app._notifications if "past 19:00" in n.message]) == len(nudges)
+
+
+async def test_a_break_offers_a_review_when_cards_are_due(tmp_path: Path, clock: Clock) -> None:
+    from tests.helpers import make_card
+
+    app = timer_app(tmp_path, clock, "[timer]\nbell = false\n")
+    with app.desk.store.transaction() as tx:
+        tx.put("cards", make_card("due now", when=clock.now - timedelta(days=1)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("space")
+        clock.advance(minutes=25)
+        await pilot.pause(0.5)
+        messages = [n.message for n in app._notifications]
+        assert any("1 cards due: press F4" in m for m in messages)
+        # on this headless machine plyer cannot notify: said once, in-app toasts carry on
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.timer.notifier.available is False:
+            said = [m for m in (n.message for n in app._notifications) if "Desktop notif" in m]
+            assert len(said) == 1
