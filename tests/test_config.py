@@ -58,3 +58,12 @@ def test_effective_config_renders_as_toml_that_loads_back(tmp_path: Path) -> Non
     )
     again, problems = load_config(write(tmp_path, config_as_toml(config)))
     assert problems == [] and again == config
+
+
+def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = readme.split("## Config", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    config, problems = load_config(write(tmp_path, block))
+    assert problems == []
+    assert config.study.rest_days == ["sat", "sun"] and config.keys["app.help"] == "h,f1"
+    assert config.timer.hooks.on_focus_end.startswith("notify-send")
