@@ -105,21 +105,18 @@ APP_CHILD = r"""
 import sys, time
 T0 = time.perf_counter()
 from pathlib import Path
+from deskwork.cli import build_tui
 from deskwork.paths import Paths
-from deskwork.services import Desk
-from deskwork.ui.app import DeskworkApp
 
-class Bench(DeskworkApp):
-    def on_mount(self) -> None:
-        self.call_after_refresh(self.first_frame)
+app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))  # as `deskwork` starts it
 
-    def first_frame(self) -> None:
-        print("FIRST_FRAME_S", time.perf_counter() - T0)
-        self.desk.warm_up()  # RSS is measured with every card in memory
-        self.exit()
+def first_frame() -> None:
+    print("FIRST_FRAME_S", time.perf_counter() - T0)
+    app.desk.warm_up()  # RSS is measured with every card in memory
+    app.exit()
 
-desk = Desk.open(Paths(Path(sys.argv[1]), Path(sys.argv[1])))
-Bench(desk).run(headless=True, size=(120, 40))
+app.call_after_refresh(first_frame)
+app.run(headless=True, size=(120, 40))
 """
 
 BASELINE_CHILD = r"""

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskwork import __version__
 from deskwork.config import config_as_toml, load_config
@@ -23,6 +23,9 @@ from deskwork.services import Desk
 from deskwork.store import backups
 from deskwork.store.lock import StoreLocked
 from deskwork.store.store import StoreError
+
+if TYPE_CHECKING:
+    from deskwork.ui.app import DeskworkApp
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -57,12 +60,20 @@ def _open(paths: Paths, *, readonly: bool, what: str) -> Desk:
 
 
 # ---------------------------------------------------------------------- the TUI
-def run_tui(args: argparse.Namespace, paths: Paths) -> int:
+def build_tui(paths: Paths) -> DeskworkApp:
+    """The TUI on `paths` (the benchmarks start it exactly this way)."""
     from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
 
-    desk = _open(paths, readonly=False, what="the deskwork TUI")
+    desk = Desk.open(paths, what="the deskwork TUI", defer_backup=True)
+    _warn(desk.problems)
     app = DeskworkApp(desk)
     desk.problems.clear()  # already shown on stderr; the app shows the rest
+    return app
+
+
+def run_tui(args: argparse.Namespace, paths: Paths) -> int:
+    app = build_tui(paths)
+    desk = app.desk
     try:
         code = app.run()
     finally:

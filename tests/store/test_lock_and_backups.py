@@ -95,3 +95,32 @@ def test_restore_backs_up_the_current_state_first(data_dir: Path, clock: Clock) 
     check.restore(safety)
     assert sorted(c.front for c in check.cards.all()) == ["after it", "in the backup"]
     check.close()
+
+
+def test_a_background_backup_keeps_its_files_through_a_compaction(
+    data_dir: Path, clock: Clock
+) -> None:
+    import threading
+
+    store = Store.open(data_dir, clock=clock, backup_on_open=False)
+    with store.transaction() as tx:
+        tx.put("cards", make_card("before"))
+    store.compact()
+    old_file = store.manifest.tables["cards"][0]
+    clock.advance(hours=2)
+    job = store.prepare_backup()
+    with store.transaction() as tx:
+        tx.put("cards", make_card("after"))
+    store.compact()  # replaces the cards file; the pinned old one must survive for the backup
+    assert (data_dir / old_file).exists()
+    worker = threading.Thread(target=job)
+    worker.start()
+    worker.join(30)
+    backup = list_backups(data_dir)[0]
+    assert (backup / old_file).exists()
+    store.compact(force=True)
+    assert not (data_dir / old_file).exists(), "unpinned after the backup: cleaned up"
+    clock.advance(minutes=1)
+    store.restore(backup)
+    assert [c.front for c in store.cards.all()] == ["before"]
+    store.close()

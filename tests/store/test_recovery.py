@@ -195,3 +195,22 @@ def test_a_store_from_a_newer_deskwork_is_refused(data_dir: Path, clock: Clock) 
     path.write_text(path.read_text().replace('"schema_version": 1', '"schema_version": 99'))
     with pytest.raises(StoreError, match="newer deskwork"):
         Store.open(data_dir, clock=clock)
+
+
+def test_many_bad_records_make_one_message(data_dir: Path, clock: Clock) -> None:
+    from deskwork.domain.curriculum import Item
+
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        for i in range(50):
+            tx.put("items", Item(title=f"item {i}", added=T0))
+    store.close()
+    manifest = read_manifest(data_dir)
+    assert manifest is not None
+    path = data_dir / manifest.tables["items"][0]
+    path.write_text(path.read_text().replace('"effort_points":0.0', '"effort_points":-1'))
+    again = Store.open(data_dir, clock=clock)
+    assert len(again.report.invalid) == 50
+    [message] = again.report.problems
+    assert message.startswith("items: 50 records failed validation") and "items record 1" in message
+    again.close()

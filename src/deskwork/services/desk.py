@@ -101,7 +101,10 @@ class Desk:
         readonly: bool = False,
         what: str = "deskwork",
         clock: Callable[[], datetime] = utcnow,
+        defer_backup: bool = False,
     ) -> Desk:
+        """Read the config and open the store. `defer_backup`: the caller (the TUI) takes the due
+        backup later, off the start-up path (`backup_in_background`)."""
         config, problems = load_config(paths.config_file)
         store = Store.open(
             paths.data_dir,
@@ -110,12 +113,19 @@ class Desk:
             clock=clock,
             backup_interval_s=config.store.backup_interval_minutes * 60,
             keep_backups=config.store.keep_backups,
+            backup_on_open=not defer_backup,
         )
         problems = [*problems, *store.report.problems]
         return cls(paths=paths, config=config, store=store, problems=problems, clock=clock)
 
     def close(self) -> None:
         self.store.close()
+
+    def backup_job(self) -> Callable[[], object] | None:
+        """The due backup as a job for a worker thread (None when none is due)."""
+        if self.store.readonly or not self.store.backup_due():
+            return None
+        return self.store.prepare_backup()
 
     def warm_up(self, cancelled: Callable[[], bool] = lambda: False) -> bool:
         """Load every lazily loaded table, one shard at a time (a background worker calls this),

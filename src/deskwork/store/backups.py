@@ -37,14 +37,17 @@ def list_backups(data_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name, reverse=True)
 
 
-def _copy(src: Path, dst: Path) -> None:
-    """Durable copy; `dst` appears whole or not at all (temp file + rename)."""
+def _copy(src: Path, dst: Path, limit: int | None = None) -> None:
+    """Durable copy (of the first `limit` bytes); `dst` appears whole or not at all."""
     tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
     with open(src, "rb") as fin:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         try:
             with os.fdopen(fd, "wb", closefd=False) as fout:
-                shutil.copyfileobj(fin, fout, 1 << 20)
+                if limit is None:
+                    shutil.copyfileobj(fin, fout, 1 << 20)
+                else:
+                    fout.write(fin.read(limit))
                 fout.flush()
                 os.fsync(fd)
         finally:
@@ -52,8 +55,11 @@ def _copy(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
-def make_backup(data_dir: Path, manifest: Manifest, now: datetime) -> Path:
-    """Copy the files `manifest` names (and its journal) into a new backup folder."""
+def make_backup(
+    data_dir: Path, manifest: Manifest, now: datetime, journal_bytes: int | None = None
+) -> Path:
+    """Copy the files `manifest` names (and its journal, its first `journal_bytes` if given: the
+    journal keeps growing while a backup runs in the background) into a new backup folder."""
     root = ensure_private_dir(data_dir / BACKUPS)
     target = root / now.astimezone(UTC).strftime(STAMP)
     ensure_private_dir(target)
@@ -67,7 +73,7 @@ def make_backup(data_dir: Path, manifest: Manifest, now: datetime) -> Path:
             _copy(src, target / name)
     journal = data_dir / manifest.journal
     if journal.exists():
-        _copy(journal, target / manifest.journal)
+        _copy(journal, target / manifest.journal, limit=journal_bytes)
     fsync_dir(target)
     write_manifest(target, manifest)
     return target

@@ -77,7 +77,8 @@ def check(data_dir: Path) -> Checkup:
     store.cards.load_all()
     for log_table in store.logs.values():
         log_table.all()
-    report.problems.extend(store.report.problems)
+    report.problems.extend(store.report.recovered)
+    report.problems.extend(str(p) for p in store.report.invalid)
     found = backups.list_backups(data_dir)
     if found:
         report.ok.append(f"{len(found)} backups, newest {found[0].name}")

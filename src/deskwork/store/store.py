@@ -21,6 +21,7 @@ import gc
 import json
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -74,7 +75,20 @@ class OpenReport:
 
     @property
     def problems(self) -> list[str]:
-        return self.recovered + [str(p) for p in self.invalid]
+        """Messages for the user; many bad records of one table make one message, not thousands."""
+        by_table: dict[str, list[InvalidRecord]] = {}
+        for problem in self.invalid:
+            by_table.setdefault(problem.table, []).append(problem)
+        messages = list(self.recovered)
+        for table, bad in by_table.items():
+            if len(bad) <= 3:
+                messages += [str(p) for p in bad]
+            else:
+                messages.append(
+                    f"{table}: {len(bad)} records failed validation and are kept unchanged "
+                    f"(`deskwork doctor` lists them), e.g. {bad[0]}; {bad[1]}"
+                )
+        return messages
 
 
 @contextlib.contextmanager
@@ -108,6 +122,9 @@ class Store:
         self._journal: journal.JournalWriter | None = None
         self._lock: StoreLock | None = None
         self._rewrite_on_open = False  # set by recovery and migration: persist the repaired state
+        self._pinned: set[str] = set()  # files an in-flight backup is copying: not to be deleted
+        self._pin_lock = threading.Lock()
+        self._backup_running = threading.Lock()
         self.backup_interval_s: float = 3600
         self.keep_backups = 10
         self._codecs: dict[str, Codec[Any]] = {
@@ -125,8 +142,12 @@ class Store:
         clock: Clock = utcnow,
         backup_interval_s: float = 3600,
         keep_backups: int = 10,
+        backup_on_open: bool = True,
     ) -> Store:
-        """Open the store in `data_dir` (created 0700). A writer takes the lock (StoreLocked if held)."""
+        """Open the store in `data_dir` (created 0700). A writer takes the lock (StoreLocked if held).
+
+        With `backup_on_open=False` the caller takes the due backup itself, e.g. from a worker
+        thread after the first frame (`backup_due` / `prepare_backup`)."""
         store = cls(data_dir, readonly=readonly, clock=clock)
         store.backup_interval_s, store.keep_backups = backup_interval_s, keep_backups
         if readonly:
@@ -135,7 +156,7 @@ class Store:
         ensure_private_dir(data_dir)
         store._lock = StoreLock.acquire(data_dir, what, clock())
         try:
-            store._open_writer(backup_interval_s, keep_backups)
+            store._open_writer(backup_on_open)
         except BaseException:
             store._lock.release()
             raise
@@ -154,7 +175,7 @@ class Store:
                 return
         raise StoreError(f"{self.data_dir}: the store kept changing while being read; try again")
 
-    def _open_writer(self, backup_interval_s: float, keep_backups: int) -> None:
+    def _open_writer(self, backup_on_open: bool) -> None:
         try:
             manifest = read_manifest(self.data_dir)
             if manifest is None and self._has_data_files():
@@ -166,7 +187,8 @@ class Store:
         if fresh or self._rewrite_on_open:
             self.compact(force=True)
         self._remove_orphans()
-        self._maybe_backup(backup_interval_s, keep_backups)
+        if backup_on_open and self.backup_due():
+            self.prepare_backup()()
 
     def _has_data_files(self) -> bool:
         return any(
@@ -525,7 +547,8 @@ class Store:
 
     def _remove_orphans(self) -> None:
         """Delete data files no manifest names any more (never corrupt-aside files or backups)."""
-        keep = {*self.manifest.files(), self.manifest.journal}
+        with self._pin_lock:
+            keep = {*self.manifest.files(), self.manifest.journal, *self._pinned}
         for path in self.data_dir.iterdir():
             name = path.name
             ours = TABLE_FILE.match(name) or SEGMENT_FILE.match(name) or JOURNAL_FILE.match(name)
@@ -535,19 +558,40 @@ class Store:
                     path.unlink()
 
     # ------------------------------------------------------------------ backups
-    def _maybe_backup(self, interval_s: float, keep: int) -> None:
+    def backup_due(self) -> bool:
+        """True when the newest backup is older than the backup interval (or there is none)."""
         existing = backups.list_backups(self.data_dir)
-        now = self.clock()
-        if existing:
-            last = backups.stamp_of(existing[0])
-            if last is not None and (now - last).total_seconds() < interval_s:
-                return
-        self.report.backup = self.backup(keep=keep)
+        if not existing:
+            return True
+        last = backups.stamp_of(existing[0])
+        return last is None or (self.clock() - last).total_seconds() >= self.backup_interval_s
 
-    def backup(self, keep: int = 10) -> Path:
-        path = backups.make_backup(self.data_dir, self.manifest, self.clock())
-        backups.rotate(self.data_dir, keep)
-        return path
+    def prepare_backup(self, keep: int | None = None) -> Callable[[], Path]:
+        """Snapshot what to back up now (on the writer's thread); the returned function does the
+        copying and may run on any thread: compaction will not delete the files it needs."""
+        manifest = self.manifest.model_copy(deep=True)
+        names = {*manifest.files(), manifest.journal}
+        when = self.clock()
+        journal_bytes = self._journal.size if self._journal is not None else None
+        keep_n = self.keep_backups if keep is None else keep
+        with self._pin_lock:
+            self._pinned |= names
+
+        def run() -> Path:
+            try:
+                with self._backup_running:
+                    path = backups.make_backup(self.data_dir, manifest, when, journal_bytes)
+                    backups.rotate(self.data_dir, keep_n)
+                    self.report.backup = path
+                    return path
+            finally:
+                with self._pin_lock:
+                    self._pinned -= names
+
+        return run
+
+    def backup(self, keep: int | None = None) -> Path:
+        return self.prepare_backup(keep)()
 
     def restore(self, backup: Path, keep: int = 10) -> Path:
         """Back up the current state, then make `backup` the current state. Returns the safety backup."""
@@ -572,7 +616,10 @@ class Store:
         """Compact, take a backup if the last one is older than the interval, release the lock."""
         if self._journal is not None:
             self.compact()
-            self._maybe_backup(self.backup_interval_s, self.keep_backups)
+            with self._backup_running:  # let a background backup finish first
+                pass
+            if self.backup_due():
+                self.backup()
             self._journal.close()
             self._journal = None
         if self._lock is not None:

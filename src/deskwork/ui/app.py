@@ -129,6 +129,9 @@ class DeskworkApp(App[int]):
 
     def _start_warm_up(self) -> None:
         self.run_worker(self._warm_up, thread=True, group="warm-up", name="load cards")
+        backup = self.desk.backup_job()
+        if backup is not None:
+            self.run_worker(backup, thread=True, group="backup", name="hourly backup")
 
     def _warm_up(self) -> None:
         """Load the big tables shard by shard off the UI thread (the first frame does not wait)."""
