@@ -87,3 +87,18 @@ def test_first_run_welcome(snap_compare: Any, tmp_path: Path) -> None:
     assert snap_compare(
         desk_app(tmp_path, welcomed=False), terminal_size=(120, 40), run_before=_settle
     )
+
+
+def test_timer_paused_mid_focus_on_an_item(snap_compare: Any, tmp_path: Path) -> None:
+    async def run_focus(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        app = pilot.app
+        assert isinstance(app, DeskworkApp)
+        clock = app.desk.clock
+        assert isinstance(clock, Clock)
+        await pilot.press("f3", "down", "f2", "space")  # second item in the queue, start
+        clock.advance(minutes=9, seconds=30)
+        await pilot.press("space")  # pause at 15:30 left
+        await pilot.pause()
+
+    assert snap_compare(desk_app(tmp_path), terminal_size=(120, 40), run_before=run_focus)
