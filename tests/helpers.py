@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from deskwork.domain.cards import Card
+from deskwork.domain.sessions import Session, SessionKind
 from deskwork.store.store import Store
 
 T0 = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -42,3 +43,16 @@ def crash(store: Store) -> None:
     if store._lock is not None:
         store._lock.release()
         store._lock = None
+
+
+def make_focus(start: datetime, minutes: float = 25, **kw: object) -> Session:
+    """A completed 25-minute focus session starting at `start` (override any field)."""
+    fields: dict[str, object] = {
+        "kind": SessionKind.FOCUS,
+        "start": start,
+        "end": start + timedelta(minutes=minutes),
+        "planned_s": 1500,
+        "actual_s": minutes * 60,
+        "completed": True,
+    }
+    return Session.model_validate(fields | kw)

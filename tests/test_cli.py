@@ -192,24 +192,13 @@ def test_timer_commands_status_and_today_sessions(capsys: pytest.CaptureFixture[
 def test_sessions_export_csv_and_ics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from datetime import timedelta
 
-    from deskwork.domain.sessions import Session, SessionKind
+    from tests.helpers import make_focus
 
     home = Path(os.environ["DESKWORK_HOME"])
     store = Store.open(home)
     with store.transaction() as tx:
         for day in range(3):
-            start = T0 + timedelta(days=day)
-            tx.put(
-                "sessions",
-                Session(
-                    kind=SessionKind.FOCUS,
-                    start=start,
-                    end=start + timedelta(minutes=25),
-                    planned_s=1500,
-                    actual_s=1500,
-                    completed=True,
-                ),
-            )
+            tx.put("sessions", make_focus(T0 + timedelta(days=day)))
     store.close()
     code, out, _ = run(
         capsys, "sessions", "export", str(tmp_path / "s.csv"), "--from", "2026-11-21"

@@ -10,7 +10,7 @@ import icalendar
 
 from deskwork.domain.sessions import Interruption, InterruptionKind, Session, SessionKind
 from deskwork.interop.sessions import sessions_csv, sessions_ics
-from tests.helpers import T0
+from tests.helpers import T0, make_focus
 
 TITLE = (
     'Attention, "Is" All; You Need\\ — a very long title that makes the line fold past 75 octets ✓'
@@ -18,14 +18,9 @@ TITLE = (
 
 
 def sessions() -> list[Session]:
-    focus = Session(
+    focus = make_focus(
+        T0,
         id=1,
-        kind=SessionKind.FOCUS,
-        start=T0,
-        end=T0 + timedelta(minutes=25),
-        planned_s=1500,
-        actual_s=1500,
-        completed=True,
         item_id=7,
         interruptions=[Interruption(at=T0, kind=InterruptionKind.EXTERNAL, note="x")],
     )

@@ -10,11 +10,10 @@ from textual.pilot import Pilot
 
 from deskwork.domain.curriculum import Item, ItemKind, ItemStatus
 from deskwork.domain.drafts import Draft, DraftStatus
-from deskwork.domain.sessions import Session, SessionKind
 from deskwork.paths import Paths
 from deskwork.services import WELCOME_DONE, Desk
 from deskwork.ui.app import DeskworkApp
-from tests.helpers import T0, Clock, make_card
+from tests.helpers import T0, Clock, make_card, make_focus
 
 
 def desk_app(tmp_path: Path, *, welcomed: bool = True) -> DeskworkApp:
@@ -46,18 +45,7 @@ def desk_app(tmp_path: Path, *, welcomed: bool = True) -> DeskworkApp:
             ),
         )
         for n in range(3):
-            start = T0 - timedelta(hours=2, minutes=30 * n)
-            tx.put(
-                "sessions",
-                Session(
-                    kind=SessionKind.FOCUS,
-                    start=start,
-                    end=start + timedelta(minutes=25),
-                    planned_s=1500,
-                    actual_s=1500,
-                    completed=True,
-                ),
-            )
+            tx.put("sessions", make_focus(T0 - timedelta(hours=2, minutes=30 * n)))
     return DeskworkApp(desk, show_clock=False)
 
 

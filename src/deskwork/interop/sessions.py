@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from deskwork.domain.sessions import Session, SessionKind
 
@@ -25,27 +26,32 @@ CSV_FIELDS = [
 ]
 
 
+def session_record(s: Session, titles: Mapping[int, str]) -> dict[str, Any]:
+    """One session as flat JSON-ready fields (`deskwork today --json` and the CSV share it)."""
+    return {
+        "id": s.id,
+        "kind": s.kind.value,
+        "start": s.start.isoformat(),
+        "end": s.end.isoformat(),
+        "planned_s": round(s.planned_s, 1),
+        "actual_s": round(s.actual_s, 1),
+        "completed": s.completed,
+        "item_id": s.item_id,
+        "item": titles.get(s.item_id) if s.item_id is not None else None,
+        "interruptions": len(s.interruptions),
+        "pauses": len(s.pauses),
+        "note": s.note,
+    }
+
+
 def sessions_csv(sessions: Iterable[Session], titles: Mapping[int, str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for s in sessions:
-        writer.writerow(
-            {
-                "id": s.id,
-                "kind": s.kind.value,
-                "start": s.start.isoformat(),
-                "end": s.end.isoformat(),
-                "planned_s": round(s.planned_s, 1),
-                "actual_s": round(s.actual_s, 1),
-                "completed": "true" if s.completed else "false",
-                "item_id": "" if s.item_id is None else s.item_id,
-                "item": titles.get(s.item_id, "") if s.item_id is not None else "",
-                "interruptions": len(s.interruptions),
-                "pauses": len(s.pauses),
-                "note": s.note,
-            }
-        )
+        row = session_record(s, titles)
+        row["completed"] = "true" if s.completed else "false"
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
     return out.getvalue()
 
 

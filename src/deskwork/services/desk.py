@@ -19,6 +19,7 @@ from deskwork.domain.drafts import Draft
 from deskwork.domain.records import utcnow
 from deskwork.domain.sessions import Session, SessionKind
 from deskwork.domain.studyday import day_bounds, study_day
+from deskwork.interop.sessions import session_record
 from deskwork.paths import Paths
 from deskwork.store.store import Store
 
@@ -52,7 +53,7 @@ class DaySummary:
             "focus_minutes": round(self.focus_minutes, 1),
             "goal": {"value": self.goal, "unit": self.goal_unit, "met": self.goal_met},
             "streak_days": self.streak_days,
-            "sessions": [self._session_json(s) for s in self.sessions],
+            "sessions": [session_record(s, self.item_titles) for s in self.sessions],
             "focus_minutes_by_item": [
                 {
                     "item_id": k,
@@ -65,21 +66,6 @@ class DaySummary:
             "cards_due": self.cards_due,
             "cards_total": self.cards_total,
             "drafts": len(self.drafts),
-        }
-
-    def _session_json(self, s: Session) -> dict[str, Any]:
-        return {
-            "id": s.id,
-            "kind": s.kind.value,
-            "start": s.start.isoformat(),
-            "end": s.end.isoformat(),
-            "planned_s": round(s.planned_s, 1),
-            "actual_s": round(s.actual_s, 1),
-            "completed": s.completed,
-            "item_id": s.item_id,
-            "item": self.item_titles.get(s.item_id) if s.item_id else None,
-            "interruptions": len(s.interruptions),
-            "note": s.note,
         }
 
 
