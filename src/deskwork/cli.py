@@ -130,9 +130,14 @@ def cmd_queue_list(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def _drafts(paths: Paths, *, readonly: bool, what: str) -> Any:
+    from deskwork.services.drafts import DraftService
+
+    return DraftService(_open(paths, readonly=readonly, what=what))
+
+
 def cmd_drafts_list(args: argparse.Namespace, paths: Paths) -> int:
-    desk = _open(paths, readonly=True, what="deskwork drafts list")
-    drafts = sorted(desk.store.drafts.all(), key=lambda d: d.updated, reverse=True)
+    drafts = _drafts(paths, readonly=True, what="deskwork drafts list").listing(trash=args.trash)
     data = [
         {
             "id": d.id,
@@ -148,6 +153,66 @@ def cmd_drafts_list(args: argparse.Namespace, paths: Paths) -> int:
         f"{d.id:>4}  {d.status.value:<9} {d.words:>6} words  {d.title}" for d in drafts
     )
     _emit(args, data, text or "no drafts")
+    return 0
+
+
+def cmd_drafts_show(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.services.drafts import DraftError
+
+    service = _drafts(paths, readonly=True, what="deskwork drafts show")
+    try:
+        draft = service.get(args.id)
+    except DraftError as exc:
+        raise CliError(str(exc)) from None
+    sys.stdout.write(
+        draft.body if draft.body.endswith("\n") or not draft.body else draft.body + "\n"
+    )
+    return 0
+
+
+def cmd_drafts_export(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.interop.frontmatter import FrontMatterError
+    from deskwork.services.drafts import DraftError
+
+    service = _drafts(paths, readonly=True, what="deskwork drafts export")
+    try:
+        target = service.export(args.id, args.format, Path(args.out) if args.out else None)
+    except (DraftError, FrontMatterError) as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"cannot write the export: {exc}") from None
+    print(target)
+    return 0
+
+
+def cmd_drafts_import(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.interop.frontmatter import FrontMatterError
+    from deskwork.services.drafts import DraftError
+
+    service = _drafts(paths, readonly=False, what="deskwork drafts import")
+    try:
+        draft = service.import_file(Path(args.file))
+    except (DraftError, FrontMatterError) as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        service.desk.close()
+    data = {
+        "id": draft.id,
+        "title": draft.title,
+        "slug": draft.effective_slug,
+        "words": draft.words,
+    }
+    _emit(args, data, f"imported draft {draft.id}: {draft.title} ({draft.words} words)")
+    return 0
+
+
+def cmd_drafts_new(args: argparse.Namespace, paths: Paths) -> int:
+    service = _drafts(paths, readonly=False, what="deskwork drafts new")
+    try:
+        draft = service.create(args.title)
+    finally:
+        service.desk.close()
+    _emit(args, {"id": draft.id, "title": draft.title}, f"created draft {draft.id}: {draft.title}")
     return 0
 
 
@@ -319,7 +384,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     add(group("cards", "flashcards"), "stats", cmd_cards_stats, "card counts per state and deck")
     add(group("queue", "curriculum queue"), "list", cmd_queue_list, "every curriculum item")
-    add(group("drafts", "draft posts"), "list", cmd_drafts_list, "every draft, newest first")
+    drafts = group("drafts", "draft posts")
+    listing = add(drafts, "list", cmd_drafts_list, "every draft, newest first")
+    listing.add_argument("--trash", action="store_true", help="the drafts in the trash instead")
+    add(
+        drafts, "show", cmd_drafts_show, "print a draft's Markdown body", json_flag=False
+    ).add_argument("id", type=int)
+    export_draft = add(
+        drafts, "export", cmd_drafts_export, "write <slug>.md for a static site", json_flag=False
+    )
+    export_draft.add_argument("id", type=int)
+    export_draft.add_argument("--format", choices=["pelican", "hugo", "jekyll", "gatsby"])
+    export_draft.add_argument("--out", metavar="DIR", help="default: [drafts] export_dir")
+    add(drafts, "import", cmd_drafts_import, "read a Markdown post into a new draft").add_argument(
+        "file", metavar="FILE.md"
+    )
+    add(drafts, "new", cmd_drafts_new, "start a draft").add_argument("title")
     timer = add(sub, "timer", cmd_timer, "the pomodoro timer: status, or start/pause/… it")
     timer.add_argument("op", nargs="?", default="status", choices=TIMER_OPS)
     timer.add_argument("--minutes", type=float, help="for extend (default: extend_minutes)")

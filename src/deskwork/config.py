@@ -61,6 +61,14 @@ class TimerConfig(Section):
     hooks: TimerHooks = Field(default_factory=TimerHooks)
 
 
+class DraftsConfig(Section):
+    flavour: Literal["pelican", "hugo", "jekyll", "gatsby"] = "pelican"
+    export_dir: str = Field(default="", description="where exports go ('' = the current folder)")
+    autosave_seconds: float = Field(default=1.5, gt=0, le=2, description="after typing pauses")
+    revision_every_minutes: float = Field(default=5, gt=0)
+    keep_revisions: int = Field(default=30, ge=1, le=1000)
+
+
 class StoreConfig(Section):
     keep_backups: int = Field(default=10, ge=1, le=1000)
     backup_interval_minutes: float = Field(default=60, ge=0)
@@ -71,6 +79,7 @@ class Config(Section):
     study: StudyConfig = Field(default_factory=StudyConfig)
     store: StoreConfig = Field(default_factory=StoreConfig)
     timer: TimerConfig = Field(default_factory=TimerConfig)
+    drafts: DraftsConfig = Field(default_factory=DraftsConfig)
     keys: dict[str, str] = Field(
         default_factory=dict, description="binding id -> keys, e.g. 'app.help' = 'f1,question_mark'"
     )

@@ -1,14 +1,21 @@
-"""Draft blog posts: the learner's proof of work."""
+"""Draft blog posts (the learner's proof of work): metadata, word count, reading time, the open
+questions still in the text, the sources behind it, and the trash."""
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from deskwork.domain.records import Record, UTCDateTime
+
+WORDS_PER_MINUTE = 230
+TRASH_DAYS = 30
+_QUESTION = re.compile(r"TODO:|\?\?")
 
 
 class DraftStatus(StrEnum):
@@ -18,23 +25,93 @@ class DraftStatus(StrEnum):
     PUBLISHED = "published"
 
 
+class SourceKind(StrEnum):
+    ITEM = "item"  # a curriculum item: course, book, paper…
+    CARD = "card"
+    LINK = "link"
+
+
+class DraftSource(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: SourceKind
+    ref_id: int | None = None
+    title: str
+    url: str = ""
+
+
 class Draft(Record):
     title: str
-    slug: str = ""
+    slug: str = ""  # empty: derived from the title
     status: DraftStatus = DraftStatus.IDEA
     body: str = ""
     tags: list[str] = Field(default_factory=list)
     category: str = ""
     summary: str = ""
+    date: UTCDateTime | None = None  # the post's date; empty: when it is exported
+    sources: list[DraftSource] = Field(default_factory=list)
+    extra: dict[str, str] = Field(default_factory=dict)  # other front matter, kept as it came
     created: UTCDateTime
     updated: UTCDateTime
+    deleted: UTCDateTime | None = None  # in the trash since
 
     @property
     def words(self) -> int:
-        return len(self.body.split())
+        return count_words(self.body)
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.words)
+
+    @property
+    def effective_slug(self) -> str:
+        return self.slug or slugify(self.title)
+
+    def purge_due(self, now: datetime) -> bool:
+        return self.deleted is not None and now - self.deleted >= timedelta(days=TRASH_DAYS)
+
+
+class Revision(Record):
+    """A snapshot of a draft's text, to compare with and restore from."""
+
+    draft_id: int
+    ts: UTCDateTime
+    title: str
+    body: str
+
+
+def count_words(text: str) -> int:
+    return len(text.split())
+
+
+def reading_minutes(words: int) -> int:
+    return math.ceil(words / WORDS_PER_MINUTE) if words else 0
 
 
 def slugify(title: str) -> str:
     """`"My Open-Source ML Masters!"` -> `"my-open-source-ml-masters"`."""
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "untitled"
+
+
+def open_questions(body: str) -> list[tuple[int, str]]:
+    """Lines marked `TODO:` or `??` (1-based line numbers): the missing 30 % of the post."""
+    return [
+        (number, line.strip())
+        for number, line in enumerate(body.splitlines(), start=1)
+        if _QUESTION.search(line)
+    ]
+
+
+def sources_section(sources: list[DraftSource]) -> str:
+    """The sources as a Markdown section for the end of an exported post."""
+    if not sources:
+        return ""
+    lines = ["## Sources", ""]
+    for source in sources:
+        lines.append(f"- [{source.title}]({source.url})" if source.url else f"- {source.title}")
+    return "\n".join(lines) + "\n"
+
+
+def revision_due(last: datetime | None, now: datetime, every_s: float) -> bool:
+    return last is None or (now - last).total_seconds() >= every_s

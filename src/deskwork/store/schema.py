@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.curriculum import Item
-from deskwork.domain.drafts import Draft
+from deskwork.domain.drafts import Draft, Revision
 from deskwork.domain.records import Record
 from deskwork.domain.sessions import Session
 from deskwork.domain.settings import Setting
@@ -17,11 +17,12 @@ TABLES: dict[str, type[Record]] = {
     "items": Item,
     "sessions": Session,
     "drafts": Draft,
+    "revisions": Revision,
     "settings": Setting,
 }
 
 # Tables whose shards load on first use (or from a background worker) instead of at open.
-LAZY_TABLES = {"cards"}
+LAZY_TABLES = {"cards", "revisions"}
 
 # Ever-growing logs: partitioned by month of `ts`, loaded on demand, appended in segments.
 LOGS: dict[str, type[Record]] = {

@@ -1,0 +1,135 @@
+"""Draft-post use-cases: create, save (with revision snapshots), trash and restore, export, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from deskwork.domain.drafts import (
+    Draft,
+    DraftSource,
+    DraftStatus,
+    Revision,
+    revision_due,
+)
+from deskwork.interop.frontmatter import Flavour, draft_from_text, export_file
+from deskwork.services.desk import Desk
+from deskwork.store.store import Store
+
+
+class DraftError(ValueError):
+    pass
+
+
+class DraftService:
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.config = desk.config.drafts
+
+    @property
+    def store(self) -> Store:
+        return self.desk.store
+
+    def get(self, draft_id: int) -> Draft:
+        draft = self.store.drafts.get(draft_id)
+        if draft is None:
+            raise DraftError(f"no draft with id {draft_id} (see `deskwork drafts list`)")
+        return draft
+
+    def listing(self, *, trash: bool = False) -> list[Draft]:
+        drafts = [d for d in self.store.drafts.values() if (d.deleted is not None) == trash]
+        return sorted(drafts, key=lambda d: d.updated, reverse=True)
+
+    def create(self, title: str, body: str = "") -> Draft:
+        now = self.desk.clock()
+        title = title.strip() or "Untitled"
+        with self.store.transaction() as tx:
+            return tx.put(
+                "drafts",
+                Draft(title=title, body=body, status=DraftStatus.DRAFT, created=now, updated=now),
+            )
+
+    def update(self, draft_id: int, **fields: Any) -> Draft:
+        draft = self.get(draft_id)
+        changed = Draft.model_validate(draft.model_dump() | fields | {"updated": self.desk.clock()})
+        with self.store.transaction() as tx:
+            return tx.put("drafts", changed)
+
+    def save_text(self, draft_id: int, body: str) -> Draft:
+        """Save the body (one durable write); snapshot a revision when the last one is old enough."""
+        draft = self.get(draft_id)
+        if body == draft.body:
+            return draft
+        now = self.desk.clock()
+        revisions = self.revisions(draft_id)
+        every_s = self.config.revision_every_minutes * 60
+        with self.store.transaction() as tx:
+            if draft.body and revision_due(revisions[0].ts if revisions else None, now, every_s):
+                tx.put(
+                    "revisions",
+                    Revision(draft_id=draft_id, ts=now, title=draft.title, body=draft.body),
+                )
+                for old in revisions[self.config.keep_revisions - 1 :]:
+                    tx.delete("revisions", old.id)
+            return tx.put("drafts", draft.model_copy(update={"body": body, "updated": now}))
+
+    def revisions(self, draft_id: int) -> list[Revision]:
+        found = [r for r in self.store.tables["revisions"].values() if r.draft_id == draft_id]
+        return sorted(found, key=lambda r: r.ts, reverse=True)
+
+    def restore_revision(self, revision_id: int) -> Draft:
+        """Make a revision the current text; the text it replaces becomes a revision itself."""
+        revision = self.store.tables["revisions"].get(revision_id)
+        if revision is None:
+            raise DraftError(f"no revision {revision_id}")
+        draft = self.get(revision.draft_id)
+        now = self.desk.clock()
+        with self.store.transaction() as tx:
+            tx.put(
+                "revisions",
+                Revision(draft_id=draft.id, ts=now, title=draft.title, body=draft.body),
+            )
+            return tx.put(
+                "drafts", draft.model_copy(update={"body": revision.body, "updated": now})
+            )
+
+    def trash(self, draft_id: int) -> Draft:
+        return self.update(draft_id, deleted=self.desk.clock())
+
+    def untrash(self, draft_id: int) -> Draft:
+        return self.update(draft_id, deleted=None)
+
+    def purge_trash(self) -> int:
+        """Delete drafts (and their revisions) that spent 30 days in the trash."""
+        now = self.desk.clock()
+        due = [d for d in self.store.drafts.values() if d.purge_due(now)]
+        if due and not self.store.readonly:
+            with self.store.transaction() as tx:
+                for draft in due:
+                    tx.delete("drafts", draft.id)
+                    for revision in self.revisions(draft.id):
+                        tx.delete("revisions", revision.id)
+        return len(due)
+
+    def add_source(self, draft_id: int, source: DraftSource) -> Draft:
+        draft = self.get(draft_id)
+        if source in draft.sources:
+            return draft
+        return self.update(draft_id, sources=[*draft.sources, source])
+
+    def export(self, draft_id: int, flavour: str | None = None, folder: Path | None = None) -> Path:
+        draft = self.get(draft_id)
+        chosen = Flavour(flavour or self.config.flavour)
+        out = folder or Path(self.config.export_dir or ".").expanduser()
+        return export_file(draft, chosen, out, self.desk.clock())
+
+    def import_file(self, path: Path) -> Draft:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise DraftError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        except OSError as exc:
+            raise DraftError(f"{path}: cannot read ({exc.strerror})") from None
+        draft = draft_from_text(text, str(path), self.desk.clock())
+        with self.store.transaction() as tx:
+            return tx.put("drafts", draft)
