@@ -90,3 +90,13 @@ def test_timer_paused_mid_focus_on_an_item(snap_compare: Any, tmp_path: Path) ->
         await pilot.pause()
 
     assert snap_compare(desk_app(tmp_path), terminal_size=(120, 40), run_before=run_focus)
+
+
+def test_draft_editor_with_open_questions(snap_compare: Any, tmp_path: Path) -> None:
+    async def open_editor(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        await pilot.press("f5", "enter", "f11")  # open the first draft, zoomed
+        await pilot.press(*"TODO: explain attention ??", "enter")
+        await pilot.pause()
+
+    assert snap_compare(desk_app(tmp_path), terminal_size=(120, 40), run_before=open_editor)

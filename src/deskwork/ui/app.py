@@ -23,8 +23,10 @@ from textual.widgets.option_list import OptionDoesNotExist
 from textual.worker import get_current_worker
 
 from deskwork import __version__
+from deskwork.domain.curriculum import Item
 from deskwork.domain.sessions import InterruptionKind
 from deskwork.services import THEME, Desk
+from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.keymap import effective_keys, resolve_keymap
 from deskwork.ui.panes.draft import DraftPane
@@ -59,6 +61,7 @@ class DeskworkApp(App[int]):
         self._closed = False
         self._current_pane = "timer"
         self._ticker: Timer | None = None
+        self._draft_pane: DraftPane | None = None  # held for the last save while shutting down
 
         themes, theme_problems = load_themes(bundled_themes_dir(), desk.paths.user_themes)
         self.startup_notes += theme_problems
@@ -71,6 +74,7 @@ class DeskworkApp(App[int]):
         self.set_keymap(self.keymap)
         self.theme = self._initial_theme()
         self.timer = TimerControl(self)
+        self.drafts = DraftService(desk)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -111,7 +115,11 @@ class DeskworkApp(App[int]):
         return (TimerPane, QueuePane, ReviewPane, DraftPane)
 
     def on_mount(self) -> None:
+        self._draft_pane = self.draft_pane
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        purged = self.drafts.purge_trash()
+        if purged:
+            self.notify(f"Emptied {purged} drafts that spent 30 days in the trash")
         self.refresh_panes()
         self.timer.tick(catching_up=True)  # phases that ended while deskwork was closed
         self._ticker = self.set_interval(0.25, self._tick)
@@ -159,6 +167,7 @@ class DeskworkApp(App[int]):
         # While the app shuts down its widgets go before the ticker stops; the state is saved anyway.
         with contextlib.suppress(NoMatches):
             self.timer.tick()
+            self.draft_pane.autosave_tick(self.desk.clock())
 
     def show_timer(self) -> None:
         service = self.timer.service
@@ -244,6 +253,14 @@ class DeskworkApp(App[int]):
     def action_focus_previous_pane(self) -> None:
         self.action_focus_next_pane(-1)
 
+    def selected_queue_item(self) -> Item | None:
+        item_id = self.timer.service.state.item_id
+        return self.desk.store.items.get(item_id) if item_id is not None else None
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget.id == "draft-text":
+            self.draft_pane.flush()  # leaving the editor (pane switch, dialog…) saves
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         listing = event.widget
         if (
@@ -296,10 +313,13 @@ class DeskworkApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for command in self.commands:
             keys = effective_keys(command, self.keymap)
+            target = self._pane(command.scope) if command.scope else self
+            if command.scope and target.check_action(command.action, ()) is False:
+                continue
             yield SystemCommand(
                 command.title,
                 f"{command.help}  [{keys}]",
-                partial(self.run_action, command.action),
+                partial(self.run_action, command.action, target),
             )
         for system in super().get_system_commands(screen):
             if system.title not in {"Quit the application", "Keys"}:
@@ -325,6 +345,8 @@ class DeskworkApp(App[int]):
 
     def close_desk(self) -> None:
         if not self._closed:
+            if self._draft_pane is not None:
+                self._draft_pane.flush()
             self._closed = True
             if self._ticker is not None:
                 self._ticker.stop()

@@ -17,6 +17,7 @@ class Command:
     help: str
     show: bool = True
     priority: bool = False
+    scope: str = ""  # "" = the app; else the id of the pane whose keys these are
 
     def binding(self) -> Binding:
         return Binding(
@@ -61,6 +62,7 @@ APP_COMMANDS: tuple[Command, ...] = (
         "timer('toggle')",
         "Start/pause timer",
         "Start, pause or resume the pomodoro timer from any area",
+        priority=True,  # even inside the draft editor, whose own F6 would select a line
     ),
 )
 
@@ -84,7 +86,70 @@ TIMER_COMMANDS: tuple[Command, ...] = (
     Command("timer.reset", "r", "app.timer('reset')", "Reset", "Back to focus 1 of a new cycle"),
 )
 
-ALL_COMMANDS: tuple[Command, ...] = APP_COMMANDS + TIMER_COMMANDS
+
+# Keys of the draft area: some for the list of drafts, some for the editor.
+def _draft(id_: str, keys: str, action: str, title: str, help_: str, show: bool = True) -> Command:
+    return Command(id_, keys, action, title, help_, show, scope="draft")
+
+
+DRAFT_COMMANDS: tuple[Command, ...] = (
+    _draft("draft.new", "n", "new_draft", "New draft", "Start a new draft post"),
+    _draft(
+        "draft.meta",
+        "m,ctrl+t",
+        "edit_meta",
+        "Metadata",
+        "Title, slug, status, tags, category, summary",
+    ),
+    _draft(
+        "draft.delete",
+        "d,delete",
+        "delete_draft",
+        "Delete",
+        "Move the draft to the trash (30 days)",
+    ),
+    _draft("draft.trash", "t", "toggle_trash", "Trash", "Show the trash / the drafts"),
+    _draft("draft.restore", "u", "restore_draft", "Restore", "Take the draft out of the trash"),
+    _draft(
+        "draft.export",
+        "x,ctrl+o",
+        "export_draft",
+        "Export",
+        "Write <slug>.md (flavour and folder from the config)",
+    ),
+    _draft(
+        "draft.close", "escape", "close_editor", "Close", "Save and go back to the list of drafts"
+    ),
+    _draft(
+        "draft.save", "ctrl+s", "save_draft", "Save", "Save now (autosave runs anyway)", show=False
+    ),
+    _draft(
+        "draft.preview", "ctrl+g", "toggle_preview", "Preview", "Show / hide the rendered Markdown"
+    ),
+    _draft("draft.zen", "f8", "zen", "Zen", "The editor alone, full screen (Esc returns)"),
+    _draft("draft.external", "f9", "external_editor", "$EDITOR", "Edit in $EDITOR, then reload"),
+    _draft(
+        "draft.revisions",
+        "ctrl+r",
+        "revisions",
+        "Revisions",
+        "Compare with and restore earlier text",
+    ),
+    _draft(
+        "draft.cite",
+        "ctrl+l",
+        "cite_selected",
+        "Cite",
+        "Link the selected queue item and list it as a source",
+    ),
+)
+LIST_ACTIONS = {"new_draft", "delete_draft", "toggle_trash", "restore_draft"}
+EDITOR_ACTIONS = {
+    "close_editor", "save_draft", "toggle_preview", "zen", "external_editor", "revisions",
+    "cite_selected",
+}  # fmt: skip
+
+ALL_COMMANDS: tuple[Command, ...] = APP_COMMANDS + TIMER_COMMANDS + DRAFT_COMMANDS
 
 
 def command_ids(commands: tuple[Command, ...] = ALL_COMMANDS) -> set[str]:

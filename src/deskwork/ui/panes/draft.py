@@ -1,14 +1,41 @@
-"""The draft-post scratchpad: the learner's blog is their proof of work."""
+"""The draft-post scratchpad: a list of drafts (and the trash), and an editor with markdown
+highlighting, live preview, word count and reading time, open questions, sources, autosave,
+revisions, zen mode and $EDITOR."""
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import ContentSwitcher, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from deskwork.domain.drafts import Draft
+from deskwork.domain.autosave import Autosave
+from deskwork.domain.drafts import Draft, DraftSource, SourceKind, open_questions
 from deskwork.domain.text import clean
 from deskwork.services import DaySummary
-from deskwork.ui.widgets.list_pane import ListPane
+from deskwork.services.drafts import DraftService
+from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
+from deskwork.ui.screens.draft_dialogs import (
+    ConfirmScreen,
+    MetadataScreen,
+    NewDraftScreen,
+    RevisionsScreen,
+)
+from deskwork.ui.widgets.pane import Pane
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from deskwork.ui.app import DeskworkApp
 
 
 def draft_label(draft: Draft) -> Text:
@@ -17,14 +44,355 @@ def draft_label(draft: Draft) -> Text:
     return label
 
 
-class DraftPane(ListPane):
+class DraftPane(Pane):
     pane_id = "draft"
     title = "Draft post"
     key_hint = "F5"
-    empty_text = (
-        "No drafts yet. Write the post while you learn: a good post starts with 70% of the "
-        "knowledge and makes you find the rest."
-    )
+    BINDINGS = [c.binding() for c in DRAFT_COMMANDS]
 
+    DEFAULT_CSS = """
+    DraftPane OptionList, DraftPane OptionList:focus {
+        height: 1fr; border: none; padding: 0; background: transparent;
+    }
+    DraftPane .hint { color: $text-muted; }
+    DraftPane #draft-status { color: $text-muted; height: 1; }
+    DraftPane #draft-body { height: 1fr; }
+    DraftPane #draft-text { width: 1fr; border: none; padding: 0; }
+    DraftPane #draft-text:focus { border: none; }
+    DraftPane #draft-preview { width: 1fr; border-left: solid $panel-lighten-2; padding: 0 1; }
+    DraftPane #draft-side { width: 30; border-left: solid $panel-lighten-2; padding: 0 1; }
+    DraftPane #draft-side OptionList { height: auto; max-height: 12; }
+    DraftPane.-narrow #draft-side { display: none; }
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.editing: Draft | None = None
+        self.showing_trash = False
+        self.autosave = Autosave()
+        self._loading = False
+        self._text = ""  # the editor's text as of the last keystroke (saved even after unmount)
+        self._questions_shown: list[tuple[int, str]] | None = None
+
+    @property
+    def deskwork(self) -> DeskworkApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def drafts(self) -> DraftService:
+        return self.deskwork.drafts
+
+    def compose(self) -> ComposeResult:
+        with ContentSwitcher(initial="draft-browse", id="draft-switcher"):
+            with Vertical(id="draft-browse"):
+                yield Static(
+                    "No drafts yet. Write the post while you learn: a good post starts with 70% "
+                    "of the knowledge and makes you find the rest. Press n to start one.",
+                    id="draft-empty",
+                    classes="hint",
+                )
+                yield OptionList(id="draft-list")
+                yield Static(
+                    "n new · Enter open · m metadata · d delete · t trash · x export",
+                    classes="hint",
+                )
+            with Vertical(id="draft-edit"):
+                yield Static(id="draft-status")
+                with Horizontal(id="draft-body"):
+                    yield TextArea(
+                        language="markdown", soft_wrap=True, id="draft-text", tab_behavior="focus"
+                    )
+                    yield Markdown(id="draft-preview")
+                    with Vertical(id="draft-side"):
+                        yield Static("[b]Open questions[/b]")
+                        yield OptionList(id="draft-questions")
+                        yield Static(id="draft-sources")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.autosave = Autosave(self.deskwork.desk.config.drafts.autosave_seconds)
+        self.query_one("#draft-preview").display = False
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 90, "-narrow")
+
+    def focus_target(self) -> Widget:
+        if self.editing is not None:
+            return self.query_one("#draft-text", TextArea)
+        listing = self.query_one("#draft-list", OptionList)
+        return listing if listing.option_count else self
+
+    # ------------------------------------------------------------------ browsing
     def show(self, summary: DaySummary) -> None:
-        self.show_options(Option(draft_label(d), id=str(d.id)) for d in summary.drafts[:50])
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        drafts = self.drafts.listing(trash=self.showing_trash)
+        listing = self.query_one("#draft-list", OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        listing.add_options([Option(draft_label(d), id=str(d.id)) for d in drafts])
+        if drafts:
+            listing.highlighted = min(highlighted or 0, len(drafts) - 1)
+        empty = self.query_one("#draft-empty", Static)
+        empty.display = not drafts
+        if self.showing_trash:
+            empty.update("The trash is empty. Deleted drafts stay here for 30 days.")
+        self.border_subtitle = "trash · F5" if self.showing_trash else self.key_hint
+
+    def _selected(self) -> Draft | None:
+        listing = self.query_one("#draft-list", OptionList)
+        if listing.highlighted is None or not listing.option_count:
+            return None
+        option = listing.get_option_at_index(listing.highlighted)
+        return self.drafts.store.drafts.get(int(option.id or 0))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_list.id == "draft-list" and not self.showing_trash:
+            self.open_draft(int(event.option.id or 0))
+        elif event.option_list.id == "draft-questions":
+            line = int(event.option.id or 1) - 1
+            text = self.query_one("#draft-text", TextArea)
+            text.move_cursor((line, 0))
+            text.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in LIST_ACTIONS:
+            return self.editing is None
+        if action in EDITOR_ACTIONS:
+            return self.editing is not None
+        return True
+
+    def action_new_draft(self) -> None:
+        def made(title: str | None) -> None:
+            if title:
+                self.showing_trash = False
+                self.open_draft(self.drafts.create(title).id)
+
+        self.app.push_screen(NewDraftScreen(), made)
+
+    def action_delete_draft(self) -> None:
+        draft = self._selected()
+        if draft is None or self.showing_trash:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.drafts.trash(draft.id)
+                self.refresh_list()
+                self.app.notify(f"Moved to the trash for 30 days: {draft.title}", markup=False)
+
+        self.app.push_screen(ConfirmScreen(f"Move “{draft.title}” to the trash?"), confirmed)
+
+    def action_toggle_trash(self) -> None:
+        self.showing_trash = not self.showing_trash
+        self.refresh_list()
+
+    def action_restore_draft(self) -> None:
+        draft = self._selected()
+        if draft is not None and self.showing_trash:
+            self.drafts.untrash(draft.id)
+            self.refresh_list()
+            self.app.notify(f"Restored: {draft.title}", markup=False)
+
+    def action_edit_meta(self) -> None:
+        draft = self.editing or self._selected()
+        if draft is None:
+            return
+        self.flush()
+
+        def done(fields: dict[str, object] | None) -> None:
+            if fields:
+                updated = self.drafts.update(draft.id, **fields)
+                if self.editing is not None:
+                    self.editing = updated
+                    self._show_status()
+                self.refresh_list()
+
+        self.app.push_screen(MetadataScreen(self.drafts.get(draft.id)), done)
+
+    def action_export_draft(self) -> None:
+        draft = self.editing or self._selected()
+        if draft is None:
+            return
+        self.flush()
+        try:
+            path = self.drafts.export(draft.id)
+        except OSError as exc:
+            self.app.notify(f"Export failed: {exc}", severity="error", markup=False)
+            return
+        self.app.notify(f"Exported to {path}", title="Draft", markup=False)
+
+    # ------------------------------------------------------------------ editing
+    def open_draft(self, draft_id: int) -> None:
+        self.flush()
+        draft = self.drafts.get(draft_id)
+        self.editing = draft
+        self._loading = True
+        text = self.query_one("#draft-text", TextArea)
+        text.load_text(draft.body)
+        self._text = draft.body
+        self.autosave.saved()
+        self.query_one("#draft-switcher", ContentSwitcher).current = "draft-edit"
+        self._after_save()
+        text.focus()
+        self.refresh_bindings()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self._loading:
+            self._loading = False
+            return
+        if self.editing is not None:
+            self._text = event.text_area.text
+            self.autosave.edited(self.deskwork.desk.clock())
+            self._show_status()
+            self._show_questions(self._text)
+
+    def autosave_tick(self, now: datetime) -> None:
+        if self.autosave.due(now):
+            self.flush()
+
+    def flush(self) -> None:
+        """Save now if anything is unsaved (autosave, pane switch, quit, leaving the editor)."""
+        if self.editing is None or not self.autosave.dirty:
+            return
+        self.editing = self.drafts.save_text(self.editing.id, self._text)
+        self.autosave.saved()
+        if self.is_mounted and self.children:
+            self._after_save()
+
+    def _after_save(self) -> None:
+        assert self.editing is not None
+        body = self.editing.body
+        questions = self.query_one("#draft-questions", OptionList)
+        questions.clear_options()
+        found = open_questions(body)
+        questions.add_options(
+            [
+                Option(Text(f"{n}: {clean(line, single_line=True)[:60]}"), id=str(n))
+                for n, line in found
+            ]
+            or [Option("none: nothing marked TODO: or ??", disabled=True)]
+        )
+        sources = Text("\nSources\n", style="bold")
+        for source in self.editing.sources:
+            sources.append(f"· {clean(source.title, single_line=True)}\n", style="")
+        if not self.editing.sources:
+            sources.append("Ctrl+L cites the selected queue item\n", style="dim")
+        self.query_one("#draft-sources", Static).update(sources)
+        preview = self.query_one("#draft-preview", Markdown)
+        if preview.display:
+            preview.update(body)
+        self._show_status()
+
+    def _show_questions(self, text: str) -> None:
+        found = open_questions(text)
+        if found == self._questions_shown:
+            return
+        self._questions_shown = found
+        questions = self.query_one("#draft-questions", OptionList)
+        questions.clear_options()
+        questions.add_options(
+            [
+                Option(Text(f"{n}: {clean(line, single_line=True)[:60]}"), id=str(n))
+                for n, line in found
+            ]
+            or [Option("none: nothing marked TODO: or ??", disabled=True)]
+        )
+
+    def _show_status(self) -> None:
+        if self.editing is None:
+            return
+        text = self._text
+        words = len(text.split())
+        minutes = max(1, -(-words // 230)) if words else 0
+        saved = (
+            "unsaved"
+            if self.autosave.dirty
+            else f"saved {self.editing.updated.astimezone():%H:%M:%S}"
+        )
+        questions = len(open_questions(text))
+        status = Text(clean(self.editing.title, single_line=True)[:40], style="bold")
+        status.append(f" · {words} words · {minutes} min read · {questions} open · {saved}")
+        self.query_one("#draft-status", Static).update(status)
+
+    def action_close_editor(self) -> None:
+        self.flush()
+        self.editing = None
+        self.query_one("#draft-switcher", ContentSwitcher).current = "draft-browse"
+        self.refresh_list()
+        self.focus_target().focus()
+        self.refresh_bindings()
+
+    def action_save_draft(self) -> None:
+        if self.editing is not None:
+            self.autosave.edited(self.deskwork.desk.clock())
+            self.flush()
+
+    def action_toggle_preview(self) -> None:
+        preview = self.query_one("#draft-preview", Markdown)
+        preview.display = not preview.display
+        if preview.display:
+            preview.update(self.query_one("#draft-text", TextArea).text)
+
+    def action_zen(self) -> None:
+        screen = self.app.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        else:
+            screen.maximize(self.query_one("#draft-text", TextArea), container=False)
+
+    def action_revisions(self) -> None:
+        if self.editing is None:
+            return
+        self.flush()
+        current = self.editing
+
+        def chosen(revision_id: int | None) -> None:
+            if revision_id:
+                restored = self.drafts.restore_revision(revision_id)
+                self.open_draft(restored.id)
+                self.app.notify("Revision restored (the text it replaced is kept as a revision)")
+
+        self.app.push_screen(RevisionsScreen(current, self.drafts.revisions(current.id)), chosen)
+
+    def action_cite_selected(self) -> None:
+        """Insert a link to the item selected in today's queue and attach it as a source."""
+        if self.editing is None:
+            return
+        item = self.deskwork.selected_queue_item()
+        if item is None:
+            self.app.notify("Select an item in today's queue (F3) first", severity="warning")
+            return
+        link = f"[{item.title}]({item.url})" if item.url else item.title
+        editor = self.query_one("#draft-text", TextArea)
+        editor.insert(link)
+        self._text = editor.text
+        self.autosave.edited(self.deskwork.desk.clock())
+        self.flush()
+        source = DraftSource(kind=SourceKind.ITEM, ref_id=item.id, title=item.title, url=item.url)
+        self.editing = self.drafts.add_source(self.editing.id, source)
+        self._after_save()
+
+    def action_external_editor(self) -> None:
+        """Edit in $EDITOR (the app is suspended meanwhile), then load the result back."""
+        if self.editing is None:
+            return
+        self.flush()
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.TemporaryDirectory(prefix="deskwork-") as folder:
+            path = Path(folder) / f"{self.editing.effective_slug}.md"
+            path.write_text(self.editing.body, encoding="utf-8")
+            try:
+                with self.app.suspend():
+                    result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+            except Exception as exc:  # no terminal to hand over (e.g. headless)
+                self.app.notify(f"Cannot open {editor}: {exc}", severity="error", markup=False)
+                return
+            if result.returncode != 0:
+                self.app.notify(f"{editor} exited with {result.returncode}; nothing changed")
+                return
+            body = path.read_text(encoding="utf-8")
+        self.editing = self.drafts.save_text(self.editing.id, body)
+        self.open_draft(self.editing.id)

@@ -1,0 +1,177 @@
+"""Dialogs of the draft area: new draft, metadata, confirm delete, revisions."""
+
+from __future__ import annotations
+
+import difflib
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from deskwork.domain.drafts import Draft, DraftStatus, Revision, count_words
+from deskwork.domain.text import clean
+
+CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 90; max-width: 96%; height: auto; max-height: 96%; border: round $primary;
+    background: $surface; padding: 1 2;
+}}
+{name} Horizontal {{ height: auto; margin: 1 0 0 0; }}
+{name} Button {{ margin: 0 2 0 0; }}
+{name} Label {{ color: $text-muted; margin: 1 0 0 0; }}
+"""
+
+
+class NewDraftScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+    DEFAULT_CSS = CSS.format(name="NewDraftScreen")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("New draft: what is the post about?")
+            yield Input(placeholder="title (Enter creates, Esc cancels)", id="title")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("escape,n", "dismiss(False)", "No", id="dialog.no"),
+        Binding("y", "dismiss(True)", "Yes", id="dialog.yes"),
+    ]
+    DEFAULT_CSS = CSS.format(name="ConfirmScreen")
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question))
+            with Horizontal():
+                yield Button("Yes (y)", id="yes", variant="error")
+                yield Button("No (n)", id="no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class MetadataScreen(ModalScreen[dict[str, object] | None]):
+    """Edit title, slug, status, tags, category, summary; returns the changed fields."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
+        Binding("ctrl+s", "save", "Save", id="dialog.save"),
+    ]
+    DEFAULT_CSS = CSS.format(name="MetadataScreen")
+
+    def __init__(self, draft: Draft) -> None:
+        super().__init__()
+        self.draft = draft
+
+    def compose(self) -> ComposeResult:
+        d = self.draft
+        with Vertical():
+            yield Static("Post metadata (Ctrl+S or Enter saves, Esc cancels)")
+            yield Label("Title")
+            yield Input(d.title, id="title")
+            yield Label(f"Slug (empty: {d.effective_slug if not d.slug else 'from the title'})")
+            yield Input(d.slug, id="slug")
+            yield Label("Status")
+            yield Select(
+                [(s.value, s.value) for s in DraftStatus],
+                value=d.status.value,
+                id="status",
+                allow_blank=False,
+            )
+            yield Label("Tags (comma-separated)")
+            yield Input(", ".join(d.tags), id="tags")
+            yield Label("Category")
+            yield Input(d.category, id="category")
+            yield Label("Summary")
+            yield Input(d.summary, id="summary")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        def value(field: str) -> str:
+            return self.query_one(f"#{field}", Input).value.strip()
+
+        status = self.query_one("#status", Select).value
+        self.dismiss(
+            {
+                "title": value("title") or self.draft.title,
+                "slug": value("slug"),
+                "status": DraftStatus(str(status)),
+                "tags": [t.strip() for t in value("tags").split(",") if t.strip()],
+                "category": value("category"),
+                "summary": value("summary"),
+            }
+        )
+
+
+class RevisionsScreen(ModalScreen[int | None]):
+    """Pick a revision: its differences from the current text are shown; Enter restores it."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="dialog.cancel")]
+    DEFAULT_CSS = (
+        CSS.format(name="RevisionsScreen")
+        + """
+    RevisionsScreen OptionList { height: 8; }
+    RevisionsScreen #diff { height: auto; max-height: 20; overflow-y: auto; }
+    """
+    )
+
+    def __init__(self, current: Draft, revisions: list[Revision]) -> None:
+        super().__init__()
+        self.current = current
+        self.revisions = revisions
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(
+                "Revisions, newest first: Enter restores one (the current text is kept as a revision)"
+            )
+            yield OptionList(
+                *(
+                    Option(
+                        f"{r.ts.astimezone():%a %d %b %H:%M}  {count_words(r.body)} words",
+                        id=str(r.id),
+                    )
+                    for r in self.revisions
+                ),
+                id="revisions",
+            )
+            yield Static(id="diff")
+
+    def on_mount(self) -> None:
+        if not self.revisions:
+            self.query_one("#diff", Static).update(
+                "No revisions yet: one is kept every few minutes of writing."
+            )
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        revision = next(r for r in self.revisions if str(r.id) == event.option.id)
+        diff = difflib.unified_diff(
+            revision.body.splitlines(),
+            self.current.body.splitlines(),
+            "revision",
+            "current",
+            lineterm="",
+            n=1,
+        )
+        text = Text()
+        for line in list(diff)[:400]:
+            style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
+            text.append(clean(line) + "\n", style=style)
+        self.query_one("#diff", Static).update(text or "No differences.")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))

@@ -1,0 +1,169 @@
+"""Pilot tests of the draft area: create, type with autosave, metadata, trash, revisions, citing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Markdown, OptionList, TextArea
+
+from deskwork.domain.curriculum import Item, ItemStatus
+from deskwork.paths import Paths
+from deskwork.services import WELCOME_DONE, Desk
+from deskwork.ui.app import DeskworkApp
+from deskwork.ui.screens.draft_dialogs import (
+    ConfirmScreen,
+    MetadataScreen,
+    NewDraftScreen,
+    RevisionsScreen,
+)
+from tests.helpers import T0, Clock
+
+
+def draft_app(tmp_path: Path, clock: Clock, config: str = "") -> DeskworkApp:
+    home = tmp_path / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(config)
+    desk = Desk.open(Paths(home, home), clock=clock)
+    desk.store.set_setting(WELCOME_DONE, True)
+    with desk.store.transaction() as tx:
+        tx.put(
+            "items",
+            Item(
+                title="Attention Is All You Need",
+                url="https://arxiv.org/abs/1706.03762",
+                status=ItemStatus.ACTIVE,
+                added=T0,
+            ),
+        )
+    return DeskworkApp(desk, show_clock=False)
+
+
+async def new_draft(pilot: object, title: str) -> None:
+    await pilot.press("f5", "n")  # type: ignore[attr-defined]
+    await pilot.press(*title, "enter")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_new_draft_typing_autosaves_within_the_delay(tmp_path: Path, clock: Clock) -> None:
+    app = draft_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5", "n")
+        assert isinstance(app.screen, NewDraftScreen)
+        await pilot.press(*"Week 1", "enter")
+        await pilot.pause()
+        editor = app.query_one("#draft-text", TextArea)
+        assert app.focused is editor
+        await pilot.press(*"Hello world. TODO: cite")
+        draft_id = app.draft_pane.editing.id  # type: ignore[union-attr]
+        assert app.drafts.get(draft_id).body == "", "not yet: no delay has passed"
+        clock.advance(seconds=1.6)
+        await pilot.pause(0.4)
+        assert app.drafts.get(draft_id).body == "Hello world. TODO: cite"
+        questions = app.query_one("#draft-questions", OptionList)
+        assert "1: Hello world. TODO: cite" in str(questions.get_option_at_index(0).prompt)
+        await pilot.press(*" more")
+        await pilot.press("escape")  # leaving the editor saves at once
+        assert app.drafts.get(draft_id).body == "Hello world. TODO: cite more"
+        assert app.draft_pane.editing is None
+
+
+async def test_pane_switch_and_quit_save(tmp_path: Path, clock: Clock) -> None:
+    app = draft_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await new_draft(pilot, "Notes")
+        await pilot.press(*"abc")
+        await pilot.press("f2")
+        draft = app.drafts.listing()[0]
+        assert draft.body == "abc"
+        await pilot.press("f5")
+        await pilot.press(*"def")
+        await pilot.press("ctrl+q")
+    assert Desk.open(app.desk.paths, readonly=True).store.drafts.get(draft.id).body == "abcdef"  # type: ignore[union-attr]
+
+
+async def test_metadata_delete_trash_restore(tmp_path: Path, clock: Clock) -> None:
+    app = draft_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await new_draft(pilot, "Draft one")
+        await pilot.press("ctrl+t")
+        assert isinstance(app.screen, MetadataScreen)
+        title = app.screen.query_one("#title")
+        title.value = "Week 7 of my masters"  # type: ignore[attr-defined]
+        app.screen.query_one("#tags").value = "ml, blog"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        draft = app.drafts.listing()[0]
+        assert (draft.title, draft.tags, draft.effective_slug) == (
+            "Week 7 of my masters",
+            ["ml", "blog"],
+            "week-7-of-my-masters",
+        )
+        await pilot.press("escape", "d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        assert app.drafts.listing() == [] and len(app.drafts.listing(trash=True)) == 1
+        await pilot.press("t")
+        assert app.draft_pane.showing_trash
+        await pilot.press("u")
+        assert [d.title for d in app.drafts.listing()] == ["Week 7 of my masters"]
+
+
+async def test_revisions_dialog_restores(tmp_path: Path, clock: Clock) -> None:
+    app = draft_app(tmp_path, clock, "[drafts]\nrevision_every_minutes = 1\n")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await new_draft(pilot, "Rev")
+        await pilot.press(*"first")
+        clock.advance(seconds=2)
+        await pilot.pause(0.4)
+        clock.advance(minutes=2)
+        await pilot.press("ctrl+a", *"second")  # ctrl+a: start of the line
+        clock.advance(seconds=2)
+        await pilot.pause(0.4)
+        draft_id = app.draft_pane.editing.id  # type: ignore[union-attr]
+        assert app.drafts.get(draft_id).body == "secondfirst"
+        await pilot.press("ctrl+r")
+        assert isinstance(app.screen, RevisionsScreen)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.drafts.get(draft_id).body == "first"
+        assert app.query_one("#draft-text", TextArea).text == "first"
+
+
+async def test_cite_the_selected_queue_item_and_preview(tmp_path: Path, clock: Clock) -> None:
+    app = draft_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")  # selects the queue's first item
+        await new_draft(pilot, "Transformers")
+        await pilot.press(*"See ", "ctrl+l")
+        await pilot.pause()
+        draft = app.drafts.listing()[0]
+        assert draft.body == "See [Attention Is All You Need](https://arxiv.org/abs/1706.03762)"
+        assert [s.title for s in draft.sources] == ["Attention Is All You Need"]
+        await pilot.press("ctrl+g")
+        preview = app.query_one("#draft-preview", Markdown)
+        assert preview.display
+        await pilot.press("f8")
+        assert app.screen.maximized is app.query_one("#draft-text")
+        await pilot.press("escape")
+        assert app.screen.maximized is None
+
+
+async def test_untrusted_titles_in_the_list_are_plain_text(tmp_path: Path, clock: Clock) -> None:
+    app = draft_app(tmp_path, clock)
+    app.drafts.create("[b]bold?[/b] \x1b[31mred")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        listing = app.query_one("#draft-list", OptionList)
+        prompt = str(listing.get_option_at_index(0).prompt)
+        assert prompt.startswith("[b]bold?[/b] red") and "\x1b" not in prompt
+
+
+async def test_f6_starts_the_timer_even_while_writing(tmp_path: Path, clock: Clock) -> None:
+    from deskwork.domain.timer import Status
+
+    app = draft_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await new_draft(pilot, "Focus")
+        await pilot.press("f6")
+        assert app.timer.service.state.status is Status.RUNNING
+        assert app.query_one("#draft-text", TextArea).text == ""
