@@ -90,6 +90,10 @@ async def test_metadata_delete_trash_restore(tmp_path: Path, clock: Clock) -> No
         title = app.screen.query_one("#title")
         title.value = "Week 7 of my masters"  # type: ignore[attr-defined]
         app.screen.query_one("#tags").value = "ml, blog"  # type: ignore[attr-defined]
+        app.screen.query_one("#date").value = "2026-13-01"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, MetadataScreen), "a bad date keeps the dialog open"
+        app.screen.query_one("#date").value = "2026-11-30"  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
         await pilot.pause()
         draft = app.drafts.listing()[0]
@@ -98,6 +102,7 @@ async def test_metadata_delete_trash_restore(tmp_path: Path, clock: Clock) -> No
             ["ml", "blog"],
             "week-7-of-my-masters",
         )
+        assert draft.date is not None and draft.date.date().isoformat() == "2026-11-30"
         await pilot.press("escape", "d")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")

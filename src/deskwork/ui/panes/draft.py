@@ -40,7 +40,10 @@ if TYPE_CHECKING:
 
 def draft_label(draft: Draft) -> Text:
     label = Text(clean(draft.title, single_line=True))
-    label.append(f" · {draft.status.value} · {draft.words} words", style="dim")
+    label.append(
+        f" · {draft.status.value} · {draft.words} words · {draft.updated.astimezone():%d %b %H:%M}",
+        style="dim",
+    )
     return label
 
 

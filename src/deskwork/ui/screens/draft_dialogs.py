@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from datetime import UTC, datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -96,6 +97,9 @@ class MetadataScreen(ModalScreen[dict[str, object] | None]):
             yield Input(d.category, id="category")
             yield Label("Summary")
             yield Input(d.summary, id="summary")
+            yield Label("Date of the post, YYYY-MM-DD (empty: the day it is exported)")
+            yield Input(f"{d.date:%Y-%m-%d}" if d.date else "", id="date")
+            yield Static(id="meta-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
@@ -105,6 +109,18 @@ class MetadataScreen(ModalScreen[dict[str, object] | None]):
             return self.query_one(f"#{field}", Input).value.strip()
 
         status = self.query_one("#status", Select).value
+        date_text = value("date")
+        try:
+            date = (
+                datetime.strptime(date_text, "%Y-%m-%d").replace(hour=12, tzinfo=UTC)
+                if date_text
+                else None
+            )
+        except ValueError:
+            self.query_one("#meta-error", Static).update(
+                Text(f"Date: {date_text!r} is not YYYY-MM-DD", style="bold red")
+            )
+            return
         self.dismiss(
             {
                 "title": value("title") or self.draft.title,
@@ -113,6 +129,7 @@ class MetadataScreen(ModalScreen[dict[str, object] | None]):
                 "tags": [t.strip() for t in value("tags").split(",") if t.strip()],
                 "category": value("category"),
                 "summary": value("summary"),
+                "date": date,
             }
         )
 
