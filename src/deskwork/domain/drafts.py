@@ -8,6 +8,7 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,9 +56,9 @@ class Draft(Record):
     updated: UTCDateTime
     deleted: UTCDateTime | None = None  # in the trash since
 
-    @property
+    @cached_property
     def words(self) -> int:
-        return count_words(self.body)
+        return count_words(self.body)  # drafts are immutable: counted once per version
 
     @property
     def reading_minutes(self) -> int:

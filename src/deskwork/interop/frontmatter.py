@@ -11,8 +11,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from deskwork.domain.drafts import Draft, DraftStatus, slugify, sources_section
 
 
@@ -28,6 +26,8 @@ class FrontMatterError(ValueError):
 
 
 def _yaml(data: dict[str, Any]) -> str:
+    import yaml  # only when a post is exported or imported: keeps start-up lean
+
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
 
 
@@ -124,6 +124,8 @@ class Parsed:
 
 def parse(text: str, name: str) -> Parsed:
     """Split a post into front matter and body (YAML between `---`, or a Pelican header)."""
+    import yaml
+
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     if text.startswith("---\n"):
         end = text.find("\n---", 4)

@@ -47,7 +47,14 @@ class Codec(Generic[T]):
     def __init__(self, name: str, model: type[T]) -> None:
         self.name = name
         self.model = model
-        self._adapter = TypeAdapter(dict[str, dict[int, model]])  # type: ignore[valid-type]
+        self._built: TypeAdapter[dict[str, dict[int, T]]] | None = None
+
+    @property
+    def _adapter(self) -> TypeAdapter[dict[str, dict[int, T]]]:
+        """Built on first use: tables that load lazily cost nothing at start-up."""
+        if self._built is None:
+            self._built = TypeAdapter(dict[str, dict[int, self.model]])  # type: ignore[name-defined]
+        return self._built
 
     def decode(self, raw: bytes) -> tuple[dict[int, T], dict[str, Any], list[InvalidRecord]]:
         """Return (valid docs, raw invalid docs by key, problems). Raises CorruptFile."""

@@ -33,9 +33,6 @@ from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane
-from deskwork.ui.screens.help import HelpScreen
-from deskwork.ui.screens.timer_dialogs import AbandonScreen, InterruptScreen
-from deskwork.ui.screens.welcome import WelcomeScreen
 from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.pane import Pane
@@ -131,7 +128,7 @@ class DeskworkApp(App[int]):
         if self.desk.store.readonly:
             self.sub_title = f"v{__version__} — READ-ONLY"
         if self.desk.first_run:
-            self.push_screen(WelcomeScreen(self.starter_available), self._welcome_done)
+            self.action_welcome()
         self._problems_shown = len(self.desk.store.report.problems)
         self.call_after_refresh(self._start_warm_up)
 
@@ -185,6 +182,8 @@ class DeskworkApp(App[int]):
         self.timer.run(op)
 
     def action_timer_interrupt(self) -> None:
+        from deskwork.ui.screens.timer_dialogs import InterruptScreen
+
         def done(result: tuple[InterruptionKind, str] | None) -> None:
             if result is not None:
                 self.timer.interrupt(result[0].value, result[1])
@@ -192,6 +191,8 @@ class DeskworkApp(App[int]):
         self.push_screen(InterruptScreen(), done)
 
     def action_timer_abandon(self) -> None:
+        from deskwork.ui.screens.timer_dialogs import AbandonScreen
+
         def done(reason: str | None) -> None:
             if reason is not None:
                 self.timer.abandon(reason)
@@ -291,10 +292,14 @@ class DeskworkApp(App[int]):
 
     # ------------------------------------------------------------------ screens
     def action_help(self) -> None:
+        from deskwork.ui.screens.help import HelpScreen  # screens load when first shown
+
         rows = [(c, effective_keys(c, self.keymap)) for c in self.commands]
         self.push_screen(HelpScreen(rows))
 
     def action_welcome(self) -> None:
+        from deskwork.ui.screens.welcome import WelcomeScreen
+
         self.push_screen(WelcomeScreen(self.starter_available), self._welcome_done)
 
     def _welcome_done(self, choice: str | None) -> None:

@@ -36,10 +36,17 @@ APP_COMMANDS: tuple[Command, ...] = (
     Command(
         "app.palette", "ctrl+p,colon", "command_palette", "Commands", "Open the command palette"
     ),
-    Command("pane.timer", "f2,alt+1", "focus_pane('timer')", "Timer", "Go to the pomodoro timer"),
-    Command("pane.queue", "f3,alt+2", "focus_pane('queue')", "Queue", "Go to today's queue"),
-    Command("pane.review", "f4,alt+3", "focus_pane('review')", "Review", "Go to flashcard review"),
-    Command("pane.draft", "f5,alt+4", "focus_pane('draft')", "Draft", "Go to the draft post"),
+    # The pane keys are written on each pane's border, so the footer does not repeat them.
+    Command(
+        "pane.timer", "f2,alt+1", "focus_pane('timer')", "Timer", "Go to the pomodoro timer", False
+    ),
+    Command("pane.queue", "f3,alt+2", "focus_pane('queue')", "Queue", "Go to today's queue", False),
+    Command(
+        "pane.review", "f4,alt+3", "focus_pane('review')", "Review", "Go to flashcard review", False
+    ),
+    Command(
+        "pane.draft", "f5,alt+4", "focus_pane('draft')", "Draft", "Go to the draft post", False
+    ),
     Command(
         "pane.next", "tab", "focus_next_pane", "Next pane", "Move focus to the next pane", False
     ),

@@ -10,12 +10,12 @@ import subprocess
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, Markdown, OptionList, Static, TextArea
+from textual.widgets import ContentSwitcher, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from deskwork.domain.autosave import Autosave
@@ -24,22 +24,17 @@ from deskwork.domain.text import clean
 from deskwork.services import DaySummary
 from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
-from deskwork.ui.screens.draft_dialogs import (
-    ConfirmScreen,
-    MetadataScreen,
-    NewDraftScreen,
-    RevisionsScreen,
-)
 from deskwork.ui.widgets.pane import Pane
 
 if TYPE_CHECKING:
     from textual.widget import Widget
+    from textual.widgets import Markdown as MarkdownViewer
 
     from deskwork.ui.app import DeskworkApp
 
 
 def draft_label(draft: Draft) -> Text:
-    label = Text(clean(draft.title, single_line=True))
+    label = Text(clean(draft.title, single_line=True), no_wrap=True, overflow="ellipsis")
     label.append(
         f" · {draft.status.value} · {draft.words} words · {draft.updated.astimezone():%d %b %H:%M}",
         style="dim",
@@ -86,35 +81,53 @@ class DraftPane(Pane):
         return self.deskwork.drafts
 
     def compose(self) -> ComposeResult:
-        with ContentSwitcher(initial="draft-browse", id="draft-switcher"):
-            with Vertical(id="draft-browse"):
-                yield Static(
-                    "No drafts yet. Write the post while you learn: a good post starts with 70% "
-                    "of the knowledge and makes you find the rest. Press n to start one.",
-                    id="draft-empty",
-                    classes="hint",
-                )
-                yield OptionList(id="draft-list")
-                yield Static(
-                    "n new · Enter open · m metadata · d delete · t trash · x export",
-                    classes="hint",
-                )
-            with Vertical(id="draft-edit"):
-                yield Static(id="draft-status")
-                with Horizontal(id="draft-body"):
-                    yield TextArea(
-                        language="markdown", soft_wrap=True, id="draft-text", tab_behavior="focus"
-                    )
-                    yield Markdown(id="draft-preview")
-                    with Vertical(id="draft-side"):
-                        yield Static("[b]Open questions[/b]")
-                        yield OptionList(id="draft-questions")
-                        yield Static(id="draft-sources")
+        with (
+            ContentSwitcher(initial="draft-browse", id="draft-switcher"),
+            Vertical(id="draft-browse"),
+        ):
+            yield Static(
+                "No drafts yet. Write the post while you learn: a good post starts with 70% "
+                "of the knowledge and makes you find the rest. Press n to start one.",
+                id="draft-empty",
+                classes="hint",
+            )
+            yield OptionList(id="draft-list")
+            yield Static(
+                "n new · Enter open · m metadata · d delete · t trash · x export",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         super().on_mount()
         self.autosave = Autosave(self.deskwork.desk.config.drafts.autosave_seconds)
-        self.query_one("#draft-preview").display = False
+
+    async def _ensure_editor(self) -> None:
+        """The editor (tree-sitter highlighting, Markdown preview) is built on first use, so it
+        costs nothing at start-up."""
+        if self.query("#draft-edit"):
+            return
+        from textual.widgets import Markdown
+
+        preview = Markdown(id="draft-preview")
+        preview.display = False
+        editor = Vertical(
+            Static(id="draft-status"),
+            Horizontal(
+                TextArea(
+                    language="markdown", soft_wrap=True, id="draft-text", tab_behavior="focus"
+                ),
+                preview,
+                Vertical(
+                    Static("[b]Open questions[/b]"),
+                    OptionList(id="draft-questions"),
+                    Static(id="draft-sources"),
+                    id="draft-side",
+                ),
+                id="draft-body",
+            ),
+            id="draft-edit",
+        )
+        await self.query_one("#draft-switcher", ContentSwitcher).mount(editor)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 90, "-narrow")
@@ -150,10 +163,10 @@ class DraftPane(Pane):
         option = listing.get_option_at_index(listing.highlighted)
         return self.drafts.store.drafts.get(int(option.id or 0))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option_list.id == "draft-list" and not self.showing_trash:
-            self.open_draft(int(event.option.id or 0))
+            await self.open_draft(int(event.option.id or 0))
         elif event.option_list.id == "draft-questions":
             line = int(event.option.id or 1) - 1
             text = self.query_one("#draft-text", TextArea)
@@ -168,14 +181,18 @@ class DraftPane(Pane):
         return True
 
     def action_new_draft(self) -> None:
-        def made(title: str | None) -> None:
+        from deskwork.ui.screens.draft_dialogs import NewDraftScreen
+
+        async def made(title: str | None) -> None:
             if title:
                 self.showing_trash = False
-                self.open_draft(self.drafts.create(title).id)
+                await self.open_draft(self.drafts.create(title).id)
 
         self.app.push_screen(NewDraftScreen(), made)
 
     def action_delete_draft(self) -> None:
+        from deskwork.ui.screens.draft_dialogs import ConfirmScreen
+
         draft = self._selected()
         if draft is None or self.showing_trash:
             return
@@ -200,6 +217,8 @@ class DraftPane(Pane):
             self.app.notify(f"Restored: {draft.title}", markup=False)
 
     def action_edit_meta(self) -> None:
+        from deskwork.ui.screens.draft_dialogs import MetadataScreen
+
         draft = self.editing or self._selected()
         if draft is None:
             return
@@ -228,8 +247,9 @@ class DraftPane(Pane):
         self.app.notify(f"Exported to {path}", title="Draft", markup=False)
 
     # ------------------------------------------------------------------ editing
-    def open_draft(self, draft_id: int) -> None:
+    async def open_draft(self, draft_id: int) -> None:
         self.flush()
+        await self._ensure_editor()
         draft = self.drafts.get(draft_id)
         self.editing = draft
         self._loading = True
@@ -284,7 +304,7 @@ class DraftPane(Pane):
         if not self.editing.sources:
             sources.append("Ctrl+L cites the selected queue item\n", style="dim")
         self.query_one("#draft-sources", Static).update(sources)
-        preview = self.query_one("#draft-preview", Markdown)
+        preview = cast("MarkdownViewer", self.query_one("#draft-preview"))
         if preview.display:
             preview.update(body)
         self._show_status()
@@ -334,7 +354,7 @@ class DraftPane(Pane):
             self.flush()
 
     def action_toggle_preview(self) -> None:
-        preview = self.query_one("#draft-preview", Markdown)
+        preview = cast("MarkdownViewer", self.query_one("#draft-preview"))
         preview.display = not preview.display
         if preview.display:
             preview.update(self.query_one("#draft-text", TextArea).text)
@@ -347,15 +367,17 @@ class DraftPane(Pane):
             screen.maximize(self.query_one("#draft-text", TextArea), container=False)
 
     def action_revisions(self) -> None:
+        from deskwork.ui.screens.draft_dialogs import RevisionsScreen
+
         if self.editing is None:
             return
         self.flush()
         current = self.editing
 
-        def chosen(revision_id: int | None) -> None:
+        async def chosen(revision_id: int | None) -> None:
             if revision_id:
                 restored = self.drafts.restore_revision(revision_id)
-                self.open_draft(restored.id)
+                await self.open_draft(restored.id)
                 self.app.notify("Revision restored (the text it replaced is kept as a revision)")
 
         self.app.push_screen(RevisionsScreen(current, self.drafts.revisions(current.id)), chosen)
@@ -378,7 +400,7 @@ class DraftPane(Pane):
         self.editing = self.drafts.add_source(self.editing.id, source)
         self._after_save()
 
-    def action_external_editor(self) -> None:
+    async def action_external_editor(self) -> None:
         """Edit in $EDITOR (the app is suspended meanwhile), then load the result back."""
         if self.editing is None:
             return
@@ -398,4 +420,4 @@ class DraftPane(Pane):
                 return
             body = path.read_text(encoding="utf-8")
         self.editing = self.drafts.save_text(self.editing.id, body)
-        self.open_draft(self.editing.id)
+        await self.open_draft(self.editing.id)

@@ -13,7 +13,7 @@ from deskwork.ui.widgets.list_pane import ListPane
 
 def item_label(item: Item) -> Text:
     """Titles come from the web: shown as plain text, never as markup, control characters gone."""
-    label = Text(clean(item.title, single_line=True))
+    label = Text(clean(item.title, single_line=True), no_wrap=True, overflow="ellipsis")
     if item.track:
         label.append(f" · {clean(item.track, single_line=True)}", style="dim")
     return label
