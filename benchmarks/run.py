@@ -158,7 +158,8 @@ def run_child(code: str, *args: str) -> tuple[float, float]:
         check=True,
         capture_output=True,
         text=True,
-        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"TEXTUAL": ""},
+        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        | {"TEXTUAL": ""},
     ).stdout
     elapsed = next(float(x.split()[1]) for x in out.splitlines() if x.startswith("FIRST_FRAME_S"))
     rss = next(
