@@ -26,6 +26,6 @@ def utcnow() -> datetime:
 class Record(BaseModel):
     """A stored document. `id` is the TinyDB document id; 0 means "not stored yet"."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: int = 0
