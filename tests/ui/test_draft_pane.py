@@ -172,3 +172,27 @@ async def test_f6_starts_the_timer_even_while_writing(tmp_path: Path, clock: Clo
         await pilot.press("f6")
         assert app.timer.service.state.status is Status.RUNNING
         assert app.query_one("#draft-text", TextArea).text == ""
+
+
+async def test_cite_a_flashcard_as_a_source(tmp_path: Path, clock: Clock) -> None:
+    from tests.helpers import make_card
+
+    app = draft_app(tmp_path, clock)
+    with app.desk.store.transaction() as tx:
+        tx.put("cards", make_card("What does the softmax in attention normalise?"))
+        tx.put("cards", make_card("Rank of a projection matrix?"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the cards load in the background
+        assert app.desk.store.cards.loaded
+        await new_draft(pilot, "Attention")
+        await pilot.press("ctrl+b")
+        await pilot.press(*"softmax", "enter")
+        await pilot.pause()
+        [source] = app.drafts.listing()[0].sources
+        assert (source.kind.value, source.title) == (
+            "card",
+            "What does the softmax in attention normalise?",
+        )
+        exported = app.drafts.export(app.drafts.listing()[0].id, "hugo", tmp_path / "out")
+        assert "- What does the softmax in attention normalise?" in exported.read_text()

@@ -149,11 +149,18 @@ DRAFT_COMMANDS: tuple[Command, ...] = (
         "Cite",
         "Link the selected queue item and list it as a source",
     ),
+    _draft(
+        "draft.cite_card",
+        "ctrl+b",
+        "cite_card",
+        "Cite card",
+        "Find a flashcard, list it as a source",
+    ),
 )
 LIST_ACTIONS = {"new_draft", "delete_draft", "toggle_trash", "restore_draft"}
 EDITOR_ACTIONS = {
     "close_editor", "save_draft", "toggle_preview", "zen", "external_editor", "revisions",
-    "cite_selected",
+    "cite_selected", "cite_card",
 }  # fmt: skip
 
 ALL_COMMANDS: tuple[Command, ...] = APP_COMMANDS + TIMER_COMMANDS + DRAFT_COMMANDS

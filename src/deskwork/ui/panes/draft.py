@@ -400,6 +400,33 @@ class DraftPane(Pane):
         self.editing = self.drafts.add_source(self.editing.id, source)
         self._after_save()
 
+    def action_cite_card(self) -> None:
+        """Pick a flashcard and list it as a source of the post."""
+        from deskwork.ui.screens.draft_dialogs import CardPickScreen
+
+        if self.editing is None:
+            return
+        store = self.drafts.store
+        if not store.cards.loaded:
+            self.app.notify("Cards are still loading; try again in a moment")
+            return
+        cards = [(c.id, c.front, c.back) for c in store.cards.values() if not c.suspended]
+        if not cards:
+            self.app.notify("No flashcards yet", severity="warning")
+            return
+
+        def chosen(card_id: int | None) -> None:
+            card = store.cards.get(card_id) if card_id else None
+            if card is None or self.editing is None:
+                return
+            title = clean(card.front, single_line=True)[:120]
+            source = DraftSource(kind=SourceKind.CARD, ref_id=card.id, title=title)
+            self.editing = self.drafts.add_source(self.editing.id, source)
+            self._after_save()
+            self.app.notify(f"Source added: {title}", markup=False)
+
+        self.app.push_screen(CardPickScreen(cards), chosen)
+
     async def action_external_editor(self) -> None:
         """Edit in $EDITOR (the app is suspended meanwhile), then load the result back."""
         if self.editing is None:

@@ -192,3 +192,54 @@ class RevisionsScreen(ModalScreen[int | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))
+
+
+class CardPickScreen(ModalScreen[int | None]):
+    """Find a flashcard by its text (front or back) to cite it as a source of the post."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+    DEFAULT_CSS = (
+        CSS.format(name="CardPickScreen")
+        + """
+    CardPickScreen OptionList { height: 14; }
+    """
+    )
+    LIMIT = 50
+
+    def __init__(self, cards: list[tuple[int, str, str]]) -> None:
+        super().__init__()
+        self.cards = cards  # (id, front, back)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Cite a flashcard: type to filter, Down to the list, Enter picks")
+            yield Input(placeholder="words from the card", id="filter")
+            yield OptionList(id="cards")
+
+    def on_mount(self) -> None:
+        self._show("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._show(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        listing = self.query_one("#cards", OptionList)
+        if listing.option_count:
+            self.dismiss(int(listing.get_option_at_index(0).id or 0))
+
+    def _show(self, query: str) -> None:
+        words = query.lower().split()
+        listing = self.query_one("#cards", OptionList)
+        listing.clear_options()
+        shown = 0
+        for card_id, front, back in self.cards:
+            text = f"{front} {back}".lower()
+            if all(w in text for w in words):
+                label = Text(clean(front, single_line=True), no_wrap=True, overflow="ellipsis")
+                listing.add_option(Option(label, id=str(card_id)))
+                shown += 1
+                if shown >= self.LIMIT:
+                    break
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))
