@@ -65,7 +65,7 @@ def test_newcomer_opens_sees_four_areas_and_quits(tmp_path: Path) -> None:
     home = tmp_path / "home"
     term = Terminal(home)
     term.wait_for("Welcome to deskwork", "Start with an empty desk")
-    term.child.send("\r")  # the focused button: start with an empty desk
+    term.child.send("\r")  # the focused button: load the starter curriculum
     term.wait_for(
         "Pomodoro", "Today's queue", "Review", "Draft post", "No cards yet", absent="Welcome to"
     )

@@ -216,6 +216,45 @@ def cmd_drafts_new(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def cmd_queue_import(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.interop.curriculum import CurriculumError
+    from deskwork.services.curriculum import import_file, import_starter
+
+    if bool(args.file) == bool(args.starter):
+        raise CliError("give a FILE.csv or --starter (one of them)", EXIT_USAGE)
+    desk = _open(paths, readonly=False, what="deskwork queue import")
+    try:
+        added = import_starter(desk) if args.starter else import_file(desk, Path(args.file))
+    except CurriculumError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        desk.close()
+    data = {"added": len(added), "items": [{"id": i.id, "title": i.title} for i in added]}
+    _emit(args, data, f"added {len(added)} items (titles already there are skipped)")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.services.curriculum import plan_report, report_json
+
+    desk = _open(paths, readonly=True, what="deskwork plan")
+    report = plan_report(
+        desk, weeks=args.weeks, hours_per_day=args.hours_per_day, days_per_week=args.days_per_week
+    )
+    data = report_json(report)
+    p = report.program
+    lines = [
+        f"program: {p.start} to {p.end} ({p.weeks:g} weeks, {p.days_per_week:g} days a week, "
+        f"{p.hours_per_day:g} h a day)",
+        f"planned {report.planned_points:.2f} points against a capacity of "
+        f"{p.capacity_points:.2f}: {report.overcommit_ratio:.2f}x",
+        "cost: " + (", ".join(f"{v:g} {k}" for k, v in report.total_cost.items()) or "free"),
+    ]
+    lines += [f"  {track}: {points:.2f} points" for track, points in sorted(report.tracks.items())]
+    _emit(args, data, "\n".join(lines))
+    return 0
+
+
 # ---------------------------------------------------------------------- timer
 TIMER_OPS = ("status", "start", "pause", "resume", "toggle", "skip", "reset", "extend", "abandon")
 
@@ -383,7 +422,17 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_text).add_subparsers(metavar="ACTION", required=True)
 
     add(group("cards", "flashcards"), "stats", cmd_cards_stats, "card counts per state and deck")
-    add(group("queue", "curriculum queue"), "list", cmd_queue_list, "every curriculum item")
+    queue = group("queue", "curriculum queue")
+    add(queue, "list", cmd_queue_list, "every curriculum item")
+    queue_import = add(
+        queue, "import", cmd_queue_import, "add items from a CSV file or the starter"
+    )
+    queue_import.add_argument("file", nargs="?", metavar="FILE.csv")
+    queue_import.add_argument("--starter", action="store_true", help="the starter curriculum")
+    plan = add(sub, "plan", cmd_plan, "planned points against the program's capacity")
+    plan.add_argument("--weeks", type=float, help="what-if: program length")
+    plan.add_argument("--hours-per-day", type=float, help="what-if: study hours a day")
+    plan.add_argument("--days-per-week", type=float, help="what-if: study days a week")
     drafts = group("drafts", "draft posts")
     listing = add(drafts, "list", cmd_drafts_list, "every draft, newest first")
     listing.add_argument("--trash", action="store_true", help="the drafts in the trash instead")

@@ -7,6 +7,7 @@ key falls back to its default while the rest of the file still applies.
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -69,6 +70,14 @@ class DraftsConfig(Section):
     keep_revisions: int = Field(default=30, ge=1, le=1000)
 
 
+class PlanConfig(Section):
+    start: date | None = Field(default=None, description="program start (default: today)")
+    weeks: float = Field(default=12, gt=0, le=520)
+    hours_per_day: float = Field(default=8, gt=0, le=24)
+    days_per_week: float = Field(default=5, gt=0, le=7)
+    hours_per_point: float = Field(default=120, gt=0, description="1 point = 12 weeks x 10 h")
+
+
 class StoreConfig(Section):
     keep_backups: int = Field(default=10, ge=1, le=1000)
     backup_interval_minutes: float = Field(default=60, ge=0)
@@ -80,6 +89,7 @@ class Config(Section):
     store: StoreConfig = Field(default_factory=StoreConfig)
     timer: TimerConfig = Field(default_factory=TimerConfig)
     drafts: DraftsConfig = Field(default_factory=DraftsConfig)
+    plan: PlanConfig = Field(default_factory=PlanConfig)
     keys: dict[str, str] = Field(
         default_factory=dict, description="binding id -> keys, e.g. 'app.help' = 'f1,question_mark'"
     )
@@ -142,7 +152,9 @@ def _render_table(lines: list[str], prefix: str, values: dict[str, Any]) -> None
     if prefix:
         lines.append(f"[{prefix}]")
     for key, value in values.items():
-        if key not in nested:
+        if value is None:
+            lines.append(f"# {_toml_key(key)} = (not set)")  # TOML has no null
+        elif key not in nested:
             lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
     if prefix:
         lines.append("")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.command import CommandPalette
-from textual.widgets import DataTable
+from textual.widgets import DataTable, OptionList
 
 from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.paths import Paths
@@ -172,3 +172,16 @@ async def test_queue_shows_untrusted_titles_as_plain_text(tmp_path: Path, clock:
         option = app.query_one("#queue-list", OptionList).get_option_at_index(0)
         assert str(option.prompt).startswith("[Re] Reproducing [b]x")
         assert "\x1b" not in str(option.prompt)
+
+
+async def test_first_run_offers_the_starter_curriculum(tmp_path: Path, clock: Clock) -> None:
+    app = make_app(tmp_path, clock, welcomed=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("enter")  # the first button: load the starter curriculum
+        await pilot.pause()
+        listing = app.query_one("#queue-list", OptionList)
+        titles = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        assert any(t.startswith("MIT 18.06 Linear Algebra") for t in titles)
+        assert len(app.desk.store.items) > 20

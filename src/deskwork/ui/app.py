@@ -47,7 +47,7 @@ class DeskworkApp(App[int]):
     BINDINGS = [c.binding() for c in APP_COMMANDS]
 
     def __init__(
-        self, desk: Desk, *, starter_available: bool = False, show_clock: bool = True
+        self, desk: Desk, *, starter_available: bool = True, show_clock: bool = True
     ) -> None:
         super().__init__()
         self.desk = desk
@@ -310,7 +310,16 @@ class DeskworkApp(App[int]):
         self.refresh_panes()
 
     def load_starter(self) -> None:
-        """Hook for the starter curriculum (filled in by the curriculum feature)."""
+        """The starter curriculum from the seeds (fast.ai, MIT 18.06, CS231n, …)."""
+        from deskwork.services.curriculum import import_starter
+
+        added = import_starter(self.desk)
+        self.notify(
+            f"Added {len(added)} courses, books and projects; the active ones are in today's queue. "
+            "`deskwork plan` shows them against your time.",
+            title="Starter curriculum",
+            timeout=10,
+        )
 
     def action_pick_theme(self) -> None:
         self.action_change_theme()

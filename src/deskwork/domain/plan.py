@@ -1,0 +1,105 @@
+"""Plan arithmetic: effort in FTE points against the capacity of a program.
+
+1 point = the full focus of one university course for a semester (seed 004): by default 120 hours
+(12 weeks × 10 h). Capacity = weeks × study days per week × hours per day / hours per point, so
+seed 004's 7.4 points against 12 weeks at 8 h a day, 5 days a week (4 points) is 1.85× over.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from deskwork.domain.curriculum import Item, ItemStatus
+
+COUNTED = {ItemStatus.PLANNED, ItemStatus.ACTIVE, ItemStatus.PAUSED, ItemStatus.DONE}
+
+
+@dataclass(frozen=True)
+class Program:
+    start: date
+    weeks: float = 12
+    hours_per_day: float = 8
+    days_per_week: float = 5
+    hours_per_point: float = 120
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=round(self.weeks * 7))
+
+    @property
+    def capacity_hours(self) -> float:
+        return self.weeks * self.days_per_week * self.hours_per_day
+
+    @property
+    def capacity_points(self) -> float:
+        return self.capacity_hours / self.hours_per_point
+
+
+@dataclass
+class ItemPlan:
+    item: Item
+    effort_hours: float
+    focus_hours: float
+    projected_finish: date | None  # at the pace of the focus logged so far; None: no pace yet
+
+    @property
+    def progress(self) -> float:
+        return min(1.0, self.focus_hours / self.effort_hours) if self.effort_hours else 0.0
+
+
+@dataclass
+class PlanReport:
+    program: Program
+    planned_points: float
+    total_cost: dict[str, float]
+    tracks: dict[str, float]
+    items: list[ItemPlan] = field(default_factory=list)
+
+    @property
+    def overcommit_ratio(self) -> float:
+        cap = self.program.capacity_points
+        return self.planned_points / cap if cap else math.inf
+
+
+def study_days_between(start: date, end: date, days_per_week: float) -> float:
+    return max(0, (end - start).days) * days_per_week / 7
+
+
+def plan(
+    program: Program,
+    items: Iterable[Item],
+    focus_hours: dict[int, float],
+    today: date,
+) -> PlanReport:
+    """The plan against reality. `focus_hours`: hours the timer logged per item id."""
+    counted = [i for i in items if i.status in COUNTED]
+    tracks: dict[str, float] = {}
+    cost: dict[str, float] = {}
+    rows: list[ItemPlan] = []
+    elapsed_days = study_days_between(program.start, today, program.days_per_week)
+    for item in counted:
+        tracks[item.track or "(no track)"] = (
+            tracks.get(item.track or "(no track)", 0.0) + item.effort_points
+        )
+        if item.cost:
+            cost[item.currency] = cost.get(item.currency, 0.0) + item.cost
+        effort = item.effort_points * program.hours_per_point
+        done = focus_hours.get(item.id, 0.0)
+        finish: date | None = None
+        if item.status is ItemStatus.DONE:
+            finish = item.finished.date() if item.finished else today
+        elif done > 0 and elapsed_days > 0 and effort > 0:
+            per_study_day = done / elapsed_days
+            remaining_days = max(0.0, effort - done) / per_study_day
+            finish = today + timedelta(days=math.ceil(remaining_days * 7 / program.days_per_week))
+        rows.append(ItemPlan(item, effort, done, finish))
+    return PlanReport(
+        program=program,
+        planned_points=round(sum(i.effort_points for i in counted), 6),
+        total_cost=cost,
+        tracks=tracks,
+        items=rows,
+    )

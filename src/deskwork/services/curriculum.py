@@ -1,0 +1,90 @@
+"""Curriculum use-cases: import (a CSV file or the starter curriculum) and the plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deskwork.domain.curriculum import Item
+from deskwork.domain.plan import PlanReport, Program, plan
+from deskwork.domain.sessions import SessionKind
+from deskwork.interop.curriculum import CurriculumError, items_from_csv, starter_csv
+from deskwork.services.desk import Desk
+
+
+def import_items(desk: Desk, items: list[Item]) -> list[Item]:
+    """Add items in one transaction; items whose title is already there are skipped."""
+    known = {i.title.casefold() for i in desk.store.items.values()}
+    fresh = [i for i in items if i.title.casefold() not in known]
+    with desk.store.transaction() as tx:
+        return [tx.put("items", item) for item in fresh]
+
+
+def import_file(desk: Desk, path: Path) -> list[Item]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CurriculumError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise CurriculumError(f"{path}: cannot read ({exc.strerror})") from None
+    return import_items(desk, items_from_csv(text, str(path), desk.clock()))
+
+
+def import_starter(desk: Desk) -> list[Item]:
+    return import_items(desk, items_from_csv(starter_csv(), "starter curriculum", desk.clock()))
+
+
+def program_of(desk: Desk, **overrides: float | None) -> Program:
+    cfg = desk.config.plan
+    start = cfg.start or desk.today()
+    values = {
+        "weeks": cfg.weeks,
+        "hours_per_day": cfg.hours_per_day,
+        "days_per_week": cfg.days_per_week,
+        "hours_per_point": cfg.hours_per_point,
+    }
+    values |= {k: v for k, v in overrides.items() if v is not None}
+    return Program(start=start, **values)
+
+
+def plan_report(desk: Desk, **overrides: float | None) -> PlanReport:
+    program = program_of(desk, **overrides)
+    hours: dict[int, float] = {}
+    for session in desk.store.sessions.values():
+        if session.kind is SessionKind.FOCUS:
+            for item_id, seconds in session.seconds_by_item().items():
+                if item_id is not None:
+                    hours[item_id] = hours.get(item_id, 0.0) + seconds / 3600
+    return plan(program, desk.store.items.values(), hours, desk.today())
+
+
+def report_json(report: PlanReport) -> dict[str, object]:
+    p = report.program
+    return {
+        "program": {
+            "start": p.start.isoformat(),
+            "end": p.end.isoformat(),
+            "weeks": p.weeks,
+            "hours_per_day": p.hours_per_day,
+            "days_per_week": p.days_per_week,
+            "hours_per_point": p.hours_per_point,
+        },
+        "planned_points": round(report.planned_points, 2),
+        "capacity_points": round(p.capacity_points, 2),
+        "overcommit_ratio": round(report.overcommit_ratio, 3),
+        "total_cost": {k: round(v, 2) for k, v in report.total_cost.items()},
+        "tracks": {k: round(v, 2) for k, v in sorted(report.tracks.items())},
+        "items": [
+            {
+                "id": row.item.id,
+                "title": row.item.title,
+                "status": row.item.status.value,
+                "effort_points": row.item.effort_points,
+                "effort_hours": round(row.effort_hours, 1),
+                "focus_hours": round(row.focus_hours, 2),
+                "projected_finish": row.projected_finish.isoformat()
+                if row.projected_finish
+                else None,
+            }
+            for row in report.items
+        ],
+    }
