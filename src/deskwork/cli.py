@@ -186,13 +186,12 @@ def cmd_drafts_export(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_drafts_import(args: argparse.Namespace, paths: Paths) -> int:
-    from deskwork.interop.frontmatter import FrontMatterError
-    from deskwork.services.drafts import DraftError
+    from deskwork.interop import InteropError
 
     service = _drafts(paths, readonly=False, what="deskwork drafts import")
     try:
         draft = service.import_file(Path(args.file))
-    except (DraftError, FrontMatterError) as exc:
+    except InteropError as exc:
         raise CliError(str(exc)) from None
     finally:
         service.desk.close()
@@ -217,7 +216,7 @@ def cmd_drafts_new(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_queue_import(args: argparse.Namespace, paths: Paths) -> int:
-    from deskwork.interop.curriculum import CurriculumError
+    from deskwork.interop import InteropError
     from deskwork.services.curriculum import import_file, import_starter
 
     if bool(args.file) == bool(args.starter):
@@ -225,7 +224,7 @@ def cmd_queue_import(args: argparse.Namespace, paths: Paths) -> int:
     desk = _open(paths, readonly=False, what="deskwork queue import")
     try:
         added = import_starter(desk) if args.starter else import_file(desk, Path(args.file))
-    except CurriculumError as exc:
+    except InteropError as exc:
         raise CliError(str(exc)) from None
     finally:
         desk.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from deskwork.domain.drafts import DraftSource, SourceKind
+from deskwork.interop import InteropError
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services.drafts import DraftError, DraftService
@@ -71,8 +72,8 @@ def test_import_names_the_file_on_errors(tmp_path: Path, clock: Clock) -> None:
     drafts = service(tmp_path, clock)
     bad = tmp_path / "bad.md"
     bad.write_bytes(b"\xff\xfe not utf8")
-    with pytest.raises(DraftError, match=r"bad\.md: not UTF-8"):
+    with pytest.raises(InteropError, match=r"bad\.md: not UTF-8"):
         drafts.import_file(bad)
-    with pytest.raises(DraftError, match=r"missing\.md: cannot read"):
+    with pytest.raises(InteropError, match=r"missing\.md: cannot read"):
         drafts.import_file(tmp_path / "missing.md")
     assert drafts.listing() == []

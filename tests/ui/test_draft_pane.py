@@ -7,8 +7,7 @@ from pathlib import Path
 from textual.widgets import Markdown, OptionList, TextArea
 
 from deskwork.domain.curriculum import Item, ItemStatus
-from deskwork.paths import Paths
-from deskwork.services import WELCOME_DONE, Desk
+from deskwork.services import Desk
 from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.draft_dialogs import (
     ConfirmScreen,
@@ -17,25 +16,17 @@ from deskwork.ui.screens.draft_dialogs import (
     RevisionsScreen,
 )
 from tests.helpers import T0, Clock
+from tests.ui.factory import desk_app
 
 
 def draft_app(tmp_path: Path, clock: Clock, config: str = "") -> DeskworkApp:
-    home = tmp_path / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text(config)
-    desk = Desk.open(Paths(home, home), clock=clock)
-    desk.store.set_setting(WELCOME_DONE, True)
-    with desk.store.transaction() as tx:
-        tx.put(
-            "items",
-            Item(
-                title="Attention Is All You Need",
-                url="https://arxiv.org/abs/1706.03762",
-                status=ItemStatus.ACTIVE,
-                added=T0,
-            ),
-        )
-    return DeskworkApp(desk, show_clock=False)
+    paper = Item(
+        title="Attention Is All You Need",
+        url="https://arxiv.org/abs/1706.03762",
+        status=ItemStatus.ACTIVE,
+        added=T0,
+    )
+    return desk_app(tmp_path, clock, config, [paper])
 
 
 async def new_draft(pilot: object, title: str) -> None:

@@ -10,23 +10,19 @@ from textual.widgets import Digits, OptionList
 from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.domain.sessions import SessionKind
 from deskwork.domain.timer import Status
-from deskwork.paths import Paths
-from deskwork.services import WELCOME_DONE, Desk
+from deskwork.services import Desk
 from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.timer_dialogs import AbandonScreen, InterruptScreen
 from tests.helpers import T0, Clock
+from tests.ui.factory import desk_app
 
 
 def timer_app(tmp_path: Path, clock: Clock, config: str = "") -> DeskworkApp:
-    home = tmp_path / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text(config)
-    desk = Desk.open(Paths(home, home), clock=clock)
-    desk.store.set_setting(WELCOME_DONE, True)
-    with desk.store.transaction() as tx:
-        tx.put("items", Item(title="CS231n", status=ItemStatus.ACTIVE, priority=2, added=T0))
-        tx.put("items", Item(title="MIT 18.06", status=ItemStatus.ACTIVE, priority=1, added=T0))
-    return DeskworkApp(desk, show_clock=False)
+    items = [
+        Item(title="CS231n", status=ItemStatus.ACTIVE, priority=2, added=T0),
+        Item(title="MIT 18.06", status=ItemStatus.ACTIVE, priority=1, added=T0),
+    ]
+    return desk_app(tmp_path, clock, config, items)
 
 
 def digits(app: DeskworkApp) -> str:

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from deskwork.domain.curriculum import Item
 from deskwork.domain.text import clean
+from deskwork.interop import InteropError
 
 COLUMNS = [
     "title", "kind", "url", "track", "effort_points", "cost", "currency", "status", "authors",
@@ -20,7 +21,7 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-class CurriculumError(ValueError):
+class CurriculumError(InteropError):
     pass
 
 

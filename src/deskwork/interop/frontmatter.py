@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from deskwork.domain.drafts import Draft, DraftStatus, slugify, sources_section
+from deskwork.interop import InteropError
 
 
 class Flavour(StrEnum):
@@ -21,7 +22,7 @@ class Flavour(StrEnum):
     GATSBY = "gatsby"
 
 
-class FrontMatterError(ValueError):
+class FrontMatterError(InteropError):
     """A file that cannot be read as a post; the message names the file and the line."""
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from deskwork.domain.curriculum import Item
 from deskwork.domain.plan import PlanReport, Program, plan
 from deskwork.domain.sessions import SessionKind
-from deskwork.interop.curriculum import CurriculumError, items_from_csv, starter_csv
+from deskwork.interop import read_user_file
+from deskwork.interop.curriculum import items_from_csv, starter_csv
 from deskwork.services.desk import Desk
 
 
@@ -20,12 +21,8 @@ def import_items(desk: Desk, items: list[Item]) -> list[Item]:
 
 
 def import_file(desk: Desk, path: Path) -> list[Item]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CurriculumError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise CurriculumError(f"{path}: cannot read ({exc.strerror})") from None
+    """All rows or none; raises InteropError naming the file and line."""
+    text = read_user_file(path)
     return import_items(desk, items_from_csv(text, str(path), desk.clock()))
 
 

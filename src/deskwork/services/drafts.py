@@ -12,6 +12,7 @@ from deskwork.domain.drafts import (
     Revision,
     revision_due,
 )
+from deskwork.interop import read_user_file
 from deskwork.interop.frontmatter import Flavour, draft_from_text, export_file
 from deskwork.services.desk import Desk
 from deskwork.store.store import Store
@@ -124,12 +125,7 @@ class DraftService:
         return export_file(draft, chosen, out, self.desk.clock())
 
     def import_file(self, path: Path) -> Draft:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise DraftError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-        except OSError as exc:
-            raise DraftError(f"{path}: cannot read ({exc.strerror})") from None
-        draft = draft_from_text(text, str(path), self.desk.clock())
+        """Raises InteropError naming the file (and line) when it cannot be read as a post."""
+        draft = draft_from_text(read_user_file(path), str(path), self.desk.clock())
         with self.store.transaction() as tx:
             return tx.put("drafts", draft)

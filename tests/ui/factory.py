@@ -1,0 +1,27 @@
+"""One way for UI tests to get an app on a fresh, isolated data dir."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from deskwork.domain.curriculum import Item
+from deskwork.paths import Paths
+from deskwork.services import WELCOME_DONE, Desk
+from deskwork.ui.app import DeskworkApp
+from tests.helpers import Clock
+
+
+def desk_app(
+    tmp_path: Path, clock: Clock, config: str = "", items: Iterable[Item] = ()
+) -> DeskworkApp:
+    """The app past its welcome screen, with `config` as config.toml and `items` stored."""
+    home = tmp_path / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(config)
+    desk = Desk.open(Paths(home, home), clock=clock)
+    desk.store.set_setting(WELCOME_DONE, True)
+    with desk.store.transaction() as tx:
+        for item in items:
+            tx.put("items", item)
+    return DeskworkApp(desk, show_clock=False)
