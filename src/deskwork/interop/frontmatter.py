@@ -5,7 +5,7 @@ any of the four back into a draft (unknown front-matter keys are kept and writte
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -120,7 +120,6 @@ class Parsed:
     meta: dict[str, Any]
     body: str
     flavour: Flavour
-    keys_seen: list[str] = field(default_factory=list)
 
 
 def parse(text: str, name: str) -> Parsed:

@@ -681,10 +681,3 @@ class Transaction:
     def __exit__(self, exc_type: object, *rest: object) -> None:
         if exc_type is None and self._ops:
             self.store._commit(self._ops, self._parsed)
-
-
-def iter_records(store: Store) -> Iterator[tuple[str, Record]]:
-    """Every record of every table (logs excluded): for doctor and exports."""
-    for name, table in store.tables.items():
-        for doc in table.values():
-            yield name, doc

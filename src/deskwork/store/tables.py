@@ -193,9 +193,6 @@ class Table(Generic[T]):
     def shard_data(self, shard: int) -> tuple[dict[int, T], dict[str, Any]]:
         return self._shard(shard), self._invalid.get(shard, {})
 
-    def invalid_count(self) -> int:
-        return sum(len(v) for v in self._invalid.values())
-
     def mark_all_dirty(self) -> None:
         self.load_all()
         self.dirty.update(self._shards)

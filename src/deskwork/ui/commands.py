@@ -164,7 +164,3 @@ EDITOR_ACTIONS = {
 }  # fmt: skip
 
 ALL_COMMANDS: tuple[Command, ...] = APP_COMMANDS + TIMER_COMMANDS + DRAFT_COMMANDS
-
-
-def command_ids(commands: tuple[Command, ...] = ALL_COMMANDS) -> set[str]:
-    return {c.id for c in commands}
