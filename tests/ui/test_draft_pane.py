@@ -137,7 +137,12 @@ async def test_cite_the_selected_queue_item_and_preview(tmp_path: Path, clock: C
         assert [s.title for s in draft.sources] == ["Attention Is All You Need"]
         await pilot.press("ctrl+g")
         preview = app.query_one("#draft-preview", Markdown)
-        assert preview.display
+        text = app.query_one("#draft-text", TextArea)
+        assert preview.display and text.display, "beside the text"
+        await pilot.press("ctrl+g")
+        assert preview.display and not text.display, "swapped in"
+        await pilot.press("ctrl+g")
+        assert not preview.display and text.display and app.focused is text
         await pilot.press("f8")
         assert app.screen.maximized is app.query_one("#draft-text")
         await pilot.press("escape")

@@ -254,6 +254,7 @@ class DraftPane(Pane):
         self.editing = draft
         self._loading = True
         text = self.query_one("#draft-text", TextArea)
+        text.display = True
         text.load_text(draft.body)
         self._text = draft.body
         self.autosave.saved()
@@ -354,10 +355,20 @@ class DraftPane(Pane):
             self.flush()
 
     def action_toggle_preview(self) -> None:
+        """Cycle: text only → preview beside the text → preview instead of the text → text only."""
         preview = cast("MarkdownViewer", self.query_one("#draft-preview"))
-        preview.display = not preview.display
-        if preview.display:
-            preview.update(self.query_one("#draft-text", TextArea).text)
+        text = self.query_one("#draft-text", TextArea)
+        if not preview.display:
+            preview.display = True
+            preview.update(self._text)
+        elif text.display:
+            self.flush()
+            text.display = False
+            self.focus()  # keep the keys in this pane while the text is hidden
+        else:
+            preview.display = False
+            text.display = True
+            text.focus()
 
     def action_zen(self) -> None:
         screen = self.app.screen
