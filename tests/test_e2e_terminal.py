@@ -28,11 +28,11 @@ def deskwork_cmd() -> list[str]:
 
 
 class Terminal:
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, **extra_env: str) -> None:
         self.screen = pyte.Screen(COLS, ROWS)
         self.stream = pyte.ByteStream(self.screen)
         cmd = deskwork_cmd()
-        env = {**os.environ, "DESKWORK_HOME": str(home), "TERM": "xterm-256color"}
+        env = {**os.environ, "DESKWORK_HOME": str(home), "TERM": "xterm-256color", **extra_env}
         env.pop("TEXTUAL", None)
         self.child = pexpect.spawn(cmd[0], cmd[1:], env=env, dimensions=(ROWS, COLS))
 
@@ -53,11 +53,30 @@ class Terminal:
                 return text
         raise AssertionError(f"never saw {needles!r} without {absent!r}; screen:\n{self.text()}")
 
+    def new_draft(self, title: str) -> None:
+        """F5, n, the title: the editor is open on a new draft."""
+        self.wait_for("Draft post")
+        self.child.send("\x1b[15~")  # F5
+        time.sleep(0.3)
+        self.child.send("n")
+        self.wait_for("New draft")
+        self.child.send(f"{title}\r")
+        self.wait_for(f"{title} ·")
+
     def quit(self, key: str = "q") -> int:
         self.child.send(key)
         self.child.expect(pexpect.EOF, timeout=20)
         self.child.close()
         return int(self.child.exitstatus or 0)
+
+
+def welcomed_home(tmp_path: Path) -> Path:
+    """A data dir past its first-run welcome."""
+    home = tmp_path / "home"
+    store = Store.open(home)
+    store.set_setting("welcome_done", True)
+    store.close()
+    return home
 
 
 @pytest.mark.timeout_e2e
@@ -178,18 +197,9 @@ def test_short_focus_from_the_keyboard_then_sigkill_mid_focus_resumes(tmp_path: 
 def test_sigkill_while_typing_loses_at_most_the_last_two_seconds(tmp_path: Path) -> None:
     import signal
 
-    home = tmp_path / "home"
-    store = Store.open(home)
-    store.set_setting("welcome_done", True)
-    store.close()
+    home = welcomed_home(tmp_path)
     term = Terminal(home)
-    term.wait_for("Draft post")
-    term.child.send("\x1b[15~")  # F5
-    time.sleep(0.3)
-    term.child.send("n")
-    term.wait_for("New draft")
-    term.child.send("Crash test\r")
-    term.wait_for("Crash test ·")
+    term.new_draft("Crash test")
     typed = []
     for n in range(12):
         word = f"w{n:02d} "
@@ -214,25 +224,12 @@ def test_sigkill_while_typing_loses_at_most_the_last_two_seconds(tmp_path: Path)
 
 @pytest.mark.timeout_e2e
 def test_external_editor_round_trip(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    store = Store.open(home)
-    store.set_setting("welcome_done", True)
-    store.close()
+    home = welcomed_home(tmp_path)
     editor = tmp_path / "fake-editor.sh"
     editor.write_text('#!/bin/sh\nprintf "written in EDITOR\\n" >> "$1"\n')
     editor.chmod(0o755)
-    os.environ["EDITOR"] = str(editor)
-    try:
-        term = Terminal(home)
-    finally:
-        del os.environ["EDITOR"]
-    term.wait_for("Draft post")
-    term.child.send("\x1b[15~")
-    time.sleep(0.3)
-    term.child.send("n")
-    term.wait_for("New draft")
-    term.child.send("Ext\r")
-    term.wait_for("Ext ·")
+    term = Terminal(home, EDITOR=str(editor), VISUAL="")
+    term.new_draft("Ext")
     term.child.send("first line\r")
     term.child.send("\x1b[20~")  # F9: $EDITOR
     term.wait_for("written in EDITOR")
