@@ -15,6 +15,8 @@ from deskwork import __version__
 from deskwork.cli import main
 from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.domain.drafts import Draft
+from deskwork.domain.records import utcnow
+from deskwork.domain.studyday import study_day
 from deskwork.store.backups import list_backups
 from deskwork.store.manifest import read_manifest
 from deskwork.store.store import Store
@@ -30,7 +32,15 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def seed(home: Path) -> None:
     store = Store.open(home)
     with store.transaction() as tx:
-        tx.put("items", Item(title="Statistical Rethinking", status=ItemStatus.ACTIVE, added=T0))
+        tx.put(
+            "items",
+            Item(
+                title="Statistical Rethinking",
+                status=ItemStatus.ACTIVE,
+                added=T0,
+                queued_on=study_day(utcnow(), 4),  # picked for today (the default day start)
+            ),
+        )
         tx.put("cards", make_card("due", deck="Math::Bayes"))
         tx.put("drafts", Draft(title="Week 1", body="one two three", created=T0, updated=T0))
     store.close()

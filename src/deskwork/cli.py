@@ -8,15 +8,24 @@ Errors: one line on stderr and a non-zero exit; `--debug` shows the traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deskwork import __version__
+from deskwork import __version__, cli_queue
+from deskwork.clikit import (
+    EXIT_ERROR,
+    EXIT_LOCKED,
+    EXIT_USAGE,
+    CliError,
+    Handler,
+    emit,
+    open_desk,
+    warn,
+)
 from deskwork.config import config_as_toml, load_config
 from deskwork.paths import Paths
 from deskwork.services import Desk
@@ -27,37 +36,6 @@ from deskwork.store.store import StoreError
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
 
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_LOCKED = 3
-
-
-class CliError(Exception):
-    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-Handler = Callable[[argparse.Namespace, Paths], int]
-
-
-def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    if getattr(args, "json", False):
-        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-    else:
-        print(text)
-
-
-def _warn(problems: list[str]) -> None:
-    for problem in problems:
-        print(f"deskwork: warning: {problem}", file=sys.stderr)
-
-
-def _open(paths: Paths, *, readonly: bool, what: str) -> Desk:
-    desk = Desk.open(paths, readonly=readonly, what=what)
-    _warn(desk.problems)
-    return desk
-
 
 # ---------------------------------------------------------------------- the TUI
 def build_tui(paths: Paths) -> DeskworkApp:
@@ -65,7 +43,7 @@ def build_tui(paths: Paths) -> DeskworkApp:
     from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
 
     desk = Desk.open(paths, what="the deskwork TUI", defer_backup=True)
-    _warn(desk.problems)
+    warn(desk.problems)
     app = DeskworkApp(desk)
     desk.problems.clear()  # already shown on stderr; the app shows the rest
     return app
@@ -85,7 +63,7 @@ def run_tui(args: argparse.Namespace, paths: Paths) -> int:
 def cmd_today(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.services.timer import sessions_with_pending
 
-    desk = _open(paths, readonly=True, what="deskwork today")
+    desk = open_desk(paths, readonly=True, what="deskwork today")
     _, pending = sessions_with_pending(desk)  # a focus that ended while deskwork was closed counts
     summary = desk.summary(pending=pending)
     goal = f"{summary.goal:g} {summary.goal_unit}" + (" (met)" if summary.goal_met else "")
@@ -94,14 +72,14 @@ def cmd_today(args: argparse.Namespace, paths: Paths) -> int:
         f"  pomodoros: {summary.pomodoros}, focus minutes: {summary.focus_minutes:.0f}",
         f"  goal: {goal}, streak: {summary.streak_days} days",
         f"  cards due: {summary.cards_due} of {summary.cards_total}",
-        f"  queue: {', '.join(i.title for i in summary.active_items) or 'empty'}",
+        f"  queue: {', '.join(i.title for i in summary.queue) or 'empty'}",
     ]
-    _emit(args, summary.as_json(), "\n".join(lines))
+    emit(args, summary.as_json(), "\n".join(lines))
     return 0
 
 
 def cmd_cards_stats(args: argparse.Namespace, paths: Paths) -> int:
-    desk = _open(paths, readonly=True, what="deskwork cards stats")
+    desk = open_desk(paths, readonly=True, what="deskwork cards stats")
     cards = desk.store.cards.all()
     summary = desk.summary()
     decks: dict[str, int] = {}
@@ -117,23 +95,14 @@ def cmd_cards_stats(args: argparse.Namespace, paths: Paths) -> int:
     }
     text = "\n".join(f"{k}: {v}" for k, v in data.items() if k != "decks")
     text += "".join(f"\n  {deck}: {n}" for deck, n in data["decks"].items())  # type: ignore[attr-defined]
-    _emit(args, data, text)
-    return 0
-
-
-def cmd_queue_list(args: argparse.Namespace, paths: Paths) -> int:
-    desk = _open(paths, readonly=True, what="deskwork queue list")
-    items = sorted(desk.store.items.all(), key=lambda i: i.id)
-    data = [i.model_dump(mode="json") for i in items]
-    text = "\n".join(f"{i.id:>4}  {i.status.value:<8} {i.kind.value:<11} {i.title}" for i in items)
-    _emit(args, data, text or "no items")
+    emit(args, data, text)
     return 0
 
 
 def _drafts(paths: Paths, *, readonly: bool, what: str) -> Any:
     from deskwork.services.drafts import DraftService
 
-    return DraftService(_open(paths, readonly=readonly, what=what))
+    return DraftService(open_desk(paths, readonly=readonly, what=what))
 
 
 def cmd_drafts_list(args: argparse.Namespace, paths: Paths) -> int:
@@ -152,7 +121,7 @@ def cmd_drafts_list(args: argparse.Namespace, paths: Paths) -> int:
     text = "\n".join(
         f"{d.id:>4}  {d.status.value:<9} {d.words:>6} words  {d.title}" for d in drafts
     )
-    _emit(args, data, text or "no drafts")
+    emit(args, data, text or "no drafts")
     return 0
 
 
@@ -201,7 +170,7 @@ def cmd_drafts_import(args: argparse.Namespace, paths: Paths) -> int:
         "slug": draft.effective_slug,
         "words": draft.words,
     }
-    _emit(args, data, f"imported draft {draft.id}: {draft.title} ({draft.words} words)")
+    emit(args, data, f"imported draft {draft.id}: {draft.title} ({draft.words} words)")
     return 0
 
 
@@ -211,46 +180,7 @@ def cmd_drafts_new(args: argparse.Namespace, paths: Paths) -> int:
         draft = service.create(args.title)
     finally:
         service.desk.close()
-    _emit(args, {"id": draft.id, "title": draft.title}, f"created draft {draft.id}: {draft.title}")
-    return 0
-
-
-def cmd_queue_import(args: argparse.Namespace, paths: Paths) -> int:
-    from deskwork.interop import InteropError
-    from deskwork.services.curriculum import import_file, import_starter
-
-    if bool(args.file) == bool(args.starter):
-        raise CliError("give a FILE.csv or --starter (one of them)", EXIT_USAGE)
-    desk = _open(paths, readonly=False, what="deskwork queue import")
-    try:
-        added = import_starter(desk) if args.starter else import_file(desk, Path(args.file))
-    except InteropError as exc:
-        raise CliError(str(exc)) from None
-    finally:
-        desk.close()
-    data = {"added": len(added), "items": [{"id": i.id, "title": i.title} for i in added]}
-    _emit(args, data, f"added {len(added)} items (titles already there are skipped)")
-    return 0
-
-
-def cmd_plan(args: argparse.Namespace, paths: Paths) -> int:
-    from deskwork.services.curriculum import plan_report, report_json
-
-    desk = _open(paths, readonly=True, what="deskwork plan")
-    report = plan_report(
-        desk, weeks=args.weeks, hours_per_day=args.hours_per_day, days_per_week=args.days_per_week
-    )
-    data = report_json(report)
-    p = report.program
-    lines = [
-        f"program: {p.start} to {p.end} ({p.weeks:g} weeks, {p.days_per_week:g} days a week, "
-        f"{p.hours_per_day:g} h a day)",
-        f"planned {report.planned_points:.2f} points against a capacity of "
-        f"{p.capacity_points:.2f}: {report.overcommit_ratio:.2f}x",
-        "cost: " + (", ".join(f"{v:g} {k}" for k, v in report.total_cost.items()) or "free"),
-    ]
-    lines += [f"  {track}: {points:.2f} points" for track, points in sorted(report.tracks.items())]
-    _emit(args, data, "\n".join(lines))
+    emit(args, {"id": draft.id, "title": draft.title}, f"created draft {draft.id}: {draft.title}")
     return 0
 
 
@@ -263,7 +193,7 @@ def cmd_timer(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.services.timer import TimerService
 
     readonly = args.op == "status"
-    desk = _open(paths, readonly=readonly, what=f"deskwork timer {args.op}")
+    desk = open_desk(paths, readonly=readonly, what=f"deskwork timer {args.op}")
     try:
         timer = TimerService(desk)
         try:
@@ -283,7 +213,7 @@ def cmd_timer(args: argparse.Namespace, paths: Paths) -> int:
         f"{status['phase']} {status['status']}, {remaining // 60:02d}:{remaining % 60:02d} left, "
         f"on {status['item'] or 'unassigned'}"
     )
-    _emit(args, status, text)
+    emit(args, status, text)
     return 0
 
 
@@ -297,7 +227,7 @@ def cmd_sessions_export(args: argparse.Namespace, paths: Paths) -> int:
     suffix = target.suffix.lower()
     if suffix not in {".csv", ".ics"}:
         raise CliError(f"{target}: the file name must end in .csv or .ics", EXIT_USAGE)
-    desk = _open(paths, readonly=True, what="deskwork sessions export")
+    desk = open_desk(paths, readonly=True, what="deskwork sessions export")
     hour = desk.config.study.day_start_hour
     start = day_bounds(args.from_date, hour)[0] if args.from_date else None
     end = day_bounds(args.to_date, hour)[1] if args.to_date else None
@@ -339,8 +269,8 @@ def cmd_config_path(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_config_show(args: argparse.Namespace, paths: Paths) -> int:
     config, problems = load_config(paths.config_file)
-    _warn(problems)
-    _emit(args, config.model_dump(mode="json"), config_as_toml(config))
+    warn(problems)
+    emit(args, config.model_dump(mode="json"), config_as_toml(config))
     return 0
 
 
@@ -349,7 +279,7 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.store.doctor import check
 
     if args.repair:
-        desk = _open(paths, readonly=False, what="deskwork doctor --repair")
+        desk = open_desk(paths, readonly=False, what="deskwork doctor --repair")
         repaired = list(desk.store.report.recovered)
         desk.close()
         print("repairs: " + ("; ".join(repaired) if repaired else "none needed"), file=sys.stderr)
@@ -358,7 +288,7 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     lines += [f"  ok: {line}" for line in report.ok]
     lines += [f"  {name}: {n} records" for name, n in sorted(report.counts.items())]
     lines += [f"  PROBLEM: {line}" for line in report.problems]
-    _emit(args, report.as_json(), "\n".join(lines))
+    emit(args, report.as_json(), "\n".join(lines))
     return 0 if not report.problems else EXIT_ERROR
 
 
@@ -366,7 +296,7 @@ def cmd_restore(args: argparse.Namespace, paths: Paths) -> int:
     found = backups.list_backups(paths.data_dir)
     if args.backup is None:
         data = [{"name": b.name, "path": str(b)} for b in found]
-        _emit(args, data, "\n".join(b.name for b in found) or "no backups")
+        emit(args, data, "\n".join(b.name for b in found) or "no backups")
         return 0
     backup = Path(args.backup)
     if not backup.is_absolute() and not backup.exists():
@@ -380,7 +310,7 @@ def cmd_restore(args: argparse.Namespace, paths: Paths) -> int:
         if answer.strip().lower() not in {"y", "yes"}:
             print("nothing changed")
             return EXIT_ERROR
-    desk = _open(paths, readonly=False, what="deskwork restore")
+    desk = open_desk(paths, readonly=False, what="deskwork restore")
     try:
         safety = desk.store.restore(backup, keep=desk.config.store.keep_backups)
     finally:
@@ -421,17 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_text).add_subparsers(metavar="ACTION", required=True)
 
     add(group("cards", "flashcards"), "stats", cmd_cards_stats, "card counts per state and deck")
-    queue = group("queue", "curriculum queue")
-    add(queue, "list", cmd_queue_list, "every curriculum item")
-    queue_import = add(
-        queue, "import", cmd_queue_import, "add items from a CSV file or the starter"
-    )
-    queue_import.add_argument("file", nargs="?", metavar="FILE.csv")
-    queue_import.add_argument("--starter", action="store_true", help="the starter curriculum")
-    plan = add(sub, "plan", cmd_plan, "planned points against the program's capacity")
-    plan.add_argument("--weeks", type=float, help="what-if: program length")
-    plan.add_argument("--hours-per-day", type=float, help="what-if: study hours a day")
-    plan.add_argument("--days-per-week", type=float, help="what-if: study days a week")
+    cli_queue.register(sub, add, group)
     drafts = group("drafts", "draft posts")
     listing = add(drafts, "list", cmd_drafts_list, "every draft, newest first")
     listing.add_argument("--trash", action="store_true", help="the drafts in the trash instead")

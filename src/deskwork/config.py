@@ -78,6 +78,20 @@ class PlanConfig(Section):
     hours_per_point: float = Field(default=120, gt=0, description="1 point = 12 weeks x 10 h")
 
 
+class SourcesConfig(Section):
+    """Fetching links. The environment variable DESKWORK_ARXIV_API overrides `arxiv_api`."""
+
+    arxiv_api: str = Field(default="https://export.arxiv.org/api/query", pattern=r"^https?://")
+    oembed_api: str = Field(default="https://www.youtube.com/oembed", pattern=r"^https?://")
+    connect_timeout_seconds: float = Field(default=5, gt=0, le=60)
+    total_timeout_seconds: float = Field(default=15, gt=0, le=300)
+    max_download_mb: float = Field(default=5, gt=0, le=100)
+    watch: list[str] = Field(
+        default_factory=list,
+        description="arXiv categories or queries whose new papers are offered, e.g. 'cat:cs.LG'",
+    )
+
+
 class StoreConfig(Section):
     keep_backups: int = Field(default=10, ge=1, le=1000)
     backup_interval_minutes: float = Field(default=60, ge=0)
@@ -90,6 +104,7 @@ class Config(Section):
     timer: TimerConfig = Field(default_factory=TimerConfig)
     drafts: DraftsConfig = Field(default_factory=DraftsConfig)
     plan: PlanConfig = Field(default_factory=PlanConfig)
+    sources: SourcesConfig = Field(default_factory=SourcesConfig)
     keys: dict[str, str] = Field(
         default_factory=dict, description="binding id -> keys, e.g. 'app.help' = 'f1,question_mark'"
     )

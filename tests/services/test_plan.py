@@ -73,7 +73,7 @@ def test_starter_curriculum_loads_once(tmp_path: Path, clock: Clock) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("name,kind\nx,course\n", "x.csv: line 1: the header needs a 'title' column"),
+        ("label,kind\nx,course\n", "x.csv: line 1: the header needs a 'title' column"),
         ("title,colour\nx,red\n", "x.csv: line 1: unknown columns ['colour']"),
         ("title,effort_points\nok,1\nbad,-2\n", "x.csv: line 3, column 'effort_points'"),
         ("title,kind\nok,course\nbad,lecture\n", "x.csv: line 3, column 'kind'"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from pydantic import Field
@@ -47,3 +48,25 @@ class Item(Record):
     added: UTCDateTime
     started: UTCDateTime | None = None
     finished: UTCDateTime | None = None
+    # Papers (from arXiv)
+    arxiv_id: str = ""
+    arxiv_version: int | None = None
+    abstract: str = ""
+    categories: list[str] = Field(default_factory=list)
+    pdf_url: str = ""
+    published: UTCDateTime | None = None
+    # Pulled links: saved at once, their metadata fetched when the network allows.
+    metadata_pending: bool = False
+    metadata_error: str = ""
+    # Today's queue: the study day the item is queued for, and its place in that day's order.
+    queued_on: date | None = None
+    queue_rank: int = 0
+
+    @property
+    def unfinished(self) -> bool:
+        return self.status not in (ItemStatus.DONE, ItemStatus.DROPPED)
+
+    def progress_text(self) -> str:
+        if not self.units_total:
+            return f"{self.units_done} {self.unit_name}" if self.units_done else ""
+        return f"{self.units_done}/{self.units_total} {self.unit_name}"

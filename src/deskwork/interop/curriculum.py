@@ -1,11 +1,20 @@
-"""Curriculum items from CSV (a header row; at least `title`; the other columns optional) and the
-packaged starter curriculum built from the seeds. All or nothing: one bad row and nothing is kept,
-and the message names the file, the line and the column."""
+"""Curriculum items in and out of files people edit and share.
+
+- CSV with a header row (at least `title`; every other column optional).
+- A Markdown table (GitHub style) with the same column names — or the friendlier names people
+  write, like seed 004's `Course/Book | FTE | Cost` — and costs such as `$45` or `~$300`.
+- BibTeX (export only) for the papers.
+
+Imports are all or nothing: one bad row and nothing is kept; the message names the file, the line
+and the column. The packaged starter curriculum (built from the seeds) is a CSV file.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from importlib import resources
 
@@ -17,35 +26,54 @@ from deskwork.interop import InteropError
 
 COLUMNS = [
     "title", "kind", "url", "track", "effort_points", "cost", "currency", "status", "authors",
-    "units_total", "unit_name", "notes", "tags", "priority",
+    "units_done", "units_total", "unit_name", "priority", "tags", "arxiv_id", "notes",
 ]  # fmt: skip
+ALIASES = {
+    "name": "title", "course": "title", "book": "title", "course/book": "title", "item": "title",
+    "type": "kind", "link": "url", "fte": "effort_points", "points": "effort_points",
+    "effort": "effort_points", "price": "cost", "author": "authors", "provider": "authors",
+    "arxiv": "arxiv_id", "note": "notes",
+}  # fmt: skip
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_COST = re.compile(
+    r"^[~≈]?\s*(?P<sym>[$€£¥₹])?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<code>[A-Za-z]{3})?$"
+)
 
 
 class CurriculumError(InteropError):
     pass
 
 
-def items_from_csv(text: str, name: str, now: datetime) -> list[Item]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+def _column(name: str) -> str:
+    key = name.strip().strip("`*").strip().lower().replace(" ", "_")
+    return ALIASES.get(key.replace("_", " "), ALIASES.get(key, key))
+
+
+def _header(names: list[str], where: str) -> list[str]:
+    header = [_column(h) for h in names]
     if "title" not in header:
-        raise CurriculumError(f"{name}: line 1: the header needs a 'title' column (got {header})")
-    unknown = [h for h in header if h and h not in COLUMNS]
+        raise CurriculumError(f"{where}: the header needs a 'title' column (got {names})")
+    unknown = [n for n, h in zip(names, header, strict=True) if h and h not in COLUMNS]
     if unknown:
-        raise CurriculumError(f"{name}: line 1: unknown columns {unknown}; known: {COLUMNS}")
-    reader.fieldnames = header
+        raise CurriculumError(f"{where}: unknown columns {unknown}; known: {COLUMNS}")
+    return header
+
+
+def _items(rows: Iterable[tuple[int, dict[str, str]]], name: str, now: datetime) -> list[Item]:
     items = []
-    for row in reader:
-        line = reader.line_num
+    for line, row in rows:
         data: dict[str, object] = {
-            k: clean(v.strip(), single_line=k != "notes")
-            for k, v in row.items()
-            if k and v is not None and v.strip()
+            k: clean(v.strip(), single_line=k != "notes") for k, v in row.items() if k and v.strip()
         }
-        if None in row:
-            raise CurriculumError(f"{name}: line {line}: more fields than columns")
         if "tags" in data:
             data["tags"] = [t.strip() for t in str(data["tags"]).split(";") if t.strip()]
+        if "cost" in data:
+            match = _COST.match(str(data["cost"]))
+            if match:
+                data["cost"] = match.group("num").replace(",", "")
+                code = match.group("code") or _SYMBOLS.get(match.group("sym") or "")
+                if code and "currency" not in data:
+                    data["currency"] = code.upper()
         try:
             items.append(Item.model_validate({**data, "added": now}))
         except ValidationError as exc:
@@ -55,6 +83,174 @@ def items_from_csv(text: str, name: str, now: datetime) -> list[Item]:
                 f"{name}: line {line}, column '{column}': {err['msg']} (got {err.get('input')!r})"
             ) from None
     return items
+
+
+def items_from_csv(text: str, name: str, now: datetime) -> list[Item]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader.fieldnames = _header(list(reader.fieldnames or []), f"{name}: line 1")
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for row in reader:
+            if None in row:
+                raise CurriculumError(f"{name}: line {reader.line_num}: more fields than columns")
+            yield reader.line_num, {k: v or "" for k, v in row.items()}
+
+    return _items(rows(), name, now)
+
+
+_EMPHASIS = re.compile(r"^([*_`]+)(.*?)\1$")
+
+
+def _cells(line: str) -> list[str]:
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
+    cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", body)]
+    return [_EMPHASIS.sub(r"\2", c) for c in cells]
+
+
+def items_from_markdown(text: str, name: str, now: datetime) -> list[Item]:
+    """The first table in the file: a header row, a `---` row, then one item per row. Lines
+    outside the table (headings, notes) are ignored; empty rows and `Total` rows are skipped."""
+    lines = text.lstrip("\ufeff").splitlines()
+    start = next(
+        (
+            n
+            for n in range(len(lines) - 1)
+            if lines[n].lstrip().startswith("|")
+            and re.fullmatch(r"\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*", lines[n + 1])
+        ),
+        None,
+    )
+    if start is None:
+        raise CurriculumError(f"{name}: no Markdown table (a header row, then a |---| row)")
+    header = _header(_cells(lines[start]), f"{name}: line {start + 1}")
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for n in range(start + 2, len(lines)):
+            if not lines[n].lstrip().startswith("|"):
+                break
+            cells = _cells(lines[n])
+            if len(cells) > len(header):
+                raise CurriculumError(f"{name}: line {n + 1}: more cells than columns")
+            row = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
+            title = row.get("title", "").strip("`* ").strip()
+            if not title or title.casefold() == "total":
+                continue
+            yield n + 1, {**row, "title": title}
+
+    return _items(rows(), name, now)
+
+
+def items_from_file(text: str, name: str, now: datetime) -> list[Item]:
+    if name.lower().endswith((".md", ".markdown")):
+        return items_from_markdown(text, name, now)
+    return items_from_csv(text, name, now)
+
+
+def _row(item: Item) -> dict[str, str]:
+    values = item.model_dump(mode="json", include=set(COLUMNS))
+    out = {}
+    for column in COLUMNS:
+        value = values.get(column)
+        if column == "tags":
+            out[column] = ";".join(item.tags)
+        elif (
+            value is None
+            or value == ""
+            or (column in ("units_done", "units_total", "priority") and value == 0)
+        ):
+            out[column] = ""
+        else:
+            out[column] = str(value)
+    return out
+
+
+def items_to_csv(items: Iterable[Item]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for item in items:
+        writer.writerow(_row(item))
+    return buffer.getvalue()
+
+
+MARKDOWN_COLUMNS = [
+    "title", "kind", "track", "effort_points", "cost", "currency", "status", "units_done",
+    "units_total", "unit_name", "authors", "url", "arxiv_id", "tags",
+]  # fmt: skip
+
+
+def items_to_markdown(items: Iterable[Item]) -> str:
+    def cell(text: str) -> str:
+        return " ".join(text.split()).replace("|", "\\|")
+
+    lines = [
+        "| " + " | ".join(MARKDOWN_COLUMNS) + " |",
+        "|" + "|".join(" --- " for _ in MARKDOWN_COLUMNS) + "|",
+    ]
+    for item in items:
+        row = _row(item)
+        lines.append("| " + " | ".join(cell(row[c]) for c in MARKDOWN_COLUMNS) + " |")
+    return "\n".join(lines) + "\n"
+
+
+_BIB_SPECIAL = re.compile(r"([&%$#_{}])")
+
+
+def _bib(text: str) -> str:
+    text = clean(text, single_line=True).replace("\\", "\\textbackslash{}")
+    return _BIB_SPECIAL.sub(r"\\\1", text).replace("~", "\\textasciitilde{}").replace("^", "\\^{}")
+
+
+def bibtex_key(item: Item, taken: set[str]) -> str:
+    first = item.authors.split(",")[0].split()
+    surname = re.sub(r"[^a-z]", "", first[-1].lower()) if first else "anon"
+    year = str(item.published.year) if item.published else ""
+    word = next(
+        (
+            w
+            for w in re.findall(r"[a-z]+", item.title.lower())
+            if w not in {"a", "an", "the", "on", "of"}
+        ),
+        "paper",
+    )
+    key = f"{surname or 'anon'}{year}{word}"
+    n, base = 1, key
+    while key in taken:
+        n += 1
+        key = f"{base}{chr(ord('a') + n - 2)}" if n <= 27 else f"{base}{n}"
+    taken.add(key)
+    return key
+
+
+def items_to_bibtex(items: Iterable[Item]) -> str:
+    """The papers (kind paper, or with an arXiv id) as BibTeX @misc entries, arXiv style."""
+    taken: set[str] = set()
+    entries = []
+    for item in items:
+        if item.kind.value != "paper" and not item.arxiv_id:
+            continue
+        fields = [("title", "{" + _bib(item.title) + "}")]
+        if item.authors:
+            fields.append(
+                (
+                    "author",
+                    " and ".join(_bib(a.strip()) for a in item.authors.split(",") if a.strip()),
+                )
+            )
+        if item.published:
+            fields.append(("year", str(item.published.year)))
+        if item.arxiv_id:
+            fields += [("eprint", item.arxiv_id), ("archivePrefix", "arXiv")]
+            if item.categories:
+                fields.append(("primaryClass", item.categories[0]))
+            fields.append(("doi", f"10.48550/arXiv.{item.arxiv_id}"))
+        if item.url:
+            fields.append(("url", item.url.replace("%", "\\%").replace("#", "\\#")))
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
+        entries.append(f"@misc{{{bibtex_key(item, taken)},\n{body}\n}}\n")
+    return "\n".join(entries)
 
 
 def starter_csv() -> str:

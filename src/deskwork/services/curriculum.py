@@ -1,4 +1,5 @@
-"""Curriculum use-cases: import (a CSV file or the starter curriculum) and the plan."""
+"""Curriculum use-cases: import (CSV, a Markdown table, the starter curriculum), export (CSV,
+Markdown, BibTeX) and the plan."""
 
 from __future__ import annotations
 
@@ -7,8 +8,15 @@ from pathlib import Path
 from deskwork.domain.curriculum import Item
 from deskwork.domain.plan import PlanReport, Program, plan
 from deskwork.domain.sessions import SessionKind
-from deskwork.interop import read_user_file
-from deskwork.interop.curriculum import items_from_csv, starter_csv
+from deskwork.interop import InteropError, read_user_file
+from deskwork.interop.curriculum import (
+    items_from_csv,
+    items_from_file,
+    items_to_bibtex,
+    items_to_csv,
+    items_to_markdown,
+    starter_csv,
+)
 from deskwork.services.desk import Desk
 
 
@@ -21,9 +29,31 @@ def import_items(desk: Desk, items: list[Item]) -> list[Item]:
 
 
 def import_file(desk: Desk, path: Path) -> list[Item]:
-    """All rows or none; raises InteropError naming the file and line."""
+    """All rows or none; raises InteropError naming the file and line. `.md` is a Markdown table,
+    anything else CSV."""
     text = read_user_file(path)
-    return import_items(desk, items_from_csv(text, str(path), desk.clock()))
+    return import_items(desk, items_from_file(text, str(path), desk.clock()))
+
+
+EXPORTS = {".csv": items_to_csv, ".md": items_to_markdown, ".bib": items_to_bibtex}
+
+
+def export_file(desk: Desk, path: Path) -> int:
+    """Every item (papers only for .bib) written atomically to `path`; returns how many."""
+    from deskwork.domain.queue import sort_items
+    from deskwork.store.fsutil import atomic_write
+
+    render = EXPORTS.get(path.suffix.lower())
+    if render is None:
+        raise InteropError(f"{path}: export to .csv, .md or .bib")
+    items = sort_items(desk.store.items.values(), "track")
+    if path.suffix.lower() == ".bib":
+        items = [i for i in items if i.kind.value == "paper" or i.arxiv_id]
+    try:
+        atomic_write(path, render(items).encode("utf-8"))
+    except OSError as exc:
+        raise InteropError(f"{path}: cannot write ({exc.strerror})") from None
+    return len(items)
 
 
 def import_starter(desk: Desk) -> list[Item]:

@@ -13,9 +13,10 @@ from typing import Any
 
 from deskwork.config import Config, load_config
 from deskwork.domain.cards import Card
-from deskwork.domain.curriculum import Item, ItemStatus
+from deskwork.domain.curriculum import Item
 from deskwork.domain.daystats import DayFocus, focus_by_day, goal_met, streak
 from deskwork.domain.drafts import Draft
+from deskwork.domain.queue import candidates, leftovers, todays_queue
 from deskwork.domain.records import utcnow
 from deskwork.domain.sessions import Session, SessionKind
 from deskwork.domain.studyday import day_bounds, study_day
@@ -38,7 +39,9 @@ class DaySummary:
     streak_days: int
     sessions: list[Session]
     minutes_by_item: dict[int | None, float]
-    active_items: list[Item]
+    queue: list[Item]  # today's, in order
+    candidates: list[Item]  # offered for today: earlier days' leftovers, active, planned
+    leftover_count: int
     cards_total: int
     cards_due: int
     next_due: datetime | None
@@ -62,7 +65,18 @@ class DaySummary:
                 }
                 for k, v in sorted(self.minutes_by_item.items(), key=lambda kv: -kv[1])
             ],
-            "queue": [{"id": i.id, "title": i.title, "kind": i.kind} for i in self.active_items],
+            "queue": [
+                {
+                    "id": i.id,
+                    "title": i.title,
+                    "kind": i.kind.value,
+                    "track": i.track,
+                    "status": i.status.value,
+                    "progress": i.progress_text(),
+                    "metadata_pending": i.metadata_pending,
+                }
+                for i in self.queue
+            ],
             "cards_due": self.cards_due,
             "cards_total": self.cards_total,
             "drafts": len(self.drafts),
@@ -159,10 +173,7 @@ class Desk:
         cards = [] if loading else self.store.cards.all()
         due_cards = [c for c in cards if _is_due(c, now)]
         upcoming = [c.due for c in cards if not c.suspended and c.due > now]
-        active = sorted(
-            (i for i in self.store.items.values() if i.status is ItemStatus.ACTIVE),
-            key=lambda i: (-i.priority, i.title.lower()),
-        )
+        items = list(self.store.items.values())
         drafts = sorted(self.store.drafts.values(), key=lambda d: d.updated, reverse=True)
         today_focus = by_day.get(day, DayFocus())
         return DaySummary(
@@ -177,8 +188,10 @@ class Desk:
             ),
             sessions=today_sessions,
             minutes_by_item=minutes_by_item,
-            item_titles={i.id: i.title for i in self.store.items.values()},
-            active_items=active,
+            item_titles={i.id: i.title for i in items},
+            queue=todays_queue(items, day),
+            candidates=candidates(items, day),
+            leftover_count=len(leftovers(items, day)),
             cards_total=len(cards),
             cards_due=len(due_cards),
             next_due=min(upcoming, default=None),

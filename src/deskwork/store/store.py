@@ -612,8 +612,13 @@ class Store:
         return safety
 
     # ------------------------------------------------------------------ closing
+    @property
+    def closed(self) -> bool:
+        return getattr(self, "_closed", False)
+
     def close(self) -> None:
         """Compact, take a backup if the last one is older than the interval, release the lock."""
+        self._closed = True
         if self._journal is not None:
             self.compact()
             with self._backup_running:  # let a background backup finish first

@@ -1,0 +1,183 @@
+"""`deskwork queue …` and `deskwork plan`: the curriculum from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from deskwork.clikit import EXIT_USAGE, CliError, emit, open_desk
+from deskwork.paths import Paths
+
+
+def cmd_queue_list(args: argparse.Namespace, paths: Paths) -> int:
+    desk = open_desk(paths, readonly=True, what="deskwork queue list")
+    items = sorted(desk.store.items.all(), key=lambda i: i.id)
+    data = [i.model_dump(mode="json") for i in items]
+    text = "\n".join(f"{i.id:>4}  {i.status.value:<8} {i.kind.value:<11} {i.title}" for i in items)
+    emit(args, data, text or "no items")
+    return 0
+
+
+def cmd_queue_import(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.interop import InteropError
+    from deskwork.services.curriculum import import_file, import_starter
+
+    if bool(args.file) == bool(args.starter):
+        raise CliError("give a FILE (.csv or .md) or --starter (one of them)", EXIT_USAGE)
+    desk = open_desk(paths, readonly=False, what="deskwork queue import")
+    try:
+        added = import_starter(desk) if args.starter else import_file(desk, Path(args.file))
+    except InteropError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        desk.close()
+    data = {"added": len(added), "items": [{"id": i.id, "title": i.title} for i in added]}
+    emit(args, data, f"added {len(added)} items (titles already there are skipped)")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.services.curriculum import plan_report, report_json
+
+    desk = open_desk(paths, readonly=True, what="deskwork plan")
+    report = plan_report(
+        desk, weeks=args.weeks, hours_per_day=args.hours_per_day, days_per_week=args.days_per_week
+    )
+    data = report_json(report)
+    p = report.program
+    lines = [
+        f"program: {p.start} to {p.end} ({p.weeks:g} weeks, {p.days_per_week:g} days a week, "
+        f"{p.hours_per_day:g} h a day)",
+        f"planned {report.planned_points:.2f} points against a capacity of "
+        f"{p.capacity_points:.2f}: {report.overcommit_ratio:.2f}x",
+        "cost: " + (", ".join(f"{v:g} {k}" for k, v in report.total_cost.items()) or "free"),
+    ]
+    lines += [f"  {track}: {points:.2f} points" for track, points in sorted(report.tracks.items())]
+    emit(args, data, "\n".join(lines))
+    return 0
+
+
+def _item_json(item: Any, error: str = "") -> dict[str, Any]:
+    data: dict[str, Any] = item.model_dump(mode="json")
+    data["metadata"] = "pending" if item.metadata_pending else "fetched"
+    if error:
+        data["error"] = error
+    return data
+
+
+def cmd_queue_add(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.services.links import LinkError, Links
+
+    desk = open_desk(paths, readonly=False, what="deskwork queue add")
+    links = Links(desk)
+    try:
+        item, created = links.save(args.target)
+        error = ""
+        if created and not args.offline:
+            updated, error = links.pull(item)
+            item = updated or item
+    except LinkError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    finally:
+        links.close()
+        desk.close()
+    state = "metadata pending" + (f" ({error})" if error else "") if item.metadata_pending else ""
+    verb = "added" if created else "already there"
+    emit(
+        args,
+        {**_item_json(item, error), "created": created},
+        f"{verb}: {item.id}  {item.title}" + (f"\n  {state}" if state else ""),
+    )
+    return 0
+
+
+def cmd_queue_refresh(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.services.links import Links
+
+    desk = open_desk(paths, readonly=False, what="deskwork queue refresh")
+    links = Links(desk)
+    results = []
+    try:
+        for item in links.pending():
+            updated, error = links.pull(item)
+            results.append(_item_json(updated or item, error))
+    finally:
+        links.close()
+        desk.close()
+    fetched = sum(1 for r in results if r["metadata"] == "fetched")
+    lines = [f"fetched {fetched} of {len(results)} pending"]
+    lines += [f"  {r['id']}: {r['error']}" for r in results if r.get("error")]
+    emit(
+        args,
+        {"fetched": fetched, "pending": len(results) - fetched, "items": results},
+        "\n".join(lines),
+    )
+    return 0
+
+
+def cmd_queue_export(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.interop import InteropError
+    from deskwork.services.curriculum import export_file
+
+    desk = open_desk(paths, readonly=True, what="deskwork queue export")
+    try:
+        count = export_file(desk, Path(args.file))
+    except InteropError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        desk.close()
+    emit(args, {"file": args.file, "items": count}, f"wrote {count} items to {args.file}")
+    return 0
+
+
+def cmd_queue_today(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.services import queue
+
+    readonly = not (args.pick or args.carry)
+    desk = open_desk(paths, readonly=readonly, what="deskwork queue today")
+    try:
+        for item_id in args.pick or []:
+            queue.toggle_today(desk, item_id)
+        if args.carry:
+            queue.carry_to_tomorrow(desk)
+        items = queue.today_queue(desk)
+    except KeyError as exc:
+        raise CliError(str(exc.args[0])) from None
+    finally:
+        desk.close()
+    text = "\n".join(
+        f"{n}. {i.title}  {i.progress_text()}".rstrip() for n, i in enumerate(items, 1)
+    )
+    emit(args, [_item_json(i) for i in items], text or "nothing queued for today")
+    return 0
+
+
+def register(sub: Any, add: Any, group: Any) -> None:
+    queue = group("queue", "curriculum queue")
+    add(queue, "list", cmd_queue_list, "every curriculum item")
+    queue_import = add(
+        queue,
+        "import",
+        cmd_queue_import,
+        "add items from a CSV file, a Markdown table or the starter",
+    )
+    queue_import.add_argument("file", nargs="?", metavar="FILE.csv|FILE.md")
+    queue_import.add_argument("--starter", action="store_true", help="the starter curriculum")
+    queue_add = add(queue, "add", cmd_queue_add, "add a link or an arXiv id and fetch its metadata")
+    queue_add.add_argument("target", metavar="URL_OR_ID")
+    queue_add.add_argument("--offline", action="store_true", help="save it now, fetch later")
+    add(queue, "refresh", cmd_queue_refresh, "fetch the metadata still pending")
+    add(
+        queue,
+        "export",
+        cmd_queue_export,
+        "write the curriculum to FILE.csv, FILE.md or FILE.bib (papers)",
+    ).add_argument("file", metavar="FILE.csv|FILE.md|FILE.bib")
+    today = add(queue, "today", cmd_queue_today, "today's queue (pick items, carry them over)")
+    today.add_argument("--pick", type=int, action="append", metavar="ID", help="add/remove an item")
+    today.add_argument("--carry", action="store_true", help="carry today's unfinished to tomorrow")
+    plan = add(sub, "plan", cmd_plan, "planned points against the program's capacity")
+    plan.add_argument("--weeks", type=float, help="what-if: program length")
+    plan.add_argument("--hours-per-day", type=float, help="what-if: study hours a day")
+    plan.add_argument("--days-per-week", type=float, help="what-if: study days a week")
