@@ -162,14 +162,14 @@ async def test_quit_flushes_everything(tmp_path: Path, clock: Clock) -> None:
 async def test_queue_shows_untrusted_titles_as_plain_text(tmp_path: Path, clock: Clock) -> None:
     app = make_app(tmp_path, clock)
     with app.desk.store.transaction() as tx:
-        tx.put(
+        item = tx.put(
             "items", Item(title="[Re] Reproducing [b]x\x1b[31m", status=ItemStatus.ACTIVE, added=T0)
         )
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         from textual.widgets import OptionList
 
-        option = app.query_one("#queue-list", OptionList).get_option_at_index(0)
+        option = app.query_one("#queue-list", OptionList).get_option(str(item.id))
         assert str(option.prompt).startswith("[Re] Reproducing [b]x")
         assert "\x1b" not in str(option.prompt)
 

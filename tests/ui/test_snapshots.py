@@ -23,15 +23,30 @@ def desk_app(tmp_path: Path, *, welcomed: bool = True) -> DeskworkApp:
     if welcomed:
         desk.store.set_setting(WELCOME_DONE, True)
     with desk.store.transaction() as tx:
-        for title, kind, track in [
-            ("fast.ai Practical Deep Learning, part 1", ItemKind.COURSE, "Deep learning"),
-            ("MIT 18.06 Linear Algebra", ItemKind.COURSE, "Math"),
-            ("Attention Is All You Need", ItemKind.PAPER, "Deep learning"),
-        ]:
+        for rank, (title, kind, track, points, units) in enumerate(
+            [
+                (
+                    "fast.ai Practical Deep Learning, part 1",
+                    ItemKind.COURSE,
+                    "Deep learning",
+                    1.5,
+                    7,
+                ),
+                ("MIT 18.06 Linear Algebra", ItemKind.COURSE, "Math", 0.7, 34),
+                ("Attention Is All You Need", ItemKind.PAPER, "Deep learning", 0.05, 0),
+                ("Statistical Rethinking", ItemKind.BOOK, "Bayesian", 0.6, 16),
+            ]
+        ):
+            picked = rank < 2  # the first two are in today's queue
             tx.put(
                 "items",
-                Item(title=title, kind=kind, track=track, status=ItemStatus.ACTIVE, added=T0),
-            )
+                Item(
+                    title=title, kind=kind, track=track, effort_points=points,
+                    status=ItemStatus.ACTIVE if rank < 3 else ItemStatus.PLANNED,
+                    units_done=rank * 3 if units else 0, units_total=units,
+                    queued_on=T0.date() if picked else None, queue_rank=rank, added=T0,
+                ),
+            )  # fmt: skip
         for i in range(12):
             tx.put("cards", make_card(f"card {i}", when=T0 - timedelta(days=1 if i < 5 else -1)))
         tx.put(
@@ -100,3 +115,21 @@ def test_draft_editor_with_open_questions(snap_compare: Any, tmp_path: Path) -> 
         await pilot.pause()
 
     assert snap_compare(desk_app(tmp_path), terminal_size=(120, 40), run_before=open_editor)
+
+
+def test_curriculum_table(snap_compare: Any, tmp_path: Path) -> None:
+    async def open_table(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+
+    assert snap_compare(desk_app(tmp_path), terminal_size=(120, 40), run_before=open_table)
+
+
+def test_plan_screen(snap_compare: Any, tmp_path: Path) -> None:
+    async def open_plan(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+
+    assert snap_compare(desk_app(tmp_path), terminal_size=(120, 40), run_before=open_plan)

@@ -28,6 +28,7 @@ from deskwork.domain.sessions import InterruptionKind
 from deskwork.services import THEME, Desk
 from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
+from deskwork.ui.curriculum_control import CurriculumControl
 from deskwork.ui.keymap import effective_keys, resolve_keymap
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
@@ -72,6 +73,7 @@ class DeskworkApp(App[int]):
         self.theme = self._initial_theme()
         self.timer = TimerControl(self)
         self.drafts = DraftService(desk)
+        self.curriculum = CurriculumControl(self)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -199,6 +201,22 @@ class DeskworkApp(App[int]):
 
         self.push_screen(AbandonScreen(), done)
 
+    # ------------------------------------------------------------------ curriculum
+    def action_curriculum(self) -> None:
+        self.curriculum.open_curriculum()
+
+    def action_plan(self) -> None:
+        self.curriculum.open_plan()
+
+    def action_add_link(self) -> None:
+        self.curriculum.add_link()
+
+    def action_arxiv_search(self) -> None:
+        self.curriculum.open_search()
+
+    def action_refresh_metadata(self) -> None:
+        self.curriculum.refresh_metadata()
+
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """The item selected in today's queue is what the timer attributes focus to."""
         if event.option_list.id == "queue-list" and event.option.id is not None:
@@ -271,8 +289,15 @@ class DeskworkApp(App[int]):
             and listing.option_count
         ):
             self._select_timer_item()
-            if listing.highlighted is None:
-                listing.highlighted = 0  # choosing the queue chooses an item to focus on
+            if listing.highlighted is None:  # choosing the queue chooses an item to focus on
+                listing.highlighted = next(
+                    (
+                        n
+                        for n in range(listing.option_count)
+                        if listing.get_option_at_index(n).id is not None
+                    ),
+                    None,
+                )
         name = self._focused_pane()
         if name != self._current_pane:
             self._set_current(name)
@@ -315,8 +340,8 @@ class DeskworkApp(App[int]):
 
         added = import_starter(self.desk)
         self.notify(
-            f"Added {len(added)} courses, books and projects; the active ones are in today's queue. "
-            "`deskwork plan` shows them against your time.",
+            f"Added {len(added)} courses, books and projects. Pick today's with space in the "
+            "queue; F7 shows the whole curriculum, Ctrl+Y the plan against your time.",
             title="Starter curriculum",
             timeout=10,
         )
@@ -327,7 +352,13 @@ class DeskworkApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for command in self.commands:
             keys = effective_keys(command, self.keymap)
-            target = self._pane(command.scope) if command.scope else self
+            target: App[int] | Pane | Screen[object] = self
+            if command.scope in PANE_ORDER:
+                target = self._pane(command.scope)
+            elif command.scope:
+                if getattr(screen, "command_scope", None) != command.scope:
+                    continue  # the keys of a screen that is not open
+                target = screen
             if command.scope and target.check_action(command.action, ()) is False:
                 continue
             yield SystemCommand(
@@ -362,6 +393,7 @@ class DeskworkApp(App[int]):
             if self._draft_pane is not None:
                 self._draft_pane.flush()
             self._closed = True
+            self.curriculum.close()
             if self._ticker is not None:
                 self._ticker.stop()
             self.desk.close()

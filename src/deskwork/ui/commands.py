@@ -62,6 +62,31 @@ APP_COMMANDS: tuple[Command, ...] = (
     Command(
         "app.theme", "f10", "pick_theme", "Theme", "Choose a theme (the choice is kept)", False
     ),
+    Command(
+        "app.curriculum",
+        "f7",
+        "curriculum",
+        "Curriculum",
+        "The whole curriculum: sort, filter, add, edit, pick for today",
+        False,
+    ),
+    Command("app.plan", "ctrl+y", "plan", "Plan", "Planned points against your time", False),
+    Command(
+        "app.add_link",
+        "ctrl+n",
+        "add_link",
+        "Add link",
+        "Add a URL or an arXiv id to the curriculum (metadata fetched in the background)",
+        False,
+    ),
+    Command(
+        "app.arxiv_search",
+        "ctrl+f",
+        "arxiv_search",
+        "arXiv search",
+        "Search arXiv (newest first) and the watch list; add papers to the curriculum",
+        False,
+    ),
     Command("app.welcome", "f12", "welcome", "Welcome", "Show the first-run welcome again", False),
     Command(
         "timer.toggle_anywhere",
@@ -91,6 +116,75 @@ TIMER_COMMANDS: tuple[Command, ...] = (
         "timer.abandon", "a", "app.timer_abandon", "Abandon", "Give up this phase (with a reason)"
     ),
     Command("timer.reset", "r", "app.timer('reset')", "Reset", "Back to focus 1 of a new cycle"),
+)
+
+
+# Keys of today's queue (active while it has focus).
+def _queue(id_: str, keys: str, action: str, title: str, help_: str, show: bool = True) -> Command:
+    return Command(id_, keys, action, title, help_, show, scope="queue")
+
+
+QUEUE_COMMANDS: tuple[Command, ...] = (
+    _queue("queue.pick", "space", "pick", "Pick", "Add the item to today's queue / take it off"),
+    _queue("queue.up", "ctrl+up,K", "move(-1)", "Up", "Move the item up today's queue", False),
+    _queue(
+        "queue.down", "ctrl+down,J", "move(1)", "Down", "Move the item down today's queue", False
+    ),
+    _queue("queue.unit", "u", "unit_done", "Unit done", "One more lecture / chapter / … done"),
+    _queue("queue.edit", "e", "edit", "Edit", "Edit the item (all its fields)"),
+    _queue(
+        "queue.tomorrow", "t", "tomorrow", "Tomorrow", "Carry this item to tomorrow's queue", False
+    ),
+    _queue(
+        "queue.carry_all",
+        "T",
+        "carry_all",
+        "All to tomorrow",
+        "Carry every unfinished item of today to tomorrow",
+        False,
+    ),
+    _queue(
+        "queue.leftovers",
+        "b",
+        "bring_leftovers",
+        "Bring leftovers",
+        "Bring earlier days' unfinished items into today",
+        False,
+    ),
+    _queue("queue.add", "a", "app.add_link", "Add link", "Add a URL or an arXiv id"),
+    _queue("queue.curriculum", "c", "app.curriculum", "Curriculum", "The whole curriculum"),
+    _queue("queue.plan", "p", "app.plan", "Plan", "Plan against capacity", False),
+    _queue("queue.search", "slash", "app.arxiv_search", "arXiv", "Search arXiv", False),
+    _queue(
+        "queue.refresh",
+        "R",
+        "app.refresh_metadata",
+        "Refresh",
+        "Fetch the metadata still pending (offline adds)",
+        False,
+    ),
+)
+
+
+# Keys of the curriculum table (a screen of its own).
+def _curriculum(id_: str, keys: str, action: str, title: str, help_: str) -> Command:
+    return Command(id_, keys, action, title, help_, scope="curriculum")
+
+
+CURRICULUM_COMMANDS: tuple[Command, ...] = (
+    _curriculum("curriculum.new", "n", "new", "New", "Add an item through the form"),
+    _curriculum("curriculum.edit", "e", "edit", "Edit", "Edit the item (Enter too)"),
+    _curriculum("curriculum.delete", "d,delete", "delete", "Delete", "Delete the item (asks)"),
+    _curriculum("curriculum.unit", "u", "unit_done", "Unit done", "One more unit done"),
+    _curriculum("curriculum.today", "space", "today", "Today", "Pick for today / take it off"),
+    _curriculum("curriculum.sort", "s", "sort", "Sort", "Sort by the next column"),
+    _curriculum("curriculum.reverse", "S", "reverse", "Reverse", "Reverse the sort order"),
+    _curriculum("curriculum.filter", "slash", "filter", "Filter", "Type a filter"),
+    _curriculum("curriculum.add_link", "a", "app.add_link", "Add link", "A URL or an arXiv id"),
+    _curriculum(
+        "curriculum.refresh", "R", "app.refresh_metadata", "Refresh", "Fetch pending metadata"
+    ),
+    _curriculum("curriculum.close", "escape", "close", "Close", "Back to the desk"),
 )
 
 
@@ -163,4 +257,6 @@ EDITOR_ACTIONS = {
     "cite_selected", "cite_card",
 }  # fmt: skip
 
-ALL_COMMANDS: tuple[Command, ...] = APP_COMMANDS + TIMER_COMMANDS + DRAFT_COMMANDS
+ALL_COMMANDS: tuple[Command, ...] = (
+    APP_COMMANDS + TIMER_COMMANDS + QUEUE_COMMANDS + CURRICULUM_COMMANDS + DRAFT_COMMANDS
+)

@@ -1,21 +1,38 @@
-"""Today's curriculum queue: the courses, books and papers being worked on."""
+"""Today's curriculum queue: the items picked for today in order, then what could be picked
+(earlier days' leftovers, active and planned items). The highlighted item is what the timer
+attributes focus to."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from deskwork.domain.curriculum import Item
 from deskwork.domain.text import clean
 from deskwork.services import DaySummary
+from deskwork.services import queue as queue_service
+from deskwork.ui.commands import QUEUE_COMMANDS
 from deskwork.ui.widgets.list_pane import ListPane
 
+if TYPE_CHECKING:
+    from deskwork.ui.app import DeskworkApp
 
-def item_label(item: Item) -> Text:
+
+def item_label(item: Item, number: int | None = None) -> Text:
     """Titles come from the web: shown as plain text, never as markup, control characters gone."""
-    label = Text(clean(item.title, single_line=True), no_wrap=True, overflow="ellipsis")
-    if item.track:
-        label.append(f" · {clean(item.track, single_line=True)}", style="dim")
+    label = Text(no_wrap=True, overflow="ellipsis")
+    if number is not None:
+        label.append(f"{number}. ", style="bold")
+    label.append(clean(item.title, single_line=True))
+    if item.metadata_pending:
+        label.append(" ⟳ metadata pending", style="italic yellow")
+    details = [clean(item.track, single_line=True), item.progress_text()]
+    extra = " · ".join(d for d in details if d)
+    if extra:
+        label.append(f" · {extra}", style="dim")
     return label
 
 
@@ -23,10 +40,104 @@ class QueuePane(ListPane):
     pane_id = "queue"
     title = "Today's queue"
     key_hint = "F3"
+    BINDINGS = [c.binding() for c in QUEUE_COMMANDS]
     empty_text = (
-        "Nothing queued yet. Courses, textbooks, arXiv papers and projects you are working "
-        "on today will be listed here."
+        "Nothing in the curriculum yet. Press a to add a link or an arXiv id, c for the "
+        "curriculum, or F12 for the starter curriculum."
     )
 
     def show(self, summary: DaySummary) -> None:
-        self.show_options(Option(item_label(i), id=str(i.id)) for i in summary.active_items)
+        options: list[Option | None] = [
+            Option(item_label(i, n), id=str(i.id)) for n, i in enumerate(summary.queue, 1)
+        ]
+        if not summary.queue and summary.candidates:
+            options.append(
+                Option(Text("Nothing picked for today yet.", style="dim"), disabled=True)
+            )
+        if summary.leftover_count:
+            options.append(
+                Option(
+                    Text(
+                        f"{summary.leftover_count} unfinished from earlier days: b brings them",
+                        style="italic",
+                    ),
+                    disabled=True,
+                )
+            )
+        if summary.candidates:
+            options.append(None)
+            options.append(Option(Text("To pick (space):", style="dim"), disabled=True))
+            options += [Option(item_label(i), id=str(i.id)) for i in summary.candidates]
+        self.show_options(options)
+
+    # ------------------------------------------------------------------ actions
+    @property
+    def desk_app(self) -> DeskworkApp:
+        return self.app  # type: ignore[return-value]
+
+    def highlighted_id(self) -> int | None:
+        listing = self.query_one("#queue-list", OptionList)
+        if listing.highlighted is None:
+            return None
+        option = listing.get_option_at_index(listing.highlighted)
+        return int(option.id) if option.id else None
+
+    def _change(self, fn: object, *args: object) -> None:
+        item_id = self.highlighted_id()
+        if item_id is None:
+            return
+        app = self.desk_app
+        if app.desk.store.readonly:
+            app.notify("Read-only: another deskwork holds the data", severity="warning")
+            return
+        fn(app.desk, item_id, *args)  # type: ignore[operator]
+        app.refresh_panes()
+        self._highlight(item_id)
+
+    def _highlight(self, item_id: int) -> None:
+        listing = self.query_one("#queue-list", OptionList)
+        try:
+            listing.highlighted = listing.get_option_index(str(item_id))
+        except Exception:  # the item is no longer listed
+            return
+
+    def action_pick(self) -> None:
+        self._change(queue_service.toggle_today)
+
+    def action_move(self, delta: int) -> None:
+        self._change(queue_service.move, delta)
+
+    def action_unit_done(self) -> None:
+        self._change(queue_service.unit_done)
+        item_id = self.highlighted_id()
+        if item_id is not None:
+            item = self.desk_app.desk.store.items.get(item_id)
+            if item is not None:
+                self.app.notify(
+                    f"{item.progress_text() or 'Progress noted'}"
+                    + (" — finished!" if item.status.value == "done" else ""),
+                    title=clean(item.title, single_line=True),
+                    markup=False,
+                )
+
+    def action_tomorrow(self) -> None:
+        self._change(lambda desk, item_id: queue_service.carry_to_tomorrow(desk, [item_id]))
+
+    def action_carry_all(self) -> None:
+        moved = queue_service.carry_to_tomorrow(self.desk_app.desk)
+        self.desk_app.refresh_panes()
+        self.app.notify(f"Carried {len(moved)} unfinished items to tomorrow")
+
+    def action_bring_leftovers(self) -> None:
+        brought = queue_service.bring_leftovers(self.desk_app.desk)
+        self.desk_app.refresh_panes()
+        self.app.notify(f"Brought {len(brought)} items into today's queue")
+
+    def action_edit(self) -> None:
+        item_id = self.highlighted_id()
+        if item_id is not None:
+            self.desk_app.curriculum.edit(item_id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_edit()

@@ -1,0 +1,194 @@
+"""Glue between the curriculum services and the app: the add-link dialog, metadata fetched in
+worker threads (the UI and the timer never wait for the network), the item form, and the
+curriculum, plan and arXiv screens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.worker import get_current_worker
+
+from deskwork.domain.curriculum import Item
+from deskwork.domain.text import clean
+from deskwork.services import queue as queue_service
+from deskwork.sources.http import SourceError
+
+if TYPE_CHECKING:
+    from deskwork.services.links import Links
+    from deskwork.sources.arxiv import Paper
+    from deskwork.ui.app import DeskworkApp
+
+
+def _title(item: Item) -> str:
+    return clean(item.title, single_line=True)
+
+
+class CurriculumControl:
+    def __init__(self, app: DeskworkApp) -> None:
+        self.app = app
+        self._links: Links | None = None
+        self.changed_callbacks: list[Callable[[], None]] = []
+
+    @property
+    def links(self) -> Links:
+        if self._links is None:
+            from deskwork.services.links import Links
+
+            self._links = Links(self.app.desk)
+        return self._links
+
+    def close(self) -> None:
+        if self._links is not None:
+            self._links.close()
+
+    def writable(self) -> bool:
+        if self.app.desk.store.readonly:
+            self.app.notify("Read-only: another deskwork holds the data", severity="warning")
+            return False
+        return True
+
+    def changed(self) -> None:
+        """Something in the curriculum changed: every view of it shows the new state."""
+        self.app.refresh_panes()
+        for callback in list(self.changed_callbacks):
+            callback()
+
+    # ------------------------------------------------------------------ links
+    def add_link(self) -> None:
+        from deskwork.ui.screens.curriculum_dialogs import AddLinkScreen
+
+        if self.writable():
+            self.app.push_screen(AddLinkScreen(), self._add_text)
+
+    def _add_text(self, text: str | None) -> None:
+        from deskwork.services.links import LinkError
+
+        if not text:
+            return
+        try:
+            item, created = self.links.save(text)
+        except LinkError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        self.changed()
+        if not created:
+            self.app.notify(f"Already in the curriculum: {_title(item)}", markup=False)
+            return
+        self.app.notify(f"Added; fetching its details… ({item.url})", markup=False, timeout=4)
+        self.fetch([item])
+
+    def refresh_metadata(self) -> None:
+        if not self.writable():
+            return
+        pending = self.links.pending()
+        if not pending:
+            self.app.notify("No item is waiting for its metadata")
+            return
+        self.app.notify(f"Fetching the metadata of {len(pending)} items…", timeout=4)
+        self.fetch(pending)
+
+    def fetch(self, items: list[Item]) -> None:
+        """Each item's metadata, one after the other, in a worker thread."""
+        links = self.links
+
+        def work() -> None:
+            worker = get_current_worker()
+            for item in items:
+                if worker.is_cancelled:
+                    return
+                try:
+                    fields = links.fetch(item)
+                except SourceError as exc:
+                    self.app.call_from_thread(self._failed, item, exc)
+                except Exception as exc:  # a bug must not take the desk down; the item is saved
+                    error = SourceError(f"{item.url}: {type(exc).__name__}: {exc}")
+                    self.app.call_from_thread(self._failed, item, error)
+                else:
+                    self.app.call_from_thread(self._fetched, item, fields)
+
+        self.app.run_worker(work, thread=True, group="links", name="fetch metadata")
+
+    def _fetched(self, item: Item, fields: dict[str, Any]) -> None:
+        if self.app.desk.store.closed:
+            return
+        updated = self.links.apply(item.id, fields)
+        if updated is not None:
+            self.changed()
+            self.app.notify(_title(updated), title="Details fetched", markup=False)
+
+    def _failed(self, item: Item, error: SourceError) -> None:
+        if self.app.desk.store.closed:
+            return
+        self.links.failed(item.id, error)
+        self.changed()
+        self.app.notify(
+            f"{error}\nSaved with its link; R in the queue (or `deskwork queue refresh`) retries.",
+            title="Metadata pending",
+            severity="warning",
+            markup=False,
+            timeout=10,
+        )
+
+    def add_paper(self, paper: Paper) -> None:
+        if not self.writable():
+            return
+        item, created = self.links.add_paper(paper)
+        self.changed()
+        verb = "Added" if created else "Already in the curriculum"
+        self.app.notify(f"{verb}: {_title(item)}", markup=False)
+
+    # ------------------------------------------------------------------ items
+    def edit(self, item_id: int | None) -> None:
+        """The item form: a new item (None) or an existing one."""
+        from deskwork.ui.screens.curriculum_dialogs import ItemFormScreen
+
+        if not self.writable():
+            return
+        item = self.app.desk.store.items.get(item_id) if item_id is not None else None
+        if item_id is not None and item is None:
+            return
+
+        def save(values: dict[str, Any]) -> str:
+            try:
+                saved = queue_service.save_form(self.app.desk, item_id, values)
+            except queue_service.ItemInvalid as exc:
+                return str(exc)
+            self.changed()
+            self.app.notify(f"Saved: {_title(saved)}", markup=False, timeout=3)
+            return ""
+
+        self.app.push_screen(ItemFormScreen(item, save))
+
+    def delete(self, item_id: int) -> None:
+        from deskwork.ui.screens.draft_dialogs import ConfirmScreen
+
+        item = self.app.desk.store.items.get(item_id)
+        if item is None or not self.writable():
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                queue_service.delete(self.app.desk, item_id)
+                self.changed()
+                self.app.notify(f"Deleted: {_title(item)}", markup=False)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete “{_title(item)}” from the curriculum? (y/n)"), confirmed
+        )
+
+    # ------------------------------------------------------------------ screens
+    def open_curriculum(self) -> None:
+        from deskwork.ui.screens.curriculum import CurriculumScreen
+
+        self.app.push_screen(CurriculumScreen())
+
+    def open_plan(self) -> None:
+        from deskwork.ui.screens.plan import PlanScreen
+
+        self.app.push_screen(PlanScreen())
+
+    def open_search(self) -> None:
+        from deskwork.ui.screens.arxiv_search import ArxivSearchScreen
+
+        self.app.push_screen(ArxivSearchScreen())

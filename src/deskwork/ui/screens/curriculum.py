@@ -1,0 +1,205 @@
+"""The whole curriculum as a table: sort, filter (`track:math status:active kind:paper tag:x
+is:pending words`), add / edit / delete through the form, a unit done, pick for today."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from deskwork.domain.curriculum import Item
+from deskwork.domain.queue import SORT_KEYS, ItemFilter, sort_items
+from deskwork.domain.text import clean
+from deskwork.services import queue as queue_service
+from deskwork.ui.commands import CURRICULUM_COMMANDS
+
+if TYPE_CHECKING:
+    from deskwork.ui.app import DeskworkApp
+
+
+def _cell(text: str, style: str = "") -> Text:
+    return Text(clean(text, single_line=True), style=style, no_wrap=True, overflow="ellipsis")
+
+
+class CurriculumScreen(Screen[None]):
+    command_scope = "curriculum"
+    BINDINGS = [c.binding() for c in CURRICULUM_COMMANDS]
+    DEFAULT_CSS = """
+    CurriculumScreen #cur-filter { margin: 0 1; }
+    CurriculumScreen #cur-status { color: $text-muted; height: 1; padding: 0 2; }
+    CurriculumScreen DataTable { height: 1fr; }
+    CurriculumScreen #cur-detail {
+        height: auto; max-height: 8; padding: 0 2; border-top: solid $panel-lighten-2;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_key = "priority"
+        self.reverse = False
+
+    @property
+    def desk_app(self) -> DeskworkApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Curriculum", id="cur-title", classes="title")
+        yield Input(
+            placeholder="filter: words, track:…, status:…, kind:…, tag:…, is:pending  (/ to focus)",
+            id="cur-filter",
+        )
+        yield Static("", id="cur-status")
+        table: DataTable[Text] = DataTable(id="cur-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="cur-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (
+            ("Today", 5), ("Title", 34), ("Kind", 11), ("Track", 14), ("Status", 8),
+            ("Progress", 14), ("Points", 6), ("Cost", 9),
+        ):  # fmt: skip
+            table.add_column(label, width=width, key=label.lower())
+        self.desk_app.curriculum.changed_callbacks.append(self.reload)
+        self.reload()
+        table.focus()
+
+    def on_unmount(self) -> None:
+        callbacks = self.desk_app.curriculum.changed_callbacks
+        if self.reload in callbacks:
+            callbacks.remove(self.reload)
+
+    # ------------------------------------------------------------------ listing
+    def visible_items(self) -> list[Item]:
+        query = ItemFilter.parse(self.query_one("#cur-filter", Input).value)
+        items = [i for i in self.desk_app.desk.store.items.values() if query.matches(i)]
+        return sort_items(items, self.sort_key, self.reverse)
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        current = self.selected_id()
+        items = self.visible_items()
+        today = self.desk_app.desk.today()
+        table.clear()
+        for item in items:
+            pending = " ⟳" if item.metadata_pending else ""
+            table.add_row(
+                _cell("✓" if item.queued_on == today else ""),
+                _cell(item.title + pending),
+                _cell(item.kind.value),
+                _cell(item.track),
+                _cell(item.status.value),
+                _cell(item.progress_text()),
+                _cell(f"{item.effort_points:g}" if item.effort_points else ""),
+                _cell(f"{item.cost:g} {item.currency}" if item.cost else ""),
+                key=str(item.id),
+            )
+        total = len(self.desk_app.desk.store.items)
+        arrow = "↑" if self.reverse else "↓"
+        self.query_one("#cur-status", Static).update(
+            f"{len(items)} of {total} items · sorted by {self.sort_key} {arrow} · "
+            "n new · e edit · d delete · u unit done · space today · s sort · a add link"
+        )
+        if current is not None:
+            self.select(current)
+        self.show_detail()
+
+    def selected_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:
+            return None
+        return int(key.value) if key.value else None
+
+    def select(self, item_id: int) -> None:
+        table = self.query_one(DataTable)
+        try:
+            table.move_cursor(row=table.get_row_index(str(item_id)))
+        except Exception:  # filtered out
+            return
+
+    def show_detail(self) -> None:
+        item_id = self.selected_id()
+        item = self.desk_app.desk.store.items.get(item_id) if item_id is not None else None
+        detail = self.query_one("#cur-detail", Static)
+        if item is None:
+            detail.update("")
+            return
+        lines = [clean(item.title, single_line=True)]
+        facts = [item.authors, item.url, ", ".join(item.categories)]
+        lines.append(" · ".join(clean(f, single_line=True) for f in facts if f))
+        if item.metadata_error:
+            lines.append(f"metadata pending: {clean(item.metadata_error, single_line=True)}")
+        body = item.abstract or item.notes
+        if body:
+            lines.append(clean(body, single_line=True)[:400])
+        detail.update("\n".join(line for line in lines if line))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While typing a filter, letters are letters.
+        typing = self.focused is self.query_one("#cur-filter")
+        return not typing or action in ("close", "filter")
+
+    def action_close(self) -> None:
+        if self.focused is self.query_one("#cur-filter"):
+            self.query_one(DataTable).focus()
+        else:
+            self.dismiss(None)
+
+    def action_filter(self) -> None:
+        self.query_one("#cur-filter", Input).focus()
+
+    def action_sort(self) -> None:
+        self.sort_key = SORT_KEYS[(SORT_KEYS.index(self.sort_key) + 1) % len(SORT_KEYS)]
+        self.reload()
+
+    def action_reverse(self) -> None:
+        self.reverse = not self.reverse
+        self.reload()
+
+    def action_new(self) -> None:
+        self.desk_app.curriculum.edit(None)
+
+    def action_edit(self) -> None:
+        item_id = self.selected_id()
+        if item_id is not None:
+            self.desk_app.curriculum.edit(item_id)
+
+    def action_delete(self) -> None:
+        item_id = self.selected_id()
+        if item_id is not None:
+            self.desk_app.curriculum.delete(item_id)
+
+    def _change(self, fn: object) -> None:
+        item_id = self.selected_id()
+        if item_id is None or not self.desk_app.curriculum.writable():
+            return
+        fn(self.desk_app.desk, item_id)  # type: ignore[operator]
+        self.desk_app.curriculum.changed()
+
+    def action_unit_done(self) -> None:
+        self._change(queue_service.unit_done)
+
+    def action_today(self) -> None:
+        self._change(queue_service.toggle_today)
