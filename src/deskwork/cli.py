@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deskwork import __version__, cli_queue
+from deskwork import __version__, cli_cards, cli_queue
 from deskwork.clikit import (
     EXIT_ERROR,
     EXIT_LOCKED,
@@ -75,27 +75,6 @@ def cmd_today(args: argparse.Namespace, paths: Paths) -> int:
         f"  queue: {', '.join(i.title for i in summary.queue) or 'empty'}",
     ]
     emit(args, summary.as_json(), "\n".join(lines))
-    return 0
-
-
-def cmd_cards_stats(args: argparse.Namespace, paths: Paths) -> int:
-    desk = open_desk(paths, readonly=True, what="deskwork cards stats")
-    cards = desk.store.cards.all()
-    summary = desk.summary()
-    decks: dict[str, int] = {}
-    for card in cards:
-        decks[card.deck] = decks.get(card.deck, 0) + 1
-    data = {
-        "cards": len(cards),
-        "notes": len({c.note_guid or f"card-{c.id}" for c in cards}),
-        "due_today": summary.cards_due,
-        "new": sum(1 for c in cards if c.is_new),
-        "suspended": sum(1 for c in cards if c.suspended),
-        "decks": dict(sorted(decks.items())),
-    }
-    text = "\n".join(f"{k}: {v}" for k, v in data.items() if k != "decks")
-    text += "".join(f"\n  {deck}: {n}" for deck, n in data["decks"].items())  # type: ignore[attr-defined]
-    emit(args, data, text)
     return 0
 
 
@@ -350,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     def group(name: str, help_text: str) -> Any:
         return sub.add_parser(name, help=help_text).add_subparsers(metavar="ACTION", required=True)
 
-    add(group("cards", "flashcards"), "stats", cmd_cards_stats, "card counts per state and deck")
+    cli_cards.register(add, group)
     cli_queue.register(sub, add, group)
     drafts = group("drafts", "draft posts")
     listing = add(drafts, "list", cmd_drafts_list, "every draft, newest first")

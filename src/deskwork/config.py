@@ -92,6 +92,23 @@ class SourcesConfig(Section):
     )
 
 
+class CardsConfig(Section):
+    """Flashcards: fsrs scheduling and the daily limits (on the study day of [study])."""
+
+    desired_retention: float = Field(default=0.90, gt=0.5, lt=1)
+    learning_steps_minutes: list[float] = Field(default_factory=lambda: [1.0, 10.0])
+    relearning_steps_minutes: list[float] = Field(default_factory=lambda: [10.0])
+    maximum_interval_days: int = Field(default=36500, ge=1)
+    fuzz: bool = True
+    new_per_day: int = Field(default=20, ge=0)
+    reviews_per_day: int = Field(default=200, ge=0)
+    leech_lapses: int = Field(default=8, ge=1)
+    leech_suspend: bool = Field(
+        default=False, description="suspend leeches (they are tagged anyway)"
+    )
+    default_deck: str = "Default"
+
+
 class StoreConfig(Section):
     keep_backups: int = Field(default=10, ge=1, le=1000)
     backup_interval_minutes: float = Field(default=60, ge=0)
@@ -105,6 +122,7 @@ class Config(Section):
     drafts: DraftsConfig = Field(default_factory=DraftsConfig)
     plan: PlanConfig = Field(default_factory=PlanConfig)
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
+    cards: CardsConfig = Field(default_factory=CardsConfig)
     keys: dict[str, str] = Field(
         default_factory=dict, description="binding id -> keys, e.g. 'app.help' = 'f1,question_mark'"
     )

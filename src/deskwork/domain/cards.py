@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from pydantic import Field
 
@@ -17,13 +17,23 @@ class CardState(IntEnum):
     RELEARNING = 3
 
 
+class NoteType(StrEnum):
+    BASIC = "basic"
+    REVERSED = "reversed"  # basic + reversed: card 0 front→back, card 1 back→front
+    CLOZE = "cloze"  # one card per cN number; `front` holds the text with deletions
+
+
 class Card(Record):
-    deck: str = "Default"
+    deck: str = "Default"  # nested with "::"
     front: str
-    back: str = ""
+    back: str = ""  # for cloze: the "Back Extra" field
     tags: list[str] = Field(default_factory=list)
-    note_guid: str = ""
+    note_guid: str = ""  # the note this card belongs to (Anki's guid when imported)
+    note_type: NoteType = NoteType.BASIC
+    ord: int = Field(default=0, ge=0)  # which card of the note: 0/1 reversed, cloze number - 1
+    html: bool = False  # fields are Anki HTML (shown as text); else plain text
     source_item: int | None = None
+    source_draft: int | None = None
     created: UTCDateTime
     modified: UTCDateTime
     # scheduling (fsrs)
@@ -43,6 +53,31 @@ class Card(Record):
     def is_new(self) -> bool:
         return self.last_review is None
 
+    def question(self) -> str:
+        """What the card asks, as plain text."""
+        return _render(self, ask=True)
+
+    def answer(self) -> str:
+        """The answer side, as plain text."""
+        return _render(self, ask=False)
+
+
+def _render(card: Card, *, ask: bool) -> str:
+    from deskwork.domain import cloze
+    from deskwork.domain.ankihtml import html_to_text
+    from deskwork.domain.text import clean
+
+    def text(field: str) -> str:
+        return html_to_text(field) if card.html else clean(field).strip()
+
+    if card.note_type is NoteType.CLOZE:
+        number = card.ord + 1
+        shown = cloze.question(card.front, number) if ask else cloze.answer(card.front, number)
+        extra = "" if ask or not card.back else "\n\n" + text(card.back)
+        return text(shown) + extra
+    front, back = (card.back, card.front) if card.ord == 1 else (card.front, card.back)
+    return text(front) if ask else text(back)
+
 
 class ReviewLog(Record):
     """One answer to one card. Append-only; the full log is what an optimizer needs."""
@@ -51,3 +86,5 @@ class ReviewLog(Record):
     rating: int = Field(ge=1, le=4)
     ts: UTCDateTime
     duration_ms: int = Field(default=0, ge=0)
+    state: CardState = CardState.LEARNING  # the card's state before this answer
+    was_new: bool = False  # the card's first answer (counts against the new cards per day)

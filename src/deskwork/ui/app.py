@@ -27,6 +27,7 @@ from deskwork.domain.curriculum import Item
 from deskwork.domain.sessions import InterruptionKind
 from deskwork.services import THEME, Desk
 from deskwork.services.drafts import DraftService
+from deskwork.ui.cards_control import CardsControl
 from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.curriculum_control import CurriculumControl
 from deskwork.ui.keymap import effective_keys, resolve_keymap
@@ -74,6 +75,7 @@ class DeskworkApp(App[int]):
         self.timer = TimerControl(self)
         self.drafts = DraftService(desk)
         self.curriculum = CurriculumControl(self)
+        self.cards = CardsControl(self)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -216,6 +218,13 @@ class DeskworkApp(App[int]):
 
     def action_refresh_metadata(self) -> None:
         self.curriculum.refresh_metadata()
+
+    # ------------------------------------------------------------------ flashcards
+    def action_add_card(self) -> None:
+        self.cards.add()
+
+    def action_browse_cards(self) -> None:
+        self.cards.browse()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """The item selected in today's queue is what the timer attributes focus to."""

@@ -87,6 +87,22 @@ APP_COMMANDS: tuple[Command, ...] = (
         "Search arXiv (newest first) and the watch list; add papers to the curriculum",
         False,
     ),
+    Command(
+        "cards.add",
+        "ctrl+k,alt+k",
+        "add_card",
+        "Add card",
+        "Quick capture: a flashcard from anywhere, its source prefilled",
+        priority=True,  # from inside the draft editor too: the eureka moment is there
+    ),
+    Command(
+        "cards.browse",
+        "ctrl+e",
+        "browse_cards",
+        "Card browser",
+        "Search cards (deck: tag: is:due is:new is:suspended), bulk edit, stats",
+        False,
+    ),
     Command("app.welcome", "f12", "welcome", "Welcome", "Show the first-run welcome again", False),
     Command(
         "timer.toggle_anywhere",
@@ -163,6 +179,61 @@ QUEUE_COMMANDS: tuple[Command, ...] = (
         "Fetch the metadata still pending (offline adds)",
         False,
     ),
+)
+
+
+# Keys of the review area.
+def _review(id_: str, keys: str, action: str, title: str, help_: str, show: bool = True) -> Command:
+    return Command(id_, keys, action, title, help_, show, scope="review")
+
+
+REVIEW_COMMANDS: tuple[Command, ...] = (
+    _review(
+        "review.reveal",
+        "space,enter",
+        "reveal",
+        "Show answer",
+        "Show the answer (then Space = Good)",
+    ),
+    _review("review.again", "1", "grade(1)", "Again", "Answer: forgot", False),
+    _review("review.hard", "2", "grade(2)", "Hard", "Answer: hard", False),
+    _review("review.good", "3", "grade(3)", "Good", "Answer: good", False),
+    _review("review.easy", "4", "grade(4)", "Easy", "Answer: easy", False),
+    _review(
+        "review.undo", "u,ctrl+z", "undo", "Undo", "Take back the last answer (several levels)"
+    ),
+    _review("review.bury", "b", "bury", "Bury", "Hide the card until the next study day"),
+    _review(
+        "review.suspend", "exclamation_mark,S", "suspend", "Suspend", "Suspend the card", False
+    ),
+    _review("review.flag", "f", "flag", "Flag", "Flag the card (again to clear)", False),
+    _review("review.edit", "e", "edit", "Edit", "Edit the card in place (history kept)"),
+    _review("review.cram", "c", "cram", "Cram", "Practice without touching the schedule", False),
+    _review(
+        "review.browse", "slash", "app.browse_cards", "Browse", "Search, bulk edit, stats", False
+    ),
+)
+
+
+# Keys of the card browser (a screen of its own).
+def _browser(id_: str, keys: str, action: str, title: str, help_: str) -> Command:
+    return Command(id_, keys, action, title, help_, scope="browser")
+
+
+BROWSER_COMMANDS: tuple[Command, ...] = (
+    _browser("browser.search", "slash", "search", "Search", "Type a search"),
+    _browser("browser.mark", "space", "mark", "Mark", "Mark / unmark the card"),
+    _browser(
+        "browser.mark_all", "a", "mark_all", "Mark all", "Mark every card shown (again: none)"
+    ),
+    _browser("browser.move", "m", "move", "Move", "Move the marked cards to a deck"),
+    _browser("browser.tag", "t", "tag", "Tag", "Add (or -remove) tags on the marked cards"),
+    _browser("browser.suspend", "s", "suspend", "Suspend", "Suspend / unsuspend the marked cards"),
+    _browser("browser.delete", "d,delete", "delete", "Delete", "Delete the marked cards (asks)"),
+    _browser("browser.edit", "e", "edit", "Edit", "Edit the card (Enter too)"),
+    _browser("browser.import", "i", "import", "Import", "Import an Anki deck or plain text"),
+    _browser("browser.export", "x", "export", "Export", "Export to .apkg (Anki) or .txt"),
+    _browser("browser.close", "escape", "close", "Close", "Back to the desk"),
 )
 
 
@@ -258,5 +329,11 @@ EDITOR_ACTIONS = {
 }  # fmt: skip
 
 ALL_COMMANDS: tuple[Command, ...] = (
-    APP_COMMANDS + TIMER_COMMANDS + QUEUE_COMMANDS + CURRICULUM_COMMANDS + DRAFT_COMMANDS
+    APP_COMMANDS
+    + TIMER_COMMANDS
+    + QUEUE_COMMANDS
+    + REVIEW_COMMANDS
+    + BROWSER_COMMANDS
+    + CURRICULUM_COMMANDS
+    + DRAFT_COMMANDS
 )

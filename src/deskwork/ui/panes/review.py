@@ -1,40 +1,228 @@
-"""Flashcard review: what is due now and when the next card comes."""
+"""Flashcard review: the front, Space/Enter shows the back, 1–4 answer (each button shows its next
+interval), undo, bury, suspend, flag, edit in place, cram mode. When nothing is due it says when
+the next card is."""
 
 from __future__ import annotations
 
+import time
+from typing import TYPE_CHECKING
+
+from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from deskwork.domain.cards import Card
+from deskwork.domain.scheduling import Grade, describe
+from deskwork.domain.text import clean
 from deskwork.services import DaySummary
+from deskwork.ui.commands import REVIEW_COMMANDS
 from deskwork.ui.widgets.pane import Pane
+
+if TYPE_CHECKING:
+    from deskwork.services.cards import ReviewSession
+    from deskwork.ui.app import DeskworkApp
+
+FLAG_STYLES = {
+    1: "red",
+    2: "dark_orange",
+    3: "green",
+    4: "blue",
+    5: "magenta",
+    6: "cyan",
+    7: "purple",
+}
+GRADE_NAMES = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
 
 
 class ReviewPane(Pane):
     pane_id = "review"
     title = "Review"
     key_hint = "F4"
+    BINDINGS = [c.binding() for c in REVIEW_COMMANDS]
 
     DEFAULT_CSS = """
-    ReviewPane #review-due { text-style: bold; margin: 1 0 0 0; }
-    ReviewPane #review-hint { color: $text-muted; }
+    ReviewPane #review-status { color: $text-muted; height: 1; }
+    ReviewPane #review-card { height: 1fr; }
+    ReviewPane #review-question { text-style: bold; margin: 1 0 0 0; }
+    ReviewPane #review-answer { margin: 1 0 0 0; border-top: solid $panel-lighten-2; }
+    ReviewPane #review-buttons { height: auto; color: $text-muted; }
     """
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.session: ReviewSession | None = None
+        self.revealed = False
+        self.shown_at = time.monotonic()
+        self._summary: DaySummary | None = None
+
+    @property
+    def desk_app(self) -> DeskworkApp:
+        return self.app  # type: ignore[return-value]
+
     def compose(self) -> ComposeResult:
-        yield Static(id="review-due")
-        yield Static(
-            "Spaced-repetition review of your cards (Anki-compatible) happens here.",
-            id="review-hint",
+        yield Static(id="review-status", markup=False)
+        with VerticalScroll(id="review-card"):
+            yield Static(id="review-question")
+            yield Static(id="review-answer")
+        yield Static(id="review-buttons")
+
+    # ------------------------------------------------------------------ state
+    def show(self, summary: DaySummary) -> None:
+        """Called on every refresh of the desk: starts the session once the cards are loaded."""
+        self._summary = summary
+        if summary.cards_loading:
+            self._idle("Loading cards…")
+            return
+        if self.session is None or self.session.desk.today() != self._session_day:
+            self.restart()
+        else:
+            self.render_card()
+
+    def restart(self, cram: bool | None = None) -> None:
+        from deskwork.services.cards import ReviewSession
+
+        keep_cram = self.session.cram if self.session and cram is None else bool(cram)
+        self.session = ReviewSession(self.desk_app.desk, cram=keep_cram)
+        self._session_day = self.session.desk.today()
+        self.revealed = False
+        self.shown_at = time.monotonic()
+        self.render_card()
+
+    def current(self) -> Card | None:
+        return self.session.current() if self.session else None
+
+    def _idle(self, text: str, hint: str = "") -> None:
+        self.query_one("#review-status", Static).update("")
+        self.query_one("#review-question", Static).update(Text(text, style="bold"))
+        self.query_one("#review-answer", Static).update(Text(hint, style="dim"))
+        self.query_one("#review-answer", Static).display = bool(hint)
+        self.query_one("#review-buttons", Static).update("")
+
+    def render_card(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        card = session.current()
+        new, learning, review = session.remaining()
+        mode = "CRAM (schedule untouched) · " if session.cram else ""
+        if card is None:
+            self._idle(*self._nothing_due())
+            return
+        flag = f" ⚑{card.flag}" if card.flag else ""
+        status = f"{mode}{new} new · {learning} learning · {review} to review · {clean(card.deck, single_line=True)}{flag}"
+        self.query_one("#review-status", Static).update(status)
+        self.query_one("#review-question", Static).update(Text(card.question()))
+        answer = self.query_one("#review-answer", Static)
+        answer.display = self.revealed
+        answer.update(Text(card.answer()) if self.revealed else "")
+        buttons = self.query_one("#review-buttons", Static)
+        if not self.revealed:
+            buttons.update(
+                Text(
+                    "Space/Enter: show the answer · e edit · b bury · ! suspend · u undo",
+                    style="dim",
+                )
+            )
+            return
+        intervals = {} if session.cram else session.intervals(card)
+        line = Text()
+        for g in Grade:
+            label = f"{int(g)} {GRADE_NAMES[g]}"
+            if g in intervals:
+                label += f" {describe(intervals[g])}"
+            line.append(label, style="bold" if g is Grade.GOOD else "")
+            line.append("   ")
+        buttons.update(line)
+
+    def _nothing_due(self) -> tuple[str, str]:
+        session = self.session
+        assert session is not None
+        total = len(self.desk_app.desk.store.cards)
+        if not total:
+            return (
+                "No cards yet.",
+                "Ctrl+K adds one from anywhere; `deskwork cards import deck.apkg` brings your Anki decks.",
+            )
+        if session.cram:
+            return "Cram done.", "c leaves cram mode."
+        hint = "c: cram (practice without touching the schedule) · / browse · Ctrl+K add"
+        limits = self.desk_app.desk.config.cards
+        counts = session.counts
+        if counts.new >= limits.new_per_day or counts.reviews >= limits.reviews_per_day:
+            hint = f"Today's limits reached ({counts.new} new, {counts.reviews} reviews). " + hint
+        due = session.next_due()
+        if due is None:
+            return f"Nothing due ({total} cards).", hint
+        return f"Nothing due. Next card: {due.astimezone():%a %d %b %H:%M}", hint
+
+    # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "grade":
+            return self.revealed and self.current() is not None
+        if action in ("bury", "suspend", "flag", "edit", "reveal"):
+            return self.current() is not None
+        return True
+
+    def _after(self) -> None:
+        self.revealed = False
+        self.shown_at = time.monotonic()
+        self.render_card()
+
+    def action_reveal(self) -> None:
+        if self.current() is None:
+            return
+        if self.revealed:  # Space on the answer side answers Good, as in Anki
+            self.action_grade(int(Grade.GOOD))
+            return
+        self.revealed = True
+        self.render_card()
+
+    def action_grade(self, rating: int) -> None:
+        if self.session is None or not self.revealed or not self._writable():
+            return
+        duration = int((time.monotonic() - self.shown_at) * 1000)
+        self.session.answer(Grade(rating), min(duration, 3_600_000))
+        self._after()
+
+    def action_undo(self) -> None:
+        if self.session is None or not self._writable():
+            return
+        if self.session.undo() is None:
+            self.app.notify("Nothing to undo")
+        self._after()
+
+    def action_bury(self) -> None:
+        if self.session and self._writable():
+            self.session.bury()
+            self.app.notify("Buried until tomorrow's study day (u undoes)")
+            self._after()
+
+    def action_suspend(self) -> None:
+        if self.session and self._writable():
+            self.session.suspend()
+            self.app.notify("Suspended: it will not come up until unsuspended (u undoes)")
+            self._after()
+
+    def action_flag(self) -> None:
+        if self.session and self._writable():
+            self.session.flag(1)
+            self.render_card()
+
+    def action_cram(self) -> None:
+        cram = not (self.session.cram if self.session else False)
+        self.restart(cram)
+        self.app.notify(
+            "Cram mode: the schedule is left alone" if cram else "Back to scheduled review"
         )
 
-    def show(self, summary: DaySummary) -> None:
-        due = self.query_one("#review-due", Static)
-        if summary.cards_loading:
-            due.update("Loading cards…")
-        elif not summary.cards_total:
-            due.update("No cards yet.")
-        elif summary.cards_due:
-            due.update(f"{summary.cards_due} of {summary.cards_total} cards due now")
-        elif summary.next_due is not None:
-            due.update(f"Nothing due. Next card at {summary.next_due.astimezone():%a %H:%M}")
-        else:
-            due.update(f"Nothing due ({summary.cards_total} cards, all suspended)")
+    def action_edit(self) -> None:
+        card = self.current()
+        if card is not None and self._writable():
+            self.desk_app.cards.edit(card)
+
+    def _writable(self) -> bool:
+        if self.desk_app.desk.store.readonly:
+            self.app.notify("Read-only: another deskwork holds the data", severity="warning")
+            return False
+        return True

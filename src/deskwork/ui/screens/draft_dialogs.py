@@ -28,17 +28,29 @@ CSS = """
 """
 
 
-class NewDraftScreen(ModalScreen[str | None]):
+class PromptScreen(ModalScreen[str | None]):
+    """One line of text: returns it (stripped), or None when cancelled or empty."""
+
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
-    DEFAULT_CSS = CSS.format(name="NewDraftScreen")
+    DEFAULT_CSS = CSS.format(name="PromptScreen")
+
+    def __init__(self, question: str, placeholder: str = "Enter confirms, Esc cancels") -> None:
+        super().__init__()
+        self.question = question
+        self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("New draft: what is the post about?")
-            yield Input(placeholder="title (Enter creates, Esc cancels)", id="title")
+            yield Static(self.question, markup=False)
+            yield Input(placeholder=self.placeholder, id="title")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
+
+
+class NewDraftScreen(PromptScreen):
+    def __init__(self) -> None:
+        super().__init__("New draft: what is the post about?", "title (Enter creates, Esc cancels)")
 
 
 class ConfirmScreen(ModalScreen[bool]):

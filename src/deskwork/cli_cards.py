@@ -1,0 +1,98 @@
+"""`deskwork cards …`: stats, import (Anki packages, plain text) and export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from deskwork.clikit import CliError, emit, open_desk
+from deskwork.paths import Paths
+
+
+def cmd_cards_stats(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.services.cards import stats
+
+    desk = open_desk(paths, readonly=True, what="deskwork cards stats")
+    data = stats(desk)
+    desk.close()
+    text = "\n".join(f"{k}: {v}" for k, v in data.items() if k != "decks")
+    text += "".join(f"\n  {deck}: {n}" for deck, n in data["decks"].items())
+    emit(args, data, text)
+    return 0
+
+
+class Counter:
+    """A counter on stderr, only once the import has taken more than a second."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if (time.monotonic() - self.started > 1 and sys.stderr.isatty()) or self.shown:
+            self.shown = True
+            print(f"\rreading cards: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
+
+
+def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.interop import InteropError
+    from deskwork.services.anki import import_file
+
+    desk = open_desk(paths, readonly=False, what="deskwork cards import")
+    counter = Counter()
+    try:
+        report = import_file(desk, Path(args.file), args.deck or "", counter)
+    except InteropError as exc:
+        raise CliError(f"{exc} (nothing imported)") from None
+    finally:
+        counter.finish()
+        desk.close()
+    lines = [f"imported {report.notes} notes, {report.cards} cards, {report.reviews} reviews"]
+    lines += [f"  {deck}: {n}" for deck, n in report.decks.items()]
+    if report.duplicates:
+        lines.append(f"{report.duplicates} notes were already there (same guid): skipped")
+    if report.media_skipped:
+        lines.append(f"{report.media_skipped} media files were not copied (deskwork shows text)")
+    if report.notes_skipped:
+        lines.append(f"{report.notes_skipped} notes of unsupported types (image occlusion) skipped")
+    emit(args, report.as_json(), "\n".join(lines))
+    return 0
+
+
+def cmd_cards_export(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.interop import InteropError
+    from deskwork.services.anki import export_file
+
+    desk = open_desk(paths, readonly=True, what="deskwork cards export")
+    try:
+        notes, cards = export_file(desk, Path(args.file), args.deck or "")
+    except (InteropError, OSError) as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        desk.close()
+    emit(
+        args,
+        {"file": args.file, "notes": notes, "cards": cards},
+        f"wrote {notes} notes, {cards} cards to {args.file}",
+    )
+    return 0
+
+
+def register(add: Any, group: Any) -> None:
+    cards = group("cards", "flashcards")
+    add(cards, "stats", cmd_cards_stats, "card counts per state and deck")
+    imp = add(
+        cards, "import", cmd_cards_import, "import an Anki deck (.apkg, .colpkg) or plain text"
+    )
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--deck", metavar="NAME", help="put every card in this deck")
+    exp = add(cards, "export", cmd_cards_export, "write FILE.apkg (imports into Anki) or FILE.txt")
+    exp.add_argument("file", metavar="FILE.apkg|FILE.txt")
+    exp.add_argument("--deck", metavar="NAME", help="only this deck (and its subdecks)")

@@ -1,0 +1,81 @@
+"""HTML from Anki fields as readable text: line breaks and blocks become new lines, lists get
+bullets, sub/sup become _x / ^x, images and sounds a short marker, entities decoded, every other
+tag dropped. The result is plain text (the UI never interprets it as markup)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from deskwork.domain.text import clean
+
+_BLOCKS = {
+    "div",
+    "p",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "table",
+}
+_SOUND = re.compile(r"\[sound:([^\]]+)\]")
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag == "li":
+            self.out.append("\x00• ")
+        elif tag in _BLOCKS:
+            self.out.append("\x00")
+        elif tag == "sub":
+            self.out.append("_")
+        elif tag == "sup":
+            self.out.append("^")
+        elif tag == "img":
+            src = dict(attrs).get("src") or "image"
+            self.out.append(f"[image: {src}]")
+        elif tag in ("td", "th"):
+            self.out.append(" | ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCKS:
+            self.out.append("\x00")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.out.append(data)
+
+
+def html_to_text(html: str) -> str:
+    if "<" not in html and "&" not in html and "[sound:" not in html:
+        return clean(html).strip()
+    parser = _Text()
+    parser.feed(_SOUND.sub(r"[sound: \1]", html))
+    parser.close()
+    # Block boundaries (\x00) in a row are one line break; <br> is always one.
+    text = re.sub(r"[ \t]*(\x00[ \t]*)+", "\n", "".join(parser.out)).replace("\xa0", " ")
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return clean(text)

@@ -1,0 +1,70 @@
+"""Flashcard figures: a due forecast, reviews per day, true retention, cards per state.
+
+True retention (as Anki defines it): of the answers given to cards in review (not learning), the
+share that were not "Again"."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, tzinfo
+
+from deskwork.domain.cards import Card, CardState, ReviewLog
+from deskwork.domain.studyday import study_day
+
+
+def due_forecast(
+    cards: Iterable[Card], today: date, start_hour: int, days: int = 30, tz: tzinfo | None = None
+) -> list[int]:
+    """Cards falling due on each of the next `days` study days (overdue ones count today)."""
+    counts = [0] * days
+    for card in cards:
+        if card.suspended or card.is_new:
+            continue
+        offset = (study_day(card.due, start_hour, tz) - today).days
+        if offset < days:
+            counts[max(0, offset)] += 1
+    return counts
+
+
+def reviews_per_day(
+    logs: Iterable[ReviewLog],
+    today: date,
+    start_hour: int,
+    days: int = 30,
+    tz: tzinfo | None = None,
+) -> list[int]:
+    """Answers on each of the last `days` study days, oldest first."""
+    counts = [0] * days
+    for log in logs:
+        back = (today - study_day(log.ts, start_hour, tz)).days
+        if 0 <= back < days:
+            counts[days - 1 - back] += 1
+    return counts
+
+
+def true_retention(logs: Iterable[ReviewLog], since: datetime) -> float | None:
+    passed = total = 0
+    for log in logs:
+        if log.ts >= since and log.state is CardState.REVIEW:
+            total += 1
+            passed += log.rating > 1
+    return passed / total if total else None
+
+
+def per_state(cards: Iterable[Card]) -> dict[str, int]:
+    counts = Counter(
+        "suspended"
+        if c.suspended
+        else "new"
+        if c.is_new
+        else "review"
+        if c.state is CardState.REVIEW
+        else "learning"
+        for c in cards
+    )
+    return {k: counts.get(k, 0) for k in ("new", "learning", "review", "suspended")}
+
+
+def since_days(now: datetime, days: int) -> datetime:
+    return now - timedelta(days=days)

@@ -1,0 +1,109 @@
+"""Importing and exporting flashcards (Anki packages and plain text): all or nothing, and
+re-importing a file adds nothing twice (notes are matched by guid)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from deskwork.domain.cards import Card
+from deskwork.interop import read_user_file
+from deskwork.interop.anki import AnkiError, Deck, ImportLimits
+from deskwork.services.desk import Desk
+
+PACKAGES = (".apkg", ".colpkg")
+
+
+@dataclass
+class ImportReport:
+    notes: int
+    cards: int
+    decks: dict[str, int]
+    reviews: int
+    duplicates: int  # notes already there (same guid), skipped
+    media_skipped: int
+    notes_skipped: int
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "notes": self.notes, "cards": self.cards, "decks": self.decks, "reviews": self.reviews,
+            "duplicates": self.duplicates, "media_skipped": self.media_skipped,
+            "unsupported_notes_skipped": self.notes_skipped,
+        }  # fmt: skip
+
+
+def read_file(
+    path: Path, desk: Desk, deck_name: str = "", progress: Callable[[int, int], None] | None = None
+) -> Deck:
+    if path.suffix.lower() in PACKAGES:
+        from deskwork.interop.anki.package import read_package
+
+        deck = read_package(path, ImportLimits(), progress)
+        if deck_name:
+            deck.cards = [c.model_copy(update={"deck": deck_name}) for c in deck.cards]
+        return deck
+    from deskwork.interop.anki.text import read_text
+
+    return read_text(read_user_file(path), str(path), desk.clock(), deck_name)
+
+
+def import_deck(desk: Desk, deck: Deck) -> ImportReport:
+    """One transaction: every new note's cards and their history, or nothing."""
+    known = {c.note_guid for c in desk.store.cards.all() if c.note_guid}
+    fresh = [(n, c) for n, c in enumerate(deck.cards) if c.note_guid not in known]
+    duplicates = len({c.note_guid for c in deck.cards if c.note_guid in known})
+    decks: dict[str, int] = {}
+    reviews = 0
+    with desk.store.transaction() as tx:
+        for index, card in fresh:
+            saved = tx.put("cards", card)
+            decks[saved.deck] = decks.get(saved.deck, 0) + 1
+            for log in deck.history.get(index, []):
+                tx.append("reviews", log.model_copy(update={"card_id": saved.id}))
+                reviews += 1
+    return ImportReport(
+        notes=len({c.note_guid for _, c in fresh}),
+        cards=len(fresh),
+        decks=dict(sorted(decks.items())),
+        reviews=reviews,
+        duplicates=duplicates,
+        media_skipped=deck.media_skipped,
+        notes_skipped=deck.notes_skipped,
+    )
+
+
+def import_file(
+    desk: Desk, path: Path, deck_name: str = "", progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
+    return import_deck(desk, read_file(path, desk, deck_name, progress))
+
+
+def cards_in(desk: Desk, deck_name: str = "") -> list[Card]:
+    cards = sorted(desk.store.cards.all(), key=lambda c: (c.note_guid, c.ord, c.id))
+    if deck_name:
+        prefix = deck_name + "::"
+        cards = [c for c in cards if c.deck == deck_name or c.deck.startswith(prefix)]
+    return cards
+
+
+def export_file(desk: Desk, path: Path, deck_name: str = "") -> tuple[int, int]:
+    """(notes, cards) written to .apkg or .txt."""
+    cards = cards_in(desk, deck_name)
+    suffix = path.suffix.lower()
+    if suffix == ".apkg":
+        from deskwork.interop.anki.package import write_package
+
+        ids = {c.id for c in cards}
+        history: dict[int, list] = {}  # type: ignore[type-arg]
+        for log in desk.store.reviews.all():
+            if log.card_id in ids:
+                history.setdefault(log.card_id, []).append(log)
+        return write_package(path, cards, history, desk.clock())
+    if suffix in (".txt", ".tsv"):
+        from deskwork.interop.anki.text import write_text
+        from deskwork.store.fsutil import atomic_write
+
+        atomic_write(path, write_text(cards).encode("utf-8"))
+        return len({c.note_guid or c.id for c in cards}), len(cards)
+    raise AnkiError(f"{path}: export to .apkg or .txt")

@@ -1,0 +1,203 @@
+"""Glue between the flashcard services and the app: quick capture ("Ankify") from any area with
+its source prefilled, editing a card in place, importing / exporting decks in a worker thread with
+a progress bar, the card browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.widgets import TextArea
+
+from deskwork.domain.cards import Card, NoteType
+from deskwork.domain.text import clean
+from deskwork.interop import InteropError
+from deskwork.services import cards as card_service
+
+if TYPE_CHECKING:
+    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.screens.card_dialogs import CardDraft
+
+
+class CardsControl:
+    def __init__(self, app: DeskworkApp) -> None:
+        self.app = app
+
+    @property
+    def desk(self):  # type: ignore[no-untyped-def]
+        return self.app.desk
+
+    def _writable(self) -> bool:
+        if self.desk.store.readonly:
+            self.app.notify("Read-only: another deskwork holds the data", severity="warning")
+            return False
+        if not self.desk.store.cards.loaded:
+            self.app.notify(
+                "The cards are still loading; try again in a moment", severity="warning"
+            )
+            return False
+        return True
+
+    def _changed(self) -> None:
+        self.app.review_pane.restart()
+
+    # ------------------------------------------------------------------ quick capture
+    def source(self) -> tuple[dict[str, int], str, str]:
+        """(card fields, label, selected text) for the card being captured: the draft open in the
+        editor (and its selection) when the editor has focus, else the selected queue item."""
+        pane = self.app.draft_pane
+        focused = self.app.focused
+        if (
+            pane.editing is not None
+            and isinstance(focused, TextArea)
+            and focused.id == "draft-text"
+        ):
+            draft = pane.editing
+            label = f"draft “{clean(draft.title, single_line=True)}”"
+            return {"source_draft": draft.id}, label, focused.selected_text
+        item = self.app.selected_queue_item()
+        if item is not None:
+            return {"source_item": item.id}, clean(item.title, single_line=True), ""
+        return {}, "", ""
+
+    def add(self) -> None:
+        from deskwork.ui.screens.card_dialogs import CardDraft, CardScreen
+
+        if not self._writable():
+            return
+        extra, label, selected = self.source()
+        last = card_service.last_deck(self.desk)
+
+        def save(draft: CardDraft) -> str:
+            try:
+                cards = card_service.add_note(
+                    self.desk, draft.note_type, draft.front, draft.back, draft.deck or last,
+                    draft.tags, **extra,
+                )  # fmt: skip
+            except ValueError as exc:
+                return str(exc)
+            self._changed()
+            self.app.notify(
+                f"Added {len(cards)} card{'s' if len(cards) > 1 else ''} to {cards[0].deck}",
+                markup=False,
+                timeout=3,
+            )
+            return ""
+
+        initial = CardDraft(NoteType.BASIC, selected, "", last, [])
+        self.app.push_screen(
+            CardScreen("New flashcard", initial, card_service.decks(self.desk), save, label)
+        )
+
+    def edit(self, card: Card) -> None:
+        from deskwork.ui.screens.card_dialogs import CardDraft, CardScreen
+
+        def save(draft: CardDraft) -> str:
+            if not draft.front:
+                return "the front is empty"
+            review = self.app.review_pane.session
+            current = review.current() if review else None
+            if review is not None and current is not None and current.id == card.id:
+                review.edit(draft.front, draft.back, draft.deck, draft.tags)
+            else:
+                card_service.edit_note(
+                    self.desk, card, draft.front, draft.back, draft.deck, draft.tags
+                )
+            self.app.review_pane.render_card()
+            return ""
+
+        initial = CardDraft(card.note_type, card.front, card.back, card.deck, list(card.tags))
+        heading = "Edit card (its schedule and history stay)"
+        self.app.push_screen(
+            CardScreen(heading, initial, card_service.decks(self.desk), save, editing=True)
+        )
+
+    # ------------------------------------------------------------------ files
+    def import_deck(self) -> None:
+        from deskwork.ui.screens.card_dialogs import TransferScreen
+
+        if self._writable():
+            self.app.push_screen(
+                TransferScreen(
+                    "Import flashcards: an Anki package or plain text",
+                    "path to .apkg, .colpkg, .txt or .csv",
+                ),
+                self._import_chosen,
+            )
+
+    def _import_chosen(self, choice: tuple[str, str] | None) -> None:
+        from deskwork.services.anki import import_deck, read_file
+        from deskwork.ui.screens.card_dialogs import ProgressScreen
+
+        if choice is None:
+            return
+        path, deck = Path(choice[0]).expanduser(), choice[1]
+        progress = ProgressScreen(f"Reading {path.name}…")
+        self.app.push_screen(progress)
+
+        def work() -> None:
+            try:
+                read = read_file(
+                    path,
+                    self.desk,
+                    deck,
+                    lambda d, t: self.app.call_from_thread(progress.advance, d, t),
+                )
+            except InteropError as exc:
+                self.app.call_from_thread(self._import_failed, progress, str(exc))
+                return
+            self.app.call_from_thread(finish, read)
+
+        def finish(read: object) -> None:
+            progress.dismiss(None)
+            report = import_deck(self.desk, read)  # type: ignore[arg-type]
+            self._changed()
+            extra = f"; {report.duplicates} already there" if report.duplicates else ""
+            media = (
+                f"; {report.media_skipped} media files not copied" if report.media_skipped else ""
+            )
+            self.app.notify(
+                f"Imported {report.notes} notes, {report.cards} cards{extra}{media}",
+                title=path.name,
+                markup=False,
+                timeout=10,
+            )
+
+        self.app.run_worker(work, thread=True, group="cards-import", name="import cards")
+
+    def _import_failed(self, progress: object, message: str) -> None:
+        progress.dismiss(None)  # type: ignore[attr-defined]
+        self.app.notify(
+            f"{message}\nNothing was imported.",
+            title="Import refused",
+            severity="error",
+            markup=False,
+            timeout=15,
+        )
+
+    def export_deck(self) -> None:
+        from deskwork.services.anki import export_file
+        from deskwork.ui.screens.card_dialogs import TransferScreen
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is None:
+                return
+            path = Path(choice[0]).expanduser()
+            try:
+                notes, cards = export_file(self.desk, path, choice[1])
+            except (InteropError, OSError) as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+                return
+            self.app.notify(f"Wrote {notes} notes, {cards} cards to {path}", markup=False)
+
+        self.app.push_screen(
+            TransferScreen("Export flashcards", "path ending in .apkg (for Anki) or .txt"), chosen
+        )
+
+    def browse(self) -> None:
+        from deskwork.ui.screens.card_browser import CardBrowserScreen
+
+        if self.desk.store.cards.loaded:
+            self.app.push_screen(CardBrowserScreen())
+        else:
+            self.app.notify("The cards are still loading; try again in a moment")

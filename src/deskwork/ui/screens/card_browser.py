@@ -1,0 +1,295 @@
+"""The card browser: search with Anki-like syntax, mark cards (Space, a = all shown), then move,
+tag, suspend / unsuspend or delete them in bulk (delete asks); Enter edits one. The figures: due
+forecast for 30 days, reviews per day, true retention over 30 days, cards per state."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from deskwork.domain import cardstats
+from deskwork.domain.cards import Card
+from deskwork.domain.cardsearch import search
+from deskwork.domain.text import clean
+from deskwork.ui.commands import BROWSER_COMMANDS
+
+if TYPE_CHECKING:
+    from deskwork.ui.app import DeskworkApp
+
+SPARK = " ▁▂▃▄▅▆▇█"
+MAX_ROWS = 2000
+
+
+def spark(values: list[int]) -> str:
+    top = max(values, default=0)
+    if not top:
+        return SPARK[0] * len(values)
+    return "".join(SPARK[min(8, round(v / top * 8))] for v in values)
+
+
+def state_of(card: Card) -> str:
+    if card.suspended:
+        return "suspended"
+    if card.is_new:
+        return "new"
+    return card.state.name.lower()
+
+
+class CardBrowserScreen(Screen[None]):
+    command_scope = "browser"
+    BINDINGS = [c.binding() for c in BROWSER_COMMANDS]
+    DEFAULT_CSS = """
+    CardBrowserScreen #cb-query { margin: 0 1; }
+    CardBrowserScreen #cb-status { height: 1; padding: 0 2; color: $text-muted; }
+    CardBrowserScreen DataTable { height: 1fr; }
+    CardBrowserScreen #cb-stats { height: auto; padding: 0 2; border-top: solid $panel-lighten-2; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marked: set[int] = set()
+        self.shown: list[Card] = []
+
+    @property
+    def desk_app(self) -> DeskworkApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder="search: words  deck:ML  tag:nlp  is:due is:new is:suspended  flag:1  -negate",
+            id="cb-query",
+        )
+        yield Static("", id="cb-status", markup=False)
+        table: DataTable[Text] = DataTable(id="cb-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="cb-stats")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (
+            ("✓", 1),
+            ("Question", 46),
+            ("Deck", 20),
+            ("State", 10),
+            ("Due", 12),
+            ("Tags", 16),
+        ):
+            table.add_column(label, width=width, key=label)
+        self.reload()
+        self.show_stats()
+        table.focus()
+
+    def reload(self) -> None:
+        desk = self.desk_app.desk
+        query = self.query_one("#cb-query", Input).value
+        status = self.query_one("#cb-status", Static)
+        try:
+            found = search(desk.store.cards.all(), query, desk.clock())
+        except ValueError as exc:
+            status.update(str(exc))
+            return
+        found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
+        self.shown = found
+        table = self.query_one(DataTable)
+        table.clear()
+        for card in found[:MAX_ROWS]:
+            table.add_row(
+                Text("●" if card.id in self.marked else ""),
+                Text(clean(card.question(), single_line=True), no_wrap=True, overflow="ellipsis"),
+                Text(clean(card.deck, single_line=True), no_wrap=True, overflow="ellipsis"),
+                Text(state_of(card)),
+                Text("" if card.is_new else f"{card.due.astimezone():%d %b %Y}"),
+                Text(
+                    clean(" ".join(card.tags), single_line=True), no_wrap=True, overflow="ellipsis"
+                ),
+                key=str(card.id),
+            )
+        more = f" (first {MAX_ROWS} shown)" if len(found) > MAX_ROWS else ""
+        status.update(
+            f"{len(found)} cards{more} · {len(self.marked)} marked · Space mark · a mark all · "
+            "m move · t tag · s suspend · d delete · Enter edit"
+        )
+
+    def show_stats(self) -> None:
+        desk = self.desk_app.desk
+        cards = desk.store.cards.all()
+        today, start = desk.today(), desk.config.study.day_start_hour
+        forecast = cardstats.due_forecast(cards, today, start)
+        per_day = cardstats.reviews_per_day(
+            desk.store.reviews.between(desk.clock() - timedelta(days=31), desk.clock()),
+            today,
+            start,
+        )
+        retention = cardstats.true_retention(
+            desk.store.reviews.between(cardstats.since_days(desk.clock(), 30), desk.clock()),
+            cardstats.since_days(desk.clock(), 30),
+        )
+        states = cardstats.per_state(cards)
+        text = Text()
+        text.append("Due, next 30 days  ", style="bold")
+        text.append(
+            f"{spark(forecast)}  {sum(forecast)} cards, {forecast[0]} today, {forecast[1]} tomorrow\n"
+        )
+        text.append("Reviews, last 30   ", style="bold")
+        text.append(f"{spark(per_day)}  {sum(per_day)} answers, {per_day[-1]} today\n")
+        text.append("True retention     ", style="bold")
+        text.append(
+            "no reviews yet"
+            if retention is None
+            else f"{retention:.1%} (last 30 days, cards in review)"
+        )
+        text.append("\nCards              ", style="bold")
+        text.append(" · ".join(f"{n} {k}" for k, n in states.items()))
+        self.query_one("#cb-stats", Static).update(text)
+
+    def selected(self) -> list[Card]:
+        """The marked cards, else the highlighted one."""
+        if self.marked:
+            return [c for c in self.shown if c.id in self.marked]
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return []
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return [c for c in self.shown if str(c.id) == key]
+
+    # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        typing = self.focused is self.query_one("#cb-query")
+        return not typing or action in ("close", "search")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "cb-query":
+            self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+    def action_close(self) -> None:
+        if self.focused is self.query_one("#cb-query"):
+            self.query_one(DataTable).focus()
+        else:
+            self.dismiss(None)
+
+    def action_search(self) -> None:
+        self.query_one("#cb-query", Input).focus()
+
+    def action_mark(self) -> None:
+        for card in self.selected()[:1] if not self.marked else self._highlighted():
+            self.marked ^= {card.id}
+        self.reload()
+        self.query_one(DataTable).action_cursor_down()
+
+    def _highlighted(self) -> list[Card]:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return []
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return [c for c in self.shown if str(c.id) == key]
+
+    def action_mark_all(self) -> None:
+        ids = {c.id for c in self.shown}
+        self.marked = set() if ids <= self.marked else ids
+        self.reload()
+
+    def _save(self, cards: list[Card], message: str) -> None:
+        if not cards or not self.desk_app.cards._writable():
+            return
+        with self.desk_app.desk.store.transaction() as tx:
+            for card in cards:
+                tx.put("cards", card)
+        self.app.notify(message, markup=False)
+        self.desk_app.review_pane.restart()
+        self.reload()
+        self.show_stats()
+
+    def action_suspend(self) -> None:
+        chosen = self.selected()
+        suspend = not all(c.suspended for c in chosen)
+        self._save(
+            [c.model_copy(update={"suspended": suspend}) for c in chosen],
+            f"{'Suspended' if suspend else 'Unsuspended'} {len(chosen)} cards",
+        )
+
+    def action_move(self) -> None:
+        from deskwork.ui.screens.draft_dialogs import PromptScreen
+
+        chosen = self.selected()
+        if not chosen:
+            return
+
+        def moved(deck: str | None) -> None:
+            if deck:
+                self._save(
+                    [c.model_copy(update={"deck": deck}) for c in chosen],
+                    f"Moved {len(chosen)} cards to {deck}",
+                )
+
+        self.app.push_screen(PromptScreen("Move to deck (Parent::Child):"), moved)
+
+    def action_tag(self) -> None:
+        from deskwork.ui.screens.draft_dialogs import PromptScreen
+
+        chosen = self.selected()
+        if not chosen:
+            return
+
+        def tagged(text: str | None) -> None:
+            if not text:
+                return
+            add = [t for t in text.split() if not t.startswith("-")]
+            drop = {t[1:] for t in text.split() if t.startswith("-")}
+            self._save(
+                [
+                    c.model_copy(
+                        update={
+                            "tags": [t for t in dict.fromkeys([*c.tags, *add]) if t not in drop]
+                        }
+                    )
+                    for c in chosen
+                ],
+                f"Tagged {len(chosen)} cards",
+            )
+
+        self.app.push_screen(PromptScreen("Tags to add (-tag removes one):"), tagged)
+
+    def action_delete(self) -> None:
+        from deskwork.ui.screens.draft_dialogs import ConfirmScreen
+
+        chosen = self.selected()
+        if not chosen or not self.desk_app.cards._writable():
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                with self.desk_app.desk.store.transaction() as tx:
+                    for card in chosen:
+                        tx.delete("cards", card.id)
+                self.marked -= {c.id for c in chosen}
+                self.app.notify(f"Deleted {len(chosen)} cards", markup=False)
+                self.desk_app.review_pane.restart()
+                self.reload()
+                self.show_stats()
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete {len(chosen)} cards and their schedule? (y/n)"), confirmed
+        )
+
+    def action_edit(self) -> None:
+        chosen = self._highlighted()
+        if chosen:
+            self.desk_app.cards.edit(chosen[0])
+
+    def action_import(self) -> None:
+        self.desk_app.cards.import_deck()
+
+    def action_export(self) -> None:
+        self.desk_app.cards.export_deck()

@@ -1,0 +1,157 @@
+"""Dialogs of the flashcards: add / edit a card (quick capture), import and export a deck."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, ProgressBar, Select, Static, TextArea
+
+from deskwork.domain.cards import NoteType
+from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
+
+
+@dataclass
+class CardDraft:
+    note_type: NoteType
+    front: str
+    back: str
+    deck: str
+    tags: list[str]
+
+
+class CardScreen(ModalScreen[None]):
+    """Add (or edit) a note. `save(draft)` returns "" when saved, else the problem (shown; the
+    dialog keeps what was typed). Ctrl+S saves: one key."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
+        Binding("ctrl+s", "save", "Save", id="dialog.save", priority=True),
+    ]
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="CardScreen")
+        + """
+    CardScreen > Vertical { width: 90; }
+    CardScreen TextArea { height: 6; }
+    CardScreen #card-row { height: auto; margin: 0; }
+    CardScreen #card-row Select { width: 24; }
+    CardScreen #card-row Input { width: 1fr; }
+    CardScreen #card-error { color: $error; height: auto; }
+    CardScreen .hint { color: $text-muted; }
+    """
+    )
+
+    def __init__(
+        self,
+        heading: str,
+        initial: CardDraft,
+        decks: list[str],
+        save: Callable[[CardDraft], str],
+        source: str = "",
+        editing: bool = False,
+    ) -> None:
+        super().__init__()
+        self.heading = heading
+        self.initial = initial
+        self.decks = decks
+        self.save = save
+        self.source = source
+        self.editing = editing
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.heading, markup=False)
+            if self.source:
+                yield Static(f"Source: {self.source}", classes="hint", markup=False)
+            with Horizontal(id="card-row"):
+                yield Select(
+                    [(t.value, t.value) for t in NoteType],
+                    value=self.initial.note_type.value,
+                    allow_blank=False,
+                    id="card-type",
+                    disabled=self.editing,
+                )
+                yield Input(
+                    self.initial.deck,
+                    placeholder="deck (Parent::Child)",
+                    id="card-deck",
+                    suggester=SuggestFromList(self.decks, case_sensitive=False),
+                )
+            yield Static("Front (cloze: {{c1::hidden}}, {{c1::hidden::hint}})", classes="hint")
+            yield TextArea(self.initial.front, id="card-front", soft_wrap=True)
+            yield Static("Back", classes="hint")
+            yield TextArea(self.initial.back, id="card-back", soft_wrap=True)
+            yield Input(
+                " ".join(self.initial.tags), placeholder="tags, separated by spaces", id="card-tags"
+            )
+            yield Static("", id="card-error", markup=False)
+            yield Static("Ctrl+S saves · Esc cancels · Tab moves between fields", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#card-front", TextArea).focus()
+
+    def draft(self) -> CardDraft:
+        return CardDraft(
+            note_type=NoteType(str(self.query_one("#card-type", Select).value)),
+            front=self.query_one("#card-front", TextArea).text.strip(),
+            back=self.query_one("#card-back", TextArea).text.strip(),
+            deck=self.query_one("#card-deck", Input).value.strip(),
+            tags=self.query_one("#card-tags", Input).value.split(),
+        )
+
+    def action_save(self) -> None:
+        problem = self.save(self.draft())
+        if problem:
+            self.query_one("#card-error", Static).update(f"Not saved: {problem}")
+        else:
+            self.dismiss(None)
+
+
+class TransferScreen(ModalScreen[tuple[str, str] | None]):
+    """Asks for a file (and optionally a deck) to import or export; returns (path, deck)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="TransferScreen") + "TransferScreen ProgressBar { margin: 1 0 0 0; }"
+    )
+
+    def __init__(self, heading: str, placeholder: str) -> None:
+        super().__init__()
+        self.heading = heading
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.heading, markup=False)
+            yield Input(placeholder=self.placeholder, id="transfer-path")
+            yield Input(placeholder="deck (optional)", id="transfer-deck")
+            yield Static("Enter starts · Esc cancels", classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        path = self.query_one("#transfer-path", Input).value.strip()
+        if path:
+            self.dismiss((path, self.query_one("#transfer-deck", Input).value.strip()))
+
+
+class ProgressScreen(ModalScreen[None]):
+    """A progress bar for an import that takes more than a moment."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ProgressScreen")
+
+    def __init__(self, heading: str) -> None:
+        super().__init__()
+        self.heading = heading
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.heading, markup=False)
+            yield ProgressBar(id="progress", show_eta=False)
+
+    def advance(self, done: int, total: int) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.update(total=max(total, 1), progress=done)

@@ -1,0 +1,264 @@
+"""Scheduling equals fsrs at fixed times; leeches; intervals; cloze; Anki HTML as text; the review
+queue's limits and day boundary; search syntax; figures."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from fsrs import Card as FsrsCard
+from fsrs import Rating, Scheduler
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deskwork.domain import cardstats, cloze
+from deskwork.domain import reviewqueue as rq
+from deskwork.domain.ankihtml import html_to_text
+from deskwork.domain.cards import CardState, NoteType, ReviewLog
+from deskwork.domain.cardsearch import search
+from deskwork.domain.scheduling import (
+    LEECH_TAG,
+    Grade,
+    SchedulerSettings,
+    describe,
+    grade,
+    next_intervals,
+)
+from tests.helpers import T0, make_card
+
+EXACT = SchedulerSettings(fuzz=False)
+
+
+@given(
+    st.lists(st.sampled_from(list(Grade)), min_size=1, max_size=12),
+    st.lists(st.integers(1, 60 * 24 * 40), min_size=12, max_size=12),
+)
+def test_scheduling_equals_fsrs_at_fixed_times(
+    ratings: list[Grade], gaps_minutes: list[int]
+) -> None:
+    ours = make_card(id=7)
+    theirs = FsrsCard(card_id=7, due=T0)
+    reference = Scheduler(enable_fuzzing=False)
+    scheduler = EXACT.scheduler()
+    now = T0
+    for rating, gap in zip(ratings, gaps_minutes, strict=False):
+        ours, log = grade(scheduler, EXACT, ours, rating, now)
+        theirs, _ = reference.review_card(theirs, Rating(int(rating)), now)
+        assert (ours.due, ours.state.value, ours.step) == (
+            theirs.due,
+            theirs.state.value,
+            theirs.step,
+        )
+        assert ours.stability == pytest.approx(theirs.stability)
+        assert ours.difficulty == pytest.approx(theirs.difficulty)
+        assert log.rating == int(rating) and log.ts == now
+        now = max(now + timedelta(minutes=gap), ours.due)
+    assert ours.reps == len(ratings[:12])
+
+
+def test_first_answer_is_logged_as_new_and_lapses_count_from_review() -> None:
+    scheduler = EXACT.scheduler()
+    card, first = grade(scheduler, EXACT, make_card(id=1), Grade.EASY, T0)
+    assert first.was_new and first.state is CardState.LEARNING and card.state is CardState.REVIEW
+    card, log = grade(scheduler, EXACT, card, Grade.AGAIN, card.due)
+    assert not log.was_new and log.state is CardState.REVIEW
+    assert card.lapses == 1 and card.state is CardState.RELEARNING
+
+
+def test_leeches_are_tagged_and_optionally_suspended() -> None:
+    settings = SchedulerSettings(fuzz=False, leech_lapses=2, leech_suspend=True)
+    scheduler = settings.scheduler()
+    card = make_card(
+        id=1,
+        state=CardState.REVIEW,
+        step=None,
+        stability=5.0,
+        difficulty=5.0,
+        lapses=1,
+        last_review=T0 - timedelta(days=5),
+    )
+    lapsed, _ = grade(scheduler, settings, card, Grade.AGAIN, T0)
+    assert lapsed.lapses == 2 and LEECH_TAG in lapsed.tags and lapsed.suspended
+    tagged_only, _ = grade(
+        scheduler, SchedulerSettings(fuzz=False, leech_lapses=2), card, Grade.AGAIN, T0
+    )
+    assert LEECH_TAG in tagged_only.tags and not tagged_only.suspended
+
+
+def test_button_intervals_grow_with_the_answer() -> None:
+    intervals = next_intervals(EXACT.scheduler(), make_card(id=1), T0)
+    assert intervals[Grade.AGAIN] == timedelta(minutes=1)
+    assert intervals[Grade.GOOD] == timedelta(minutes=10)
+    assert (
+        intervals[Grade.AGAIN]
+        < intervals[Grade.HARD]
+        < intervals[Grade.GOOD]
+        < intervals[Grade.EASY]
+    )
+    assert [describe(timedelta(seconds=s)) for s in (30, 600, 7200, 4 * 86400, 65 * 86400, 800 * 86400)] == [
+        "<1m", "10m", "2h", "4d", "2.2mo", "2.2y",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "n", "question", "answer"),
+    [
+        ("{{c1::Adam}} uses {{c2::momentum}}", 1, "[...] uses momentum", "[[Adam]] uses momentum"),
+        ("{{c1::Adam}} uses {{c2::momentum::m}}", 2, "Adam uses [m]", "Adam uses [[momentum]]"),
+        (
+            "{{c1::a}} and {{c1::b}} then {{c3::c}}",
+            1,
+            "[...] and [...] then c",
+            "[[a]] and [[b]] then c",
+        ),
+        ("multi\n{{c1::line\ntext}}", 1, "multi\n[...]", "multi\n[[line\ntext]]"),
+    ],
+)
+def test_cloze(text: str, n: int, question: str, answer: str) -> None:
+    assert cloze.question(text, n) == question
+    assert cloze.answer(text, n) == answer
+
+
+def test_cloze_numbers_one_card_per_number() -> None:
+    assert cloze.numbers("{{c2::x}} {{c1::y}} {{c2::z}} {{c10::w}}") == [1, 2, 10]
+    assert cloze.numbers("no deletions {c1::x}") == []
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="{}:"), min_size=1), st.integers(1, 5))
+def test_a_deletion_is_hidden_on_its_card_and_shown_on_the_answer(word: str, n: int) -> None:
+    text = f"before {{{{c{n}::{word}}}}} after"
+    assert cloze.numbers(text) == [n]
+    assert (
+        word not in cloze.question(text, n).replace("before", "").replace("after", "")
+        or word in "[...]"
+    )
+    assert f"[[{word}]]" in cloze.answer(text, n)
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("What is <b>attention</b>?", "What is attention?"),
+        ("H<sub>2</sub>O and e<sup>x</sup>", "H_2O and e^x"),
+        ("line one<br>line two<br/>three", "line one\nline two\nthree"),
+        ("<div>a</div><div>b</div>", "a\nb"),
+        ("<ul><li>x</li><li>y</li></ul>", "• x\n• y"),
+        ("a &lt; b &amp;&amp; c&nbsp;d", "a < b && c d"),
+        ('<img src="fig1.png"> caption', "[image: fig1.png] caption"),
+        ("[sound:q.mp3] listen", "[sound: q.mp3] listen"),
+        ("<script>alert(1)</script>safe", "safe"),
+        ("[b]not markup[/b] \x1b[31mred", "[b]not markup[/b] red"),
+    ],
+)
+def test_anki_html_as_readable_text(html: str, text: str) -> None:
+    assert html_to_text(html) == text
+
+
+def test_card_sides_by_note_type() -> None:
+    reversed_card = make_card("ReLU", back="max(0,x)", note_type=NoteType.REVERSED, ord=1)
+    assert (reversed_card.question(), reversed_card.answer()) == ("max(0,x)", "ReLU")
+    cloze_card = make_card("{{c1::Adam}} optimizer", back="Kingma", note_type=NoteType.CLOZE)
+    assert cloze_card.question() == "[...] optimizer"
+    assert cloze_card.answer() == "[[Adam]] optimizer\n\nKingma"
+    html_card = make_card("a<br>b", back="<i>c</i>", html=True)
+    assert (html_card.question(), html_card.answer()) == ("a\nb", "c")
+
+
+# ---------------------------------------------------------------------- the review queue
+DAY_END = datetime(2026, 11, 21, 4, 0, tzinfo=UTC)
+
+
+def test_queue_order_and_limits() -> None:
+    cards = [
+        make_card("new1", id=1, created=T0), make_card("new2", id=2, created=T0 + timedelta(seconds=1)),
+        make_card("rev-due", id=3, state=CardState.REVIEW, step=None, last_review=T0 - timedelta(days=3), due=T0 - timedelta(hours=1)),
+        make_card("rev-later", id=4, state=CardState.REVIEW, step=None, last_review=T0, due=T0 + timedelta(days=2)),
+        make_card("learn-due", id=5, last_review=T0 - timedelta(minutes=5), due=T0 - timedelta(minutes=1)),
+        make_card("learn-soon", id=6, last_review=T0, due=T0 + timedelta(minutes=10)),
+        make_card("suspended", id=7, suspended=True),
+        make_card("buried", id=8, buried_until=DAY_END),
+    ]  # fmt: skip
+    queue = rq.build(
+        cards, T0, DAY_END, rq.Limits(new_per_day=1, reviews_per_day=10), rq.DayCounts()
+    )
+    assert [c.id for c in queue.learning] == [5, 6]
+    assert [c.id for c in queue.reviews] == [3]
+    assert [c.id for c in queue.new] == [1], "one new card a day"
+    card = rq.next_card(queue, T0)
+    assert card is not None and card.id == 5
+    rq.remove(queue, 5)
+    rq.remove(queue, 3)
+    rq.remove(queue, 1)
+    soon = rq.next_card(queue, T0)
+    assert soon is not None and soon.id == 6, "a learning card due within 20 minutes comes early"
+    spent = rq.build(cards, T0, DAY_END, rq.Limits(1, 10), rq.DayCounts(new=1, reviews=10))
+    assert spent.new == [] and spent.reviews == []
+
+
+def test_day_counts_from_the_log() -> None:
+    logs = [
+        ReviewLog(card_id=1, rating=3, ts=T0, was_new=True),
+        ReviewLog(card_id=1, rating=3, ts=T0, state=CardState.LEARNING),
+        ReviewLog(card_id=2, rating=1, ts=T0, state=CardState.REVIEW),
+        ReviewLog(card_id=2, rating=3, ts=T0, state=CardState.REVIEW),
+        ReviewLog(card_id=3, rating=3, ts=T0, state=CardState.REVIEW),
+    ]
+    assert rq.DayCounts.of(logs) == rq.DayCounts(new=1, reviews=2)
+
+
+def test_learning_card_answered_again_returns_today_in_due_order() -> None:
+    queue = rq.ReviewQueue([], [], [])
+    card = make_card(id=1, last_review=T0, due=T0 + timedelta(minutes=10))
+    rq.place(queue, card, DAY_END)
+    assert queue.learning == [card]
+    graduated = card.model_copy(update={"state": CardState.REVIEW, "due": T0 + timedelta(days=3)})
+    rq.place(queue, graduated, DAY_END)
+    assert queue.learning == []
+
+
+# ---------------------------------------------------------------------- search and figures
+def test_search_syntax() -> None:
+    cards = [
+        make_card("attention", id=1, deck="ML::NLP", tags=["nlp", "ml::core"]),
+        make_card("eigenvalues", id=2, deck="Math", suspended=True),
+        make_card(
+            "backprop",
+            id=3,
+            deck="ML",
+            state=CardState.REVIEW,
+            last_review=T0,
+            due=T0 - timedelta(hours=1),
+            flag=1,
+        ),
+    ]
+
+    def ids(query: str) -> list[int]:
+        return [c.id for c in search(cards, query, T0)]
+
+    assert ids("deck:ML") == [1, 3] and ids("deck:ml::nlp") == [1] and ids("deck:M*") == [1, 2, 3]
+    assert ids("tag:nlp") == [1] and ids("tag:ml") == [1] and ids("-tag:nlp") == [2, 3]
+    assert ids("is:due") == [3] and ids("is:new") == [1, 2] and ids("is:suspended") == [2]
+    assert ids("is:review") == [3] and ids("flag:1") == [3] and ids("ATTENTION") == [1]
+    assert ids('"chain rule" deck:ML') == [1, 3]  # the back of make_card's cards
+    with pytest.raises(ValueError, match="is:soon is not known"):
+        ids("is:soon")
+
+
+def test_figures() -> None:
+    today = date(2026, 11, 20)
+    cards = [
+        make_card(id=1, state=CardState.REVIEW, last_review=T0, due=T0 - timedelta(days=2)),
+        make_card(id=2, state=CardState.REVIEW, last_review=T0, due=T0 + timedelta(days=1)),
+        make_card(id=3),
+    ]
+    assert cardstats.due_forecast(cards, today, 4, days=3) == [1, 1, 0]
+    logs = [
+        ReviewLog(card_id=1, rating=3, ts=T0, state=CardState.REVIEW),
+        ReviewLog(card_id=1, rating=1, ts=T0 - timedelta(days=1), state=CardState.REVIEW),
+        ReviewLog(card_id=2, rating=4, ts=T0 - timedelta(days=1), state=CardState.REVIEW),
+        ReviewLog(card_id=3, rating=1, ts=T0, state=CardState.LEARNING),
+    ]
+    assert cardstats.reviews_per_day(logs, today, 4, days=3) == [0, 2, 2]
+    assert cardstats.true_retention(logs, T0 - timedelta(days=30)) == pytest.approx(2 / 3)
+    assert cardstats.true_retention([], T0) is None
+    assert cardstats.per_state(cards) == {"new": 1, "learning": 0, "review": 2, "suspended": 0}

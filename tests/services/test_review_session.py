@@ -1,0 +1,160 @@
+"""The review session against a real store: answers are durable, undo (several levels) restores the
+card and removes its log entry, bury until the next study day, cram leaves the schedule alone,
+editing keeps the history, quick capture, the daily limits on the study day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from deskwork.domain.cards import CardState, NoteType
+from deskwork.domain.scheduling import Grade
+from deskwork.paths import Paths
+from deskwork.services import Desk
+from deskwork.services import cards as cs
+from tests.helpers import T0, Clock, make_card
+
+
+def open_desk(tmp_path: Path, clock: Clock, config: str = "[cards]\nfuzz = false\n") -> Desk:
+    (tmp_path / "config.toml").write_text(config)
+    return Desk.open(Paths(tmp_path, tmp_path), clock=clock)
+
+
+def seed(desk: Desk, n: int) -> None:
+    with desk.store.transaction() as tx:
+        for i in range(n):
+            tx.put("cards", make_card(f"card {i}", when=T0 + timedelta(seconds=i)))
+
+
+def test_answers_are_durable_and_undo_goes_back_several_levels(
+    tmp_path: Path, clock: Clock
+) -> None:
+    desk = open_desk(tmp_path, clock)
+    seed(desk, 3)
+    session = cs.ReviewSession(desk)
+    first = session.current()
+    assert first is not None and first.front == "card 0"
+    session.answer(Grade.GOOD, 1200)
+    session.answer(Grade.EASY)
+    assert desk.store.reviews.count() == 2
+    assert desk.store.cards.get(first.id).state is CardState.LEARNING  # type: ignore[union-attr]
+    assert session.undo() is not None and session.undo() is not None
+    assert desk.store.reviews.count() == 0
+    restored = desk.store.cards.get(first.id)
+    assert restored == first, "the card is exactly as before"
+    assert session.undo() is None, "nothing more to undo"
+    current = session.current()
+    assert current is not None and current.front == "card 0"
+    session.answer(Grade.AGAIN, 900)
+    desk.close()
+
+    desk = open_desk(tmp_path, clock)
+    [log] = desk.store.reviews.all()
+    assert (log.rating, log.duration_ms, log.was_new, log.ts) == (1, 900, True, T0)
+    desk.close()
+
+
+def test_a_learning_card_comes_back_the_same_day(tmp_path: Path, clock: Clock) -> None:
+    desk = open_desk(tmp_path, clock)
+    seed(desk, 1)
+    session = cs.ReviewSession(desk)
+    session.answer(Grade.AGAIN)  # 1 minute
+    again = session.current()
+    assert again is not None and again.front == "card 0", "due within the learn-ahead window"
+    assert session.remaining() == (0, 1, 0)
+    session.answer(Grade.EASY)
+    assert session.current() is None
+    assert session.next_due() is not None and session.next_due() >= T0 + timedelta(days=1)  # type: ignore[operator]
+    desk.close()
+
+
+def test_new_card_limit_and_the_study_day_boundary(tmp_path: Path, clock: Clock) -> None:
+    desk = open_desk(
+        tmp_path, clock, "[cards]\nfuzz = false\nnew_per_day = 2\n[study]\nday_start_hour = 4\n"
+    )
+    seed(desk, 5)
+    session = cs.ReviewSession(desk)
+    assert session.remaining()[0] == 2
+    session.answer(Grade.EASY)
+    session.answer(Grade.EASY)
+    assert session.current() is None
+    assert cs.ReviewSession(desk).remaining()[0] == 0, "the limit holds for a new session today"
+    clock.now = T0.replace(hour=3, minute=59) + timedelta(days=1)  # still the same study day
+    assert cs.ReviewSession(desk).remaining()[0] == 0
+    clock.now = T0.replace(hour=4, minute=0) + timedelta(days=1)  # a new study day
+    assert cs.ReviewSession(desk).remaining()[0] == 2
+    desk.close()
+
+
+def test_bury_waits_for_the_next_study_day_and_suspend_for_ever(
+    tmp_path: Path, clock: Clock
+) -> None:
+    desk = open_desk(tmp_path, clock)
+    seed(desk, 2)
+    session = cs.ReviewSession(desk)
+    session.bury()
+    session.suspend()
+    assert session.current() is None
+    clock.advance(days=1)
+    fresh = cs.ReviewSession(desk)
+    current = fresh.current()
+    assert current is not None and current.front == "card 0" and fresh.remaining()[0] == 1
+    fresh.undo()  # nothing of this session to undo: harmless
+    desk.close()
+
+
+def test_cram_leaves_the_schedule_alone(tmp_path: Path, clock: Clock) -> None:
+    desk = open_desk(tmp_path, clock)
+    seed(desk, 3)
+    before = {c.id: c for c in desk.store.cards.all()}
+    session = cs.ReviewSession(desk, cram=True)
+    session.answer(Grade.AGAIN)
+    session.answer(Grade.GOOD)
+    assert session.remaining()[2] == 2, "Again puts the card back in the pile"
+    assert {c.id: c for c in desk.store.cards.all()} == before
+    assert desk.store.reviews.count() == 0
+    desk.close()
+
+
+def test_edit_in_place_keeps_schedule_and_history_and_adds_cloze_cards(
+    tmp_path: Path, clock: Clock
+) -> None:
+    desk = open_desk(tmp_path, clock)
+    [card] = cs.add_note(desk, NoteType.CLOZE, "{{c1::Adam}} optimizer", "", "ML", ["opt"])
+    session = cs.ReviewSession(desk)
+    session.answer(Grade.EASY)
+    answered = desk.store.cards.get(card.id)
+    assert answered is not None
+    cs.edit_note(
+        desk, answered, "{{c1::Adam}} uses {{c2::momentum}}", "Kingma", "ML::Optim", ["opt"]
+    )
+    cards = sorted(desk.store.cards.all(), key=lambda c: c.ord)
+    assert [c.ord for c in cards] == [0, 1] and {c.deck for c in cards} == {"ML::Optim"}
+    assert cards[0].reps == 1 and cards[0].due == answered.due, "the schedule stays"
+    assert cards[1].is_new and cards[1].note_guid == card.note_guid
+    assert desk.store.reviews.count() == 1
+    desk.close()
+
+
+def test_quick_capture_remembers_the_deck_and_the_source(tmp_path: Path, clock: Clock) -> None:
+    desk = open_desk(tmp_path, clock)
+    assert cs.last_deck(desk) == "Default"
+    cards = cs.add_note(
+        desk, NoteType.REVERSED, "ReLU", "max(0, x)", "ML::Basics", [], source_item=3
+    )
+    assert [(c.ord, c.source_item) for c in cards] == [(0, 3), (1, 3)]
+    assert cs.last_deck(desk) == "ML::Basics"
+    with pytest.raises(ValueError, match="needs a deletion"):
+        cs.add_note(desk, NoteType.CLOZE, "no deletion", "", "ML", [])
+    with pytest.raises(ValueError, match="front is empty"):
+        cs.add_note(desk, NoteType.BASIC, "  ", "x", "ML", [])
+    stats = cs.stats(desk)
+    assert (stats["notes"], stats["cards"], stats["new"], stats["decks"]) == (
+        1,
+        2,
+        2,
+        {"ML::Basics": 2},
+    )
+    desk.close()
