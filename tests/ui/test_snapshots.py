@@ -48,7 +48,15 @@ def desk_app(tmp_path: Path, *, welcomed: bool = True) -> DeskworkApp:
                 ),
             )  # fmt: skip
         for i in range(12):
-            tx.put("cards", make_card(f"card {i}", when=T0 - timedelta(days=1 if i < 5 else -1)))
+            tx.put(
+                "cards",
+                make_card(
+                    f"card {i}: what does the <b>softmax</b> in attention do?",
+                    back="turns scores into weights that sum to 1<br>(see Vaswani et al. 2017)",
+                    html=True,
+                    when=T0 - timedelta(days=1 if i < 5 else -1),
+                ),
+            )
         tx.put(
             "drafts",
             Draft(
@@ -133,3 +141,12 @@ def test_plan_screen(snap_compare: Any, tmp_path: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(desk_app(tmp_path), terminal_size=(120, 40), run_before=open_plan)
+
+
+def test_review_answer_with_button_intervals(snap_compare: Any, tmp_path: Path) -> None:
+    async def reveal(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        await pilot.press("f4", "space", "z")  # the review area zoomed, the answer shown
+        await pilot.pause()
+
+    assert snap_compare(desk_app(tmp_path), terminal_size=(100, 30), run_before=reveal)

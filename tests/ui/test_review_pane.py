@@ -1,0 +1,216 @@
+"""Pilot tests of flashcards in the TUI: twenty cards reviewed with the keys (with undo), bury,
+suspend, flag, edit in place, cram; quick capture from the draft editor and from the queue; the
+browser's search and bulk actions; importing a deck with a progress bar."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import DataTable, Input, Select, Static, TextArea
+from textual.widgets.text_area import Selection
+
+from deskwork.domain.cards import CardState, NoteType
+from deskwork.domain.curriculum import Item, ItemStatus
+from deskwork.ui.app import DeskworkApp
+from deskwork.ui.screens.card_browser import CardBrowserScreen
+from deskwork.ui.screens.card_dialogs import CardScreen
+from tests.helpers import T0, Clock, make_card
+from tests.ui.factory import desk_app
+
+
+def review_app(tmp_path: Path, clock: Clock, cards: int = 20, config: str = "") -> DeskworkApp:
+    app = desk_app(tmp_path, clock, "[cards]\nfuzz = false\n" + config)
+    with app.desk.store.transaction() as tx:
+        for i in range(cards):
+            tx.put(
+                "cards",
+                make_card(
+                    f"question {i:02d}", back=f"answer {i:02d}", when=T0 + timedelta(seconds=i)
+                ),
+            )
+    return app
+
+
+def text_of(app: DeskworkApp, selector: str) -> str:
+    return str(app.review_pane.query_one(selector, Static).render())
+
+
+async def ready(pilot: Any) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_twenty_cards_reviewed_with_the_keys_and_undo(tmp_path: Path, clock: Clock) -> None:
+    app = review_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f4")
+        assert text_of(app, "#review-question") == "question 00"
+        assert "20 new · 0 learning · 0 to review" in text_of(app, "#review-status")
+        await pilot.press("3")
+        assert app.desk.store.reviews.count() == 0, "no answer before the back is shown"
+        await pilot.press("space")
+        assert text_of(app, "#review-answer") == "answer 00"
+        buttons = text_of(app, "#review-buttons")
+        assert "1 Again 1m" in buttons and "3 Good 10m" in buttons and "4 Easy" in buttons
+        await pilot.press("3")  # Good: back in 10 minutes
+        assert text_of(app, "#review-question") == "question 01"
+        for _ in range(3):
+            await pilot.press("enter", "4")
+        assert app.desk.store.reviews.count() == 4
+        await pilot.press("u", "ctrl+z")  # two levels of undo
+        assert app.desk.store.reviews.count() == 2
+        assert text_of(app, "#review-question") == "question 02"
+        restored = app.desk.store.cards.get(3)
+        assert restored is not None and restored.is_new and restored.reps == 0
+        while (
+            app.review_pane.current() is not None
+            and app.review_pane.current().front != "question 00"
+        ):  # type: ignore[union-attr]
+            await pilot.press("space", "4")
+        assert app.desk.store.reviews.count() == 20
+        # question 00 (Good, 10 min) comes back within the learn-ahead window: answer it Easy.
+        await pilot.press("space", "space")  # Space on the answer side is Good…
+        clock.advance(minutes=20)
+        app.review_pane.restart()
+        await pilot.pause()
+        if app.review_pane.current() is not None:
+            await pilot.press("space", "4")
+        assert app.review_pane.current() is None
+        assert text_of(app, "#review-question").startswith("Nothing due. Next card:")
+        assert app.desk.store.reviews.count() >= 21
+        graduated = [c for c in app.desk.store.cards.all() if c.state is CardState.REVIEW]
+        assert len(graduated) >= 19
+
+
+async def test_bury_suspend_flag_edit_and_cram(tmp_path: Path, clock: Clock) -> None:
+    app = review_app(tmp_path, clock, cards=4)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f4", "b")
+        assert app.desk.store.cards.get(1).buried_until is not None  # type: ignore[union-attr]
+        await pilot.press("exclamation_mark")
+        assert app.desk.store.cards.get(2).suspended  # type: ignore[union-attr]
+        await pilot.press("u")
+        assert not app.desk.store.cards.get(2).suspended  # type: ignore[union-attr]
+        await pilot.press("f")
+        assert app.desk.store.cards.get(2).flag == 1  # type: ignore[union-attr]
+        assert "⚑1" in text_of(app, "#review-status")
+        await pilot.press("e")
+        assert isinstance(app.screen, CardScreen)
+        front = app.screen.query_one("#card-front", TextArea)
+        front.text = "question 01, [edited]"
+        await pilot.press("ctrl+s")
+        assert not isinstance(app.screen, CardScreen)
+        assert text_of(app, "#review-question") == "question 01, [edited]"
+        await pilot.press("c")
+        assert "CRAM" in text_of(app, "#review-status")
+        before = app.desk.store.reviews.count()
+        await pilot.press("space", "1", "space", "3")
+        assert app.desk.store.reviews.count() == before, "cram writes nothing"
+        await pilot.press("c")
+        assert "CRAM" not in text_of(app, "#review-status")
+
+
+async def test_quick_capture_from_the_draft_editor_and_the_queue(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = review_app(tmp_path, clock, cards=0)
+    with app.desk.store.transaction() as tx:
+        item = tx.put("items", Item(title="CS231n", status=ItemStatus.ACTIVE, added=T0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert "No cards yet." in text_of(app, "#review-question")
+        await pilot.press("f5", "n", *"Attention", "enter")
+        await pilot.pause()
+        editor = app.draft_pane.query_one("#draft-text", TextArea)
+        editor.text = "Softmax turns scores into weights."
+        editor.selection = Selection((0, 0), (0, 7))
+        await pilot.press("ctrl+k")
+        screen = app.screen
+        assert isinstance(screen, CardScreen)
+        assert screen.query_one("#card-front", TextArea).text == "Softmax"
+        assert "draft “Attention”" in screen.source
+        screen.query_one("#card-back", TextArea).text = "exp(x_i) / Σ exp(x_j)"
+        screen.query_one("#card-deck", Input).value = "ML::Basics"
+        await pilot.press("ctrl+s")
+        [card] = app.desk.store.cards.all()
+        assert (card.front, card.deck, card.source_draft) == (
+            "Softmax",
+            "ML::Basics",
+            app.draft_pane.editing.id,
+        )  # type: ignore[union-attr]
+        await pilot.press(
+            "escape", "f3"
+        )  # close the editor, go to the queue: CS231n is highlighted
+        await pilot.press("ctrl+k")
+        screen = app.screen
+        assert isinstance(screen, CardScreen) and screen.source == "CS231n"
+        assert screen.query_one("#card-deck", Input).value == "ML::Basics", "the last deck used"
+        screen.query_one("#card-type", Select).value = NoteType.CLOZE.value
+        screen.query_one("#card-front", TextArea).text = "no deletion"
+        await pilot.press("ctrl+s")
+        assert "needs a deletion" in str(screen.query_one("#card-error", Static).render())
+        screen.query_one("#card-front", TextArea).text = "{{c1::CNNs}} share {{c2::weights}}"
+        await pilot.press("ctrl+s")
+        clozes = [c for c in app.desk.store.cards.all() if c.note_type is NoteType.CLOZE]
+        assert len(clozes) == 2 and {c.source_item for c in clozes} == {item.id}
+        assert text_of(app, "#review-question") == "Softmax"
+
+
+async def test_browser_search_and_bulk_actions(tmp_path: Path, clock: Clock) -> None:
+    app = review_app(tmp_path, clock, cards=6)
+    with app.desk.store.transaction() as tx:
+        tx.put("cards", make_card("eigen", deck="Math", tags=["la"]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+e")
+        screen = app.screen
+        assert isinstance(screen, CardBrowserScreen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 7
+        stats = str(screen.query_one("#cb-stats", Static).render())
+        assert "7 new" in stats and "no reviews yet" in stats
+        await pilot.press("slash", *"deck:default", "enter")
+        assert table.row_count == 6
+        await pilot.press("a", "s")  # mark all shown, suspend them
+        assert sum(c.suspended for c in app.desk.store.cards.all()) == 6
+        await pilot.press("a")  # unmark
+        screen.query_one("#cb-query", Input).value = "tag:la"
+        await pilot.pause()
+        assert table.row_count == 1
+        await pilot.press("t", *"linear -la", "enter")
+        assert [c.tags for c in app.desk.store.cards.all() if c.deck == "Math"] == [["linear"]]
+        assert table.row_count == 0, "the search is live: it no longer matches"
+        screen.query_one("#cb-query", Input).value = "deck:math"
+        await pilot.pause()
+        await pilot.press("m", *"Math::LA", "enter")
+        assert [c.deck for c in app.desk.store.cards.all() if c.tags] == ["Math::LA"]
+        await pilot.press("d", "y")
+        assert len(app.desk.store.cards) == 6
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CardBrowserScreen)
+        assert "Nothing due (6 cards)." in text_of(app, "#review-question")
+
+
+async def test_import_from_the_tui_with_a_bad_file_then_a_good_one(
+    tmp_path: Path, clock: Clock
+) -> None:
+    bad = tmp_path / "bad.apkg"
+    bad.write_bytes(b"not a zip")
+    good = tmp_path / "cards.txt"
+    good.write_text("#separator:tab\n#deck:Imported\nfront one\tback one\nfront two\tback two\n")
+    app = review_app(tmp_path, clock, cards=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+e", "i")
+        await pilot.press(*str(bad), "enter")
+        await ready(pilot)
+        assert len(app.desk.store.cards) == 0
+        assert any("Import refused" in str(n.title) for n in app._notifications)
+        await pilot.press("i", *str(good), "enter")
+        await ready(pilot)
+        assert sorted(c.front for c in app.desk.store.cards.all()) == ["front one", "front two"]
+        assert {c.deck for c in app.desk.store.cards.all()} == {"Imported"}
