@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -55,6 +55,8 @@ class ReviewSession:
     def __post_init__(self) -> None:
         self.settings = settings_of(self.desk)
         self.scheduler = self.settings.scheduler()
+        # The buttons show the interval without fuzz: stable, and within a few % of the real one.
+        self.preview = replace(self.settings, fuzz=False).scheduler()
         self.rebuild()
 
     # ------------------------------------------------------------------ the queue
@@ -91,7 +93,7 @@ class ReviewSession:
         return len(self.queue.new), len(self.queue.learning), len(self.queue.reviews)
 
     def intervals(self, card: Card) -> dict[Grade, timedelta]:
-        return next_intervals(self.scheduler, card, self.desk.clock())
+        return next_intervals(self.preview, card, self.desk.clock())
 
     def next_due(self) -> datetime | None:
         return rq.next_due(self.desk.store.cards.all(), self.desk.clock())
