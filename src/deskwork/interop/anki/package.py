@@ -466,6 +466,7 @@ def write_package(
             by_note.setdefault(card.note_guid or f"deskwork-{card.id}", []).append(card)
         next_id = int(now.timestamp() * 1000)
         card_count = 0
+        used_revlog_ids: set[int] = set()
         for guid, group in by_note.items():
             first = group[0]
             nid = next_id = next_id + 1
@@ -503,8 +504,9 @@ def write_package(
                 card_count += 1
                 for log in reviews.get(card.id, []):
                     rid = int(log.ts.timestamp() * 1000)
-                    while db.execute("select 1 from revlog where id = ?", (rid,)).fetchone():
+                    while rid in used_revlog_ids:  # ids are times in ms and must be unique
                         rid += 1
+                    used_revlog_ids.add(rid)
                     rtype = {CardState.LEARNING: 0, CardState.REVIEW: 1, CardState.RELEARNING: 2}[
                         log.state
                     ]

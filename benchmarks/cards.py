@@ -1,0 +1,140 @@
+"""Flashcard figures for the benchmark harness: building today's review queue, grading (a durable
+answer and the next card shown), importing a 20,000-note .apkg (against the real Anki importing the
+same file in the same run, when the `anki` test dependency is installed)."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from workload import END
+
+from deskwork.domain.scheduling import Grade
+from deskwork.paths import Paths
+from deskwork.services import Desk
+from deskwork.services.anki import export_file, import_deck, read_file
+from deskwork.services.cards import ReviewSession
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+# A heavy day: limits high enough that the measured answers never run the queue dry.
+BENCH_CONFIG = "[cards]\nnew_per_day = 100000\nreviews_per_day = 100000\n"
+
+
+def _desk(data_dir: Path) -> Desk:
+    (data_dir / "config.toml").write_text(BENCH_CONFIG)
+    desk = Desk.open(Paths(data_dir, data_dir), clock=lambda: END + timedelta(hours=2))
+    desk.store.cards.load_all()
+    return desk
+
+
+def measure_queue_and_grades(data_dir: Path, grades: int = 300) -> dict[str, float]:
+    desk = _desk(data_dir)
+    try:
+        session = ReviewSession(desk)
+        queue_size = session.queue.size
+        builds = []
+        for _ in range(7):
+            t = time.perf_counter()
+            session.rebuild()
+            builds.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        for _ in range(7):
+            sum(1 for c in desk.store.cards.all() if c.due)
+        scan_ms = (time.perf_counter() - t) / 7 * 1000
+        times = []
+        ratings = (Grade.GOOD, Grade.GOOD, Grade.EASY, Grade.AGAIN, Grade.HARD)
+        for n in range(grades):
+            if session.current() is None:
+                break
+            t = time.perf_counter()
+            session.answer(ratings[n % len(ratings)], 4000)
+            card = session.current()
+            if card is not None:
+                card.question()
+                session.intervals(card)
+            times.append((time.perf_counter() - t) * 1000)
+        return {
+            "queue_build_ms": round(statistics.median(builds), 1),
+            "queue_size": queue_size,
+            "cards_scan_ms": round(scan_ms, 1),
+            "grade_p50_ms": round(pct(times, 50), 2),
+            "grade_p95_ms": round(pct(times, 95), 2),
+            "grade_max_ms": round(max(times), 2),
+            "grades_measured": len(times),
+        }
+    finally:
+        desk.close()
+
+
+def measure_grade_in_tui(data_dir: Path, grades: int = 100) -> dict[str, float]:
+    """The same answer through the review pane of the real app (headless): the durable write,
+    the next card's text, its button intervals and the widgets updated."""
+    from deskwork.ui.app import DeskworkApp
+
+    (data_dir / "config.toml").write_text(BENCH_CONFIG)
+    desk = Desk.open(Paths(data_dir, data_dir), clock=lambda: END + timedelta(hours=2), defer_backup=True)
+    app = DeskworkApp(desk, show_clock=False)
+    times: list[float] = []
+
+    async def run() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            pane = app.review_pane
+            for _ in range(grades):
+                if pane.current() is None:
+                    break
+                pane.revealed = True
+                t = time.perf_counter()
+                pane.action_grade(3)
+                times.append((time.perf_counter() - t) * 1000)
+                await pilot.pause()
+
+    asyncio.run(run())
+    if not times:
+        return {}
+    return {"grade_tui_p95_ms": round(pct(times, 95), 2), "grade_tui_p50_ms": round(pct(times, 50), 2)}
+
+
+def measure_import(data_dir: Path, notes: int = 20_000) -> dict[str, float]:
+    """Export `notes` notes of the workload to an .apkg, then import it into an empty store."""
+    work = Path(tempfile.mkdtemp(prefix="deskwork-import-"))
+    desk = _desk(data_dir)
+    try:
+        package = work / "deck.apkg"
+        t = time.perf_counter()
+        export_file(desk, package)
+        export_s = time.perf_counter() - t
+    finally:
+        desk.close()
+    target = work / "target"
+    fresh = Desk.open(Paths(target, target))
+    t = time.perf_counter()
+    report = import_deck(fresh, read_file(package, fresh))
+    import_s = time.perf_counter() - t
+    fresh.close()
+    result = {
+        "import_20k_s": round(import_s, 2),
+        "import_notes": report.notes,
+        "export_20k_s": round(export_s, 2),
+    }
+    try:
+        from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    except ImportError:
+        return result
+    col = Collection(str(work / "anki.anki2"))
+    t = time.perf_counter()
+    col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)))
+    result["anki_import_20k_s"] = round(time.perf_counter() - t, 2)
+    result["import_vs_anki"] = round(import_s / max(result["anki_import_20k_s"], 1e-6), 1)
+    col.close()
+    return result
