@@ -59,8 +59,8 @@ def import_deck(desk: Desk, deck: Deck) -> ImportReport:
         for index, card in fresh:
             saved = tx.put("cards", card)
             decks[saved.deck] = decks.get(saved.deck, 0) + 1
-            for log in deck.history.get(index, []):
-                tx.append("reviews", log.model_copy(update={"card_id": saved.id}))
+            for answer in deck.history.get(index, []):
+                tx.append("reviews", answer.log(tx.next_id("reviews"), saved.id))
                 reviews += 1
     return ImportReport(
         notes=len({c.note_guid for _, c in fresh}),
@@ -87,8 +87,10 @@ def cards_in(desk: Desk, deck_name: str = "") -> list[Card]:
     return cards
 
 
-def export_file(desk: Desk, path: Path, deck_name: str = "") -> tuple[int, int]:
-    """(notes, cards) written to .apkg or .txt."""
+def export_file(
+    desk: Desk, path: Path, deck_name: str = "", *, with_history: bool = True
+) -> tuple[int, int]:
+    """(notes, cards) written to .apkg (with the review history unless told not to) or .txt."""
     cards = cards_in(desk, deck_name)
     suffix = path.suffix.lower()
     if suffix == ".apkg":
@@ -96,7 +98,7 @@ def export_file(desk: Desk, path: Path, deck_name: str = "") -> tuple[int, int]:
 
         ids = {c.id for c in cards}
         history: dict[int, list] = {}  # type: ignore[type-arg]
-        for log in desk.store.reviews.all():
+        for log in desk.store.reviews.all() if with_history else []:
             if log.card_id in ids:
                 history.setdefault(log.card_id, []).append(log)
         return write_package(path, cards, history, desk.clock())

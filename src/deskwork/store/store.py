@@ -665,6 +665,10 @@ class Transaction:
         self._ops.append(f'["del",{json.dumps(table)},{int(doc_id)}]')
         self._parsed.append(["del", table, int(doc_id)])
 
+    def next_id(self, name: str) -> int:
+        """An id for a record built here (saves the copy `put`/`append` make for id 0)."""
+        return self.store._next_id(name)
+
     def append(self, log: str, doc: R) -> R:
         if log not in LOGS:
             raise KeyError(f"unknown log {log!r}")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
 
-from deskwork.domain.cards import Card, ReviewLog
+from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.interop import InteropError
 
 
@@ -21,13 +23,32 @@ class ImportLimits:
     max_notes: int = 500_000
 
 
+class Answer(NamedTuple):
+    """One answer from a file's review history, checked (rating 1–4, duration capped); it becomes
+    a ReviewLog once its card has an id."""
+
+    ts: datetime
+    rating: int
+    duration_ms: int
+    state: CardState
+    was_new: bool
+
+    def log(self, log_id: int, card_id: int) -> ReviewLog:
+        # Built without re-validation: 250,000 answers would cost seconds, and every field was
+        # checked above (the timestamp is UTC, the rating in range, the duration capped).
+        return ReviewLog.model_construct(
+            id=log_id, card_id=card_id, rating=self.rating, ts=self.ts,
+            duration_ms=self.duration_ms, state=self.state, was_new=self.was_new,
+        )  # fmt: skip
+
+
 @dataclass
 class Deck:
     """A deck read from a file: the cards (scheduling mapped), and for each card its review log."""
 
     name: str  # the file, for messages
     cards: list[Card] = field(default_factory=list)
-    history: dict[int, list[ReviewLog]] = field(default_factory=dict)  # index in cards -> logs
+    history: dict[int, list[Answer]] = field(default_factory=dict)  # index in cards -> answers
     media_skipped: int = 0
     notes_skipped: int = 0  # note types deskwork cannot show (image occlusion…)
 

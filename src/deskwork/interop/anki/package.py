@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from deskwork.domain.cards import Card, CardState, NoteType, ReviewLog
-from deskwork.interop.anki.model import AnkiError, Deadline, Deck, ImportLimits
+from deskwork.interop.anki.model import AnkiError, Answer, Deadline, Deck, ImportLimits
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 Progress = Callable[[int, int], None]
@@ -282,19 +282,18 @@ def _read_collection(
         )  # fmt: skip
         card_fields |= _schedule(ctype, due, ivl, data, day_zero, history.get(cid, []), now)
         deck.cards.append(Card(**card_fields))
-        logs = [
-            ReviewLog(
-                card_id=0,
-                rating=ease,
-                ts=_ms(rid),
-                duration_ms=max(0, min(rtime, 3_600_000)),
-                state=_REVLOG_STATE.get(rtype, CardState.LEARNING),
-                was_new=i == 0 and rtype == 0,
-            )
-            for i, (rid, ease, rtime, rtype) in enumerate(history.get(cid, []))
-        ]
-        if logs:
-            deck.history[len(deck.cards) - 1] = logs
+        answers = history.get(cid)
+        if answers:
+            deck.history[len(deck.cards) - 1] = [
+                Answer(
+                    ts=_ms(rid),
+                    rating=ease,
+                    duration_ms=max(0, min(rtime, 3_600_000)),
+                    state=_REVLOG_STATE.get(rtype, CardState.LEARNING),
+                    was_new=i == 0 and rtype == 0,
+                )
+                for i, (rid, ease, rtime, rtype) in enumerate(answers)
+            ]
     deck.notes_skipped = len(skipped)
     if progress:
         progress(total, total)
