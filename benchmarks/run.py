@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cards import measure_grade_in_tui, measure_import, measure_queue_and_grades
+from insight import measure_stats
 from workload import END, SCALES, generate
 
 from deskwork.domain.cards import ReviewLog
@@ -229,6 +230,7 @@ def main() -> int:
         result.update(measure_grade_in_tui(data_dir))
         result.update(measure_queue_and_grades(data_dir))
         result.update(measure_import(data_dir))
+        result.update(measure_stats(data_dir))
         result.update(measure_startup(data_dir))
         result["data_mb"] = round(
             sum(p.stat().st_size for p in data_dir.iterdir() if p.is_file()) / 2**20, 1

@@ -56,6 +56,8 @@ def run_tui(args: argparse.Namespace, paths: Paths) -> int:
         code = app.run()
     finally:
         desk.close()
+    if app.day_end_text:  # quitting after the day's end time: the summary stays in the shell
+        print(app.day_end_text)
     return code or 0
 
 
@@ -160,6 +162,33 @@ def cmd_drafts_new(args: argparse.Namespace, paths: Paths) -> int:
     finally:
         service.desk.close()
     emit(args, {"id": draft.id, "title": draft.title}, f"created draft {draft.id}: {draft.title}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.domain.insight import as_json
+    from deskwork.services.insight import gather
+
+    if args.weeks < 1 or args.weeks > 520:
+        raise CliError("--weeks: between 1 and 520", EXIT_USAGE)
+    desk = open_desk(paths, readonly=True, what="deskwork stats")
+    figures = gather(desk, args.weeks)
+    desk.close()
+    data = as_json(figures)
+    hours = sum(figures.focus_hours_by_day.values())
+    retention = "n/a" if figures.retention_30d is None else f"{figures.retention_30d:.1%}"
+    lines = [
+        f"last {args.weeks} weeks: {hours:.1f} focus hours (target {figures.target_hours:g} h a day)",
+        f"points: {figures.points_done:.2f} done of {figures.points_planned:.2f} planned; the program ends {figures.program_end}",
+        *(
+            f"  {p.item.title}: {p.finish or 'no pace yet'}"
+            + (" (after the end)" if p.late else "")
+            for p in figures.projections
+        ),
+        f"reviews: {sum(figures.reviews_by_day)}; true retention (30 days): {retention}",
+        "drafts: " + (", ".join(f"{n} {k}" for k, n in figures.drafts_by_status.items()) or "none"),
+    ]
+    emit(args, data, "\n".join(lines))
     return 0
 
 
@@ -330,6 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_text).add_subparsers(metavar="ACTION", required=True)
 
     cli_cards.register(add, group)
+    stats = add(sub, "stats", cmd_stats, "am I on track? focus, points, projections, cards, drafts")
+    stats.add_argument("--weeks", type=int, default=12, help="the window (default 12)")
     cli_queue.register(sub, add, group)
     drafts = group("drafts", "draft posts")
     listing = add(drafts, "list", cmd_drafts_list, "every draft, newest first")

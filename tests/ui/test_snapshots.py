@@ -150,3 +150,18 @@ def test_review_answer_with_button_intervals(snap_compare: Any, tmp_path: Path) 
         await pilot.pause()
 
     assert snap_compare(desk_app(tmp_path), terminal_size=(100, 30), run_before=reveal)
+
+
+def test_stats_screen_on_twelve_weeks(snap_compare: Any, tmp_path: Path) -> None:
+    from tests.insight_history import CONFIG, write_history
+    from tests.ui.factory import desk_app as factory_app
+
+    app = factory_app(tmp_path, Clock(T0), CONFIG)
+    write_history(app.desk.store)
+
+    async def open_stats(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 50), run_before=open_stats)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
-from deskwork.domain.studyday import study_day
+from deskwork.domain.studyday import DayIndex
 
 
 def due_forecast(
@@ -18,10 +18,11 @@ def due_forecast(
 ) -> list[int]:
     """Cards falling due on each of the next `days` study days (overdue ones count today)."""
     counts = [0] * days
+    index = DayIndex(today, days, start_hour, tz)
     for card in cards:
-        if card.suspended or card.is_new:
+        if card.suspended or card.last_review is None:
             continue
-        offset = (study_day(card.due, start_hour, tz) - today).days
+        offset = index.index(card.due)
         if offset < days:
             counts[max(0, offset)] += 1
     return counts
@@ -36,10 +37,11 @@ def reviews_per_day(
 ) -> list[int]:
     """Answers on each of the last `days` study days, oldest first."""
     counts = [0] * days
+    index = DayIndex(today - timedelta(days=days - 1), days, start_hour, tz)
     for log in logs:
-        back = (today - study_day(log.ts, start_hour, tz)).days
-        if 0 <= back < days:
-            counts[days - 1 - back] += 1
+        n = index.index(log.ts)
+        if 0 <= n < days:
+            counts[n] += 1
     return counts
 
 

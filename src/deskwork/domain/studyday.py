@@ -3,7 +3,8 @@ session at 01:30 still counts for the evening before. Store UTC, compute days in
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, tzinfo
+from bisect import bisect_right
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 
 def study_day(moment: datetime, start_hour: int, tz: tzinfo | None = None) -> date:
@@ -20,3 +21,20 @@ def day_bounds(day: date, start_hour: int, tz: tzinfo | None = None) -> tuple[da
         return naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
 
     return at(day), at(day + timedelta(days=1))
+
+
+class DayIndex:
+    """Which of `days` consecutive study days from `first` a moment falls in, by bisecting the
+    days' start times (hundreds of thousands of log entries: no time-zone conversion each)."""
+
+    def __init__(self, first: date, days: int, start_hour: int, tz: tzinfo | None = None) -> None:
+        self.days = days
+        # In UTC, like stored times: comparing datetimes that share a tzinfo skips offset lookups.
+        self.starts = [
+            day_bounds(first + timedelta(days=n), start_hour, tz)[0].astimezone(UTC)
+            for n in range(days + 1)
+        ]
+
+    def index(self, moment: datetime) -> int:
+        """-1 before the first day, `days` after the last, else the day's offset."""
+        return min(bisect_right(self.starts, moment) - 1, self.days)

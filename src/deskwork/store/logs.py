@@ -64,7 +64,9 @@ class LogTable(Generic[T]):
         """Entries with start <= ts < end, loading only the months that overlap."""
         first, last = month_of(start), month_of(end)
         for month in self.months():
-            if first <= month <= last:
+            if first < month < last:  # a month wholly inside: no comparisons
+                yield from self.month(month).values()
+            elif first <= month <= last:
                 for doc in self.month(month).values():
                     ts = getattr(doc, "ts")  # noqa: B009 - the log's time field
                     if start <= ts < end:

@@ -61,6 +61,7 @@ class DeskworkApp(App[int]):
         self._current_pane = "timer"
         self._ticker: Timer | None = None
         self._draft_pane: DraftPane | None = None  # held for the last save while shutting down
+        self.day_end_text = ""
 
         themes, theme_problems = load_themes(bundled_themes_dir(), desk.paths.user_themes)
         self.startup_notes += theme_problems
@@ -225,6 +226,30 @@ class DeskworkApp(App[int]):
 
     def action_browse_cards(self) -> None:
         self.cards.browse()
+
+    # ------------------------------------------------------------------ insight
+    def action_stats(self) -> None:
+        from deskwork.ui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen())
+
+    def action_day_end(self) -> None:
+        from deskwork.services.insight import day_end, day_end_text
+        from deskwork.ui.screens.stats import DayEndScreen
+
+        self.push_screen(DayEndScreen(day_end_text(day_end(self.desk))))
+
+    def action_weekly_review(self) -> None:
+        from deskwork.services.insight import weekly_draft
+
+        if self.desk.store.readonly:
+            self.notify("Read-only: another deskwork holds the data", severity="warning")
+            return
+        draft = weekly_draft(self.desk)
+        self.refresh_panes()
+        self.action_focus_pane("draft")
+        self.call_after_refresh(self.draft_pane.open_draft, draft.id)
+        self.notify(f"“{draft.title}” is a new draft: fill in the TODOs", markup=False)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """The item selected in today's queue is what the timer attributes focus to."""
@@ -402,6 +427,10 @@ class DeskworkApp(App[int]):
             if self._draft_pane is not None:
                 self._draft_pane.flush()
             self._closed = True
+            if self.timer.past_end_of_day() and self.desk.store.cards.loaded:
+                from deskwork.services.insight import day_end, day_end_text
+
+                self.day_end_text = day_end_text(day_end(self.desk))  # printed once the TUI is gone
             self.curriculum.close()
             if self._ticker is not None:
                 self._ticker.stop()

@@ -143,14 +143,21 @@ class TimerControl:
                 timeout=10,
             )
 
+    def past_end_of_day(self) -> bool:
+        end = self.config.end_of_day
+        if not end:
+            return False
+        now: datetime = self.service.now().astimezone()
+        hour, minute = (int(x) for x in end.split(":"))
+        day = study_day(now, self.app.desk.config.study.day_start_hour)
+        return now.time() >= time(hour, minute) or now.date() > day
+
     def _maybe_nudge(self) -> None:
         end = self.config.end_of_day
         if not end:
             return
-        now: datetime = self.service.now().astimezone()
-        hour, minute = (int(x) for x in end.split(":"))
-        day = study_day(now, self.app.desk.config.study.day_start_hour)
-        past = now.time() >= time(hour, minute) or now.date() > day
+        day = study_day(self.service.now(), self.app.desk.config.study.day_start_hour)
+        past = self.past_end_of_day()
         text = f"It's past {end}: a good moment to wrap up and leave the desk." if past else ""
         self.app.show_timer_nudge(text)
         if past and self._nudged_on != day:

@@ -1,0 +1,230 @@
+"""The stats screen ("am I on track?") and the end-of-day summary.
+
+Focus hours per day over the window as a contributions-style heatmap and a sparkline against the
+daily target; pomodoros per track and item; planned against done points per track; each active
+item's projected finish against the program's end; reviews per day, true retention, the due
+forecast; drafts per status."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Sparkline, Static
+
+from deskwork.domain.insight import Insight
+from deskwork.domain.text import clean
+
+if TYPE_CHECKING:
+    from deskwork.ui.app import DeskworkApp
+
+LEVELS = ("grey30", "dark_green", "green4", "green3", "bright_green")
+
+
+def level(hours: float, target: float) -> int:
+    if hours <= 0:
+        return 0
+    if not target:
+        return 3
+    ratio = hours / target
+    return 1 if ratio < 0.5 else 2 if ratio < 1 else 3 if ratio < 1.5 else 4
+
+
+def heatmap(insight: Insight) -> Text:
+    """Weeks as columns, Monday to Sunday as rows, like a contributions calendar."""
+    days = insight.days
+    first_monday = days[0] - timedelta(days=days[0].weekday())
+    weeks = (days[-1] - first_monday).days // 7 + 1
+    text = Text()
+    for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
+        text.append(f"{name:<4}", style="dim")
+        for week in range(weeks):
+            day = first_monday + timedelta(days=week * 7 + weekday)
+            if day not in insight.focus_hours_by_day:
+                text.append("  ")
+                continue
+            hours = insight.focus_hours_by_day[day]
+            text.append("■ ", style=LEVELS[level(hours, insight.target_hours)])
+        text.append("\n")
+    text.append("    less ", style="dim")
+    for style in LEVELS:
+        text.append("■ ", style=style)
+    text.append("more (against the daily target)", style="dim")
+    return text
+
+
+def _bar(done: float, planned: float, width: int = 20) -> str:
+    if planned <= 0:
+        return ""
+    filled = min(width, round(done / planned * width))
+    return "█" * filled + "░" * (width - filled)
+
+
+def summary_tables(insight: Insight) -> list[Table | Text]:
+    hours = list(insight.focus_hours_by_day.values())
+    total = sum(hours)
+    studied = [h for h in hours if h > 0]
+    met = sum(1 for h in hours if insight.target_hours and h >= insight.target_hours)
+    head = Text()
+    head.append(f"Last {insight.weeks} weeks: {total:.1f} focus hours", style="bold")
+    head.append(
+        f" on {len(studied)} days ({(total / len(studied)) if studied else 0:.1f} h a study day); "
+        f"target {insight.target_hours:g} h a day, met on {met} days"
+    )
+    pomodoros = Table(
+        title="Pomodoros", title_justify="left", expand=False, box=None, padding=(0, 2, 0, 0)
+    )
+    pomodoros.add_column("Track")
+    pomodoros.add_column("#", justify="right")
+    for track, n in insight.pomodoros_by_track.items():
+        pomodoros.add_row(Text(clean(track, single_line=True)), str(n))
+    items = Table(title="By item", title_justify="left", box=None, padding=(0, 2, 0, 0))
+    items.add_column("Item")
+    items.add_column("#", justify="right")
+    for item_id, n in list(insight.pomodoros_by_item.items())[:8]:
+        title = (
+            insight.item_titles.get(item_id, "(unassigned)")
+            if item_id is not None
+            else "(unassigned)"
+        )
+        items.add_row(
+            Text(clean(title, single_line=True), no_wrap=True, overflow="ellipsis"), str(n)
+        )
+    plan = Table(
+        title="Points: planned against done (by logged focus)",
+        title_justify="left",
+        box=None,
+        padding=(0, 2, 0, 0),
+    )
+    for column in ("Track", "Planned", "Done", ""):
+        plan.add_column(column)
+    for track, planned in insight.points_planned_by_track.items():
+        done = insight.points_done_by_track.get(track, 0.0)
+        plan.add_row(
+            Text(clean(track, single_line=True)),
+            f"{planned:.2f}",
+            f"{done:.2f}",
+            _bar(done, planned),
+        )
+    plan.add_row(
+        Text("All", style="bold"),
+        f"{insight.points_planned:.2f}",
+        f"{insight.points_done:.2f}",
+        _bar(insight.points_done, insight.points_planned),
+    )
+    pace = Text()
+    pace.append(f"The program ends on {insight.program_end:%d %b %Y}.\n", style="bold")
+    idle = [p for p in insight.projections if p.finish is None]
+    for p in insight.projections:
+        title = clean(p.item.title, single_line=True)
+        if p.finish is None:
+            continue
+        else:
+            pace.append(
+                f"  At this pace {title} finishes on {p.finish:%d %b %Y}",
+                style="red" if p.late else "",
+            )
+            pace.append(" (after the end)\n" if p.late else "\n", style="red" if p.late else "")
+    if idle:
+        names = ", ".join(clean(p.item.title, single_line=True) for p in idle[:3])
+        more = f" and {len(idle) - 3} more" if len(idle) > 3 else ""
+        pace.append(f"  No focus logged yet on {names}{more}: no pace to project.\n", style="dim")
+    return [head, pomodoros, items, plan, pace]
+
+
+class StatsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close", id="stats.close"),
+        Binding("e", "app.day_end", "End of day", id="stats.day_end"),
+        Binding("w", "weekly", "Weekly review draft", id="stats.weekly"),
+    ]
+    DEFAULT_CSS = """
+    StatsScreen VerticalScroll { padding: 0 2; }
+    StatsScreen Static { margin: 0 0 1 0; }
+    StatsScreen Sparkline { height: 2; margin: 0 0 1 0; }
+    StatsScreen .label { margin: 0; color: $text-muted; }
+    """
+
+    @property
+    def desk_app(self) -> DeskworkApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        from deskwork.services.insight import gather
+
+        self.insight = gather(self.desk_app.desk, 12)
+        insight = self.insight
+        head, pomodoros, items, plan, pace = summary_tables(insight)
+        with VerticalScroll():
+            yield Static(head, id="stats-head")
+            yield Static(heatmap(insight), id="stats-heatmap")
+            yield Static("Focus hours per day", classes="label")
+            yield Sparkline(list(insight.focus_hours_by_day.values()), id="stats-focus")
+            yield Static(pomodoros, id="stats-pomodoros")
+            yield Static(items, id="stats-items")
+            yield Static(plan, id="stats-plan")
+            yield Static(pace, id="stats-pace")
+            yield Static(self._cards_text(), id="stats-cards")
+            yield Static(
+                f"Reviews per day ({sum(insight.reviews_by_day)} in {insight.weeks} weeks)",
+                classes="label",
+            )
+            yield Sparkline(insight.reviews_by_day or [0], id="stats-reviews")
+            yield Static("Due, next 30 days", classes="label")
+            yield Sparkline(insight.due_forecast or [0], id="stats-due")
+            drafts = (
+                ", ".join(f"{n} {k}" for k, n in sorted(insight.drafts_by_status.items()))
+                or "none yet"
+            )
+            yield Static(f"Drafts: {drafts}", id="stats-drafts")
+            yield Static(
+                "e: end-of-day summary · w: this week's review as a new draft · Esc: back",
+                classes="label",
+            )
+        # No footer: its key widgets cost a third of the opening time; the line above has the keys.
+
+    def _cards_text(self) -> Text:
+        insight = self.insight
+        text = Text()
+        text.append("Flashcards: ", style="bold")
+        retention = (
+            "no reviews in 30 days"
+            if insight.retention_30d is None
+            else f"{insight.retention_30d:.1%}"
+        )
+        text.append(f"true retention (30 days) {retention}; ")
+        text.append(
+            f"{insight.due_forecast[0]} due today, {sum(insight.due_forecast[:7])} in the next 7 days"
+        )
+        return text
+
+    def action_weekly(self) -> None:
+        self.dismiss(None)
+        self.desk_app.action_weekly_review()
+
+
+class DayEndScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter,q", "dismiss(None)", "Close", id="day_end.close")]
+    DEFAULT_CSS = """
+    DayEndScreen { align: center middle; }
+    DayEndScreen > Vertical {
+        width: 80; max-width: 95%; height: auto; border: round $primary; background: $surface;
+        padding: 1 2;
+    }
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("End of the study day", classes="title")
+            yield Static(self.text, id="day-end-text", markup=False)
+            yield Static("Enter or Esc closes", classes="hint")

@@ -1,0 +1,97 @@
+"""Insight on a generated 12-week history (tests/insight_history.py) checked against figures
+computed by hand."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from deskwork.cli import main
+from deskwork.paths import Paths
+from deskwork.services import Desk
+from deskwork.services.insight import day_end, day_end_text, gather, weekly_draft
+from tests.helpers import Clock
+from tests.insight_history import CONFIG, START, TODAY, write_history
+
+
+def history_desk(tmp_path: Path, clock: Clock) -> Desk:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "config.toml").write_text(CONFIG)
+    desk = Desk.open(Paths(tmp_path, tmp_path), clock=clock)
+    write_history(desk.store)
+    return desk
+
+
+def test_twelve_weeks_by_hand(tmp_path: Path, clock: Clock) -> None:
+    desk = history_desk(tmp_path, clock)
+    figures = gather(desk, 12)
+    # 84 days from START; 60 weekdays with 3 x 30 min = 1.5 h; weekends 0.
+    assert figures.days[0] == START and figures.days[-1] == TODAY and len(figures.days) == 84
+    assert sum(figures.focus_hours_by_day.values()) == pytest.approx(90.0)
+    assert figures.focus_hours_by_day[date(2026, 11, 20)] == pytest.approx(1.5)  # a Friday
+    assert figures.focus_hours_by_day[date(2026, 11, 15)] == 0  # a Sunday
+    assert figures.target_hours == pytest.approx(1.5)  # 3 pomodoros of 30 minutes
+    # Mon/Wed/Fri on A: 36 days x 3; Tue/Thu on B: 24 days x 3.
+    assert figures.pomodoros_by_track == {"Math": 108, "DL": 72}
+    # 54 h on A and 36 h on B, at 120 h a point.
+    assert figures.points_done_by_track == {"DL": pytest.approx(0.3), "Math": pytest.approx(0.45)}
+    assert figures.points_planned == pytest.approx(1.75)
+    # The program ends 84 days after START: 2026-11-21. Pace: 83 days are 59.29 study days.
+    # A: 54 h / 59.29 = 0.911 h a study day; 6 h left = 6.59 study days = ceil(9.22) = 10 days.
+    # B: 36 h / 59.29 = 0.607 h; 84 h left = 138.3 study days = ceil(193.7) = 194 days.
+    assert figures.program_end == date(2026, 11, 21)
+    finishes = {p.item.title: (p.finish, p.late) for p in figures.projections}
+    assert finishes == {
+        "Linear algebra": (TODAY + timedelta(days=10), True),
+        "Deep learning": (TODAY + timedelta(days=194), True),
+    }
+    # 10 days x 10 answers to cards in review, one Again a day.
+    assert figures.retention_30d == pytest.approx(0.9)
+    assert figures.reviews_by_day[-10:] == [10] * 10 and sum(figures.reviews_by_day) == 100
+    assert figures.due_forecast[:3] == [3, 5, 0]
+    assert figures.drafts_by_status == {"ready": 2, "published": 1, "draft": 1}
+    desk.close()
+
+
+def test_stats_json(tmp_path: Path, clock: Clock, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "home"
+    history_desk(home, clock).close()
+    assert main(["stats", "--json", "--weeks", "2"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    for key in ("focus_hours_by_day", "pomodoros_by_track", "points_planned", "points_done",
+                "projected_finish_by_item", "retention_30d", "reviews_by_day", "drafts_by_status"):  # fmt: skip
+        assert key in data
+    assert len(data["focus_hours_by_day"]) == 14
+    assert data["points_planned"] == 1.75 and data["points_done"] == 0.75
+    assert data["drafts_by_status"]["ready"] == 2
+    assert set(data["projected_finish_by_item"]) == {"Linear algebra", "Deep learning"}
+    assert main(["stats", "--weeks", "0"]) == 2
+
+
+def test_weekly_review_draft(tmp_path: Path, clock: Clock) -> None:
+    desk = history_desk(tmp_path, clock)
+    draft = weekly_draft(desk)
+    # Week (83 // 7) + 1 = 12; the last 7 days are Sat 14 - Fri 20 Nov: 5 weekdays of 1.5 h.
+    assert draft.title == "Week 12 of my open-source masters"
+    assert "This week I studied **7.5 hours** on 5 days (the daily target of 1.5 h was met on 5)." in draft.body
+    assert "| Fri 20 Nov | 1.5 |" in draft.body and "| Sun 15 Nov | 0.0 |" in draft.body
+    assert "70 reviews this week; true retention over 30 days 90%." in draft.body
+    assert "Linear algebra: at this pace finishes on 30 Nov 2026 (after the end)" in draft.body
+    assert desk.store.drafts.get(draft.id) is not None
+    desk.close()
+
+
+def test_end_of_day_summary(tmp_path: Path, clock: Clock) -> None:
+    desk = history_desk(tmp_path, clock)
+    summary = day_end(desk)
+    assert (summary.pomodoros, summary.focus_minutes) == (3, 90)
+    assert summary.minutes_by_item == {"Linear algebra": 90}
+    assert summary.reviews == 10 and summary.cards_due_tomorrow == 5
+    assert [i.title for i in summary.suggested][:2] == ["Linear algebra", "Deep learning"]
+    text = day_end_text(summary)
+    assert "Friday 20 November: 3 pomodoros, 90 minutes of focus" in text
+    assert "Flashcards: 10 answers today; 5 due tomorrow" in text
+    desk.close()

@@ -1,0 +1,69 @@
+"""Pilot tests of insight: the stats screen on the generated 12-week history, the end-of-day
+summary (a key, and printed on quitting after the day's end), the weekly review draft."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Sparkline, Static, TextArea
+
+from deskwork.ui.app import DeskworkApp
+from deskwork.ui.screens.stats import DayEndScreen, StatsScreen
+from tests.helpers import Clock
+from tests.insight_history import CONFIG, write_history
+from tests.ui.factory import desk_app
+
+
+def history_app(tmp_path: Path, clock: Clock) -> DeskworkApp:
+    app = desk_app(tmp_path, clock, CONFIG)
+    write_history(app.desk.store)
+    return app
+
+
+async def ready(pilot: Any) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_stats_screen_shows_the_figures(tmp_path: Path, clock: Clock) -> None:
+    app = history_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+d")
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        head = str(screen.query_one("#stats-head", Static).render())
+        assert "Last 12 weeks: 90.0 focus hours on 60 days (1.5 h a study day)" in head
+        assert "met on 60 days" in head
+        heatmap = str(screen.query_one("#stats-heatmap", Static).render())
+        assert heatmap.splitlines()[0].startswith("Mon ") and heatmap.count("■") == 84 + 5
+        assert screen.query_one("#stats-focus", Sparkline).data[-1] == 1.5
+        pace = str(screen.query_one("#stats-pace", Static).render())
+        assert "At this pace Linear algebra finishes on 30 Nov 2026 (after the end)" in pace
+        assert "The program ends on 21 Nov 2026." in pace
+        cards = str(screen.query_one("#stats-cards", Static).render())
+        assert "true retention (30 days) 90.0%" in cards and "3 due today" in cards
+        assert "2 ready" in str(screen.query_one("#stats-drafts", Static).render())
+        await pilot.press("e")
+        assert isinstance(app.screen, DayEndScreen)
+        assert "5 due tomorrow" in str(app.screen.query_one("#day-end-text", Static).render())
+        await pilot.press("escape")
+        await pilot.press("w")
+        await pilot.pause()
+        assert not isinstance(app.screen, StatsScreen)
+        editing = app.draft_pane.editing
+        assert editing is not None and editing.title == "Week 12 of my open-source masters"
+        assert app.draft_pane.query_one("#draft-text", TextArea).text.startswith("This week I studied **7.5 hours**")
+
+
+async def test_quitting_after_the_end_of_day_leaves_the_summary(tmp_path: Path, clock: Clock) -> None:
+    app = history_app(tmp_path, clock)  # end_of_day = 08:00; the clock says 09:30
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("alt+e")
+        assert isinstance(app.screen, DayEndScreen)
+        await pilot.press("enter")
+        await pilot.press("q")
+    assert app.day_end_text.startswith("Friday 20 November: 3 pomodoros, 90 minutes of focus")
+    assert "Tomorrow's queue could be:\n  1. Linear algebra" in app.day_end_text
