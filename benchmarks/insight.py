@@ -23,7 +23,9 @@ def measure_stats(data_dir: Path, runs: int = 5) -> dict[str, float]:
     from deskwork.ui.app import DeskworkApp
     from deskwork.ui.screens.stats import StatsScreen
 
-    desk = Desk.open(Paths(data_dir, data_dir), clock=lambda: END + timedelta(hours=2), defer_backup=True)
+    desk = Desk.open(
+        Paths(data_dir, data_dir), clock=lambda: END + timedelta(hours=2), defer_backup=True
+    )
     app = DeskworkApp(desk, show_clock=False)
     opened: list[float] = []
     gathered: list[float] = []

@@ -76,7 +76,10 @@ def test_weekly_review_draft(tmp_path: Path, clock: Clock) -> None:
     draft = weekly_draft(desk)
     # Week (83 // 7) + 1 = 12; the last 7 days are Sat 14 - Fri 20 Nov: 5 weekdays of 1.5 h.
     assert draft.title == "Week 12 of my open-source masters"
-    assert "This week I studied **7.5 hours** on 5 days (the daily target of 1.5 h was met on 5)." in draft.body
+    assert (
+        "This week I studied **7.5 hours** on 5 days (the daily target of 1.5 h was met on 5)."
+        in draft.body
+    )
     assert "| Fri 20 Nov | 1.5 |" in draft.body and "| Sun 15 Nov | 0.0 |" in draft.body
     assert "70 reviews this week; true retention over 30 days 90%." in draft.body
     assert "Linear algebra: at this pace finishes on 30 Nov 2026 (after the end)" in draft.body

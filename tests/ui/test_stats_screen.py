@@ -54,10 +54,14 @@ async def test_stats_screen_shows_the_figures(tmp_path: Path, clock: Clock) -> N
         assert not isinstance(app.screen, StatsScreen)
         editing = app.draft_pane.editing
         assert editing is not None and editing.title == "Week 12 of my open-source masters"
-        assert app.draft_pane.query_one("#draft-text", TextArea).text.startswith("This week I studied **7.5 hours**")
+        assert app.draft_pane.query_one("#draft-text", TextArea).text.startswith(
+            "This week I studied **7.5 hours**"
+        )
 
 
-async def test_quitting_after_the_end_of_day_leaves_the_summary(tmp_path: Path, clock: Clock) -> None:
+async def test_quitting_after_the_end_of_day_leaves_the_summary(
+    tmp_path: Path, clock: Clock
+) -> None:
     app = history_app(tmp_path, clock)  # end_of_day = 08:00; the clock says 09:30
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
