@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from deskwork.domain.curriculum import Item
 from deskwork.paths import Paths
@@ -25,3 +26,9 @@ def desk_app(
         for item in items:
             tx.put("items", item)
     return DeskworkApp(desk, show_clock=False)
+
+
+async def ready(pilot: Any) -> None:
+    """Wait for the start-up workers (cards loaded, backup) and the screen that follows."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 from textual.widgets.text_area import Selection
@@ -17,7 +16,7 @@ from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.card_browser import CardBrowserScreen
 from deskwork.ui.screens.card_dialogs import CardScreen
 from tests.helpers import T0, Clock, make_card
-from tests.ui.factory import desk_app
+from tests.ui.factory import desk_app, ready
 
 
 def review_app(tmp_path: Path, clock: Clock, cards: int = 20, config: str = "") -> DeskworkApp:
@@ -35,11 +34,6 @@ def review_app(tmp_path: Path, clock: Clock, cards: int = 20, config: str = "") 
 
 def text_of(app: DeskworkApp, selector: str) -> str:
     return str(app.review_pane.query_one(selector, Static).render())
-
-
-async def ready(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_twenty_cards_reviewed_with_the_keys_and_undo(tmp_path: Path, clock: Clock) -> None:

@@ -4,7 +4,6 @@ summary (a key, and printed on quitting after the day's end), the weekly review 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from textual.widgets import Sparkline, Static, TextArea
 
@@ -12,18 +11,13 @@ from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.stats import DayEndScreen, StatsScreen
 from tests.helpers import Clock
 from tests.insight_history import CONFIG, write_history
-from tests.ui.factory import desk_app
+from tests.ui.factory import desk_app, ready
 
 
 def history_app(tmp_path: Path, clock: Clock) -> DeskworkApp:
     app = desk_app(tmp_path, clock, CONFIG)
     write_history(app.desk.store)
     return app
-
-
-async def ready(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_stats_screen_shows_the_figures(tmp_path: Path, clock: Clock) -> None:

@@ -239,11 +239,17 @@ class DeskworkApp(App[int]):
 
         self.push_screen(DayEndScreen(day_end_text(day_end(self.desk))))
 
+    def writable(self) -> bool:
+        """True, or False after telling the user why nothing can be changed."""
+        if self.desk.store.readonly:
+            self.notify("Read-only: another deskwork holds the data", severity="warning")
+            return False
+        return True
+
     def action_weekly_review(self) -> None:
         from deskwork.services.insight import weekly_draft
 
-        if self.desk.store.readonly:
-            self.notify("Read-only: another deskwork holds the data", severity="warning")
+        if not self.writable():
             return
         draft = weekly_draft(self.desk)
         self.refresh_panes()

@@ -28,8 +28,7 @@ class CardsControl:
         return self.app.desk
 
     def _writable(self) -> bool:
-        if self.desk.store.readonly:
-            self.app.notify("Read-only: another deskwork holds the data", severity="warning")
+        if not self.app.writable():
             return False
         if not self.desk.store.cards.loaded:
             self.app.notify(

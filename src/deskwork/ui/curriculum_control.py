@@ -43,10 +43,7 @@ class CurriculumControl:
             self._links.close()
 
     def writable(self) -> bool:
-        if self.app.desk.store.readonly:
-            self.app.notify("Read-only: another deskwork holds the data", severity="warning")
-            return False
-        return True
+        return self.app.writable()
 
     def changed(self) -> None:
         """Something in the curriculum changed: every view of it shows the new state."""

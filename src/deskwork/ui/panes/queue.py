@@ -87,8 +87,7 @@ class QueuePane(ListPane):
         if item_id is None:
             return
         app = self.desk_app
-        if app.desk.store.readonly:
-            app.notify("Read-only: another deskwork holds the data", severity="warning")
+        if not app.writable():
             return
         fn(app.desk, item_id, *args)  # type: ignore[operator]
         app.refresh_panes()

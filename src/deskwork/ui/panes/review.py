@@ -222,7 +222,4 @@ class ReviewPane(Pane):
             self.desk_app.cards.edit(card)
 
     def _writable(self) -> bool:
-        if self.desk_app.desk.store.readonly:
-            self.app.notify("Read-only: another deskwork holds the data", severity="warning")
-            return False
-        return True
+        return self.desk_app.writable()
