@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
 
-from fsrs import Card as FsrsCard
-from fsrs import Rating, Scheduler, State
+from typing import TYPE_CHECKING
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
+
+if TYPE_CHECKING:  # fsrs loads when the first card is scheduled, not at start-up
+    from fsrs import Card as FsrsCard
+    from fsrs import Scheduler
 
 LEECH_TAG = "leech"
 
@@ -36,6 +39,8 @@ class SchedulerSettings:
     leech_suspend: bool = False
 
     def scheduler(self) -> Scheduler:
+        from fsrs import Scheduler
+
         return Scheduler(
             desired_retention=self.desired_retention,
             learning_steps=tuple(timedelta(minutes=m) for m in self.learning_steps_minutes),
@@ -46,6 +51,9 @@ class SchedulerSettings:
 
 
 def to_fsrs(card: Card) -> FsrsCard:
+    from fsrs import Card as FsrsCard
+    from fsrs import State
+
     return FsrsCard(
         card_id=card.id or 1,
         state=State(int(card.state)),
@@ -66,6 +74,8 @@ def grade(
     duration_ms: int = 0,
 ) -> tuple[Card, ReviewLog]:
     """The card after the answer and the log entry for it."""
+    from fsrs import Rating
+
     after, _ = scheduler.review_card(to_fsrs(card), Rating(int(rating)), now)
     lapses = card.lapses + (1 if card.state is CardState.REVIEW and rating is Grade.AGAIN else 0)
     update: dict[str, object] = {
@@ -96,6 +106,8 @@ def grade(
 def next_intervals(scheduler: Scheduler, card: Card, now: datetime) -> dict[Grade, timedelta]:
     """What each answer would schedule (shown on the buttons). With fuzz on, the real interval
     may differ by a few percent for long intervals."""
+    from fsrs import Rating
+
     fsrs_card = to_fsrs(card)
     out = {}
     for g in Grade:

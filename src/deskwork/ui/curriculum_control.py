@@ -12,10 +12,10 @@ from textual.worker import get_current_worker
 from deskwork.domain.curriculum import Item
 from deskwork.domain.text import clean
 from deskwork.services import queue as queue_service
-from deskwork.sources.http import SourceError
 
 if TYPE_CHECKING:
     from deskwork.services.links import Links
+    from deskwork.sources.http import SourceError
     from deskwork.sources.arxiv import Paper
     from deskwork.ui.app import DeskworkApp
 
@@ -87,6 +87,8 @@ class CurriculumControl:
 
     def fetch(self, items: list[Item]) -> None:
         """Each item's metadata, one after the other, in a worker thread."""
+        from deskwork.sources.http import SourceError
+
         links = self.links
 
         def work() -> None:
