@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
-
 from typing import TYPE_CHECKING
 
 from deskwork.domain.cards import Card, CardState, ReviewLog

@@ -15,8 +15,8 @@ from deskwork.services import queue as queue_service
 
 if TYPE_CHECKING:
     from deskwork.services.links import Links
-    from deskwork.sources.http import SourceError
     from deskwork.sources.arxiv import Paper
+    from deskwork.sources.http import SourceError
     from deskwork.ui.app import DeskworkApp
 
 
