@@ -178,7 +178,7 @@ def cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
     hours = sum(figures.focus_hours_by_day.values())
     retention = "n/a" if figures.retention_30d is None else f"{figures.retention_30d:.1%}"
     lines = [
-        f"last {args.weeks} weeks: {hours:.1f} focus hours (target {figures.target_hours:g} h a day)",
+        f"last {args.weeks} weeks: {hours:.1f} focus hours (target {figures.target_hours:.1f} h a day)",
         f"points: {figures.points_done:.2f} done of {figures.points_planned:.2f} planned; the program ends {figures.program_end}",
         *(
             f"  {p.item.title}: {p.finish or 'no pace yet'}"

@@ -248,7 +248,7 @@ def weekly_review(
     title = f"Week {week} of {program_name}"
     lines = [
         f"This week I studied **{hours:.1f} hours** on {days_on} days "
-        f"(the daily target of {insight.target_hours:g} h was met on {met}).",
+        f"(the daily target of {insight.target_hours:.1f} h was met on {met}).",
         "",
         "## Focus per day",
         "",

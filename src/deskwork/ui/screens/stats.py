@@ -75,7 +75,7 @@ def summary_tables(insight: Insight) -> list[Table | Text]:
     head.append(f"Last {insight.weeks} weeks: {total:.1f} focus hours", style="bold")
     head.append(
         f" on {len(studied)} days ({(total / len(studied)) if studied else 0:.1f} h a study day); "
-        f"target {insight.target_hours:g} h a day, met on {met} days"
+        f"target {insight.target_hours:.1f} h a day, met on {met} days"
     )
     pomodoros = Table(
         title="Pomodoros", title_justify="left", expand=False, box=None, padding=(0, 2, 0, 0)
