@@ -82,8 +82,11 @@ class ReviewPane(Pane):
     def restart(self, cram: bool | None = None) -> None:
         from deskwork.services.cards import ReviewSession
 
-        keep_cram = self.session.cram if self.session and cram is None else bool(cram)
+        old = self.session
+        keep_cram = old.cram if old and cram is None else bool(cram)
         self.session = ReviewSession(self.desk_app.desk, cram=keep_cram)
+        if old is not None and old.cram == keep_cram:  # a new card or an import keeps undo
+            self.session.undo_stack = old.undo_stack
         self._session_day = self.session.desk.today()
         self.revealed = False
         self.shown_at = time.monotonic()

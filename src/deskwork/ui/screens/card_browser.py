@@ -183,7 +183,7 @@ class CardBrowserScreen(Screen[None]):
         self.query_one("#cb-query", Input).focus()
 
     def action_mark(self) -> None:
-        for card in self.selected()[:1] if not self.marked else self._highlighted():
+        for card in self._highlighted():
             self.marked ^= {card.id}
         self.reload()
         self.query_one(DataTable).action_cursor_down()
