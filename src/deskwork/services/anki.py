@@ -11,6 +11,7 @@ from deskwork.domain.cards import Card
 from deskwork.interop import read_user_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
 from deskwork.services.desk import Desk
+from deskwork.store.store import no_gc
 
 PACKAGES = (".apkg", ".colpkg")
 
@@ -36,16 +37,9 @@ class ImportReport:
 def read_file(
     path: Path, desk: Desk, deck_name: str = "", progress: Callable[[int, int], None] | None = None
 ) -> Deck:
-    if path.suffix.lower() in PACKAGES:
-        from deskwork.interop.anki.package import read_package
-
-        deck = read_package(path, ImportLimits(), progress)
-        if deck_name:
-            deck.cards = [c.model_copy(update={"deck": deck_name}) for c in deck.cards]
-        return deck
-    from deskwork.interop.anki.text import read_text
-
-    return read_text(read_user_file(path), str(path), desk.clock(), deck_name)
+    """Every card of the file, in memory (a worker thread may call this)."""
+    with no_gc():  # hundreds of thousands of objects that all survive: collections are wasted
+        return _read(path, desk, deck_name, progress)
 
 
 def import_deck(desk: Desk, deck: Deck) -> ImportReport:
@@ -55,7 +49,7 @@ def import_deck(desk: Desk, deck: Deck) -> ImportReport:
     duplicates = len({c.note_guid for c in deck.cards if c.note_guid in known})
     decks: dict[str, int] = {}
     reviews = 0
-    with desk.store.transaction() as tx:
+    with no_gc(), desk.store.transaction() as tx:
         for index, card in fresh:
             saved = tx.put("cards", card)
             decks[saved.deck] = decks.get(saved.deck, 0) + 1
@@ -77,6 +71,21 @@ def import_file(
     desk: Desk, path: Path, deck_name: str = "", progress: Callable[[int, int], None] | None = None
 ) -> ImportReport:
     return import_deck(desk, read_file(path, desk, deck_name, progress))
+
+
+def _read(
+    path: Path, desk: Desk, deck_name: str, progress: Callable[[int, int], None] | None
+) -> Deck:
+    if path.suffix.lower() in PACKAGES:
+        from deskwork.interop.anki.package import read_package
+
+        deck = read_package(path, ImportLimits(), progress)
+        if deck_name:
+            deck.cards = [c.model_copy(update={"deck": deck_name}) for c in deck.cards]
+        return deck
+    from deskwork.interop.anki.text import read_text
+
+    return read_text(read_user_file(path), str(path), desk.clock(), deck_name)
 
 
 def cards_in(desk: Desk, deck_name: str = "") -> list[Card]:

@@ -92,7 +92,7 @@ class OpenReport:
 
 
 @contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     """Loading creates many objects that all survive: collections meanwhile are wasted work."""
     enabled = gc.isenabled()
     gc.disable()
@@ -262,7 +262,7 @@ class Store:
                 f"knows {SCHEMA_VERSION}); upgrade deskwork"
             )
         migrating = version < SCHEMA_VERSION
-        with _no_gc():
+        with no_gc():
             reader = self._shard_reader(writable, migrating)
             for name in TABLES:
                 files = dict(self.manifest.tables.get(name, {}))
@@ -312,7 +312,7 @@ class Store:
             codec = self._codecs[name]
             path = self.data_dir / file_name
             try:
-                with _no_gc():
+                with no_gc():
                     docs, invalid, problems = self._decode(codec, path.read_bytes(), migrating)
             except (CorruptFile, FileNotFoundError) as exc:
                 if not writable and isinstance(exc, FileNotFoundError):
