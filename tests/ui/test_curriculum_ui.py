@@ -269,3 +269,26 @@ async def test_watch_list_runs_at_most_daily(
             results = app.screen.query_one("#ax-results", OptionList)
             assert results.option_count == 1 and len(server.requests) == 1, "no second check today"
             await asyncio.sleep(0)
+
+
+async def test_curriculum_import_and_export_from_the_table(tmp_path: Path, clock: Clock) -> None:
+    from tests.interop.test_curriculum_formats import SEED004_TABLE
+
+    plan = tmp_path / "plan.md"
+    plan.write_text(SEED004_TABLE)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("title,effort_points\nok,1\nbad,-2\n")
+    app = three(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f7", "i", *str(bad), "enter")
+        assert len(app.desk.store.items) == 3, "all or nothing"
+        assert any("line 3, column 'effort_points'" in str(n.message) for n in app._notifications)
+        await pilot.press("i", *str(plan), "enter")
+        assert len(app.desk.store.items) == 8
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 8
+        out = tmp_path / "all.bib"
+        await pilot.press("x", *str(tmp_path / "all.csv"), "enter")
+        await pilot.press("x", *str(out), "enter")
+        assert (tmp_path / "all.csv").read_text().count("\n") == 9  # the header and 8 items
+        assert out.read_text() == "", "no papers among these items: an empty bibliography"

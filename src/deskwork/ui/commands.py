@@ -279,6 +279,12 @@ CURRICULUM_COMMANDS: tuple[Command, ...] = (
     _curriculum(
         "curriculum.refresh", "R", "app.refresh_metadata", "Refresh", "Fetch pending metadata"
     ),
+    _curriculum(
+        "curriculum.import", "i", "import_file", "Import", "Add items from a .csv or .md file"
+    ),
+    _curriculum(
+        "curriculum.export", "x", "export_file", "Export", "Write the curriculum to .csv, .md, .bib"
+    ),
     _curriculum("curriculum.close", "escape", "close", "Close", "Back to the desk"),
 )
 

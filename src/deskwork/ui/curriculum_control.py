@@ -176,6 +176,62 @@ class CurriculumControl:
             ConfirmScreen(f"Delete “{_title(item)}” from the curriculum? (y/n)"), confirmed
         )
 
+    # ------------------------------------------------------------------ files
+    def import_file(self) -> None:
+        from deskwork.ui.screens.draft_dialogs import PromptScreen
+
+        if not self.writable():
+            return
+
+        def chosen(path: str | None) -> None:
+            from pathlib import Path
+
+            from deskwork.interop import InteropError
+            from deskwork.services.curriculum import import_file
+
+            if not path:
+                return
+            try:
+                added = import_file(self.app.desk, Path(path).expanduser())
+            except InteropError as exc:
+                self.app.notify(
+                    f"{exc}\nNothing was imported.", severity="error", markup=False, timeout=15
+                )
+                return
+            self.changed()
+            self.app.notify(f"Added {len(added)} items (titles already there are skipped)")
+
+        self.app.push_screen(
+            PromptScreen(
+                "Import curriculum items from a CSV file or a Markdown table:",
+                "path to .csv or .md",
+            ),
+            chosen,
+        )
+
+    def export_file(self) -> None:
+        from deskwork.ui.screens.draft_dialogs import PromptScreen
+
+        def chosen(path: str | None) -> None:
+            from pathlib import Path
+
+            from deskwork.interop import InteropError
+            from deskwork.services.curriculum import export_file
+
+            if not path:
+                return
+            try:
+                count = export_file(self.app.desk, Path(path).expanduser())
+            except InteropError as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+                return
+            self.app.notify(f"Wrote {count} items to {path}", markup=False)
+
+        self.app.push_screen(
+            PromptScreen("Export the curriculum to:", "path ending in .csv, .md or .bib (papers)"),
+            chosen,
+        )
+
     # ------------------------------------------------------------------ screens
     def open_curriculum(self) -> None:
         from deskwork.ui.screens.curriculum import CurriculumScreen

@@ -203,3 +203,9 @@ class CurriculumScreen(Screen[None]):
 
     def action_today(self) -> None:
         self._change(queue_service.toggle_today)
+
+    def action_import_file(self) -> None:
+        self.desk_app.curriculum.import_file()
+
+    def action_export_file(self) -> None:
+        self.desk_app.curriculum.export_file()
