@@ -209,3 +209,16 @@ async def test_import_from_the_tui_with_a_bad_file_then_a_good_one(
         await ready(pilot)
         assert sorted(c.front for c in app.desk.store.cards.all()) == ["front one", "front two"]
         assert {c.deck for c in app.desk.store.cards.all()} == {"Imported"}
+
+
+async def test_tab_moves_between_the_fields_of_a_dialog(tmp_path: Path, clock: Clock) -> None:
+    app = review_app(tmp_path, clock, cards=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+k", *"front text", "tab", *"back text", "shift+tab", "end", *"!")
+        assert isinstance(app.screen, CardScreen), "Tab stays in the dialog"
+        await pilot.press("ctrl+s")
+        [card] = app.desk.store.cards.all()
+        assert (card.front, card.back) == ("front text!", "back text")
+        await pilot.press("tab")  # on the desk, Tab still goes to the next area
+        assert app._focused_pane() == "queue"

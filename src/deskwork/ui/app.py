@@ -306,6 +306,12 @@ class DeskworkApp(App[int]):
         return self._current_pane
 
     def action_focus_next_pane(self, step: int = 1) -> None:
+        if self.screen is not self.desk_screen:  # in a dialog or a screen, Tab moves between fields
+            if step > 0:
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
         index = PANE_ORDER.index(self._focused_pane())
         self.action_focus_pane(PANE_ORDER[(index + step) % len(PANE_ORDER)])
 
