@@ -100,7 +100,7 @@ class ArxivSearchScreen(Screen[None]):
             try:
                 papers = links.search(words, field_name)
             except SourceError as exc:
-                self.app.call_from_thread(self.status, f"Search failed: {exc}. Try again later.")
+                self.app.call_from_thread(self.status, f"Search failed: {exc} — try again later.")
                 return
             note = f"{len(papers)} papers for {words!r}, newest first · Enter adds one"
             self.app.call_from_thread(self.show, papers, note)
@@ -126,7 +126,7 @@ class ArxivSearchScreen(Screen[None]):
                 papers = links.run_watch(queries, cutoff, known)
             except SourceError as exc:
                 self.app.call_from_thread(
-                    self.status, f"Watch list failed: {exc}. Try again later."
+                    self.status, f"Watch list failed: {exc} — try again later."
                 )
                 return
             self.app.call_from_thread(self._watched, papers)
