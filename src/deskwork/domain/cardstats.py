@@ -54,19 +54,16 @@ def true_retention(logs: Iterable[ReviewLog], since: datetime) -> float | None:
     return passed / total if total else None
 
 
+def state_of(card: Card) -> str:
+    """new, learning, relearning, review or suspended (suspension wins)."""
+    if card.suspended:
+        return "suspended"
+    if card.is_new:
+        return "new"
+    return card.state.name.lower()
+
+
 def per_state(cards: Iterable[Card]) -> dict[str, int]:
-    counts = Counter(
-        "suspended"
-        if c.suspended
-        else "new"
-        if c.is_new
-        else "review"
-        if c.state is CardState.REVIEW
-        else "learning"
-        for c in cards
-    )
+    """Cards per state; relearning cards count as learning, as in Anki's figures."""
+    counts = Counter(state_of(c).replace("relearning", "learning") for c in cards)
     return {k: counts.get(k, 0) for k in ("new", "learning", "review", "suspended")}
-
-
-def since_days(now: datetime, days: int) -> datetime:
-    return now - timedelta(days=days)

@@ -3,15 +3,15 @@ adding cards (quick capture), and the figures for `cards stats`."""
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from deskwork.domain import cloze
+from deskwork.domain import cardstats, cloze
 from deskwork.domain import reviewqueue as rq
 from deskwork.domain.cards import Card, CardState, NoteType, ReviewLog
+from deskwork.domain.notes import cards_for_note
 from deskwork.domain.scheduling import Grade, SchedulerSettings, grade, next_intervals
 from deskwork.domain.studyday import day_bounds
 from deskwork.services.desk import Desk
@@ -30,10 +30,6 @@ def settings_of(desk: Desk) -> SchedulerSettings:
         leech_lapses=c.leech_lapses,
         leech_suspend=c.leech_suspend,
     )
-
-
-def new_guid() -> str:
-    return secrets.token_urlsafe(8)
 
 
 @dataclass
@@ -188,32 +184,6 @@ class ReviewSession:
 
 
 # ---------------------------------------------------------------------- adding and editing
-def cards_for_note(
-    note_type: NoteType,
-    front: str,
-    back: str,
-    deck: str,
-    tags: list[str],
-    now: datetime,
-    **extra: Any,
-) -> list[Card]:
-    """The cards of one new note (raises ValueError for a cloze note without deletions)."""
-    guid = extra.pop("note_guid", None) or new_guid()
-    common: dict[str, Any] = dict(
-        deck=deck or "Default", front=front, back=back, tags=tags, note_guid=guid,
-        note_type=note_type, created=now, modified=now, due=now, **extra,
-    )  # fmt: skip
-    if note_type is NoteType.CLOZE:
-        found = cloze.numbers(front)
-        if not found:
-            raise ValueError("a cloze card needs a deletion like {{c1::text}}")
-        return [Card(ord=n - 1, **common) for n in found]
-    if not front.strip():
-        raise ValueError("the front is empty")
-    ords = (0, 1) if note_type is NoteType.REVERSED else (0,)
-    return [Card(ord=o, **common) for o in ords]
-
-
 def add_note(
     desk: Desk,
     note_type: NoteType,
@@ -268,18 +238,31 @@ def stats(desk: Desk) -> dict[str, Any]:
     now = desk.clock()
     cards = desk.store.cards.all()
     day_end = day_bounds(desk.today(), desk.config.study.day_start_hour)[1]
-    states = Counter(
-        "suspended" if c.suspended else "new" if c.is_new else c.state.name.lower() for c in cards
-    )
     return {
         "notes": len({c.note_guid or f"card-{c.id}" for c in cards}),
         "cards": len(cards),
         "due_today": sum(
             1 for c in cards if rq.available(c, now) and not c.is_new and c.due < day_end
         ),
-        "new": states["new"],
-        "learning": states["learning"] + states["relearning"],
-        "review": states["review"],
-        "suspended": states["suspended"],
+        **cardstats.per_state(cards),
         "decks": dict(sorted(Counter(c.deck for c in cards).items())),
     }
+
+
+def figures(
+    desk: Desk, days: int = 30
+) -> tuple[list[int], list[int], float | None, dict[str, int]]:
+    """(due forecast for `days`, answers per day over the last `days`, true retention over that
+    window, cards per state) — the browser's figures, from one read of the log window."""
+    now = desk.clock()
+    today, start_hour = desk.today(), desk.config.study.day_start_hour
+    window_start = day_bounds(today - timedelta(days=days - 1), start_hour)[0]
+    since = min(window_start, now - timedelta(days=days))
+    logs = list(desk.store.reviews.between(since, now + timedelta(seconds=1)))
+    cards = desk.store.cards.all()
+    return (
+        cardstats.due_forecast(cards, today, start_hour, days),
+        cardstats.reviews_per_day(logs, today, start_hour, days),
+        cardstats.true_retention(logs, now - timedelta(days=days)),
+        cardstats.per_state(cards),
+    )

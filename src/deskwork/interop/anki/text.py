@@ -10,6 +10,7 @@ from datetime import datetime
 
 from deskwork.domain import cloze
 from deskwork.domain.cards import Card, NoteType
+from deskwork.domain.notes import cards_for_note, new_guid
 from deskwork.interop.anki.model import AnkiError, Deck
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
@@ -25,8 +26,6 @@ def _note_type(name: str) -> NoteType:
 
 
 def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
-    from deskwork.services.cards import cards_for_note, new_guid
-
     lines = text.lstrip("\ufeff").splitlines()
     headers: dict[str, str] = {}
     body_start = 0

@@ -4,7 +4,6 @@ forecast for 30 days, reviews per day, true retention over 30 days, cards per st
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -17,6 +16,7 @@ from deskwork.domain.cards import Card
 from deskwork.domain.cardsearch import search
 from deskwork.domain.text import clean
 from deskwork.ui.commands import BROWSER_COMMANDS
+from deskwork.ui.widgets.tables import cursor_id
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -30,14 +30,6 @@ def spark(values: list[int]) -> str:
     if not top:
         return SPARK[0] * len(values)
     return "".join(SPARK[min(8, round(v / top * 8))] for v in values)
-
-
-def state_of(card: Card) -> str:
-    if card.suspended:
-        return "suspended"
-    if card.is_new:
-        return "new"
-    return card.state.name.lower()
 
 
 class CardBrowserScreen(Screen[None]):
@@ -103,7 +95,7 @@ class CardBrowserScreen(Screen[None]):
                 Text("●" if card.id in self.marked else ""),
                 Text(clean(card.question(), single_line=True), no_wrap=True, overflow="ellipsis"),
                 Text(clean(card.deck, single_line=True), no_wrap=True, overflow="ellipsis"),
-                Text(state_of(card)),
+                Text(cardstats.state_of(card)),
                 Text("" if card.is_new else f"{card.due.astimezone():%d %b %Y}"),
                 Text(
                     clean(" ".join(card.tags), single_line=True), no_wrap=True, overflow="ellipsis"
@@ -117,20 +109,9 @@ class CardBrowserScreen(Screen[None]):
         )
 
     def show_stats(self) -> None:
-        desk = self.desk_app.desk
-        cards = desk.store.cards.all()
-        today, start = desk.today(), desk.config.study.day_start_hour
-        forecast = cardstats.due_forecast(cards, today, start)
-        per_day = cardstats.reviews_per_day(
-            desk.store.reviews.between(desk.clock() - timedelta(days=31), desk.clock()),
-            today,
-            start,
-        )
-        retention = cardstats.true_retention(
-            desk.store.reviews.between(cardstats.since_days(desk.clock(), 30), desk.clock()),
-            cardstats.since_days(desk.clock(), 30),
-        )
-        states = cardstats.per_state(cards)
+        from deskwork.services.cards import figures
+
+        forecast, per_day, retention, states = figures(self.desk_app.desk)
         text = Text()
         text.append("Due, next 30 days  ", style="bold")
         text.append(
@@ -152,11 +133,7 @@ class CardBrowserScreen(Screen[None]):
         """The marked cards, else the highlighted one."""
         if self.marked:
             return [c for c in self.shown if c.id in self.marked]
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return []
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return [c for c in self.shown if str(c.id) == key]
+        return self._highlighted()
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -189,11 +166,8 @@ class CardBrowserScreen(Screen[None]):
         self.query_one(DataTable).action_cursor_down()
 
     def _highlighted(self) -> list[Card]:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return []
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return [c for c in self.shown if str(c.id) == key]
+        card_id = cursor_id(self.query_one(DataTable))
+        return [c for c in self.shown if c.id == card_id]
 
     def action_mark_all(self) -> None:
         ids = {c.id for c in self.shown}

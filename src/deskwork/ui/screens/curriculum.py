@@ -15,6 +15,7 @@ from deskwork.domain.queue import SORT_KEYS, ItemFilter, sort_items
 from deskwork.domain.text import clean
 from deskwork.services import queue as queue_service
 from deskwork.ui.commands import CURRICULUM_COMMANDS
+from deskwork.ui.widgets.tables import cursor_id, move_to
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -110,21 +111,10 @@ class CurriculumScreen(Screen[None]):
         self.show_detail()
 
     def selected_id(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return int(key.value) if key.value else None
+        return cursor_id(self.query_one(DataTable))
 
     def select(self, item_id: int) -> None:
-        table = self.query_one(DataTable)
-        try:
-            table.move_cursor(row=table.get_row_index(str(item_id)))
-        except Exception:  # filtered out
-            return
+        move_to(self.query_one(DataTable), item_id)
 
     def show_detail(self) -> None:
         item_id = self.selected_id()
