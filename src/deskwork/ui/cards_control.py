@@ -15,6 +15,7 @@ from deskwork.interop import InteropError
 from deskwork.services import cards as card_service
 
 if TYPE_CHECKING:
+    from deskwork.services import Desk
     from deskwork.ui.app import DeskworkApp
     from deskwork.ui.screens.card_dialogs import CardDraft
 
@@ -24,7 +25,7 @@ class CardsControl:
         self.app = app
 
     @property
-    def desk(self):  # type: ignore[no-untyped-def]
+    def desk(self) -> Desk:
         return self.app.desk
 
     def _writable(self) -> bool:

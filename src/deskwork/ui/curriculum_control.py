@@ -45,9 +45,13 @@ class CurriculumControl:
     def writable(self) -> bool:
         return self.app.writable()
 
-    def changed(self) -> None:
-        """Something in the curriculum changed: every view of it shows the new state."""
-        self.app.refresh_panes()
+    def changed(self, *, queue_only: bool = False) -> None:
+        """Something in the curriculum changed: every view of it shows the new state.
+        `queue_only`: only picks or progress changed, so the other areas need no refresh."""
+        if queue_only:
+            self.app.queue_pane.refresh_items()
+        else:
+            self.app.refresh_panes()
         for callback in list(self.changed_callbacks):
             callback()
 

@@ -47,27 +47,40 @@ class QueuePane(ListPane):
     )
 
     def show(self, summary: DaySummary) -> None:
+        self.show_items(summary.queue, summary.candidates, summary.leftover_count)
+
+    def refresh_items(self) -> None:
+        """After a change to the queue: only this area, from the items alone (a keypress must not
+        pay for the whole desk's summary, which reads every card)."""
+        desk = self.desk_app.desk
+        self.show_items(
+            queue_service.today_queue(desk),
+            queue_service.candidates(desk),
+            len(queue_service.leftovers(desk)),
+        )
+
+    def show_items(self, queue: list[Item], candidates: list[Item], leftover_count: int) -> None:
         options: list[Option | None] = [
-            Option(item_label(i, n), id=str(i.id)) for n, i in enumerate(summary.queue, 1)
+            Option(item_label(i, n), id=str(i.id)) for n, i in enumerate(queue, 1)
         ]
-        if not summary.queue and summary.candidates:
+        if not queue and candidates:
             options.append(
                 Option(Text("Nothing picked for today yet.", style="dim"), disabled=True)
             )
-        if summary.leftover_count:
+        if leftover_count:
             options.append(
                 Option(
                     Text(
-                        f"{summary.leftover_count} unfinished from earlier days: b brings them",
+                        f"{leftover_count} unfinished from earlier days: b brings them",
                         style="italic",
                     ),
                     disabled=True,
                 )
             )
-        if summary.candidates:
+        if candidates:
             options.append(None)
             options.append(Option(Text("To pick (space):", style="dim"), disabled=True))
-            options += [Option(item_label(i), id=str(i.id)) for i in summary.candidates]
+            options += [Option(item_label(i), id=str(i.id)) for i in candidates]
         self.show_options(options)
 
     # ------------------------------------------------------------------ actions
@@ -90,7 +103,7 @@ class QueuePane(ListPane):
         if not app.writable():
             return
         fn(app.desk, item_id, *args)  # type: ignore[operator]
-        app.refresh_panes()
+        self.refresh_items()
         self._highlight(item_id)
 
     def _highlight(self, item_id: int) -> None:
@@ -124,12 +137,12 @@ class QueuePane(ListPane):
 
     def action_carry_all(self) -> None:
         moved = queue_service.carry_to_tomorrow(self.desk_app.desk)
-        self.desk_app.refresh_panes()
+        self.refresh_items()
         self.app.notify(f"Carried {len(moved)} unfinished items to tomorrow")
 
     def action_bring_leftovers(self) -> None:
         brought = queue_service.bring_leftovers(self.desk_app.desk)
-        self.desk_app.refresh_panes()
+        self.refresh_items()
         self.app.notify(f"Brought {len(brought)} items into today's queue")
 
     def action_edit(self) -> None:

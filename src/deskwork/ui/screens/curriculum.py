@@ -186,7 +186,7 @@ class CurriculumScreen(Screen[None]):
         if item_id is None or not self.desk_app.curriculum.writable():
             return
         fn(self.desk_app.desk, item_id)  # type: ignore[operator]
-        self.desk_app.curriculum.changed()
+        self.desk_app.curriculum.changed(queue_only=True)
 
     def action_unit_done(self) -> None:
         self._change(queue_service.unit_done)
