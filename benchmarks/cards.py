@@ -11,6 +11,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from figures import pct
 from workload import END
 
 from deskwork.domain.scheduling import Grade
@@ -18,12 +19,6 @@ from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services.anki import export_file, import_deck, read_file
 from deskwork.services.cards import ReviewSession
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
 
 # A heavy day: limits high enough that the measured answers never run the queue dry.
 BENCH_CONFIG = "[cards]\nnew_per_day = 100000\nreviews_per_day = 100000\n"

@@ -24,16 +24,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cards import measure_grade_in_tui, measure_import, measure_queue_and_grades
+from figures import pct
 from insight import measure_stats
 from workload import END, SCALES, generate
 
 from deskwork.domain.cards import ReviewLog
 from deskwork.store.store import Store
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def measure_open(data_dir: Path, runs: int = 5) -> dict[str, float]:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from deskwork.domain import cardstats
@@ -16,7 +15,7 @@ from deskwork.domain.cards import Card
 from deskwork.domain.cardsearch import search
 from deskwork.domain.text import clean
 from deskwork.ui.commands import BROWSER_COMMANDS
-from deskwork.ui.widgets.tables import cursor_id
+from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -32,7 +31,9 @@ def spark(values: list[int]) -> str:
     return "".join(SPARK[min(8, round(v / top * 8))] for v in values)
 
 
-class CardBrowserScreen(Screen[None]):
+class CardBrowserScreen(SearchableTableScreen):
+    search_input_id = "cb-query"
+    search_action = "search"
     command_scope = "browser"
     BINDINGS = [c.binding() for c in BROWSER_COMMANDS]
     DEFAULT_CSS = """
@@ -136,25 +137,12 @@ class CardBrowserScreen(Screen[None]):
         return self._highlighted()
 
     # ------------------------------------------------------------------ actions
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        typing = self.focused is self.query_one("#cb-query")
-        return not typing or action in ("close", "search")
-
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "cb-query":
             self.reload()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(DataTable).focus()
-
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_edit()
-
-    def action_close(self) -> None:
-        if self.focused is self.query_one("#cb-query"):
-            self.query_one(DataTable).focus()
-        else:
-            self.dismiss(None)
 
     def action_search(self) -> None:
         self.query_one("#cb-query", Input).focus()

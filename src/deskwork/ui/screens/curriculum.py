@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from deskwork.domain.curriculum import Item
@@ -15,7 +14,7 @@ from deskwork.domain.queue import SORT_KEYS, ItemFilter, sort_items
 from deskwork.domain.text import clean
 from deskwork.services import queue as queue_service
 from deskwork.ui.commands import CURRICULUM_COMMANDS
-from deskwork.ui.widgets.tables import cursor_id, move_to
+from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id, move_to
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -25,7 +24,9 @@ def _cell(text: str, style: str = "") -> Text:
     return Text(clean(text, single_line=True), style=style, no_wrap=True, overflow="ellipsis")
 
 
-class CurriculumScreen(Screen[None]):
+class CurriculumScreen(SearchableTableScreen):
+    search_input_id = "cur-filter"
+    search_action = "filter"
     command_scope = "curriculum"
     BINDINGS = [c.binding() for c in CURRICULUM_COMMANDS]
     DEFAULT_CSS = """
@@ -142,21 +143,7 @@ class CurriculumScreen(Screen[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         self.reload()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(DataTable).focus()
-
     # ------------------------------------------------------------------ actions
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # While typing a filter, letters are letters.
-        typing = self.focused is self.query_one("#cur-filter")
-        return not typing or action in ("close", "filter")
-
-    def action_close(self) -> None:
-        if self.focused is self.query_one("#cur-filter"):
-            self.query_one(DataTable).focus()
-        else:
-            self.dismiss(None)
-
     def action_filter(self) -> None:
         self.query_one("#cur-filter", Input).focus()
 

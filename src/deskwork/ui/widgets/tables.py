@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import DataTable
+from textual.screen import Screen
+from textual.widgets import DataTable, Input
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 
@@ -25,3 +26,27 @@ def move_to(table: DataTable[Any], record_id: int) -> None:
         table.move_cursor(row=table.get_row_index(str(record_id)))
     except RowDoesNotExist:
         return
+
+
+class SearchableTableScreen(Screen[None]):
+    """A screen with a search / filter input above a table of records. While the input has focus
+    letters are letters (the screen's one-key commands wait); Enter or Esc goes back to the table,
+    and Esc on the table closes the screen."""
+
+    search_input_id = ""  # the Input's id
+    search_action = ""  # the action that focuses the input (it stays allowed while typing)
+
+    def _typing(self) -> bool:
+        return self.focused is self.query_one(f"#{self.search_input_id}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not self._typing() or action in ("close", self.search_action)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_close(self) -> None:
+        if self._typing():
+            self.query_one(DataTable).focus()
+        else:
+            self.dismiss(None)
