@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from deskwork.domain import cardstats, cloze
 from deskwork.domain import reviewqueue as rq
@@ -15,6 +16,9 @@ from deskwork.domain.notes import cards_for_note
 from deskwork.domain.scheduling import Grade, SchedulerSettings, grade, next_intervals
 from deskwork.domain.studyday import day_bounds
 from deskwork.services.desk import Desk
+
+if TYPE_CHECKING:
+    from fsrs import Scheduler
 
 LAST_DECK = "last_deck"
 
@@ -50,10 +54,18 @@ class ReviewSession:
 
     def __post_init__(self) -> None:
         self.settings = settings_of(self.desk)
-        self.scheduler = self.settings.scheduler()
-        # The buttons show the interval without fuzz: stable, and within a few % of the real one.
-        self.preview = replace(self.settings, fuzz=False).scheduler()
         self.rebuild()
+
+    # The schedulers (and the fsrs import) wait for the first answer: the first frame shows a
+    # question without them.
+    @cached_property
+    def scheduler(self) -> Scheduler:
+        return self.settings.scheduler()
+
+    @cached_property
+    def preview(self) -> Scheduler:
+        """The buttons show the interval without fuzz: stable, and within a few % of the real one."""
+        return replace(self.settings, fuzz=False).scheduler()
 
     # ------------------------------------------------------------------ the queue
     def day_end(self) -> datetime:

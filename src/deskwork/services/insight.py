@@ -7,7 +7,7 @@ from datetime import timedelta
 from deskwork.domain import insight as di
 from deskwork.domain.drafts import Draft
 from deskwork.domain.studyday import day_bounds
-from deskwork.services.curriculum import plan_report
+from deskwork.services.curriculum import plan_report, program_of
 from deskwork.services.desk import Desk
 
 
@@ -72,6 +72,6 @@ def weekly_draft(desk: Desk) -> Draft:
     from deskwork.services.drafts import DraftService
 
     figures = gather(desk, weeks=2)
-    program = plan_report(desk).program
-    title, body = di.weekly_review(figures, di.week_number(program.start, desk.today()))
+    week = di.week_number(program_of(desk).start, desk.today())  # the program alone: no re-scan
+    title, body = di.weekly_review(figures, week)
     return DraftService(desk).create(title, body)

@@ -90,7 +90,6 @@ class Paper:
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
-_OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
 
 class ArxivError(SourceError):
@@ -160,12 +159,6 @@ def _date(text: str) -> datetime | None:
         return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-
-
-def total_results(body: bytes | str) -> int:
-    root = fromstring(body)
-    found = root.find(f"{_OPENSEARCH}totalResults")
-    return int(found.text or 0) if found is not None else 0
 
 
 SEARCH_FIELDS = {"all": "all", "title": "ti", "author": "au", "category": "cat", "abstract": "abs"}
