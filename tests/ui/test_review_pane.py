@@ -174,13 +174,13 @@ async def test_browser_search_and_bulk_actions(tmp_path: Path, clock: Clock) -> 
         assert sum(c.suspended for c in app.desk.store.cards.all()) == 6
         await pilot.press("a")  # unmark
         screen.query_one("#cb-query", Input).value = "tag:la"
-        await pilot.pause()
+        await pilot.pause(0.3)  # the search runs once typing pauses
         assert table.row_count == 1
         await pilot.press("t", *"linear -la", "enter")
         assert [c.tags for c in app.desk.store.cards.all() if c.deck == "Math"] == [["linear"]]
         assert table.row_count == 0, "the search is live: it no longer matches"
         screen.query_one("#cb-query", Input).value = "deck:math"
-        await pilot.pause()
+        await pilot.pause(0.3)
         await pilot.press("m", *"Math::LA", "enter")
         assert [c.deck for c in app.desk.store.cards.all() if c.tags] == ["Math::LA"]
         await pilot.press("d", "y")

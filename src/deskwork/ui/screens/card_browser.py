@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
 from deskwork.domain import cardstats
@@ -21,7 +22,10 @@ if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
 
 SPARK = " ▁▂▃▄▅▆▇█"
-MAX_ROWS = 2000
+# A table row costs ~0.2 ms to build: 2,000 rows made opening and each keystroke take 0.5-1.3 s
+# at 20,000 cards. The search narrows; the bulk actions still act on every match.
+MAX_ROWS = 300
+SEARCH_DELAY_S = 0.15  # typing reloads once it pauses, not at every key
 
 
 def spark(values: list[int]) -> str:
@@ -47,6 +51,7 @@ class CardBrowserScreen(SearchableTableScreen):
         super().__init__()
         self.marked: set[int] = set()
         self.shown: list[Card] = []
+        self._pending: Timer | None = None
 
     @property
     def desk_app(self) -> DeskworkApp:
@@ -103,9 +108,9 @@ class CardBrowserScreen(SearchableTableScreen):
                 ),
                 key=str(card.id),
             )
-        more = f" (first {MAX_ROWS} shown)" if len(found) > MAX_ROWS else ""
+        more = f" (first {MAX_ROWS} shown; search to narrow)" if len(found) > MAX_ROWS else ""
         status.update(
-            f"{len(found)} cards{more} · {len(self.marked)} marked · Space mark · a mark all · "
+            f"{len(found)} cards{more} · {len(self.marked)} marked · Space mark · a mark all matches · "
             "m move · t tag · s suspend · d delete · Enter edit"
         )
 
@@ -139,7 +144,16 @@ class CardBrowserScreen(SearchableTableScreen):
     # ------------------------------------------------------------------ actions
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "cb-query":
+            if self._pending is not None:
+                self._pending.stop()
+            self._pending = self.set_timer(SEARCH_DELAY_S, self.reload)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._pending is not None:  # Enter searches now
+            self._pending.stop()
+            self._pending = None
             self.reload()
+        super().on_input_submitted(event)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_edit()
