@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deskwork.domain.cards import Card
-from deskwork.interop import read_user_file
+from deskwork.interop import importing, read_user_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
+from deskwork.interop.limits import ANKI_TEXT
 from deskwork.services.desk import Desk
 from deskwork.store.store import no_gc
 
@@ -38,7 +39,7 @@ def read_file(
     path: Path, desk: Desk, deck_name: str = "", progress: Callable[[int, int], None] | None = None
 ) -> Deck:
     """Every card of the file, in memory (a worker thread may call this)."""
-    with no_gc():  # hundreds of thousands of objects that all survive: collections are wasted
+    with importing(path), no_gc():  # hundreds of thousands of objects that all survive
         return _read(path, desk, deck_name, progress)
 
 
@@ -79,13 +80,14 @@ def _read(
     if path.suffix.lower() in PACKAGES:
         from deskwork.interop.anki.package import read_package
 
-        deck = read_package(path, ImportLimits(), progress)
+        deck = read_package(path, ImportLimits(), progress, desk.paths.data_dir)
         if deck_name:
             deck.cards = [c.model_copy(update={"deck": deck_name}) for c in deck.cards]
         return deck
     from deskwork.interop.anki.text import read_text
 
-    return read_text(read_user_file(path), str(path), desk.clock(), deck_name)
+    text = read_user_file(path, ANKI_TEXT.max_bytes, ANKI_TEXT.what)
+    return read_text(text, str(path), desk.clock(), deck_name)
 
 
 def cards_in(desk: Desk, deck_name: str = "") -> list[Card]:

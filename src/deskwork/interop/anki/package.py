@@ -24,82 +24,98 @@ import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from deskwork.domain.cards import Card, CardState, NoteType, ReviewLog
-from deskwork.interop.anki.model import AnkiError, Answer, Deadline, Deck, ImportLimits
+from deskwork.interop.anki.model import AnkiError, Answer, Deadline, Deck, ImportLimits, MiB
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 Progress = Callable[[int, int], None]
 
 
 # ---------------------------------------------------------------------- the zip
-def _check_zip(path: Path, archive: zipfile.ZipFile, limits: ImportLimits) -> None:
-    total = 0
+def _check_names(path: Path, archive: zipfile.ZipFile) -> None:
     for info in archive.infolist():
         name = info.filename
         pure = PurePosixPath(name.replace("\\", "/"))
         if pure.is_absolute() or ".." in pure.parts or len(pure.parts) != 1 or ":" in name:
             raise AnkiError(f"{path}: refused: member {name!r} escapes the package's folder")
-        total += info.file_size
-        if (
-            info.compress_size
-            and info.file_size > 1024 * 1024
-            and info.file_size / info.compress_size > limits.max_ratio
-        ):
-            raise AnkiError(
-                f"{path}: refused: member {name!r} expands {info.file_size // info.compress_size}× (a zip bomb?)"
-            )
-    if total > limits.max_total_bytes:
+
+
+def _refused(path: Path, what: str, limit: int) -> AnkiError:
+    return AnkiError(f"{path}: refused: {what} decompresses to more than {limit / MiB:.0f} MB")
+
+
+def _copy_capped(source: IO[bytes], target: IO[bytes], cap: int, path: Path, what: str) -> None:
+    """Copy in 1 MB chunks, refusing as soon as more than `cap` bytes came out: the temp file
+    never grows past the cap and memory holds one chunk."""
+    written = 0
+    while chunk := source.read(MiB):
+        written += len(chunk)
+        if written > cap:
+            raise _refused(path, what, cap)
+        target.write(chunk)
+
+
+def _unpack(
+    path: Path, archive: zipfile.ZipFile, name: str, target: Path, limits: ImportLimits
+) -> None:
+    """The collection member into `target`, decompressed (zstd for `.anki21b`) while streaming,
+    under the caps: its declared size, its expansion ratio, and the bytes actually produced."""
+    info = archive.getinfo(name)
+    cap = limits.max_total_bytes
+    if info.file_size > cap:
+        raise _refused(path, name, cap)
+    ratio_cap = max(limits.ratio_floor_bytes, info.compress_size * limits.max_ratio)
+    if info.file_size > ratio_cap:
         raise AnkiError(
-            f"{path}: refused: {total / 1e6:.0f} MB uncompressed (limit {limits.max_total_bytes / 1e6:.0f} MB)"
+            f"{path}: refused: {name} expands {info.file_size // max(info.compress_size, 1)}× "
+            "(a zip bomb?)"
         )
+    with archive.open(name) as member, open(target, "wb") as out:
+        if not name.endswith("b"):
+            _copy_capped(member, out, cap, path, name)  # zipfile stops at the declared size
+            return
+        import zstandard
 
-
-def _read_member(archive: zipfile.ZipFile, name: str, cap: int, path: Path) -> bytes:
-    with archive.open(name) as fh:
-        data = fh.read(cap + 1)
-    if len(data) > cap:
-        raise AnkiError(f"{path}: refused: {name} is larger than {cap / 1e6:.0f} MB")
-    return data
-
-
-def _zstd(data: bytes, cap: int, path: Path, what: str) -> bytes:
-    import zstandard
-
-    try:
-        with zstandard.ZstdDecompressor().stream_reader(data) as reader:
-            out = reader.read(cap + 1)
-    except zstandard.ZstdError as exc:
-        raise AnkiError(f"{path}: {what} is not valid zstd data ({exc})") from None
-    if len(out) > cap:
-        raise AnkiError(f"{path}: refused: {what} decompresses to more than {cap / 1e6:.0f} MB")
-    return out
+        try:
+            decompressor = zstandard.ZstdDecompressor(max_window_size=limits.max_window_bytes)
+            unpacked_cap = min(
+                cap, max(limits.ratio_floor_bytes, info.file_size * limits.max_ratio)
+            )
+            with decompressor.stream_reader(member, read_across_frames=True) as reader:
+                _copy_capped(reader, out, unpacked_cap, path, name)
+        except zstandard.ZstdError as exc:
+            raise AnkiError(f"{path}: {name} is not valid zstd data ({exc})") from None
 
 
 # ---------------------------------------------------------------------- reading
 def read_package(
-    path: Path, limits: ImportLimits | None = None, progress: Progress | None = None
+    path: Path,
+    limits: ImportLimits | None = None,
+    progress: Progress | None = None,
+    data_dir: Path | None = None,
 ) -> Deck:
+    """The package's cards. The collection is unpacked into the data dir's temp folder (swept at
+    the next open if this process is killed), or the system's when no data dir is given."""
+    from deskwork.store.scratch import scratch
+
     limits = limits or ImportLimits()
     deadline = Deadline(str(path), limits.max_seconds)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise AnkiError(f"{path}: not an Anki package (a zip file): {exc}") from None
-    with archive, tempfile.TemporaryDirectory(prefix="deskwork-anki-") as tmp:
-        _check_zip(path, archive, limits)
+    with archive, scratch(data_dir, "anki-import-") as tmp:
+        _check_names(path, archive)
         names = set(archive.namelist())
         chosen = next((n for n in COLLECTIONS if n in names), None)
         if chosen is None:
             raise AnkiError(
                 f"{path}: no collection inside (expected one of {', '.join(COLLECTIONS)})"
             )
-        data = _read_member(archive, chosen, limits.max_total_bytes, path)
-        if chosen.endswith("b"):
-            data = _zstd(data, limits.max_total_bytes, path, chosen)
-        db_path = Path(tmp) / "collection.sqlite"
-        db_path.write_bytes(data)
+        db_path = tmp / "collection.sqlite"
+        _unpack(path, archive, chosen, db_path, limits)
         media = [n for n in names if n not in COLLECTIONS and n not in ("media", "meta")]
         try:
             db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
