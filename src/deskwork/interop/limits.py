@@ -25,6 +25,6 @@ class TextCaps:
 CURRICULUM = TextCaps("curriculum file", 16 * MiB, 20_000, 100_000)
 # Anki's "Notes in Plain Text": 500,000 notes (the .apkg cap), fields up to Python csv's own
 # 131,072-character limit (a field with an inline image fits; a longer one is refused clearly).
-ANKI_TEXT = TextCaps("Anki text file", 256 * MiB, 500_000, 131_072)
+ANKI_TEXT = TextCaps("Anki text file", 128 * MiB, 500_000, 131_072)
 POST = TextCaps("post", 16 * MiB, 0, 0)
 FRONT_MATTER_BYTES = 64 * 1024  # the YAML or Pelican header above a post's body

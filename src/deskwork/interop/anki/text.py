@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from deskwork.domain import cloze
 from deskwork.domain.cards import Card, NoteType
 from deskwork.domain.notes import cards_for_note, new_guid
+from deskwork.domain.text import clean
 from deskwork.interop.anki.model import AnkiError, Deck
+from deskwork.interop.limits import ANKI_TEXT, TextCaps
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 
@@ -25,22 +29,33 @@ def _note_type(name: str) -> NoteType:
     return NoteType.BASIC
 
 
-def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
-    lines = text.lstrip("\ufeff").splitlines()
+def read_text(
+    text: str, name: str, now: datetime, deck_name: str = "", caps: TextCaps = ANKI_TEXT
+) -> Deck:
+    """The notes of an Anki plain-text export (or a CSV/TSV), read line by line: at most
+    `caps.max_rows` notes and `caps.max_field_chars` characters a field."""
+    stream = io.StringIO(text)
+    if text.startswith("\ufeff"):
+        stream.read(1)
     headers: dict[str, str] = {}
-    body_start = 0
-    for n, line in enumerate(lines):
+    header_lines = 0
+    while True:
+        at = stream.tell()
+        line = stream.readline()
         if not line.startswith("#") or ":" not in line:
-            body_start = n
+            stream.seek(at)
             break
         key, _, value = line[1:].partition(":")
         headers[key.strip().lower()] = value.strip()
-        body_start = n + 1
+        header_lines += 1
+    body_start = header_lines
     sep_name = headers.get("separator", "")
     if sep_name:
         separator = SEPARATORS.get(sep_name.lower(), sep_name[:1])
     else:
-        sample = "\n".join(lines[body_start : body_start + 20])
+        at = stream.tell()
+        sample = "".join(stream.readline() for _ in range(20))
+        stream.seek(at)
         separator = "\t" if "\t" in sample or name.lower().endswith(".tsv") else ","
     is_html = headers.get("html", "false").lower() == "true"
 
@@ -54,22 +69,30 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
 
     special = {k: column(k) for k in ("guid", "notetype", "deck", "tags")}
     deck = Deck(name)
-    reader = csv.reader(io.StringIO("\n".join(lines[body_start:])), delimiter=separator)
-    for offset, row in enumerate(reader):
-        line_no = body_start + offset + 1
+    reader = csv.reader(stream, delimiter=separator)
+    notes = 0
+    for row in _rows(reader, name, body_start):
+        line_no = body_start + reader.line_num
         if not any(cell.strip() for cell in row):
             continue
+        notes += 1
+        if notes > caps.max_rows:
+            raise AnkiError(
+                f"{name}: line {line_no}: refused: more than {caps.max_rows:,} notes "
+                f"(the limit for an {caps.what})"
+            )
         cells = {n: v for n, v in enumerate(row)}
 
         def take(index: int | None, cells: dict[int, str] = cells) -> str:
             return cells.get(index, "").strip() if index is not None else ""
 
-        fields = [v for n, v in enumerate(row) if n not in special.values()]
+        fields = [clean(v) for n, v in enumerate(row) if n not in special.values()]
         if not fields or not fields[0].strip():
             raise AnkiError(f"{name}: line {line_no}: the first field (front) is empty")
         note_type = _note_type(take(special["notetype"]) or headers.get("notetype", "Basic"))
-        tags = (take(special["tags"]) or headers.get("tags", "")).split()
+        tags = clean(take(special["tags"]) or headers.get("tags", "")).split()
         target = deck_name or take(special["deck"]) or headers.get("deck", "") or "Default"
+        target = clean(target.replace("\x1f", "::"), single_line=True) or "Default"
         back = (
             "<br>".join(f for f in fields[1:] if f.strip())
             if is_html
@@ -81,7 +104,7 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
                 raise AnkiError(f"{name}: line {line_no}: a cloze note without {{{{c1::…}}}}")
         try:
             deck.cards += cards_for_note(
-                note_type, fields[0], back, target.replace("\x1f", "::"), tags, now,
+                note_type, fields[0], back, target, tags, now,
                 note_guid=take(special["guid"]) or new_guid(), html=is_html,
             )  # fmt: skip
         except ValueError as exc:
@@ -89,6 +112,17 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
     if not deck.cards:
         raise AnkiError(f"{name}: no notes found")
     return deck
+
+
+def _rows(reader: Any, name: str, body_start: int) -> Iterator[list[str]]:
+    """The csv reader's rows; a row csv cannot read (a field past its 131,072-character limit, a
+    NUL byte) becomes a message with the line."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise AnkiError(
+            f"{name}: line {body_start + reader.line_num + 1}: refused: {exc}"
+        ) from None
 
 
 _TYPE_NAMES = {
