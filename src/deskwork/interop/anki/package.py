@@ -510,7 +510,7 @@ def write_package(
                     )
         db.commit()
         db.close()
-        with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024, dir=tmp) as buffer:
+        with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024, dir=str(tmp)) as buffer:
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 archive.write(db_path, "collection.anki2")
                 archive.writestr("media", "{}")
