@@ -29,6 +29,7 @@ class ImportLimits:
     max_window_bytes: int = 16 * MiB  # a zstd frame's window (Anki's frames use 2-8 MB)
     max_seconds: float = 120.0
     max_notes: int = 500_000
+    max_cards: int = 2_000_000  # counted before anything is read (a note has 1-few cards)
 
 
 class Answer(NamedTuple):

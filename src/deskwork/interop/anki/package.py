@@ -199,6 +199,10 @@ def _read_collection(
         types = _note_types(db)
     with _part(path, "the deck list"):
         decks = {k: clean(str(v), single_line=True) or "Default" for k, v in _decks(db).items()}
+    for table, cap in (("notes", limits.max_notes), ("cards", limits.max_cards)):
+        (count,) = db.execute(f"select count(*) from {table}").fetchone()
+        if count > cap:
+            raise AnkiError(f"{path}: refused: {count:,} {table}, more than {cap:,}")
     notes: dict[int, tuple[str, int, str, list[str]]] = {}
     for nid, guid, mid, tags, flds in db.execute("select id, guid, mid, tags, flds from notes"):
         if not isinstance(flds, str) or not isinstance(tags, str):

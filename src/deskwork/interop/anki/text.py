@@ -69,18 +69,20 @@ def read_text(
 
     special = {k: column(k) for k in ("guid", "notetype", "deck", "tags")}
     deck = Deck(name)
+    at = stream.tell()
+    counter = csv.reader(stream, delimiter=separator)
+    notes = sum(1 for row in _rows(counter, name, body_start) if any(c.strip() for c in row))
+    if notes > caps.max_rows:  # counted first: a refused file builds no cards
+        raise AnkiError(
+            f"{name}: refused: {notes:,} notes, more than an {caps.what} may hold "
+            f"({caps.max_rows:,})"
+        )
+    stream.seek(at)
     reader = csv.reader(stream, delimiter=separator)
-    notes = 0
     for row in _rows(reader, name, body_start):
         line_no = body_start + reader.line_num
         if not any(cell.strip() for cell in row):
             continue
-        notes += 1
-        if notes > caps.max_rows:
-            raise AnkiError(
-                f"{name}: line {line_no}: refused: more than {caps.max_rows:,} notes "
-                f"(the limit for an {caps.what})"
-            )
         cells = {n: v for n, v in enumerate(row)}
 
         def take(index: int | None, cells: dict[int, str] = cells) -> str:
