@@ -14,8 +14,10 @@ import re
 
 MAX_TITLE_CHARS = 300  # a title longer than this is cut (with an ellipsis) before it is stored
 
-# ANSI escape sequences: CSI, OSC (ended by BEL or ST), and the two-byte ones.
-_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+# ANSI escape sequences: CSI, OSC (ended by BEL or ST), the two-byte ones, and the 8-bit CSI.
+_ANSI = re.compile(
+    r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]"
+)
 # C0 controls except tab/newline, DEL, C1 controls (incl. the 8-bit CSI), bidi embeddings,
 # overrides and isolates, interlinear annotation marks.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
