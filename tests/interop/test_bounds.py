@@ -258,6 +258,7 @@ def _package(tmp_path: Path, change: str = "") -> Path:
         ("update col set decks = '[]'", "the deck list cannot be read ('list' object"),
         ("update col set crt = 1e300", "the collection's creation time (col.crt) cannot be read"),
         ("update notes set flds = zeroblob(4)", "its fields or tags are not text"),
+        ("update notes set flds = printf('%.9000000c', 'x')", "refused: its fields hold 9,000,000"),
     ],
 )
 def test_odd_values_in_a_package_name_the_file_the_part_and_nothing_imported(

@@ -30,6 +30,7 @@ class ImportLimits:
     max_seconds: float = 120.0
     max_notes: int = 500_000
     max_cards: int = 2_000_000  # counted before anything is read (a note has 1-few cards)
+    max_note_chars: int = 8 * MiB  # one note's fields together (inline images make them big)
 
 
 class Answer(NamedTuple):

@@ -207,6 +207,11 @@ def _read_collection(
     for nid, guid, mid, tags, flds in db.execute("select id, guid, mid, tags, flds from notes"):
         if not isinstance(flds, str) or not isinstance(tags, str):
             raise AnkiError(f"{path}: note {nid}: its fields or tags are not text")
+        if len(flds) > limits.max_note_chars:
+            raise AnkiError(
+                f"{path}: note {nid}: refused: its fields hold {len(flds):,} characters "
+                f"(the limit is {limits.max_note_chars:,})"
+            )
         notes[nid] = (str(guid), mid, tags, flds.split("\x1f"))
         if len(notes) > limits.max_notes:
             raise AnkiError(f"{path}: refused: more than {limits.max_notes} notes")
