@@ -171,6 +171,12 @@ def test_titles_are_capped_and_huge_front_matter_is_refused(tmp_path: Path) -> N
     pelican.write_text("Title: " + "T" * 4_000_000 + "\nDate: 2026-01-01\n\nbody\n")
     code, _, err = bounded("--data-dir", str(home), "drafts", "import", str(pelican))
     assert code == 1 and "front matter is longer than 64 KB" in err and str(pelican) in err, err
+    big = lines(
+        tmp_path / "big-post.md", "Title: big\n\n", "a line of a very long post {n}\n", 600_000
+    )
+    code, peak, err = bounded("--data-dir", str(home), "drafts", "import", str(big))
+    assert code == 1 and f"{big}: refused:" in err and "more than a post may be (16.0 MB)" in err
+    assert peak < PEAK_RSS_MB, f"{peak:.0f} MB"
     heading = tmp_path / "heading.md"
     heading.write_text("# " + "T" * 4_000_000 + "\n\nbody\n")  # a title from the first heading
     assert main(["--data-dir", str(home), "drafts", "import", str(heading)]) == 0
