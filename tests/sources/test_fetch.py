@@ -59,6 +59,32 @@ def test_header_lines_trickling_in_cannot_stretch_the_deadline() -> None:
     assert 1.4 < elapsed < 2.5, elapsed
 
 
+def test_a_resolver_that_hangs_cannot_hold_the_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system resolver is the environment here, so it is the one thing replaced: a name that
+    takes 30 s to resolve still ends the fetch at the connect timeout; real names still work."""
+    import socket
+    import threading
+
+    real = socket.getaddrinfo
+    release = threading.Event()
+
+    def resolver(host: str, *args: object, **kwargs: object) -> object:
+        if host == "slow-dns.test":
+            release.wait(30)
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    with serve({"/": static(b"<title>by name</title>")}) as server:
+        port = server.base.rsplit(":", 1)[1]
+        assert b"by name" in fetch(f"http://localhost:{port}/", FAST).body
+        started = time.monotonic()
+        with pytest.raises(SourceError, match=r"no connection within 1 s"):
+            fetch(f"http://slow-dns.test:{port}/", FAST)
+        elapsed = time.monotonic() - started
+    release.set()
+    assert elapsed < 2.0, elapsed
+
+
 def test_the_deadline_covers_every_redirect_together() -> None:
     def slow_redirect(target: str) -> Callable[[Handler], None]:
         def answer(h: Handler) -> None:

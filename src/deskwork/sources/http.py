@@ -4,12 +4,15 @@ limit, and text decoded even when the server lies about its charset.
 The deadline is a wall-clock one for the whole fetch, redirects and headers included: every socket
 operation (connect, TLS, each read and write) gets at most the time left, so a server trickling
 one header line a second cannot stretch a 15 s fetch to minutes (httpx's own timeouts are per
-operation). It is enforced in the network backend under httpx (`_DeadlineBackend`). Name
-resolution is the one step it cannot cut short (the system resolver has its own timeouts)."""
+operation). It is enforced in the network backend under httpx (`_DeadlineBackend`), which also
+looks names up in a helper thread, so even a hanging resolver cannot hold a fetch past it."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
+import threading
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -153,9 +156,17 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Any = None,
     ) -> httpcore.NetworkStream:
-        left = _left(timeout, httpcore.ConnectTimeout)
-        stream = self.inner.connect_tcp(host, port, left, local_address, socket_options)
-        return _DeadlineStream(stream)
+        addresses = _resolve(host, port, _left(timeout, httpcore.ConnectTimeout))
+        failure: Exception = httpcore.ConnectError(f"{host}: no address")
+        for address in addresses:  # each tried in turn, as socket.create_connection does
+            left = _left(timeout, httpcore.ConnectTimeout)
+            try:
+                stream = self.inner.connect_tcp(address, port, left, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+                continue
+            return _DeadlineStream(stream)
+        raise failure
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Any = None
@@ -165,6 +176,32 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 
     def sleep(self, seconds: float) -> None:
         self.inner.sleep(seconds)
+
+
+def _resolve(host: str, port: int, timeout: float | None) -> list[str]:
+    """The host's addresses, looked up in a helper thread so that a resolver that hangs cannot
+    hold the fetch past its deadline (the thread is left to finish on its own)."""
+    try:
+        ipaddress.ip_address(host)
+        return [host]  # already an address: nothing to look up
+    except ValueError:
+        pass
+    found: list[Any] = []
+
+    def lookup() -> None:
+        try:
+            found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as exc:
+            found.append(exc)
+
+    worker = threading.Thread(target=lookup, name=f"resolve {host}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not found:
+        raise httpcore.ConnectTimeout(f"{host}: the name did not resolve in time")
+    if isinstance(found[0], OSError):
+        raise httpcore.ConnectError(f"{host}: {found[0]}")
+    return list(dict.fromkeys(str(info[4][0]) for info in found[0]))
 
 
 class _DeadlineTransport(httpx.HTTPTransport):
