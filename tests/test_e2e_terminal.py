@@ -248,7 +248,7 @@ def test_closing_the_terminal_saves_like_ctrl_q(tmp_path: Path) -> None:
     term.new_draft("Hangup")
     term.child.send("typed just before the window closed")
     term.wait_for("window closed")
-    os.close(term.child.child_fd)  # the window goes away
+    term.child.ptyproc.fileobj.close()  # the window goes away (closed once: pexpect knows)
     deadline = time.monotonic() + 20
     while term.child.isalive() and time.monotonic() < deadline:
         time.sleep(0.1)
