@@ -90,7 +90,7 @@ def is_locked(data_dir: Path) -> dict[str, object] | None:
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
-        return read_holder(path) or {"what": "another deskwork process"}
+        return read_holder(path) or {"pid": "?"}
     finally:
         os.close(fd)
     return None
