@@ -296,6 +296,14 @@ def test_imports_unpack_inside_the_data_dir(
     assert seen and all(len(found) == 1 and found[0].startswith("tmp/") for found in seen), seen
     assert list((home / "tmp").iterdir()) == []  # removed once read
 
+    from deskwork.store.scratch import scratch
+
+    with scratch(home, "anki-export-") as busy:  # e.g. a read-only `cards export` beside the TUI
+        (busy / "collection.anki2").write_bytes(b"in use")
+        Desk.open(Paths.resolve(home)).close()  # a writer opens meanwhile: the sweep leaves it
+        assert (busy / "collection.anki2").read_bytes() == b"in use"
+    assert list((home / "tmp").iterdir()) == []
+
     assert os.stat(home / "tmp").st_mode & 0o777 == 0o700
 
 
