@@ -23,7 +23,9 @@ from deskwork.clikit import (
     CliError,
     Handler,
     emit,
+    err,
     open_desk,
+    user_path,
     warn,
 )
 from deskwork.config import config_as_toml, load_config
@@ -40,11 +42,12 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------- the TUI
 def build_tui(paths: Paths) -> DeskworkApp:
     """The TUI on `paths` (the benchmarks start it exactly this way)."""
+    from deskwork.remote import Channel
     from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
 
     desk = Desk.open(paths, what="the deskwork TUI", defer_backup=True)
     warn(desk.problems)
-    app = DeskworkApp(desk)
+    app = DeskworkApp(desk, channel=None if desk.store.readonly else Channel(desk))
     desk.problems.clear()  # already shown on stderr; the app shows the rest
     return app
 
@@ -140,7 +143,7 @@ def cmd_drafts_import(args: argparse.Namespace, paths: Paths) -> int:
 
     service = _drafts(paths, readonly=False, what="deskwork drafts import")
     try:
-        draft = service.import_file(Path(args.file))
+        draft = service.import_file(user_path(args.file))
     except InteropError as exc:
         raise CliError(str(exc)) from None
     finally:
@@ -290,7 +293,7 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
         desk = open_desk(paths, readonly=False, what="deskwork doctor --repair")
         repaired = list(desk.store.report.recovered)
         desk.close()
-        print("repairs: " + ("; ".join(repaired) if repaired else "none needed"), file=sys.stderr)
+        print("repairs: " + ("; ".join(repaired) if repaired else "none needed"), file=err())
     report = check(paths.data_dir)
     lines = [f"data dir: {paths.data_dir}"]
     lines += [f"  ok: {line}" for line in report.ok]
@@ -348,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
         group: Any, name: str, handler: Handler, help_text: str, json_flag: bool = True
     ) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(handler=handler)
+        p.set_defaults(handler=handler, remote="app")  # while the TUI runs: see deskwork.remote
         if json_flag:
             p.add_argument("--json", action="store_true", help="machine-readable output")
         return p
@@ -404,28 +407,46 @@ def build_parser() -> argparse.ArgumentParser:
     restore = add(sub, "restore", cmd_restore, "list backups, or restore one")
     restore.add_argument("backup", nargs="?", help="backup name (from the list) or path")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.set_defaults(remote=None)  # it replaces everything the app has open: quit it first
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    return run(args)
+
+
+def run(args: argparse.Namespace, paths: Paths | None = None, *, remote_ok: bool = True) -> int:
+    """Run a parsed command: its exit code, errors as one line on stderr. `remote_ok`: when the
+    TUI holds the store, hand the command to it (`deskwork.remote`)."""
     try:
-        paths = Paths.resolve(args.data_dir)
-        code: int = args.handler(args, paths)
+        paths = paths or Paths.resolve(args.data_dir)
+        try:
+            code: int = args.handler(args, paths)
+        except StoreLocked:
+            if not remote_ok:
+                raise
+            from deskwork.remote import hand_over
+
+            handed = hand_over(args, paths, lambda: int(args.handler(args, paths)))
+            if handed is None:
+                raise
+            code = handed
         return code
     except StoreLocked as exc:
-        print(f"deskwork: {exc}", file=sys.stderr)
+        print(f"deskwork: {exc}", file=err())
         return EXIT_LOCKED
     except (CliError, StoreError) as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"deskwork: {exc}", file=sys.stderr)
+        print(f"deskwork: {exc}", file=err())
         return getattr(exc, "code", EXIT_ERROR)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"deskwork: error: {exc} (run with --debug for details)", file=sys.stderr)
+        print(f"deskwork: error: {exc} (run with --debug for details)", file=err())
         return EXIT_ERROR

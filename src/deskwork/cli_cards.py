@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from deskwork.clikit import CliError, emit, open_desk
+from deskwork.clikit import CliError, emit, err, open_desk, user_path
 from deskwork.paths import Paths
 
 
@@ -32,13 +31,13 @@ class Counter:
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
-        if (time.monotonic() - self.started > 1 and sys.stderr.isatty()) or self.shown:
+        if (time.monotonic() - self.started > 1 and err().isatty()) or self.shown:
             self.shown = True
-            print(f"\rreading cards: {done}/{total}", end="", file=sys.stderr, flush=True)
+            print(f"\rreading cards: {done}/{total}", end="", file=err(), flush=True)
 
     def finish(self) -> None:
         if self.shown:
-            print(file=sys.stderr)
+            print(file=err())
 
 
 def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
@@ -48,7 +47,7 @@ def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
     desk = open_desk(paths, readonly=False, what="deskwork cards import")
     counter = Counter()
     try:
-        report = import_file(desk, Path(args.file), args.deck or "", counter)
+        report = import_file(desk, user_path(args.file), args.deck or "", counter)
     except InteropError as exc:
         raise CliError(f"{exc} (nothing imported)") from None
     finally:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from deskwork.clikit import EXIT_USAGE, CliError, emit, open_desk
+from deskwork.clikit import EXIT_USAGE, CliError, emit, on_store, open_desk, user_path
 from deskwork.paths import Paths
 
 
@@ -27,7 +27,7 @@ def cmd_queue_import(args: argparse.Namespace, paths: Paths) -> int:
         raise CliError("give a FILE (.csv or .md) or --starter (one of them)", EXIT_USAGE)
     desk = open_desk(paths, readonly=False, what="deskwork queue import")
     try:
-        added = import_starter(desk) if args.starter else import_file(desk, Path(args.file))
+        added = import_starter(desk) if args.starter else import_file(desk, user_path(args.file))
     except InteropError as exc:
         raise CliError(str(exc)) from None
     finally:
@@ -72,10 +72,10 @@ def cmd_queue_add(args: argparse.Namespace, paths: Paths) -> int:
     desk = open_desk(paths, readonly=False, what="deskwork queue add")
     links = Links(desk)
     try:
-        item, created = links.save(args.target)
+        item, created = on_store(lambda: links.save(args.target))
         error = ""
         if created and not args.offline:
-            updated, error = links.pull(item)
+            updated, error = links.pull(item, on_store)
             item = updated or item
     except LinkError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
@@ -99,8 +99,8 @@ def cmd_queue_refresh(args: argparse.Namespace, paths: Paths) -> int:
     links = Links(desk)
     results = []
     try:
-        for item in links.pending():
-            updated, error = links.pull(item)
+        for item in on_store(links.pending):
+            updated, error = links.pull(item, on_store)
             results.append(_item_json(updated or item, error))
     finally:
         links.close()
@@ -167,7 +167,11 @@ def register(sub: Any, add: Any, group: Any) -> None:
     queue_add = add(queue, "add", cmd_queue_add, "add a link or an arXiv id and fetch its metadata")
     queue_add.add_argument("target", metavar="URL_OR_ID")
     queue_add.add_argument("--offline", action="store_true", help="save it now, fetch later")
-    add(queue, "refresh", cmd_queue_refresh, "fetch the metadata still pending")
+    # inside the running app, the network steps run off the app's thread (deskwork.remote)
+    queue_add.set_defaults(remote="thread")
+    add(queue, "refresh", cmd_queue_refresh, "fetch the metadata still pending").set_defaults(
+        remote="thread"
+    )
     add(
         queue,
         "export",

@@ -1,13 +1,23 @@
 """What every `deskwork` subcommand shares: exit codes, errors, output (text or --json), opening
-the desk."""
+the desk.
+
+A subcommand can also run inside the running app (`deskwork.remote`): there `open_desk` lends the
+app's desk, output goes to the request's answer and relative paths are the caller's. Handlers reach
+all three through this module (`open_desk`, `out`/`err`, `user_path`), never sys.stdout directly.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
 
 from deskwork.paths import Paths
 from deskwork.services import Desk
@@ -24,21 +34,84 @@ class CliError(Exception):
 
 
 Handler = Callable[[argparse.Namespace, Paths], int]
+T = TypeVar("T")
+
+
+@dataclass
+class Borrowed:
+    """A subcommand running inside the app: the app's desk, the caller's streams and folder, and
+    how to run a piece of work on the app's thread (`on_store`)."""
+
+    desk: Desk
+    stdout: TextIO
+    stderr: TextIO
+    cwd: Path
+    on_store: Callable[[Callable[[], Any]], Any] | None = None
+
+
+_borrowed: ContextVar[Borrowed | None] = ContextVar("deskwork_borrowed", default=None)
+
+
+@contextmanager
+def borrowing(context: Borrowed) -> Iterator[None]:
+    token = _borrowed.set(context)
+    try:
+        yield
+    finally:
+        _borrowed.reset(token)
+
+
+def out() -> TextIO:
+    context = _borrowed.get()
+    return context.stdout if context else sys.stdout
+
+
+def err() -> TextIO:
+    context = _borrowed.get()
+    return context.stderr if context else sys.stderr
+
+
+def user_path(text: str) -> Path:
+    """A path the user typed, relative to the folder they typed it in."""
+    context = _borrowed.get()
+    path = Path(os.path.expanduser(text))
+    return path if context is None or path.is_absolute() else context.cwd / path
+
+
+def on_store(work: Callable[[], T]) -> T:
+    """Run `work` (which touches the store) where the store lives: here, or on the app's thread
+    when the command runs inside the app from a worker thread (slow network steps stay outside)."""
+    context = _borrowed.get()
+    if context is None or context.on_store is None:
+        return work()
+    result: T = context.on_store(work)
+    return result
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:
     if getattr(args, "json", False):
-        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        print(json.dumps(data, indent=2, ensure_ascii=False, default=str), file=out())
     else:
-        print(text)
+        print(text, file=out())
 
 
 def warn(problems: list[str]) -> None:
     for problem in problems:
-        print(f"deskwork: warning: {problem}", file=sys.stderr)
+        print(f"deskwork: warning: {problem}", file=err())
+
+
+class _LentDesk(Desk):
+    """The running app's desk lent to a subcommand: closing it is the app's business."""
+
+    def close(self) -> None:
+        pass
 
 
 def open_desk(paths: Paths, *, readonly: bool, what: str) -> Desk:
+    context = _borrowed.get()
+    if context is not None:
+        d = context.desk
+        return _LentDesk(paths=d.paths, config=d.config, store=d.store, clock=d.clock)
     desk = Desk.open(paths, readonly=readonly, what=what)
     warn(desk.problems)
     return desk

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,6 +32,10 @@ WATCH_DAY = "arxiv_watch_day"
 WATCH_SINCE = "arxiv_watch_since"
 WATCH_RESULTS = "arxiv_watch_results"
 _BARE_DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)+(/\S*)?$")
+
+
+def _now(work: Callable[[], Item | None]) -> Item | None:
+    return work()
 
 
 class LinkError(ValueError):
@@ -116,13 +121,18 @@ class Links:
         with self.desk.store.transaction() as tx:
             return tx.put("items", current.model_copy(update={"metadata_error": str(error)}))
 
-    def pull(self, item: Item) -> tuple[Item | None, str]:
-        """Fetch and apply in one go (the CLI): the updated item and '' or the failure."""
+    def pull(
+        self, item: Item, on_store: Callable[[Callable[[], Item | None]], Item | None] = _now
+    ) -> tuple[Item | None, str]:
+        """Fetch and apply in one go (the CLI): the updated item and '' or the failure.
+        `on_store` runs the store steps where the store lives (the app's thread, when a command
+        runs inside the app); the fetch runs on the caller's thread."""
         try:
             fields = self.fetch(item)
         except SourceError as exc:
-            return self.failed(item.id, exc), str(exc)
-        return self.apply(item.id, fields), ""
+            error = exc
+            return on_store(lambda: self.failed(item.id, error)), str(error)
+        return on_store(lambda: self.apply(item.id, fields)), ""
 
     def pending(self) -> list[Item]:
         return sorted(

@@ -73,6 +73,11 @@ class TimerControl:
     def set_item(self, item_id: int | None) -> None:
         self.handle(self.service.set_item(item_id))
 
+    def reload(self) -> None:
+        """Take the timer as a command run inside the app saved it (`deskwork timer pause`)."""
+        self.service = TimerService(self.app.desk)
+        self.app.show_timer()
+
     def tick(self, *, catching_up: bool = False) -> None:
         self.handle(self.service.tick(), catching_up=catching_up)
         self._maybe_nudge()
