@@ -420,8 +420,14 @@ def execute(
     if getattr(args, "remote", None) is None:
         return EXIT_USAGE, "", "deskwork: this command cannot run inside the app: quit it first\n"
 
+    refusals: list[NotTaken] = []
+
     def on_store(work: Callable[[], Any]) -> Any:
-        return on_app(work, taken)
+        try:
+            return on_app(work, taken)
+        except NotTaken as exc:  # the command's error handling must not swallow this
+            refusals.append(exc)
+            raise
 
     threaded = args.remote == "thread"
     context = Borrowed(desk, stdout, stderr, cwd, on_store if threaded else None)
@@ -431,4 +437,6 @@ def execute(
             return run(args, desk.paths, remote_ok=False)
 
     code = whole() if threaded else on_app(whole, taken)
+    if refusals:
+        raise refusals[0]
     return code, stdout.getvalue(), stderr.getvalue()
