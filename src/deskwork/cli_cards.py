@@ -42,7 +42,7 @@ class Counter:
 
 def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.interop import InteropError
-    from deskwork.services.anki import import_file
+    from deskwork.services.anki import import_file, rows_text
 
     desk = open_desk(paths, readonly=False, what="deskwork cards import")
     counter = Counter()
@@ -56,7 +56,11 @@ def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
     lines = [f"imported {report.notes} notes, {report.cards} cards, {report.reviews} reviews"]
     lines += [f"  {deck}: {n}" for deck, n in report.decks.items()]
     if report.duplicates:
-        lines.append(f"{report.duplicates} notes were already there (same guid): skipped")
+        rule = "same front" if report.duplicate_rule == "first field" else "same guid"
+        lines.append(f"{report.duplicates} notes were already there ({rule}): skipped")
+    left_out = report.rows_left_out()
+    if left_out:
+        lines.append(f"{len(left_out)} rows skipped: {rows_text(left_out)}")
     if report.media_skipped:
         lines.append(f"{report.media_skipped} media files were not copied (deskwork shows text)")
     if report.notes_skipped:

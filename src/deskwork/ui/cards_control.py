@@ -126,7 +126,7 @@ class CardsControl:
             )
 
     def _import_chosen(self, choice: tuple[str, str] | None) -> None:
-        from deskwork.services.anki import import_deck, read_file
+        from deskwork.services.anki import import_deck, read_file, rows_text
         from deskwork.ui.screens.card_dialogs import ProgressScreen
 
         if choice is None:
@@ -156,8 +156,10 @@ class CardsControl:
             media = (
                 f"; {report.media_skipped} media files not copied" if report.media_skipped else ""
             )
+            left_out = report.rows_left_out()
+            rows = f"\n{len(left_out)} rows skipped: {rows_text(left_out)}" if left_out else ""
             self.app.notify(
-                f"Imported {report.notes} notes, {report.cards} cards{extra}{media}",
+                f"Imported {report.notes} notes, {report.cards} cards{extra}{media}{rows}",
                 title=path.name,
                 markup=False,
                 timeout=10,

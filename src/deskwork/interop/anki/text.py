@@ -10,7 +10,7 @@ from datetime import datetime
 
 from deskwork.domain import cloze
 from deskwork.domain.cards import Card, NoteType
-from deskwork.domain.notes import cards_for_note, new_guid
+from deskwork.domain.notes import cards_for_note, first_field_key, new_guid
 from deskwork.interop.anki.model import AnkiError, Deck
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
@@ -53,7 +53,8 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
         return int(value) - 1
 
     special = {k: column(k) for k in ("guid", "notetype", "deck", "tags")}
-    deck = Deck(name)
+    deck = Deck(name, match_first_field=special["guid"] is None)
+    first_seen: dict[tuple[str, str], int] = {}  # first field -> its line (no guid column)
     reader = csv.reader(io.StringIO("\n".join(lines[body_start:])), delimiter=separator)
     for offset, row in enumerate(reader):
         line_no = body_start + offset + 1
@@ -65,9 +66,24 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
             return cells.get(index, "").strip() if index is not None else ""
 
         fields = [v for n, v in enumerate(row) if n not in special.values()]
+        if not first_seen and not deck.cards and not deck.skipped_rows and _is_header_row(row):
+            deck.skipped_rows.append((line_no, "a header row (column names)"))
+            continue
         if not fields or not fields[0].strip():
-            raise AnkiError(f"{name}: line {line_no}: the first field (front) is empty")
+            deck.skipped_rows.append((line_no, "the first field (front) is empty"))
+            continue
         note_type = _note_type(take(special["notetype"]) or headers.get("notetype", "Basic"))
+        if deck.match_first_field:
+            if note_type is not NoteType.CLOZE and not any(f.strip() for f in fields[1:]):
+                deck.skipped_rows.append((line_no, "the back is empty"))
+                continue
+            front_key = first_field_key(note_type, fields[0], is_html)
+            if front_key in first_seen:
+                deck.skipped_rows.append(
+                    (line_no, f"the same front as line {first_seen[front_key]}")
+                )
+                continue
+            first_seen[front_key] = line_no
         tags = (take(special["tags"]) or headers.get("tags", "")).split()
         target = deck_name or take(special["deck"]) or headers.get("deck", "") or "Default"
         back = (
@@ -79,16 +95,31 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
             back = fields[1] if len(fields) > 1 else ""
             if not cloze.numbers(fields[0]):
                 raise AnkiError(f"{name}: line {line_no}: a cloze note without {{{{c1::…}}}}")
+        guid = take(special["guid"]) or new_guid()
         try:
             deck.cards += cards_for_note(
                 note_type, fields[0], back, target.replace("\x1f", "::"), tags, now,
-                note_guid=take(special["guid"]) or new_guid(), html=is_html,
+                note_guid=guid, html=is_html,
             )  # fmt: skip
         except ValueError as exc:
             raise AnkiError(f"{name}: line {line_no}: {exc}") from None
+        deck.lines[guid] = line_no
     if not deck.cards:
-        raise AnkiError(f"{name}: no notes found")
+        skipped = "; ".join(f"line {n}: {why}" for n, why in deck.skipped_rows[:5])
+        raise AnkiError(f"{name}: no notes found" + (f" ({skipped})" if skipped else ""))
     return deck
+
+
+HEADER_NAMES = {
+    "front", "back", "question", "answer", "text", "extra", "tags", "tag", "deck", "notetype",
+    "note type", "guid", "term", "definition", "word", "meaning", "hint", "notes", "q", "a",
+}  # fmt: skip
+
+
+def _is_header_row(row: list[str]) -> bool:
+    """`front,back` and the like: a first row made only of column names."""
+    cells = [c.strip().strip(":").lower() for c in row if c.strip()]
+    return bool(cells) and all(c in HEADER_NAMES for c in cells)
 
 
 _TYPE_NAMES = {
