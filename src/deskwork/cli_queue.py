@@ -98,19 +98,27 @@ def cmd_queue_refresh(args: argparse.Namespace, paths: Paths) -> int:
     desk = open_desk(paths, readonly=False, what="deskwork queue refresh")
     links = Links(desk)
     results = []
+    untried = 0
     try:
-        for item in on_store(links.pending):
-            updated, error = links.pull(item, on_store)
-            results.append(_item_json(updated or item, error))
+        pending = on_store(links.pending)
+        for n, item in enumerate(pending):
+            updated, error = links.pull_checked(item, on_store)
+            results.append(_item_json(updated or item, str(error or "")))
+            if error is not None and error.offline:  # no connection: the rest would wait too
+                untried = len(pending) - n - 1
+                break
     finally:
         links.close()
         desk.close()
     fetched = sum(1 for r in results if r["metadata"] == "fetched")
-    lines = [f"fetched {fetched} of {len(results)} pending"]
+    total = len(results) + untried
+    lines = [f"fetched {fetched} of {total} pending"]
     lines += [f"  {r['id']}: {r['error']}" for r in results if r.get("error")]
+    if untried:
+        lines.append(f"  not tried without a connection: {untried} more; try again when online")
     emit(
         args,
-        {"fetched": fetched, "pending": len(results) - fetched, "items": results},
+        {"fetched": fetched, "pending": total - fetched, "not_tried": untried, "items": results},
         "\n".join(lines),
     )
     return 0

@@ -127,12 +127,19 @@ class Links:
         """Fetch and apply in one go (the CLI): the updated item and '' or the failure.
         `on_store` runs the store steps where the store lives (the app's thread, when a command
         runs inside the app); the fetch runs on the caller's thread."""
+        updated, error = self.pull_checked(item, on_store)
+        return updated, str(error or "")
+
+    def pull_checked(
+        self, item: Item, on_store: Callable[[Callable[[], Item | None]], Item | None] = _now
+    ) -> tuple[Item | None, SourceError | None]:
+        """`pull`, with the failure itself (its `offline` says whether to stop trying others)."""
         try:
             fields = self.fetch(item)
         except SourceError as exc:
             error = exc
-            return on_store(lambda: self.failed(item.id, error)), str(error)
-        return on_store(lambda: self.apply(item.id, fields)), ""
+            return on_store(lambda: self.failed(item.id, error)), error
+        return on_store(lambda: self.apply(item.id, fields)), None
 
     def pending(self) -> list[Item]:
         return sorted(

@@ -90,43 +90,76 @@ class CurriculumControl:
         self.fetch(pending)
 
     def fetch(self, items: list[Item]) -> None:
-        """Each item's metadata, one after the other, in a worker thread."""
+        """Each item's metadata, one after the other, in a worker thread. Without a connection it
+        stops at the first failure (the others would only wait for theirs); several items end
+        with one summary toast instead of one per item."""
         from deskwork.sources.http import SourceError
 
         links = self.links
+        quiet = len(items) > 1
 
         def work() -> None:
             worker = get_current_worker()
-            for item in items:
+            fetched, errors, untried = 0, [], 0
+            for n, item in enumerate(items):
                 if worker.is_cancelled:
                     return
                 try:
                     fields = links.fetch(item)
-                except SourceError as exc:
-                    self.app.call_from_thread(self._failed, item, exc)
                 except Exception as exc:  # a bug must not take the desk down; the item is saved
-                    error = SourceError(f"{item.url}: {type(exc).__name__}: {exc}")
-                    self.app.call_from_thread(self._failed, item, error)
+                    error = (
+                        exc
+                        if isinstance(exc, SourceError)
+                        else SourceError(f"{item.url}: {type(exc).__name__}: {exc}")
+                    )
+                    errors.append(error)
+                    self.app.call_from_thread(self._failed, item, error, quiet)
+                    if error.offline:
+                        untried = len(items) - n - 1
+                        break
                 else:
-                    self.app.call_from_thread(self._fetched, item, fields)
+                    fetched += 1
+                    self.app.call_from_thread(self._fetched, item, fields, quiet)
+            if quiet:
+                self.app.call_from_thread(self._summary, len(items), fetched, errors, untried)
 
         self.app.run_worker(work, thread=True, group="links", name="fetch metadata")
 
-    def _fetched(self, item: Item, fields: dict[str, Any]) -> None:
+    def _fetched(self, item: Item, fields: dict[str, Any], quiet: bool = False) -> None:
         if self.app.desk.store.closed:
             return
         updated = self.links.apply(item.id, fields)
         if updated is not None:
             self.changed()
-            self.app.notify(_title(updated), title="Details fetched", markup=False)
+            if not quiet:
+                self.app.notify(_title(updated), title="Details fetched", markup=False)
 
-    def _failed(self, item: Item, error: SourceError) -> None:
+    def _failed(self, item: Item, error: SourceError, quiet: bool = False) -> None:
         if self.app.desk.store.closed:
             return
         self.links.failed(item.id, error)
         self.changed()
+        if not quiet:
+            self.app.notify(
+                f"{error}\nSaved with its link; R in the queue (or `deskwork queue refresh`) "
+                "retries.",
+                title="Metadata pending",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+
+    def _summary(self, total: int, fetched: int, errors: list[SourceError], untried: int) -> None:
+        """One toast for a refresh of several items."""
+        if not errors:
+            self.app.notify(f"Fetched the details of all {total} items", markup=False)
+            return
+        waiting = total - fetched
+        offline = any(e.offline for e in errors)
+        head = "No connection" if offline else f"Fetched {fetched} of {total}"
         self.app.notify(
-            f"{error}\nSaved with its link; R in the queue (or `deskwork queue refresh`) retries.",
+            f"{head}: {waiting} {'item' if waiting == 1 else 'items'} still waiting for "
+            f"details ({errors[0]}). R in the queue retries.",
             title="Metadata pending",
             severity="warning",
             markup=False,
