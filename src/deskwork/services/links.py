@@ -15,6 +15,7 @@ from typing import Any
 
 from deskwork.domain.curriculum import Item, ItemKind
 from deskwork.domain.text import clean
+from deskwork.domain.urls import strip_tracking, strip_tracking_in
 from deskwork.services.desk import Desk
 from deskwork.sources.arxiv import (
     ArxivClient,
@@ -54,9 +55,9 @@ def parse_target(text: str) -> Target:
     if arxiv is not None:
         return Target(f"https://arxiv.org/abs/{arxiv.id}", arxiv)
     if re.match(r"^https?://\S+$", text, re.I):
-        return Target(text, None)
+        return Target(strip_tracking(text), None)
     if _BARE_DOMAIN.match(text):
-        return Target(f"https://{text}", None)
+        return Target(strip_tracking(f"https://{text}"), None)
     raise LinkError(
         f"{text!r} is not a link or an arXiv id (try https://…, 1706.03762 or arXiv:1706.03762)"
     )
@@ -219,13 +220,13 @@ def _paper_fields(paper: Paper, item: Item) -> dict[str, Any]:
 
 
 def _page_fields(meta: PageMeta, item: Item, desk: Desk) -> dict[str, Any]:
-    fields: dict[str, Any] = {"title": meta.title}
+    fields: dict[str, Any] = {"title": strip_tracking_in(meta.title)}
     if item.kind is ItemKind.OTHER and meta.kind:
         fields["kind"] = ItemKind(meta.kind)
     if not item.authors and (meta.provider or meta.site_name):
         fields["authors"] = meta.provider or meta.site_name
     if not item.notes and meta.description:
-        fields["notes"] = meta.description
+        fields["notes"] = strip_tracking_in(meta.description)
     if not item.cost and meta.price:
         fields["cost"] = meta.price
         if meta.currency:
