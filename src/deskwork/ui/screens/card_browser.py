@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
 from deskwork.domain import cardstats
-from deskwork.domain.cards import Card
+from deskwork.domain.cards import Card, CardState
 from deskwork.domain.cardsearch import search
 from deskwork.domain.text import clean
 from deskwork.ui.commands import BROWSER_COMMANDS
@@ -93,6 +93,7 @@ class CardBrowserScreen(SearchableTableScreen):
             status.update(str(exc))
             return
         found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
+        now = desk.clock()
         self.shown = found
         table = self.query_one(DataTable)
         table.clear()
@@ -101,8 +102,8 @@ class CardBrowserScreen(SearchableTableScreen):
                 Text("●" if card.id in self.marked else ""),
                 Text(clean(card.question(), single_line=True), no_wrap=True, overflow="ellipsis"),
                 Text(clean(card.deck, single_line=True), no_wrap=True, overflow="ellipsis"),
-                Text(cardstats.state_of(card)),
-                Text("" if card.is_new else f"{card.due.astimezone():%d %b %Y}"),
+                Text(cardstats.shown_state(card, now)),
+                Text(due_label(card)),
                 Text(
                     clean(" ".join(card.tags), single_line=True), no_wrap=True, overflow="ellipsis"
                 ),
@@ -269,3 +270,12 @@ class CardBrowserScreen(SearchableTableScreen):
 
     def action_export(self) -> None:
         self.desk_app.cards.export_deck()
+
+
+def due_label(card: Card) -> str:
+    """When a card is due, in local time: learning steps are minutes apart, so they show the time;
+    review cards the day."""
+    if card.is_new:
+        return ""
+    due = card.due.astimezone()
+    return f"{due:%d %b %Y}" if card.state is CardState.REVIEW else f"{due:%d %b %Y %H:%M}"
