@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from deskwork.domain import cardstats
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.cardsearch import search
+from deskwork.domain.tags import parse_tags
 from deskwork.domain.text import clean
 from deskwork.ui.commands import BROWSER_COMMANDS
 from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id
@@ -222,8 +223,9 @@ class CardBrowserScreen(SearchableTableScreen):
         def tagged(text: str | None) -> None:
             if not text:
                 return
-            add = [t for t in text.split() if not t.startswith("-")]
-            drop = {t[1:] for t in text.split() if t.startswith("-")}
+            typed = parse_tags(text, spaces_inside=False)
+            add = [t for t in typed if not t.startswith("-")]
+            drop = {t[1:] for t in typed if t.startswith("-")}
             self._save(
                 [
                     c.model_copy(

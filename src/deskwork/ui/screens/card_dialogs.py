@@ -13,6 +13,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 
 from deskwork.domain.cards import NoteType
+from deskwork.domain.tags import HINT as TAGS_HINT
+from deskwork.domain.tags import format_tags, parse_tags
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
 
 
@@ -87,7 +89,7 @@ class CardScreen(ModalScreen[None]):
             yield Static("Back", classes="hint")
             yield TextArea(self.initial.back, id="card-back", soft_wrap=True)
             yield Input(
-                " ".join(self.initial.tags), placeholder="tags, separated by spaces", id="card-tags"
+                format_tags(self.initial.tags), placeholder=f"tags, {TAGS_HINT}", id="card-tags"
             )
             yield Static("", id="card-error", markup=False)
             yield Static("Ctrl+S saves · Esc cancels · Tab moves between fields", classes="hint")
@@ -101,7 +103,7 @@ class CardScreen(ModalScreen[None]):
             front=self.query_one("#card-front", TextArea).text.strip(),
             back=self.query_one("#card-back", TextArea).text.strip(),
             deck=self.query_one("#card-deck", Input).value.strip(),
-            tags=self.query_one("#card-tags", Input).value.split(),
+            tags=parse_tags(self.query_one("#card-tags", Input).value, spaces_inside=False),
         )
 
     def action_save(self) -> None:

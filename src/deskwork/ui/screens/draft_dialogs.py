@@ -14,6 +14,8 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from deskwork.domain.drafts import Draft, DraftStatus, Revision, count_words
+from deskwork.domain.tags import HINT as TAGS_HINT
+from deskwork.domain.tags import format_tags, parse_tags
 from deskwork.domain.text import clean
 
 CSS = """
@@ -103,8 +105,8 @@ class MetadataScreen(ModalScreen[dict[str, object] | None]):
                 id="status",
                 allow_blank=False,
             )
-            yield Label("Tags (comma-separated)")
-            yield Input(", ".join(d.tags), id="tags")
+            yield Label(f"Tags ({TAGS_HINT})")
+            yield Input(format_tags(d.tags), id="tags")
             yield Label("Category")
             yield Input(d.category, id="category")
             yield Label("Summary")
@@ -138,7 +140,7 @@ class MetadataScreen(ModalScreen[dict[str, object] | None]):
                 "title": value("title") or self.draft.title,
                 "slug": value("slug"),
                 "status": DraftStatus(str(status)),
-                "tags": [t.strip() for t in value("tags").split(",") if t.strip()],
+                "tags": parse_tags(value("tags")),
                 "category": value("category"),
                 "summary": value("summary"),
                 "date": date,
