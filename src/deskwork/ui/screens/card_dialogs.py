@@ -32,14 +32,16 @@ class CardScreen(ModalScreen[None]):
     dialog keeps what was typed). Ctrl+S saves: one key."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("ctrl+s", "save", "Save", id="dialog.save", priority=True),
     ]
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="CardScreen")
         + """
-    CardScreen > Vertical { width: 90; }
+    CardScreen > Vertical { width: 90; max-height: 100%; overflow-y: auto; }
     CardScreen TextArea { height: 6; }
+    CardScreen.-short > Vertical { padding: 0 1; }
+    CardScreen.-short TextArea { height: 4; }
     CardScreen #card-row { height: auto; margin: 0; }
     CardScreen #card-row Select { width: 24; }
     CardScreen #card-row Input { width: 1fr; }
@@ -96,6 +98,33 @@ class CardScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#card-front", TextArea).focus()
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """At 24 rows the whole dialog stays on screen: smaller text boxes, less padding."""
+        self.set_class(self.app.size.height < 32, "-short")
+
+    def action_cancel(self) -> None:
+        """Esc: closes at once when nothing was typed; asks before throwing a card away."""
+        from deskwork.ui.screens.draft_dialogs import ConfirmScreen
+
+        if self.draft() == self._initial_draft():
+            self.dismiss(None)
+            return
+        what = "changes to this card" if self.editing else "this card"
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(f"Discard {what}? (y/n)"), answered)
+
+    def _initial_draft(self) -> CardDraft:
+        i = self.initial
+        return CardDraft(i.note_type, i.front.strip(), i.back.strip(), i.deck.strip(), i.tags)
 
     def draft(self) -> CardDraft:
         return CardDraft(
