@@ -130,3 +130,11 @@ async def test_the_tui_import_reports_the_skipped_rows(tmp_path: Path) -> None:
             in m
             for m in messages
         ), messages
+
+
+def test_a_missing_file_says_no_such_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "cards", "import", "nowhere.apkg")
+    assert (code, err) == (1, "deskwork: no such file: nowhere.apkg (nothing imported)\n")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from deskwork.domain.cards import Card
 from deskwork.domain.notes import first_field_key
-from deskwork.interop import read_user_file
+from deskwork.interop import read_user_file, require_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
 from deskwork.services.desk import Desk
 from deskwork.store.store import no_gc
@@ -103,6 +103,7 @@ def import_file(
 def _read(
     path: Path, desk: Desk, deck_name: str, progress: Callable[[int, int], None] | None
 ) -> Deck:
+    require_file(path)
     if path.suffix.lower() in PACKAGES:
         from deskwork.interop.anki.package import read_package
 

@@ -121,6 +121,8 @@ class CardsControl:
                 TransferScreen(
                     "Import flashcards: an Anki package or plain text",
                     "path to .apkg, .colpkg, .txt or .csv",
+                    suffixes=(".apkg", ".colpkg", ".txt", ".csv", ".tsv"),
+                    must_exist=True,
                 ),
                 self._import_chosen,
             )

@@ -242,6 +242,8 @@ class CurriculumControl:
             PromptScreen(
                 "Import curriculum items from a CSV file or a Markdown table:",
                 "path to .csv or .md",
+                path_suffixes=(".csv", ".md"),
+                must_exist=True,
             ),
             chosen,
         )

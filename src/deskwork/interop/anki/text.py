@@ -112,7 +112,7 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
 
 HEADER_NAMES = {
     "front", "back", "question", "answer", "text", "extra", "tags", "tag", "deck", "notetype",
-    "note type", "guid", "term", "definition", "word", "meaning", "hint", "notes", "q", "a",
+    "note type", "guid", "term", "definition", "word", "meaning", "hint", "notes",
 }  # fmt: skip
 
 

@@ -16,6 +16,8 @@ from deskwork.domain.cards import NoteType
 from deskwork.domain.tags import HINT as TAGS_HINT
 from deskwork.domain.tags import format_tags, parse_tags
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
+from deskwork.ui.widgets.paths import HINT as PATH_HINT
+from deskwork.ui.widgets.paths import PathInput, missing_file
 
 
 @dataclass
@@ -144,29 +146,52 @@ class CardScreen(ModalScreen[None]):
 
 
 class TransferScreen(ModalScreen[tuple[str, str] | None]):
-    """Asks for a file (and optionally a deck) to import or export; returns (path, deck)."""
+    """Asks for a file (with path completion) and optionally a deck to import or export; returns
+    (path, deck). For an import (`must_exist`) a missing file is said here, and the dialog stays."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
     DEFAULT_CSS = (
-        DIALOG_CSS.format(name="TransferScreen") + "TransferScreen ProgressBar { margin: 1 0 0 0; }"
+        DIALOG_CSS.format(name="TransferScreen")
+        + "TransferScreen ProgressBar { margin: 1 0 0 0; }"
+        + "TransferScreen #transfer-error { color: $error; height: auto; }"
     )
 
-    def __init__(self, heading: str, placeholder: str) -> None:
+    def __init__(
+        self,
+        heading: str,
+        placeholder: str,
+        *,
+        suffixes: tuple[str, ...] = (),
+        must_exist: bool = False,
+        initial: str = "",
+    ) -> None:
         super().__init__()
         self.heading = heading
         self.placeholder = placeholder
+        self.suffixes = suffixes
+        self.must_exist = must_exist
+        self.initial = initial
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.heading, markup=False)
-            yield Input(placeholder=self.placeholder, id="transfer-path")
+            yield PathInput(
+                self.suffixes, value=self.initial, placeholder=self.placeholder, id="transfer-path"
+            )
             yield Input(placeholder="deck (optional)", id="transfer-deck")
-            yield Static("Enter starts · Esc cancels", classes="hint")
+            yield Static("", id="transfer-error", markup=False)
+            yield Static(f"Enter starts · {PATH_HINT} · Esc cancels", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         path = self.query_one("#transfer-path", Input).value.strip()
-        if path:
-            self.dismiss((path, self.query_one("#transfer-deck", Input).value.strip()))
+        if not path:
+            return
+        problem = missing_file(path) if self.must_exist else ""
+        if problem:
+            self.query_one("#transfer-error", Static).update(problem)
+            self.query_one("#transfer-path", Input).focus()
+            return
+        self.dismiss((path, self.query_one("#transfer-deck", Input).value.strip()))
 
 
 class ProgressScreen(ModalScreen[None]):
