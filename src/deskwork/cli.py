@@ -25,6 +25,7 @@ from deskwork.clikit import (
     emit,
     err,
     open_desk,
+    out,
     user_path,
     warn,
 )
@@ -134,7 +135,7 @@ def cmd_drafts_export(args: argparse.Namespace, paths: Paths) -> int:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot write the export: {exc}") from None
-    print(target)
+    print(target.absolute(), file=out())
     return 0
 
 
@@ -376,7 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export_draft.add_argument("id", type=int)
     export_draft.add_argument("--format", choices=["pelican", "hugo", "jekyll", "gatsby"])
-    export_draft.add_argument("--out", metavar="DIR", help="default: [drafts] export_dir")
+    export_draft.add_argument(
+        "--out", metavar="DIR", help="default: [drafts] export_dir, else ~/Documents/deskwork"
+    )
     add(drafts, "import", cmd_drafts_import, "read a Markdown post into a new draft").add_argument(
         "file", metavar="FILE.md"
     )

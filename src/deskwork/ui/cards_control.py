@@ -13,6 +13,7 @@ from deskwork.domain.cards import Card, NoteType
 from deskwork.domain.text import clean
 from deskwork.interop import InteropError
 from deskwork.services import cards as card_service
+from deskwork.ui.widgets.paths import export_target
 
 if TYPE_CHECKING:
     from deskwork.services import Desk
@@ -183,11 +184,13 @@ class CardsControl:
         from deskwork.services.anki import export_file
         from deskwork.ui.screens.card_dialogs import TransferScreen
 
+        folder = self.desk.paths.exports_dir
+
         def chosen(choice: tuple[str, str] | None) -> None:
             if choice is None:
                 return
-            path = Path(choice[0]).expanduser()
             try:
+                path = export_target(choice[0], folder)
                 notes, cards = export_file(self.desk, path, choice[1])
             except (InteropError, OSError) as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
@@ -195,7 +198,13 @@ class CardsControl:
             self.app.notify(f"Wrote {notes} notes, {cards} cards to {path}", markup=False)
 
         self.app.push_screen(
-            TransferScreen("Export flashcards", "path ending in .apkg (for Anki) or .txt"), chosen
+            TransferScreen(
+                f"Export flashcards (a bare name goes to {folder})",
+                "path ending in .apkg (for Anki) or .txt",
+                suffixes=(".apkg", ".txt"),
+                initial=str(folder / "deskwork-cards.apkg"),
+            ),
+            chosen,
         )
 
     def browse(self) -> None:

@@ -250,24 +250,31 @@ class CurriculumControl:
 
     def export_file(self) -> None:
         from deskwork.ui.screens.draft_dialogs import PromptScreen
+        from deskwork.ui.widgets.paths import export_target
+
+        folder = self.app.desk.paths.exports_dir
 
         def chosen(path: str | None) -> None:
-            from pathlib import Path
-
             from deskwork.interop import InteropError
             from deskwork.services.curriculum import export_file
 
             if not path:
                 return
             try:
-                count = export_file(self.app.desk, Path(path).expanduser())
-            except InteropError as exc:
+                target = export_target(path, folder)
+                count = export_file(self.app.desk, target)
+            except (InteropError, OSError) as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
-            self.app.notify(f"Wrote {count} items to {path}", markup=False)
+            self.app.notify(f"Wrote {count} items to {target}", markup=False)
 
         self.app.push_screen(
-            PromptScreen("Export the curriculum to:", "path ending in .csv, .md or .bib (papers)"),
+            PromptScreen(
+                f"Export the curriculum to (a bare name goes to {folder}):",
+                "path ending in .csv, .md or .bib (papers)",
+                path_suffixes=(".csv", ".md", ".bib"),
+                initial=str(folder / "curriculum.csv"),
+            ),
             chosen,
         )
 

@@ -87,3 +87,12 @@ def missing_file(text: str) -> str:
     if path.is_dir():
         return f"{path} is a folder, not a file"
     return "" if path.exists() else f"no such file: {path}"
+
+
+def export_target(text: str, folder: Path) -> Path:
+    """Where an export typed as `text` goes: an absolute path (or ~) as given, a bare or relative
+    name inside `folder` (the exports folder, created when needed), never the current folder."""
+    path = user_file(text)
+    target = path if path.is_absolute() else folder / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target.absolute()
