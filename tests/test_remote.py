@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from deskwork import remote
+from deskwork import remote, remote_channel
 from deskwork.cli import main
 from deskwork.clikit import EXIT_LOCKED
 from deskwork.paths import Paths
@@ -30,7 +30,7 @@ class FakeAppThread:
 
     def __init__(self, home: Path) -> None:
         self.desk = Desk.open(Paths.resolve(home), what="the deskwork TUI")
-        self.channel = remote.Channel(self.desk)
+        self.channel = remote_channel.Channel(self.desk)
         self.woken = threading.Event()
         assert self.channel.start(self.woken.set)
         self.stop = threading.Event()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -18,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from deskwork import __version__, cli_cards, cli_queue
 from deskwork.clikit import (
     EXIT_ERROR,
-    EXIT_LOCKED,
     EXIT_USAGE,
     CliError,
     Handler,
@@ -26,6 +24,7 @@ from deskwork.clikit import (
     err,
     open_desk,
     out,
+    run,
     user_path,
     warn,
 )
@@ -33,8 +32,6 @@ from deskwork.config import config_as_toml, load_config
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.store import backups
-from deskwork.store.lock import StoreLocked
-from deskwork.store.store import StoreError
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -43,7 +40,7 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------- the TUI
 def build_tui(paths: Paths) -> DeskworkApp:
     """The TUI on `paths` (the benchmarks start it exactly this way)."""
-    from deskwork.remote import Channel
+    from deskwork.remote_channel import Channel
     from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
 
     desk = Desk.open(paths, what="the deskwork TUI", defer_backup=True)
@@ -419,37 +416,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     return run(args)
-
-
-def run(args: argparse.Namespace, paths: Paths | None = None, *, remote_ok: bool = True) -> int:
-    """Run a parsed command: its exit code, errors as one line on stderr. `remote_ok`: when the
-    TUI holds the store, hand the command to it (`deskwork.remote`)."""
-    try:
-        paths = paths or Paths.resolve(args.data_dir)
-        try:
-            code: int = args.handler(args, paths)
-        except StoreLocked:
-            if not remote_ok:
-                raise
-            from deskwork.remote import hand_over
-
-            handed = hand_over(args, paths, lambda: int(args.handler(args, paths)))
-            if handed is None:
-                raise
-            code = handed
-        return code
-    except StoreLocked as exc:
-        print(f"deskwork: {exc}", file=err())
-        return EXIT_LOCKED
-    except (CliError, StoreError) as exc:
-        if args.debug:
-            traceback.print_exc()
-        print(f"deskwork: {exc}", file=err())
-        return getattr(exc, "code", EXIT_ERROR)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:
-        if args.debug:
-            traceback.print_exc()
-        print(f"deskwork: error: {exc} (run with --debug for details)", file=err())
-        return EXIT_ERROR

@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,6 +22,8 @@ from typing import Any, TextIO, TypeVar
 
 from deskwork.paths import Paths
 from deskwork.services import Desk
+from deskwork.store.lock import StoreLocked
+from deskwork.store.store import StoreError
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -115,3 +118,37 @@ def open_desk(paths: Paths, *, readonly: bool, what: str) -> Desk:
     desk = Desk.open(paths, readonly=readonly, what=what)
     warn(desk.problems)
     return desk
+
+
+def run(args: argparse.Namespace, paths: Paths | None = None, *, remote_ok: bool = True) -> int:
+    """Run a parsed command: its exit code, errors as one line on stderr. `remote_ok`: when the
+    TUI holds the store, hand the command to it (`deskwork.remote`)."""
+    try:
+        paths = paths or Paths.resolve(args.data_dir)
+        try:
+            code: int = args.handler(args, paths)
+        except StoreLocked:
+            if not remote_ok:
+                raise
+            from deskwork.remote import hand_over
+
+            handed = hand_over(args, paths, lambda: int(args.handler(args, paths)))
+            if handed is None:
+                raise
+            code = handed
+        return code
+    except StoreLocked as exc:
+        print(f"deskwork: {exc}", file=err())
+        return EXIT_LOCKED
+    except (CliError, StoreError) as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"deskwork: {exc}", file=err())
+        return getattr(exc, "code", EXIT_ERROR)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"deskwork: error: {exc} (run with --debug for details)", file=err())
+        return EXIT_ERROR
