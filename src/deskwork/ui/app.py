@@ -7,16 +7,14 @@ module under `ui/panes/`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import Protocol
 
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container
 from textual.css.query import NoMatches
-from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
@@ -37,27 +35,12 @@ from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane
+from deskwork.ui.remote_control import RemoteChannel, RemoteControl, RemoteWake
 from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.pane import Pane
 
 PANE_ORDER = ("timer", "queue", "review", "draft")
-
-
-class RemoteChannel(Protocol):
-    """How `deskwork` commands typed elsewhere reach this app (deskwork.remote.Channel)."""
-
-    problem: str
-
-    def start(self, wake: Callable[[], None]) -> bool: ...
-
-    def run_pending(self) -> list[str]: ...
-
-    def close(self) -> None: ...
-
-
-class RemoteWake(Message):
-    """A command from outside is waiting (posted from the channel's thread)."""
 
 
 class DeskworkApp(App[int]):
@@ -76,7 +59,7 @@ class DeskworkApp(App[int]):
     ) -> None:
         super().__init__()
         self.desk = desk
-        self.channel = channel
+        self.remote = RemoteControl(self, channel)
         self.show_clock = show_clock
         self.starter_available = starter_available
         self.commands: tuple[Command, ...] = ALL_COMMANDS
@@ -160,31 +143,10 @@ class DeskworkApp(App[int]):
             self.action_welcome()
         self._problems_shown = len(self.desk.store.report.problems)
         self.call_after_refresh(self._start_warm_up)
-        channel = None if self.desk.store.readonly else self.channel
-        if channel is not None and not channel.start(self._wake_remote):
-            self.notify(channel.problem, severity="warning", timeout=12, markup=False)
-
-    # ------------------------------------------------------------------ commands from outside
-    def _wake_remote(self) -> None:
-        with contextlib.suppress(RuntimeError):  # the app is gone: the channel refuses anyway
-            self.post_message(RemoteWake())
+        self.remote.start(writable=not self.desk.store.readonly)
 
     def on_remote_wake(self, _: RemoteWake) -> None:
-        self._run_remote()
-
-    def _run_remote(self) -> None:
-        """Apply what `deskwork …` commands sent, then show the result everywhere."""
-        if self.channel is None or self._closed:
-            return
-        applied = self.channel.run_pending()
-        if applied:
-            self.timer.reload()
-            self.curriculum.changed()
-            self.notify(
-                "From the command line: " + "; ".join(f"deskwork {a}" for a in applied),
-                timeout=4,
-                markup=False,
-            )
+        self.remote.run()
 
     def _start_warm_up(self) -> None:
         self.run_worker(self._warm_up, thread=True, group="warm-up", name="load cards")
@@ -217,7 +179,7 @@ class DeskworkApp(App[int]):
             return
         # While the app shuts down its widgets go before the ticker stops; the state is saved anyway.
         with contextlib.suppress(NoMatches):
-            self._run_remote()
+            self.remote.run()
             self.timer.tick()
             self.draft_pane.autosave_tick(self.desk.clock())
 
@@ -493,8 +455,7 @@ class DeskworkApp(App[int]):
                 from deskwork.services.insight import day_end, day_end_text
 
                 self.day_end_text = day_end_text(day_end(self.desk))  # printed once the TUI is gone
-            if self.channel is not None:
-                self.channel.close()  # refuses what it has not taken: those commands run alone
+            self.remote.close()
             self.curriculum.close()
             if self._ticker is not None:
                 self._ticker.stop()
