@@ -4,9 +4,12 @@ a progress bar, the card browser."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
+from textual.notifications import SeverityLevel
+from textual.widget import Widget
 from textual.widgets import TextArea
 
 from deskwork.domain.cards import Card, NoteType
@@ -16,13 +19,52 @@ from deskwork.services import cards as card_service
 from deskwork.ui.widgets.paths import export_target
 
 if TYPE_CHECKING:
+    from deskwork.domain.curriculum import Item
     from deskwork.services import Desk
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.panes.draft import DraftPane
+    from deskwork.ui.panes.review import ReviewPane
     from deskwork.ui.screens.card_dialogs import CardDraft
 
 
+class CardsHost(Protocol):
+    """What the flashcard glue needs of the app (DeskworkApp is one)."""
+
+    desk: Desk
+
+    @property
+    def review_pane(self) -> ReviewPane: ...
+
+    @property
+    def draft_pane(self) -> DraftPane: ...
+
+    @property
+    def focused(self) -> Widget | None: ...
+
+    def selected_queue_item(self) -> Item | None: ...
+
+    def writable(self) -> bool: ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
+
+    def run_worker(
+        self, work: Callable[[], None], *, thread: bool, group: str, name: str
+    ) -> Any: ...
+
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
+
+
 class CardsControl:
-    def __init__(self, app: DeskworkApp) -> None:
+    def __init__(self, app: CardsHost) -> None:
         self.app = app
 
     @property

@@ -5,8 +5,9 @@ curriculum, plan and arXiv screens."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
 from deskwork.domain.curriculum import Item
@@ -14,18 +15,53 @@ from deskwork.domain.text import clean
 from deskwork.services import queue as queue_service
 
 if TYPE_CHECKING:
+    from deskwork.services import Desk
     from deskwork.services.links import Links
     from deskwork.sources.arxiv import Paper
     from deskwork.sources.http import SourceError
-    from deskwork.ui.app import DeskworkApp
 
 
 def _title(item: Item) -> str:
     return clean(item.title, single_line=True)
 
 
+class _RefreshesItems(Protocol):
+    def refresh_items(self) -> None: ...
+
+
+class CurriculumHost(Protocol):
+    """What the curriculum glue needs of the app (DeskworkApp is one)."""
+
+    desk: Desk
+
+    @property
+    def queue_pane(self) -> _RefreshesItems: ...
+
+    def refresh_panes(self) -> None: ...
+
+    def writable(self) -> bool: ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
+
+    def run_worker(
+        self, work: Callable[[], None], *, thread: bool, group: str, name: str
+    ) -> Any: ...
+
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
+
+
 class CurriculumControl:
-    def __init__(self, app: DeskworkApp) -> None:
+    def __init__(self, app: CurriculumHost) -> None:
         self.app = app
         self._links: Links | None = None
         self.changed_callbacks: list[Callable[[], None]] = []
