@@ -43,3 +43,29 @@ async def test_commands_from_outside_show_in_the_app(
     # the app closed its channel: nothing listens any more, the command runs on its own
     assert not (home / "deskwork.sock").exists()
     assert main(["--data-dir", str(home), "timer", "resume"]) == 0
+
+
+async def test_an_open_card_browser_shows_cards_imported_from_outside(tmp_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    from deskwork.ui.screens.card_browser import CardBrowserScreen
+
+    home = tmp_path / "home"
+    deck = tmp_path / "deck.txt"
+    deck.write_text("What is a gradient?\tThe direction of steepest ascent\n")
+    desk = Desk.open(Paths(home, home))
+    desk.store.set_setting(WELCOME_DONE, True)
+    app = DeskworkApp(desk, show_clock=False, channel=Channel(desk))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        browser = app.screen
+        assert isinstance(browser, CardBrowserScreen)
+        assert browser.query_one(DataTable).row_count == 0
+        code = await asyncio.to_thread(
+            main, ["--data-dir", str(home), "cards", "import", str(deck)]
+        )
+        await pilot.pause()
+        assert code == 0
+        assert browser.query_one(DataTable).row_count == 1

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import TextArea
 
@@ -39,6 +40,9 @@ class CardsHost(Protocol):
 
     @property
     def focused(self) -> Widget | None: ...
+
+    @property
+    def screen_stack(self) -> list[Screen[Any]]: ...
 
     def selected_queue_item(self) -> Item | None: ...
 
@@ -81,8 +85,16 @@ class CardsControl:
             return False
         return True
 
-    def _changed(self) -> None:
+    def changed(self) -> None:
+        """Cards changed (an import, a command from outside): the review and an open browser
+        show the new state."""
+        from deskwork.ui.screens.card_browser import CardBrowserScreen
+
         self.app.review_pane.restart()
+        for screen in self.app.screen_stack:
+            if isinstance(screen, CardBrowserScreen):
+                screen.reload()
+                screen.show_stats()
 
     # ------------------------------------------------------------------ quick capture
     def source(self) -> tuple[dict[str, int], str, str]:
@@ -119,7 +131,7 @@ class CardsControl:
                 )  # fmt: skip
             except ValueError as exc:
                 return str(exc)
-            self._changed()
+            self.changed()
             self.app.notify(
                 f"Added {len(cards)} card{'s' if len(cards) > 1 else ''} to {cards[0].deck}",
                 markup=False,
@@ -196,7 +208,7 @@ class CardsControl:
         def finish(read: object) -> None:
             progress.dismiss(None)
             report = import_deck(self.desk, read)  # type: ignore[arg-type]
-            self._changed()
+            self.changed()
             extra = f"; {report.duplicates} already there" if report.duplicates else ""
             media = (
                 f"; {report.media_skipped} media files not copied" if report.media_skipped else ""

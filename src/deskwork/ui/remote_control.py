@@ -45,6 +45,9 @@ class RemoteHost(Protocol):
     @property
     def curriculum(self) -> _Changes: ...
 
+    @property
+    def cards(self) -> _Changes: ...
+
     def notify(
         self,
         message: str,
@@ -83,6 +86,8 @@ class RemoteControl:
         if applied:
             self.app.timer.reload()
             self.app.curriculum.changed()
+            if any(a.split()[:1] == ["cards"] for a in applied):
+                self.app.cards.changed()  # restarts the review: only when cards changed
             self.app.notify(
                 "From the command line: " + "; ".join(f"deskwork {a}" for a in applied),
                 timeout=4,

@@ -73,10 +73,10 @@ class CardBrowserScreen(SearchableTableScreen):
         table = self.query_one(DataTable)
         for label, width in (
             ("✓", 1),
-            ("Question", 46),
+            ("Question", 41),
             ("Deck", 20),
             ("State", 10),
-            ("Due", 12),
+            ("Due", 17),  # a learning card's time: 22 Nov 2026 14:05
             ("Tags", 16),
         ):
             table.add_column(label, width=width, key=label)
