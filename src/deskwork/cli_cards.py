@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from deskwork.clikit import CliError, emit, err, open_desk, user_path
+from deskwork.clikit import CliError, emit, err, on_store, open_desk, user_path
 from deskwork.paths import Paths
 
 
@@ -42,12 +42,13 @@ class Counter:
 
 def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.interop import InteropError
-    from deskwork.services.anki import import_file, rows_text
+    from deskwork.services.anki import import_deck, read_file, rows_text
 
     desk = open_desk(paths, readonly=False, what="deskwork cards import")
     counter = Counter()
-    try:
-        report = import_file(desk, user_path(args.file), args.deck or "", counter)
+    try:  # reading the file touches no store: inside the app it runs off the app's thread
+        deck = read_file(user_path(args.file), desk, args.deck or "", counter)
+        report = on_store(lambda: import_deck(desk, deck))
     except InteropError as exc:
         raise CliError(f"{exc} (nothing imported)") from None
     finally:
@@ -96,6 +97,7 @@ def register(add: Any, group: Any) -> None:
     )
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--deck", metavar="NAME", help="put every card in this deck")
+    imp.set_defaults(remote="thread")  # inside the running app, only the saving is on its thread
     exp = add(cards, "export", cmd_cards_export, "write FILE.apkg (imports into Anki) or FILE.txt")
     exp.add_argument("file", metavar="FILE.apkg|FILE.txt")
     exp.add_argument("--deck", metavar="NAME", help="only this deck (and its subdecks)")

@@ -12,7 +12,7 @@ One mechanism for every command: a request is the subcommand's argv and the call
 parses it with the CLI's own parser and runs the CLI's own handler on its own thread, with the app's
 desk lent to it (`clikit.borrowing`); the caller prints the captured stdout/stderr and exits with the
 same code, so the output is byte for byte what the command prints alone. Commands with a slow
-network step (`queue add`, `queue refresh`) run on a connection thread and send only their store
+network or file step (`queue add`, `queue refresh`, `cards import`) run on a connection thread and send only their store
 steps to the app's thread (`clikit.on_store`), so the desk never waits for the network.
 
 Nothing is lost: a request is "taken" by the app's thread only while the app is open; the app then
