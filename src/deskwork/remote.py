@@ -12,8 +12,8 @@ One mechanism for every command: a request is the subcommand's argv and the call
 parses it with the CLI's own parser and runs the CLI's own handler on its own thread, with the app's
 desk lent to it (`clikit.borrowing`); the caller prints the captured stdout/stderr and exits with the
 same code, so the output is byte for byte what the command prints alone. Commands with a slow
-network or file step (`queue add`, `queue refresh`, `cards import`) run on a connection thread and send only their store
-steps to the app's thread (`clikit.on_store`), so the desk never waits for the network.
+network or file step (`queue add`, `queue refresh`, `cards import`) run on a connection thread and
+send only their store steps to the app's thread (`clikit.on_store`): the desk never waits for them.
 
 Nothing is lost: a request is "taken" by the app's thread only while the app is open; the app then
 applies it and answers. A request the app did not take (it was quitting, or busy for too long) is
