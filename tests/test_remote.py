@@ -244,3 +244,50 @@ def test_a_garbled_request_is_refused_and_changes_nothing(app: FakeAppThread, ho
     sock.close()
     assert answer["state"] == "refused"
     assert app.desk.store.setting("timer") is None
+
+
+def _one_shot_server(folder: Path, reply: bytes) -> threading.Thread:
+    """A listener that reads one request, sends `reply` and hangs up (an app killed mid-way)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(remote.socket_path(folder)))
+    listener.listen(1)
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        conn.makefile().readline()
+        conn.sendall(reply)
+        conn.close()
+        listener.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_an_app_gone_after_taking_the_request_is_not_guessed_at(tmp_path: Path) -> None:
+    home = tmp_path / "taken"
+    _one_shot_server(home, b'{"state": "taken"}\n').join(0)
+    answer = remote.forward(home, ["timer", "start"], tmp_path)
+    assert answer.state == "lost"  # the caller must not run it again: it may have been applied
+
+
+def test_an_app_gone_before_taking_the_request_lets_the_caller_run_it(tmp_path: Path) -> None:
+    home = tmp_path / "untaken"
+    _one_shot_server(home, b"").join(0)
+    assert remote.forward(home, ["timer", "start"], tmp_path).state == "refused"
+
+
+def test_a_lost_answer_is_said_and_not_run_twice(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    holder = Desk.open(Paths.resolve(home), what="the deskwork TUI")
+    (home / remote.SOCKET_NAME).unlink(missing_ok=True)
+    _one_shot_server(home, b'{"state": "taken"}\n')
+    try:
+        code, out, err = run(capsys, "--data-dir", str(home), "timer", "start")
+    finally:
+        holder.close()
+    assert code == 1 and out == ""
+    assert "stopped before answering; it may or may not have applied the command" in err
+    assert Store.open(home, readonly=True).setting("timer") is None  # not run here as well

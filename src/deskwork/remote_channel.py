@@ -36,6 +36,7 @@ _PARSING = threading.Lock()
 class _Call:
     work: Callable[[], Any]
     label: str
+    say_taken: Callable[[], None]  # tells the caller, before the work runs (app's thread)
     taken: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     state: str = "queued"  # queued | taken | refused
@@ -121,6 +122,10 @@ class Channel:
                 call = self._queue.pop(0)
                 call.state = "taken"
             call.taken.set()
+            # The caller hears "taken" before anything is applied, so it never runs it a second
+            # time; if the caller is gone the command still runs, as it would have alone.
+            with contextlib.suppress(OSError):
+                call.say_taken()
             try:
                 call.result = call.work()
             except BaseException as exc:  # handed back to the connection thread
@@ -132,7 +137,7 @@ class Channel:
 
     def _on_app(self, label: str, work: Callable[[], Any], taken: Callable[[], None]) -> Any:
         """Run `work` on the app's thread (from a connection thread) and return its result."""
-        call = _Call(work, label)
+        call = _Call(work, label, taken)
         with self._lock:
             if self._closed:
                 raise NotTaken("the app is quitting")
@@ -146,7 +151,6 @@ class Channel:
         call.taken.wait()
         if call.state == "refused":
             raise NotTaken("the app is quitting" if self._closed else "the app was busy")
-        taken()
         call.done.wait()
         if call.error is not None:
             raise call.error
@@ -176,7 +180,7 @@ class Channel:
                     return
                 conn.settimeout(10)
                 request = read_line(conn, bytearray())
-                conn.settimeout(None)
+                conn.settimeout(5)  # answers are small and the caller is reading
                 if request is None:
                     return
                 answer = self._answer(conn, request)
