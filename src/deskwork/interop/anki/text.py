@@ -10,7 +10,7 @@ from datetime import datetime
 
 from deskwork.domain import cloze
 from deskwork.domain.cards import Card, NoteType
-from deskwork.domain.notes import cards_for_note, first_field_key, new_guid
+from deskwork.domain.notes import cards_for_note, new_guid
 from deskwork.interop.anki.model import AnkiError, Deck
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
@@ -54,7 +54,6 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
 
     special = {k: column(k) for k in ("guid", "notetype", "deck", "tags")}
     deck = Deck(name, match_first_field=special["guid"] is None)
-    first_seen: dict[tuple[str, str], int] = {}  # first field -> its line (no guid column)
     reader = csv.reader(io.StringIO("\n".join(lines[body_start:])), delimiter=separator)
     for offset, row in enumerate(reader):
         line_no = body_start + offset + 1
@@ -66,24 +65,22 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
             return cells.get(index, "").strip() if index is not None else ""
 
         fields = [v for n, v in enumerate(row) if n not in special.values()]
-        if not first_seen and not deck.cards and not deck.skipped_rows and _is_header_row(row):
+        if not deck.cards and not deck.skipped_rows and _is_header_row(row):
             deck.skipped_rows.append((line_no, "a header row (column names)"))
             continue
         if not fields or not fields[0].strip():
             deck.skipped_rows.append((line_no, "the first field (front) is empty"))
             continue
         note_type = _note_type(take(special["notetype"]) or headers.get("notetype", "Basic"))
-        if deck.match_first_field:
-            if note_type is not NoteType.CLOZE and not any(f.strip() for f in fields[1:]):
-                deck.skipped_rows.append((line_no, "the back is empty"))
-                continue
-            front_key = first_field_key(note_type, fields[0], is_html)
-            if front_key in first_seen:
-                deck.skipped_rows.append(
-                    (line_no, f"the same front as line {first_seen[front_key]}")
-                )
-                continue
-            first_seen[front_key] = line_no
+        # Without guids, notes match by first field against what is stored (services.anki), as
+        # Anki does; a front repeated inside the file is imported twice, as Anki does too.
+        if (
+            deck.match_first_field
+            and note_type is not NoteType.CLOZE
+            and not any(f.strip() for f in fields[1:])
+        ):
+            deck.skipped_rows.append((line_no, "the back is empty"))
+            continue
         tags = (take(special["tags"]) or headers.get("tags", "")).split()
         target = deck_name or take(special["deck"]) or headers.get("deck", "") or "Default"
         back = (
