@@ -291,3 +291,20 @@ def test_a_lost_answer_is_said_and_not_run_twice(
     assert code == 1 and out == ""
     assert "stopped before answering; it may or may not have applied the command" in err
     assert Store.open(home, readonly=True).setting("timer") is None  # not run here as well
+
+
+def test_an_app_too_busy_to_take_the_request_is_said_and_nothing_runs_twice(
+    app: FakeAppThread,
+    home: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(remote_channel, "TAKE_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(remote, "FALLBACK_WAIT_S", 0.5)
+    app.paused.set()  # the app's thread is stuck: it takes nothing, and keeps the lock
+    code, out, err = run(capsys, "--data-dir", str(home), "timer", "start")
+    assert code == EXIT_LOCKED and out == ""
+    assert "the running app did not take the command (the app was busy)" in err
+    app.paused.clear()
+    time.sleep(0.2)
+    assert app.desk.store.setting("timer") is None  # withdrawn: never applied later either

@@ -145,10 +145,11 @@ class Channel:
         self._wake()
         if not call.taken.wait(TAKE_TIMEOUT_S):
             with self._lock:
-                if call.state == "queued":
+                if call.state == "queued":  # withdrawn: the app's thread will never see it
                     call.state = "refused"
                     self._queue.remove(call)
-        call.taken.wait()
+                    call.taken.set()
+        call.taken.wait()  # taken meanwhile (it runs now), or refused
         if call.state == "refused":
             raise NotTaken("the app is quitting" if self._closed else "the app was busy")
         call.done.wait()
