@@ -61,6 +61,11 @@ class Deck:
     history: dict[int, list[Answer]] = field(default_factory=dict)  # index in cards -> answers
     media_skipped: int = 0
     notes_skipped: int = 0  # note types deskwork cannot show (image occlusion…)
+    # plain text without a guid column: notes match by first field within the note type (Anki's
+    # duplicate rule); the file line of each note, and the rows left out with why
+    match_first_field: bool = False
+    lines: dict[str, int] = field(default_factory=dict)  # note guid -> line
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def notes(self) -> int:
