@@ -150,10 +150,9 @@ class ReviewPane(Pane):
         if session.cram:
             return "Cram done.", "c leaves cram mode."
         hint = "c: cram (practice without touching the schedule) · / browse · Ctrl+K add"
-        limits = self.desk_app.desk.config.cards
-        counts = session.counts
-        if counts.new >= limits.new_per_day or counts.reviews >= limits.reviews_per_day:
-            hint = f"Today's limits reached ({counts.new} new, {counts.reviews} reviews). " + hint
+        reached = session.limits_reached()
+        if reached:
+            hint = f"{reached}. " + hint
         due = session.next_due()
         if due is None:
             return f"Nothing due ({total} cards).", hint
