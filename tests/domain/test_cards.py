@@ -15,9 +15,9 @@ from deskwork.domain import cardstats, cloze
 from deskwork.domain import reviewqueue as rq
 from deskwork.domain.ankihtml import html_to_text
 from deskwork.domain.cards import CardState, NoteType, ReviewLog
+from deskwork.domain.cardsearch import search
 from deskwork.domain.decklimits import Done, done_per_deck
 from deskwork.domain.presets import Preset, Presets
-from deskwork.domain.cardsearch import search
 from deskwork.domain.scheduling import (
     LEECH_TAG,
     Grade,
