@@ -14,6 +14,7 @@ Two uses, two of Anki's algorithms:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -26,9 +27,9 @@ DAY = 86400
 
 
 def days_before(day_end: datetime, moment: datetime) -> int:
-    """Whole days between `moment` and the end of today (Anki's `elapsed_days_since`): 0 today,
-    1 yesterday, negative after today."""
-    return int((day_end - moment).total_seconds() // DAY)
+    """Which study day `moment` falls in, counted back from today (0), the day starting at its
+    first instant: 1 yesterday, negative after today."""
+    return math.ceil((day_end - moment).total_seconds() / DAY) - 1
 
 
 def is_interday(card: Card, day_end: datetime) -> bool:

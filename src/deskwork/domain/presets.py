@@ -58,6 +58,7 @@ class Preset(Record):
 
     name: str = Field(min_length=1, max_length=200)
     anki_id: int = 0
+    anki_mtime: int = 0  # Anki's modification time when imported (a newer one replaces it)
     desired_retention: float = Field(default=0.90, gt=0.5, lt=1)
     fsrs_parameters: list[float] = Field(default_factory=list)  # [] = fsrs's defaults
     learning_steps_minutes: list[float] = Field(default_factory=lambda: [1.0, 10.0])

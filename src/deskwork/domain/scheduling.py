@@ -19,6 +19,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
+from deskwork.domain.decklimits import days_before
 
 if TYPE_CHECKING:  # fsrs loads when the first card is scheduled, not at start-up
     from fsrs import Card as FsrsCard
@@ -145,12 +146,11 @@ def days_elapsed(card: Card, now: datetime, day_end: datetime | None) -> int:
 
 
 def scheduled_days(card: Card, day_end: datetime) -> int:
-    """The card's current interval in days (Anki's `ivl`)."""
+    """The card's current interval in days (Anki's `ivl`): from its last review's study day to
+    its due day."""
     if card.last_review is None:
         return 0
-    before = (day_end - card.last_review).total_seconds() // DAY_S
-    after = (day_end - card.due).total_seconds() // DAY_S
-    return max(0, int(before - after))
+    return max(0, days_before(day_end, card.last_review) - days_before(day_end, card.due))
 
 
 def to_fsrs(card: Card, elapsed: int | None = None, now: datetime | None = None) -> FsrsCard:

@@ -4,12 +4,13 @@ re-importing a file adds nothing twice (notes are matched by guid)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from deskwork.domain.cards import Card
 from deskwork.interop import read_user_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
+from deskwork.services import presets
 from deskwork.services.desk import Desk
 from deskwork.store.store import no_gc
 
@@ -25,12 +26,13 @@ class ImportReport:
     duplicates: int  # notes already there (same guid), skipped
     media_skipped: int
     notes_skipped: int
+    presets: list[str] = field(default_factory=list)  # presets added / updated, problems
 
     def as_json(self) -> dict[str, object]:
         return {
             "notes": self.notes, "cards": self.cards, "decks": self.decks, "reviews": self.reviews,
             "duplicates": self.duplicates, "media_skipped": self.media_skipped,
-            "unsupported_notes_skipped": self.notes_skipped,
+            "unsupported_notes_skipped": self.notes_skipped, "presets": self.presets,
         }  # fmt: skip
 
 
@@ -56,6 +58,7 @@ def import_deck(desk: Desk, deck: Deck) -> ImportReport:
             for answer in deck.history.get(index, []):
                 tx.append("reviews", answer.log(tx.next_id("reviews"), saved.id))
                 reviews += 1
+        preset_lines = presets.store_imported(desk, tx, deck.presets, deck.renamed)
     return ImportReport(
         notes=len({c.note_guid for _, c in fresh}),
         cards=len(fresh),
@@ -64,6 +67,7 @@ def import_deck(desk: Desk, deck: Deck) -> ImportReport:
         duplicates=duplicates,
         media_skipped=deck.media_skipped,
         notes_skipped=deck.notes_skipped,
+        presets=preset_lines,
     )
 
 
@@ -82,6 +86,7 @@ def _read(
         deck = read_package(path, ImportLimits(), progress)
         if deck_name:
             deck.cards = [c.model_copy(update={"deck": deck_name}) for c in deck.cards]
+            deck.renamed = True
         return deck
     from deskwork.interop.anki.text import read_text
 

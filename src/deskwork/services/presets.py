@@ -214,4 +214,64 @@ def deck_list(desk: Desk, now: datetime | None = None) -> list[DeckCounts]:
     presets = load(desk)
     day_end = day_bounds(desk.today(), desk.config.study.day_start_hour)[1]
     done = today_done(desk, {c.id: c.deck for c in cards})
-    return deck_counts(cards, now, day_end, presets, done, presets.options)
+    rows = deck_counts(cards, now, day_end, presets, done, presets.options)
+    # As in Anki, an empty default deck without subdecks is not listed.
+    default = desk.config.cards.default_deck
+    return [
+        r
+        for r in rows
+        if r.deck != default or r.cards or any(o.deck.startswith(default + "::") for o in rows)
+    ]
+
+
+# ---------------------------------------------------------------------- from Anki
+def store_imported(desk: Desk, tx: Any, found: Any, renamed: bool) -> list[str]:
+    """Inside an import's transaction: Anki's presets (matched by Anki's id; one changed in Anki
+    since it was last imported replaces ours) and, for decks without a preset here, Anki's
+    assignment and the deck's own limits. Returns lines for the import report."""
+    if found is None:
+        return []
+    by_anki = {p.anki_id: p for p in stored(desk) if p.anki_id}
+    names = {p.name.lower() for p in stored(desk)} | {DEFAULT_NAME.lower()}
+    ids: dict[int, int] = {}
+    lines = list(found.problems)
+    for anki_id, preset in found.presets.items():
+        mine = by_anki.get(anki_id)
+        mtime = found.mtimes.get(anki_id, 0)
+        if mine is not None and mtime <= mine.anki_mtime:
+            ids[anki_id] = mine.id
+            continue
+        name = mine.name if mine is not None else _free_name(preset.name, names)
+        names.add(name.lower())
+        saved = tx.put(
+            "presets",
+            preset.model_copy(
+                update={"id": mine.id if mine else 0, "name": name, "anki_mtime": mtime}
+            ),
+        )
+        ids[anki_id] = saved.id
+        lines.append(f"preset {name!r} {'updated' if mine else 'added'} from Anki")
+    if renamed:  # every card went into one deck chosen at import: Anki's decks do not apply
+        return lines
+    existing = {o.deck: o for o in deck_options(desk)}
+    for deck, option in found.decks.items():
+        mine_option = existing.get(deck)
+        if mine_option is not None and mine_option.preset_id != DEFAULT_PRESET_ID:
+            continue
+        preset_id = ids.get(option.preset_id, DEFAULT_PRESET_ID)
+        tx.put(
+            "deck_options",
+            option.model_copy(
+                update={"id": mine_option.id if mine_option else 0, "preset_id": preset_id}
+            ),
+        )
+    return lines
+
+
+def _free_name(name: str, taken: set[str]) -> str:
+    """Anki's "Default" preset becomes "Default (Anki)"; a clash gets a number."""
+    base = name if name.lower() not in taken else f"{name} (Anki)"
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        candidate, n = f"{base} {n}", n + 1
+    return candidate

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.interop import InteropError
@@ -51,6 +51,8 @@ class Deck:
     history: dict[int, list[Answer]] = field(default_factory=dict)  # index in cards -> answers
     media_skipped: int = 0
     notes_skipped: int = 0  # note types deskwork cannot show (image occlusion…)
+    presets: Any = None  # deckconfig.AnkiPresets from a package; None from plain text
+    renamed: bool = False  # every card put in one deck chosen at import
 
     @property
     def notes(self) -> int:

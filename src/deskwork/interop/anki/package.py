@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from deskwork.domain.cards import Card, CardState, NoteType, ReviewLog
+from deskwork.interop.anki import deckconfig
 from deskwork.interop.anki.model import AnkiError, Answer, Deadline, Deck, ImportLimits
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
@@ -107,6 +108,7 @@ def read_package(
             raise AnkiError(f"{path}: {chosen} cannot be opened ({exc})") from None
         try:
             deck = _read_collection(db, path, deadline, limits, progress)
+            deckconfig.attach(db, deck)  # presets, deck → preset, learning steps
         except sqlite3.DatabaseError as exc:
             raise AnkiError(
                 f"{path}: {chosen} is damaged or not an Anki collection ({exc})"
