@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from deskwork import cli_presets
 from deskwork.clikit import CliError, emit, open_desk
 from deskwork.paths import Paths
 
@@ -96,3 +97,4 @@ def register(add: Any, group: Any) -> None:
     exp = add(cards, "export", cmd_cards_export, "write FILE.apkg (imports into Anki) or FILE.txt")
     exp.add_argument("file", metavar="FILE.apkg|FILE.txt")
     exp.add_argument("--deck", metavar="NAME", help="only this deck (and its subdecks)")
+    cli_presets.register(add, cards)

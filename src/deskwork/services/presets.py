@@ -146,23 +146,22 @@ def assign(desk: Desk, deck: str, name: str, *, with_subdecks: bool = False) -> 
     return targets
 
 
-def set_deck_limits(
-    desk: Desk,
-    deck: str,
-    new_limit: int | None,
-    review_limit: int | None,
-    desired_retention: float | None = None,
-) -> DeckOptions:
-    """A deck's own limits (Anki's "This deck"); None = the preset's."""
+def set_deck_limits(desk: Desk, deck: str, **changes: int | float | None) -> DeckOptions:
+    """A deck's own limits (Anki's "This deck"): new_limit, review_limit, desired_retention;
+    None = the preset's. Only the keys given change."""
+    deck = deck.strip()
+    unknown = set(changes) - {"new_limit", "review_limit", "desired_retention"}
+    if not deck or unknown:
+        raise PresetError(
+            f"which deck? ({', '.join(sorted(unknown))})" if unknown else "which deck?"
+        )
     existing = {o.deck: o for o in deck_options(desk)}
     option = existing.get(deck) or DeckOptions(deck=deck)
     try:
-        changed = DeckOptions.model_validate(
-            option.model_dump() | {"new_limit": new_limit, "review_limit": review_limit,
-                                   "desired_retention": desired_retention}
-        )  # fmt: skip
+        changed = DeckOptions.model_validate(option.model_dump() | changes)
     except ValueError as exc:
-        raise PresetError(f"deck {deck!r}: {exc}") from None
+        err = exc.errors()[0] if hasattr(exc, "errors") else {"loc": ("",), "msg": str(exc)}
+        raise PresetError(f"deck {deck!r}: {err['loc'][0]}: {err['msg']}") from None
     with desk.store.transaction() as tx:
         return tx.put("deck_options", changed)
 
