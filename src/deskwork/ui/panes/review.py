@@ -52,6 +52,7 @@ class ReviewPane(Pane):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.session: ReviewSession | None = None
+        self.deck = ""  # studying one deck (and its subdecks); "" = every deck
         self.revealed = False
         self.shown_at = time.monotonic()
         self._summary: DaySummary | None = None
@@ -84,7 +85,7 @@ class ReviewPane(Pane):
 
         old = self.session
         keep_cram = old.cram if old and cram is None else bool(cram)
-        self.session = ReviewSession(self.desk_app.desk, cram=keep_cram)
+        self.session = ReviewSession(self.desk_app.desk, cram=keep_cram, deck=self.deck)
         if old is not None and old.cram == keep_cram:  # a new card or an import keeps undo
             self.session.undo_stack = old.undo_stack
         self._session_day = self.session.desk.today()
@@ -94,6 +95,11 @@ class ReviewPane(Pane):
 
     def current(self) -> Card | None:
         return self.session.current() if self.session else None
+
+    def study(self, deck: str) -> None:
+        """Review only `deck` and its subdecks ("" = every deck again)."""
+        self.deck = deck
+        self.restart()
 
     def _idle(self, text: str, hint: str = "") -> None:
         self.query_one("#review-status", Static).update("")
@@ -109,8 +115,14 @@ class ReviewPane(Pane):
         card = session.current()
         new, learning, review = session.remaining()
         mode = "CRAM (schedule untouched) · " if session.cram else ""
+        if self.deck:
+            mode = f"{mode}deck {clean(self.deck, single_line=True)} · "
         if card is None:
-            self._idle(*self._nothing_due())
+            text, hint = self._nothing_due()
+            if self.deck:
+                text = f"{clean(self.deck, single_line=True)}: {text}"
+                hint = "d: the deck list (another deck, or a: every deck). " + hint
+            self._idle(text, hint)
             return
         flag = f" ⚑{card.flag}" if card.flag else ""
         status = f"{mode}{new} new · {learning} learning · {review} to review · {clean(card.deck, single_line=True)}{flag}"
