@@ -128,22 +128,26 @@ def place(queue: ReviewQueue, card: Card, day_end: datetime) -> None:
         queue.learning.sort(key=lambda c: (c.due, c.id))
 
 
-def siblings(queue: ReviewQueue, card: Card, bury_new: bool, bury_reviews: bool,
-             bury_interday: bool, day_end: datetime) -> list[Card]:  # fmt: skip
-    """The cards of `card`'s note waiting in the queue that answering it buries (Anki buries them
-    until tomorrow)."""
-    if not card.note_guid:
-        return []
+def siblings(
+    card: Card,
+    note_cards: Iterable[Card],
+    bury: tuple[bool, bool, bool],
+    now: datetime,
+    day_end: datetime,
+) -> list[Card]:
+    """The other cards of `card`'s note that answering it buries until tomorrow (Anki's "bury
+    siblings"): `bury` = (new, reviews due today, interday learning cards due today)."""
+    new, reviews, interday = bury
     out: list[Card] = []
-    for other in (*queue.new, *queue.reviews, *queue.learning):
-        if other.id == card.id or other.note_guid != card.note_guid:
+    for other in note_cards:
+        if other.id == card.id or not available(other, now):
             continue
         if other.is_new:
-            hit = bury_new
+            hit = new
         elif other.state is CardState.REVIEW:
-            hit = bury_reviews
+            hit = reviews and other.due < day_end
         else:
-            hit = bury_interday and is_interday(other, day_end)
+            hit = interday and other.due < day_end and is_interday(other, day_end)
         if hit:
             out.append(other)
     return out

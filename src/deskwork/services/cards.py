@@ -55,6 +55,7 @@ class ReviewSession:
         # The fsrs schedulers (and the fsrs import) wait for the first answer: the first frame
         # shows a question without them. One per preset (and deck retention), kept.
         self._schedulers: dict[SchedulerSettings, Scheduler] = {}
+        self._notes: dict[str, list[int]] | None = None  # note guid -> card ids, when first needed
         self.rebuild()
 
     def settings_for(self, card: Card, *, fuzz: bool | None = None) -> SchedulerSettings:
@@ -145,10 +146,12 @@ class ReviewSession:
             self.scheduler_for(settings), settings, card, rating, now, duration_ms, self.day_end()
         )
         preset = self.presets.for_deck(card.deck).preset
-        buried = rq.siblings(
-            self.queue, card, preset.bury_new, preset.bury_reviews,
-            preset.bury_interday_learning, self.day_end(),
-        )  # fmt: skip
+        bury = (preset.bury_new, preset.bury_reviews, preset.bury_interday_learning)
+        buried = (
+            rq.siblings(card, self._note_cards(card), bury, now, self.day_end())
+            if any(bury)
+            else []
+        )
         with self.desk.store.transaction() as tx:
             tx.put("cards", after)
             log = tx.append("reviews", log)
@@ -160,6 +163,18 @@ class ReviewSession:
         del self.undo_stack[:-50]
         rq.place(self.queue, after, self.day_end())
         return self.current()
+
+    def _note_cards(self, card: Card) -> list[Card]:
+        """The cards of `card`'s note as they are now (ids indexed once per session)."""
+        if not card.note_guid:
+            return []
+        if self._notes is None:
+            self._notes = {}
+            for c in self.desk.store.cards.all():
+                if c.note_guid:
+                    self._notes.setdefault(c.note_guid, []).append(c.id)
+        found = (self.desk.store.cards.get(i) for i in self._notes.get(card.note_guid, []))
+        return [c for c in found if c is not None]
 
     def undo(self) -> Card | None:
         """Take back the last answer (or bury / suspend): the card as it was, its log entry gone."""

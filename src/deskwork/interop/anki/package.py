@@ -8,7 +8,7 @@ compression ratios under caps), then the newest collection inside is used: `coll
 Scheduling: new cards stay new; learning cards keep their due time; review cards keep their due
 day, interval-based stability, and Anki's FSRS memory state (stability, difficulty) when the card
 has one. Review history comes along (revlog → review log). Suspended cards stay suspended, flags are
-kept, buried cards come back unburied.
+kept; buried cards stay buried until Anki's day ends (deckconfig.py).
 
 Writing: a `collection.anki2` (schema 11) that every current Anki imports, with the three stock note
 types deskwork uses (Basic, Basic (and reversed card), Cloze).
