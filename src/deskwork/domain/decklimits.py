@@ -114,7 +114,7 @@ def remaining_for(deck: str, presets: Presets, done: dict[str, Done]) -> Remaini
 
 def with_parents(decks: Iterable[str]) -> set[str]:
     out: set[str] = set()
-    for deck in decks:
+    for deck in set(decks):
         out.add(deck)
         out.update(parents(deck))
     return out
@@ -127,6 +127,7 @@ class LimitTree:
     root: str
     limits: dict[str, Remaining] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
+    chains: dict[str, list[str]] = field(default_factory=dict)  # deck -> it and its parents
 
     @classmethod
     def build(
@@ -154,7 +155,10 @@ class LimitTree:
 
     def take(self, deck: str, kind: str) -> None:
         """One card of `deck` taken: it and each parent up to the root count it."""
-        chain = [deck, *reversed([p for p in parents(deck) if in_deck(p, self.root)])]
+        chain = self.chains.get(deck)
+        if chain is None:
+            chain = [deck, *reversed([p for p in parents(deck) if in_deck(p, self.root)])]
+            self.chains[deck] = chain
         for name in chain:
             limits = self.limits.get(name)
             if limits is not None and limits.decrement(kind):

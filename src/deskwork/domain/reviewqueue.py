@@ -44,12 +44,16 @@ def build(
     deck: str = "",
 ) -> ReviewQueue:
     """The queue for `deck` and its subdecks ('' = every deck)."""
-    pool = [c for c in cards if available(c, now) and in_deck(c.deck, deck)]
+    pool = [c for c in cards if available(c, now) and (not deck or in_deck(c.deck, deck))]
     tree = LimitTree.build(deck, (c.deck for c in pool), presets, done)
     seen: dict[str, _Bury] = {}
+    burying = any(p.bury_new or p.bury_reviews or p.bury_interday_learning
+                  for p in presets.by_id.values())  # fmt: skip
 
     def sibling_buried(card: Card, kind: str) -> bool:
         """Anki's `get_and_update_bury_mode_for_note`: the note's mode before this card."""
+        if not burying:
+            return False
         preset = presets.for_deck(card.deck).preset
         mine = _Bury(preset.bury_new, preset.bury_reviews, preset.bury_interday_learning)
         if not card.note_guid:

@@ -47,8 +47,8 @@ class DeckListScreen(Screen[Choice]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("Deck", 40), ("New", 5), ("Learn", 5), ("Due", 5),
-                             ("Cards", 6), ("Preset", 20)):  # fmt: skip
+        for label, width in (("Deck", 30), ("New", 5), ("Learn", 5), ("Due", 5),
+                             ("Cards", 6), ("Preset", 16)):  # fmt: skip
             table.add_column(label, width=width, key=label)
         self.reload()
         table.focus()
