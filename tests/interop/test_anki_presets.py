@@ -104,3 +104,65 @@ def test_intervals_for_each_answer_match_anki_on_every_preset(
     print("intervals matched per preset:", {k: f"{a}/{b}" for k, (a, b) in matched.items()})
     assert not mismatches, mismatches[:5]
     assert set(matched) == {"Default", "Lang", "Old", "Ancient"}
+
+
+def test_damaged_presets_are_reported_and_the_cards_still_come(
+    tmp_path: Path, oracle: Oracle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Garbage where a preset or a deck's options should be: each is named in the report and
+    falls back to the default; out-of-range values are refused one by one; the cards import."""
+    import sqlite3
+    import zipfile
+
+    import zstandard
+
+    from tests.interop.test_anki import zip_with
+
+    archive = zipfile.ZipFile(oracle.package)
+    name = next(n for n in ("collection.anki21b", "collection.anki21") if n in archive.namelist())
+    data = archive.read(name)
+    if name.endswith("b"):
+        data = zstandard.ZstdDecompressor().decompress(data, max_output_size=1 << 30)
+    db_file = tmp_path / "c.db"
+    db_file.write_bytes(data)
+    db = sqlite3.connect(db_file)
+    db.create_collation("unicase", lambda a, b: (a.lower() > b.lower()) - (a.lower() < b.lower()))
+    current = "deck_config" in {r[0] for r in db.execute("select name from sqlite_master")}
+    if current:
+        db.execute("update deck_config set config = x'ffffffff' where name = 'Old'")
+        db.execute("update decks set kind = 'not protobuf' where name = 'Math'")
+    else:
+        (dconf,) = db.execute("select dconf from col").fetchone()
+        confs = json.loads(dconf)
+        for conf in confs.values():
+            if conf["name"] == "Old":
+                conf["new"]["delays"] = "soon"
+            if conf["name"] == "Lang":
+                conf["rev"]["perDay"] = -5
+        db.execute("update col set dconf = ?", (json.dumps(confs),))
+    db.commit()
+    db.close()
+    raw = db_file.read_bytes()
+    if name.endswith("b"):
+        raw = zstandard.ZstdCompressor().compress(raw)
+    broken = zip_with(tmp_path / "broken.apkg", {name: raw})
+    assert main(["cards", "import", str(broken), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["cards"] == sum(1 for _ in oracle.intervals)
+    problems = [line for line in report["presets"] if "added" not in line]
+    assert any("'Old'" in line for line in problems), report["presets"]
+    desk = Desk.open(Paths.resolve(), clock=lambda: datetime.now(UTC))
+    try:
+        chosen = ps.load(desk)
+        assert chosen.preset_of("Lang::Nouns").name == "Lang"
+        if current:  # the unreadable preset is left out: its deck studies with the default
+            assert "Old" not in {p.name for p in ps.stored(desk)}
+            assert chosen.preset_of("Lang::Verbs").name == "Default"
+            assert chosen.preset_of("Math").name == "Default"
+        else:  # the bad values are refused one by one, the rest of the preset kept
+            old = chosen.preset_of("Lang::Verbs")
+            assert old.name == "Old" and old.learning_steps_minutes == [1.0, 10.0]
+            assert old.desired_retention == pytest.approx(0.92)
+            assert chosen.preset_of("Lang::Nouns").reviews_per_day == 200
+    finally:
+        desk.close()

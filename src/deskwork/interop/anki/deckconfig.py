@@ -107,7 +107,7 @@ def _preset(name: str, raw: dict[str, Any], problems: list[str]) -> Preset:
     params = raw.pop("params")
     try:
         fsrs6_parameters(params)
-    except PresetError as exc:
+    except (PresetError, TypeError, ValueError) as exc:
         problems.append(f"preset {name!r}: {exc}; it schedules with the default parameters")
         params = []
     values = {"name": (name or "Unnamed")[:200], "fsrs_parameters": params, **raw}
@@ -122,8 +122,15 @@ def _preset(name: str, raw: dict[str, Any], problems: list[str]) -> Preset:
     return Preset.model_validate(fallback.model_dump() | clean)
 
 
-def _limits(review: int, new: int) -> dict[str, int]:
-    return {"reviews_per_day": min(review, 9999), "new_per_day": min(new, 9999)}
+def _cap(value: Any, top: int) -> Any:
+    """A number capped at `top`; anything else as it is (the preset's check refuses it)."""
+    return (
+        min(value, top) if isinstance(value, int | float) and not isinstance(value, bool) else value
+    )
+
+
+def _limits(review: Any, new: Any) -> dict[str, Any]:
+    return {"reviews_per_day": _cap(review, 9999), "new_per_day": _cap(new, 9999)}
 
 
 def _from_proto(blob: bytes) -> dict[str, Any]:
@@ -151,21 +158,25 @@ def _sub(conf: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def _from_json(conf: dict[str, Any]) -> dict[str, Any]:
+    """Values as Anki's JSON has them: one that is not usable is refused by `_preset`, by key."""
     new, rev, lapse = _sub(conf, "new"), _sub(conf, "rev"), _sub(conf, "lapse")
     params = conf.get("fsrsParams6") or conf.get("fsrsParams5") or conf.get("fsrsWeights") or []
     retention = conf.get("desiredRetention") or 0.0
+    max_ivl = rev.get("maxIvl", 36500)
     return {
-        "params": [float(p) for p in params] if isinstance(params, list) else [],
-        "learning_steps_minutes": [float(s) for s in new.get("delays", [1.0, 10.0])],
-        "relearning_steps_minutes": [float(s) for s in lapse.get("delays", [10.0])],
-        **_limits(int(rev.get("perDay", 200)), int(new.get("perDay", 20))),
-        "maximum_interval_days": min(max(int(rev.get("maxIvl", 36500)), 1), 36500),
-        "leech_suspend": int(lapse.get("leechAction", 1)) == 0,
-        "leech_lapses": max(int(lapse.get("leechFails", 8)), 1),
+        "params": params if isinstance(params, list) else [],
+        "learning_steps_minutes": new.get("delays", [1.0, 10.0]),
+        "relearning_steps_minutes": lapse.get("delays", [10.0]),
+        **_limits(rev.get("perDay", 200), new.get("perDay", 20)),
+        "maximum_interval_days": min(max(max_ivl, 1), 36500)
+        if isinstance(max_ivl, int)
+        else max_ivl,
+        "leech_suspend": lapse.get("leechAction", 1) == 0,
+        "leech_lapses": lapse.get("leechFails", 8),
         "bury_new": bool(new.get("bury", False)),
         "bury_reviews": bool(rev.get("bury", False)),
         "bury_interday_learning": bool(conf.get("buryInterdayLearning", False)),
-        **({"desired_retention": float(retention)} if retention else {}),
+        **({"desired_retention": retention} if retention else {}),
     }
 
 
@@ -204,14 +215,15 @@ def read(db: sqlite3.Connection) -> AnkiPresets:
             f"select id, name, mtime_secs, config from deck_config limit {MAX_CONFIGS}"
         ):
             try:
-                raw[cid] = (name, _from_proto(bytes(blob or b"")), mtime)
-            except (ValueError, struct.error) as exc:
+                raw[int(cid)] = (str(name), _from_proto(_blob(blob)), int(mtime or 0))
+            except (ValueError, TypeError, struct.error) as exc:
                 out.problems.append(f"preset {name!r} cannot be read ({exc}); not imported")
         for _did, name, blob in db.execute("select id, name, kind from decks"):
             deck_name = str(name).replace("\x1f", "::")
             try:
-                option = _deck_from_proto(deck_name, bytes(blob or b""))
-            except (ValueError, struct.error):
+                option = _deck_from_proto(deck_name, _blob(blob))
+            except (ValueError, TypeError, struct.error):
+                out.problems.append(f"deck {deck_name!r}: its options cannot be read; default")
                 option = None
             if option is not None:
                 out.decks[deck_name] = option
@@ -230,7 +242,7 @@ def read(db: sqlite3.Connection) -> AnkiPresets:
                 except (TypeError, ValueError) as exc:
                     out.problems.append(f"preset {value.get('name')!r} cannot be read ({exc})")  # fmt: skip
         for value in _json(decks).values():
-            if isinstance(value, dict) and not value.get("dyn"):
+            if isinstance(value, dict) and not value.get("dyn") and _is_int(value.get("conf", 1)):
                 name = str(value.get("name", ""))
                 limit = value.get("newLimit"), value.get("reviewLimit")
                 dr = value.get("desiredRetention")
@@ -262,6 +274,12 @@ def read(db: sqlite3.Connection) -> AnkiPresets:
     return out
 
 
+def _blob(value: Any) -> bytes:
+    if isinstance(value, str):
+        return value.encode()
+    return bytes(value or b"")
+
+
 def _json(text: Any) -> dict[str, Any]:
     try:
         value = json.loads(text or "{}")
@@ -279,6 +297,14 @@ def _config_bool(db: sqlite3.Connection, key: str) -> bool:
         return bool(row and json.loads(bytes(row[0]).decode() or "false"))
     except (ValueError, UnicodeDecodeError):
         return False
+
+
+def _is_int(value: Any) -> bool:
+    try:
+        int(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def learning_step(left: int, state: CardState, preset: Preset) -> int:
