@@ -203,8 +203,13 @@ def test_day_counts_from_the_log() -> None:
         ReviewLog(card_id=2, rating=3, ts=T0, state=CardState.REVIEW),
         ReviewLog(card_id=3, rating=3, ts=T0, state=CardState.REVIEW),
     ]
-    done = done_per_deck(logs, {1: "ML::NLP", 2: "ML", 3: "Math"})
-    assert done == {"ML": Done(new=1, review=1), "ML::NLP": Done(new=1), "Math": Done(review=1)}
+    logs.append(ReviewLog(card_id=4, rating=3, ts=T0, state=CardState.LEARNING))  # interday
+    done = done_per_deck(logs, {1: "ML::NLP", 2: "ML", 3: "Math", 4: "ML::NLP"})
+    assert done == {
+        "ML": Done(new=1, review=2),
+        "ML::NLP": Done(new=1, review=1),
+        "Math": Done(review=1),
+    }
 
 
 def test_learning_card_answered_again_returns_today_in_due_order() -> None:

@@ -49,17 +49,22 @@ class Done:
 
 
 def done_per_deck(logs: Iterable[ReviewLog], deck_of: dict[int, str]) -> dict[str, Done]:
-    """Today's answers per deck, each also counted in every parent (as Anki does)."""
+    """Today's answers per deck, each also counted in every parent (as Anki does): a new card's
+    first answer counts as new; a review card's answer, and the first answer today of a learning
+    card last answered on an earlier day (Anki's interday learning), count as reviews."""
     out: dict[str, Done] = {}
-    seen_review: set[int] = set()
-    for log in logs:
+    seen: set[int] = set()
+    for log in sorted(logs, key=lambda entry: (entry.ts, entry.id)):
         deck = deck_of.get(log.card_id)
+        first_today = log.card_id not in seen
+        seen.add(log.card_id)
         if deck is None:
             continue
         if log.was_new:
             kind = "new"
-        elif log.state is CardState.REVIEW and log.card_id not in seen_review:
-            seen_review.add(log.card_id)
+        elif first_today:
+            # A review, or a learning card answered on an earlier day (Anki's interday learning;
+            # one left overdue from yesterday's intraday steps counts too: the log cannot tell).
             kind = "review"
         else:
             continue
