@@ -31,7 +31,7 @@ OPTIMISED = [0.3125, 0.9847, 2.8711, 11.2358, 6.8123, 0.6921, 2.2543, 0.0135, 1.
 # deck -> (preset name, new cards, review cards, cards to start learning today)
 DECKS = {
     "Lang": ("Lang", 2, 6, 1),
-    "Lang::Verbs": ("Old", 4, 8, 2),
+    "Lang::Verbs": ("Old", 6, 8, 2),  # 2 of the new become interday learning cards
     "Lang::Nouns": ("Lang", 6, 10, 2),
     "Math": ("Default", 5, 12, 2),
     "Math::Proofs": ("Ancient", 3, 8, 1),
@@ -56,7 +56,7 @@ def _presets(col: Collection) -> dict[str, int]:
     specs = {
         "Lang": dict(dr=0.85, p6=OPTIMISED, learn=[2.0, 15.0, 60.0], relearn=[5.0], new=5,
                      rev=30, max_ivl=400, leech=5, action=0, bury=True),
-        "Old": dict(dr=0.92, p5=FSRS5_DEFAULTS, learn=[1.0], relearn=[10.0, 60.0], new=3,
+        "Old": dict(dr=0.92, p5=FSRS5_DEFAULTS, learn=[1.0, 1440.0], relearn=[10.0, 60.0], new=3,
                     rev=7, max_ivl=36500, leech=8, action=1, bury=False),
         "Ancient": dict(dr=0.8, p4=FSRS45_DEFAULTS, learn=[], relearn=[], new=2, rev=5,
                         max_ivl=90, leech=4, action=1, bury=False),
@@ -107,6 +107,26 @@ def _make_review(col: Collection, cid: int, rng: random.Random) -> None:
     )
 
 
+def _make_interday(col: Collection, cid: int, days_ago: int) -> None:
+    """A learning card on its 1-day step, answered `days_ago` days ago (Anki's day learning)."""
+    card = col.get_card(cid)
+    now = col.sched.day_cutoff - 86400 + 3 * 3600
+    reviewed = now - days_ago * 86400 - 600
+    card.type, card.queue = 1, 3
+    card.due = col.sched.today - days_ago + 1
+    card.left = 1
+    card.reps = 1
+    card.memory_state = FSRSMemoryState(stability=2.3, difficulty=5.5)
+    card.last_review_time = reviewed
+    col.update_card(card)
+    col.db.execute(
+        "insert into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
+        "values (?, ?, -1, 3, -86400, -60, 0, 5000, 0)",
+        reviewed * 1000 + cid % 1000,
+        cid,
+    )
+
+
 def build_presets_collection(folder: Path, *, legacy: bool, seed: int = 4) -> Oracle:
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -140,6 +160,10 @@ def build_presets_collection(folder: Path, *, legacy: bool, seed: int = 4) -> Or
                             _make_review(col, cid, rng)
             new_cards = col.find_cards(f'"deck:{deck}" -"deck:{deck}::*" is:new')
             learning += list(new_cards[:learn])
+        # Interday learning cards (Old's 1-day step): due today, and one overdue.
+        verbs_new = col.find_cards('"deck:Lang::Verbs" is:new')
+        for days_ago, cid in zip((1, 3), verbs_new[-2:], strict=True):
+            _make_interday(col, cid, days_ago)
         # Today: start learning some cards (Good, then some Again / Good again), lapse reviews.
         for n, cid in enumerate(learning):
             card = col.get_card(cid)
@@ -147,7 +171,7 @@ def build_presets_collection(folder: Path, *, legacy: bool, seed: int = 4) -> Or
             col.sched.answerCard(card, 3 if n % 3 else 1)
             if n % 2:
                 card = col.get_card(cid)
-                if card.queue in (1, 3):
+                if card.queue == 1:  # due today (a 1-day step is not due until tomorrow)
                     card.start_timer()
                     col.sched.answerCard(card, 3)
         for deck in ("Lang::Nouns", "Math"):
