@@ -136,7 +136,7 @@ def _limits(review: Any, new: Any) -> dict[str, Any]:
 def _from_proto(blob: bytes) -> dict[str, Any]:
     f = fields(blob)
     params = _floats(f.get(6, [])) or _floats(f.get(5, [])) or _floats(f.get(3, []))
-    retention = _float(f.get(37), 0.0)
+    retention = round(_float(f.get(37), 0.0), 4)  # a float32: 0.85 reads 0.8500000238
     return {
         "params": params,
         "learning_steps_minutes": _floats(f.get(1, [])),
@@ -187,7 +187,7 @@ def _deck_from_proto(name: str, blob: bytes) -> DeckOptions | None:
     if not normal or not isinstance(normal[-1], bytes):
         return None  # a filtered deck: its cards keep their home deck's preset
     f = fields(normal[-1])
-    retention = _float(f.get(10), 0.0)
+    retention = round(_float(f.get(10), 0.0), 4)
     return _deck(name, _int(f.get(1), 1), _int(f.get(7), -1), _int(f.get(6), -1), retention)
 
 
