@@ -154,3 +154,33 @@ async def test_presets_screen_edits_a_preset_and_assigns_a_deck(
         await pilot.press("y")
         await pilot.pause()
         assert presets.load(app.desk).preset_of("Math").name == "Default"
+
+
+async def test_a_decks_own_limits_from_the_deck_list(tmp_path: Path, clock: Clock) -> None:
+    from deskwork.services import presets
+    from deskwork.ui.screens.decks import DeckLimitsScreen
+
+    app = decks_app(tmp_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("alt+d")
+        screen = app.screen
+        assert isinstance(screen, DeckListScreen)
+        await pilot.press("down", "down", "down", "l")  # Math
+        dialog = app.screen
+        assert isinstance(dialog, DeckLimitsScreen) and dialog.deck == "Math"
+        dialog.query_one("#l-new_limit", Input).value = "lots"
+        await pilot.press("ctrl+s")
+        assert "new limit" in str(dialog.query_one("#limits-error", Static).render())
+        dialog.query_one("#l-new_limit", Input).value = "2"
+        await pilot.press("ctrl+s")
+        assert app.screen is screen
+        assert rows(screen)["Math"] == ("2", "0", "0"), "the deck's own 2 over the preset's 20"
+        assert presets.load(app.desk).for_deck("Math").new_per_day == 2
+        await pilot.press("l")
+        dialog = app.screen
+        assert isinstance(dialog, DeckLimitsScreen)
+        assert dialog.query_one("#l-new_limit", Input).value == "2"
+        dialog.query_one("#l-new_limit", Input).value = ""
+        await pilot.press("enter")
+        assert rows(screen)["Math"] == ("5", "0", "0"), "blank: the preset's again"

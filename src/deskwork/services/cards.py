@@ -22,15 +22,6 @@ if TYPE_CHECKING:
 LAST_DECK = "last_deck"
 
 
-def settings_of(desk: Desk, deck: str | None = None) -> SchedulerSettings:
-    """What a card of `deck` is scheduled with (its preset; the default preset without a deck)."""
-    from deskwork.services import presets
-
-    return presets.scheduler_settings(
-        presets.load(desk), deck or desk.config.cards.default_deck, desk.config.cards.fuzz
-    )
-
-
 @dataclass
 class Undo:
     before: Card

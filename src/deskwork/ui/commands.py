@@ -265,6 +265,9 @@ DECK_COMMANDS: tuple[Command, ...] = (
     _decks("decks.study", "enter,s", "study", "Study", "Review only this deck and its subdecks"),
     _decks("decks.study_all", "a", "study_all", "Study all", "Review every deck again"),
     _decks("decks.options", "o", "options", "Preset", "This deck's preset (view, edit, change)"),
+    _decks(
+        "decks.limits", "l", "limits", "Deck limits", "This deck's own daily limits / retention"
+    ),
     _decks("decks.close", "escape", "close", "Close", "Back to the desk"),
 )
 
