@@ -173,3 +173,46 @@ def test_damaged_presets_are_reported_and_the_cards_still_come(
             assert chosen.preset_of("Lang::Nouns").reviews_per_day == 200
     finally:
         desk.close()
+
+
+def test_exported_presets_import_into_anki(
+    tmp_path: Path, oracle: Oracle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """deskwork's .apkg carries each deck's preset (and its own limits) back to Anki."""
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    desk = imported(tmp_path, oracle, capsys)
+    try:
+        ps.set_deck_limits(desk, "Lang::Nouns", review_limit=12, desired_retention=0.88)
+    finally:
+        desk.close()
+    out = tmp_path / "back.apkg"
+    assert main(["cards", "export", str(out)]) == 0
+    col = Collection(str(tmp_path / "fresh.anki2"))
+    try:
+        col.import_anki_package(
+            ImportAnkiPackageRequest(
+                package_path=str(out),
+                options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True),
+            )
+        )
+        seen = {}
+        for deck, (preset, *_rest) in DECKS.items():
+            did = col.decks.id_for_name(deck)
+            assert did is not None, deck
+            conf = col.decks.config_dict_for_deck_id(did)
+            seen[deck] = conf["name"]
+        assert seen == {
+            d: ("Default (Anki)" if p == "Default" else p) for d, (p, *_r) in DECKS.items()
+        }
+        lang = col.decks.config_dict_for_deck_id(col.decks.id_for_name("Lang"))
+        assert lang["desiredRetention"] == pytest.approx(0.85)
+        assert lang["new"]["delays"] == [2.0, 15.0, 60.0] and lang["new"]["perDay"] == 5
+        assert lang["lapse"]["leechAction"] == 0 and lang["rev"]["maxIvl"] == 400
+        assert lang["fsrsParams6"][0] == pytest.approx(0.3125)
+        old = col.decks.config_dict_for_deck_id(col.decks.id_for_name("Lang::Verbs"))
+        assert len(old["fsrsParams5"]) == 19, "an FSRS-5 set goes back as FSRS-5"
+        nouns = col.decks.get(col.decks.id_for_name("Lang::Nouns"))
+        assert nouns["reviewLimit"] == 12 and nouns["desiredRetention"] == 88
+    finally:
+        col.close()

@@ -115,7 +115,7 @@ def export_file(
         for log in desk.store.reviews.all() if with_history else []:
             if log.card_id in ids:
                 history.setdefault(log.card_id, []).append(log)
-        return write_package(path, cards, history, desk.clock())
+        return write_package(path, cards, history, desk.clock(), presets.load(desk))
     if suffix in (".txt", ".tsv"):
         from deskwork.interop.anki.text import write_text
         from deskwork.store.fsutil import atomic_write

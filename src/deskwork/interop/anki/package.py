@@ -420,7 +420,11 @@ def _checksum(text: str) -> int:
 
 
 def write_package(
-    path: Path, cards: list[Card], reviews: dict[int, list[ReviewLog]], now: datetime
+    path: Path,
+    cards: list[Card],
+    reviews: dict[int, list[ReviewLog]],
+    now: datetime,
+    presets: Any = None,
 ) -> tuple[int, int]:
     """Write `cards` (whole notes) as an .apkg; returns (notes, cards). Atomic: temp file, rename."""
     from deskwork.store.fsutil import atomic_write
@@ -443,6 +447,7 @@ def write_package(
                    "new": {"bury": False, "delays": [1.0, 10.0], "initialFactor": 2500, "ints": [1, 4, 0], "order": 1, "perDay": 20},
                    "rev": {"bury": False, "ease4": 1.3, "ivlFct": 1.0, "maxIvl": 36500, "perDay": 200, "hardFactor": 1.2},
                    "lapse": {"delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0}, "dyn": False}}  # fmt: skip
+    deckconfig.export_into(dconf, decks_json, presets, now)  # the decks' presets
     conf = {"nextPos": 1, "schedVer": 2, "sched2021": True, "curDeck": 1, "activeDecks": [1]}
     models = {str(mid): model for mid, model in MODELS.values()}
     with tempfile.TemporaryDirectory(prefix="deskwork-anki-") as tmp:
