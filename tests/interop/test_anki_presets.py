@@ -197,7 +197,7 @@ def test_exported_presets_import_into_anki(
             )
         )
         seen = {}
-        for deck, (preset, *_rest) in DECKS.items():
+        for deck in DECKS:
             did = col.decks.id_for_name(deck)
             assert did is not None, deck
             conf = col.decks.config_dict_for_deck_id(did)
