@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.presets import Presets, in_deck, parents
@@ -229,6 +229,8 @@ def deck_counts(
 ) -> list[DeckCounts]:
     """Every deck (with its parents), in tree order, with Anki's v3 deck-list counts."""
     own: dict[str, _Own] = {}
+    # Stored times are UTC: comparing datetimes that share a tzinfo skips an offset lookup each.
+    now, day_end = now.astimezone(UTC), day_end.astimezone(UTC)
     learn_cutoff = now + LEARN_AHEAD
     for card in cards:
         counts = own.setdefault(card.deck, _Own())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.decklimits import LEARN_AHEAD, Done, LimitTree, available, is_interday
@@ -44,6 +44,7 @@ def build(
     deck: str = "",
 ) -> ReviewQueue:
     """The queue for `deck` and its subdecks ('' = every deck)."""
+    now, day_end = now.astimezone(UTC), day_end.astimezone(UTC)  # as stored: cheap comparisons
     pool = [c for c in cards if available(c, now) and (not deck or in_deck(c.deck, deck))]
     tree = LimitTree.build(deck, (c.deck for c in pool), presets, done)
     seen: dict[str, _Bury] = {}
