@@ -62,7 +62,8 @@ def cmd_presets(args: argparse.Namespace, paths: Paths) -> int:
             message = f"{', '.join(decks)} now use{'s' if len(decks) == 1 else ''} {args.preset!r}"
         elif action == "remove":
             moved = presets.remove(desk, args.preset)
-            message = f"preset {args.preset!r} removed; {moved} deck(s) back on the default"
+            noun = "deck" if moved == 1 else "decks"
+            message = f"preset {args.preset!r} removed; {moved} {noun} back on the default"
         else:  # limits
             changes = {
                 key: _opt(text, kind)

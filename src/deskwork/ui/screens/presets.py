@@ -308,7 +308,9 @@ class PresetsScreen(Screen[None]):
         if preset is None or not self._writable():
             return
         if preset.id == DEFAULT_PRESET_ID:
-            self.app.notify("The default preset ([cards] in the config) cannot be deleted")
+            self.app.notify(
+                "The default preset ([cards] in the config) cannot be deleted", markup=False
+            )
             return
 
         def answer(yes: bool | None) -> None:
@@ -317,7 +319,8 @@ class PresetsScreen(Screen[None]):
             moved = presets.remove(self.desk_app.desk, str(preset.id))
             self._changed()
             self.app.notify(
-                f"Deleted {preset.name!r}; {moved} deck(s) back on the default", markup=False
+                f"Deleted {preset.name!r}; {moved} {'deck' if moved == 1 else 'decks'} back on the default",
+                markup=False,
             )
 
         self.app.push_screen(
