@@ -73,6 +73,17 @@ class Preset(Record):
     bury_reviews: bool = False
     bury_interday_learning: bool = False
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        """Untrusted (an Anki file, a paste): one line, no control sequences."""
+        from deskwork.domain.text import clean
+
+        cleaned = clean(name, single_line=True)
+        if not cleaned:
+            raise ValueError("a preset needs a name")
+        return cleaned
+
     @field_validator("learning_steps_minutes", "relearning_steps_minutes")
     @classmethod
     def _steps(cls, steps: list[float]) -> list[float]:

@@ -23,6 +23,7 @@ from typing import Any
 
 from deskwork.domain.cards import CardState
 from deskwork.domain.presets import DeckOptions, Preset, PresetError, fsrs6_parameters
+from deskwork.domain.text import clean
 
 MAX_CONFIGS = 10_000
 
@@ -104,22 +105,23 @@ def _int(values: list[int | bytes] | None, default: int = 0) -> int:
 # ---------------------------------------------------------------------- presets
 def _preset(name: str, raw: dict[str, Any], problems: list[str]) -> Preset:
     """A preset from Anki's values (already in deskwork's terms), each one checked."""
+    name = clean(str(name), single_line=True)[:200] or "Unnamed"  # untrusted
     params = raw.pop("params")
     try:
         fsrs6_parameters(params)
     except (PresetError, TypeError, ValueError) as exc:
         problems.append(f"preset {name!r}: {exc}; it schedules with the default parameters")
         params = []
-    values = {"name": (name or "Unnamed")[:200], "fsrs_parameters": params, **raw}
+    values = {"name": name, "fsrs_parameters": params, **raw}
     fallback = Preset(name=values["name"])
-    clean: dict[str, Any] = {}
+    usable: dict[str, Any] = {}
     for key, value in values.items():
         try:
             Preset.model_validate(fallback.model_dump() | {key: value})
-            clean[key] = value
+            usable[key] = value
         except ValueError:
             problems.append(f"preset {name!r}: {key} = {value!r} is not usable; kept the default")
-    return Preset.model_validate(fallback.model_dump() | clean)
+    return Preset.model_validate(fallback.model_dump() | usable)
 
 
 def _cap(value: Any, top: int) -> Any:
@@ -217,13 +219,17 @@ def read(db: sqlite3.Connection) -> AnkiPresets:
             try:
                 raw[int(cid)] = (str(name), _from_proto(_blob(blob)), int(mtime or 0))
             except (ValueError, TypeError, struct.error) as exc:
-                out.problems.append(f"preset {name!r} cannot be read ({exc}); not imported")
+                out.problems.append(
+                    f"preset {clean(str(name))!r} cannot be read ({exc}); not imported"
+                )
         for _did, name, blob in db.execute("select id, name, kind from decks"):
             deck_name = str(name).replace("\x1f", "::")
             try:
                 option = _deck_from_proto(deck_name, _blob(blob))
             except (ValueError, TypeError, struct.error):
-                out.problems.append(f"deck {deck_name!r}: its options cannot be read; default")
+                out.problems.append(
+                    f"deck {clean(deck_name)!r}: its options cannot be read; default"
+                )
                 option = None
             if option is not None:
                 out.decks[deck_name] = option
