@@ -120,7 +120,8 @@ def _preset(name: str, raw: dict[str, Any], problems: list[str]) -> Preset:
             Preset.model_validate(fallback.model_dump() | {key: value})
             usable[key] = value
         except ValueError:
-            problems.append(f"preset {name!r}: {key} = {value!r} is not usable; kept the default")
+            shown = clean(repr(value), single_line=True)[:60]
+            problems.append(f"preset {name!r}: {key} = {shown} is not usable; kept the default")
     return Preset.model_validate(fallback.model_dump() | usable)
 
 
