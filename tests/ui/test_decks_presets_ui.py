@@ -70,6 +70,7 @@ async def test_deck_list_shows_limited_counts_and_studies_one_deck(
         await pilot.press("enter")  # study this deck
         assert not isinstance(app.screen, DeckListScreen)
         assert app.review_pane.deck == "Lang::Nouns"
+        assert app.desk.store.setting("study_deck") == "Lang::Nouns", "kept for the next start"
         assert "deck Lang::Nouns" in status(app) and "2 new" in status(app)
         for _ in range(2):
             card = app.review_pane.current()
@@ -82,7 +83,7 @@ async def test_deck_list_shows_limited_counts_and_studies_one_deck(
         assert isinstance(app.screen, DeckListScreen)
         assert rows(app.screen)["Lang"] == ("1", "0", "0"), "two of Lang's three taken today"
         await pilot.press("a")  # every deck again
-        assert app.review_pane.deck == ""
+        assert app.review_pane.deck == "" and app.desk.store.setting("study_deck") == ""
         assert "6 new" in status(app), "Lang's last one and Math's five"
 
 
@@ -184,3 +185,14 @@ async def test_a_decks_own_limits_from_the_deck_list(tmp_path: Path, clock: Cloc
         dialog.query_one("#l-new_limit", Input).value = ""
         await pilot.press("enter")
         assert rows(screen)["Math"] == ("5", "0", "0"), "blank: the preset's again"
+
+
+async def test_the_studied_deck_is_kept_across_starts(tmp_path: Path, clock: Clock) -> None:
+    app = decks_app(tmp_path, clock)
+    app.desk.store.set_setting("study_deck", "Math")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f4")
+        assert "deck Math" in status(app) and "5 new" in status(app)
+        card = app.review_pane.current()
+        assert card is not None and card.deck == "Math"

@@ -32,6 +32,7 @@ FLAG_STYLES = {
     6: "cyan",
     7: "purple",
 }
+STUDY_DECK = "study_deck"  # the setting that keeps the deck being studied
 GRADE_NAMES = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
 
 
@@ -84,6 +85,8 @@ class ReviewPane(Pane):
         from deskwork.services.cards import ReviewSession
 
         old = self.session
+        if old is None:  # the deck studied last time, as Anki keeps its current deck
+            self.deck = str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
         keep_cram = old.cram if old and cram is None else bool(cram)
         self.session = ReviewSession(self.desk_app.desk, cram=keep_cram, deck=self.deck)
         if old is not None and old.cram == keep_cram:  # a new card or an import keeps undo
@@ -97,8 +100,11 @@ class ReviewPane(Pane):
         return self.session.current() if self.session else None
 
     def study(self, deck: str) -> None:
-        """Review only `deck` and its subdecks ("" = every deck again)."""
+        """Review only `deck` and its subdecks ("" = every deck again); kept for next time."""
         self.deck = deck
+        store = self.desk_app.desk.store
+        if not store.readonly and store.setting(STUDY_DECK) != deck:
+            store.set_setting(STUDY_DECK, deck)
         self.restart()
 
     def _idle(self, text: str, hint: str = "") -> None:
