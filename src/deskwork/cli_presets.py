@@ -20,6 +20,8 @@ def _presets_text(data: dict[str, Any]) -> str:
                 continue
             if key == "fsrs_parameters" and isinstance(value, list):
                 value = ", ".join(f"{v:.4g}" for v in value)
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
             lines.append(f"  {key}: {value}")
         lines.append("  decks: " + (", ".join(preset["decks"]) or "(none)"))
         lines.append("")

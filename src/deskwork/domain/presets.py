@@ -143,7 +143,9 @@ _UNITS = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0}
 
 
 def parse_steps(text: str) -> list[float]:
-    """'1m 10m 1d', '1, 10' (minutes) → minutes."""
+    """'1m 10m 1d', '1, 10' (minutes) → minutes; 'none' → no steps."""
+    if text.strip().lower() in ("", "none"):
+        return []
     out: list[float] = []
     for part in text.replace(",", " ").split():
         unit = part[-1].lower() if part[-1].isalpha() else "m"
@@ -158,7 +160,9 @@ def parse_steps(text: str) -> list[float]:
 
 
 def format_steps(minutes: list[float]) -> str:
-    """Steps as Anki writes them: 1m 10m 1h 2d."""
+    """Steps as Anki writes them: 1m 10m 1h 2d ('none' for no steps)."""
+    if not minutes:
+        return "none"
     parts = []
     for m in minutes:
         if m >= 1440 and m % 1440 == 0:
@@ -217,12 +221,16 @@ def edit(preset: Preset, key: str, text: str) -> Preset:
         raise PresetError(f"{key} = {text!r}: {err['msg']} ({EDITABLE.get(key, '')})") from None
 
 
+_VERSIONS = {21: "FSRS-6", 19: "FSRS-5 (upgraded to 21)", 17: "FSRS-4.5 (upgraded to 21)"}
+
+
 def describe(preset: Preset) -> dict[str, Any]:
     """The preset as the user reads and edits it (the keys `edit` takes)."""
     return {
         "name": preset.name,
         "desired_retention": preset.desired_retention,
         "fsrs_parameters": list(preset.parameters or ()) or "default",
+        "fsrs_version": _VERSIONS.get(len(preset.fsrs_parameters), "FSRS-6 defaults"),
         "learning_steps": format_steps(preset.learning_steps_minutes),
         "relearning_steps": format_steps(preset.relearning_steps_minutes),
         "new_per_day": preset.new_per_day,

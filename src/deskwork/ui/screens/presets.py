@@ -173,7 +173,7 @@ class PresetsScreen(Screen[None]):
             table.add_row(
                 Text(clean(name, single_line=True)),
                 Text(f"{preset.desired_retention:.2f}"),
-                Text(dp.format_steps(preset.learning_steps_minutes) or "none"),
+                Text(dp.format_steps(preset.learning_steps_minutes)),
                 Text(str(preset.new_per_day)),
                 Text(str(preset.reviews_per_day)),
                 Text(clean(", ".join(decks.get(preset.id, [])), single_line=True), style="dim"),
