@@ -45,6 +45,7 @@ class Oracle:
     intervals: dict[tuple[str, int], dict[int, int]]  # (guid, ord) -> ease -> secs (days*86400)
     deck_of: dict[tuple[str, int], str]
     presets: dict[str, str]  # deck -> preset name
+    queues: dict[str, tuple[int, ...]]  # deck studied -> Anki's (new, learning, review) counts
 
 
 def _presets(col: Collection) -> dict[str, int]:
@@ -188,6 +189,12 @@ def build_presets_collection(folder: Path, *, legacy: bool, seed: int = 4) -> Or
                 walk(child, name)
 
         walk(col.sched.deck_due_tree())
+        queues = {}  # deck -> (new, learning, review) when studying it: Anki's v3 queue
+        for deck in DECKS:
+            did = col.decks.id_for_name(deck)
+            assert did is not None
+            col.decks.select(did)
+            queues[deck] = tuple(col.sched.counts())
         intervals: dict[tuple[str, int], dict[int, int]] = {}
         deck_of = {}
         for cid in col.find_cards("-is:suspended"):
@@ -208,7 +215,7 @@ def build_presets_collection(folder: Path, *, legacy: bool, seed: int = 4) -> Or
             limit=None,
         )
         presets = {deck: spec[0] for deck, spec in DECKS.items()}
-        return Oracle(out, counts, intervals, deck_of, presets)
+        return Oracle(out, counts, intervals, deck_of, presets, queues)
     finally:
         col.close()
 

@@ -216,3 +216,19 @@ def test_exported_presets_import_into_anki(
         assert nouns["reviewLimit"] == 12 and nouns["desiredRetention"] == 88
     finally:
         col.close()
+
+
+def test_studying_each_deck_queues_what_anki_queues(
+    tmp_path: Path, oracle: Oracle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'Study this deck': new, learning and review cards in today's queue, with the limits (the
+    deck's, its subdecks') and the siblings the preset buries, as Anki's v3 scheduler builds it."""
+    desk = imported(tmp_path, oracle, capsys)
+    try:
+        ours = {}
+        for deck in DECKS:
+            ours[deck] = cs.ReviewSession(desk, deck=deck).remaining()
+    finally:
+        desk.close()
+    print("Anki's queues:", oracle.queues, "ours:", ours)
+    assert ours == oracle.queues
