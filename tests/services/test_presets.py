@@ -199,3 +199,36 @@ def test_cli_shows_and_edits_presets_all_or_nothing(capsys: pytest.CaptureFixtur
     assert run(capsys, "cards", "presets", "remove", "Lang")[0] == 0
     code, data, _ = run(capsys, "cards", "presets", "--json")
     assert data["decks"]["Vocab::Verbs"]["preset"] == "Default"  # type: ignore[index]
+
+
+def test_reimport_follows_anki_but_keeps_a_deck_on_the_users_own_preset(
+    tmp_path: Path, clock: Clock
+) -> None:
+    from deskwork.interop.anki.deckconfig import AnkiPresets
+
+    desk = open_desk(tmp_path, clock)
+
+    def imported(assign: dict[str, int], mtime: int, retention: float) -> None:
+        found = AnkiPresets(
+            presets={7: Preset(name="Lang", desired_retention=retention, anki_id=7),
+                     8: Preset(name="Fast", anki_id=8)},
+            mtimes={7: mtime, 8: mtime},
+            decks={deck: DeckOptions(deck=deck, preset_id=conf) for deck, conf in assign.items()},
+        )  # fmt: skip
+        with desk.store.transaction() as tx:
+            ps.store_imported(desk, tx, found, renamed=False)
+
+    imported({"Verbs": 7, "Nouns": 7, "Math": 8}, mtime=100, retention=0.85)
+    ps.add(desk, "Mine")
+    ps.assign(desk, "Math", "Mine")
+    ps.set_values(desk, "Lang", [("new_per_day", "3")])  # a local edit of an Anki preset
+    imported({"Verbs": 8, "Nouns": 7, "Math": 7}, mtime=100, retention=0.85)
+    chosen = ps.load(desk)
+    assert chosen.preset_of("Verbs").name == "Fast", "moved in Anki: follows"
+    assert chosen.preset_of("Math").name == "Mine", "the user's own preset stays"
+    assert chosen.preset_of("Nouns").new_per_day == 3, "not changed in Anki: the local edit stays"
+    imported({"Verbs": 8, "Nouns": 7, "Math": 7}, mtime=200, retention=0.8)
+    lang = ps.load(desk).preset_of("Nouns")
+    assert (lang.desired_retention, lang.new_per_day) == (0.8, 20), "changed in Anki since: Anki's"
+    assert len(ps.stored(desk)) == 3, "matched by Anki's id, never added twice"
+    desk.close()

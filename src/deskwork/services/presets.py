@@ -226,8 +226,8 @@ def deck_list(desk: Desk, now: datetime | None = None) -> list[DeckCounts]:
 # ---------------------------------------------------------------------- from Anki
 def store_imported(desk: Desk, tx: Any, found: Any, renamed: bool) -> list[str]:
     """Inside an import's transaction: Anki's presets (matched by Anki's id; one changed in Anki
-    since it was last imported replaces ours) and, for decks without a preset here, Anki's
-    assignment and the deck's own limits. Returns lines for the import report."""
+    since it was last imported replaces ours) and each deck's assignment and own limits as Anki
+    has them, except for a deck the user put on a preset made here. Returns report lines."""
     if found is None:
         return []
     by_anki = {p.anki_id: p for p in stored(desk) if p.anki_id}
@@ -253,10 +253,11 @@ def store_imported(desk: Desk, tx: Any, found: Any, renamed: bool) -> list[str]:
     if renamed:  # every card went into one deck chosen at import: Anki's decks do not apply
         return lines
     existing = {o.deck: o for o in deck_options(desk)}
+    own = {p.id for p in stored(desk) if not p.anki_id}  # presets made here
     for deck, option in found.decks.items():
         mine_option = existing.get(deck)
-        if mine_option is not None and mine_option.preset_id != DEFAULT_PRESET_ID:
-            continue
+        if mine_option is not None and mine_option.preset_id in own:
+            continue  # the user put this deck on a preset of their own: it stays
         preset_id = ids.get(option.preset_id, DEFAULT_PRESET_ID)
         tx.put(
             "deck_options",
