@@ -33,7 +33,7 @@ def today_queue(desk: Desk) -> list[Item]:
     return q.todays_queue(_items(desk), desk.today())
 
 
-def candidates(desk: Desk, limit: int = 12) -> list[Item]:
+def candidates(desk: Desk, limit: int | None = None) -> list[Item]:
     return q.candidates(_items(desk), desk.today(), limit)
 
 

@@ -50,7 +50,7 @@ class TimerService:
         self.state = machine.fresh(self.settings)
         if raw is not None:
             try:
-                self.state = TimerState.model_validate(raw)
+                self.state = machine.with_settings(TimerState.model_validate(raw), self.settings)
             except ValidationError as exc:
                 desk.problems.append(
                     f"settings record {TIMER_KEY!r}: the saved timer is unreadable "

@@ -30,7 +30,7 @@ from deskwork.services.drafts import DraftService
 from deskwork.ui.cards_control import CardsControl
 from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.curriculum_control import CurriculumControl
-from deskwork.ui.keymap import effective_keys, resolve_keymap
+from deskwork.ui.keymap import bound_keys, effective_keys, key_label, resolve_keymap
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
@@ -122,6 +122,7 @@ class DeskworkApp(App[int]):
         purged = self.drafts.purge_trash()
         if purged:
             self.notify(f"Emptied {purged} drafts that spent 30 days in the trash")
+        self.timer_pane.show_keys(bound_keys(self.commands, self.keymap))
         self.refresh_panes()
         self.timer.tick(catching_up=True)  # phases that ended while deskwork was closed
         self._ticker = self.set_interval(0.25, self._tick)
@@ -185,6 +186,12 @@ class DeskworkApp(App[int]):
 
     def action_timer(self, op: str) -> None:
         self.timer.run(op)
+
+    def action_timer_item(self) -> None:
+        self.timer.pick_item()
+
+    def action_timer_reset(self) -> None:
+        self.timer.confirm_reset()
 
     def action_timer_interrupt(self) -> None:
         from deskwork.ui.screens.timer_dialogs import InterruptScreen
@@ -257,12 +264,10 @@ class DeskworkApp(App[int]):
         self.call_after_refresh(self.draft_pane.open_draft, draft.id)
         self.notify(f"“{draft.title}” is a new draft: fill in the TODOs", markup=False)
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        """The item selected in today's queue is what the timer attributes focus to."""
-        if event.option_list.id == "queue-list" and event.option.id is not None:
-            item_id = int(event.option.id)
-            if item_id != self.timer.service.state.item_id:
-                self.timer.set_item(item_id)
+    def queue_cursor_item(self) -> int | None:
+        """The item under the queue's cursor (None before the queue was ever browsed). Only what a
+        focus starts on: moving the cursor never changes the timer's item."""
+        return self.queue_pane.highlighted_id()
 
     def _select_timer_item(self) -> None:
         item_id = self.timer.service.state.item_id
@@ -319,7 +324,8 @@ class DeskworkApp(App[int]):
         self.action_focus_next_pane(-1)
 
     def selected_queue_item(self) -> Item | None:
-        item_id = self.timer.service.state.item_id
+        """The item under the queue's cursor, else the one the timer is on."""
+        item_id = self.queue_cursor_item() or self.timer.service.state.item_id
         return self.desk.store.items.get(item_id) if item_id is not None else None
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
@@ -371,7 +377,8 @@ class DeskworkApp(App[int]):
     def action_welcome(self) -> None:
         from deskwork.ui.screens.welcome import WelcomeScreen
 
-        self.push_screen(WelcomeScreen(self.starter_available), self._welcome_done)
+        labels = {c.id: key_label(effective_keys(c, self.keymap)) for c in self.commands}
+        self.push_screen(WelcomeScreen(self.starter_available, labels), self._welcome_done)
 
     def _welcome_done(self, choice: str | None) -> None:
         if not self.desk.store.readonly:

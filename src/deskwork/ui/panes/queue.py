@@ -1,6 +1,6 @@
 """Today's curriculum queue: the items picked for today in order, then what could be picked
-(earlier days' leftovers, active and planned items). The highlighted item is what the timer
-attributes focus to."""
+(earlier days' leftovers, active and planned items). Browsing never changes the timer's item: a
+focus starts on the highlighted item, and `f` puts the timer on it explicitly."""
 
 from __future__ import annotations
 
@@ -144,6 +144,14 @@ class QueuePane(ListPane):
         brought = queue_service.bring_leftovers(self.desk_app.desk)
         self.refresh_items()
         self.app.notify(f"Brought {len(brought)} items into today's queue")
+
+    def action_timer_here(self) -> None:
+        item_id = self.highlighted_id()
+        if item_id is None:
+            self.app.notify("Choose an item first (arrow keys)", title="Timer")
+            return
+        if self.desk_app.writable():
+            self.desk_app.timer.put_on(item_id)
 
     def action_edit(self) -> None:
         item_id = self.highlighted_id()
