@@ -18,7 +18,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
-from textual.widgets import Footer, Header, OptionList, Tab, Tabs
+from textual.widgets import Header, OptionList, Tab, Tabs
 from textual.widgets.option_list import OptionDoesNotExist
 from textual.worker import get_current_worker
 
@@ -30,6 +30,7 @@ from deskwork.services.drafts import DraftService
 from deskwork.ui.cards_control import CardsControl
 from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.curriculum_control import CurriculumControl
+from deskwork.ui.everywhere import lend_app_keys
 from deskwork.ui.keymap import bound_keys, effective_keys, key_label, resolve_keymap
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
@@ -37,9 +38,12 @@ from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane
 from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 from deskwork.ui.timer_control import TimerControl
+from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.pane import Pane
 
 PANE_ORDER = ("timer", "queue", "review", "draft")
+# Textual's own palette entries that deskwork's commands replace (theme, quit, keys, zoom).
+_OURS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
 
 
 class DeskworkApp(App[int]):
@@ -89,7 +93,7 @@ class DeskworkApp(App[int]):
             yield QueuePane(id="queue")
             yield ReviewPane(id="review")
             yield DraftPane(id="draft")
-        yield Footer()
+        yield DeskFooter()
 
     # While a dialog is open, app.query() searches the dialog's screen: the desk is the bottom one.
     @property
@@ -119,6 +123,7 @@ class DeskworkApp(App[int]):
     def on_mount(self) -> None:
         self._draft_pane = self.draft_pane
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.screen_change_signal.subscribe(self, lambda s: lend_app_keys(s, self.commands))
         purged = self.drafts.purge_trash()
         if purged:
             self.notify(f"Emptied {purged} drafts that spent 30 days in the trash")
@@ -290,6 +295,11 @@ class DeskworkApp(App[int]):
 
     def _set_current(self, name: str) -> None:
         self._current_pane = name
+        screen = self.desk_screen
+        if screen.maximized is not None and screen.maximized.id != name:
+            screen.maximize(
+                self._pane(name), container=False
+            )  # zoomed stays zoomed, on the new area
         for pane in self.desk_screen.query(Pane):
             pane.set_class(pane.id == name, "-current")
         tabs = self.desk_screen.query_one("#pane-tabs", Tabs)
@@ -403,8 +413,12 @@ class DeskworkApp(App[int]):
         self.action_change_theme()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        offered: set[str] = set()
         for command in self.commands:
             keys = effective_keys(command, self.keymap)
+            if command.action.startswith("app.") and command.action[4:] in offered:
+                continue  # an area's key for an app command: the palette lists it once
+            offered.add(command.action)
             target: App[int] | Pane | Screen[object] = self
             if command.scope in PANE_ORDER:
                 target = self._pane(command.scope)
@@ -420,7 +434,7 @@ class DeskworkApp(App[int]):
                 partial(self.run_action, command.action, target),
             )
         for system in super().get_system_commands(screen):
-            if system.title not in {"Quit the application", "Keys"}:
+            if system.title not in _OURS:
                 yield system
 
     # ------------------------------------------------------------------ themes

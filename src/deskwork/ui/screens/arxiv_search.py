@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from deskwork.domain.text import clean
 from deskwork.sources.arxiv import SEARCH_FIELDS, Paper
 from deskwork.sources.http import SourceError
+from deskwork.ui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -70,7 +71,7 @@ class ArxivSearchScreen(Screen[None]):
         )
         yield OptionList(id="ax-results")
         yield Static("", id="ax-abstract", markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#ax-words", Input).focus()

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from deskwork.domain import cardstats
 from deskwork.domain.cards import Card
 from deskwork.domain.cardsearch import search
 from deskwork.domain.text import clean
 from deskwork.ui.commands import BROWSER_COMMANDS
+from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class CardBrowserScreen(SearchableTableScreen):
         table: DataTable[Text] = DataTable(id="cb-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="cb-stats")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from deskwork.domain.plan import PlanReport
 from deskwork.domain.text import clean
 from deskwork.services.curriculum import plan_report
+from deskwork.ui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -67,7 +68,7 @@ class PlanScreen(Screen[None]):
         yield tracks
         items: DataTable[Text] = DataTable(id="plan-items", cursor_type="row", zebra_stripes=True)
         yield items
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         tracks = self.query_one("#plan-tracks", DataTable)
