@@ -90,7 +90,9 @@ async def test_pick_reorder_unit_done_and_carry_with_keys(tmp_path: Path, clock:
         assert queue_ids(app) == [1, 2]
         await pilot.press("ctrl+up")
         assert queue_ids(app) == [2, 1]
-        # The highlighted item is what the timer attributes focus to.
+        # Browsing and reordering never move the timer; a focus starts on the highlighted item.
+        assert app.timer.service.state.item_id is None
+        await pilot.press("f6")
         assert app.timer.service.state.item_id == 2
         await pilot.press("down")
         await pilot.press("u")
