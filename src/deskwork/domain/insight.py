@@ -16,6 +16,7 @@ from deskwork.domain.drafts import Draft
 from deskwork.domain.plan import PlanReport
 from deskwork.domain.sessions import Session, SessionKind
 from deskwork.domain.studyday import study_day
+from deskwork.domain.wording import plural
 
 NO_TRACK = "(no track)"
 
@@ -247,7 +248,7 @@ def weekly_review(
     reviews = sum(insight.reviews_by_day[-7:])
     title = f"Week {week} of {program_name}"
     lines = [
-        f"This week I studied **{hours:.1f} hours** on {days_on} days "
+        f"This week I studied **{hours:.1f} hours** on {plural(days_on, 'day')} "
         f"(the daily target of {insight.target_hours:.1f} h was met on {met}).",
         "",
         "## Focus per day",
@@ -278,7 +279,7 @@ def weekly_review(
         "",
         "## Flashcards",
         "",
-        f"{reviews} reviews this week"
+        f"{plural(reviews, 'review')} this week"
         + (
             f"; true retention over 30 days {insight.retention_30d:.0%}."
             if insight.retention_30d is not None

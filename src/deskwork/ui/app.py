@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 from deskwork import __version__
 from deskwork.domain.curriculum import Item
 from deskwork.domain.sessions import InterruptionKind
+from deskwork.domain.wording import plural
 from deskwork.services import THEME, Desk
 from deskwork.services.drafts import DraftService
 from deskwork.ui.cards_control import CardsControl
@@ -126,7 +127,7 @@ class DeskworkApp(App[int]):
         self.screen_change_signal.subscribe(self, lambda s: lend_app_keys(s, self.commands))
         purged = self.drafts.purge_trash()
         if purged:
-            self.notify(f"Emptied {purged} drafts that spent 30 days in the trash")
+            self.notify(f"Emptied {plural(purged, 'draft')} that spent 30 days in the trash")
         self.timer_pane.show_keys(bound_keys(self.commands, self.keymap))
         self.refresh_panes()
         self.timer.tick(catching_up=True)  # phases that ended while deskwork was closed

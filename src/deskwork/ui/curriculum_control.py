@@ -11,6 +11,7 @@ from textual.worker import get_current_worker
 
 from deskwork.domain.curriculum import Item
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.services import queue as queue_service
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class CurriculumControl:
         if not pending:
             self.app.notify("No item is waiting for its metadata")
             return
-        self.app.notify(f"Fetching the metadata of {len(pending)} items…", timeout=4)
+        self.app.notify(f"Fetching the metadata of {plural(len(pending), 'item')}…", timeout=4)
         self.fetch(pending)
 
     def fetch(self, items: list[Item]) -> None:
@@ -203,7 +204,9 @@ class CurriculumControl:
                 )
                 return
             self.changed()
-            self.app.notify(f"Added {len(added)} items (titles already there are skipped)")
+            self.app.notify(
+                f"Added {plural(len(added), 'item')} (titles already there are skipped)"
+            )
 
         self.app.push_screen(
             PromptScreen(
@@ -229,7 +232,7 @@ class CurriculumControl:
             except InteropError as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
-            self.app.notify(f"Wrote {count} items to {path}", markup=False)
+            self.app.notify(f"Wrote {plural(count, 'item')} to {path}", markup=False)
 
         self.app.push_screen(
             PromptScreen("Export the curriculum to:", "path ending in .csv, .md or .bib (papers)"),

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from deskwork.domain.autosave import Autosave
 from deskwork.domain.drafts import Draft, DraftSource, SourceKind, open_questions
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.services import DaySummary
 from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 def draft_label(draft: Draft) -> Text:
     label = Text(clean(draft.title, single_line=True), no_wrap=True, overflow="ellipsis")
     label.append(
-        f" · {draft.status.value} · {draft.words} words · {draft.updated.astimezone():%d %b %H:%M}",
+        f" · {draft.status.value} · {plural(draft.words, 'word')} · {draft.updated.astimezone():%d %b %H:%M}",
         style="dim",
     )
     return label
@@ -338,7 +339,9 @@ class DraftPane(Pane):
         )
         questions = len(open_questions(text))
         status = Text(clean(self.editing.title, single_line=True)[:40], style="bold")
-        status.append(f" · {words} words · {minutes} min read · {questions} open · {saved}")
+        status.append(
+            f" · {plural(words, 'word')} · {minutes} min read · {questions} open · {saved}"
+        )
         self.query_one("#draft-status", Static).update(status)
 
     def action_close_editor(self) -> None:

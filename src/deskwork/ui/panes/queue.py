@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from deskwork.domain.curriculum import Item
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.services import DaySummary
 from deskwork.services import queue as queue_service
 from deskwork.ui.commands import QUEUE_COMMANDS
@@ -138,12 +139,12 @@ class QueuePane(ListPane):
     def action_carry_all(self) -> None:
         moved = queue_service.carry_to_tomorrow(self.desk_app.desk)
         self.refresh_items()
-        self.app.notify(f"Carried {len(moved)} unfinished items to tomorrow")
+        self.app.notify(f"Carried {plural(len(moved), 'unfinished item')} to tomorrow")
 
     def action_bring_leftovers(self) -> None:
         brought = queue_service.bring_leftovers(self.desk_app.desk)
         self.refresh_items()
-        self.app.notify(f"Brought {len(brought)} items into today's queue")
+        self.app.notify(f"Brought {plural(len(brought), 'item')} into today's queue")
 
     def action_timer_here(self) -> None:
         item_id = self.highlighted_id()

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from deskwork.domain.cards import Card
 from deskwork.domain.scheduling import Grade, describe
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.services import DaySummary
 from deskwork.ui.commands import REVIEW_COMMANDS
 from deskwork.ui.widgets.pane import Pane
@@ -153,10 +154,13 @@ class ReviewPane(Pane):
         limits = self.desk_app.desk.config.cards
         counts = session.counts
         if counts.new >= limits.new_per_day or counts.reviews >= limits.reviews_per_day:
-            hint = f"Today's limits reached ({counts.new} new, {counts.reviews} reviews). " + hint
+            hint = (
+                f"Today's limits reached ({counts.new} new, {plural(counts.reviews, 'review')}). "
+                + hint
+            )
         due = session.next_due()
         if due is None:
-            return f"Nothing due ({total} cards).", hint
+            return f"Nothing due ({plural(total, 'card')}).", hint
         return f"Nothing due. Next card: {due.astimezone():%a %d %b %H:%M}", hint
 
     # ------------------------------------------------------------------ actions

@@ -136,9 +136,9 @@ class TimerPane(Pane):
 
     def show(self, summary: DaySummary) -> None:
         if summary.goal_unit == "pomodoros":
-            goal = f"{summary.pomodoros} of {summary.goal:g} pomodoros"
+            goal = f"{summary.pomodoros} of {plural(summary.goal, 'pomodoro')}"
         else:
-            goal = f"{summary.focus_minutes:.0f} of {summary.goal:g} focus minutes"
+            goal = f"{summary.focus_minutes:.0f} of {plural(summary.goal, 'focus minute')}"
         tick = " ✓" if summary.goal_met else ""
         streak = f"streak {plural(summary.streak_days, 'day')}"
         self.query_one("#timer-today", Static).update(

@@ -15,6 +15,7 @@ from deskwork.domain import cardstats
 from deskwork.domain.cards import Card
 from deskwork.domain.cardsearch import search
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.ui.commands import BROWSER_COMMANDS
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id
@@ -111,7 +112,7 @@ class CardBrowserScreen(SearchableTableScreen):
             )
         more = f" (first {MAX_ROWS} shown; search to narrow)" if len(found) > MAX_ROWS else ""
         status.update(
-            f"{len(found)} cards{more} · {len(self.marked)} marked · Space mark · a mark all matches · "
+            f"{plural(len(found), 'card')}{more} · {len(self.marked)} marked · Space mark · a mark all matches · "
             "m move · t tag · s suspend · d delete · Enter edit"
         )
 
@@ -122,10 +123,10 @@ class CardBrowserScreen(SearchableTableScreen):
         text = Text()
         text.append("Due, next 30 days  ", style="bold")
         text.append(
-            f"{spark(forecast)}  {sum(forecast)} cards, {forecast[0]} today, {forecast[1]} tomorrow\n"
+            f"{spark(forecast)}  {plural(sum(forecast), 'card')}, {forecast[0]} today, {forecast[1]} tomorrow\n"
         )
         text.append("Reviews, last 30   ", style="bold")
-        text.append(f"{spark(per_day)}  {sum(per_day)} answers, {per_day[-1]} today\n")
+        text.append(f"{spark(per_day)}  {plural(sum(per_day), 'answer')}, {per_day[-1]} today\n")
         text.append("True retention     ", style="bold")
         text.append(
             "no reviews yet"
@@ -193,7 +194,7 @@ class CardBrowserScreen(SearchableTableScreen):
         suspend = not all(c.suspended for c in chosen)
         self._save(
             [c.model_copy(update={"suspended": suspend}) for c in chosen],
-            f"{'Suspended' if suspend else 'Unsuspended'} {len(chosen)} cards",
+            f"{'Suspended' if suspend else 'Unsuspended'} {plural(len(chosen), 'card')}",
         )
 
     def action_move(self) -> None:
@@ -207,7 +208,7 @@ class CardBrowserScreen(SearchableTableScreen):
             if deck:
                 self._save(
                     [c.model_copy(update={"deck": deck}) for c in chosen],
-                    f"Moved {len(chosen)} cards to {deck}",
+                    f"Moved {plural(len(chosen), 'card')} to {deck}",
                 )
 
         self.app.push_screen(PromptScreen("Move to deck (Parent::Child):"), moved)
@@ -233,7 +234,7 @@ class CardBrowserScreen(SearchableTableScreen):
                     )
                     for c in chosen
                 ],
-                f"Tagged {len(chosen)} cards",
+                f"Tagged {plural(len(chosen), 'card')}",
             )
 
         self.app.push_screen(PromptScreen("Tags to add (-tag removes one):"), tagged)
@@ -251,13 +252,14 @@ class CardBrowserScreen(SearchableTableScreen):
                     for card in chosen:
                         tx.delete("cards", card.id)
                 self.marked -= {c.id for c in chosen}
-                self.app.notify(f"Deleted {len(chosen)} cards", markup=False)
+                self.app.notify(f"Deleted {plural(len(chosen), 'card')}", markup=False)
                 self.desk_app.review_pane.restart()
                 self.reload()
                 self.show_stats()
 
         self.app.push_screen(
-            ConfirmScreen(f"Delete {len(chosen)} cards and their schedule? (y/n)"), confirmed
+            ConfirmScreen(f"Delete {plural(len(chosen), 'card')} and their schedule? (y/n)"),
+            confirmed,
         )
 
     def action_edit(self) -> None:

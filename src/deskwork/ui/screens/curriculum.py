@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Static
 from deskwork.domain.curriculum import Item
 from deskwork.domain.queue import SORT_KEYS, ItemFilter, sort_items
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.services import queue as queue_service
 from deskwork.ui.commands import CURRICULUM_COMMANDS
 from deskwork.ui.widgets.footer import DeskFooter
@@ -105,7 +106,7 @@ class CurriculumScreen(SearchableTableScreen):
         total = len(self.desk_app.desk.store.items)
         arrow = "↑" if self.reverse else "↓"
         self.query_one("#cur-status", Static).update(
-            f"{len(items)} of {total} items · sorted by {self.sort_key} {arrow} · "
+            f"{len(items)} of {plural(total, 'item')} · sorted by {self.sort_key} {arrow} · "
             "n new · e edit · d delete · u unit done · space today · s sort · a add link"
         )
         if current is not None:

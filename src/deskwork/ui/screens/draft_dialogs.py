@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from deskwork.domain.drafts import Draft, DraftStatus, Revision, count_words
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 
 CSS = """
 {name} {{ align: center middle; }}
@@ -171,7 +172,7 @@ class RevisionsScreen(ModalScreen[int | None]):
             yield OptionList(
                 *(
                     Option(
-                        f"{r.ts.astimezone():%a %d %b %H:%M}  {count_words(r.body)} words",
+                        f"{r.ts.astimezone():%a %d %b %H:%M}  {plural(count_words(r.body), 'word')}",
                         id=str(r.id),
                     )
                     for r in self.revisions

