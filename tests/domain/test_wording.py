@@ -59,3 +59,28 @@ def test_no_count_string_bypasses_the_plural_helper() -> None:
     # The card import messages belong to the card-import work on another branch (bug 8).
     offenders = [o for o in offenders if not o.startswith(("cli_cards.py", "ui/cards_control.py"))]
     assert offenders == []
+
+
+def test_a_validation_error_is_one_sentence_naming_the_field() -> None:
+    from pydantic import BaseModel, Field, ValidationError
+
+    from deskwork.domain.wording import error_sentence, human_error
+
+    class Form(BaseModel):
+        title: str = Field(min_length=1)
+        units_done: int = Field(default=0, ge=0)
+        hours: float = 1.0
+
+    def sentence(**values: object) -> str:
+        with pytest.raises(ValidationError) as caught:
+            Form.model_validate(values)
+        return human_error(caught.value, {"hours": "Hours a day"})
+
+    assert sentence() == "Title is required."
+    assert sentence(title="") == "Title cannot be empty."
+    assert sentence(title="x", units_done=-2) == "Units done must be 0 or more (got -2)."
+    assert (
+        sentence(title="x", units_done="many") == "Units done must be a whole number (got 'many')."
+    )
+    assert sentence(title="x", hours="lots") == "Hours a day must be a number (got 'lots')."
+    assert error_sentence(ValueError("the front is empty")) == "The front is empty"

@@ -18,6 +18,7 @@ from deskwork.config import TimerConfig
 from deskwork.domain import timer as machine
 from deskwork.domain.sessions import InterruptionKind, Session, SessionKind
 from deskwork.domain.timer import Outcome, Status, TimerSettings, TimerState
+from deskwork.domain.wording import human_error
 from deskwork.services.desk import Desk
 
 TIMER_KEY = "timer"
@@ -54,7 +55,7 @@ class TimerService:
             except ValidationError as exc:
                 desk.problems.append(
                     f"settings record {TIMER_KEY!r}: the saved timer is unreadable "
-                    f"({exc.errors()[0]['msg']}); starting a fresh one"
+                    f"({human_error(exc)}); starting a fresh one"
                 )
 
     # ------------------------------------------------------------------ applying

@@ -11,6 +11,7 @@ from textual.widgets import TextArea
 
 from deskwork.domain.cards import Card, NoteType
 from deskwork.domain.text import clean
+from deskwork.domain.wording import error_sentence
 from deskwork.interop import InteropError
 from deskwork.services import cards as card_service
 
@@ -74,8 +75,8 @@ class CardsControl:
                     self.desk, draft.note_type, draft.front, draft.back, draft.deck or last,
                     draft.tags, **extra,
                 )  # fmt: skip
-            except ValueError as exc:
-                return str(exc)
+            except ValueError as exc:  # a pydantic ValidationError too: one sentence
+                return error_sentence(exc)
             self._changed()
             self.app.notify(
                 f"Added {len(cards)} card{'s' if len(cards) > 1 else ''} to {cards[0].deck}",

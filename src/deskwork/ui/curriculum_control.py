@@ -145,7 +145,7 @@ class CurriculumControl:
     # ------------------------------------------------------------------ items
     def edit(self, item_id: int | None) -> None:
         """The item form: a new item (None) or an existing one."""
-        from deskwork.ui.screens.curriculum_dialogs import ItemFormScreen
+        from deskwork.ui.screens.curriculum_dialogs import FORM_LABELS, ItemFormScreen
 
         if not self.writable():
             return
@@ -155,7 +155,7 @@ class CurriculumControl:
 
         def save(values: dict[str, Any]) -> str:
             try:
-                saved = queue_service.save_form(self.app.desk, item_id, values)
+                saved = queue_service.save_form(self.app.desk, item_id, values, FORM_LABELS)
             except queue_service.ItemInvalid as exc:
                 return str(exc)
             self.changed()

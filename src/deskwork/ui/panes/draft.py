@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from deskwork.domain.autosave import Autosave
 from deskwork.domain.drafts import Draft, DraftSource, SourceKind, open_questions
 from deskwork.domain.text import clean
-from deskwork.domain.wording import plural
+from deskwork.domain.wording import error_sentence, plural
 from deskwork.services import DaySummary
 from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
@@ -227,7 +227,13 @@ class DraftPane(Pane):
 
         def done(fields: dict[str, object] | None) -> None:
             if fields:
-                updated = self.drafts.update(draft.id, **fields)
+                try:
+                    updated = self.drafts.update(draft.id, **fields)
+                except ValueError as exc:  # a ValidationError: one sentence naming the field
+                    self.app.notify(
+                        f"Not saved: {error_sentence(exc)}", severity="error", markup=False
+                    )
+                    return
                 if self.editing is not None:
                     self.editing = updated
                     self._show_status()
