@@ -18,7 +18,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
-from textual.widgets import Header, OptionList, Tab, Tabs
+from textual.widgets import Header, Input, OptionList, Tab, Tabs, TextArea
 from textual.widgets.option_list import OptionDoesNotExist
 from textual.worker import get_current_worker
 
@@ -37,6 +37,7 @@ from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane
+from deskwork.ui.sanitize import clean_input, clean_paste, clean_text_area
 from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.footer import DeskFooter
@@ -282,6 +283,18 @@ class DeskworkApp(App[int]):
             return
         with contextlib.suppress(OptionDoesNotExist):  # the item left today's queue
             listing.highlighted = listing.get_option_index(str(item_id))
+
+    # ------------------------------------------------------------------ untrusted text in fields
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event = clean_paste(event)
+        await super().on_event(event)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        clean_input(event.input)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        clean_text_area(event.text_area)
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
