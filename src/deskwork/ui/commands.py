@@ -256,6 +256,14 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
     _review("review.flag", "f", "flag", "Flag", "Flag the card (again to clear)", False),
     _review("review.edit", "e", "edit", "Edit", "Edit the card in place (history kept)"),
     _review("review.cram", "c", "cram", "Cram", "Practice without touching the schedule", False),
+    _review("review.line_up", "up", "scroll_card(-1)", "Scroll up", "Scroll a long card", False),
+    _review(
+        "review.line_down", "down", "scroll_card(1)", "Scroll down", "Scroll a long card", False
+    ),
+    _review("review.page_up", "pageup", "scroll_card(-2)", "Page up", "A long card: up", False),
+    _review(
+        "review.page_down", "pagedown", "scroll_card(2)", "Page down", "A long card: down", False
+    ),
     _review(
         "review.browse", "slash", "app.browse_cards", "Browse", "Search, bulk edit, stats", False
     ),

@@ -173,6 +173,7 @@ class ReviewPane(Pane):
 
     def _after(self) -> None:
         self.revealed = False
+        self.query_one("#review-card", VerticalScroll).scroll_home(animate=False)
         self.shown_at = time.monotonic()
         self.render_card()
 
@@ -184,6 +185,19 @@ class ReviewPane(Pane):
             return
         self.revealed = True
         self.render_card()
+        # a long question would push the answer out of sight: bring its start into view
+        self.call_after_refresh(self._answer_into_view)
+
+    def _answer_into_view(self) -> None:
+        card = self.query_one("#review-card", VerticalScroll)
+        card.scroll_to_widget(self.query_one("#review-answer"), animate=False, top=True)
+
+    def action_scroll_card(self, lines: int) -> None:
+        """Arrow keys (±1 line) / PgUp / PgDn (±2: a page) scroll a card longer than the area."""
+        card = self.query_one("#review-card", VerticalScroll)
+        page = max(1, card.size.height - 1)
+        step = lines if abs(lines) == 1 else (page if lines > 0 else -page)
+        card.scroll_relative(y=step, animate=False)
 
     def action_grade(self, rating: int) -> None:
         if self.session is None or not self.revealed or not self._writable():
