@@ -4,6 +4,7 @@ revisions, zen mode and $EDITOR."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
@@ -15,17 +16,26 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import ContentSwitcher, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from deskwork.domain.autosave import Autosave
-from deskwork.domain.drafts import Draft, DraftSource, SourceKind, open_questions
+from deskwork.domain.drafts import (
+    Draft,
+    DraftSource,
+    SourceKind,
+    citation_text,
+    open_questions,
+)
 from deskwork.domain.text import clean
 from deskwork.domain.wording import error_sentence, plural
 from deskwork.services import DaySummary
 from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
 from deskwork.ui.widgets.pane import Pane
+
+CURSORS = "draft_cursors"  # settings record: draft id -> [row, column] of the cursor
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -254,7 +264,27 @@ class DraftPane(Pane):
         self.app.notify(f"Exported to {path}", title="Draft", markup=False)
 
     # ------------------------------------------------------------------ editing
+    # A reopened draft puts the cursor back where it was (kept across restarts), else at the end.
+    def _cursor_for(self, draft: Draft) -> tuple[int, int]:
+        saved = (self.drafts.store.setting(CURSORS) or {}).get(str(draft.id))
+        lines = draft.body.split("\n")
+        if isinstance(saved, list) and len(saved) == 2:
+            row = min(max(0, int(saved[0])), len(lines) - 1)
+            return row, min(max(0, int(saved[1])), len(lines[row]))
+        return len(lines) - 1, len(lines[-1])
+
+    def _remember_cursor(self) -> None:
+        if self.editing is None or not self.children:
+            return
+        location = list(self.query_one("#draft-text", TextArea).cursor_location)
+        store = self.drafts.store
+        cursors = dict(store.setting(CURSORS) or {})
+        if cursors.get(str(self.editing.id)) != location and not store.readonly:
+            cursors[str(self.editing.id)] = location
+            store.set_setting(CURSORS, cursors)
+
     async def open_draft(self, draft_id: int) -> None:
+        self._remember_cursor()
         self.flush()
         await self._ensure_editor()
         draft = self.drafts.get(draft_id)
@@ -263,6 +293,8 @@ class DraftPane(Pane):
         text = self.query_one("#draft-text", TextArea)
         text.display = True
         text.load_text(draft.body)
+        text.move_cursor(self._cursor_for(draft), record_width=True)
+        text.scroll_cursor_visible(center=True, animate=False)
         self._text = draft.body
         self.autosave.saved()
         self.query_one("#draft-switcher", ContentSwitcher).current = "draft-edit"
@@ -286,6 +318,8 @@ class DraftPane(Pane):
 
     def flush(self) -> None:
         """Save now if anything is unsaved (autosave, pane switch, quit, leaving the editor)."""
+        with contextlib.suppress(NoMatches):
+            self._remember_cursor()
         if self.editing is None or not self.autosave.dirty:
             return
         self.editing = self.drafts.save_text(self.editing.id, self._text)
@@ -351,6 +385,7 @@ class DraftPane(Pane):
         self.query_one("#draft-status", Static).update(status)
 
     def action_close_editor(self) -> None:
+        self._remember_cursor()
         self.flush()
         self.editing = None
         self.query_one("#draft-switcher", ContentSwitcher).current = "draft-browse"
@@ -412,7 +447,9 @@ class DraftPane(Pane):
             return
         link = f"[{item.title}]({item.url})" if item.url else item.title
         editor = self.query_one("#draft-text", TextArea)
-        editor.insert(link)
+        row, column = editor.cursor_location
+        line = editor.document.get_line(row)
+        editor.insert(citation_text(line, column, link))
         self._text = editor.text
         self.autosave.edited(self.deskwork.desk.clock())
         self.flush()
