@@ -27,7 +27,7 @@ from deskwork.clikit import (
     warn,
 )
 from deskwork.config import config_as_toml, load_config
-from deskwork.domain.wording import plural
+from deskwork.domain.wording import duration, plural
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.store import backups
@@ -179,10 +179,10 @@ def cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
     hours = sum(figures.focus_hours_by_day.values())
     retention = "n/a" if figures.retention_30d is None else f"{figures.retention_30d:.1%}"
     lines = [
-        f"last {plural(args.weeks, 'week')}: {hours:.1f} focus hours (target {figures.target_hours:.1f} h a day)",
+        f"last {plural(args.weeks, 'week')}: {duration(hours)} of focus (target {duration(figures.target_hours)} a day)",
         f"points: {figures.points_done:.2f} done of {figures.points_planned:.2f} planned; the program ends {figures.program_end}",
         *(
-            f"  {p.item.title}: {p.finish or 'no pace yet'}"
+            f"  {p.item.title}: {p.finish or p.no_pace or 'no pace yet'}"
             + (" (after the end)" if p.late else "")
             for p in figures.projections
         ),

@@ -86,3 +86,11 @@ def error_sentence(exc: Exception, labels: Mapping[str, str] | None = None) -> s
         return human_error(exc, labels)
     text = str(exc).strip()
     return text[:1].upper() + text[1:] if text else type(exc).__name__
+
+
+def duration(hours: float) -> str:
+    """Time as people say it: under an hour in minutes ("25 min", never "0.4 h" or "0.0 h"),
+    else hours with one decimal ("1.5 h")."""
+    if hours < 1:
+        return f"{round(hours * 60)} min"
+    return f"{hours:.1f} h"
