@@ -163,7 +163,7 @@ TIMER_COMMANDS: tuple[Command, ...] = (
         "r",
         "app.timer_reset",
         "Reset",
-        "Back to focus 1 of a new cycle (asks first while a phase runs)",
+        "Back to focus 1 of a new cycle (asks first while a focus is under way)",
     ),
     _timer(
         "timer.item",

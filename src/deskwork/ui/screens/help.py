@@ -64,7 +64,8 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(Text(title), classes="help-heading")
                     yield Static(self._table(heading, rows), classes="help-table")
             yield Static(
-                'Rebind any key in config.toml: [keys] "<binding id>" = "key,other_key".',
+                'Rebind any key in config.toml: [keys] "<binding id>" = "key,other_key" '
+                "(the ids are listed on a terminal 100 columns wide, and in the README).",
                 id="help-foot",
                 markup=False,
             )
@@ -74,11 +75,14 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Keys", style="bold", no_wrap=True, min_width=14)
         table.add_column("Command", no_wrap=True, min_width=16)
         table.add_column("What it does", ratio=1)
-        table.add_column("Binding id", style="dim", no_wrap=True)
+        wide = self.app.size.width >= 100  # on a small terminal the description gets the room
+        if wide:
+            table.add_column("Binding id", style="dim", no_wrap=True)
         for command, keys in rows:
             label = key_label(keys)
             self.rows.append((heading, label, command.title, command.id))
-            table.add_row(Text(label), Text(command.title), Text(command.help), command.id)
+            cells = [Text(label), Text(command.title), Text(command.help)]
+            table.add_row(*cells, *([command.id] if wide else []))
         return table
 
     def on_mount(self) -> None:
