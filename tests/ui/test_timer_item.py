@@ -264,3 +264,19 @@ async def test_the_timer_digits_grow_on_a_big_terminal(tmp_path: Path, clock: Cl
     async with small.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert small.query_one("#timer-digits").display
+
+
+async def test_every_candidate_is_reachable_in_the_queue_at_80x24(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """Bug 3: "To pick" was cut at 12 items; now every candidate is listed and the list scrolls."""
+    app = make(tmp_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        listing = app.query_one("#queue-list", OptionList)
+        ids = {listing.get_option_at_index(n).id for n in range(listing.option_count)}
+        assert {str(i.id) for i in app.desk.store.items.values()} <= ids  # all 28
+        await pilot.press("end")
+        await pilot.pause()
+        assert title_of(app, app.queue_cursor_item()) == "Later 24"
+        assert listing.scroll_y > 0, "the list scrolled to show it"
