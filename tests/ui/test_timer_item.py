@@ -280,3 +280,19 @@ async def test_every_candidate_is_reachable_in_the_queue_at_80x24(
         await pilot.pause()
         assert title_of(app, app.queue_cursor_item()) == "Later 24"
         assert listing.scroll_y > 0, "the list scrolled to show it"
+
+
+async def test_a_focus_that_ends_leaves_the_queue_cursor_where_the_user_put_it(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = make(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3", "f6")  # a focus on "Today 0"
+        await pilot.press("end")  # browsing meanwhile
+        browsing = app.queue_cursor_item()
+        assert title_of(app, browsing) == "Later 24"
+        clock.advance(minutes=25)
+        await pilot.pause(0.4)
+        assert app.desk.store.sessions.all(), "the focus ended and the desk refreshed"
+        assert app.queue_cursor_item() == browsing, "the cursor did not jump back"
+        assert timer_title(app) == "Today 0"

@@ -68,9 +68,11 @@ class DeskAreas(App[int]):
         return self.queue_pane.highlighted_id()
 
     def _select_timer_item(self) -> None:
+        """Put the queue's cursor on the timer's item, only while the cursor is nowhere yet (at
+        start): a refresh never yanks the cursor away from what the user is looking at."""
         item_id = self.timer.service.state.item_id
         listing = self.queue_pane.query_one("#queue-list", OptionList)
-        if item_id is None:
+        if item_id is None or listing.highlighted is not None:
             return
         with contextlib.suppress(OptionDoesNotExist):  # the item left today's queue
             listing.highlighted = listing.get_option_index(str(item_id))
