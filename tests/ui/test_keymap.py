@@ -111,3 +111,19 @@ async def test_screens_show_the_keys_bound_after_rebinding(tmp_path: Path, clock
             "Pomodoro timer",
             "Today's queue",
         }
+
+
+async def test_the_areas_hints_follow_rebinding(tmp_path: Path, clock: Clock) -> None:
+    config = '[keys]\n"queue.add" = "A"\n"draft.new" = "N"\n"cards.add" = "alt+c"\n'
+    app = desk_app(tmp_path, clock, config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        empty = str(app.query_one("#queue-empty", Static).render())
+        assert "Press A to add a link" in empty
+        draft_hints = [str(s.render()) for s in app.draft_pane.query(".hint")]
+        assert any("Press N to start one" in h for h in draft_hints)
+        assert any(h.startswith("N new · Enter open") for h in draft_hints)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        review = str(app.query_one("#review-answer", Static).render())
+        assert "Alt+C adds one from anywhere" in review

@@ -74,6 +74,7 @@ class DeskworkApp(DeskAreas):
         )
         self.startup_notes += key_problems
         self.set_keymap(self.keymap)
+        self.bound = bound_keys(self.commands, self.keymap)  # binding id -> its key, for hints
         self.theme = self._initial_theme()
         self.timer = TimerControl(self)
         self.drafts = DraftService(desk)
@@ -100,7 +101,7 @@ class DeskworkApp(DeskAreas):
         purged = self.drafts.purge_trash()
         if purged:
             self.notify(f"Emptied {plural(purged, 'draft')} that spent 30 days in the trash")
-        self.timer_pane.show_keys(bound_keys(self.commands, self.keymap))
+        self.timer_pane.show_keys(self.bound)
         self.refresh_panes()
         self.timer.tick(catching_up=True)  # phases that ended while deskwork was closed
         self._ticker = self.set_interval(0.25, self._tick)

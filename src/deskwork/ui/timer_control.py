@@ -29,6 +29,7 @@ class TimerHost(Protocol):
     """What the timer glue needs from the app (so it does not import the app module)."""
 
     desk: Desk
+    bound: dict[str, str]  # binding id -> the key bound now, as people read it
 
     def notify(
         self,
@@ -254,7 +255,8 @@ class TimerControl:
         due = desk.summary().cards_due
         if due:
             self.app.notify(
-                f"{plural(due, 'card')} due: press F4 for a quick review during the break.",
+                f"{plural(due, 'card')} due: press {self.app.bound.get('pane.review', 'F4')} "
+                "for a quick review during the break.",
                 title="Break",
                 timeout=10,
             )

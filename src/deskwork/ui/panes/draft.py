@@ -88,13 +88,16 @@ class DraftPane(DraftTools):
         ):
             yield Static(
                 "No drafts yet. Write the post while you learn: a good post starts with 70% "
-                "of the knowledge and makes you find the rest. Press n to start one.",
+                f"of the knowledge and makes you find the rest. Press {self.key('draft.new')} to "
+                "start one.",
                 id="draft-empty",
                 classes="hint",
             )
             yield OptionList(id="draft-list")
             yield Static(
-                "n new · Enter open · m metadata · d delete · t trash · x export",
+                f"{self.key('draft.new')} new · Enter open · {self.key('draft.meta')} metadata"
+                f" · {self.key('draft.delete')} delete · {self.key('draft.trash')} trash"
+                f" · {self.key('draft.export')} export",
                 classes="hint",
             )
 
@@ -315,7 +318,7 @@ class DraftPane(DraftTools):
         for source in self.editing.sources:
             sources.append(f"· {clean(source.title, single_line=True)}\n", style="")
         if not self.editing.sources:
-            sources.append("Ctrl+L cites the selected queue item\n", style="dim")
+            sources.append(f"{self.key('draft.cite')} cites the selected queue item\n", style="dim")
         self.query_one("#draft-sources", Static).update(sources)
         preview = cast("MarkdownViewer", self.query_one("#draft-preview"))
         if preview.display:

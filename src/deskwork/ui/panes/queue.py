@@ -42,10 +42,14 @@ class QueuePane(ListPane):
     title = "Today's queue"
     key_hint = "F3"
     BINDINGS = [c.binding() for c in QUEUE_COMMANDS]
-    empty_text = (
-        "Nothing in the curriculum yet. Press a to add a link or an arXiv id, c for the "
-        "curriculum, or F12 for the starter curriculum."
-    )
+
+    @property
+    def empty_text(self) -> str:  # type: ignore[override]
+        return (
+            f"Nothing in the curriculum yet. Press {self.key('queue.add')} to add a link or an "
+            f"arXiv id, {self.key('queue.curriculum')} for the curriculum, or "
+            f"{self.key('app.welcome')} for the starter curriculum."
+        )
 
     def show(self, summary: DaySummary) -> None:
         self.show_items(summary.queue, summary.candidates, summary.leftover_count)

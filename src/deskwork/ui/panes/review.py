@@ -124,7 +124,9 @@ class ReviewPane(Pane):
         if not self.revealed:
             buttons.update(
                 Text(
-                    "Space/Enter: show the answer · e edit · b bury · ! suspend · u undo",
+                    f"{self.key('review.reveal')}: show the answer · {self.key('review.edit')} edit"
+                    f" · {self.key('review.bury')} bury · {self.key('review.suspend')} suspend"
+                    f" · {self.key('review.undo')} undo",
                     style="dim",
                 )
             )
@@ -146,11 +148,15 @@ class ReviewPane(Pane):
         if not total:
             return (
                 "No cards yet.",
-                "Ctrl+K adds one from anywhere; `deskwork cards import deck.apkg` brings your Anki decks.",
+                f"{self.key('cards.add')} adds one from anywhere; "
+                "`deskwork cards import deck.apkg` brings your Anki decks.",
             )
         if session.cram:
-            return "Cram done.", "c leaves cram mode."
-        hint = "c: cram (practice without touching the schedule) · / browse · Ctrl+K add"
+            return "Cram done.", f"{self.key('review.cram')} leaves cram mode."
+        hint = (
+            f"{self.key('review.cram')}: cram (practice without touching the schedule)"
+            f" · {self.key('review.browse')} browse · {self.key('cards.add')} add"
+        )
         limits = self.desk_app.desk.config.cards
         counts = session.counts
         if counts.new >= limits.new_per_day or counts.reviews >= limits.reviews_per_day:
