@@ -17,12 +17,12 @@ from deskwork.services import cards as card_service
 
 if TYPE_CHECKING:
     from deskwork.services import Desk
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import DeskHost
     from deskwork.ui.screens.card_dialogs import CardDraft
 
 
 class CardsControl:
-    def __init__(self, app: DeskworkApp) -> None:
+    def __init__(self, app: DeskHost) -> None:
         self.app = app
 
     @property

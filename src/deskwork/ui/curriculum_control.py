@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from deskwork.services.links import Links
     from deskwork.sources.arxiv import Paper
     from deskwork.sources.http import SourceError
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import DeskHost
 
 
 def _title(item: Item) -> str:
@@ -26,7 +26,7 @@ def _title(item: Item) -> str:
 
 
 class CurriculumControl:
-    def __init__(self, app: DeskworkApp) -> None:
+    def __init__(self, app: DeskHost) -> None:
         self.app = app
         self._links: Links | None = None
         self.changed_callbacks: list[Callable[[], None]] = []

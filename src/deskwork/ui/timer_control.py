@@ -8,48 +8,24 @@ are due, the toast offers a quick review.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, time
 from functools import partial
-from typing import Any, Protocol
-
-from textual.notifications import SeverityLevel
+from typing import Protocol
 
 from deskwork.domain.sessions import Session, SessionKind
 from deskwork.domain.studyday import study_day
 from deskwork.domain.text import clean
 from deskwork.domain.timer import Outcome, Status, TimerError
 from deskwork.domain.wording import plural
-from deskwork.services.desk import Desk
 from deskwork.services.notify import DesktopNotifier, HookResult, run_hook
 from deskwork.services.timer import TimerService
+from deskwork.ui.host import DeskHost
 
 
-class TimerHost(Protocol):
+class TimerHost(DeskHost, Protocol):
     """What the timer glue needs from the app (so it does not import the app module)."""
 
-    desk: Desk
-    bound: dict[str, str]  # binding id -> the key bound now, as people read it
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None: ...
-
     def bell(self) -> None: ...
-
-    def run_worker(
-        self, work: Callable[[], None], *, name: str, group: str, thread: bool
-    ) -> Any: ...
-
-    def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
-
-    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
 
     def show_timer(self) -> None: ...
 
