@@ -81,3 +81,4 @@ async def test_footer_and_palette_list_each_command_once(tmp_path: Path, clock: 
         titles = [c.title for c in app.get_system_commands(app.screen)]
         duplicated = {t for t in titles if titles.count(t) > 1}
         assert not duplicated, duplicated
+        assert {"Timer here", "Timer item"} <= set(titles), "the timer's item commands too"

@@ -296,3 +296,15 @@ async def test_a_focus_that_ends_leaves_the_queue_cursor_where_the_user_put_it(
         assert app.desk.store.sessions.all(), "the focus ended and the desk refreshed"
         assert app.queue_cursor_item() == browsing, "the cursor did not jump back"
         assert timer_title(app) == "Today 0"
+
+
+async def test_the_palette_puts_the_timer_on_the_queue_item(tmp_path: Path, clock: Clock) -> None:
+    app = make(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3", "down", "f2")  # cursor on "Today 1", keys in the timer area
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Timer here")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert timer_title(app) == "Today 1"
