@@ -3,6 +3,7 @@ defaults stay; keys are written as people read them; the screens show the keys b
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,26 @@ async def test_the_areas_hints_follow_rebinding(tmp_path: Path, clock: Clock) ->
         await pilot.pause()
         review = str(app.query_one("#review-answer", Static).render())
         assert "Alt+C adds one from anywhere" in review
+
+
+async def test_help_cuts_nothing_at_120_columns(tmp_path: Path, clock: Clock) -> None:
+    from rich.console import Console
+
+    from deskwork.ui.commands import ALL_COMMANDS
+
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        shown = ""
+        for static in app.screen.query(".help-table").results(Static):
+            with open(os.devnull, "w") as sink:
+                console = Console(width=static.content_size.width, record=True, file=sink)
+                console.print(static.content)
+            shown += " ".join(console.export_text().split()) + " "
+        written = sum((c.help + c.title).count("…") for c in ALL_COMMANDS)
+        assert shown.count("…") == written, "nothing is cut short"
+        for command in ALL_COMMANDS:  # wrapped lines interleave with the id column: word by word
+            assert all(word in shown for word in command.help.split()), command.id
+            assert command.id in shown, command.id
+        assert "Slash" not in shown and "Plus" not in shown
