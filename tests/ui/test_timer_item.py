@@ -85,6 +85,8 @@ async def test_f_in_the_queue_puts_the_timer_on_the_item_from_now_on(
         await pilot.press("f")
         assert timer_title(app) == "Today 2"
         assert any("Timer on “Today 2” from" in n.message for n in app._notifications)
+        await pilot.pause()
+        assert "Timer on: Today 2  (since 09:40;" in timer_line(app)
         clock.advance(minutes=15)
         await pilot.pause(0.4)
         [focus] = [s for s in app.desk.store.sessions.all() if s.kind is SessionKind.FOCUS]

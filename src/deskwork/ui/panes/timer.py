@@ -130,6 +130,11 @@ class TimerPane(Pane):
             on.append(clean(item_title, single_line=True), style="bold")
         else:
             on.append("no item", style="italic")
+        if state.item_changes and state.status is not Status.IDLE:
+            since = state.item_changes[-1].at.astimezone()
+            on.append(
+                f"  (since {since:%H:%M}; the minutes before stay where they were)", style="dim"
+            )
         self.query_one("#timer-item", Static).update(on)
         bar = self.query_one("#timer-progress", ProgressBar)
         bar.update(progress=round(state.progress(now) * 1000))
