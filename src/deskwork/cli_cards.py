@@ -9,6 +9,7 @@ from typing import Any
 
 from deskwork import cli_presets
 from deskwork.clikit import CliError, emit, err, on_store, open_desk, user_path
+from deskwork.domain.wording import plural
 from deskwork.paths import Paths
 
 
@@ -55,18 +56,23 @@ def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
     finally:
         counter.finish()
         desk.close()
-    lines = [f"imported {report.notes} notes, {report.cards} cards, {report.reviews} reviews"]
+    lines = [
+        f"imported {plural(report.notes, 'note')}, {plural(report.cards, 'card')}, "
+        f"{plural(report.reviews, 'review')}"
+    ]
     lines += [f"  {deck}: {n}" for deck, n in report.decks.items()]
     if report.duplicates:
         rule = "same front" if report.duplicate_rule == "first field" else "same guid"
-        lines.append(f"{report.duplicates} notes were already there ({rule}): skipped")
+        lines.append(f"{plural(report.duplicates, 'note')} already there ({rule}): skipped")
     left_out = report.rows_left_out()
     if left_out:
         lines.append(f"{len(left_out)} rows skipped: {rows_text(left_out)}")
     if report.media_skipped:
         lines.append(f"{report.media_skipped} media files were not copied (deskwork shows text)")
     if report.notes_skipped:
-        lines.append(f"{report.notes_skipped} notes of unsupported types (image occlusion) skipped")
+        lines.append(
+            f"{plural(report.notes_skipped, 'note')} of unsupported types (image occlusion) skipped"
+        )
     emit(args, report.as_json(), "\n".join(lines))
     return 0
 
@@ -85,7 +91,7 @@ def cmd_cards_export(args: argparse.Namespace, paths: Paths) -> int:
     emit(
         args,
         {"file": args.file, "notes": notes, "cards": cards},
-        f"wrote {notes} notes, {cards} cards to {args.file}",
+        f"wrote {plural(notes, 'note')}, {plural(cards, 'card')} to {args.file}",
     )
     return 0
 

@@ -14,6 +14,7 @@ from deskwork.domain.cards import Card, CardState, NoteType, ReviewLog
 from deskwork.domain.notes import cards_for_note
 from deskwork.domain.scheduling import Grade, SchedulerSettings, grade, next_intervals
 from deskwork.domain.studyday import day_bounds
+from deskwork.domain.wording import plural
 from deskwork.services.desk import Desk
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ class ReviewSession:
         done = self.done.get(deck)
         if done is None or (left.new and left.review):
             return ""
-        return f"{deck}: today's limits reached ({done.new} new, {done.review} reviews)"
+        return f"{deck}: today's limits reached ({done.new} new, {plural(done.review, 'review')})"
 
     def current(self) -> Card | None:
         if self.cram:
