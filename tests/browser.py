@@ -150,13 +150,20 @@ def screen(page: Page) -> str:
     return text if isinstance(text, str) else ""
 
 
+def flat(text: str) -> str:
+    """The screen's words in reading order: box borders gone, wrapped lines joined."""
+    return " ".join(re.sub(r"[\u2500-\u257f]", " ", text).split())
+
+
 def wait_for_screen(page: Page, *needles: str, timeout: float = 30, absent: str = "\x00") -> str:
+    """The screen (flattened) once it shows every needle and not `absent`."""
     deadline = time.monotonic() + timeout
     text = ""
     while time.monotonic() < deadline:
         text = screen(page)
-        if all(n in text for n in needles) and absent not in text:
-            return text
+        words = flat(text)
+        if all(n in words for n in needles) and absent not in words:
+            return words
         page.wait_for_timeout(50)
     raise AssertionError(f"the page never showed {needles!r} without {absent!r}; it shows:\n{text}")
 

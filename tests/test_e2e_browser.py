@@ -1,0 +1,223 @@
+"""End to end in a real browser: `deskwork serve` on 127.0.0.1, the system's Chromium driven by
+Playwright, the page's terminal read from xterm.js's buffer, the results checked through the CLI.
+
+Skipped (with the reason) when Chromium or Playwright is missing; `.ci/run` installs Chromium.
+On failure the message names the screenshot of each page, written under the test's tmp dir.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from deskwork.store.lock import LOCK_NAME, is_locked, read_holder
+from deskwork.store.store import Store
+from tests.browser import (
+    FOUR_AREAS,
+    Served,
+    deskwork_cmd,
+    launch,
+    missing_browser_reason,
+    open_page,
+    press,
+    wait_for_screen,
+)
+
+pytestmark = [
+    pytest.mark.timeout_e2e,
+    pytest.mark.skipif(missing_browser_reason() is not None, reason=str(missing_browser_reason())),
+]
+
+
+def home_with_short_focus(tmp_path: Path) -> Path:
+    """A data dir past the welcome whose focus lasts 6 s (so a whole pomodoro fits in the test)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text(
+        "[timer]\nfocus_minutes = 0.1\nauto_start_breaks = false\nbell = false\n"
+    )
+    store = Store.open(home)
+    store.set_setting("welcome_done", True)
+    store.close()
+    return home
+
+
+def cli(home: Path, *args: str) -> Any:
+    done = subprocess.run(
+        [*deskwork_cmd(), *args],
+        env={**os.environ, "DESKWORK_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, f"deskwork {' '.join(args)}: {done.stderr}"
+    return json.loads(done.stdout) if "--json" in args else done.stdout
+
+
+def eventually(check: Callable[[], bool], what: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"never: {what}")
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # exited, waiting to be reaped: gone for our purposes
+
+
+@contextmanager
+def screenshots_on_failure(tmp_path: Path, pages: dict[str, Any]) -> Iterator[None]:
+    """Any failure inside names the screenshots (one per page still open) taken at that moment."""
+    try:
+        yield
+    except BaseException as exc:
+        shots = []
+        for name, page in pages.items():
+            path = tmp_path / f"{name}.png"
+            try:
+                page.screenshot(path=str(path))
+                shots.append(str(path))
+            except Exception as shot_error:
+                shots.append(f"{name}: no screenshot ({shot_error})")
+        raise AssertionError(f"{exc}\nscreenshots: {', '.join(shots) or 'none'}") from exc
+
+
+def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    home = home_with_short_focus(tmp_path)
+    served = Served(home)
+    assert served.url.startswith("http://127.0.0.1:")
+    pages: dict[str, Any] = {}
+    try:
+        with sync_playwright() as playwright, screenshots_on_failure(tmp_path, pages):
+            browser = launch(playwright)
+            page = pages["first-tab"] = open_page(browser, served.url)
+            wait_for_screen(page, *FOUR_AREAS, "Focus 1 of 4")
+            holder = read_holder(home / LOCK_NAME)
+            assert holder["what"] == "deskwork in a browser tab"
+            app_pid = int(str(holder["pid"]))
+
+            # A focus from the keyboard (F6 works from any area); the timer keeps time in the page.
+            press(page, "F6")
+            wait_for_screen(page, "running")
+            wait_for_screen(page, "1 of 8 pomodoros", timeout=25)
+            eventually(
+                lambda: cli(home, "today", "--json")["pomodoros"] == 1,
+                "`deskwork today` counts the pomodoro",
+            )
+
+            # Quick capture (Ctrl+K): front, Tab to the back, Ctrl+S; the notification is in the page.
+            press(page, "Control+k")
+            wait_for_screen(page, "Front")
+            page.keyboard.type("What does backprop compute?")
+            press(page, "Tab")
+            page.keyboard.type("The gradient of the loss")
+            press(page, "Control+s")
+            wait_for_screen(page, "Added 1 card")
+            stats = cli(home, "cards", "stats", "--json")
+            assert stats["cards"] == 1 and stats["new"] == 1, stats
+
+            # A second tab while the first holds the store: the refusal, in the page.
+            second = pages["second-tab"] = open_page(browser, served.url)
+            text = wait_for_screen(second, "deskwork is already open", "in use by")
+            assert f"deskwork in a browser tab (pid {app_pid}" in text
+            press(second, "Enter")  # try again: still held, it says so and stays
+            wait_for_screen(second, f"Still in use by deskwork in a browser tab (pid {app_pid})")
+            second.close()
+            del pages["second-tab"]
+            assert pid_alive(app_pid) and is_locked(home) is not None  # the first tab is untouched
+
+            # Closing the first tab ends its app, which saves and releases the store.
+            page.screenshot(path=str(tmp_path / "first-tab.png"))
+            page.close()
+            del pages["first-tab"]
+            eventually(lambda: not pid_alive(app_pid), "the tab's app process ends")
+            eventually(lambda: is_locked(home) is None, "the store lock is released")
+
+            # Reopened: the desk is as it was left.
+            again = pages["reopened"] = open_page(browser, served.url)
+            wait_for_screen(again, *FOUR_AREAS, "1 of 8 pomodoros")
+            again.close()
+            del pages["reopened"]
+            browser.close()
+    finally:
+        code = served.stop()
+    log = "".join(served.output)
+    assert code == 0, log
+    assert f"a tab closed: deskwork pid {app_pid} exited (0)" in log
+    report = cli(home, "doctor", "--json")
+    assert not report["problems"], report
+    assert cli(home, "today", "--json")["pomodoros"] == 1
+    assert cli(home, "cards", "stats", "--json")["cards"] == 1
+
+
+def test_killed_server_leaves_no_app_holding_the_store(tmp_path: Path) -> None:
+    """SIGKILL on the server: no "quit" reaches the tab's app, but its input closes and it exits
+    through its normal path (saving), so the data dir is free for the next `deskwork`."""
+    from playwright.sync_api import sync_playwright
+
+    home = home_with_short_focus(tmp_path)
+    served = Served(home)
+    pages: dict[str, Any] = {}
+    with sync_playwright() as playwright, screenshots_on_failure(tmp_path, pages):
+        browser = launch(playwright)
+        page = pages["tab"] = open_page(browser, served.url)
+        wait_for_screen(page, *FOUR_AREAS)
+        app_pid = int(str(read_holder(home / LOCK_NAME)["pid"]))
+        served.stop(signal.SIGKILL)
+        eventually(lambda: is_locked(home) is None, "the orphaned app releases the store")
+        eventually(lambda: not pid_alive(app_pid), "the orphaned app exits")
+        browser.close()
+    assert not cli(home, "doctor", "--json")["problems"]
+
+
+def test_other_sites_cannot_reach_the_desk(tmp_path: Path) -> None:
+    """Host must name this server (DNS rebinding) and a websocket must come from its own page:
+    otherwise any web site open in the same browser could type into the desk."""
+    import asyncio
+
+    import aiohttp
+
+    home = home_with_short_focus(tmp_path)
+    served = Served(home)
+    port = served.url.rstrip("/").rsplit(":", 1)[1]
+    ws_url = served.url + "ws?width=100&height=30"
+
+    async def handshake(origin: str) -> int:
+        async with aiohttp.ClientSession() as session:
+            try:
+                async with session.ws_connect(ws_url, origin=origin) as ws:
+                    await ws.receive(timeout=20)  # the app's first output: a session started
+                    return 101
+            except aiohttp.WSServerHandshakeError as exc:
+                return exc.status
+
+    try:
+        with httpx.Client(base_url=served.url, timeout=10) as client:
+            assert client.get("/").status_code == 200
+            assert client.get("/", headers={"Host": f"localhost:{port}"}).status_code == 200
+            rebound = client.get("/", headers={"Host": f"evil.example:{port}"})
+            assert rebound.status_code == 403 and "unexpected Host" in rebound.text
+        assert asyncio.run(handshake("http://evil.example")) == 403
+        assert is_locked(home) is None  # no app was started for it
+        assert asyncio.run(handshake(served.url.rstrip("/"))) == 101
+        eventually(lambda: is_locked(home) is None, "the session ends with its connection")
+    finally:
+        assert served.stop() == 0, "".join(served.output)
