@@ -46,6 +46,15 @@ Object.defineProperty(Object.prototype, "fitAddon", {
 });
 """
 
+# Every keydown the page sees, recorded before xterm.js handles it; `defaultPrevented` read later
+# says whether the page kept the key from the browser (F5 would reload, Ctrl+F open find…).
+KEY_PROBE = """
+window.__deskworkKeys = [];
+document.addEventListener("keydown", (event) => window.__deskworkKeys.push(event), true);
+"""
+KEYS_SEEN_JS = """() => (window.__deskworkKeys || []).map(
+  (e) => [(e.ctrlKey ? "Control+" : "") + (e.altKey ? "Alt+" : "") + e.key, e.defaultPrevented])"""
+
 SCREEN_JS = """() => {
   const session = (window.__deskworkTerms || [])[0];
   if (!session || !session.terminal) return null;
@@ -141,6 +150,7 @@ class Served:
 def open_page(browser: Browser, url: str) -> Page:
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.add_init_script(XTERM_HOOK)
+    page.add_init_script(KEY_PROBE)
     page.goto(url)
     return page
 
@@ -166,6 +176,12 @@ def wait_for_screen(page: Page, *needles: str, timeout: float = 30, absent: str 
             return words
         page.wait_for_timeout(50)
     raise AssertionError(f"the page never showed {needles!r} without {absent!r}; it shows:\n{text}")
+
+
+def keys_kept_from_the_browser(page: Page) -> dict[str, bool]:
+    """{key as pressed: whether the page cancelled its default action} for every key so far."""
+    seen = page.evaluate(KEYS_SEEN_JS)
+    return {str(key): bool(prevented) for key, prevented in seen}
 
 
 def press(page: Page, *keys: str) -> None:

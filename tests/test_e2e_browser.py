@@ -26,6 +26,7 @@ from tests.browser import (
     FOUR_AREAS,
     Served,
     deskwork_cmd,
+    keys_kept_from_the_browser,
     launch,
     missing_browser_reason,
     open_page,
@@ -134,10 +135,35 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
             stats = cli(home, "cards", "stats", "--json")
             assert stats["cards"] == 1 and stats["new"] == 1, stats
 
+            # The second keys for what a browser keeps for itself (Ctrl+N new window, Ctrl+T new tab).
+            press(page, "Alt+n")
+            wait_for_screen(page, "Add to the curriculum")
+            press(page, "Escape")
+            wait_for_screen(page, "Pomodoro", absent="Add to the curriculum")
+            press(page, "F5")  # the draft area here, not a reload: the page keeps F5
+            page.wait_for_timeout(300)  # the focus moves on the app's next turn (as in a terminal)
+            press(page, "n")
+            wait_for_screen(page, "New draft: what is the post about?")
+            page.keyboard.type("Notes from a browser tab")
+            press(page, "Enter")
+            wait_for_screen(page, "Notes from a browser tab ·")
+            page.keyboard.type("Typed in the page, never saved by hand.")
+            press(page, "Alt+m")  # metadata from inside the editor, where `m` types
+            wait_for_screen(page, "Post metadata")
+            press(page, "Escape")
+            wait_for_screen(page, "never saved by hand.", absent="Post metadata")
+
             # A second tab while the first holds the store: the refusal, in the page.
             second = pages["second-tab"] = open_page(browser, served.url)
             text = wait_for_screen(second, "deskwork is already open", "in use by")
             assert f"deskwork in a browser tab (pid {app_pid}" in text
+            # Keys a browser would act on (reload, find, print, save, address bar, bookmark…) are
+            # kept by the page's terminal: they reach deskwork, not the browser.
+            browser_keys = ["F5", "F11", "F12", "Control+r", "Control+f", "Control+p"]
+            browser_keys += ["Control+s", "Control+l", "Control+d", "Control+o", "Alt+n"]
+            press(second, *browser_keys)
+            kept = keys_kept_from_the_browser(second)
+            assert all(kept.get(k) for k in browser_keys), kept
             press(second, "Enter")  # try again: still held, it says so and stays
             wait_for_screen(second, f"Still in use by deskwork in a browser tab (pid {app_pid})")
             second.close()
@@ -166,6 +192,9 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
     assert not report["problems"], report
     assert cli(home, "today", "--json")["pomodoros"] == 1
     assert cli(home, "cards", "stats", "--json")["cards"] == 1
+    drafts = cli(home, "drafts", "list", "--json")
+    assert [d["title"] for d in drafts] == ["Notes from a browser tab"]
+    assert "never saved by hand." in cli(home, "drafts", "show", str(drafts[0]["id"]))
 
 
 def test_killed_server_leaves_no_app_holding_the_store(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ class RefusalApp(App[int]):
 
     TITLE = "deskwork"
     SUB_TITLE = "in use elsewhere"
+    ENABLE_COMMAND_PALETTE = False  # nothing to command here: Enter retries, q closes
     CSS = """
     Screen { align: center middle; }
     #refusal { width: 80; max-width: 100%; height: auto; border: round $warning; padding: 1 2; }
