@@ -140,6 +140,12 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
             wait_for_screen(page, "Add to the curriculum")
             press(page, "Escape")
             wait_for_screen(page, "Pomodoro", absent="Add to the curriculum")
+            press(page, "Control+f")  # arXiv search: the page keeps Ctrl+F (find) for deskwork
+            wait_for_screen(page, "search arXiv, then Enter")
+            press(page, "Alt+w")  # the watch list (Ctrl+W would close the tab)
+            wait_for_screen(page, "No watch list")
+            press(page, "Escape")
+            wait_for_screen(page, *FOUR_AREAS)
             press(page, "F5")  # the draft area here, not a reload: the page keeps F5
             page.wait_for_timeout(300)  # the focus moves on the app's next turn (as in a terminal)
             press(page, "n")
