@@ -153,7 +153,9 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
             page.keyboard.type("Notes from a browser tab")
             press(page, "Enter")
             wait_for_screen(page, "Notes from a browser tab ·")
-            page.keyboard.type("Typed in the page, never saved by hand.")
+            page.keyboard.type("Typed in the page, never saved by hand. scratch")
+            press(page, "Alt+Backspace")  # a word back (Ctrl+W would close the tab)
+            wait_for_screen(page, "never saved by hand.", absent="scratch")
             press(page, "Alt+m")  # metadata from inside the editor, where `m` types
             wait_for_screen(page, "Post metadata")
             press(page, "Escape")
@@ -200,7 +202,8 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
     assert cli(home, "cards", "stats", "--json")["cards"] == 1
     drafts = cli(home, "drafts", "list", "--json")
     assert [d["title"] for d in drafts] == ["Notes from a browser tab"]
-    assert "never saved by hand." in cli(home, "drafts", "show", str(drafts[0]["id"]))
+    body = cli(home, "drafts", "show", str(drafts[0]["id"]))
+    assert "never saved by hand." in body and "scratch" not in body
 
 
 def test_killed_server_leaves_no_app_holding_the_store(tmp_path: Path) -> None:
