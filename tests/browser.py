@@ -107,7 +107,7 @@ def deskwork_cmd() -> list[str]:
 class Served:
     """`deskwork serve --port 0` on 127.0.0.1 for `home`; `url` once it listens."""
 
-    def __init__(self, home: Path, *extra: str) -> None:
+    def __init__(self, home: Path, *extra: str, cwd: Path | None = None) -> None:
         env = {**os.environ, "DESKWORK_HOME": str(home), "PYTHONUNBUFFERED": "1"}
         env.pop("TEXTUAL", None)
         self.started = time.perf_counter()
@@ -117,6 +117,7 @@ class Served:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            cwd=cwd,
         )
         self.output: list[str] = []
         self.url = self._wait_for_url()
@@ -161,8 +162,13 @@ def screen(page: Page) -> str:
 
 
 def flat(text: str) -> str:
-    """The screen's words in reading order: box borders gone, wrapped lines joined."""
-    return " ".join(re.sub(r"[\u2500-\u257f]", " ", text).split())
+    """The screen's words in reading order: box borders and blocks gone, wrapped lines joined."""
+    return " ".join(re.sub(r"[\u2500-\u259f]", " ", text).split())
+
+
+def squeezed(text: str) -> str:
+    """The screen's characters without any space or border: a long path wrapped anywhere matches."""
+    return "".join(flat(text).split())
 
 
 def wait_for_screen(page: Page, *needles: str, timeout: float = 30, absent: str = "\x00") -> str:

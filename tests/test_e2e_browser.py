@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +32,8 @@ from tests.browser import (
     missing_browser_reason,
     open_page,
     press,
+    screen,
+    squeezed,
     wait_for_screen,
 )
 
@@ -103,7 +106,9 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     home = home_with_short_focus(tmp_path)
-    served = Served(home)
+    exports = tmp_path / "server-cwd"  # where the server runs: [drafts] export_dir "" means here
+    exports.mkdir()
+    served = Served(home, cwd=exports)
     assert served.url.startswith("http://127.0.0.1:")
     pages: dict[str, Any] = {}
     try:
@@ -160,6 +165,17 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
             wait_for_screen(page, "Post metadata")
             press(page, "Escape")
             wait_for_screen(page, "never saved by hand.", absent="Post metadata")
+
+            # Export (Ctrl+O, which the page keeps from the browser): written on the serving
+            # machine, and the notification in the page says exactly where.
+            press(page, "Control+o")
+            eventually(lambda: len(list(exports.glob("*.md"))) == 1, "the export is written")
+            exported = next(exports.glob("*.md"))
+            assert "never saved by hand." in exported.read_text()
+            said = f"Exported to {exported} on {socket.gethostname()}"
+            eventually(
+                lambda: squeezed(said) in squeezed(screen(page)), f"the page says {said!r}", 10
+            )
 
             # A second tab while the first holds the store: the refusal, in the page.
             second = pages["second-tab"] = open_page(browser, served.url)

@@ -13,6 +13,7 @@ from deskwork.domain.cards import Card, NoteType
 from deskwork.domain.text import clean
 from deskwork.interop import InteropError
 from deskwork.services import cards as card_service
+from deskwork.ui.served import where
 
 if TYPE_CHECKING:
     from deskwork.services import Desk
@@ -188,7 +189,7 @@ class CardsControl:
             except (InteropError, OSError) as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
-            self.app.notify(f"Wrote {notes} notes, {cards} cards to {path}", markup=False)
+            self.app.notify(f"Wrote {notes} notes, {cards} cards to {where(path)}", markup=False)
 
         self.app.push_screen(
             TransferScreen("Export flashcards", "path ending in .apkg (for Anki) or .txt"), chosen

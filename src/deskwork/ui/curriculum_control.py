@@ -12,6 +12,7 @@ from textual.worker import get_current_worker
 from deskwork.domain.curriculum import Item
 from deskwork.domain.text import clean
 from deskwork.services import queue as queue_service
+from deskwork.ui.served import where
 
 if TYPE_CHECKING:
     from deskwork.services.links import Links
@@ -229,7 +230,7 @@ class CurriculumControl:
             except InteropError as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
-            self.app.notify(f"Wrote {count} items to {path}", markup=False)
+            self.app.notify(f"Wrote {count} items to {where(path)}", markup=False)
 
         self.app.push_screen(
             PromptScreen("Export the curriculum to:", "path ending in .csv, .md or .bib (papers)"),

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 from textual import messages
@@ -26,6 +27,14 @@ SERVED_ENV = "DESKWORK_SERVED"  # set by `deskwork serve` in the environment of 
 
 def is_served() -> bool:
     return os.environ.get(SERVED_ENV) == "1"
+
+
+def where(path: Path | str) -> str:
+    """A written file's full path, and in a browser tab the machine it is on (not the reader's)."""
+    full = str(Path(path).expanduser().absolute())
+    return (
+        f"{full} on {socket.gethostname()} (the machine serving this page)" if is_served() else full
+    )
 
 
 class ServedDriver(WebDriver):

@@ -24,6 +24,7 @@ from deskwork.domain.text import clean
 from deskwork.services import DaySummary
 from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
+from deskwork.ui.served import where
 from deskwork.ui.widgets.pane import Pane
 
 if TYPE_CHECKING:
@@ -244,7 +245,7 @@ class DraftPane(Pane):
         except OSError as exc:
             self.app.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
-        self.app.notify(f"Exported to {path}", title="Draft", markup=False)
+        self.app.notify(f"Exported to {where(path)}", title="Draft", markup=False)
 
     # ------------------------------------------------------------------ editing
     async def open_draft(self, draft_id: int) -> None:
