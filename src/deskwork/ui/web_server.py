@@ -183,7 +183,7 @@ class DeskServer(Server):
         )
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.host, self.port, shutdown_timeout=15)
+            site = web.TCPSite(runner, self.host, self.port)
             await site.start()
             port = runner.addresses[0][1]
             shown = f"[{self.host}]" if ":" in self.host else self.host

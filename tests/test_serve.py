@@ -1,0 +1,131 @@
+"""`deskwork serve` without a browser: where it may listen, what it refuses, the refusal screen."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import socket
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from deskwork.cli import main
+from deskwork.store.lock import StoreLock, StoreLocked
+from deskwork.ui.served import RefusalApp
+from deskwork.ui.web_server import app_command, host_allowed, host_names, is_loopback, same_origin
+from tests.browser import Served
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("desk.example", False),
+    ],
+)
+def test_what_counts_as_this_machine_only(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_host_header_must_name_this_server() -> None:
+    local = host_names("127.0.0.1")
+    assert host_allowed("127.0.0.1:8000", local, loopback_only=True)
+    assert host_allowed("localhost:8000", local, loopback_only=True)
+    assert host_allowed("[::1]:8000", local, loopback_only=True)
+    assert not host_allowed("evil.example:8000", local, loopback_only=True)  # DNS rebinding
+    assert not host_allowed("192.168.1.20:8000", local, loopback_only=True)
+    assert not host_allowed(None, local, loopback_only=True)
+    assert not host_allowed("", local, loopback_only=True)
+    remote = host_names("0.0.0.0")
+    assert host_allowed("192.168.1.20:8000", remote, loopback_only=False)
+    assert host_allowed(f"{socket.gethostname()}:8000", remote, loopback_only=False)
+    assert not host_allowed("evil.example:8000", remote, loopback_only=False)
+
+
+def test_websocket_origin_must_be_this_servers_page() -> None:
+    assert same_origin("http://127.0.0.1:8000", "127.0.0.1:8000")
+    assert not same_origin("http://127.0.0.1:8001", "127.0.0.1:8000")
+    assert not same_origin("http://evil.example", "127.0.0.1:8000")
+    assert not same_origin("null", "127.0.0.1:8000")
+    assert not same_origin("file://", "127.0.0.1:8000")
+
+
+def test_each_tab_runs_this_python_on_the_same_data_dir() -> None:
+    odd = "/tmp/a dir; rm -rf x $(boom)"
+    command = app_command(sys.executable, odd, debug=True)
+    assert command.startswith("exec ")
+    assert shlex.split(command.removeprefix("exec ")) == [
+        sys.executable, "-m", "deskwork", "--data-dir", odd, "--debug",
+    ]  # fmt: skip
+    assert shlex.split(app_command("py", None, False).removeprefix("exec ")) == [
+        "py", "-m", "deskwork",
+    ]  # fmt: skip
+
+
+def test_another_address_needs_the_explicit_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--data-dir", str(tmp_path), "serve", "--host", "0.0.0.0"]) == 2
+    err = capsys.readouterr().err
+    assert "--host 0.0.0.0 is reachable from other machines" in err and "--allow-remote" in err
+    assert main(["--data-dir", str(tmp_path), "serve", "--port", "70000"]) == 2
+    assert "--port 70000" in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["--data-dir", str(tmp_path), "serve", "--port", str(port)]) == 1
+    assert f"cannot listen on 127.0.0.1 port {port}" in capsys.readouterr().err
+
+
+@pytest.mark.timeout_e2e
+def test_allow_remote_warns_and_still_checks_the_host(tmp_path: Path) -> None:
+    served = Served(tmp_path / "home", "--host", "0.0.0.0", "--allow-remote")
+    try:
+        port = served.url.rstrip("/").rsplit(":", 1)[1]
+        assert served.url == f"http://{socket.gethostname()}:{port}/"
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            assert client.get("/").status_code == 200
+            named = client.get("/", headers={"Host": f"{socket.gethostname()}:{port}"})
+            assert named.status_code == 200
+            assert f"ws://{socket.gethostname()}:{port}/ws" in named.text  # as the browser came
+            assert client.get("/", headers={"Host": f"evil.example:{port}"}).status_code == 403
+    finally:
+        assert served.stop() == 0
+    output = "".join(served.output)
+    assert "WARNING: listening on 0.0.0.0" in output and "no authentication" in output
+
+
+async def test_the_refusal_says_who_holds_the_desk_and_retries(tmp_path: Path) -> None:
+    now = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+    holder = StoreLock.acquire(tmp_path, "the deskwork TUI", now)
+    try:
+        with pytest.raises(StoreLocked) as locked:
+            StoreLock.acquire(tmp_path, "deskwork in a browser tab", now)
+        app = RefusalApp(locked.value)
+        async with app.run_test(size=(100, 30)) as pilot:
+            message = str(app.query_one("#refusal-message").render())
+            assert f"in use by the deskwork TUI (pid {os.getpid()}" in message
+            await pilot.press("enter")
+            status = app.query_one("#refusal-status")
+            assert "Still in use by the deskwork TUI" in str(status.render())
+            holder.release()
+            await pilot.press("enter")
+            assert "Free: opening the desk" in str(status.render())
+            await pilot.press("q")
+        assert app.return_code == 0
+    finally:
+        holder.release()
