@@ -151,6 +151,15 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
             wait_for_screen(page, "No watch list")
             press(page, "Escape")
             wait_for_screen(page, *FOUR_AREAS)
+            # The palette (Ctrl+P, which would print the page): a command by name, its dialog.
+            press(page, "Control+p")
+            wait_for_screen(page, "Search for commands")
+            page.keyboard.type("Help")
+            wait_for_screen(page, "Show every key and command")
+            press(page, "Enter")
+            wait_for_screen(page, "deskwork keys", "Ctrl+n / Alt+n Add link")
+            press(page, "Escape")
+            wait_for_screen(page, *FOUR_AREAS, absent="deskwork keys")
             press(page, "F5")  # the draft area here, not a reload: the page keeps F5
             page.wait_for_timeout(300)  # the focus moves on the app's next turn (as in a terminal)
             press(page, "n")
@@ -201,9 +210,14 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
             eventually(lambda: not pid_alive(app_pid), "the tab's app process ends")
             eventually(lambda: is_locked(home) is None, "the store lock is released")
 
-            # Reopened: the desk is as it was left.
+            # Reopened: the desk is as it was left. `q` quits there as in a terminal, and the page
+            # says so (the app's exit closes the session).
             again = pages["reopened"] = open_page(browser, served.url)
             wait_for_screen(again, *FOUR_AREAS, "1 of 8 pomodoros")
+            press(again, "q")
+            again.wait_for_selector("body.-closed .closed-dialog", state="visible", timeout=20_000)
+            assert "deskwork closed: everything is saved." in again.inner_text(".closed-dialog")
+            eventually(lambda: is_locked(home) is None, "q released the store")
             again.close()
             del pages["reopened"]
             browser.close()
