@@ -170,6 +170,8 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
             page.keyboard.type("Typed in the page, never saved by hand. scratch")
             press(page, "Alt+Backspace")  # a word back (Ctrl+W would close the tab)
             wait_for_screen(page, "never saved by hand.", absent="scratch")
+            press(page, "F9")  # $EDITOR needs a terminal: said in the page, nothing lost
+            wait_for_screen(page, "F9 ($EDITOR) needs a terminal")
             press(page, "Alt+m")  # metadata from inside the editor, where `m` types
             wait_for_screen(page, "Post metadata")
             press(page, "Escape")

@@ -24,7 +24,7 @@ from deskwork.domain.text import clean
 from deskwork.services import DaySummary
 from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
-from deskwork.ui.served import where
+from deskwork.ui.served import is_served, where
 from deskwork.ui.widgets.pane import Pane
 
 if TYPE_CHECKING:
@@ -442,6 +442,12 @@ class DraftPane(Pane):
     async def action_external_editor(self) -> None:
         """Edit in $EDITOR (the app is suspended meanwhile), then load the result back."""
         if self.editing is None:
+            return
+        if is_served():  # no terminal to hand over to $EDITOR in a browser tab
+            self.app.notify(
+                "F9 ($EDITOR) needs a terminal: in a browser tab, write here (Ctrl+G previews)",
+                severity="warning",
+            )
             return
         self.flush()
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
