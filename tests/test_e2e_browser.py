@@ -123,7 +123,7 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
             # A focus from the keyboard (F6 works from any area); the timer keeps time in the page.
             press(page, "F6")
             wait_for_screen(page, "running")
-            wait_for_screen(page, "1 of 8 pomodoros", timeout=25)
+            wait_for_screen(page, "1 of 8 pomodoros", "Focus complete", timeout=25)  # the toast
             eventually(
                 lambda: cli(home, "today", "--json")["pomodoros"] == 1,
                 "`deskwork today` counts the pomodoro",
