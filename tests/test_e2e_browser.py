@@ -201,8 +201,6 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
             assert all(kept.get(k) for k in browser_keys), kept
             press(second, "Enter")  # try again: still held, it says so and stays
             wait_for_screen(second, f"Still in use by deskwork in a browser tab (pid {app_pid})")
-            second.close()
-            del pages["second-tab"]
             assert pid_alive(app_pid) and is_locked(home) is not None  # the first tab is untouched
 
             # Closing the first tab ends its app, which saves and releases the store.
@@ -212,16 +210,16 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
             eventually(lambda: not pid_alive(app_pid), "the tab's app process ends")
             eventually(lambda: is_locked(home) is None, "the store lock is released")
 
-            # Reopened: the desk is as it was left. `q` quits there as in a terminal, and the page
-            # says so (the app's exit closes the session).
-            again = pages["reopened"] = open_page(browser, served.url)
-            wait_for_screen(again, *FOUR_AREAS, "1 of 8 pomodoros")
-            press(again, "q")
-            again.wait_for_selector("body.-closed .closed-dialog", state="visible", timeout=20_000)
-            assert "deskwork closed: everything is saved." in again.inner_text(".closed-dialog")
+            # Enter in the second tab now opens the desk there, as it was left. `q` quits as in a
+            # terminal, and the page says so (the app's exit closes the session).
+            press(second, "Enter")
+            wait_for_screen(second, *FOUR_AREAS, "1 of 8 pomodoros", "What does backprop compute?")
+            press(second, "q")
+            second.wait_for_selector("body.-closed .closed-dialog", state="visible", timeout=20_000)
+            assert "deskwork closed: everything is saved." in second.inner_text(".closed-dialog")
             eventually(lambda: is_locked(home) is None, "q released the store")
-            again.close()
-            del pages["reopened"]
+            second.close()
+            del pages["second-tab"]
             browser.close()
     finally:
         code = served.stop()
