@@ -157,7 +157,15 @@ def open_page(browser: Browser, url: str) -> Page:
 
 
 def screen(page: Page) -> str:
-    text = page.evaluate(SCREEN_JS)
+    """The terminal's rows; "" while there is none (the page loading, or reloading itself)."""
+    from playwright.sync_api import Error
+
+    try:
+        text = page.evaluate(SCREEN_JS)
+    except Error as exc:
+        if "context was destroyed" in str(exc) or "navigat" in str(exc):
+            return ""  # a navigation under way: the next poll reads the new page
+        raise
     return text if isinstance(text, str) else ""
 
 
