@@ -161,7 +161,7 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
             press(page, "Escape")
             wait_for_screen(page, *FOUR_AREAS, absent="deskwork keys")
             press(page, "F5")  # the draft area here, not a reload: the page keeps F5
-            page.wait_for_timeout(300)  # the focus moves on the app's next turn (as in a terminal)
+            wait_for_screen(page, "n New draft")  # the draft list has the focus (its footer keys)
             press(page, "n")
             wait_for_screen(page, "New draft: what is the post about?")
             page.keyboard.type("Notes from a browser tab")
