@@ -236,9 +236,11 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
     assert "never saved by hand." in body and "scratch" not in body
 
 
-def test_killed_server_leaves_no_app_holding_the_store(tmp_path: Path) -> None:
-    """SIGKILL on the server: no "quit" reaches the tab's app, but its input closes and it exits
-    through its normal path (saving), so the data dir is free for the next `deskwork`."""
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
+def test_stopping_the_server_leaves_no_app_holding_the_store(tmp_path: Path, sig: int) -> None:
+    """Ctrl+C on the server: each open tab's app gets "quit", saves and exits, and the page says
+    so. SIGKILL: no "quit" reaches the app, but its input closes and it exits through the same
+    path; either way the data dir is free for the next `deskwork`."""
     from playwright.sync_api import sync_playwright
 
     home = home_with_short_focus(tmp_path)
@@ -249,9 +251,13 @@ def test_killed_server_leaves_no_app_holding_the_store(tmp_path: Path) -> None:
         page = pages["tab"] = open_page(browser, served.url)
         wait_for_screen(page, *FOUR_AREAS)
         app_pid = int(str(read_holder(home / LOCK_NAME)["pid"]))
-        served.stop(signal.SIGKILL)
-        eventually(lambda: is_locked(home) is None, "the orphaned app releases the store")
-        eventually(lambda: not pid_alive(app_pid), "the orphaned app exits")
+        code = served.stop(sig)
+        eventually(lambda: is_locked(home) is None, "the app releases the store")
+        eventually(lambda: not pid_alive(app_pid), "the app exits")
+        if sig == signal.SIGINT:
+            assert code == 0
+            assert f"a tab closed: deskwork pid {app_pid} exited (0)" in "".join(served.output)
+            page.wait_for_selector("body.-closed .closed-dialog", state="visible", timeout=10_000)
         browser.close()
     assert not cli(home, "doctor", "--json")["problems"]
 

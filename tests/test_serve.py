@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -129,3 +131,55 @@ async def test_the_refusal_says_who_holds_the_desk_and_retries(tmp_path: Path) -
         assert app.return_code == 0
     finally:
         holder.release()
+
+
+async def test_a_tab_app_that_ignores_quit_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No app outlives its page: one that neither quits nor takes SIGTERM is killed."""
+    import asyncio
+
+    import aiohttp
+
+    from deskwork.ui import web_server
+
+    monkeypatch.setattr(web_server, "QUIT_TIMEOUT_S", 0.5)
+    stubborn = tmp_path / "stubborn.py"
+    stubborn.write_text(
+        "import signal, time\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "print('__GANGLION__', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    said: list[str] = []
+    server = web_server.DeskServer(
+        f"exec {shlex.quote(sys.executable)} {shlex.quote(str(stubborn))}",
+        host="127.0.0.1",
+        port=0,
+        say=said.append,
+    )
+    urls: list[str] = []
+    stop = asyncio.Event()
+    running = asyncio.create_task(server.run(urls.append, stop))
+
+    async def until(check: Any, what: str) -> None:
+        for _ in range(200):
+            if check():
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"never: {what}; the server said {said}")
+
+    try:
+        await until(lambda: urls, "listening")
+        origin = urls[0].rstrip("/")
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(urls[0] + "ws", origin=origin),
+        ):
+            await until(lambda: any("a tab connected" in s for s in said), "the app started")
+        await until(lambda: any("a tab closed" in s for s in said), "the app was ended")
+        assert any("did not quit: stopping it" in s for s in said), said
+        assert f"exited ({-signal.SIGKILL})" in said[-1]
+    finally:
+        stop.set()
+        await running

@@ -30,6 +30,7 @@ from yarl import URL
 from deskwork.ui.served import SERVED_ENV
 
 TEMPLATES = Path(__file__).with_name("web")
+QUIT_TIMEOUT_S = 20  # a tab's app saving and exiting after "quit"
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 
@@ -168,16 +169,32 @@ class DeskServer(Server):
         finally:
             self.sockets.discard(websocket)
             if service is not None:
-                await service.stop()  # "quit": the app saves and exits like Ctrl+Q
-                process = service._process
-                if process is not None:
-                    await process.wait()
-                self.say(f"a tab closed: deskwork pid {service.pid} exited ({service.returncode})")
+                await self._end(service)
         return websocket
 
+    async def _end(self, service: ServedAppService) -> None:
+        """Send "quit" (the app saves and exits like Ctrl+Q); an app that does not end within
+        QUIT_TIMEOUT_S gets SIGTERM (the same exit path), then SIGKILL: no tab outlives its page."""
+        process = service._process
+        try:
+            await asyncio.wait_for(service.stop(), QUIT_TIMEOUT_S)
+            if process is not None:
+                await asyncio.wait_for(process.wait(), QUIT_TIMEOUT_S)
+        except TimeoutError:
+            if process is not None and process.returncode is None:
+                self.say(f"deskwork pid {process.pid} did not quit: stopping it")
+                process.terminate()
+                try:
+                    await asyncio.wait_for(process.wait(), QUIT_TIMEOUT_S)
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
+        self.say(f"a tab closed: deskwork pid {service.pid} exited ({service.returncode})")
+
     # ------------------------------------------------------------------ running
-    async def run(self, ready: Callable[[str], None]) -> None:
-        """Serve until SIGINT/SIGTERM; `ready(url)` once listening (OSError if it cannot bind)."""
+    async def run(self, ready: Callable[[str], None], stop: asyncio.Event | None = None) -> None:
+        """Serve until SIGINT/SIGTERM (or `stop` is set); `ready(url)` once listening (OSError if
+        it cannot bind)."""
         runner = web.AppRunner(
             await self._make_app(), handle_signals=False, access_log=None, shutdown_timeout=15
         )
@@ -191,11 +208,15 @@ class DeskServer(Server):
                 shown = socket.gethostname()
             self.url = f"http://{shown}:{port}/"
             ready(self.url)
-            stop = asyncio.Event()
+            stop = stop or asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
-            await stop.wait()
+            try:
+                await stop.wait()
+            finally:
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    loop.remove_signal_handler(sig)
             self.say("stopping: every open tab saves and closes")
         finally:
             await runner.cleanup()
