@@ -53,7 +53,7 @@ def build_tui(paths: Paths, *, served: bool = False) -> DeskworkApp:
 
 
 def run_tui(args: argparse.Namespace, paths: Paths) -> int:
-    from deskwork.ui.served import is_served
+    from deskwork.ui.serving import is_served
 
     served = is_served()
     try:

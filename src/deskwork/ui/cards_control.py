@@ -13,7 +13,7 @@ from deskwork.domain.cards import Card, NoteType
 from deskwork.domain.text import clean
 from deskwork.interop import InteropError
 from deskwork.services import cards as card_service
-from deskwork.ui.served import where
+from deskwork.ui.serving import where
 
 if TYPE_CHECKING:
     from deskwork.services import Desk

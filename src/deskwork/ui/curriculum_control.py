@@ -12,7 +12,7 @@ from textual.worker import get_current_worker
 from deskwork.domain.curriculum import Item
 from deskwork.domain.text import clean
 from deskwork.services import queue as queue_service
-from deskwork.ui.served import where
+from deskwork.ui.serving import where
 
 if TYPE_CHECKING:
     from deskwork.services.links import Links

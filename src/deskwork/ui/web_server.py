@@ -27,7 +27,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 from yarl import URL
 
-from deskwork.ui.served import SERVED_ENV
+from deskwork.ui.serving import SERVED_ENV
 
 TEMPLATES = Path(__file__).with_name("web")
 QUIT_TIMEOUT_S = 20  # a tab's app saving and exiting after "quit"

@@ -24,7 +24,7 @@ from deskwork.domain.text import clean
 from deskwork.services import DaySummary
 from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
-from deskwork.ui.served import is_served, where
+from deskwork.ui.serving import is_served, where
 from deskwork.ui.widgets.pane import Pane
 
 if TYPE_CHECKING:
