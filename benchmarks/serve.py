@@ -15,7 +15,6 @@ Needs the test extras (playwright, pexpect, pyte).
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import statistics
 import sys
@@ -28,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' browser and terminal
 
+from figures import report
 from workload import SCALES, generate
 
 from deskwork.store.lock import is_locked
@@ -120,11 +120,7 @@ def main() -> int:
         "terminal_first_paint_max_s": round(max(terminal), 3),
         "serve_vs_terminal": round(serve_s / terminal_s, 2),
     }
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        for key, value in result.items():
-            print(f"{key:>26}: {value}")
+    report(result, args.json)
     return 0
 
 
