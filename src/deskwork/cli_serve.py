@@ -51,7 +51,8 @@ def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
         if args.open:
             import webbrowser
 
-            webbrowser.open(url)
+            if not webbrowser.open(url):
+                say("no web browser to open here: open the URL above yourself")
 
     command = app_command(sys.executable, args.data_dir, args.debug)
     server = DeskServer(command, host=args.host, port=args.port, say=say)
