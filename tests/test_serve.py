@@ -7,6 +7,7 @@ import shlex
 import signal
 import socket
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -183,3 +184,23 @@ async def test_a_tab_app_that_ignores_quit_is_stopped(
     finally:
         stop.set()
         await running
+
+
+@pytest.mark.timeout_e2e
+def test_open_hands_the_url_to_the_web_browser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {shlex.quote(str(opened))}\n')
+    browser.chmod(0o755)
+    monkeypatch.setenv("BROWSER", str(browser))
+    served = Served(tmp_path / "home", "--open")
+    try:
+        deadline = time.monotonic() + 10
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert opened.read_text().strip() == served.url
+    finally:
+        assert served.stop() == 0
+    assert "no web browser" not in "".join(served.output)
