@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from deskwork.cli import main
-from deskwork.store.lock import StoreLock, StoreLocked
+from deskwork.store.lock import StoreLock, StoreLocked, is_locked
 from deskwork.ui.served import RefusalApp
 from deskwork.ui.web_server import app_command, host_allowed, host_names, is_loopback, same_origin
 from tests.browser import Served
@@ -204,3 +204,42 @@ def test_open_hands_the_url_to_the_web_browser(
     finally:
         assert served.stop() == 0
     assert "no web browser" not in "".join(served.output)
+
+
+@pytest.mark.timeout_e2e
+def test_other_sites_cannot_reach_the_desk(tmp_path: Path) -> None:
+    """Host must name this server (DNS rebinding) and a websocket must come from its own page:
+    otherwise any web site open in the same browser could type into the desk."""
+    import asyncio
+
+    import aiohttp
+
+    home = tmp_path / "home"
+    served = Served(home)
+    port = served.url.rstrip("/").rsplit(":", 1)[1]
+    ws_url = served.url + "ws?width=100&height=30"
+
+    async def handshake(origin: str) -> int:
+        async with aiohttp.ClientSession() as session:
+            try:
+                async with session.ws_connect(ws_url, origin=origin) as ws:
+                    await ws.receive(timeout=20)  # the app's first output: a session started
+                    return 101
+            except aiohttp.WSServerHandshakeError as exc:
+                return exc.status
+
+    try:
+        with httpx.Client(base_url=served.url, timeout=10) as client:
+            assert client.get("/").status_code == 200
+            assert client.get("/", headers={"Host": f"localhost:{port}"}).status_code == 200
+            rebound = client.get("/", headers={"Host": f"evil.example:{port}"})
+            assert rebound.status_code == 403 and "unexpected Host" in rebound.text
+        assert asyncio.run(handshake("http://evil.example")) == 403
+        assert is_locked(home) is None  # no app was started for it
+        assert asyncio.run(handshake(served.url.rstrip("/"))) == 101
+        deadline = time.monotonic() + 20
+        while is_locked(home) is not None:  # the session ends with its connection
+            assert time.monotonic() < deadline, "the app outlived its connection"
+            time.sleep(0.1)
+    finally:
+        assert served.stop() == 0, "".join(served.output)
