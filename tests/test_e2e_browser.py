@@ -105,9 +105,8 @@ def test_the_desk_in_a_browser_tab(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     home = home_with_short_focus(tmp_path)
-    exports = tmp_path / "server-cwd"  # where the server runs: [drafts] export_dir "" means here
-    exports.mkdir()
-    served = Served(home, cwd=exports)
+    exports = home / "exports"  # with DESKWORK_HOME, the exports folder is inside it
+    served = Served(home, cwd=tmp_path)
     assert served.url.startswith("http://127.0.0.1:")
     pages: dict[str, Any] = {}
     try:

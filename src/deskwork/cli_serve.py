@@ -73,6 +73,7 @@ def register(add: Any, sub: Any) -> None:
         "open the desk in a browser tab (textual-serve), on 127.0.0.1 unless told otherwise",
         json_flag=False,
     )
+    serve.set_defaults(remote=None)  # never handed to a running app: it takes no lock anyway
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (8000; 0 = any free port)")
     serve.add_argument("--open", action="store_true", help="open the page in the web browser")
