@@ -246,17 +246,23 @@ def test_stopping_the_server_leaves_no_app_holding_the_store(tmp_path: Path, sig
     home = home_with_short_focus(tmp_path)
     served = Served(home)
     pages: dict[str, Any] = {}
-    with sync_playwright() as playwright, screenshots_on_failure(tmp_path, pages):
-        browser = launch(playwright)
-        page = pages["tab"] = open_page(browser, served.url)
-        wait_for_screen(page, *FOUR_AREAS)
-        app_pid = int(str(read_holder(home / LOCK_NAME)["pid"]))
-        code = served.stop(sig)
-        eventually(lambda: is_locked(home) is None, "the app releases the store")
-        eventually(lambda: not pid_alive(app_pid), "the app exits")
-        if sig == signal.SIGINT:
-            assert code == 0
-            assert f"a tab closed: deskwork pid {app_pid} exited (0)" in "".join(served.output)
-            page.wait_for_selector("body.-closed .closed-dialog", state="visible", timeout=10_000)
-        browser.close()
+    try:
+        with sync_playwright() as playwright, screenshots_on_failure(tmp_path, pages):
+            browser = launch(playwright)
+            page = pages["tab"] = open_page(browser, served.url)
+            wait_for_screen(page, *FOUR_AREAS)
+            app_pid = int(str(read_holder(home / LOCK_NAME)["pid"]))
+            code = served.stop(sig)
+            eventually(lambda: is_locked(home) is None, "the app releases the store")
+            eventually(lambda: not pid_alive(app_pid), "the app exits")
+            if sig == signal.SIGINT:
+                assert code == 0
+                assert f"a tab closed: deskwork pid {app_pid} exited (0)" in "".join(served.output)
+                page.wait_for_selector(
+                    "body.-closed .closed-dialog", state="visible", timeout=10_000
+                )
+            browser.close()
+    finally:
+        if served.proc.poll() is None:  # the test failed before stopping it
+            served.stop()
     assert not cli(home, "doctor", "--json")["problems"]
