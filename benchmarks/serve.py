@@ -58,13 +58,15 @@ def terminal_run(data_dir: Path) -> float:
 def serve_run(data_dir: Path, browser: Any) -> tuple[float, float]:
     t = time.perf_counter()
     served = Served(data_dir)
-    listening = time.perf_counter() - t
-    page = open_page(browser, served.url)
-    wait_in_page(page, *FOUR_AREAS, timeout=60)
-    elapsed = time.perf_counter() - t
-    page.close()
-    wait_until_free(data_dir)
-    served.stop()
+    try:
+        listening = time.perf_counter() - t
+        page = open_page(browser, served.url)
+        wait_in_page(page, *FOUR_AREAS, timeout=60)
+        elapsed = time.perf_counter() - t
+        page.close()
+        wait_until_free(data_dir)
+    finally:
+        served.stop()
     return elapsed, listening
 
 
