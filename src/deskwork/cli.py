@@ -14,9 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deskwork import __version__, cli_cards, cli_queue
+from deskwork import __version__, cli_cards, cli_queue, cli_serve
 from deskwork.clikit import (
     EXIT_ERROR,
+    EXIT_LOCKED,
     EXIT_USAGE,
     CliError,
     Handler,
@@ -33,32 +34,47 @@ from deskwork.domain.wording import duration, plural
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.store import backups
+from deskwork.store.lock import StoreLocked
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
 
 
 # ---------------------------------------------------------------------- the TUI
-def build_tui(paths: Paths) -> DeskworkApp:
-    """The TUI on `paths` (the benchmarks start it exactly this way)."""
+def build_tui(paths: Paths, *, served: bool = False) -> DeskworkApp:
+    """The TUI on `paths` (the benchmarks start it exactly this way). `served`: in a browser tab,
+    where stderr goes to the server's console, so start-up problems are shown in the page only."""
     from deskwork.remote_channel import Channel
     from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
 
-    desk = Desk.open(paths, what="the deskwork TUI", defer_backup=True)
-    warn(desk.problems)
+    what = "deskwork in a browser tab" if served else "the deskwork TUI"
+    desk = Desk.open(paths, what=what, defer_backup=True)
+    if not served:
+        warn(desk.problems)
     app = DeskworkApp(desk, channel=None if desk.store.readonly else Channel(desk))
-    desk.problems.clear()  # already shown on stderr; the app shows the rest
+    desk.problems.clear()  # already shown on stderr or kept by the app for its notifications
     return app
 
 
 def run_tui(args: argparse.Namespace, paths: Paths) -> int:
-    app = build_tui(paths)
+    from deskwork.ui.serving import is_served
+
+    served = is_served()
+    try:
+        app = build_tui(paths, served=served)
+    except StoreLocked as exc:
+        if not served:
+            raise
+        from deskwork.ui.served import RefusalApp  # the refusal, in the page
+
+        RefusalApp(exc).run()
+        return EXIT_LOCKED
     desk = app.desk
     try:
         code = app.run()
     finally:
         desk.close()
-    if app.day_end_text:  # quitting after the day's end time: the summary stays in the shell
+    if app.day_end_text and not served:  # after the day's end: the summary stays in the shell
         say(app.day_end_text)
     return code or 0
 
@@ -362,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats = add(sub, "stats", cmd_stats, "am I on track? focus, points, projections, cards, drafts")
     stats.add_argument("--weeks", type=int, default=12, help="the window (default 12)")
     cli_queue.register(sub, add, group)
+    cli_serve.register(add, sub)
     drafts = group("drafts", "draft posts")
     listing = add(drafts, "list", cmd_drafts_list, "every draft, newest first")
     listing.add_argument("--trash", action="store_true", help="the drafts in the trash instead")

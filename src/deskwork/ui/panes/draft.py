@@ -26,6 +26,7 @@ from deskwork.services import DaySummary
 from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
 from deskwork.ui.panes.draft_tools import DraftTools
+from deskwork.ui.serving import where
 
 SIDE_WIDTH = 32  # the questions/sources column, with its border and padding
 TEXT_MIN = 60  # the text keeps at least this many columns, or that column folds away
@@ -272,7 +273,7 @@ class DraftPane(DraftTools):
         except OSError as exc:
             self.app.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
-        self.app.notify(f"Exported to {path}", title="Draft", markup=False)
+        self.app.notify(f"Exported to {where(path)}", title="Draft", markup=False)
 
     # ------------------------------------------------------------------ editing
     async def open_draft(self, draft_id: int) -> None:
