@@ -25,6 +25,7 @@ from deskwork.clikit import (
     emit,
     open_desk,
     warn,
+    warn_late,
 )
 from deskwork.config import config_as_toml, load_config
 from deskwork.paths import Paths
@@ -287,9 +288,12 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.store.doctor import check
 
     if args.repair:
+        from deskwork.store.doctor import repair
+
         desk = open_desk(paths, readonly=False, what="deskwork doctor --repair")
-        repaired = list(desk.store.report.recovered)
+        done = repair(desk.store)
         desk.close()
+        repaired = [*desk.store.report.recovered, *done]
         print("repairs: " + ("; ".join(repaired) if repaired else "none needed"), file=sys.stderr)
     report = check(paths.data_dir)
     lines = [f"data dir: {paths.data_dir}"]
@@ -318,13 +322,33 @@ def cmd_restore(args: argparse.Namespace, paths: Paths) -> int:
         if answer.strip().lower() not in {"y", "yes"}:
             print("nothing changed")
             return EXIT_ERROR
-    desk = open_desk(paths, readonly=False, what="deskwork restore")
-    try:
-        safety = desk.store.restore(backup, keep=desk.config.store.keep_backups)
-    finally:
-        desk.close()
-    print(f"restored {backup.name}; the state before it was backed up as {safety.name}")
+    result = _restore(paths, backup)
+    warn(result.warnings)
+    for line in result.lines():  # what the live store had that the backup does not
+        print(f"deskwork: lost by the restore: {line}", file=sys.stderr)
+    before = f"backed up as {result.safety.name}" if result.safety else "NOT backed up (see above)"
+    print(f"restored {backup.name}; the state before it was {before}")
     return 0
+
+
+def _restore(paths: Paths, backup: Path) -> Any:
+    """Verify the backup and restore it; nothing is rotated or backed up over it first."""
+    from deskwork.store.restore import restore_into
+    from deskwork.store.store import Store
+
+    config, problems = load_config(paths.config_file)
+    warn(problems)
+    store = Store.open(
+        paths.data_dir,
+        what="deskwork restore",
+        keep_backups=config.store.keep_backups,
+        for_restore=True,
+    )
+    try:
+        return restore_into(store, backup, config.store.keep_backups)
+    finally:
+        store.close()
+        warn(store.report.problems)
 
 
 # ---------------------------------------------------------------------- parser
@@ -412,7 +436,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         paths = Paths.resolve(args.data_dir)
-        code: int = args.handler(args, paths)
+        try:
+            code: int = args.handler(args, paths)
+        finally:
+            warn_late()
         return code
     except StoreLocked as exc:
         print(f"deskwork: {exc}", file=sys.stderr)

@@ -38,7 +38,19 @@ def warn(problems: list[str]) -> None:
         print(f"deskwork: warning: {problem}", file=sys.stderr)
 
 
+_told: list[tuple[Desk, int]] = []  # desks opened by this command, problems already told
+
+
 def open_desk(paths: Paths, *, readonly: bool, what: str) -> Desk:
     desk = Desk.open(paths, readonly=readonly, what=what)
     warn(desk.problems)
+    _told.append((desk, len(desk.store.report.problems)))
     return desk
+
+
+def warn_late() -> None:
+    """Problems found after opening (a lazily loaded file that was damaged and rebuilt, a backup
+    or compaction that failed at close): told before the command exits, never swallowed."""
+    while _told:
+        desk, told = _told.pop()
+        warn(desk.store.report.problems[told:])

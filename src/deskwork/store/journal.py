@@ -1,15 +1,20 @@
-"""The fsync'd append journal: one line per committed transaction, checksummed.
+"""The fsync'd append journal: one line per committed transaction, each checksummed on its own.
 
 Line format: `<crc32 as 8 hex digits> <json array of ops>\\n`. A line is acknowledged once its fsync
-returns. On replay a torn last line (a crash mid-append: no newline, or a checksum that does not match)
-is an unacknowledged write and is dropped; a bad line *followed by good ones* is corruption and is
-reported, never silently skipped.
+returns. Every line stands alone, so replay applies every intact line and skips only damaged ones:
+
+- a last fragment without a newline that looks like the start of a line is a *torn append* (a crash
+  mid-write: never acknowledged) and is dropped silently;
+- anything else that does not check out is *damage* and is reported with its line number and the
+  record ids it seems to name — a damaged line that ends in a newline, a line in the middle, a tail
+  of zero bytes (what some file systems leave after a crash or a bad sync).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +23,8 @@ from typing import Any
 from deskwork.store.fsutil import open_append, write_all
 
 Op = list[Any]
+# What a damaged line still tells: the ops it held (`["put","cards",12,` …), found by pattern.
+_OP_HINT = re.compile(rb'\["(?:put|del|app|rm)","([a-z_]+)",(?:"\d{4}-\d{2}",)?(\d{1,15})')
 
 
 def encode(ops_json: str) -> bytes:
@@ -26,13 +33,28 @@ def encode(ops_json: str) -> bytes:
 
 
 @dataclass
+class DamagedLine:
+    number: int  # 1-based line number
+    offset: int
+    length: int
+    reason: str
+    ids: dict[str, set[int]] = field(default_factory=dict)  # table -> ids the line seems to name
+
+    def __str__(self) -> str:
+        named = "; ".join(
+            f"{t} {', '.join(map(str, sorted(i)[:10]))}" for t, i in sorted(self.ids.items())
+        )
+        what = f" (it named {named})" if named else ""
+        return f"line {self.number} ({self.length} bytes, {self.reason}){what}"
+
+
+@dataclass
 class Replay:
     transactions: list[list[Op]] = field(default_factory=list)
-    good_bytes: int = 0
+    damaged: list[DamagedLine] = field(default_factory=list)
     torn_tail: bool = False
-    corrupt_line: int | None = (
-        None  # 1-based line number of the first bad line followed by good ones
-    )
+    good_bytes: int = 0  # where the torn tail (if any) starts
+    max_ids: dict[str, int] = field(default_factory=dict)  # highest id each table's ops name
 
 
 def _decode(line: bytes) -> list[Op] | None:
@@ -45,33 +67,69 @@ def _decode(line: bytes) -> list[Op] | None:
         ops = json.loads(body)
     except ValueError:
         return None
-    return ops if isinstance(ops, list) else None
+    return ops if isinstance(ops, list) and all(isinstance(op, list) for op in ops) else None
 
 
-def replay(path: Path) -> Replay:
-    """Read every committed transaction in `path` (missing file: nothing)."""
+def _hints(line: bytes) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {}
+    for m in _OP_HINT.finditer(line):
+        found.setdefault(m[1].decode(), set()).add(int(m[2]))
+    return found
+
+
+def _looks_torn(fragment: bytes) -> bool:
+    """A crash mid-append leaves a prefix of a line: hex digits, a space, JSON text, no NUL."""
+    if b"\x00" in fragment:
+        return False
+    head = fragment[:9]
+    return all(c in b"0123456789abcdef" for c in head[:8]) and (len(head) < 9 or head[8:] == b" ")
+
+
+def parse(data: bytes) -> Replay:
     result = Replay()
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return result
     lines = data.split(b"\n")
     complete, tail = lines[:-1], lines[-1]
     offset = 0
     for number, line in enumerate(complete, start=1):
         ops = _decode(line)
         if ops is None:
-            if number == len(complete) and not tail:
-                result.torn_tail = True
-            else:
-                result.corrupt_line = number
-            return result
-        result.transactions.append(ops)
+            reason = "zero-filled" if line and not line.strip(b"\x00") else "checksum mismatch"
+            result.damaged.append(DamagedLine(number, offset, len(line), reason, _hints(line)))
+        else:
+            result.transactions.append(ops)
+            for op in ops:
+                _note_id(result.max_ids, op)
         offset += len(line) + 1
-        result.good_bytes = offset
+    result.good_bytes = offset
     if tail:
-        result.torn_tail = True
+        if _looks_torn(tail):
+            result.torn_tail = True
+        else:
+            reason = "zero-filled tail" if not tail.strip(b"\x00") else "damaged tail"
+            number = len(complete) + 1
+            result.damaged.append(DamagedLine(number, offset, len(tail), reason, _hints(tail)))
+    for hints in (d.ids for d in result.damaged):
+        for table, ids in hints.items():
+            result.max_ids[table] = max(result.max_ids.get(table, 0), *ids)
     return result
+
+
+def _note_id(max_ids: dict[str, int], op: Op) -> None:
+    try:
+        name, doc_id = op[1], int(op[-2] if op[0] in ("put", "app") else op[-1])
+    except (IndexError, TypeError, ValueError):
+        return
+    if isinstance(name, str) and max_ids.get(name, 0) < doc_id:
+        max_ids[name] = doc_id
+
+
+def replay(path: Path) -> Replay:
+    """Read every committed transaction in `path` (missing file: nothing)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Replay()
+    return parse(data)
 
 
 class JournalWriter:
@@ -86,16 +144,22 @@ class JournalWriter:
                 os.fsync(fh.fileno())
         self._fd = open_append(path)
         self.size = os.fstat(self._fd).st_size
+        self._broken_tail = False  # a failed append could not be cut off: start on a new line
 
     def append(self, line: bytes) -> None:
+        data = b"\n" + line if self._broken_tail else line
         try:
-            write_all(self._fd, line)
+            write_all(self._fd, data)
             os.fdatasync(self._fd)
         except OSError:
             # A half-written line (disk full…) must not sit before the next good one.
-            os.ftruncate(self._fd, self.size)
+            try:
+                os.ftruncate(self._fd, self.size)
+            except OSError:
+                self._broken_tail = True  # a damaged line that replay skips and reports
             raise
-        self.size += len(line)
+        self._broken_tail = False
+        self.size += len(data)
 
     def close(self) -> None:
         if self._fd >= 0:
