@@ -12,6 +12,7 @@ returns. Every line stands alone, so replay applies every intact line and skips 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -24,7 +25,7 @@ from deskwork.store.fsutil import open_append, write_all
 
 Op = list[Any]
 # What a damaged line still tells: the ops it held (`["put","cards",12,` …), found by pattern.
-_OP_HINT = re.compile(rb'\["(?:put|del|app|rm)","([a-z_]+)",(?:"\d{4}-\d{2}",)?(\d{1,15})')
+_OP_HINT = re.compile(rb'"([a-z_]+)",(?:"\d{4}-\d{2}",)?(\d{1,15})[,\]]|"id":(\d{1,15})[,}]')
 
 
 def encode(ops_json: str) -> bytes:
@@ -55,6 +56,14 @@ class Replay:
     torn_tail: bool = False
     good_bytes: int = 0  # where the torn tail (if any) starts
     max_ids: dict[str, int] = field(default_factory=dict)  # highest id each table's ops name
+    cut_bytes: int = 0  # acknowledged bytes missing from the end (the file was cut short)
+    deleted: dict[str, set[int]] = field(default_factory=dict)  # ids intact ops delete
+
+    @property
+    def lost_tail(self) -> bool:
+        """Transactions at the end are gone without a trace to name them (cut, or zeroed)."""
+        last = self.damaged[-1] if self.damaged else None
+        return bool(self.cut_bytes) or (last is not None and "tail" in last.reason)
 
 
 def _decode(line: bytes) -> list[Op] | None:
@@ -71,9 +80,16 @@ def _decode(line: bytes) -> list[Op] | None:
 
 
 def _hints(line: bytes) -> dict[str, set[int]]:
+    """Table -> ids a damaged line still names: by its ops, and by the ids inside its documents
+    (each id is written twice: one flipped bit cannot hide both)."""
     found: dict[str, set[int]] = {}
+    table = None
     for m in _OP_HINT.finditer(line):
-        found.setdefault(m[1].decode(), set()).add(int(m[2]))
+        if m[1] is not None:
+            table = m[1].decode()
+            found.setdefault(table, set()).add(int(m[2]))
+        elif table is not None:
+            found[table].add(int(m[3]))
     return found
 
 
@@ -85,7 +101,9 @@ def _looks_torn(fragment: bytes) -> bool:
     return all(c in b"0123456789abcdef" for c in head[:8]) and (len(head) < 9 or head[8:] == b" ")
 
 
-def parse(data: bytes) -> Replay:
+def parse(data: bytes, acknowledged: int = 0) -> Replay:
+    """Every intact transaction in `data`; `acknowledged`: the length the writer noted (a journal
+    shorter than that was cut: its last fragment is damage, not a torn append)."""
     result = Replay()
     lines = data.split(b"\n")
     complete, tail = lines[:-1], lines[-1]
@@ -99,10 +117,16 @@ def parse(data: bytes) -> Replay:
             result.transactions.append(ops)
             for op in ops:
                 _note_id(result.max_ids, op)
+                if op and op[0] in ("del", "rm"):
+                    with contextlib.suppress(IndexError, TypeError, ValueError):
+                        result.deleted.setdefault(str(op[1]), set()).add(int(op[-1]))
         offset += len(line) + 1
     result.good_bytes = offset
+    cut = acknowledged > len(data)
+    if cut:
+        result.cut_bytes = acknowledged - len(data)
     if tail:
-        if _looks_torn(tail):
+        if _looks_torn(tail) and not cut:
             result.torn_tail = True
         else:
             reason = "zero-filled tail" if not tail.strip(b"\x00") else "damaged tail"
@@ -129,11 +153,35 @@ def replay(path: Path) -> Replay:
         data = path.read_bytes()
     except FileNotFoundError:
         return Replay()
-    return parse(data)
+    mark = read_mark(path.parent)
+    return parse(data, mark.size if mark and mark.journal == path.name else 0)
+
+
+MARK_NAME = "journal.mark"  # "<journal> <acknowledged bytes> <id counters>" after each append
+
+
+@dataclass
+class Mark:
+    journal: str
+    size: int
+    counters: dict[str, int]
+
+
+def read_mark(folder: Path) -> Mark | None:
+    try:
+        name, size, counters = (folder / MARK_NAME).read_text().split(maxsplit=2)
+        found = json.loads(counters)
+        return Mark(name, int(size), {str(k): int(v) for k, v in found.items()})
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 class JournalWriter:
-    """Appends transactions durably. One writer per store (the lock guarantees it)."""
+    """Appends transactions durably. One writer per store (the lock guarantees it).
+
+    After each durable append the journal's acknowledged length is noted in `journal.mark` (a
+    plain write, no fsync: it only has to outlive the process): a journal found shorter than that
+    was cut after the fact — damage to report, not a crash mid-append."""
 
     def __init__(self, path: Path, *, truncate_to: int | None = None) -> None:
         self.path = path
@@ -145,8 +193,21 @@ class JournalWriter:
         self._fd = open_append(path)
         self.size = os.fstat(self._fd).st_size
         self._broken_tail = False  # a failed append could not be cut off: start on a new line
+        try:
+            self._mark: int = os.open(path.parent / MARK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            self._mark = -1
+        self._note()
 
-    def append(self, line: bytes) -> None:
+    def _note(self, counters: dict[str, int] | None = None) -> None:
+        if self._mark >= 0:
+            text = f"{self.path.name} {self.size} {json.dumps(counters or {})}".encode()
+            with contextlib.suppress(OSError):
+                os.pwrite(self._mark, text.ljust(1024), 0)
+
+    def append(self, line: bytes, counters: dict[str, int] | None = None) -> None:
+        """Write `line` durably; `counters` (the id counters after it) go into the mark, so that
+        ids created in a journal end cut off later can still be named."""
         data = b"\n" + line if self._broken_tail else line
         try:
             write_all(self._fd, data)
@@ -160,8 +221,12 @@ class JournalWriter:
             raise
         self._broken_tail = False
         self.size += len(data)
+        self._note(counters)
 
     def close(self) -> None:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+        if self._mark >= 0:
+            os.close(self._mark)
+            self._mark = -1

@@ -200,7 +200,8 @@ class Recovery:
             invalid = {k: v for k, v in invalid.items() if k.isdigit() and int(k) in wanted}
         present = set(docs) | {int(k) for k in invalid if k.isdigit()}
         later = store.current_ops(owner)  # replayed on top by the store: puts and deletes win
-        loss = Loss(owner[0], since=since)
+        note = f"are as of backup {since}; changes made to them after it could not be recovered"
+        loss = Loss(owner[0], since=note)
         if wanted is not None:
             loss.ids = wanted - present - later
         if not complete and owner[0] not in LOGS:  # log entries never change once written
@@ -220,6 +221,48 @@ class Recovery:
             )
         store.report.lose(loss)
         return docs, invalid, [] if not invalid else store.decode_problems(codec, invalid)
+
+    # ---------------------------------------------------------------- the journal
+    def journal_losses(self, name: str, result: journal.Replay) -> None:
+        """Name what damaged journal lines cost: the ids they still show (their last change is
+        lost), the ids handed out since the last compaction that no record has (created there),
+        and, if the end is gone, keep new ids clear of whatever it may have held."""
+        store = self.store
+        counters = store.manifest.counters
+        named: dict[str, set[int]] = {}
+        for damaged in result.damaged:
+            for table, ids in damaged.ids.items():
+                named.setdefault(table, set()).update(ids)
+        if result.cut_bytes:
+            store.report.recovered.append(
+                f"{name} is {result.cut_bytes} bytes shorter than what was written to it: "
+                "the transactions at its end are lost"
+            )
+        noted = store._mark.counters if store._mark is not None else {}
+        for table in [*store.tables, *store.logs]:
+            start = store.start_counters.get(table, 1)
+            highest = max(result.max_ids.get(table, 0), *named.get(table, {0}))
+            highest = max(highest, noted.get(table, 0) - 1)  # the writer's own count
+            present = store.ids_of(table) if highest >= start else set()
+            gone = set(range(start, min(highest + 1, start + 100_000)))
+            gone -= present | result.deleted.get(table, set())
+            stale = named.get(table, set()) & present
+            store.report.lose(
+                Loss(
+                    table,
+                    ids=gone,
+                    stale=stale,
+                    since=f"lost their last change (a damaged transaction in {name})",
+                )
+            )
+            if result.lost_tail:
+                margin = (result.cut_bytes + sum(d.length for d in result.damaged)) // 30 + 1
+                counters[table] = max(counters.get(table, 1), highest + 1) + margin
+        if result.lost_tail:
+            store.report.recovered.append(
+                f"{name}: changes to older records in its lost end cannot be named (records it "
+                "created are named above); no id it may have used is handed out again"
+            )
 
     # ---------------------------------------------------------------- the manifest
     def recover_manifest(self, reason: str) -> Manifest | None:

@@ -52,7 +52,7 @@ from deskwork.store.manifest import (
 )
 from deskwork.store.migrations import migrate_record
 from deskwork.store.recovery import Owner, Recovery, quarantine
-from deskwork.store.report import Loss, OpenReport
+from deskwork.store.report import OpenReport
 from deskwork.store.schema import LAZY_TABLES, LOGS, SCHEMA_VERSION, TABLES
 from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, Table, shard_of
 from deskwork.store.transaction import Transaction
@@ -106,6 +106,9 @@ class Store:
         self.min_gen = 0  # generations are never reused: the next one is at least this
         self.seen_sums: dict[str, FileSum] = {}  # sums of files read that the manifest lacks
         self._journal_txs: list[list[Any]] = []  # the current journal's transactions, as replayed
+        self.start_counters: dict[str, int] = {}  # id counters as the last compaction left them
+        self._mark: journal.Mark | None = None  # what the writer noted after its last append
+        self._pending_journal_losses: tuple[str, journal.Replay] | None = None
         self.journal_floor = 0  # journals older than every backup are not kept
         self._pinned: set[str] = set()  # files an in-flight backup is copying: not to be deleted
         self._pin_lock = threading.Lock()
@@ -350,24 +353,15 @@ class Store:
                 kept = f"; moved aside as {aside.name}" if aside else ""
                 self.report.recovered.append(f"{path.name} {exc}; its transactions are lost{kept}")
                 self.chain_broken = self._rewrite_on_open = True
-        result = journal.parse(data)
+        mark = journal.read_mark(self.data_dir)
+        if mark is not None and mark.journal != path.name:
+            mark = None
+        result = journal.parse(data, mark.size if mark else 0)
+        self._mark = mark
         self._journal_txs = result.transactions
-        if result.damaged:
-            self.report.recovered.append(
-                f"{path.name}: {len(result.damaged)} damaged transactions skipped, "
-                f"{len(result.transactions)} intact ones applied"
-            )
-            for damaged in result.damaged:
-                self.report.recovered.append(f"{path.name}: {damaged} could not be applied")
-                for table, ids in damaged.ids.items():
-                    self.report.losses.append(Loss(table, stale=ids, since=f"before {path.name}"))
-            if writable:
-                aside = path.with_name(f"{path.name}.corrupt-{self.stamp()}")
-                fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                self.report.recovered.append(f"the whole journal was kept as {aside.name}")
-                self.chain_broken = self._rewrite_on_open = True
+        self.start_counters = dict(self.manifest.counters)
+        if result.damaged or result.cut_bytes:
+            self._journal_damage(path, data, result, writable)
         if writable and result.good_bytes < len(data):  # a torn append or a damaged tail
             with open(path, "r+b") as fh:
                 fh.truncate(result.good_bytes)
@@ -379,6 +373,32 @@ class Store:
                 counters[name] = max(counters.get(name, 1), highest + 1)
         for ops in result.transactions:
             self._apply(ops, from_disk=True, migrating=migrating)
+        if self._pending_journal_losses is not None:
+            self.recovery.journal_losses(*self._pending_journal_losses)
+            self._pending_journal_losses = None
+
+    def _journal_damage(
+        self, path: Path, data: bytes, result: journal.Replay, writable: bool
+    ) -> None:
+        self.report.recovered.append(
+            f"{path.name}: {len(result.damaged)} damaged transactions skipped, "
+            f"{len(result.transactions)} intact ones applied"
+        )
+        for damaged in result.damaged:
+            self.report.recovered.append(f"{path.name}: {damaged} could not be applied")
+        if writable:
+            aside = path.with_name(f"{path.name}.corrupt-{self.stamp()}")
+            fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            self.report.recovered.append(f"the whole journal was kept as {aside.name}")
+            self.chain_broken = self._rewrite_on_open = True
+        self._pending_journal_losses = (path.name, result)
+
+    def ids_of(self, name: str) -> set[int]:
+        if name in self.tables:
+            return {doc.id for doc in self.tables[name].values()}
+        return {doc.id for doc in self.logs[name].all()}
 
     # ------------------------------------------------------------------ accessors
     @property
@@ -436,7 +456,7 @@ class Store:
         assert self._journal is not None
         line = journal.encode("[" + ",".join(ops) + "]")
         try:
-            self._journal.append(line)
+            self._journal.append(line, self.manifest.counters)
         except OSError as exc:
             raise StoreWriteError(
                 f"could not save to {self.data_dir} ({exc.strerror or exc}): nothing was saved"
