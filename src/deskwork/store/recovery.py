@@ -31,7 +31,7 @@ from deskwork.store.schema import LOGS, SCHEMA_VERSION
 from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, shard_of
 
 if TYPE_CHECKING:
-    from deskwork.store.store import Store
+    from deskwork.store.loading import Loader as Store
 
 Docs = tuple[dict[int, Any], dict[str, Any]]
 Owner = tuple[str, Any]  # (table, shard) or (log, month)
