@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from deskwork.domain.cards import ReviewLog
-from deskwork.store import migrations, schema
 from deskwork.store import loading as store_module
+from deskwork.store import migrations, schema
 from deskwork.store.backups import list_backups
 from deskwork.store.checksums import sum_of
 from deskwork.store.manifest import read_manifest, write_manifest
