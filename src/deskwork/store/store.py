@@ -18,6 +18,7 @@ against its checksum first; a damaged one is rebuilt by recovery.py and the loss
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -150,7 +151,7 @@ class Store(Loader):
         if for_restore:
             return
         if fresh or self._rewrite_on_open:
-            self.compact(force=True)
+            self.compact_or_warn(force=True)  # on failure the journal still holds everything
         compaction.remove_orphans(self)
         if backup_on_open and self.backup_due():
             self.backup_now()
@@ -241,9 +242,9 @@ class Store(Loader):
         """Write changed tables and new log segments, then switch to a new manifest and journal."""
         compaction.compact(self, force=force)
 
-    def compact_or_warn(self) -> bool:
+    def compact_or_warn(self, *, force: bool = False) -> bool:
         try:
-            self.compact()
+            self.compact(force=force)
         except OSError as exc:
             self.report.warnings.append(
                 f"compaction failed ({exc.strerror or exc}); every write is safe in the journal "
@@ -326,6 +327,23 @@ class Store(Loader):
         from deskwork.store.restore import restore_into
 
         return restore_into(self, backup, keep).safety
+
+    def probe(self) -> bool:
+        """After a failed save: does writing work again? (A small durable write, then removed.)"""
+        if self.readonly:
+            return False
+        probe = self.data_dir / ".probe"
+        try:  # the calls a journal append makes: a write and an fdatasync
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(fd, b"\0" * 8192)
+                os.fdatasync(fd)
+            finally:
+                os.close(fd)
+                probe.unlink()
+        except OSError:
+            return False
+        return self.compact_or_warn()
 
     # ------------------------------------------------------------------ closing
     @property

@@ -7,7 +7,7 @@ module under `ui/panes/`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
@@ -27,6 +28,7 @@ from deskwork.domain.curriculum import Item
 from deskwork.domain.sessions import InterruptionKind
 from deskwork.services import THEME, Desk
 from deskwork.services.drafts import DraftService
+from deskwork.store.errors import StoreWriteError
 from deskwork.ui.cards_control import CardsControl
 from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.curriculum_control import CurriculumControl
@@ -38,6 +40,7 @@ from deskwork.ui.panes.timer import TimerPane
 from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.pane import Pane
+from deskwork.ui.write_guard import WriteGuard, write_error_in
 
 PANE_ORDER = ("timer", "queue", "review", "draft")
 
@@ -77,6 +80,7 @@ class DeskworkApp(App[int]):
         self.drafts = DraftService(desk)
         self.curriculum = CurriculumControl(self)
         self.cards = CardsControl(self)
+        self.write_guard = WriteGuard(self)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -169,7 +173,8 @@ class DeskworkApp(App[int]):
         # While the app shuts down its widgets go before the ticker stops; the state is saved anyway.
         with contextlib.suppress(NoMatches):
             self.timer.tick()
-            self.draft_pane.autosave_tick(self.desk.clock())
+            if self.write_guard.failure is None:
+                self.draft_pane.autosave_tick(self.desk.clock())
 
     def show_timer(self) -> None:
         service = self.timer.service
@@ -244,7 +249,27 @@ class DeskworkApp(App[int]):
         if self.desk.store.readonly:
             self.notify("Read-only: another deskwork holds the data", severity="warning")
             return False
-        return True
+        return not self.write_guard.refuse()
+
+    async def run_action(
+        self,
+        action: str | tuple[str, str, tuple[object, ...]],
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every key and palette action: a save that fails is told, the app stays up."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except StoreWriteError as exc:
+            self.write_guard.failed(exc)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        found = write_error_in(error)
+        if found is not None:  # timers, workers, dialog callbacks: told, not fatal
+            self.write_guard.failed(found)
+            return
+        super()._handle_exception(error)
 
     def action_weekly_review(self) -> None:
         from deskwork.services.insight import weekly_draft
@@ -437,12 +462,17 @@ class DeskworkApp(App[int]):
     def close_desk(self) -> None:
         if not self._closed:
             if self._draft_pane is not None:
-                self._draft_pane.flush()
+                try:
+                    self._draft_pane.flush()
+                except StoreWriteError as exc:  # the text is not lost: it is printed on exit
+                    self.day_end_text = self._draft_pane.unsaved_text(str(exc))
             self._closed = True
             if self.timer.past_end_of_day() and self.desk.store.cards.loaded:
                 from deskwork.services.insight import day_end, day_end_text
 
-                self.day_end_text = day_end_text(day_end(self.desk))  # printed once the TUI is gone
+                self.day_end_text += day_end_text(
+                    day_end(self.desk)
+                )  # printed once the TUI is gone
             self.curriculum.close()
             if self._ticker is not None:
                 self._ticker.stop()
