@@ -68,7 +68,29 @@ def _mode_problem(path: Path, expected: int) -> str | None:
     return None
 
 
+def _fingerprint(data_dir: Path) -> tuple[object, ...]:
+    try:
+        manifest = read_manifest(data_dir)
+    except BadManifest:
+        manifest = None
+    return (manifest.gen if manifest else None, tuple(backups.list_backups(data_dir)))
+
+
 def check(data_dir: Path) -> Checkup:
+    """Every check; while a writer changes the store meanwhile (a compaction, a backup), the
+    whole check runs again, so a problem reported is one that holds still."""
+    report = _check_once(data_dir)
+    for _ in range(8):
+        before = _fingerprint(data_dir)
+        if not report.problems:
+            return report
+        report = _check_once(data_dir)
+        if _fingerprint(data_dir) == before:
+            return report
+    return report
+
+
+def _check_once(data_dir: Path) -> Checkup:
     report = Checkup(data_dir)
     try:
         if not data_dir.is_dir():
