@@ -52,7 +52,10 @@ def test_readers_never_fail_while_a_writer_compacts(tmp_path: Path) -> None:
     while writer.poll() is None:
         for command in commands:
             done = subprocess.run(
-                [sys.executable, "-m", "deskwork", *command], env=env, capture_output=True, text=True
+                [sys.executable, "-m", "deskwork", *command],
+                env=env,
+                capture_output=True,
+                text=True,
             )
             runs += 1
             if done.returncode != 0 or "Traceback" in done.stderr:
@@ -60,5 +63,7 @@ def test_readers_never_fail_while_a_writer_compacts(tmp_path: Path) -> None:
     written = int(writer.stdout.read().strip() or 0)
     assert written > 20, "the writer really wrote (and compacted) meanwhile"
     assert runs >= 6
-    assert not failures, f"{len(failures)} of {runs} reader runs failed:\n" + "\n".join(failures[:5])
+    assert not failures, f"{len(failures)} of {runs} reader runs failed:\n" + "\n".join(
+        failures[:5]
+    )
     time.sleep(0)
