@@ -87,6 +87,8 @@ JOURNAL_KINDS = ["line-mid", "line-end", "truncate", "zero", "flip"]
 
 def damage(path: Path, kind: str, rng: random.Random) -> None:
     data = path.read_bytes()
+    if not data and kind in ("truncate", "zero", "flip", "line-mid", "line-end"):
+        return  # nothing there to damage that way
     if kind == "dir":
         path.unlink()
         path.mkdir()

@@ -102,7 +102,7 @@ def compact(store: Store, *, force: bool = False) -> None:
     )
     new_journal = journal.JournalWriter(store.data_dir / new.journal, truncate_to=0)
     try:
-        write_manifest(store.data_dir, new)  # the commit point
+        write_manifest(store.data_dir, new, copy=True)  # the commit point
     except BaseException:
         new_journal.close()
         with contextlib.suppress(OSError):

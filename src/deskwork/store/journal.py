@@ -157,7 +157,12 @@ def replay(path: Path) -> Replay:
     return parse(data, mark.size if mark and mark.journal == path.name else 0)
 
 
-MARK_NAME = "journal.mark"  # "<journal> <acknowledged bytes> <id counters>" after each append
+MARK_NAME = "journal.mark"
+# The mark: a header "<journal> <acknowledged bytes> <id counters>" (padded to HEADER bytes), then
+# one "table:id,…;" entry per acknowledged transaction. Rewritten after each append without fsync
+# (it only has to outlive the process): a journal shorter than its mark was cut after the fact, and
+# the entries name exactly the records a damaged or lost transaction held.
+HEADER = 1024
 
 
 @dataclass
@@ -165,23 +170,49 @@ class Mark:
     journal: str
     size: int
     counters: dict[str, int]
+    transactions: list[set[tuple[str, int]]]
+
+
+def _entry(text: str) -> set[tuple[str, int]]:
+    out = set()
+    for token in filter(None, text.split(",")):
+        table, _, doc_id = token.partition(":")
+        out.add((table, int(doc_id)))
+    return out
 
 
 def read_mark(folder: Path) -> Mark | None:
     try:
-        name, size, counters = (folder / MARK_NAME).read_text().split(maxsplit=2)
+        raw = (folder / MARK_NAME).read_bytes()
+        name, size, counters = raw[:HEADER].decode().split(maxsplit=2)
         found = json.loads(counters)
-        return Mark(name, int(size), {str(k): int(v) for k, v in found.items()})
-    except (OSError, ValueError, AttributeError):
+        entries = raw[HEADER:].decode().split(";")[:-1]
+        txs = [_entry(e) for e in entries]
+        return Mark(name, int(size), {str(k): int(v) for k, v in found.items()}, txs)
+    except (OSError, ValueError, AttributeError, UnicodeDecodeError):
         return None
 
 
-class JournalWriter:
-    """Appends transactions durably. One writer per store (the lock guarantees it).
+def entry_of(ops: list[Op]) -> set[tuple[str, int]]:
+    """The (table, id) pairs a replayed transaction writes (as its mark entry lists them)."""
+    out = set()
+    for op in ops:
+        with contextlib.suppress(IndexError, TypeError, ValueError):
+            out.add((str(op[1]), int(op[-2] if op[0] in ("put", "app") else op[-1])))
+    return out
 
-    After each durable append the journal's acknowledged length is noted in `journal.mark` (a
-    plain write, no fsync: it only has to outlive the process): a journal found shorter than that
-    was cut after the fact — damage to report, not a crash mid-append."""
+
+def touched(parsed: list[Op]) -> str:
+    """The mark entry of one transaction: every table:id it writes."""
+    ids = []
+    for op in parsed:
+        doc_id = op[-2] if op[0] in ("put", "app") else op[-1]
+        ids.append(f"{op[1]}:{getattr(doc_id, 'id', doc_id)}")
+    return ",".join(ids) + ";"
+
+
+class JournalWriter:
+    """Appends transactions durably. One writer per store (the lock guarantees it)."""
 
     def __init__(self, path: Path, *, truncate_to: int | None = None) -> None:
         self.path = path
@@ -193,21 +224,31 @@ class JournalWriter:
         self._fd = open_append(path)
         self.size = os.fstat(self._fd).st_size
         self._broken_tail = False  # a failed append could not be cut off: start on a new line
-        try:
-            self._mark: int = os.open(path.parent / MARK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError:
-            self._mark = -1
-        self._note()
+        self._mark = -1
+        self._mark_end = HEADER
+        with contextlib.suppress(OSError):
+            old = read_mark(path.parent)
+            self._mark = os.open(path.parent / MARK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+            if old is not None and old.journal == path.name and old.size == self.size:
+                self._mark_end = os.fstat(self._mark).st_size  # the same journal, reopened
+            else:
+                os.ftruncate(self._mark, HEADER)
+            self._note({})
 
-    def _note(self, counters: dict[str, int] | None = None) -> None:
-        if self._mark >= 0:
-            text = f"{self.path.name} {self.size} {json.dumps(counters or {})}".encode()
-            with contextlib.suppress(OSError):
-                os.pwrite(self._mark, text.ljust(1024), 0)
+    def _note(self, counters: dict[str, int], entry: str = "") -> None:
+        if self._mark < 0:
+            return
+        with contextlib.suppress(OSError):
+            if entry:
+                data = entry.encode()
+                os.pwrite(self._mark, data, self._mark_end)
+                self._mark_end += len(data)
+            text = f"{self.path.name} {self.size} {json.dumps(counters)}".encode()
+            os.pwrite(self._mark, text.ljust(HEADER)[:HEADER], 0)
 
-    def append(self, line: bytes, counters: dict[str, int] | None = None) -> None:
-        """Write `line` durably; `counters` (the id counters after it) go into the mark, so that
-        ids created in a journal end cut off later can still be named."""
+    def append(self, line: bytes, counters: dict[str, int] | None = None, entry: str = "") -> None:
+        """Write `line` durably; `counters` (the id counters after it) and `entry` (the ids it
+        writes) go into the mark, so that what a damaged journal lost can still be named."""
         data = b"\n" + line if self._broken_tail else line
         try:
             write_all(self._fd, data)
@@ -221,7 +262,7 @@ class JournalWriter:
             raise
         self._broken_tail = False
         self.size += len(data)
-        self._note(counters)
+        self._note(counters or {}, entry)
 
     def close(self) -> None:
         if self._fd >= 0:

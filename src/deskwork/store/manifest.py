@@ -22,6 +22,7 @@ from deskwork.store.fsutil import atomic_write
 from deskwork.store.schema import LOGS, TABLES
 
 MANIFEST_NAME = "manifest.json"
+MANIFEST_COPY = "manifest.copy.json"  # the same manifest, written first: one damaged is not lost
 TABLE_FILE = re.compile(r"^(?P<name>[a-z_]+)-s(?P<shard>\d+)-(?P<gen>\d+)\.json$")
 SEGMENT_FILE = re.compile(r"^(?P<name>[a-z_]+)-(?P<month>\d{4}-\d{2})-(?P<gen>\d+)\.json$")
 JOURNAL_FILE = re.compile(r"^journal-(?P<gen>\d+)\.jsonl$")
@@ -136,9 +137,9 @@ def parse_manifest(raw: bytes, where: Path) -> Manifest:
     return manifest
 
 
-def read_manifest(folder: Path) -> Manifest | None:
+def read_manifest(folder: Path, name: str = MANIFEST_NAME) -> Manifest | None:
     """The manifest in `folder`, None if there is none. Raises BadManifest if it is unreadable."""
-    path = folder / MANIFEST_NAME
+    path = folder / name
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -153,5 +154,9 @@ def manifest_bytes(manifest: Manifest) -> bytes:
     return json.dumps(sealed.model_dump(mode="json"), indent=1).encode()
 
 
-def write_manifest(folder: Path, manifest: Manifest) -> None:
-    atomic_write(folder / MANIFEST_NAME, manifest_bytes(manifest))
+def write_manifest(folder: Path, manifest: Manifest, *, copy: bool = False) -> None:
+    """Replace the manifest (the commit point); with `copy`, its copy is written first."""
+    data = manifest_bytes(manifest)
+    if copy:
+        atomic_write(folder / MANIFEST_COPY, data)
+    atomic_write(folder / MANIFEST_NAME, data)

@@ -24,7 +24,17 @@ from deskwork.store import backups, journal
 from deskwork.store.checksums import FileSum
 from deskwork.store.files import Damaged, read_verified
 from deskwork.store.fsutil import FILE_MODE, atomic_write, fsync_dir
-from deskwork.store.manifest import JOURNAL_FILE, MANIFEST_NAME, Manifest, file_gen
+from deskwork.store.manifest import (
+    JOURNAL_FILE,
+    MANIFEST_COPY,
+    MANIFEST_NAME,
+    BadManifest,
+    Manifest,
+    NewerStore,
+    file_gen,
+    read_manifest,
+    write_manifest,
+)
 from deskwork.store.migrations import migrate_record
 from deskwork.store.report import Loss
 from deskwork.store.schema import LOGS, SCHEMA_VERSION
@@ -239,13 +249,19 @@ class Recovery:
                 "the transactions at its end are lost"
             )
         noted = store._mark.counters if store._mark is not None else {}
+        lost_entries = _unmatched(store._mark, result)
+        if lost_entries is not None:  # the mark names exactly what the damaged lines held
+            named = {}
+            for table, doc_id in lost_entries:
+                named.setdefault(table, set()).add(doc_id)
         for table in [*store.tables, *store.logs]:
             start = store.start_counters.get(table, 1)
             highest = max(result.max_ids.get(table, 0), *named.get(table, {0}))
             highest = max(highest, noted.get(table, 0) - 1)  # the writer's own count
-            present = store.ids_of(table) if highest >= start else set()
+            present = store.ids_of(table) if highest >= start or table in named else set()
             gone = set(range(start, min(highest + 1, start + 100_000)))
             gone -= present | result.deleted.get(table, set())
+            gone |= named.get(table, set()) - present
             stale = named.get(table, set()) & present
             store.report.lose(
                 Loss(
@@ -258,7 +274,7 @@ class Recovery:
             if result.lost_tail:
                 margin = (result.cut_bytes + sum(d.length for d in result.damaged)) // 30 + 1
                 counters[table] = max(counters.get(table, 1), highest + 1) + margin
-        if result.lost_tail:
+        if result.lost_tail and lost_entries is None:
             store.report.recovered.append(
                 f"{name}: changes to older records in its lost end cannot be named (records it "
                 "created are named above); no id it may have used is handed out again"
@@ -270,6 +286,11 @@ class Recovery:
         aside = quarantine(store.data_dir / MANIFEST_NAME, store.stamp())
         kept = f"; moved aside as {aside.name}" if aside else ""
         store.report.recovered.append(f"{reason}{kept}")
+        copy = self._manifest_copy()
+        if copy is not None:
+            store.report.recovered.append(f"{MANIFEST_NAME} restored from its copy, intact")
+            write_manifest(store.data_dir, copy)
+            return copy
         for backup, mb in self._backups():
             try:
                 copies = {n: read_verified(backup / n, (mb.sums or {}).get(n)) for n in mb.files()}
@@ -289,6 +310,21 @@ class Recovery:
         store.report.recovered.append("no usable backup: the store starts empty")
         store.new_chain()
         return None
+
+    def _manifest_copy(self) -> Manifest | None:
+        """The manifest's copy, if it and every file it names verify."""
+        folder = self.store.data_dir
+        try:
+            copy = read_manifest(folder, MANIFEST_COPY)
+            if copy is None or copy.sums is None:
+                return None
+            for name in copy.files():
+                read_verified(folder / name, copy.sums.get(name))
+            for name in copy.kept_journals().values():
+                read_verified(folder / name, copy.sums.get(name))
+        except (BadManifest, NewerStore, Damaged):
+            return None
+        return copy
 
     def _journals_since(self, backup: Path, mb: Manifest) -> None:
         """Gather the intact transactions of every journal from the backup's generation on into
@@ -315,6 +351,33 @@ class Recovery:
                 aside = path.with_name(f"{path.name}.unreferenced-{self.store.stamp()}")
                 os.replace(path, aside)
                 self.store.report.recovered.append(f"{path.name} was kept as {aside.name}")
+
+
+def _unmatched(mark: journal.Mark | None, result: journal.Replay) -> set[tuple[str, int]] | None:
+    """(table, id) of every acknowledged transaction the journal no longer holds intact, and not
+    rewritten by a later intact one — None when the mark does not line up with the journal."""
+    if mark is None:
+        return None
+    intact = [journal.entry_of(tx) for tx in result.transactions]
+    lost: list[tuple[int, set[tuple[str, int]]]] = []
+    matched_at: list[int] = []
+    j = 0
+    for position, entry in enumerate(mark.transactions):
+        if j < len(intact) and intact[j] == entry:
+            matched_at.append(position)
+            j += 1
+        else:
+            lost.append((position, entry))
+    if j < len(intact):
+        return None
+    out: set[tuple[str, int]] = set()
+    for position, entry in lost:
+        later = set()
+        for k, at in enumerate(matched_at):
+            if at > position:
+                later |= intact[k]
+        out |= entry - later
+    return out
 
 
 def _ops_json(tx: list[Any]) -> str:

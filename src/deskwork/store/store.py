@@ -228,7 +228,7 @@ class Store(Loader):
         assert self._journal is not None
         line = journal.encode("[" + ",".join(ops) + "]")
         try:
-            self._journal.append(line, self.manifest.counters)
+            self._journal.append(line, self.manifest.counters, journal.touched(parsed))
         except OSError as exc:
             raise StoreWriteError(
                 f"could not save to {self.data_dir} ({exc.strerror or exc}): nothing was saved"
