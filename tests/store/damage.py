@@ -22,15 +22,16 @@ from deskwork.store.schema import LOGS, TABLES
 from deskwork.store.store import Store
 from tests.helpers import T0, Clock, crash, make_card, make_focus
 
-State = dict[str, dict[int, str]]
+State = dict[str, dict[int, Any]]
 
 
 def state_of(store: Store) -> State:
+    """Every record by table and id (records compare field by field)."""
     out: State = {}
     for name in TABLES:
-        out[name] = {d.id: d.model_dump_json() for d in store.tables[name].values()}
+        out[name] = {d.id: d for d in store.tables[name].values()}
     for name in LOGS:
-        out[name] = {d.id: d.model_dump_json() for d in store.logs[name].all()}
+        out[name] = {d.id: d for d in store.logs[name].all()}
     return out
 
 

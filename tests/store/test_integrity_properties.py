@@ -40,7 +40,7 @@ def test_backups_stay_restorable_and_no_loss_is_silent(sequence: list[tuple[str,
             return Store.open(data_dir, clock=clock, backup_interval_s=1e9, keep_backups=3)
 
         store = open_store()
-        snapshots: dict[str, dict[str, dict[int, str]]] = {}
+        snapshots: dict[str, dict[str, dict[int, object]]] = {}
         first = list_backups(data_dir)
         if first:
             snapshots[first[0].name] = state_of(store)

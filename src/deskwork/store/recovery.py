@@ -286,7 +286,7 @@ class Recovery:
         aside = quarantine(store.data_dir / MANIFEST_NAME, store.stamp())
         kept = f"; moved aside as {aside.name}" if aside else ""
         store.report.recovered.append(f"{reason}{kept}")
-        copy = self._manifest_copy()
+        copy = self.manifest_copy()
         if copy is not None:
             store.report.recovered.append(f"{MANIFEST_NAME} restored from its copy, intact")
             write_manifest(store.data_dir, copy)
@@ -311,7 +311,7 @@ class Recovery:
         store.new_chain()
         return None
 
-    def _manifest_copy(self) -> Manifest | None:
+    def manifest_copy(self) -> Manifest | None:
         """The manifest's copy, if it and every file it names verify."""
         folder = self.store.data_dir
         try:

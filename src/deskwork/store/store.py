@@ -119,10 +119,17 @@ class Store(Loader):
             except NewerStore as exc:
                 raise StoreError(str(exc)) from None
             except BadManifest as exc:
-                raise StoreError(
-                    f"{exc}; open deskwork (or run `deskwork doctor --repair`) to restore it from "
-                    "the newest backup"
-                ) from None
+                manifest = self.recovery.manifest_copy()
+                if manifest is None:
+                    raise StoreError(
+                        f"{exc}; open deskwork (or run `deskwork doctor --repair`) to restore it "
+                        "from the newest backup"
+                    ) from None
+                if attempt == 0:
+                    self.report.recovered.append(
+                        f"{exc}; read through its intact copy (`deskwork doctor --repair` "
+                        "puts it back)"
+                    )
             if manifest is None:
                 self._load(None, writable=False)
                 return
