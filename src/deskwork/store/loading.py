@@ -55,6 +55,7 @@ class Loader:
         self.start_counters: dict[str, int] = {}  # id counters as the last compaction left them
         self._mark: journal.Mark | None = None  # what the writer noted after its last append
         self._pending_journal_losses: tuple[str, journal.Replay] | None = None
+        self.damaged_live: list[str] = []  # found by a background backup, rebuilt on our thread
         self.journal_floor = 0  # journals older than every backup are not kept
         self._pinned: set[str] = set()  # files an in-flight backup is copying: not to be deleted
         self._pin_lock = threading.Lock()

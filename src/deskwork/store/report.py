@@ -48,6 +48,10 @@ class OpenReport:
             self.losses.append(loss)
             self.recovered.append(str(loss))
 
+    def size(self) -> int:
+        """Grows whenever something new is to be told (the TUI polls it)."""
+        return len(self.recovered) + len(self.warnings) + len(self.invalid)
+
     def lost_ids(self) -> dict[str, set[int]]:
         out: dict[str, set[int]] = {}
         for loss in self.losses:

@@ -300,6 +300,30 @@ class Store(Loader):
 
         return run
 
+    def backup_in_background(self) -> Callable[[], Path | None]:
+        """The due backup as a job for another thread that never raises: a failure becomes a
+        warning; live files found damaged are left for `repair_damaged_live` (writer's thread)."""
+        job = self.prepare_backup()
+
+        def run() -> Path | None:
+            try:
+                return job()
+            except backups.DamagedLive as exc:
+                self.damaged_live.extend(exc.names)
+            except (OSError, backups.BackupFailed) as exc:
+                self.report.warnings.append(f"the backup failed: {exc}")
+            return None
+
+        return run
+
+    def repair_damaged_live(self) -> None:
+        """Rebuild the live files a background backup found damaged, then take the backup."""
+        names, self.damaged_live = self.damaged_live, []
+        for name in names:
+            self._load_owner_of(name)
+        if names:
+            self.backup_now()
+
     def backup(self, keep: int | None = None) -> Path:
         return self.prepare_backup(keep)()
 

@@ -81,6 +81,7 @@ class DeskworkApp(App[int]):
         self.curriculum = CurriculumControl(self)
         self.cards = CardsControl(self)
         self.write_guard = WriteGuard(self)
+        self._problems_shown = self._report_size = 0  # what of the store's report was told
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -139,6 +140,7 @@ class DeskworkApp(App[int]):
         if self.desk.first_run:
             self.action_welcome()
         self._problems_shown = len(self.desk.store.report.problems)
+        self._report_size = self.desk.store.report.size()
         self.call_after_refresh(self._start_warm_up)
 
     def _start_warm_up(self) -> None:
@@ -155,9 +157,20 @@ class DeskworkApp(App[int]):
 
     def _warmed_up(self) -> None:
         self.refresh_panes()
-        for problem in self.desk.store.report.problems[self._problems_shown :]:
+        self._tell_store_problems()
+
+    def _tell_store_problems(self) -> None:
+        """What the store found since the last look (damage found in a file loaded later, a
+        background backup that failed): each told once."""
+        store = self.desk.store
+        if store.damaged_live and store.writable:
+            store.repair_damaged_live()
+        if store.report.size() == self._report_size:
+            return
+        self._report_size = store.report.size()
+        for problem in store.report.problems[self._problems_shown :]:
             self.notify(problem, title="deskwork", severity="warning", timeout=12, markup=False)
-        self._problems_shown = len(self.desk.store.report.problems)
+        self._problems_shown = len(store.report.problems)
 
     def refresh_panes(self) -> None:
         summary = self.desk.summary(wait_for_cards=False)
@@ -175,6 +188,7 @@ class DeskworkApp(App[int]):
             self.timer.tick()
             if self.write_guard.failure is None:
                 self.draft_pane.autosave_tick(self.desk.clock())
+            self._tell_store_problems()
 
     def show_timer(self) -> None:
         service = self.timer.service
