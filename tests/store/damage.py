@@ -7,6 +7,7 @@ loss: the one thing that must never happen.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -82,7 +83,7 @@ def store_files(data_dir: Path) -> list[str]:
     return [*names, "manifest.json"]
 
 
-KINDS = ["truncate", "zero", "flip", "{}", "[]", "types", "dir", "empty"]
+KINDS = ["truncate", "zero", "flip", "{}", "[]", "types", "dir", "empty", "fifo"]
 JOURNAL_KINDS = ["line-mid", "line-end", "truncate", "zero", "flip"]
 
 
@@ -90,9 +91,9 @@ def damage(path: Path, kind: str, rng: random.Random) -> None:
     data = path.read_bytes()
     if not data and kind in ("truncate", "zero", "flip", "line-mid", "line-end"):
         return  # nothing there to damage that way
-    if kind == "dir":
+    if kind in ("dir", "fifo"):  # something else in a file's place (a FIFO must not hang a read)
         path.unlink()
-        path.mkdir()
+        path.mkdir() if kind == "dir" else os.mkfifo(path)
         return
     if kind == "truncate":
         out = data[: rng.randrange(0, max(1, len(data)))]

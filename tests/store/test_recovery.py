@@ -256,3 +256,27 @@ def test_many_bad_records_make_one_message(data_dir: Path, clock: Clock) -> None
     [message] = again.report.problems
     assert message.startswith("items: 50 records failed validation") and "items record 1" in message
     again.close()
+
+
+def test_a_store_from_before_checksums_opens_and_gets_them(data_dir: Path, clock: Clock) -> None:
+    import json
+
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        tx.put("cards", make_card("old"))
+        tx.append("reviews", ReviewLog(card_id=1, rating=3, ts=T0))
+    store.close()
+    manifest = read_manifest(data_dir)
+    assert manifest is not None
+    legacy = manifest.model_dump(mode="json", exclude={"sums", "check", "chain_from"})
+    (data_dir / "manifest.json").write_text(json.dumps(legacy))  # as deskwork wrote it before
+    (data_dir / "manifest.copy.json").unlink()
+    reader = Store.open(data_dir, readonly=True, clock=clock)
+    assert [c.front for c in reader.cards.all()] == ["old"] and reader.reviews.count() == 1
+    writer = Store.open(data_dir, clock=clock)
+    assert any("checksums recorded" in m for m in writer.report.recovered)
+    writer.close()
+    upgraded = read_manifest(data_dir)
+    assert upgraded is not None and upgraded.sums is not None
+    assert set(upgraded.files()) <= set(upgraded.sums)
+    assert upgraded.sums[upgraded.tables["cards"][0]].ids == "1"

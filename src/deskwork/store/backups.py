@@ -21,6 +21,7 @@ from deskwork.store.checksums import FileSum, sum_of
 from deskwork.store.files import Damaged, read_verified
 from deskwork.store.fsutil import FILE_MODE, atomic_write, ensure_private_dir, fsync_dir
 from deskwork.store.manifest import (
+    MANIFEST_COPY,
     MANIFEST_NAME,
     BadManifest,
     Manifest,
@@ -256,4 +257,6 @@ def restore_files(backup: Path, data_dir: Path, manifest: Manifest) -> None:
         data = read_verified(backup / name, (manifest.sums or {}).get(name))
         _write_copy(data, data_dir / name)
     fsync_dir(data_dir)
-    atomic_write(data_dir / MANIFEST_NAME, (backup / MANIFEST_NAME).read_bytes())
+    chosen = (backup / MANIFEST_NAME).read_bytes()
+    atomic_write(data_dir / MANIFEST_COPY, chosen)  # never a copy from the other timeline
+    atomic_write(data_dir / MANIFEST_NAME, chosen)

@@ -15,7 +15,7 @@ from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
 from deskwork.store import backups, journal
-from deskwork.store.files import Damaged, read_verified
+from deskwork.store.files import Damaged, read_path, read_verified
 from deskwork.store.lock import is_locked
 from deskwork.store.manifest import (
     JOURNAL_FILE,
@@ -171,7 +171,7 @@ def _check_file(report: Checkup, path: Path, table: str, manifest: Manifest) -> 
 def _journal(report: Checkup, data_dir: Path, manifest: Manifest) -> None:
     path = data_dir / manifest.journal
     try:
-        data = path.read_bytes()
+        data = read_path(path)
     except FileNotFoundError:
         data = b""
     except OSError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
 
 from deskwork.store.checksums import FileSum
@@ -20,6 +21,34 @@ class Damaged(Exception):
     its table."""
 
 
+class NotAFile(OSError):
+    pass
+
+
+def open_file(path: Path) -> int:
+    """A descriptor on a regular file (a FIFO or a device in its place must not hang a read)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        raise NotAFile(f"{path} is not a regular file")
+    return fd
+
+
+def read_all(fd: int) -> bytes:
+    size = os.fstat(fd).st_size
+    chunks, offset = [], 0
+    while True:
+        chunk = os.pread(fd, max(size - offset, 1 << 16), offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
 def _describe(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "missing"
@@ -27,6 +56,8 @@ def _describe(exc: OSError) -> str:
         return "a directory is in its place"
     if isinstance(exc, PermissionError):
         return "cannot be read (permission denied)"
+    if isinstance(exc, NotAFile):
+        return "not a regular file"
     return f"cannot be read ({exc.strerror or exc})"
 
 
@@ -41,7 +72,10 @@ class FileSource:
         self.unpin()
         try:
             for name in names:
-                self._pins[name] = os.open(self.data_dir / name, os.O_RDONLY)
+                try:
+                    self._pins[name] = open_file(self.data_dir / name)
+                except (IsADirectoryError, NotAFile):
+                    self.missing.add(name)  # damage, found on read
         except BaseException:
             self.unpin()
             raise
@@ -51,7 +85,7 @@ class FileSource:
         self.unpin()
         for name in names:
             try:
-                self._pins[name] = os.open(self.data_dir / name, os.O_RDONLY)
+                self._pins[name] = open_file(self.data_dir / name)
             except OSError:
                 self.missing.add(name)
 
@@ -66,19 +100,9 @@ class FileSource:
         """The bytes of `name` (pinned or from the folder). Raises Damaged."""
         fd = self._pins.get(name)
         try:
-            if fd is None:
-                if name in self.missing:
-                    raise FileNotFoundError(name)
-                return (self.data_dir / name).read_bytes()
-            size = os.fstat(fd).st_size
-            chunks, offset = [], 0
-            while offset < size:
-                chunk = os.pread(fd, size - offset, offset)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                offset += len(chunk)
-            return b"".join(chunks)
+            if fd is not None:
+                return read_all(fd)
+            return read_path(self.data_dir / name)  # unpinned, or what is wrong with it
         except OSError as exc:
             raise Damaged(_describe(exc)) from None
 
@@ -98,9 +122,18 @@ def mismatch(data: bytes, expected: FileSum) -> str:
 def read_verified(path: Path, expected: FileSum | None) -> bytes:
     """One file outside the live folder (a backup copy). Raises Damaged."""
     try:
-        data = path.read_bytes()
+        data = read_path(path)
     except OSError as exc:
         raise Damaged(_describe(exc)) from None
     if expected is not None and not expected.matches(data):
         raise Damaged(mismatch(data, expected))
     return data
+
+
+def read_path(path: Path) -> bytes:
+    """The bytes of a regular file (OSError for anything else: a FIFO must not hang us)."""
+    fd = open_file(path)
+    try:
+        return read_all(fd)
+    finally:
+        os.close(fd)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deskwork.store.files import read_path
 from deskwork.store.fsutil import open_append, write_all
 
 Op = list[Any]
@@ -150,7 +151,7 @@ def _note_id(max_ids: dict[str, int], op: Op) -> None:
 def replay(path: Path) -> Replay:
     """Read every committed transaction in `path` (missing file: nothing)."""
     try:
-        data = path.read_bytes()
+        data = read_path(path)
     except FileNotFoundError:
         return Replay()
     mark = read_mark(path.parent)
@@ -183,7 +184,7 @@ def _entry(text: str) -> set[tuple[str, int]]:
 
 def read_mark(folder: Path) -> Mark | None:
     try:
-        raw = (folder / MARK_NAME).read_bytes()
+        raw = read_path(folder / MARK_NAME)
         name, size, counters = raw[:HEADER].decode().split(maxsplit=2)
         found = json.loads(counters)
         entries = raw[HEADER:].decode().split(";")[:-1]

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from deskwork.store import schema
 from deskwork.store.checksums import FileSum, digest
+from deskwork.store.files import read_path
 from deskwork.store.fsutil import atomic_write
 from deskwork.store.schema import LOGS, TABLES
 
@@ -141,7 +142,7 @@ def read_manifest(folder: Path, name: str = MANIFEST_NAME) -> Manifest | None:
     """The manifest in `folder`, None if there is none. Raises BadManifest if it is unreadable."""
     path = folder / name
     try:
-        raw = path.read_bytes()
+        raw = read_path(path)
     except FileNotFoundError:
         return None
     except OSError as exc:  # a directory in its place, no permission…
