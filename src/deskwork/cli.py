@@ -57,6 +57,7 @@ def run_tui(args: argparse.Namespace, paths: Paths) -> int:
         code = app.run()
     finally:
         desk.close()
+        warn(desk.store.report.warnings)  # a compaction or backup at quit that failed
     if app.day_end_text:  # quitting after the day's end time: the summary stays in the shell
         print(app.day_end_text)
     return code or 0
