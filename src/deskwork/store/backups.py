@@ -249,6 +249,22 @@ def rotate(
     return removed
 
 
+def check_backup(backup: Path) -> str | None:
+    """What is wrong with a backup (its manifest, or the first copy that does not verify), or
+    None when every file in it verifies."""
+    manifest = backup_manifest(backup)
+    if manifest is None:
+        return "its manifest is missing or damaged"
+    for name in [*manifest.files(), manifest.journal]:
+        if name == manifest.journal and not (backup / name).is_file():
+            continue
+        try:
+            read_verified(backup / name, (manifest.sums or {}).get(name))
+        except Damaged as exc:
+            return f"{name} is damaged ({exc})"
+    return None
+
+
 def restore_files(backup: Path, data_dir: Path, manifest: Manifest) -> None:
     """Copy a backup's (verified) files back into the data dir and make its manifest current."""
     for name in [*manifest.files(), manifest.journal]:

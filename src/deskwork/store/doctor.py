@@ -216,20 +216,10 @@ def _backups(report: Checkup, data_dir: Path) -> None:
         return
     bad = 0
     for backup in found:
-        manifest = backups.backup_manifest(backup)
-        if manifest is None:
-            report.problems.append(f"backup {backup.name}: its manifest is damaged")
+        problem = backups.check_backup(backup)
+        if problem is not None:
+            report.problems.append(f"backup {backup.name}: {problem}")
             bad += 1
-            continue
-        for name in [*manifest.files(), manifest.journal]:
-            if name == manifest.journal and not (backup / name).exists():
-                continue
-            try:
-                read_verified(backup / name, (manifest.sums or {}).get(name))
-            except Damaged as exc:
-                report.problems.append(f"backup {backup.name}: {name} {exc}")
-                bad += 1
-                break
     report.ok.append(f"{len(found)} backups ({len(found) - bad} verified), newest {found[0].name}")
 
 

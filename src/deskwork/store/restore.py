@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from deskwork.store import backups
 from deskwork.store.checksums import describe_ids
-from deskwork.store.files import Damaged, read_verified
 from deskwork.store.schema import LOGS, TABLES
 
 if TYPE_CHECKING:
@@ -68,18 +67,9 @@ def diff(live: dict[str, dict[int, Any]], older: dict[str, dict[int, Any]]) -> l
 def verify_backup(backup: Path) -> None:
     from deskwork.store.store import StoreError
 
-    manifest = backups.backup_manifest(backup)
-    if manifest is None:
-        raise StoreError(f"{backup} is not a complete deskwork backup; nothing was changed")
-    for name in [*manifest.files(), manifest.journal]:
-        if name == manifest.journal and not (backup / name).is_file():
-            continue
-        try:
-            read_verified(backup / name, (manifest.sums or {}).get(name))
-        except Damaged as exc:
-            raise StoreError(
-                f"backup {backup.name}: {name} is damaged ({exc}); nothing was changed"
-            ) from None
+    problem = backups.check_backup(backup)
+    if problem is not None:
+        raise StoreError(f"backup {backup.name}: {problem}; nothing was changed")
 
 
 def restore_into(store: Store, backup: Path, keep: int) -> Restored:
