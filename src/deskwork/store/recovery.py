@@ -211,7 +211,7 @@ class Recovery:
         present = set(docs) | {int(k) for k in invalid if k.isdigit()}
         later = store.current_ops(owner)  # replayed on top by the store: puts and deletes win
         note = f"are as of backup {since}; changes made to them after it could not be recovered"
-        loss = Loss(owner[0], since=note)
+        loss = Loss(owner[0], stale_note=note)
         if wanted is not None:
             loss.ids = wanted - present - later
         if not complete and owner[0] not in LOGS:  # log entries never change once written
@@ -268,7 +268,7 @@ class Recovery:
                     table,
                     ids=gone,
                     stale=stale,
-                    since=f"lost their last change (a damaged transaction in {name})",
+                    stale_note=f"lost their last change (a damaged transaction in {name})",
                 )
             )
             if result.lost_tail:

@@ -16,7 +16,7 @@ class Loss:
     table: str
     ids: set[int] = field(default_factory=set)
     stale: set[int] = field(default_factory=set)
-    since: str = ""  # what the stale records are as of: "as of backup X; …"
+    stale_note: str = ""  # what happened to the stale ones: "are as of backup X; …"
 
     def __str__(self) -> str:
         parts = []
@@ -27,7 +27,7 @@ class Loss:
             )
         if self.stale:
             parts.append(
-                f"{self.table}: {len(self.stale)} records {self.since} ({describe_ids(self.stale)})"
+                f"{self.table}: {len(self.stale)} records {self.stale_note} ({describe_ids(self.stale)})"
             )
         return "; ".join(parts)
 
