@@ -4,24 +4,71 @@ a progress bar, the card browser."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import TextArea
 
 from deskwork.domain.cards import Card, NoteType
 from deskwork.domain.text import clean
 from deskwork.interop import InteropError
 from deskwork.services import cards as card_service
+from deskwork.ui.widgets.paths import export_target
 
 if TYPE_CHECKING:
+    from deskwork.domain.curriculum import Item
     from deskwork.services import Desk
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.panes.draft import DraftPane
+    from deskwork.ui.panes.review import ReviewPane
     from deskwork.ui.screens.card_dialogs import CardDraft
 
 
+class CardsHost(Protocol):
+    """What the flashcard glue needs of the app (DeskworkApp is one)."""
+
+    desk: Desk
+
+    @property
+    def review_pane(self) -> ReviewPane: ...
+
+    @property
+    def draft_pane(self) -> DraftPane: ...
+
+    @property
+    def focused(self) -> Widget | None: ...
+
+    @property
+    def screen_stack(self) -> list[Screen[Any]]: ...
+
+    def selected_queue_item(self) -> Item | None: ...
+
+    def writable(self) -> bool: ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
+
+    def run_worker(
+        self, work: Callable[[], None], *, thread: bool, group: str, name: str
+    ) -> Any: ...
+
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
+
+
 class CardsControl:
-    def __init__(self, app: DeskworkApp) -> None:
+    def __init__(self, app: CardsHost) -> None:
         self.app = app
 
     @property
@@ -38,8 +85,16 @@ class CardsControl:
             return False
         return True
 
-    def _changed(self) -> None:
+    def changed(self) -> None:
+        """Cards changed (an import, a command from outside): the review and an open browser
+        show the new state."""
+        from deskwork.ui.screens.card_browser import CardBrowserScreen
+
         self.app.review_pane.restart()
+        for screen in self.app.screen_stack:
+            if isinstance(screen, CardBrowserScreen):
+                screen.reload()
+                screen.show_stats()
 
     # ------------------------------------------------------------------ quick capture
     def source(self) -> tuple[dict[str, int], str, str]:
@@ -76,7 +131,7 @@ class CardsControl:
                 )  # fmt: skip
             except ValueError as exc:
                 return str(exc)
-            self._changed()
+            self.changed()
             self.app.notify(
                 f"Added {len(cards)} card{'s' if len(cards) > 1 else ''} to {cards[0].deck}",
                 markup=False,
@@ -121,12 +176,14 @@ class CardsControl:
                 TransferScreen(
                     "Import flashcards: an Anki package or plain text",
                     "path to .apkg, .colpkg, .txt or .csv",
+                    suffixes=(".apkg", ".colpkg", ".txt", ".csv", ".tsv"),
+                    must_exist=True,
                 ),
                 self._import_chosen,
             )
 
     def _import_chosen(self, choice: tuple[str, str] | None) -> None:
-        from deskwork.services.anki import import_deck, read_file
+        from deskwork.services.anki import import_deck, read_file, rows_text
         from deskwork.ui.screens.card_dialogs import ProgressScreen
 
         if choice is None:
@@ -151,13 +208,15 @@ class CardsControl:
         def finish(read: object) -> None:
             progress.dismiss(None)
             report = import_deck(self.desk, read)  # type: ignore[arg-type]
-            self._changed()
+            self.changed()
             extra = f"; {report.duplicates} already there" if report.duplicates else ""
             media = (
                 f"; {report.media_skipped} media files not copied" if report.media_skipped else ""
             )
+            left_out = report.rows_left_out()
+            rows = f"\n{len(left_out)} rows skipped: {rows_text(left_out)}" if left_out else ""
             self.app.notify(
-                f"Imported {report.notes} notes, {report.cards} cards{extra}{media}",
+                f"Imported {report.notes} notes, {report.cards} cards{extra}{media}{rows}",
                 title=path.name,
                 markup=False,
                 timeout=10,
@@ -168,7 +227,7 @@ class CardsControl:
     def _import_failed(self, progress: object, message: str) -> None:
         progress.dismiss(None)  # type: ignore[attr-defined]
         self.app.notify(
-            f"{message}\nNothing was imported.",
+            message,  # it names the file and ends "nothing imported"
             title="Import refused",
             severity="error",
             markup=False,
@@ -179,11 +238,13 @@ class CardsControl:
         from deskwork.services.anki import export_file
         from deskwork.ui.screens.card_dialogs import TransferScreen
 
+        folder = self.desk.paths.exports_dir
+
         def chosen(choice: tuple[str, str] | None) -> None:
             if choice is None:
                 return
-            path = Path(choice[0]).expanduser()
             try:
+                path = export_target(choice[0], folder)
                 notes, cards = export_file(self.desk, path, choice[1])
             except (InteropError, OSError) as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
@@ -191,7 +252,13 @@ class CardsControl:
             self.app.notify(f"Wrote {notes} notes, {cards} cards to {path}", markup=False)
 
         self.app.push_screen(
-            TransferScreen("Export flashcards", "path ending in .apkg (for Anki) or .txt"), chosen
+            TransferScreen(
+                f"Export flashcards (a bare name goes to {folder})",
+                "path ending in .apkg (for Anki) or .txt",
+                suffixes=(".apkg", ".txt"),
+                initial=str(folder / "deskwork-cards.apkg"),
+            ),
+            chosen,
         )
 
     def browse(self) -> None:

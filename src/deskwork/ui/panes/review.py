@@ -118,7 +118,7 @@ class ReviewPane(Pane):
         self.query_one("#review-question", Static).update(Text(card.question()))
         answer = self.query_one("#review-answer", Static)
         answer.display = self.revealed
-        answer.update(Text(card.answer()) if self.revealed else "")
+        answer.update(answer_text(card) if self.revealed else "")
         buttons = self.query_one("#review-buttons", Static)
         if not self.revealed:
             buttons.update(
@@ -226,3 +226,11 @@ class ReviewPane(Pane):
 
     def _writable(self) -> bool:
         return self.desk_app.writable()
+
+
+def answer_text(card: Card) -> Text:
+    """The answer, a cloze's asked deletion highlighted (bold, reversed) rather than bracketed."""
+    text = Text()
+    for run, highlighted in card.answer_runs():
+        text.append(run, style="bold reverse" if highlighted else "")
+    return text
