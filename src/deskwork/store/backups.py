@@ -176,13 +176,12 @@ def _copy_files(
             data, reason = None, str(exc)
         source = _link_verified(name, expected, previous, target)
         if source is not None:
-            if data is None:  # the backup holds the good copy: put it back in place
-                aside = _repair_live(data_dir, name, target)
-                if repaired is not None:
-                    repaired.append(
-                        f"{name} is damaged ({reason}); moved aside as {aside}; restored from "
-                        f"backup {source.name}, intact"
-                    )
+            aside = _repair_live(data_dir, name, target, expected) if data is None else None
+            if aside is not None and repaired is not None:  # the good copy was put back in place
+                repaired.append(
+                    f"{name} is damaged ({reason}); moved aside as {aside}; restored from "
+                    f"backup {source.name}, intact"
+                )
         elif data is None:
             damaged.append(name)
             continue
@@ -214,12 +213,18 @@ def _link_verified(
     return None
 
 
-def _repair_live(data_dir: Path, name: str, target: Path) -> str:
-    from deskwork.store.recovery import quarantine
+def _repair_live(data_dir: Path, name: str, target: Path, expected: FileSum | None) -> str | None:
+    """Put the verified copy back in place of a damaged live file; None if, meanwhile, the
+    store's own recovery (a loader thread) already did."""
+    from deskwork.store.recovery import REPAIR_LOCK, quarantine
 
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    aside = quarantine(data_dir / name, stamp)
-    atomic_write(data_dir / name, (target / name).read_bytes())
+    with REPAIR_LOCK:
+        with contextlib.suppress(Damaged):
+            read_verified(data_dir / name, expected)
+            return None
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = quarantine(data_dir / name, stamp)
+        atomic_write(data_dir / name, (target / name).read_bytes())
     return aside.name if aside else "nothing (it was missing)"
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
     from deskwork.store.loading import Loader as Store
 
 Docs = tuple[dict[int, Any], dict[str, Any]]
+# One repair of a live file at a time: a background backup and a loader thread may both find it.
+REPAIR_LOCK = threading.RLock()
 Owner = tuple[str, Any]  # (table, shard) or (log, month)
 
 
@@ -163,8 +166,19 @@ class Recovery:
     ) -> tuple[dict[int, Any], dict[str, Any], list[InvalidRecord], bool]:
         """Rebuild one damaged file. Returns (docs, invalid, problems, exact): exact means the
         manifest's file is back in place, byte for byte (a writer needs no rewrite)."""
+        with REPAIR_LOCK:
+            return self._recover(name, owner, codec, reason)
+
+    def _recover(
+        self, name: str, owner: Owner, codec: Codec[Any], reason: str
+    ) -> tuple[dict[int, Any], dict[str, Any], list[InvalidRecord], bool]:
         store = self.store
         expected = (store.manifest.sums or {}).get(name)
+        if store.writable and expected is not None:  # a backup may have put it back meanwhile
+            with contextlib.suppress(Damaged, CorruptFile):
+                data = read_verified(store.data_dir / name, expected)
+                docs, invalid, problems = store.decode(codec, data, store.manifest.schema_version)
+                return docs, invalid, problems, True
         aside = quarantine(store.data_dir / name, store.stamp()) if store.writable else None
         kept = f"; moved aside as {aside.name}" if aside else ""
         store.report.recovered.append(f"{name} is damaged ({reason}){kept}")
