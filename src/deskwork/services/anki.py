@@ -12,6 +12,7 @@ from deskwork.domain.notes import first_field_key
 from deskwork.interop import importing, read_user_file, require_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
 from deskwork.interop.limits import ANKI_TEXT
+from deskwork.services import presets
 from deskwork.services.desk import Desk
 from deskwork.store.store import no_gc
 
@@ -30,6 +31,7 @@ class ImportReport:
     notes_skipped: int
     duplicate_rule: str = "guid"  # or "first field" (plain text without a guid column)
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, why), in order
+    presets: list[str] = field(default_factory=list)  # presets added / updated, problems
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -37,6 +39,7 @@ class ImportReport:
             "duplicates": self.duplicates, "duplicate_rule": self.duplicate_rule,
             "media_skipped": self.media_skipped, "unsupported_notes_skipped": self.notes_skipped,
             "skipped_rows": [{"line": n, "reason": why} for n, why in self.skipped_rows],
+            "presets": self.presets,
         }  # fmt: skip
 
     def rows_left_out(self) -> list[tuple[int, str]]:
@@ -82,6 +85,7 @@ def import_deck(desk: Desk, deck: Deck) -> ImportReport:
             for answer in deck.history.get(index, []):
                 tx.append("reviews", answer.log(tx.next_id("reviews"), saved.id))
                 reviews += 1
+        preset_lines = presets.store_imported(desk, tx, deck.presets, deck.renamed)
     return ImportReport(
         notes=len({c.note_guid for _, c in fresh}),
         cards=len(fresh),
@@ -92,6 +96,7 @@ def import_deck(desk: Desk, deck: Deck) -> ImportReport:
         notes_skipped=deck.notes_skipped,
         duplicate_rule="first field" if deck.match_first_field else "guid",
         skipped_rows=skipped,
+        presets=preset_lines,
     )
 
 
@@ -111,6 +116,7 @@ def _read(
         deck = read_package(path, ImportLimits(), progress, desk.paths.data_dir)
         if deck_name:
             deck.cards = [c.model_copy(update={"deck": deck_name}) for c in deck.cards]
+            deck.renamed = True
         return deck
     from deskwork.interop.anki.text import read_text
 
@@ -140,7 +146,9 @@ def export_file(
         for log in desk.store.reviews.all() if with_history else []:
             if log.card_id in ids:
                 history.setdefault(log.card_id, []).append(log)
-        return write_package(path, cards, history, desk.clock(), desk.paths.data_dir)
+        return write_package(
+            path, cards, history, desk.clock(), desk.paths.data_dir, presets.load(desk)
+        )
     if suffix in (".txt", ".tsv"):
         from deskwork.interop.anki.text import write_text
         from deskwork.store.fsutil import atomic_write

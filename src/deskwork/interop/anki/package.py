@@ -8,7 +8,7 @@ compression ratios under caps), then the newest collection inside is used: `coll
 Scheduling: new cards stay new; learning cards keep their due time; review cards keep their due
 day, interval-based stability, and Anki's FSRS memory state (stability, difficulty) when the card
 has one. Review history comes along (revlog → review log). Suspended cards stay suspended, flags are
-kept, buried cards come back unburied.
+kept; buried cards stay buried until Anki's day ends (deckconfig.py).
 
 Writing: a `collection.anki2` (schema 11) that every current Anki imports, with the three stock note
 types deskwork uses (Basic, Basic (and reversed card), Cloze).
@@ -29,6 +29,7 @@ from typing import Any
 
 from deskwork.domain.cards import Card, CardState, NoteType, ReviewLog
 from deskwork.domain.text import clean, clip
+from deskwork.interop.anki import deckconfig
 from deskwork.interop.anki.model import AnkiError, Answer, Deadline, Deck, ImportLimits
 from deskwork.interop.anki.unpack import check_names, unpack
 
@@ -70,6 +71,7 @@ def read_package(
             raise AnkiError(f"{path}: {chosen} cannot be opened ({exc})") from None
         try:
             deck = _read_collection(db, path, deadline, limits, progress)
+            deckconfig.attach(db, deck)  # presets, deck → preset, learning steps
         except sqlite3.DatabaseError as exc:
             raise AnkiError(
                 f"{path}: {chosen} is damaged or not an Anki collection ({exc})"
@@ -421,6 +423,7 @@ def write_package(
     reviews: dict[int, list[ReviewLog]],
     now: datetime,
     data_dir: Path | None = None,
+    presets: Any = None,
 ) -> tuple[int, int]:
     """Write `cards` (whole notes) as an .apkg; returns (notes, cards). Atomic: temp file, rename.
     The collection is built in the data dir's temp folder (the system's without a data dir)."""
@@ -445,6 +448,7 @@ def write_package(
                    "new": {"bury": False, "delays": [1.0, 10.0], "initialFactor": 2500, "ints": [1, 4, 0], "order": 1, "perDay": 20},
                    "rev": {"bury": False, "ease4": 1.3, "ivlFct": 1.0, "maxIvl": 36500, "perDay": 200, "hardFactor": 1.2},
                    "lapse": {"delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0}, "dyn": False}}  # fmt: skip
+    deckconfig.export_into(dconf, decks_json, presets, now)  # the decks' presets
     conf = {"nextPos": 1, "schedVer": 2, "sched2021": True, "curDeck": 1, "activeDecks": [1]}
     models = {str(mid): model for mid, model in MODELS.values()}
     with scratch(data_dir, "anki-export-") as tmp:
