@@ -163,8 +163,11 @@ def test_writers_refuse_clearly_while_another_process_holds_the_store(tmp_path: 
 def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     home = tmp_path / "home"
     Store.open(home).close()
-    manifest = home / "manifest.json"
-    manifest.write_text(manifest.read_text().replace('"schema_version": 1', '"schema_version": 9'))
+    from deskwork.store.manifest import read_manifest, write_manifest
+
+    manifest = read_manifest(home)
+    assert manifest is not None
+    write_manifest(home, manifest.model_copy(update={"schema_version": 9}))  # intact, newer
     env = {**os.environ, "DESKWORK_HOME": str(home)}
     result = subprocess.run([*_deskwork(), "today"], env=env, capture_output=True, text=True)
     assert result.returncode == 1

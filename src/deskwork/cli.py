@@ -74,6 +74,7 @@ def run_tui(args: argparse.Namespace, paths: Paths) -> int:
         code = app.run()
     finally:
         desk.close()
+        warn(desk.store.report.warnings)  # a compaction or backup at quit that failed
     if app.day_end_text and not served:  # after the day's end: the summary stays in the shell
         say(app.day_end_text)
     return code or 0
@@ -303,9 +304,12 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.store.doctor import check
 
     if args.repair:
+        from deskwork.store.doctor import repair
+
         desk = open_desk(paths, readonly=False, what="deskwork doctor --repair")
-        repaired = list(desk.store.report.recovered)
+        done = repair(desk.store)
         desk.close()
+        repaired = [*desk.store.report.recovered, *done]
         print("repairs: " + ("; ".join(repaired) if repaired else "none needed"), file=err())
     report = check(paths.data_dir)
     lines = [f"data dir: {paths.data_dir}"]
@@ -334,13 +338,33 @@ def cmd_restore(args: argparse.Namespace, paths: Paths) -> int:
         if answer.strip().lower() not in {"y", "yes"}:
             say("nothing changed")
             return EXIT_ERROR
-    desk = open_desk(paths, readonly=False, what="deskwork restore")
-    try:
-        safety = desk.store.restore(backup, keep=desk.config.store.keep_backups)
-    finally:
-        desk.close()
-    say(f"restored {backup.name}; the state before it was backed up as {safety.name}")
+    result = _restore(paths, backup)
+    warn(result.warnings)
+    for line in result.lines():  # what the live store had that the backup does not
+        say(f"deskwork: lost by the restore: {line}", file=err())
+    before = f"backed up as {result.safety.name}" if result.safety else "NOT backed up (see above)"
+    say(f"restored {backup.name}; the state before it was {before}")
     return 0
+
+
+def _restore(paths: Paths, backup: Path) -> Any:
+    """Verify the backup and restore it; nothing is rotated or backed up over it first."""
+    from deskwork.store.restore import restore_into
+    from deskwork.store.store import Store
+
+    config, problems = load_config(paths.config_file)
+    warn(problems)
+    store = Store.open(
+        paths.data_dir,
+        what="deskwork restore",
+        keep_backups=config.store.keep_backups,
+        for_restore=True,
+    )
+    try:
+        return restore_into(store, backup, config.store.keep_backups)
+    finally:
+        store.close()
+        warn(store.report.problems)
 
 
 # ---------------------------------------------------------------------- parser

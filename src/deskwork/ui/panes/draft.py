@@ -320,6 +320,11 @@ class DraftPane(DraftTools):
         if self.is_mounted and self.children:
             self._after_save()
 
+    def unsaved_text(self, why: str) -> str:
+        """The draft text a failed last save could not keep, to print in the shell on exit."""
+        title = self.editing.title if self.editing is not None else "draft"
+        return f"deskwork could not save “{title}” ({why}); its text:\n\n{self._text}\n\n"
+
     def _after_save(self) -> None:
         assert self.editing is not None
         body = self.editing.body
