@@ -375,6 +375,7 @@ async def run_app(
     paste_bytes: int,
     timeout_s: float,
     verbose: bool,
+    only: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     probe = LatenessProbe()
     probe.verbose = verbose
@@ -404,7 +405,8 @@ async def run_app(
                 await asyncio.sleep(0.5)  # the app idle: its clock and timers ticking
             steps = Activities(Driver(app, pilot, probe), package, draft_id, typed, paste_bytes)
             for name in ACTIVITIES[3:]:
-                await steps.run(name, timeout_s)
+                if not only or name in only:
+                    await steps.run(name, timeout_s)
     except Exception as exc:  # the figures so far are still worth reporting
         shutdown = f"{type(exc).__name__}: {exc}"[:200]
     finally:
@@ -426,6 +428,7 @@ def measure_stalls(
     paste_bytes: int = PASTE_BYTES,
     timeout_s: float = 900,
     verbose: bool = False,
+    only: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Generate (or copy) the workload into `work`, prepare, run the app; the figures.
     `timeout_s`: an activity that takes longer is given up (and said so in its row)."""
@@ -444,6 +447,7 @@ def measure_stalls(
             paste_bytes=paste_bytes,
             timeout_s=timeout_s,
             verbose=verbose,
+            only=only,
         )
     )
     rows = result["activities"]
@@ -471,6 +475,9 @@ def main() -> int:
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="name each activity as it starts")
+    parser.add_argument(
+        "--only", nargs="+", choices=ACTIVITIES[3:], default=(), help="run just these activities"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="deskwork-stall-"))
     try:
@@ -480,6 +487,7 @@ def main() -> int:
             data=Path(args.data) if args.data else None,
             typed=args.typed,
             verbose=args.verbose,
+            only=tuple(args.only),
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -29,3 +29,49 @@ async def test_area_keys_queued_faster_than_handled_settle_on_the_last(
             await pilot.pause(0.02)
             seen.add((tabs.active, app._focused_pane()))
         assert seen == {("tab-review", "review")}
+
+
+LONG_POST = "# A long post\n\n" + "gradient descent, **bold** and `code`; TODO: check ??\n\n" * 3000
+
+
+async def test_a_keystroke_in_a_long_draft_leaves_the_parse_and_the_counts_for_later(
+    tmp_path: Path, clock: Clock
+) -> None:
+    from deskwork.ui.widgets.editor import MARGIN_LINES, DeferredSyntaxDocument, WindowedTextArea
+
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        draft = app.drafts.create("Long", LONG_POST)
+        await pilot.press("f5")
+        await app.draft_pane.open_draft(draft.id)
+        await pilot.pause()
+        editor = app.query_one("#draft-text", WindowedTextArea)
+        document = editor.document
+        assert isinstance(document, DeferredSyntaxDocument)
+        # Highlights exist for what is on screen, and only around it.
+        window = editor.highlight_window
+        assert window is not None and window[0] == 0
+        assert window[1] - window[0] <= editor.size.height + 2 * MARGIN_LINES
+        assert document.line_count > 5000
+        assert {name for *_, name in editor._highlights[0]} == {"heading.marker", "heading"}
+        status = app.draft_pane.query_one("#draft-status")
+        counted: list[str] = []
+        show_status = app.draft_pane._show_status
+        app.draft_pane._show_status = lambda text=None: counted.append(text or "")  # type: ignore[method-assign]
+        assert app._ticker is not None
+        app._ticker.pause()
+        await pilot.press("enter", "#", " ", "N", "e", "w")
+        # The keystrokes neither reparsed the document nor counted its words.
+        assert document.stale and counted == []
+        app.draft_pane._show_status = show_status  # type: ignore[method-assign]
+        app.draft_pane.autosave_tick(clock())  # the tick does, once
+        await pilot.pause()
+        assert "unsaved" in str(status.render())
+        assert f"{len(LONG_POST.split()) + 1} words" in str(status.render())
+        editor.reparse_now()
+        await pilot.pause()
+        assert not document.stale
+        assert {name for *_, name in editor._highlights[1]} == {"heading.marker", "heading"}
+        # What is saved is what was typed.
+        await pilot.press("escape")
+        assert app.drafts.get(draft.id).body == "\n# New" + LONG_POST

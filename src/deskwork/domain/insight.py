@@ -82,7 +82,10 @@ def compute(
     target_hours: float,
     now: datetime,
     tz: tzinfo | None = None,
+    reviews_by_day: list[int] | None = None,
 ) -> Insight:
+    """`reviews`: at least the last 30 days (true retention); and the whole window for the
+    answers per day, unless the caller counted those (`reviews_by_day`, oldest first)."""
     first = today - timedelta(days=weeks * 7 - 1)
     items = list(items)
     by_id = {i.id: i for i in items}
@@ -128,7 +131,9 @@ def compute(
         points_done_by_track=dict(sorted(done_by_track.items())),
         projections=projections,
         program_end=report.program.end,
-        reviews_by_day=cardstats.reviews_per_day(reviews, today, start_hour, weeks * 7, tz),
+        reviews_by_day=reviews_by_day
+        if reviews_by_day is not None
+        else cardstats.reviews_per_day(reviews, today, start_hour, weeks * 7, tz),
         retention_30d=cardstats.true_retention(reviews, now - timedelta(days=30)),
         due_forecast=cardstats.due_forecast(cards, today, start_hour, 30, tz),
         drafts_by_status=dict(Counter(d.status.value for d in drafts if not d.deleted)),
