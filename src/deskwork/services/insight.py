@@ -10,7 +10,7 @@ from typing import Any
 
 from deskwork.domain import insight as di
 from deskwork.domain.drafts import Draft
-from deskwork.domain.studyday import day_bounds, study_day
+from deskwork.domain.studyday import DayIndex, day_bounds
 from deskwork.services.curriculum import plan_report, program_of
 from deskwork.services.desk import Desk
 from deskwork.store.logs import month_of
@@ -96,10 +96,13 @@ def _answers_by_day(
         entries = log.month(month)
         known = cache.get((month, start_hour))
         if known is None or known[0] != len(entries):
-            days: dict[date, int] = {}
+            # The study days this month's entries can fall in (a day either side: time zones).
+            first_day = date(int(month[:4]), int(month[5:]), 1) - timedelta(days=2)
+            index = DayIndex(first_day, 35, start_hour)
+            counts = [0] * 36
             for entry in list(entries.values()):
-                day = study_day(entry.ts, start_hour)
-                days[day] = days.get(day, 0) + 1
+                counts[max(0, index.index(entry.ts))] += 1
+            days = {first_day + timedelta(days=n): c for n, c in enumerate(counts) if c}
             known = (len(entries), days)
             cache[(month, start_hour)] = known
         for day, n in known[1].items():
