@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deskwork import __version__, cli_cards, cli_queue
+from deskwork import __version__, cli_cards, cli_queue, cli_serve
 from deskwork.clikit import (
     EXIT_ERROR,
     EXIT_LOCKED,
@@ -23,41 +22,60 @@ from deskwork.clikit import (
     CliError,
     Handler,
     emit,
+    err,
     open_desk,
+    run,
+    say,
+    user_path,
     warn,
 )
 from deskwork.config import config_as_toml, load_config
+from deskwork.domain.wording import duration, plural
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.store import backups
 from deskwork.store.lock import StoreLocked
-from deskwork.store.store import StoreError
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
 
 
 # ---------------------------------------------------------------------- the TUI
-def build_tui(paths: Paths) -> DeskworkApp:
-    """The TUI on `paths` (the benchmarks start it exactly this way)."""
+def build_tui(paths: Paths, *, served: bool = False) -> DeskworkApp:
+    """The TUI on `paths` (the benchmarks start it exactly this way). `served`: in a browser tab,
+    where stderr goes to the server's console, so start-up problems are shown in the page only."""
+    from deskwork.remote_channel import Channel
     from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
 
-    desk = Desk.open(paths, what="the deskwork TUI", defer_backup=True)
-    warn(desk.problems)
-    app = DeskworkApp(desk)
-    desk.problems.clear()  # already shown on stderr; the app shows the rest
+    what = "deskwork in a browser tab" if served else "the deskwork TUI"
+    desk = Desk.open(paths, what=what, defer_backup=True)
+    if not served:
+        warn(desk.problems)
+    app = DeskworkApp(desk, channel=None if desk.store.readonly else Channel(desk))
+    desk.problems.clear()  # already shown on stderr or kept by the app for its notifications
     return app
 
 
 def run_tui(args: argparse.Namespace, paths: Paths) -> int:
-    app = build_tui(paths)
+    from deskwork.ui.serving import is_served
+
+    served = is_served()
+    try:
+        app = build_tui(paths, served=served)
+    except StoreLocked as exc:
+        if not served:
+            raise
+        from deskwork.ui.served import RefusalApp  # the refusal, in the page
+
+        RefusalApp(exc).run()
+        return EXIT_LOCKED
     desk = app.desk
     try:
         code = app.run()
     finally:
         desk.close()
-    if app.day_end_text:  # quitting after the day's end time: the summary stays in the shell
-        print(app.day_end_text)
+    if app.day_end_text and not served:  # after the day's end: the summary stays in the shell
+        say(app.day_end_text)
     return code or 0
 
 
@@ -72,7 +90,7 @@ def cmd_today(args: argparse.Namespace, paths: Paths) -> int:
     lines = [
         f"{summary.day:%A %d %B %Y}",
         f"  pomodoros: {summary.pomodoros}, focus minutes: {summary.focus_minutes:.0f}",
-        f"  goal: {goal}, streak: {summary.streak_days} days",
+        f"  goal: {goal}, streak: {plural(summary.streak_days, 'day')}",
         f"  cards due: {summary.cards_due} of {summary.cards_total}",
         f"  queue: {', '.join(i.title for i in summary.queue) or 'empty'}",
     ]
@@ -100,7 +118,7 @@ def cmd_drafts_list(args: argparse.Namespace, paths: Paths) -> int:
         for d in drafts
     ]
     text = "\n".join(
-        f"{d.id:>4}  {d.status.value:<9} {d.words:>6} words  {d.title}" for d in drafts
+        f"{d.id:>4}  {d.status.value:<9} {plural(d.words, 'word'):>12}  {d.title}" for d in drafts
     )
     emit(args, data, text or "no drafts")
     return 0
@@ -114,9 +132,7 @@ def cmd_drafts_show(args: argparse.Namespace, paths: Paths) -> int:
         draft = service.get(args.id)
     except DraftError as exc:
         raise CliError(str(exc)) from None
-    sys.stdout.write(
-        draft.body if draft.body.endswith("\n") or not draft.body else draft.body + "\n"
-    )
+    say(draft.body if draft.body.endswith("\n") or not draft.body else draft.body + "\n", end="")
     return 0
 
 
@@ -131,7 +147,7 @@ def cmd_drafts_export(args: argparse.Namespace, paths: Paths) -> int:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot write the export: {exc}") from None
-    print(target)
+    say(str(target.absolute()))
     return 0
 
 
@@ -140,7 +156,7 @@ def cmd_drafts_import(args: argparse.Namespace, paths: Paths) -> int:
 
     service = _drafts(paths, readonly=False, what="deskwork drafts import")
     try:
-        draft = service.import_file(Path(args.file))
+        draft = service.import_file(user_path(args.file))
     except InteropError as exc:
         raise CliError(str(exc)) from None
     finally:
@@ -151,7 +167,7 @@ def cmd_drafts_import(args: argparse.Namespace, paths: Paths) -> int:
         "slug": draft.effective_slug,
         "words": draft.words,
     }
-    emit(args, data, f"imported draft {draft.id}: {draft.title} ({draft.words} words)")
+    emit(args, data, f"imported draft {draft.id}: {draft.title} ({plural(draft.words, 'word')})")
     return 0
 
 
@@ -178,10 +194,10 @@ def cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
     hours = sum(figures.focus_hours_by_day.values())
     retention = "n/a" if figures.retention_30d is None else f"{figures.retention_30d:.1%}"
     lines = [
-        f"last {args.weeks} weeks: {hours:.1f} focus hours (target {figures.target_hours:.1f} h a day)",
+        f"last {plural(args.weeks, 'week')}: {duration(hours)} of focus (target {duration(figures.target_hours)} a day)",
         f"points: {figures.points_done:.2f} done of {figures.points_planned:.2f} planned; the program ends {figures.program_end}",
         *(
-            f"  {p.item.title}: {p.finish or 'no pace yet'}"
+            f"  {p.item.title}: {p.finish or p.no_pace or 'no pace yet'}"
             + (" (after the end)" if p.late else "")
             for p in figures.projections
         ),
@@ -258,7 +274,7 @@ def cmd_sessions_export(args: argparse.Namespace, paths: Paths) -> int:
     except OSError as exc:
         raise CliError(f"{target}: cannot write ({exc.strerror})") from None
     count = len(sessions) if suffix == ".csv" else sum(1 for s in sessions if s.kind == "focus")
-    print(f"wrote {count} {'sessions' if suffix == '.csv' else 'focus sessions'} to {target}")
+    say(f"wrote {count} {'sessions' if suffix == '.csv' else 'focus sessions'} to {target}")
     return 0
 
 
@@ -271,7 +287,7 @@ def _date(text: str) -> date:
 
 # ---------------------------------------------------------------------- config
 def cmd_config_path(args: argparse.Namespace, paths: Paths) -> int:
-    print(paths.config_file)
+    say(str(paths.config_file))
     return 0
 
 
@@ -290,11 +306,11 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
         desk = open_desk(paths, readonly=False, what="deskwork doctor --repair")
         repaired = list(desk.store.report.recovered)
         desk.close()
-        print("repairs: " + ("; ".join(repaired) if repaired else "none needed"), file=sys.stderr)
+        print("repairs: " + ("; ".join(repaired) if repaired else "none needed"), file=err())
     report = check(paths.data_dir)
     lines = [f"data dir: {paths.data_dir}"]
     lines += [f"  ok: {line}" for line in report.ok]
-    lines += [f"  {name}: {n} records" for name, n in sorted(report.counts.items())]
+    lines += [f"  {name}: {plural(n, 'record')}" for name, n in sorted(report.counts.items())]
     lines += [f"  PROBLEM: {line}" for line in report.problems]
     emit(args, report.as_json(), "\n".join(lines))
     return 0 if not report.problems else EXIT_ERROR
@@ -316,14 +332,14 @@ def cmd_restore(args: argparse.Namespace, paths: Paths) -> int:
             raise CliError("restoring replaces the current data: confirm with --yes", EXIT_USAGE)
         answer = input(f"Replace the data in {paths.data_dir} with backup {backup.name}? [y/N] ")
         if answer.strip().lower() not in {"y", "yes"}:
-            print("nothing changed")
+            say("nothing changed")
             return EXIT_ERROR
     desk = open_desk(paths, readonly=False, what="deskwork restore")
     try:
         safety = desk.store.restore(backup, keep=desk.config.store.keep_backups)
     finally:
         desk.close()
-    print(f"restored {backup.name}; the state before it was backed up as {safety.name}")
+    say(f"restored {backup.name}; the state before it was backed up as {safety.name}")
     return 0
 
 
@@ -348,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
         group: Any, name: str, handler: Handler, help_text: str, json_flag: bool = True
     ) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(handler=handler)
+        p.set_defaults(handler=handler, remote="app")  # while the TUI runs: see deskwork.remote
         if json_flag:
             p.add_argument("--json", action="store_true", help="machine-readable output")
         return p
@@ -362,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats = add(sub, "stats", cmd_stats, "am I on track? focus, points, projections, cards, drafts")
     stats.add_argument("--weeks", type=int, default=12, help="the window (default 12)")
     cli_queue.register(sub, add, group)
+    cli_serve.register(add, sub)
     drafts = group("drafts", "draft posts")
     listing = add(drafts, "list", cmd_drafts_list, "every draft, newest first")
     listing.add_argument("--trash", action="store_true", help="the drafts in the trash instead")
@@ -373,7 +390,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export_draft.add_argument("id", type=int)
     export_draft.add_argument("--format", choices=["pelican", "hugo", "jekyll", "gatsby"])
-    export_draft.add_argument("--out", metavar="DIR", help="default: [drafts] export_dir")
+    export_draft.add_argument(
+        "--out", metavar="DIR", help="default: [drafts] export_dir, else ~/Documents/deskwork"
+    )
     add(drafts, "import", cmd_drafts_import, "read a Markdown post into a new draft").add_argument(
         "file", metavar="FILE.md"
     )
@@ -404,28 +423,12 @@ def build_parser() -> argparse.ArgumentParser:
     restore = add(sub, "restore", cmd_restore, "list backups, or restore one")
     restore.add_argument("backup", nargs="?", help="backup name (from the list) or path")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.set_defaults(remote=None)  # it replaces everything the app has open: quit it first
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        paths = Paths.resolve(args.data_dir)
-        code: int = args.handler(args, paths)
-        return code
-    except StoreLocked as exc:
-        print(f"deskwork: {exc}", file=sys.stderr)
-        return EXIT_LOCKED
-    except (CliError, StoreError) as exc:
-        if args.debug:
-            traceback.print_exc()
-        print(f"deskwork: {exc}", file=sys.stderr)
-        return getattr(exc, "code", EXIT_ERROR)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:
-        if args.debug:
-            traceback.print_exc()
-        print(f"deskwork: error: {exc} (run with --debug for details)", file=sys.stderr)
-        return EXIT_ERROR
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    return run(args)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from deskwork.clikit import CliError, emit, open_desk
+from deskwork import cli_presets
+from deskwork.clikit import CliError, emit, err, on_store, open_desk, user_path
+from deskwork.domain.wording import plural
 from deskwork.paths import Paths
 
 
@@ -32,36 +33,46 @@ class Counter:
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
-        if (time.monotonic() - self.started > 1 and sys.stderr.isatty()) or self.shown:
+        if (time.monotonic() - self.started > 1 and err().isatty()) or self.shown:
             self.shown = True
-            print(f"\rreading cards: {done}/{total}", end="", file=sys.stderr, flush=True)
+            print(f"\rreading cards: {done}/{total}", end="", file=err(), flush=True)
 
     def finish(self) -> None:
         if self.shown:
-            print(file=sys.stderr)
+            print(file=err())
 
 
 def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.interop import InteropError
-    from deskwork.services.anki import import_file
+    from deskwork.services.anki import import_deck, read_file, rows_text
 
     desk = open_desk(paths, readonly=False, what="deskwork cards import")
     counter = Counter()
-    try:
-        report = import_file(desk, Path(args.file), args.deck or "", counter)
+    try:  # reading the file touches no store: inside the app it runs off the app's thread
+        deck = read_file(user_path(args.file), desk, args.deck or "", counter)
+        report = on_store(lambda: import_deck(desk, deck))
     except InteropError as exc:
-        raise CliError(f"{exc} (nothing imported)") from None
+        raise CliError(str(exc)) from None
     finally:
         counter.finish()
         desk.close()
-    lines = [f"imported {report.notes} notes, {report.cards} cards, {report.reviews} reviews"]
+    lines = [
+        f"imported {plural(report.notes, 'note')}, {plural(report.cards, 'card')}, "
+        f"{plural(report.reviews, 'review')}"
+    ]
     lines += [f"  {deck}: {n}" for deck, n in report.decks.items()]
     if report.duplicates:
-        lines.append(f"{report.duplicates} notes were already there (same guid): skipped")
+        rule = "same front" if report.duplicate_rule == "first field" else "same guid"
+        lines.append(f"{plural(report.duplicates, 'note')} already there ({rule}): skipped")
+    left_out = report.rows_left_out()
+    if left_out:
+        lines.append(f"{len(left_out)} rows skipped: {rows_text(left_out)}")
     if report.media_skipped:
         lines.append(f"{report.media_skipped} media files were not copied (deskwork shows text)")
     if report.notes_skipped:
-        lines.append(f"{report.notes_skipped} notes of unsupported types (image occlusion) skipped")
+        lines.append(
+            f"{plural(report.notes_skipped, 'note')} of unsupported types (image occlusion) skipped"
+        )
     emit(args, report.as_json(), "\n".join(lines))
     return 0
 
@@ -80,7 +91,7 @@ def cmd_cards_export(args: argparse.Namespace, paths: Paths) -> int:
     emit(
         args,
         {"file": args.file, "notes": notes, "cards": cards},
-        f"wrote {notes} notes, {cards} cards to {args.file}",
+        f"wrote {plural(notes, 'note')}, {plural(cards, 'card')} to {args.file}",
     )
     return 0
 
@@ -93,6 +104,8 @@ def register(add: Any, group: Any) -> None:
     )
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--deck", metavar="NAME", help="put every card in this deck")
+    imp.set_defaults(remote="thread")  # inside the running app, only the saving is on its thread
     exp = add(cards, "export", cmd_cards_export, "write FILE.apkg (imports into Anki) or FILE.txt")
     exp.add_argument("file", metavar="FILE.apkg|FILE.txt")
     exp.add_argument("--deck", metavar="NAME", help="only this deck (and its subdecks)")
+    cli_presets.register(add, cards)

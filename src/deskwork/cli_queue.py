@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from deskwork.clikit import EXIT_USAGE, CliError, emit, open_desk
+from deskwork.clikit import EXIT_USAGE, CliError, emit, on_store, open_desk, user_path
+from deskwork.domain.wording import plural
 from deskwork.paths import Paths
 
 
@@ -27,13 +28,13 @@ def cmd_queue_import(args: argparse.Namespace, paths: Paths) -> int:
         raise CliError("give a FILE (.csv or .md) or --starter (one of them)", EXIT_USAGE)
     desk = open_desk(paths, readonly=False, what="deskwork queue import")
     try:
-        added = import_starter(desk) if args.starter else import_file(desk, Path(args.file))
+        added = import_starter(desk) if args.starter else import_file(desk, user_path(args.file))
     except InteropError as exc:
         raise CliError(str(exc)) from None
     finally:
         desk.close()
     data = {"added": len(added), "items": [{"id": i.id, "title": i.title} for i in added]}
-    emit(args, data, f"added {len(added)} items (titles already there are skipped)")
+    emit(args, data, f"added {plural(len(added), 'item')} (titles already there are skipped)")
     return 0
 
 
@@ -47,7 +48,7 @@ def cmd_plan(args: argparse.Namespace, paths: Paths) -> int:
     data = report_json(report)
     p = report.program
     lines = [
-        f"program: {p.start} to {p.end} ({p.weeks:g} weeks, {p.days_per_week:g} days a week, "
+        f"program: {p.start} to {p.end} ({plural(p.weeks, 'week')}, {plural(p.days_per_week, 'day')} a week, "
         f"{p.hours_per_day:g} h a day)",
         f"planned {report.planned_points:.2f} points against a capacity of "
         f"{p.capacity_points:.2f}: {report.overcommit_ratio:.2f}x",
@@ -72,16 +73,16 @@ def cmd_queue_add(args: argparse.Namespace, paths: Paths) -> int:
     desk = open_desk(paths, readonly=False, what="deskwork queue add")
     links = Links(desk)
     try:
-        item, created = links.save(args.target)
-        error = ""
-        if created and not args.offline:
-            updated, error = links.pull(item)
-            item = updated or item
+        item, created = on_store(lambda: links.save(args.target))
     except LinkError as exc:
+        links.close()
         raise CliError(str(exc), EXIT_USAGE) from None
     finally:
-        links.close()
-        desk.close()
+        desk.close()  # the item is saved; the lock is not held while waiting on the network
+    error = ""
+    if created and not args.offline:
+        [(item, error)], _ = _pull_unlocked(paths, links, [item], "deskwork queue add")
+    links.close()
     state = "metadata pending" + (f" ({error})" if error else "") if item.metadata_pending else ""
     verb = "added" if created else "already there"
     emit(
@@ -92,25 +93,75 @@ def cmd_queue_add(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def _pull_unlocked(
+    paths: Paths, links: Any, items: list[Any], what: str
+) -> tuple[list[tuple[Any, str]], int]:
+    """Fetch the items' metadata holding nothing (the TUI or another command may write meanwhile),
+    then take the writer lock only to apply what came back: ([(item as now stored, error or '')],
+    how many were not tried). Without a connection the first failure ends the round: the rest
+    would wait out the same timeout. If the data dir is in use by then, the items stay "metadata
+    pending" for a later refresh. Inside the app the store steps run on its thread (`on_store`)."""
+    from deskwork.sources.http import SourceError
+    from deskwork.store.lock import StoreLocked
+
+    fetched: list[tuple[Any, dict[str, Any] | SourceError]] = []
+    untried = 0
+    for n, item in enumerate(items):
+        try:
+            fetched.append((item, links.fetch(item)))  # reads nothing from the store
+        except SourceError as exc:
+            fetched.append((item, exc))
+            if exc.offline:
+                untried = len(items) - n - 1
+                break
+    try:
+        desk = open_desk(paths, readonly=False, what=what)
+    except StoreLocked as exc:
+        note = f"fetched, but not saved: {exc}; run `deskwork queue refresh` later"
+        return [(item, note) for item, _ in fetched], untried
+    from deskwork.services.links import Links
+
+    writer = Links(desk)
+
+    def apply_all() -> list[tuple[Any, str]]:
+        results = []
+        for item, got in fetched:
+            if isinstance(got, SourceError):
+                results.append((writer.failed(item.id, got) or item, str(got)))
+            else:
+                results.append((writer.apply(item.id, got) or item, ""))
+        return results
+
+    try:
+        return on_store(apply_all), untried
+    finally:
+        writer.close()
+        desk.close()
+
+
 def cmd_queue_refresh(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.services.links import Links
 
+    # A writer's open, released before the network: with the TUI open the command is handed to it
+    # whole (deskwork.remote) instead of fetching here and finding the store taken afterwards.
     desk = open_desk(paths, readonly=False, what="deskwork queue refresh")
     links = Links(desk)
-    results = []
+    pending = on_store(links.pending)
+    desk.close()
     try:
-        for item in links.pending():
-            updated, error = links.pull(item)
-            results.append(_item_json(updated or item, error))
+        pulled, untried = _pull_unlocked(paths, links, pending, "deskwork queue refresh")
     finally:
         links.close()
-        desk.close()
+    results = [_item_json(item, error) for item, error in pulled]
     fetched = sum(1 for r in results if r["metadata"] == "fetched")
-    lines = [f"fetched {fetched} of {len(results)} pending"]
+    total = len(results) + untried
+    lines = [f"fetched {fetched} of {total} pending"]
     lines += [f"  {r['id']}: {r['error']}" for r in results if r.get("error")]
+    if untried:
+        lines.append(f"  not tried without a connection: {untried} more; try again when online")
     emit(
         args,
-        {"fetched": fetched, "pending": len(results) - fetched, "items": results},
+        {"fetched": fetched, "pending": total - fetched, "not_tried": untried, "items": results},
         "\n".join(lines),
     )
     return 0
@@ -127,7 +178,7 @@ def cmd_queue_export(args: argparse.Namespace, paths: Paths) -> int:
         raise CliError(str(exc)) from None
     finally:
         desk.close()
-    emit(args, {"file": args.file, "items": count}, f"wrote {count} items to {args.file}")
+    emit(args, {"file": args.file, "items": count}, f"wrote {plural(count, 'item')} to {args.file}")
     return 0
 
 
@@ -167,7 +218,11 @@ def register(sub: Any, add: Any, group: Any) -> None:
     queue_add = add(queue, "add", cmd_queue_add, "add a link or an arXiv id and fetch its metadata")
     queue_add.add_argument("target", metavar="URL_OR_ID")
     queue_add.add_argument("--offline", action="store_true", help="save it now, fetch later")
-    add(queue, "refresh", cmd_queue_refresh, "fetch the metadata still pending")
+    # inside the running app, the network steps run off the app's thread (deskwork.remote)
+    queue_add.set_defaults(remote="thread")
+    add(queue, "refresh", cmd_queue_refresh, "fetch the metadata still pending").set_defaults(
+        remote="thread"
+    )
     add(
         queue,
         "export",

@@ -50,6 +50,11 @@ async def test_a_keystroke_in_a_long_draft_leaves_the_parse_and_the_counts_for_l
         assert isinstance(document, DeferredSyntaxDocument)
         # Highlights exist for what is on screen, and only around it.
         window = editor.highlight_window
+        assert window is not None and window[0] <= editor.cursor_location[0] <= window[1]
+        editor.move_cursor((0, 0))  # to the top (the draft opens where the cursor was left)
+        editor.scroll_home(animate=False)
+        await pilot.pause()
+        window = editor.highlight_window
         assert window is not None and window[0] == 0
         assert window[1] - window[0] <= editor.size.height + 2 * MARGIN_LINES
         assert document.line_count > 5000

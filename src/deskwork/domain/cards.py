@@ -61,8 +61,17 @@ class Card(Record):
         """The answer side, as plain text."""
         return _render(self, ask=False)
 
+    def answer_runs(self) -> list[tuple[str, bool]]:
+        """The answer side as (text, highlighted) runs: a cloze's asked deletion is highlighted
+        where `answer()` brackets it."""
+        from deskwork.domain import cloze
 
-def _render(card: Card, *, ask: bool) -> str:
+        if self.note_type is not NoteType.CLOZE:
+            return [(self.answer(), False)]
+        return cloze.marked_runs(_render(self, ask=False, marks=(cloze.MARK_START, cloze.MARK_END)))
+
+
+def _render(card: Card, *, ask: bool, marks: tuple[str, str] = ("[[", "]]")) -> str:
     from deskwork.domain import cloze
     from deskwork.domain.ankihtml import html_to_text
     from deskwork.domain.text import clean
@@ -72,7 +81,9 @@ def _render(card: Card, *, ask: bool) -> str:
 
     if card.note_type is NoteType.CLOZE:
         number = card.ord + 1
-        shown = cloze.question(card.front, number) if ask else cloze.answer(card.front, number)
+        shown = (
+            cloze.question(card.front, number) if ask else cloze.answer(card.front, number, marks)
+        )
         extra = "" if ask or not card.back else "\n\n" + text(card.back)
         return text(shown) + extra
     front, back = (card.back, card.front) if card.ord == 1 else (card.front, card.back)

@@ -24,10 +24,26 @@ def question(text: str, number: int) -> str:
     return CLOZE.sub(hide, text)
 
 
-def answer(text: str, number: int) -> str:
-    """The text with every deletion shown; the asked ones marked [[like this]]."""
+# Around the asked deletion in an answer, for a UI to highlight it (private-use characters, removed
+# from the text first so a card cannot fake them).
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+
+def answer(text: str, number: int, marks: tuple[str, str] = ("[[", "]]")) -> str:
+    """The text with every deletion shown; the asked ones marked [[like this]] (or `marks`)."""
+    if marks != ("[[", "]]"):
+        text = text.replace(MARK_START, "").replace(MARK_END, "")
 
     def show(m: re.Match[str]) -> str:
-        return f"[[{m.group(2)}]]" if int(m.group(1)) == number else m.group(2)
+        return f"{marks[0]}{m.group(2)}{marks[1]}" if int(m.group(1)) == number else m.group(2)
 
     return CLOZE.sub(show, text)
+
+
+def marked_runs(text: str) -> list[tuple[str, bool]]:
+    """A text with MARK_START…MARK_END as (run, marked) pieces, in order (empty runs left out)."""
+    runs: list[tuple[str, bool]] = []
+    for n, piece in enumerate(re.split(f"[{MARK_START}{MARK_END}]", text)):
+        if piece:
+            runs.append((piece, n % 2 == 1))
+    return runs

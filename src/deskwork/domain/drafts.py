@@ -12,7 +12,7 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from deskwork.domain.records import Record, UTCDateTime
+from deskwork.domain.records import Prose, Record, Title, UTCDateTime
 
 WORDS_PER_MINUTE = 230
 TRASH_DAYS = 30
@@ -37,15 +37,15 @@ class DraftSource(BaseModel):
 
     kind: SourceKind
     ref_id: int | None = None
-    title: str
+    title: Title
     url: str = ""
 
 
 class Draft(Record):
-    title: str
+    title: Title
     slug: str = ""  # empty: derived from the title
     status: DraftStatus = DraftStatus.IDEA
-    body: str = ""
+    body: Prose = ""
     tags: list[str] = Field(default_factory=list)
     category: str = ""
     summary: str = ""
@@ -77,7 +77,7 @@ class Revision(Record):
 
     draft_id: int
     ts: UTCDateTime
-    title: str
+    title: Title
     body: str
 
 
@@ -116,3 +116,22 @@ def sources_section(sources: list[DraftSource]) -> str:
 
 def revision_due(last: datetime | None, now: datetime, every_s: float) -> bool:
     return last is None or (now - last).total_seconds() >= every_s
+
+
+_BLOCK_START = re.compile(r"^\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s|>|```|~~~|\|)")
+
+
+def citation_text(line: str, column: int, link: str) -> str:
+    """What to insert at `column` of `line` so that `link` stands as its own text and the line
+    keeps its Markdown syntax: at the start of a heading / list item / quote / table row / fence
+    it goes on a paragraph of its own before that line; inside a line it is kept apart from the
+    words around it by spaces."""
+    before, after = line[:column], line[column:]
+    if not before.strip():
+        if not after.strip():
+            return link  # an empty line: the link is the paragraph
+        if _BLOCK_START.match(after):
+            return f"{link}\n\n"  # never glued onto "# Heading" or "- item"
+    lead = "" if not before or before[-1].isspace() or before[-1] in "([" else " "
+    trail = "" if not after or after[0].isspace() or after[0] in ".,;:!?)]" else " "
+    return f"{lead}{link}{trail}"

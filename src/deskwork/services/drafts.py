@@ -12,8 +12,9 @@ from deskwork.domain.drafts import (
     Revision,
     revision_due,
 )
-from deskwork.interop import read_user_file
+from deskwork.interop import importing, read_user_file
 from deskwork.interop.frontmatter import Flavour, draft_from_text, export_file
+from deskwork.interop.limits import POST
 from deskwork.services.desk import Desk
 from deskwork.store.store import Store
 
@@ -121,11 +122,14 @@ class DraftService:
     def export(self, draft_id: int, flavour: str | None = None, folder: Path | None = None) -> Path:
         draft = self.get(draft_id)
         chosen = Flavour(flavour or self.config.flavour)
-        out = folder or Path(self.config.export_dir or ".").expanduser()
-        return export_file(draft, chosen, out, self.desk.clock())
+        configured = Path(self.config.export_dir).expanduser() if self.config.export_dir else None
+        out = folder or configured or self.desk.paths.exports_dir
+        return export_file(draft, chosen, out, self.desk.clock()).absolute()
 
     def import_file(self, path: Path) -> Draft:
         """Raises InteropError naming the file (and line) when it cannot be read as a post."""
-        draft = draft_from_text(read_user_file(path), str(path), self.desk.clock())
+        with importing(path):
+            text = read_user_file(path, POST.max_bytes, POST.what)
+            draft = draft_from_text(text, str(path), self.desk.clock())
         with self.store.transaction() as tx:
             return tx.put("drafts", draft)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.curriculum import Item
 from deskwork.domain.drafts import Draft, Revision
+from deskwork.domain.presets import DeckOptions, Preset
 from deskwork.domain.records import Record
 from deskwork.domain.sessions import Session
 from deskwork.domain.settings import Setting
@@ -19,6 +20,8 @@ TABLES: dict[str, type[Record]] = {
     "drafts": Draft,
     "revisions": Revision,
     "settings": Setting,
+    "presets": Preset,
+    "deck_options": DeckOptions,
 }
 
 # Tables whose shards load on first use (or from a background worker) instead of at open.

@@ -11,17 +11,20 @@ from textual.widgets import TextArea
 
 from deskwork.domain.cards import Card, NoteType
 from deskwork.domain.text import clean
+from deskwork.domain.wording import error_sentence, plural
 from deskwork.interop import InteropError
 from deskwork.services import cards as card_service
+from deskwork.ui.serving import where
+from deskwork.ui.widgets.paths import export_target
 
 if TYPE_CHECKING:
     from deskwork.services import Desk
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import DeskHost
     from deskwork.ui.screens.card_dialogs import CardDraft
 
 
 class CardsControl:
-    def __init__(self, app: DeskworkApp) -> None:
+    def __init__(self, app: DeskHost) -> None:
         self.app = app
 
     @property
@@ -38,8 +41,16 @@ class CardsControl:
             return False
         return True
 
-    def _changed(self) -> None:
+    def changed(self) -> None:
+        """Cards changed (an import, a command from outside): the review and an open browser
+        show the new state."""
+        from deskwork.ui.screens.card_browser import CardBrowserScreen
+
         self.app.review_pane.restart()
+        for screen in self.app.screen_stack:
+            if isinstance(screen, CardBrowserScreen):
+                screen.reload()
+                screen.show_stats()
 
     # ------------------------------------------------------------------ quick capture
     def source(self) -> tuple[dict[str, int], str, str]:
@@ -74,9 +85,9 @@ class CardsControl:
                     self.desk, draft.note_type, draft.front, draft.back, draft.deck or last,
                     draft.tags, **extra,
                 )  # fmt: skip
-            except ValueError as exc:
-                return str(exc)
-            self._changed()
+            except ValueError as exc:  # a pydantic ValidationError too: one sentence
+                return error_sentence(exc)
+            self.changed()
             self.app.notify(
                 f"Added {len(cards)} card{'s' if len(cards) > 1 else ''} to {cards[0].deck}",
                 markup=False,
@@ -121,12 +132,14 @@ class CardsControl:
                 TransferScreen(
                     "Import flashcards: an Anki package or plain text",
                     "path to .apkg, .colpkg, .txt or .csv",
+                    suffixes=(".apkg", ".colpkg", ".txt", ".csv", ".tsv"),
+                    must_exist=True,
                 ),
                 self._import_chosen,
             )
 
     def _import_chosen(self, choice: tuple[str, str] | None) -> None:
-        from deskwork.services.anki import import_deck, read_file
+        from deskwork.services.anki import import_deck, read_file, rows_text
         from deskwork.ui.screens.card_dialogs import ProgressScreen
 
         if choice is None:
@@ -151,13 +164,16 @@ class CardsControl:
         def finish(read: object) -> None:
             progress.dismiss(None)
             report = import_deck(self.desk, read)  # type: ignore[arg-type]
-            self._changed()
+            self.changed()
             extra = f"; {report.duplicates} already there" if report.duplicates else ""
             media = (
                 f"; {report.media_skipped} media files not copied" if report.media_skipped else ""
             )
+            left_out = report.rows_left_out()
+            rows = f"\n{len(left_out)} rows skipped: {rows_text(left_out)}" if left_out else ""
             self.app.notify(
-                f"Imported {report.notes} notes, {report.cards} cards{extra}{media}",
+                f"Imported {plural(report.notes, 'note')}, {plural(report.cards, 'card')}"
+                f"{extra}{media}{rows}",
                 title=path.name,
                 markup=False,
                 timeout=10,
@@ -168,7 +184,7 @@ class CardsControl:
     def _import_failed(self, progress: object, message: str) -> None:
         progress.dismiss(None)  # type: ignore[attr-defined]
         self.app.notify(
-            f"{message}\nNothing was imported.",
+            message,  # it names the file and ends "nothing imported"
             title="Import refused",
             severity="error",
             markup=False,
@@ -179,19 +195,30 @@ class CardsControl:
         from deskwork.services.anki import export_file
         from deskwork.ui.screens.card_dialogs import TransferScreen
 
+        folder = self.desk.paths.exports_dir
+
         def chosen(choice: tuple[str, str] | None) -> None:
             if choice is None:
                 return
-            path = Path(choice[0]).expanduser()
             try:
+                path = export_target(choice[0], folder)
                 notes, cards = export_file(self.desk, path, choice[1])
             except (InteropError, OSError) as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
-            self.app.notify(f"Wrote {notes} notes, {cards} cards to {path}", markup=False)
+            self.app.notify(
+                f"Wrote {plural(notes, 'note')}, {plural(cards, 'card')} to {where(path)}",
+                markup=False,
+            )
 
         self.app.push_screen(
-            TransferScreen("Export flashcards", "path ending in .apkg (for Anki) or .txt"), chosen
+            TransferScreen(
+                f"Export flashcards (a bare name goes to {folder})",
+                "path ending in .apkg (for Anki) or .txt",
+                suffixes=(".apkg", ".txt"),
+                initial=str(folder / "deskwork-cards.apkg"),
+            ),
+            chosen,
         )
 
     def browse(self) -> None:

@@ -73,7 +73,7 @@ APP_COMMANDS: tuple[Command, ...] = (
     Command("app.plan", "ctrl+y", "plan", "Plan", "Planned points against your time", False),
     Command(
         "app.add_link",
-        "ctrl+n",
+        "ctrl+n,alt+n",  # a browser keeps Ctrl+N (new window) for itself: Alt+N in `deskwork serve`
         "add_link",
         "Add link",
         "Add a URL or an arXiv id to the curriculum (metadata fetched in the background)",
@@ -101,6 +101,22 @@ APP_COMMANDS: tuple[Command, ...] = (
         "browse_cards",
         "Card browser",
         "Search cards (deck: tag: is:due is:new is:suspended), bulk edit, stats",
+        False,
+    ),
+    Command(
+        "cards.decks",
+        "alt+d",
+        "decks",
+        "Decks",
+        "Every deck with today's due counts; study one deck (and its subdecks)",
+        False,
+    ),
+    Command(
+        "cards.presets",
+        "alt+o",
+        "presets",
+        "Deck presets",
+        "Deck options presets: retention, FSRS parameters, steps, limits; assign decks",
         False,
     ),
     Command(
@@ -138,24 +154,40 @@ APP_COMMANDS: tuple[Command, ...] = (
     ),
 )
 
+
 # Keys of the timer area (active while it has focus); all of them are in the palette too.
+def _timer(id_: str, keys: str, action: str, title: str, help_: str, show: bool = True) -> Command:
+    return Command(id_, keys, action, title, help_, show, scope="timer")
+
+
 TIMER_COMMANDS: tuple[Command, ...] = (
-    Command(
+    _timer(
         "timer.toggle",
         "space,enter",
         "app.timer('toggle')",
         "Start/pause",
         "Start, pause or resume",
     ),
-    Command(
-        "timer.skip", "s", "app.timer('skip')", "Skip", "End this phase now and go to the next"
-    ),
-    Command("timer.extend", "e,plus", "app.timer('extend')", "Extend", "Add time to this phase"),
-    Command("timer.interrupt", "i", "app.timer_interrupt", "Interruption", "Log an interruption"),
-    Command(
+    _timer("timer.skip", "s", "app.timer('skip')", "Skip", "End this phase now and go to the next"),
+    _timer("timer.extend", "e,plus", "app.timer('extend')", "Extend", "Add time to this phase"),
+    _timer("timer.interrupt", "i", "app.timer_interrupt", "Interruption", "Log an interruption"),
+    _timer(
         "timer.abandon", "a", "app.timer_abandon", "Abandon", "Give up this phase (with a reason)"
     ),
-    Command("timer.reset", "r", "app.timer('reset')", "Reset", "Back to focus 1 of a new cycle"),
+    _timer(
+        "timer.reset",
+        "r",
+        "app.timer_reset",
+        "Reset",
+        "Back to focus 1 of a new cycle (asks first while a focus is under way)",
+    ),
+    _timer(
+        "timer.item",
+        "o",
+        "app.timer_item",
+        "Timer item",
+        "Put the timer on another item (the minutes from now on go to it)",
+    ),
 )
 
 
@@ -169,6 +201,13 @@ QUEUE_COMMANDS: tuple[Command, ...] = (
     _queue("queue.up", "ctrl+up,K", "move(-1)", "Up", "Move the item up today's queue", False),
     _queue(
         "queue.down", "ctrl+down,J", "move(1)", "Down", "Move the item down today's queue", False
+    ),
+    _queue(
+        "queue.timer",
+        "f",
+        "timer_here",
+        "Timer here",
+        "Put the timer on this item (from now on; moving the cursor never does)",
     ),
     _queue("queue.unit", "u", "unit_done", "Unit done", "One more lecture / chapter / … done"),
     _queue("queue.edit", "e", "edit", "Edit", "Edit the item (all its fields)"),
@@ -233,9 +272,48 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
     _review("review.flag", "f", "flag", "Flag", "Flag the card (again to clear)", False),
     _review("review.edit", "e", "edit", "Edit", "Edit the card in place (history kept)"),
     _review("review.cram", "c", "cram", "Cram", "Practice without touching the schedule", False),
+    _review("review.decks", "d", "app.decks", "Decks", "The deck list: study one deck", False),
+    _review("review.line_up", "up", "scroll_card(-1)", "Scroll up", "Scroll a long card", False),
+    _review(
+        "review.line_down", "down", "scroll_card(1)", "Scroll down", "Scroll a long card", False
+    ),
+    _review("review.page_up", "pageup", "scroll_card(-2)", "Page up", "A long card: up", False),
+    _review(
+        "review.page_down", "pagedown", "scroll_card(2)", "Page down", "A long card: down", False
+    ),
     _review(
         "review.browse", "slash", "app.browse_cards", "Browse", "Search, bulk edit, stats", False
     ),
+)
+
+
+# Keys of the deck list (a screen of its own).
+def _decks(id_: str, keys: str, action: str, title: str, help_: str) -> Command:
+    return Command(id_, keys, action, title, help_, scope="decks")
+
+
+DECK_COMMANDS: tuple[Command, ...] = (
+    _decks("decks.study", "enter,s", "study", "Study", "Review only this deck and its subdecks"),
+    _decks("decks.study_all", "a", "study_all", "Study all", "Review every deck again"),
+    _decks("decks.options", "o", "options", "Preset", "This deck's preset (view, edit, change)"),
+    _decks(
+        "decks.limits", "l", "limits", "Deck limits", "This deck's own daily limits / retention"
+    ),
+    _decks("decks.close", "escape", "close", "Close", "Back to the desk"),
+)
+
+
+# Keys of the presets screen.
+def _presets(id_: str, keys: str, action: str, title: str, help_: str) -> Command:
+    return Command(id_, keys, action, title, help_, scope="presets")
+
+
+PRESET_COMMANDS: tuple[Command, ...] = (
+    _presets("presets.edit", "e,enter", "edit", "Edit", "Edit the preset's options"),
+    _presets("presets.add", "n", "add", "New", "A new preset, a copy of the one selected"),
+    _presets("presets.assign", "u", "assign", "Use for deck", "Study a deck with this preset"),
+    _presets("presets.delete", "d,delete", "delete", "Delete", "Delete the preset (asks)"),
+    _presets("presets.close", "escape", "close", "Close", "Back"),
 )
 
 
@@ -303,6 +381,18 @@ DRAFT_COMMANDS: tuple[Command, ...] = (
         "Metadata",
         "Title, slug, status, tags, category, summary",
     ),
+    # A browser tab (`deskwork serve`) never receives Ctrl+T (new tab). Alt+M reaches the editor, but
+    # it types an "m" there unless it is a priority binding: hence a command of its own.
+    Command(
+        "draft.meta_alt",
+        "alt+m",
+        "edit_meta",
+        "Metadata (Alt+M)",
+        "Metadata from the list or the editor (in a browser, where Ctrl+T opens a tab)",
+        show=False,
+        priority=True,
+        scope="draft",
+    ),
     _draft(
         "draft.delete",
         "d,delete",
@@ -364,6 +454,8 @@ ALL_COMMANDS: tuple[Command, ...] = (
     + QUEUE_COMMANDS
     + REVIEW_COMMANDS
     + BROWSER_COMMANDS
+    + DECK_COMMANDS
+    + PRESET_COMMANDS
     + CURRICULUM_COMMANDS
     + DRAFT_COMMANDS
 )

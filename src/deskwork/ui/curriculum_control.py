@@ -11,13 +11,15 @@ from textual.worker import get_current_worker
 
 from deskwork.domain.curriculum import Item
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.services import queue as queue_service
+from deskwork.ui.serving import where
 
 if TYPE_CHECKING:
     from deskwork.services.links import Links
     from deskwork.sources.arxiv import Paper
     from deskwork.sources.http import SourceError
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import DeskHost
 
 
 def _title(item: Item) -> str:
@@ -25,7 +27,7 @@ def _title(item: Item) -> str:
 
 
 class CurriculumControl:
-    def __init__(self, app: DeskworkApp) -> None:
+    def __init__(self, app: DeskHost) -> None:
         self.app = app
         self._links: Links | None = None
         self.changed_callbacks: list[Callable[[], None]] = []
@@ -86,47 +88,80 @@ class CurriculumControl:
         if not pending:
             self.app.notify("No item is waiting for its metadata")
             return
-        self.app.notify(f"Fetching the metadata of {len(pending)} items…", timeout=4)
+        self.app.notify(f"Fetching the metadata of {plural(len(pending), 'item')}…", timeout=4)
         self.fetch(pending)
 
     def fetch(self, items: list[Item]) -> None:
-        """Each item's metadata, one after the other, in a worker thread."""
+        """Each item's metadata, one after the other, in a worker thread. Without a connection it
+        stops at the first failure (the others would only wait for theirs); several items end
+        with one summary toast instead of one per item."""
         from deskwork.sources.http import SourceError
 
         links = self.links
+        quiet = len(items) > 1
 
         def work() -> None:
             worker = get_current_worker()
-            for item in items:
+            fetched, errors, untried = 0, [], 0
+            for n, item in enumerate(items):
                 if worker.is_cancelled:
                     return
                 try:
                     fields = links.fetch(item)
-                except SourceError as exc:
-                    self.app.call_from_thread(self._failed, item, exc)
                 except Exception as exc:  # a bug must not take the desk down; the item is saved
-                    error = SourceError(f"{item.url}: {type(exc).__name__}: {exc}")
-                    self.app.call_from_thread(self._failed, item, error)
+                    error = (
+                        exc
+                        if isinstance(exc, SourceError)
+                        else SourceError(f"{item.url}: {type(exc).__name__}: {exc}")
+                    )
+                    errors.append(error)
+                    self.app.call_from_thread(self._failed, item, error, quiet)
+                    if error.offline:
+                        untried = len(items) - n - 1
+                        break
                 else:
-                    self.app.call_from_thread(self._fetched, item, fields)
+                    fetched += 1
+                    self.app.call_from_thread(self._fetched, item, fields, quiet)
+            if quiet:
+                self.app.call_from_thread(self._summary, len(items), fetched, errors, untried)
 
         self.app.run_worker(work, thread=True, group="links", name="fetch metadata")
 
-    def _fetched(self, item: Item, fields: dict[str, Any]) -> None:
+    def _fetched(self, item: Item, fields: dict[str, Any], quiet: bool = False) -> None:
         if self.app.desk.store.closed:
             return
         updated = self.links.apply(item.id, fields)
         if updated is not None:
             self.changed()
-            self.app.notify(_title(updated), title="Details fetched", markup=False)
+            if not quiet:
+                self.app.notify(_title(updated), title="Details fetched", markup=False)
 
-    def _failed(self, item: Item, error: SourceError) -> None:
+    def _failed(self, item: Item, error: SourceError, quiet: bool = False) -> None:
         if self.app.desk.store.closed:
             return
         self.links.failed(item.id, error)
         self.changed()
+        if not quiet:
+            self.app.notify(
+                f"{error}\nSaved with its link; R in the queue (or `deskwork queue refresh`) "
+                "retries.",
+                title="Metadata pending",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+
+    def _summary(self, total: int, fetched: int, errors: list[SourceError], untried: int) -> None:
+        """One toast for a refresh of several items."""
+        if not errors:
+            self.app.notify(f"Fetched the details of all {plural(total, 'item')}", markup=False)
+            return
+        waiting = total - fetched
+        offline = any(e.offline for e in errors)
+        head = "No connection" if offline else f"Fetched {fetched} of {total}"
         self.app.notify(
-            f"{error}\nSaved with its link; R in the queue (or `deskwork queue refresh`) retries.",
+            f"{head}: {waiting} {'item' if waiting == 1 else 'items'} still waiting for "
+            f"details ({errors[0]}). R in the queue retries.",
             title="Metadata pending",
             severity="warning",
             markup=False,
@@ -144,7 +179,7 @@ class CurriculumControl:
     # ------------------------------------------------------------------ items
     def edit(self, item_id: int | None) -> None:
         """The item form: a new item (None) or an existing one."""
-        from deskwork.ui.screens.curriculum_dialogs import ItemFormScreen
+        from deskwork.ui.screens.curriculum_dialogs import FORM_LABELS, ItemFormScreen
 
         if not self.writable():
             return
@@ -154,7 +189,7 @@ class CurriculumControl:
 
         def save(values: dict[str, Any]) -> str:
             try:
-                saved = queue_service.save_form(self.app.desk, item_id, values)
+                saved = queue_service.save_form(self.app.desk, item_id, values, FORM_LABELS)
             except queue_service.ItemInvalid as exc:
                 return str(exc)
             self.changed()
@@ -198,41 +233,50 @@ class CurriculumControl:
             try:
                 added = import_file(self.app.desk, Path(path).expanduser())
             except InteropError as exc:
-                self.app.notify(
-                    f"{exc}\nNothing was imported.", severity="error", markup=False, timeout=15
-                )
+                self.app.notify(str(exc), severity="error", markup=False, timeout=15)
                 return
             self.changed()
-            self.app.notify(f"Added {len(added)} items (titles already there are skipped)")
+            self.app.notify(
+                f"Added {plural(len(added), 'item')} (titles already there are skipped)"
+            )
 
         self.app.push_screen(
             PromptScreen(
                 "Import curriculum items from a CSV file or a Markdown table:",
                 "path to .csv or .md",
+                path_suffixes=(".csv", ".md"),
+                must_exist=True,
             ),
             chosen,
         )
 
     def export_file(self) -> None:
         from deskwork.ui.screens.draft_dialogs import PromptScreen
+        from deskwork.ui.widgets.paths import export_target
+
+        folder = self.app.desk.paths.exports_dir
 
         def chosen(path: str | None) -> None:
-            from pathlib import Path
-
             from deskwork.interop import InteropError
             from deskwork.services.curriculum import export_file
 
             if not path:
                 return
             try:
-                count = export_file(self.app.desk, Path(path).expanduser())
-            except InteropError as exc:
+                target = export_target(path, folder)
+                count = export_file(self.app.desk, target)
+            except (InteropError, OSError) as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
-            self.app.notify(f"Wrote {count} items to {path}", markup=False)
+            self.app.notify(f"Wrote {plural(count, 'item')} to {where(target)}", markup=False)
 
         self.app.push_screen(
-            PromptScreen("Export the curriculum to:", "path ending in .csv, .md or .bib (papers)"),
+            PromptScreen(
+                f"Export the curriculum to (a bare name goes to {folder}):",
+                "path ending in .csv, .md or .bib (papers)",
+                path_suffixes=(".csv", ".md", ".bib"),
+                initial=str(folder / "curriculum.csv"),
+            ),
             chosen,
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.interop import InteropError
@@ -15,12 +15,22 @@ class AnkiError(InteropError):
     """A deck that cannot be imported; the message names the file and what is wrong."""
 
 
+MiB = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class ImportLimits:
-    max_total_bytes: int = 1024 * 1024 * 1024  # everything a package may decompress to
-    max_ratio: int = 200  # a zip member may not be this many times bigger than its compressed self
+    """A package's caps. Only the collection is unpacked (media files are counted, never read),
+    so they bound the temp file and the memory whatever the media weigh."""
+
+    max_total_bytes: int = 1024 * MiB  # the collection, unpacked (a 100k-card one is ~100-300 MB)
+    max_ratio: int = 200  # the collection may not be this many times bigger than its packed self…
+    ratio_floor_bytes: int = 4 * MiB  # …once past this size (a fresh, empty one is mostly zeros)
+    max_window_bytes: int = 16 * MiB  # a zstd frame's window (Anki's frames use 2-8 MB)
     max_seconds: float = 120.0
     max_notes: int = 500_000
+    max_cards: int = 2_000_000  # counted before anything is read (a note has 1-few cards)
+    max_note_chars: int = 8 * MiB  # one note's fields together (inline images make them big)
 
 
 class Answer(NamedTuple):
@@ -51,6 +61,13 @@ class Deck:
     history: dict[int, list[Answer]] = field(default_factory=dict)  # index in cards -> answers
     media_skipped: int = 0
     notes_skipped: int = 0  # note types deskwork cannot show (image occlusion…)
+    # plain text without a guid column: notes match by first field within the note type (Anki's
+    # duplicate rule); the file line of each note, and the rows left out with why
+    match_first_field: bool = False
+    lines: dict[str, int] = field(default_factory=dict)  # note guid -> line
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)
+    presets: Any = None  # deckconfig.AnkiPresets from a package; None from plain text
+    renamed: bool = False  # every card put in one deck chosen at import
 
     @property
     def notes(self) -> int:

@@ -8,7 +8,7 @@ compression ratios under caps), then the newest collection inside is used: `coll
 Scheduling: new cards stay new; learning cards keep their due time; review cards keep their due
 day, interval-based stability, and Anki's FSRS memory state (stability, difficulty) when the card
 has one. Review history comes along (revlog → review log). Suspended cards stay suspended, flags are
-kept, buried cards come back unburied.
+kept; buried cards stay buried until Anki's day ends (deckconfig.py).
 
 Writing: a `collection.anki2` (schema 11) that every current Anki imports, with the three stock note
 types deskwork uses (Basic, Basic (and reversed card), Cloze).
@@ -16,90 +16,54 @@ types deskwork uses (Basic, Basic (and reversed card), Cloze).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from deskwork.domain.cards import Card, CardState, NoteType, ReviewLog
+from deskwork.domain.text import clean, clip
+from deskwork.interop.anki import deckconfig
 from deskwork.interop.anki.model import AnkiError, Answer, Deadline, Deck, ImportLimits
+from deskwork.interop.anki.unpack import check_names, unpack
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 Progress = Callable[[int, int], None]
 
 
-# ---------------------------------------------------------------------- the zip
-def _check_zip(path: Path, archive: zipfile.ZipFile, limits: ImportLimits) -> None:
-    total = 0
-    for info in archive.infolist():
-        name = info.filename
-        pure = PurePosixPath(name.replace("\\", "/"))
-        if pure.is_absolute() or ".." in pure.parts or len(pure.parts) != 1 or ":" in name:
-            raise AnkiError(f"{path}: refused: member {name!r} escapes the package's folder")
-        total += info.file_size
-        if (
-            info.compress_size
-            and info.file_size > 1024 * 1024
-            and info.file_size / info.compress_size > limits.max_ratio
-        ):
-            raise AnkiError(
-                f"{path}: refused: member {name!r} expands {info.file_size // info.compress_size}× (a zip bomb?)"
-            )
-    if total > limits.max_total_bytes:
-        raise AnkiError(
-            f"{path}: refused: {total / 1e6:.0f} MB uncompressed (limit {limits.max_total_bytes / 1e6:.0f} MB)"
-        )
-
-
-def _read_member(archive: zipfile.ZipFile, name: str, cap: int, path: Path) -> bytes:
-    with archive.open(name) as fh:
-        data = fh.read(cap + 1)
-    if len(data) > cap:
-        raise AnkiError(f"{path}: refused: {name} is larger than {cap / 1e6:.0f} MB")
-    return data
-
-
-def _zstd(data: bytes, cap: int, path: Path, what: str) -> bytes:
-    import zstandard
-
-    try:
-        with zstandard.ZstdDecompressor().stream_reader(data) as reader:
-            out = reader.read(cap + 1)
-    except zstandard.ZstdError as exc:
-        raise AnkiError(f"{path}: {what} is not valid zstd data ({exc})") from None
-    if len(out) > cap:
-        raise AnkiError(f"{path}: refused: {what} decompresses to more than {cap / 1e6:.0f} MB")
-    return out
-
-
 # ---------------------------------------------------------------------- reading
 def read_package(
-    path: Path, limits: ImportLimits | None = None, progress: Progress | None = None
+    path: Path,
+    limits: ImportLimits | None = None,
+    progress: Progress | None = None,
+    data_dir: Path | None = None,
 ) -> Deck:
+    """The package's cards. The collection is unpacked into the data dir's temp folder (swept at
+    the next open if this process is killed), or the system's when no data dir is given."""
+    from deskwork.store.scratch import scratch
+
     limits = limits or ImportLimits()
     deadline = Deadline(str(path), limits.max_seconds)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise AnkiError(f"{path}: not an Anki package (a zip file): {exc}") from None
-    with archive, tempfile.TemporaryDirectory(prefix="deskwork-anki-") as tmp:
-        _check_zip(path, archive, limits)
+    with archive, scratch(data_dir, "anki-import-") as tmp:
+        check_names(path, archive)
         names = set(archive.namelist())
         chosen = next((n for n in COLLECTIONS if n in names), None)
         if chosen is None:
             raise AnkiError(
                 f"{path}: no collection inside (expected one of {', '.join(COLLECTIONS)})"
             )
-        data = _read_member(archive, chosen, limits.max_total_bytes, path)
-        if chosen.endswith("b"):
-            data = _zstd(data, limits.max_total_bytes, path, chosen)
-        db_path = Path(tmp) / "collection.sqlite"
-        db_path.write_bytes(data)
+        db_path = tmp / "collection.sqlite"
+        unpack(path, archive, chosen, db_path, limits)
         media = [n for n in names if n not in COLLECTIONS and n not in ("media", "meta")]
         try:
             db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -107,6 +71,7 @@ def read_package(
             raise AnkiError(f"{path}: {chosen} cannot be opened ({exc})") from None
         try:
             deck = _read_collection(db, path, deadline, limits, progress)
+            deckconfig.attach(db, deck)  # presets, deck → preset, learning steps
         except sqlite3.DatabaseError as exc:
             raise AnkiError(
                 f"{path}: {chosen} is damaged or not an Anki collection ({exc})"
@@ -199,6 +164,21 @@ def _decks(db: sqlite3.Connection) -> dict[int, str]:
     return {int(k): v.get("name", "Default") for k, v in json.loads(decks).items()}
 
 
+@contextlib.contextmanager
+def _part(path: Path, what: str) -> Iterator[None]:
+    """Name the part of the collection a failure comes from."""
+    try:
+        yield
+    except (AnkiError, sqlite3.DatabaseError):
+        raise
+    except Exception as exc:
+        raise AnkiError(f"{path}: {what} cannot be read ({_why(exc)})") from None
+
+
+def _why(exc: Exception) -> str:
+    return clip(str(exc) or type(exc).__name__, 200)
+
+
 _REVLOG_STATE = {0: CardState.LEARNING, 1: CardState.REVIEW, 2: CardState.RELEARNING}
 
 
@@ -214,13 +194,27 @@ def _read_collection(
     progress: Progress | None,
 ) -> Deck:
     deck = Deck(str(path))
-    (crt,) = db.execute("select crt from col").fetchone()
-    day_zero = datetime.fromtimestamp(crt, UTC)
-    types = _note_types(db)
-    decks = _decks(db)
+    with _part(path, "the collection's creation time (col.crt)"):
+        (crt,) = db.execute("select crt from col").fetchone()
+        day_zero = datetime.fromtimestamp(crt, UTC)
+    with _part(path, "the note types"):
+        types = _note_types(db)
+    with _part(path, "the deck list"):
+        decks = {k: clean(str(v), single_line=True) or "Default" for k, v in _decks(db).items()}
+    for table, cap in (("notes", limits.max_notes), ("cards", limits.max_cards)):
+        (count,) = db.execute(f"select count(*) from {table}").fetchone()
+        if count > cap:
+            raise AnkiError(f"{path}: refused: {count:,} {table}, more than {cap:,}")
     notes: dict[int, tuple[str, int, str, list[str]]] = {}
     for nid, guid, mid, tags, flds in db.execute("select id, guid, mid, tags, flds from notes"):
-        notes[nid] = (guid, mid, tags, flds.split("\x1f"))
+        if not isinstance(flds, str) or not isinstance(tags, str):
+            raise AnkiError(f"{path}: note {nid}: its fields or tags are not text")
+        if len(flds) > limits.max_note_chars:
+            raise AnkiError(
+                f"{path}: note {nid}: refused: its fields hold {len(flds):,} characters "
+                f"(the limit is {limits.max_note_chars:,})"
+            )
+        notes[nid] = (str(guid), mid, tags, flds.split("\x1f"))
         if len(notes) > limits.max_notes:
             raise AnkiError(f"{path}: refused: more than {limits.max_notes} notes")
     deadline.check()
@@ -261,39 +255,45 @@ def _read_collection(
                 progress(n, total)
         if nid not in notes:
             raise AnkiError(f"{path}: card {cid} belongs to a note that is not there")
-        guid, mid, tags, fields = notes[nid]
-        note_type, _ = types.get(mid, (NoteType.BASIC, 2))
-        if note_type is None:
-            skipped.add(nid)
-            continue
-        front = fields[0] if fields else ""
-        back = (
-            "<br>".join(f for f in fields[1:] if f.strip())
-            if note_type is not NoteType.CLOZE
-            else (fields[1] if len(fields) > 1 else "")
-        )
-        modified = datetime.fromtimestamp(mod, UTC) if mod else now
-        card_fields: dict[str, Any] = dict(
-            deck=decks.get(odid or did, "Default"), front=front, back=back,
-            tags=[t for t in tags.split() if t], note_guid=guid, note_type=note_type,
-            ord=ord_ if note_type is not NoteType.BASIC else 0, html=True,
-            created=_ms(nid), modified=modified, suspended=queue == -1, flag=flags & 7,
-            reps=reps, lapses=lapses,
-        )  # fmt: skip
-        card_fields |= _schedule(ctype, due, ivl, data, day_zero, history.get(cid, []), now)
-        deck.cards.append(Card(**card_fields))
-        answers = history.get(cid)
-        if answers:
-            deck.history[len(deck.cards) - 1] = [
-                Answer(
-                    ts=_ms(rid),
-                    rating=ease,
-                    duration_ms=max(0, min(rtime, 3_600_000)),
-                    state=_REVLOG_STATE.get(rtype, CardState.LEARNING),
-                    was_new=i == 0 and rtype == 0,
-                )
-                for i, (rid, ease, rtime, rtype) in enumerate(answers)
-            ]
+        try:
+            guid, mid, tags, fields = notes[nid]
+            note_type, _ = types.get(mid, (NoteType.BASIC, 2))
+            if note_type is None:
+                skipped.add(nid)
+                continue
+            fields = [clean(f) for f in fields]
+            front = fields[0] if fields else ""
+            back = (
+                "<br>".join(f for f in fields[1:] if f.strip())
+                if note_type is not NoteType.CLOZE
+                else (fields[1] if len(fields) > 1 else "")
+            )
+            modified = datetime.fromtimestamp(mod, UTC) if mod else now
+            card_fields: dict[str, Any] = dict(
+                deck=decks.get(odid or did, "Default"), front=front, back=back,
+                tags=clean(tags).split(), note_guid=guid, note_type=note_type,
+                ord=ord_ if note_type is not NoteType.BASIC else 0, html=True,
+                created=_ms(nid), modified=modified, suspended=queue == -1, flag=flags & 7,
+                reps=reps, lapses=lapses,
+            )  # fmt: skip
+            card_fields |= _schedule(ctype, due, ivl, data, day_zero, history.get(cid, []), now)
+            deck.cards.append(Card(**card_fields))
+            answers = history.get(cid)
+            if answers:
+                deck.history[len(deck.cards) - 1] = [
+                    Answer(
+                        ts=_ms(rid),
+                        rating=ease,
+                        duration_ms=max(0, min(rtime, 3_600_000)),
+                        state=_REVLOG_STATE.get(rtype, CardState.LEARNING),
+                        was_new=i == 0 and rtype == 0,
+                    )
+                    for i, (rid, ease, rtime, rtype) in enumerate(answers)
+                ]
+        except AnkiError:
+            raise
+        except Exception as exc:  # a value out of range or of the wrong type in this card
+            raise AnkiError(f"{path}: card {cid} (note {nid}): {_why(exc)}") from None
     deck.notes_skipped = len(skipped)
     if progress:
         progress(total, total)
@@ -418,10 +418,17 @@ def _checksum(text: str) -> int:
 
 
 def write_package(
-    path: Path, cards: list[Card], reviews: dict[int, list[ReviewLog]], now: datetime
+    path: Path,
+    cards: list[Card],
+    reviews: dict[int, list[ReviewLog]],
+    now: datetime,
+    data_dir: Path | None = None,
+    presets: Any = None,
 ) -> tuple[int, int]:
-    """Write `cards` (whole notes) as an .apkg; returns (notes, cards). Atomic: temp file, rename."""
+    """Write `cards` (whole notes) as an .apkg; returns (notes, cards). Atomic: temp file, rename.
+    The collection is built in the data dir's temp folder (the system's without a data dir)."""
     from deskwork.store.fsutil import atomic_write
+    from deskwork.store.scratch import scratch
 
     crt = int(datetime(now.year, now.month, now.day, tzinfo=UTC).timestamp()) - 86400 * 3650
     deck_ids: dict[str, int] = {"Default": 1}
@@ -441,10 +448,11 @@ def write_package(
                    "new": {"bury": False, "delays": [1.0, 10.0], "initialFactor": 2500, "ints": [1, 4, 0], "order": 1, "perDay": 20},
                    "rev": {"bury": False, "ease4": 1.3, "ivlFct": 1.0, "maxIvl": 36500, "perDay": 200, "hardFactor": 1.2},
                    "lapse": {"delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0}, "dyn": False}}  # fmt: skip
+    deckconfig.export_into(dconf, decks_json, presets, now)  # the decks' presets
     conf = {"nextPos": 1, "schedVer": 2, "sched2021": True, "curDeck": 1, "activeDecks": [1]}
     models = {str(mid): model for mid, model in MODELS.values()}
-    with tempfile.TemporaryDirectory(prefix="deskwork-anki-") as tmp:
-        db_path = Path(tmp) / "collection.anki2"
+    with scratch(data_dir, "anki-export-") as tmp:
+        db_path = tmp / "collection.anki2"
         db = sqlite3.connect(db_path)
         db.executescript(_SCHEMA)
         stamp = int(now.timestamp())
@@ -515,7 +523,7 @@ def write_package(
                     )
         db.commit()
         db.close()
-        with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as buffer:
+        with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024, dir=str(tmp)) as buffer:
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 archive.write(db_path, "collection.anki2")
                 archive.writestr("media", "{}")

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from deskwork.domain import cloze
 from deskwork.domain.cards import Card, NoteType
 from deskwork.domain.notes import cards_for_note, new_guid
+from deskwork.domain.text import clean
+from deskwork.domain.wording import plural_noun
 from deskwork.interop.anki.model import AnkiError, Deck
+from deskwork.interop.limits import ANKI_TEXT, TextCaps
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 
@@ -25,22 +30,33 @@ def _note_type(name: str) -> NoteType:
     return NoteType.BASIC
 
 
-def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
-    lines = text.lstrip("\ufeff").splitlines()
+def read_text(
+    text: str, name: str, now: datetime, deck_name: str = "", caps: TextCaps = ANKI_TEXT
+) -> Deck:
+    """The notes of an Anki plain-text export (or a CSV/TSV), read line by line: at most
+    `caps.max_rows` notes and `caps.max_field_chars` characters a field."""
+    stream = io.StringIO(text)
+    if text.startswith("\ufeff"):
+        stream.read(1)
     headers: dict[str, str] = {}
-    body_start = 0
-    for n, line in enumerate(lines):
+    header_lines = 0
+    while True:
+        at = stream.tell()
+        line = stream.readline()
         if not line.startswith("#") or ":" not in line:
-            body_start = n
+            stream.seek(at)
             break
         key, _, value = line[1:].partition(":")
         headers[key.strip().lower()] = value.strip()
-        body_start = n + 1
+        header_lines += 1
+    body_start = header_lines
     sep_name = headers.get("separator", "")
     if sep_name:
         separator = SEPARATORS.get(sep_name.lower(), sep_name[:1])
     else:
-        sample = "\n".join(lines[body_start : body_start + 20])
+        at = stream.tell()
+        sample = "".join(stream.readline() for _ in range(20))
+        stream.seek(at)
         separator = "\t" if "\t" in sample or name.lower().endswith(".tsv") else ","
     is_html = headers.get("html", "false").lower() == "true"
 
@@ -53,10 +69,19 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
         return int(value) - 1
 
     special = {k: column(k) for k in ("guid", "notetype", "deck", "tags")}
-    deck = Deck(name)
-    reader = csv.reader(io.StringIO("\n".join(lines[body_start:])), delimiter=separator)
-    for offset, row in enumerate(reader):
-        line_no = body_start + offset + 1
+    deck = Deck(name, match_first_field=special["guid"] is None)
+    at = stream.tell()
+    counter = csv.reader(stream, delimiter=separator)
+    notes = sum(1 for row in _rows(counter, name, body_start) if any(c.strip() for c in row))
+    if notes > caps.max_rows:  # counted first: a refused file builds no cards
+        raise AnkiError(
+            f"{name}: refused: {notes:,} {plural_noun(notes, 'note')}, more than an {caps.what} may hold "
+            f"({caps.max_rows:,})"
+        )
+    stream.seek(at)
+    reader = csv.reader(stream, delimiter=separator)
+    for row in _rows(reader, name, body_start):
+        line_no = body_start + reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         cells = {n: v for n, v in enumerate(row)}
@@ -64,12 +89,26 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
         def take(index: int | None, cells: dict[int, str] = cells) -> str:
             return cells.get(index, "").strip() if index is not None else ""
 
-        fields = [v for n, v in enumerate(row) if n not in special.values()]
+        fields = [clean(v) for n, v in enumerate(row) if n not in special.values()]
+        if not deck.cards and not deck.skipped_rows and _is_header_row(row):
+            deck.skipped_rows.append((line_no, "a header row (column names)"))
+            continue
         if not fields or not fields[0].strip():
-            raise AnkiError(f"{name}: line {line_no}: the first field (front) is empty")
+            deck.skipped_rows.append((line_no, "the first field (front) is empty"))
+            continue
         note_type = _note_type(take(special["notetype"]) or headers.get("notetype", "Basic"))
-        tags = (take(special["tags"]) or headers.get("tags", "")).split()
+        # Without guids, notes match by first field against what is stored (services.anki), as
+        # Anki does; a front repeated inside the file is imported twice, as Anki does too.
+        if (
+            deck.match_first_field
+            and note_type is not NoteType.CLOZE
+            and not any(f.strip() for f in fields[1:])
+        ):
+            deck.skipped_rows.append((line_no, "the back is empty"))
+            continue
+        tags = clean(take(special["tags"]) or headers.get("tags", "")).split()
         target = deck_name or take(special["deck"]) or headers.get("deck", "") or "Default"
+        target = clean(target.replace("\x1f", "::"), single_line=True) or "Default"
         back = (
             "<br>".join(f for f in fields[1:] if f.strip())
             if is_html
@@ -79,16 +118,42 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
             back = fields[1] if len(fields) > 1 else ""
             if not cloze.numbers(fields[0]):
                 raise AnkiError(f"{name}: line {line_no}: a cloze note without {{{{c1::…}}}}")
+        guid = take(special["guid"]) or new_guid()
         try:
             deck.cards += cards_for_note(
-                note_type, fields[0], back, target.replace("\x1f", "::"), tags, now,
-                note_guid=take(special["guid"]) or new_guid(), html=is_html,
+                note_type, fields[0], back, target, tags, now,
+                note_guid=guid, html=is_html,
             )  # fmt: skip
         except ValueError as exc:
             raise AnkiError(f"{name}: line {line_no}: {exc}") from None
+        deck.lines[guid] = line_no
     if not deck.cards:
-        raise AnkiError(f"{name}: no notes found")
+        skipped = "; ".join(f"line {n}: {why}" for n, why in deck.skipped_rows[:5])
+        raise AnkiError(f"{name}: no notes found" + (f" ({skipped})" if skipped else ""))
     return deck
+
+
+def _rows(reader: Any, name: str, body_start: int) -> Iterator[list[str]]:
+    """The csv reader's rows; a row csv cannot read (a field past its 131,072-character limit, a
+    NUL byte) becomes a message with the line."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise AnkiError(
+            f"{name}: line {body_start + reader.line_num + 1}: refused: {exc}"
+        ) from None
+
+
+HEADER_NAMES = {
+    "front", "back", "question", "answer", "text", "extra", "tags", "tag", "deck", "notetype",
+    "note type", "guid", "term", "definition", "word", "meaning", "hint", "notes",
+}  # fmt: skip
+
+
+def _is_header_row(row: list[str]) -> bool:
+    """`front,back` and the like: a first row made only of column names."""
+    cells = [c.strip().strip(":").lower() for c in row if c.strip()]
+    return bool(cells) and all(c in HEADER_NAMES for c in cells)
 
 
 _TYPE_NAMES = {

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from deskwork.domain.cards import Card
 from deskwork.domain.scheduling import Grade, describe
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.services import DaySummary
 from deskwork.ui.commands import REVIEW_COMMANDS
 from deskwork.ui.widgets.pane import Pane
@@ -32,6 +33,7 @@ FLAG_STYLES = {
     6: "cyan",
     7: "purple",
 }
+STUDY_DECK = "study_deck"  # the setting that keeps the deck being studied
 GRADE_NAMES = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
 
 
@@ -52,6 +54,7 @@ class ReviewPane(Pane):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.session: ReviewSession | None = None
+        self.deck = ""  # studying one deck (and its subdecks); "" = every deck
         self.revealed = False
         self.shown_at = time.monotonic()
         self._summary: DaySummary | None = None
@@ -83,8 +86,10 @@ class ReviewPane(Pane):
         from deskwork.services.cards import ReviewSession
 
         old = self.session
+        if old is None:  # the deck studied last time, as Anki keeps its current deck
+            self.deck = str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
         keep_cram = old.cram if old and cram is None else bool(cram)
-        self.session = ReviewSession(self.desk_app.desk, cram=keep_cram)
+        self.session = ReviewSession(self.desk_app.desk, cram=keep_cram, deck=self.deck)
         if old is not None and old.cram == keep_cram:  # a new card or an import keeps undo
             self.session.undo_stack = old.undo_stack
         self._session_day = self.session.desk.today()
@@ -94,6 +99,14 @@ class ReviewPane(Pane):
 
     def current(self) -> Card | None:
         return self.session.current() if self.session else None
+
+    def study(self, deck: str) -> None:
+        """Review only `deck` and its subdecks ("" = every deck again); kept for next time."""
+        self.deck = deck
+        store = self.desk_app.desk.store
+        if not store.readonly and store.setting(STUDY_DECK) != deck:
+            store.set_setting(STUDY_DECK, deck)
+        self.restart()
 
     def _idle(self, text: str, hint: str = "") -> None:
         self.query_one("#review-status", Static).update("")
@@ -109,8 +122,14 @@ class ReviewPane(Pane):
         card = session.current()
         new, learning, review = session.remaining()
         mode = "CRAM (schedule untouched) · " if session.cram else ""
+        if self.deck:
+            mode = f"{mode}deck {clean(self.deck, single_line=True)} · "
         if card is None:
-            self._idle(*self._nothing_due())
+            text, hint = self._nothing_due()
+            if self.deck:
+                text = f"{clean(self.deck, single_line=True)}: {text}"
+                hint = "d: the deck list (another deck, or a: every deck). " + hint
+            self._idle(text, hint)
             return
         flag = f" ⚑{card.flag}" if card.flag else ""
         status = f"{mode}{new} new · {learning} learning · {review} to review · {clean(card.deck, single_line=True)}{flag}"
@@ -118,12 +137,14 @@ class ReviewPane(Pane):
         self.query_one("#review-question", Static).update(Text(card.question()))
         answer = self.query_one("#review-answer", Static)
         answer.display = self.revealed
-        answer.update(Text(card.answer()) if self.revealed else "")
+        answer.update(answer_text(card) if self.revealed else "")
         buttons = self.query_one("#review-buttons", Static)
         if not self.revealed:
             buttons.update(
                 Text(
-                    "Space/Enter: show the answer · e edit · b bury · ! suspend · u undo",
+                    f"{self.key('review.reveal')}: show the answer · {self.key('review.edit')} edit"
+                    f" · {self.key('review.bury')} bury · {self.key('review.suspend')} suspend"
+                    f" · {self.key('review.undo')} undo",
                     style="dim",
                 )
             )
@@ -145,18 +166,21 @@ class ReviewPane(Pane):
         if not total:
             return (
                 "No cards yet.",
-                "Ctrl+K adds one from anywhere; `deskwork cards import deck.apkg` brings your Anki decks.",
+                f"{self.key('cards.add')} adds one from anywhere; "
+                "`deskwork cards import deck.apkg` brings your Anki decks.",
             )
         if session.cram:
-            return "Cram done.", "c leaves cram mode."
-        hint = "c: cram (practice without touching the schedule) · / browse · Ctrl+K add"
-        limits = self.desk_app.desk.config.cards
-        counts = session.counts
-        if counts.new >= limits.new_per_day or counts.reviews >= limits.reviews_per_day:
-            hint = f"Today's limits reached ({counts.new} new, {counts.reviews} reviews). " + hint
+            return "Cram done.", f"{self.key('review.cram')} leaves cram mode."
+        hint = (
+            f"{self.key('review.cram')}: cram (practice without touching the schedule)"
+            f" · {self.key('review.browse')} browse · {self.key('cards.add')} add"
+        )
+        reached = session.limits_reached()
+        if reached:
+            hint = f"{reached}. " + hint
         due = session.next_due()
         if due is None:
-            return f"Nothing due ({total} cards).", hint
+            return f"Nothing due ({plural(total, 'card')}).", hint
         return f"Nothing due. Next card: {due.astimezone():%a %d %b %H:%M}", hint
 
     # ------------------------------------------------------------------ actions
@@ -169,6 +193,7 @@ class ReviewPane(Pane):
 
     def _after(self) -> None:
         self.revealed = False
+        self.query_one("#review-card", VerticalScroll).scroll_home(animate=False)
         self.shown_at = time.monotonic()
         self.render_card()
 
@@ -180,6 +205,19 @@ class ReviewPane(Pane):
             return
         self.revealed = True
         self.render_card()
+        # a long question would push the answer out of sight: bring its start into view
+        self.call_after_refresh(self._answer_into_view)
+
+    def _answer_into_view(self) -> None:
+        card = self.query_one("#review-card", VerticalScroll)
+        card.scroll_to_widget(self.query_one("#review-answer"), animate=False, top=True)
+
+    def action_scroll_card(self, lines: int) -> None:
+        """Arrow keys (±1 line) / PgUp / PgDn (±2: a page) scroll a card longer than the area."""
+        card = self.query_one("#review-card", VerticalScroll)
+        page = max(1, card.size.height - 1)
+        step = lines if abs(lines) == 1 else (page if lines > 0 else -page)
+        card.scroll_relative(y=step, animate=False)
 
     def action_grade(self, rating: int) -> None:
         if self.session is None or not self.revealed or not self._writable():
@@ -226,3 +264,11 @@ class ReviewPane(Pane):
 
     def _writable(self) -> bool:
         return self.desk_app.writable()
+
+
+def answer_text(card: Card) -> Text:
+    """The answer, a cloze's asked deletion highlighted (bold, reversed) rather than bracketed."""
+    text = Text()
+    for run, highlighted in card.answer_runs():
+        text.append(run, style="bold reverse" if highlighted else "")
+    return text

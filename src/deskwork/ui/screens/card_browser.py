@@ -9,13 +9,16 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from deskwork.domain import cardstats
-from deskwork.domain.cards import Card
+from deskwork.domain.cards import Card, CardState
 from deskwork.domain.cardsearch import search
+from deskwork.domain.tags import parse_tags
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.ui.commands import BROWSER_COMMANDS
+from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id
 
 if TYPE_CHECKING:
@@ -66,16 +69,16 @@ class CardBrowserScreen(SearchableTableScreen):
         table: DataTable[Text] = DataTable(id="cb-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="cb-stats")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, width in (
             ("✓", 1),
-            ("Question", 46),
+            ("Question", 41),
             ("Deck", 20),
             ("State", 10),
-            ("Due", 12),
+            ("Due", 17),  # a learning card's time: 22 Nov 2026 14:05
             ("Tags", 16),
         ):
             table.add_column(label, width=width, key=label)
@@ -93,6 +96,7 @@ class CardBrowserScreen(SearchableTableScreen):
             status.update(str(exc))
             return
         found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
+        now = desk.clock()
         self.shown = found
         table = self.query_one(DataTable)
         table.clear()
@@ -101,8 +105,8 @@ class CardBrowserScreen(SearchableTableScreen):
                 Text("●" if card.id in self.marked else ""),
                 Text(clean(card.question(), single_line=True), no_wrap=True, overflow="ellipsis"),
                 Text(clean(card.deck, single_line=True), no_wrap=True, overflow="ellipsis"),
-                Text(cardstats.state_of(card)),
-                Text("" if card.is_new else f"{card.due.astimezone():%d %b %Y}"),
+                Text(cardstats.shown_state(card, now)),
+                Text(due_label(card)),
                 Text(
                     clean(" ".join(card.tags), single_line=True), no_wrap=True, overflow="ellipsis"
                 ),
@@ -110,7 +114,7 @@ class CardBrowserScreen(SearchableTableScreen):
             )
         more = f" (first {MAX_ROWS} shown; search to narrow)" if len(found) > MAX_ROWS else ""
         status.update(
-            f"{len(found)} cards{more} · {len(self.marked)} marked · Space mark · a mark all matches · "
+            f"{plural(len(found), 'card')}{more} · {len(self.marked)} marked · Space mark · a mark all matches · "
             "m move · t tag · s suspend · d delete · Enter edit"
         )
 
@@ -121,10 +125,10 @@ class CardBrowserScreen(SearchableTableScreen):
         text = Text()
         text.append("Due, next 30 days  ", style="bold")
         text.append(
-            f"{spark(forecast)}  {sum(forecast)} cards, {forecast[0]} today, {forecast[1]} tomorrow\n"
+            f"{spark(forecast)}  {plural(sum(forecast), 'card')}, {forecast[0]} today, {forecast[1]} tomorrow\n"
         )
         text.append("Reviews, last 30   ", style="bold")
-        text.append(f"{spark(per_day)}  {sum(per_day)} answers, {per_day[-1]} today\n")
+        text.append(f"{spark(per_day)}  {plural(sum(per_day), 'answer')}, {per_day[-1]} today\n")
         text.append("True retention     ", style="bold")
         text.append(
             "no reviews yet"
@@ -192,7 +196,7 @@ class CardBrowserScreen(SearchableTableScreen):
         suspend = not all(c.suspended for c in chosen)
         self._save(
             [c.model_copy(update={"suspended": suspend}) for c in chosen],
-            f"{'Suspended' if suspend else 'Unsuspended'} {len(chosen)} cards",
+            f"{'Suspended' if suspend else 'Unsuspended'} {plural(len(chosen), 'card')}",
         )
 
     def action_move(self) -> None:
@@ -206,7 +210,7 @@ class CardBrowserScreen(SearchableTableScreen):
             if deck:
                 self._save(
                     [c.model_copy(update={"deck": deck}) for c in chosen],
-                    f"Moved {len(chosen)} cards to {deck}",
+                    f"Moved {plural(len(chosen), 'card')} to {deck}",
                 )
 
         self.app.push_screen(PromptScreen("Move to deck (Parent::Child):"), moved)
@@ -221,8 +225,9 @@ class CardBrowserScreen(SearchableTableScreen):
         def tagged(text: str | None) -> None:
             if not text:
                 return
-            add = [t for t in text.split() if not t.startswith("-")]
-            drop = {t[1:] for t in text.split() if t.startswith("-")}
+            typed = parse_tags(text, spaces_inside=False)
+            add = [t for t in typed if not t.startswith("-")]
+            drop = {t[1:] for t in typed if t.startswith("-")}
             self._save(
                 [
                     c.model_copy(
@@ -232,7 +237,7 @@ class CardBrowserScreen(SearchableTableScreen):
                     )
                     for c in chosen
                 ],
-                f"Tagged {len(chosen)} cards",
+                f"Tagged {plural(len(chosen), 'card')}",
             )
 
         self.app.push_screen(PromptScreen("Tags to add (-tag removes one):"), tagged)
@@ -250,13 +255,14 @@ class CardBrowserScreen(SearchableTableScreen):
                     for card in chosen:
                         tx.delete("cards", card.id)
                 self.marked -= {c.id for c in chosen}
-                self.app.notify(f"Deleted {len(chosen)} cards", markup=False)
+                self.app.notify(f"Deleted {plural(len(chosen), 'card')}", markup=False)
                 self.desk_app.review_pane.restart()
                 self.reload()
                 self.show_stats()
 
         self.app.push_screen(
-            ConfirmScreen(f"Delete {len(chosen)} cards and their schedule? (y/n)"), confirmed
+            ConfirmScreen(f"Delete {plural(len(chosen), 'card')} and their schedule? (y/n)"),
+            confirmed,
         )
 
     def action_edit(self) -> None:
@@ -269,3 +275,12 @@ class CardBrowserScreen(SearchableTableScreen):
 
     def action_export(self) -> None:
         self.desk_app.cards.export_deck()
+
+
+def due_label(card: Card) -> str:
+    """When a card is due, in local time: learning steps are minutes apart, so they show the time;
+    review cards the day."""
+    if card.is_new:
+        return ""
+    due = card.due.astimezone()
+    return f"{due:%d %b %Y}" if card.state is CardState.REVIEW else f"{due:%d %b %Y %H:%M}"
