@@ -200,6 +200,9 @@ def main() -> int:
     parser.add_argument("--writes", type=int, default=1000)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--keep", metavar="DIR", help="generate into DIR and leave it there")
+    parser.add_argument(
+        "--stalls", action="store_true", help="also run the stall meter (benchmarks/stall.py)"
+    )
     args = parser.parse_args()
 
     scale = SCALES[args.scale]
@@ -228,6 +231,10 @@ def main() -> int:
         result.update(measure_import(data_dir))
         result.update(measure_stats(data_dir))
         result.update(measure_startup(data_dir))
+        if args.stalls:
+            from stall import measure_stalls
+
+            result["stalls"] = measure_stalls(scale, work, data=data_dir)
         result["data_mb"] = round(
             sum(p.stat().st_size for p in data_dir.iterdir() if p.is_file()) / 2**20, 1
         )

@@ -70,7 +70,7 @@ def _sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
 
-def generate(data_dir: Path, scale: Scale, seed: int = 7) -> None:
+def generate(data_dir: Path, scale: Scale, seed: int = 7, guid_prefix: str = "g") -> None:
     rng = random.Random(seed)
     store = Store.open(data_dir, clock=lambda: END, backup_interval_s=10**9)
     store.journal_limit = 32 << 20
@@ -91,7 +91,7 @@ def generate(data_dir: Path, scale: Scale, seed: int = 7) -> None:
                         front=_sentence(rng, rng.randint(6, 14)) + "?",
                         back=_sentence(rng, rng.randint(8, 25)),
                         tags=rng.sample(WORDS, 2),
-                        note_guid=f"g{i:08x}",
+                        note_guid=f"{guid_prefix}{i:08x}",
                         created=created,
                         modified=created,
                         state=CardState.REVIEW if reviewed else CardState.LEARNING,

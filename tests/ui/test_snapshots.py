@@ -162,6 +162,7 @@ def test_stats_screen_on_twelve_weeks(snap_compare: Any, tmp_path: Path) -> None
     async def open_stats(pilot: Pilot[Any]) -> None:
         await _settle(pilot)
         await pilot.press("ctrl+d")
+        await pilot.app.workers.wait_for_complete()  # the figures are computed in a worker
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 50), run_before=open_stats)

@@ -27,6 +27,8 @@ async def test_stats_screen_shows_the_figures(tmp_path: Path, clock: Clock) -> N
         await pilot.press("ctrl+d")
         screen = app.screen
         assert isinstance(screen, StatsScreen)
+        await app.workers.wait_for_complete()  # the figures are computed in a worker
+        await pilot.pause()
         head = str(screen.query_one("#stats-head", Static).render())
         assert "Last 12 weeks: 90.0 h of focus on 60 days (1.5 h a study day)" in head
         assert "met on 60 days" in head

@@ -86,7 +86,10 @@ def compute(
     target_hours: float,
     now: datetime,
     tz: tzinfo | None = None,
+    reviews_by_day: list[int] | None = None,
 ) -> Insight:
+    """`reviews`: at least the last 30 days (true retention); and the whole window for the
+    answers per day, unless the caller counted those (`reviews_by_day`, oldest first)."""
     first = today - timedelta(days=weeks * 7 - 1)
     items = list(items)
     by_id = {i.id: i for i in items}
@@ -133,7 +136,9 @@ def compute(
         points_done_by_track=dict(sorted(done_by_track.items())),
         projections=projections,
         program_end=report.program.end,
-        reviews_by_day=cardstats.reviews_per_day(reviews, today, start_hour, weeks * 7, tz),
+        reviews_by_day=reviews_by_day
+        if reviews_by_day is not None
+        else cardstats.reviews_per_day(reviews, today, start_hour, weeks * 7, tz),
         retention_30d=cardstats.true_retention(reviews, now - timedelta(days=30)),
         answers_30d=sum(1 for r in reviews if r.ts >= now - timedelta(days=30)),
         review_answers_30d=sum(

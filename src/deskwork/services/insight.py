@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import contextlib
+import weakref
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from deskwork.domain import insight as di
 from deskwork.domain.drafts import Draft
-from deskwork.domain.studyday import day_bounds
+from deskwork.domain.studyday import DayIndex, day_bounds
 from deskwork.domain.wording import plural
 from deskwork.services.curriculum import plan_report, program_of
 from deskwork.services.desk import Desk
+from deskwork.store.logs import month_of
 
 
 def target_hours(desk: Desk) -> float:
@@ -20,24 +25,90 @@ def target_hours(desk: Desk) -> float:
 
 
 def gather(desk: Desk, weeks: int = 12) -> di.Insight:
+    return gather_job(desk, weeks)()
+
+
+def gather_job(desk: Desk, weeks: int = 12) -> Callable[[], di.Insight]:
+    """Take what the figures need now (cheap: lists of the small tables, the plan); the returned
+    function computes them and may run on a worker thread. Answers per day of past study days
+    come from a cache (they do not change unless an import adds history: a month whose entry
+    count changed is counted again)."""
     now = desk.clock()
     today = desk.today()
     start_hour = desk.config.study.day_start_hour
     window_start = day_bounds(today - timedelta(days=weeks * 7 - 1), start_hour)[0]
-    since = min(window_start, now - timedelta(days=30))
-    return di.compute(
-        today=today,
-        weeks=weeks,
-        start_hour=start_hour,
-        sessions=desk.store.sessions.values(),
-        items=desk.store.items.values(),
-        cards=desk.store.cards.all(),
-        reviews=desk.store.reviews.between(since, now + timedelta(seconds=1)),
-        drafts=desk.store.drafts.values(),
-        report=plan_report(desk),
-        target_hours=target_hours(desk),
-        now=now,
-    )
+    since = now - timedelta(days=30)
+    sessions = list(desk.store.sessions.values())
+    items = list(desk.store.items.values())
+    cards = desk.store.cards.all()
+    drafts = list(desk.store.drafts.values())
+    report = plan_report(desk)
+    log = desk.store.reviews
+    per_month = _MONTH_DAYS.setdefault(log, {})
+
+    def compute() -> di.Insight:
+        for _ in range(3):  # a write on the UI thread while this runs on a worker: count again
+            with contextlib.suppress(RuntimeError):  # (dictionary changed size during iteration)
+                return count()
+        return count()
+
+    def count() -> di.Insight:
+        by_day = _answers_by_day(log, per_month, window_start, now, start_hour)
+        first = today - timedelta(days=weeks * 7 - 1)
+        return di.compute(
+            today=today,
+            weeks=weeks,
+            start_hour=start_hour,
+            sessions=sessions,
+            items=items,
+            cards=cards,
+            reviews=log.between(since, now + timedelta(seconds=1)),
+            drafts=drafts,
+            report=report,
+            target_hours=target_hours(desk),
+            now=now,
+            reviews_by_day=[by_day.get(first + timedelta(days=n), 0) for n in range(weeks * 7)],
+        )
+
+    return compute
+
+
+# The review log's answers per study day, per month of the log: {log: {(month, start_hour):
+# (entries in the month when counted, {study day: answers})}}.
+_MONTH_DAYS: weakref.WeakKeyDictionary[Any, dict[tuple[str, int], tuple[int, dict[date, int]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _answers_by_day(
+    log: Any,
+    cache: dict[tuple[str, int], tuple[int, dict[date, int]]],
+    start: datetime,
+    now: datetime,
+    start_hour: int,
+) -> dict[date, int]:
+    """Answers per study day from `start` to `now`, month by month of the log; a month is counted
+    again only when its number of entries changed (a grade, an undo, an import)."""
+    total: dict[date, int] = {}
+    first, last = month_of(start.astimezone(UTC)), month_of(now.astimezone(UTC))  # as stored
+    for month in log.months():
+        if not first <= month <= last:
+            continue
+        entries = log.month(month)
+        known = cache.get((month, start_hour))
+        if known is None or known[0] != len(entries):
+            # The study days this month's entries can fall in (a day either side: time zones).
+            first_day = date(int(month[:4]), int(month[5:]), 1) - timedelta(days=2)
+            index = DayIndex(first_day, 35, start_hour)
+            counts = [0] * 36
+            for entry in list(entries.values()):
+                counts[max(0, index.index(entry.ts))] += 1
+            days = {first_day + timedelta(days=n): c for n, c in enumerate(counts) if c}
+            known = (len(entries), days)
+            cache[(month, start_hour)] = known
+        for day, n in known[1].items():
+            total[day] = total.get(day, 0) + n
+    return total
 
 
 def day_end(desk: Desk) -> di.DayEnd:

@@ -172,7 +172,10 @@ class DeskAreas(App[int]):
             self._set_current(name)
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tab is not None and event.tab.id:
+        # A stale activation (keys moved on since it was queued) is ignored: acting on it sent
+        # two queued activations flipping the areas back and forth for ever (found by the stall
+        # meter, F2..F5 pressed quickly).
+        if event.tab is not None and event.tab.id and event.tabs.active == event.tab.id:
             name = event.tab.id.removeprefix("tab-")
             if name != self._current_pane:
                 self.action_focus_pane(name)

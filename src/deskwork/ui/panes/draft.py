@@ -27,6 +27,7 @@ from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
 from deskwork.ui.panes.draft_tools import DraftTools
 from deskwork.ui.serving import where
+from deskwork.ui.widgets.editor import WindowedTextArea
 
 SIDE_WIDTH = 32  # the questions/sources column, with its border and padding
 TEXT_MIN = 60  # the text keeps at least this many columns, or that column folds away
@@ -74,7 +75,9 @@ class DraftPane(DraftTools):
         self.showing_trash = False
         self.autosave = Autosave()
         self._loading = False
-        self._text = ""  # the editor's text as of the last keystroke (saved even after unmount)
+        self._saved_text = ""  # the editor's text when last pulled from it
+        self._editor: TextArea | None = None  # kept: its text can be saved even after unmount
+        self._edited = False  # keystrokes since the status line and open questions were shown
         self._questions_shown: list[tuple[int, str]] | None = None
 
     @property
@@ -121,7 +124,7 @@ class DraftPane(DraftTools):
         editor = Vertical(
             Static(id="draft-status"),
             Horizontal(
-                TextArea(
+                WindowedTextArea(
                     language="markdown", soft_wrap=True, id="draft-text", tab_behavior="focus"
                 ),
                 preview,
@@ -288,26 +291,45 @@ class DraftPane(DraftTools):
         text.load_text(draft.body)
         text.move_cursor(self._cursor_for(draft), record_width=True)
         text.scroll_cursor_visible(center=True, animate=False)
-        self._text = draft.body
+        self._editor = text
+        self._saved_text = draft.body
+        self._edited = False
         self.autosave.saved()
         self.query_one("#draft-switcher", ContentSwitcher).current = "draft-edit"
         self._after_save()
         text.focus()
         self.refresh_bindings()
 
+    @property
+    def _text(self) -> str:
+        """The editor's text. Joined from its lines only when asked for (a save, the tick after
+        keystrokes), never per keystroke: at 250 KB that alone was a stall."""
+        if self._editor is not None and self.editing is not None:
+            self._saved_text = self._editor.text
+        return self._saved_text
+
+    @_text.setter
+    def _text(self, value: str) -> None:
+        self._saved_text = value
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if self._loading:
             self._loading = False
             return
-        if self.editing is not None:
-            self._text = event.text_area.text
+        if self.editing is not None and event.text_area.id == "draft-text":
+            # Per keystroke: only what does not grow with the post. The word count, the open
+            # questions and the status follow on the next tick (a quarter of a second).
             self.autosave.edited(self.deskwork.desk.clock())
-            self._show_status()
-            self._show_questions(self._text)
+            self._edited = True
 
     def autosave_tick(self, now: datetime) -> None:
         if self.autosave.due(now):
             self.flush()
+        if self._edited and self.editing is not None and self.is_mounted and self.children:
+            self._edited = False
+            text = self._text
+            self._show_status(text)
+            self._show_questions(text)
 
     def flush(self) -> None:
         """Save now if anything is unsaved (autosave, pane switch, quit, leaving the editor)."""
@@ -364,10 +386,10 @@ class DraftPane(DraftTools):
             or [Option("none: nothing marked TODO: or ??", disabled=True)]
         )
 
-    def _show_status(self) -> None:
+    def _show_status(self, text: str | None = None) -> None:
         if self.editing is None:
             return
-        text = self._text
+        text = self._text if text is None else text
         words = len(text.split())
         minutes = max(1, -(-words // 230)) if words else 0
         saved = (
@@ -386,6 +408,7 @@ class DraftPane(DraftTools):
         self._remember_cursor()
         self.flush()
         self.editing = None
+        self._edited = False
         self.query_one("#draft-switcher", ContentSwitcher).current = "draft-browse"
         self.refresh_list()
         self.focus_target().focus()

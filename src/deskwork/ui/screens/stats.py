@@ -160,39 +160,62 @@ class StatsScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        from deskwork.services.insight import gather
-
-        self.insight = gather(self.desk_app.desk, 12)
-        insight = self.insight
-        head, pomodoros, items, plan, pace = summary_tables(insight)
+        # Painted at once, empty; the figures are computed in a worker and filled in (`_show`).
         with VerticalScroll():
-            yield Static(head, id="stats-head")
-            yield Static(heatmap(insight), id="stats-heatmap")
+            yield Static("Computing the figures…", id="stats-head")
+            yield Static("", id="stats-heatmap")
             yield Static("Focus hours per day", classes="label")
-            yield Sparkline(list(insight.focus_hours_by_day.values()), id="stats-focus")
-            yield Static(pomodoros, id="stats-pomodoros")
-            yield Static(items, id="stats-items")
-            yield Static(plan, id="stats-plan")
-            yield Static(pace, id="stats-pace")
-            yield Static(self._cards_text(), id="stats-cards")
-            yield Static(
-                f"Answers per day ({plural(sum(insight.reviews_by_day), 'answer')} in "
-                f"{plural(insight.weeks, 'week')})",
-                classes="label",
-            )
-            yield Sparkline(insight.reviews_by_day or [0], id="stats-reviews")
+            yield Sparkline([], id="stats-focus")
+            yield Static("", id="stats-pomodoros")
+            yield Static("", id="stats-items")
+            yield Static("", id="stats-plan")
+            yield Static("", id="stats-pace")
+            yield Static("", id="stats-cards")
+            yield Static("Answers per day", classes="label", id="stats-reviews-label")
+            yield Sparkline([], id="stats-reviews")
             yield Static("Due, next 30 days", classes="label")
-            yield Sparkline(insight.due_forecast or [0], id="stats-due")
-            drafts = (
-                ", ".join(f"{n} {k}" for k, n in sorted(insight.drafts_by_status.items()))
-                or "none yet"
-            )
-            yield Static(f"Drafts: {drafts}", id="stats-drafts")
+            yield Sparkline([], id="stats-due")
+            yield Static("", id="stats-drafts")
             yield Static(
                 "e: end-of-day summary · w: this week's review as a new draft · Esc: back",
                 classes="label",
             )
         # No footer: its key widgets cost a third of the opening time; the line above has the keys.
+
+    def on_mount(self) -> None:
+        from deskwork.services.insight import gather_job
+
+        job = gather_job(self.desk_app.desk, 12)  # the snapshot, here on the UI thread
+
+        def compute() -> None:
+            insight = job()
+            self.app.call_from_thread(self._show, insight)
+
+        self.run_worker(compute, thread=True, exclusive=True, group="stats", name="stats figures")
+
+    def _show(self, insight: Insight) -> None:
+        if not self.is_mounted:
+            return
+        self.insight = insight
+        head, pomodoros, items, plan, pace = summary_tables(insight)
+        self.query_one("#stats-head", Static).update(head)
+        self.query_one("#stats-heatmap", Static).update(heatmap(insight))
+        self.query_one("#stats-focus", Sparkline).data = list(insight.focus_hours_by_day.values())
+        self.query_one("#stats-pomodoros", Static).update(pomodoros)
+        self.query_one("#stats-items", Static).update(items)
+        self.query_one("#stats-plan", Static).update(plan)
+        self.query_one("#stats-pace", Static).update(pace)
+        self.query_one("#stats-cards", Static).update(self._cards_text())
+        self.query_one("#stats-reviews-label", Static).update(
+            f"Answers per day ({plural(sum(insight.reviews_by_day), 'answer')} in "
+            f"{plural(insight.weeks, 'week')})"
+        )
+        self.query_one("#stats-reviews", Sparkline).data = insight.reviews_by_day or [0]
+        self.query_one("#stats-due", Sparkline).data = insight.due_forecast or [0]
+        drafts = (
+            ", ".join(f"{n} {k}" for k, n in sorted(insight.drafts_by_status.items())) or "none yet"
+        )
+        self.query_one("#stats-drafts", Static).update(f"Drafts: {drafts}")
 
     def _cards_text(self) -> Text:
         insight = self.insight

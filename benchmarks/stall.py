@@ -1,0 +1,509 @@
+"""The stall meter: the real app, headless, driven by its own keys at a workload, while a callback
+scheduled every 5 ms on the event loop records how late it fires. A late callback is a frame that
+could not be drawn and a key that could not be answered.
+
+    python benchmarks/stall.py --scale heavy [--typed 2000] [--data DIR] [--json]
+
+For each activity (start, review 100 cards, switch areas, stats, card browser with a search,
+curriculum table, plan, typing into a 250 KB draft, pasting 100 KB into a card and saving it,
+importing a year's history, compaction, backup) it reports `stall_max_ms` (the longest time the
+loop could not run anything), `lateness_p99_ms`, the activity's duration and, where it has one,
+the time of each operation (`op_p95_ms`: a keystroke to the text on screen, a paste, a save).
+`idle` is the baseline of the same run: the app sitting still with its timers running, so the
+harness's own lateness on this machine is visible next to every figure.
+
+Everything goes through what a user has: keys (as the command table binds them), a paste, a file
+path typed into the import dialog. The store is touched directly only to make compaction due
+(the journal limit) and to start a backup the way the app's hourly backup does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from figures import pct
+from workload import END, SCALES, Scale, generate
+
+from deskwork.paths import Paths
+from deskwork.services import Desk
+
+INTERVAL_S = 0.005
+BENCH_CONFIG = "[cards]\nnew_per_day = 100000\nreviews_per_day = 100000\n"
+DRAFT_BYTES = 250_000
+PASTE_BYTES = 100_000
+ACTIVITIES = (
+    "loop_alone", "idle", "start", "review", "switch_areas", "stats", "browser", "curriculum", "plan",
+    "typing", "paste_card", "import_history", "compact", "backup",
+)  # fmt: skip
+
+
+class LatenessProbe:
+    """A callback every INTERVAL_S on the running loop; how late each one fires, per activity."""
+
+    def __init__(self) -> None:
+        self.samples: dict[str, list[float]] = {}
+        self.ops: dict[str, list[float]] = {}
+        self.spans: dict[str, float] = {}
+        self.notes: dict[str, str] = {}
+        self.current = "idle"
+        self._handle: asyncio.TimerHandle | None = None
+        self._due = 0.0
+        self._began = 0.0
+        self.verbose = False
+
+    def start(self) -> None:
+        self._schedule()
+
+    def stop(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+
+    def _schedule(self) -> None:
+        self._due = time.perf_counter() + INTERVAL_S
+        self._handle = asyncio.get_running_loop().call_later(INTERVAL_S, self._fire)
+
+    def _fire(self) -> None:
+        late = max(0.0, time.perf_counter() - self._due) * 1000
+        self.samples.setdefault(self.current, []).append(late)
+        self._schedule()
+
+    def begin(self, name: str) -> None:
+        if self.verbose:
+            print(f"[stall] {name}", file=sys.stderr, flush=True)
+        self.current = name
+        self._began = time.perf_counter()
+
+    def end(self) -> None:
+        name = self.current
+        self.spans[name] = self.spans.get(name, 0.0) + time.perf_counter() - self._began
+        self.current = "between"
+
+    @contextlib.contextmanager
+    def activity(self, name: str) -> Iterator[None]:
+        self.begin(name)
+        try:
+            yield
+        finally:
+            self.end()
+
+    def op(self, seconds: float) -> None:
+        self.ops.setdefault(self.current, []).append(seconds * 1000)
+
+    def report(self) -> dict[str, dict[str, Any]]:
+        result: dict[str, dict[str, Any]] = {}
+        for name in ACTIVITIES:
+            samples = self.samples.get(name, [])
+            row: dict[str, Any] = {
+                "stall_max_ms": round(max(samples, default=0.0), 1),
+                "lateness_p99_ms": round(pct(samples, 99), 1) if samples else 0.0,
+                "samples": len(samples),
+                "duration_s": round(self.spans.get(name, 0.0), 2),
+            }
+            ops = self.ops.get(name)
+            if ops:
+                row["ops"] = len(ops)
+                row["op_p50_ms"] = round(pct(ops, 50), 1)
+                row["op_p95_ms"] = round(pct(ops, 95), 1)
+                row["op_max_ms"] = round(max(ops), 1)
+            if name in self.notes:
+                row["note"] = self.notes[name]
+            result[name] = row
+        return result
+
+
+# ---------------------------------------------------------------------- preparing the data
+def prepare(
+    data_dir: Path, work: Path, scale: Scale, draft_bytes: int = DRAFT_BYTES
+) -> tuple[Path, int]:
+    """The config for a heavy day, a 250 KB draft, and an .apkg holding a year's history of notes
+    the desk does not have yet (the import). Returns (package, draft id)."""
+    from deskwork.services.anki import export_file
+    from deskwork.services.drafts import DraftService
+
+    (data_dir / "config.toml").write_text(BENCH_CONFIG)
+    source = work / "import-source"
+    history = SCALES["heavy"] if scale.name in ("heavy", "power") else scale  # a year's history
+    generate(
+        source,
+        dataclasses.replace(history, items=1, sessions=0, drafts=0),
+        seed=11,
+        guid_prefix="imp",
+    )
+    package = work / "year-of-history.apkg"
+    desk = Desk.open(Paths(source, source), clock=lambda: END)
+    try:
+        desk.store.cards.load_all()
+        export_file(desk, package)
+    finally:
+        desk.close()
+    desk = Desk.open(Paths(data_dir, data_dir), clock=lambda: END)
+    try:
+        words = "gradient descent on a loss surface, TODO: check the bound ?? "
+        paragraph = (words * 12).strip() + "\n\n"
+        body = "# A long post with notes\n\n" + paragraph * (draft_bytes // len(paragraph) + 1)
+        draft = DraftService(desk).create("A long post (250 KB)", body[:draft_bytes])
+    finally:
+        desk.close()
+    return package, draft.id
+
+
+# ---------------------------------------------------------------------- driving the app
+class Driver:
+    """Keys, text and pastes into the running app, each awaited until the app has handled it and
+    repainted (that wait is the operation's time)."""
+
+    def __init__(self, app: Any, pilot: Any, probe: LatenessProbe) -> None:
+        self.app = app
+        self.pilot = pilot
+        self.probe = probe
+
+    async def settle(self) -> None:
+        """Until every worker is done and the screen has caught up."""
+        await self.pilot.pause()
+        await self.app.workers.wait_for_complete()
+        await self.pilot.pause()
+
+    async def _delivered(self, post: Callable[[], None], timeout: float = 60.0) -> float:
+        """Post an event as the terminal driver would; wait until the focused widget has handled
+        it and the screen has been refreshed. Returns the seconds that took."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+
+        def finished() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        def reached_app() -> None:  # runs after the app has forwarded the event
+            target = self.app.focused or self.app.screen
+            target.call_later(lambda: target.call_after_refresh(finished))
+
+        t = time.perf_counter()
+        post()
+        self.app.call_later(reached_app)
+        await asyncio.wait_for(done, timeout)
+        return time.perf_counter() - t
+
+    async def key(self, key: str, char: str | None = None) -> float:
+        from textual import events
+
+        event = events.Key(key, char if char is not None else (key if len(key) == 1 else None))
+        return await self._delivered(lambda: self.app.post_message(event))
+
+    async def press(self, *keys: str) -> None:
+        """Keys that open or close screens: through the Pilot, then everything settled."""
+        await self.pilot.press(*keys)
+        await self.settle()
+
+    async def type_text(self, text: str, *, gap_s: float = 0.0, timed: bool = False) -> None:
+        for char in text:
+            if char == "\n":
+                elapsed = await self.key("enter", "\r")
+            elif char == " ":
+                elapsed = await self.key("space", " ")
+            else:
+                elapsed = await self.key(char, char)
+            if timed:
+                self.probe.op(elapsed)
+            if gap_s:
+                await asyncio.sleep(gap_s)
+
+    async def paste(self, text: str) -> float:
+        from textual import events
+
+        return await self._delivered(lambda: self.app.post_message(events.Paste(text)))
+
+    async def back_to_desk(self, limit: int = 4) -> None:
+        for _ in range(limit):
+            if self.app.screen is self.app.screen_stack[0]:
+                return
+            await self.press("escape")
+
+
+class Activities:
+    """Each activity a method named after it; run in ACTIVITIES order, each one guarded (a failure
+    or a hang is reported in its row and the next activity starts from the desk)."""
+
+    def __init__(
+        self, drive: Driver, package: Path, draft_id: int, typed: int, paste_bytes: int
+    ) -> None:
+        self.paste_bytes = paste_bytes
+        self.drive = drive
+        self.app = drive.app
+        self.probe = drive.probe
+        self.package = package
+        self.draft_id = draft_id
+        self.typed = typed
+
+    async def run(self, name: str, timeout_s: float) -> None:
+        step: Callable[[], Awaitable[None]] = getattr(self, name)
+        with self.probe.activity(name):
+            try:
+                await asyncio.wait_for(step(), timeout_s)
+            except TimeoutError:
+                self.probe.notes[name] = f"gave up after {timeout_s:.0f} s"
+            except Exception as exc:
+                self.probe.notes[name] = f"failed: {type(exc).__name__}: {exc}"[:200]
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.drive.back_to_desk(), 60)
+
+    async def _answer(self, n: int) -> int:
+        app, drive = self.app, self.drive
+        await drive.press("f4")
+        answered = 0
+        for _ in range(n):
+            if app.review_pane.current() is None:
+                break
+            self.probe.op(await drive.key("space", " "))  # show the answer
+            self.probe.op(await drive.key("3", "3"))  # Good
+            answered += 1
+        await drive.settle()
+        return answered
+
+    async def review(self) -> None:
+        answered = await self._answer(100)
+        self.probe.notes["review"] = f"{answered} cards answered (Space, 3)"
+
+    async def switch_areas(self) -> None:
+        for _ in range(5):
+            for key in ("f2", "f3", "f4", "f5", "tab", "shift+tab"):
+                self.probe.op(await self.drive.key(key))
+        await self.drive.settle()
+
+    async def _open_close(self, key: str) -> None:
+        t = time.perf_counter()
+        await self.drive.press(key)
+        self.probe.op(time.perf_counter() - t)
+        await self.drive.back_to_desk()
+
+    async def stats(self) -> None:
+        await self._open_close("ctrl+d")
+        await self._open_close("ctrl+d")  # again: what a second look costs
+
+    async def curriculum(self) -> None:
+        await self._open_close("f7")
+
+    async def plan(self) -> None:
+        await self._open_close("ctrl+y")
+
+    async def browser(self) -> None:
+        drive = self.drive
+        t = time.perf_counter()
+        await drive.press("ctrl+e")
+        self.probe.op(time.perf_counter() - t)
+        await drive.press("slash")
+        await drive.type_text("gradient")
+        t = time.perf_counter()
+        await drive.press("enter")
+        self.probe.op(time.perf_counter() - t)
+
+    async def typing(self) -> None:
+        drive = self.drive
+        await drive.press("f5")
+        await self.app.draft_pane.open_draft(self.draft_id)
+        await drive.settle()
+        sentence = "the gradient of the loss TODO: why ?? with respect to the weights\n"
+        text = (sentence * (self.typed // len(sentence) + 1))[: self.typed]
+        await drive.type_text(text, timed=True)
+        await drive.press("escape")  # close the editor: saves
+        await drive.press("f2")
+
+    async def paste_card(self) -> None:
+        drive, app = self.drive, self.app
+        await drive.press("ctrl+k")
+        self.probe.op(await drive.paste("pasted notes " * (self.paste_bytes // 13)))
+        self.probe.op(await drive.key("ctrl+s"))  # save: to the dialog gone and the desk painted
+        await drive.settle()
+        if app.screen is not app.screen_stack[0]:
+            self.probe.notes["paste_card"] = "the dialog did not close on save"
+
+    async def import_history(self) -> None:
+        drive, app = self.drive, self.app
+        await drive.press("ctrl+e")
+        await drive.press("i")
+        await drive.type_text(str(self.package))
+        t = time.perf_counter()
+        await drive.press("enter")
+        while any(w.group == "cards-import" for w in app.workers) or type(app.screen).__name__ in (
+            "ProgressScreen",
+            "TransferScreen",
+        ):  # the import's own screens
+            await asyncio.sleep(0.05)
+            await drive.settle()
+        self.probe.op(time.perf_counter() - t)
+
+    async def compact(self) -> None:
+        store = self.app.desk.store
+        limit = getattr(store, "journal_limit", None)
+        if limit is not None:
+            store.journal_limit = 1  # the next answers each cross it, as every ~2 MB of journal
+        try:
+            answered = await self._answer(5)
+        finally:
+            if limit is not None:
+                store.journal_limit = limit
+        self.probe.notes["compact"] = f"{answered} answers, each crossing the journal limit"
+
+    async def backup(self) -> None:
+        t = time.perf_counter()
+        job = self.app.desk.store.prepare_backup()  # as the app's hourly backup does
+        self.app.run_worker(job, thread=True, group="backup", name="stall-meter backup")
+        await self.drive.settle()
+        self.probe.op(time.perf_counter() - t)
+
+
+async def run_app(
+    data_dir: Path,
+    package: Path,
+    draft_id: int,
+    *,
+    typed: int,
+    paste_bytes: int,
+    timeout_s: float,
+    verbose: bool,
+    only: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    probe = LatenessProbe()
+    probe.verbose = verbose
+    probe.start()
+    with probe.activity("loop_alone"):
+        await asyncio.sleep(0.3)  # no app yet: this machine's own lateness
+    began = time.monotonic()
+
+    def clock() -> datetime:  # the workload's day, two hours in; time passes as it does
+        return END + timedelta(hours=2, seconds=time.monotonic() - began)
+
+    t = time.perf_counter()
+    desk = Desk.open(Paths(data_dir, data_dir), clock=clock, defer_backup=True)
+    open_ms = (time.perf_counter() - t) * 1000
+    from deskwork.ui.app import DeskworkApp
+
+    app = DeskworkApp(desk)
+    shutdown = ""
+    try:
+        probe.begin("start")
+        t = time.perf_counter()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await Driver(app, pilot, probe).settle()  # first frame, cards loaded in the background
+            probe.op(time.perf_counter() - t)
+            probe.end()
+            with probe.activity("idle"):
+                await asyncio.sleep(0.5)  # the app idle: its clock and timers ticking
+            steps = Activities(Driver(app, pilot, probe), package, draft_id, typed, paste_bytes)
+            for name in ACTIVITIES[3:]:
+                if not only or name in only:
+                    await steps.run(name, timeout_s)
+    except Exception as exc:  # the figures so far are still worth reporting
+        shutdown = f"{type(exc).__name__}: {exc}"[:200]
+    finally:
+        probe.stop()
+        desk.close()
+    result = {"desk_open_ms": round(open_ms, 1), "activities": probe.report()}
+    if shutdown:
+        result["app_error"] = shutdown
+    return result
+
+
+def measure_stalls(
+    scale: Scale,
+    work: Path,
+    *,
+    data: Path | None = None,
+    typed: int = 2000,
+    draft_bytes: int = DRAFT_BYTES,
+    paste_bytes: int = PASTE_BYTES,
+    timeout_s: float = 900,
+    verbose: bool = False,
+    only: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Generate (or copy) the workload into `work`, prepare, run the app; the figures.
+    `timeout_s`: an activity that takes longer is given up (and said so in its row)."""
+    data_dir = work / "stall-data"
+    if data is not None:
+        shutil.copytree(data, data_dir)
+    else:
+        generate(data_dir, scale)
+    package, draft_id = prepare(data_dir, work, scale, draft_bytes)
+    result = asyncio.run(
+        run_app(
+            data_dir,
+            package,
+            draft_id,
+            typed=typed,
+            paste_bytes=paste_bytes,
+            timeout_s=timeout_s,
+            verbose=verbose,
+            only=only,
+        )
+    )
+    rows = result["activities"]
+    worst = {k: v for k, v in rows.items() if k not in ("loop_alone", "idle")}
+    return {
+        "scale": scale.name,
+        "typed_chars": typed,
+        "draft_bytes": draft_bytes,
+        "paste_bytes": paste_bytes,
+        **{k: v for k, v in result.items() if k != "activities"},
+        "stall_max_ms": max(r["stall_max_ms"] for r in worst.values()),
+        "stall_worst_activity": max(worst, key=lambda k: worst[k]["stall_max_ms"]),
+        "activities": rows,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--scale", choices=sorted(SCALES), default="heavy")
+    parser.add_argument("--typed", type=int, default=2000, help="characters typed into the draft")
+    parser.add_argument(
+        "--data", metavar="DIR", help="a data dir generated before (copied, never changed)"
+    )
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="name each activity as it starts")
+    parser.add_argument(
+        "--only", nargs="+", choices=ACTIVITIES[3:], default=(), help="run just these activities"
+    )
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="deskwork-stall-"))
+    try:
+        result = measure_stalls(
+            SCALES[args.scale],
+            work,
+            data=Path(args.data) if args.data else None,
+            typed=args.typed,
+            verbose=args.verbose,
+            only=tuple(args.only),
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    rows = result.pop("activities")
+    for key, value in result.items():
+        print(f"{key:>22}: {value}")
+    print(f"{'activity':>16} {'stall_max':>10} {'p99':>8} {'op_p95':>8} {'secs':>7}")
+    for name, row in rows.items():
+        print(
+            f"{name:>16} {row['stall_max_ms']:>10} {row['lateness_p99_ms']:>8} "
+            f"{row.get('op_p95_ms', ''):>8} {row['duration_s']:>7}  {row.get('note', '')}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,123 @@
+"""A TextArea whose keystrokes cost what they change, not the size of the document.
+
+Textual's TextArea, after every edit, (1) reparses the document with tree-sitter, and the
+Markdown grammar reparses all of it (45 ms at 250 KB, with the GIL held: a thread does not help),
+and (2) queries the whole tree to rebuild its highlight map. Here an edit only marks the tree
+stale: it is reparsed once typing pauses (REPARSE_AFTER_S), and meanwhile the old tree's
+highlights stay (a line typed into keeps its colours a moment). Highlights are queried for the
+lines about to be painted (the screen plus a margin), again only when an edit or a scroll leaves
+that window."""
+
+from __future__ import annotations
+
+from textual.document._document import Document, EditResult, Location
+from textual.document._syntax_aware_document import SyntaxAwareDocument
+from textual.geometry import Offset, Region
+from textual.strip import Strip
+from textual.timer import Timer
+from textual.widgets import TextArea
+
+MARGIN_LINES = 60  # document lines highlighted beyond each edge of the screen
+REPARSE_AFTER_S = 0.4  # typing paused this long: the syntax tree is brought up to date
+
+
+class DeferredSyntaxDocument(SyntaxAwareDocument):
+    """A SyntaxAwareDocument whose edits leave the syntax tree as it was until `reparse()`."""
+
+    stale = False
+
+    def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
+        result = Document.replace_range(self, start, end, text)
+        self.stale = True
+        return result
+
+    def reparse(self) -> None:
+        if self.stale and self._parser is not None:
+            self._syntax_tree = self._parser.parse(self._read_callable)
+            self.stale = False
+
+
+class WindowedTextArea(TextArea):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self._highlight_window: tuple[int, int] | None = None
+        self._reparse_timer: Timer | None = None
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        super()._set_document(text, language)
+        if type(self.document) is SyntaxAwareDocument:
+            self.document.__class__ = DeferredSyntaxDocument  # same state, deferred parsing
+
+    def _reparse(self) -> None:
+        self._reparse_timer = None
+        document = self.document
+        if isinstance(document, DeferredSyntaxDocument) and document.stale:
+            document.reparse()
+            self._highlight_window = None
+            self._line_cache.clear()
+            self.refresh()
+
+    def reparse_now(self) -> None:
+        """Bring the syntax tree and the highlights up to date (tests, a save)."""
+        if self._reparse_timer is not None:
+            self._reparse_timer.stop()
+        self._reparse()
+
+    @property
+    def highlight_window(self) -> tuple[int, int] | None:
+        """The document lines (first, last) whose highlights are known; None = none yet."""
+        return self._highlight_window
+
+    def _build_highlight_map(self) -> None:
+        """Called by TextArea after every edit and load: forget, rebuild when painted."""
+        self._line_cache.clear()
+        self._highlights.clear()
+        self._highlight_window = None
+        document = self.document
+        if isinstance(document, DeferredSyntaxDocument) and document.stale and self.is_mounted:
+            if self._reparse_timer is not None:
+                self._reparse_timer.reset()
+            else:
+                self._reparse_timer = self.set_timer(REPARSE_AFTER_S, self._reparse)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._ensure_highlights()
+        return super().render_lines(crop)
+
+    def _rows_on_screen(self) -> tuple[int, int]:
+        wrapped = self.wrapped_document
+        top_y = self.scroll_offset.y
+        top = wrapped.offset_to_location(Offset(0, top_y))[0]
+        bottom = wrapped.offset_to_location(Offset(0, top_y + max(1, self.size.height)))[0]
+        return top, bottom
+
+    def _ensure_highlights(self) -> None:
+        if not self._highlight_query:
+            return
+        top, bottom = self._rows_on_screen()
+        window = self._highlight_window
+        if window is not None and window[0] <= top and bottom <= window[1]:
+            return
+        first = max(0, top - MARGIN_LINES)
+        last = min(self.document.line_count - 1, bottom + MARGIN_LINES)
+        self._line_cache.clear()
+        highlights = self._highlights
+        highlights.clear()
+        captures = self.document.query_syntax_tree(
+            self._highlight_query, start_point=(first, 0), end_point=(last + 1, 0)
+        )
+        for name, nodes in captures.items():
+            for node in nodes:
+                start_row, start_column = node.start_point
+                end_row, end_column = node.end_point
+                if start_row == end_row:
+                    highlights[start_row].append((start_column, end_column, name))
+                    continue
+                # A node that spans lines (a fenced block): only its rows inside the window.
+                if first <= start_row:
+                    highlights[start_row].append((start_column, None, name))
+                for row in range(max(start_row + 1, first), min(end_row, last + 1)):
+                    highlights[row].append((0, None, name))
+                if end_row <= last:
+                    highlights[end_row].append((0, end_column, name))
+        self._highlight_window = (first, last)

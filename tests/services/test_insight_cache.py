@@ -1,0 +1,48 @@
+"""The stats' answers per day come from a per-month cache of past days: the same figures as a count
+from scratch, and a change to a past month (an import adding history, an undo) is counted again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from deskwork.domain import cardstats
+from deskwork.domain.cards import CardState, ReviewLog
+from deskwork.services.insight import gather, gather_job
+from tests.helpers import Clock
+from tests.services.test_insight import history_desk
+
+
+def from_scratch(desk, weeks: int = 12) -> list[int]:  # type: ignore[no-untyped-def]
+    return cardstats.reviews_per_day(
+        desk.store.reviews.all(), desk.today(), desk.config.study.day_start_hour, weeks * 7
+    )
+
+
+def test_cached_answers_per_day_follow_every_change(tmp_path: Path, clock: Clock) -> None:
+    desk = history_desk(tmp_path, clock)
+    first = gather(desk, 12)
+    assert first.reviews_by_day == from_scratch(desk) and sum(first.reviews_by_day) == 100
+    assert gather(desk, 12).reviews_by_day == first.reviews_by_day  # from the cache
+    # A year's import adds answers to a past month: that month is counted again.
+    old = clock() - timedelta(days=40)
+    card_id = desk.store.cards.all()[0].id
+    with desk.store.transaction() as tx:
+        for n in range(7):
+            tx.append(
+                "reviews",
+                ReviewLog(
+                    card_id=card_id, rating=3, ts=old + timedelta(minutes=n),
+                    duration_ms=1000, state=CardState.REVIEW,
+                ),
+            )  # fmt: skip
+    after = gather(desk, 12)
+    assert after.reviews_by_day == from_scratch(desk)
+    assert sum(after.reviews_by_day) == 107
+    # An undo takes one away again.
+    last = max(desk.store.reviews.all(), key=lambda r: r.id)
+    with desk.store.transaction() as tx:
+        tx.remove("reviews", last)
+    assert gather_job(desk, 12)().reviews_by_day == from_scratch(desk)
+    assert sum(gather(desk, 12).reviews_by_day) == 106
+    desk.close()

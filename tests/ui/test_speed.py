@@ -1,0 +1,82 @@
+"""The UI keeps up: keys pressed faster than they are handled end where the last one says, and the
+work done per keystroke does not depend on the size of the document (what the stall meter in
+benchmarks/stall.py measures; no timings here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Tabs
+
+from tests.helpers import Clock
+from tests.ui.test_shell import make_app
+
+
+async def test_area_keys_queued_faster_than_handled_settle_on_the_last(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key in ("f2", "f3", "f4", "f5", "f3", "f4"):  # all queued before any is handled
+            app.post_message(events.Key(key, None))
+        for _ in range(3):
+            await pilot.pause()
+        tabs = app.query_one("#pane-tabs", Tabs)
+        seen = set()
+        for _ in range(8):  # stale tab activations used to flip the areas back and forth for ever
+            await pilot.pause(0.02)
+            seen.add((tabs.active, app._focused_pane()))
+        assert seen == {("tab-review", "review")}
+
+
+LONG_POST = "# A long post\n\n" + "gradient descent, **bold** and `code`; TODO: check ??\n\n" * 3000
+
+
+async def test_a_keystroke_in_a_long_draft_leaves_the_parse_and_the_counts_for_later(
+    tmp_path: Path, clock: Clock
+) -> None:
+    from deskwork.ui.widgets.editor import MARGIN_LINES, DeferredSyntaxDocument, WindowedTextArea
+
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        draft = app.drafts.create("Long", LONG_POST)
+        await pilot.press("f5")
+        await app.draft_pane.open_draft(draft.id)
+        await pilot.pause()
+        editor = app.query_one("#draft-text", WindowedTextArea)
+        document = editor.document
+        assert isinstance(document, DeferredSyntaxDocument)
+        # Highlights exist for what is on screen, and only around it.
+        window = editor.highlight_window
+        assert window is not None and window[0] <= editor.cursor_location[0] <= window[1]
+        editor.move_cursor((0, 0))  # to the top (the draft opens where the cursor was left)
+        editor.scroll_home(animate=False)
+        await pilot.pause()
+        window = editor.highlight_window
+        assert window is not None and window[0] == 0
+        assert window[1] - window[0] <= editor.size.height + 2 * MARGIN_LINES
+        assert document.line_count > 5000
+        assert {name for *_, name in editor._highlights[0]} == {"heading.marker", "heading"}
+        status = app.draft_pane.query_one("#draft-status")
+        counted: list[str] = []
+        show_status = app.draft_pane._show_status
+        app.draft_pane._show_status = lambda text=None: counted.append(text or "")  # type: ignore[method-assign]
+        assert app._ticker is not None
+        app._ticker.pause()
+        await pilot.press("enter", "#", " ", "N", "e", "w")
+        # The keystrokes neither reparsed the document nor counted its words.
+        assert document.stale and counted == []
+        app.draft_pane._show_status = show_status  # type: ignore[method-assign]
+        app.draft_pane.autosave_tick(clock())  # the tick does, once
+        await pilot.pause()
+        assert "unsaved" in str(status.render())
+        assert f"{len(LONG_POST.split()) + 1} words" in str(status.render())
+        editor.reparse_now()
+        await pilot.pause()
+        assert not document.stale
+        assert {name for *_, name in editor._highlights[1]} == {"heading.marker", "heading"}
+        # What is saved is what was typed.
+        await pilot.press("escape")
+        assert app.drafts.get(draft.id).body == "\n# New" + LONG_POST
