@@ -54,14 +54,7 @@ def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
     finally:
         counter.finish()
         desk.close()
-    lines = [f"imported {report.notes} notes, {report.cards} cards, {report.reviews} reviews"]
-    lines += [f"  {deck}: {n}" for deck, n in report.decks.items()]
-    if report.duplicates:
-        lines.append(f"{report.duplicates} notes were already there (same guid): skipped")
-    if report.media_skipped:
-        lines.append(f"{report.media_skipped} media files were not copied (deskwork shows text)")
-    if report.notes_skipped:
-        lines.append(f"{report.notes_skipped} notes of unsupported types (image occlusion) skipped")
+    lines = report.lines()
     emit(args, report.as_json(), "\n".join(lines))
     return 0
 

@@ -55,7 +55,7 @@ def _flag(number: int) -> Test:
 
 def _words(word: str) -> Test:
     word = word.casefold()
-    return lambda c: word in c.front.casefold() or word in c.back.casefold()
+    return lambda c: any(word in f.casefold() for f in c.fields)
 
 
 def compile_query(query: str, now: datetime) -> Test:

@@ -28,6 +28,8 @@ class DayCounts:
         new = reviews = 0
         seen: set[int] = set()
         for log in logs:
+            if log.manual:
+                continue
             if log.was_new:
                 new += 1
             elif log.state is CardState.REVIEW and log.card_id not in seen:

@@ -1,37 +1,21 @@
-"""Importing and exporting flashcards (Anki packages and plain text): all or nothing, and
-re-importing a file adds nothing twice (notes are matched by guid)."""
+"""Importing and exporting flashcards (Anki packages and plain text): reading a file (a worker may
+call this), importing it (`anki_import`: all or nothing, re-imports update), exporting."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from deskwork.domain.cards import Card
 from deskwork.interop import read_user_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
+from deskwork.services.anki_import import ANKI_DECKS, ImportReport, import_deck
 from deskwork.services.desk import Desk
 from deskwork.store.store import no_gc
 
+__all__ = ["ImportReport", "export_file", "import_deck", "import_file", "read_file"]
+
 PACKAGES = (".apkg", ".colpkg")
-
-
-@dataclass
-class ImportReport:
-    notes: int
-    cards: int
-    decks: dict[str, int]
-    reviews: int
-    duplicates: int  # notes already there (same guid), skipped
-    media_skipped: int
-    notes_skipped: int
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "notes": self.notes, "cards": self.cards, "decks": self.decks, "reviews": self.reviews,
-            "duplicates": self.duplicates, "media_skipped": self.media_skipped,
-            "unsupported_notes_skipped": self.notes_skipped,
-        }  # fmt: skip
 
 
 def read_file(
@@ -40,31 +24,6 @@ def read_file(
     """Every card of the file, in memory (a worker thread may call this)."""
     with no_gc():  # hundreds of thousands of objects that all survive: collections are wasted
         return _read(path, desk, deck_name, progress)
-
-
-def import_deck(desk: Desk, deck: Deck) -> ImportReport:
-    """One transaction: every new note's cards and their history, or nothing."""
-    known = {c.note_guid for c in desk.store.cards.all() if c.note_guid}
-    fresh = [(n, c) for n, c in enumerate(deck.cards) if c.note_guid not in known]
-    duplicates = len({c.note_guid for c in deck.cards if c.note_guid in known})
-    decks: dict[str, int] = {}
-    reviews = 0
-    with no_gc(), desk.store.transaction() as tx:
-        for index, card in fresh:
-            saved = tx.put("cards", card)
-            decks[saved.deck] = decks.get(saved.deck, 0) + 1
-            for answer in deck.history.get(index, []):
-                tx.append("reviews", answer.log(tx.next_id("reviews"), saved.id))
-                reviews += 1
-    return ImportReport(
-        notes=len({c.note_guid for _, c in fresh}),
-        cards=len(fresh),
-        decks=dict(sorted(decks.items())),
-        reviews=reviews,
-        duplicates=duplicates,
-        media_skipped=deck.media_skipped,
-        notes_skipped=deck.notes_skipped,
-    )
 
 
 def import_file(
@@ -84,8 +43,9 @@ def _read(
             deck.cards = [c.model_copy(update={"deck": deck_name}) for c in deck.cards]
         return deck
     from deskwork.interop.anki.text import read_text
+    from deskwork.services.notes import notetypes
 
-    return read_text(read_user_file(path), str(path), desk.clock(), deck_name)
+    return read_text(read_user_file(path), str(path), desk.clock(), deck_name, notetypes(desk))
 
 
 def cards_in(desk: Desk, deck_name: str = "") -> list[Card]:
@@ -100,6 +60,8 @@ def export_file(
     desk: Desk, path: Path, deck_name: str = "", *, with_history: bool = True
 ) -> tuple[int, int]:
     """(notes, cards) written to .apkg (with the review history unless told not to) or .txt."""
+    from deskwork.services.notes import notetypes
+
     cards = cards_in(desk, deck_name)
     suffix = path.suffix.lower()
     if suffix == ".apkg":
@@ -110,11 +72,14 @@ def export_file(
         for log in desk.store.reviews.all() if with_history else []:
             if log.card_id in ids:
                 history.setdefault(log.card_id, []).append(log)
-        return write_package(path, cards, history, desk.clock())
+        return write_package(
+            path, cards, history, desk.clock(), notetypes(desk),
+            dict(desk.store.setting(ANKI_DECKS, {}) or {}),
+        )  # fmt: skip
     if suffix in (".txt", ".tsv"):
         from deskwork.interop.anki.text import write_text
         from deskwork.store.fsutil import atomic_write
 
-        atomic_write(path, write_text(cards).encode("utf-8"))
+        atomic_write(path, write_text(cards, notetypes(desk)).encode("utf-8"))
         return len({c.note_guid or c.id for c in cards}), len(cards)
     raise AnkiError(f"{path}: export to .apkg or .txt")

@@ -31,6 +31,7 @@ from typing import Any, TypeVar, cast
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.curriculum import Item
 from deskwork.domain.drafts import Draft
+from deskwork.domain.notetypes import NoteTypeDef
 from deskwork.domain.records import Record, utcnow
 from deskwork.domain.sessions import Session
 from deskwork.domain.settings import Setting
@@ -417,6 +418,10 @@ class Store:
     @property
     def settings(self) -> Table[Setting]:
         return cast(Table[Setting], self.tables["settings"])
+
+    @property
+    def notetypes(self) -> Table[NoteTypeDef]:
+        return cast(Table[NoteTypeDef], self.tables["notetypes"])
 
     @property
     def reviews(self) -> LogTable[ReviewLog]:

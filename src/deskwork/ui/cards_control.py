@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 from textual.widgets import TextArea
 
 from deskwork.domain.cards import Card, NoteType
+from deskwork.domain.render import fallback_type
 from deskwork.domain.text import clean
 from deskwork.interop import InteropError
 from deskwork.services import cards as card_service
+from deskwork.services import notes
 
 if TYPE_CHECKING:
     from deskwork.services import Desk
@@ -71,8 +73,8 @@ class CardsControl:
         def save(draft: CardDraft) -> str:
             try:
                 cards = card_service.add_note(
-                    self.desk, draft.note_type, draft.front, draft.back, draft.deck or last,
-                    draft.tags, **extra,
+                    self.desk, draft.note_type, draft.fields, draft.deck or last, draft.tags,
+                    **extra,
                 )  # fmt: skip
             except ValueError as exc:
                 return str(exc)
@@ -84,32 +86,47 @@ class CardsControl:
             )
             return ""
 
-        initial = CardDraft(NoteType.BASIC, selected, "", last, [])
+        initial = CardDraft(NoteType.BASIC, [selected], last, [])
         self.app.push_screen(
-            CardScreen("New flashcard", initial, card_service.decks(self.desk), save, label)
+            CardScreen(
+                "New flashcard",
+                initial,
+                card_service.decks(self.desk),
+                save,
+                label,
+                notetypes=notes.notetypes(self.desk),
+            )
         )
 
     def edit(self, card: Card) -> None:
         from deskwork.ui.screens.card_dialogs import CardDraft, CardScreen
 
         def save(draft: CardDraft) -> str:
-            if not draft.front:
-                return "the front is empty"
+            if not any(draft.fields):
+                return "every field is empty"
             review = self.app.review_pane.session
             current = review.current() if review else None
             if review is not None and current is not None and current.id == card.id:
-                review.edit(draft.front, draft.back, draft.deck, draft.tags)
+                review.edit(draft.fields, draft.deck, draft.tags)
             else:
-                card_service.edit_note(
-                    self.desk, card, draft.front, draft.back, draft.deck, draft.tags
-                )
+                card_service.edit_note(self.desk, card, draft.fields, draft.deck, draft.tags)
             self.app.review_pane.render_card()
             return ""
 
-        initial = CardDraft(card.note_type, card.front, card.back, card.deck, list(card.tags))
-        heading = "Edit card (its schedule and history stay)"
+        types = notes.notetypes(self.desk)
+        initial = CardDraft(card.note_type, list(card.fields), card.deck, list(card.tags))
+        heading = "Edit note (every card keeps its schedule and history)"
         self.app.push_screen(
-            CardScreen(heading, initial, card_service.decks(self.desk), save, editing=True)
+            CardScreen(
+                heading,
+                initial,
+                card_service.decks(self.desk),
+                save,
+                editing=True,
+                notetypes=types
+                if card.note_type in types
+                else {card.note_type: fallback_type(card)},
+            )
         )
 
     # ------------------------------------------------------------------ files
@@ -152,12 +169,8 @@ class CardsControl:
             progress.dismiss(None)
             report = import_deck(self.desk, read)  # type: ignore[arg-type]
             self._changed()
-            extra = f"; {report.duplicates} already there" if report.duplicates else ""
-            media = (
-                f"; {report.media_skipped} media files not copied" if report.media_skipped else ""
-            )
             self.app.notify(
-                f"Imported {report.notes} notes, {report.cards} cards{extra}{media}",
+                "\n".join(report.lines()),
                 title=path.name,
                 markup=False,
                 timeout=10,

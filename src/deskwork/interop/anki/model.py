@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
+from deskwork.domain.notetypes import NoteTypeDef
 from deskwork.interop import InteropError
 
 
@@ -28,10 +29,15 @@ class Answer(NamedTuple):
     a ReviewLog once its card has an id."""
 
     ts: datetime
-    rating: int
+    rating: int  # 0 for a manual entry
     duration_ms: int
     state: CardState
     was_new: bool
+    anki_id: int | None = None
+    manual: int = 0  # Anki's revlog type 4 (manual) or 5 (rescheduled); 0 for an answer
+    interval: int | None = None
+    last_interval: int | None = None
+    factor: int | None = None
 
     def log(self, log_id: int, card_id: int) -> ReviewLog:
         # Built without re-validation: 250,000 answers would cost seconds, and every field was
@@ -39,6 +45,8 @@ class Answer(NamedTuple):
         return ReviewLog.model_construct(
             id=log_id, card_id=card_id, rating=self.rating, ts=self.ts,
             duration_ms=self.duration_ms, state=self.state, was_new=self.was_new,
+            anki_id=self.anki_id, manual=self.manual, interval=self.interval,
+            last_interval=self.last_interval, factor=self.factor,
         )  # fmt: skip
 
 
@@ -51,6 +59,11 @@ class Deck:
     history: dict[int, list[Answer]] = field(default_factory=dict)  # index in cards -> answers
     media_skipped: int = 0
     notes_skipped: int = 0  # note types deskwork cannot show (image occlusion…)
+    notetypes: dict[str, NoteTypeDef] = field(default_factory=dict)  # imported types, by key
+    deck_ids: dict[str, int] = field(default_factory=dict)  # every (non-filtered) deck: name -> id
+    filtered_decks: list[str] = field(default_factory=list)  # not kept; cards went home
+    buried: set[int] = field(default_factory=set)  # indexes in cards buried in Anki today
+    guids_renamed: int = 0  # notes that shared a guid with another note of the file
 
     @property
     def notes(self) -> int:

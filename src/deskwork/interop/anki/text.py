@@ -9,23 +9,41 @@ import io
 from datetime import datetime
 
 from deskwork.domain import cloze
-from deskwork.domain.cards import Card, NoteType
+from deskwork.domain.cards import Card
 from deskwork.domain.notes import cards_for_note, new_guid
+from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
+from deskwork.domain.render import field_html
 from deskwork.interop.anki.model import AnkiError, Deck
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 
 
-def _note_type(name: str) -> NoteType:
-    lowered = name.lower()
+def _note_type(name: str, known: dict[str, NoteTypeDef]) -> NoteTypeDef:
+    """The note type called `name`: a known one by name (imported types first), else the stock
+    type it looks like (cloze, optional reversed, reversed, type-in, basic)."""
+    lowered = name.strip().lower()
+    for notetype in known.values():
+        if notetype.name.lower() == lowered:
+            return notetype
     if lowered.startswith("cloze"):
-        return NoteType.CLOZE
-    if "reverse" in lowered:
-        return NoteType.REVERSED
-    return NoteType.BASIC
+        return STOCK["cloze"]
+    if "optional" in lowered and "revers" in lowered:
+        return STOCK["optional-reversed"]
+    if "revers" in lowered:
+        return STOCK["reversed"]
+    if "type" in lowered:
+        return STOCK["type-in"]
+    return STOCK["basic"]
 
 
-def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
+def read_text(
+    text: str,
+    name: str,
+    now: datetime,
+    deck_name: str = "",
+    notetypes: dict[str, NoteTypeDef] | None = None,
+) -> Deck:
+    known = {**(notetypes or {}), **STOCK}
     lines = text.lstrip("\ufeff").splitlines()
     headers: dict[str, str] = {}
     body_start = 0
@@ -54,9 +72,10 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
 
     special = {k: column(k) for k in ("guid", "notetype", "deck", "tags")}
     deck = Deck(name)
-    reader = csv.reader(io.StringIO("\n".join(lines[body_start:])), delimiter=separator)
-    for offset, row in enumerate(reader):
-        line_no = body_start + offset + 1
+    body = [line if not line.startswith("#") else "" for line in lines[body_start:]]  # comments
+    reader = csv.reader(io.StringIO("\n".join(body)), delimiter=separator)
+    for row in reader:
+        line_no = body_start + reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         cells = {n: v for n, v in enumerate(row)}
@@ -67,55 +86,53 @@ def read_text(text: str, name: str, now: datetime, deck_name: str = "") -> Deck:
         fields = [v for n, v in enumerate(row) if n not in special.values()]
         if not fields or not fields[0].strip():
             raise AnkiError(f"{name}: line {line_no}: the first field (front) is empty")
-        note_type = _note_type(take(special["notetype"]) or headers.get("notetype", "Basic"))
+        notetype = _note_type(take(special["notetype"]) or headers.get("notetype", "Basic"), known)
         tags = (take(special["tags"]) or headers.get("tags", "")).split()
         target = deck_name or take(special["deck"]) or headers.get("deck", "") or "Default"
-        back = (
-            "<br>".join(f for f in fields[1:] if f.strip())
-            if is_html
-            else "\n".join(f for f in fields[1:] if f.strip())
-        )
-        if note_type is NoteType.CLOZE:
-            back = fields[1] if len(fields) > 1 else ""
-            if not cloze.numbers(fields[0]):
-                raise AnkiError(f"{name}: line {line_no}: a cloze note without {{{{c1::…}}}}")
+        if len(fields) > len(notetype.fields) and not is_html:
+            fields = [*fields[: len(notetype.fields) - 1], "\n".join(
+                f for f in fields[len(notetype.fields) - 1 :] if f.strip()
+            )]  # fmt: skip
+        if notetype.is_cloze and not any(cloze.numbers(f) for f in fields):
+            raise AnkiError(f"{name}: line {line_no}: a cloze note without {{{{c1::…}}}}")
         try:
             deck.cards += cards_for_note(
-                note_type, fields[0], back, target.replace("\x1f", "::"), tags, now,
+                notetype, fit_fields(notetype, fields), target.replace("\x1f", "::"), tags, now,
                 note_guid=take(special["guid"]) or new_guid(), html=is_html,
             )  # fmt: skip
         except ValueError as exc:
             raise AnkiError(f"{name}: line {line_no}: {exc}") from None
+        if notetype.key not in STOCK:
+            deck.notetypes[notetype.key] = notetype
     if not deck.cards:
         raise AnkiError(f"{name}: no notes found")
     return deck
 
 
-_TYPE_NAMES = {
-    NoteType.BASIC: "Basic",
-    NoteType.REVERSED: "Basic (and reversed card)",
-    NoteType.CLOZE: "Cloze",
-}
+def write_text(cards: list[Card], notetypes: dict[str, NoteTypeDef] | None = None) -> str:
+    """Anki's plain-text format with guid, note type, deck and tags columns (HTML fields, every
+    field of the note). A guid starting with `#` is quoted: Anki reads such a line as a comment."""
+    from deskwork.domain.render import fallback_type
 
-
-def write_text(cards: list[Card]) -> str:
-    """Anki's plain-text format with guid, note type, deck and tags columns (HTML fields)."""
-    from deskwork.interop.anki.package import field_html
-
+    types = {**STOCK, **(notetypes or {})}
     out = io.StringIO()
     out.write(
-        "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n"
+        "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n"
+        "#tags column:4\n"
     )
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-    seen: set[str] = set()
+    quoted = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
+    seen: set[tuple[str, str]] = set()
     for card in cards:
         guid = card.note_guid or f"deskwork-{card.id}"
-        if guid in seen:
+        if (guid, card.note_type) in seen:
             continue
-        seen.add(guid)
-        writer.writerow([
-            guid, _TYPE_NAMES[card.note_type], card.deck,
-            field_html(card.front, card.html), field_html(card.back, card.html),
-            " ".join(t.replace(" ", "_") for t in card.tags),
-        ])  # fmt: skip
+        seen.add((guid, card.note_type))
+        notetype = types.get(card.note_type) or fallback_type(card)
+        name = notetype.name
+        row = [
+            guid, name, card.deck, " ".join(t.replace(" ", "_") for t in card.tags),
+            *(field_html(f, card.html) for f in fit_fields(notetype, card.fields)),
+        ]  # fmt: skip
+        (quoted if guid.startswith("#") else writer).writerow(row)
     return out.getvalue()

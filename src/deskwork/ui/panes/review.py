@@ -1,4 +1,5 @@
-"""Flashcard review: the front, Space/Enter shows the back, 1–4 answer (each button shows its next
+"""Flashcard review: the front (rendered with the card's note type), a box to type the answer in
+on type-in cards (Enter shows the answer with the comparison), Space/Enter shows the back, 1–4 answer (each button shows its next
 interval), undo, bury, suspend, flag, edit in place, cram mode. When nothing is due it says when
 the next card is."""
 
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from deskwork.domain.cards import Card
 from deskwork.domain.scheduling import Grade, describe
@@ -47,6 +48,7 @@ class ReviewPane(Pane):
     ReviewPane #review-question { text-style: bold; margin: 1 0 0 0; }
     ReviewPane #review-answer { margin: 1 0 0 0; border-top: solid $panel-lighten-2; }
     ReviewPane #review-buttons { height: auto; color: $text-muted; }
+    ReviewPane #review-typed { margin: 1 0 0 0; display: none; }
     """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -55,6 +57,7 @@ class ReviewPane(Pane):
         self.revealed = False
         self.shown_at = time.monotonic()
         self._summary: DaySummary | None = None
+        self._typed_for: int | None = None  # the card the type-in box was cleared for
 
     @property
     def desk_app(self) -> DeskworkApp:
@@ -64,6 +67,7 @@ class ReviewPane(Pane):
         yield Static(id="review-status", markup=False)
         with VerticalScroll(id="review-card"):
             yield Static(id="review-question")
+            yield Input(placeholder="type the answer, Enter to check", id="review-typed")
             yield Static(id="review-answer")
         yield Static(id="review-buttons")
 
@@ -115,18 +119,24 @@ class ReviewPane(Pane):
         flag = f" ⚑{card.flag}" if card.flag else ""
         status = f"{mode}{new} new · {learning} learning · {review} to review · {clean(card.deck, single_line=True)}{flag}"
         self.query_one("#review-status", Static).update(status)
-        self.query_one("#review-question", Static).update(Text(card.question()))
+        rendered = session.render(card)
+        self.query_one("#review-question", Static).update(Text(rendered.question))
+        typing = self.query_one("#review-typed", Input)
+        typing.display = rendered.type_in is not None and not self.revealed
+        if typing.display and self._typed_for != card.id:
+            self._typed_for = card.id
+            typing.value = ""
+            typing.focus()
         answer = self.query_one("#review-answer", Static)
         answer.display = self.revealed
-        answer.update(Text(card.answer()) if self.revealed else "")
+        typed = typing.value if rendered.type_in is not None else None
+        answer.update(Text(rendered.answer_side(typed)) if self.revealed else "")
         buttons = self.query_one("#review-buttons", Static)
         if not self.revealed:
-            buttons.update(
-                Text(
-                    "Space/Enter: show the answer · e edit · b bury · ! suspend · u undo",
-                    style="dim",
-                )
-            )
+            hint = "Space/Enter: show the answer · e edit · b bury · ! suspend · u undo"
+            if typing.display:
+                hint = "Type the answer, Enter compares · Esc leaves the box"
+            buttons.update(Text(hint, style="dim"))
             return
         intervals = {} if session.cram else session.intervals(card)
         line = Text()
@@ -223,6 +233,15 @@ class ReviewPane(Pane):
         card = self.current()
         if card is not None and self._writable():
             self.desk_app.cards.edit(card)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the type-in box shows the answer with the comparison."""
+        if event.input.id == "review-typed":
+            event.stop()
+            if not self.revealed and self.current() is not None:
+                self.revealed = True
+                self.render_card()
+                self.focus()
 
     def _writable(self) -> bool:
         return self.desk_app.writable()

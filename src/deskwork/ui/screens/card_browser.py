@@ -96,10 +96,17 @@ class CardBrowserScreen(SearchableTableScreen):
         self.shown = found
         table = self.query_one(DataTable)
         table.clear()
+        from deskwork.services.notes import Renderer
+
+        render = Renderer(desk)
         for card in found[:MAX_ROWS]:
             table.add_row(
                 Text("●" if card.id in self.marked else ""),
-                Text(clean(card.question(), single_line=True), no_wrap=True, overflow="ellipsis"),
+                Text(
+                    clean(render(card).question, single_line=True),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                ),
                 Text(clean(card.deck, single_line=True), no_wrap=True, overflow="ellipsis"),
                 Text(cardstats.state_of(card)),
                 Text("" if card.is_new else f"{card.due.astimezone():%d %b %Y}"),

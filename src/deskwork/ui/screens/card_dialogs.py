@@ -7,27 +7,28 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 
-from deskwork.domain.cards import NoteType
+from deskwork.domain.notetypes import STOCK, NoteTypeDef
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
 
 
 @dataclass
 class CardDraft:
-    note_type: NoteType
-    front: str
-    back: str
+    note_type: str  # a note type key
+    fields: list[str]
     deck: str
     tags: list[str]
 
 
 class CardScreen(ModalScreen[None]):
-    """Add (or edit) a note. `save(draft)` returns "" when saved, else the problem (shown; the
-    dialog keeps what was typed). Ctrl+S saves: one key."""
+    """Add (or edit) a note: one text area per field of its note type (choosing another type when
+    adding keeps what was typed, field by field). `save(draft)` returns "" when saved, else the
+    problem (shown; the dialog keeps what was typed). Ctrl+S saves: one key."""
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
@@ -36,11 +37,13 @@ class CardScreen(ModalScreen[None]):
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="CardScreen")
         + """
-    CardScreen > Vertical { width: 90; }
-    CardScreen TextArea { height: 6; }
+    CardScreen > VerticalScroll { width: 90; height: auto; max-height: 90%; border: round $accent;
+        background: $panel; padding: 0 1; }
+    CardScreen TextArea { height: 5; }
     CardScreen #card-row { height: auto; margin: 0; }
-    CardScreen #card-row Select { width: 24; }
+    CardScreen #card-row Select { width: 36; }
     CardScreen #card-row Input { width: 1fr; }
+    CardScreen #card-fields { height: auto; }
     CardScreen #card-error { color: $error; height: auto; }
     CardScreen .hint { color: $text-muted; }
     """
@@ -54,6 +57,7 @@ class CardScreen(ModalScreen[None]):
         save: Callable[[CardDraft], str],
         source: str = "",
         editing: bool = False,
+        notetypes: dict[str, NoteTypeDef] | None = None,
     ) -> None:
         super().__init__()
         self.heading = heading
@@ -62,16 +66,18 @@ class CardScreen(ModalScreen[None]):
         self.save = save
         self.source = source
         self.editing = editing
+        self.notetypes = notetypes or dict(STOCK)
+        self.values = list(initial.fields)
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():
             yield Static(self.heading, markup=False)
             if self.source:
                 yield Static(f"Source: {self.source}", classes="hint", markup=False)
             with Horizontal(id="card-row"):
                 yield Select(
-                    [(t.value, t.value) for t in NoteType],
-                    value=self.initial.note_type.value,
+                    [(t.name, key) for key, t in self.notetypes.items()],
+                    value=self.initial.note_type,
                     allow_blank=False,
                     id="card-type",
                     disabled=self.editing,
@@ -82,24 +88,49 @@ class CardScreen(ModalScreen[None]):
                     id="card-deck",
                     suggester=SuggestFromList(self.decks, case_sensitive=False),
                 )
-            yield Static("Front (cloze: {{c1::hidden}}, {{c1::hidden::hint}})", classes="hint")
-            yield TextArea(self.initial.front, id="card-front", soft_wrap=True)
-            yield Static("Back", classes="hint")
-            yield TextArea(self.initial.back, id="card-back", soft_wrap=True)
+            yield Vertical(*self._field_widgets(self.initial.note_type), id="card-fields")
             yield Input(
                 " ".join(self.initial.tags), placeholder="tags, separated by spaces", id="card-tags"
             )
             yield Static("", id="card-error", markup=False)
             yield Static("Ctrl+S saves · Esc cancels · Tab moves between fields", classes="hint")
 
+    def _field_widgets(self, key: str) -> list[Widget]:
+        notetype = self.notetypes.get(key) or STOCK["basic"]
+        widgets: list[Widget] = []
+        for n, name in enumerate(notetype.fields):
+            hint = name
+            if notetype.is_cloze and n == 0:
+                hint += " (cloze: {{c1::hidden}}, {{c1::hidden::hint}}, nested {{c1::a {{c2::b}}}})"
+            widgets.append(Static(hint, classes="hint", markup=False))
+            value = self.values[n] if n < len(self.values) else ""
+            widgets.append(TextArea(value, id=f"card-field-{n}", soft_wrap=True))
+        return widgets
+
+    def field_areas(self) -> list[TextArea]:
+        return sorted(
+            self.query("#card-fields TextArea").results(TextArea),
+            key=lambda a: int(str(a.id).rsplit("-", 1)[1]),
+        )
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "card-type" or self.editing:
+            return
+        typed = [a.text for a in self.field_areas()]
+        self.values = typed + self.values[len(typed) :]
+        container = self.query_one("#card-fields", Vertical)
+        await container.remove_children()
+        await container.mount_all(self._field_widgets(str(event.value)))
+
     def on_mount(self) -> None:
-        self.query_one("#card-front", TextArea).focus()
+        areas = self.field_areas()
+        if areas:
+            areas[0].focus()
 
     def draft(self) -> CardDraft:
         return CardDraft(
-            note_type=NoteType(str(self.query_one("#card-type", Select).value)),
-            front=self.query_one("#card-front", TextArea).text.strip(),
-            back=self.query_one("#card-back", TextArea).text.strip(),
+            note_type=str(self.query_one("#card-type", Select).value),
+            fields=[a.text.strip() for a in self.field_areas()],
             deck=self.query_one("#card-deck", Input).value.strip(),
             tags=self.query_one("#card-tags", Input).value.split(),
         )

@@ -1,0 +1,133 @@
+"""Reading one Anki collection (an open SQLite database) into a `Deck`: note types with their ids,
+names, fields, templates and CSS; every note's ordered fields, tags, guid and modified time; every
+card by its template `ord` with its schedule, Anki card id, flag, suspension and burial; the whole
+revlog (answers, and manual / rescheduled entries) with Anki's revlog ids; every deck with its id.
+
+Skipped, and counted: image-occlusion notes. Refused: a card whose note is missing, a note whose
+note type is missing, a note type without card templates."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from deskwork.domain.cards import Card, CardState
+from deskwork.domain.notetypes import fit_fields
+from deskwork.interop.anki.decks import read_decks
+from deskwork.interop.anki.model import AnkiError, Answer, Deadline, Deck, ImportLimits
+from deskwork.interop.anki.notetypes import read_notetypes
+from deskwork.interop.anki.schedule import from_anki, ms
+
+Progress = Callable[[int, int], None]
+_REVLOG_STATE = {0: CardState.LEARNING, 1: CardState.REVIEW, 2: CardState.RELEARNING,
+                 3: CardState.REVIEW, 4: CardState.REVIEW, 5: CardState.REVIEW}  # fmt: skip
+
+
+def tables_of(db: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
+
+
+def _history(db: sqlite3.Connection) -> dict[int, list[Answer]]:
+    out: dict[int, list[Answer]] = {}
+    for rid, cid, ease, ivl, last_ivl, factor, rtime, rtype in db.execute(
+        "select id, cid, ease, ivl, lastIvl, factor, time, type from revlog order by id"
+    ):
+        manual = rtype if rtype in (4, 5) else 0
+        if not manual and not (1 <= ease <= 4 and rtype in (0, 1, 2, 3)):
+            continue  # not an answer Anki itself would count (a corrupt row)
+        answers = out.setdefault(cid, [])
+        answers.append(
+            Answer(
+                ts=ms(rid), rating=ease if not manual else 0,
+                duration_ms=max(0, min(int(rtime or 0), 3_600_000)),
+                state=_REVLOG_STATE.get(rtype, CardState.LEARNING),
+                was_new=not manual and rtype == 0 and not any(not a.manual for a in answers),
+                anki_id=rid, manual=manual, interval=ivl, last_interval=last_ivl, factor=factor,
+            )
+        )  # fmt: skip
+    return out
+
+
+def read_collection(
+    db: sqlite3.Connection,
+    path: Path,
+    deadline: Deadline,
+    limits: ImportLimits,
+    progress: Progress | None,
+) -> Deck:
+    deck = Deck(str(path))
+    tables = tables_of(db)
+    (crt,) = db.execute("select crt from col").fetchone()
+    day_zero = datetime.fromtimestamp(crt, UTC)
+    types = read_notetypes(db, path, tables)
+    decks = read_decks(db, tables)
+    deck.deck_ids = {d.name: d.id for d in decks.values() if not d.filtered}
+    deck.filtered_decks = sorted(d.name for d in decks.values() if d.filtered)
+    deck.notetypes = {t.notetype.key: t.notetype for t in types.values() if not t.image_occlusion}
+    notes: dict[int, tuple[str, int, int, str, list[str]]] = {}
+    seen_guids: dict[str, int] = {}
+    for nid, guid, mid, mod, tags, flds in db.execute(
+        "select id, guid, mid, mod, tags, flds from notes order by id"
+    ):
+        if mid not in types:
+            raise AnkiError(f"{path}: note {nid} uses a note type ({mid}) that is not there")
+        if guid in seen_guids:  # Anki would match both with one note; keep them apart
+            guid = f"{guid}~{nid}"
+            deck.guids_renamed += 1
+        seen_guids[guid] = nid
+        notes[nid] = (guid, mid, mod, tags, flds.split("\x1f"))
+        if len(notes) > limits.max_notes:
+            raise AnkiError(f"{path}: refused: more than {limits.max_notes} notes")
+    deadline.check()
+    history = _history(db)
+    deadline.check()
+    skipped: set[int] = set()
+    rows = db.execute(
+        "select id, nid, did, odid, ord, mod, type, queue, due, odue, ivl, reps, lapses, flags, data "
+        "from cards order by nid, ord"
+    ).fetchall()
+    total = len(rows)
+    now = datetime.now(UTC)
+    for n, row in enumerate(rows):
+        if n % 2000 == 0:
+            deadline.check()
+            if progress:
+                progress(n, total)
+        cid, nid, did, odid, ord_, mod, ctype, queue, due, odue, ivl = row[:11]
+        reps, lapses, flags, data = row[11:]
+        if nid not in notes:
+            raise AnkiError(f"{path}: card {cid} belongs to a note that is not there")
+        guid, mid, note_mod, tags, fields = notes[nid]
+        kind = types[mid]
+        if kind.image_occlusion:
+            skipped.add(nid)
+            continue
+        notetype = kind.notetype
+        home = decks.get(odid) if odid else decks.get(did)
+        if odid and home is None:
+            home = decks.get(did)
+        answers = history.get(cid, [])
+        last = next((a.ts for a in reversed(answers) if not a.manual), None)
+        card_fields: dict[str, Any] = dict(
+            deck=home.name if home and not home.filtered else "Default",
+            fields=fit_fields(notetype, fields), tags=[t for t in tags.split() if t],
+            note_guid=guid, note_type=notetype.key, ord=ord_, html=True, created=ms(nid),
+            modified=datetime.fromtimestamp(mod, UTC) if mod else now,
+            note_modified=datetime.fromtimestamp(note_mod, UTC) if note_mod else now,
+            anki_id=cid, suspended=queue == -1, flag=flags & 7, reps=reps, lapses=lapses,
+        )  # fmt: skip
+        card_fields |= from_anki(
+            ctype, odue if odid and odue else due, ivl, data, day_zero, last, now
+        )
+        deck.cards.append(Card(**card_fields))
+        if queue in (-2, -3):
+            deck.buried.add(len(deck.cards) - 1)
+        if answers:
+            deck.history[len(deck.cards) - 1] = answers
+    deck.notes_skipped = len(skipped)
+    if progress:
+        progress(total, total)
+    return deck

@@ -1,0 +1,261 @@
+"""Importing a read deck into the store, first time or again: one transaction, all or nothing.
+
+A note not seen before comes in whole (its cards and history). A note already here (same guid) is
+brought up to date from the file:
+- fields, tags and each card's deck when Anki's note is newer than deskwork's copy (a note edited
+  in deskwork since is kept, and the skip is reported);
+- cards the note now has and deskwork has not (a new cloze number, a new template);
+- review history merged by Anki's revlog id (or, for reviews deskwork made and Anki got back, by
+  their time): never twice;
+- a card's schedule follows whichever side reviewed (or rescheduled) it last; suspension, flag and
+  burial follow whichever side changed the card last.
+Notes deskwork got from Anki that the file no longer has (in decks the file has) are reported,
+never deleted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from deskwork.domain.cards import Card
+from deskwork.domain.studyday import day_bounds
+from deskwork.interop.anki import Deck
+from deskwork.interop.anki.model import Answer
+from deskwork.services.desk import Desk
+from deskwork.store.store import Transaction, no_gc
+
+ANKI_DECKS = "anki_decks"  # setting: deck name -> Anki deck id (every deck, empty ones too)
+_SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+
+
+@dataclass
+class ImportReport:
+    notes: int = 0
+    cards: int = 0
+    decks: dict[str, int] = field(default_factory=dict)
+    reviews: int = 0
+    duplicates: int = 0  # notes already here (same guid)
+    media_skipped: int = 0
+    notes_skipped: int = 0
+    notes_updated: int = 0
+    cards_added_to_existing_notes: int = 0
+    cards_rescheduled: int = 0
+    cards_state_changed: int = 0  # suspension / flag / burial taken from the file
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> notes
+    deleted_in_anki: list[str] = field(default_factory=list)  # guids
+    notetypes_added: int = 0
+    notetypes_updated: int = 0
+    decks_created: list[str] = field(default_factory=list)
+    filtered_decks_not_kept: list[str] = field(default_factory=list)
+    guids_renamed: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "notes": self.notes, "cards": self.cards, "decks": self.decks, "reviews": self.reviews,
+            "duplicates": self.duplicates, "media_skipped": self.media_skipped,
+            "unsupported_notes_skipped": self.notes_skipped,
+            "updated": {
+                "notes": self.notes_updated,
+                "cards_added_to_existing_notes": self.cards_added_to_existing_notes,
+                "cards_rescheduled": self.cards_rescheduled,
+                "cards_suspension_flag_or_burial": self.cards_state_changed,
+            },
+            "skipped": dict(self.skipped),
+            "deleted_in_anki": {"count": len(self.deleted_in_anki), "guids": self.deleted_in_anki[:50]},
+            "note_types": {"added": self.notetypes_added, "updated": self.notetypes_updated},
+            "decks_created": self.decks_created,
+            "filtered_decks_not_kept": self.filtered_decks_not_kept,
+            "duplicate_guids_kept_apart": self.guids_renamed,
+        }  # fmt: skip
+
+    def lines(self) -> list[str]:
+        out = [f"imported {self.notes} notes, {self.cards} cards, {self.reviews} reviews"]
+        out += [f"  {deck}: {n}" for deck, n in self.decks.items()]
+        if self.duplicates:
+            out.append(
+                f"{self.duplicates} notes were already here (same guid): {self.notes_updated} "
+                f"updated, {self.cards_added_to_existing_notes} new cards on them, "
+                f"{self.cards_rescheduled} rescheduled, {self.cards_state_changed} "
+                "suspended/unsuspended, flagged or buried"
+            )
+        for reason, n in sorted(self.skipped.items()):
+            out.append(f"{n} notes not updated: {reason}")
+        if self.deleted_in_anki:
+            out.append(
+                f"{len(self.deleted_in_anki)} notes are here but not in the file (deleted in Anki?): "
+                "kept"
+            )
+        if self.filtered_decks_not_kept:
+            names = ", ".join(self.filtered_decks_not_kept)
+            out.append(f"filtered decks not kept (their cards are in their home decks): {names}")
+        if self.decks_created:
+            out.append(f"decks created: {', '.join(self.decks_created)}")
+        if self.guids_renamed:
+            out.append(f"{self.guids_renamed} notes shared a guid with another note: kept apart")
+        if self.media_skipped:
+            out.append(f"{self.media_skipped} media files were not copied (deskwork shows text)")
+        if self.notes_skipped:
+            out.append(
+                f"{self.notes_skipped} image-occlusion notes skipped (deskwork cannot show them)"
+            )
+        return out
+
+
+def _log_keys(logs: list[Any]) -> set[int]:
+    keys: set[int] = set()
+    for log in logs:
+        if log.anki_id:
+            keys.add(log.anki_id)
+        keys.add(int(log.ts.timestamp() * 1000))
+    return keys
+
+
+def _last_touch(answers: list[Answer]) -> datetime | None:
+    return answers[-1].ts if answers else None
+
+
+def import_deck(desk: Desk, deck: Deck) -> ImportReport:
+    """One transaction: new notes, updates to known ones, or nothing."""
+    report = ImportReport(
+        media_skipped=deck.media_skipped, notes_skipped=deck.notes_skipped,
+        filtered_decks_not_kept=list(deck.filtered_decks), guids_renamed=deck.guids_renamed,
+    )  # fmt: skip
+    existing: dict[str, dict[int, Card]] = {}
+    for card in desk.store.cards.all():
+        if card.note_guid:
+            existing.setdefault(card.note_guid, {})[card.ord] = card
+    by_note: dict[str, list[int]] = {}
+    for index, card in enumerate(deck.cards):
+        by_note.setdefault(card.note_guid, []).append(index)
+    matched = {g for g in by_note if g in existing}
+    logs_by_card: dict[int, list[Any]] = {}
+    if matched:
+        wanted = {c.id for g in matched for c in existing[g].values()}
+        for log in desk.store.reviews.all():
+            if log.card_id in wanted:
+                logs_by_card.setdefault(log.card_id, []).append(log)
+    day_end = day_bounds(desk.today(), desk.config.study.day_start_hour)[1]
+    known_decks: dict[str, int] = dict(desk.store.setting(ANKI_DECKS, {}) or {})
+    decks_here = {c.deck for c in desk.store.cards.all()} | set(known_decks)
+    with no_gc(), desk.store.transaction() as tx:
+        _note_types(tx, desk, deck, report)
+        for guid, indexes in by_note.items():
+            if guid in existing:
+                _update_note(tx, deck, indexes, existing[guid], logs_by_card, report, day_end)
+            else:
+                report.notes += 1
+                for index in indexes:
+                    _add_card(tx, deck, index, report, day_end)
+        new_decks = {n: i for n, i in deck.deck_ids.items() if n != "Default"}
+        if new_decks:
+            report.decks_created = sorted(n for n in new_decks if n not in decks_here)
+            tx.set_setting(ANKI_DECKS, {**known_decks, **new_decks})
+    file_decks = set(deck.deck_ids)
+    report.deleted_in_anki = sorted(
+        g
+        for g, cards in existing.items()
+        if g not in by_note
+        and any(c.anki_id for c in cards.values())
+        and any(c.deck in file_decks for c in cards.values())
+    )
+    report.decks = dict(sorted(report.decks.items()))
+    return report
+
+
+def _note_types(tx: Transaction, desk: Desk, deck: Deck, report: ImportReport) -> None:
+    have = {t.key: t for t in desk.store.notetypes.all()}
+    for key, notetype in deck.notetypes.items():
+        old = have.get(key)
+        if old is None:
+            tx.put("notetypes", notetype)
+            report.notetypes_added += 1
+        elif old.model_dump(exclude={"id"}) != notetype.model_dump(exclude={"id"}):
+            tx.put("notetypes", notetype.model_copy(update={"id": old.id}))
+            report.notetypes_updated += 1
+
+
+def _add_card(
+    tx: Transaction, deck: Deck, index: int, report: ImportReport, day_end: datetime
+) -> Card:
+    card = deck.cards[index]
+    if index in deck.buried:
+        card = card.model_copy(update={"buried_until": day_end})
+    saved = tx.put("cards", card)
+    report.cards += 1
+    report.decks[saved.deck] = report.decks.get(saved.deck, 0) + 1
+    for answer in deck.history.get(index, []):
+        tx.append("reviews", answer.log(tx.next_id("reviews"), saved.id))
+        report.reviews += 1
+    return saved
+
+
+def _update_note(
+    tx: Transaction,
+    deck: Deck,
+    indexes: list[int],
+    have: dict[int, Card],
+    logs_by_card: dict[int, list[Any]],
+    report: ImportReport,
+    day_end: datetime,
+) -> None:
+    report.duplicates += 1
+    theirs = deck.cards[indexes[0]]
+    ours_any = next(iter(have.values()))
+    if theirs.note_type != ours_any.note_type:
+        report.skipped["its note type was changed in Anki (change it in both or neither)"] += 1
+        return
+    our_mod = max(c.note_modified or c.modified for c in have.values())
+    their_mod = theirs.note_modified or theirs.modified
+    content = theirs.fields != ours_any.fields or theirs.tags != ours_any.tags
+    take_note = content and their_mod > our_mod
+    if content and their_mod < our_mod:
+        report.skipped["edited in deskwork after Anki's last edit (deskwork's kept)"] += 1
+    elif take_note:
+        report.notes_updated += 1
+    for index in indexes:
+        file_card = deck.cards[index]
+        ours = have.get(file_card.ord)
+        if ours is None:
+            _add_card(tx, deck, index, report, day_end)
+            report.cards -= 1  # counted as a new card on an existing note instead
+            report.decks[file_card.deck] -= 1
+            if not report.decks[file_card.deck]:
+                del report.decks[file_card.deck]
+            report.cards_added_to_existing_notes += 1
+            continue
+        update: dict[str, Any] = {}
+        if take_note:
+            update |= {"fields": file_card.fields, "tags": file_card.tags,
+                       "note_modified": their_mod, "deck": file_card.deck, "html": file_card.html}  # fmt: skip
+        answers = deck.history.get(index, [])
+        keys = _log_keys(logs_by_card.get(ours.id, []))
+        fresh = [
+            a for a in answers if a.anki_id not in keys and int(a.ts.timestamp() * 1000) not in keys
+        ]
+        for answer in fresh:
+            tx.append("reviews", answer.log(tx.next_id("reviews"), ours.id))
+            report.reviews += 1
+        their_touch = _last_touch(answers)
+        our_touch = max((log.ts for log in logs_by_card.get(ours.id, [])), default=ours.last_review)
+        if their_touch and (our_touch is None or their_touch > our_touch):
+            schedule = {k: getattr(file_card, k) for k in _SCHEDULE}
+            if any(getattr(ours, k) != v for k, v in schedule.items()):
+                update |= schedule
+                report.cards_rescheduled += 1
+        if file_card.modified > ours.modified:
+            buried = day_end if index in deck.buried else None
+            state = {
+                "suspended": file_card.suspended,
+                "flag": file_card.flag,
+                "buried_until": buried,
+            }
+            if any(getattr(ours, k) != v for k, v in state.items()):
+                update |= state
+                report.cards_state_changed += 1
+        if not ours.anki_id and file_card.anki_id:
+            update["anki_id"] = file_card.anki_id
+        if update:
+            update["modified"] = max(ours.modified, file_card.modified)
+            tx.put("cards", ours.model_copy(update=update))
