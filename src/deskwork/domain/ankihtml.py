@@ -1,6 +1,6 @@
 """HTML from Anki fields as readable text: line breaks and blocks become new lines, lists get
 bullets, sub/sup become _x / ^x, images and sounds a short marker, entities decoded, every other
-tag dropped. The result is plain text (the UI never interprets it as markup)."""
+tag dropped; the deletion a cloze answer reveals is marked [[like this]]. The result is plain text (the UI never interprets it as markup)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ _BLOCKS = {
     "ul",
     "ol",
     "table",
+    "hr",
 }
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")
 
@@ -34,6 +35,7 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self._skip = 0
+        self._spans: list[bool] = []  # for each open <span>: is it a revealed cloze?
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
@@ -53,6 +55,12 @@ class _Text(HTMLParser):
             self.out.append(f"[image: {src}]")
         elif tag in ("td", "th"):
             self.out.append(" | ")
+        elif tag == "span":
+            values = dict(attrs)
+            revealed = values.get("class") == "cloze" and "data-cloze" not in values
+            self._spans.append(revealed)
+            if revealed:
+                self.out.append("[[")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -62,6 +70,8 @@ class _Text(HTMLParser):
             self._skip = max(0, self._skip - 1)
         elif tag in _BLOCKS:
             self.out.append("\x00")
+        elif tag == "span" and self._spans and self._spans.pop():
+            self.out.append("]]")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:

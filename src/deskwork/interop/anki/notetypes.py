@@ -20,6 +20,7 @@ from deskwork.interop.anki.model import AnkiError
 IMAGE_OCCLUSION_KIND = 6  # StockNotetype.OriginalStockKind.IMAGE_OCCLUSION
 _STOCK_IDS = {"basic": 1700000000001, "reversed": 1700000000002, "cloze": 1700000000003,
               "optional-reversed": 1700000000004, "type-in": 1700000000005}  # fmt: skip
+_STOCK_KEYS = {v: k for k, v in _STOCK_IDS.items()}
 
 
 @dataclass
@@ -102,6 +103,12 @@ def read_notetypes(
             )
         if not fields:
             raise AnkiError(f"{path}: note type {name!r}: Notes require at least one field")
+        stock = _STOCK_KEYS.get(ntid)
+        if stock is not None and [t.front for t in templates] == [
+            t.front for t in STOCK[stock].templates
+        ]:  # deskwork's own stock type, come back
+            out[ntid] = AnkiNoteType(STOCK[stock])
+            continue
         notetype = NoteTypeDef(
             key=key_for(ntid), name=name or f"Note type {ntid}",
             kind=NoteKind.CLOZE if kind == 1 else NoteKind.STANDARD, fields=fields,

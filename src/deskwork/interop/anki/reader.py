@@ -66,7 +66,11 @@ def read_collection(
     decks = read_decks(db, tables)
     deck.deck_ids = {d.name: d.id for d in decks.values() if not d.filtered}
     deck.filtered_decks = sorted(d.name for d in decks.values() if d.filtered)
-    deck.notetypes = {t.notetype.key: t.notetype for t in types.values() if not t.image_occlusion}
+    deck.notetypes = {
+        t.notetype.key: t.notetype
+        for t in types.values()
+        if not t.image_occlusion and t.notetype.anki_id is not None
+    }
     notes: dict[int, tuple[str, int, int, str, list[str]]] = {}
     seen_guids: dict[str, int] = {}
     for nid, guid, mid, mod, tags, flds in db.execute(

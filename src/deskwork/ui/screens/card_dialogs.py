@@ -68,6 +68,7 @@ class CardScreen(ModalScreen[None]):
         self.editing = editing
         self.notetypes = notetypes or dict(STOCK)
         self.values = list(initial.fields)
+        self.shown_type = initial.note_type  # the type whose fields are on screen
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -104,18 +105,17 @@ class CardScreen(ModalScreen[None]):
                 hint += " (cloze: {{c1::hidden}}, {{c1::hidden::hint}}, nested {{c1::a {{c2::b}}}})"
             widgets.append(Static(hint, classes="hint", markup=False))
             value = self.values[n] if n < len(self.values) else ""
-            widgets.append(TextArea(value, id=f"card-field-{n}", soft_wrap=True))
+            ident = {0: "card-front", 1: "card-back"}.get(n, f"card-field-{n}")
+            widgets.append(TextArea(value, id=ident, soft_wrap=True, classes="card-field"))
         return widgets
 
     def field_areas(self) -> list[TextArea]:
-        return sorted(
-            self.query("#card-fields TextArea").results(TextArea),
-            key=lambda a: int(str(a.id).rsplit("-", 1)[1]),
-        )
+        return list(self.query("#card-fields TextArea").results(TextArea))
 
     async def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id != "card-type" or self.editing:
+        if event.select.id != "card-type" or self.editing or event.value == self.shown_type:
             return
+        self.shown_type = str(event.value)
         typed = [a.text for a in self.field_areas()]
         self.values = typed + self.values[len(typed) :]
         container = self.query_one("#card-fields", Vertical)
