@@ -2,13 +2,13 @@
 
 A note not seen before comes in whole (its cards and history). A note already here (same guid) is
 brought up to date from the file:
-- fields, tags and each card's deck when Anki's note is newer than deskwork's copy (a note edited
-  in deskwork since is kept, and the skip is reported);
+- fields and tags when Anki's note is newer than deskwork's copy (a note edited in deskwork since
+  is kept, and the skip is reported);
 - cards the note now has and deskwork has not (a new cloze number, a new template);
 - review history merged by Anki's revlog id (or, for reviews deskwork made and Anki got back, by
   their time): never twice;
 - a card's schedule follows whichever side reviewed (or rescheduled) it last; suspension, flag and
-  burial follow whichever side changed the card last.
+  burial and the card's deck follow whichever side changed the card last.
 Notes deskwork got from Anki that the file no longer has (in decks the file has) are reported,
 never deleted."""
 
@@ -60,7 +60,7 @@ class ImportReport:
                 "notes": self.notes_updated,
                 "cards_added_to_existing_notes": self.cards_added_to_existing_notes,
                 "cards_rescheduled": self.cards_rescheduled,
-                "cards_suspension_flag_or_burial": self.cards_state_changed,
+                "cards_deck_suspension_flag_or_burial": self.cards_state_changed,
             },
             "skipped": dict(self.skipped),
             "deleted_in_anki": {"count": len(self.deleted_in_anki), "guids": self.deleted_in_anki[:50]},
@@ -228,7 +228,7 @@ def _update_note(
         update: dict[str, Any] = {}
         if take_note:
             update |= {"fields": file_card.fields, "tags": file_card.tags,
-                       "note_modified": their_mod, "deck": file_card.deck, "html": file_card.html}  # fmt: skip
+                       "note_modified": their_mod, "html": file_card.html}  # fmt: skip
         answers = deck.history.get(index, [])
         keys = _log_keys(logs_by_card.get(ours.id, []))
         fresh = [
@@ -250,6 +250,7 @@ def _update_note(
                 "suspended": file_card.suspended,
                 "flag": file_card.flag,
                 "buried_until": buried,
+                "deck": file_card.deck,
             }
             if any(getattr(ours, k) != v for k, v in state.items()):
                 update |= state
