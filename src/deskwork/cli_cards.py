@@ -1,4 +1,4 @@
-"""`deskwork cards …`: stats, import (Anki packages, plain text) and export."""
+"""`deskwork cards …`: stats, list, import (Anki packages, plain text) and export."""
 
 from __future__ import annotations
 
@@ -78,9 +78,28 @@ def cmd_cards_export(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def cmd_cards_list(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.services.notes import listing
+
+    desk = open_desk(paths, readonly=True, what="deskwork cards list")
+    try:
+        rows = listing(desk, " ".join(args.query))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        desk.close()
+    text = "\n".join(
+        f"{r['deck']}\t{r['state']}\t{' '.join(r['question'].split())[:80]}" for r in rows
+    )
+    emit(args, {"cards": rows}, text or "no cards match")
+    return 0
+
+
 def register(add: Any, group: Any) -> None:
     cards = group("cards", "flashcards")
     add(cards, "stats", cmd_cards_stats, "card counts per state and deck")
+    listed = add(cards, "list", cmd_cards_list, "every card matching QUERY (the browser's search)")
+    listed.add_argument("query", nargs="*", metavar="QUERY")
     imp = add(
         cards, "import", cmd_cards_import, "import an Anki deck (.apkg, .colpkg) or plain text"
     )

@@ -84,7 +84,7 @@ def compare_typed(typed: str, expected: str) -> str:
     if not typed:
         return expected
     if typed == expected:
-        return f"{expected}  ✓"
+        return f"{expected} ✓"
     marks = []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, typed, expected).get_opcodes():
         if op == "equal":

@@ -93,3 +93,40 @@ def fields_for(desk: Desk, card: Card) -> list[tuple[str, str]]:
     if notetype is None:
         return [(f"Field {n + 1}", v) for n, v in enumerate(card.fields)]
     return list(zip(notetype.fields, fit_fields(notetype, card.fields), strict=True))
+
+
+def listing(desk: Desk, query: str = "") -> list[dict[str, Any]]:
+    """Every card matching `query` (the browser's search language), as `cards list --json` prints
+    it: the note (guid, type, fields), the card (ord, deck), the text the review pane shows, and
+    the schedule with the number of review-log entries."""
+    from deskwork.domain.cardsearch import search
+    from deskwork.domain.cardstats import state_of
+
+    now = desk.clock()
+    found = search(desk.store.cards.all(), query, now)
+    found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
+    types = notetypes(desk)
+    render_one = Renderer(desk)
+    ids = {c.id for c in found}
+    logs: dict[int, int] = {}
+    for log in desk.store.reviews.all():
+        if log.card_id in ids:
+            logs[log.card_id] = logs.get(log.card_id, 0) + 1
+    out: list[dict[str, Any]] = []
+    for card in found:
+        notetype = types.get(card.note_type)
+        names = notetype.fields if notetype else [f"Field {n + 1}" for n in range(len(card.fields))]
+        values = fit_fields(notetype, card.fields) if notetype else card.fields
+        shown = render_one(card)
+        out.append({
+            "id": card.id, "anki_id": card.anki_id, "note_guid": card.note_guid,
+            "note_type": notetype.name if notetype else card.note_type,
+            "fields": dict(zip(names, values, strict=True)), "tags": card.tags, "ord": card.ord,
+            "deck": card.deck, "question": shown.question, "answer": shown.answer_side(),
+            "state": state_of(card), "due": card.due.isoformat(),
+            "stability": card.stability, "difficulty": card.difficulty, "reps": card.reps,
+            "lapses": card.lapses, "flag": card.flag, "suspended": card.suspended,
+            "buried": bool(card.buried_until and card.buried_until > now),
+            "reviews": logs.get(card.id, 0),
+        })  # fmt: skip
+    return out

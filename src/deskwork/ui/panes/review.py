@@ -135,7 +135,7 @@ class ReviewPane(Pane):
         if not self.revealed:
             hint = "Space/Enter: show the answer · e edit · b bury · ! suspend · u undo"
             if typing.display:
-                hint = "Type the answer, Enter compares · Esc leaves the box"
+                hint = "Type the answer; Enter shows the answer and the comparison"
             buttons.update(Text(hint, style="dim"))
             return
         intervals = {} if session.cram else session.intervals(card)
@@ -233,6 +233,12 @@ class ReviewPane(Pane):
         card = self.current()
         if card is not None and self._writable():
             self.desk_app.cards.edit(card)
+
+    def on_focus(self) -> None:
+        """On a type-in card the box takes the keys until the answer is shown."""
+        typing = self.query_one("#review-typed", Input)
+        if typing.display and not self.revealed:
+            typing.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the type-in box shows the answer with the comparison."""
