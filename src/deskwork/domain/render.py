@@ -32,9 +32,13 @@ _ANSWER_RULE = re.compile(r"<hr id=[\"']?answer[\"']?\s*/?>", re.I)
 TYPE_PROMPT = "[type the answer]"
 
 
+_MORE = "<br><a href='https://docs.ankiweb.net/templates/errors.html#{}'>More information</a>"
+
+
 def missing_cloze(number: int) -> str:
+    """Anki's message, word for word (the number isolated as Fluent does)."""
     return (
-        f"No cloze {number} found on card.\n"
+        f"No cloze \u2068{number}\u2069 found on card.\n"
         "Please either add a cloze deletion, or use the Empty Cards tool."
     )
 
@@ -138,11 +142,13 @@ def render_card(card: Card, notetype: NoteTypeDef | None = None) -> Rendered:
     nonempty = {k for k, v in fields.items() if v and not _blank(v)}
     empty_message = None
     if nt.is_cloze and card.ord + 1 not in {n for v in values for n in cloze.numbers(v)}:
-        empty_message = missing_cloze(card.ord + 1)
+        empty_message = missing_cloze(card.ord + 1) + _MORE.format(
+            "no-cloze-filter-on-cloze-note-type"
+        )
     elif not nt.is_cloze and not renders_with_fields(template.front, nonempty):
-        empty_message = EMPTY_FRONT
+        empty_message = EMPTY_FRONT + _MORE.format("front-of-card-is-blank")
     if empty_message:
-        text = f"<div>{html.escape(empty_message)}</div>"
+        text = f"<div>{empty_message}</div>"
         return Rendered(question + text, text, empty=True)
     try:
         answer = render(template.back, Context(fields, card.ord, question))
