@@ -297,3 +297,15 @@ def test_plain_text_round_trip(pairs: list[tuple[str, str]]) -> None:
     assert [(c.front.strip(), c.back.strip(), c.note_guid) for c in back.cards] == [
         (f.strip(), b.strip(), f"g{n}") for n, (f, b) in enumerate(pairs)
     ]
+
+
+def test_plain_text_export_quotes_a_guid_starting_with_hash(tmp_path: Path) -> None:
+    cards = [make_card("kept", id=1, back="b", note_guid="#starts-with-hash", deck="D")]
+    text = write_text(cards)
+    assert '\n"#starts-with-hash"\t' in text, "Anki would read the line as a comment otherwise"
+    back = read_text(text, "x.txt", T0)
+    assert [c.note_guid for c in back.cards] == ["#starts-with-hash"]
+    path = tmp_path / "hash.txt"
+    path.write_text(text)
+    seen = import_into_anki(tmp_path / "target", path)
+    assert (seen.notes, seen.cards) == (1, 1)

@@ -343,3 +343,30 @@ def test_two_notes_sharing_a_guid_are_kept_apart(
     run(capsys, "cards", "export", str(tmp_path / "back.txt"))
     text = (tmp_path / "back.txt").read_text()
     assert text.count(guid) == 2, "both notes' text exported"
+
+
+def test_cards_list_json_prints_each_card_as_the_pane_shows_it(
+    rich: Rich, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "cards", "import", str(export(rich.path, tmp_path / "in.apkg", legacy=False)))
+    listed = run(capsys, "cards", "list", "--json", "deck:Math")["cards"]
+    assert len(listed) == 5
+    first = listed[0]
+    assert set(first) >= {
+        "note_guid", "note_type", "fields", "ord", "deck", "question", "answer", "state", "due",
+        "stability", "difficulty", "reps", "lapses", "flag", "suspended", "buried", "reviews",
+    }  # fmt: skip
+    clozes = sorted((c for c in listed if c["note_type"] == "Cloze"), key=lambda c: c["ord"])
+    assert [c["question"] for c in clozes] == [
+        "[...] and third, [...]",
+        "Outer [in] part and third, shared",
+        "Outer inner part and [h3], shared",
+        "Outer inner part and third, [...]",
+    ]
+    assert clozes[0]["answer"] == "[[Outer inner part]] and third, [[shared]]\n\nextra"
+    assert clozes[0]["reviews"] == 2 and clozes[0]["state"] == "learning"
+    assert list(clozes[0]["fields"]) == ["Text", "Back Extra"]
+    everything = run(capsys, "cards", "list", "--json")["cards"]
+    assert len(everything) == 14
+    assert sum(c["buried"] for c in everything) == 1
+    assert sum(c["suspended"] for c in everything) == 1
