@@ -105,13 +105,16 @@ class ReviewLog(Record):
     duration_ms: int = Field(default=0, ge=0)
     state: CardState = CardState.LEARNING  # the card's state before this answer
     was_new: bool = False  # the card's first answer (counts against the new cards per day)
-    # Anki's revlog id (merging a re-import by it) and, for entries that are not answers, Anki's
-    # kind: 4 = manual (set due date, forget), 5 = rescheduled; these are kept, never counted.
-    anki_id: int | None = None
+    # For entries that are not answers, Anki's kind: 4 = manual (set due date, forget),
+    # 5 = rescheduled; these are kept for the way back, never counted as answers.
     manual: int = 0
-    interval: int | None = None  # Anki's ivl / lastIvl / factor, kept for the way back
-    last_interval: int | None = None
-    factor: int | None = None
+    # From Anki: [revlog id (a re-import merges by it), ivl, lastIvl, factor]; one field, so a
+    # review made in deskwork stores one null.
+    anki: tuple[int, int, int, int] | None = None
+
+    @property
+    def anki_id(self) -> int | None:
+        return self.anki[0] if self.anki else None
 
     @model_validator(mode="after")
     def _rating_or_manual(self) -> ReviewLog:

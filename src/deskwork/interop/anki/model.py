@@ -42,12 +42,21 @@ class Answer(NamedTuple):
     def log(self, log_id: int, card_id: int) -> ReviewLog:
         # Built without re-validation: 250,000 answers would cost seconds, and every field was
         # checked above (the timestamp is UTC, the rating in range, the duration capped).
-        return ReviewLog.model_construct(
-            id=log_id, card_id=card_id, rating=self.rating, ts=self.ts,
-            duration_ms=self.duration_ms, state=self.state, was_new=self.was_new,
-            anki_id=self.anki_id, manual=self.manual, interval=self.interval,
-            last_interval=self.last_interval, factor=self.factor,
-        )  # fmt: skip
+        # model_construct costs a loop over the fields for defaults; every field is given here.
+        log = object.__new__(ReviewLog)
+        values = {
+            "id": log_id, "card_id": card_id, "rating": self.rating, "ts": self.ts,
+            "duration_ms": self.duration_ms, "state": self.state, "was_new": self.was_new,
+            "manual": self.manual,
+            "anki": None if self.anki_id is None else (
+                self.anki_id, self.interval or 0, self.last_interval or 0, self.factor or 0
+            ),
+        }  # fmt: skip
+        object.__setattr__(log, "__dict__", values)
+        object.__setattr__(log, "__pydantic_fields_set__", set(values))
+        object.__setattr__(log, "__pydantic_extra__", None)
+        object.__setattr__(log, "__pydantic_private__", None)
+        return log
 
 
 @dataclass

@@ -32,6 +32,7 @@ def tables_of(db: sqlite3.Connection) -> set[str]:
 
 def _history(db: sqlite3.Connection) -> dict[int, list[Answer]]:
     out: dict[int, list[Answer]] = {}
+    answered: set[int] = set()  # cards with an answer so far (the first one is "new")
     for rid, cid, ease, ivl, last_ivl, factor, rtime, rtype in db.execute(
         "select id, cid, ease, ivl, lastIvl, factor, time, type from revlog order by id"
     ):
@@ -39,12 +40,15 @@ def _history(db: sqlite3.Connection) -> dict[int, list[Answer]]:
         if not manual and not (1 <= ease <= 4 and rtype in (0, 1, 2, 3)):
             continue  # not an answer Anki itself would count (a corrupt row)
         answers = out.setdefault(cid, [])
+        first = not manual and cid not in answered
+        if not manual:
+            answered.add(cid)
         answers.append(
             Answer(
                 ts=ms(rid), rating=ease if not manual else 0,
                 duration_ms=max(0, min(int(rtime or 0), 3_600_000)),
                 state=_REVLOG_STATE.get(rtype, CardState.LEARNING),
-                was_new=not manual and rtype == 0 and not any(not a.manual for a in answers),
+                was_new=first and rtype == 0,
                 anki_id=rid, manual=manual, interval=ivl, last_interval=last_ivl, factor=factor,
             )
         )  # fmt: skip

@@ -178,8 +178,8 @@ def write_package(
                     rtype = log.manual or _RTYPE[log.state]
                     db.execute(
                         "insert or ignore into revlog values (?, ?, -1, ?, ?, ?, ?, ?, ?)",
-                        (rid, cid, log.rating, log.interval or 0, log.last_interval or 0,
-                         log.factor or 0, log.duration_ms, rtype),
+                        (rid, cid, log.rating, *(log.anki[1:] if log.anki else (0, 0, 0)),
+                         log.duration_ms, rtype),
                     )  # fmt: skip
         db.commit()
         db.close()
