@@ -38,7 +38,9 @@ def _read(
     if path.suffix.lower() in PACKAGES:
         from deskwork.interop.anki.package import read_package
 
-        deck = read_package(path, ImportLimits(), progress)
+        limits = ImportLimits()
+        deck = read_package(path, limits, progress)
+        _store_media(desk, deck, limits)
         if deck_name:
             deck.cards = [c.model_copy(update={"deck": deck_name}) for c in deck.cards]
         return deck
@@ -46,6 +48,37 @@ def _read(
     from deskwork.services.notes import notetypes
 
     return read_text(read_user_file(path), str(path), desk.clock(), deck_name, notetypes(desk))
+
+
+def _store_media(desk: Desk, deck: Deck, limits: ImportLimits) -> None:
+    """The package's media bytes into the data dir's media folder (content-addressed, so a failed
+    import leaves nothing any record points to); `import_deck` indexes them."""
+    from deskwork.interop.anki.media import read_files
+
+    if deck.source is None or not deck.media_names or desk.store.readonly:
+        return
+    folder = desk.store.media_folder
+    for name, data in read_files(deck.source, limits):
+        deck.media_blobs[name] = (folder.put(data), len(data))
+
+
+def media_for(desk: Desk, cards: list[Card]) -> dict[str, Path]:
+    """The stored media files the cards' fields name: name -> file."""
+    from deskwork.interop.anki.media import referenced
+
+    named: set[str] = set()
+    for card in cards:
+        if card.html:
+            for value in card.fields:
+                named |= referenced(value)
+    if not named:
+        return {}
+    folder = desk.store.media_folder
+    return {
+        m.name: folder.path_of(m.sha256)
+        for m in desk.store.media.all()
+        if m.name in named and folder.path_of(m.sha256).exists()
+    }
 
 
 def cards_in(desk: Desk, deck_name: str = "") -> list[Card]:
@@ -74,7 +107,7 @@ def export_file(
                 history.setdefault(log.card_id, []).append(log)
         return write_package(
             path, cards, history, desk.clock(), notetypes(desk),
-            dict(desk.store.setting(ANKI_DECKS, {}) or {}),
+            dict(desk.store.setting(ANKI_DECKS, {}) or {}), media_for(desk, cards),
         )  # fmt: skip
     if suffix in (".txt", ".tsv"):
         from deskwork.interop.anki.text import write_text

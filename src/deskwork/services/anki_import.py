@@ -50,6 +50,7 @@ class ImportReport:
     decks_created: list[str] = field(default_factory=list)
     filtered_decks_not_kept: list[str] = field(default_factory=list)
     guids_renamed: int = 0
+    media_added: int = 0
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -68,6 +69,7 @@ class ImportReport:
             "decks_created": self.decks_created,
             "filtered_decks_not_kept": self.filtered_decks_not_kept,
             "duplicate_guids_kept_apart": self.guids_renamed,
+            "media_added": self.media_added,
         }  # fmt: skip
 
     def lines(self) -> list[str]:
@@ -94,8 +96,10 @@ class ImportReport:
             out.append(f"decks created: {', '.join(self.decks_created)}")
         if self.guids_renamed:
             out.append(f"{self.guids_renamed} notes shared a guid with another note: kept apart")
+        if self.media_added:
+            out.append(f"{self.media_added} media files added")
         if self.media_skipped:
-            out.append(f"{self.media_skipped} media files were not copied (deskwork shows text)")
+            out.append(f"{self.media_skipped} media files refused (unsafe names)")
         if self.notes_skipped:
             out.append(
                 f"{self.notes_skipped} image-occlusion notes skipped (deskwork cannot show them)"
@@ -139,8 +143,12 @@ def import_deck(desk: Desk, deck: Deck) -> ImportReport:
     day_end = day_bounds(desk.today(), desk.config.study.day_start_hour)[1]
     known_decks: dict[str, int] = dict(desk.store.setting(ANKI_DECKS, {}) or {})
     decks_here = {c.deck for c in desk.store.cards.all()} | set(known_decks)
+    renames = _media_renames(desk, deck)
+    if renames:
+        _rename_references(deck, renames)
     with no_gc(), desk.store.transaction() as tx:
         _note_types(tx, desk, deck, report)
+        report.media_added = _index_media(tx, desk, deck, renames)
         for guid, indexes in by_note.items():
             if guid in existing:
                 _update_note(tx, deck, indexes, existing[guid], logs_by_card, report, day_end)
@@ -162,6 +170,41 @@ def import_deck(desk: Desk, deck: Deck) -> ImportReport:
     )
     report.decks = dict(sorted(report.decks.items()))
     return report
+
+
+def _media_renames(desk: Desk, deck: Deck) -> dict[str, str]:
+    """Names the file uses for other bytes than deskwork has under that name: the file's copy is
+    kept under `name-<hash>.ext` and its notes refer to that (as Anki's importer does)."""
+    have = {m.name: m.sha256 for m in desk.store.media.all()}
+    renames: dict[str, str] = {}
+    for name, (sha, _) in deck.media_blobs.items():
+        if name in have and have[name] != sha:
+            stem, dot, ext = name.rpartition(".")
+            renames[name] = f"{stem}-{sha[:8]}.{ext}" if dot else f"{name}-{sha[:8]}"
+    return renames
+
+
+def _rename_references(deck: Deck, renames: dict[str, str]) -> None:
+    from deskwork.interop.anki.media import rename_references
+
+    for n, card in enumerate(deck.cards):
+        fields = [rename_references(f, renames) for f in card.fields]
+        if fields != card.fields:
+            deck.cards[n] = card.model_copy(update={"fields": fields})
+
+
+def _index_media(tx: Transaction, desk: Desk, deck: Deck, renames: dict[str, str]) -> int:
+    from deskwork.domain.media import MediaFile
+
+    have = {m.name: m for m in desk.store.media.all()}
+    added = 0
+    for name, (sha, size) in deck.media_blobs.items():
+        name = renames.get(name, name)
+        if name in have:
+            continue
+        tx.put("media", MediaFile(name=name, sha256=sha, size=size))
+        added += 1
+    return added
 
 
 def _note_types(tx: Transaction, desk: Desk, deck: Deck, report: ImportReport) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.curriculum import Item
 from deskwork.domain.drafts import Draft, Revision
+from deskwork.domain.media import MediaFile
 from deskwork.domain.notetypes import NoteTypeDef
 from deskwork.domain.records import Record
 from deskwork.domain.sessions import Session
@@ -21,6 +22,7 @@ TABLES: dict[str, type[Record]] = {
     "revisions": Revision,
     "settings": Setting,
     "notetypes": NoteTypeDef,  # imported note types (the stock ones are built in)
+    "media": MediaFile,  # media names -> content hashes (the bytes: store/media.py)
 }
 
 # Tables whose shards load on first use (or from a background worker) instead of at open.

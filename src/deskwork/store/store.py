@@ -31,6 +31,7 @@ from typing import Any, TypeVar, cast
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.curriculum import Item
 from deskwork.domain.drafts import Draft
+from deskwork.domain.media import MediaFile
 from deskwork.domain.notetypes import NoteTypeDef
 from deskwork.domain.records import Record, utcnow
 from deskwork.domain.sessions import Session
@@ -49,6 +50,7 @@ from deskwork.store.manifest import (
     read_manifest,
     write_manifest,
 )
+from deskwork.store.media import MediaFolder
 from deskwork.store.migrations import migrate_record
 from deskwork.store.schema import LAZY_TABLES, LOG_TIME_FIELD, LOGS, SCHEMA_VERSION, TABLES
 from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, Table
@@ -422,6 +424,14 @@ class Store:
     @property
     def notetypes(self) -> Table[NoteTypeDef]:
         return cast(Table[NoteTypeDef], self.tables["notetypes"])
+
+    @property
+    def media(self) -> Table[MediaFile]:
+        return cast(Table[MediaFile], self.tables["media"])
+
+    @property
+    def media_folder(self) -> MediaFolder:
+        return MediaFolder(self.data_dir)
 
     @property
     def reviews(self) -> LogTable[ReviewLog]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import NamedTuple
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
@@ -22,6 +23,7 @@ class ImportLimits:
     max_ratio: int = 200  # a zip member may not be this many times bigger than its compressed self
     max_seconds: float = 120.0
     max_notes: int = 500_000
+    max_media_bytes: int = 100 * 1024 * 1024  # one media file
 
 
 class Answer(NamedTuple):
@@ -73,6 +75,9 @@ class Deck:
     filtered_decks: list[str] = field(default_factory=list)  # not kept; cards went home
     buried: set[int] = field(default_factory=set)  # indexes in cards buried in Anki today
     guids_renamed: int = 0  # notes that shared a guid with another note of the file
+    source: Path | None = None  # the package, for its media files (read after the notes)
+    media_names: list[str] = field(default_factory=list)  # media files the package has
+    media_blobs: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (sha256, size)
 
     @property
     def notes(self) -> int:

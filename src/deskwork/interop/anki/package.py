@@ -3,7 +3,8 @@
 The zip is checked first (member names that are plain file names, declared sizes and compression
 ratios under caps), then the newest collection inside is used: `collection.anki21b`
 (zstd-compressed SQLite, what current Anki writes), else `collection.anki21`, else
-`collection.anki2`. Media files are not copied; their number is reported. What is read from the
+`collection.anki2`. Media names are listed here (checked by `media.py`); their bytes are read
+afterwards, one file at a time. What is read from the
 collection is `reader.py`'s (note types: `notetypes.py`, decks: `decks.py`, scheduling:
 `schedule.py`); writing is `writer.py`'s.
 """
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from deskwork.domain.render import field_html
+from deskwork.interop.anki.media import entries
 from deskwork.interop.anki.model import AnkiError, Deadline, Deck, ImportLimits
 from deskwork.interop.anki.reader import read_collection
 
@@ -91,7 +93,7 @@ def read_package(
             data = _zstd(data, limits.max_total_bytes, path, chosen)
         db_path = Path(tmp) / "collection.sqlite"
         db_path.write_bytes(data)
-        media = [n for n in names if n not in COLLECTIONS and n not in ("media", "meta")]
+        media, refused = entries(archive, path)
         try:
             db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         except sqlite3.Error as exc:
@@ -104,7 +106,9 @@ def read_package(
             ) from None
         finally:
             db.close()
-    deck.media_skipped = len(media)
+    deck.media_skipped = refused
+    deck.media_names = [m.name for m in media]
+    deck.source = path
     return deck
 
 

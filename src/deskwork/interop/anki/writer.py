@@ -2,7 +2,8 @@
 the notes came with (imported types under their Anki ids, names, fields, templates and CSS; the
 stock types under deskwork's fixed ids), decks under their Anki ids, notes under their guids and
 cards under their Anki card ids, so importing into the collection they came from matches every note.
-The review history goes along as revlog rows keyed by Anki's revlog ids where known."""
+The review history goes along as revlog rows keyed by Anki's revlog ids where known, and the media
+files the notes name as numbered members with the legacy `media` map."""
 
 from __future__ import annotations
 
@@ -96,6 +97,7 @@ def write_package(
     now: datetime,
     notetypes: dict[str, NoteTypeDef] | None = None,
     deck_ids: dict[str, int] | None = None,
+    media: dict[str, Path] | None = None,
 ) -> tuple[int, int]:
     """Write `cards` (whole notes) as an .apkg; returns (notes, cards). Atomic: temp file, rename."""
     from deskwork.store.fsutil import atomic_write
@@ -186,7 +188,11 @@ def write_package(
         with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as buffer:
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 archive.write(db_path, "collection.anki2")
-                archive.writestr("media", "{}")
+                names: dict[str, str] = {}
+                for n, (name, source) in enumerate(sorted((media or {}).items())):
+                    archive.write(source, str(n))
+                    names[str(n)] = name
+                archive.writestr("media", json.dumps(names))
             buffer.seek(0)
             atomic_write(path, buffer.read())
     return len(by_note), card_count
