@@ -8,6 +8,7 @@ Errors: one line on stderr and a non-zero exit; `--debug` shows the traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import traceback
 from collections.abc import Sequence
@@ -52,6 +53,9 @@ def build_tui(paths: Paths) -> DeskworkApp:
 def run_tui(args: argparse.Namespace, paths: Paths) -> int:
     app = build_tui(paths)
     desk = app.desk
+    if len(desk.store.media):  # cards with images: ask the terminal what graphics it speaks
+        with contextlib.suppress(ImportError):
+            import textual_image.widget  # noqa: F401  (only possible before the app starts)
     try:
         code = app.run()
     finally:

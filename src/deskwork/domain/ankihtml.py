@@ -89,3 +89,24 @@ def html_to_text(html: str) -> str:
     lines = [" ".join(line.split()) for line in text.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     return clean(text)
+
+
+_IMAGE_SRC = re.compile(r"""<img[^>]*?\ssrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s>]+))""", re.I)
+
+
+def images(html: str) -> list[str]:
+    """The image files an HTML side shows, in order, each once."""
+    found: list[str] = []
+    for m in _IMAGE_SRC.finditer(html):
+        name = next(g for g in m.groups() if g).strip()
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def sounds(html: str) -> list[str]:
+    found: list[str] = []
+    for m in _SOUND.finditer(html):
+        if m.group(1).strip() not in found:
+            found.append(m.group(1).strip())
+    return found

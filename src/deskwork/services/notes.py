@@ -4,6 +4,7 @@ history; a new cloze number or a template that now shows something adds a card).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from deskwork.domain.cards import Card
@@ -130,3 +131,33 @@ def listing(desk: Desk, query: str = "") -> list[dict[str, Any]]:
             "reviews": logs.get(card.id, 0),
         })  # fmt: skip
     return out
+
+
+def media_path(desk: Desk, name: str) -> Path | None:
+    """Where the stored media file called `name` is (None when deskwork does not have it)."""
+    for media in desk.store.media.all():
+        if media.name == name:
+            path = desk.store.media_folder.path_of(media.sha256)
+            return path if path.exists() else None
+    return None
+
+
+PLAYERS = (("mpv", "--no-video", "--really-quiet"), ("ffplay", "-nodisp", "-autoexit", "-loglevel",
+           "quiet"), ("paplay",), ("afplay",), ("aplay", "-q"))  # fmt: skip
+
+
+def play(path: Path) -> str:
+    """Play a sound through the system's player, in the background; returns the player's name,
+    or "" when there is none."""
+    import shutil
+    import subprocess
+
+    for name, *args in PLAYERS:
+        exe = shutil.which(name)
+        if exe:
+            subprocess.Popen(
+                [exe, *args, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True,
+            )  # fmt: skip
+            return name
+    return ""

@@ -5,12 +5,13 @@ the next card is."""
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
 
 from deskwork.domain.cards import Card
@@ -36,6 +37,23 @@ FLAG_STYLES = {
 GRADE_NAMES = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
 
 
+def image_widget() -> type | None:
+    """The image widget class when textual-image was loaded before the app started (it asks the
+    terminal what it speaks, which it can only do then): Kitty or Sixel graphics where the terminal
+    has them, else half-block cells. None without it: images stay `[image: name]` in the text."""
+    module = sys.modules.get("textual_image.widget")
+    if module is None:
+        return None
+    chosen = module.Image
+    from textual_image.renderable import UnicodeImage
+
+    if getattr(chosen, "_Renderable", None) is UnicodeImage or (
+        module.AutoRenderable is UnicodeImage
+    ):
+        return module.HalfcellImage  # type: ignore[no-any-return]
+    return chosen  # type: ignore[no-any-return]
+
+
 class ReviewPane(Pane):
     pane_id = "review"
     title = "Review"
@@ -49,6 +67,8 @@ class ReviewPane(Pane):
     ReviewPane #review-answer { margin: 1 0 0 0; border-top: solid $panel-lighten-2; }
     ReviewPane #review-buttons { height: auto; color: $text-muted; }
     ReviewPane #review-typed { margin: 1 0 0 0; display: none; }
+    ReviewPane #review-images { height: auto; max-height: 14; display: none; }
+    ReviewPane .review-image { width: auto; height: 12; margin: 0 1 0 0; }
     """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -58,6 +78,8 @@ class ReviewPane(Pane):
         self.shown_at = time.monotonic()
         self._summary: DaySummary | None = None
         self._typed_for: int | None = None  # the card the type-in box was cleared for
+        self.sounds: list[str] = []  # sounds of the side shown
+        self._media_shown: tuple[int, tuple[str, ...]] | None = None
 
     @property
     def desk_app(self) -> DeskworkApp:
@@ -68,6 +90,7 @@ class ReviewPane(Pane):
         with VerticalScroll(id="review-card"):
             yield Static(id="review-question")
             yield Input(placeholder="type the answer, Enter to check", id="review-typed")
+            yield Horizontal(id="review-images")
             yield Static(id="review-answer")
         yield Static(id="review-buttons")
 
@@ -131,9 +154,13 @@ class ReviewPane(Pane):
         answer.display = self.revealed
         typed = typing.value if rendered.type_in is not None else None
         answer.update(Text(rendered.answer_side(typed)) if self.revealed else "")
+        side = rendered.answer_html if self.revealed else rendered.question_html
+        self._show_media(card.id, side)
         buttons = self.query_one("#review-buttons", Static)
         if not self.revealed:
             hint = "Space/Enter: show the answer · e edit · b bury · ! suspend · u undo"
+            if self.sounds:
+                hint = f"♪ p plays {', '.join(self.sounds)} · " + hint
             if typing.display:
                 hint = "Type the answer; Enter shows the answer and the comparison"
             buttons.update(Text(hint, style="dim"))
@@ -233,6 +260,44 @@ class ReviewPane(Pane):
         card = self.current()
         if card is not None and self._writable():
             self.desk_app.cards.edit(card)
+
+    def _show_media(self, card_id: int, html: str) -> None:
+        """The side's images under the text (Kitty / Sixel where the terminal speaks them, else
+        half-blocks), and its sounds named for the play key."""
+        from deskwork.domain.ankihtml import images, sounds
+
+        self.sounds = sounds(html)
+        names = images(html)[:3]
+        key = (card_id, tuple(names))
+        if key == self._media_shown:
+            return
+        self._media_shown = key
+        box = self.query_one("#review-images", Horizontal)
+        box.remove_children()
+        widget = image_widget()
+        if widget is None or not names:
+            box.display = False
+            return
+        desk = self.desk_app.desk
+        from deskwork.services.notes import media_path
+
+        paths = [p for p in (media_path(desk, n) for n in names) if p is not None]
+        box.display = bool(paths)
+        box.mount_all([widget(str(p), classes="review-image") for p in paths])
+
+    def action_play(self) -> None:
+        from deskwork.services.notes import media_path, play
+
+        if not self.sounds:
+            self.app.notify("This side has no sound")
+            return
+        path = media_path(self.desk_app.desk, self.sounds[0])
+        if path is None:
+            self.app.notify(f"{self.sounds[0]} is not in deskwork's media", severity="warning")
+            return
+        player = play(path)
+        if not player:
+            self.app.notify("No sound player found (mpv, ffplay, paplay, afplay or aplay)")
 
     def on_focus(self) -> None:
         """On a type-in card the box takes the keys until the answer is shown."""
