@@ -213,7 +213,9 @@ def last_deck(desk: Desk) -> str:
 
 
 def decks(desk: Desk) -> list[str]:
-    return sorted({c.deck for c in desk.store.cards.all()} | {last_deck(desk)})
+    """Every deck: those with cards, and those imported from Anki (empty ones too)."""
+    imported = set(desk.store.setting("anki_decks", {}) or {})
+    return sorted({c.deck for c in desk.store.cards.all()} | {last_deck(desk)} | imported)
 
 
 # ---------------------------------------------------------------------- figures
