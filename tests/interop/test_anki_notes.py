@@ -370,3 +370,41 @@ def test_cards_list_json_prints_each_card_as_the_pane_shows_it(
     assert len(everything) == 14
     assert sum(c["buried"] for c in everything) == 1
     assert sum(c["suspended"] for c in everything) == 1
+
+
+def test_deskworks_later_review_and_edit_win_over_an_older_file(
+    rich: Rich, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from deskwork.domain.scheduling import Grade
+    from deskwork.paths import Paths
+    from deskwork.services import notes
+    from deskwork.services.cards import ReviewSession
+    from deskwork.services.desk import Desk
+
+    package = export(rich.path, tmp_path / "1.apkg", legacy=False)
+    run(capsys, "cards", "import", str(package))
+    home = tmp_path / "home"
+    desk = Desk.open(Paths(home, home))
+    try:
+        session = ReviewSession(desk, cram=False)
+        card = session.current()
+        assert card is not None
+        session.answer(Grade.GOOD)
+        reviewed = desk.store.cards.get(card.id)
+        other = next(c for c in desk.store.cards.all() if c.note_guid != card.note_guid)
+        notes.edit_note(
+            desk, other, ["edited in deskwork", *other.fields[1:]], other.deck, other.tags
+        )
+    finally:
+        desk.close()
+    report = run(capsys, "cards", "import", str(package), "--json")
+    assert report["updated"]["cards_rescheduled"] == 0 and report["reviews"] == 0
+    assert report["skipped"] == {"edited in deskwork after Anki's last edit (deskwork's kept)": 1}
+    store = _open(home)
+    try:
+        after = store.cards.get(card.id)
+        assert after is not None and reviewed is not None
+        assert (after.due, after.reps) == (reviewed.due, reviewed.reps)
+        assert store.cards.get(other.id).fields[0] == "edited in deskwork"  # type: ignore[union-attr]
+    finally:
+        store.close()
