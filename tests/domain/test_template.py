@@ -173,3 +173,14 @@ def test_template_errors_read_like_ankis() -> None:
     notetype = NoteTypeDef(key="k", name="K", fields=["A"],
                            templates=[CardTemplate(name="c", front="{{Nope}}", back="")])  # fmt: skip
     assert "no field called 'Nope'" in ours(notetype, ["x"], 0)[0]
+
+
+def test_a_hint_stays_folded_on_the_question_and_shows_on_the_answer() -> None:
+    notetype = NoteTypeDef(key="k", name="K", fields=["Q", "Mnemonic"], templates=[
+        CardTemplate(name="c", front="{{Q}}<br>{{hint:Mnemonic}}", back="{{FrontSide}}<hr id=answer>A")
+    ])  # fmt: skip
+    card = Card(fields=["What?", "think <b>hard</b>"], note_type="k", html=True, created=T0,
+                modified=T0, due=T0)  # fmt: skip
+    shown = render_card(card, notetype)
+    assert shown.question == "What?\n\n[hint: Mnemonic]"
+    assert "think hard" in shown.answer() and shown.answer_side() == "A"

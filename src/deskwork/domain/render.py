@@ -28,6 +28,12 @@ if TYPE_CHECKING:
     from deskwork.domain.cards import Card
 
 EMPTY_FRONT = "The front of this card is blank."
+_HINT = re.compile(
+    r"<a class=hint [^>]*>(.*?)</a>\s*<div id=\"hint[0-9a-f]+\" class=hint style=\"display: none\">"
+    r".*?</div>",
+    re.S,
+)
+_TTS = re.compile(r"\[/?anki:tts[^\]]*\]")
 _ANSWER_RULE = re.compile(r"<hr id=[\"']?answer[\"']?\s*/?>", re.I)
 TYPE_PROMPT = "[type the answer]"
 
@@ -58,8 +64,10 @@ class Rendered:
 
     @property
     def question(self) -> str:
-        """The question as a terminal shows it (a type-in card says where to type)."""
-        return html_to_text(TYPE_MARK.sub(TYPE_PROMPT, self.question_html))
+        """The question as a terminal shows it: a type-in card says where to type, a `{{hint:}}`
+        stays folded (`[hint: Field]`; the answer side shows it), TTS markers are dropped."""
+        shown = _HINT.sub(lambda m: f"[hint: {m.group(1).strip()}]", self.question_html)
+        return html_to_text(_TTS.sub("", TYPE_MARK.sub(TYPE_PROMPT, shown)))
 
     def answer(self, typed: str | None = None) -> str:
         """The answer; with `typed`, a type-in card shows the comparison in place of the field."""
@@ -71,7 +79,7 @@ class Rendered:
                 "\n", "<br>"
             )
 
-        return html_to_text(TYPE_MARK.sub(compare, self.answer_html))
+        return html_to_text(_TTS.sub("", TYPE_MARK.sub(compare, self.answer_html)))
 
     def answer_side(self, typed: str | None = None) -> str:
         """What the answer adds below the question: the part after Anki's `<hr id=answer>` when
