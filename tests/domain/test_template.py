@@ -184,3 +184,4 @@ def test_a_hint_stays_folded_on_the_question_and_shows_on_the_answer() -> None:
     shown = render_card(card, notetype)
     assert shown.question == "What?\n\n[hint: Mnemonic]"
     assert "think hard" in shown.answer() and shown.answer_side() == "A"
+    assert shown.question_shown(folded=False) == "What?\n\nMnemonic\n\nthink hard"

@@ -65,8 +65,14 @@ class Rendered:
     @property
     def question(self) -> str:
         """The question as a terminal shows it: a type-in card says where to type, a `{{hint:}}`
-        stays folded (`[hint: Field]`; the answer side shows it), TTS markers are dropped."""
-        shown = _HINT.sub(lambda m: f"[hint: {m.group(1).strip()}]", self.question_html)
+        stays folded (`[hint: Field]`), TTS markers are dropped."""
+        return self.question_shown(folded=True)
+
+    def question_shown(self, *, folded: bool) -> str:
+        """The question; unfolded (hints open) once the answer is shown."""
+        shown = self.question_html
+        if folded:
+            shown = _HINT.sub(lambda m: f"[hint: {m.group(1).strip()}]", shown)
         return html_to_text(_TTS.sub("", TYPE_MARK.sub(TYPE_PROMPT, shown)))
 
     def answer(self, typed: str | None = None) -> str:

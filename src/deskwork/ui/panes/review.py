@@ -143,7 +143,8 @@ class ReviewPane(Pane):
         status = f"{mode}{new} new · {learning} learning · {review} to review · {clean(card.deck, single_line=True)}{flag}"
         self.query_one("#review-status", Static).update(status)
         rendered = session.render(card)
-        self.query_one("#review-question", Static).update(Text(rendered.question))
+        question = rendered.question_shown(folded=not self.revealed)
+        self.query_one("#review-question", Static).update(Text(question))
         typing = self.query_one("#review-typed", Input)
         typing.display = rendered.type_in is not None and not self.revealed
         if typing.display and self._typed_for != card.id:
