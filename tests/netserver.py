@@ -99,3 +99,15 @@ def endless(h: Handler) -> None:
     chunk = b"<p>" + b"x" * 65536
     while not h.state.stop.is_set():
         h.wfile.write(chunk)
+
+
+def trickle_headers(h: Handler) -> None:
+    """A status line, then one header line every 0.1 s, for ever (until the test ends): each read
+    gets data well within any per-read timeout, so only a total deadline stops it."""
+    h.wfile.write(b"HTTP/1.1 200 OK\r\n")
+    h.wfile.flush()
+    n = 0
+    while not h.state.stop.wait(0.1):
+        h.wfile.write(b"X-Slow-%d: %s\r\n" % (n, b"y" * 10))
+        h.wfile.flush()
+        n += 1

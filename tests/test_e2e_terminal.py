@@ -237,3 +237,23 @@ def test_external_editor_round_trip(tmp_path: Path) -> None:
     reader = Store.open(home, readonly=True)
     [draft] = reader.drafts.all()
     assert draft.body == "first line\nwritten in EDITOR\n"
+
+
+@pytest.mark.timeout_e2e
+def test_closing_the_terminal_saves_like_ctrl_q(tmp_path: Path) -> None:
+    """The terminal window closes (the pty's master side goes away: the kernel sends SIGHUP): the
+    draft typed a moment ago is saved in full and the store is closed cleanly, as with Ctrl+Q."""
+    home = welcomed_home(tmp_path)
+    term = Terminal(home)
+    term.new_draft("Hangup")
+    term.child.send("typed just before the window closed")
+    term.wait_for("window closed")
+    term.child.ptyproc.fileobj.close()  # the window goes away (closed once: pexpect knows)
+    deadline = time.monotonic() + 20
+    while term.child.isalive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not term.child.isalive(), "deskwork kept running after its terminal closed"
+    reader = Store.open(home, readonly=True)
+    [draft] = reader.drafts.all()
+    assert draft.body == "typed just before the window closed"
+    assert not (home / "deskwork.lock").exists() or not (home / "deskwork.lock").read_text()

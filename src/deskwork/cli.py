@@ -25,6 +25,7 @@ from deskwork.clikit import (
     Handler,
     emit,
     open_desk,
+    say,
     warn,
 )
 from deskwork.config import config_as_toml, load_config
@@ -61,7 +62,7 @@ def run_tui(args: argparse.Namespace, paths: Paths) -> int:
     finally:
         desk.close()
     if app.day_end_text:  # quitting after the day's end time: the summary stays in the shell
-        print(app.day_end_text)
+        say(app.day_end_text)
     return code or 0
 
 
@@ -118,9 +119,7 @@ def cmd_drafts_show(args: argparse.Namespace, paths: Paths) -> int:
         draft = service.get(args.id)
     except DraftError as exc:
         raise CliError(str(exc)) from None
-    sys.stdout.write(
-        draft.body if draft.body.endswith("\n") or not draft.body else draft.body + "\n"
-    )
+    say(draft.body if draft.body.endswith("\n") or not draft.body else draft.body + "\n", end="")
     return 0
 
 
@@ -135,7 +134,7 @@ def cmd_drafts_export(args: argparse.Namespace, paths: Paths) -> int:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot write the export: {exc}") from None
-    print(target)
+    say(str(target))
     return 0
 
 
@@ -417,19 +416,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         paths = Paths.resolve(args.data_dir)
         code: int = args.handler(args, paths)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
         return code
+    except BrokenPipeError:
+        return _closed_pipe()
     except StoreLocked as exc:
-        print(f"deskwork: {exc}", file=sys.stderr)
+        say(f"deskwork: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     except (CliError, StoreError) as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"deskwork: {exc}", file=sys.stderr)
+        say(f"deskwork: {exc}", file=sys.stderr)
         return getattr(exc, "code", EXIT_ERROR)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"deskwork: error: {exc} (run with --debug for details)", file=sys.stderr)
+        say(f"deskwork: error: {exc} (run with --debug for details)", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _closed_pipe() -> int:
+    """The reader went away (`deskwork stats | head -3`): stop quietly, as Unix tools do. Output
+    still buffered goes nowhere (stdout now points at /dev/null), so the exit flush is silent too.
+    Every write already happened before printing, so nothing is lost."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 128 + 13  # as if killed by SIGPIPE, like `yes | head`

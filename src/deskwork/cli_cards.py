@@ -50,7 +50,7 @@ def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
     try:
         report = import_file(desk, Path(args.file), args.deck or "", counter)
     except InteropError as exc:
-        raise CliError(f"{exc} (nothing imported)") from None
+        raise CliError(str(exc)) from None
     finally:
         counter.finish()
         desk.close()

@@ -73,15 +73,15 @@ def cmd_queue_add(args: argparse.Namespace, paths: Paths) -> int:
     links = Links(desk)
     try:
         item, created = links.save(args.target)
-        error = ""
-        if created and not args.offline:
-            updated, error = links.pull(item)
-            item = updated or item
     except LinkError as exc:
+        links.close()
         raise CliError(str(exc), EXIT_USAGE) from None
     finally:
-        links.close()
-        desk.close()
+        desk.close()  # the item is saved; the lock is not held while waiting on the network
+    error = ""
+    if created and not args.offline:
+        [(item, error)] = _pull_unlocked(paths, links, [item], "deskwork queue add")
+    links.close()
     state = "metadata pending" + (f" ({error})" if error else "") if item.metadata_pending else ""
     verb = "added" if created else "already there"
     emit(
@@ -92,19 +92,52 @@ def cmd_queue_add(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def _pull_unlocked(paths: Paths, links: Any, items: list[Any], what: str) -> list[tuple[Any, str]]:
+    """Fetch the items' metadata holding nothing (the TUI or another command may write meanwhile),
+    then take the writer lock only to apply what came back: [(item as now stored, error or '')].
+    If the data dir is in use by then, the items stay "metadata pending" for a later refresh."""
+    from deskwork.sources.http import SourceError
+    from deskwork.store.lock import StoreLocked
+
+    fetched: list[tuple[Any, dict[str, Any] | SourceError]] = []
+    for item in items:
+        try:
+            fetched.append((item, links.fetch(item)))  # reads nothing from the store
+        except SourceError as exc:
+            fetched.append((item, exc))
+    try:
+        desk = open_desk(paths, readonly=False, what=what)
+    except StoreLocked as exc:
+        note = f"fetched, but not saved: {exc}; run `deskwork queue refresh` later"
+        return [(item, note) for item, _ in fetched]
+    from deskwork.services.links import Links
+
+    writer = Links(desk)
+    results = []
+    try:
+        for item, got in fetched:
+            if isinstance(got, SourceError):
+                results.append((writer.failed(item.id, got) or item, str(got)))
+            else:
+                results.append((writer.apply(item.id, got) or item, ""))
+    finally:
+        writer.close()
+        desk.close()
+    return results
+
+
 def cmd_queue_refresh(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.services.links import Links
 
-    desk = open_desk(paths, readonly=False, what="deskwork queue refresh")
+    desk = open_desk(paths, readonly=True, what="deskwork queue refresh")  # no lock: a snapshot
     links = Links(desk)
-    results = []
+    pending = links.pending()
+    desk.close()
     try:
-        for item in links.pending():
-            updated, error = links.pull(item)
-            results.append(_item_json(updated or item, error))
+        pulled = _pull_unlocked(paths, links, pending, "deskwork queue refresh")
     finally:
         links.close()
-        desk.close()
+    results = [_item_json(item, error) for item, error in pulled]
     fetched = sum(1 for r in results if r["metadata"] == "fetched")
     lines = [f"fetched {fetched} of {len(results)} pending"]
     lines += [f"  {r['id']}: {r['error']}" for r in results if r.get("error")]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
 
+from deskwork.domain.text import clean
 from deskwork.paths import Paths
 from deskwork.services import Desk
 
@@ -26,16 +28,27 @@ class CliError(Exception):
 Handler = Callable[[argparse.Namespace, Paths], int]
 
 
+# What JSON leaves raw with ensure_ascii=False but a terminal would act on: C1 controls, bidi
+# controls, line/paragraph separators. Written as \uXXXX escapes, the data stays the same.
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def say(text: str, *, end: str = "\n", file: Any = None) -> None:
+    """Print text that may hold stored or fetched strings: never a raw control sequence."""
+    print(clean(text), end=end, file=file or sys.stdout)
+
+
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:
     if getattr(args, "json", False):
-        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        dumped = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+        print(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped))
     else:
-        print(text)
+        say(text)
 
 
 def warn(problems: list[str]) -> None:
     for problem in problems:
-        print(f"deskwork: warning: {problem}", file=sys.stderr)
+        say(f"deskwork: warning: {problem}", file=sys.stderr)
 
 
 def open_desk(paths: Paths, *, readonly: bool, what: str) -> Desk:

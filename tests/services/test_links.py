@@ -14,7 +14,7 @@ from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services.links import LinkError, Links, parse_target
 from deskwork.store.store import Store
-from tests.netserver import hang, serve, static
+from tests.netserver import Handler, hang, serve, static
 
 RECORDED = (Path(__file__).parents[1] / "fixtures" / "arxiv" / "1706.03762.xml").read_bytes()
 ATOM = "application/atom+xml; charset=utf-8"
@@ -139,3 +139,39 @@ def test_a_fetch_for_a_deleted_item_changes_nothing(tmp_path: Path) -> None:
     assert links.apply(item.id, {"title": "x"}) is None
     assert len(desk.store.items) == 0
     desk.close()
+
+
+def test_queue_add_holds_no_lock_while_the_server_is_slow(tmp_path: Path) -> None:
+    """The item is saved and the writer lock released before the fetch: another writer (here a
+    real second process's worth: a Desk opened for writing) gets in while the server dawdles, and
+    the metadata is still applied when it arrives."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    released = threading.Event()
+
+    def slow_page(h: Handler) -> None:
+        released.wait(10)  # answers only once the test got the lock meanwhile
+        static(b"<title>Slow but sure</title>")(h)
+
+    home = tmp_path / "home"
+    env = {**os.environ, "DESKWORK_HOME": str(home)}
+    with serve({"/slow": slow_page}) as server:
+        adding = subprocess.Popen(
+            [sys.executable, "-m", "deskwork", "queue", "add", server.url("/slow"), "--json"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while not server.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.requests, "the fetch never started"
+        desk = Desk.open(Paths.resolve(home), what="a second writer")  # StoreLocked before
+        assert [i.title for i in desk.store.items.values()] == [server.url("/slow")]
+        desk.close()
+        released.set()
+        out, err = adding.communicate(timeout=30)
+    assert adding.returncode == 0, err
+    assert json.loads(out)["title"] == "Slow but sure"
+    assert [i["title"] for i in items(home)] == ["Slow but sure"]

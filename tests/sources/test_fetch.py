@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from deskwork.sources.arxiv import ArxivClient, ArxivError, ArxivId, RateLimit
 from deskwork.sources.http import FetchPolicy, SourceError, decode, fetch
 from deskwork.sources.pages import page_metadata, parse_page, workload_hours, youtube_playlist
-from tests.netserver import Handler, endless, hang, redirect_to, serve, static
+from tests.netserver import Handler, endless, hang, redirect_to, serve, static, trickle_headers
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "arxiv"
 FAST = FetchPolicy(connect_timeout=1, total_timeout=1.5, max_bytes=200_000)
@@ -45,6 +46,60 @@ def test_a_body_that_trickles_past_the_total_timeout_is_cut_off() -> None:
         with pytest.raises(SourceError, match=r"took longer than 1\.5 s"):
             fetch(server.url("/slow"), FAST)
         assert time.monotonic() - started < 4
+
+
+def test_header_lines_trickling_in_cannot_stretch_the_deadline() -> None:
+    """A server sending one header line every 0.1 s never trips a per-read timeout; the total
+    deadline still ends the fetch on time (it once held a 15 s fetch for 104 s)."""
+    with serve({"/slow-headers": trickle_headers}) as server:
+        started = time.monotonic()
+        with pytest.raises(SourceError, match=r"no answer within 1\.5 s"):
+            fetch(server.url("/slow-headers"), FAST)
+        elapsed = time.monotonic() - started
+    assert 1.4 < elapsed < 2.5, elapsed
+
+
+def test_a_resolver_that_hangs_cannot_hold_the_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system resolver is the environment here, so it is the one thing replaced: a name that
+    takes 30 s to resolve still ends the fetch at the connect timeout; real names still work."""
+    import socket
+    import threading
+
+    real = socket.getaddrinfo
+    release = threading.Event()
+
+    def resolver(host: str, *args: object, **kwargs: object) -> object:
+        if host == "slow-dns.test":
+            release.wait(30)
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    with serve({"/": static(b"<title>by name</title>")}) as server:
+        port = server.base.rsplit(":", 1)[1]
+        assert b"by name" in fetch(f"http://localhost:{port}/", FAST).body
+        started = time.monotonic()
+        with pytest.raises(SourceError, match=r"no connection within 1 s"):
+            fetch(f"http://slow-dns.test:{port}/", FAST)
+        elapsed = time.monotonic() - started
+    release.set()
+    assert elapsed < 2.0, elapsed
+
+
+def test_the_deadline_covers_every_redirect_together() -> None:
+    def slow_redirect(target: str) -> Callable[[Handler], None]:
+        def answer(h: Handler) -> None:
+            h.state.stop.wait(0.6)
+            redirect_to(target)(h)
+
+        return answer
+
+    routes = {f"/s{n}": slow_redirect(f"/s{n + 1}") for n in range(4)}
+    routes["/s4"] = static(b"<title>too late</title>")
+    with serve(routes) as server:
+        started = time.monotonic()
+        with pytest.raises(SourceError, match=r"1\.5 s"):
+            fetch(server.url("/s0"), FAST)  # each hop is fast enough, the four are not
+        assert time.monotonic() - started < 2.5
 
 
 def test_redirects_are_followed_up_to_five_then_refused() -> None:

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from deskwork.domain.records import Record, UTCDateTime
+from deskwork.domain.records import Prose, Record, Title, UTCDateTime
 
 
 class ItemKind(StrEnum):
@@ -31,10 +31,10 @@ class ItemStatus(StrEnum):
 
 class Item(Record):
     kind: ItemKind = ItemKind.OTHER
-    title: str
+    title: Title
     url: str = ""
     authors: str = ""
-    track: str = ""
+    track: Title = ""
     tags: list[str] = Field(default_factory=list)
     effort_points: float = Field(default=0.0, ge=0)
     cost: float = Field(default=0.0, ge=0)
@@ -44,14 +44,14 @@ class Item(Record):
     units_total: int = Field(default=0, ge=0)
     unit_name: str = "units"
     priority: int = 0
-    notes: str = ""
+    notes: Prose = ""
     added: UTCDateTime
     started: UTCDateTime | None = None
     finished: UTCDateTime | None = None
     # Papers (from arXiv)
     arxiv_id: str = ""
     arxiv_version: int | None = None
-    abstract: str = ""
+    abstract: Prose = ""
     categories: list[str] = Field(default_factory=list)
     pdf_url: str = ""
     published: UTCDateTime | None = None

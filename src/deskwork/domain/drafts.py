@@ -12,7 +12,7 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from deskwork.domain.records import Record, UTCDateTime
+from deskwork.domain.records import Prose, Record, Title, UTCDateTime
 
 WORDS_PER_MINUTE = 230
 TRASH_DAYS = 30
@@ -37,15 +37,15 @@ class DraftSource(BaseModel):
 
     kind: SourceKind
     ref_id: int | None = None
-    title: str
+    title: Title
     url: str = ""
 
 
 class Draft(Record):
-    title: str
+    title: Title
     slug: str = ""  # empty: derived from the title
     status: DraftStatus = DraftStatus.IDEA
-    body: str = ""
+    body: Prose = ""
     tags: list[str] = Field(default_factory=list)
     category: str = ""
     summary: str = ""
@@ -77,7 +77,7 @@ class Revision(Record):
 
     draft_id: int
     ts: UTCDateTime
-    title: str
+    title: Title
     body: str
 
 

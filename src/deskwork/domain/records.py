@@ -7,6 +7,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from deskwork.domain.text import clean
+from deskwork.domain.text import title as _title
+
 
 def _to_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
@@ -16,6 +19,13 @@ def _to_utc(value: datetime) -> datetime:
 
 UTCDateTime = Annotated[datetime, AfterValidator(_to_utc)]
 """A timezone-aware datetime, normalised to UTC. Naive datetimes are rejected, not guessed."""
+
+
+Title = Annotated[str, AfterValidator(_title)]
+"""A title or name as stored: one line, no control or bidi characters, at most MAX_TITLE_CHARS."""
+
+Prose = Annotated[str, AfterValidator(clean)]
+"""Free text as stored (a body, notes): lines kept, control sequences and bidi overrides removed."""
 
 
 def utcnow() -> datetime:

@@ -1,17 +1,42 @@
-"""Untrusted text (web titles, imported cards) made safe to show: control characters removed."""
+"""Untrusted text (web titles, imported cards and posts, anything shown in a terminal) made safe:
+the one cleaner every boundary uses (imports, fetched pages, stored titles, CLI output).
+
+`clean` removes terminal escape sequences, control characters and the bidi controls that reorder
+what a terminal shows (U+202A–U+202E embeddings/overrides, U+2066–U+2069 isolates: the "Trojan
+Source" trick); `single_line=True` also folds every kind of line break and whitespace into one
+space and drops invisible zero-width characters (U+200B, U+2060, U+FEFF). Letters, emoji and the
+joiners that scripts need (U+200C/U+200D) are kept. `title` adds a length cap.
+"""
 
 from __future__ import annotations
 
 import re
 
-# C0 controls except tab/newline, DEL, C1 controls (incl. the 8-bit CSI), plus ANSI escape sequences.
-_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MAX_TITLE_CHARS = 300  # a title longer than this is cut (with an ellipsis) before it is stored
+
+# ANSI escape sequences: CSI, OSC (ended by BEL or ST), the two-byte ones, and the 8-bit CSI.
+_ANSI = re.compile(
+    r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]"
+)
+# C0 controls except tab/newline, DEL, C1 controls (incl. the 8-bit CSI), bidi embeddings,
+# overrides and isolates, interlinear annotation marks.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff]")
 
 
 def clean(text: str, *, single_line: bool = False) -> str:
-    """`text` without terminal escape sequences or control characters."""
+    """`text` without terminal escape sequences, control characters or bidi overrides."""
     text = _CONTROL.sub("", _ANSI.sub("", text))
     if single_line:
-        text = " ".join(text.split())
+        text = " ".join(_INVISIBLE.sub("", text).split())
     return text
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def title(text: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """A title as it may be stored and shown: one clean line of at most `limit` characters."""
+    return clip(clean(text, single_line=True), limit)

@@ -21,8 +21,9 @@ from importlib import resources
 from pydantic import ValidationError
 
 from deskwork.domain.curriculum import Item
-from deskwork.domain.text import clean
+from deskwork.domain.text import clean, clip
 from deskwork.interop import InteropError
+from deskwork.interop.limits import CURRICULUM, TextCaps
 
 COLUMNS = [
     "title", "kind", "url", "track", "effort_points", "cost", "currency", "status", "authors",
@@ -59,9 +60,25 @@ def _header(names: list[str], where: str) -> list[str]:
     return header
 
 
-def _items(rows: Iterable[tuple[int, dict[str, str]]], name: str, now: datetime) -> list[Item]:
-    items = []
+def _items(
+    rows: Iterable[tuple[int, dict[str, str]]],
+    name: str,
+    now: datetime,
+    caps: TextCaps = CURRICULUM,
+) -> list[Item]:
+    items: list[Item] = []
     for line, row in rows:
+        if len(items) >= caps.max_rows:
+            raise CurriculumError(
+                f"{name}: line {line}: refused: more than {caps.max_rows:,} items "
+                f"(the limit for a {caps.what})"
+            )
+        for column, value in row.items():
+            if len(value) > caps.max_field_chars:
+                raise CurriculumError(
+                    f"{name}: line {line}, column '{column}': refused: {len(value):,} characters "
+                    f"(the limit is {caps.max_field_chars:,})"
+                )
         data: dict[str, object] = {
             k: clean(v.strip(), single_line=k != "notes") for k, v in row.items() if k and v.strip()
         }
@@ -80,7 +97,8 @@ def _items(rows: Iterable[tuple[int, dict[str, str]]], name: str, now: datetime)
             err = exc.errors()[0]
             column = ".".join(str(p) for p in err["loc"]) or "row"
             raise CurriculumError(
-                f"{name}: line {line}, column '{column}': {err['msg']} (got {err.get('input')!r})"
+                f"{name}: line {line}, column '{column}': {err['msg']} "
+                f"(got {clip(repr(err.get('input')), 80)})"
             ) from None
     return items
 
@@ -90,6 +108,12 @@ def items_from_csv(text: str, name: str, now: datetime) -> list[Item]:
     reader.fieldnames = _header(list(reader.fieldnames or []), f"{name}: line 1")
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        try:
+            yield from checked()
+        except csv.Error as exc:  # a field past csv's own limit, a NUL byte…
+            raise CurriculumError(f"{name}: line {reader.line_num + 1}: {exc}") from None
+
+    def checked() -> Iterator[tuple[int, dict[str, str]]]:
         for row in reader:
             if None in row:
                 raise CurriculumError(f"{name}: line {reader.line_num}: more fields than columns")

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from deskwork.domain.drafts import Draft, DraftStatus, slugify, sources_section
+from deskwork.domain.text import clean, clip
 from deskwork.interop import InteropError
+from deskwork.interop.limits import FRONT_MATTER_BYTES
 
 
 class Flavour(StrEnum):
@@ -122,21 +124,44 @@ class Parsed:
     flavour: Flavour
 
 
-def parse(text: str, name: str) -> Parsed:
-    """Split a post into front matter and body (YAML between `---`, or a Pelican header)."""
+def _load_yaml(source: str, name: str) -> Any:
+    """YAML front matter, safely: no aliases (`*name` is how a 365-byte "billion laughs" post grows
+    to gigabytes; front matter never needs them) and no more than FRONT_MATTER_BYTES."""
     import yaml
 
+    class NoAliases(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                line = self.peek_event().start_mark.line + 2  # type: ignore[no-untyped-call]
+                raise FrontMatterError(
+                    f"{name}: line {line}: front matter uses a YAML alias (*…), which deskwork "
+                    "does not read (aliases can expand without bound); write the value out"
+                )
+            return super().compose_node(parent, index)
+
+    try:
+        return yaml.load(source, Loader=NoAliases)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 2}: " if mark is not None else ""
+        raise FrontMatterError(f"{name}: {line}front matter is not valid YAML") from None
+    except FrontMatterError:
+        raise
+    except (ValueError, OverflowError) as exc:  # a date YAML reads but Python cannot hold
+        raise FrontMatterError(f"{name}: front matter holds a value out of range ({exc})") from None
+    except RecursionError:
+        raise FrontMatterError(f"{name}: front matter is nested too deeply") from None
+
+
+def parse(text: str, name: str) -> Parsed:
+    """Split a post into front matter and body (YAML between `---`, or a Pelican header)."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     if text.startswith("---\n"):
         end = text.find("\n---", 4)
         if end < 0:
             raise FrontMatterError(f"{name}: line 1: front matter opened with --- is never closed")
-        try:
-            meta = yaml.safe_load(text[4:end]) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f"line {mark.line + 2}: " if mark is not None else ""
-            raise FrontMatterError(f"{name}: {line}front matter is not valid YAML") from None
+        _check_header_size(end, name)
+        meta = _load_yaml(text[4:end], name) or {}
         if not isinstance(meta, dict):
             raise FrontMatterError(f"{name}: line 2: front matter must be `key: value` pairs")
         body = text[end + 4 :].split("\n", 1)[1] if "\n" in text[end + 4 :] else ""
@@ -156,10 +181,18 @@ def parse(text: str, name: str) -> Parsed:
                 break
             raise FrontMatterError(f"{name}: line {index + 1}: expected `Key: value` in the header")
         meta[match.group(1)] = match.group(2).strip()
+        _check_header_size(sum(len(x) + 1 for x in lines[: index + 1]), name)
     else:
         index = len(lines)
     body = "\n".join(lines[index + 1 :]) if meta else text
     return Parsed(meta, body.lstrip("\n"), Flavour.PELICAN)
+
+
+def _check_header_size(chars: int, name: str) -> None:
+    if chars > FRONT_MATTER_BYTES:
+        raise FrontMatterError(
+            f"{name}: refused: the front matter is longer than {FRONT_MATTER_BYTES // 1024} KB"
+        )
 
 
 def _date(value: Any, name: str) -> datetime | None:
@@ -177,16 +210,20 @@ def _date(value: Any, name: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise FrontMatterError(f"{name}: date {value!r} is not a date") from None
+        raise FrontMatterError(f"{name}: date {clip(repr(value), 80)} is not a date") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _line(value: Any) -> str:
+    return clean(str(value), single_line=True)
 
 
 def _list(value: Any) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, list):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [part.strip() for part in str(value).split(",") if part.strip()]
+        return [_line(v) for v in value if _line(v)]
+    return [_line(part) for part in str(value).split(",") if _line(part)]
 
 
 KNOWN = {
@@ -211,13 +248,13 @@ def draft_from_text(text: str, name: str, now: datetime) -> Draft:
         published = meta["published"] not in (False, "false", "False", "no")
     else:
         published = False
-    slug = str(meta.get("slug") or "").strip()
+    slug = _line(meta.get("slug") or "")
     if not slug and meta.get("path"):
         slug = str(meta["path"]).strip("/").split("/")[-1]
     categories = _list(meta.get("category") or meta.get("categories"))
     summary = meta.get("summary") or meta.get("description") or meta.get("excerpt") or ""
     extra = {
-        key: ("" if value is None else str(value))
+        _line(key): ("" if value is None else clean(str(value)))
         for key, value in parsed.meta.items()
         if key.lower() not in KNOWN
     }
@@ -228,7 +265,7 @@ def draft_from_text(text: str, name: str, now: datetime) -> Draft:
         body=body,
         tags=_list(meta.get("tags") or meta.get("tag")),
         category=categories[0] if categories else "",
-        summary=str(summary),
+        summary=_line(summary),
         date=_date(meta.get("date"), name),
         extra=extra,
         created=now,

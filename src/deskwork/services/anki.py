@@ -7,8 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from deskwork.domain.cards import Card
-from deskwork.interop import read_user_file
+from deskwork.interop import importing, read_user_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
+from deskwork.interop.limits import ANKI_TEXT
 from deskwork.services.anki_import import ANKI_DECKS, ImportReport, import_deck
 from deskwork.services.desk import Desk
 from deskwork.store.store import no_gc
@@ -22,7 +23,7 @@ def read_file(
     path: Path, desk: Desk, deck_name: str = "", progress: Callable[[int, int], None] | None = None
 ) -> Deck:
     """Every card of the file, in memory (a worker thread may call this)."""
-    with no_gc():  # hundreds of thousands of objects that all survive: collections are wasted
+    with importing(path), no_gc():  # hundreds of thousands of objects that all survive
         return _read(path, desk, deck_name, progress)
 
 
@@ -39,7 +40,7 @@ def _read(
         from deskwork.interop.anki.package import read_package
 
         limits = ImportLimits()
-        deck = read_package(path, limits, progress)
+        deck = read_package(path, limits, progress, desk.paths.data_dir)
         _store_media(desk, deck, limits)
         if deck_name:
             deck.cards = [c.model_copy(update={"deck": deck_name}) for c in deck.cards]
@@ -47,7 +48,8 @@ def _read(
     from deskwork.interop.anki.text import read_text
     from deskwork.services.notes import notetypes
 
-    return read_text(read_user_file(path), str(path), desk.clock(), deck_name, notetypes(desk))
+    text = read_user_file(path, ANKI_TEXT.max_bytes, ANKI_TEXT.what)
+    return read_text(text, str(path), desk.clock(), deck_name, notetypes(desk))
 
 
 def _store_media(desk: Desk, deck: Deck, limits: ImportLimits) -> None:
@@ -108,6 +110,7 @@ def export_file(
         return write_package(
             path, cards, history, desk.clock(), notetypes(desk),
             dict(desk.store.setting(ANKI_DECKS, {}) or {}), media_for(desk, cards),
+            desk.paths.data_dir,
         )  # fmt: skip
     if suffix in (".txt", ".tsv"):
         from deskwork.interop.anki.text import write_text

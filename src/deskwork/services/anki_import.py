@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from deskwork.domain.cards import Card
+from deskwork.domain.render import field_html
 from deskwork.domain.studyday import day_bounds
 from deskwork.interop.anki import Deck
 from deskwork.interop.anki.model import Answer
@@ -249,10 +250,13 @@ def _update_note(
     if theirs.note_type != ours_any.note_type:
         report.skipped["its note type was changed in Anki (change it in both or neither)"] += 1
         return
-    our_mod = max(c.note_modified or c.modified for c in have.values())
+    # Anki keeps whole seconds: an edit in Anki in the second of the last import still counts.
+    our_mod = max(c.note_modified or c.modified for c in have.values()).replace(microsecond=0)
     their_mod = theirs.note_modified or theirs.modified
-    content = theirs.fields != ours_any.fields or theirs.tags != ours_any.tags
-    take_note = content and their_mod > our_mod
+    ours_html = [field_html(f, ours_any.html) for f in ours_any.fields]
+    theirs_html = [field_html(f, theirs.html) for f in theirs.fields]
+    content = theirs_html != ours_html or theirs.tags != ours_any.tags
+    take_note = content and their_mod >= our_mod
     if content and their_mod < our_mod:
         report.skipped["edited in deskwork after Anki's last edit (deskwork's kept)"] += 1
     elif take_note:

@@ -8,7 +8,7 @@ from pathlib import Path
 from deskwork.domain.curriculum import Item
 from deskwork.domain.plan import PlanReport, Program, plan
 from deskwork.domain.sessions import SessionKind
-from deskwork.interop import InteropError, read_user_file
+from deskwork.interop import InteropError, importing, read_user_file
 from deskwork.interop.curriculum import (
     items_from_csv,
     items_from_file,
@@ -17,6 +17,7 @@ from deskwork.interop.curriculum import (
     items_to_markdown,
     starter_csv,
 )
+from deskwork.interop.limits import CURRICULUM
 from deskwork.services.desk import Desk
 
 
@@ -31,8 +32,10 @@ def import_items(desk: Desk, items: list[Item]) -> list[Item]:
 def import_file(desk: Desk, path: Path) -> list[Item]:
     """All rows or none; raises InteropError naming the file and line. `.md` is a Markdown table,
     anything else CSV."""
-    text = read_user_file(path)
-    return import_items(desk, items_from_file(text, str(path), desk.clock()))
+    with importing(path):
+        text = read_user_file(path, CURRICULUM.max_bytes, CURRICULUM.what)
+        items = items_from_file(text, str(path), desk.clock())
+    return import_items(desk, items)
 
 
 EXPORTS = {".csv": items_to_csv, ".md": items_to_markdown, ".bib": items_to_bibtex}

@@ -116,6 +116,10 @@ class Desk:
             backup_on_open=not defer_backup,
         )
         problems = [*problems, *store.report.problems]
+        if not store.readonly:  # the writer lock is held: no import is using the temp folder now
+            from deskwork.store.scratch import sweep
+
+            sweep(paths.data_dir)
         return cls(paths=paths, config=config, store=store, problems=problems, clock=clock)
 
     def close(self) -> None:

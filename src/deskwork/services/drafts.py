@@ -12,8 +12,9 @@ from deskwork.domain.drafts import (
     Revision,
     revision_due,
 )
-from deskwork.interop import read_user_file
+from deskwork.interop import importing, read_user_file
 from deskwork.interop.frontmatter import Flavour, draft_from_text, export_file
+from deskwork.interop.limits import POST
 from deskwork.services.desk import Desk
 from deskwork.store.store import Store
 
@@ -126,6 +127,8 @@ class DraftService:
 
     def import_file(self, path: Path) -> Draft:
         """Raises InteropError naming the file (and line) when it cannot be read as a post."""
-        draft = draft_from_text(read_user_file(path), str(path), self.desk.clock())
+        with importing(path):
+            text = read_user_file(path, POST.max_bytes, POST.what)
+            draft = draft_from_text(text, str(path), self.desk.clock())
         with self.store.transaction() as tx:
             return tx.put("drafts", draft)

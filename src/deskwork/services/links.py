@@ -116,14 +116,6 @@ class Links:
         with self.desk.store.transaction() as tx:
             return tx.put("items", current.model_copy(update={"metadata_error": str(error)}))
 
-    def pull(self, item: Item) -> tuple[Item | None, str]:
-        """Fetch and apply in one go (the CLI): the updated item and '' or the failure."""
-        try:
-            fields = self.fetch(item)
-        except SourceError as exc:
-            return self.failed(item.id, exc), str(exc)
-        return self.apply(item.id, fields), ""
-
     def pending(self) -> list[Item]:
         return sorted(
             (i for i in self.desk.store.items.values() if i.metadata_pending), key=lambda i: i.id

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from deskwork.domain.text import clean
+from deskwork.domain.text import clean, clip
 from deskwork.sources.http import FetchPolicy, SourceError, fetch
 
 DEFAULT_OEMBED = "https://www.youtube.com/oembed"
@@ -63,8 +63,11 @@ class _HeadParser(HTMLParser):
             self._in_ld = False
 
 
+_MAX_FIELD = 2_000  # a description, a name: what a page may put into an item's fields
+
+
 def _line(value: object) -> str:
-    return clean(str(value), single_line=True) if value is not None else ""
+    return clip(clean(str(value), single_line=True), _MAX_FIELD) if value is not None else ""
 
 
 def parse_page(html: str, url: str) -> PageMeta:

@@ -21,14 +21,24 @@ class StoreLocked(Exception):
     def __init__(self, path: Path, holder: dict[str, object]) -> None:
         self.path = path
         self.holder = holder
-        pid = holder.get("pid", "?")
-        what = holder.get("what", "deskwork")
-        since = holder.get("since", "?")
-        host = holder.get("host", "?")
         super().__init__(
-            f"the data dir {path.parent} is in use by {what} (pid {pid} on {host}, since {since}); "
+            f"the data dir {path.parent} is in use by {describe_holder(holder)}; "
             "quit it first, or use read-only commands such as `deskwork today`"
         )
+
+
+def describe_holder(holder: dict[str, object]) -> str:
+    """Who holds the lock, in plain words, saying only what is known: the holder may have just
+    taken the lock and not written its name yet, or an older deskwork wrote less."""
+    what = str(holder.get("what") or "") or "another deskwork process"
+    facts = []
+    if holder.get("pid") not in (None, "", "?"):
+        facts.append(f"pid {holder['pid']}")
+    if holder.get("host") not in (None, "", "?"):
+        facts.append(f"on {holder['host']}")
+    if holder.get("since") not in (None, "", "?"):
+        facts.append(f"since {holder['since']}")
+    return f"{what} ({' '.join(facts)})" if facts else what
 
 
 def read_holder(path: Path) -> dict[str, object]:

@@ -7,7 +7,7 @@ module under `ui/panes/`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -136,6 +136,21 @@ class DeskworkApp(App[int]):
             self.action_welcome()
         self._problems_shown = len(self.desk.store.report.problems)
         self.call_after_refresh(self._start_warm_up)
+        self._on_hangup(lambda: self.call_later(self.action_quit))
+
+    def _on_hangup(self, handler: Callable[[], object] | None) -> None:
+        """Closing the terminal (SIGHUP) or a plain `kill` (SIGTERM) quits as Ctrl+Q does: the
+        draft, the timer and the store are saved first. `None` puts the defaults back."""
+        import asyncio
+        import signal
+
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop = asyncio.get_running_loop()
+                if handler is None:
+                    loop.remove_signal_handler(sig)
+                else:
+                    loop.add_signal_handler(sig, handler)
 
     def _start_warm_up(self) -> None:
         self.run_worker(self._warm_up, thread=True, group="warm-up", name="load cards")
@@ -450,3 +465,4 @@ class DeskworkApp(App[int]):
 
     def on_unmount(self) -> None:
         self.close_desk()
+        self._on_hangup(None)

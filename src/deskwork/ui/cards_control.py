@@ -181,7 +181,7 @@ class CardsControl:
     def _import_failed(self, progress: object, message: str) -> None:
         progress.dismiss(None)  # type: ignore[attr-defined]
         self.app.notify(
-            f"{message}\nNothing was imported.",
+            message,  # it names the file and ends "nothing imported"
             title="Import refused",
             severity="error",
             markup=False,

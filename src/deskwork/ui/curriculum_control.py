@@ -198,9 +198,7 @@ class CurriculumControl:
             try:
                 added = import_file(self.app.desk, Path(path).expanduser())
             except InteropError as exc:
-                self.app.notify(
-                    f"{exc}\nNothing was imported.", severity="error", markup=False, timeout=15
-                )
+                self.app.notify(str(exc), severity="error", markup=False, timeout=15)
                 return
             self.changed()
             self.app.notify(f"Added {len(added)} items (titles already there are skipped)")

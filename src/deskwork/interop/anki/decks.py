@@ -8,6 +8,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
+from deskwork.domain.text import clean
 from deskwork.interop.anki.notetypes import proto_fields
 
 
@@ -17,6 +18,10 @@ class AnkiDeck:
     name: str  # "Parent::Child"
     filtered: bool = False
     config_id: int = 1  # the deck's options group (a preset); 0 for a filtered deck
+
+
+def _name(name: str) -> str:
+    return clean(name, single_line=True) or "Default"
 
 
 def read_decks(db: sqlite3.Connection, tables: set[str]) -> dict[int, AnkiDeck]:
@@ -30,13 +35,13 @@ def read_decks(db: sqlite3.Connection, tables: set[str]) -> dict[int, AnkiDeck]:
             if normal and isinstance(normal[-1], bytes):
                 value = proto_fields(normal[-1]).get(1, [1])[-1]
                 config_id = value if isinstance(value, int) else 1
-            out[did] = AnkiDeck(did, str(name).replace("\x1f", "::"), filtered, config_id)
+            out[did] = AnkiDeck(did, _name(str(name).replace("\x1f", "::")), filtered, config_id)
         return out
     (decks,) = db.execute("select decks from col").fetchone()
     return {
         int(k): AnkiDeck(
             int(k),
-            str(v.get("name", "Default")),
+            _name(str(v.get("name", "Default"))),
             bool(v.get("dyn")),
             0 if v.get("dyn") else int(v.get("conf", 1) or 1),
         )

@@ -17,13 +17,24 @@ class AnkiError(InteropError):
     """A deck that cannot be imported; the message names the file and what is wrong."""
 
 
+MiB = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class ImportLimits:
-    max_total_bytes: int = 1024 * 1024 * 1024  # everything a package may decompress to
-    max_ratio: int = 200  # a zip member may not be this many times bigger than its compressed self
+    """A package's caps. The collection is unpacked to a temp file under these caps; media files
+    are read one at a time, each under `max_media_bytes` and all together under
+    `max_total_bytes`, and stored before the next one is read."""
+
+    max_total_bytes: int = 1024 * MiB  # the collection, unpacked (a 100k-card one is ~100-300 MB)
+    max_ratio: int = 200  # the collection may not be this many times bigger than its packed self…
+    ratio_floor_bytes: int = 4 * MiB  # …once past this size (a fresh, empty one is mostly zeros)
+    max_window_bytes: int = 16 * MiB  # a zstd frame's window (Anki's frames use 2-8 MB)
     max_seconds: float = 120.0
     max_notes: int = 500_000
-    max_media_bytes: int = 100 * 1024 * 1024  # one media file
+    max_cards: int = 2_000_000  # counted before anything is read (a note has 1-few cards)
+    max_note_chars: int = 8 * MiB  # one note's fields together (inline images make them big)
+    max_media_bytes: int = 100 * MiB  # one media file
 
 
 class Answer(NamedTuple):

@@ -8,14 +8,16 @@ note type is missing, a note type without card templates."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.notetypes import fit_fields
+from deskwork.domain.text import clean, clip
 from deskwork.interop.anki.decks import read_decks
 from deskwork.interop.anki.model import AnkiError, Answer, Deadline, Deck, ImportLimits
 from deskwork.interop.anki.notetypes import read_notetypes
@@ -24,6 +26,21 @@ from deskwork.interop.anki.schedule import from_anki, ms
 Progress = Callable[[int, int], None]
 _REVLOG_STATE = {0: CardState.LEARNING, 1: CardState.REVIEW, 2: CardState.RELEARNING,
                  3: CardState.REVIEW, 4: CardState.REVIEW, 5: CardState.REVIEW}  # fmt: skip
+
+
+@contextlib.contextmanager
+def _part(path: Path, what: str) -> Iterator[None]:
+    """Name the part of the collection a failure comes from."""
+    try:
+        yield
+    except (AnkiError, sqlite3.DatabaseError):
+        raise
+    except Exception as exc:
+        raise AnkiError(f"{path}: {what} cannot be read ({_why(exc)})") from None
+
+
+def _why(exc: Exception) -> str:
+    return clip(str(exc) or type(exc).__name__, 200)
 
 
 def tables_of(db: sqlite3.Connection) -> set[str]:
@@ -64,10 +81,17 @@ def read_collection(
 ) -> Deck:
     deck = Deck(str(path))
     tables = tables_of(db)
-    (crt,) = db.execute("select crt from col").fetchone()
-    day_zero = datetime.fromtimestamp(crt, UTC)
-    types = read_notetypes(db, path, tables)
-    decks = read_decks(db, tables)
+    with _part(path, "the collection's creation time (col.crt)"):
+        (crt,) = db.execute("select crt from col").fetchone()
+        day_zero = datetime.fromtimestamp(crt, UTC)
+    with _part(path, "the note types"):
+        types = read_notetypes(db, path, tables)
+    with _part(path, "the deck list"):
+        decks = read_decks(db, tables)
+    for table, cap in (("notes", limits.max_notes), ("cards", limits.max_cards)):
+        (count,) = db.execute(f"select count(*) from {table}").fetchone()
+        if count > cap:
+            raise AnkiError(f"{path}: refused: {count:,} {table}, more than {cap:,}")
     deck.deck_ids = {d.name: d.id for d in decks.values() if not d.filtered}
     deck.filtered_decks = sorted(d.name for d in decks.values() if d.filtered)
     deck.notetypes = {
@@ -80,13 +104,21 @@ def read_collection(
     for nid, guid, mid, mod, tags, flds in db.execute(
         "select id, guid, mid, mod, tags, flds from notes order by id"
     ):
+        if not isinstance(flds, str) or not isinstance(tags, str):
+            raise AnkiError(f"{path}: note {nid}: its fields or tags are not text")
+        if len(flds) > limits.max_note_chars:
+            raise AnkiError(
+                f"{path}: note {nid}: refused: its fields hold {len(flds):,} characters "
+                f"(the limit is {limits.max_note_chars:,})"
+            )
+        guid = str(guid)
         if mid not in types:
             raise AnkiError(f"{path}: note {nid} uses a note type ({mid}) that is not there")
         if guid in seen_guids:  # Anki would match both with one note; keep them apart
             guid = f"{guid}~{nid}"
             deck.guids_renamed += 1
         seen_guids[guid] = nid
-        notes[nid] = (guid, mid, mod, tags, flds.split("\x1f"))
+        notes[nid] = (guid, mid, mod, tags, [clean(f) for f in flds.split("\x1f")])
         if len(notes) > limits.max_notes:
             raise AnkiError(f"{path}: refused: more than {limits.max_notes} notes")
     deadline.check()
@@ -108,33 +140,38 @@ def read_collection(
         reps, lapses, flags, data = row[11:]
         if nid not in notes:
             raise AnkiError(f"{path}: card {cid} belongs to a note that is not there")
-        guid, mid, note_mod, tags, fields = notes[nid]
-        kind = types[mid]
-        if kind.image_occlusion:
-            skipped.add(nid)
-            continue
-        notetype = kind.notetype
-        home = decks.get(odid) if odid else decks.get(did)
-        if odid and home is None:
-            home = decks.get(did)
-        answers = history.get(cid, [])
-        last = next((a.ts for a in reversed(answers) if not a.manual), None)
-        card_fields: dict[str, Any] = dict(
-            deck=home.name if home and not home.filtered else "Default",
-            fields=fit_fields(notetype, fields), tags=[t for t in tags.split() if t],
-            note_guid=guid, note_type=notetype.key, ord=ord_, html=True, created=ms(nid),
-            modified=datetime.fromtimestamp(mod, UTC) if mod else now,
-            note_modified=datetime.fromtimestamp(note_mod, UTC) if note_mod else now,
-            anki_id=cid, suspended=queue == -1, flag=flags & 7, reps=reps, lapses=lapses,
-        )  # fmt: skip
-        card_fields |= from_anki(
-            ctype, odue if odid and odue else due, ivl, data, day_zero, last, now
-        )
-        deck.cards.append(Card(**card_fields))
-        if queue in (-2, -3):
-            deck.buried.add(len(deck.cards) - 1)
-        if answers:
-            deck.history[len(deck.cards) - 1] = answers
+        try:
+            guid, mid, note_mod, tags, fields = notes[nid]
+            kind = types[mid]
+            if kind.image_occlusion:
+                skipped.add(nid)
+                continue
+            notetype = kind.notetype
+            home = decks.get(odid) if odid else decks.get(did)
+            if odid and home is None:
+                home = decks.get(did)
+            answers = history.get(cid, [])
+            last = next((a.ts for a in reversed(answers) if not a.manual), None)
+            card_fields: dict[str, Any] = dict(
+                deck=home.name if home and not home.filtered else "Default",
+                fields=fit_fields(notetype, fields), tags=clean(tags).split(),
+                note_guid=guid, note_type=notetype.key, ord=ord_, html=True, created=ms(nid),
+                modified=datetime.fromtimestamp(mod, UTC) if mod else now,
+                note_modified=datetime.fromtimestamp(note_mod, UTC) if note_mod else now,
+                anki_id=cid, suspended=queue == -1, flag=flags & 7, reps=reps, lapses=lapses,
+            )  # fmt: skip
+            card_fields |= from_anki(
+                ctype, odue if odid and odue else due, ivl, data, day_zero, last, now
+            )
+            deck.cards.append(Card(**card_fields))
+            if queue in (-2, -3):
+                deck.buried.add(len(deck.cards) - 1)
+            if answers:
+                deck.history[len(deck.cards) - 1] = answers
+        except AnkiError:
+            raise
+        except Exception as exc:  # a value out of range or of the wrong type in this card
+            raise AnkiError(f"{path}: card {cid} (note {nid}): {_why(exc)}") from None
     deck.notes_skipped = len(skipped)
     if progress:
         progress(total, total)

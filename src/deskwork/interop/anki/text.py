@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from deskwork.domain import cloze
 from deskwork.domain.cards import Card
 from deskwork.domain.notes import cards_for_note, new_guid
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
 from deskwork.domain.render import field_html
+from deskwork.domain.text import clean
 from deskwork.interop.anki.model import AnkiError, Deck
+from deskwork.interop.limits import ANKI_TEXT, TextCaps
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 
@@ -42,23 +46,34 @@ def read_text(
     now: datetime,
     deck_name: str = "",
     notetypes: dict[str, NoteTypeDef] | None = None,
+    caps: TextCaps = ANKI_TEXT,
 ) -> Deck:
+    """The notes of an Anki plain-text export (or a CSV/TSV), read line by line: at most
+    `caps.max_rows` notes and `caps.max_field_chars` characters a field. A line starting with `#`
+    after the headers is a comment, as Anki reads it."""
     known = {**(notetypes or {}), **STOCK}
-    lines = text.lstrip("\ufeff").splitlines()
+    stream = io.StringIO(text)
+    if text.startswith("\ufeff"):
+        stream.read(1)
     headers: dict[str, str] = {}
-    body_start = 0
-    for n, line in enumerate(lines):
+    header_lines = 0
+    while True:
+        at = stream.tell()
+        line = stream.readline()
         if not line.startswith("#") or ":" not in line:
-            body_start = n
+            stream.seek(at)
             break
         key, _, value = line[1:].partition(":")
         headers[key.strip().lower()] = value.strip()
-        body_start = n + 1
+        header_lines += 1
+    body_start = header_lines
     sep_name = headers.get("separator", "")
     if sep_name:
         separator = SEPARATORS.get(sep_name.lower(), sep_name[:1])
     else:
-        sample = "\n".join(lines[body_start : body_start + 20])
+        at = stream.tell()
+        sample = "".join(stream.readline() for _ in range(20))
+        stream.seek(at)
         separator = "\t" if "\t" in sample or name.lower().endswith(".tsv") else ","
     is_html = headers.get("html", "false").lower() == "true"
 
@@ -72,9 +87,17 @@ def read_text(
 
     special = {k: column(k) for k in ("guid", "notetype", "deck", "tags")}
     deck = Deck(name)
-    body = [line if not line.startswith("#") else "" for line in lines[body_start:]]  # comments
-    reader = csv.reader(io.StringIO("\n".join(body)), delimiter=separator)
-    for row in reader:
+    at = stream.tell()
+    counter = csv.reader(_uncommented(stream), delimiter=separator)
+    notes = sum(1 for row in _rows(counter, name, body_start) if any(c.strip() for c in row))
+    if notes > caps.max_rows:  # counted first: a refused file builds no cards
+        raise AnkiError(
+            f"{name}: refused: {notes:,} notes, more than an {caps.what} may hold "
+            f"({caps.max_rows:,})"
+        )
+    stream.seek(at)
+    reader = csv.reader(_uncommented(stream), delimiter=separator)
+    for row in _rows(reader, name, body_start):
         line_no = body_start + reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -83,12 +106,13 @@ def read_text(
         def take(index: int | None, cells: dict[int, str] = cells) -> str:
             return cells.get(index, "").strip() if index is not None else ""
 
-        fields = [v for n, v in enumerate(row) if n not in special.values()]
+        fields = [clean(v) for n, v in enumerate(row) if n not in special.values()]
         if not fields or not fields[0].strip():
             raise AnkiError(f"{name}: line {line_no}: the first field (front) is empty")
         notetype = _note_type(take(special["notetype"]) or headers.get("notetype", "Basic"), known)
-        tags = (take(special["tags"]) or headers.get("tags", "")).split()
+        tags = clean(take(special["tags"]) or headers.get("tags", "")).split()
         target = deck_name or take(special["deck"]) or headers.get("deck", "") or "Default"
+        target = clean(target.replace("\x1f", "::"), single_line=True) or "Default"
         if len(fields) > len(notetype.fields) and not is_html:
             fields = [*fields[: len(notetype.fields) - 1], "\n".join(
                 f for f in fields[len(notetype.fields) - 1 :] if f.strip()
@@ -97,7 +121,7 @@ def read_text(
             raise AnkiError(f"{name}: line {line_no}: a cloze note without {{{{c1::…}}}}")
         try:
             deck.cards += cards_for_note(
-                notetype, fit_fields(notetype, fields), target.replace("\x1f", "::"), tags, now,
+                notetype, fit_fields(notetype, fields), target, tags, now,
                 note_guid=take(special["guid"]) or new_guid(), html=is_html,
             )  # fmt: skip
         except ValueError as exc:
@@ -107,6 +131,22 @@ def read_text(
     if not deck.cards:
         raise AnkiError(f"{name}: no notes found")
     return deck
+
+
+def _uncommented(stream: io.StringIO) -> Iterator[str]:
+    for line in stream:
+        yield "\n" if line.startswith("#") else line
+
+
+def _rows(reader: Any, name: str, body_start: int) -> Iterator[list[str]]:
+    """The csv reader's rows; a row csv cannot read (a field past its 131,072-character limit, a
+    NUL byte) becomes a message with the line."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise AnkiError(
+            f"{name}: line {body_start + reader.line_num + 1}: refused: {exc}"
+        ) from None
 
 
 def write_text(cards: list[Card], notetypes: dict[str, NoteTypeDef] | None = None) -> str:

@@ -98,9 +98,12 @@ def write_package(
     notetypes: dict[str, NoteTypeDef] | None = None,
     deck_ids: dict[str, int] | None = None,
     media: dict[str, Path] | None = None,
+    data_dir: Path | None = None,
 ) -> tuple[int, int]:
-    """Write `cards` (whole notes) as an .apkg; returns (notes, cards). Atomic: temp file, rename."""
+    """Write `cards` (whole notes) as an .apkg; returns (notes, cards). Atomic: temp file, rename.
+    The collection is built in the data dir's temp folder (the system's without a data dir)."""
     from deskwork.store.fsutil import atomic_write
+    from deskwork.store.scratch import scratch
 
     types = {**STOCK, **(notetypes or {})}
     crt = int(datetime(now.year, now.month, now.day, tzinfo=UTC).timestamp()) - 86400 * 3650
@@ -118,8 +121,8 @@ def write_package(
     models = {str(anki_id_of(t)): model_json(t) for t in used_types.values()}
     conf = {"nextPos": len(cards) + 1, "schedVer": 2, "sched2021": True, "curDeck": 1,
             "activeDecks": [1]}  # fmt: skip
-    with tempfile.TemporaryDirectory(prefix="deskwork-anki-") as tmp:
-        db_path = Path(tmp) / "collection.anki2"
+    with scratch(data_dir, "anki-export-") as tmp:
+        db_path = tmp / "collection.anki2"
         db = sqlite3.connect(db_path)
         db.executescript(_SCHEMA)
         db.execute(
@@ -185,7 +188,7 @@ def write_package(
                     )  # fmt: skip
         db.commit()
         db.close()
-        with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as buffer:
+        with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024, dir=str(tmp)) as buffer:
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 archive.write(db_path, "collection.anki2")
                 names: dict[str, str] = {}
