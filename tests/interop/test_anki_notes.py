@@ -408,3 +408,14 @@ def test_deskworks_later_review_and_edit_win_over_an_older_file(
         assert store.cards.get(other.id).fields[0] == "edited in deskwork"  # type: ignore[union-attr]
     finally:
         store.close()
+
+
+def test_search_by_note_type_and_card_number(
+    rich: Rich, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "cards", "import", str(export(rich.path, tmp_path / "in.apkg", legacy=False)))
+    vocab = run(capsys, "cards", "list", "--json", 'note:"Vocab (3 cards)"')["cards"]
+    assert len(vocab) == 5 and {c["note_type"] for c in vocab} == {"Vocab (3 cards)"}
+    spelling = run(capsys, "cards", "list", "--json", "note:vocab*", "card:3")["cards"]
+    assert [c["question"] for c in spelling] == ["Spell: the dog\n[type the answer]"]
+    assert len(run(capsys, "cards", "list", "--json", "--", "-note:Cloze")["cards"]) == 10

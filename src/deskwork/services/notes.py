@@ -104,9 +104,9 @@ def listing(desk: Desk, query: str = "") -> list[dict[str, Any]]:
     from deskwork.domain.cardstats import state_of
 
     now = desk.clock()
-    found = search(desk.store.cards.all(), query, now)
-    found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
     types = notetypes(desk)
+    found = search(desk.store.cards.all(), query, now, {k: t.name for k, t in types.items()})
+    found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
     render_one = Renderer(desk)
     ids = {c.id for c in found}
     logs: dict[int, int] = {}

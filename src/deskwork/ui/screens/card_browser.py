@@ -88,7 +88,10 @@ class CardBrowserScreen(SearchableTableScreen):
         query = self.query_one("#cb-query", Input).value
         status = self.query_one("#cb-status", Static)
         try:
-            found = search(desk.store.cards.all(), query, desk.clock())
+            from deskwork.services.notes import notetypes
+
+            names = {k: t.name for k, t in notetypes(desk).items()}
+            found = search(desk.store.cards.all(), query, desk.clock(), names)
         except ValueError as exc:
             status.update(str(exc))
             return
