@@ -419,3 +419,33 @@ def test_search_by_note_type_and_card_number(
     spelling = run(capsys, "cards", "list", "--json", "note:vocab*", "card:3")["cards"]
     assert [c["question"] for c in spelling] == ["Spell: the dog\n[type the answer]"]
     assert len(run(capsys, "cards", "list", "--json", "--", "-note:Cloze")["cards"]) == 10
+
+
+def test_editing_an_imported_note_adds_the_card_its_template_now_makes(
+    rich: Rich, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from deskwork.paths import Paths
+    from deskwork.services import notes
+    from deskwork.services.desk import Desk
+
+    run(capsys, "cards", "import", str(export(rich.path, tmp_path / "in.apkg", legacy=False)))
+    home = tmp_path / "home"
+    desk = Desk.open(Paths(home, home))
+    try:
+        katze = sorted(
+            (c for c in desk.store.cards.all() if c.fields[0] == "die Katze"), key=lambda c: c.ord
+        )
+        assert [c.ord for c in katze] == [0, 1], "no Example: no Spelling card"
+        before = {c.id: (c.due, c.reps, c.buried_until) for c in katze}
+        fields = ["die Katze", "the cat", "Die Katze schläft.", ""]
+        added = notes.edit_note(desk, katze[0], fields, katze[0].deck, katze[0].tags)
+        assert [c.ord for c in added] == [2] and added[0].is_new
+        for card_id, schedule in before.items():
+            card = desk.store.cards.get(card_id)
+            assert card is not None and card.fields == fields
+            assert (card.due, card.reps, card.buried_until) == schedule
+        spelling = notes.render(desk, added[0])
+        assert spelling.question == "Spell: the cat\n[type the answer]"
+        assert spelling.type_in is not None and spelling.type_in.expected == "die Katze"
+    finally:
+        desk.close()
