@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from deskwork.domain.records import Record, UTCDateTime
 
@@ -61,16 +61,6 @@ class Card(Record):
     buried_until: UTCDateTime | None = None
     flag: int = 0
 
-    @model_validator(mode="before")
-    @classmethod
-    def _front_back(cls, data: Any) -> Any:
-        """`front=`/`back=` build the fields of a two-field note (and read old records)."""
-        if isinstance(data, dict) and ("front" in data or "back" in data):
-            data = dict(data)
-            front, back = data.pop("front", ""), data.pop("back", "")
-            data.setdefault("fields", [front, back])
-        return data
-
     @property
     def front(self) -> str:
         return self.fields[0] if self.fields else ""
@@ -100,7 +90,9 @@ class ReviewLog(Record):
     """One answer to one card. Append-only; the full log is what an optimizer needs."""
 
     card_id: int
-    rating: int = Field(ge=0, le=4)  # 0 only for a manual entry
+    # 1-4 for an answer; 0 only for a manual entry (the Anki reader makes those; no validator
+    # here: the log is the hottest thing the store loads)
+    rating: int = Field(ge=0, le=4)
     ts: UTCDateTime
     duration_ms: int = Field(default=0, ge=0)
     state: CardState = CardState.LEARNING  # the card's state before this answer
@@ -115,12 +107,6 @@ class ReviewLog(Record):
     @property
     def anki_id(self) -> int | None:
         return self.anki[0] if self.anki else None
-
-    @model_validator(mode="after")
-    def _rating_or_manual(self) -> ReviewLog:
-        if self.rating == 0 and not self.manual:
-            raise ValueError("rating must be 1-4 for an answer (0 only for a manual entry)")
-        return self
 
     @property
     def is_answer(self) -> bool:
