@@ -181,8 +181,9 @@ class DeskworkApp(App[int]):
     def _tick(self) -> None:
         if self._closed:
             return
-        # While the app shuts down its widgets go before the ticker stops; the state is saved anyway.
-        with contextlib.suppress(NoMatches):
+        # While the app shuts down its widgets (and then its screens) go before the ticker stops;
+        # the state is saved anyway.
+        with contextlib.suppress(NoMatches, IndexError):
             self.timer.tick()
             self.draft_pane.autosave_tick(self.desk.clock())
 
