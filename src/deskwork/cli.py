@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-import traceback
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -19,21 +18,21 @@ from typing import TYPE_CHECKING, Any
 from deskwork import __version__, cli_cards, cli_queue
 from deskwork.clikit import (
     EXIT_ERROR,
-    EXIT_LOCKED,
     EXIT_USAGE,
     CliError,
     Handler,
     emit,
+    err,
     open_desk,
+    run,
     say,
+    user_path,
     warn,
 )
 from deskwork.config import config_as_toml, load_config
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.store import backups
-from deskwork.store.lock import StoreLocked
-from deskwork.store.store import StoreError
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -42,11 +41,12 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------- the TUI
 def build_tui(paths: Paths) -> DeskworkApp:
     """The TUI on `paths` (the benchmarks start it exactly this way)."""
+    from deskwork.remote_channel import Channel
     from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
 
     desk = Desk.open(paths, what="the deskwork TUI", defer_backup=True)
     warn(desk.problems)
-    app = DeskworkApp(desk)
+    app = DeskworkApp(desk, channel=None if desk.store.readonly else Channel(desk))
     desk.problems.clear()  # already shown on stderr; the app shows the rest
     return app
 
@@ -134,7 +134,7 @@ def cmd_drafts_export(args: argparse.Namespace, paths: Paths) -> int:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot write the export: {exc}") from None
-    say(str(target))
+    say(str(target.absolute()))
     return 0
 
 
@@ -143,7 +143,7 @@ def cmd_drafts_import(args: argparse.Namespace, paths: Paths) -> int:
 
     service = _drafts(paths, readonly=False, what="deskwork drafts import")
     try:
-        draft = service.import_file(Path(args.file))
+        draft = service.import_file(user_path(args.file))
     except InteropError as exc:
         raise CliError(str(exc)) from None
     finally:
@@ -261,7 +261,7 @@ def cmd_sessions_export(args: argparse.Namespace, paths: Paths) -> int:
     except OSError as exc:
         raise CliError(f"{target}: cannot write ({exc.strerror})") from None
     count = len(sessions) if suffix == ".csv" else sum(1 for s in sessions if s.kind == "focus")
-    print(f"wrote {count} {'sessions' if suffix == '.csv' else 'focus sessions'} to {target}")
+    say(f"wrote {count} {'sessions' if suffix == '.csv' else 'focus sessions'} to {target}")
     return 0
 
 
@@ -274,7 +274,7 @@ def _date(text: str) -> date:
 
 # ---------------------------------------------------------------------- config
 def cmd_config_path(args: argparse.Namespace, paths: Paths) -> int:
-    print(paths.config_file)
+    say(str(paths.config_file))
     return 0
 
 
@@ -293,7 +293,7 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
         desk = open_desk(paths, readonly=False, what="deskwork doctor --repair")
         repaired = list(desk.store.report.recovered)
         desk.close()
-        print("repairs: " + ("; ".join(repaired) if repaired else "none needed"), file=sys.stderr)
+        print("repairs: " + ("; ".join(repaired) if repaired else "none needed"), file=err())
     report = check(paths.data_dir)
     lines = [f"data dir: {paths.data_dir}"]
     lines += [f"  ok: {line}" for line in report.ok]
@@ -319,14 +319,14 @@ def cmd_restore(args: argparse.Namespace, paths: Paths) -> int:
             raise CliError("restoring replaces the current data: confirm with --yes", EXIT_USAGE)
         answer = input(f"Replace the data in {paths.data_dir} with backup {backup.name}? [y/N] ")
         if answer.strip().lower() not in {"y", "yes"}:
-            print("nothing changed")
+            say("nothing changed")
             return EXIT_ERROR
     desk = open_desk(paths, readonly=False, what="deskwork restore")
     try:
         safety = desk.store.restore(backup, keep=desk.config.store.keep_backups)
     finally:
         desk.close()
-    print(f"restored {backup.name}; the state before it was backed up as {safety.name}")
+    say(f"restored {backup.name}; the state before it was backed up as {safety.name}")
     return 0
 
 
@@ -351,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
         group: Any, name: str, handler: Handler, help_text: str, json_flag: bool = True
     ) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(handler=handler)
+        p.set_defaults(handler=handler, remote="app")  # while the TUI runs: see deskwork.remote
         if json_flag:
             p.add_argument("--json", action="store_true", help="machine-readable output")
         return p
@@ -376,7 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export_draft.add_argument("id", type=int)
     export_draft.add_argument("--format", choices=["pelican", "hugo", "jekyll", "gatsby"])
-    export_draft.add_argument("--out", metavar="DIR", help="default: [drafts] export_dir")
+    export_draft.add_argument(
+        "--out", metavar="DIR", help="default: [drafts] export_dir, else ~/Documents/deskwork"
+    )
     add(drafts, "import", cmd_drafts_import, "read a Markdown post into a new draft").add_argument(
         "file", metavar="FILE.md"
     )
@@ -407,43 +409,12 @@ def build_parser() -> argparse.ArgumentParser:
     restore = add(sub, "restore", cmd_restore, "list backups, or restore one")
     restore.add_argument("backup", nargs="?", help="backup name (from the list) or path")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.set_defaults(remote=None)  # it replaces everything the app has open: quit it first
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        paths = Paths.resolve(args.data_dir)
-        code: int = args.handler(args, paths)
-        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
-        return code
-    except BrokenPipeError:
-        return _closed_pipe()
-    except StoreLocked as exc:
-        say(f"deskwork: {exc}", file=sys.stderr)
-        return EXIT_LOCKED
-    except (CliError, StoreError) as exc:
-        if args.debug:
-            traceback.print_exc()
-        say(f"deskwork: {exc}", file=sys.stderr)
-        return getattr(exc, "code", EXIT_ERROR)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:
-        if args.debug:
-            traceback.print_exc()
-        say(f"deskwork: error: {exc} (run with --debug for details)", file=sys.stderr)
-        return EXIT_ERROR
-
-
-def _closed_pipe() -> int:
-    """The reader went away (`deskwork stats | head -3`): stop quietly, as Unix tools do. Output
-    still buffered goes nowhere (stdout now points at /dev/null), so the exit flush is silent too.
-    Every write already happened before printing, so nothing is lost."""
-    import os
-
-    with contextlib.suppress(OSError, ValueError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    return 128 + 13  # as if killed by SIGPIPE, like `yes | head`
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    return run(args)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from deskwork.clikit import CliError, emit, open_desk
+from deskwork.clikit import CliError, emit, err, on_store, open_desk, user_path
 from deskwork.paths import Paths
 
 
@@ -32,23 +31,24 @@ class Counter:
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
-        if (time.monotonic() - self.started > 1 and sys.stderr.isatty()) or self.shown:
+        if (time.monotonic() - self.started > 1 and err().isatty()) or self.shown:
             self.shown = True
-            print(f"\rreading cards: {done}/{total}", end="", file=sys.stderr, flush=True)
+            print(f"\rreading cards: {done}/{total}", end="", file=err(), flush=True)
 
     def finish(self) -> None:
         if self.shown:
-            print(file=sys.stderr)
+            print(file=err())
 
 
 def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.interop import InteropError
-    from deskwork.services.anki import import_file
+    from deskwork.services.anki import import_deck, read_file
 
     desk = open_desk(paths, readonly=False, what="deskwork cards import")
     counter = Counter()
-    try:
-        report = import_file(desk, Path(args.file), args.deck or "", counter)
+    try:  # reading the file touches no store: inside the app it runs off the app's thread
+        deck = read_file(user_path(args.file), desk, args.deck or "", counter)
+        report = on_store(lambda: import_deck(desk, deck))
     except InteropError as exc:
         raise CliError(str(exc)) from None
     finally:
@@ -105,6 +105,7 @@ def register(add: Any, group: Any) -> None:
     )
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--deck", metavar="NAME", help="put every card in this deck")
+    imp.set_defaults(remote="thread")  # inside the running app, only the saving is on its thread
     exp = add(cards, "export", cmd_cards_export, "write FILE.apkg (imports into Anki) or FILE.txt")
     exp.add_argument("file", metavar="FILE.apkg|FILE.txt")
     exp.add_argument("--deck", metavar="NAME", help="only this deck (and its subdecks)")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from deskwork.clikit import EXIT_USAGE, CliError, emit, open_desk
+from deskwork.clikit import EXIT_USAGE, CliError, emit, on_store, open_desk, user_path
 from deskwork.paths import Paths
 
 
@@ -27,7 +27,7 @@ def cmd_queue_import(args: argparse.Namespace, paths: Paths) -> int:
         raise CliError("give a FILE (.csv or .md) or --starter (one of them)", EXIT_USAGE)
     desk = open_desk(paths, readonly=False, what="deskwork queue import")
     try:
-        added = import_starter(desk) if args.starter else import_file(desk, Path(args.file))
+        added = import_starter(desk) if args.starter else import_file(desk, user_path(args.file))
     except InteropError as exc:
         raise CliError(str(exc)) from None
     finally:
@@ -72,7 +72,7 @@ def cmd_queue_add(args: argparse.Namespace, paths: Paths) -> int:
     desk = open_desk(paths, readonly=False, what="deskwork queue add")
     links = Links(desk)
     try:
-        item, created = links.save(args.target)
+        item, created = on_store(lambda: links.save(args.target))
     except LinkError as exc:
         links.close()
         raise CliError(str(exc), EXIT_USAGE) from None
@@ -80,7 +80,7 @@ def cmd_queue_add(args: argparse.Namespace, paths: Paths) -> int:
         desk.close()  # the item is saved; the lock is not held while waiting on the network
     error = ""
     if created and not args.offline:
-        [(item, error)] = _pull_unlocked(paths, links, [item], "deskwork queue add")
+        [(item, error)], _ = _pull_unlocked(paths, links, [item], "deskwork queue add")
     links.close()
     state = "metadata pending" + (f" ({error})" if error else "") if item.metadata_pending else ""
     verb = "added" if created else "already there"
@@ -92,58 +92,75 @@ def cmd_queue_add(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
-def _pull_unlocked(paths: Paths, links: Any, items: list[Any], what: str) -> list[tuple[Any, str]]:
+def _pull_unlocked(
+    paths: Paths, links: Any, items: list[Any], what: str
+) -> tuple[list[tuple[Any, str]], int]:
     """Fetch the items' metadata holding nothing (the TUI or another command may write meanwhile),
-    then take the writer lock only to apply what came back: [(item as now stored, error or '')].
-    If the data dir is in use by then, the items stay "metadata pending" for a later refresh."""
+    then take the writer lock only to apply what came back: ([(item as now stored, error or '')],
+    how many were not tried). Without a connection the first failure ends the round: the rest
+    would wait out the same timeout. If the data dir is in use by then, the items stay "metadata
+    pending" for a later refresh. Inside the app the store steps run on its thread (`on_store`)."""
     from deskwork.sources.http import SourceError
     from deskwork.store.lock import StoreLocked
 
     fetched: list[tuple[Any, dict[str, Any] | SourceError]] = []
-    for item in items:
+    untried = 0
+    for n, item in enumerate(items):
         try:
             fetched.append((item, links.fetch(item)))  # reads nothing from the store
         except SourceError as exc:
             fetched.append((item, exc))
+            if exc.offline:
+                untried = len(items) - n - 1
+                break
     try:
         desk = open_desk(paths, readonly=False, what=what)
     except StoreLocked as exc:
         note = f"fetched, but not saved: {exc}; run `deskwork queue refresh` later"
-        return [(item, note) for item, _ in fetched]
+        return [(item, note) for item, _ in fetched], untried
     from deskwork.services.links import Links
 
     writer = Links(desk)
-    results = []
-    try:
+
+    def apply_all() -> list[tuple[Any, str]]:
+        results = []
         for item, got in fetched:
             if isinstance(got, SourceError):
                 results.append((writer.failed(item.id, got) or item, str(got)))
             else:
                 results.append((writer.apply(item.id, got) or item, ""))
+        return results
+
+    try:
+        return on_store(apply_all), untried
     finally:
         writer.close()
         desk.close()
-    return results
 
 
 def cmd_queue_refresh(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.services.links import Links
 
-    desk = open_desk(paths, readonly=True, what="deskwork queue refresh")  # no lock: a snapshot
+    # A writer's open, released before the network: with the TUI open the command is handed to it
+    # whole (deskwork.remote) instead of fetching here and finding the store taken afterwards.
+    desk = open_desk(paths, readonly=False, what="deskwork queue refresh")
     links = Links(desk)
-    pending = links.pending()
+    pending = on_store(links.pending)
     desk.close()
     try:
-        pulled = _pull_unlocked(paths, links, pending, "deskwork queue refresh")
+        pulled, untried = _pull_unlocked(paths, links, pending, "deskwork queue refresh")
     finally:
         links.close()
     results = [_item_json(item, error) for item, error in pulled]
     fetched = sum(1 for r in results if r["metadata"] == "fetched")
-    lines = [f"fetched {fetched} of {len(results)} pending"]
+    total = len(results) + untried
+    lines = [f"fetched {fetched} of {total} pending"]
     lines += [f"  {r['id']}: {r['error']}" for r in results if r.get("error")]
+    if untried:
+        lines.append(f"  not tried without a connection: {untried} more; try again when online")
     emit(
         args,
-        {"fetched": fetched, "pending": len(results) - fetched, "items": results},
+        {"fetched": fetched, "pending": total - fetched, "not_tried": untried, "items": results},
         "\n".join(lines),
     )
     return 0
@@ -200,7 +217,11 @@ def register(sub: Any, add: Any, group: Any) -> None:
     queue_add = add(queue, "add", cmd_queue_add, "add a link or an arXiv id and fetch its metadata")
     queue_add.add_argument("target", metavar="URL_OR_ID")
     queue_add.add_argument("--offline", action="store_true", help="save it now, fetch later")
-    add(queue, "refresh", cmd_queue_refresh, "fetch the metadata still pending")
+    # inside the running app, the network steps run off the app's thread (deskwork.remote)
+    queue_add.set_defaults(remote="thread")
+    add(queue, "refresh", cmd_queue_refresh, "fetch the metadata still pending").set_defaults(
+        remote="thread"
+    )
     add(
         queue,
         "export",

@@ -64,7 +64,9 @@ class TimerConfig(Section):
 
 class DraftsConfig(Section):
     flavour: Literal["pelican", "hugo", "jekyll", "gatsby"] = "pelican"
-    export_dir: str = Field(default="", description="where exports go ('' = the current folder)")
+    export_dir: str = Field(
+        default="", description="where posts go ('' = ~/Documents/deskwork, or DIR/exports)"
+    )
     autosave_seconds: float = Field(default=1.5, gt=0, le=2, description="after typing pauses")
     revision_every_minutes: float = Field(default=5, gt=0)
     keep_revisions: int = Field(default=30, ge=1, le=1000)

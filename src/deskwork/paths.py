@@ -2,6 +2,7 @@
 
 `--data-dir DIR` or `DESKWORK_HOME=DIR` puts *everything* under DIR (data, `config.toml`, `themes/`),
 so a test or a second profile is fully isolated. Otherwise the platform's own places are used.
+Exports default to `exports_dir` (documents folder, or DIR/exports).
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ class Paths:
     @property
     def user_themes(self) -> Path:
         return self.config_dir / "themes"
+
+    @property
+    def exports_dir(self) -> Path:
+        """Where the TUI's exports go unless told otherwise: `exports/` under DIR when one folder
+        holds everything (`--data-dir` / DESKWORK_HOME), else the platform's documents folder
+        (~/Documents/deskwork). Never the current folder (a git clone, say)."""
+        if self.data_dir == self.config_dir:
+            return self.data_dir / "exports"
+        return Path(platformdirs.user_documents_dir()) / APP
 
     @classmethod
     def resolve(cls, data_dir: str | os.PathLike[str] | None = None) -> Paths:

@@ -254,7 +254,9 @@ def test_anki_plain_text_with_headers(tmp_path: Path, capsys: pytest.CaptureFixt
 @pytest.mark.parametrize(
     ("text", "name", "message"),
     [
-        ("front,back\nq1,a1\n,a2\n", "x.csv", "x.csv: line 3: the first field (front) is empty"),
+        # a row with an empty front is skipped and reported (test_anki_text_rows.py); only a file
+        # with nothing else is refused, naming the lines
+        ("front,back\n,a2\n", "x.csv", "x.csv: no notes found (line 1: a header row"),
         ("#notetype:Cloze\nno deletion here\n", "x.txt", "x.txt: line 2: a cloze note without"),
         ("#guid column:zero\na\tb\n", "x.txt", "'#guid column:zero' is not a column number"),
         ("", "x.txt", "x.txt: no notes found"),

@@ -74,6 +74,6 @@ def test_import_names_the_file_on_errors(tmp_path: Path, clock: Clock) -> None:
     bad.write_bytes(b"\xff\xfe not utf8")
     with pytest.raises(InteropError, match=r"bad\.md: not UTF-8"):
         drafts.import_file(bad)
-    with pytest.raises(InteropError, match=r"missing\.md: cannot read"):
+    with pytest.raises(InteropError, match=r"^no such file: .*missing\.md; nothing imported$"):
         drafts.import_file(tmp_path / "missing.md")
     assert drafts.listing() == []

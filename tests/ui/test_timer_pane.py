@@ -163,5 +163,9 @@ async def test_a_break_offers_a_review_when_cards_are_due(tmp_path: Path, clock:
         await app.workers.wait_for_complete()
         await pilot.pause()
         if app.timer.notifier.available is False:
-            said = [m for m in (n.message for n in app._notifications) if "Desktop notif" in m]
+            said = [
+                m
+                for m in (n.message for n in app._notifications)
+                if "no desktop notifications" in m
+            ]
             assert len(said) == 1

@@ -31,8 +31,9 @@ _SOUND = re.compile(r"\[sound:([^\]]+)\]")
 
 
 class _Text(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, marks: tuple[str, str] = ("[[", "]]")) -> None:
         super().__init__(convert_charrefs=True)
+        self.marks = marks
         self.out: list[str] = []
         self._skip = 0
         self._spans: list[bool] = []  # for each open <span>: is it a revealed cloze?
@@ -60,7 +61,7 @@ class _Text(HTMLParser):
             revealed = values.get("class") == "cloze" and "data-cloze" not in values
             self._spans.append(revealed)
             if revealed:
-                self.out.append("[[")
+                self.out.append(self.marks[0])
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -71,17 +72,18 @@ class _Text(HTMLParser):
         elif tag in _BLOCKS:
             self.out.append("\x00")
         elif tag == "span" and self._spans and self._spans.pop():
-            self.out.append("]]")
+            self.out.append(self.marks[1])
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
             self.out.append(data)
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, marks: tuple[str, str] = ("[[", "]]")) -> str:
+    """The text; `marks` go around a cloze deletion an answer reveals."""
     if "<" not in html and "&" not in html and "[sound:" not in html:
         return clean(html).strip()
-    parser = _Text()
+    parser = _Text(marks)
     parser.feed(_SOUND.sub(r"[sound: \1]", html))
     parser.close()
     # Block boundaries (\x00) in a row are one line break; <br> is always one.

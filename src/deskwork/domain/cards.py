@@ -85,6 +85,12 @@ class Card(Record):
 
         return render_card(self, notetype).answer()
 
+    def answer_runs(self, notetype: NoteTypeDef | None = None) -> list[tuple[str, bool]]:
+        """The answer side as (text, highlighted) runs: a cloze's asked deletion is highlighted."""
+        from deskwork.domain.render import render_card
+
+        return render_card(self, notetype).answer_runs()
+
 
 class ReviewLog(Record):
     """One answer to one card. Append-only; the full log is what an optimizer needs."""

@@ -65,6 +65,14 @@ def state_of(card: Card) -> str:
     return card.state.name.lower()
 
 
+def shown_state(card: Card, now: datetime) -> str:
+    """The state a card list shows: `state_of`, with "buried" for a card buried until later
+    (suspension still wins: it outlasts the burial)."""
+    if not card.suspended and card.buried_until is not None and card.buried_until > now:
+        return "buried"
+    return state_of(card)
+
+
 def per_state(cards: Iterable[Card]) -> dict[str, int]:
     """Cards per state; relearning cards count as learning, as in Anki's figures."""
     counts = Counter(state_of(c).replace("relearning", "learning") for c in cards)

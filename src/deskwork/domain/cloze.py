@@ -207,3 +207,17 @@ def answer(text: str, number: int) -> str:
     from deskwork.domain.ankihtml import html_to_text
 
     return html_to_text(reveal(text, number, False))
+
+
+# Around the asked deletion in an answer, for a UI to highlight it (private-use characters, removed
+# from the text first so a card cannot fake them).
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+
+def marked_runs(text: str) -> list[tuple[str, bool]]:
+    """A text with MARK_START…MARK_END as (run, marked) pieces, in order (empty runs left out)."""
+    runs: list[tuple[str, bool]] = []
+    for n, piece in enumerate(re.split(f"[{MARK_START}{MARK_END}]", text)):
+        if piece:
+            runs.append((piece, n % 2 == 1))
+    return runs

@@ -4,6 +4,8 @@ them together (Anki's, when a note comes from Anki), and the cards an edit adds.
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 import secrets
 from datetime import datetime
 from typing import Any
@@ -14,6 +16,17 @@ from deskwork.domain.notetypes import NoteTypeDef, card_ords, fit_fields
 
 def new_guid() -> str:
     return secrets.token_urlsafe(8)
+
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def first_field_key(note_type: str, front: str, html: bool) -> tuple[str, str]:
+    """What Anki compares to call a note a duplicate when there is no guid: the first field, as
+    text (HTML tags dropped, entities decoded, spacing normalised), within the note type."""
+    text = html_lib.unescape(_TAG.sub(" ", front)) if html else front
+    return str(note_type), _SPACE.sub(" ", text).strip()
 
 
 def cards_for_note(

@@ -75,7 +75,7 @@ class Rendered:
             shown = _HINT.sub(lambda m: f"[hint: {m.group(1).strip()}]", shown)
         return html_to_text(_TTS.sub("", TYPE_MARK.sub(TYPE_PROMPT, shown)))
 
-    def answer(self, typed: str | None = None) -> str:
+    def answer(self, typed: str | None = None, marks: tuple[str, str] = ("[[", "]]")) -> str:
         """The answer; with `typed`, a type-in card shows the comparison in place of the field."""
 
         def compare(m: object) -> str:
@@ -85,15 +85,24 @@ class Rendered:
                 "\n", "<br>"
             )
 
-        return html_to_text(_TTS.sub("", TYPE_MARK.sub(compare, self.answer_html)))
+        return html_to_text(_TTS.sub("", TYPE_MARK.sub(compare, self.answer_html)), marks)
 
-    def answer_side(self, typed: str | None = None) -> str:
+    def answer_runs(self, typed: str | None = None) -> list[tuple[str, bool]]:
+        """`answer_side` as (text, highlighted) runs: the revealed cloze deletion highlighted."""
+        start, end = cloze.MARK_START, cloze.MARK_END
+        clean_html = self.answer_html.replace(start, "").replace(end, "")
+        side = Rendered(self.question_html, clean_html, self.type_in).answer_side(
+            typed, (start, end)
+        )
+        return cloze.marked_runs(side)
+
+    def answer_side(self, typed: str | None = None, marks: tuple[str, str] = ("[[", "]]")) -> str:
         """What the answer adds below the question: the part after Anki's `<hr id=answer>` when
         the template has one, else the whole answer side."""
         parts = _ANSWER_RULE.split(self.answer_html, maxsplit=1)
         if len(parts) == 1:
-            return self.answer(typed)
-        return Rendered(self.question_html, parts[1], self.type_in).answer(typed)
+            return self.answer(typed, marks)
+        return Rendered(self.question_html, parts[1], self.type_in).answer(typed, marks)
 
 
 def compare_typed(typed: str, expected: str) -> str:

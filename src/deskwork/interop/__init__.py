@@ -20,10 +20,19 @@ class InteropError(ValueError):
     """A file that cannot be read or understood; the message names the file (and line)."""
 
 
+def require_file(path: Path) -> None:
+    """An InteropError in plain words when `path` is not a file one can read."""
+    if path.is_dir():
+        raise InteropError(f"{path} is a folder, not a file")
+    if not path.exists():
+        raise InteropError(f"no such file: {path}")
+
+
 def read_user_file(path: Path, max_bytes: int, what: str = "file") -> str:
     """A user's UTF-8 text file of at most `max_bytes`, or an InteropError that says what is
     wrong with it. The size is checked before anything is read, and the read stops at the cap
     (a file that grows meanwhile is refused too)."""
+    require_file(path)
     try:
         with open(path, "rb") as fh:
             size = _size(fh.fileno())
@@ -67,7 +76,7 @@ def importing(path: Path | str) -> Iterator[None]:
         yield
     except InteropError as exc:
         message = str(exc)
-        if not message.startswith(name):
+        if name not in message:
             message = f"{name}: {message}"
         if NOTHING not in message:
             message = f"{message}; {NOTHING}"

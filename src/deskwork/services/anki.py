@@ -7,14 +7,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 from deskwork.domain.cards import Card
-from deskwork.interop import importing, read_user_file
+from deskwork.interop import importing, read_user_file, require_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
 from deskwork.interop.limits import ANKI_TEXT
-from deskwork.services.anki_import import ANKI_DECKS, ImportReport, import_deck
+from deskwork.services.anki_import import (
+    ALREADY_THERE,
+    ANKI_DECKS,
+    ImportReport,
+    import_deck,
+    rows_text,
+)
 from deskwork.services.desk import Desk
 from deskwork.store.store import no_gc
 
-__all__ = ["ImportReport", "export_file", "import_deck", "import_file", "read_file"]
+__all__ = [
+    "ALREADY_THERE", "ImportReport", "export_file", "import_deck", "import_file", "read_file",
+    "rows_text",
+]  # fmt: skip
 
 PACKAGES = (".apkg", ".colpkg")
 
@@ -36,6 +45,7 @@ def import_file(
 def _read(
     path: Path, desk: Desk, deck_name: str, progress: Callable[[int, int], None] | None
 ) -> Deck:
+    require_file(path)
     if path.suffix.lower() in PACKAGES:
         from deskwork.interop.anki.package import read_package
 

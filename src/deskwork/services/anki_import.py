@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from deskwork.domain.cards import Card
+from deskwork.domain.notes import first_field_key
 from deskwork.domain.render import field_html
 from deskwork.domain.studyday import day_bounds
 from deskwork.interop.anki import Deck
@@ -28,6 +29,7 @@ from deskwork.services.desk import Desk
 from deskwork.store.store import Transaction, no_gc
 
 ANKI_DECKS = "anki_decks"  # setting: deck name -> Anki deck id (every deck, empty ones too)
+ALREADY_THERE = "already there (same front)"
 _SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
 
@@ -52,6 +54,12 @@ class ImportReport:
     filtered_decks_not_kept: list[str] = field(default_factory=list)
     guids_renamed: int = 0
     media_added: int = 0
+    duplicate_rule: str = "guid"  # or "first field" (plain text without a guid column)
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, why), in order
+
+    def rows_left_out(self) -> list[tuple[int, str]]:
+        """The rows skipped for a reason other than being there already (those are `duplicates`)."""
+        return [row for row in self.skipped_rows if row[1] != ALREADY_THERE]
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -71,18 +79,25 @@ class ImportReport:
             "filtered_decks_not_kept": self.filtered_decks_not_kept,
             "duplicate_guids_kept_apart": self.guids_renamed,
             "media_added": self.media_added,
+            "duplicate_rule": self.duplicate_rule,
+            "skipped_rows": [{"line": n, "reason": why} for n, why in self.skipped_rows],
         }  # fmt: skip
 
     def lines(self) -> list[str]:
         out = [f"imported {self.notes} notes, {self.cards} cards, {self.reviews} reviews"]
         out += [f"  {deck}: {n}" for deck, n in self.decks.items()]
-        if self.duplicates:
+        if self.duplicates and self.duplicate_rule == "first field":
+            out.append(f"{self.duplicates} notes were already there (same front): skipped")
+        elif self.duplicates:
             out.append(
                 f"{self.duplicates} notes were already here (same guid): {self.notes_updated} "
                 f"updated, {self.cards_added_to_existing_notes} new cards on them, "
                 f"{self.cards_rescheduled} rescheduled, {self.cards_state_changed} "
                 "suspended/unsuspended, flagged or buried"
             )
+        left_out = self.rows_left_out()
+        if left_out:
+            out.append(f"{len(left_out)} rows skipped: {rows_text(left_out)}")
         for reason, n in sorted(self.skipped.items()):
             out.append(f"{n} notes not updated: {reason}")
         if self.deleted_in_anki:
@@ -108,6 +123,13 @@ class ImportReport:
         return out
 
 
+def rows_text(rows: list[tuple[int, str]], most: int = 8) -> str:
+    """'line 1: a header row (column names); line 4: the back is empty' (the first `most`)."""
+    shown = [f"line {n}: {why}" for n, why in rows[:most]]
+    more = len(rows) - most
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+
+
 def _log_keys(logs: list[Any]) -> set[int]:
     keys: set[int] = set()
     for log in logs:
@@ -131,9 +153,25 @@ def import_deck(desk: Desk, deck: Deck) -> ImportReport:
     for card in desk.store.cards.all():
         if card.note_guid:
             existing.setdefault(card.note_guid, {})[card.ord] = card
+    report.duplicate_rule = "first field" if deck.match_first_field else "guid"
+    report.skipped_rows = list(deck.skipped_rows)
+    same_front: set[str] = set()
+    if deck.match_first_field:  # no guids in the file: Anki's rule, first field within the type
+        fronts = {first_field_key(c.note_type, c.front, c.html) for c in desk.store.cards.all()}
+        same_front = {
+            c.note_guid
+            for c in deck.cards
+            if first_field_key(c.note_type, c.front, c.html) in fronts
+        }
+        report.duplicates += len(same_front)
+        report.skipped_rows += [
+            (deck.lines[g], ALREADY_THERE) for g in same_front if g in deck.lines
+        ]
+        report.skipped_rows.sort()
     by_note: dict[str, list[int]] = {}
     for index, card in enumerate(deck.cards):
-        by_note.setdefault(card.note_guid, []).append(index)
+        if card.note_guid not in same_front:
+            by_note.setdefault(card.note_guid, []).append(index)
     matched = {g for g in by_note if g in existing}
     logs_by_card: dict[int, list[Any]] = {}
     if matched:
@@ -291,7 +329,7 @@ def _update_note(
             if any(getattr(ours, k) != v for k, v in schedule.items()):
                 update |= schedule
                 report.cards_rescheduled += 1
-        if file_card.modified > ours.modified:
+        if file_card.modified >= ours.modified.replace(microsecond=0):  # Anki: whole seconds
             buried = day_end if index in deck.buried else None
             state = {
                 "suspended": file_card.suspended,

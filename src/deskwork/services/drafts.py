@@ -122,8 +122,9 @@ class DraftService:
     def export(self, draft_id: int, flavour: str | None = None, folder: Path | None = None) -> Path:
         draft = self.get(draft_id)
         chosen = Flavour(flavour or self.config.flavour)
-        out = folder or Path(self.config.export_dir or ".").expanduser()
-        return export_file(draft, chosen, out, self.desk.clock())
+        configured = Path(self.config.export_dir).expanduser() if self.config.export_dir else None
+        out = folder or configured or self.desk.paths.exports_dir
+        return export_file(draft, chosen, out, self.desk.clock()).absolute()
 
     def import_file(self, path: Path) -> Draft:
         """Raises InteropError naming the file (and line) when it cannot be read as a post."""

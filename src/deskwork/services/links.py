@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from deskwork.domain.curriculum import Item, ItemKind
 from deskwork.domain.text import clean
+from deskwork.domain.urls import strip_tracking, strip_tracking_in
 from deskwork.services.desk import Desk
 from deskwork.sources.arxiv import (
     ArxivClient,
@@ -33,6 +35,10 @@ WATCH_RESULTS = "arxiv_watch_results"
 _BARE_DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)+(/\S*)?$")
 
 
+def _now(work: Callable[[], Item | None]) -> Item | None:
+    return work()
+
+
 class LinkError(ValueError):
     """What the user typed is neither a URL nor an arXiv id."""
 
@@ -49,9 +55,9 @@ def parse_target(text: str) -> Target:
     if arxiv is not None:
         return Target(f"https://arxiv.org/abs/{arxiv.id}", arxiv)
     if re.match(r"^https?://\S+$", text, re.I):
-        return Target(text, None)
+        return Target(strip_tracking(text), None)
     if _BARE_DOMAIN.match(text):
-        return Target(f"https://{text}", None)
+        return Target(strip_tracking(f"https://{text}"), None)
     raise LinkError(
         f"{text!r} is not a link or an arXiv id (try https://…, 1706.03762 or arXiv:1706.03762)"
     )
@@ -194,13 +200,13 @@ def _paper_fields(paper: Paper, item: Item) -> dict[str, Any]:
 
 
 def _page_fields(meta: PageMeta, item: Item, desk: Desk) -> dict[str, Any]:
-    fields: dict[str, Any] = {"title": meta.title}
+    fields: dict[str, Any] = {"title": strip_tracking_in(meta.title)}
     if item.kind is ItemKind.OTHER and meta.kind:
         fields["kind"] = ItemKind(meta.kind)
     if not item.authors and (meta.provider or meta.site_name):
         fields["authors"] = meta.provider or meta.site_name
     if not item.notes and meta.description:
-        fields["notes"] = meta.description
+        fields["notes"] = strip_tracking_in(meta.description)
     if not item.cost and meta.price:
         fields["cost"] = meta.price
         if meta.currency:

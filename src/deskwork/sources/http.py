@@ -33,9 +33,10 @@ USER_AGENT = (
 class SourceError(Exception):
     """A fetch that did not work, with a message fit for the user (it names the URL)."""
 
-    def __init__(self, message: str, *, retry: bool = True) -> None:
+    def __init__(self, message: str, *, retry: bool = True, offline: bool = False) -> None:
         super().__init__(message)
         self.retry = retry  # False when trying again later cannot help (a 404, a bad URL)
+        self.offline = offline  # no connection at all: the next fetches would fail the same way
 
 
 @dataclass(frozen=True)
@@ -264,13 +265,17 @@ def _get(
                 response.charset_encoding,
             )  # fmt: skip
     except httpx.ConnectTimeout:
-        raise SourceError(f"{url}: no connection within {policy.connect_timeout:g} s") from None
+        raise SourceError(
+            f"{url}: no connection within {policy.connect_timeout:g} s", offline=True
+        ) from None
     except httpx.TimeoutException:  # the whole fetch, headers and redirects included
         if answered:
             raise SourceError(f"{url}: took longer than {policy.total_timeout:g} s") from None
         raise SourceError(f"{url}: no answer within {policy.total_timeout:g} s") from None
     except httpx.ConnectError as exc:
-        raise SourceError(f"{url}: cannot connect ({_reason(exc)}); offline?") from None
+        raise SourceError(
+            f"{url}: cannot connect ({_reason(exc)}); offline?", offline=True
+        ) from None
     except httpx.HTTPError as exc:
         raise SourceError(f"{url}: {type(exc).__name__} ({_reason(exc)})") from None
 

@@ -35,6 +35,7 @@ from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane
+from deskwork.ui.remote_control import RemoteChannel, RemoteControl, RemoteWake
 from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.pane import Pane
@@ -49,10 +50,16 @@ class DeskworkApp(App[int]):
     BINDINGS = [c.binding() for c in APP_COMMANDS]
 
     def __init__(
-        self, desk: Desk, *, starter_available: bool = True, show_clock: bool = True
+        self,
+        desk: Desk,
+        *,
+        starter_available: bool = True,
+        show_clock: bool = True,
+        channel: RemoteChannel | None = None,
     ) -> None:
         super().__init__()
         self.desk = desk
+        self.remote = RemoteControl(self, channel)
         self.show_clock = show_clock
         self.starter_available = starter_available
         self.commands: tuple[Command, ...] = ALL_COMMANDS
@@ -137,6 +144,7 @@ class DeskworkApp(App[int]):
         self._problems_shown = len(self.desk.store.report.problems)
         self.call_after_refresh(self._start_warm_up)
         self._on_hangup(lambda: self.call_later(self.action_quit))
+        self.remote.start(writable=not self.desk.store.readonly)
 
     def _on_hangup(self, handler: Callable[[], object] | None) -> None:
         """Closing the terminal (SIGHUP) or a plain `kill` (SIGTERM) quits as Ctrl+Q does: the
@@ -151,6 +159,9 @@ class DeskworkApp(App[int]):
                     loop.remove_signal_handler(sig)
                 else:
                     loop.add_signal_handler(sig, handler)
+
+    def on_remote_wake(self, _: RemoteWake) -> None:
+        self.remote.run()
 
     def _start_warm_up(self) -> None:
         self.run_worker(self._warm_up, thread=True, group="warm-up", name="load cards")
@@ -184,6 +195,7 @@ class DeskworkApp(App[int]):
         # While the app shuts down its widgets (and then its screens) go before the ticker stops;
         # the state is saved anyway.
         with contextlib.suppress(NoMatches, IndexError):
+            self.remote.run()
             self.timer.tick()
             self.draft_pane.autosave_tick(self.desk.clock())
 
@@ -459,6 +471,7 @@ class DeskworkApp(App[int]):
                 from deskwork.services.insight import day_end, day_end_text
 
                 self.day_end_text = day_end_text(day_end(self.desk))  # printed once the TUI is gone
+            self.remote.close()
             self.curriculum.close()
             if self._ticker is not None:
                 self._ticker.stop()

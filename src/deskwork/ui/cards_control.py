@@ -4,9 +4,13 @@ a progress bar, the card browser."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import TextArea
 
 from deskwork.domain.cards import Card, NoteType
@@ -15,15 +19,58 @@ from deskwork.domain.text import clean
 from deskwork.interop import InteropError
 from deskwork.services import cards as card_service
 from deskwork.services import notes
+from deskwork.ui.widgets.paths import export_target
 
 if TYPE_CHECKING:
+    from deskwork.domain.curriculum import Item
     from deskwork.services import Desk
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.panes.draft import DraftPane
+    from deskwork.ui.panes.review import ReviewPane
     from deskwork.ui.screens.card_dialogs import CardDraft
 
 
+class CardsHost(Protocol):
+    """What the flashcard glue needs of the app (DeskworkApp is one)."""
+
+    desk: Desk
+
+    @property
+    def review_pane(self) -> ReviewPane: ...
+
+    @property
+    def draft_pane(self) -> DraftPane: ...
+
+    @property
+    def focused(self) -> Widget | None: ...
+
+    @property
+    def screen_stack(self) -> list[Screen[Any]]: ...
+
+    def selected_queue_item(self) -> Item | None: ...
+
+    def writable(self) -> bool: ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
+
+    def run_worker(
+        self, work: Callable[[], None], *, thread: bool, group: str, name: str
+    ) -> Any: ...
+
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
+
+
 class CardsControl:
-    def __init__(self, app: DeskworkApp) -> None:
+    def __init__(self, app: CardsHost) -> None:
         self.app = app
 
     @property
@@ -40,8 +87,16 @@ class CardsControl:
             return False
         return True
 
-    def _changed(self) -> None:
+    def changed(self) -> None:
+        """Cards changed (an import, a command from outside): the review and an open browser
+        show the new state."""
+        from deskwork.ui.screens.card_browser import CardBrowserScreen
+
         self.app.review_pane.restart()
+        for screen in self.app.screen_stack:
+            if isinstance(screen, CardBrowserScreen):
+                screen.reload()
+                screen.show_stats()
 
     # ------------------------------------------------------------------ quick capture
     def source(self) -> tuple[dict[str, int], str, str]:
@@ -78,7 +133,7 @@ class CardsControl:
                 )  # fmt: skip
             except ValueError as exc:
                 return str(exc)
-            self._changed()
+            self.changed()
             self.app.notify(
                 f"Added {len(cards)} card{'s' if len(cards) > 1 else ''} to {cards[0].deck}",
                 markup=False,
@@ -138,6 +193,8 @@ class CardsControl:
                 TransferScreen(
                     "Import flashcards: an Anki package or plain text",
                     "path to .apkg, .colpkg, .txt or .csv",
+                    suffixes=(".apkg", ".colpkg", ".txt", ".csv", ".tsv"),
+                    must_exist=True,
                 ),
                 self._import_chosen,
             )
@@ -168,9 +225,9 @@ class CardsControl:
         def finish(read: object) -> None:
             progress.dismiss(None)
             report = import_deck(self.desk, read)  # type: ignore[arg-type]
-            self._changed()
+            self.changed()
             self.app.notify(
-                "\n".join(report.lines()),
+                _summary(report.lines()),
                 title=path.name,
                 markup=False,
                 timeout=10,
@@ -192,11 +249,13 @@ class CardsControl:
         from deskwork.services.anki import export_file
         from deskwork.ui.screens.card_dialogs import TransferScreen
 
+        folder = self.desk.paths.exports_dir
+
         def chosen(choice: tuple[str, str] | None) -> None:
             if choice is None:
                 return
-            path = Path(choice[0]).expanduser()
             try:
+                path = export_target(choice[0], folder)
                 notes, cards = export_file(self.desk, path, choice[1])
             except (InteropError, OSError) as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
@@ -204,7 +263,13 @@ class CardsControl:
             self.app.notify(f"Wrote {notes} notes, {cards} cards to {path}", markup=False)
 
         self.app.push_screen(
-            TransferScreen("Export flashcards", "path ending in .apkg (for Anki) or .txt"), chosen
+            TransferScreen(
+                f"Export flashcards (a bare name goes to {folder})",
+                "path ending in .apkg (for Anki) or .txt",
+                suffixes=(".apkg", ".txt"),
+                initial=str(folder / "deskwork-cards.apkg"),
+            ),
+            chosen,
         )
 
     def browse(self) -> None:
@@ -214,3 +279,9 @@ class CardsControl:
             self.app.push_screen(CardBrowserScreen())
         else:
             self.app.notify("The cards are still loading; try again in a moment")
+
+
+def _summary(lines: list[str]) -> str:
+    """The import's summary for a toast: its first line capitalised."""
+    text = "\n".join(lines)
+    return text[:1].upper() + text[1:]

@@ -5,8 +5,9 @@ curriculum, plan and arXiv screens."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
 from deskwork.domain.curriculum import Item
@@ -14,18 +15,53 @@ from deskwork.domain.text import clean
 from deskwork.services import queue as queue_service
 
 if TYPE_CHECKING:
+    from deskwork.services import Desk
     from deskwork.services.links import Links
     from deskwork.sources.arxiv import Paper
     from deskwork.sources.http import SourceError
-    from deskwork.ui.app import DeskworkApp
 
 
 def _title(item: Item) -> str:
     return clean(item.title, single_line=True)
 
 
+class _RefreshesItems(Protocol):
+    def refresh_items(self) -> None: ...
+
+
+class CurriculumHost(Protocol):
+    """What the curriculum glue needs of the app (DeskworkApp is one)."""
+
+    desk: Desk
+
+    @property
+    def queue_pane(self) -> _RefreshesItems: ...
+
+    def refresh_panes(self) -> None: ...
+
+    def writable(self) -> bool: ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
+
+    def run_worker(
+        self, work: Callable[[], None], *, thread: bool, group: str, name: str
+    ) -> Any: ...
+
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
+
+
 class CurriculumControl:
-    def __init__(self, app: DeskworkApp) -> None:
+    def __init__(self, app: CurriculumHost) -> None:
         self.app = app
         self._links: Links | None = None
         self.changed_callbacks: list[Callable[[], None]] = []
@@ -90,43 +126,76 @@ class CurriculumControl:
         self.fetch(pending)
 
     def fetch(self, items: list[Item]) -> None:
-        """Each item's metadata, one after the other, in a worker thread."""
+        """Each item's metadata, one after the other, in a worker thread. Without a connection it
+        stops at the first failure (the others would only wait for theirs); several items end
+        with one summary toast instead of one per item."""
         from deskwork.sources.http import SourceError
 
         links = self.links
+        quiet = len(items) > 1
 
         def work() -> None:
             worker = get_current_worker()
-            for item in items:
+            fetched, errors, untried = 0, [], 0
+            for n, item in enumerate(items):
                 if worker.is_cancelled:
                     return
                 try:
                     fields = links.fetch(item)
-                except SourceError as exc:
-                    self.app.call_from_thread(self._failed, item, exc)
                 except Exception as exc:  # a bug must not take the desk down; the item is saved
-                    error = SourceError(f"{item.url}: {type(exc).__name__}: {exc}")
-                    self.app.call_from_thread(self._failed, item, error)
+                    error = (
+                        exc
+                        if isinstance(exc, SourceError)
+                        else SourceError(f"{item.url}: {type(exc).__name__}: {exc}")
+                    )
+                    errors.append(error)
+                    self.app.call_from_thread(self._failed, item, error, quiet)
+                    if error.offline:
+                        untried = len(items) - n - 1
+                        break
                 else:
-                    self.app.call_from_thread(self._fetched, item, fields)
+                    fetched += 1
+                    self.app.call_from_thread(self._fetched, item, fields, quiet)
+            if quiet:
+                self.app.call_from_thread(self._summary, len(items), fetched, errors, untried)
 
         self.app.run_worker(work, thread=True, group="links", name="fetch metadata")
 
-    def _fetched(self, item: Item, fields: dict[str, Any]) -> None:
+    def _fetched(self, item: Item, fields: dict[str, Any], quiet: bool = False) -> None:
         if self.app.desk.store.closed:
             return
         updated = self.links.apply(item.id, fields)
         if updated is not None:
             self.changed()
-            self.app.notify(_title(updated), title="Details fetched", markup=False)
+            if not quiet:
+                self.app.notify(_title(updated), title="Details fetched", markup=False)
 
-    def _failed(self, item: Item, error: SourceError) -> None:
+    def _failed(self, item: Item, error: SourceError, quiet: bool = False) -> None:
         if self.app.desk.store.closed:
             return
         self.links.failed(item.id, error)
         self.changed()
+        if not quiet:
+            self.app.notify(
+                f"{error}\nSaved with its link; R in the queue (or `deskwork queue refresh`) "
+                "retries.",
+                title="Metadata pending",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+
+    def _summary(self, total: int, fetched: int, errors: list[SourceError], untried: int) -> None:
+        """One toast for a refresh of several items."""
+        if not errors:
+            self.app.notify(f"Fetched the details of all {total} items", markup=False)
+            return
+        waiting = total - fetched
+        offline = any(e.offline for e in errors)
+        head = "No connection" if offline else f"Fetched {fetched} of {total}"
         self.app.notify(
-            f"{error}\nSaved with its link; R in the queue (or `deskwork queue refresh`) retries.",
+            f"{head}: {waiting} {'item' if waiting == 1 else 'items'} still waiting for "
+            f"details ({errors[0]}). R in the queue retries.",
             title="Metadata pending",
             severity="warning",
             markup=False,
@@ -207,30 +276,39 @@ class CurriculumControl:
             PromptScreen(
                 "Import curriculum items from a CSV file or a Markdown table:",
                 "path to .csv or .md",
+                path_suffixes=(".csv", ".md"),
+                must_exist=True,
             ),
             chosen,
         )
 
     def export_file(self) -> None:
         from deskwork.ui.screens.draft_dialogs import PromptScreen
+        from deskwork.ui.widgets.paths import export_target
+
+        folder = self.app.desk.paths.exports_dir
 
         def chosen(path: str | None) -> None:
-            from pathlib import Path
-
             from deskwork.interop import InteropError
             from deskwork.services.curriculum import export_file
 
             if not path:
                 return
             try:
-                count = export_file(self.app.desk, Path(path).expanduser())
-            except InteropError as exc:
+                target = export_target(path, folder)
+                count = export_file(self.app.desk, target)
+            except (InteropError, OSError) as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
-            self.app.notify(f"Wrote {count} items to {path}", markup=False)
+            self.app.notify(f"Wrote {count} items to {target}", markup=False)
 
         self.app.push_screen(
-            PromptScreen("Export the curriculum to:", "path ending in .csv, .md or .bib (papers)"),
+            PromptScreen(
+                f"Export the curriculum to (a bare name goes to {folder}):",
+                "path ending in .csv, .md or .bib (papers)",
+                path_suffixes=(".csv", ".md", ".bib"),
+                initial=str(folder / "curriculum.csv"),
+            ),
             chosen,
         )
 

@@ -20,6 +20,8 @@ from deskwork.services.timer import TimerService
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
 
+NO_DESKTOP_SAID = "desktop_notifications_unavailable_said"
+
 
 def _ended_message(session: Session, catching_up: bool) -> str:
     when = f" at {session.end.astimezone():%H:%M}" if catching_up else ""
@@ -73,6 +75,11 @@ class TimerControl:
     def set_item(self, item_id: int | None) -> None:
         self.handle(self.service.set_item(item_id))
 
+    def reload(self) -> None:
+        """Take the timer as a command run inside the app saved it (`deskwork timer pause`)."""
+        self.service = TimerService(self.app.desk)
+        self.app.show_timer()
+
     def tick(self, *, catching_up: bool = False) -> None:
         self.handle(self.service.tick(), catching_up=catching_up)
         self._maybe_nudge()
@@ -110,15 +117,23 @@ class TimerControl:
         sent = self.notifier.send("deskwork", message)
         if not sent and not self._desktop_checked:
             self._desktop_checked = True
-            reason = self.notifier.reason
-            self.app.call_from_thread(
-                self.app.notify,
-                f"Desktop notifications are not available here ({reason}); using in-app ones.",
-                title="deskwork",
-                severity="information",
-                timeout=6,
-                markup=False,
-            )
+            self.app.call_from_thread(self._say_no_desktop)
+
+    def _say_no_desktop(self) -> None:
+        """Once ever (remembered in the store), not at every start: there is nothing to fix."""
+        store = self.app.desk.store
+        if store.closed or store.setting(NO_DESKTOP_SAID, False):
+            return
+        if not store.readonly:
+            store.set_setting(NO_DESKTOP_SAID, True)
+        self.app.notify(
+            "This system shows no desktop notifications, so deskwork tells you here, in the app "
+            "(with the terminal bell if it is on). You will not see this message again.",
+            title="deskwork",
+            severity="information",
+            timeout=8,
+            markup=False,
+        )
 
     def _hook_done(self, result: HookResult) -> None:
         if result.returncode != 0:

@@ -89,6 +89,11 @@ class Deck:
     source: Path | None = None  # the package, for its media files (read after the notes)
     media_names: list[str] = field(default_factory=list)  # media files the package has
     media_blobs: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (sha256, size)
+    # plain text without a guid column: notes match by first field within the note type (Anki's
+    # duplicate rule); the file line of each note, and the rows left out with why
+    match_first_field: bool = False
+    lines: dict[str, int] = field(default_factory=dict)  # note guid -> line
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def notes(self) -> int:

@@ -86,7 +86,7 @@ def read_text(
         return int(value) - 1
 
     special = {k: column(k) for k in ("guid", "notetype", "deck", "tags")}
-    deck = Deck(name)
+    deck = Deck(name, match_first_field=special["guid"] is None)
     at = stream.tell()
     counter = csv.reader(_uncommented(stream), delimiter=separator)
     notes = sum(1 for row in _rows(counter, name, body_start) if any(c.strip() for c in row))
@@ -107,9 +107,22 @@ def read_text(
             return cells.get(index, "").strip() if index is not None else ""
 
         fields = [clean(v) for n, v in enumerate(row) if n not in special.values()]
+        if not deck.cards and not deck.skipped_rows and _is_header_row(row):
+            deck.skipped_rows.append((line_no, "a header row (column names)"))
+            continue
         if not fields or not fields[0].strip():
-            raise AnkiError(f"{name}: line {line_no}: the first field (front) is empty")
+            deck.skipped_rows.append((line_no, "the first field (front) is empty"))
+            continue
         notetype = _note_type(take(special["notetype"]) or headers.get("notetype", "Basic"), known)
+        # Without guids, notes match by first field against what is stored (services.anki), as
+        # Anki does; a front repeated inside the file is imported twice, as Anki does too.
+        if (
+            deck.match_first_field
+            and not notetype.is_cloze
+            and not any(f.strip() for f in fields[1:])
+        ):
+            deck.skipped_rows.append((line_no, "the back is empty"))
+            continue
         tags = clean(take(special["tags"]) or headers.get("tags", "")).split()
         target = deck_name or take(special["deck"]) or headers.get("deck", "") or "Default"
         target = clean(target.replace("\x1f", "::"), single_line=True) or "Default"
@@ -119,17 +132,20 @@ def read_text(
             )]  # fmt: skip
         if notetype.is_cloze and not any(cloze.numbers(f) for f in fields):
             raise AnkiError(f"{name}: line {line_no}: a cloze note without {{{{c1::…}}}}")
+        guid = take(special["guid"]) or new_guid()
         try:
             deck.cards += cards_for_note(
                 notetype, fit_fields(notetype, fields), target, tags, now,
-                note_guid=take(special["guid"]) or new_guid(), html=is_html,
+                note_guid=guid, html=is_html,
             )  # fmt: skip
         except ValueError as exc:
             raise AnkiError(f"{name}: line {line_no}: {exc}") from None
+        deck.lines[guid] = line_no
         if notetype.key not in STOCK:
             deck.notetypes[notetype.key] = notetype
     if not deck.cards:
-        raise AnkiError(f"{name}: no notes found")
+        skipped = "; ".join(f"line {n}: {why}" for n, why in deck.skipped_rows[:5])
+        raise AnkiError(f"{name}: no notes found" + (f" ({skipped})" if skipped else ""))
     return deck
 
 
@@ -147,6 +163,18 @@ def _rows(reader: Any, name: str, body_start: int) -> Iterator[list[str]]:
         raise AnkiError(
             f"{name}: line {body_start + reader.line_num + 1}: refused: {exc}"
         ) from None
+
+
+HEADER_NAMES = {
+    "front", "back", "question", "answer", "text", "extra", "tags", "tag", "deck", "notetype",
+    "note type", "guid", "term", "definition", "word", "meaning", "hint", "notes",
+}  # fmt: skip
+
+
+def _is_header_row(row: list[str]) -> bool:
+    """`front,back` and the like: a first row made only of column names."""
+    cells = [c.strip().strip(":").lower() for c in row if c.strip()]
+    return bool(cells) and all(c in HEADER_NAMES for c in cells)
 
 
 def write_text(cards: list[Card], notetypes: dict[str, NoteTypeDef] | None = None) -> str:

@@ -4,6 +4,7 @@ revisions, zen mode and $EDITOR."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
@@ -15,8 +16,9 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import ContentSwitcher, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from deskwork.domain.autosave import Autosave
 from deskwork.domain.drafts import Draft, DraftSource, SourceKind, open_questions
@@ -25,6 +27,9 @@ from deskwork.services import DaySummary
 from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
 from deskwork.ui.widgets.pane import Pane
+
+SIDE_WIDTH = 32  # the questions/sources column, with its border and padding
+TEXT_MIN = 60  # the text keeps at least this many columns, or that column folds away
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -130,7 +135,17 @@ class DraftPane(Pane):
         await self.query_one("#draft-switcher", ContentSwitcher).mount(editor)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < 90, "-narrow")
+        self._fit()
+
+    def _fit(self) -> None:
+        """The text gets the room: the questions/sources column shows only while the text beside
+        it (and beside the preview, when both are shown) keeps TEXT_MIN columns."""
+        beside = False
+        with contextlib.suppress(NoMatches):
+            preview = self.query_one("#draft-preview")
+            beside = bool(preview.display and self.query_one("#draft-text", TextArea).display)
+        text_with_side = (self.size.width - SIDE_WIDTH) // (2 if beside else 1)
+        self.set_class(text_with_side < TEXT_MIN, "-narrow")
 
     def focus_target(self) -> Widget:
         if self.editing is not None:
@@ -210,10 +225,15 @@ class DraftPane(Pane):
         self.refresh_list()
 
     def action_restore_draft(self) -> None:
+        """Out of the trash, and back to the drafts with the restored one selected."""
         draft = self._selected()
         if draft is not None and self.showing_trash:
             self.drafts.untrash(draft.id)
+            self.showing_trash = False
             self.refresh_list()
+            listing = self.query_one("#draft-list", OptionList)
+            with contextlib.suppress(OptionDoesNotExist):
+                listing.highlighted = listing.get_option_index(str(draft.id))
             self.app.notify(f"Restored: {draft.title}", markup=False)
 
     def action_edit_meta(self) -> None:
@@ -369,6 +389,7 @@ class DraftPane(Pane):
             preview.display = False
             text.display = True
             text.focus()
+        self._fit()
 
     def action_zen(self) -> None:
         screen = self.app.screen

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
 
 from deskwork.domain.cards import Card
+from deskwork.domain.render import Rendered
 from deskwork.domain.scheduling import Grade, describe
 from deskwork.domain.text import clean
 from deskwork.services import DaySummary
@@ -154,7 +155,7 @@ class ReviewPane(Pane):
         answer = self.query_one("#review-answer", Static)
         answer.display = self.revealed
         typed = typing.value if rendered.type_in is not None else None
-        answer.update(Text(rendered.answer_side(typed)) if self.revealed else "")
+        answer.update(answer_text(rendered, typed) if self.revealed else "")
         side = rendered.answer_html if self.revealed else rendered.question_html
         self._show_media(card.id, side)
         buttons = self.query_one("#review-buttons", Static)
@@ -317,3 +318,11 @@ class ReviewPane(Pane):
 
     def _writable(self) -> bool:
         return self.desk_app.writable()
+
+
+def answer_text(rendered: Rendered, typed: str | None = None) -> Text:
+    """The answer, a cloze's asked deletion highlighted (bold, reversed) rather than bracketed."""
+    text = Text()
+    for run, highlighted in rendered.answer_runs(typed):
+        text.append(run, style="bold reverse" if highlighted else "")
+    return text

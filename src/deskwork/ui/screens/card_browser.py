@@ -12,8 +12,9 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
 from deskwork.domain import cardstats
-from deskwork.domain.cards import Card
+from deskwork.domain.cards import Card, CardState
 from deskwork.domain.cardsearch import search
+from deskwork.domain.tags import parse_tags
 from deskwork.domain.text import clean
 from deskwork.ui.commands import BROWSER_COMMANDS
 from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id
@@ -72,10 +73,10 @@ class CardBrowserScreen(SearchableTableScreen):
         table = self.query_one(DataTable)
         for label, width in (
             ("✓", 1),
-            ("Question", 46),
+            ("Question", 41),
             ("Deck", 20),
             ("State", 10),
-            ("Due", 12),
+            ("Due", 17),  # a learning card's time: 22 Nov 2026 14:05
             ("Tags", 16),
         ):
             table.add_column(label, width=width, key=label)
@@ -96,6 +97,7 @@ class CardBrowserScreen(SearchableTableScreen):
             status.update(str(exc))
             return
         found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
+        now = desk.clock()
         self.shown = found
         table = self.query_one(DataTable)
         table.clear()
@@ -111,8 +113,8 @@ class CardBrowserScreen(SearchableTableScreen):
                     overflow="ellipsis",
                 ),
                 Text(clean(card.deck, single_line=True), no_wrap=True, overflow="ellipsis"),
-                Text(cardstats.state_of(card)),
-                Text("" if card.is_new else f"{card.due.astimezone():%d %b %Y}"),
+                Text(cardstats.shown_state(card, now)),
+                Text(due_label(card)),
                 Text(
                     clean(" ".join(card.tags), single_line=True), no_wrap=True, overflow="ellipsis"
                 ),
@@ -231,8 +233,9 @@ class CardBrowserScreen(SearchableTableScreen):
         def tagged(text: str | None) -> None:
             if not text:
                 return
-            add = [t for t in text.split() if not t.startswith("-")]
-            drop = {t[1:] for t in text.split() if t.startswith("-")}
+            typed = parse_tags(text, spaces_inside=False)
+            add = [t for t in typed if not t.startswith("-")]
+            drop = {t[1:] for t in typed if t.startswith("-")}
             self._save(
                 [
                     c.model_copy(
@@ -279,3 +282,12 @@ class CardBrowserScreen(SearchableTableScreen):
 
     def action_export(self) -> None:
         self.desk_app.cards.export_deck()
+
+
+def due_label(card: Card) -> str:
+    """When a card is due, in local time: learning steps are minutes apart, so they show the time;
+    review cards the day."""
+    if card.is_new:
+        return ""
+    due = card.due.astimezone()
+    return f"{due:%d %b %Y}" if card.state is CardState.REVIEW else f"{due:%d %b %Y %H:%M}"

@@ -14,7 +14,11 @@ from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 
 from deskwork.domain.notetypes import STOCK, NoteTypeDef
+from deskwork.domain.tags import HINT as TAGS_HINT
+from deskwork.domain.tags import format_tags, parse_tags
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
+from deskwork.ui.widgets.paths import HINT as PATH_HINT
+from deskwork.ui.widgets.paths import PathInput, missing_file
 
 
 @dataclass
@@ -31,15 +35,17 @@ class CardScreen(ModalScreen[None]):
     problem (shown; the dialog keeps what was typed). Ctrl+S saves: one key."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("ctrl+s", "save", "Save", id="dialog.save", priority=True),
     ]
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="CardScreen")
         + """
-    CardScreen > VerticalScroll { width: 90; height: auto; max-height: 90%; border: round $accent;
+    CardScreen > VerticalScroll { width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent;
         background: $panel; padding: 0 1; }
     CardScreen TextArea { height: 5; }
+    CardScreen.-short TextArea { height: 3; }
     CardScreen #card-row { height: auto; margin: 0; }
     CardScreen #card-row Select { width: 36; }
     CardScreen #card-row Input { width: 1fr; }
@@ -91,7 +97,7 @@ class CardScreen(ModalScreen[None]):
                 )
             yield Vertical(*self._field_widgets(self.initial.note_type), id="card-fields")
             yield Input(
-                " ".join(self.initial.tags), placeholder="tags, separated by spaces", id="card-tags"
+                format_tags(self.initial.tags), placeholder=f"tags, {TAGS_HINT}", id="card-tags"
             )
             yield Static("", id="card-error", markup=False)
             yield Static("Ctrl+S saves · Esc cancels · Tab moves between fields", classes="hint")
@@ -126,13 +132,43 @@ class CardScreen(ModalScreen[None]):
         areas = self.field_areas()
         if areas:
             areas[0].focus()
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """At 24 rows the whole dialog stays on screen: smaller text boxes."""
+        self.set_class(self.app.size.height < 32, "-short")
+
+    def action_cancel(self) -> None:
+        """Esc: closes at once when nothing was typed; asks before throwing a note away."""
+        from deskwork.ui.screens.draft_dialogs import ConfirmScreen
+
+        if self.draft() == self._initial_draft():
+            self.dismiss(None)
+            return
+        what = "changes to this note" if self.editing else "this card"
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(f"Discard {what}? (y/n)"), answered)
+
+    def _initial_draft(self) -> CardDraft:
+        i = self.initial
+        notetype = self.notetypes.get(i.note_type)
+        count = len(notetype.fields) if notetype else len(i.fields)
+        fields = [f.strip() for f in i.fields] + [""] * max(0, count - len(i.fields))
+        return CardDraft(i.note_type, fields[:count] if count else fields, i.deck.strip(), i.tags)
 
     def draft(self) -> CardDraft:
         return CardDraft(
             note_type=str(self.query_one("#card-type", Select).value),
             fields=[a.text.strip() for a in self.field_areas()],
             deck=self.query_one("#card-deck", Input).value.strip(),
-            tags=self.query_one("#card-tags", Input).value.split(),
+            tags=parse_tags(self.query_one("#card-tags", Input).value, spaces_inside=False),
         )
 
     def action_save(self) -> None:
@@ -144,29 +180,52 @@ class CardScreen(ModalScreen[None]):
 
 
 class TransferScreen(ModalScreen[tuple[str, str] | None]):
-    """Asks for a file (and optionally a deck) to import or export; returns (path, deck)."""
+    """Asks for a file (with path completion) and optionally a deck to import or export; returns
+    (path, deck). For an import (`must_exist`) a missing file is said here, and the dialog stays."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
     DEFAULT_CSS = (
-        DIALOG_CSS.format(name="TransferScreen") + "TransferScreen ProgressBar { margin: 1 0 0 0; }"
+        DIALOG_CSS.format(name="TransferScreen")
+        + "TransferScreen ProgressBar { margin: 1 0 0 0; }"
+        + "TransferScreen #transfer-error { color: $error; height: auto; }"
     )
 
-    def __init__(self, heading: str, placeholder: str) -> None:
+    def __init__(
+        self,
+        heading: str,
+        placeholder: str,
+        *,
+        suffixes: tuple[str, ...] = (),
+        must_exist: bool = False,
+        initial: str = "",
+    ) -> None:
         super().__init__()
         self.heading = heading
         self.placeholder = placeholder
+        self.suffixes = suffixes
+        self.must_exist = must_exist
+        self.initial = initial
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.heading, markup=False)
-            yield Input(placeholder=self.placeholder, id="transfer-path")
+            yield PathInput(
+                self.suffixes, value=self.initial, placeholder=self.placeholder, id="transfer-path"
+            )
             yield Input(placeholder="deck (optional)", id="transfer-deck")
-            yield Static("Enter starts · Esc cancels", classes="hint")
+            yield Static("", id="transfer-error", markup=False)
+            yield Static(f"Enter starts · {PATH_HINT} · Esc cancels", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         path = self.query_one("#transfer-path", Input).value.strip()
-        if path:
-            self.dismiss((path, self.query_one("#transfer-deck", Input).value.strip()))
+        if not path:
+            return
+        problem = missing_file(path) if self.must_exist else ""
+        if problem:
+            self.query_one("#transfer-error", Static).update(problem)
+            self.query_one("#transfer-path", Input).focus()
+            return
+        self.dismiss((path, self.query_one("#transfer-deck", Input).value.strip()))
 
 
 class ProgressScreen(ModalScreen[None]):

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from deskwork.domain.curriculum import Item, ItemKind, ItemStatus
+from deskwork.domain.tags import HINT as TAGS_HINT
+from deskwork.domain.tags import format_tags, parse_tags
 from deskwork.domain.text import clean
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
 
@@ -46,7 +48,7 @@ TEXT_FIELDS = [
     ("url", "URL", "https://…"),
     ("authors", "Authors / provider", ""),
     ("track", "Track", "e.g. Deep learning, Math"),
-    ("tags", "Tags", "separated by ;"),
+    ("tags", "Tags", TAGS_HINT),
     ("effort_points", "Effort (points)", "1 point = one semester course"),
     ("cost", "Cost", "0"),
     ("currency", "Currency", "USD"),
@@ -66,7 +68,7 @@ def form_values(item: Item) -> dict[str, str]:
     for name, _, _ in TEXT_FIELDS:
         value = data.get(name)
         if name == "tags":
-            values[name] = "; ".join(item.tags)
+            values[name] = format_tags(item.tags)
         elif value is None:
             values[name] = ""
         else:
@@ -135,7 +137,7 @@ class ItemFormScreen(ModalScreen[None]):
         for name, _, _ in TEXT_FIELDS:
             text = self.query_one(f"#f-{name}", Input).value.strip()
             if name == "tags":
-                values[name] = [t.strip() for t in text.replace(",", ";").split(";") if t.strip()]
+                values[name] = parse_tags(text)
             elif name in NUMBER_FIELDS:
                 values[name] = text or 0
             elif name == "arxiv_id" or text or self.item is not None:

@@ -14,7 +14,11 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from deskwork.domain.drafts import Draft, DraftStatus, Revision, count_words
+from deskwork.domain.tags import HINT as TAGS_HINT
+from deskwork.domain.tags import format_tags, parse_tags
 from deskwork.domain.text import clean
+from deskwork.ui.widgets.paths import HINT as PATH_HINT
+from deskwork.ui.widgets.paths import PathInput, missing_file
 
 CSS = """
 {name} {{ align: center middle; }}
@@ -34,18 +38,43 @@ class PromptScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
     DEFAULT_CSS = CSS.format(name="PromptScreen")
 
-    def __init__(self, question: str, placeholder: str = "Enter confirms, Esc cancels") -> None:
+    def __init__(
+        self,
+        question: str,
+        placeholder: str = "Enter confirms, Esc cancels",
+        *,
+        path_suffixes: tuple[str, ...] | None = None,
+        must_exist: bool = False,
+        initial: str = "",
+    ) -> None:
+        """`path_suffixes`: the answer is a file path (completed as typed); `must_exist`: a
+        missing file is said in the dialog, which stays open."""
         super().__init__()
         self.question = question
         self.placeholder = placeholder
+        self.path_suffixes = path_suffixes
+        self.must_exist = must_exist
+        self.initial = initial
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question, markup=False)
-            yield Input(placeholder=self.placeholder, id="title")
+            if self.path_suffixes is None:
+                yield Input(self.initial, placeholder=self.placeholder, id="title")
+            else:
+                yield PathInput(
+                    self.path_suffixes, value=self.initial, placeholder=self.placeholder, id="title"
+                )
+                yield Static("", id="prompt-error", markup=False)
+                yield Static(f"Enter confirms · {PATH_HINT} · Esc cancels", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        value = event.value.strip()
+        problem = missing_file(value) if value and self.must_exist else ""
+        if problem:
+            self.query_one("#prompt-error", Static).update(Text(problem, style="bold red"))
+            return
+        self.dismiss(value or None)
 
 
 class NewDraftScreen(PromptScreen):
@@ -103,8 +132,8 @@ class MetadataScreen(ModalScreen[dict[str, object] | None]):
                 id="status",
                 allow_blank=False,
             )
-            yield Label("Tags (comma-separated)")
-            yield Input(", ".join(d.tags), id="tags")
+            yield Label(f"Tags ({TAGS_HINT})")
+            yield Input(format_tags(d.tags), id="tags")
             yield Label("Category")
             yield Input(d.category, id="category")
             yield Label("Summary")
@@ -138,7 +167,7 @@ class MetadataScreen(ModalScreen[dict[str, object] | None]):
                 "title": value("title") or self.draft.title,
                 "slug": value("slug"),
                 "status": DraftStatus(str(status)),
-                "tags": [t.strip() for t in value("tags").split(",") if t.strip()],
+                "tags": parse_tags(value("tags")),
                 "category": value("category"),
                 "summary": value("summary"),
                 "date": date,

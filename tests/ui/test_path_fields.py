@@ -1,0 +1,67 @@
+"""Import dialogs pick a file by completion (Tab takes the rest of the first match) and say
+"no such file: PATH" in the dialog for a path that is not there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from deskwork.ui.screens.card_dialogs import TransferScreen
+from deskwork.ui.widgets.paths import complete_path
+from tests.helpers import Clock
+from tests.ui.factory import desk_app, ready
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "files"
+    (root / "decks").mkdir(parents=True)
+    (root / "deck-ml.apkg").write_bytes(b"")
+    (root / "deck-notes.pdf").write_bytes(b"")
+    (root / ".deck-hidden.apkg").write_bytes(b"")
+    (root / "decks" / "anki.txt").write_text("gradient\tsteepest ascent\n")
+    return root
+
+
+def test_completion_prefers_folders_then_files_of_the_wanted_kind(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = f"{folder}/"
+    assert complete_path(base + "dec", (".apkg",)) == base + "decks/"
+    assert complete_path(base + "deck-", (".apkg",)) == base + "deck-ml.apkg"
+    assert complete_path(base + "deck-n", (".apkg",)) is None  # a .pdf is not offered
+    assert complete_path(base + ".deck", (".apkg",)) == base + ".deck-hidden.apkg"
+    assert complete_path(base + "decks/a", ()) == base + "decks/anki.txt"
+    monkeypatch.setenv("HOME", str(folder))
+    assert complete_path("~/deck-m", (".apkg",)) == "~/deck-ml.apkg"
+    assert complete_path(str(folder / "nowhere" / "x"), ()) is None
+
+
+async def test_the_import_dialog_completes_and_names_a_missing_file(
+    folder: Path, tmp_path: Path
+) -> None:
+    app = desk_app(tmp_path, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.cards.import_deck()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, TransferScreen)
+        field = dialog.query_one("#transfer-path", Input)
+        await pilot.press(*f"{folder}/decks/an")
+        await pilot.pause(0.2)
+        await pilot.press("tab")
+        assert field.value == f"{folder}/decks/anki.txt"
+        field.value = f"{folder}/missing.apkg"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog, "the dialog stays to fix the path"
+        error = str(dialog.query_one("#transfer-error", Static).render())
+        assert error == f"no such file: {folder}/missing.apkg"
+        field.value = f"{folder}/decks/anki.txt"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [c.front for c in app.desk.store.cards.all()] == ["gradient"]

@@ -1,0 +1,61 @@
+"""Quick capture (Ctrl+K): fits a 80×24 terminal, and Esc asks before throwing away what was
+typed (nothing typed: it just closes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, TextArea
+
+from deskwork.ui.screens.card_dialogs import CardScreen
+from deskwork.ui.screens.draft_dialogs import ConfirmScreen
+from tests.helpers import Clock
+from tests.ui.factory import desk_app, ready
+
+
+async def test_quick_capture_fits_80_by_24(tmp_path: Path) -> None:
+    app = desk_app(tmp_path, Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CardScreen)
+        for selector in ("#card-type", "#card-front", "#card-back", "#card-tags"):
+            region = screen.query_one(selector).region
+            assert region.height > 0 and region.y >= 0 and region.bottom <= 24, (selector, region)
+        box = screen.query_one("CardScreen > VerticalScroll").region
+        assert box.bottom <= 24 and box.right <= 80
+        hint = screen.query(".hint").last().region
+        assert hint.bottom <= 24, "the Ctrl+S / Esc line is visible"
+
+
+async def test_esc_asks_before_discarding_a_half_written_card(tmp_path: Path) -> None:
+    app = desk_app(tmp_path, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert isinstance(app.screen, CardScreen)
+        await pilot.press("escape")  # nothing typed: closes
+        assert not isinstance(app.screen, CardScreen)
+
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        card = app.screen
+        assert isinstance(card, CardScreen)
+        await pilot.press(*"What is a KL divergence")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep writing: the text is still there
+        await pilot.pause()
+        assert app.screen is card
+        assert card.query_one("#card-front", TextArea).text == "What is a KL divergence"
+        card.query_one("#card-tags", Input).value = "info-theory"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert not isinstance(app.screen, (CardScreen, ConfirmScreen))
+        assert len(app.desk.store.cards) == 0
