@@ -15,6 +15,8 @@ from tests.helpers import Clock
 # Local time is part of what the UI shows (study days, the end-of-day nudge): pin it for every test.
 os.environ["TZ"] = "UTC"
 time.tzset()
+# The real Anki (a test oracle) without its fuzz, whichever test starts its backend first.
+os.environ.setdefault("ANKI_TEST_MODE", "1")
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from deskwork import cli_presets
 from deskwork.clikit import CliError, emit, err, on_store, open_desk, user_path
 from deskwork.paths import Paths
 
@@ -109,3 +110,4 @@ def register(add: Any, group: Any) -> None:
     exp = add(cards, "export", cmd_cards_export, "write FILE.apkg (imports into Anki) or FILE.txt")
     exp.add_argument("file", metavar="FILE.apkg|FILE.txt")
     exp.add_argument("--deck", metavar="NAME", help="only this deck (and its subdecks)")
+    cli_presets.register(add, cards)

@@ -95,7 +95,8 @@ class SourcesConfig(Section):
 
 
 class CardsConfig(Section):
-    """Flashcards: fsrs scheduling and the daily limits (on the study day of [study])."""
+    """Flashcards: the default deck preset (fsrs scheduling, daily limits on the study day of
+    [study]); decks with a preset of their own use it instead (`deskwork cards presets`)."""
 
     desired_retention: float = Field(default=0.90, gt=0.5, lt=1)
     learning_steps_minutes: list[float] = Field(default_factory=lambda: [1.0, 10.0])
@@ -109,6 +110,14 @@ class CardsConfig(Section):
         default=False, description="suspend leeches (they are tagged anyway)"
     )
     default_deck: str = "Default"
+    # The rest of the default deck preset (decks without a preset of their own use this section).
+    fsrs_parameters: list[float] = Field(
+        default_factory=list, description="17, 19 or 21 FSRS parameters; [] = the defaults"
+    )
+    new_ignores_review_limit: bool = False
+    bury_new: bool = False
+    bury_reviews: bool = False
+    bury_interday_learning: bool = False
 
 
 class StoreConfig(Section):

@@ -17,6 +17,8 @@ from deskwork.domain import reviewqueue as rq
 from deskwork.domain.ankihtml import html_to_text
 from deskwork.domain.cards import CardState, NoteType, ReviewLog
 from deskwork.domain.cardsearch import search
+from deskwork.domain.decklimits import Done, done_per_deck
+from deskwork.domain.presets import Preset, Presets
 from deskwork.domain.render import render_card
 from deskwork.domain.scheduling import (
     LEECH_TAG,
@@ -35,7 +37,7 @@ EXACT = SchedulerSettings(fuzz=False)
     st.lists(st.sampled_from(list(Grade)), min_size=1, max_size=12),
     st.lists(st.integers(1, 60 * 24 * 40), min_size=12, max_size=12),
 )
-def test_scheduling_equals_fsrs_at_fixed_times(
+def test_memory_states_and_steps_equal_fsrs_at_fixed_times(
     ratings: list[Grade], gaps_minutes: list[int]
 ) -> None:
     ours = make_card(id=7)
@@ -46,11 +48,12 @@ def test_scheduling_equals_fsrs_at_fixed_times(
     for rating, gap in zip(ratings, gaps_minutes, strict=False):
         ours, log = grade(scheduler, EXACT, ours, rating, now)
         theirs, _ = reference.review_card(theirs, Rating(int(rating)), now)
-        assert (ours.due, ours.state.value, ours.step) == (
-            theirs.due,
-            theirs.state.value,
-            theirs.step,
-        )
+        # The memory model and the steps are fsrs's; review intervals follow Anki's extra rules
+        # (Easy a day past Good, Hard < Good < Easy), checked against Anki in tests/interop.
+        assert (ours.state.value, ours.step) == (theirs.state.value, theirs.step)
+        if ours.state is not CardState.REVIEW:
+            assert ours.due == theirs.due
+        theirs.due = ours.due
         assert ours.stability == pytest.approx(theirs.stability)
         assert ours.difficulty == pytest.approx(theirs.difficulty)
         assert log.rating == int(rating) and log.ts == now
@@ -184,9 +187,8 @@ def test_queue_order_and_limits() -> None:
         make_card("suspended", id=7, suspended=True),
         make_card("buried", id=8, buried_until=DAY_END),
     ]  # fmt: skip
-    queue = rq.build(
-        cards, T0, DAY_END, rq.Limits(new_per_day=1, reviews_per_day=10), rq.DayCounts()
-    )
+    presets = Presets(Preset(name="Default", new_per_day=1, reviews_per_day=10), [], [])
+    queue = rq.build(cards, T0, DAY_END, presets, {})
     assert [c.id for c in queue.learning] == [5, 6]
     assert [c.id for c in queue.reviews] == [3]
     assert [c.id for c in queue.new] == [1], "one new card a day"
@@ -197,7 +199,7 @@ def test_queue_order_and_limits() -> None:
     rq.remove(queue, 1)
     soon = rq.next_card(queue, T0)
     assert soon is not None and soon.id == 6, "a learning card due within 20 minutes comes early"
-    spent = rq.build(cards, T0, DAY_END, rq.Limits(1, 10), rq.DayCounts(new=1, reviews=10))
+    spent = rq.build(cards, T0, DAY_END, presets, {"Default": Done(new=1, review=9)})
     assert spent.new == [] and spent.reviews == []
 
 
@@ -209,7 +211,13 @@ def test_day_counts_from_the_log() -> None:
         ReviewLog(card_id=2, rating=3, ts=T0, state=CardState.REVIEW),
         ReviewLog(card_id=3, rating=3, ts=T0, state=CardState.REVIEW),
     ]
-    assert rq.DayCounts.of(logs) == rq.DayCounts(new=1, reviews=2)
+    logs.append(ReviewLog(card_id=4, rating=3, ts=T0, state=CardState.LEARNING))  # interday
+    done = done_per_deck(logs, {1: "ML::NLP", 2: "ML", 3: "Math", 4: "ML::NLP"})
+    assert done == {
+        "ML": Done(new=1, review=2),
+        "ML::NLP": Done(new=1, review=1),
+        "Math": Done(review=1),
+    }
 
 
 def test_learning_card_answered_again_returns_today_in_due_order() -> None:

@@ -1,50 +1,25 @@
-"""Today's review queue: learning cards due now, then reviews due (up to the day's limit), then new
-cards (up to the day's limit). Buried and suspended cards wait. Limits count the study day's answers."""
+"""Today's review queue, gathered as Anki's v3 scheduler does: learning cards due today (no limit),
+then interday learning cards and reviews due today (each deck's review limit), then new cards deck
+by deck (each deck's new limit); a parent's limits cap its subdecks (see `decklimits`). Siblings
+of a card already gathered are left for tomorrow when the card's preset buries them. Buried and
+suspended cards wait."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
-from deskwork.domain.cards import Card, CardState, ReviewLog
+from deskwork.domain.cards import Card, CardState
+from deskwork.domain.decklimits import LEARN_AHEAD, Done, LimitTree, available, is_interday
+from deskwork.domain.presets import Presets, in_deck
 
-LEARN_AHEAD = timedelta(minutes=20)  # a learning card due this soon is shown when nothing else is
-
-
-@dataclass(frozen=True)
-class Limits:
-    new_per_day: int = 20
-    reviews_per_day: int = 200
-
-
-@dataclass(frozen=True)
-class DayCounts:
-    new: int = 0
-    reviews: int = 0
-
-    @classmethod
-    def of(cls, logs: Iterable[ReviewLog]) -> DayCounts:
-        new = reviews = 0
-        seen: set[int] = set()
-        for log in logs:
-            if log.manual:
-                continue
-            if log.was_new:
-                new += 1
-            elif log.state is CardState.REVIEW and log.card_id not in seen:
-                reviews += 1
-                seen.add(log.card_id)
-        return cls(new, reviews)
-
-
-def available(card: Card, now: datetime) -> bool:
-    return not card.suspended and (card.buried_until is None or card.buried_until <= now)
+__all__ = ["LEARN_AHEAD", "ReviewQueue", "available", "build", "next_card"]
 
 
 @dataclass
 class ReviewQueue:
-    learning: list[Card]  # due by the end of the learn-ahead window, by due time
+    learning: list[Card]  # due by the end of the study day, by due time
     reviews: list[Card]
     new: list[Card]
 
@@ -53,30 +28,83 @@ class ReviewQueue:
         return len(self.learning) + len(self.reviews) + len(self.new)
 
 
+@dataclass
+class _Bury:
+    new: bool = False
+    reviews: bool = False
+    interday: bool = False
+
+
 def build(
-    cards: Iterable[Card], now: datetime, day_end: datetime, limits: Limits, done: DayCounts
+    cards: Iterable[Card],
+    now: datetime,
+    day_end: datetime,
+    presets: Presets,
+    done: dict[str, Done],
+    deck: str = "",
 ) -> ReviewQueue:
+    """The queue for `deck` and its subdecks ('' = every deck)."""
+    now, day_end = now.astimezone(UTC), day_end.astimezone(UTC)  # as stored: cheap comparisons
+    pool = [c for c in cards if available(c, now) and (not deck or in_deck(c.deck, deck))]
+    tree = LimitTree.build(deck, (c.deck for c in pool), presets, done)
+    seen: dict[str, _Bury] = {}
+    burying = any(p.bury_new or p.bury_reviews or p.bury_interday_learning
+                  for p in presets.by_id.values())  # fmt: skip
+
+    def sibling_buried(card: Card, kind: str) -> bool:
+        """Anki's `get_and_update_bury_mode_for_note`: the note's mode before this card."""
+        if not burying:
+            return False
+        preset = presets.for_deck(card.deck).preset
+        mine = _Bury(preset.bury_new, preset.bury_reviews, preset.bury_interday_learning)
+        if not card.note_guid:
+            return False
+        before = seen.get(card.note_guid)
+        if before is None:
+            seen[card.note_guid] = mine
+            return False
+        buried = {"new": before.new, "review": before.reviews, "interday": before.interday}
+        before.new |= mine.new
+        before.reviews |= mine.reviews
+        before.interday |= mine.interday
+        return buried.get(kind, False)
+
     learning: list[Card] = []
+    interday: list[Card] = []
     reviews: list[Card] = []
     new: list[Card] = []
-    for card in cards:
-        if not available(card, now):
-            continue
-        if card.last_review is None:
+    for card in pool:
+        if card.is_new:
             new.append(card)
         elif card.state is CardState.REVIEW:
-            if card.due <= now:
+            if card.due < day_end:
                 reviews.append(card)
         elif card.due < day_end:
-            learning.append(card)
+            (interday if is_interday(card, day_end) else learning).append(card)
     learning.sort(key=lambda c: (c.due, c.id))
-    reviews.sort(key=lambda c: (c.due, c.id))
-    new.sort(key=lambda c: (c.created, c.id))
-    return ReviewQueue(
-        learning,
-        reviews[: max(0, limits.reviews_per_day - done.reviews)],
-        new[: max(0, limits.new_per_day - done.new)],
-    )
+    for card in learning:
+        sibling_buried(card, "learning")
+    taken: list[Card] = []
+    for kind, group in (("interday", interday), ("review", reviews)):
+        group.sort(key=lambda c: (c.due, c.id))
+        for card in group:
+            if tree.root_reached("review"):
+                break
+            if not tree.reached(card.deck, "review") and not sibling_buried(card, kind):
+                taken.append(card)
+                tree.take(card.deck, "review")
+    new.sort(key=lambda c: (c.deck, c.created, c.id))
+    fresh: list[Card] = []
+    for card in new:
+        if tree.root_reached("new"):
+            break
+        if not tree.reached(card.deck, "new") and not sibling_buried(card, "new"):
+            fresh.append(card)
+            tree.take(card.deck, "new")
+    day_learning = [c for c in taken if c.state is not CardState.REVIEW]
+    due_reviews = [c for c in taken if c.state is CardState.REVIEW]
+    learning = sorted(learning + day_learning, key=lambda c: (c.due, c.id))
+    return ReviewQueue(learning, due_reviews, fresh)
 
 
 def next_card(queue: ReviewQueue, now: datetime) -> Card | None:
@@ -103,6 +131,31 @@ def place(queue: ReviewQueue, card: Card, day_end: datetime) -> None:
     if card.state is not CardState.REVIEW and card.due < day_end and available(card, card.due):
         queue.learning.append(card)
         queue.learning.sort(key=lambda c: (c.due, c.id))
+
+
+def siblings(
+    card: Card,
+    note_cards: Iterable[Card],
+    bury: tuple[bool, bool, bool],
+    now: datetime,
+    day_end: datetime,
+) -> list[Card]:
+    """The other cards of `card`'s note that answering it buries until tomorrow (Anki's "bury
+    siblings"): `bury` = (new, reviews due today, interday learning cards due today)."""
+    new, reviews, interday = bury
+    out: list[Card] = []
+    for other in note_cards:
+        if other.id == card.id or not available(other, now):
+            continue
+        if other.is_new:
+            hit = new
+        elif other.state is CardState.REVIEW:
+            hit = reviews and other.due < day_end
+        else:
+            hit = interday and other.due < day_end and is_interday(other, day_end)
+        if hit:
+            out.append(other)
+    return out
 
 
 def next_due(cards: Iterable[Card], now: datetime) -> datetime | None:

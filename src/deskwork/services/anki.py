@@ -10,6 +10,7 @@ from deskwork.domain.cards import Card
 from deskwork.interop import importing, read_user_file, require_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
 from deskwork.interop.limits import ANKI_TEXT
+from deskwork.services import presets
 from deskwork.services.anki_import import (
     ALREADY_THERE,
     ANKI_DECKS,
@@ -54,6 +55,7 @@ def _read(
         _store_media(desk, deck, limits)
         if deck_name:
             deck.cards = [c.model_copy(update={"deck": deck_name}) for c in deck.cards]
+            deck.renamed = True
         return deck
     from deskwork.interop.anki.text import read_text
     from deskwork.services.notes import notetypes
@@ -120,7 +122,7 @@ def export_file(
         return write_package(
             path, cards, history, desk.clock(), notetypes(desk),
             dict(desk.store.setting(ANKI_DECKS, {}) or {}), media_for(desk, cards),
-            desk.paths.data_dir,
+            desk.paths.data_dir, presets.load(desk),
         )  # fmt: skip
     if suffix in (".txt", ".tsv"):
         from deskwork.interop.anki.text import write_text

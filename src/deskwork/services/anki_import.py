@@ -25,6 +25,7 @@ from deskwork.domain.render import field_html
 from deskwork.domain.studyday import day_bounds
 from deskwork.interop.anki import Deck
 from deskwork.interop.anki.model import Answer
+from deskwork.services import presets
 from deskwork.services.desk import Desk
 from deskwork.store.store import Transaction, no_gc
 
@@ -56,6 +57,7 @@ class ImportReport:
     media_added: int = 0
     duplicate_rule: str = "guid"  # or "first field" (plain text without a guid column)
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, why), in order
+    presets: list[str] = field(default_factory=list)  # presets added / updated, problems
 
     def rows_left_out(self) -> list[tuple[int, str]]:
         """The rows skipped for a reason other than being there already (those are `duplicates`)."""
@@ -81,6 +83,7 @@ class ImportReport:
             "media_added": self.media_added,
             "duplicate_rule": self.duplicate_rule,
             "skipped_rows": [{"line": n, "reason": why} for n, why in self.skipped_rows],
+            "presets": self.presets,
         }  # fmt: skip
 
     def lines(self) -> list[str]:
@@ -199,6 +202,7 @@ def import_deck(desk: Desk, deck: Deck) -> ImportReport:
         if new_decks:
             report.decks_created = sorted(n for n in new_decks if n not in decks_here)
             tx.set_setting(ANKI_DECKS, {**known_decks, **new_decks})
+        report.presets = presets.store_imported(desk, tx, deck.presets, deck.renamed)
     file_decks = set(deck.deck_ids)
     report.deleted_in_anki = sorted(
         g

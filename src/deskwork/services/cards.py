@@ -23,24 +23,12 @@ if TYPE_CHECKING:
     from fsrs import Scheduler
 
 
-def settings_of(desk: Desk) -> SchedulerSettings:
-    c = desk.config.cards
-    return SchedulerSettings(
-        desired_retention=c.desired_retention,
-        learning_steps_minutes=tuple(c.learning_steps_minutes),
-        relearning_steps_minutes=tuple(c.relearning_steps_minutes),
-        maximum_interval_days=c.maximum_interval_days,
-        fuzz=c.fuzz,
-        leech_lapses=c.leech_lapses,
-        leech_suspend=c.leech_suspend,
-    )
-
-
 @dataclass
 class Undo:
     before: Card
     log: ReviewLog | None  # None for actions that wrote no log entry (bury, suspend, cram)
     counted: str = ""  # "new" / "review": what the answer counted against today's limits
+    buried: list[Card] = field(default_factory=list)  # siblings the answer buried, as they were
 
 
 @dataclass
@@ -53,7 +41,13 @@ class ReviewSession:
     undo_stack: list[Undo] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.settings = settings_of(self.desk)
+        from deskwork.services import presets
+
+        self.presets = presets.load(self.desk)
+        # The fsrs schedulers (and the fsrs import) wait for the first answer: the first frame
+        # shows a question without them. One per preset (and deck retention), kept.
+        self._schedulers: dict[SchedulerSettings, Scheduler] = {}
+        self._notes: dict[str, list[int]] | None = None  # note guid -> card ids, when first needed
         self.rebuild()
 
     def render(self, card: Card) -> Rendered:
@@ -64,16 +58,18 @@ class ReviewSession:
     def renderer(self) -> notes.Renderer:
         return notes.Renderer(self.desk)
 
-    # The schedulers (and the fsrs import) wait for the first answer: the first frame shows a
-    # question without them.
-    @cached_property
-    def scheduler(self) -> Scheduler:
-        return self.settings.scheduler()
+    def settings_for(self, card: Card, *, fuzz: bool | None = None) -> SchedulerSettings:
+        from deskwork.services import presets
 
-    @cached_property
-    def preview(self) -> Scheduler:
-        """The buttons show the interval without fuzz: stable, and within a few % of the real one."""
-        return replace(self.settings, fuzz=False).scheduler()
+        on = self.desk.config.cards.fuzz if fuzz is None else fuzz
+        return presets.scheduler_settings(self.presets, card.deck, on)
+
+    def scheduler_for(self, settings: SchedulerSettings) -> Scheduler:
+        key = replace(settings, fuzz=False)
+        found = self._schedulers.get(key)
+        if found is None:
+            found = self._schedulers[key] = key.scheduler()
+        return found
 
     # ------------------------------------------------------------------ the queue
     def day_end(self) -> datetime:
@@ -87,17 +83,31 @@ class ReviewSession:
         return cards
 
     def rebuild(self) -> None:
+        from deskwork.services import presets
+
         now = self.desk.clock()
-        cards = self._cards()
         if self.cram:  # practice: everything not suspended, the schedule left alone
-            pool = sorted((c for c in cards if not c.suspended), key=lambda c: (c.due, c.id))
+            pool = sorted(
+                (c for c in self._cards() if not c.suspended), key=lambda c: (c.due, c.id)
+            )
             self.queue = rq.ReviewQueue([], pool, [])
             return
-        start, end = day_bounds(self.desk.today(), self.desk.config.study.day_start_hour)
-        self.counts = rq.DayCounts.of(self.desk.store.reviews.between(start, end))
-        cfg = self.desk.config.cards
-        limits = rq.Limits(cfg.new_per_day, cfg.reviews_per_day)
-        self.queue = rq.build(cards, now, end, limits, self.counts)
+        cards = self.desk.store.cards.all()
+        self.done = presets.today_done(self.desk, {c.id: c.deck for c in cards})
+        self.queue = rq.build(cards, now, self.day_end(), self.presets, self.done, self.deck)
+
+    def limits_reached(self) -> str:
+        """'' or what stops today's queue: the studied deck's limits, spent."""
+        if self.cram:
+            return ""
+        from deskwork.domain.decklimits import remaining_for
+
+        deck = self.deck or self.desk.config.cards.default_deck
+        left = remaining_for(deck, self.presets, self.done)
+        done = self.done.get(deck)
+        if done is None or (left.new and left.review):
+            return ""
+        return f"{deck}: today's limits reached ({done.new} new, {done.review} reviews)"
 
     def current(self) -> Card | None:
         if self.cram:
@@ -109,10 +119,14 @@ class ReviewSession:
         return len(self.queue.new), len(self.queue.learning), len(self.queue.reviews)
 
     def intervals(self, card: Card) -> dict[Grade, timedelta]:
-        return next_intervals(self.preview, card, self.desk.clock())
+        """The buttons show the interval without fuzz: stable, and within a few % of the real one."""
+        settings = self.settings_for(card, fuzz=False)
+        return next_intervals(
+            self.scheduler_for(settings), card, self.desk.clock(), settings, self.day_end()
+        )
 
     def next_due(self) -> datetime | None:
-        return rq.next_due(self.desk.store.cards.all(), self.desk.clock())
+        return rq.next_due(self._cards(), self.desk.clock())
 
     # ------------------------------------------------------------------ answers
     def answer(self, rating: Grade, duration_ms: int = 0) -> Card | None:
@@ -127,14 +141,40 @@ class ReviewSession:
             self.undo_stack.append(Undo(card, None, "cram"))
             return self.current()
         now = self.desk.clock()
-        after, log = grade(self.scheduler, self.settings, card, rating, now, duration_ms)
+        settings = self.settings_for(card)
+        after, log = grade(
+            self.scheduler_for(settings), settings, card, rating, now, duration_ms, self.day_end()
+        )
+        preset = self.presets.for_deck(card.deck).preset
+        bury = (preset.bury_new, preset.bury_reviews, preset.bury_interday_learning)
+        buried = (
+            rq.siblings(card, self._note_cards(card), bury, now, self.day_end())
+            if any(bury)
+            else []
+        )
         with self.desk.store.transaction() as tx:
             tx.put("cards", after)
             log = tx.append("reviews", log)
-        self.undo_stack.append(Undo(card, log))
+            for sibling in buried:
+                tx.put("cards", sibling.model_copy(update={"buried_until": self.day_end()}))
+        for sibling in buried:
+            rq.remove(self.queue, sibling.id)
+        self.undo_stack.append(Undo(card, log, buried=buried))
         del self.undo_stack[:-50]
         rq.place(self.queue, after, self.day_end())
         return self.current()
+
+    def _note_cards(self, card: Card) -> list[Card]:
+        """The cards of `card`'s note as they are now (ids indexed once per session)."""
+        if not card.note_guid:
+            return []
+        if self._notes is None:
+            self._notes = {}
+            for c in self.desk.store.cards.all():
+                if c.note_guid:
+                    self._notes.setdefault(c.note_guid, []).append(c.id)
+        found = (self.desk.store.cards.get(i) for i in self._notes.get(card.note_guid, []))
+        return [c for c in found if c is not None]
 
     def undo(self) -> Card | None:
         """Take back the last answer (or bury / suspend): the card as it was, its log entry gone."""
@@ -147,6 +187,8 @@ class ReviewSession:
             return last.before
         with self.desk.store.transaction() as tx:
             tx.put("cards", last.before)
+            for sibling in last.buried:
+                tx.put("cards", sibling)
             if last.log is not None:
                 tx.remove("reviews", last.log)
         self.rebuild()

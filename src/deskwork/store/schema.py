@@ -7,6 +7,7 @@ from deskwork.domain.curriculum import Item
 from deskwork.domain.drafts import Draft, Revision
 from deskwork.domain.media import MediaFile
 from deskwork.domain.notetypes import NoteTypeDef
+from deskwork.domain.presets import DeckOptions, Preset
 from deskwork.domain.records import Record
 from deskwork.domain.sessions import Session
 from deskwork.domain.settings import Setting
@@ -23,6 +24,8 @@ TABLES: dict[str, type[Record]] = {
     "settings": Setting,
     "notetypes": NoteTypeDef,  # imported note types (the stock ones are built in)
     "media": MediaFile,  # media names -> content hashes (the bytes: store/media.py)
+    "presets": Preset,
+    "deck_options": DeckOptions,
 }
 
 # Tables whose shards load on first use (or from a background worker) instead of at open.

@@ -255,6 +255,41 @@ class DeskworkApp(App[int]):
     def action_browse_cards(self) -> None:
         self.cards.browse()
 
+    def action_decks(self) -> None:
+        """The deck list; choosing a deck reviews only it (and its subdecks)."""
+        from deskwork.ui.panes.review import ReviewPane
+        from deskwork.ui.screens.decks import DeckListScreen
+
+        if not self.desk.store.cards.loaded:
+            self.notify("The cards are still loading; try again in a moment")
+            return
+        review = self._pane("review")
+        assert isinstance(review, ReviewPane)
+
+        def chosen(deck: str | None) -> None:
+            if deck is None:
+                return
+            review.study(deck)
+            self.action_focus_pane("review")
+            self.notify(
+                f"Studying {deck} and its subdecks" if deck else "Studying every deck", markup=False
+            )
+
+        self.push_screen(DeckListScreen(review.deck), chosen)
+
+    def action_presets(self) -> None:
+        from deskwork.ui.screens.presets import PresetsScreen
+
+        self.push_screen(PresetsScreen())
+
+    def presets_changed(self) -> None:
+        """A preset or a deck's preset changed: today's queue and intervals follow it."""
+        from deskwork.ui.panes.review import ReviewPane
+
+        review = self._pane("review")
+        if isinstance(review, ReviewPane) and review.session is not None:
+            review.restart()
+
     # ------------------------------------------------------------------ insight
     def action_stats(self) -> None:
         from deskwork.ui.screens.stats import StatsScreen

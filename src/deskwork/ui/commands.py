@@ -104,6 +104,22 @@ APP_COMMANDS: tuple[Command, ...] = (
         False,
     ),
     Command(
+        "cards.decks",
+        "alt+d",
+        "decks",
+        "Decks",
+        "Every deck with today's due counts; study one deck (and its subdecks)",
+        False,
+    ),
+    Command(
+        "cards.presets",
+        "alt+o",
+        "presets",
+        "Deck presets",
+        "Deck options presets: retention, FSRS parameters, steps, limits; assign decks",
+        False,
+    ),
+    Command(
         "app.stats",
         "ctrl+d,alt+s",
         "stats",
@@ -236,9 +252,40 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
         "review.play", "p", "play", "Play", "Play the card's sound (the system's player)", False
     ),
     _review("review.cram", "c", "cram", "Cram", "Practice without touching the schedule", False),
+    _review("review.decks", "d", "app.decks", "Decks", "The deck list: study one deck", False),
     _review(
         "review.browse", "slash", "app.browse_cards", "Browse", "Search, bulk edit, stats", False
     ),
+)
+
+
+# Keys of the deck list (a screen of its own).
+def _decks(id_: str, keys: str, action: str, title: str, help_: str) -> Command:
+    return Command(id_, keys, action, title, help_, scope="decks")
+
+
+DECK_COMMANDS: tuple[Command, ...] = (
+    _decks("decks.study", "enter,s", "study", "Study", "Review only this deck and its subdecks"),
+    _decks("decks.study_all", "a", "study_all", "Study all", "Review every deck again"),
+    _decks("decks.options", "o", "options", "Preset", "This deck's preset (view, edit, change)"),
+    _decks(
+        "decks.limits", "l", "limits", "Deck limits", "This deck's own daily limits / retention"
+    ),
+    _decks("decks.close", "escape", "close", "Close", "Back to the desk"),
+)
+
+
+# Keys of the presets screen.
+def _presets(id_: str, keys: str, action: str, title: str, help_: str) -> Command:
+    return Command(id_, keys, action, title, help_, scope="presets")
+
+
+PRESET_COMMANDS: tuple[Command, ...] = (
+    _presets("presets.edit", "e,enter", "edit", "Edit", "Edit the preset's options"),
+    _presets("presets.add", "n", "add", "New", "A new preset, a copy of the one selected"),
+    _presets("presets.assign", "u", "assign", "Use for deck", "Study a deck with this preset"),
+    _presets("presets.delete", "d,delete", "delete", "Delete", "Delete the preset (asks)"),
+    _presets("presets.close", "escape", "close", "Close", "Back"),
 )
 
 
@@ -367,6 +414,8 @@ ALL_COMMANDS: tuple[Command, ...] = (
     + QUEUE_COMMANDS
     + REVIEW_COMMANDS
     + BROWSER_COMMANDS
+    + DECK_COMMANDS
+    + PRESET_COMMANDS
     + CURRICULUM_COMMANDS
     + DRAFT_COMMANDS
 )

@@ -28,7 +28,8 @@ def read_decks(db: sqlite3.Connection, tables: set[str]) -> dict[int, AnkiDeck]:
     if "decks" in tables and "notetypes" in tables:
         out: dict[int, AnkiDeck] = {}
         for did, name, kind in db.execute("select id, name, kind from decks"):
-            parsed = proto_fields(bytes(kind or b""))
+            # a damaged kind reads as a normal deck (its preset is deckconfig.py's to report)
+            parsed = proto_fields(bytes(kind) if isinstance(kind, (bytes, memoryview)) else b"")
             filtered = 2 in parsed
             config_id = 0
             normal = parsed.get(1)

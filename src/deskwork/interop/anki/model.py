@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.notetypes import NoteTypeDef
@@ -94,6 +94,8 @@ class Deck:
     match_first_field: bool = False
     lines: dict[str, int] = field(default_factory=dict)  # note guid -> line
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)
+    presets: Any = None  # deckconfig.AnkiPresets from a package; None from plain text
+    renamed: bool = False  # every card put in one deck chosen at import
 
     @property
     def notes(self) -> int:

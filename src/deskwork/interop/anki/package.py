@@ -6,6 +6,7 @@ unpacked (`unpack.py`: size, ratio and zstd-window caps) into the data dir's tem
 else `collection.anki2`. Media names are listed here (checked by `media.py`); their bytes are
 read afterwards, one file at a time. What is read from the collection is `reader.py`'s (note
 types: `notetypes.py`, decks: `decks.py`, scheduling: `schedule.py`); writing is `writer.py`'s.
+Deck presets (Anki's deck configs) are read by `deckconfig.py`, attached to the read deck.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from deskwork.domain.render import field_html
+from deskwork.interop.anki import deckconfig
 from deskwork.interop.anki.media import entries
 from deskwork.interop.anki.model import AnkiError, Deadline, Deck, ImportLimits
 from deskwork.interop.anki.reader import read_collection
@@ -61,6 +63,7 @@ def read_package(
             raise AnkiError(f"{path}: {chosen} cannot be opened ({exc})") from None
         try:
             deck = read_collection(db, path, deadline, limits, progress)
+            deckconfig.attach(db, deck)  # presets, deck → preset, learning steps
         except sqlite3.DatabaseError as exc:
             raise AnkiError(
                 f"{path}: {chosen} is damaged or not an Anki collection ({exc})"

@@ -15,10 +15,12 @@ import tempfile
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
 from deskwork.domain.render import fallback_type, field_html
+from deskwork.interop.anki import deckconfig
 from deskwork.interop.anki.notetypes import anki_id_of, model_json
 from deskwork.interop.anki.schedule import to_anki
 
@@ -99,6 +101,7 @@ def write_package(
     deck_ids: dict[str, int] | None = None,
     media: dict[str, Path] | None = None,
     data_dir: Path | None = None,
+    presets: Any = None,
 ) -> tuple[int, int]:
     """Write `cards` (whole notes) as an .apkg; returns (notes, cards). Atomic: temp file, rename.
     The collection is built in the data dir's temp folder (the system's without a data dir)."""
@@ -119,6 +122,9 @@ def write_package(
         first = by_note[(_, key)][0]
         used_types[key] = types.get(key) or fallback_type(first)
     models = {str(anki_id_of(t)): model_json(t) for t in used_types.values()}
+    decks_json = _decks_json(decks, stamp)
+    dconf = json.loads(json.dumps(_DCONF))
+    deckconfig.export_into(dconf, decks_json, presets, now)  # the decks' presets
     conf = {"nextPos": len(cards) + 1, "schedVer": 2, "sched2021": True, "curDeck": 1,
             "activeDecks": [1]}  # fmt: skip
     with scratch(data_dir, "anki-export-") as tmp:
@@ -128,7 +134,7 @@ def write_package(
         db.execute(
             "insert into col values (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
             (crt, stamp * 1000, stamp * 1000, json.dumps(conf), json.dumps(models),
-             json.dumps(_decks_json(decks, stamp)), json.dumps(_DCONF)),
+             json.dumps(decks_json), json.dumps(dconf)),
         )  # fmt: skip
         taken_cids = {c.anki_id for c in cards if c.anki_id}
         next_id = stamp * 1000

@@ -35,6 +35,7 @@ FLAG_STYLES = {
     6: "cyan",
     7: "purple",
 }
+STUDY_DECK = "study_deck"  # the setting that keeps the deck being studied
 GRADE_NAMES = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
 
 
@@ -75,6 +76,7 @@ class ReviewPane(Pane):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.session: ReviewSession | None = None
+        self.deck = ""  # studying one deck (and its subdecks); "" = every deck
         self.revealed = False
         self.shown_at = time.monotonic()
         self._summary: DaySummary | None = None
@@ -111,8 +113,10 @@ class ReviewPane(Pane):
         from deskwork.services.cards import ReviewSession
 
         old = self.session
+        if old is None:  # the deck studied last time, as Anki keeps its current deck
+            self.deck = str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
         keep_cram = old.cram if old and cram is None else bool(cram)
-        self.session = ReviewSession(self.desk_app.desk, cram=keep_cram)
+        self.session = ReviewSession(self.desk_app.desk, cram=keep_cram, deck=self.deck)
         if old is not None and old.cram == keep_cram:  # a new card or an import keeps undo
             self.session.undo_stack = old.undo_stack
         self._session_day = self.session.desk.today()
@@ -122,6 +126,14 @@ class ReviewPane(Pane):
 
     def current(self) -> Card | None:
         return self.session.current() if self.session else None
+
+    def study(self, deck: str) -> None:
+        """Review only `deck` and its subdecks ("" = every deck again); kept for next time."""
+        self.deck = deck
+        store = self.desk_app.desk.store
+        if not store.readonly and store.setting(STUDY_DECK) != deck:
+            store.set_setting(STUDY_DECK, deck)
+        self.restart()
 
     def _idle(self, text: str, hint: str = "") -> None:
         self.query_one("#review-status", Static).update("")
@@ -137,8 +149,14 @@ class ReviewPane(Pane):
         card = session.current()
         new, learning, review = session.remaining()
         mode = "CRAM (schedule untouched) · " if session.cram else ""
+        if self.deck:
+            mode = f"{mode}deck {clean(self.deck, single_line=True)} · "
         if card is None:
-            self._idle(*self._nothing_due())
+            text, hint = self._nothing_due()
+            if self.deck:
+                text = f"{clean(self.deck, single_line=True)}: {text}"
+                hint = "d: the deck list (another deck, or a: every deck). " + hint
+            self._idle(text, hint)
             return
         flag = f" ⚑{card.flag}" if card.flag else ""
         status = f"{mode}{new} new · {learning} learning · {review} to review · {clean(card.deck, single_line=True)}{flag}"
@@ -189,10 +207,9 @@ class ReviewPane(Pane):
         if session.cram:
             return "Cram done.", "c leaves cram mode."
         hint = "c: cram (practice without touching the schedule) · / browse · Ctrl+K add"
-        limits = self.desk_app.desk.config.cards
-        counts = session.counts
-        if counts.new >= limits.new_per_day or counts.reviews >= limits.reviews_per_day:
-            hint = f"Today's limits reached ({counts.new} new, {counts.reviews} reviews). " + hint
+        reached = session.limits_reached()
+        if reached:
+            hint = f"{reached}. " + hint
         due = session.next_due()
         if due is None:
             return f"Nothing due ({total} cards).", hint

@@ -1,0 +1,301 @@
+"""Deck presets as Anki has them: the options a deck studies with (desired retention, FSRS
+parameters, learning steps, daily limits, maximum interval, leeches, burying siblings), the
+deck → preset mapping, and per-deck overrides of a preset's limits and retention.
+
+As in Anki, every deck has its own preset (a subdeck does not inherit its parent's); a deck with no
+assignment uses the default preset, which is `[cards]` in the config file. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+
+from deskwork.domain.records import Record
+
+DEFAULT_PRESET_ID = 0  # the [cards] section of the config; never stored
+
+# fsrs-rs: FSRS-5's default decay, used when an older parameter set is filled up to 21.
+FSRS5_DEFAULT_DECAY = 0.5
+# The bounds the fsrs package accepts (fsrs-rs clips to the same ranges before use).
+_LOWER = (0.001, 0.001, 0.001, 0.001, 1.0, 0.001, 0.001, 0.001, 0.0, 0.0, 0.001, 0.001, 0.001,
+          0.001, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1)  # fmt: skip
+_UPPER = (100.0, 100.0, 100.0, 100.0, 10.0, 4.0, 4.0, 0.75, 4.5, 0.8, 3.5, 5.0, 0.25, 0.9, 4.0,
+          1.0, 6.0, 2.0, 2.0, 0.8, 0.8)  # fmt: skip
+
+
+class PresetError(ValueError):
+    """A preset edit that cannot apply; the message names the key and what is expected."""
+
+
+def fsrs6_parameters(params: list[float] | tuple[float, ...]) -> tuple[float, ...] | None:
+    """Any FSRS parameter set as the 21 FSRS-6 takes, following fsrs-rs (what Anki runs):
+    none → None (the defaults); 17 (FSRS-4.5) → w4, w5, w6 converted and [0, 0, 0, 0.5] added;
+    19 (FSRS-5) → [0, 0.5] added; 21 as is. Values are clipped to the ranges the model accepts.
+    Any other length, or a value that is not a finite number, raises PresetError."""
+    values = [float(v) for v in params]
+    if not values:
+        return None
+    if any(not math.isfinite(v) for v in values):
+        raise PresetError("FSRS parameters must be finite numbers")
+    if len(values) == 17:
+        values[4] = values[5] * 2.0 + values[4]
+        values[5] = math.log(values[5] * 3.0 + 1.0) / 3.0
+        values[6] += 0.5
+        values += [0.0, 0.0, 0.0, FSRS5_DEFAULT_DECAY]
+    elif len(values) == 19:
+        values += [0.0, FSRS5_DEFAULT_DECAY]
+    elif len(values) != 21:
+        raise PresetError(f"FSRS parameters: expected 17, 19 or 21 numbers, got {len(values)}")
+    return tuple(min(max(v, lo), hi) for v, lo, hi in zip(values, _LOWER, _UPPER, strict=True))
+
+
+class Preset(Record):
+    """One preset. `anki_id` is the Anki deck config id it came from (0 if made here)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    anki_id: int = 0
+    anki_mtime: int = 0  # Anki's modification time when imported (a newer one replaces it)
+    desired_retention: float = Field(default=0.90, gt=0.5, lt=1)
+    fsrs_parameters: list[float] = Field(default_factory=list)  # [] = fsrs's defaults
+    learning_steps_minutes: list[float] = Field(default_factory=lambda: [1.0, 10.0])
+    relearning_steps_minutes: list[float] = Field(default_factory=lambda: [10.0])
+    new_per_day: int = Field(default=20, ge=0, le=9999)
+    reviews_per_day: int = Field(default=200, ge=0, le=9999)
+    new_ignores_review_limit: bool = False  # Anki's collection-wide option, kept per preset here
+    maximum_interval_days: int = Field(default=36500, ge=1, le=36500)
+    leech_lapses: int = Field(default=8, ge=1, le=9999)
+    leech_suspend: bool = False  # Anki: leech action "suspend card"; else "tag only"
+    bury_new: bool = False
+    bury_reviews: bool = False
+    bury_interday_learning: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        """Untrusted (an Anki file, a paste): one line, no control sequences."""
+        from deskwork.domain.text import clean
+
+        cleaned = clean(name, single_line=True)
+        if not cleaned:
+            raise ValueError("a preset needs a name")
+        return cleaned
+
+    @field_validator("learning_steps_minutes", "relearning_steps_minutes")
+    @classmethod
+    def _steps(cls, steps: list[float]) -> list[float]:
+        if any(not math.isfinite(s) or s <= 0 or s > 60 * 24 * 365 for s in steps):
+            raise ValueError("steps are minutes, each more than 0 and at most a year")
+        return steps
+
+    @field_validator("fsrs_parameters")
+    @classmethod
+    def _params(cls, params: list[float]) -> list[float]:
+        try:
+            fsrs6_parameters(params)
+        except PresetError as exc:
+            raise ValueError(str(exc)) from None
+        return params
+
+    @property
+    def parameters(self) -> tuple[float, ...] | None:
+        """The 21 FSRS-6 parameters this preset schedules with (None: fsrs's defaults)."""
+        return fsrs6_parameters(self.fsrs_parameters)
+
+
+class DeckOptions(Record):
+    """A deck's preset and its own overrides (Anki's "This deck" limits, deck retention)."""
+
+    deck: str = Field(min_length=1)
+    preset_id: int = DEFAULT_PRESET_ID
+    new_limit: int | None = Field(default=None, ge=0, le=9999)
+    review_limit: int | None = Field(default=None, ge=0, le=9999)
+    desired_retention: float | None = Field(default=None, gt=0.5, lt=1)
+
+
+# ---------------------------------------------------------------------- editing
+EDITABLE: dict[str, str] = {
+    "name": "the preset's name",
+    "desired_retention": "more than 0.5 and less than 1 (Anki offers 0.70–0.99)",
+    "fsrs_parameters": "17, 19 or 21 numbers separated by commas, or 'default'",
+    "learning_steps": "minutes separated by spaces or commas; units m/h/d allowed (1m 10m 1d)",
+    "relearning_steps": "as learning_steps",
+    "new_per_day": "0–9999",
+    "reviews_per_day": "0–9999",
+    "new_ignores_review_limit": "true/false",
+    "maximum_interval": "days, 1–36500",
+    "leech_threshold": "lapses, 1–9999",
+    "leech_action": "suspend or tag",
+    "bury_new": "true/false",
+    "bury_reviews": "true/false",
+    "bury_interday_learning": "true/false",
+}
+_FIELD = {
+    "learning_steps": "learning_steps_minutes",
+    "relearning_steps": "relearning_steps_minutes",
+    "maximum_interval": "maximum_interval_days",
+    "leech_threshold": "leech_lapses",
+}
+_UNITS = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0}
+
+
+def parse_steps(text: str) -> list[float]:
+    """'1m 10m 1d', '1, 10' (minutes) → minutes; 'none' → no steps."""
+    if text.strip().lower() in ("", "none"):
+        return []
+    out: list[float] = []
+    for part in text.replace(",", " ").split():
+        unit = part[-1].lower() if part[-1].isalpha() else "m"
+        number = part[:-1] if part[-1].isalpha() else part
+        if unit not in _UNITS:
+            raise PresetError(f"step {part!r}: use a number of minutes, or s/m/h/d")
+        try:
+            out.append(float(number) * _UNITS[unit])
+        except ValueError:
+            raise PresetError(f"step {part!r} is not a number") from None
+    return out
+
+
+def format_steps(minutes: list[float]) -> str:
+    """Steps as Anki writes them: 1m 10m 1h 2d ('none' for no steps)."""
+    if not minutes:
+        return "none"
+    parts = []
+    for m in minutes:
+        if m >= 1440 and m % 1440 == 0:
+            parts.append(f"{m / 1440:g}d")
+        elif m >= 60 and m % 60 == 0:
+            parts.append(f"{m / 60:g}h")
+        else:
+            parts.append(f"{m:g}m")
+    return " ".join(parts)
+
+
+def _bool(key: str, text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("true", "yes", "on", "1"):
+        return True
+    if value in ("false", "no", "off", "0"):
+        return False
+    raise PresetError(f"{key}: expected true or false, got {text!r}")
+
+
+def edit(preset: Preset, key: str, text: str) -> Preset:
+    """The preset with `key` set from user text; PresetError names the key and the rule."""
+    key = key.strip().replace("-", "_")
+    if key not in EDITABLE:
+        raise PresetError(f"unknown key {key!r}; one of: {', '.join(EDITABLE)}")
+    value: Any
+    if key in ("learning_steps", "relearning_steps"):
+        value = parse_steps(text)
+    elif key == "fsrs_parameters":
+        if text.strip().lower() in ("", "default", "defaults"):
+            value = []
+        else:
+            try:
+                value = [float(v) for v in text.replace(",", " ").split()]
+            except ValueError:
+                raise PresetError("fsrs_parameters: numbers separated by commas") from None
+    elif key == "leech_action":
+        action = text.strip().lower()
+        if action not in ("suspend", "tag", "tag only", "tag_only"):
+            raise PresetError(f"leech_action: suspend or tag, got {text!r}")
+        key, value = "leech_suspend", action == "suspend"
+    elif key in ("new_ignores_review_limit", "bury_new", "bury_reviews", "bury_interday_learning"):
+        value = _bool(key, text)
+    elif key == "name":
+        value = text.strip()
+    else:
+        try:
+            value = float(text) if key == "desired_retention" else int(text)
+        except ValueError:
+            raise PresetError(f"{key}: expected {EDITABLE[key]}, got {text!r}") from None
+    field = _FIELD.get(key, key)
+    try:
+        return Preset.model_validate(preset.model_dump() | {field: value})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise PresetError(f"{key} = {text!r}: {err['msg']} ({EDITABLE.get(key, '')})") from None
+
+
+_VERSIONS = {21: "FSRS-6", 19: "FSRS-5 (upgraded to 21)", 17: "FSRS-4.5 (upgraded to 21)"}
+
+
+def describe(preset: Preset) -> dict[str, Any]:
+    """The preset as the user reads and edits it (the keys `edit` takes)."""
+    return {
+        "name": preset.name,
+        "desired_retention": preset.desired_retention,
+        "fsrs_parameters": list(preset.parameters or ()) or "default",
+        "fsrs_version": _VERSIONS.get(len(preset.fsrs_parameters), "FSRS-6 defaults"),
+        "learning_steps": format_steps(preset.learning_steps_minutes),
+        "relearning_steps": format_steps(preset.relearning_steps_minutes),
+        "new_per_day": preset.new_per_day,
+        "reviews_per_day": preset.reviews_per_day,
+        "new_ignores_review_limit": preset.new_ignores_review_limit,
+        "maximum_interval": preset.maximum_interval_days,
+        "leech_threshold": preset.leech_lapses,
+        "leech_action": "suspend" if preset.leech_suspend else "tag",
+        "bury_new": preset.bury_new,
+        "bury_reviews": preset.bury_reviews,
+        "bury_interday_learning": preset.bury_interday_learning,
+    }
+
+
+# ---------------------------------------------------------------------- which preset a deck uses
+@dataclass(frozen=True)
+class DeckSettings:
+    """What one deck studies with: its preset, and its limits and retention after its overrides."""
+
+    deck: str
+    preset: Preset
+    new_per_day: int
+    reviews_per_day: int
+    desired_retention: float
+
+
+class Presets:
+    """Every preset and deck assignment, resolved: `for_deck` answers in O(1) after the first."""
+
+    def __init__(self, default: Preset, presets: list[Preset], options: list[DeckOptions]):
+        self.default = default.model_copy(update={"id": DEFAULT_PRESET_ID})
+        self.by_id = {p.id: p for p in presets} | {DEFAULT_PRESET_ID: self.default}
+        self.options = {o.deck: o for o in options}
+        self._cache: dict[str, DeckSettings] = {}
+
+    def preset_of(self, deck: str) -> Preset:
+        option = self.options.get(deck)
+        return self.by_id.get(option.preset_id, self.default) if option else self.default
+
+    def for_deck(self, deck: str) -> DeckSettings:
+        found = self._cache.get(deck)
+        if found is None:
+            preset = self.preset_of(deck)
+            option = self.options.get(deck)
+            found = DeckSettings(
+                deck,
+                preset,
+                option.new_limit if option and option.new_limit is not None else preset.new_per_day,
+                option.review_limit
+                if option and option.review_limit is not None
+                else preset.reviews_per_day,
+                option.desired_retention
+                if option and option.desired_retention is not None
+                else preset.desired_retention,
+            )
+            self._cache[deck] = found
+        return found
+
+
+def parents(deck: str) -> list[str]:
+    """'A::B::C' → ['A', 'A::B'] (outermost first)."""
+    parts = deck.split("::")
+    return ["::".join(parts[:n]) for n in range(1, len(parts))]
+
+
+def in_deck(deck: str, root: str) -> bool:
+    """Whether `deck` is `root` or one of its subdecks ('' = every deck)."""
+    return not root or deck == root or deck.startswith(root + "::")

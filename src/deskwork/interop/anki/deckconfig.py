@@ -1,0 +1,402 @@
+"""Anki's deck options presets ("deck configs") and each deck's preset, read from a collection.
+
+Current collections keep presets in the `deck_config` table (a protobuf `DeckConfig.Config` per
+row) and decks in `decks` (a protobuf `Deck.KindContainer`); legacy ones (schema 11) keep both as
+JSON in `col.dconf` / `col.decks`. Either way this gives deskwork presets (with Anki's id and
+modification time), each deck's assignment and its own overrides (limits, desired retention), the
+learning step each learning card is at (Anki's `left`), and which cards Anki buried until its next
+day (a sibling buried by the preset, or buried by hand).
+
+Anki's FSRS parameters: the newest set a preset has (FSRS-6, else FSRS-5, else FSRS-4.5), upgraded
+to 21 by `domain.presets.fsrs6_parameters`; a set deskwork cannot use is reported and dropped
+(the preset then schedules with the defaults), never silently misread.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import struct
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from deskwork.domain.cards import CardState
+from deskwork.domain.presets import DeckOptions, Preset, PresetError, fsrs6_parameters
+from deskwork.domain.text import clean
+
+MAX_CONFIGS = 10_000
+
+
+@dataclass
+class AnkiPresets:
+    """What a collection says about presets. `deck_presets` maps a deck name to an Anki config id."""
+
+    presets: dict[int, Preset] = field(default_factory=dict)  # Anki config id -> preset (id 0)
+    mtimes: dict[int, int] = field(default_factory=dict)
+    decks: dict[str, DeckOptions] = field(default_factory=dict)  # preset_id = Anki config id
+    left: dict[tuple[str, int], int] = field(default_factory=dict)  # (note guid, ord) -> left
+    buried: set[tuple[str, int]] = field(default_factory=set)  # buried until Anki's next day
+    next_day: datetime | None = None  # when Anki's current day ends (it unburies then)
+    problems: list[str] = field(default_factory=list)
+    fsrs: bool = False  # whether the collection schedules with FSRS
+
+
+# ---------------------------------------------------------------------- protobuf
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while at < len(data):
+        byte = data[at]
+        value |= (byte & 0x7F) << shift
+        at += 1
+        if not byte & 0x80:
+            return value, at
+        shift += 7
+        if shift > 63:
+            break
+    raise ValueError("bad varint")
+
+
+def fields(data: bytes) -> dict[int, list[int | bytes]]:
+    """A protobuf message's fields: varints as ints, everything else as its bytes."""
+    out: dict[int, list[int | bytes]] = {}
+    at = 0
+    while at < len(data):
+        key, at = _varint(data, at)
+        number, wire = key >> 3, key & 7
+        value: int | bytes
+        if wire == 0:
+            value, at = _varint(data, at)
+        elif wire == 1:
+            value, at = data[at : at + 8], at + 8
+        elif wire == 2:
+            length, at = _varint(data, at)
+            value, at = data[at : at + length], at + length
+        elif wire == 5:
+            value, at = data[at : at + 4], at + 4
+        else:
+            raise ValueError(f"unsupported wire type {wire}")
+        if at > len(data):
+            raise ValueError("truncated message")
+        out.setdefault(number, []).append(value)
+    return out
+
+
+def _floats(values: list[int | bytes]) -> list[float]:
+    """A repeated float: packed (one blob) or not (4 bytes each)."""
+    out: list[float] = []
+    for value in values:
+        if isinstance(value, bytes) and len(value) % 4 == 0:
+            out += [v for (v,) in struct.iter_unpack("<f", value)]
+    return out
+
+
+def _float(values: list[int | bytes] | None, default: float) -> float:
+    found = _floats(values or [])
+    return found[-1] if found else default
+
+
+def _int(values: list[int | bytes] | None, default: int = 0) -> int:
+    if not values or not isinstance(values[-1], int):
+        return default
+    return values[-1]
+
+
+# ---------------------------------------------------------------------- presets
+def _preset(name: str, raw: dict[str, Any], problems: list[str]) -> Preset:
+    """A preset from Anki's values (already in deskwork's terms), each one checked."""
+    name = clean(str(name), single_line=True)[:200] or "Unnamed"  # untrusted
+    params = raw.pop("params")
+    try:
+        fsrs6_parameters(params)
+    except (PresetError, TypeError, ValueError) as exc:
+        problems.append(f"preset {name!r}: {exc}; it schedules with the default parameters")
+        params = []
+    values = {"name": name, "fsrs_parameters": params, **raw}
+    fallback = Preset(name=values["name"])
+    usable: dict[str, Any] = {}
+    for key, value in values.items():
+        try:
+            Preset.model_validate(fallback.model_dump() | {key: value})
+            usable[key] = value
+        except ValueError:
+            shown = clean(repr(value), single_line=True)[:60]
+            problems.append(f"preset {name!r}: {key} = {shown} is not usable; kept the default")
+    return Preset.model_validate(fallback.model_dump() | usable)
+
+
+def _cap(value: Any, top: int) -> Any:
+    """A number capped at `top`; anything else as it is (the preset's check refuses it)."""
+    return (
+        min(value, top) if isinstance(value, int | float) and not isinstance(value, bool) else value
+    )
+
+
+def _limits(review: Any, new: Any) -> dict[str, Any]:
+    return {"reviews_per_day": _cap(review, 9999), "new_per_day": _cap(new, 9999)}
+
+
+def _from_proto(blob: bytes) -> dict[str, Any]:
+    f = fields(blob)
+    params = _floats(f.get(6, [])) or _floats(f.get(5, [])) or _floats(f.get(3, []))
+    retention = round(_float(f.get(37), 0.0), 4)  # a float32: 0.85 reads 0.8500000238
+    return {
+        "params": params,
+        "learning_steps_minutes": _floats(f.get(1, [])),
+        "relearning_steps_minutes": _floats(f.get(2, [])),
+        **_limits(_int(f.get(10)), _int(f.get(9))),
+        "maximum_interval_days": min(max(_int(f.get(16), 36500), 1), 36500),
+        "leech_suspend": _int(f.get(21)) == 0,
+        "leech_lapses": max(_int(f.get(22), 8), 1),
+        "bury_new": bool(_int(f.get(27))),
+        "bury_reviews": bool(_int(f.get(28))),
+        "bury_interday_learning": bool(_int(f.get(29))),
+        **({"desired_retention": retention} if retention else {}),
+    }
+
+
+def _sub(conf: dict[str, Any], key: str) -> dict[str, Any]:
+    value = conf.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _from_json(conf: dict[str, Any]) -> dict[str, Any]:
+    """Values as Anki's JSON has them: one that is not usable is refused by `_preset`, by key."""
+    new, rev, lapse = _sub(conf, "new"), _sub(conf, "rev"), _sub(conf, "lapse")
+    params = conf.get("fsrsParams6") or conf.get("fsrsParams5") or conf.get("fsrsWeights") or []
+    retention = conf.get("desiredRetention") or 0.0
+    max_ivl = rev.get("maxIvl", 36500)
+    return {
+        "params": params if isinstance(params, list) else [],
+        "learning_steps_minutes": new.get("delays", [1.0, 10.0]),
+        "relearning_steps_minutes": lapse.get("delays", [10.0]),
+        **_limits(rev.get("perDay", 200), new.get("perDay", 20)),
+        "maximum_interval_days": min(max(max_ivl, 1), 36500)
+        if isinstance(max_ivl, int)
+        else max_ivl,
+        "leech_suspend": lapse.get("leechAction", 1) == 0,
+        "leech_lapses": lapse.get("leechFails", 8),
+        "bury_new": bool(new.get("bury", False)),
+        "bury_reviews": bool(rev.get("bury", False)),
+        "bury_interday_learning": bool(conf.get("buryInterdayLearning", False)),
+        **({"desired_retention": retention} if retention else {}),
+    }
+
+
+# ---------------------------------------------------------------------- decks
+def _deck_from_proto(name: str, blob: bytes) -> DeckOptions | None:
+    kind = fields(blob)
+    normal = kind.get(1)
+    if not normal or not isinstance(normal[-1], bytes):
+        return None  # a filtered deck: its cards keep their home deck's preset
+    f = fields(normal[-1])
+    retention = round(_float(f.get(10), 0.0), 4)
+    return _deck(name, _int(f.get(1), 1), _int(f.get(7), -1), _int(f.get(6), -1), retention)
+
+
+def _deck(name: str, conf: int, new: int, review: int, retention: float) -> DeckOptions:
+    return DeckOptions(
+        deck=name,
+        preset_id=conf,
+        new_limit=min(new, 9999) if new >= 0 else None,
+        review_limit=min(review, 9999) if review >= 0 else None,
+        desired_retention=retention if 0.5 < retention < 1 else None,
+    )
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
+
+
+def read(db: sqlite3.Connection) -> AnkiPresets:
+    """Presets and deck assignments of an open collection (either schema)."""
+    out = AnkiPresets()
+    tables = _tables(db)
+    raw: dict[int, tuple[str, dict[str, Any], int]] = {}
+    if "deck_config" in tables:
+        for cid, name, mtime, blob in db.execute(
+            f"select id, name, mtime_secs, config from deck_config limit {MAX_CONFIGS}"
+        ):
+            try:
+                raw[int(cid)] = (str(name), _from_proto(_blob(blob)), int(mtime or 0))
+            except (ValueError, TypeError, struct.error) as exc:
+                out.problems.append(
+                    f"preset {clean(str(name))!r} cannot be read ({exc}); not imported"
+                )
+        for _did, name, blob in db.execute("select id, name, kind from decks"):
+            deck_name = str(name).replace("\x1f", "::")
+            try:
+                option = _deck_from_proto(deck_name, _blob(blob))
+            except (ValueError, TypeError, struct.error):
+                out.problems.append(
+                    f"deck {clean(deck_name)!r}: its options cannot be read; default"
+                )
+                option = None
+            if option is not None:
+                out.decks[deck_name] = option
+        out.fsrs = _config_bool(db, "fsrs")
+        ignore = _config_bool(db, "newCardsIgnoreReviewLimit")
+    else:
+        dconf, decks, conf = db.execute("select dconf, decks, conf from col").fetchone()
+        for key, value in _json(dconf).items():
+            if isinstance(value, dict):
+                try:
+                    raw[int(key)] = (
+                        str(value.get("name", "")),
+                        _from_json(value),
+                        int(value.get("mod", 0)),
+                    )
+                except (TypeError, ValueError) as exc:
+                    out.problems.append(f"preset {value.get('name')!r} cannot be read ({exc})")  # fmt: skip
+        for value in _json(decks).values():
+            if isinstance(value, dict) and not value.get("dyn") and _is_int(value.get("conf", 1)):
+                name = str(value.get("name", ""))
+                limit = value.get("newLimit"), value.get("reviewLimit")
+                dr = value.get("desiredRetention")
+                out.decks[name] = _deck(
+                    name, int(value.get("conf", 1)),
+                    limit[0] if isinstance(limit[0], int) else -1,
+                    limit[1] if isinstance(limit[1], int) else -1,
+                    dr / 100 if isinstance(dr, int | float) else 0.0,
+                )  # fmt: skip
+        settings = _json(conf)
+        out.fsrs = bool(settings.get("fsrs", False))
+        ignore = bool(settings.get("newCardsIgnoreReviewLimit", False))
+    for cid, (name, values, mtime) in raw.items():
+        values["new_ignores_review_limit"] = ignore
+        out.presets[cid] = _preset(name, values, out.problems).model_copy(update={"anki_id": cid})
+        out.mtimes[cid] = int(mtime or 0)
+    for guid, ord_, ctype, queue, left in db.execute(
+        "select n.guid, c.ord, c.type, c.queue, c.left from cards c join notes n on n.id = c.nid "
+        "where c.type in (1, 3) or c.queue in (-2, -3)"
+    ):
+        if ctype in (1, 3):
+            out.left[(guid, ord_)] = int(left or 0)
+        if queue in (-2, -3):
+            out.buried.add((guid, ord_))
+    (crt,) = db.execute("select crt from col").fetchone()
+    now = datetime.now(UTC)
+    days = (now - datetime.fromtimestamp(crt, UTC)).total_seconds() // 86400
+    out.next_day = datetime.fromtimestamp(crt, UTC) + timedelta(days=days + 1)
+    return out
+
+
+def _blob(value: Any) -> bytes:
+    if isinstance(value, str):
+        return value.encode()
+    return bytes(value or b"")
+
+
+def _json(text: Any) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _config_bool(db: sqlite3.Connection, key: str) -> bool:
+    try:
+        row = db.execute("select val from config where key = ?", (key,)).fetchone()
+    except sqlite3.Error:
+        return False
+    try:
+        return bool(row and json.loads(bytes(row[0]).decode() or "false"))
+    except (ValueError, UnicodeDecodeError):
+        return False
+
+
+def _is_int(value: Any) -> bool:
+    try:
+        int(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def learning_step(left: int, state: CardState, preset: Preset) -> int:
+    """Anki's `left` (remaining steps, % 1000) as deskwork's step index."""
+    steps = (
+        preset.relearning_steps_minutes
+        if state is CardState.RELEARNING
+        else preset.learning_steps_minutes
+    )
+    if not steps:
+        return 0
+    return min(max(len(steps) - left % 1000, 0), len(steps) - 1)
+
+
+def attach(db: sqlite3.Connection, deck: Any) -> None:
+    """Read the presets into an imported deck (`Deck.presets`) and put its learning cards on the
+    step Anki had them at. Called by the package reader with the open collection."""
+    found = read(db)
+    deck.presets = found
+    default = Preset(name="Default")
+    for n, card in enumerate(deck.cards):
+        if (card.note_guid, card.ord) in found.buried and not card.suspended:
+            card = deck.cards[n] = card.model_copy(update={"buried_until": found.next_day})
+        if card.state is CardState.REVIEW or card.is_new:
+            continue
+        left = found.left.get((card.note_guid, card.ord))
+        if left is None:
+            continue
+        option = found.decks.get(card.deck)
+        preset = found.presets.get(option.preset_id, default) if option else default
+        deck.cards[n] = card.model_copy(update={"step": learning_step(left, card.state, preset)})
+
+
+# ---------------------------------------------------------------------- writing
+EXPORT_ID_BASE = 1700000000200
+
+
+def export_into(dconf: dict[str, Any], decks: dict[str, Any], presets: Any, now: datetime) -> None:
+    """Put deskwork's presets into a legacy collection being written: one Anki deck config per
+    preset a written deck uses (its Anki id when it came from Anki), each deck pointing at its
+    own, with its own limits. `dconf["1"]` (Anki's Default) is the template and stays for decks on
+    the default preset. `presets` is a `domain.presets.Presets` (None: nothing to add)."""
+    if presets is None or "1" not in dconf:
+        return
+    template = dconf["1"]
+    written: dict[int, int] = {}
+    for deck in decks.values():
+        name = deck.get("name", "")
+        preset = presets.preset_of(name)
+        option = presets.options.get(name)
+        if preset.id:
+            conf_id = written.get(preset.id)
+            if conf_id is None:
+                conf_id = preset.anki_id if preset.anki_id > 1 else EXPORT_ID_BASE + preset.id
+                dconf[str(conf_id)] = _legacy_conf(template, conf_id, preset, now)
+                written[preset.id] = conf_id
+            deck["conf"] = conf_id
+        if option is not None:
+            if option.new_limit is not None:
+                deck["newLimit"] = option.new_limit
+            if option.review_limit is not None:
+                deck["reviewLimit"] = option.review_limit
+            if option.desired_retention is not None:
+                deck["desiredRetention"] = round(option.desired_retention * 100)
+
+
+def _legacy_conf(
+    template: dict[str, Any], conf_id: int, preset: Preset, now: datetime
+) -> dict[str, Any]:
+    conf: dict[str, Any] = json.loads(json.dumps(template))
+    params = [float(p) for p in preset.fsrs_parameters]
+    key = {21: "fsrsParams6", 19: "fsrsParams5", 17: "fsrsWeights"}.get(len(params))
+    conf.update({
+        "id": conf_id, "name": preset.name, "mod": int(now.timestamp()), "usn": -1,
+        "desiredRetention": preset.desired_retention,
+        "buryInterdayLearning": preset.bury_interday_learning,
+        "fsrsParams6": [], "fsrsParams5": [], "fsrsWeights": [],
+    })  # fmt: skip
+    if key:
+        conf[key] = params
+    conf["new"].update({"delays": list(preset.learning_steps_minutes),
+                        "perDay": preset.new_per_day, "bury": preset.bury_new})  # fmt: skip
+    conf["rev"].update({"perDay": preset.reviews_per_day, "bury": preset.bury_reviews,
+                        "maxIvl": preset.maximum_interval_days})  # fmt: skip
+    conf["lapse"].update({"delays": list(preset.relearning_steps_minutes),
+                          "leechFails": preset.leech_lapses,
+                          "leechAction": 0 if preset.leech_suspend else 1})  # fmt: skip
+    return conf

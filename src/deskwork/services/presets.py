@@ -1,0 +1,277 @@
+"""Deck presets and the deck list: reading and editing presets, assigning decks to them, the
+scheduler settings each deck studies with, and every deck's due counts for today."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from deskwork.domain import presets as dp
+from deskwork.domain.decklimits import DeckCounts, Done, deck_counts, done_per_deck
+from deskwork.domain.presets import DEFAULT_PRESET_ID, DeckOptions, Preset, PresetError, Presets
+from deskwork.domain.scheduling import SchedulerSettings
+from deskwork.domain.studyday import day_bounds
+from deskwork.services.desk import Desk
+
+DEFAULT_NAME = "Default"
+
+
+def default_preset(desk: Desk) -> Preset:
+    """`[cards]` in the config file, as a preset."""
+    c = desk.config.cards
+    try:
+        return Preset(
+            id=DEFAULT_PRESET_ID, name=DEFAULT_NAME, desired_retention=c.desired_retention,
+            fsrs_parameters=list(c.fsrs_parameters),
+            learning_steps_minutes=list(c.learning_steps_minutes),
+            relearning_steps_minutes=list(c.relearning_steps_minutes),
+            new_per_day=min(c.new_per_day, 9999), reviews_per_day=min(c.reviews_per_day, 9999),
+            new_ignores_review_limit=c.new_ignores_review_limit,
+            maximum_interval_days=min(c.maximum_interval_days, 36500),
+            leech_lapses=min(c.leech_lapses, 9999), leech_suspend=c.leech_suspend,
+            bury_new=c.bury_new, bury_reviews=c.bury_reviews,
+            bury_interday_learning=c.bury_interday_learning,
+        )  # fmt: skip
+    except ValueError:  # a value the config accepts but a preset does not: the stock preset
+        return Preset(id=DEFAULT_PRESET_ID, name=DEFAULT_NAME)
+
+
+def stored(desk: Desk) -> list[Preset]:
+    found: list[Preset] = desk.store.tables["presets"].all()
+    return sorted(found, key=lambda p: (p.name.lower(), p.id))
+
+
+def deck_options(desk: Desk) -> list[DeckOptions]:
+    found: list[DeckOptions] = desk.store.tables["deck_options"].all()
+    return found
+
+
+def load(desk: Desk) -> Presets:
+    return Presets(default_preset(desk), stored(desk), deck_options(desk))
+
+
+def scheduler_settings(presets: Presets, deck: str, fuzz: bool) -> SchedulerSettings:
+    """What a card of `deck` is scheduled with."""
+    s = presets.for_deck(deck)
+    p = s.preset
+    return SchedulerSettings(
+        desired_retention=s.desired_retention,
+        learning_steps_minutes=tuple(p.learning_steps_minutes),
+        relearning_steps_minutes=tuple(p.relearning_steps_minutes),
+        maximum_interval_days=p.maximum_interval_days,
+        fuzz=fuzz,
+        leech_lapses=p.leech_lapses,
+        leech_suspend=p.leech_suspend,
+        parameters=p.parameters,
+    )
+
+
+# ---------------------------------------------------------------------- finding and editing
+def find(desk: Desk, name: str) -> Preset:
+    """A preset by name (case-insensitive) or id; 'default' is `[cards]`."""
+    wanted = name.strip()
+    if wanted.lower() in (DEFAULT_NAME.lower(), "[cards]"):
+        return default_preset(desk)
+    for preset in stored(desk):
+        if preset.name.lower() == wanted.lower() or str(preset.id) == wanted:
+            return preset
+    names = ", ".join([DEFAULT_NAME, *(p.name for p in stored(desk))])
+    raise PresetError(f"no preset named {name!r} (presets: {names})")
+
+
+def _check_name(desk: Desk, name: str, own_id: int = -1) -> None:
+    if name.lower() in (DEFAULT_NAME.lower(), "[cards]"):
+        raise PresetError(f"{name!r} is the default preset ([cards] in the config file)")
+    if any(p.name.lower() == name.lower() and p.id != own_id for p in stored(desk)):
+        raise PresetError(f"a preset named {name!r} already exists")
+
+
+def add(desk: Desk, name: str, copy_of: str = DEFAULT_NAME) -> Preset:
+    """A new preset, a copy of another (the default unless told)."""
+    name = name.strip()
+    if not name:
+        raise PresetError("a preset needs a name")
+    _check_name(desk, name)
+    source = find(desk, copy_of)
+    preset = source.model_copy(update={"id": 0, "name": name, "anki_id": 0})
+    with desk.store.transaction() as tx:
+        return tx.put("presets", preset)
+
+
+def set_values(desk: Desk, name: str, pairs: Iterable[tuple[str, str]]) -> Preset:
+    """Edit a stored preset: every key=value applies, or none does."""
+    preset = find(desk, name)
+    if preset.id == DEFAULT_PRESET_ID:
+        raise PresetError(
+            "the default preset is [cards] in the config file: edit it there "
+            "(`deskwork config path`), or make a preset of your own: "
+            "`deskwork cards presets add NAME`"
+        )
+    for key, value in pairs:
+        preset = dp.edit(preset, key, value)
+    _check_name(desk, preset.name, preset.id)
+    with desk.store.transaction() as tx:
+        return tx.put("presets", preset)
+
+
+def remove(desk: Desk, name: str) -> int:
+    """Delete a stored preset; its decks go back to the default. Returns how many decks moved."""
+    preset = find(desk, name)
+    if preset.id == DEFAULT_PRESET_ID:
+        raise PresetError("the default preset ([cards] in the config file) cannot be removed")
+    moved = [o for o in deck_options(desk) if o.preset_id == preset.id]
+    with desk.store.transaction() as tx:
+        for option in moved:
+            tx.put("deck_options", option.model_copy(update={"preset_id": DEFAULT_PRESET_ID}))
+        tx.delete("presets", preset.id)
+    return len(moved)
+
+
+def assign(desk: Desk, deck: str, name: str, *, with_subdecks: bool = False) -> list[str]:
+    """Study `deck` (and, if asked, its subdecks) with preset `name`; returns the decks changed."""
+    deck = deck.strip()
+    if not deck:
+        raise PresetError("which deck?")
+    preset = find(desk, name)
+    known = {c.deck for c in desk.store.cards.all()} | {o.deck for o in deck_options(desk)}
+    targets = [deck]
+    if with_subdecks:
+        targets += sorted(d for d in known if d.startswith(deck + "::"))
+    existing = {o.deck: o for o in deck_options(desk)}
+    with desk.store.transaction() as tx:
+        for name_ in targets:
+            option = existing.get(name_) or DeckOptions(deck=name_)
+            tx.put("deck_options", option.model_copy(update={"preset_id": preset.id}))
+    return targets
+
+
+def set_deck_limits(desk: Desk, deck: str, **changes: int | float | None) -> DeckOptions:
+    """A deck's own limits (Anki's "This deck"): new_limit, review_limit, desired_retention;
+    None = the preset's. Only the keys given change."""
+    deck = deck.strip()
+    unknown = set(changes) - {"new_limit", "review_limit", "desired_retention"}
+    if not deck or unknown:
+        raise PresetError(
+            f"which deck? ({', '.join(sorted(unknown))})" if unknown else "which deck?"
+        )
+    existing = {o.deck: o for o in deck_options(desk)}
+    option = existing.get(deck) or DeckOptions(deck=deck)
+    try:
+        changed = DeckOptions.model_validate(option.model_dump() | changes)
+    except ValueError as exc:
+        err = exc.errors()[0] if hasattr(exc, "errors") else {"loc": ("",), "msg": str(exc)}
+        raise PresetError(f"deck {deck!r}: {err['loc'][0]}: {err['msg']}") from None
+    with desk.store.transaction() as tx:
+        return tx.put("deck_options", changed)
+
+
+# ---------------------------------------------------------------------- showing
+def as_json(desk: Desk) -> dict[str, Any]:
+    """Every preset (the default first) with its decks, and each deck's preset and overrides."""
+    presets = load(desk)
+    decks = sorted({c.deck for c in desk.store.cards.all()} | set(presets.options))
+    rows = []
+    for preset in [presets.default, *stored(desk)]:
+        rows.append({
+            "id": preset.id, "default": preset.id == DEFAULT_PRESET_ID,
+            **dp.describe(preset),
+            "anki_id": preset.anki_id or None,
+            "decks": [d for d in decks if presets.preset_of(d).id == preset.id],
+        })  # fmt: skip
+    per_deck = {}
+    for deck in decks:
+        s = presets.for_deck(deck)
+        option = presets.options.get(deck)
+        per_deck[deck] = {
+            "preset": s.preset.name,
+            "new_per_day": s.new_per_day,
+            "reviews_per_day": s.reviews_per_day,
+            "desired_retention": s.desired_retention,
+            "overrides": {
+                k: v
+                for k, v in (
+                    ("new_limit", option.new_limit if option else None),
+                    ("review_limit", option.review_limit if option else None),
+                    ("desired_retention", option.desired_retention if option else None),
+                )
+                if v is not None
+            },
+        }
+    return {"presets": rows, "decks": per_deck}
+
+
+def today_done(desk: Desk, cards_by_id: dict[int, str]) -> dict[str, Done]:
+    start, end = day_bounds(desk.today(), desk.config.study.day_start_hour)
+    return done_per_deck(desk.store.reviews.between(start, end), cards_by_id)
+
+
+def deck_list(desk: Desk, now: datetime | None = None) -> list[DeckCounts]:
+    """Every deck with today's due counts (new, learning, review) as Anki's deck list shows them."""
+    now = now or desk.clock()
+    cards = desk.store.cards.all()
+    presets = load(desk)
+    day_end = day_bounds(desk.today(), desk.config.study.day_start_hour)[1]
+    done = today_done(desk, {c.id: c.deck for c in cards})
+    rows = deck_counts(cards, now, day_end, presets, done, presets.options)
+    # As in Anki, an empty default deck without subdecks is not listed.
+    default = desk.config.cards.default_deck
+    return [
+        r
+        for r in rows
+        if r.deck != default or r.cards or any(o.deck.startswith(default + "::") for o in rows)
+    ]
+
+
+# ---------------------------------------------------------------------- from Anki
+def store_imported(desk: Desk, tx: Any, found: Any, renamed: bool) -> list[str]:
+    """Inside an import's transaction: Anki's presets (matched by Anki's id; one changed in Anki
+    since it was last imported replaces ours) and each deck's assignment and own limits as Anki
+    has them, except for a deck the user put on a preset made here. Returns report lines."""
+    if found is None:
+        return []
+    by_anki = {p.anki_id: p for p in stored(desk) if p.anki_id}
+    names = {p.name.lower() for p in stored(desk)} | {DEFAULT_NAME.lower()}
+    ids: dict[int, int] = {}
+    lines = list(found.problems)
+    for anki_id, preset in found.presets.items():
+        mine = by_anki.get(anki_id)
+        mtime = found.mtimes.get(anki_id, 0)
+        if mine is not None and mtime <= mine.anki_mtime:
+            ids[anki_id] = mine.id
+            continue
+        name = mine.name if mine is not None else _free_name(preset.name, names)
+        names.add(name.lower())
+        saved = tx.put(
+            "presets",
+            preset.model_copy(
+                update={"id": mine.id if mine else 0, "name": name, "anki_mtime": mtime}
+            ),
+        )
+        ids[anki_id] = saved.id
+        lines.append(f"preset {name!r} {'updated' if mine else 'added'} from Anki")
+    if renamed:  # every card went into one deck chosen at import: Anki's decks do not apply
+        return lines
+    existing = {o.deck: o for o in deck_options(desk)}
+    own = {p.id for p in stored(desk) if not p.anki_id}  # presets made here
+    for deck, option in found.decks.items():
+        mine_option = existing.get(deck)
+        if mine_option is not None and mine_option.preset_id in own:
+            continue  # the user put this deck on a preset of their own: it stays
+        preset_id = ids.get(option.preset_id, DEFAULT_PRESET_ID)
+        tx.put(
+            "deck_options",
+            option.model_copy(
+                update={"id": mine_option.id if mine_option else 0, "preset_id": preset_id}
+            ),
+        )
+    return lines
+
+
+def _free_name(name: str, taken: set[str]) -> str:
+    """Anki's "Default" preset becomes "Default (Anki)"; a clash gets a number."""
+    base = name if name.lower() not in taken else f"{name} (Anki)"
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        candidate, n = f"{base} {n}", n + 1
+    return candidate

@@ -1,0 +1,332 @@
+"""Deck presets: every preset (the default is `[cards]` in the config file) with its decks, the
+selected one's options in full; edit a preset (a form of every option, checked as a whole), make
+a new one (a copy of the selected), study a deck with the selected preset, delete one (asks)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import DataTable, Footer, Input, Static
+
+from deskwork.domain import presets as dp
+from deskwork.domain.presets import DEFAULT_PRESET_ID, Preset, PresetError
+from deskwork.domain.text import clean
+from deskwork.ui.commands import PRESET_COMMANDS
+from deskwork.ui.screens.draft_dialogs import PromptScreen
+from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
+
+if TYPE_CHECKING:
+    from deskwork.ui.app import DeskworkApp
+
+
+def _value(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(f"{v:.4g}" for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class PresetFormScreen(ModalScreen[None]):
+    """Every option of one preset. `save(pairs)` returns "" when saved, else the problem (the
+    form stays open with what was typed)."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
+        Binding("ctrl+s", "save", "Save", id="dialog.save", priority=True),
+    ]
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="PresetFormScreen")
+        + """
+    PresetFormScreen > Vertical { width: 100; height: 90%; }
+    PresetFormScreen VerticalScroll { height: 1fr; }
+    PresetFormScreen Grid { grid-size: 2; grid-columns: 26 1fr; grid-rows: auto; height: auto; }
+    PresetFormScreen Grid > Static { padding: 1 0 0 0; }
+    PresetFormScreen #preset-error { color: $error; height: auto; }
+    PresetFormScreen .hint { color: $text-muted; }
+    """
+    )
+
+    def __init__(self, preset: Preset, save: Callable[[list[tuple[str, str]]], str]) -> None:
+        super().__init__()
+        self.preset = preset
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        values = dp.describe(self.preset)
+        with Vertical():
+            yield Static(f"Preset: {clean(self.preset.name, single_line=True)}", markup=False)
+            with VerticalScroll(), Grid():
+                for key, hint in dp.EDITABLE.items():
+                    yield Static(key.replace("_", " "))
+                    yield Input(_value(values[key]), placeholder=hint, id=f"p-{key}")
+            yield Static("", id="preset-error", markup=False)
+            yield Static("Ctrl+S or Enter saves · Esc cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#p-desired_retention", Input).focus()
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The keys whose text changed, as typed."""
+        before = dp.describe(self.preset)
+        out = []
+        for key in dp.EDITABLE:
+            text = self.query_one(f"#p-{key}", Input).value
+            if text.strip() != _value(before[key]).strip():
+                out.append((key, text))
+        return out
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        problem = self.save(self.pairs())
+        if problem:
+            self.query_one("#preset-error", Static).update(f"Not saved: {problem}")
+        else:
+            self.dismiss(None)
+
+
+class DeckPromptScreen(PromptScreen):
+    """A deck name, completed from the decks there are."""
+
+    def __init__(self, question: str, decks: list[str], value: str = "") -> None:
+        super().__init__(question, "deck (→ completes; Enter confirms, Esc cancels)")
+        self.decks = decks
+        self.value = value
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.suggester = SuggestFromList(self.decks, case_sensitive=False)
+        field.value = self.value
+        field.focus()
+
+
+class PresetsScreen(Screen[None]):
+    command_scope = "presets"
+    BINDINGS = [c.binding() for c in PRESET_COMMANDS]
+    DEFAULT_CSS = """
+    PresetsScreen #presets-status { height: auto; padding: 0 2; color: $text-muted; }
+    PresetsScreen DataTable { height: 1fr; }
+    PresetsScreen #presets-detail { height: auto; max-height: 50%; padding: 0 2;
+        border-top: solid $panel-lighten-2; }
+    """
+
+    def __init__(self, deck: str = "") -> None:
+        super().__init__()
+        self.deck = deck  # opened for this deck: its preset is selected first
+        self.presets: list[Preset] = []
+
+    @property
+    def desk_app(self) -> DeskworkApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="presets-status", markup=False)
+        table: DataTable[Text] = DataTable(id="presets-table", cursor_type="row")
+        yield table
+        yield Static("", id="presets-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("Preset", 28), ("Retention", 9), ("Steps", 14), ("New/day", 7),
+                             ("Reviews/day", 11), ("Decks", 30)):  # fmt: skip
+            table.add_column(label, width=width, key=label)
+        selected = self._preset_of_deck()
+        self.reload(selected)
+        table.focus()
+
+    def _preset_of_deck(self) -> int | None:
+        from deskwork.services import presets
+
+        if not self.deck:
+            return None
+        return presets.load(self.desk_app.desk).preset_of(self.deck).id
+
+    def _decks_of(self) -> dict[int, list[str]]:
+        from deskwork.services import presets
+
+        data = presets.as_json(self.desk_app.desk)
+        return {row["id"]: row["decks"] for row in data["presets"]}
+
+    def reload(self, select: int | None = None) -> None:
+        from deskwork.services import presets
+
+        desk = self.desk_app.desk
+        current = self.selected()
+        keep = select if select is not None else (current.id if current else None)
+        self.presets = [presets.default_preset(desk), *presets.stored(desk)]
+        decks = self._decks_of()
+        table = self.query_one(DataTable)
+        table.clear()
+        for preset in self.presets:
+            name = preset.name + (" ([cards])" if preset.id == DEFAULT_PRESET_ID else "")
+            table.add_row(
+                Text(clean(name, single_line=True)),
+                Text(f"{preset.desired_retention:.2f}"),
+                Text(dp.format_steps(preset.learning_steps_minutes)),
+                Text(str(preset.new_per_day)),
+                Text(str(preset.reviews_per_day)),
+                Text(clean(", ".join(decks.get(preset.id, [])), single_line=True), style="dim"),
+                key=str(preset.id),
+            )
+        ids = [p.id for p in self.presets]
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep))
+        for_deck = f"{self.deck} uses the selected preset. " if self.deck else ""
+        self.query_one("#presets-status", Static).update(
+            f"{for_deck}e: edit · n: new (a copy) · u: use for a deck · d: delete · Esc: back"
+        )
+        self.show_detail()
+
+    def selected(self) -> Preset | None:
+        table = self.query_one(DataTable)
+        if not self.presets or not 0 <= table.cursor_row < len(self.presets):
+            return None
+        return self.presets[table.cursor_row]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        preset = self.selected()
+        detail = self.query_one("#presets-detail", Static)
+        if preset is None:
+            detail.update("")
+            return
+        lines = [f"{k.replace('_', ' ')}: {_value(v)}" for k, v in dp.describe(preset).items()]
+        if preset.id == DEFAULT_PRESET_ID:
+            lines.append("(the default: [cards] in the config file; `deskwork config path`)")
+        elif preset.anki_id:
+            lines.append(f"(imported from Anki, preset id {preset.anki_id})")
+        detail.update("\n".join(lines))
+
+    # ------------------------------------------------------------------ actions
+    def _writable(self) -> bool:
+        return self.desk_app.writable()
+
+    def action_edit(self) -> None:
+        from deskwork.services import presets
+
+        preset = self.selected()
+        if preset is None or not self._writable():
+            return
+        if preset.id == DEFAULT_PRESET_ID:
+            self.app.notify(
+                "The default preset is [cards] in the config file: edit it there, or make a "
+                "preset of your own (n) and use it for your decks (u).",
+                markup=False,
+            )
+            return
+
+        def save(pairs: list[tuple[str, str]]) -> str:
+            try:
+                presets.set_values(self.desk_app.desk, str(preset.id), pairs)
+            except PresetError as exc:
+                return str(exc)
+            self._changed()
+            return ""
+
+        self.app.push_screen(PresetFormScreen(preset, save))
+
+    def _changed(self) -> None:
+        self.reload()
+        self.desk_app.presets_changed()
+
+    def action_add(self) -> None:
+        from deskwork.services import presets
+
+        source = self.selected()
+        if source is None or not self._writable():
+            return
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                made = presets.add(
+                    self.desk_app.desk, name, str(source.id) if source.id else "Default"
+                )
+            except PresetError as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+                return
+            self.reload(made.id)
+            self.app.notify(
+                f"Preset {made.name!r} made; e edits it, u uses it for a deck", markup=False
+            )
+
+        self.app.push_screen(
+            PromptScreen(f"New preset, a copy of {source.name!r}: its name?", "name"), named
+        )
+
+    def action_assign(self) -> None:
+        from deskwork.services import presets
+        from deskwork.services.cards import decks
+
+        preset = self.selected()
+        if preset is None or not self._writable():
+            return
+        known = decks(self.desk_app.desk)
+
+        def chosen(deck: str | None) -> None:
+            if not deck:
+                return
+            with_subdecks = deck.endswith("::*")
+            deck = deck.removesuffix("::*")
+            try:
+                changed = presets.assign(
+                    self.desk_app.desk, deck, str(preset.id) if preset.id else "Default",
+                    with_subdecks=with_subdecks,
+                )  # fmt: skip
+            except PresetError as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+                return
+            self._changed()
+            self.app.notify(f"{', '.join(changed)}: preset {preset.name!r}", markup=False)
+
+        question = f"Study which deck with {preset.name!r}? (Deck::* for its subdecks too)"
+        self.app.push_screen(DeckPromptScreen(question, known, self.deck), chosen)
+
+    def action_delete(self) -> None:
+        from deskwork.services import presets
+        from deskwork.ui.screens.draft_dialogs import ConfirmScreen
+
+        preset = self.selected()
+        if preset is None or not self._writable():
+            return
+        if preset.id == DEFAULT_PRESET_ID:
+            self.app.notify(
+                "The default preset ([cards] in the config) cannot be deleted", markup=False
+            )
+            return
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            moved = presets.remove(self.desk_app.desk, str(preset.id))
+            self._changed()
+            self.app.notify(
+                f"Deleted {preset.name!r}; {moved} {'deck' if moved == 1 else 'decks'} back on the default",
+                markup=False,
+            )
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete the preset {preset.name!r}? Its decks go back to the default."),
+            answer,
+        )
+
+    def action_close(self) -> None:
+        self.dismiss(None)
