@@ -145,11 +145,12 @@ def test_short_focus_from_the_keyboard_then_sigkill_mid_focus_resumes(tmp_path: 
     term = Terminal(home)
     term.wait_for("Focus 1 of 4", "Deep Learning book")
     term.child.send("\x1b[13~")  # F3: today's queue; its first item is selected
-    term.wait_for("on Deep Learning book")
+    time.sleep(0.3)
     term.child.send("\x1b[12~")  # F2: back to the timer
     time.sleep(0.3)
-    term.child.send(" ")
-    term.wait_for("running")
+    term.wait_for("Timer on: no item")  # selecting in the queue does not move the timer
+    term.child.send(" ")  # a focus starts on the item selected in the queue
+    term.wait_for("running", "Timer on: Deep Learning book")
     term.wait_for("Focus complete", timeout=20)
     assert term.quit() == 0
     today = json.loads(

@@ -143,7 +143,7 @@ def test_relative_paths_are_the_callers(
     monkeypatch.chdir(folder)
     code, out, err = run(capsys, "--data-dir", str(home), "cards", "import", "deck.txt")
     assert (code, err) == (0, "")
-    assert out.startswith("imported 1 notes, 1 cards")
+    assert out.startswith("imported 1 note, 1 card")
     assert [c.front for c in app.desk.store.cards.all()] == ["What is a gradient?"]
     code, _, err = run(capsys, "--data-dir", str(home), "cards", "import", "missing.txt")
     assert code == 1 and "missing.txt" in err

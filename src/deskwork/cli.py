@@ -30,6 +30,7 @@ from deskwork.clikit import (
     warn,
 )
 from deskwork.config import config_as_toml, load_config
+from deskwork.domain.wording import duration, plural
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.store import backups
@@ -77,7 +78,7 @@ def cmd_today(args: argparse.Namespace, paths: Paths) -> int:
     lines = [
         f"{summary.day:%A %d %B %Y}",
         f"  pomodoros: {summary.pomodoros}, focus minutes: {summary.focus_minutes:.0f}",
-        f"  goal: {goal}, streak: {summary.streak_days} days",
+        f"  goal: {goal}, streak: {plural(summary.streak_days, 'day')}",
         f"  cards due: {summary.cards_due} of {summary.cards_total}",
         f"  queue: {', '.join(i.title for i in summary.queue) or 'empty'}",
     ]
@@ -105,7 +106,7 @@ def cmd_drafts_list(args: argparse.Namespace, paths: Paths) -> int:
         for d in drafts
     ]
     text = "\n".join(
-        f"{d.id:>4}  {d.status.value:<9} {d.words:>6} words  {d.title}" for d in drafts
+        f"{d.id:>4}  {d.status.value:<9} {plural(d.words, 'word'):>12}  {d.title}" for d in drafts
     )
     emit(args, data, text or "no drafts")
     return 0
@@ -154,7 +155,7 @@ def cmd_drafts_import(args: argparse.Namespace, paths: Paths) -> int:
         "slug": draft.effective_slug,
         "words": draft.words,
     }
-    emit(args, data, f"imported draft {draft.id}: {draft.title} ({draft.words} words)")
+    emit(args, data, f"imported draft {draft.id}: {draft.title} ({plural(draft.words, 'word')})")
     return 0
 
 
@@ -181,10 +182,10 @@ def cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
     hours = sum(figures.focus_hours_by_day.values())
     retention = "n/a" if figures.retention_30d is None else f"{figures.retention_30d:.1%}"
     lines = [
-        f"last {args.weeks} weeks: {hours:.1f} focus hours (target {figures.target_hours:.1f} h a day)",
+        f"last {plural(args.weeks, 'week')}: {duration(hours)} of focus (target {duration(figures.target_hours)} a day)",
         f"points: {figures.points_done:.2f} done of {figures.points_planned:.2f} planned; the program ends {figures.program_end}",
         *(
-            f"  {p.item.title}: {p.finish or 'no pace yet'}"
+            f"  {p.item.title}: {p.finish or p.no_pace or 'no pace yet'}"
             + (" (after the end)" if p.late else "")
             for p in figures.projections
         ),
@@ -297,7 +298,7 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     report = check(paths.data_dir)
     lines = [f"data dir: {paths.data_dir}"]
     lines += [f"  ok: {line}" for line in report.ok]
-    lines += [f"  {name}: {n} records" for name, n in sorted(report.counts.items())]
+    lines += [f"  {name}: {plural(n, 'record')}" for name, n in sorted(report.counts.items())]
     lines += [f"  PROBLEM: {line}" for line in report.problems]
     emit(args, report.as_json(), "\n".join(lines))
     return 0 if not report.problems else EXIT_ERROR

@@ -9,6 +9,7 @@ from typing import Any
 
 from deskwork import cli_presets
 from deskwork.clikit import CliError, emit, err, on_store, open_desk, user_path
+from deskwork.domain.wording import plural
 from deskwork.paths import Paths
 
 
@@ -74,7 +75,7 @@ def cmd_cards_export(args: argparse.Namespace, paths: Paths) -> int:
     emit(
         args,
         {"file": args.file, "notes": notes, "cards": cards},
-        f"wrote {notes} notes, {cards} cards to {args.file}",
+        f"wrote {plural(notes, 'note')}, {plural(cards, 'card')} to {args.file}",
     )
     return 0
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from deskwork.clikit import EXIT_USAGE, CliError, emit, on_store, open_desk, user_path
+from deskwork.domain.wording import plural
 from deskwork.paths import Paths
 
 
@@ -33,7 +34,7 @@ def cmd_queue_import(args: argparse.Namespace, paths: Paths) -> int:
     finally:
         desk.close()
     data = {"added": len(added), "items": [{"id": i.id, "title": i.title} for i in added]}
-    emit(args, data, f"added {len(added)} items (titles already there are skipped)")
+    emit(args, data, f"added {plural(len(added), 'item')} (titles already there are skipped)")
     return 0
 
 
@@ -47,7 +48,7 @@ def cmd_plan(args: argparse.Namespace, paths: Paths) -> int:
     data = report_json(report)
     p = report.program
     lines = [
-        f"program: {p.start} to {p.end} ({p.weeks:g} weeks, {p.days_per_week:g} days a week, "
+        f"program: {p.start} to {p.end} ({plural(p.weeks, 'week')}, {plural(p.days_per_week, 'day')} a week, "
         f"{p.hours_per_day:g} h a day)",
         f"planned {report.planned_points:.2f} points against a capacity of "
         f"{p.capacity_points:.2f}: {report.overcommit_ratio:.2f}x",
@@ -177,7 +178,7 @@ def cmd_queue_export(args: argparse.Namespace, paths: Paths) -> int:
         raise CliError(str(exc)) from None
     finally:
         desk.close()
-    emit(args, {"file": args.file, "items": count}, f"wrote {count} items to {args.file}")
+    emit(args, {"file": args.file, "items": count}, f"wrote {plural(count, 'item')} to {args.file}")
     return 0
 
 

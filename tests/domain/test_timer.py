@@ -97,6 +97,26 @@ def test_skip_records_an_uncompleted_session_and_moves_on() -> None:
     assert out.state.phase is SessionKind.FOCUS and out.state.status is Status.IDLE
 
 
+def test_skip_refuses_a_focus_that_has_not_started_but_skips_an_idle_break() -> None:
+    with pytest.raises(TimerError, match="has not started"):
+        m.skip(m.fresh(S), at(0), S)  # no break for a focus never done
+    manual = TimerSettings(auto_start_breaks=False)
+    s = m.start(m.fresh(manual), at(0), manual).state
+    s = m.tick(s, at(25), manual).state
+    assert (s.phase, s.status) == (SessionKind.SHORT_BREAK, Status.IDLE)
+    s = m.skip(s, at(26), manual).state
+    assert (s.phase, s.status) == (SessionKind.FOCUS, Status.IDLE)
+
+
+def test_a_phase_not_started_takes_its_length_from_the_current_settings() -> None:
+    old = m.fresh(S)
+    short = TimerSettings(focus_s=60)
+    assert m.with_settings(old, short).remaining_s == 60
+    assert m.with_settings(old, short).planned_s == 60
+    running = m.start(old, at(0), S).state
+    assert m.with_settings(running, short) == running, "a started phase keeps its length"
+
+
 def test_extend_running_and_paused() -> None:
     s = m.start(m.fresh(S), at(0), S).state
     s = m.extend(s, at(20), S, 300).state

@@ -50,7 +50,7 @@ def test_the_same_plain_text_file_twice_adds_nothing_the_second_time(
     ]
     assert fronts(tmp_path / "home") == ["What is a Hessian?", "What is a gradient?"]
     code, out, _ = run(capsys, "cards", "import", str(path))
-    assert "2 notes were already there (same front): skipped" in out
+    assert "2 notes already there (same front): skipped" in out
 
 
 def test_a_header_row_is_not_a_card_and_empty_rows_are_skipped_with_their_lines(
@@ -125,7 +125,7 @@ async def test_the_tui_import_reports_the_skipped_rows(tmp_path: Path) -> None:
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any(
-            "Imported 1 notes, 1 cards" in m
+            "Imported 1 note, 1 card" in m
             and "2 rows skipped: line 1: a header row (column names); line 3: the back is empty"
             in m
             for m in messages

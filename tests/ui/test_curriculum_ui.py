@@ -90,7 +90,9 @@ async def test_pick_reorder_unit_done_and_carry_with_keys(tmp_path: Path, clock:
         assert queue_ids(app) == [1, 2]
         await pilot.press("ctrl+up")
         assert queue_ids(app) == [2, 1]
-        # The highlighted item is what the timer attributes focus to.
+        # Browsing and reordering never move the timer; a focus starts on the highlighted item.
+        assert app.timer.service.state.item_id is None
+        await pilot.press("f6")
         assert app.timer.service.state.item_id == 2
         await pilot.press("down")
         await pilot.press("u")
@@ -186,12 +188,16 @@ async def test_curriculum_table_filter_sort_form_and_delete(tmp_path: Path, cloc
         # A new item through the form; a bad number is named and nothing is saved.
         await pilot.press("n")
         assert isinstance(app.screen, ItemFormScreen)
+        await pilot.press("ctrl+s")  # empty: one sentence naming the field, not a pydantic dump
+        error = str(app.screen.query_one("#form-error", Static).render())
+        assert error == "Not saved: Title is required."
         await pilot.press(*"Statistical Rethinking")
         app.screen.query_one("#f-track", Input).value = "Deep learning"
         app.screen.query_one("#f-effort_points", Input).value = "lots"
         await pilot.press("ctrl+s")
         error = str(app.screen.query_one("#form-error", Static).render())
-        assert "effort_points" in error and len(app.desk.store.items) == 3
+        assert error == "Not saved: Effort (points) must be a number (got 'lots')."
+        assert len(app.desk.store.items) == 3
         app.screen.query_one("#f-effort_points", Input).value = "0.5"
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, CurriculumScreen)
@@ -229,6 +235,34 @@ async def test_plan_screen_shows_seed_004_overcommitment(tmp_path: Path, clock: 
         headline = str(app.screen.query_one("#plan-headline", Static).render())
         assert "0.93× (fits)" in headline
         assert app.screen.query_one("#plan-items", DataTable).row_count == 13
+        # An invalid what-if is marked and explained; the plan keeps the configured value.
+        for bad, why in (("0", "Weeks must be more than 0"), ("9999", "at most 520")):
+            weeks.value = bad
+            await pilot.pause()
+            problem = str(app.screen.query_one("#plan-whatif-problem", Static).render())
+            assert why in problem and "the plan uses 12 from the config" in problem
+            assert weeks.has_class("-invalid")
+            headline = str(app.screen.query_one("#plan-headline", Static).render())
+            assert "1.85× over" in headline
+        weeks.value = "24"
+        await pilot.pause()
+        assert not weeks.has_class("-invalid")
+        assert str(app.screen.query_one("#plan-whatif-problem", Static).render()) == ""
+
+
+async def test_the_plan_table_shows_projected_finish_whole_at_120_columns(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = desk_app(tmp_path, clock)
+    with app.desk.store.transaction() as tx:
+        tx.put("items", Item(title="A very long course title " * 6, added=T0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        table = app.screen.query_one("#plan-items", DataTable)
+        widths = sum(c.get_render_width(table) for c in table.columns.values())
+        assert widths <= 120, widths
+        assert table.virtual_size.width <= table.size.width, "no horizontal scrolling needed"
 
 
 async def test_arxiv_search_adds_a_result(

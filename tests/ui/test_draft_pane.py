@@ -192,3 +192,46 @@ async def test_cite_a_flashcard_as_a_source(tmp_path: Path, clock: Clock) -> Non
         )
         exported = app.drafts.export(app.drafts.listing()[0].id, "hugo", tmp_path / "out")
         assert "- What does the softmax in attention normalise?" in exported.read_text()
+
+
+async def test_a_reopened_draft_puts_the_cursor_back_and_a_citation_keeps_the_heading(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """Bug 11: a reopened draft had its cursor at 1:0, so Ctrl+L glued the link onto the heading
+    (`[MIT 18.06…](…)# Why the SVD`)."""
+    app = draft_app(tmp_path, clock)
+    with app.desk.store.transaction() as tx:
+        tx.put("drafts", make_draft("SVD", "# Why the SVD\n\nIt factors any matrix.", clock))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3", "f5", "enter")  # open the draft
+        await pilot.pause()
+        text = app.query_one("#draft-text", TextArea)
+        assert text.cursor_location == (2, 22), "a draft never opened before: at the end"
+        text.move_cursor((2, 3))
+        await pilot.press("escape")  # close the editor
+        await pilot.press("enter")
+        await pilot.pause()
+        assert text.cursor_location == (2, 3), "reopened where the cursor was"
+        text.move_cursor((0, 0))
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        link = "[Attention Is All You Need](https://arxiv.org/abs/1706.03762)"
+        body = app.drafts.listing()[0].body
+        assert body.startswith(f"{link}\n\n# Why the SVD\n"), body
+        await pilot.press("q")
+    # the cursor survives a restart too
+    again = DeskworkApp(Desk.open(app.desk.paths, clock=clock), show_clock=False)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5", "enter")
+        await pilot.pause()
+        row, _ = again.query_one("#draft-text", TextArea).cursor_location
+        assert row == 2, "after the inserted link and its blank line"
+        await pilot.press("q")
+
+
+def make_draft(title: str, body: str, clock: Clock) -> object:
+    from deskwork.domain.drafts import Draft, DraftStatus
+
+    return Draft(
+        title=title, body=body, status=DraftStatus.DRAFT, created=clock.now, updated=clock.now
+    )

@@ -56,5 +56,5 @@ async def test_tui_exports_show_the_full_path_written(tmp_path: Path) -> None:
         await pilot.press("f5", "x")
         await pilot.pause()
         messages = [str(n.message) for n in app._notifications]
-        assert f"Wrote 1 notes, 1 cards to {folder / 'deskwork-cards.apkg'}" in messages
+        assert f"Wrote 1 note, 1 card to {folder / 'deskwork-cards.apkg'}" in messages
         assert f"Exported to {folder / 'bold-claims.md'}" in messages

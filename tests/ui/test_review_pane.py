@@ -222,3 +222,29 @@ async def test_tab_moves_between_the_fields_of_a_dialog(tmp_path: Path, clock: C
         assert (card.front, card.back) == ("front text!", "back text")
         await pilot.press("tab")  # on the desk, Tab still goes to the next area
         assert app._focused_pane() == "queue"
+
+
+async def test_a_long_card_keeps_its_answer_in_view(tmp_path: Path, clock: Clock) -> None:
+    """Bug 13: after revealing a card whose question is longer than the area, the answer was below
+    the fold; now it is scrolled into view, and a long card scrolls with the arrow keys."""
+    from textual.containers import VerticalScroll
+
+    from tests.helpers import make_card
+    from tests.ui.factory import desk_app, ready
+
+    app = desk_app(tmp_path, clock)
+    question = "\n".join(f"line {n} of a very long question" for n in range(60))
+    with app.desk.store.transaction() as tx:
+        tx.put("cards", make_card(question, back="THE ANSWER", when=clock.now))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("f4", "down", "down")
+        card = app.query_one("#review-card", VerticalScroll)
+        assert card.scroll_y == 2, "arrows scroll a long question"
+        await pilot.press("space")
+        await pilot.pause()
+        await pilot.pause()
+        answer = app.query_one("#review-answer", Static)
+        visible = card.content_region
+        assert answer.region.overlaps(visible), (answer.region, visible)
+        assert "THE ANSWER" in str(answer.render())

@@ -28,7 +28,7 @@ async def test_stats_screen_shows_the_figures(tmp_path: Path, clock: Clock) -> N
         screen = app.screen
         assert isinstance(screen, StatsScreen)
         head = str(screen.query_one("#stats-head", Static).render())
-        assert "Last 12 weeks: 90.0 focus hours on 60 days (1.5 h a study day)" in head
+        assert "Last 12 weeks: 90.0 h of focus on 60 days (1.5 h a study day)" in head
         assert "met on 60 days" in head
         heatmap = str(screen.query_one("#stats-heatmap", Static).render())
         assert heatmap.splitlines()[0].startswith("Mon ") and heatmap.count("■") == 84 + 5
@@ -37,7 +37,7 @@ async def test_stats_screen_shows_the_figures(tmp_path: Path, clock: Clock) -> N
         assert "At this pace Linear algebra finishes on 30 Nov 2026 (after the end)" in pace
         assert "The program ends on 21 Nov 2026." in pace
         cards = str(screen.query_one("#stats-cards", Static).render())
-        assert "true retention (30 days) 90.0%" in cards and "3 due today" in cards
+        assert "true retention (30 days): 90.0% of" in cards and "3 due today" in cards
         assert "2 ready" in str(screen.query_one("#stats-drafts", Static).render())
         await pilot.press("e")
         assert isinstance(app.screen, DayEndScreen)
@@ -65,3 +65,46 @@ async def test_quitting_after_the_end_of_day_leaves_the_summary(
         await pilot.press("q")
     assert app.day_end_text.startswith("Friday 20 November: 3 pomodoros, 90 minutes of focus")
     assert "Tomorrow's queue could be:\n  1. Linear algebra" in app.day_end_text
+
+
+async def test_stats_never_contradict_themselves_on_a_first_morning(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """Bug 7: two pomodoros on an item beside "No focus logged yet" on it; 4 answers beside "no
+    reviews in 30 days"; 50 minutes shown as 0.0 h."""
+    from datetime import timedelta
+
+    from deskwork.domain.cards import CardState, ReviewLog
+    from deskwork.domain.curriculum import Item, ItemStatus
+    from deskwork.domain.sessions import Session, SessionKind
+    from tests.helpers import T0, make_card
+
+    app = desk_app(tmp_path, clock, "[plan]\nstart = 2026-11-20\n")
+    store = app.desk.store
+    with store.transaction() as tx:
+        item = tx.put("items", Item(title="MIT 18.06", status=ItemStatus.ACTIVE, added=T0,
+                                    effort_points=0.5))  # fmt: skip
+        for n in range(2):
+            start = T0 - timedelta(hours=2) + timedelta(minutes=30 * n)
+            tx.put("sessions", Session(kind=SessionKind.FOCUS, start=start,
+                                       end=start + timedelta(minutes=25), planned_s=1500,
+                                       actual_s=1500, completed=True, item_id=item.id))  # fmt: skip
+        card = tx.put("cards", make_card("q", when=T0))
+        for n in range(4):
+            tx.append("reviews", ReviewLog(card_id=card.id, ts=T0 - timedelta(minutes=n), rating=3,
+                                        state=CardState.LEARNING, duration_ms=1000))  # fmt: skip
+    async with app.run_test(size=(120, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+d")
+        screen = app.screen
+        head = str(screen.query_one("#stats-head", Static).render())
+        assert "50 min of focus" in head and "0.0" not in head
+        assert isinstance(screen, StatsScreen)
+        assert screen.insight.pomodoros_by_item == {item.id: 2}  # the By-item row
+        pace = str(screen.query_one("#stats-pace", Static).render())
+        assert "No focus logged yet" not in pace and "no focus logged yet" not in pace
+        assert "focus logged, but the program has not run a full day yet" in pace
+        cards = str(screen.query_one("#stats-cards", Static).render())
+        assert "no answers" not in cards and "none of the 4 answers" in cards
+        label = [str(s.render()) for s in screen.query(".label")]
+        assert any("Answers per day (4 answers in 12 weeks)" in t for t in label)

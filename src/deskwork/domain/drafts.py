@@ -116,3 +116,22 @@ def sources_section(sources: list[DraftSource]) -> str:
 
 def revision_due(last: datetime | None, now: datetime, every_s: float) -> bool:
     return last is None or (now - last).total_seconds() >= every_s
+
+
+_BLOCK_START = re.compile(r"^\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s|>|```|~~~|\|)")
+
+
+def citation_text(line: str, column: int, link: str) -> str:
+    """What to insert at `column` of `line` so that `link` stands as its own text and the line
+    keeps its Markdown syntax: at the start of a heading / list item / quote / table row / fence
+    it goes on a paragraph of its own before that line; inside a line it is kept apart from the
+    words around it by spaces."""
+    before, after = line[:column], line[column:]
+    if not before.strip():
+        if not after.strip():
+            return link  # an empty line: the link is the paragraph
+        if _BLOCK_START.match(after):
+            return f"{link}\n\n"  # never glued onto "# Heading" or "- item"
+    lead = "" if not before or before[-1].isspace() or before[-1] in "([" else " "
+    trail = "" if not after or after[0].isspace() or after[0] in ".,;:!?)]" else " "
+    return f"{lead}{link}{trail}"

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from deskwork.domain import cardstats
-from deskwork.domain.cards import Card, ReviewLog
+from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.domain.drafts import Draft
 from deskwork.domain.plan import PlanReport
 from deskwork.domain.sessions import Session, SessionKind
 from deskwork.domain.studyday import study_day
+from deskwork.domain.wording import plural
 
 NO_TRACK = "(no track)"
 
@@ -25,6 +26,7 @@ class Projection:
     item: Item
     finish: date | None
     late: bool  # projected after the program's end
+    no_pace: str = ""  # why there is no projection (from the plan: one source of truth)
 
 
 @dataclass
@@ -46,6 +48,8 @@ class Insight:
     due_forecast: list[int]  # the next 30 days
     drafts_by_status: dict[str, int]
     item_titles: dict[int, str] = field(default_factory=dict)
+    answers_30d: int = 0  # every answer of the last 30 days
+    review_answers_30d: int = 0  # those on cards in review: what true retention is made of
 
     @property
     def days(self) -> list[date]:
@@ -111,6 +115,7 @@ def compute(
             row.item,
             row.projected_finish,
             bool(row.projected_finish and row.projected_finish > report.program.end),
+            row.no_pace,
         )
         for row in report.items
         if row.item.status is ItemStatus.ACTIVE
@@ -130,6 +135,10 @@ def compute(
         program_end=report.program.end,
         reviews_by_day=cardstats.reviews_per_day(reviews, today, start_hour, weeks * 7, tz),
         retention_30d=cardstats.true_retention(reviews, now - timedelta(days=30)),
+        answers_30d=sum(1 for r in reviews if r.ts >= now - timedelta(days=30)),
+        review_answers_30d=sum(
+            1 for r in reviews if r.ts >= now - timedelta(days=30) and r.state is CardState.REVIEW
+        ),
         due_forecast=cardstats.due_forecast(cards, today, start_hour, 30, tz),
         drafts_by_status=dict(Counter(d.status.value for d in drafts if not d.deleted)),
         item_titles={i.id: i.title for i in items},
@@ -247,7 +256,7 @@ def weekly_review(
     reviews = sum(insight.reviews_by_day[-7:])
     title = f"Week {week} of {program_name}"
     lines = [
-        f"This week I studied **{hours:.1f} hours** on {days_on} days "
+        f"This week I studied **{hours:.1f} hours** on {plural(days_on, 'day')} "
         f"(the daily target of {insight.target_hours:.1f} h was met on {met}).",
         "",
         "## Focus per day",
@@ -278,7 +287,7 @@ def weekly_review(
         "",
         "## Flashcards",
         "",
-        f"{reviews} reviews this week"
+        f"{plural(reviews, 'review')} this week"
         + (
             f"; true retention over 30 days {insight.retention_30d:.0%}."
             if insight.retention_30d is not None

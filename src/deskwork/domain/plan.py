@@ -44,6 +44,7 @@ class ItemPlan:
     effort_hours: float
     focus_hours: float
     projected_finish: date | None  # at the pace of the focus logged so far; None: no pace yet
+    no_pace: str = ""  # when there is no projection: why, in a learner's words
 
     @property
     def progress(self) -> float:
@@ -89,13 +90,20 @@ def plan(
         effort = item.effort_points * program.hours_per_point
         done = focus_hours.get(item.id, 0.0)
         finish: date | None = None
+        why = ""
         if item.status is ItemStatus.DONE:
             finish = item.finished.date() if item.finished else today
         elif done > 0 and elapsed_days > 0 and effort > 0:
             per_study_day = done / elapsed_days
             remaining_days = max(0.0, effort - done) / per_study_day
             finish = today + timedelta(days=math.ceil(remaining_days * 7 / program.days_per_week))
-        rows.append(ItemPlan(item, effort, done, finish))
+        elif done <= 0:
+            why = "no focus logged yet"
+        elif effort <= 0:
+            why = "no effort estimate (edit the item's points)"
+        else:
+            why = "focus logged, but the program has not run a full day yet"
+        rows.append(ItemPlan(item, effort, done, finish, why))
     return PlanReport(
         program=program,
         planned_points=round(sum(i.effort_points for i in counted), 6),

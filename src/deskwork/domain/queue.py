@@ -22,8 +22,9 @@ def leftovers(items: Iterable[Item], today: date) -> list[Item]:
     )
 
 
-def candidates(items: Iterable[Item], today: date, limit: int = 12) -> list[Item]:
-    """What to offer for today when picking: leftovers first, then active, then planned items."""
+def candidates(items: Iterable[Item], today: date, limit: int | None = None) -> list[Item]:
+    """What to offer for today when picking: leftovers first, then active, then planned items.
+    All of them unless `limit` says otherwise (the queue lists every one: it scrolls)."""
     pool = [i for i in items if i.queued_on != today and i.unfinished]
     order = {ItemStatus.ACTIVE: 1, ItemStatus.PLANNED: 2, ItemStatus.PAUSED: 3}
 

@@ -252,6 +252,17 @@ def toggle(state: TimerState, now: datetime, settings: TimerSettings) -> Outcome
     return Outcome(nxt.state, out.sessions + nxt.sessions, out.ended, out.started + nxt.started)
 
 
+def with_settings(state: TimerState, settings: TimerSettings) -> TimerState:
+    """A phase that has not started takes its length from the current settings (a changed
+    `focus_minutes` applies at once); a started or paused one keeps the length it started with."""
+    if state.status is not Status.IDLE:
+        return state
+    length = settings.duration(state.phase)
+    if state.planned_s == length and state.remaining_s == length:
+        return state
+    return state.model_copy(update={"planned_s": length, "remaining_s": length})
+
+
 def _stop(state: TimerState, now: datetime, note: str) -> Session | None:
     if state.status is Status.IDLE or state.started is None:
         return None
@@ -259,8 +270,14 @@ def _stop(state: TimerState, now: datetime, note: str) -> Session | None:
 
 
 def skip(state: TimerState, now: datetime, settings: TimerSettings) -> Outcome:
-    """End this phase now (not counted as completed) and move to the next one."""
+    """End this phase now (not counted as completed) and move to the next one.
+
+    A focus that has not started cannot be skipped: a break is earned by focusing, so skipping an
+    idle focus would hand out a break for nothing (it is refused, the timer stays as it is). An idle
+    break can be skipped: that goes straight to the next focus."""
     out = tick(state, now, settings)
+    if out.state.status is Status.IDLE and out.state.phase is SessionKind.FOCUS:
+        raise TimerError("this focus has not started: there is nothing to skip (space starts it)")
     session = _stop(out.state, now, "skipped")
     if session is not None:
         out.sessions.append(session)

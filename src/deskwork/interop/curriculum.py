@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from deskwork.domain.curriculum import Item
 from deskwork.domain.text import clean, clip
+from deskwork.domain.wording import plural_noun
 from deskwork.interop import InteropError
 from deskwork.interop.limits import CURRICULUM, TextCaps
 
@@ -70,7 +71,7 @@ def _items(
     for line, row in rows:
         if len(items) >= caps.max_rows:
             raise CurriculumError(
-                f"{name}: line {line}: refused: more than {caps.max_rows:,} items "
+                f"{name}: line {line}: refused: more than {caps.max_rows:,} {plural_noun(caps.max_rows, 'item')} "
                 f"(the limit for a {caps.what})"
             )
         for column, value in row.items():

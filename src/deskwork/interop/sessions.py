@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from deskwork.domain.sessions import Session, SessionKind
+from deskwork.domain.wording import plural
 
 CSV_FIELDS = [
     "id",
@@ -96,7 +97,7 @@ def sessions_ics(sessions: Iterable[Session], titles: Mapping[int, str], now: da
         state = "completed" if s.completed else (s.note or "not completed")
         description = (
             f"{s.actual_s / 60:.0f} of {s.planned_s / 60:.0f} minutes, {state}; "
-            f"{len(s.interruptions)} interruptions"
+            f"{plural(len(s.interruptions), 'interruption')}"
         )
         lines += [
             "BEGIN:VEVENT",

@@ -23,6 +23,7 @@ from deskwork.domain.cards import Card
 from deskwork.domain.notes import first_field_key
 from deskwork.domain.render import field_html
 from deskwork.domain.studyday import day_bounds
+from deskwork.domain.wording import plural
 from deskwork.interop.anki import Deck
 from deskwork.interop.anki.model import Answer
 from deskwork.services import presets
@@ -87,10 +88,13 @@ class ImportReport:
         }  # fmt: skip
 
     def lines(self) -> list[str]:
-        out = [f"imported {self.notes} notes, {self.cards} cards, {self.reviews} reviews"]
+        out = [
+            f"imported {plural(self.notes, 'note')}, {plural(self.cards, 'card')}, "
+            f"{plural(self.reviews, 'review')}"
+        ]
         out += [f"  {deck}: {n}" for deck, n in self.decks.items()]
         if self.duplicates and self.duplicate_rule == "first field":
-            out.append(f"{self.duplicates} notes were already there (same front): skipped")
+            out.append(f"{plural(self.duplicates, 'note')} already there (same front): skipped")
         elif self.duplicates:
             out.append(
                 f"{self.duplicates} notes were already here (same guid): {self.notes_updated} "

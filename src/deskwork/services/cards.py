@@ -15,6 +15,7 @@ from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.render import Rendered
 from deskwork.domain.scheduling import Grade, SchedulerSettings, grade, next_intervals
 from deskwork.domain.studyday import day_bounds
+from deskwork.domain.wording import plural
 from deskwork.services import notes
 from deskwork.services.desk import Desk
 from deskwork.services.notes import LAST_DECK
@@ -107,7 +108,7 @@ class ReviewSession:
         done = self.done.get(deck)
         if done is None or (left.new and left.review):
             return ""
-        return f"{deck}: today's limits reached ({done.new} new, {done.review} reviews)"
+        return f"{deck}: today's limits reached ({done.new} new, {plural(done.review, 'review')})"
 
     def current(self) -> Card | None:
         if self.cram:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from deskwork.domain import insight as di
 from deskwork.domain.drafts import Draft
 from deskwork.domain.studyday import day_bounds
+from deskwork.domain.wording import plural
 from deskwork.services.curriculum import plan_report, program_of
 from deskwork.services.desk import Desk
 
@@ -55,9 +56,9 @@ def day_end(desk: Desk) -> di.DayEnd:
 
 def day_end_text(summary: di.DayEnd) -> str:
     lines = [
-        f"{summary.day:%A %d %B}: {summary.pomodoros} pomodoros, {summary.focus_minutes:.0f} minutes of focus",
+        f"{summary.day:%A %d %B}: {plural(summary.pomodoros, 'pomodoro')}, {plural(round(summary.focus_minutes), 'minute')} of focus",
         *(f"  {minutes:4.0f} min  {title}" for title, minutes in summary.minutes_by_item.items()),
-        f"Flashcards: {summary.reviews} answers today; {summary.cards_due_tomorrow} due tomorrow",
+        f"Flashcards: {plural(summary.reviews, 'answer')} today; {summary.cards_due_tomorrow} due tomorrow",
     ]
     if summary.drafts_touched:
         lines.append("Drafts worked on: " + ", ".join(summary.drafts_touched))

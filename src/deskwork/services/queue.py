@@ -3,13 +3,14 @@ delete. Each change is one durable transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from deskwork.domain import queue as q
 from deskwork.domain.curriculum import Item, ItemStatus
+from deskwork.domain.wording import human_error
 from deskwork.services.desk import Desk
 
 
@@ -33,7 +34,7 @@ def today_queue(desk: Desk) -> list[Item]:
     return q.todays_queue(_items(desk), desk.today())
 
 
-def candidates(desk: Desk, limit: int = 12) -> list[Item]:
+def candidates(desk: Desk, limit: int | None = None) -> list[Item]:
     return q.candidates(_items(desk), desk.today(), limit)
 
 
@@ -87,8 +88,11 @@ def set_status(desk: Desk, item_id: int, status: ItemStatus) -> Item:
     return _save(desk, [q.with_status(get(desk, item_id), status, desk.clock())])[0]
 
 
-def save_form(desk: Desk, item_id: int | None, values: dict[str, Any]) -> Item:
-    """Add (item_id None) or edit an item from a form's values; validated, or ItemInvalid."""
+def save_form(
+    desk: Desk, item_id: int | None, values: dict[str, Any], labels: Mapping[str, str] | None = None
+) -> Item:
+    """Add (item_id None) or edit an item from a form's values; validated, or ItemInvalid with one
+    sentence naming the field (by its label on the form, `labels`)."""
     base: dict[str, Any] = {"id": 0, "added": desk.clock()}
     if item_id is not None:
         base = get(desk, item_id).model_dump()
@@ -96,9 +100,7 @@ def save_form(desk: Desk, item_id: int | None, values: dict[str, Any]) -> Item:
     try:
         item = Item.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "item"
-        raise ItemInvalid(f"{field}: {err['msg']} (got {err.get('input')!r})") from None
+        raise ItemInvalid(human_error(exc, labels)) from None
     if item_id is not None:
         old = get(desk, item_id)
         if old.status is not item.status:

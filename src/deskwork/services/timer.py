@@ -18,6 +18,7 @@ from deskwork.config import TimerConfig
 from deskwork.domain import timer as machine
 from deskwork.domain.sessions import InterruptionKind, Session, SessionKind
 from deskwork.domain.timer import Outcome, Status, TimerSettings, TimerState
+from deskwork.domain.wording import human_error
 from deskwork.services.desk import Desk
 
 TIMER_KEY = "timer"
@@ -50,11 +51,11 @@ class TimerService:
         self.state = machine.fresh(self.settings)
         if raw is not None:
             try:
-                self.state = TimerState.model_validate(raw)
+                self.state = machine.with_settings(TimerState.model_validate(raw), self.settings)
             except ValidationError as exc:
                 desk.problems.append(
                     f"settings record {TIMER_KEY!r}: the saved timer is unreadable "
-                    f"({exc.errors()[0]['msg']}); starting a fresh one"
+                    f"({human_error(exc)}); starting a fresh one"
                 )
 
     # ------------------------------------------------------------------ applying

@@ -10,6 +10,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
+from deskwork.domain.wording import plural
 from deskwork.store import backups, journal
 from deskwork.store.lock import is_locked
 from deskwork.store.manifest import BadManifest, read_manifest
@@ -72,7 +73,9 @@ def check(data_dir: Path) -> Checkup:
     if replay.corrupt_line is not None:
         report.problems.append(f"{manifest.journal}: line {replay.corrupt_line} is damaged")
     else:
-        report.ok.append(f"journal: {len(replay.transactions)} transactions since last compaction")
+        report.ok.append(
+            f"journal: {plural(len(replay.transactions), 'transaction')} since last compaction"
+        )
     store = Store.open(data_dir, readonly=True)
     store.cards.load_all()
     for log_table in store.logs.values():
@@ -81,7 +84,7 @@ def check(data_dir: Path) -> Checkup:
     report.problems.extend(str(p) for p in store.report.invalid)
     found = backups.list_backups(data_dir)
     if found:
-        report.ok.append(f"{len(found)} backups, newest {found[0].name}")
+        report.ok.append(f"{plural(len(found), 'backup')}, newest {found[0].name}")
     else:
         report.problems.append("no backups yet (one is made when deskwork opens the store)")
     return report

@@ -36,6 +36,7 @@ from deskwork.domain.notetypes import NoteTypeDef
 from deskwork.domain.records import Record, utcnow
 from deskwork.domain.sessions import Session
 from deskwork.domain.settings import Setting
+from deskwork.domain.wording import plural
 from deskwork.store import backups, journal
 from deskwork.store.fsutil import atomic_write, ensure_private_dir, fsync_dir
 from deskwork.store.lock import StoreLock
@@ -88,7 +89,7 @@ class OpenReport:
                 messages += [str(p) for p in bad]
             else:
                 messages.append(
-                    f"{table}: {len(bad)} records failed validation and are kept unchanged "
+                    f"{table}: {plural(len(bad), 'record')} failed validation and are kept unchanged "
                     f"(`deskwork doctor` lists them), e.g. {bad[0]}; {bad[1]}"
                 )
         return messages
@@ -354,7 +355,7 @@ class Store:
                 except CorruptFile:
                     continue
                 self.report.recovered.append(
-                    f"{codec.name}: restored from backup {backup.name} ({len(result[0])} records)"
+                    f"{codec.name}: restored from backup {backup.name} ({plural(len(result[0]), 'record')})"
                 )
                 return result
         self.report.recovered.append(f"{codec.name}: no good backup copy; that part starts empty")
@@ -384,7 +385,7 @@ class Store:
         if result.corrupt_line is not None:
             self.report.recovered.append(
                 f"{path.name}: line {result.corrupt_line} is damaged; the "
-                f"{len(result.transactions)} transactions before it were kept"
+                f"{plural(len(result.transactions), 'transaction')} before it were kept"
             )
             if writable:
                 aside = path.with_name(f"{path.name}.corrupt-{_stamp(self.clock())}")

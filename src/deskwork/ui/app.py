@@ -11,26 +11,26 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
-from textual.widgets import Footer, Header, OptionList, Tab, Tabs
-from textual.widgets.option_list import OptionDoesNotExist
+from textual.widgets import Header, Tab, Tabs
 from textual.worker import get_current_worker
 
 from deskwork import __version__
-from deskwork.domain.curriculum import Item
 from deskwork.domain.sessions import InterruptionKind
+from deskwork.domain.wording import plural
 from deskwork.services import THEME, Desk
 from deskwork.services.drafts import DraftService
 from deskwork.ui.cards_control import CardsControl
 from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.curriculum_control import CurriculumControl
-from deskwork.ui.keymap import effective_keys, resolve_keymap
+from deskwork.ui.desk_areas import PANE_ORDER, DeskAreas
+from deskwork.ui.everywhere import lend_app_keys
+from deskwork.ui.keymap import bound_keys, effective_keys, key_label, resolve_keymap
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
@@ -38,12 +38,14 @@ from deskwork.ui.panes.timer import TimerPane
 from deskwork.ui.remote_control import RemoteChannel, RemoteControl, RemoteWake
 from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 from deskwork.ui.timer_control import TimerControl
+from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.pane import Pane
 
-PANE_ORDER = ("timer", "queue", "review", "draft")
+# Textual's own palette entries that deskwork's commands replace (theme, quit, keys, zoom).
+_OURS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
 
 
-class DeskworkApp(App[int]):
+class DeskworkApp(DeskAreas):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "deskwork"
     SUB_TITLE = f"v{__version__}"
@@ -79,6 +81,7 @@ class DeskworkApp(App[int]):
         )
         self.startup_notes += key_problems
         self.set_keymap(self.keymap)
+        self.bound = bound_keys(self.commands, self.keymap)  # binding id -> its key, for hints
         self.theme = self._initial_theme()
         self.timer = TimerControl(self)
         self.drafts = DraftService(desk)
@@ -96,39 +99,16 @@ class DeskworkApp(App[int]):
             yield QueuePane(id="queue")
             yield ReviewPane(id="review")
             yield DraftPane(id="draft")
-        yield Footer()
-
-    # While a dialog is open, app.query() searches the dialog's screen: the desk is the bottom one.
-    @property
-    def desk_screen(self) -> Screen[object]:
-        return self.screen_stack[0]
-
-    @property
-    def timer_pane(self) -> TimerPane:
-        return self.desk_screen.query_one(TimerPane)
-
-    @property
-    def queue_pane(self) -> QueuePane:
-        return self.desk_screen.query_one(QueuePane)
-
-    @property
-    def review_pane(self) -> ReviewPane:
-        return self.desk_screen.query_one(ReviewPane)
-
-    @property
-    def draft_pane(self) -> DraftPane:
-        return self.desk_screen.query_one(DraftPane)
-
-    @staticmethod
-    def _pane_classes() -> tuple[type[Pane], ...]:
-        return (TimerPane, QueuePane, ReviewPane, DraftPane)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._draft_pane = self.draft_pane
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.screen_change_signal.subscribe(self, lambda s: lend_app_keys(s, self.commands))
         purged = self.drafts.purge_trash()
         if purged:
-            self.notify(f"Emptied {purged} drafts that spent 30 days in the trash")
+            self.notify(f"Emptied {plural(purged, 'draft')} that spent 30 days in the trash")
+        self.timer_pane.show_keys(self.bound)
         self.refresh_panes()
         self.timer.tick(catching_up=True)  # phases that ended while deskwork was closed
         self._ticker = self.set_interval(0.25, self._tick)
@@ -213,6 +193,12 @@ class DeskworkApp(App[int]):
 
     def action_timer(self, op: str) -> None:
         self.timer.run(op)
+
+    def action_timer_item(self) -> None:
+        self.timer.pick_item()
+
+    def action_timer_reset(self) -> None:
+        self.timer.confirm_reset()
 
     def action_timer_interrupt(self) -> None:
         from deskwork.ui.screens.timer_dialogs import InterruptScreen
@@ -320,110 +306,6 @@ class DeskworkApp(App[int]):
         self.call_after_refresh(self.draft_pane.open_draft, draft.id)
         self.notify(f"“{draft.title}” is a new draft: fill in the TODOs", markup=False)
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        """The item selected in today's queue is what the timer attributes focus to."""
-        if event.option_list.id == "queue-list" and event.option.id is not None:
-            item_id = int(event.option.id)
-            if item_id != self.timer.service.state.item_id:
-                self.timer.set_item(item_id)
-
-    def _select_timer_item(self) -> None:
-        item_id = self.timer.service.state.item_id
-        listing = self.queue_pane.query_one("#queue-list", OptionList)
-        if item_id is None:
-            return
-        with contextlib.suppress(OptionDoesNotExist):  # the item left today's queue
-            listing.highlighted = listing.get_option_index(str(item_id))
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._apply_size(event.size.width, event.size.height)
-
-    def _apply_size(self, width: int, height: int) -> None:
-        compact = width < self.desk.config.ui.compact_below_width or height < 24
-        self.desk_screen.set_class(compact, "-compact")
-
-    # ------------------------------------------------------------------ panes and focus
-    def _pane(self, name: str) -> Pane:
-        return self.desk_screen.query_one(f"#{name}", Pane)
-
-    def _set_current(self, name: str) -> None:
-        self._current_pane = name
-        for pane in self.desk_screen.query(Pane):
-            pane.set_class(pane.id == name, "-current")
-        tabs = self.desk_screen.query_one("#pane-tabs", Tabs)
-        if tabs.active != f"tab-{name}":
-            tabs.active = f"tab-{name}"
-
-    def action_focus_pane(self, name: str) -> None:
-        if name not in PANE_ORDER:
-            return
-        self._set_current(name)
-        self._pane(name).focus_target().focus()
-
-    def _focused_pane(self) -> str:
-        node = self.focused
-        while node is not None:
-            if isinstance(node, Pane) and node.id:
-                return node.id
-            node = node.parent  # type: ignore[assignment]
-        return self._current_pane
-
-    def action_focus_next_pane(self, step: int = 1) -> None:
-        if self.screen is not self.desk_screen:  # in a dialog or a screen, Tab moves between fields
-            if step > 0:
-                self.screen.focus_next()
-            else:
-                self.screen.focus_previous()
-            return
-        index = PANE_ORDER.index(self._focused_pane())
-        self.action_focus_pane(PANE_ORDER[(index + step) % len(PANE_ORDER)])
-
-    def action_focus_previous_pane(self) -> None:
-        self.action_focus_next_pane(-1)
-
-    def selected_queue_item(self) -> Item | None:
-        item_id = self.timer.service.state.item_id
-        return self.desk.store.items.get(item_id) if item_id is not None else None
-
-    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        if event.widget.id == "draft-text":
-            self.draft_pane.flush()  # leaving the editor (pane switch, dialog…) saves
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        listing = event.widget
-        if (
-            isinstance(listing, OptionList)
-            and listing.id == "queue-list"
-            and listing.highlighted is None
-            and listing.option_count
-        ):
-            self._select_timer_item()
-            if listing.highlighted is None:  # choosing the queue chooses an item to focus on
-                listing.highlighted = next(
-                    (
-                        n
-                        for n in range(listing.option_count)
-                        if listing.get_option_at_index(n).id is not None
-                    ),
-                    None,
-                )
-        name = self._focused_pane()
-        if name != self._current_pane:
-            self._set_current(name)
-
-    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tab is not None and event.tab.id:
-            name = event.tab.id.removeprefix("tab-")
-            if name != self._current_pane:
-                self.action_focus_pane(name)
-
-    def action_zoom(self) -> None:
-        screen = self.screen
-        if screen.maximized is not None:
-            screen.minimize()
-        else:
-            screen.maximize(self._pane(self._focused_pane()), container=False)
-
     # ------------------------------------------------------------------ screens
     def action_help(self) -> None:
         from deskwork.ui.screens.help import HelpScreen  # screens load when first shown
@@ -434,7 +316,8 @@ class DeskworkApp(App[int]):
     def action_welcome(self) -> None:
         from deskwork.ui.screens.welcome import WelcomeScreen
 
-        self.push_screen(WelcomeScreen(self.starter_available), self._welcome_done)
+        labels = {c.id: key_label(effective_keys(c, self.keymap)) for c in self.commands}
+        self.push_screen(WelcomeScreen(self.starter_available, labels), self._welcome_done)
 
     def _welcome_done(self, choice: str | None) -> None:
         if not self.desk.store.readonly:
@@ -459,8 +342,12 @@ class DeskworkApp(App[int]):
         self.action_change_theme()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        offered: set[str] = set()
         for command in self.commands:
             keys = effective_keys(command, self.keymap)
+            if command.action.startswith("app.") and command.action[4:] in offered:
+                continue  # an area's key for an app command: the palette lists it once
+            offered.add(command.action)
             target: App[int] | Pane | Screen[object] = self
             if command.scope in PANE_ORDER:
                 target = self._pane(command.scope)
@@ -476,7 +363,7 @@ class DeskworkApp(App[int]):
                 partial(self.run_action, command.action, target),
             )
         for system in super().get_system_commands(screen):
-            if system.title not in {"Quit the application", "Keys"}:
+            if system.title not in _OURS:
                 yield system
 
     # ------------------------------------------------------------------ themes

@@ -4,73 +4,28 @@ a progress bar, the card browser."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
-from textual.notifications import SeverityLevel
-from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import TextArea
 
 from deskwork.domain.cards import Card, NoteType
 from deskwork.domain.render import fallback_type
 from deskwork.domain.text import clean
+from deskwork.domain.wording import error_sentence, plural
 from deskwork.interop import InteropError
 from deskwork.services import cards as card_service
 from deskwork.services import notes
 from deskwork.ui.widgets.paths import export_target
 
 if TYPE_CHECKING:
-    from deskwork.domain.curriculum import Item
     from deskwork.services import Desk
-    from deskwork.ui.panes.draft import DraftPane
-    from deskwork.ui.panes.review import ReviewPane
+    from deskwork.ui.host import DeskHost
     from deskwork.ui.screens.card_dialogs import CardDraft
 
 
-class CardsHost(Protocol):
-    """What the flashcard glue needs of the app (DeskworkApp is one)."""
-
-    desk: Desk
-
-    @property
-    def review_pane(self) -> ReviewPane: ...
-
-    @property
-    def draft_pane(self) -> DraftPane: ...
-
-    @property
-    def focused(self) -> Widget | None: ...
-
-    @property
-    def screen_stack(self) -> list[Screen[Any]]: ...
-
-    def selected_queue_item(self) -> Item | None: ...
-
-    def writable(self) -> bool: ...
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None: ...
-
-    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
-
-    def run_worker(
-        self, work: Callable[[], None], *, thread: bool, group: str, name: str
-    ) -> Any: ...
-
-    def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
-
-
 class CardsControl:
-    def __init__(self, app: CardsHost) -> None:
+    def __init__(self, app: DeskHost) -> None:
         self.app = app
 
     @property
@@ -131,8 +86,8 @@ class CardsControl:
                     self.desk, draft.note_type, draft.fields, draft.deck or last, draft.tags,
                     **extra,
                 )  # fmt: skip
-            except ValueError as exc:
-                return str(exc)
+            except ValueError as exc:  # a pydantic ValidationError too: one sentence
+                return error_sentence(exc)
             self.changed()
             self.app.notify(
                 f"Added {len(cards)} card{'s' if len(cards) > 1 else ''} to {cards[0].deck}",
@@ -260,7 +215,9 @@ class CardsControl:
             except (InteropError, OSError) as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
-            self.app.notify(f"Wrote {notes} notes, {cards} cards to {path}", markup=False)
+            self.app.notify(
+                f"Wrote {plural(notes, 'note')}, {plural(cards, 'card')} to {path}", markup=False
+            )
 
         self.app.push_screen(
             TransferScreen(

@@ -154,24 +154,40 @@ APP_COMMANDS: tuple[Command, ...] = (
     ),
 )
 
+
 # Keys of the timer area (active while it has focus); all of them are in the palette too.
+def _timer(id_: str, keys: str, action: str, title: str, help_: str, show: bool = True) -> Command:
+    return Command(id_, keys, action, title, help_, show, scope="timer")
+
+
 TIMER_COMMANDS: tuple[Command, ...] = (
-    Command(
+    _timer(
         "timer.toggle",
         "space,enter",
         "app.timer('toggle')",
         "Start/pause",
         "Start, pause or resume",
     ),
-    Command(
-        "timer.skip", "s", "app.timer('skip')", "Skip", "End this phase now and go to the next"
-    ),
-    Command("timer.extend", "e,plus", "app.timer('extend')", "Extend", "Add time to this phase"),
-    Command("timer.interrupt", "i", "app.timer_interrupt", "Interruption", "Log an interruption"),
-    Command(
+    _timer("timer.skip", "s", "app.timer('skip')", "Skip", "End this phase now and go to the next"),
+    _timer("timer.extend", "e,plus", "app.timer('extend')", "Extend", "Add time to this phase"),
+    _timer("timer.interrupt", "i", "app.timer_interrupt", "Interruption", "Log an interruption"),
+    _timer(
         "timer.abandon", "a", "app.timer_abandon", "Abandon", "Give up this phase (with a reason)"
     ),
-    Command("timer.reset", "r", "app.timer('reset')", "Reset", "Back to focus 1 of a new cycle"),
+    _timer(
+        "timer.reset",
+        "r",
+        "app.timer_reset",
+        "Reset",
+        "Back to focus 1 of a new cycle (asks first while a focus is under way)",
+    ),
+    _timer(
+        "timer.item",
+        "o",
+        "app.timer_item",
+        "Timer item",
+        "Put the timer on another item (the minutes from now on go to it)",
+    ),
 )
 
 
@@ -185,6 +201,13 @@ QUEUE_COMMANDS: tuple[Command, ...] = (
     _queue("queue.up", "ctrl+up,K", "move(-1)", "Up", "Move the item up today's queue", False),
     _queue(
         "queue.down", "ctrl+down,J", "move(1)", "Down", "Move the item down today's queue", False
+    ),
+    _queue(
+        "queue.timer",
+        "f",
+        "timer_here",
+        "Timer here",
+        "Put the timer on this item (from now on; moving the cursor never does)",
     ),
     _queue("queue.unit", "u", "unit_done", "Unit done", "One more lecture / chapter / … done"),
     _queue("queue.edit", "e", "edit", "Edit", "Edit the item (all its fields)"),
@@ -253,6 +276,14 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
     ),
     _review("review.cram", "c", "cram", "Cram", "Practice without touching the schedule", False),
     _review("review.decks", "d", "app.decks", "Decks", "The deck list: study one deck", False),
+    _review("review.line_up", "up", "scroll_card(-1)", "Scroll up", "Scroll a long card", False),
+    _review(
+        "review.line_down", "down", "scroll_card(1)", "Scroll down", "Scroll a long card", False
+    ),
+    _review("review.page_up", "pageup", "scroll_card(-2)", "Page up", "A long card: up", False),
+    _review(
+        "review.page_down", "pagedown", "scroll_card(2)", "Page down", "A long card: down", False
+    ),
     _review(
         "review.browse", "slash", "app.browse_cards", "Browse", "Search, bulk edit, stats", False
     ),

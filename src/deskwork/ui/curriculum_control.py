@@ -5,63 +5,28 @@ curriculum, plan and arXiv screens."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
 from deskwork.domain.curriculum import Item
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.services import queue as queue_service
 
 if TYPE_CHECKING:
-    from deskwork.services import Desk
     from deskwork.services.links import Links
     from deskwork.sources.arxiv import Paper
     from deskwork.sources.http import SourceError
+    from deskwork.ui.host import DeskHost
 
 
 def _title(item: Item) -> str:
     return clean(item.title, single_line=True)
 
 
-class _RefreshesItems(Protocol):
-    def refresh_items(self) -> None: ...
-
-
-class CurriculumHost(Protocol):
-    """What the curriculum glue needs of the app (DeskworkApp is one)."""
-
-    desk: Desk
-
-    @property
-    def queue_pane(self) -> _RefreshesItems: ...
-
-    def refresh_panes(self) -> None: ...
-
-    def writable(self) -> bool: ...
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None: ...
-
-    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
-
-    def run_worker(
-        self, work: Callable[[], None], *, thread: bool, group: str, name: str
-    ) -> Any: ...
-
-    def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
-
-
 class CurriculumControl:
-    def __init__(self, app: CurriculumHost) -> None:
+    def __init__(self, app: DeskHost) -> None:
         self.app = app
         self._links: Links | None = None
         self.changed_callbacks: list[Callable[[], None]] = []
@@ -122,7 +87,7 @@ class CurriculumControl:
         if not pending:
             self.app.notify("No item is waiting for its metadata")
             return
-        self.app.notify(f"Fetching the metadata of {len(pending)} items…", timeout=4)
+        self.app.notify(f"Fetching the metadata of {plural(len(pending), 'item')}…", timeout=4)
         self.fetch(pending)
 
     def fetch(self, items: list[Item]) -> None:
@@ -188,7 +153,7 @@ class CurriculumControl:
     def _summary(self, total: int, fetched: int, errors: list[SourceError], untried: int) -> None:
         """One toast for a refresh of several items."""
         if not errors:
-            self.app.notify(f"Fetched the details of all {total} items", markup=False)
+            self.app.notify(f"Fetched the details of all {plural(total, 'item')}", markup=False)
             return
         waiting = total - fetched
         offline = any(e.offline for e in errors)
@@ -213,7 +178,7 @@ class CurriculumControl:
     # ------------------------------------------------------------------ items
     def edit(self, item_id: int | None) -> None:
         """The item form: a new item (None) or an existing one."""
-        from deskwork.ui.screens.curriculum_dialogs import ItemFormScreen
+        from deskwork.ui.screens.curriculum_dialogs import FORM_LABELS, ItemFormScreen
 
         if not self.writable():
             return
@@ -223,7 +188,7 @@ class CurriculumControl:
 
         def save(values: dict[str, Any]) -> str:
             try:
-                saved = queue_service.save_form(self.app.desk, item_id, values)
+                saved = queue_service.save_form(self.app.desk, item_id, values, FORM_LABELS)
             except queue_service.ItemInvalid as exc:
                 return str(exc)
             self.changed()
@@ -270,7 +235,9 @@ class CurriculumControl:
                 self.app.notify(str(exc), severity="error", markup=False, timeout=15)
                 return
             self.changed()
-            self.app.notify(f"Added {len(added)} items (titles already there are skipped)")
+            self.app.notify(
+                f"Added {plural(len(added), 'item')} (titles already there are skipped)"
+            )
 
         self.app.push_screen(
             PromptScreen(
@@ -300,7 +267,7 @@ class CurriculumControl:
             except (InteropError, OSError) as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
-            self.app.notify(f"Wrote {count} items to {target}", markup=False)
+            self.app.notify(f"Wrote {plural(count, 'item')} to {target}", markup=False)
 
         self.app.push_screen(
             PromptScreen(

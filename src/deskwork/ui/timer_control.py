@@ -9,16 +9,32 @@ are due, the toast offers a quick review.
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import Protocol
 
 from deskwork.domain.sessions import Session, SessionKind
 from deskwork.domain.studyday import study_day
-from deskwork.domain.timer import Outcome, TimerError
+from deskwork.domain.text import clean
+from deskwork.domain.timer import Outcome, Status, TimerError
+from deskwork.domain.wording import plural
 from deskwork.services.notify import DesktopNotifier, HookResult, run_hook
 from deskwork.services.timer import TimerService
+from deskwork.ui.host import DeskHost
 
-if TYPE_CHECKING:
-    from deskwork.ui.app import DeskworkApp
+
+class TimerHost(DeskHost, Protocol):
+    """What the timer glue needs from the app (so it does not import the app module)."""
+
+    def bell(self) -> None: ...
+
+    def show_timer(self) -> None: ...
+
+    def show_timer_nudge(self, text: str) -> None: ...
+
+    def refresh_panes(self) -> None: ...
+
+    def queue_cursor_item(self) -> int | None: ...
+
 
 NO_DESKTOP_SAID = "desktop_notifications_unavailable_said"
 
@@ -26,12 +42,13 @@ NO_DESKTOP_SAID = "desktop_notifications_unavailable_said"
 def _ended_message(session: Session, catching_up: bool) -> str:
     when = f" at {session.end.astimezone():%H:%M}" if catching_up else ""
     if session.kind is SessionKind.FOCUS:
-        return f"Focus complete{when}: {session.actual_s / 60:.0f} minutes. Take a break."
+        done = plural(round(session.actual_s / 60), "minute")
+        return f"Focus complete{when}: {done}. Take a break."
     return f"Break over{when}. Ready to focus?"
 
 
 class TimerControl:
-    def __init__(self, app: DeskworkApp) -> None:
+    def __init__(self, app: TimerHost) -> None:
         self.app = app
         self.service = TimerService(app.desk)
         self.config = app.desk.config.timer
@@ -41,6 +58,8 @@ class TimerControl:
 
     # ------------------------------------------------------------------ commands
     def run(self, op: str) -> None:
+        if op in ("toggle", "start"):
+            self._take_selected_item()
         try:
             outcome = {
                 "toggle": self.service.toggle,
@@ -72,8 +91,83 @@ class TimerControl:
             return
         self.app.notify(f"{kind.capitalize()} interruption logged", title="Timer", timeout=3)
 
-    def set_item(self, item_id: int | None) -> None:
+    # ------------------------------------------------------------------ the timer's item
+    def _take_selected_item(self) -> None:
+        """A focus that starts takes the item selected in today's queue (if the queue has a
+        selection). Only this, and `put_on`, ever change the timer's item: moving the cursor does
+        not."""
+        state = self.service.state
+        if state.status is not Status.IDLE or state.phase is not SessionKind.FOCUS:
+            return
+        chosen = self.app.queue_cursor_item()
+        if chosen is not None and chosen != state.item_id:
+            self.handle(self.service.set_item(chosen))
+
+    def put_on(self, item_id: int | None) -> None:
+        """The explicit command: from now on the timer's minutes go to `item_id` (recorded at this
+        moment, so the minutes already focused stay with the item they were spent on)."""
+        state = self.service.state
+        if item_id == state.item_id:
+            self.app.notify(f"The timer is already on {self._title(item_id)}", title="Timer")
+            return
         self.handle(self.service.set_item(item_id))
+        if state.status is Status.IDLE:
+            when = "for the next focus"
+        else:
+            when = f"from {self.service.now().astimezone():%H:%M} on"
+        self.app.notify(
+            f"Timer on {self._title(item_id)} {when}", title="Timer", timeout=4, markup=False
+        )
+
+    def pick_item(self) -> None:
+        """The timer area's command: choose the timer's item from today's queue and candidates."""
+        from deskwork.services import queue as queue_service
+        from deskwork.ui.screens.timer_dialogs import TimerItemScreen
+
+        desk = self.app.desk
+        choices = [
+            (i.id, clean(i.title, single_line=True), True)
+            for i in queue_service.today_queue(desk)
+            if i.id is not None
+        ] + [
+            (i.id, clean(i.title, single_line=True), False)
+            for i in queue_service.candidates(desk)
+            if i.id is not None
+        ]
+        current = self.service.state.item_id
+
+        def done(result: tuple[int | None] | None) -> None:
+            if result is not None:
+                self.put_on(result[0])
+
+        self.app.push_screen(TimerItemScreen(choices, current), done)
+
+    def _title(self, item_id: int | None) -> str:
+        title = self.service.item_title(item_id)
+        return f"“{clean(title, single_line=True)}”" if title else "no item"
+
+    # ------------------------------------------------------------------ asking first
+    def confirm_reset(self) -> None:
+        """`r` on a focus that is under way would throw it away: ask first (a break or a phase
+        that has not started resets at once)."""
+        from deskwork.ui.screens.draft_dialogs import ConfirmScreen
+
+        state = self.service.state
+        if state.status is Status.IDLE or state.phase is not SessionKind.FOCUS:
+            self.run("reset")  # nothing of value is lost
+            return
+        elapsed = state.planned_s - state.remaining(self.service.now())
+        question = (
+            f"Reset the timer? This {state.phase.label.lower()} "
+            f"({plural(round(elapsed / 60), 'minute')} so far) is recorded as abandoned and "
+            "the cycle starts again at focus 1."
+        )
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.run("reset")
+
+        self.app.push_screen(ConfirmScreen(question), done)
 
     def reload(self) -> None:
         """Take the timer as a command run inside the app saved it (`deskwork timer pause`)."""
@@ -94,7 +188,7 @@ class TimerControl:
                 app.bell()
             if self.config.desktop_notifications and self.notifier.available is not False:
                 app.run_worker(
-                    lambda m=message: self._desktop(m), thread=True, group="notify", name="notify"
+                    partial(self._desktop, message), thread=True, group="notify", name="notify"
                 )
         for phase in outcome.started:
             if phase is not SessionKind.FOCUS:
@@ -153,7 +247,8 @@ class TimerControl:
         due = desk.summary().cards_due
         if due:
             self.app.notify(
-                f"{due} cards due: press F4 for a quick review during the break.",
+                f"{plural(due, 'card')} due: press {self.app.bound.get('pane.review', 'F4')} "
+                "for a quick review during the break.",
                 title="Break",
                 timeout=10,
             )

@@ -16,6 +16,7 @@ from deskwork.domain.notes import cards_for_note, new_guid
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
 from deskwork.domain.render import field_html
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural_noun
 from deskwork.interop.anki.model import AnkiError, Deck
 from deskwork.interop.limits import ANKI_TEXT, TextCaps
 
@@ -92,7 +93,7 @@ def read_text(
     notes = sum(1 for row in _rows(counter, name, body_start) if any(c.strip() for c in row))
     if notes > caps.max_rows:  # counted first: a refused file builds no cards
         raise AnkiError(
-            f"{name}: refused: {notes:,} notes, more than an {caps.what} may hold "
+            f"{name}: refused: {notes:,} {plural_noun(notes, 'note')}, more than an {caps.what} may hold "
             f"({caps.max_rows:,})"
         )
     stream.seek(at)

@@ -1,16 +1,11 @@
 """The draft-post scratchpad: a list of drafts (and the trash), and an editor with markdown
-highlighting, live preview, word count and reading time, open questions, sources, autosave,
-revisions, zen mode and $EDITOR."""
+highlighting, word count and reading time, open questions, sources and autosave. The editor's
+tools (preview, zen, revisions, citations, $EDITOR, the remembered cursor) are in draft_tools.py."""
 
 from __future__ import annotations
 
 import contextlib
-import os
-import shlex
-import subprocess
-import tempfile
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -21,12 +16,16 @@ from textual.widgets import ContentSwitcher, OptionList, Static, TextArea
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from deskwork.domain.autosave import Autosave
-from deskwork.domain.drafts import Draft, DraftSource, SourceKind, open_questions
+from deskwork.domain.drafts import (
+    Draft,
+    open_questions,
+)
 from deskwork.domain.text import clean
+from deskwork.domain.wording import error_sentence, plural
 from deskwork.services import DaySummary
 from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
-from deskwork.ui.widgets.pane import Pane
+from deskwork.ui.panes.draft_tools import DraftTools
 
 SIDE_WIDTH = 32  # the questions/sources column, with its border and padding
 TEXT_MIN = 60  # the text keeps at least this many columns, or that column folds away
@@ -41,13 +40,13 @@ if TYPE_CHECKING:
 def draft_label(draft: Draft) -> Text:
     label = Text(clean(draft.title, single_line=True), no_wrap=True, overflow="ellipsis")
     label.append(
-        f" · {draft.status.value} · {draft.words} words · {draft.updated.astimezone():%d %b %H:%M}",
+        f" · {draft.status.value} · {plural(draft.words, 'word')} · {draft.updated.astimezone():%d %b %H:%M}",
         style="dim",
     )
     return label
 
 
-class DraftPane(Pane):
+class DraftPane(DraftTools):
     pane_id = "draft"
     title = "Draft post"
     key_hint = "F5"
@@ -92,13 +91,16 @@ class DraftPane(Pane):
         ):
             yield Static(
                 "No drafts yet. Write the post while you learn: a good post starts with 70% "
-                "of the knowledge and makes you find the rest. Press n to start one.",
+                f"of the knowledge and makes you find the rest. Press {self.key('draft.new')} to "
+                "start one.",
                 id="draft-empty",
                 classes="hint",
             )
             yield OptionList(id="draft-list")
             yield Static(
-                "n new · Enter open · m metadata · d delete · t trash · x export",
+                f"{self.key('draft.new')} new · Enter open · {self.key('draft.meta')} metadata"
+                f" · {self.key('draft.delete')} delete · {self.key('draft.trash')} trash"
+                f" · {self.key('draft.export')} export",
                 classes="hint",
             )
 
@@ -246,7 +248,13 @@ class DraftPane(Pane):
 
         def done(fields: dict[str, object] | None) -> None:
             if fields:
-                updated = self.drafts.update(draft.id, **fields)
+                try:
+                    updated = self.drafts.update(draft.id, **fields)
+                except ValueError as exc:  # a ValidationError: one sentence naming the field
+                    self.app.notify(
+                        f"Not saved: {error_sentence(exc)}", severity="error", markup=False
+                    )
+                    return
                 if self.editing is not None:
                     self.editing = updated
                     self._show_status()
@@ -268,6 +276,7 @@ class DraftPane(Pane):
 
     # ------------------------------------------------------------------ editing
     async def open_draft(self, draft_id: int) -> None:
+        self._remember_cursor()
         self.flush()
         await self._ensure_editor()
         draft = self.drafts.get(draft_id)
@@ -276,6 +285,8 @@ class DraftPane(Pane):
         text = self.query_one("#draft-text", TextArea)
         text.display = True
         text.load_text(draft.body)
+        text.move_cursor(self._cursor_for(draft), record_width=True)
+        text.scroll_cursor_visible(center=True, animate=False)
         self._text = draft.body
         self.autosave.saved()
         self.query_one("#draft-switcher", ContentSwitcher).current = "draft-edit"
@@ -299,6 +310,8 @@ class DraftPane(Pane):
 
     def flush(self) -> None:
         """Save now if anything is unsaved (autosave, pane switch, quit, leaving the editor)."""
+        with contextlib.suppress(NoMatches):
+            self._remember_cursor()
         if self.editing is None or not self.autosave.dirty:
             return
         self.editing = self.drafts.save_text(self.editing.id, self._text)
@@ -323,7 +336,7 @@ class DraftPane(Pane):
         for source in self.editing.sources:
             sources.append(f"· {clean(source.title, single_line=True)}\n", style="")
         if not self.editing.sources:
-            sources.append("Ctrl+L cites the selected queue item\n", style="dim")
+            sources.append(f"{self.key('draft.cite')} cites the selected queue item\n", style="dim")
         self.query_one("#draft-sources", Static).update(sources)
         preview = cast("MarkdownViewer", self.query_one("#draft-preview"))
         if preview.display:
@@ -358,10 +371,13 @@ class DraftPane(Pane):
         )
         questions = len(open_questions(text))
         status = Text(clean(self.editing.title, single_line=True)[:40], style="bold")
-        status.append(f" · {words} words · {minutes} min read · {questions} open · {saved}")
+        status.append(
+            f" · {plural(words, 'word')} · {minutes} min read · {questions} open · {saved}"
+        )
         self.query_one("#draft-status", Static).update(status)
 
     def action_close_editor(self) -> None:
+        self._remember_cursor()
         self.flush()
         self.editing = None
         self.query_one("#draft-switcher", ContentSwitcher).current = "draft-browse"
@@ -373,110 +389,3 @@ class DraftPane(Pane):
         if self.editing is not None:
             self.autosave.edited(self.deskwork.desk.clock())
             self.flush()
-
-    def action_toggle_preview(self) -> None:
-        """Cycle: text only → preview beside the text → preview instead of the text → text only."""
-        preview = cast("MarkdownViewer", self.query_one("#draft-preview"))
-        text = self.query_one("#draft-text", TextArea)
-        if not preview.display:
-            preview.display = True
-            preview.update(self._text)
-        elif text.display:
-            self.flush()
-            text.display = False
-            self.focus()  # keep the keys in this pane while the text is hidden
-        else:
-            preview.display = False
-            text.display = True
-            text.focus()
-        self._fit()
-
-    def action_zen(self) -> None:
-        screen = self.app.screen
-        if screen.maximized is not None:
-            screen.minimize()
-        else:
-            screen.maximize(self.query_one("#draft-text", TextArea), container=False)
-
-    def action_revisions(self) -> None:
-        from deskwork.ui.screens.draft_dialogs import RevisionsScreen
-
-        if self.editing is None:
-            return
-        self.flush()
-        current = self.editing
-
-        async def chosen(revision_id: int | None) -> None:
-            if revision_id:
-                restored = self.drafts.restore_revision(revision_id)
-                await self.open_draft(restored.id)
-                self.app.notify("Revision restored (the text it replaced is kept as a revision)")
-
-        self.app.push_screen(RevisionsScreen(current, self.drafts.revisions(current.id)), chosen)
-
-    def action_cite_selected(self) -> None:
-        """Insert a link to the item selected in today's queue and attach it as a source."""
-        if self.editing is None:
-            return
-        item = self.deskwork.selected_queue_item()
-        if item is None:
-            self.app.notify("Select an item in today's queue (F3) first", severity="warning")
-            return
-        link = f"[{item.title}]({item.url})" if item.url else item.title
-        editor = self.query_one("#draft-text", TextArea)
-        editor.insert(link)
-        self._text = editor.text
-        self.autosave.edited(self.deskwork.desk.clock())
-        self.flush()
-        source = DraftSource(kind=SourceKind.ITEM, ref_id=item.id, title=item.title, url=item.url)
-        self.editing = self.drafts.add_source(self.editing.id, source)
-        self._after_save()
-
-    def action_cite_card(self) -> None:
-        """Pick a flashcard and list it as a source of the post."""
-        from deskwork.ui.screens.draft_dialogs import CardPickScreen
-
-        if self.editing is None:
-            return
-        store = self.drafts.store
-        if not store.cards.loaded:
-            self.app.notify("Cards are still loading; try again in a moment")
-            return
-        cards = [(c.id, c.front, c.back) for c in store.cards.values() if not c.suspended]
-        if not cards:
-            self.app.notify("No flashcards yet", severity="warning")
-            return
-
-        def chosen(card_id: int | None) -> None:
-            card = store.cards.get(card_id) if card_id else None
-            if card is None or self.editing is None:
-                return
-            title = clean(card.front, single_line=True)[:120]
-            source = DraftSource(kind=SourceKind.CARD, ref_id=card.id, title=title)
-            self.editing = self.drafts.add_source(self.editing.id, source)
-            self._after_save()
-            self.app.notify(f"Source added: {title}", markup=False)
-
-        self.app.push_screen(CardPickScreen(cards), chosen)
-
-    async def action_external_editor(self) -> None:
-        """Edit in $EDITOR (the app is suspended meanwhile), then load the result back."""
-        if self.editing is None:
-            return
-        self.flush()
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        with tempfile.TemporaryDirectory(prefix="deskwork-") as folder:
-            path = Path(folder) / f"{self.editing.effective_slug}.md"
-            path.write_text(self.editing.body, encoding="utf-8")
-            try:
-                with self.app.suspend():
-                    result = subprocess.run([*shlex.split(editor), str(path)], check=False)
-            except Exception as exc:  # no terminal to hand over (e.g. headless)
-                self.app.notify(f"Cannot open {editor}: {exc}", severity="error", markup=False)
-                return
-            if result.returncode != 0:
-                self.app.notify(f"{editor} exited with {result.returncode}; nothing changed")
-                return
-            body = path.read_text(encoding="utf-8")
-        self.editing = self.drafts.save_text(self.editing.id, body)
-        await self.open_draft(self.editing.id)

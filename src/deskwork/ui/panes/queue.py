@@ -1,6 +1,6 @@
 """Today's curriculum queue: the items picked for today in order, then what could be picked
-(earlier days' leftovers, active and planned items). The highlighted item is what the timer
-attributes focus to."""
+(earlier days' leftovers, active and planned items). Browsing never changes the timer's item: a
+focus starts on the highlighted item, and `f` puts the timer on it explicitly."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from deskwork.domain.curriculum import Item
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.services import DaySummary
 from deskwork.services import queue as queue_service
 from deskwork.ui.commands import QUEUE_COMMANDS
@@ -41,10 +42,14 @@ class QueuePane(ListPane):
     title = "Today's queue"
     key_hint = "F3"
     BINDINGS = [c.binding() for c in QUEUE_COMMANDS]
-    empty_text = (
-        "Nothing in the curriculum yet. Press a to add a link or an arXiv id, c for the "
-        "curriculum, or F12 for the starter curriculum."
-    )
+
+    @property
+    def empty_text(self) -> str:  # type: ignore[override]
+        return (
+            f"Nothing in the curriculum yet. Press {self.key('queue.add')} to add a link or an "
+            f"arXiv id, {self.key('queue.curriculum')} for the curriculum, or "
+            f"{self.key('app.welcome')} for the starter curriculum."
+        )
 
     def show(self, summary: DaySummary) -> None:
         self.show_items(summary.queue, summary.candidates, summary.leftover_count)
@@ -138,12 +143,20 @@ class QueuePane(ListPane):
     def action_carry_all(self) -> None:
         moved = queue_service.carry_to_tomorrow(self.desk_app.desk)
         self.refresh_items()
-        self.app.notify(f"Carried {len(moved)} unfinished items to tomorrow")
+        self.app.notify(f"Carried {plural(len(moved), 'unfinished item')} to tomorrow")
 
     def action_bring_leftovers(self) -> None:
         brought = queue_service.bring_leftovers(self.desk_app.desk)
         self.refresh_items()
-        self.app.notify(f"Brought {len(brought)} items into today's queue")
+        self.app.notify(f"Brought {plural(len(brought), 'item')} into today's queue")
+
+    def action_timer_here(self) -> None:
+        item_id = self.highlighted_id()
+        if item_id is None:
+            self.app.notify("Choose an item first (arrow keys)", title="Timer")
+            return
+        if self.desk_app.writable():
+            self.desk_app.timer.put_on(item_id)
 
     def action_edit(self) -> None:
         item_id = self.highlighted_id()

@@ -18,6 +18,7 @@ from deskwork.domain.cards import Card
 from deskwork.domain.render import Rendered
 from deskwork.domain.scheduling import Grade, describe
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.services import DaySummary
 from deskwork.ui.commands import REVIEW_COMMANDS
 from deskwork.ui.widgets.pane import Pane
@@ -178,9 +179,13 @@ class ReviewPane(Pane):
         self._show_media(card.id, side)
         buttons = self.query_one("#review-buttons", Static)
         if not self.revealed:
-            hint = "Space/Enter: show the answer · e edit · b bury · ! suspend · u undo"
+            hint = (
+                f"{self.key('review.reveal')}: show the answer · {self.key('review.edit')} edit"
+                f" · {self.key('review.bury')} bury · {self.key('review.suspend')} suspend"
+                f" · {self.key('review.undo')} undo"
+            )
             if self.sounds:
-                hint = f"♪ p plays {', '.join(self.sounds)} · " + hint
+                hint = f"♪ {self.key('review.play')} plays {', '.join(self.sounds)} · " + hint
             if typing.display:
                 hint = "Type the answer; Enter shows the answer and the comparison"
             buttons.update(Text(hint, style="dim"))
@@ -202,17 +207,21 @@ class ReviewPane(Pane):
         if not total:
             return (
                 "No cards yet.",
-                "Ctrl+K adds one from anywhere; `deskwork cards import deck.apkg` brings your Anki decks.",
+                f"{self.key('cards.add')} adds one from anywhere; "
+                "`deskwork cards import deck.apkg` brings your Anki decks.",
             )
         if session.cram:
-            return "Cram done.", "c leaves cram mode."
-        hint = "c: cram (practice without touching the schedule) · / browse · Ctrl+K add"
+            return "Cram done.", f"{self.key('review.cram')} leaves cram mode."
+        hint = (
+            f"{self.key('review.cram')}: cram (practice without touching the schedule)"
+            f" · {self.key('review.browse')} browse · {self.key('cards.add')} add"
+        )
         reached = session.limits_reached()
         if reached:
             hint = f"{reached}. " + hint
         due = session.next_due()
         if due is None:
-            return f"Nothing due ({total} cards).", hint
+            return f"Nothing due ({plural(total, 'card')}).", hint
         return f"Nothing due. Next card: {due.astimezone():%a %d %b %H:%M}", hint
 
     # ------------------------------------------------------------------ actions
@@ -225,6 +234,7 @@ class ReviewPane(Pane):
 
     def _after(self) -> None:
         self.revealed = False
+        self.query_one("#review-card", VerticalScroll).scroll_home(animate=False)
         self.shown_at = time.monotonic()
         self.render_card()
 
@@ -236,6 +246,19 @@ class ReviewPane(Pane):
             return
         self.revealed = True
         self.render_card()
+        # a long question would push the answer out of sight: bring its start into view
+        self.call_after_refresh(self._answer_into_view)
+
+    def _answer_into_view(self) -> None:
+        card = self.query_one("#review-card", VerticalScroll)
+        card.scroll_to_widget(self.query_one("#review-answer"), animate=False, top=True)
+
+    def action_scroll_card(self, lines: int) -> None:
+        """Arrow keys (±1 line) / PgUp / PgDn (±2: a page) scroll a card longer than the area."""
+        card = self.query_one("#review-card", VerticalScroll)
+        page = max(1, card.size.height - 1)
+        step = lines if abs(lines) == 1 else (page if lines > 0 else -page)
+        card.scroll_relative(y=step, animate=False)
 
     def action_grade(self, rating: int) -> None:
         if self.session is None or not self.revealed or not self._writable():

@@ -1,20 +1,28 @@
-"""The pomodoro timer area: big digits, the phase, progress, today's count against the goal, the
-streak, and focus minutes per item today."""
+"""The pomodoro timer area: big digits (bigger on a big terminal), the phase and its
+interruptions, the item the timer is on, progress, today's count against the goal, the streak, and
+focus minutes per item today."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Digits, ProgressBar, Static
 
 from deskwork.domain.sessions import SessionKind
 from deskwork.domain.text import clean
 from deskwork.domain.timer import Status, TimerState
+from deskwork.domain.wording import plural
 from deskwork.services import DaySummary
 from deskwork.ui.commands import TIMER_COMMANDS
+from deskwork.ui.widgets.big_clock import BigClock, scale_for
 from deskwork.ui.widgets.pane import Pane
+
+# The lines around the clock (phase, item, progress, today, items, nudge, keys): the block clock
+# is used only when it leaves room for them.
+_OTHER_ROWS = 12
 
 
 def clock_text(seconds: float) -> str:
@@ -33,11 +41,14 @@ class TimerPane(Pane):
 
     DEFAULT_CSS = """
     TimerPane #timer-digits { width: auto; margin: 1 0 0 0; }
-    TimerPane.-focus-phase #timer-digits { color: $primary; }
-    TimerPane.-break-phase #timer-digits { color: $secondary; }
-    TimerPane.-paused #timer-digits { color: $text-muted; }
+    TimerPane #timer-big { width: auto; margin: 1 0 0 0; display: none; }
+    TimerPane.-big #timer-big { display: block; }
+    TimerPane.-big #timer-digits { display: none; }
+    TimerPane.-focus-phase #timer-digits, TimerPane.-focus-phase #timer-big { color: $primary; }
+    TimerPane.-break-phase #timer-digits, TimerPane.-break-phase #timer-big { color: $secondary; }
+    TimerPane.-paused #timer-digits, TimerPane.-paused #timer-big { color: $text-muted; }
     TimerPane #timer-phase { text-style: bold; }
-    TimerPane #timer-item { color: $text-muted; }
+    TimerPane #timer-item { height: auto; }
     TimerPane ProgressBar { margin: 0 0 1 0; width: 100%; }
     TimerPane ProgressBar Bar { width: 1fr; }
     TimerPane #timer-nudge { color: $warning; }
@@ -46,21 +57,49 @@ class TimerPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Digits("25:00", id="timer-digits")
+        yield BigClock(id="timer-big")
         yield Static(id="timer-phase")
         yield Static(id="timer-item")
         yield ProgressBar(total=1000, show_eta=False, show_percentage=False, id="timer-progress")
         yield Static(id="timer-today")
         yield Static(id="timer-items")
         yield Static(id="timer-nudge")
-        yield Static(
-            "space start/pause · s skip · e +time · i interruption · a abandon · r reset",
-            id="timer-keys",
+        yield Static(id="timer-keys")
+
+    _scale = 0
+    _keys: dict[str, str] = {}
+
+    def show_keys(self, keys: dict[str, str]) -> None:
+        """The keys bound now (after the user's keymap), by binding id, as people read them."""
+        self._keys = keys
+        hints = [
+            ("timer.toggle", "start/pause"),
+            ("timer.skip", "skip"),
+            ("timer.extend", "+time"),
+            ("timer.interrupt", "interruption"),
+            ("timer.item", "item"),
+            ("timer.abandon", "abandon"),
+            ("timer.reset", "reset"),
+        ]
+        self.query_one("#timer-keys", Static).update(
+            Text(" · ".join(f"{keys[i]} {what}" for i, what in hints if keys.get(i)))
         )
+
+    def on_resize(self, event: events.Resize) -> None:
+        width, height = self.content_size.width, self.content_size.height
+        self._scale = scale_for("25:00", width, height - _OTHER_ROWS) if height >= 20 else 0
+        self.set_class(self._scale > 0, "-big")
+        self._show_clock(self.query_one("#timer-digits", Digits).value)
+
+    def _show_clock(self, text: str) -> None:
+        self.query_one("#timer-digits", Digits).update(text)
+        if self._scale:
+            self.query_one("#timer-big", BigClock).show(text, self._scale)
 
     def show_state(
         self, state: TimerState, now: datetime, item_title: str | None, long_every: int
     ) -> None:
-        self.query_one("#timer-digits", Digits).update(clock_text(state.remaining(now)))
+        self._show_clock(clock_text(state.remaining(now)))
         focus = state.phase is SessionKind.FOCUS
         self.set_class(focus, "-focus-phase")
         self.set_class(not focus, "-break-phase")
@@ -72,20 +111,41 @@ class TimerPane(Pane):
         }[state.status]
         number = state.focus_done % long_every + (1 if focus else 0)
         cycle = f" {number} of {long_every}" if focus else ""
-        self.query_one("#timer-phase", Static).update(f"{state.phase.label}{cycle} · {status}")
-        on = Text("on ")
-        on.append(clean(item_title, single_line=True) if item_title else "unassigned")
+        phase = Text(f"{state.phase.label}{cycle} · {status}")
+        if state.interruptions:
+            internal = sum(1 for i in state.interruptions if i.kind.value == "internal")
+            external = len(state.interruptions) - internal
+            kinds = [
+                f"{internal} internal" if internal else "",
+                f"{external} external" if external else "",
+            ]
+            phase.append(
+                f" · {plural(len(state.interruptions), 'interruption')} "
+                f"({', '.join(k for k in kinds if k)})",
+                style="not bold yellow",
+            )
+        self.query_one("#timer-phase", Static).update(phase)
+        on = Text("Timer on: ", style="dim")
+        if item_title:
+            on.append(clean(item_title, single_line=True), style="bold")
+        else:
+            on.append("no item", style="italic")
+        if state.item_changes and state.status is not Status.IDLE:
+            since = state.item_changes[-1].at.astimezone()
+            on.append(
+                f"  (since {since:%H:%M}; the minutes before stay where they were)", style="dim"
+            )
         self.query_one("#timer-item", Static).update(on)
         bar = self.query_one("#timer-progress", ProgressBar)
         bar.update(progress=round(state.progress(now) * 1000))
 
     def show(self, summary: DaySummary) -> None:
         if summary.goal_unit == "pomodoros":
-            goal = f"{summary.pomodoros} of {summary.goal:g} pomodoros"
+            goal = f"{summary.pomodoros} of {plural(summary.goal, 'pomodoro')}"
         else:
-            goal = f"{summary.focus_minutes:.0f} of {summary.goal:g} focus minutes"
+            goal = f"{summary.focus_minutes:.0f} of {plural(summary.goal, 'focus minute')}"
         tick = " ✓" if summary.goal_met else ""
-        streak = f"streak {summary.streak_days} day{'s' if summary.streak_days != 1 else ''}"
+        streak = f"streak {plural(summary.streak_days, 'day')}"
         self.query_one("#timer-today", Static).update(
             f"Today ({summary.day:%a %d %b}): {goal}{tick} · "
             f"{summary.focus_minutes:.0f} min focus · {streak}"

@@ -11,12 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.sources.arxiv import SEARCH_FIELDS, Paper
 from deskwork.sources.http import SourceError
+from deskwork.ui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -70,7 +72,7 @@ class ArxivSearchScreen(Screen[None]):
         )
         yield OptionList(id="ax-results")
         yield Static("", id="ax-abstract", markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#ax-words", Input).focus()
@@ -102,7 +104,7 @@ class ArxivSearchScreen(Screen[None]):
             except SourceError as exc:
                 self.app.call_from_thread(self.status, f"Search failed: {exc} — try again later.")
                 return
-            note = f"{len(papers)} papers for {words!r}, newest first · Enter adds one"
+            note = f"{plural(len(papers), 'paper')} for {words!r}, newest first · Enter adds one"
             self.app.call_from_thread(self.show, papers, note)
 
         self.run_worker(work, thread=True, group="arxiv-search", exclusive=True)
@@ -119,7 +121,7 @@ class ArxivSearchScreen(Screen[None]):
             papers = links.remembered_watch()
             self.show(papers, f"Watch list (checked today already): {len(papers)} new papers")
             return
-        self.status(f"Checking the watch list ({len(queries)} queries)…")
+        self.status(f"Checking the watch list ({plural(len(queries), 'query')})…")
 
         def work() -> None:
             try:

@@ -9,14 +9,16 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from deskwork.domain import cardstats
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.cardsearch import search
 from deskwork.domain.tags import parse_tags
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.ui.commands import BROWSER_COMMANDS
+from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id
 
 if TYPE_CHECKING:
@@ -67,7 +69,7 @@ class CardBrowserScreen(SearchableTableScreen):
         table: DataTable[Text] = DataTable(id="cb-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="cb-stats")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -122,7 +124,7 @@ class CardBrowserScreen(SearchableTableScreen):
             )
         more = f" (first {MAX_ROWS} shown; search to narrow)" if len(found) > MAX_ROWS else ""
         status.update(
-            f"{len(found)} cards{more} · {len(self.marked)} marked · Space mark · a mark all matches · "
+            f"{plural(len(found), 'card')}{more} · {len(self.marked)} marked · Space mark · a mark all matches · "
             "m move · t tag · s suspend · d delete · Enter edit"
         )
 
@@ -133,10 +135,10 @@ class CardBrowserScreen(SearchableTableScreen):
         text = Text()
         text.append("Due, next 30 days  ", style="bold")
         text.append(
-            f"{spark(forecast)}  {sum(forecast)} cards, {forecast[0]} today, {forecast[1]} tomorrow\n"
+            f"{spark(forecast)}  {plural(sum(forecast), 'card')}, {forecast[0]} today, {forecast[1]} tomorrow\n"
         )
         text.append("Reviews, last 30   ", style="bold")
-        text.append(f"{spark(per_day)}  {sum(per_day)} answers, {per_day[-1]} today\n")
+        text.append(f"{spark(per_day)}  {plural(sum(per_day), 'answer')}, {per_day[-1]} today\n")
         text.append("True retention     ", style="bold")
         text.append(
             "no reviews yet"
@@ -204,7 +206,7 @@ class CardBrowserScreen(SearchableTableScreen):
         suspend = not all(c.suspended for c in chosen)
         self._save(
             [c.model_copy(update={"suspended": suspend}) for c in chosen],
-            f"{'Suspended' if suspend else 'Unsuspended'} {len(chosen)} cards",
+            f"{'Suspended' if suspend else 'Unsuspended'} {plural(len(chosen), 'card')}",
         )
 
     def action_move(self) -> None:
@@ -218,7 +220,7 @@ class CardBrowserScreen(SearchableTableScreen):
             if deck:
                 self._save(
                     [c.model_copy(update={"deck": deck}) for c in chosen],
-                    f"Moved {len(chosen)} cards to {deck}",
+                    f"Moved {plural(len(chosen), 'card')} to {deck}",
                 )
 
         self.app.push_screen(PromptScreen("Move to deck (Parent::Child):"), moved)
@@ -245,7 +247,7 @@ class CardBrowserScreen(SearchableTableScreen):
                     )
                     for c in chosen
                 ],
-                f"Tagged {len(chosen)} cards",
+                f"Tagged {plural(len(chosen), 'card')}",
             )
 
         self.app.push_screen(PromptScreen("Tags to add (-tag removes one):"), tagged)
@@ -263,13 +265,14 @@ class CardBrowserScreen(SearchableTableScreen):
                     for card in chosen:
                         tx.delete("cards", card.id)
                 self.marked -= {c.id for c in chosen}
-                self.app.notify(f"Deleted {len(chosen)} cards", markup=False)
+                self.app.notify(f"Deleted {plural(len(chosen), 'card')}", markup=False)
                 self.desk_app.review_pane.restart()
                 self.reload()
                 self.show_stats()
 
         self.app.push_screen(
-            ConfirmScreen(f"Delete {len(chosen)} cards and their schedule? (y/n)"), confirmed
+            ConfirmScreen(f"Delete {plural(len(chosen), 'card')} and their schedule? (y/n)"),
+            confirmed,
         )
 
     def action_edit(self) -> None:

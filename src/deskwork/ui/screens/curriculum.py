@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from deskwork.domain.curriculum import Item
 from deskwork.domain.queue import SORT_KEYS, ItemFilter, sort_items
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.services import queue as queue_service
 from deskwork.ui.commands import CURRICULUM_COMMANDS
+from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id, move_to
 
 if TYPE_CHECKING:
@@ -58,7 +60,7 @@ class CurriculumScreen(SearchableTableScreen):
         table: DataTable[Text] = DataTable(id="cur-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="cur-detail", markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -104,7 +106,7 @@ class CurriculumScreen(SearchableTableScreen):
         total = len(self.desk_app.desk.store.items)
         arrow = "↑" if self.reverse else "↓"
         self.query_one("#cur-status", Static).update(
-            f"{len(items)} of {total} items · sorted by {self.sort_key} {arrow} · "
+            f"{len(items)} of {plural(total, 'item')} · sorted by {self.sort_key} {arrow} · "
             "n new · e edit · d delete · u unit done · space today · s sort · a add link"
         )
         if current is not None:

@@ -59,6 +59,7 @@ TEXT_FIELDS = [
     ("arxiv_id", "arXiv id", ""),
     ("notes", "Notes", ""),
 ]
+FORM_LABELS = {name: label for name, label, _ in TEXT_FIELDS} | {"kind": "Kind", "status": "Status"}
 NUMBER_FIELDS = {"effort_points", "cost", "units_done", "units_total", "priority"}
 
 

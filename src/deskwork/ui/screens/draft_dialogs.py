@@ -17,6 +17,7 @@ from deskwork.domain.drafts import Draft, DraftStatus, Revision, count_words
 from deskwork.domain.tags import HINT as TAGS_HINT
 from deskwork.domain.tags import format_tags, parse_tags
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.ui.widgets.paths import HINT as PATH_HINT
 from deskwork.ui.widgets.paths import PathInput, missing_file
 
@@ -200,7 +201,7 @@ class RevisionsScreen(ModalScreen[int | None]):
             yield OptionList(
                 *(
                     Option(
-                        f"{r.ts.astimezone():%a %d %b %H:%M}  {count_words(r.body)} words",
+                        f"{r.ts.astimezone():%a %d %b %H:%M}  {plural(count_words(r.body), 'word')}",
                         id=str(r.id),
                     )
                     for r in self.revisions

@@ -1,30 +1,32 @@
-"""The help screen: every command with the keys that trigger it now (after the user's keymap)."""
+"""The help screen: every command with the keys that trigger it now (after the user's keymap), one
+section per area, keys written as people read them (`?`, `/`, `+`, `Ctrl+P`). Long descriptions
+wrap instead of being cut."""
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from deskwork.ui.commands import Command
+from deskwork.ui.keymap import key_label
 
-_KEY_NAMES = {"question_mark": "?", "colon": ":", "escape": "Esc", "ctrl": "Ctrl"}
-
-
-def key_label(keys: str) -> str:
-    """`"question_mark,f1"` -> `"? / F1"`, `"shift+tab"` -> `"Shift+Tab"`."""
-
-    def one(part: str) -> str:
-        if part in _KEY_NAMES:
-            return _KEY_NAMES[part]
-        if len(part) <= 3 and part[0] == "f" and part[1:].isdigit():
-            return part.upper()
-        return part.capitalize() if len(part) > 1 else part
-
-    return " / ".join("+".join(one(p) for p in key.strip().split("+")) for key in keys.split(","))
+# (scope, heading, the binding id of the key that reaches that area, if any)
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("", "Anywhere", ""),
+    ("timer", "Pomodoro timer", "pane.timer"),
+    ("queue", "Today's queue", "pane.queue"),
+    ("review", "Flashcard review", "pane.review"),
+    ("draft", "Draft post", "pane.draft"),
+    ("browser", "Card browser", "cards.browse"),
+    ("decks", "Deck list", "cards.decks"),
+    ("presets", "Deck presets", "cards.presets"),
+    ("curriculum", "Curriculum table", "app.curriculum"),
+)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -35,30 +37,55 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical {
-        width: 110; max-width: 98%; height: auto; max-height: 90%;
+        width: 118; max-width: 100%; height: 95%;
         border: round $primary; background: $surface; padding: 0 1;
     }
-    HelpScreen DataTable { height: auto; max-height: 30; }
+    HelpScreen VerticalScroll { height: 1fr; }
+    HelpScreen .help-heading { text-style: bold; color: $primary; margin: 1 0 0 0; }
     HelpScreen #help-foot { color: $text-muted; }
     """
 
     def __init__(self, commands: list[tuple[Command, str]]) -> None:
         super().__init__()
         self.commands = commands
+        # what is shown, for tests and the palette: (section heading, keys, title, binding id)
+        self.rows: list[tuple[str, str, str, str]] = []
 
     def compose(self) -> ComposeResult:
+        keys_of = {c.id: keys for c, keys in self.commands}
         with Vertical():
-            yield Static("[b]deskwork keys[/b]")
-            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+            yield Static("[b]deskwork keys[/b]  (↑ ↓ PgUp PgDn scroll, Esc closes)")
+            with VerticalScroll(id="help-scroll"):
+                for scope, heading, reach in SECTIONS:
+                    rows = [(c, k) for c, k in self.commands if c.scope == scope]
+                    if not rows:
+                        continue
+                    title = heading
+                    if reach and keys_of.get(reach):
+                        title += f"  ({key_label(keys_of[reach])})"
+                    yield Static(Text(title), classes="help-heading")
+                    yield Static(self._table(heading, rows), classes="help-table")
             yield Static(
-                'Rebind any key in config.toml: [keys] "<id>" = "key,other_key". Esc closes.',
+                'Rebind any key in config.toml: [keys] "<binding id>" = "key,other_key" '
+                "(the ids are listed on a terminal 100 columns wide, and in the README).",
                 id="help-foot",
                 markup=False,
             )
 
+    def _table(self, heading: str, rows: list[tuple[Command, str]]) -> Table:
+        table = Table(box=None, show_header=False, expand=True, pad_edge=False)
+        table.add_column("Keys", style="bold", no_wrap=True, min_width=14)
+        table.add_column("Command", no_wrap=True, min_width=16)
+        table.add_column("What it does", ratio=1)
+        wide = self.app.size.width >= 100  # on a small terminal the description gets the room
+        if wide:
+            table.add_column("Binding id", style="dim", no_wrap=True)
+        for command, keys in rows:
+            label = key_label(keys)
+            self.rows.append((heading, label, command.title, command.id))
+            cells = [Text(label), Text(command.title), Text(command.help)]
+            table.add_row(*cells, *([command.id] if wide else []))
+        return table
+
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Keys", "Command", "What it does", "Binding id")
-        for command, keys in self.commands:
-            table.add_row(Text(key_label(keys)), command.title, command.help, command.id)
-        table.focus()
+        self.query_one("#help-scroll").focus()

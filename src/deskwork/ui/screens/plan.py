@@ -6,20 +6,50 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.validation import ValidationResult, Validator
+from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from deskwork.domain.plan import PlanReport
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
 from deskwork.services.curriculum import plan_report
+from deskwork.ui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
 
 WHAT_IF = (("weeks", "Weeks"), ("hours_per_day", "Hours a day"), ("days_per_week", "Days a week"))
+# "12 Mar 2027 (after the end)" fits; the other columns take about 48 cells with their padding.
+FINISH_WIDTH = 28
+OTHER_COLUMNS = FINISH_WIDTH + 48
+# What a what-if value may be: more than 0 and at most this.
+WHAT_IF_MAX = {"weeks": 520.0, "hours_per_day": 24.0, "days_per_week": 7.0}
+
+
+class WhatIf(Validator):
+    """A what-if figure: a number, more than 0, at most its maximum (the field is marked and the
+    reason shown; the plan keeps the configured value meanwhile)."""
+
+    def __init__(self, label: str, most: float) -> None:
+        super().__init__()
+        self.label, self.most = label, most
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            number = float(value)
+        except ValueError:
+            return self.failure(f"{self.label} must be a number (got {value!r})")
+        if not number > 0:
+            return self.failure(f"{self.label} must be more than 0 (got {value})")
+        if number > self.most:
+            return self.failure(f"{self.label} must be at most {self.most:g} (got {value})")
+        return self.success()
 
 
 def headline(report: PlanReport) -> Text:
@@ -33,7 +63,7 @@ def headline(report: PlanReport) -> Text:
     verdict = " over" if ratio > 1 else " (fits)"
     text.append(verdict, style=style)
     text.append(
-        f"\n{p.start:%d %b %Y} → {p.end:%d %b %Y} · {p.weeks:g} weeks × {p.days_per_week:g} days × "
+        f"\n{p.start:%d %b %Y} → {p.end:%d %b %Y} · {plural(p.weeks, 'week')} × {plural(p.days_per_week, 'day')} × "
         f"{p.hours_per_day:g} h = {p.capacity_hours:.0f} h · 1 point = {p.hours_per_point:g} h"
     )
     cost = ", ".join(f"{v:,.2f} {k}" for k, v in sorted(report.total_cost.items())) or "free"
@@ -47,6 +77,7 @@ class PlanScreen(Screen[None]):
     PlanScreen #plan-whatif { height: auto; padding: 0 1; }
     PlanScreen #plan-whatif Static { width: auto; padding: 1 1 0 2; }
     PlanScreen #plan-whatif Input { width: 12; }
+    PlanScreen #plan-whatif-problem { color: $error; padding: 0 2; height: auto; }
     PlanScreen #plan-headline { padding: 1 2; height: auto; }
     PlanScreen #plan-tracks { height: auto; max-height: 10; }
     PlanScreen #plan-items { height: 1fr; }
@@ -61,37 +92,63 @@ class PlanScreen(Screen[None]):
         with Horizontal(id="plan-whatif"):
             for name, label in WHAT_IF:
                 yield Static(label)
-                yield Input(f"{getattr(cfg, name):g}", id=f"plan-{name}", type="number")
+                yield Input(
+                    f"{getattr(cfg, name):g}",
+                    id=f"plan-{name}",
+                    type="number",
+                    validators=[WhatIf(label, WHAT_IF_MAX[name])],
+                    validate_on=["changed", "submitted"],
+                )
+        yield Static("", id="plan-whatif-problem", markup=False)
         yield Static("", id="plan-headline")
         tracks: DataTable[Text] = DataTable(id="plan-tracks", cursor_type="none")
         yield tracks
         items: DataTable[Text] = DataTable(id="plan-items", cursor_type="row", zebra_stripes=True)
         yield items
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         tracks = self.query_one("#plan-tracks", DataTable)
         tracks.add_columns("Track", "Points", "Share")
         items = self.query_one("#plan-items", DataTable)
-        items.add_columns(
-            "Item", "Status", "Points", "Effort h", "Focus h", "Done", "Projected finish"
-        )
+        items.add_column("Item", width=self._item_width(self.app.size.width), key="item")
+        items.add_columns("Status", "Points", "Effort h", "Focus h", "Done")
+        items.add_column("Projected finish", width=FINISH_WIDTH, key="finish")
         self.recompute()
         items.focus()
 
     def overrides(self) -> dict[str, float | None]:
+        """The valid what-if values (None: the configured one), and the reasons for the others
+        shown under the fields."""
+        cfg = self.desk_app.desk.config.plan
         values: dict[str, float | None] = {}
-        for name, _ in WHAT_IF:
-            try:
-                value = float(self.query_one(f"#plan-{name}", Input).value)
-            except ValueError:
-                value = None
-            values[name] = value if value and value > 0 else None
-        if values["days_per_week"] and values["days_per_week"] > 7:
-            values["days_per_week"] = None
-        if values["hours_per_day"] and values["hours_per_day"] > 24:
-            values["hours_per_day"] = None
+        problems = []
+        for name, label in WHAT_IF:
+            field = self.query_one(f"#plan-{name}", Input)
+            result = WhatIf(label, WHAT_IF_MAX[name]).validate(field.value.strip())
+            field.set_class(not result.is_valid, "-invalid")
+            if result.is_valid:
+                values[name] = float(field.value)
+            else:
+                values[name] = None
+                problems.append(
+                    f"{result.failure_descriptions[0]}: the plan uses {getattr(cfg, name):g} "
+                    "from the config until it is fixed."
+                )
+        self.query_one("#plan-whatif-problem", Static).update("\n".join(problems))
         return values
+
+    @staticmethod
+    def _item_width(screen_width: int) -> int:
+        """The title column gets what the other columns leave: "Projected finish" is never cut."""
+        return max(16, screen_width - OTHER_COLUMNS)
+
+    def on_resize(self, event: events.Resize) -> None:
+        items = self.query_one("#plan-items", DataTable)
+        column = items.columns.get(ColumnKey("item"))
+        if column is not None:
+            column.width = self._item_width(event.size.width)
+            items.refresh()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.recompute()

@@ -20,6 +20,7 @@ from textual.widgets import Sparkline, Static
 
 from deskwork.domain.insight import Insight
 from deskwork.domain.text import clean
+from deskwork.domain.wording import duration, plural
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -72,10 +73,11 @@ def summary_tables(insight: Insight) -> list[Table | Text]:
     studied = [h for h in hours if h > 0]
     met = sum(1 for h in hours if insight.target_hours and h >= insight.target_hours)
     head = Text()
-    head.append(f"Last {insight.weeks} weeks: {total:.1f} focus hours", style="bold")
+    head.append(f"Last {plural(insight.weeks, 'week')}: {duration(total)} of focus", style="bold")
+    per_day = duration(total / len(studied)) if studied else "0 min"
     head.append(
-        f" on {len(studied)} days ({(total / len(studied)) if studied else 0:.1f} h a study day); "
-        f"target {insight.target_hours:.1f} h a day, met on {met} days"
+        f" on {plural(len(studied), 'day')} ({per_day} a study day); "
+        f"target {duration(insight.target_hours)} a day, met on {plural(met, 'day')}"
     )
     pomodoros = Table(
         title="Pomodoros", title_justify="left", expand=False, box=None, padding=(0, 2, 0, 0)
@@ -120,21 +122,23 @@ def summary_tables(insight: Insight) -> list[Table | Text]:
     )
     pace = Text()
     pace.append(f"The program ends on {insight.program_end:%d %b %Y}.\n", style="bold")
-    idle = [p for p in insight.projections if p.finish is None]
     for p in insight.projections:
-        title = clean(p.item.title, single_line=True)
+        if p.finish is not None:
+            title = clean(p.item.title, single_line=True)
+            style = "red" if p.late else ""
+            pace.append(f"  At this pace {title} finishes on {p.finish:%d %b %Y}", style=style)
+            pace.append(" (after the end)\n" if p.late else "\n", style=style)
+    # items without a projection, grouped by the plan's own reason (never a guess that
+    # contradicts the figures above)
+    reasons: dict[str, list[str]] = {}
+    for p in insight.projections:
         if p.finish is None:
-            continue
-        else:
-            pace.append(
-                f"  At this pace {title} finishes on {p.finish:%d %b %Y}",
-                style="red" if p.late else "",
+            reasons.setdefault(p.no_pace or "no pace yet", []).append(
+                clean(p.item.title, single_line=True)
             )
-            pace.append(" (after the end)\n" if p.late else "\n", style="red" if p.late else "")
-    if idle:
-        names = ", ".join(clean(p.item.title, single_line=True) for p in idle[:3])
-        more = f" and {len(idle) - 3} more" if len(idle) > 3 else ""
-        pace.append(f"  No focus logged yet on {names}{more}: no pace to project.\n", style="dim")
+    for why, names in reasons.items():
+        more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+        pace.append(f"  No projection for {', '.join(names[:3])}{more}: {why}.\n", style="dim")
     return [head, pomodoros, items, plan, pace]
 
 
@@ -172,7 +176,8 @@ class StatsScreen(Screen[None]):
             yield Static(pace, id="stats-pace")
             yield Static(self._cards_text(), id="stats-cards")
             yield Static(
-                f"Reviews per day ({sum(insight.reviews_by_day)} in {insight.weeks} weeks)",
+                f"Answers per day ({plural(sum(insight.reviews_by_day), 'answer')} in "
+                f"{plural(insight.weeks, 'week')})",
                 classes="label",
             )
             yield Sparkline(insight.reviews_by_day or [0], id="stats-reviews")
@@ -193,12 +198,18 @@ class StatsScreen(Screen[None]):
         insight = self.insight
         text = Text()
         text.append("Flashcards: ", style="bold")
-        retention = (
-            "no reviews in 30 days"
-            if insight.retention_30d is None
-            else f"{insight.retention_30d:.1%}"
-        )
-        text.append(f"true retention (30 days) {retention}; ")
+        if insight.retention_30d is not None:
+            retention = (
+                f"{insight.retention_30d:.1%} of {plural(insight.review_answers_30d, 'answer')}"
+            )
+        elif insight.answers_30d:
+            retention = (
+                f"not yet: none of the {plural(insight.answers_30d, 'answer')} of the last 30 days "
+                "was on a card in review (new and learning cards do not count)"
+            )
+        else:
+            retention = "no answers in the last 30 days"
+        text.append(f"true retention (30 days): {retention}; ")
         text.append(
             f"{insight.due_forecast[0]} due today, {sum(insight.due_forecast[:7])} in the next 7 days"
         )

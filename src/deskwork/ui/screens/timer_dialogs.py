@@ -1,12 +1,16 @@
-"""Small dialogs of the timer: log an interruption, abandon with a reason."""
+"""Small dialogs of the timer: log an interruption, abandon with a reason, choose the timer's item."""
 
 from __future__ import annotations
 
+import contextlib
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from deskwork.domain.sessions import InterruptionKind
 
@@ -67,3 +71,59 @@ class AbandonScreen(ModalScreen[str | None]):
             self.dismiss(self.query_one("#reason", Input).value.strip())
         else:
             self.dismiss(None)
+
+
+NO_ITEM = "none"
+
+
+class TimerItemScreen(ModalScreen[tuple[int | None] | None]):
+    """Which item the timer's minutes go to: today's queue, then what could be picked, or none.
+    Returns `(item_id,)` (`(None,)` for no item), or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="TimerItemScreen")
+        + """
+    TimerItemScreen > Vertical { max-height: 90%; }
+    TimerItemScreen OptionList { height: auto; max-height: 20; }
+    """
+    )
+
+    def __init__(self, choices: list[tuple[int, str, bool]], current: int | None) -> None:
+        super().__init__()
+        self.choices = choices  # (id, title, picked for today)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Put the timer on… (Enter chooses, Esc keeps it as it is)")
+            options: list[Option | None] = []
+            today = [c for c in self.choices if c[2]]
+            others = [c for c in self.choices if not c[2]]
+            if today:
+                options.append(Option(Text("Today's queue", style="dim"), disabled=True))
+                options += [self._option(c) for c in today]
+            if others:
+                options.append(Option(Text("Not picked for today", style="dim"), disabled=True))
+                options += [self._option(c) for c in others]
+            options.append(None)
+            options.append(Option(Text("No item (unassigned)", style="italic"), id=NO_ITEM))
+            yield OptionList(*options, id="timer-item-choices")
+
+    def _option(self, choice: tuple[int, str, bool]) -> Option:
+        item_id, title, _ = choice
+        label = Text(no_wrap=True, overflow="ellipsis")
+        label.append("● " if item_id == self.current else "  ", style="bold")
+        label.append(title)
+        return Option(label, id=str(item_id))
+
+    def on_mount(self) -> None:
+        listing = self.query_one(OptionList)
+        wanted = NO_ITEM if self.current is None else str(self.current)
+        with contextlib.suppress(OptionDoesNotExist):
+            listing.highlighted = listing.get_option_index(wanted)
+        listing.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id
+        self.dismiss((None,) if option_id == NO_ITEM else (int(option_id or 0),))

@@ -17,9 +17,31 @@ WELCOME = """\
 [b]Review[/b]  flashcards with spaced repetition (Anki-compatible).
 [b]Draft post[/b]  write the blog post while you learn: it is your proof of work.
 
-Move between areas with Tab or F2–F5; [b]?[/b] or F1 lists every key; Ctrl+P or [b]:[/b] opens \
-the command palette. Everything you do is saved as you go.
+Move between areas with {next} or {timer}, {queue}, {review}, {draft}; [b]{help}[/b] lists \
+every key; [b]{palette}[/b] opens the command palette; [b]{quit}[/b] quits. Everything you do is \
+saved as you go.
 """
+
+
+def welcome_text(keys: dict[str, str]) -> Text:
+    """The welcome with the keys bound now (after the user's keymap)."""
+    from rich.markup import escape
+
+    def k(binding_id: str, default: str) -> str:
+        return escape(keys.get(binding_id) or default)
+
+    return Text.from_markup(
+        WELCOME.format(
+            next=k("pane.next", "Tab"),
+            timer=k("pane.timer", "F2"),
+            queue=k("pane.queue", "F3"),
+            review=k("pane.review", "F4"),
+            draft=k("pane.draft", "F5"),
+            help=k("app.help", "?"),
+            palette=k("app.palette", "Ctrl+P"),
+            quit=k("app.quit", "q"),
+        )
+    )
 
 
 class WelcomeScreen(ModalScreen[str]):
@@ -37,13 +59,14 @@ class WelcomeScreen(ModalScreen[str]):
     WelcomeScreen Button { margin: 0 2 0 0; }
     """
 
-    def __init__(self, starter_available: bool) -> None:
+    def __init__(self, starter_available: bool, keys: dict[str, str] | None = None) -> None:
         super().__init__()
         self.starter_available = starter_available
+        self.keys = keys or {}
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text.from_markup(WELCOME))
+            yield Static(welcome_text(self.keys))
             with Horizontal():
                 if self.starter_available:
                     yield Button("Load the starter curriculum", id="starter", variant="primary")

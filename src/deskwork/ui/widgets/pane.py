@@ -32,6 +32,12 @@ class Pane(Vertical, can_focus=True):
         self.border_title = self.title
         self.border_subtitle = self.key_hint
 
+    def key(self, binding_id: str) -> str:
+        """The key bound now to `binding_id` (after the user's keymap), as people read it, for the
+        hints an area writes (the app keeps the table; outside it, the id itself)."""
+        bound: dict[str, str] = getattr(self.app, "bound", {})
+        return bound.get(binding_id) or binding_id
+
     def focus_target(self) -> Widget:
         """What gets the keyboard when the pane is chosen (its list, its editor…)."""
         return self

@@ -1,0 +1,96 @@
+"""What people read: counts in words ("1 card", "2 cards": every count shown goes through
+`plural`, so no screen says "1 minutes") and a validation error as one sentence naming the field
+(`human_error`, used by every form instead of a pydantic dump)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import ValidationError
+
+_IRREGULAR = {"entry": "entries", "day": "days", "query": "queries", "library": "libraries"}
+
+
+def plural_noun(count: float, noun: str, many: str | None = None) -> str:
+    """`noun` or its plural for `count` (`many` when the plural is irregular)."""
+    if count == 1:
+        return noun
+    if many is not None:
+        return many
+    if noun in _IRREGULAR:
+        return _IRREGULAR[noun]
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def plural(count: float, noun: str, many: str | None = None) -> str:
+    """`plural(1, "card")` -> "1 card"; `plural(3, "card")` -> "3 cards"; `plural(2, "box")`
+    -> "2 boxes". Whole floats print without ".0"."""
+    shown = f"{count:g}" if isinstance(count, float) else str(count)
+    return f"{shown} {plural_noun(count, noun, many)}"
+
+
+def field_label(name: str) -> str:
+    """`effort_points` -> "Effort points"."""
+    return name.replace("_", " ").strip().capitalize() or "This field"
+
+
+def _shown(value: object) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def human_error(exc: ValidationError, labels: Mapping[str, str] | None = None) -> str:
+    """The first problem of a pydantic ValidationError as one sentence naming the field, the way a
+    form shows it: "Title is required.", "Effort points must be a number (got 'abc')."."""
+    err = exc.errors()[0]
+    loc = [str(p) for p in err.get("loc", ()) if not isinstance(p, int)]
+    name = loc[0] if loc else ""
+    label = (labels or {}).get(name) or field_label(" ".join(loc))
+    kind = err.get("type", "")
+    ctx = {k: f"{v:g}" if isinstance(v, float) else v for k, v in (err.get("ctx") or {}).items()}
+    got = err.get("input")
+    sentences = {
+        "missing": f"{label} is required.",
+        "string_too_short": f"{label} cannot be empty."
+        if ctx.get("min_length") == 1
+        else f"{label} needs at least {ctx.get('min_length')} characters.",
+        "string_too_long": f"{label} is too long (at most {ctx.get('max_length')} characters).",
+        "int_parsing": f"{label} must be a whole number (got {_shown(got)}).",
+        "int_from_float": f"{label} must be a whole number (got {_shown(got)}).",
+        "float_parsing": f"{label} must be a number (got {_shown(got)}).",
+        "greater_than": f"{label} must be more than {ctx.get('gt')} (got {_shown(got)}).",
+        "greater_than_equal": f"{label} must be {ctx.get('ge')} or more (got {_shown(got)}).",
+        "less_than": f"{label} must be less than {ctx.get('lt')} (got {_shown(got)}).",
+        "less_than_equal": f"{label} must be at most {ctx.get('le')} (got {_shown(got)}).",
+        "enum": f"{label} must be one of {ctx.get('expected')} (got {_shown(got)}).",
+        "literal_error": f"{label} must be one of {ctx.get('expected')} (got {_shown(got)}).",
+        "date_from_datetime_parsing": f"{label} must be a date like 2026-11-22.",
+        "date_parsing": f"{label} must be a date like 2026-11-22.",
+        "bool_parsing": f"{label} must be true or false (got {_shown(got)}).",
+    }
+    if kind in sentences:
+        return sentences[kind]
+    message = str(err.get("msg", "is not valid"))
+    message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    message = message[:1].lower() + message[1:]
+    return f"{label}: {message.rstrip('.')}."
+
+
+def error_sentence(exc: Exception, labels: Mapping[str, str] | None = None) -> str:
+    """What a form shows for any error: a validation error as `human_error`, else its message."""
+    if isinstance(exc, ValidationError):
+        return human_error(exc, labels)
+    text = str(exc).strip()
+    return text[:1].upper() + text[1:] if text else type(exc).__name__
+
+
+def duration(hours: float) -> str:
+    """Time as people say it: under an hour in minutes ("25 min", never "0.4 h" or "0.0 h"),
+    else hours with one decimal ("1.5 h")."""
+    if hours < 1:
+        return f"{round(hours * 60)} min"
+    return f"{hours:.1f} h"

@@ -1,0 +1,185 @@
+"""The desk's four areas as a whole: which one is current, moving between them (keys, Tab, tabs,
+clicks), zoom (switching area while zoomed shows the new area zoomed), the compact one-area layout
+on small terminals, and the queue's cursor (which never moves the timer: see `queue_cursor_item`).
+Also the app-wide cleaning of text typed or pasted into fields (see `ui/sanitize.py`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Input, OptionList, Tabs, TextArea
+from textual.widgets.option_list import OptionDoesNotExist
+
+from deskwork.domain.curriculum import Item
+from deskwork.services import Desk
+from deskwork.ui.panes.draft import DraftPane
+from deskwork.ui.panes.queue import QueuePane
+from deskwork.ui.panes.review import ReviewPane
+from deskwork.ui.panes.timer import TimerPane
+from deskwork.ui.sanitize import clean_input, clean_paste, clean_text_area
+from deskwork.ui.widgets.pane import Pane
+
+if TYPE_CHECKING:
+    from deskwork.ui.timer_control import TimerControl
+
+PANE_ORDER = ("timer", "queue", "review", "draft")
+
+
+class DeskAreas(App[int]):
+    """The part of the app that owns the four areas (the app builds on it)."""
+
+    desk: Desk
+    timer: TimerControl
+    _current_pane: str = "timer"
+
+    # While a dialog is open, app.query() searches the dialog's screen: the desk is the bottom one.
+    @property
+    def desk_screen(self) -> Screen[object]:
+        return self.screen_stack[0]
+
+    @property
+    def timer_pane(self) -> TimerPane:
+        return self.desk_screen.query_one(TimerPane)
+
+    @property
+    def queue_pane(self) -> QueuePane:
+        return self.desk_screen.query_one(QueuePane)
+
+    @property
+    def review_pane(self) -> ReviewPane:
+        return self.desk_screen.query_one(ReviewPane)
+
+    @property
+    def draft_pane(self) -> DraftPane:
+        return self.desk_screen.query_one(DraftPane)
+
+    @staticmethod
+    def _pane_classes() -> tuple[type[Pane], ...]:
+        return (TimerPane, QueuePane, ReviewPane, DraftPane)
+
+    def queue_cursor_item(self) -> int | None:
+        """The item under the queue's cursor (None before the queue was ever browsed). Only what a
+        focus starts on: moving the cursor never changes the timer's item."""
+        return self.queue_pane.highlighted_id()
+
+    def _select_timer_item(self) -> None:
+        """Put the queue's cursor on the timer's item, only while the cursor is nowhere yet (at
+        start): a refresh never yanks the cursor away from what the user is looking at."""
+        item_id = self.timer.service.state.item_id
+        listing = self.queue_pane.query_one("#queue-list", OptionList)
+        if item_id is None or listing.highlighted is not None:
+            return
+        with contextlib.suppress(OptionDoesNotExist):  # the item left today's queue
+            listing.highlighted = listing.get_option_index(str(item_id))
+
+    # ------------------------------------------------------------------ untrusted text in fields
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event = clean_paste(event)
+        await super().on_event(event)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        clean_input(event.input)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        clean_text_area(event.text_area)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        compact = width < self.desk.config.ui.compact_below_width or height < 24
+        self.desk_screen.set_class(compact, "-compact")
+
+    # ------------------------------------------------------------------ panes and focus
+    def _pane(self, name: str) -> Pane:
+        return self.desk_screen.query_one(f"#{name}", Pane)
+
+    def _set_current(self, name: str) -> None:
+        self._current_pane = name
+        screen = self.desk_screen
+        if screen.maximized is not None and screen.maximized.id != name:
+            screen.maximize(
+                self._pane(name), container=False
+            )  # zoomed stays zoomed, on the new area
+        for pane in self.desk_screen.query(Pane):
+            pane.set_class(pane.id == name, "-current")
+        tabs = self.desk_screen.query_one("#pane-tabs", Tabs)
+        if tabs.active != f"tab-{name}":
+            tabs.active = f"tab-{name}"
+
+    def action_focus_pane(self, name: str) -> None:
+        if name not in PANE_ORDER:
+            return
+        self._set_current(name)
+        self._pane(name).focus_target().focus()
+
+    def _focused_pane(self) -> str:
+        node = self.focused
+        while node is not None:
+            if isinstance(node, Pane) and node.id:
+                return node.id
+            node = node.parent  # type: ignore[assignment]
+        return self._current_pane
+
+    def action_focus_next_pane(self, step: int = 1) -> None:
+        if self.screen is not self.desk_screen:  # in a dialog or a screen, Tab moves between fields
+            if step > 0:
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
+        index = PANE_ORDER.index(self._focused_pane())
+        self.action_focus_pane(PANE_ORDER[(index + step) % len(PANE_ORDER)])
+
+    def action_focus_previous_pane(self) -> None:
+        self.action_focus_next_pane(-1)
+
+    def selected_queue_item(self) -> Item | None:
+        """The item under the queue's cursor, else the one the timer is on."""
+        item_id = self.queue_cursor_item() or self.timer.service.state.item_id
+        return self.desk.store.items.get(item_id) if item_id is not None else None
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget.id == "draft-text":
+            self.draft_pane.flush()  # leaving the editor (pane switch, dialog…) saves
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        listing = event.widget
+        if (
+            isinstance(listing, OptionList)
+            and listing.id == "queue-list"
+            and listing.highlighted is None
+            and listing.option_count
+        ):
+            self._select_timer_item()
+            if listing.highlighted is None:  # choosing the queue chooses an item to focus on
+                listing.highlighted = next(
+                    (
+                        n
+                        for n in range(listing.option_count)
+                        if listing.get_option_at_index(n).id is not None
+                    ),
+                    None,
+                )
+        name = self._focused_pane()
+        if name != self._current_pane:
+            self._set_current(name)
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab is not None and event.tab.id:
+            name = event.tab.id.removeprefix("tab-")
+            if name != self._current_pane:
+                self.action_focus_pane(name)
+
+    def action_zoom(self) -> None:
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        else:
+            screen.maximize(self._pane(self._focused_pane()), container=False)

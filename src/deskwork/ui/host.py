@@ -1,0 +1,64 @@
+"""What the controls (timer, cards, curriculum glue) need from the app, as a Protocol: they talk
+to this, not to the app module, so `ui/` has no import circle (the app builds the controls)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from textual.notifications import SeverityLevel
+
+from deskwork.domain.curriculum import Item
+from deskwork.services.desk import Desk
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+    from deskwork.ui.panes.draft import DraftPane
+    from deskwork.ui.panes.queue import QueuePane
+    from deskwork.ui.panes.review import ReviewPane
+
+
+class DeskHost(Protocol):
+    desk: Desk
+    bound: dict[str, str]  # binding id -> the key bound now, as people read it
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def run_worker(
+        self, work: Callable[[], Any], *, name: str, group: str, thread: bool
+    ) -> Any: ...
+
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
+
+    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
+
+    def refresh_panes(self) -> None: ...
+
+    def writable(self) -> bool: ...
+
+    def selected_queue_item(self) -> Item | None: ...
+
+    @property
+    def focused(self) -> Widget | None: ...
+
+    @property
+    def screen_stack(self) -> list[Screen[Any]]: ...
+
+    @property
+    def queue_pane(self) -> QueuePane: ...
+
+    @property
+    def review_pane(self) -> ReviewPane: ...
+
+    @property
+    def draft_pane(self) -> DraftPane: ...

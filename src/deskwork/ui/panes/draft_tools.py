@@ -1,0 +1,178 @@
+"""The draft editor's tools: live preview, zen mode, revisions, citing the selected queue item
+(as its own text at the cursor) or a flashcard, `$EDITOR`, and putting the cursor back where it
+was when a draft is reopened. The draft pane builds on this; what it needs from the pane is
+declared below."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from textual.widgets import TextArea
+
+from deskwork.domain.drafts import Draft, DraftSource, SourceKind, citation_text
+from deskwork.domain.text import clean
+from deskwork.ui.widgets.pane import Pane
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown as MarkdownViewer
+
+    from deskwork.domain.autosave import Autosave
+    from deskwork.services.drafts import DraftService
+    from deskwork.ui.app import DeskworkApp
+
+CURSORS = "draft_cursors"  # settings record: draft id -> [row, column] of the cursor
+
+
+class DraftTools(Pane):
+    editing: Draft | None
+    autosave: Autosave
+    _text: str
+
+    if TYPE_CHECKING:  # provided by the draft pane
+
+        @property
+        def deskwork(self) -> DeskworkApp: ...
+
+        @property
+        def drafts(self) -> DraftService: ...
+
+        def flush(self) -> None: ...
+
+        def _after_save(self) -> None: ...
+
+        async def open_draft(self, draft_id: int) -> None: ...
+
+        def _fit(self) -> None: ...
+
+    # A reopened draft puts the cursor back where it was (kept across restarts), else at the end.
+    def _cursor_for(self, draft: Draft) -> tuple[int, int]:
+        saved = (self.drafts.store.setting(CURSORS) or {}).get(str(draft.id))
+        lines = draft.body.split("\n")
+        if isinstance(saved, list) and len(saved) == 2:
+            row = min(max(0, int(saved[0])), len(lines) - 1)
+            return row, min(max(0, int(saved[1])), len(lines[row]))
+        return len(lines) - 1, len(lines[-1])
+
+    def _remember_cursor(self) -> None:
+        if self.editing is None or not self.children:
+            return
+        location = list(self.query_one("#draft-text", TextArea).cursor_location)
+        store = self.drafts.store
+        cursors = dict(store.setting(CURSORS) or {})
+        if cursors.get(str(self.editing.id)) != location and not store.readonly:
+            cursors[str(self.editing.id)] = location
+            store.set_setting(CURSORS, cursors)
+
+    def action_toggle_preview(self) -> None:
+        """Cycle: text only → preview beside the text → preview instead of the text → text only."""
+        preview = cast("MarkdownViewer", self.query_one("#draft-preview"))
+        text = self.query_one("#draft-text", TextArea)
+        if not preview.display:
+            preview.display = True
+            preview.update(self._text)
+        elif text.display:
+            self.flush()
+            text.display = False
+            self.focus()  # keep the keys in this pane while the text is hidden
+        else:
+            preview.display = False
+            text.display = True
+            text.focus()
+        self._fit()  # the questions/sources column folds when the text would get narrow
+
+    def action_zen(self) -> None:
+        screen = self.app.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        else:
+            screen.maximize(self.query_one("#draft-text", TextArea), container=False)
+
+    def action_revisions(self) -> None:
+        from deskwork.ui.screens.draft_dialogs import RevisionsScreen
+
+        if self.editing is None:
+            return
+        self.flush()
+        current = self.editing
+
+        async def chosen(revision_id: int | None) -> None:
+            if revision_id:
+                restored = self.drafts.restore_revision(revision_id)
+                await self.open_draft(restored.id)
+                self.app.notify("Revision restored (the text it replaced is kept as a revision)")
+
+        self.app.push_screen(RevisionsScreen(current, self.drafts.revisions(current.id)), chosen)
+
+    def action_cite_selected(self) -> None:
+        """Insert a link to the item selected in today's queue and attach it as a source."""
+        if self.editing is None:
+            return
+        item = self.deskwork.selected_queue_item()
+        if item is None:
+            self.app.notify("Select an item in today's queue (F3) first", severity="warning")
+            return
+        link = f"[{item.title}]({item.url})" if item.url else item.title
+        editor = self.query_one("#draft-text", TextArea)
+        row, column = editor.cursor_location
+        line = editor.document.get_line(row)
+        editor.insert(citation_text(line, column, link))
+        self._text = editor.text
+        self.autosave.edited(self.deskwork.desk.clock())
+        self.flush()
+        source = DraftSource(kind=SourceKind.ITEM, ref_id=item.id, title=item.title, url=item.url)
+        self.editing = self.drafts.add_source(self.editing.id, source)
+        self._after_save()
+
+    def action_cite_card(self) -> None:
+        """Pick a flashcard and list it as a source of the post."""
+        from deskwork.ui.screens.draft_dialogs import CardPickScreen
+
+        if self.editing is None:
+            return
+        store = self.drafts.store
+        if not store.cards.loaded:
+            self.app.notify("Cards are still loading; try again in a moment")
+            return
+        cards = [(c.id, c.front, c.back) for c in store.cards.values() if not c.suspended]
+        if not cards:
+            self.app.notify("No flashcards yet", severity="warning")
+            return
+
+        def chosen(card_id: int | None) -> None:
+            card = store.cards.get(card_id) if card_id else None
+            if card is None or self.editing is None:
+                return
+            title = clean(card.front, single_line=True)[:120]
+            source = DraftSource(kind=SourceKind.CARD, ref_id=card.id, title=title)
+            self.editing = self.drafts.add_source(self.editing.id, source)
+            self._after_save()
+            self.app.notify(f"Source added: {title}", markup=False)
+
+        self.app.push_screen(CardPickScreen(cards), chosen)
+
+    async def action_external_editor(self) -> None:
+        """Edit in $EDITOR (the app is suspended meanwhile), then load the result back."""
+        if self.editing is None:
+            return
+        self.flush()
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.TemporaryDirectory(prefix="deskwork-") as folder:
+            path = Path(folder) / f"{self.editing.effective_slug}.md"
+            path.write_text(self.editing.body, encoding="utf-8")
+            try:
+                with self.app.suspend():
+                    result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+            except Exception as exc:  # no terminal to hand over (e.g. headless)
+                self.app.notify(f"Cannot open {editor}: {exc}", severity="error", markup=False)
+                return
+            if result.returncode != 0:
+                self.app.notify(f"{editor} exited with {result.returncode}; nothing changed")
+                return
+            body = path.read_text(encoding="utf-8")
+        self.editing = self.drafts.save_text(self.editing.id, body)
+        await self.open_draft(self.editing.id)

@@ -1,0 +1,153 @@
+"""The [keys] table: unknown key names and clashes are reported (file, entry, what clashes) and the
+defaults stay; keys are written as people read them; the screens show the keys bound now."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from deskwork.ui.commands import ALL_COMMANDS
+from deskwork.ui.keymap import display_key, key_label, key_problem, resolve_keymap
+from deskwork.ui.screens.help import HelpScreen
+from tests.helpers import Clock
+from tests.ui.factory import desk_app
+
+CONFIG = Path("/home/me/.config/deskwork/config.toml")
+
+
+def test_the_default_keys_do_not_clash() -> None:
+    keymap, problems = resolve_keymap({}, ALL_COMMANDS, CONFIG)
+    assert (keymap, problems) == ({}, [])
+    # and every default key is a real key name
+    for command in ALL_COMMANDS:
+        for key in command.keys.split(","):
+            assert key_problem(key) is None, (command.id, key)
+
+
+@pytest.mark.parametrize(
+    ("keys", "why"),
+    [
+        ("ctrl+shift+alt+nonsense", "'nonsense' is not a key name"),
+        ("hyperspace+h", "'hyperspace' in 'hyperspace+h' is not a modifier"),
+        ("ctrl+", "has no key after its modifiers"),
+        ("h,,f1", "comma-separated"),
+        ("", "comma-separated"),
+    ],
+)
+def test_an_unknown_key_name_is_refused_and_the_default_stays(keys: str, why: str) -> None:
+    keymap, [problem] = resolve_keymap({"app.help": keys}, ALL_COMMANDS, CONFIG)
+    assert keymap == {}
+    assert str(CONFIG) in problem and "'app.help'" in problem and why in problem
+    assert problem.endswith("kept ? / F1")
+
+
+def test_a_clash_names_what_it_clashes_with_and_keeps_the_default() -> None:
+    keymap, [problem] = resolve_keymap({"pane.queue": "q"}, ALL_COMMANDS, CONFIG)
+    assert keymap == {}
+    assert "'pane.queue' = 'q': q is already app.quit (Quit); kept F3 / Alt+2" in problem
+    # an area key that would hide an app key is a clash too
+    _, [hidden] = resolve_keymap({"queue.edit": "z"}, ALL_COMMANDS, CONFIG)
+    assert "z is already pane.zoom" in hidden
+    # two keys of the same area
+    _, [same] = resolve_keymap({"timer.skip": "r"}, ALL_COMMANDS, CONFIG)
+    assert "r is already timer.reset" in same
+
+
+def test_swapping_two_keys_and_keys_of_different_areas_are_fine() -> None:
+    keymap, problems = resolve_keymap(
+        {"timer.skip": "r", "timer.reset": "s", "queue.edit": "i", "review.flag": "/"},
+        ALL_COMMANDS,
+        CONFIG,
+    )
+    assert problems == ["/home/me/.config/deskwork/config.toml: [keys] 'review.flag' = '/': "
+                        "/ is already review.browse (Browse); kept f"]  # fmt: skip
+    assert keymap == {"timer.skip": "r", "timer.reset": "s", "queue.edit": "i"}
+
+
+def test_keys_are_written_as_people_read_them() -> None:
+    assert key_label("question_mark,f1") == "? / F1"
+    assert key_label("slash") == "/"
+    assert key_label("e,plus") == "e / +"
+    assert key_label("ctrl+p,colon") == "Ctrl+P / :"
+    assert key_label("space,enter") == "Space / Enter"
+    assert key_label("exclamation_mark,S") == "! / S"
+    assert display_key("escape") == "Esc" and display_key("ctrl+up") == "Ctrl+Up"
+
+
+async def test_bad_bindings_are_reported_at_start_and_the_defaults_work(
+    tmp_path: Path, clock: Clock
+) -> None:
+    config = '[keys]\n"app.help" = "ctrl+shift+alt+nonsense"\n"pane.queue" = "q"\n'
+    app = desk_app(tmp_path, clock, config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        messages = [n.message for n in app._notifications]
+        assert any("'app.help'" in m and "not a key name" in m for m in messages)
+        assert any("'pane.queue'" in m and "app.quit" in m for m in messages)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen), "help stays reachable"
+        await pilot.press("escape")
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0, "q still quits"
+
+
+async def test_screens_show_the_keys_bound_after_rebinding(tmp_path: Path, clock: Clock) -> None:
+    config = '[keys]\n"app.help" = "h"\n"timer.item" = "w"\n"app.palette" = "alt+p"\n'
+    app = desk_app(tmp_path, clock, config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        hints = str(app.query_one("#timer-keys", Static).render())
+        assert "w item" in hints and "o item" not in hints
+        await pilot.press("f12")
+        welcome = str(app.screen.query(Static).first().render())
+        assert "h lists every key" in welcome and "Alt+P opens the command palette" in welcome
+        await pilot.press("escape", "h")
+        assert isinstance(app.screen, HelpScreen)
+        rows = {row[3]: row[1] for row in app.screen.rows}
+        assert rows["app.help"] == "h" and rows["timer.item"] == "w"
+        assert {row[0] for row in app.screen.rows} >= {
+            "Anywhere",
+            "Pomodoro timer",
+            "Today's queue",
+        }
+
+
+async def test_the_areas_hints_follow_rebinding(tmp_path: Path, clock: Clock) -> None:
+    config = '[keys]\n"queue.add" = "A"\n"draft.new" = "N"\n"cards.add" = "alt+c"\n'
+    app = desk_app(tmp_path, clock, config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        empty = str(app.query_one("#queue-empty", Static).render())
+        assert "Press A to add a link" in empty
+        draft_hints = [str(s.render()) for s in app.draft_pane.query(".hint")]
+        assert any("Press N to start one" in h for h in draft_hints)
+        assert any(h.startswith("N new · Enter open") for h in draft_hints)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        review = str(app.query_one("#review-answer", Static).render())
+        assert "Alt+C adds one from anywhere" in review
+
+
+async def test_help_cuts_nothing_at_120_columns(tmp_path: Path, clock: Clock) -> None:
+    from rich.console import Console
+
+    from deskwork.ui.commands import ALL_COMMANDS
+
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        shown = ""
+        for static in app.screen.query(".help-table").results(Static):
+            with open(os.devnull, "w") as sink:
+                console = Console(width=static.content_size.width, record=True, file=sink)
+                console.print(static.content)
+            shown += " ".join(console.export_text().split()) + " "
+        written = sum((c.help + c.title).count("…") for c in ALL_COMMANDS)
+        assert shown.count("…") == written, "nothing is cut short"
+        for command in ALL_COMMANDS:  # wrapped lines interleave with the id column: word by word
+            assert all(word in shown for word in command.help.split()), command.id
+            assert command.id in shown, command.id
+        assert "Slash" not in shown and "Plus" not in shown

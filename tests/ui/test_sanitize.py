@@ -1,0 +1,65 @@
+"""Pasting or typing terminal escapes into any field stores none of them (bug 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Input, TextArea
+
+from deskwork.ui.screens.curriculum_dialogs import ItemFormScreen
+from tests.helpers import Clock
+from tests.ui.factory import desk_app, ready
+
+HOSTILE = "\x1b[1mBBB\x1b[0m\x1b]0;pwned\x07 and\x07 more\x9b"
+
+
+async def test_a_paste_into_any_input_loses_its_escape_sequences(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f7")  # the curriculum table, then its form
+        await pilot.pause()
+        await pilot.press("n")
+        assert isinstance(app.screen, ItemFormScreen)
+        app.post_message(events.Paste(HOSTILE))
+        await pilot.pause()
+        title = app.screen.query_one("#f-title", Input)
+        assert title.value == "BBB and more"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [item] = app.desk.store.items.values()
+        assert item.title == "BBB and more", "what is saved is clean"
+
+
+async def test_a_value_set_with_control_characters_is_cleaned_before_it_is_saved(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("n")
+        app.screen.query_one("#f-title", Input).value = "Deep\x1b[31m Learning\x00"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [item] = app.desk.store.items.values()
+        assert item.title == "Deep Learning"
+
+
+async def test_a_paste_into_the_draft_editor_keeps_lines_and_loses_escapes(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5", "n", *"Post", "enter")
+        await pilot.pause()
+        editor = app.query_one("#draft-text", TextArea)
+        assert app.focused is editor
+        app.post_message(events.Paste("# Title\r\n\x1b[1mbold\x1b[0m\tcell\n"))
+        await pilot.pause()
+        assert editor.text.endswith("# Title\nbold\tcell\n")
+        assert "\x1b" not in editor.text
