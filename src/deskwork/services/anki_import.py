@@ -97,8 +97,9 @@ class ImportReport:
             out.append(f"{plural(self.duplicates, 'note')} already there (same front): skipped")
         elif self.duplicates:
             out.append(
-                f"{self.duplicates} notes were already here (same guid): {self.notes_updated} "
-                f"updated, {self.cards_added_to_existing_notes} new cards on them, "
+                f"{plural(self.duplicates, 'note')} already here (same guid): "
+                f"{self.notes_updated} updated, "
+                f"{plural(self.cards_added_to_existing_notes, 'new card')} on them, "
                 f"{self.cards_rescheduled} rescheduled, {self.cards_state_changed} "
                 "suspended/unsuspended, flagged or buried"
             )
@@ -106,11 +107,11 @@ class ImportReport:
         if left_out:
             out.append(f"{len(left_out)} rows skipped: {rows_text(left_out)}")
         for reason, n in sorted(self.skipped.items()):
-            out.append(f"{n} notes not updated: {reason}")
+            out.append(f"{plural(n, 'note')} not updated: {reason}")
         if self.deleted_in_anki:
             out.append(
-                f"{len(self.deleted_in_anki)} notes are here but not in the file (deleted in Anki?): "
-                "kept"
+                f"{plural(len(self.deleted_in_anki), 'note')} here but not in the file "
+                "(deleted in Anki?): kept"
             )
         if self.filtered_decks_not_kept:
             names = ", ".join(self.filtered_decks_not_kept)
@@ -118,14 +119,17 @@ class ImportReport:
         if self.decks_created:
             out.append(f"decks created: {', '.join(self.decks_created)}")
         if self.guids_renamed:
-            out.append(f"{self.guids_renamed} notes shared a guid with another note: kept apart")
+            out.append(
+                f"{plural(self.guids_renamed, 'note')} sharing a guid with another note: kept apart"
+            )
         if self.media_added:
             out.append(f"{self.media_added} media files added")
         if self.media_skipped:
             out.append(f"{self.media_skipped} media files refused (unsafe names)")
         if self.notes_skipped:
             out.append(
-                f"{self.notes_skipped} image-occlusion notes skipped (deskwork cannot show them)"
+                f"{plural(self.notes_skipped, 'image-occlusion note')} skipped "
+                "(deskwork cannot show them)"
             )
         return out
 
