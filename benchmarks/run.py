@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cards import measure_grade_in_tui, measure_import, measure_queue_and_grades, measure_render
-from figures import pct
+from figures import pct, report
 from insight import measure_stats
 from workload import END, SCALES, generate
 
@@ -234,11 +234,7 @@ def main() -> int:
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        for key, value in result.items():
-            print(f"{key:>22}: {value}")
+    report(result, args.json)
     return 0
 
 

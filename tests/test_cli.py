@@ -19,7 +19,6 @@ from deskwork.domain.records import utcnow
 from deskwork.domain.studyday import study_day
 from deskwork.store.backups import list_backups
 from deskwork.store.manifest import read_manifest
-from deskwork.store.schema import SCHEMA_VERSION
 from deskwork.store.store import Store
 from tests.helpers import T0, make_card
 
@@ -164,10 +163,11 @@ def test_writers_refuse_clearly_while_another_process_holds_the_store(tmp_path: 
 def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     home = tmp_path / "home"
     Store.open(home).close()
-    manifest = home / "manifest.json"
-    manifest.write_text(
-        manifest.read_text().replace(f'"schema_version": {SCHEMA_VERSION}', '"schema_version": 99')
-    )
+    from deskwork.store.manifest import read_manifest, write_manifest
+
+    manifest = read_manifest(home)
+    assert manifest is not None
+    write_manifest(home, manifest.model_copy(update={"schema_version": 9}))  # intact, newer
     env = {**os.environ, "DESKWORK_HOME": str(home)}
     result = subprocess.run([*_deskwork(), "today"], env=env, capture_output=True, text=True)
     assert result.returncode == 1

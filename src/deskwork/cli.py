@@ -15,9 +15,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deskwork import __version__, cli_cards, cli_queue
+from deskwork import __version__, cli_cards, cli_queue, cli_serve
 from deskwork.clikit import (
     EXIT_ERROR,
+    EXIT_LOCKED,
     EXIT_USAGE,
     CliError,
     Handler,
@@ -34,26 +35,41 @@ from deskwork.domain.wording import duration, plural
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.store import backups
+from deskwork.store.lock import StoreLocked
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
 
 
 # ---------------------------------------------------------------------- the TUI
-def build_tui(paths: Paths) -> DeskworkApp:
-    """The TUI on `paths` (the benchmarks start it exactly this way)."""
+def build_tui(paths: Paths, *, served: bool = False) -> DeskworkApp:
+    """The TUI on `paths` (the benchmarks start it exactly this way). `served`: in a browser tab,
+    where stderr goes to the server's console, so start-up problems are shown in the page only."""
     from deskwork.remote_channel import Channel
     from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
 
-    desk = Desk.open(paths, what="the deskwork TUI", defer_backup=True)
-    warn(desk.problems)
+    what = "deskwork in a browser tab" if served else "the deskwork TUI"
+    desk = Desk.open(paths, what=what, defer_backup=True)
+    if not served:
+        warn(desk.problems)
     app = DeskworkApp(desk, channel=None if desk.store.readonly else Channel(desk))
-    desk.problems.clear()  # already shown on stderr; the app shows the rest
+    desk.problems.clear()  # already shown on stderr or kept by the app for its notifications
     return app
 
 
 def run_tui(args: argparse.Namespace, paths: Paths) -> int:
-    app = build_tui(paths)
+    from deskwork.ui.serving import is_served
+
+    served = is_served()
+    try:
+        app = build_tui(paths, served=served)
+    except StoreLocked as exc:
+        if not served:
+            raise
+        from deskwork.ui.served import RefusalApp  # the refusal, in the page
+
+        RefusalApp(exc).run()
+        return EXIT_LOCKED
     desk = app.desk
     if len(desk.store.media):  # cards with images: ask the terminal what graphics it speaks
         with contextlib.suppress(ImportError):
@@ -62,7 +78,8 @@ def run_tui(args: argparse.Namespace, paths: Paths) -> int:
         code = app.run()
     finally:
         desk.close()
-    if app.day_end_text:  # quitting after the day's end time: the summary stays in the shell
+        warn(desk.store.report.warnings)  # a compaction or backup at quit that failed
+    if app.day_end_text and not served:  # after the day's end: the summary stays in the shell
         say(app.day_end_text)
     return code or 0
 
@@ -291,9 +308,12 @@ def cmd_doctor(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.store.doctor import check
 
     if args.repair:
+        from deskwork.store.doctor import repair
+
         desk = open_desk(paths, readonly=False, what="deskwork doctor --repair")
-        repaired = list(desk.store.report.recovered)
+        done = repair(desk.store)
         desk.close()
+        repaired = [*desk.store.report.recovered, *done]
         print("repairs: " + ("; ".join(repaired) if repaired else "none needed"), file=err())
     report = check(paths.data_dir)
     lines = [f"data dir: {paths.data_dir}"]
@@ -322,13 +342,33 @@ def cmd_restore(args: argparse.Namespace, paths: Paths) -> int:
         if answer.strip().lower() not in {"y", "yes"}:
             say("nothing changed")
             return EXIT_ERROR
-    desk = open_desk(paths, readonly=False, what="deskwork restore")
-    try:
-        safety = desk.store.restore(backup, keep=desk.config.store.keep_backups)
-    finally:
-        desk.close()
-    say(f"restored {backup.name}; the state before it was backed up as {safety.name}")
+    result = _restore(paths, backup)
+    warn(result.warnings)
+    for line in result.lines():  # what the live store had that the backup does not
+        say(f"deskwork: lost by the restore: {line}", file=err())
+    before = f"backed up as {result.safety.name}" if result.safety else "NOT backed up (see above)"
+    say(f"restored {backup.name}; the state before it was {before}")
     return 0
+
+
+def _restore(paths: Paths, backup: Path) -> Any:
+    """Verify the backup and restore it; nothing is rotated or backed up over it first."""
+    from deskwork.store.restore import restore_into
+    from deskwork.store.store import Store
+
+    config, problems = load_config(paths.config_file)
+    warn(problems)
+    store = Store.open(
+        paths.data_dir,
+        what="deskwork restore",
+        keep_backups=config.store.keep_backups,
+        for_restore=True,
+    )
+    try:
+        return restore_into(store, backup, config.store.keep_backups)
+    finally:
+        store.close()
+        warn(store.report.problems)
 
 
 # ---------------------------------------------------------------------- parser
@@ -366,6 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats = add(sub, "stats", cmd_stats, "am I on track? focus, points, projections, cards, drafts")
     stats.add_argument("--weeks", type=int, default=12, help="the window (default 12)")
     cli_queue.register(sub, add, group)
+    cli_serve.register(add, sub)
     drafts = group("drafts", "draft posts")
     listing = add(drafts, "list", cmd_drafts_list, "every draft, newest first")
     listing.add_argument("--trash", action="store_true", help="the drafts in the trash instead")

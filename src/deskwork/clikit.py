@@ -125,6 +125,9 @@ class _LentDesk(Desk):
         pass
 
 
+_told: list[tuple[Desk, int]] = []  # desks opened by this command, problems already told
+
+
 def open_desk(paths: Paths, *, readonly: bool, what: str) -> Desk:
     context = _borrowed.get()
     if context is not None:
@@ -132,7 +135,16 @@ def open_desk(paths: Paths, *, readonly: bool, what: str) -> Desk:
         return _LentDesk(paths=d.paths, config=d.config, store=d.store, clock=d.clock)
     desk = Desk.open(paths, readonly=readonly, what=what)
     warn(desk.problems)
+    _told.append((desk, len(desk.store.report.problems)))
     return desk
+
+
+def warn_late() -> None:
+    """Problems found after opening (a lazily loaded file that was damaged and rebuilt, a backup
+    or compaction that failed at close): told before the command exits, never swallowed."""
+    while _told:
+        desk, told = _told.pop()
+        warn(desk.store.report.problems[told:])
 
 
 def run(args: argparse.Namespace, paths: Paths | None = None, *, remote_ok: bool = True) -> int:
@@ -151,6 +163,8 @@ def run(args: argparse.Namespace, paths: Paths | None = None, *, remote_ok: bool
             if handed is None:
                 raise
             code = handed
+        finally:
+            warn_late()
         out().flush()  # a closed pipe shows here, inside the handler below
         return code
     except BrokenPipeError:

@@ -7,12 +7,22 @@ from pathlib import Path
 import pytest
 
 from deskwork.domain.cards import ReviewLog
+from deskwork.store import loading as store_module
 from deskwork.store import migrations, schema
-from deskwork.store import store as store_module
 from deskwork.store.backups import list_backups
-from deskwork.store.manifest import read_manifest
+from deskwork.store.checksums import sum_of
+from deskwork.store.manifest import read_manifest, write_manifest
 from deskwork.store.store import Store, StoreError
 from tests.helpers import T0, Clock, crash, make_card
+
+
+def reseal(data_dir: Path, name: str) -> None:
+    """Record the file's current bytes as its checksum (as if it had been written so)."""
+    manifest = read_manifest(data_dir)
+    assert manifest is not None and manifest.sums is not None
+    ids = manifest.sums[name].id_set()
+    manifest.sums[name] = sum_of((data_dir / name).read_bytes(), ids)
+    write_manifest(data_dir, manifest)
 
 
 def _store_with_backup(data_dir: Path, clock: Clock, fronts: list[str]) -> None:
@@ -86,7 +96,8 @@ def test_no_backup_means_an_empty_table_and_a_clear_message(data_dir: Path, cloc
     (data_dir / manifest.tables["cards"][0]).write_bytes(b"")
     again = Store.open(data_dir, clock=clock)
     assert len(again.cards) == 0
-    assert any("no good backup" in m for m in again.report.recovered)
+    assert any("no backup holds a good copy" in m for m in again.report.recovered)
+    assert any("1 record could not be recovered (ids 1)" in m for m in again.report.problems)
     again.close()
 
 
@@ -100,6 +111,7 @@ def test_a_bad_record_is_reported_with_table_and_id_and_kept(data_dir: Path, clo
     assert manifest is not None
     path = data_dir / manifest.tables["cards"][0]
     path.write_text(path.read_text().replace('"fields":["bad",', '"fields":[42,'))
+    reseal(data_dir, path.name)  # a record an older, laxer deskwork stored: valid file, bad record
 
     again = Store.open(data_dir, clock=clock)
     assert [c.front for c in again.cards.all()] == ["good"]
@@ -126,20 +138,48 @@ def test_torn_journal_tail_is_dropped_silently(data_dir: Path, clock: Clock) -> 
     again.close()
 
 
-def test_damaged_journal_line_keeps_the_prefix_and_says_so(data_dir: Path, clock: Clock) -> None:
+def _journal_of_three(data_dir: Path, clock: Clock) -> Path:
     store = Store.open(data_dir, clock=clock)
     for front in ("one", "two", "three"):
         with store.transaction() as tx:
             tx.put("cards", make_card(front))
     journal = data_dir / store.manifest.journal
     crash(store)
+    return journal
+
+
+def test_a_damaged_journal_line_costs_only_that_transaction(data_dir: Path, clock: Clock) -> None:
+    journal = _journal_of_three(data_dir, clock)
     lines = journal.read_bytes().split(b"\n")
-    lines[1] = lines[1].replace(b"two", b"twX")  # checksum no longer matches
+    lines[1] = lines[1].replace(b"two", b"twX")  # checksum no longer matches; ends in a newline
     journal.write_bytes(b"\n".join(lines))
     again = Store.open(data_dir, clock=clock)
-    assert [c.front for c in again.cards.all()] == ["one"]
-    assert any("line 2 is damaged" in m for m in again.report.recovered)
-    assert list(data_dir.glob("journal-*.jsonl.corrupt-*"))
+    assert [c.front for c in again.cards.all()] == ["one", "three"], "later lines still apply"
+    text = " ".join(again.report.recovered)
+    assert "line 2" in text and "cards 2" in text, "the line and the record it named are told"
+    [copy] = data_dir.glob("journal-*.jsonl.corrupt-*")
+    assert copy.stat().st_mode & 0o777 == 0o600
+    with again.transaction() as tx:
+        fresh = tx.put("cards", make_card("four"))
+    assert fresh.id == 4, "the damaged line's id 2 is never handed out again: nor is any later"
+    again.close()
+
+
+@pytest.mark.parametrize("tail", ["zeros", "damaged-with-newline"])
+def test_a_damaged_tail_is_told_apart_from_a_torn_append(
+    data_dir: Path, clock: Clock, tail: str
+) -> None:
+    journal = _journal_of_three(data_dir, clock)
+    data = journal.read_bytes()
+    last = data[:-1].rfind(b"\n") + 1
+    if tail == "zeros":
+        data = data[:last] + b"\x00" * (len(data) - last)
+    else:
+        data = data[:last] + data[last:].replace(b"three", b"thrXe")
+    journal.write_bytes(data)
+    again = Store.open(data_dir, clock=clock)
+    assert [c.front for c in again.cards.all()] == ["one", "two"]
+    assert any("line 3" in m for m in again.report.recovered), "reported, not dropped silently"
     again.close()
 
 
@@ -195,12 +235,9 @@ def test_migration_runs_on_open(
 
 def test_a_store_from_a_newer_deskwork_is_refused(data_dir: Path, clock: Clock) -> None:
     Store.open(data_dir, clock=clock).close()
-    path = data_dir / "manifest.json"
-    path.write_text(
-        path.read_text().replace(
-            f'"schema_version": {schema.SCHEMA_VERSION}', '"schema_version": 99'
-        )
-    )
+    manifest = read_manifest(data_dir)
+    assert manifest is not None
+    write_manifest(data_dir, manifest.model_copy(update={"schema_version": 99}))
     with pytest.raises(StoreError, match="newer deskwork"):
         Store.open(data_dir, clock=clock)
 
@@ -217,8 +254,33 @@ def test_many_bad_records_make_one_message(data_dir: Path, clock: Clock) -> None
     assert manifest is not None
     path = data_dir / manifest.tables["items"][0]
     path.write_text(path.read_text().replace('"effort_points":0.0', '"effort_points":-1'))
+    reseal(data_dir, path.name)
     again = Store.open(data_dir, clock=clock)
     assert len(again.report.invalid) == 50
     [message] = again.report.problems
     assert message.startswith("items: 50 records failed validation") and "items record 1" in message
     again.close()
+
+
+def test_a_store_from_before_checksums_opens_and_gets_them(data_dir: Path, clock: Clock) -> None:
+    import json
+
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        tx.put("cards", make_card("old"))
+        tx.append("reviews", ReviewLog(card_id=1, rating=3, ts=T0))
+    store.close()
+    manifest = read_manifest(data_dir)
+    assert manifest is not None
+    legacy = manifest.model_dump(mode="json", exclude={"sums", "check", "chain_from"})
+    (data_dir / "manifest.json").write_text(json.dumps(legacy))  # as deskwork wrote it before
+    (data_dir / "manifest.copy.json").unlink()
+    reader = Store.open(data_dir, readonly=True, clock=clock)
+    assert [c.front for c in reader.cards.all()] == ["old"] and reader.reviews.count() == 1
+    writer = Store.open(data_dir, clock=clock)
+    assert any("checksums recorded" in m for m in writer.report.recovered)
+    writer.close()
+    upgraded = read_manifest(data_dir)
+    assert upgraded is not None and upgraded.sums is not None
+    assert set(upgraded.files()) <= set(upgraded.sums)
+    assert upgraded.sums[upgraded.tables["cards"][0]].ids == "1"

@@ -126,10 +126,11 @@ class Desk:
         self.store.close()
 
     def backup_job(self) -> Callable[[], object] | None:
-        """The due backup as a job for a worker thread (None when none is due)."""
+        """The due backup as a job for a worker thread (None when none is due); it never raises:
+        what went wrong is in the store's report (and `store.damaged_live`)."""
         if self.store.readonly or not self.store.backup_due():
             return None
-        return self.store.prepare_backup()
+        return self.store.backup_in_background()
 
     def warm_up(self, cancelled: Callable[[], bool] = lambda: False) -> bool:
         """Load every lazily loaded table, one shard at a time (a background worker calls this),

@@ -1,23 +1,32 @@
-"""The fsync'd append journal: one line per committed transaction, checksummed.
+"""The fsync'd append journal: one line per committed transaction, each checksummed on its own.
 
 Line format: `<crc32 as 8 hex digits> <json array of ops>\\n`. A line is acknowledged once its fsync
-returns. On replay a torn last line (a crash mid-append: no newline, or a checksum that does not match)
-is an unacknowledged write and is dropped; a bad line *followed by good ones* is corruption and is
-reported, never silently skipped.
+returns. Every line stands alone, so replay applies every intact line and skips only damaged ones:
+
+- a last fragment without a newline that looks like the start of a line is a *torn append* (a crash
+  mid-write: never acknowledged) and is dropped silently;
+- anything else that does not check out is *damage* and is reported with its line number and the
+  record ids it seems to name — a damaged line that ends in a newline, a line in the middle, a tail
+  of zero bytes (what some file systems leave after a crash or a bad sync).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deskwork.store.files import read_path
 from deskwork.store.fsutil import open_append, write_all
 
 Op = list[Any]
+# What a damaged line still tells: the ops it held (`["put","cards",12,` …), found by pattern.
+_OP_HINT = re.compile(rb'"([a-z_]+)",(?:"\d{4}-\d{2}",)?(\d{1,15})[,\]]|"id":(\d{1,15})[,}]')
 
 
 def encode(ops_json: str) -> bytes:
@@ -26,13 +35,36 @@ def encode(ops_json: str) -> bytes:
 
 
 @dataclass
+class DamagedLine:
+    number: int  # 1-based line number
+    offset: int
+    length: int
+    reason: str
+    ids: dict[str, set[int]] = field(default_factory=dict)  # table -> ids the line seems to name
+
+    def __str__(self) -> str:
+        named = "; ".join(
+            f"{t} {', '.join(map(str, sorted(i)[:10]))}" for t, i in sorted(self.ids.items())
+        )
+        what = f" (it named {named})" if named else ""
+        return f"line {self.number} ({self.length} bytes, {self.reason}){what}"
+
+
+@dataclass
 class Replay:
     transactions: list[list[Op]] = field(default_factory=list)
-    good_bytes: int = 0
+    damaged: list[DamagedLine] = field(default_factory=list)
     torn_tail: bool = False
-    corrupt_line: int | None = (
-        None  # 1-based line number of the first bad line followed by good ones
-    )
+    good_bytes: int = 0  # where the torn tail (if any) starts
+    max_ids: dict[str, int] = field(default_factory=dict)  # highest id each table's ops name
+    cut_bytes: int = 0  # acknowledged bytes missing from the end (the file was cut short)
+    deleted: dict[str, set[int]] = field(default_factory=dict)  # ids intact ops delete
+
+    @property
+    def lost_tail(self) -> bool:
+        """Transactions at the end are gone without a trace to name them (cut, or zeroed)."""
+        last = self.damaged[-1] if self.damaged else None
+        return bool(self.cut_bytes) or (last is not None and "tail" in last.reason)
 
 
 def _decode(line: bytes) -> list[Op] | None:
@@ -45,33 +77,139 @@ def _decode(line: bytes) -> list[Op] | None:
         ops = json.loads(body)
     except ValueError:
         return None
-    return ops if isinstance(ops, list) else None
+    return ops if isinstance(ops, list) and all(isinstance(op, list) for op in ops) else None
 
 
-def replay(path: Path) -> Replay:
-    """Read every committed transaction in `path` (missing file: nothing)."""
+def _hints(line: bytes) -> dict[str, set[int]]:
+    """Table -> ids a damaged line still names: by its ops, and by the ids inside its documents
+    (each id is written twice: one flipped bit cannot hide both)."""
+    found: dict[str, set[int]] = {}
+    table = None
+    for m in _OP_HINT.finditer(line):
+        if m[1] is not None:
+            table = m[1].decode()
+            found.setdefault(table, set()).add(int(m[2]))
+        elif table is not None:
+            found[table].add(int(m[3]))
+    return found
+
+
+def _looks_torn(fragment: bytes) -> bool:
+    """A crash mid-append leaves a prefix of a line: hex digits, a space, JSON text, no NUL."""
+    if b"\x00" in fragment:
+        return False
+    head = fragment[:9]
+    return all(c in b"0123456789abcdef" for c in head[:8]) and (len(head) < 9 or head[8:] == b" ")
+
+
+def parse(data: bytes, acknowledged: int = 0) -> Replay:
+    """Every intact transaction in `data`; `acknowledged`: the length the writer noted (a journal
+    shorter than that was cut: its last fragment is damage, not a torn append)."""
     result = Replay()
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return result
     lines = data.split(b"\n")
     complete, tail = lines[:-1], lines[-1]
     offset = 0
     for number, line in enumerate(complete, start=1):
         ops = _decode(line)
         if ops is None:
-            if number == len(complete) and not tail:
-                result.torn_tail = True
-            else:
-                result.corrupt_line = number
-            return result
-        result.transactions.append(ops)
+            reason = "zero-filled" if line and not line.strip(b"\x00") else "checksum mismatch"
+            result.damaged.append(DamagedLine(number, offset, len(line), reason, _hints(line)))
+        else:
+            result.transactions.append(ops)
+            for op in ops:
+                _note_id(result.max_ids, op)
+                if op and op[0] in ("del", "rm"):
+                    with contextlib.suppress(IndexError, TypeError, ValueError):
+                        result.deleted.setdefault(str(op[1]), set()).add(int(op[-1]))
         offset += len(line) + 1
-        result.good_bytes = offset
+    result.good_bytes = offset
+    cut = acknowledged > len(data)
+    if cut:
+        result.cut_bytes = acknowledged - len(data)
     if tail:
-        result.torn_tail = True
+        if _looks_torn(tail) and not cut:
+            result.torn_tail = True
+        else:
+            reason = "zero-filled tail" if not tail.strip(b"\x00") else "damaged tail"
+            number = len(complete) + 1
+            result.damaged.append(DamagedLine(number, offset, len(tail), reason, _hints(tail)))
+    for hints in (d.ids for d in result.damaged):
+        for table, ids in hints.items():
+            result.max_ids[table] = max(result.max_ids.get(table, 0), *ids)
     return result
+
+
+def _note_id(max_ids: dict[str, int], op: Op) -> None:
+    try:
+        name, doc_id = op[1], int(op[-2] if op[0] in ("put", "app") else op[-1])
+    except (IndexError, TypeError, ValueError):
+        return
+    if isinstance(name, str) and max_ids.get(name, 0) < doc_id:
+        max_ids[name] = doc_id
+
+
+def replay(path: Path) -> Replay:
+    """Read every committed transaction in `path` (missing file: nothing)."""
+    try:
+        data = read_path(path)
+    except FileNotFoundError:
+        return Replay()
+    mark = read_mark(path.parent)
+    return parse(data, mark.size if mark and mark.journal == path.name else 0)
+
+
+MARK_NAME = "journal.mark"
+# The mark: a header "<journal> <acknowledged bytes> <id counters>" (padded to HEADER bytes), then
+# one "table:id,…;" entry per acknowledged transaction. Rewritten after each append without fsync
+# (it only has to outlive the process): a journal shorter than its mark was cut after the fact, and
+# the entries name exactly the records a damaged or lost transaction held.
+HEADER = 1024
+
+
+@dataclass
+class Mark:
+    journal: str
+    size: int
+    counters: dict[str, int]
+    transactions: list[set[tuple[str, int]]]
+
+
+def _entry(text: str) -> set[tuple[str, int]]:
+    out = set()
+    for token in filter(None, text.split(",")):
+        table, _, doc_id = token.partition(":")
+        out.add((table, int(doc_id)))
+    return out
+
+
+def read_mark(folder: Path) -> Mark | None:
+    try:
+        raw = read_path(folder / MARK_NAME)
+        name, size, counters = raw[:HEADER].decode().split(maxsplit=2)
+        found = json.loads(counters)
+        entries = raw[HEADER:].decode().split(";")[:-1]
+        txs = [_entry(e) for e in entries]
+        return Mark(name, int(size), {str(k): int(v) for k, v in found.items()}, txs)
+    except (OSError, ValueError, AttributeError, UnicodeDecodeError):
+        return None
+
+
+def entry_of(ops: list[Op]) -> set[tuple[str, int]]:
+    """The (table, id) pairs a replayed transaction writes (as its mark entry lists them)."""
+    out = set()
+    for op in ops:
+        with contextlib.suppress(IndexError, TypeError, ValueError):
+            out.add((str(op[1]), int(op[-2] if op[0] in ("put", "app") else op[-1])))
+    return out
+
+
+def touched(parsed: list[Op]) -> str:
+    """The mark entry of one transaction: every table:id it writes."""
+    ids = []
+    for op in parsed:
+        doc_id = op[-2] if op[0] in ("put", "app") else op[-1]
+        ids.append(f"{op[1]}:{getattr(doc_id, 'id', doc_id)}")
+    return ",".join(ids) + ";"
 
 
 class JournalWriter:
@@ -86,18 +224,51 @@ class JournalWriter:
                 os.fsync(fh.fileno())
         self._fd = open_append(path)
         self.size = os.fstat(self._fd).st_size
+        self._broken_tail = False  # a failed append could not be cut off: start on a new line
+        self._mark = -1
+        self._mark_end = HEADER
+        with contextlib.suppress(OSError):
+            old = read_mark(path.parent)
+            self._mark = os.open(path.parent / MARK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+            if old is not None and old.journal == path.name and old.size == self.size:
+                self._mark_end = os.fstat(self._mark).st_size  # the same journal, reopened
+            else:
+                os.ftruncate(self._mark, HEADER)
+            self._note({})
 
-    def append(self, line: bytes) -> None:
+    def _note(self, counters: dict[str, int], entry: str = "") -> None:
+        if self._mark < 0:
+            return
+        with contextlib.suppress(OSError):
+            if entry:
+                data = entry.encode()
+                os.pwrite(self._mark, data, self._mark_end)
+                self._mark_end += len(data)
+            text = f"{self.path.name} {self.size} {json.dumps(counters)}".encode()
+            os.pwrite(self._mark, text.ljust(HEADER)[:HEADER], 0)
+
+    def append(self, line: bytes, counters: dict[str, int] | None = None, entry: str = "") -> None:
+        """Write `line` durably; `counters` (the id counters after it) and `entry` (the ids it
+        writes) go into the mark, so that what a damaged journal lost can still be named."""
+        data = b"\n" + line if self._broken_tail else line
         try:
-            write_all(self._fd, line)
+            write_all(self._fd, data)
             os.fdatasync(self._fd)
         except OSError:
             # A half-written line (disk full…) must not sit before the next good one.
-            os.ftruncate(self._fd, self.size)
+            try:
+                os.ftruncate(self._fd, self.size)
+            except OSError:
+                self._broken_tail = True  # a damaged line that replay skips and reports
             raise
-        self.size += len(line)
+        self._broken_tail = False
+        self.size += len(data)
+        self._note(counters or {}, entry)
 
     def close(self) -> None:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+        if self._mark >= 0:
+            os.close(self._mark)
+            self._mark = -1

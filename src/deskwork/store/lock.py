@@ -69,8 +69,11 @@ class StoreLock:
             "what": what,
             "since": now.isoformat(timespec="seconds"),
         }
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(info).encode(), 0)
+        try:  # who holds it is information; a full disk must not stop the lock itself
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(info).encode(), 0)
+        except OSError:
+            pass
         return cls(path, fd)
 
     def release(self) -> None:

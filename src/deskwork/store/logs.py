@@ -28,7 +28,7 @@ class LogTable(Generic[T]):
         codec: Codec[T],
         folder: Path,
         segments: dict[str, list[str]],
-        read_segment: Callable[[Codec[T], Path], tuple[dict[int, T], dict[str, Any]]],
+        read_segment: Callable[[Codec[T], str, str], tuple[dict[int, T], dict[str, Any]]],
     ) -> None:
         self.codec = codec
         self.name = codec.name
@@ -39,6 +39,7 @@ class LogTable(Generic[T]):
         self._invalid: dict[str, dict[str, Any]] = {}
         self.pending_put: dict[str, dict[int, T]] = {}
         self.pending_del: dict[str, set[int]] = {}
+        self.rewrite: set[str] = set()  # months rebuilt after damage: written whole at compaction
         self.problems: list[InvalidRecord] = []
 
     def months(self) -> list[str]:
@@ -50,7 +51,7 @@ class LogTable(Generic[T]):
             docs: dict[int, T] = {}
             invalid: dict[str, Any] = {}
             for name in self.segments.get(month, []):
-                seg_docs, seg_invalid = self._read_segment(self.codec, self.folder / name)
+                seg_docs, seg_invalid = self._read_segment(self.codec, name, month)
                 docs.update(seg_docs)
                 invalid.update(seg_invalid)
             for doc_id in self.pending_del.get(month, ()):
@@ -59,6 +60,11 @@ class LogTable(Generic[T]):
             self._loaded[month] = docs
             self._invalid[month] = invalid
         return self._loaded[month]
+
+    def forget(self, month: str) -> None:
+        """Drop a loaded month, so that the next use reads its segments again."""
+        self._loaded.pop(month, None)
+        self._invalid.pop(month, None)
 
     def between(self, start: datetime, end: datetime) -> Iterator[T]:
         """Entries with start <= ts < end, loading only the months that overlap."""

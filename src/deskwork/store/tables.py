@@ -75,9 +75,11 @@ class Codec(Generic[T]):
             data = json.loads(raw)
         except ValueError as exc:
             raise CorruptFile(f"not JSON ({exc})") from None
-        if not isinstance(data, dict) or not isinstance(data.get(self.name, {}), dict):
-            raise CorruptFile(f"not a TinyDB database with a {self.name!r} table")
-        return self.validate_raw(data.get(self.name, {}))
+        if not isinstance(data, dict) or self.name not in data:
+            raise CorruptFile(f"no {self.name!r} table in it (a TinyDB file of this table has one)")
+        if not isinstance(data[self.name], dict):
+            raise CorruptFile(f"its {self.name!r} table is not a JSON object")
+        return self.validate_raw(data[self.name])
 
     def validate_raw(
         self, table: dict[str, Any]
@@ -162,6 +164,13 @@ class Table(Generic[T]):
     def load_all(self) -> None:
         while self.load_step():
             pass
+
+    def forget(self, shard: int) -> None:
+        """Drop a loaded shard that has no unsaved change, so that the next use reads it again."""
+        with self._lock:
+            if shard not in self.dirty:
+                self._shards.pop(shard, None)
+                self._invalid.pop(shard, None)
 
     # ---------------------------------------------------------------- reading
     def get(self, doc_id: int) -> T | None:

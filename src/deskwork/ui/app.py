@@ -7,13 +7,14 @@ module under `ui/panes/`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
@@ -25,6 +26,7 @@ from deskwork.domain.sessions import InterruptionKind
 from deskwork.domain.wording import plural
 from deskwork.services import THEME, Desk
 from deskwork.services.drafts import DraftService
+from deskwork.store.errors import StoreWriteError
 from deskwork.ui.cards_control import CardsControl
 from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.curriculum_control import CurriculumControl
@@ -40,6 +42,7 @@ from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.pane import Pane
+from deskwork.ui.write_guard import WriteGuard, write_error_in
 
 # Textual's own palette entries that deskwork's commands replace (theme, quit, keys, zoom).
 _OURS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
@@ -87,6 +90,8 @@ class DeskworkApp(DeskAreas):
         self.drafts = DraftService(desk)
         self.curriculum = CurriculumControl(self)
         self.cards = CardsControl(self)
+        self.write_guard = WriteGuard(self)
+        self._problems_shown = self._report_size = 0  # what of the store's report was told
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -122,6 +127,7 @@ class DeskworkApp(DeskAreas):
         if self.desk.first_run:
             self.action_welcome()
         self._problems_shown = len(self.desk.store.report.problems)
+        self._report_size = self.desk.store.report.size()
         self.call_after_refresh(self._start_warm_up)
         self._on_hangup(lambda: self.call_later(self.action_quit))
         self.remote.start(writable=not self.desk.store.readonly)
@@ -157,9 +163,20 @@ class DeskworkApp(DeskAreas):
 
     def _warmed_up(self) -> None:
         self.refresh_panes()
-        for problem in self.desk.store.report.problems[self._problems_shown :]:
+        self._tell_store_problems()
+
+    def _tell_store_problems(self) -> None:
+        """What the store found since the last look (damage found in a file loaded later, a
+        background backup that failed): each told once."""
+        store = self.desk.store
+        if store.damaged_live and store.writable:
+            store.repair_damaged_live()
+        if store.report.size() == self._report_size:
+            return
+        self._report_size = store.report.size()
+        for problem in store.report.problems[self._problems_shown :]:
             self.notify(problem, title="deskwork", severity="warning", timeout=12, markup=False)
-        self._problems_shown = len(self.desk.store.report.problems)
+        self._problems_shown = len(store.report.problems)
 
     def refresh_panes(self) -> None:
         summary = self.desk.summary(wait_for_cards=False)
@@ -177,7 +194,9 @@ class DeskworkApp(DeskAreas):
         with contextlib.suppress(NoMatches, IndexError):
             self.remote.run()
             self.timer.tick()
-            self.draft_pane.autosave_tick(self.desk.clock())
+            if self.write_guard.failure is None:
+                self.draft_pane.autosave_tick(self.desk.clock())
+            self._tell_store_problems()
 
     def show_timer(self) -> None:
         service = self.timer.service
@@ -293,7 +312,27 @@ class DeskworkApp(DeskAreas):
         if self.desk.store.readonly:
             self.notify("Read-only: another deskwork holds the data", severity="warning")
             return False
-        return True
+        return not self.write_guard.refuse()
+
+    async def run_action(
+        self,
+        action: str | tuple[str, str, tuple[object, ...]],
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every key and palette action: a save that fails is told, the app stays up."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except StoreWriteError as exc:
+            self.write_guard.failed(exc)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        found = write_error_in(error)
+        if found is not None:  # timers, workers, dialog callbacks: told, not fatal
+            self.write_guard.failed(found)
+            return
+        super()._handle_exception(error)
 
     def action_weekly_review(self) -> None:
         from deskwork.services.insight import weekly_draft
@@ -387,12 +426,15 @@ class DeskworkApp(DeskAreas):
     def close_desk(self) -> None:
         if not self._closed:
             if self._draft_pane is not None:
-                self._draft_pane.flush()
+                try:
+                    self._draft_pane.flush()
+                except StoreWriteError as exc:  # the text is not lost: it is printed on exit
+                    self.day_end_text = self._draft_pane.unsaved_text(str(exc))
             self._closed = True
             if self.timer.past_end_of_day() and self.desk.store.cards.loaded:
                 from deskwork.services.insight import day_end, day_end_text
 
-                self.day_end_text = day_end_text(day_end(self.desk))  # printed once the TUI is gone
+                self.day_end_text += day_end_text(day_end(self.desk))  # printed after the TUI
             self.remote.close()
             self.curriculum.close()
             if self._ticker is not None:

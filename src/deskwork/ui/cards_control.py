@@ -16,6 +16,7 @@ from deskwork.domain.wording import error_sentence, plural
 from deskwork.interop import InteropError
 from deskwork.services import cards as card_service
 from deskwork.services import notes
+from deskwork.ui.serving import where
 from deskwork.ui.widgets.paths import export_target
 
 if TYPE_CHECKING:
@@ -216,7 +217,8 @@ class CardsControl:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
             self.app.notify(
-                f"Wrote {plural(notes, 'note')}, {plural(cards, 'card')} to {path}", markup=False
+                f"Wrote {plural(notes, 'note')}, {plural(cards, 'card')} to {where(path)}",
+                markup=False,
             )
 
         self.app.push_screen(

@@ -73,7 +73,7 @@ APP_COMMANDS: tuple[Command, ...] = (
     Command("app.plan", "ctrl+y", "plan", "Plan", "Planned points against your time", False),
     Command(
         "app.add_link",
-        "ctrl+n",
+        "ctrl+n,alt+n",  # a browser keeps Ctrl+N (new window) for itself: Alt+N in `deskwork serve`
         "add_link",
         "Add link",
         "Add a URL or an arXiv id to the curriculum (metadata fetched in the background)",
@@ -383,6 +383,18 @@ DRAFT_COMMANDS: tuple[Command, ...] = (
         "edit_meta",
         "Metadata",
         "Title, slug, status, tags, category, summary",
+    ),
+    # A browser tab (`deskwork serve`) never receives Ctrl+T (new tab). Alt+M reaches the editor, but
+    # it types an "m" there unless it is a priority binding: hence a command of its own.
+    Command(
+        "draft.meta_alt",
+        "alt+m",
+        "edit_meta",
+        "Metadata (Alt+M)",
+        "Metadata from the list or the editor (in a browser, where Ctrl+T opens a tab)",
+        show=False,
+        priority=True,
+        scope="draft",
     ),
     _draft(
         "draft.delete",

@@ -13,6 +13,7 @@ from deskwork.domain.curriculum import Item
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.services import queue as queue_service
+from deskwork.ui.serving import where
 
 if TYPE_CHECKING:
     from deskwork.services.links import Links
@@ -267,7 +268,7 @@ class CurriculumControl:
             except (InteropError, OSError) as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
-            self.app.notify(f"Wrote {plural(count, 'item')} to {target}", markup=False)
+            self.app.notify(f"Wrote {plural(count, 'item')} to {where(target)}", markup=False)
 
         self.app.push_screen(
             PromptScreen(

@@ -26,6 +26,7 @@ from deskwork.services import DaySummary
 from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
 from deskwork.ui.panes.draft_tools import DraftTools
+from deskwork.ui.serving import where
 
 SIDE_WIDTH = 32  # the questions/sources column, with its border and padding
 TEXT_MIN = 60  # the text keeps at least this many columns, or that column folds away
@@ -272,7 +273,7 @@ class DraftPane(DraftTools):
         except OSError as exc:
             self.app.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
-        self.app.notify(f"Exported to {path}", title="Draft", markup=False)
+        self.app.notify(f"Exported to {where(path)}", title="Draft", markup=False)
 
     # ------------------------------------------------------------------ editing
     async def open_draft(self, draft_id: int) -> None:
@@ -318,6 +319,11 @@ class DraftPane(DraftTools):
         self.autosave.saved()
         if self.is_mounted and self.children:
             self._after_save()
+
+    def unsaved_text(self, why: str) -> str:
+        """The draft text a failed last save could not keep, to print in the shell on exit."""
+        title = self.editing.title if self.editing is not None else "draft"
+        return f"deskwork could not save “{title}” ({why}); its text:\n\n{self._text}\n\n"
 
     def _after_save(self) -> None:
         assert self.editing is not None

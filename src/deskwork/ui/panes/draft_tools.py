@@ -16,6 +16,7 @@ from textual.widgets import TextArea
 
 from deskwork.domain.drafts import Draft, DraftSource, SourceKind, citation_text
 from deskwork.domain.text import clean
+from deskwork.ui.serving import is_served
 from deskwork.ui.widgets.pane import Pane
 
 if TYPE_CHECKING:
@@ -157,6 +158,12 @@ class DraftTools(Pane):
 
     async def action_external_editor(self) -> None:
         """Edit in $EDITOR (the app is suspended meanwhile), then load the result back."""
+        if is_served():  # no terminal to hand over to $EDITOR in a browser tab
+            self.app.notify(
+                "F9 ($EDITOR) needs a terminal: in a browser tab, write here (Ctrl+G previews)",
+                severity="warning",
+            )
+            return
         if self.editing is None:
             return
         self.flush()

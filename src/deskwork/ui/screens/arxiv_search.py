@@ -36,7 +36,8 @@ def paper_label(paper: Paper) -> Text:
 class ArxivSearchScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="arxiv.close"),
-        Binding("ctrl+w", "watch", "Watch list", id="arxiv.watch", priority=True),
+        # Alt+W too: a browser tab (`deskwork serve`) never receives Ctrl+W, which closes the tab.
+        Binding("ctrl+w,alt+w", "watch", "Watch list", id="arxiv.watch", priority=True),
         Binding("ctrl+a", "add", "Add", id="arxiv.add"),
     ]
     DEFAULT_CSS = """

@@ -1,0 +1,399 @@
+"""Recovering damaged files: quarantine, the newest backup copy that verifies, the journals since.
+
+A damaged table shard or log segment is moved aside (`<name>.corrupt-<stamp>`, 0600) and rebuilt:
+
+1. a backup copy whose checksum is the one the manifest expects is the file itself: nothing is lost;
+2. otherwise the newest backup whose copy verifies is a base, and the journals of every generation
+   since (kept for this until no backup needs them) are replayed on it: exact when none is missing;
+3. what still differs from the manifest's list of ids is reported as lost (table, ids, count), and
+   records that could only come back in an older version are reported as such.
+
+A damaged manifest is rebuilt the same way: the newest backup whose files all verify, plus every
+journal written since. Nothing here deletes a damaged file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from deskwork.domain.wording import plural
+from deskwork.store import backups, journal
+from deskwork.store.checksums import FileSum
+from deskwork.store.files import Damaged, read_verified
+from deskwork.store.fsutil import FILE_MODE, atomic_write, fsync_dir
+from deskwork.store.manifest import (
+    JOURNAL_FILE,
+    MANIFEST_COPY,
+    MANIFEST_NAME,
+    BadManifest,
+    Manifest,
+    NewerStore,
+    file_gen,
+    read_manifest,
+    write_manifest,
+)
+from deskwork.store.migrations import migrate_record
+from deskwork.store.report import Loss
+from deskwork.store.schema import LOGS, SCHEMA_VERSION
+from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, shard_of
+
+if TYPE_CHECKING:
+    from deskwork.store.loading import Loader as Store
+
+Docs = tuple[dict[int, Any], dict[str, Any]]
+# One repair of a live file at a time: a background backup and a loader thread may both find it.
+REPAIR_LOCK = threading.RLock()
+Owner = tuple[str, Any]  # (table, shard) or (log, month)
+
+
+def quarantine(path: Path, stamp: str) -> Path | None:
+    """Move a damaged file (or a directory in a file's place) aside, private; None if absent."""
+    if not os.path.lexists(path):
+        return None
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while os.path.lexists(target):
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    os.replace(path, target)
+    with contextlib.suppress(OSError):
+        os.chmod(target, 0o700 if target.is_dir() else FILE_MODE)
+    fsync_dir(path.parent)
+    return target
+
+
+def _owned(op: list[Any], owner: Owner) -> bool:
+    try:
+        kind, name = op[0], op[1]
+        if name != owner[0]:
+            return False
+        if kind in ("put", "del"):
+            return bool(shard_of(int(op[2])) == owner[1])
+        if kind in ("app", "rm"):
+            return bool(op[2] == owner[1])
+    except (IndexError, TypeError, ValueError):
+        return False
+    return False
+
+
+class Recovery:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # ---------------------------------------------------------------- helpers
+    def _backups(self) -> list[tuple[Path, Manifest]]:
+        found = []
+        for backup in backups.list_backups(self.store.data_dir):
+            manifest = backups.backup_manifest(backup)
+            if manifest is not None:
+                found.append((backup, manifest))
+        return found
+
+    def _decode(self, codec: Codec[Any], data: bytes, version: int) -> Docs:
+        docs, invalid, _ = self.store.decode(codec, data, version)
+        return docs, invalid
+
+    def _apply(self, codec: Codec[Any], version: int, ops: list[list[Any]], out: Docs) -> None:
+        docs, invalid = out
+        for op in ops:
+            kind = op[0]
+            if kind in ("put", "app"):
+                raw = op[-1]
+                if version < SCHEMA_VERSION and isinstance(raw, dict):
+                    raw = migrate_record(codec.name, raw, version, SCHEMA_VERSION)
+                good, bad, _ = codec.validate_raw({str(op[-2]): raw})
+                docs.update(good)
+                for key in good:
+                    invalid.pop(str(key), None)
+                invalid.update(bad)
+            elif kind in ("del", "rm"):
+                docs.pop(int(op[-1]), None)
+                invalid.pop(str(op[-1]), None)
+
+    def _base(self, backup: Path, mb: Manifest, owner: Owner, codec: Codec[Any]) -> Docs | None:
+        """The owner's records in one backup; None if a copy it needs does not verify."""
+        if owner[0] in LOGS:
+            names = mb.logs.get(owner[0], {}).get(owner[1], [])
+        else:
+            one = mb.tables.get(owner[0], {}).get(owner[1])
+            names = [one] if one else []
+        docs: dict[int, Any] = {}
+        invalid: dict[str, Any] = {}
+        for name in names:
+            try:
+                data = read_verified(backup / name, (mb.sums or {}).get(name))
+                got = self._decode(codec, data, mb.schema_version)
+            except (Damaged, CorruptFile):
+                return None
+            docs.update(got[0])
+            invalid.update(got[1])
+        return docs, invalid
+
+    def _chain(self, backup: Path, mb: Manifest, owner: Owner) -> tuple[list[list[Any]], bool]:
+        """Every op for `owner` in the journals from the backup's generation to the current one
+        (exclusive: the current journal is replayed by the store), and whether none is missing."""
+        manifest = self.store.manifest
+        sums = manifest.sums or {}
+        complete = mb.gen >= manifest.chain_from and manifest.sums is not None
+        ops: list[list[Any]] = []
+        for gen in range(mb.gen, manifest.gen):
+            name = f"journal-{gen}.jsonl"
+            expected = sums.get(name)
+            data: bytes | None = None
+            if expected is not None:
+                with contextlib.suppress(Damaged):
+                    data = read_verified(self.store.data_dir / name, expected)
+            if data is None and gen == mb.gen:
+                complete = False  # the backup holds this journal only up to its own instant
+                with contextlib.suppress(Damaged):
+                    data = read_verified(backup / name, (mb.sums or {}).get(name))
+            if data is None:
+                complete = False
+                continue
+            replay = journal.parse(data)
+            complete = complete and not replay.damaged
+            for tx in replay.transactions:
+                ops.extend(op for op in tx if _owned(op, owner))
+        return ops, complete
+
+    # ---------------------------------------------------------------- a data file
+    def recover(
+        self, name: str, owner: Owner, codec: Codec[Any], reason: str
+    ) -> tuple[dict[int, Any], dict[str, Any], list[InvalidRecord], bool]:
+        """Rebuild one damaged file. Returns (docs, invalid, problems, exact): exact means the
+        manifest's file is back in place, byte for byte (a writer needs no rewrite)."""
+        with REPAIR_LOCK:
+            return self._recover(name, owner, codec, reason)
+
+    def _recover(
+        self, name: str, owner: Owner, codec: Codec[Any], reason: str
+    ) -> tuple[dict[int, Any], dict[str, Any], list[InvalidRecord], bool]:
+        store = self.store
+        expected = (store.manifest.sums or {}).get(name)
+        if store.writable and expected is not None:  # a backup may have put it back meanwhile
+            with contextlib.suppress(Damaged, CorruptFile):
+                data = read_verified(store.data_dir / name, expected)
+                docs, invalid, problems = store.decode(codec, data, store.manifest.schema_version)
+                return docs, invalid, problems, True
+        aside = quarantine(store.data_dir / name, store.stamp()) if store.writable else None
+        kept = f"; moved aside as {aside.name}" if aside else ""
+        store.report.recovered.append(f"{name} is damaged ({reason}){kept}")
+        candidates = self._backups()
+        for backup, mb in candidates:  # 1. the very file, verified
+            if name not in mb.files():
+                continue
+            try:
+                data = read_verified(backup / name, expected or (mb.sums or {}).get(name))
+                docs, invalid, problems = store.decode(codec, data, store.manifest.schema_version)
+            except (Damaged, CorruptFile):
+                continue
+            if store.writable and expected is not None:
+                atomic_write(store.data_dir / name, data)
+            store.report.recovered.append(f"{name}: restored from backup {backup.name}, intact")
+            return docs, invalid, problems, store.writable and expected is not None
+        return (*self._rebuild(name, owner, codec, expected, candidates), False)
+
+    def _rebuild(
+        self,
+        name: str,
+        owner: Owner,
+        codec: Codec[Any],
+        expected: FileSum | None,
+        candidates: list[tuple[Path, Manifest]],
+    ) -> tuple[dict[int, Any], dict[str, Any], list[InvalidRecord]]:
+        store = self.store
+        docs: dict[int, Any] = {}
+        invalid: dict[str, Any] = {}
+        complete, since = False, ""
+        for backup, mb in candidates:  # 2. a base and the journals since
+            base = self._base(backup, mb, owner, codec)
+            if base is None:
+                continue
+            docs, invalid = base
+            ops, complete = self._chain(backup, mb, owner)
+            self._apply(codec, store.manifest.schema_version, ops, (docs, invalid))
+            since = backup.name
+            break
+        wanted = expected.id_set() if expected is not None else None
+        if wanted is not None:  # the file held exactly these ids
+            docs = {k: v for k, v in docs.items() if k in wanted}
+            invalid = {k: v for k, v in invalid.items() if k.isdigit() and int(k) in wanted}
+        present = set(docs) | {int(k) for k in invalid if k.isdigit()}
+        later = store.current_ops(owner)  # replayed on top by the store: puts and deletes win
+        note = f"are as of backup {since}; changes made to them after it could not be recovered"
+        loss = Loss(owner[0], stale_note=note)
+        if wanted is not None:
+            loss.ids = wanted - present - later
+        if not complete and owner[0] not in LOGS:  # log entries never change once written
+            loss.stale = present - later
+        if since:
+            how = "exactly" if complete and not loss.ids else "partly"
+            store.report.recovered.append(
+                f"{name}: rebuilt {how} from backup {since} and the journals since "
+                f"({plural(len(docs), 'record')})"
+            )
+        else:
+            store.report.recovered.append(f"{name}: no backup holds a good copy")
+        if wanted is None and not complete:
+            store.report.recovered.append(
+                f"{owner[0]}: records written to {name} after the backup could not be recovered "
+                "(the store predates checksums: their number is unknown)"
+            )
+        store.report.lose(loss)
+        return docs, invalid, [] if not invalid else store.decode_problems(codec, invalid)
+
+    # ---------------------------------------------------------------- the journal
+    def journal_losses(self, name: str, result: journal.Replay) -> None:
+        """Name what damaged journal lines cost: the ids they still show (their last change is
+        lost), the ids handed out since the last compaction that no record has (created there),
+        and, if the end is gone, keep new ids clear of whatever it may have held."""
+        store = self.store
+        counters = store.manifest.counters
+        named: dict[str, set[int]] = {}
+        for damaged in result.damaged:
+            for table, ids in damaged.ids.items():
+                named.setdefault(table, set()).update(ids)
+        if result.cut_bytes:
+            store.report.recovered.append(
+                f"{name} is {result.cut_bytes} bytes shorter than what was written to it: "
+                "the transactions at its end are lost"
+            )
+        noted = store._mark.counters if store._mark is not None else {}
+        lost_entries = _unmatched(store._mark, result)
+        if lost_entries is not None:  # the mark names exactly what the damaged lines held
+            named = {}
+            for table, doc_id in lost_entries:
+                named.setdefault(table, set()).add(doc_id)
+        for table in [*store.tables, *store.logs]:
+            start = store.start_counters.get(table, 1)
+            highest = max(result.max_ids.get(table, 0), *named.get(table, {0}))
+            highest = max(highest, noted.get(table, 0) - 1)  # the writer's own count
+            present = store.ids_of(table) if highest >= start or table in named else set()
+            gone = set(range(start, min(highest + 1, start + 100_000)))
+            gone -= present | result.deleted.get(table, set())
+            gone |= named.get(table, set()) - present
+            stale = named.get(table, set()) & present
+            store.report.lose(
+                Loss(
+                    table,
+                    ids=gone,
+                    stale=stale,
+                    stale_note=f"lost their last change (a damaged transaction in {name})",
+                )
+            )
+            if result.lost_tail:
+                margin = (result.cut_bytes + sum(d.length for d in result.damaged)) // 30 + 1
+                counters[table] = max(counters.get(table, 1), highest + 1) + margin
+        if result.lost_tail and lost_entries is None:
+            store.report.recovered.append(
+                f"{name}: changes to older records in its lost end cannot be named (records it "
+                "created are named above); no id it may have used is handed out again"
+            )
+
+    # ---------------------------------------------------------------- the manifest
+    def recover_manifest(self, reason: str) -> Manifest | None:
+        store = self.store
+        aside = quarantine(store.data_dir / MANIFEST_NAME, store.stamp())
+        kept = f"; moved aside as {aside.name}" if aside else ""
+        store.report.recovered.append(f"{reason}{kept}")
+        copy = self.manifest_copy()
+        if copy is not None:
+            store.report.recovered.append(f"{MANIFEST_NAME} restored from its copy, intact")
+            write_manifest(store.data_dir, copy)
+            return copy
+        for backup, mb in self._backups():
+            try:
+                copies = {n: read_verified(backup / n, (mb.sums or {}).get(n)) for n in mb.files()}
+            except Damaged:
+                continue
+            for n, data in copies.items():
+                atomic_write(store.data_dir / n, data)
+            self._journals_since(backup, mb)
+            store.report.recovered.append(
+                f"restored the store from backup {backup.name} and replayed every journal since"
+            )
+            store.new_chain()
+            if mb.sums is None:
+                return mb
+            data_sums = {n: s for n, s in mb.sums.items() if not JOURNAL_FILE.match(n)}
+            return mb.model_copy(update={"sums": data_sums})
+        store.report.recovered.append("no usable backup: the store starts empty")
+        store.new_chain()
+        return None
+
+    def manifest_copy(self) -> Manifest | None:
+        """The manifest's copy, if it and every file it names verify."""
+        folder = self.store.data_dir
+        try:
+            copy = read_manifest(folder, MANIFEST_COPY)
+            if copy is None or copy.sums is None:
+                return None
+            for name in copy.files():
+                read_verified(folder / name, copy.sums.get(name))
+            for name in copy.kept_journals().values():
+                read_verified(folder / name, copy.sums.get(name))
+        except (BadManifest, NewerStore, Damaged):
+            return None
+        return copy
+
+    def _journals_since(self, backup: Path, mb: Manifest) -> None:
+        """Gather the intact transactions of every journal from the backup's generation on into
+        the backup's journal; move newer data files aside (kept, never deleted)."""
+        folder = self.store.data_dir
+        gens = sorted(
+            (int(m["gen"]), p) for p in folder.iterdir() if (m := JOURNAL_FILE.match(p.name))
+        )
+        lines: list[bytes] = []
+        own = folder / mb.journal
+        if not own.is_file() and (backup / mb.journal).is_file():
+            gens.insert(0, (mb.gen, backup / mb.journal))
+        for gen, path in gens:
+            if gen < mb.gen or not path.is_file():
+                continue
+            replay = journal.replay(path)
+            for damaged in replay.damaged:
+                self.store.report.recovered.append(f"{path.name}: {damaged} was skipped")
+            lines += [journal.encode(_ops_json(tx)) for tx in replay.transactions]
+        atomic_write(own, b"".join(lines))
+        for path in folder.iterdir():
+            newer = file_gen(path.name)
+            if newer is not None and newer > mb.gen:
+                aside = path.with_name(f"{path.name}.unreferenced-{self.store.stamp()}")
+                os.replace(path, aside)
+                self.store.report.recovered.append(f"{path.name} was kept as {aside.name}")
+
+
+def _unmatched(mark: journal.Mark | None, result: journal.Replay) -> set[tuple[str, int]] | None:
+    """(table, id) of every acknowledged transaction the journal no longer holds intact, and not
+    rewritten by a later intact one — None when the mark does not line up with the journal."""
+    if mark is None:
+        return None
+    intact = [journal.entry_of(tx) for tx in result.transactions]
+    lost: list[tuple[int, set[tuple[str, int]]]] = []
+    matched_at: list[int] = []
+    j = 0
+    for position, entry in enumerate(mark.transactions):
+        if j < len(intact) and intact[j] == entry:
+            matched_at.append(position)
+            j += 1
+        else:
+            lost.append((position, entry))
+    if j < len(intact):
+        return None
+    out: set[tuple[str, int]] = set()
+    for position, entry in lost:
+        later = set()
+        for k, at in enumerate(matched_at):
+            if at > position:
+                later |= intact[k]
+        out |= entry - later
+    return out
+
+
+def _ops_json(tx: list[Any]) -> str:
+    return json.dumps(tx, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,111 @@
+"""Restoring a backup: verify it, say what the live store has that it lacks, back the live state up
+(without rotating anything away), copy the backup in, and continue at a generation never used before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from deskwork.store import backups
+from deskwork.store.checksums import describe_ids
+from deskwork.store.schema import LOGS, TABLES
+
+if TYPE_CHECKING:
+    from deskwork.store.store import Store
+
+
+@dataclass
+class TableDiff:
+    table: str
+    lost: set[int] = field(default_factory=set)  # in the live store, not in the backup
+    reverted: set[int] = field(default_factory=set)  # in both, the backup's version differs
+
+    def __str__(self) -> str:
+        parts = []
+        if self.lost:
+            parts.append(f"{len(self.lost)} added since ({describe_ids(self.lost)}) are gone")
+        if self.reverted:
+            parts.append(
+                f"{len(self.reverted)} go back to their older version "
+                f"({describe_ids(self.reverted)})"
+            )
+        return f"{self.table}: " + "; ".join(parts)
+
+
+@dataclass
+class Restored:
+    safety: Path | None
+    diffs: list[TableDiff]
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [str(d) for d in self.diffs if d.lost or d.reverted]
+
+
+def _records(store: Store) -> dict[str, dict[int, Any]]:
+    out: dict[str, dict[int, Any]] = {}
+    for name in TABLES:
+        out[name] = {doc.id: doc for doc in store.tables[name].values()}
+    for name in LOGS:
+        out[name] = {doc.id: doc for doc in store.logs[name].all()}
+    return out
+
+
+def diff(live: dict[str, dict[int, Any]], older: dict[str, dict[int, Any]]) -> list[TableDiff]:
+    out = []
+    for table, docs in live.items():
+        theirs = older.get(table, {})
+        d = TableDiff(table)
+        d.lost = set(docs) - set(theirs)
+        d.reverted = {i for i in set(docs) & set(theirs) if docs[i] != theirs[i]}
+        out.append(d)
+    return out
+
+
+def verify_backup(backup: Path) -> None:
+    from deskwork.store.store import StoreError
+
+    problem = backups.check_backup(backup)
+    if problem is not None:
+        raise StoreError(f"backup {backup.name}: {problem}; nothing was changed")
+
+
+def restore_into(store: Store, backup: Path, keep: int) -> Restored:
+    """`store`: open as a writer (best with `for_restore=True`: nothing rotated or backed up)."""
+    from deskwork.store.store import Store as StoreClass
+
+    verify_backup(backup)
+    manifest = backups.backup_manifest(backup)
+    assert manifest is not None
+    older = StoreClass.open(backup, readonly=True, clock=store.clock)
+    diffs = diff(_records(store), _records(older))
+    older.files.unpin()
+    warnings: list[str] = []
+    store.compact_or_warn()
+    keep_path = backup.resolve()
+    safety: Path | None = None
+    try:
+        safety = store.prepare_backup(keep=10**9)()  # no rotation yet: the backup must survive
+    except (OSError, backups.BackupFailed) as exc:
+        warnings.append(f"the state before the restore could not be backed up ({exc})")
+    assert store._journal is not None
+    store._journal.close()
+    store._journal = None
+    backups.restore_files(backup, store.data_dir, manifest)
+    store.tables.clear()
+    store.logs.clear()
+    report = store.report
+    store.report = type(report)()
+    store.new_chain()
+    store._load(backups.backup_manifest(store.data_dir), writable=True)
+    store.compact(force=True)
+    store.report = report
+    backups.rotate(
+        store.data_dir,
+        keep + 1,
+        live=store.manifest,
+        protect=(keep_path, *([safety] if safety else [])),
+    )
+    return Restored(safety=safety, diffs=diffs, warnings=warnings)

@@ -1,0 +1,122 @@
+"""`deskwork doctor` reports every check and never crashes; `--repair` fixes what it can and says
+what — including a directory where a store file belongs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from deskwork.store.doctor import check
+from deskwork.store.manifest import read_manifest
+from deskwork.store.store import Store
+from tests.helpers import Clock, make_card
+
+
+def _store(home: Path) -> None:
+    clock = Clock()
+    store = Store.open(home, clock=clock)
+    with store.transaction() as tx:
+        for front in ("a", "b", "c"):
+            tx.put("cards", make_card(front))
+    store.close()
+    clock.advance(hours=2)
+    Store.open(home, clock=clock).close()  # a backup holding the cards
+
+
+def _deskwork(home: Path, *args: str, user: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DESKWORK_HOME": str(home)}
+    command = [sys.executable, "-m", "deskwork", *args]
+    if user is not None:
+        command = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
+        env["HOME"] = "/tmp"
+    return subprocess.run(command, env=env, capture_output=True, text=True)
+
+
+def test_a_healthy_store_reports_every_check(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    _store(home)
+    report = check(home)
+    assert not report.problems, report.problems
+    text = " ".join(report.ok)
+    for what in ("schema version", "match their checksums", "journal", "backups (2 verified)"):
+        assert what in text
+    assert report.counts["cards"] == 3
+
+
+def test_checksums_references_permissions_and_backups_are_checked(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    _store(home)
+    manifest = read_manifest(home)
+    assert manifest is not None
+    shard = manifest.tables["cards"][0]
+    data = (home / shard).read_bytes()
+    (home / shard).write_bytes(data.replace(b'"a"', b'"A"'))  # one changed letter
+    os.chmod(home / manifest.journal, 0o644)
+    os.chmod(home, 0o755)
+    backup = sorted((home / "backups").iterdir())[-1]
+    (backup / shard).write_bytes(b"{}")
+    problems = " | ".join(check(home).problems)
+    assert f"{shard}: its content does not match its checksum" in problems
+    assert f"backup {backup.name}: {shard}" in problems
+    assert "readable by others" in problems
+
+
+@pytest.mark.parametrize("victim", ["shard", "manifest", "journal", "lock"])
+def test_repair_moves_a_directory_out_of_a_files_place(tmp_path: Path, victim: str) -> None:
+    home = tmp_path / "home"
+    _store(home)
+    manifest = read_manifest(home)
+    assert manifest is not None
+    name = {
+        "shard": manifest.tables["cards"][0],
+        "manifest": "manifest.json",
+        "journal": manifest.journal,
+        "lock": "deskwork.lock",
+    }[victim]
+    path = home / name
+    if path.exists():
+        path.unlink()
+    path.mkdir()
+    (path / "inside").write_text("someone's file")
+    assert _deskwork(home, "doctor").returncode in (0, 1), "the doctor reports, it does not crash"
+    repaired = _deskwork(home, "doctor", "--repair")
+    assert "Traceback" not in repaired.stderr
+    assert "moved aside" in repaired.stderr, repaired.stderr
+    kept = [p for p in home.iterdir() if p.name.startswith(f"{name}.corrupt-")]
+    assert kept and (kept[0] / "inside").read_text() == "someone's file", "kept, not deleted"
+    after = _deskwork(home, "doctor", "--json")
+    assert after.returncode == 0, after.stdout
+    assert json.loads(after.stdout)["counts"]["cards"] == 3
+    store = Store.open(home, readonly=True)
+    assert sorted(c.front for c in store.cards.all()) == ["a", "b", "c"]
+
+
+def test_doctor_never_crashes_on_a_permission_error(tmp_path: Path) -> None:
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root to run the doctor as another user")
+    outside = Path(tempfile.mkdtemp(prefix="deskwork-doctor-"))  # pytest's tmp is root-only
+    os.chmod(outside, 0o755)
+    home = outside / "home"
+    _store(home)
+    shutil.chown(home, "nobody", "nogroup")
+    for path in home.rglob("*"):
+        shutil.chown(path, "nobody", "nogroup")
+    manifest = read_manifest(home)
+    assert manifest is not None
+    shard = home / manifest.tables["cards"][0]
+    shutil.chown(shard, "root", "root")
+    os.chmod(shard, 0o600)  # nobody cannot read it
+    try:
+        result = _deskwork(home, "doctor", user="65534")
+    finally:
+        shutil.rmtree(outside, ignore_errors=True)
+    assert "Traceback" not in result.stderr and "error:" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    assert f"{shard.name}: cannot be read (permission denied)" in result.stdout, result.stdout

@@ -1,0 +1,71 @@
+"""Readers never fail while a writer writes, compacts and backs up: real processes in a loop.
+
+Each reader pins every file its manifest names when it opens, so a compaction that deletes them
+meanwhile cannot take them away; the doctor re-checks when the store moved on under it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from deskwork.store.store import Store
+
+WRITER = r"""
+import sys, time
+from datetime import datetime, UTC
+from pathlib import Path
+from deskwork.domain.cards import Card, ReviewLog
+from deskwork.store.store import Store
+
+store = Store.open(Path(sys.argv[1]), backup_interval_s=0.3, keep_backups=3)
+store.journal_limit = 3000  # compacts every few writes
+deadline = time.monotonic() + float(sys.argv[2])
+i = 0
+print("ready", flush=True)
+while time.monotonic() < deadline:
+    now = datetime.now(UTC)
+    with store.transaction() as tx:
+        card = tx.put("cards", Card(fields=[f"card {i}", "x" * 200], created=now, modified=now, due=now))
+        tx.append("reviews", ReviewLog(card_id=card.id, rating=3, ts=now))
+    if i % 7 == 0 and store.backup_due():
+        store.backup()
+    i += 1
+store.close()
+print(i, flush=True)
+"""
+
+
+def test_readers_never_fail_while_a_writer_compacts(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    Store.open(home).close()
+    env = {**os.environ, "DESKWORK_HOME": str(home)}
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(home), "8"], stdout=subprocess.PIPE, text=True
+    )
+    assert writer.stdout is not None
+    assert writer.stdout.readline().strip() == "ready"
+    commands = [["today", "--json"], ["cards", "stats", "--json"], ["doctor", "--json"]]
+    runs, failures = 0, []
+    while writer.poll() is None:
+        for command in commands:
+            done = subprocess.run(
+                [sys.executable, "-m", "deskwork", *command],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            runs += 1
+            if done.returncode != 0 or "Traceback" in done.stderr:
+                failures.append(
+                    f"{' '.join(command)}: {done.returncode} {done.stderr[-400:]} {done.stdout[-600:]}"
+                )
+    written = int(writer.stdout.read().strip() or 0)
+    assert written > 20, "the writer really wrote (and compacted) meanwhile"
+    assert runs >= 6
+    assert not failures, f"{len(failures)} of {runs} reader runs failed:\n" + "\n".join(
+        failures[:5]
+    )
+    time.sleep(0)
