@@ -166,3 +166,30 @@ def measure_import(data_dir: Path) -> dict[str, float]:
         if anki_history is not None:
             result["anki_import_20k_with_history_s"] = round(anki_history, 2)
     return result
+
+
+def measure_render(data_dir: Path) -> dict[str, float]:
+    """Rendering every card through its note type's templates (what the browser and
+    `cards list` do), and `cards list --json` over every card."""
+    from deskwork.services.notes import Renderer, listing
+
+    desk = _desk(data_dir)
+    try:
+        cards = desk.store.cards.all()
+        render = Renderer(desk)
+        t = time.perf_counter()
+        for card in cards:
+            shown = render(card)
+            _ = shown.question, shown.answer_side()
+        render_s = time.perf_counter() - t
+        t = time.perf_counter()
+        rows = listing(desk)
+        list_s = time.perf_counter() - t
+    finally:
+        desk.close()
+    return {
+        "render_all_cards_s": round(render_s, 2),
+        "render_per_card_us": round(render_s / max(len(cards), 1) * 1e6, 1),
+        "cards_list_all_s": round(list_s, 2),
+        "cards_listed": len(rows),
+    }

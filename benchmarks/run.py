@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cards import measure_grade_in_tui, measure_import, measure_queue_and_grades
+from cards import measure_grade_in_tui, measure_import, measure_queue_and_grades, measure_render
 from figures import pct, report
 from insight import measure_stats
 from workload import END, SCALES, generate
@@ -229,6 +229,7 @@ def main() -> int:
         result.update(measure_grade_in_tui(data_dir))
         result.update(measure_queue_and_grades(data_dir))
         result.update(measure_import(data_dir))
+        result.update(measure_render(data_dir))
         result.update(measure_stats(data_dir))
         result.update(measure_startup(data_dir))
         if args.stalls:

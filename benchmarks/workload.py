@@ -88,8 +88,10 @@ def generate(data_dir: Path, scale: Scale, seed: int = 7, guid_prefix: str = "g"
                     Card(
                         id=i + 1,
                         deck=rng.choice(DECKS),
-                        front=_sentence(rng, rng.randint(6, 14)) + "?",
-                        back=_sentence(rng, rng.randint(8, 25)),
+                        fields=[
+                            _sentence(rng, rng.randint(6, 14)) + "?",
+                            _sentence(rng, rng.randint(8, 25)),
+                        ],
                         tags=rng.sample(WORDS, 2),
                         note_guid=f"{guid_prefix}{i:08x}",
                         created=created,

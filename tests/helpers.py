@@ -26,7 +26,8 @@ class Clock:
 
 def make_card(front: str = "What is backprop?", when: datetime = T0, **kw: object) -> Card:
     fields: dict[str, object] = {"created": when, "modified": when, "due": when}
-    return Card(front=front, back=kw.pop("back", "the chain rule"), **(fields | kw))  # type: ignore[arg-type]
+    back = kw.pop("back", "the chain rule")
+    return Card(fields=[front, back], **(fields | kw))  # type: ignore[arg-type]
 
 
 def crash(store: Store) -> None:

@@ -8,6 +8,7 @@ Errors: one line on stderr and a non-zero exit; `--debug` shows the traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -70,6 +71,9 @@ def run_tui(args: argparse.Namespace, paths: Paths) -> int:
         RefusalApp(exc).run()
         return EXIT_LOCKED
     desk = app.desk
+    if len(desk.store.media):  # cards with images: ask the terminal what graphics it speaks
+        with contextlib.suppress(ImportError):
+            import textual_image.widget  # noqa: F401  (only possible before the app starts)
     try:
         code = app.run()
     finally:

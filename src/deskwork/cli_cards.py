@@ -1,4 +1,4 @@
-"""`deskwork cards …`: stats, import (Anki packages, plain text) and export."""
+"""`deskwork cards …`: stats, list, import (Anki packages, plain text) and export."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class Counter:
 
 def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.interop import InteropError
-    from deskwork.services.anki import import_deck, read_file, rows_text
+    from deskwork.services.anki import import_deck, read_file
 
     desk = open_desk(paths, readonly=False, what="deskwork cards import")
     counter = Counter()
@@ -56,23 +56,7 @@ def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
     finally:
         counter.finish()
         desk.close()
-    lines = [
-        f"imported {plural(report.notes, 'note')}, {plural(report.cards, 'card')}, "
-        f"{plural(report.reviews, 'review')}"
-    ]
-    lines += [f"  {deck}: {n}" for deck, n in report.decks.items()]
-    if report.duplicates:
-        rule = "same front" if report.duplicate_rule == "first field" else "same guid"
-        lines.append(f"{plural(report.duplicates, 'note')} already there ({rule}): skipped")
-    left_out = report.rows_left_out()
-    if left_out:
-        lines.append(f"{len(left_out)} rows skipped: {rows_text(left_out)}")
-    if report.media_skipped:
-        lines.append(f"{report.media_skipped} media files were not copied (deskwork shows text)")
-    if report.notes_skipped:
-        lines.append(
-            f"{plural(report.notes_skipped, 'note')} of unsupported types (image occlusion) skipped"
-        )
+    lines = report.lines()
     emit(args, report.as_json(), "\n".join(lines))
     return 0
 
@@ -96,9 +80,28 @@ def cmd_cards_export(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def cmd_cards_list(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.services.notes import listing
+
+    desk = open_desk(paths, readonly=True, what="deskwork cards list")
+    try:
+        rows = listing(desk, " ".join(args.query))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        desk.close()
+    text = "\n".join(
+        f"{r['deck']}\t{r['state']}\t{' '.join(r['question'].split())[:80]}" for r in rows
+    )
+    emit(args, {"cards": rows}, text or "no cards match")
+    return 0
+
+
 def register(add: Any, group: Any) -> None:
     cards = group("cards", "flashcards")
     add(cards, "stats", cmd_cards_stats, "card counts per state and deck")
+    listed = add(cards, "list", cmd_cards_list, "every card matching QUERY (the browser's search)")
+    listed.add_argument("query", nargs="*", metavar="QUERY")
     imp = add(
         cards, "import", cmd_cards_import, "import an Anki deck (.apkg, .colpkg) or plain text"
     )

@@ -3,6 +3,7 @@ queue's limits and day boundary; search syntax; figures."""
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from deskwork.domain.cards import CardState, NoteType, ReviewLog
 from deskwork.domain.cardsearch import search
 from deskwork.domain.decklimits import Done, done_per_deck
 from deskwork.domain.presets import Preset, Presets
+from deskwork.domain.render import render_card
 from deskwork.domain.scheduling import (
     LEECH_TAG,
     Grade,
@@ -131,9 +133,14 @@ def test_cloze_numbers_one_card_per_number() -> None:
 def test_a_deletion_is_hidden_on_its_card_and_shown_on_the_answer(word: str, n: int) -> None:
     text = f"before {{{{c{n}::{word}}}}} after"
     assert cloze.numbers(text) == [n]
-    assert cloze.question(text, n) == "before [...] after"
-    assert cloze.question(text, n + 1) == f"before {word} after", "another card shows it"
-    assert cloze.answer(text, n) == f"before [[{word}]] after"
+    hidden = html.escape(word, quote=True)
+    assert cloze.reveal(text, n, question=True) == (
+        f'before <span class="cloze" data-cloze="{hidden}" data-ordinal="{n}">[...]</span> after'
+    )
+    assert cloze.reveal(text, n, question=False) == (
+        f'before <span class="cloze" data-ordinal="{n}">{word}</span> after'
+    )
+    assert cloze.reveal(text, n + 1, question=True) == "", "no such card: Anki shows nothing"
 
 
 @pytest.mark.parametrize(
@@ -157,12 +164,13 @@ def test_anki_html_as_readable_text(html: str, text: str) -> None:
 
 def test_card_sides_by_note_type() -> None:
     reversed_card = make_card("ReLU", back="max(0,x)", note_type=NoteType.REVERSED, ord=1)
-    assert (reversed_card.question(), reversed_card.answer()) == ("max(0,x)", "ReLU")
+    assert (reversed_card.question(), reversed_card.answer()) == ("max(0,x)", "max(0,x)\n\nReLU")
     cloze_card = make_card("{{c1::Adam}} optimizer", back="Kingma", note_type=NoteType.CLOZE)
     assert cloze_card.question() == "[...] optimizer"
     assert cloze_card.answer() == "[[Adam]] optimizer\n\nKingma"
     html_card = make_card("a<br>b", back="<i>c</i>", html=True)
-    assert (html_card.question(), html_card.answer()) == ("a\nb", "c")
+    assert (html_card.question(), html_card.answer()) == ("a\nb", "a\nb\n\nc")
+    assert render_card(html_card).answer_side() == "c"
 
 
 # ---------------------------------------------------------------------- the review queue

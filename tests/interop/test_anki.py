@@ -31,6 +31,14 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, 
     return code, (json.loads(out) if out.strip().startswith("{") else {}), err
 
 
+def stored_notetypes(home: Path) -> dict:  # type: ignore[type-arg]
+    store = Store.open(home, readonly=True)
+    try:
+        return {t.key: t for t in store.notetypes.all()}
+    finally:
+        store.close()
+
+
 def stored_cards(home: Path) -> list:  # type: ignore[type-arg]
     store = Store.open(home, readonly=True)
     try:
@@ -51,18 +59,25 @@ def test_anki_decks_import_with_notes_cards_decks_tags_and_clozes(
     assert (report["notes"], report["cards"], report["decks"]) == (3, 5, EXPECTED_DECKS)
     assert report["reviews"] == 1
     cards = stored_cards(tmp_path / "home")
-    basic = next(c for c in cards if c.note_type is NoteType.BASIC)
-    assert sorted(basic.tags) == ["ml::core", "nlp"]
-    assert basic.question() == "What is attention?" and basic.answer() == "softmax(QK^T)V"
+    types = stored_notetypes(tmp_path / "home")
+    by_name = {t.name: t for t in types.values()}
+    assert {"Basic", "Basic (and reversed card)", "Cloze"} <= set(by_name)
+    assert by_name["Cloze"].kind == "cloze" and by_name["Cloze"].anki_id
+
+    def of(name: str) -> list:  # type: ignore[type-arg]
+        return sorted((c for c in cards if c.note_type == by_name[name].key), key=lambda c: c.ord)
+
+    [basic] = of("Basic")
+    assert sorted(basic.tags) == ["ml::core", "nlp"] and basic.anki_id
+    assert basic.question(types[basic.note_type]) == "What is attention?"
+    assert basic.answer(types[basic.note_type]) == "What is attention?\n\nsoftmax(QK^T)V"
     assert basic.reps == 1 and not basic.is_new and basic.state is CardState.LEARNING
-    clozes = sorted((c for c in cards if c.note_type is NoteType.CLOZE), key=lambda c: c.ord)
+    clozes = of("Cloze")
     assert [c.ord for c in clozes] == [0, 1]
-    assert clozes[0].question() == "[...] uses momentum and [...]"
-    assert clozes[1].question() == "Adam uses [m] and RMSprop"
-    reversed_cards = sorted(
-        (c for c in cards if c.note_type is NoteType.REVERSED), key=lambda c: c.ord
-    )
-    assert [c.question() for c in reversed_cards] == ["ReLU", "max(0,x)"]
+    assert clozes[0].question(by_name["Cloze"]) == "[...] uses momentum and [...]"
+    assert clozes[1].question(by_name["Cloze"]) == "Adam uses [m] and RMSprop"
+    reversed_cards = of("Basic (and reversed card)")
+    assert [c.question(types[c.note_type]) for c in reversed_cards] == ["ReLU", "max(0,x)"]
 
     # Importing the same file again adds nothing (notes matched by guid).
     code, again, _ = run(capsys, "cards", "import", str(package), "--json")
@@ -284,3 +299,15 @@ def test_plain_text_round_trip(pairs: list[tuple[str, str]]) -> None:
     assert [(c.front.strip(), c.back.strip(), c.note_guid) for c in back.cards] == [
         (f.strip(), b.strip(), f"g{n}") for n, (f, b) in enumerate(pairs)
     ]
+
+
+def test_plain_text_export_quotes_a_guid_starting_with_hash(tmp_path: Path) -> None:
+    cards = [make_card("kept", id=1, back="b", note_guid="#starts-with-hash", deck="D")]
+    text = write_text(cards)
+    assert '\n"#starts-with-hash"\t' in text, "Anki would read the line as a comment otherwise"
+    back = read_text(text, "x.txt", T0)
+    assert [c.note_guid for c in back.cards] == ["#starts-with-hash"]
+    path = tmp_path / "hash.txt"
+    path.write_text(text)
+    seen = import_into_anki(tmp_path / "target", path)
+    assert (seen.notes, seen.cards) == (1, 1)

@@ -122,13 +122,13 @@ def test_edit_in_place_keeps_schedule_and_history_and_adds_cloze_cards(
     tmp_path: Path, clock: Clock
 ) -> None:
     desk = open_desk(tmp_path, clock)
-    [card] = cs.add_note(desk, NoteType.CLOZE, "{{c1::Adam}} optimizer", "", "ML", ["opt"])
+    [card] = cs.add_note(desk, NoteType.CLOZE, ["{{c1::Adam}} optimizer", ""], "ML", ["opt"])
     session = cs.ReviewSession(desk)
     session.answer(Grade.EASY)
     answered = desk.store.cards.get(card.id)
     assert answered is not None
     cs.edit_note(
-        desk, answered, "{{c1::Adam}} uses {{c2::momentum}}", "Kingma", "ML::Optim", ["opt"]
+        desk, answered, ["{{c1::Adam}} uses {{c2::momentum}}", "Kingma"], "ML::Optim", ["opt"]
     )
     cards = sorted(desk.store.cards.all(), key=lambda c: c.ord)
     assert [c.ord for c in cards] == [0, 1] and {c.deck for c in cards} == {"ML::Optim"}
@@ -142,14 +142,14 @@ def test_quick_capture_remembers_the_deck_and_the_source(tmp_path: Path, clock: 
     desk = open_desk(tmp_path, clock)
     assert cs.last_deck(desk) == "Default"
     cards = cs.add_note(
-        desk, NoteType.REVERSED, "ReLU", "max(0, x)", "ML::Basics", [], source_item=3
+        desk, NoteType.REVERSED, ["ReLU", "max(0, x)"], "ML::Basics", [], source_item=3
     )
     assert [(c.ord, c.source_item) for c in cards] == [(0, 3), (1, 3)]
     assert cs.last_deck(desk) == "ML::Basics"
     with pytest.raises(ValueError, match="needs a deletion"):
-        cs.add_note(desk, NoteType.CLOZE, "no deletion", "", "ML", [])
+        cs.add_note(desk, NoteType.CLOZE, ["no deletion", ""], "ML", [])
     with pytest.raises(ValueError, match="front is empty"):
-        cs.add_note(desk, NoteType.BASIC, "  ", "x", "ML", [])
+        cs.add_note(desk, NoteType.BASIC, ["  ", "x"], "ML", [])
     stats = cs.stats(desk)
     assert (stats["notes"], stats["cards"], stats["new"], stats["decks"]) == (
         1,

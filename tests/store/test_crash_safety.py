@@ -29,7 +29,7 @@ i = start
 while True:
     now = datetime.now(UTC)
     with store.transaction() as tx:
-        card = tx.put("cards", Card(front=f"card {i}", back="x" * (i % 300), created=now, modified=now, due=now))
+        card = tx.put("cards", Card(fields=[f"card {i}", "x" * (i % 300)], created=now, modified=now, due=now))
         tx.append("reviews", ReviewLog(card_id=card.id, rating=1 + i % 4, ts=now))
     print(i, flush=True)
     i += 1

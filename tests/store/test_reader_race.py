@@ -28,7 +28,7 @@ print("ready", flush=True)
 while time.monotonic() < deadline:
     now = datetime.now(UTC)
     with store.transaction() as tx:
-        card = tx.put("cards", Card(front=f"card {i}", back="x" * 200, created=now, modified=now, due=now))
+        card = tx.put("cards", Card(fields=[f"card {i}", "x" * 200], created=now, modified=now, due=now))
         tx.append("reviews", ReviewLog(card_id=card.id, rating=3, ts=now))
     if i % 7 == 0 and store.backup_due():
         store.backup()

@@ -110,17 +110,18 @@ def test_a_bad_record_is_reported_with_table_and_id_and_kept(data_dir: Path, clo
     manifest = read_manifest(data_dir)
     assert manifest is not None
     path = data_dir / manifest.tables["cards"][0]
-    path.write_text(path.read_text().replace('"front":"bad"', '"front":42'))
+    path.write_text(path.read_text().replace('"fields":["bad",', '"fields":[42,'))
     reseal(data_dir, path.name)  # a record an older, laxer deskwork stored: valid file, bad record
 
     again = Store.open(data_dir, clock=clock)
     assert [c.front for c in again.cards.all()] == ["good"]
     assert [(p.table, p.doc_id) for p in again.report.invalid] == [("cards", "2")]
-    assert "front" in again.report.invalid[0].error
+    assert "fields" in again.report.invalid[0].error
     with again.transaction() as tx:
         tx.put("cards", make_card("another"))
     again.close()  # compaction must write the bad record back untouched
-    assert '"front": 42' in (data_dir / read_manifest(data_dir).tables["cards"][0]).read_text()  # type: ignore[union-attr]
+    written = (data_dir / read_manifest(data_dir).tables["cards"][0]).read_text()  # type: ignore[union-attr]
+    assert '"fields":[42,' in "".join(written.split())
 
 
 def test_torn_journal_tail_is_dropped_silently(data_dir: Path, clock: Clock) -> None:
@@ -208,21 +209,24 @@ def test_migration_runs_on_open(
         tx.append("reviews", ReviewLog(card_id=1, rating=2, ts=T0))
     store.close()
 
-    def v1_to_v2(name: str, doc: dict[str, object]) -> dict[str, object]:
+    current = schema.SCHEMA_VERSION
+
+    def step(name: str, doc: dict[str, object]) -> dict[str, object]:
         if name == "cards":
-            doc = {**doc, "front": f"migrated {doc['front']}"}
+            fields = list(doc["fields"])  # type: ignore[call-overload]
+            doc = {**doc, "fields": [f"migrated {fields[0]}", *fields[1:]]}
         return doc
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.MIGRATIONS, 1, v1_to_v2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(migrations.MIGRATIONS, current, step)
     again = Store.open(data_dir, clock=clock)
-    assert again.report.migrated_from == 1
+    assert again.report.migrated_from == current
     assert [c.front for c in again.cards.all()] == ["migrated q"]
     assert again.reviews.count() == 1
     again.close()
     manifest = read_manifest(data_dir)
-    assert manifest is not None and manifest.schema_version == 2
+    assert manifest is not None and manifest.schema_version == current + 1
     third = Store.open(data_dir, clock=clock)
     assert third.report.migrated_from is None
     assert [c.front for c in third.cards.all()] == ["migrated q"]

@@ -22,7 +22,7 @@ def test_put_get_delete_survive_a_clean_reopen(data_dir: Path, clock: Clock) -> 
         b = tx.put("cards", make_card("b"))
     assert (a.id, b.id) == (1, 2)
     with store.transaction() as tx:
-        tx.put("cards", a.model_copy(update={"back": "changed"}))
+        tx.put("cards", a.model_copy(update={"fields": [a.front, "changed"]}))
         tx.delete("cards", b.id)
     store.close()
 
@@ -64,7 +64,9 @@ def test_table_files_are_tinydb_databases(data_dir: Path, clock: Clock) -> None:
     db = tinydb.TinyDB(data_dir / manifest.tables["cards"][0], access_mode="r")
     docs = db.table("cards").all()
     db.close()
-    assert [(d.doc_id, d["front"], d["tags"]) for d in docs] == [(1, "[Re] Reproducing", ["paper"])]
+    assert [(d.doc_id, d["fields"][0], d["tags"]) for d in docs] == [
+        (1, "[Re] Reproducing", ["paper"])
+    ]
     assert docs[0]["created"] == "2026-11-20T09:30:00Z", "times are stored as UTC"
 
 
@@ -193,7 +195,7 @@ def test_big_tables_are_sharded_loaded_lazily_and_rewritten_per_shard(
     one = store.cards.get(SHARD_SIZE + 5)
     assert one is not None
     with store.transaction() as tx:
-        tx.put("cards", one.model_copy(update={"back": "edited"}))
+        tx.put("cards", one.model_copy(update={"fields": [one.front, "edited"]}))
     store.compact()
     after = store.manifest.tables["cards"]
     changed = {s for s in after if after[s] != shards_before[s]}

@@ -24,7 +24,7 @@ async def test_quick_capture_fits_80_by_24(tmp_path: Path) -> None:
         for selector in ("#card-type", "#card-front", "#card-back", "#card-tags"):
             region = screen.query_one(selector).region
             assert region.height > 0 and region.y >= 0 and region.bottom <= 24, (selector, region)
-        box = screen.query_one("CardScreen > Vertical").region
+        box = screen.query_one("CardScreen > VerticalScroll").region
         assert box.bottom <= 24 and box.right <= 80
         hint = screen.query(".hint").last().region
         assert hint.bottom <= 24, "the Ctrl+S / Esc line is visible"

@@ -150,7 +150,7 @@ async def test_quick_capture_from_the_draft_editor_and_the_queue(
         assert "needs a deletion" in str(screen.query_one("#card-error", Static).render())
         screen.query_one("#card-front", TextArea).text = "{{c1::CNNs}} share {{c2::weights}}"
         await pilot.press("ctrl+s")
-        clozes = [c for c in app.desk.store.cards.all() if c.note_type is NoteType.CLOZE]
+        clozes = [c for c in app.desk.store.cards.all() if c.note_type == NoteType.CLOZE]
         assert len(clozes) == 2 and {c.source_item for c in clozes} == {item.id}
         assert text_of(app, "#review-question") == "Softmax"
 

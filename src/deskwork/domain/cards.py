@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from deskwork.domain.records import Record, UTCDateTime
+
+if TYPE_CHECKING:
+    from deskwork.domain.notetypes import NoteTypeDef
 
 
 class CardState(IntEnum):
@@ -18,24 +22,32 @@ class CardState(IntEnum):
 
 
 class NoteType(StrEnum):
+    """The built-in (stock) note types' keys; imported note types are keyed `anki:<id>`."""
+
     BASIC = "basic"
     REVERSED = "reversed"  # basic + reversed: card 0 front→back, card 1 back→front
-    CLOZE = "cloze"  # one card per cN number; `front` holds the text with deletions
+    OPTIONAL_REVERSED = "optional-reversed"  # card 1 only when "Add Reverse" is filled
+    TYPE_IN = "type-in"  # type the back in
+    CLOZE = "cloze"  # one card per cN number
 
 
 class Card(Record):
+    """One card of a note. The note (type, ordered fields, tags, guid, modified time) is carried by
+    each of its cards and kept identical across them by the services that edit notes."""
+
     deck: str = "Default"  # nested with "::"
-    front: str
-    back: str = ""  # for cloze: the "Back Extra" field
+    fields: list[str] = Field(default_factory=lambda: [""])  # the note's fields, in order
     tags: list[str] = Field(default_factory=list)
     note_guid: str = ""  # the note this card belongs to (Anki's guid when imported)
-    note_type: NoteType = NoteType.BASIC
-    ord: int = Field(default=0, ge=0)  # which card of the note: 0/1 reversed, cloze number - 1
-    html: bool = False  # fields are Anki HTML (shown as text); else plain text
+    note_type: str = NoteType.BASIC  # a stock key or "anki:<id>"
+    ord: int = Field(default=0, ge=0)  # template ord (cloze: number - 1)
+    html: bool = False  # fields are Anki HTML; else plain text
     source_item: int | None = None
     source_draft: int | None = None
     created: UTCDateTime
     modified: UTCDateTime
+    note_modified: UTCDateTime | None = None  # last change to the note's fields or tags
+    anki_id: int | None = None  # Anki's card id (kept so an export matches the same card)
     # scheduling (fsrs)
     state: CardState = CardState.LEARNING
     step: int | None = 0
@@ -50,52 +62,58 @@ class Card(Record):
     flag: int = 0
 
     @property
+    def front(self) -> str:
+        return self.fields[0] if self.fields else ""
+
+    @property
+    def back(self) -> str:
+        return self.fields[1] if len(self.fields) > 1 else ""
+
+    @property
     def is_new(self) -> bool:
         return self.last_review is None
 
-    def question(self) -> str:
-        """What the card asks, as plain text."""
-        return _render(self, ask=True)
+    def question(self, notetype: NoteTypeDef | None = None) -> str:
+        """What the card asks, as plain text (a stock type's, unless `notetype` is given)."""
+        from deskwork.domain.render import render_card
 
-    def answer(self) -> str:
+        return render_card(self, notetype).question
+
+    def answer(self, notetype: NoteTypeDef | None = None) -> str:
         """The answer side, as plain text."""
-        return _render(self, ask=False)
+        from deskwork.domain.render import render_card
 
-    def answer_runs(self) -> list[tuple[str, bool]]:
-        """The answer side as (text, highlighted) runs: a cloze's asked deletion is highlighted
-        where `answer()` brackets it."""
-        from deskwork.domain import cloze
+        return render_card(self, notetype).answer()
 
-        if self.note_type is not NoteType.CLOZE:
-            return [(self.answer(), False)]
-        return cloze.marked_runs(_render(self, ask=False, marks=(cloze.MARK_START, cloze.MARK_END)))
+    def answer_runs(self, notetype: NoteTypeDef | None = None) -> list[tuple[str, bool]]:
+        """The answer side as (text, highlighted) runs: a cloze's asked deletion is highlighted."""
+        from deskwork.domain.render import render_card
 
-
-def _render(card: Card, *, ask: bool, marks: tuple[str, str] = ("[[", "]]")) -> str:
-    from deskwork.domain import cloze
-    from deskwork.domain.ankihtml import html_to_text
-    from deskwork.domain.text import clean
-
-    def text(field: str) -> str:
-        return html_to_text(field) if card.html else clean(field).strip()
-
-    if card.note_type is NoteType.CLOZE:
-        number = card.ord + 1
-        shown = (
-            cloze.question(card.front, number) if ask else cloze.answer(card.front, number, marks)
-        )
-        extra = "" if ask or not card.back else "\n\n" + text(card.back)
-        return text(shown) + extra
-    front, back = (card.back, card.front) if card.ord == 1 else (card.front, card.back)
-    return text(front) if ask else text(back)
+        return render_card(self, notetype).answer_runs()
 
 
 class ReviewLog(Record):
     """One answer to one card. Append-only; the full log is what an optimizer needs."""
 
     card_id: int
-    rating: int = Field(ge=1, le=4)
+    # 1-4 for an answer; 0 only for a manual entry (the Anki reader makes those; no validator
+    # here: the log is the hottest thing the store loads)
+    rating: int = Field(ge=0, le=4)
     ts: UTCDateTime
     duration_ms: int = Field(default=0, ge=0)
     state: CardState = CardState.LEARNING  # the card's state before this answer
     was_new: bool = False  # the card's first answer (counts against the new cards per day)
+    # For entries that are not answers, Anki's kind: 4 = manual (set due date, forget),
+    # 5 = rescheduled; these are kept for the way back, never counted as answers.
+    manual: int = 0
+    # From Anki: [revlog id (a re-import merges by it), ivl, lastIvl, factor]; one field, so a
+    # review made in deskwork stores one null.
+    anki: tuple[int, int, int, int] | None = None
+
+    @property
+    def anki_id(self) -> int | None:
+        return self.anki[0] if self.anki else None
+
+    @property
+    def is_answer(self) -> bool:
+        return not self.manual

@@ -1,6 +1,7 @@
 """Card search with Anki's syntax where it is cheap: `deck:ML` (and its subdecks), `tag:nlp`,
-`is:due`, `is:new`, `is:learn`, `is:review`, `is:suspended`, `is:buried`, `flag:1`, words in the
-front or back; `-` before a term negates it. Terms are ANDed."""
+`is:due`, `is:new`, `is:learn`, `is:review`, `is:suspended`, `is:buried`, `flag:1`,
+`note:"Basic (type in the answer)"` (a note type by name, `*` at the end for a prefix), `card:2`
+(the second card of its note), words in any field; `-` before a term negates it. Terms are ANDed."""
 
 from __future__ import annotations
 
@@ -55,11 +56,29 @@ def _flag(number: int) -> Test:
 
 def _words(word: str) -> Test:
     word = word.casefold()
-    return lambda c: word in c.front.casefold() or word in c.back.casefold()
+    return lambda c: any(word in f.casefold() for f in c.fields)
 
 
-def compile_query(query: str, now: datetime) -> Test:
-    """A predicate for `query`; ValueError names a term it cannot understand."""
+def _card(ord_: int) -> Test:
+    return lambda c: c.ord == ord_
+
+
+def _note(name: str, type_names: dict[str, str]) -> Test:
+    name = name.casefold()
+    if name.endswith("*"):
+        keys = {k for k, n in type_names.items() if n.casefold().startswith(name[:-1])}
+    else:
+        keys = {k for k, n in type_names.items() if n.casefold() == name}
+    return lambda c: c.note_type in keys
+
+
+def compile_query(query: str, now: datetime, type_names: dict[str, str] | None = None) -> Test:
+    """A predicate for `query` (`type_names`: note type key -> name, the stock ones by default);
+    ValueError names a term it cannot understand."""
+    if type_names is None:
+        from deskwork.domain.notetypes import STOCK
+
+        type_names = {k: t.name for k, t in STOCK.items()}
     try:
         terms = shlex.split(query)
     except ValueError:
@@ -76,6 +95,12 @@ def compile_query(query: str, now: datetime) -> Test:
             test = _tag(value)
         elif sep and name == "is":
             test = _is(value.lower(), now)
+        elif sep and name == "note":
+            test = _note(value, type_names)
+        elif sep and name == "card":
+            if not value.isdigit() or int(value) < 1:
+                raise ValueError(f"card:{value} needs a card number from 1")
+            test = _card(int(value) - 1)
         elif sep and name == "flag":
             if not value.isdigit():
                 raise ValueError(f"flag:{value} needs a number 0–7")
@@ -86,6 +111,8 @@ def compile_query(query: str, now: datetime) -> Test:
     return lambda c: all(t(c) != negate for negate, t in tests)
 
 
-def search(cards: list[Card], query: str, now: datetime) -> list[Card]:
-    test = compile_query(query, now)
+def search(
+    cards: list[Card], query: str, now: datetime, type_names: dict[str, str] | None = None
+) -> list[Card]:
+    test = compile_query(query, now, type_names)
     return [c for c in cards if test(c)]

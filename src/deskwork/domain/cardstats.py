@@ -39,6 +39,8 @@ def reviews_per_day(
     counts = [0] * days
     index = DayIndex(today - timedelta(days=days - 1), days, start_hour, tz)
     for log in logs:
+        if log.manual:
+            continue
         n = index.index(log.ts)
         if 0 <= n < days:
             counts[n] += 1
@@ -48,7 +50,7 @@ def reviews_per_day(
 def true_retention(logs: Iterable[ReviewLog], since: datetime) -> float | None:
     passed = total = 0
     for log in logs:
-        if log.ts >= since and log.state is CardState.REVIEW:
+        if log.ts >= since and log.state is CardState.REVIEW and not log.manual:
             total += 1
             passed += log.rating > 1
     return passed / total if total else None

@@ -55,6 +55,8 @@ def done_per_deck(logs: Iterable[ReviewLog], deck_of: dict[int, str]) -> dict[st
     out: dict[str, Done] = {}
     seen: set[int] = set()
     for log in sorted(logs, key=lambda entry: (entry.ts, entry.id)):
+        if log.manual:  # Anki's manual entries (set due date, forget) are not answers
+            continue
         deck = deck_of.get(log.card_id)
         first_today = log.card_id not in seen
         seen.add(log.card_id)

@@ -236,7 +236,7 @@ def day_end(
         pomodoros=pomodoros,
         focus_minutes=focus_s / 60,
         minutes_by_item=dict(sorted(per_item.items(), key=lambda kv: -kv[1])),
-        reviews=sum(1 for _ in reviews_today),
+        reviews=sum(1 for log in reviews_today if not log.manual),
         cards_due_tomorrow=forecast[1] if len(forecast) > 1 else 0,
         drafts_touched=[
             d.title for d in drafts if not d.deleted and study_day(d.updated, start_hour, tz) == day

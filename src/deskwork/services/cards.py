@@ -6,21 +6,22 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from deskwork.domain import cardstats, cloze
+from deskwork.domain import cardstats
 from deskwork.domain import reviewqueue as rq
-from deskwork.domain.cards import Card, CardState, NoteType, ReviewLog
-from deskwork.domain.notes import cards_for_note
+from deskwork.domain.cards import Card, ReviewLog
+from deskwork.domain.render import Rendered
 from deskwork.domain.scheduling import Grade, SchedulerSettings, grade, next_intervals
 from deskwork.domain.studyday import day_bounds
 from deskwork.domain.wording import plural
+from deskwork.services import notes
 from deskwork.services.desk import Desk
+from deskwork.services.notes import LAST_DECK
 
 if TYPE_CHECKING:
     from fsrs import Scheduler
-
-LAST_DECK = "last_deck"
 
 
 @dataclass
@@ -49,6 +50,14 @@ class ReviewSession:
         self._schedulers: dict[SchedulerSettings, Scheduler] = {}
         self._notes: dict[str, list[int]] | None = None  # note guid -> card ids, when first needed
         self.rebuild()
+
+    def render(self, card: Card) -> Rendered:
+        """The card's question and answer under its own note type."""
+        return self.renderer(card)
+
+    @cached_property
+    def renderer(self) -> notes.Renderer:
+        return notes.Renderer(self.desk)
 
     def settings_for(self, card: Card, *, fuzz: bool | None = None) -> SchedulerSettings:
         from deskwork.services import presets
@@ -218,13 +227,13 @@ class ReviewSession:
         self._replace(flagged)
         return flagged
 
-    def edit(self, front: str, back: str, deck: str, tags: list[str]) -> Card | None:
+    def edit(self, fields: list[str], deck: str, tags: list[str]) -> Card | None:
         """Edit the current card's note in place: every card of the note changes, the schedule and
         the history stay."""
         card = self.current()
         if card is None:
             return None
-        edit_note(self.desk, card, front, back, deck, tags)
+        notes.edit_note(self.desk, card, fields, deck, tags)
         fresh = self.desk.store.cards.get(card.id)
         if fresh is not None:
             self._replace(fresh)
@@ -238,45 +247,8 @@ class ReviewSession:
 
 
 # ---------------------------------------------------------------------- adding and editing
-def add_note(
-    desk: Desk,
-    note_type: NoteType,
-    front: str,
-    back: str,
-    deck: str,
-    tags: list[str],
-    **extra: Any,
-) -> list[Card]:
-    cards = cards_for_note(note_type, front, back, deck, tags, desk.clock(), **extra)
-    with desk.store.transaction() as tx:
-        saved = [tx.put("cards", c) for c in cards]
-        tx.set_setting(LAST_DECK, cards[0].deck)
-    return saved
-
-
-def edit_note(desk: Desk, card: Card, front: str, back: str, deck: str, tags: list[str]) -> None:
-    now = desk.clock()
-    siblings = [c for c in desk.store.cards.all() if c.note_guid and c.note_guid == card.note_guid]
-    siblings = siblings or [card]
-    update = {
-        "front": front,
-        "back": back,
-        "deck": deck or card.deck,
-        "tags": tags,
-        "modified": now,
-    }
-    with desk.store.transaction() as tx:
-        for sibling in siblings:
-            tx.put("cards", sibling.model_copy(update=update))
-        if card.note_type is NoteType.CLOZE:  # a new cN number makes a new card
-            have = {c.ord for c in siblings}
-            for n in cloze.numbers(front):
-                if n - 1 not in have:
-                    tx.put("cards", card.model_copy(update={
-                        **update, "id": 0, "ord": n - 1, "state": CardState.LEARNING, "step": 0,
-                        "stability": None, "difficulty": None, "due": now, "last_review": None,
-                        "reps": 0, "lapses": 0, "created": now,
-                    }))  # fmt: skip
+add_note = notes.add_note
+edit_note = notes.edit_note
 
 
 def last_deck(desk: Desk) -> str:
@@ -284,7 +256,9 @@ def last_deck(desk: Desk) -> str:
 
 
 def decks(desk: Desk) -> list[str]:
-    return sorted({c.deck for c in desk.store.cards.all()} | {last_deck(desk)})
+    """Every deck: those with cards, and those imported from Anki (empty ones too)."""
+    imported = set(desk.store.setting("anki_decks", {}) or {})
+    return sorted({c.deck for c in desk.store.cards.all()} | {last_deck(desk)} | imported)
 
 
 # ---------------------------------------------------------------------- figures

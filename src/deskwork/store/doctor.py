@@ -162,7 +162,10 @@ def _check_file(report: Checkup, path: Path, table: str, manifest: Manifest) -> 
     except (ValueError, OSError) as exc:
         report.problems.append(f"{path.name}: not a readable TinyDB file of {table} ({exc})")
         return 0
-    problem = _mode_problem(path, 0o600)
+    try:
+        problem = _mode_problem(path, 0o600)
+    except FileNotFoundError:  # a live writer compacted it away after it was read: it was fine
+        problem = ""
     if problem:
         report.problems.append(problem)
     report.counts[table] = report.counts.get(table, 0) + count

@@ -12,8 +12,18 @@ from typing import Any
 
 Migration = Callable[[str, dict[str, Any]], dict[str, Any]]
 
+
+def _notes(name: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """1 -> 2: a card carries its note's ordered fields (a two-field note: front, back) instead of
+    `front` / `back`; the stock note type keys (basic, reversed, cloze) are unchanged."""
+    if name == "cards" and "fields" not in doc:
+        doc = dict(doc)
+        doc["fields"] = [doc.pop("front", ""), doc.pop("back", "")]
+    return doc
+
+
 # version v -> function upgrading a record of table `name` from v to v + 1
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _notes}
 
 
 def migrate_record(

@@ -5,12 +5,14 @@ from __future__ import annotations
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.curriculum import Item
 from deskwork.domain.drafts import Draft, Revision
+from deskwork.domain.media import MediaFile
+from deskwork.domain.notetypes import NoteTypeDef
 from deskwork.domain.presets import DeckOptions, Preset
 from deskwork.domain.records import Record
 from deskwork.domain.sessions import Session
 from deskwork.domain.settings import Setting
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: notes (fields, note types)
 
 # Tables held whole in memory: one TinyDB file each, rewritten only at compaction.
 TABLES: dict[str, type[Record]] = {
@@ -20,6 +22,8 @@ TABLES: dict[str, type[Record]] = {
     "drafts": Draft,
     "revisions": Revision,
     "settings": Setting,
+    "notetypes": NoteTypeDef,  # imported note types (the stock ones are built in)
+    "media": MediaFile,  # media names -> content hashes (the bytes: store/media.py)
     "presets": Preset,
     "deck_options": DeckOptions,
 }

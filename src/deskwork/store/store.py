@@ -26,6 +26,8 @@ from typing import Any, cast
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.curriculum import Item
 from deskwork.domain.drafts import Draft
+from deskwork.domain.media import MediaFile
+from deskwork.domain.notetypes import NoteTypeDef
 from deskwork.domain.records import utcnow
 from deskwork.domain.sessions import Session
 from deskwork.domain.settings import Setting
@@ -44,6 +46,7 @@ from deskwork.store.manifest import (
     NewerStore,
     read_manifest,
 )
+from deskwork.store.media import MediaFolder
 from deskwork.store.recovery import quarantine
 from deskwork.store.report import OpenReport
 from deskwork.store.tables import Table, shard_of
@@ -199,6 +202,18 @@ class Store(Loader):
     @property
     def settings(self) -> Table[Setting]:
         return cast(Table[Setting], self.tables["settings"])
+
+    @property
+    def notetypes(self) -> Table[NoteTypeDef]:
+        return cast(Table[NoteTypeDef], self.tables["notetypes"])
+
+    @property
+    def media(self) -> Table[MediaFile]:
+        return cast(Table[MediaFile], self.tables["media"])
+
+    @property
+    def media_folder(self) -> MediaFolder:
+        return MediaFolder(self.data_dir)
 
     @property
     def reviews(self) -> LogTable[ReviewLog]:

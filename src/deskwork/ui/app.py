@@ -189,8 +189,9 @@ class DeskworkApp(DeskAreas):
     def _tick(self) -> None:
         if self._closed:
             return
-        # While the app shuts down its widgets go before the ticker stops; the state is saved anyway.
-        with contextlib.suppress(NoMatches):
+        # While the app shuts down its widgets (and then its screens) go before the ticker stops;
+        # the state is saved anyway.
+        with contextlib.suppress(NoMatches, IndexError):
             self.remote.run()
             self.timer.tick()
             if self.write_guard.failure is None:

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING
 from textual.widgets import TextArea
 
 from deskwork.domain.cards import Card, NoteType
+from deskwork.domain.render import fallback_type
 from deskwork.domain.text import clean
 from deskwork.domain.wording import error_sentence, plural
 from deskwork.interop import InteropError
 from deskwork.services import cards as card_service
+from deskwork.services import notes
 from deskwork.ui.serving import where
 from deskwork.ui.widgets.paths import export_target
 
@@ -82,8 +84,8 @@ class CardsControl:
         def save(draft: CardDraft) -> str:
             try:
                 cards = card_service.add_note(
-                    self.desk, draft.note_type, draft.front, draft.back, draft.deck or last,
-                    draft.tags, **extra,
+                    self.desk, draft.note_type, draft.fields, draft.deck or last, draft.tags,
+                    **extra,
                 )  # fmt: skip
             except ValueError as exc:  # a pydantic ValidationError too: one sentence
                 return error_sentence(exc)
@@ -95,32 +97,47 @@ class CardsControl:
             )
             return ""
 
-        initial = CardDraft(NoteType.BASIC, selected, "", last, [])
+        initial = CardDraft(NoteType.BASIC, [selected], last, [])
         self.app.push_screen(
-            CardScreen("New flashcard", initial, card_service.decks(self.desk), save, label)
+            CardScreen(
+                "New flashcard",
+                initial,
+                card_service.decks(self.desk),
+                save,
+                label,
+                notetypes=notes.notetypes(self.desk),
+            )
         )
 
     def edit(self, card: Card) -> None:
         from deskwork.ui.screens.card_dialogs import CardDraft, CardScreen
 
         def save(draft: CardDraft) -> str:
-            if not draft.front:
-                return "the front is empty"
+            if not any(draft.fields):
+                return "every field is empty"
             review = self.app.review_pane.session
             current = review.current() if review else None
             if review is not None and current is not None and current.id == card.id:
-                review.edit(draft.front, draft.back, draft.deck, draft.tags)
+                review.edit(draft.fields, draft.deck, draft.tags)
             else:
-                card_service.edit_note(
-                    self.desk, card, draft.front, draft.back, draft.deck, draft.tags
-                )
+                card_service.edit_note(self.desk, card, draft.fields, draft.deck, draft.tags)
             self.app.review_pane.render_card()
             return ""
 
-        initial = CardDraft(card.note_type, card.front, card.back, card.deck, list(card.tags))
-        heading = "Edit card (its schedule and history stay)"
+        types = notes.notetypes(self.desk)
+        initial = CardDraft(card.note_type, list(card.fields), card.deck, list(card.tags))
+        heading = "Edit note (every card keeps its schedule and history)"
         self.app.push_screen(
-            CardScreen(heading, initial, card_service.decks(self.desk), save, editing=True)
+            CardScreen(
+                heading,
+                initial,
+                card_service.decks(self.desk),
+                save,
+                editing=True,
+                notetypes=types
+                if card.note_type in types
+                else {card.note_type: fallback_type(card)},
+            )
         )
 
     # ------------------------------------------------------------------ files
@@ -139,7 +156,7 @@ class CardsControl:
             )
 
     def _import_chosen(self, choice: tuple[str, str] | None) -> None:
-        from deskwork.services.anki import import_deck, read_file, rows_text
+        from deskwork.services.anki import import_deck, read_file
         from deskwork.ui.screens.card_dialogs import ProgressScreen
 
         if choice is None:
@@ -165,15 +182,8 @@ class CardsControl:
             progress.dismiss(None)
             report = import_deck(self.desk, read)  # type: ignore[arg-type]
             self.changed()
-            extra = f"; {report.duplicates} already there" if report.duplicates else ""
-            media = (
-                f"; {report.media_skipped} media files not copied" if report.media_skipped else ""
-            )
-            left_out = report.rows_left_out()
-            rows = f"\n{len(left_out)} rows skipped: {rows_text(left_out)}" if left_out else ""
             self.app.notify(
-                f"Imported {plural(report.notes, 'note')}, {plural(report.cards, 'card')}"
-                f"{extra}{media}{rows}",
+                _summary(report.lines()),
                 title=path.name,
                 markup=False,
                 timeout=10,
@@ -228,3 +238,9 @@ class CardsControl:
             self.app.push_screen(CardBrowserScreen())
         else:
             self.app.notify("The cards are still loading; try again in a moment")
+
+
+def _summary(lines: list[str]) -> str:
+    """The import's summary for a toast: its first line capitalised."""
+    text = "\n".join(lines)
+    return text[:1].upper() + text[1:]

@@ -271,6 +271,9 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
     ),
     _review("review.flag", "f", "flag", "Flag", "Flag the card (again to clear)", False),
     _review("review.edit", "e", "edit", "Edit", "Edit the card in place (history kept)"),
+    _review(
+        "review.play", "p", "play", "Play", "Play the card's sound (the system's player)", False
+    ),
     _review("review.cram", "c", "cram", "Cram", "Practice without touching the schedule", False),
     _review("review.decks", "d", "app.decks", "Decks", "The deck list: study one deck", False),
     _review("review.line_up", "up", "scroll_card(-1)", "Scroll up", "Scroll a long card", False),

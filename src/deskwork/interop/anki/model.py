@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
+from deskwork.domain.notetypes import NoteTypeDef
 from deskwork.interop import InteropError
 
 
@@ -20,8 +22,9 @@ MiB = 1024 * 1024
 
 @dataclass(frozen=True)
 class ImportLimits:
-    """A package's caps. Only the collection is unpacked (media files are counted, never read),
-    so they bound the temp file and the memory whatever the media weigh."""
+    """A package's caps. The collection is unpacked to a temp file under these caps; media files
+    are read one at a time, each under `max_media_bytes` and all together under
+    `max_total_bytes`, and stored before the next one is read."""
 
     max_total_bytes: int = 1024 * MiB  # the collection, unpacked (a 100k-card one is ~100-300 MB)
     max_ratio: int = 200  # the collection may not be this many times bigger than its packed self…
@@ -31,6 +34,7 @@ class ImportLimits:
     max_notes: int = 500_000
     max_cards: int = 2_000_000  # counted before anything is read (a note has 1-few cards)
     max_note_chars: int = 8 * MiB  # one note's fields together (inline images make them big)
+    max_media_bytes: int = 100 * MiB  # one media file
 
 
 class Answer(NamedTuple):
@@ -38,18 +42,34 @@ class Answer(NamedTuple):
     a ReviewLog once its card has an id."""
 
     ts: datetime
-    rating: int
+    rating: int  # 0 for a manual entry
     duration_ms: int
     state: CardState
     was_new: bool
+    anki_id: int | None = None
+    manual: int = 0  # Anki's revlog type 4 (manual) or 5 (rescheduled); 0 for an answer
+    interval: int | None = None
+    last_interval: int | None = None
+    factor: int | None = None
 
     def log(self, log_id: int, card_id: int) -> ReviewLog:
         # Built without re-validation: 250,000 answers would cost seconds, and every field was
         # checked above (the timestamp is UTC, the rating in range, the duration capped).
-        return ReviewLog.model_construct(
-            id=log_id, card_id=card_id, rating=self.rating, ts=self.ts,
-            duration_ms=self.duration_ms, state=self.state, was_new=self.was_new,
-        )  # fmt: skip
+        # model_construct costs a loop over the fields for defaults; every field is given here.
+        log = object.__new__(ReviewLog)
+        values = {
+            "id": log_id, "card_id": card_id, "rating": self.rating, "ts": self.ts,
+            "duration_ms": self.duration_ms, "state": self.state, "was_new": self.was_new,
+            "manual": self.manual,
+            "anki": None if self.anki_id is None else (
+                self.anki_id, self.interval or 0, self.last_interval or 0, self.factor or 0
+            ),
+        }  # fmt: skip
+        object.__setattr__(log, "__dict__", values)
+        object.__setattr__(log, "__pydantic_fields_set__", set(values))
+        object.__setattr__(log, "__pydantic_extra__", None)
+        object.__setattr__(log, "__pydantic_private__", None)
+        return log
 
 
 @dataclass
@@ -61,6 +81,14 @@ class Deck:
     history: dict[int, list[Answer]] = field(default_factory=dict)  # index in cards -> answers
     media_skipped: int = 0
     notes_skipped: int = 0  # note types deskwork cannot show (image occlusion…)
+    notetypes: dict[str, NoteTypeDef] = field(default_factory=dict)  # imported types, by key
+    deck_ids: dict[str, int] = field(default_factory=dict)  # every (non-filtered) deck: name -> id
+    filtered_decks: list[str] = field(default_factory=list)  # not kept; cards went home
+    buried: set[int] = field(default_factory=set)  # indexes in cards buried in Anki today
+    guids_renamed: int = 0  # notes that shared a guid with another note of the file
+    source: Path | None = None  # the package, for its media files (read after the notes)
+    media_names: list[str] = field(default_factory=list)  # media files the package has
+    media_blobs: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (sha256, size)
     # plain text without a guid column: notes match by first field within the note type (Anki's
     # duplicate rule); the file line of each note, and the rows left out with why
     match_first_field: bool = False

@@ -11,8 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from deskwork.domain import cloze
-from deskwork.domain.cards import Card, NoteType
+from deskwork.domain.cards import Card
 from deskwork.domain.notes import cards_for_note, new_guid
+from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
+from deskwork.domain.render import field_html
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural_noun
 from deskwork.interop.anki.model import AnkiError, Deck
@@ -21,20 +23,36 @@ from deskwork.interop.limits import ANKI_TEXT, TextCaps
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 
 
-def _note_type(name: str) -> NoteType:
-    lowered = name.lower()
+def _note_type(name: str, known: dict[str, NoteTypeDef]) -> NoteTypeDef:
+    """The note type called `name`: a known one by name (imported types first), else the stock
+    type it looks like (cloze, optional reversed, reversed, type-in, basic)."""
+    lowered = name.strip().lower()
+    for notetype in known.values():
+        if notetype.name.lower() == lowered:
+            return notetype
     if lowered.startswith("cloze"):
-        return NoteType.CLOZE
-    if "reverse" in lowered:
-        return NoteType.REVERSED
-    return NoteType.BASIC
+        return STOCK["cloze"]
+    if "optional" in lowered and "revers" in lowered:
+        return STOCK["optional-reversed"]
+    if "revers" in lowered:
+        return STOCK["reversed"]
+    if "type" in lowered:
+        return STOCK["type-in"]
+    return STOCK["basic"]
 
 
 def read_text(
-    text: str, name: str, now: datetime, deck_name: str = "", caps: TextCaps = ANKI_TEXT
+    text: str,
+    name: str,
+    now: datetime,
+    deck_name: str = "",
+    notetypes: dict[str, NoteTypeDef] | None = None,
+    caps: TextCaps = ANKI_TEXT,
 ) -> Deck:
     """The notes of an Anki plain-text export (or a CSV/TSV), read line by line: at most
-    `caps.max_rows` notes and `caps.max_field_chars` characters a field."""
+    `caps.max_rows` notes and `caps.max_field_chars` characters a field. A line starting with `#`
+    after the headers is a comment, as Anki reads it."""
+    known = {**(notetypes or {}), **STOCK}
     stream = io.StringIO(text)
     if text.startswith("\ufeff"):
         stream.read(1)
@@ -71,7 +89,7 @@ def read_text(
     special = {k: column(k) for k in ("guid", "notetype", "deck", "tags")}
     deck = Deck(name, match_first_field=special["guid"] is None)
     at = stream.tell()
-    counter = csv.reader(stream, delimiter=separator)
+    counter = csv.reader(_uncommented(stream), delimiter=separator)
     notes = sum(1 for row in _rows(counter, name, body_start) if any(c.strip() for c in row))
     if notes > caps.max_rows:  # counted first: a refused file builds no cards
         raise AnkiError(
@@ -79,7 +97,7 @@ def read_text(
             f"({caps.max_rows:,})"
         )
     stream.seek(at)
-    reader = csv.reader(stream, delimiter=separator)
+    reader = csv.reader(_uncommented(stream), delimiter=separator)
     for row in _rows(reader, name, body_start):
         line_no = body_start + reader.line_num
         if not any(cell.strip() for cell in row):
@@ -96,12 +114,12 @@ def read_text(
         if not fields or not fields[0].strip():
             deck.skipped_rows.append((line_no, "the first field (front) is empty"))
             continue
-        note_type = _note_type(take(special["notetype"]) or headers.get("notetype", "Basic"))
+        notetype = _note_type(take(special["notetype"]) or headers.get("notetype", "Basic"), known)
         # Without guids, notes match by first field against what is stored (services.anki), as
         # Anki does; a front repeated inside the file is imported twice, as Anki does too.
         if (
             deck.match_first_field
-            and note_type is not NoteType.CLOZE
+            and not notetype.is_cloze
             and not any(f.strip() for f in fields[1:])
         ):
             deck.skipped_rows.append((line_no, "the back is empty"))
@@ -109,28 +127,32 @@ def read_text(
         tags = clean(take(special["tags"]) or headers.get("tags", "")).split()
         target = deck_name or take(special["deck"]) or headers.get("deck", "") or "Default"
         target = clean(target.replace("\x1f", "::"), single_line=True) or "Default"
-        back = (
-            "<br>".join(f for f in fields[1:] if f.strip())
-            if is_html
-            else "\n".join(f for f in fields[1:] if f.strip())
-        )
-        if note_type is NoteType.CLOZE:
-            back = fields[1] if len(fields) > 1 else ""
-            if not cloze.numbers(fields[0]):
-                raise AnkiError(f"{name}: line {line_no}: a cloze note without {{{{c1::…}}}}")
+        if len(fields) > len(notetype.fields) and not is_html:
+            fields = [*fields[: len(notetype.fields) - 1], "\n".join(
+                f for f in fields[len(notetype.fields) - 1 :] if f.strip()
+            )]  # fmt: skip
+        if notetype.is_cloze and not any(cloze.numbers(f) for f in fields):
+            raise AnkiError(f"{name}: line {line_no}: a cloze note without {{{{c1::…}}}}")
         guid = take(special["guid"]) or new_guid()
         try:
             deck.cards += cards_for_note(
-                note_type, fields[0], back, target, tags, now,
+                notetype, fit_fields(notetype, fields), target, tags, now,
                 note_guid=guid, html=is_html,
             )  # fmt: skip
         except ValueError as exc:
             raise AnkiError(f"{name}: line {line_no}: {exc}") from None
         deck.lines[guid] = line_no
+        if notetype.key not in STOCK:
+            deck.notetypes[notetype.key] = notetype
     if not deck.cards:
         skipped = "; ".join(f"line {n}: {why}" for n, why in deck.skipped_rows[:5])
         raise AnkiError(f"{name}: no notes found" + (f" ({skipped})" if skipped else ""))
     return deck
+
+
+def _uncommented(stream: io.StringIO) -> Iterator[str]:
+    for line in stream:
+        yield "\n" if line.startswith("#") else line
 
 
 def _rows(reader: Any, name: str, body_start: int) -> Iterator[list[str]]:
@@ -156,31 +178,30 @@ def _is_header_row(row: list[str]) -> bool:
     return bool(cells) and all(c in HEADER_NAMES for c in cells)
 
 
-_TYPE_NAMES = {
-    NoteType.BASIC: "Basic",
-    NoteType.REVERSED: "Basic (and reversed card)",
-    NoteType.CLOZE: "Cloze",
-}
+def write_text(cards: list[Card], notetypes: dict[str, NoteTypeDef] | None = None) -> str:
+    """Anki's plain-text format with guid, note type, deck and tags columns (HTML fields, every
+    field of the note). A guid starting with `#` is quoted: Anki reads such a line as a comment."""
+    from deskwork.domain.render import fallback_type
 
-
-def write_text(cards: list[Card]) -> str:
-    """Anki's plain-text format with guid, note type, deck and tags columns (HTML fields)."""
-    from deskwork.interop.anki.package import field_html
-
+    types = {**STOCK, **(notetypes or {})}
     out = io.StringIO()
     out.write(
-        "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n"
+        "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n"
+        "#tags column:4\n"
     )
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-    seen: set[str] = set()
+    quoted = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
+    seen: set[tuple[str, str]] = set()
     for card in cards:
         guid = card.note_guid or f"deskwork-{card.id}"
-        if guid in seen:
+        if (guid, card.note_type) in seen:
             continue
-        seen.add(guid)
-        writer.writerow([
-            guid, _TYPE_NAMES[card.note_type], card.deck,
-            field_html(card.front, card.html), field_html(card.back, card.html),
-            " ".join(t.replace(" ", "_") for t in card.tags),
-        ])  # fmt: skip
+        seen.add((guid, card.note_type))
+        notetype = types.get(card.note_type) or fallback_type(card)
+        name = notetype.name
+        row = [
+            guid, name, card.deck, " ".join(t.replace(" ", "_") for t in card.tags),
+            *(field_html(f, card.html) for f in fit_fields(notetype, card.fields)),
+        ]  # fmt: skip
+        (quoted if guid.startswith("#") else writer).writerow(row)
     return out.getvalue()

@@ -1,18 +1,21 @@
-"""Flashcard review: the front, Space/Enter shows the back, 1–4 answer (each button shows its next
+"""Flashcard review: the front (rendered with the card's note type), a box to type the answer in
+on type-in cards (Enter shows the answer with the comparison), Space/Enter shows the back, 1–4 answer (each button shows its next
 interval), undo, bury, suspend, flag, edit in place, cram mode. When nothing is due it says when
 the next card is."""
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Input, Static
 
 from deskwork.domain.cards import Card
+from deskwork.domain.render import Rendered
 from deskwork.domain.scheduling import Grade, describe
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
@@ -37,6 +40,23 @@ STUDY_DECK = "study_deck"  # the setting that keeps the deck being studied
 GRADE_NAMES = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
 
 
+def image_widget() -> type | None:
+    """The image widget class when textual-image was loaded before the app started (it asks the
+    terminal what it speaks, which it can only do then): Kitty or Sixel graphics where the terminal
+    has them, else half-block cells. None without it: images stay `[image: name]` in the text."""
+    module = sys.modules.get("textual_image.widget")
+    if module is None:
+        return None
+    chosen = module.Image
+    from textual_image.renderable import UnicodeImage
+
+    if getattr(chosen, "_Renderable", None) is UnicodeImage or (
+        module.AutoRenderable is UnicodeImage
+    ):
+        return module.HalfcellImage  # type: ignore[no-any-return]
+    return chosen  # type: ignore[no-any-return]
+
+
 class ReviewPane(Pane):
     pane_id = "review"
     title = "Review"
@@ -49,6 +69,9 @@ class ReviewPane(Pane):
     ReviewPane #review-question { text-style: bold; margin: 1 0 0 0; }
     ReviewPane #review-answer { margin: 1 0 0 0; border-top: solid $panel-lighten-2; }
     ReviewPane #review-buttons { height: auto; color: $text-muted; }
+    ReviewPane #review-typed { margin: 1 0 0 0; display: none; }
+    ReviewPane #review-images { height: auto; max-height: 14; display: none; }
+    ReviewPane .review-image { width: auto; height: 12; margin: 0 1 0 0; }
     """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -58,6 +81,9 @@ class ReviewPane(Pane):
         self.revealed = False
         self.shown_at = time.monotonic()
         self._summary: DaySummary | None = None
+        self._typed_for: int | None = None  # the card the type-in box was cleared for
+        self.sounds: list[str] = []  # sounds of the side shown
+        self._media_shown: tuple[int, tuple[str, ...]] | None = None
 
     @property
     def desk_app(self) -> DeskworkApp:
@@ -67,6 +93,8 @@ class ReviewPane(Pane):
         yield Static(id="review-status", markup=False)
         with VerticalScroll(id="review-card"):
             yield Static(id="review-question")
+            yield Input(placeholder="type the answer, Enter to check", id="review-typed")
+            yield Horizontal(id="review-images")
             yield Static(id="review-answer")
         yield Static(id="review-buttons")
 
@@ -134,20 +162,33 @@ class ReviewPane(Pane):
         flag = f" ⚑{card.flag}" if card.flag else ""
         status = f"{mode}{new} new · {learning} learning · {review} to review · {clean(card.deck, single_line=True)}{flag}"
         self.query_one("#review-status", Static).update(status)
-        self.query_one("#review-question", Static).update(Text(card.question()))
+        rendered = session.render(card)
+        question = rendered.question_shown(folded=not self.revealed)
+        self.query_one("#review-question", Static).update(Text(question))
+        typing = self.query_one("#review-typed", Input)
+        typing.display = rendered.type_in is not None and not self.revealed
+        if typing.display and self._typed_for != card.id:
+            self._typed_for = card.id
+            typing.value = ""
+            typing.focus()
         answer = self.query_one("#review-answer", Static)
         answer.display = self.revealed
-        answer.update(answer_text(card) if self.revealed else "")
+        typed = typing.value if rendered.type_in is not None else None
+        answer.update(answer_text(rendered, typed) if self.revealed else "")
+        side = rendered.answer_html if self.revealed else rendered.question_html
+        self._show_media(card.id, side)
         buttons = self.query_one("#review-buttons", Static)
         if not self.revealed:
-            buttons.update(
-                Text(
-                    f"{self.key('review.reveal')}: show the answer · {self.key('review.edit')} edit"
-                    f" · {self.key('review.bury')} bury · {self.key('review.suspend')} suspend"
-                    f" · {self.key('review.undo')} undo",
-                    style="dim",
-                )
+            hint = (
+                f"{self.key('review.reveal')}: show the answer · {self.key('review.edit')} edit"
+                f" · {self.key('review.bury')} bury · {self.key('review.suspend')} suspend"
+                f" · {self.key('review.undo')} undo"
             )
+            if self.sounds:
+                hint = f"♪ {self.key('review.play')} plays {', '.join(self.sounds)} · " + hint
+            if typing.display:
+                hint = "Type the answer; Enter shows the answer and the comparison"
+            buttons.update(Text(hint, style="dim"))
             return
         intervals = {} if session.cram else session.intervals(card)
         line = Text()
@@ -262,13 +303,66 @@ class ReviewPane(Pane):
         if card is not None and self._writable():
             self.desk_app.cards.edit(card)
 
+    def _show_media(self, card_id: int, html: str) -> None:
+        """The side's images under the text (Kitty / Sixel where the terminal speaks them, else
+        half-blocks), and its sounds named for the play key."""
+        from deskwork.domain.ankihtml import images, sounds
+
+        self.sounds = sounds(html)
+        names = images(html)[:3]
+        key = (card_id, tuple(names))
+        if key == self._media_shown:
+            return
+        self._media_shown = key
+        box = self.query_one("#review-images", Horizontal)
+        box.remove_children()
+        widget = image_widget()
+        if widget is None or not names:
+            box.display = False
+            return
+        desk = self.desk_app.desk
+        from deskwork.services.notes import media_path
+
+        paths = [p for p in (media_path(desk, n) for n in names) if p is not None]
+        box.display = bool(paths)
+        box.mount_all([widget(str(p), classes="review-image") for p in paths])
+
+    def action_play(self) -> None:
+        from deskwork.services.notes import media_path, play
+
+        if not self.sounds:
+            self.app.notify("This side has no sound")
+            return
+        path = media_path(self.desk_app.desk, self.sounds[0])
+        if path is None:
+            self.app.notify(f"{self.sounds[0]} is not in deskwork's media", severity="warning")
+            return
+        player = play(path)
+        if not player:
+            self.app.notify("No sound player found (mpv, ffplay, paplay, afplay or aplay)")
+
+    def on_focus(self) -> None:
+        """On a type-in card the box takes the keys until the answer is shown."""
+        typing = self.query_one("#review-typed", Input)
+        if typing.display and not self.revealed:
+            typing.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the type-in box shows the answer with the comparison."""
+        if event.input.id == "review-typed":
+            event.stop()
+            if not self.revealed and self.current() is not None:
+                self.revealed = True
+                self.render_card()
+                self.focus()
+
     def _writable(self) -> bool:
         return self.desk_app.writable()
 
 
-def answer_text(card: Card) -> Text:
+def answer_text(rendered: Rendered, typed: str | None = None) -> Text:
     """The answer, a cloze's asked deletion highlighted (bold, reversed) rather than bracketed."""
     text = Text()
-    for run, highlighted in card.answer_runs():
+    for run, highlighted in rendered.answer_runs(typed):
         text.append(run, style="bold reverse" if highlighted else "")
     return text

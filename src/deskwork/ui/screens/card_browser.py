@@ -91,7 +91,10 @@ class CardBrowserScreen(SearchableTableScreen):
         query = self.query_one("#cb-query", Input).value
         status = self.query_one("#cb-status", Static)
         try:
-            found = search(desk.store.cards.all(), query, desk.clock())
+            from deskwork.services.notes import notetypes
+
+            names = {k: t.name for k, t in notetypes(desk).items()}
+            found = search(desk.store.cards.all(), query, desk.clock(), names)
         except ValueError as exc:
             status.update(str(exc))
             return
@@ -100,10 +103,17 @@ class CardBrowserScreen(SearchableTableScreen):
         self.shown = found
         table = self.query_one(DataTable)
         table.clear()
+        from deskwork.services.notes import Renderer
+
+        render = Renderer(desk)
         for card in found[:MAX_ROWS]:
             table.add_row(
                 Text("●" if card.id in self.marked else ""),
-                Text(clean(card.question(), single_line=True), no_wrap=True, overflow="ellipsis"),
+                Text(
+                    clean(render(card).question, single_line=True),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                ),
                 Text(clean(card.deck, single_line=True), no_wrap=True, overflow="ellipsis"),
                 Text(cardstats.shown_state(card, now)),
                 Text(due_label(card)),

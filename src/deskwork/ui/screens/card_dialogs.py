@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 
-from deskwork.domain.cards import NoteType
+from deskwork.domain.notetypes import STOCK, NoteTypeDef
 from deskwork.domain.tags import HINT as TAGS_HINT
 from deskwork.domain.tags import format_tags, parse_tags
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
@@ -22,16 +23,16 @@ from deskwork.ui.widgets.paths import PathInput, missing_file
 
 @dataclass
 class CardDraft:
-    note_type: NoteType
-    front: str
-    back: str
+    note_type: str  # a note type key
+    fields: list[str]
     deck: str
     tags: list[str]
 
 
 class CardScreen(ModalScreen[None]):
-    """Add (or edit) a note. `save(draft)` returns "" when saved, else the problem (shown; the
-    dialog keeps what was typed). Ctrl+S saves: one key."""
+    """Add (or edit) a note: one text area per field of its note type (choosing another type when
+    adding keeps what was typed, field by field). `save(draft)` returns "" when saved, else the
+    problem (shown; the dialog keeps what was typed). Ctrl+S saves: one key."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
@@ -40,13 +41,15 @@ class CardScreen(ModalScreen[None]):
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="CardScreen")
         + """
-    CardScreen > Vertical { width: 90; max-height: 100%; overflow-y: auto; }
-    CardScreen TextArea { height: 6; }
-    CardScreen.-short > Vertical { padding: 0 1; }
-    CardScreen.-short TextArea { height: 4; }
+    CardScreen > VerticalScroll { width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent;
+        background: $panel; padding: 0 1; }
+    CardScreen TextArea { height: 5; }
+    CardScreen.-short TextArea { height: 3; }
     CardScreen #card-row { height: auto; margin: 0; }
-    CardScreen #card-row Select { width: 24; }
+    CardScreen #card-row Select { width: 36; }
     CardScreen #card-row Input { width: 1fr; }
+    CardScreen #card-fields { height: auto; }
     CardScreen #card-error { color: $error; height: auto; }
     CardScreen .hint { color: $text-muted; }
     """
@@ -60,6 +63,7 @@ class CardScreen(ModalScreen[None]):
         save: Callable[[CardDraft], str],
         source: str = "",
         editing: bool = False,
+        notetypes: dict[str, NoteTypeDef] | None = None,
     ) -> None:
         super().__init__()
         self.heading = heading
@@ -68,16 +72,19 @@ class CardScreen(ModalScreen[None]):
         self.save = save
         self.source = source
         self.editing = editing
+        self.notetypes = notetypes or dict(STOCK)
+        self.values = list(initial.fields)
+        self.shown_type = initial.note_type  # the type whose fields are on screen
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():
             yield Static(self.heading, markup=False)
             if self.source:
                 yield Static(f"Source: {self.source}", classes="hint", markup=False)
             with Horizontal(id="card-row"):
                 yield Select(
-                    [(t.value, t.value) for t in NoteType],
-                    value=self.initial.note_type.value,
+                    [(t.name, key) for key, t in self.notetypes.items()],
+                    value=self.initial.note_type,
                     allow_blank=False,
                     id="card-type",
                     disabled=self.editing,
@@ -88,35 +95,60 @@ class CardScreen(ModalScreen[None]):
                     id="card-deck",
                     suggester=SuggestFromList(self.decks, case_sensitive=False),
                 )
-            yield Static("Front (cloze: {{c1::hidden}}, {{c1::hidden::hint}})", classes="hint")
-            yield TextArea(self.initial.front, id="card-front", soft_wrap=True)
-            yield Static("Back", classes="hint")
-            yield TextArea(self.initial.back, id="card-back", soft_wrap=True)
+            yield Vertical(*self._field_widgets(self.initial.note_type), id="card-fields")
             yield Input(
                 format_tags(self.initial.tags), placeholder=f"tags, {TAGS_HINT}", id="card-tags"
             )
             yield Static("", id="card-error", markup=False)
             yield Static("Ctrl+S saves · Esc cancels · Tab moves between fields", classes="hint")
 
+    def _field_widgets(self, key: str) -> list[Widget]:
+        notetype = self.notetypes.get(key) or STOCK["basic"]
+        widgets: list[Widget] = []
+        for n, name in enumerate(notetype.fields):
+            hint = name
+            if notetype.is_cloze and n == 0:
+                hint += " (cloze: {{c1::hidden}}, {{c1::hidden::hint}}, nested {{c1::a {{c2::b}}}})"
+            widgets.append(Static(hint, classes="hint", markup=False))
+            value = self.values[n] if n < len(self.values) else ""
+            ident = {0: "card-front", 1: "card-back"}.get(n, f"card-field-{n}")
+            widgets.append(TextArea(value, id=ident, soft_wrap=True, classes="card-field"))
+        return widgets
+
+    def field_areas(self) -> list[TextArea]:
+        return list(self.query("#card-fields TextArea").results(TextArea))
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "card-type" or self.editing or event.value == self.shown_type:
+            return
+        self.shown_type = str(event.value)
+        typed = [a.text for a in self.field_areas()]
+        self.values = typed + self.values[len(typed) :]
+        container = self.query_one("#card-fields", Vertical)
+        await container.remove_children()
+        await container.mount_all(self._field_widgets(str(event.value)))
+
     def on_mount(self) -> None:
-        self.query_one("#card-front", TextArea).focus()
+        areas = self.field_areas()
+        if areas:
+            areas[0].focus()
         self._fit()
 
     def on_resize(self) -> None:
         self._fit()
 
     def _fit(self) -> None:
-        """At 24 rows the whole dialog stays on screen: smaller text boxes, less padding."""
+        """At 24 rows the whole dialog stays on screen: smaller text boxes."""
         self.set_class(self.app.size.height < 32, "-short")
 
     def action_cancel(self) -> None:
-        """Esc: closes at once when nothing was typed; asks before throwing a card away."""
+        """Esc: closes at once when nothing was typed; asks before throwing a note away."""
         from deskwork.ui.screens.draft_dialogs import ConfirmScreen
 
         if self.draft() == self._initial_draft():
             self.dismiss(None)
             return
-        what = "changes to this card" if self.editing else "this card"
+        what = "changes to this note" if self.editing else "this card"
 
         def answered(discard: bool | None) -> None:
             if discard:
@@ -126,13 +158,15 @@ class CardScreen(ModalScreen[None]):
 
     def _initial_draft(self) -> CardDraft:
         i = self.initial
-        return CardDraft(i.note_type, i.front.strip(), i.back.strip(), i.deck.strip(), i.tags)
+        notetype = self.notetypes.get(i.note_type)
+        count = len(notetype.fields) if notetype else len(i.fields)
+        fields = [f.strip() for f in i.fields] + [""] * max(0, count - len(i.fields))
+        return CardDraft(i.note_type, fields[:count] if count else fields, i.deck.strip(), i.tags)
 
     def draft(self) -> CardDraft:
         return CardDraft(
-            note_type=NoteType(str(self.query_one("#card-type", Select).value)),
-            front=self.query_one("#card-front", TextArea).text.strip(),
-            back=self.query_one("#card-back", TextArea).text.strip(),
+            note_type=str(self.query_one("#card-type", Select).value),
+            fields=[a.text.strip() for a in self.field_areas()],
             deck=self.query_one("#card-deck", Input).value.strip(),
             tags=parse_tags(self.query_one("#card-tags", Input).value, spaces_inside=False),
         )

@@ -1,0 +1,73 @@
+"""Scheduling between Anki's card columns (type, queue, due, ivl, odue, odid, data) and deskwork's
+fsrs fields, both ways.
+
+From Anki: new cards stay new; learning cards keep their due time; review cards keep their due day,
+interval-based stability and Anki's FSRS memory state (stability, difficulty) when the card has
+one. A card in a filtered deck is scheduled by its home deck's due (`odue`), not the filtered
+position. To Anki: the due day counted from the collection's creation, and `ivl` as whole days
+between the last review's day and the due day."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from deskwork.domain.cards import Card, CardState
+
+
+def ms(value: int) -> datetime:
+    return datetime.fromtimestamp(value / 1000, UTC)
+
+
+def from_anki(
+    ctype: int, due: int, ivl: int, data: str, day_zero: datetime, last: datetime | None,
+    now: datetime,
+) -> dict[str, Any]:  # fmt: skip
+    if ctype == 0:  # new
+        return {"state": CardState.LEARNING, "step": 0, "due": now}
+    try:
+        memory = json.loads(data) if data else {}
+    except ValueError:
+        memory = {}
+    stability = memory.get("s") if isinstance(memory, dict) else None
+    difficulty = memory.get("d") if isinstance(memory, dict) else None
+    if ctype == 2:  # review: due is a day number counted from the collection's creation
+        due_at = day_zero + timedelta(days=due)
+        return {
+            "state": CardState.REVIEW, "step": None, "due": due_at,
+            "stability": float(stability) if stability else float(max(ivl, 1)),
+            "difficulty": float(difficulty) if difficulty else 5.0,
+            "last_review": last or due_at - timedelta(days=max(ivl, 1)),
+        }  # fmt: skip
+    # learning (1) or relearning (3): due is a time (seconds) or, for interday steps, a day number
+    due_at = (
+        datetime.fromtimestamp(due, UTC) if due > 1_000_000_000 else day_zero + timedelta(days=due)
+    )
+    relearning = ctype == 3
+    return {
+        "state": CardState.RELEARNING if relearning else CardState.LEARNING, "step": 0,
+        "due": due_at,
+        "stability": float(stability) if stability else (float(max(ivl, 1)) if relearning else None),
+        "difficulty": float(difficulty) if difficulty else (5.0 if relearning else None),
+        "last_review": last or now,
+    }  # fmt: skip
+
+
+def _day(moment: datetime, crt: int) -> int:
+    return (moment - datetime.fromtimestamp(crt, UTC)) // timedelta(days=1)
+
+
+def to_anki(card: Card, crt: int, now: datetime, position: int) -> tuple[int, int, int, int]:
+    """(type, queue, due, ivl) in Anki's terms."""
+    if card.is_new:
+        return 0, 0, position, 0
+    if card.state is CardState.REVIEW:
+        due_day = _day(card.due, crt)
+        ivl = max(1, due_day - _day(card.last_review or now, crt))
+        return 2, 2, due_day, ivl
+    ctype = 3 if card.state is CardState.RELEARNING else 1
+    ivl = 0
+    if ctype == 3 and card.stability:
+        ivl = max(1, round(card.stability))
+    return ctype, 1, int(card.due.timestamp()), ivl

@@ -1,0 +1,207 @@
+"""Writing an .apkg Anki takes back: a `collection.anki2` (schema 11) whose note types are the ones
+the notes came with (imported types under their Anki ids, names, fields, templates and CSS; the
+stock types under deskwork's fixed ids), decks under their Anki ids, notes under their guids and
+cards under their Anki card ids, so importing into the collection they came from matches every note.
+The review history goes along as revlog rows keyed by Anki's revlog ids where known, and the media
+files the notes name as numbered members with the legacy `media` map."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from deskwork.domain.cards import Card, CardState, ReviewLog
+from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
+from deskwork.domain.render import fallback_type, field_html
+from deskwork.interop.anki import deckconfig
+from deskwork.interop.anki.notetypes import anki_id_of, model_json
+from deskwork.interop.anki.schedule import to_anki
+
+_SCHEMA = """
+create table col (id integer primary key, crt integer not null, mod integer not null,
+  scm integer not null, ver integer not null, dty integer not null, usn integer not null,
+  ls integer not null, conf text not null, models text not null, decks text not null,
+  dconf text not null, tags text not null);
+create table notes (id integer primary key, guid text not null, mid integer not null,
+  mod integer not null, usn integer not null, tags text not null, flds text not null,
+  sfld integer not null, csum integer not null, flags integer not null, data text not null);
+create table cards (id integer primary key, nid integer not null, did integer not null,
+  ord integer not null, mod integer not null, usn integer not null, type integer not null,
+  queue integer not null, due integer not null, ivl integer not null, factor integer not null,
+  reps integer not null, lapses integer not null, left integer not null, odue integer not null,
+  odid integer not null, flags integer not null, data text not null);
+create table revlog (id integer primary key, cid integer not null, usn integer not null,
+  ease integer not null, ivl integer not null, lastIvl integer not null, factor integer not null,
+  time integer not null, type integer not null);
+create table graves (usn integer not null, oid integer not null, type integer not null);
+create index ix_notes_usn on notes (usn);
+create index ix_cards_usn on cards (usn);
+create index ix_revlog_usn on revlog (usn);
+create index ix_cards_nid on cards (nid);
+create index ix_cards_sched on cards (did, queue, due);
+create index ix_revlog_cid on revlog (cid);
+create index ix_notes_csum on notes (csum);
+"""
+
+
+def _checksum(text: str) -> int:
+    stripped = re.sub(r"<[^>]*>", "", text)
+    return int(hashlib.sha1(stripped.encode()).hexdigest()[:8], 16)
+
+
+_DCONF = {"1": {"id": 1, "name": "Default", "mod": 0, "usn": 0, "maxTaken": 60, "autoplay": True, "timer": 0, "replayq": True,
+                "new": {"bury": False, "delays": [1.0, 10.0], "initialFactor": 2500, "ints": [1, 4, 0], "order": 1, "perDay": 20},
+                "rev": {"bury": False, "ease4": 1.3, "ivlFct": 1.0, "maxIvl": 36500, "perDay": 200, "hardFactor": 1.2},
+                "lapse": {"delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0}, "dyn": False}}  # fmt: skip
+_RTYPE = {CardState.LEARNING: 0, CardState.REVIEW: 1, CardState.RELEARNING: 2}
+
+
+def _deck_ids(cards: list[Card], known: dict[str, int]) -> dict[str, int]:
+    ids: dict[str, int] = {"Default": 1}
+    ids.update(known)
+    taken = set(ids.values())
+    next_id = 1700000000100
+    for name in sorted({c.deck for c in cards} | set(known)):
+        parts = name.split("::")
+        for n in range(1, len(parts) + 1):
+            prefix = "::".join(parts[:n])
+            if prefix not in ids:
+                while next_id in taken:
+                    next_id += 1
+                ids[prefix] = next_id
+                taken.add(next_id)
+    return ids
+
+
+def _decks_json(ids: dict[str, int], stamp: int) -> dict[str, object]:
+    return {
+        str(did): {
+            "id": did, "name": name, "mod": stamp, "usn": -1, "lrnToday": [0, 0],
+            "revToday": [0, 0], "newToday": [0, 0], "timeToday": [0, 0], "collapsed": False,
+            "browserCollapsed": False, "desc": "", "dyn": 0, "conf": 1, "extendNew": 0,
+            "extendRev": 0,
+        }
+        for name, did in ids.items()
+    }  # fmt: skip
+
+
+def write_package(
+    path: Path,
+    cards: list[Card],
+    reviews: dict[int, list[ReviewLog]],
+    now: datetime,
+    notetypes: dict[str, NoteTypeDef] | None = None,
+    deck_ids: dict[str, int] | None = None,
+    media: dict[str, Path] | None = None,
+    data_dir: Path | None = None,
+    presets: Any = None,
+) -> tuple[int, int]:
+    """Write `cards` (whole notes) as an .apkg; returns (notes, cards). Atomic: temp file, rename.
+    The collection is built in the data dir's temp folder (the system's without a data dir)."""
+    from deskwork.store.fsutil import atomic_write
+    from deskwork.store.scratch import scratch
+
+    types = {**STOCK, **(notetypes or {})}
+    crt = int(datetime(now.year, now.month, now.day, tzinfo=UTC).timestamp()) - 86400 * 3650
+    stamp = int(now.timestamp())
+    decks = _deck_ids(cards, deck_ids or {})
+    by_note: dict[tuple[str, str], list[Card]] = {}
+    for card in cards:
+        by_note.setdefault((card.note_guid or f"deskwork-{card.id}", card.note_type), []).append(
+            card
+        )
+    used_types: dict[str, NoteTypeDef] = {}
+    for _, key in by_note:
+        first = by_note[(_, key)][0]
+        used_types[key] = types.get(key) or fallback_type(first)
+    models = {str(anki_id_of(t)): model_json(t) for t in used_types.values()}
+    decks_json = _decks_json(decks, stamp)
+    dconf = json.loads(json.dumps(_DCONF))
+    deckconfig.export_into(dconf, decks_json, presets, now)  # the decks' presets
+    conf = {"nextPos": len(cards) + 1, "schedVer": 2, "sched2021": True, "curDeck": 1,
+            "activeDecks": [1]}  # fmt: skip
+    with scratch(data_dir, "anki-export-") as tmp:
+        db_path = tmp / "collection.anki2"
+        db = sqlite3.connect(db_path)
+        db.executescript(_SCHEMA)
+        db.execute(
+            "insert into col values (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
+            (crt, stamp * 1000, stamp * 1000, json.dumps(conf), json.dumps(models),
+             json.dumps(decks_json), json.dumps(dconf)),
+        )  # fmt: skip
+        taken_cids = {c.anki_id for c in cards if c.anki_id}
+        next_id = stamp * 1000
+        card_count = 0
+        used_revlog_ids = {log.anki_id for logs in reviews.values() for log in logs if log.anki_id}
+        for position, ((guid, key), group) in enumerate(by_note.items(), start=1):
+            notetype = used_types[key]
+            first = group[0]
+            next_id += 1
+            nid = next_id
+            values = [field_html(f, first.html) for f in fit_fields(notetype, first.fields)]
+            tags = (
+                " " + " ".join(t.replace(" ", "_") for t in first.tags) + " " if first.tags else ""
+            )
+            sort_value = values[min(notetype.sort_field, len(values) - 1)]
+            note_mod = first.note_modified or first.modified
+            db.execute(
+                "insert into notes values (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')",
+                (nid, guid, anki_id_of(notetype), int(note_mod.timestamp()), tags,
+                 "\x1f".join(values), sort_value, _checksum(values[0])),
+            )  # fmt: skip
+            for card in sorted(group, key=lambda c: c.ord):
+                cid = card.anki_id
+                if not cid:
+                    next_id += 1
+                    while next_id in taken_cids:
+                        next_id += 1
+                    cid = next_id
+                ctype, queue, due, ivl = to_anki(card, crt, now, position)
+                data = (
+                    json.dumps({"s": card.stability, "d": card.difficulty})
+                    if card.stability and card.difficulty
+                    else "{}"
+                )
+                if card.suspended:
+                    queue = -1
+                elif card.buried_until and card.buried_until > now:
+                    queue = -3
+                db.execute(
+                    "insert into cards values (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, 2500, ?, ?, 0, 0, 0, ?, ?)",
+                    (cid, nid, decks.get(card.deck, 1), card.ord, int(card.modified.timestamp()),
+                     ctype, queue, due, ivl, card.reps, card.lapses, card.flag, data),
+                )  # fmt: skip
+                card_count += 1
+                for log in reviews.get(card.id, []):
+                    rid = log.anki_id
+                    if not rid:
+                        rid = int(log.ts.timestamp() * 1000)
+                        while rid in used_revlog_ids:  # ids are times in ms and must be unique
+                            rid += 1
+                        used_revlog_ids.add(rid)
+                    rtype = log.manual or _RTYPE[log.state]
+                    db.execute(
+                        "insert or ignore into revlog values (?, ?, -1, ?, ?, ?, ?, ?, ?)",
+                        (rid, cid, log.rating, *(log.anki[1:] if log.anki else (0, 0, 0)),
+                         log.duration_ms, rtype),
+                    )  # fmt: skip
+        db.commit()
+        db.close()
+        with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024, dir=str(tmp)) as buffer:
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.write(db_path, "collection.anki2")
+                names: dict[str, str] = {}
+                for n, (name, source) in enumerate(sorted((media or {}).items())):
+                    archive.write(source, str(n))
+                    names[str(n)] = name
+                archive.writestr("media", json.dumps(names))
+            buffer.seek(0)
+            atomic_write(path, buffer.read())
+    return len(by_note), card_count

@@ -1,0 +1,359 @@
+"""Importing a read deck into the store, first time or again: one transaction, all or nothing.
+
+A note not seen before comes in whole (its cards and history). A note already here (same guid) is
+brought up to date from the file:
+- fields and tags when Anki's note is newer than deskwork's copy (a note edited in deskwork since
+  is kept, and the skip is reported);
+- cards the note now has and deskwork has not (a new cloze number, a new template);
+- review history merged by Anki's revlog id (or, for reviews deskwork made and Anki got back, by
+  their time): never twice;
+- a card's schedule follows whichever side reviewed (or rescheduled) it last; suspension, flag and
+  burial and the card's deck follow whichever side changed the card last.
+Notes deskwork got from Anki that the file no longer has (in decks the file has) are reported,
+never deleted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from deskwork.domain.cards import Card
+from deskwork.domain.notes import first_field_key
+from deskwork.domain.render import field_html
+from deskwork.domain.studyday import day_bounds
+from deskwork.domain.wording import plural
+from deskwork.interop.anki import Deck
+from deskwork.interop.anki.model import Answer
+from deskwork.services import presets
+from deskwork.services.desk import Desk
+from deskwork.store.store import Transaction, no_gc
+
+ANKI_DECKS = "anki_decks"  # setting: deck name -> Anki deck id (every deck, empty ones too)
+ALREADY_THERE = "already there (same front)"
+_SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+
+
+@dataclass
+class ImportReport:
+    notes: int = 0
+    cards: int = 0
+    decks: dict[str, int] = field(default_factory=dict)
+    reviews: int = 0
+    duplicates: int = 0  # notes already here (same guid)
+    media_skipped: int = 0
+    notes_skipped: int = 0
+    notes_updated: int = 0
+    cards_added_to_existing_notes: int = 0
+    cards_rescheduled: int = 0
+    cards_state_changed: int = 0  # suspension / flag / burial taken from the file
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> notes
+    deleted_in_anki: list[str] = field(default_factory=list)  # guids
+    notetypes_added: int = 0
+    notetypes_updated: int = 0
+    decks_created: list[str] = field(default_factory=list)
+    filtered_decks_not_kept: list[str] = field(default_factory=list)
+    guids_renamed: int = 0
+    media_added: int = 0
+    duplicate_rule: str = "guid"  # or "first field" (plain text without a guid column)
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, why), in order
+    presets: list[str] = field(default_factory=list)  # presets added / updated, problems
+
+    def rows_left_out(self) -> list[tuple[int, str]]:
+        """The rows skipped for a reason other than being there already (those are `duplicates`)."""
+        return [row for row in self.skipped_rows if row[1] != ALREADY_THERE]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "notes": self.notes, "cards": self.cards, "decks": self.decks, "reviews": self.reviews,
+            "duplicates": self.duplicates, "media_skipped": self.media_skipped,
+            "unsupported_notes_skipped": self.notes_skipped,
+            "updated": {
+                "notes": self.notes_updated,
+                "cards_added_to_existing_notes": self.cards_added_to_existing_notes,
+                "cards_rescheduled": self.cards_rescheduled,
+                "cards_deck_suspension_flag_or_burial": self.cards_state_changed,
+            },
+            "skipped": dict(self.skipped),
+            "deleted_in_anki": {"count": len(self.deleted_in_anki), "guids": self.deleted_in_anki[:50]},
+            "note_types": {"added": self.notetypes_added, "updated": self.notetypes_updated},
+            "decks_created": self.decks_created,
+            "filtered_decks_not_kept": self.filtered_decks_not_kept,
+            "duplicate_guids_kept_apart": self.guids_renamed,
+            "media_added": self.media_added,
+            "duplicate_rule": self.duplicate_rule,
+            "skipped_rows": [{"line": n, "reason": why} for n, why in self.skipped_rows],
+            "presets": self.presets,
+        }  # fmt: skip
+
+    def lines(self) -> list[str]:
+        out = [
+            f"imported {plural(self.notes, 'note')}, {plural(self.cards, 'card')}, "
+            f"{plural(self.reviews, 'review')}"
+        ]
+        out += [f"  {deck}: {n}" for deck, n in self.decks.items()]
+        if self.duplicates and self.duplicate_rule == "first field":
+            out.append(f"{plural(self.duplicates, 'note')} already there (same front): skipped")
+        elif self.duplicates:
+            out.append(
+                f"{plural(self.duplicates, 'note')} already here (same guid): "
+                f"{self.notes_updated} updated, "
+                f"{plural(self.cards_added_to_existing_notes, 'new card')} on them, "
+                f"{self.cards_rescheduled} rescheduled, {self.cards_state_changed} "
+                "suspended/unsuspended, flagged or buried"
+            )
+        left_out = self.rows_left_out()
+        if left_out:
+            out.append(f"{len(left_out)} rows skipped: {rows_text(left_out)}")
+        for reason, n in sorted(self.skipped.items()):
+            out.append(f"{plural(n, 'note')} not updated: {reason}")
+        if self.deleted_in_anki:
+            out.append(
+                f"{plural(len(self.deleted_in_anki), 'note')} here but not in the file "
+                "(deleted in Anki?): kept"
+            )
+        if self.filtered_decks_not_kept:
+            names = ", ".join(self.filtered_decks_not_kept)
+            out.append(f"filtered decks not kept (their cards are in their home decks): {names}")
+        if self.decks_created:
+            out.append(f"decks created: {', '.join(self.decks_created)}")
+        if self.guids_renamed:
+            out.append(
+                f"{plural(self.guids_renamed, 'note')} sharing a guid with another note: kept apart"
+            )
+        if self.media_added:
+            out.append(f"{self.media_added} media files added")
+        if self.media_skipped:
+            out.append(f"{self.media_skipped} media files refused (unsafe names)")
+        if self.notes_skipped:
+            out.append(
+                f"{plural(self.notes_skipped, 'image-occlusion note')} skipped "
+                "(deskwork cannot show them)"
+            )
+        return out
+
+
+def rows_text(rows: list[tuple[int, str]], most: int = 8) -> str:
+    """'line 1: a header row (column names); line 4: the back is empty' (the first `most`)."""
+    shown = [f"line {n}: {why}" for n, why in rows[:most]]
+    more = len(rows) - most
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+
+
+def _log_keys(logs: list[Any]) -> set[int]:
+    keys: set[int] = set()
+    for log in logs:
+        if log.anki_id:
+            keys.add(log.anki_id)
+        keys.add(int(log.ts.timestamp() * 1000))
+    return keys
+
+
+def _last_touch(answers: list[Answer]) -> datetime | None:
+    return answers[-1].ts if answers else None
+
+
+def import_deck(desk: Desk, deck: Deck) -> ImportReport:
+    """One transaction: new notes, updates to known ones, or nothing."""
+    report = ImportReport(
+        media_skipped=deck.media_skipped, notes_skipped=deck.notes_skipped,
+        filtered_decks_not_kept=list(deck.filtered_decks), guids_renamed=deck.guids_renamed,
+    )  # fmt: skip
+    existing: dict[str, dict[int, Card]] = {}
+    for card in desk.store.cards.all():
+        if card.note_guid:
+            existing.setdefault(card.note_guid, {})[card.ord] = card
+    report.duplicate_rule = "first field" if deck.match_first_field else "guid"
+    report.skipped_rows = list(deck.skipped_rows)
+    same_front: set[str] = set()
+    if deck.match_first_field:  # no guids in the file: Anki's rule, first field within the type
+        fronts = {first_field_key(c.note_type, c.front, c.html) for c in desk.store.cards.all()}
+        same_front = {
+            c.note_guid
+            for c in deck.cards
+            if first_field_key(c.note_type, c.front, c.html) in fronts
+        }
+        report.duplicates += len(same_front)
+        report.skipped_rows += [
+            (deck.lines[g], ALREADY_THERE) for g in same_front if g in deck.lines
+        ]
+        report.skipped_rows.sort()
+    by_note: dict[str, list[int]] = {}
+    for index, card in enumerate(deck.cards):
+        if card.note_guid not in same_front:
+            by_note.setdefault(card.note_guid, []).append(index)
+    matched = {g for g in by_note if g in existing}
+    logs_by_card: dict[int, list[Any]] = {}
+    if matched:
+        wanted = {c.id for g in matched for c in existing[g].values()}
+        for log in desk.store.reviews.all():
+            if log.card_id in wanted:
+                logs_by_card.setdefault(log.card_id, []).append(log)
+    day_end = day_bounds(desk.today(), desk.config.study.day_start_hour)[1]
+    known_decks: dict[str, int] = dict(desk.store.setting(ANKI_DECKS, {}) or {})
+    decks_here = {c.deck for c in desk.store.cards.all()} | set(known_decks)
+    renames = _media_renames(desk, deck)
+    if renames:
+        _rename_references(deck, renames)
+    with no_gc(), desk.store.transaction() as tx:
+        _note_types(tx, desk, deck, report)
+        report.media_added = _index_media(tx, desk, deck, renames)
+        for guid, indexes in by_note.items():
+            if guid in existing:
+                _update_note(tx, deck, indexes, existing[guid], logs_by_card, report, day_end)
+            else:
+                report.notes += 1
+                for index in indexes:
+                    _add_card(tx, deck, index, report, day_end)
+        new_decks = {n: i for n, i in deck.deck_ids.items() if n != "Default"}
+        if new_decks:
+            report.decks_created = sorted(n for n in new_decks if n not in decks_here)
+            tx.set_setting(ANKI_DECKS, {**known_decks, **new_decks})
+        report.presets = presets.store_imported(desk, tx, deck.presets, deck.renamed)
+    file_decks = set(deck.deck_ids)
+    report.deleted_in_anki = sorted(
+        g
+        for g, cards in existing.items()
+        if g not in by_note
+        and any(c.anki_id for c in cards.values())
+        and any(c.deck in file_decks for c in cards.values())
+    )
+    report.decks = dict(sorted(report.decks.items()))
+    return report
+
+
+def _media_renames(desk: Desk, deck: Deck) -> dict[str, str]:
+    """Names the file uses for other bytes than deskwork has under that name: the file's copy is
+    kept under `name-<hash>.ext` and its notes refer to that (as Anki's importer does)."""
+    have = {m.name: m.sha256 for m in desk.store.media.all()}
+    renames: dict[str, str] = {}
+    for name, (sha, _) in deck.media_blobs.items():
+        if name in have and have[name] != sha:
+            stem, dot, ext = name.rpartition(".")
+            renames[name] = f"{stem}-{sha[:8]}.{ext}" if dot else f"{name}-{sha[:8]}"
+    return renames
+
+
+def _rename_references(deck: Deck, renames: dict[str, str]) -> None:
+    from deskwork.interop.anki.media import rename_references
+
+    for n, card in enumerate(deck.cards):
+        fields = [rename_references(f, renames) for f in card.fields]
+        if fields != card.fields:
+            deck.cards[n] = card.model_copy(update={"fields": fields})
+
+
+def _index_media(tx: Transaction, desk: Desk, deck: Deck, renames: dict[str, str]) -> int:
+    from deskwork.domain.media import MediaFile
+
+    have = {m.name: m for m in desk.store.media.all()}
+    added = 0
+    for name, (sha, size) in deck.media_blobs.items():
+        name = renames.get(name, name)
+        if name in have:
+            continue
+        tx.put("media", MediaFile(name=name, sha256=sha, size=size))
+        added += 1
+    return added
+
+
+def _note_types(tx: Transaction, desk: Desk, deck: Deck, report: ImportReport) -> None:
+    have = {t.key: t for t in desk.store.notetypes.all()}
+    for key, notetype in deck.notetypes.items():
+        old = have.get(key)
+        if old is None:
+            tx.put("notetypes", notetype)
+            report.notetypes_added += 1
+        elif old.model_dump(exclude={"id"}) != notetype.model_dump(exclude={"id"}):
+            tx.put("notetypes", notetype.model_copy(update={"id": old.id}))
+            report.notetypes_updated += 1
+
+
+def _add_card(
+    tx: Transaction, deck: Deck, index: int, report: ImportReport, day_end: datetime
+) -> Card:
+    card = deck.cards[index]
+    if index in deck.buried:
+        card = card.model_copy(update={"buried_until": day_end})
+    saved = tx.put("cards", card)
+    report.cards += 1
+    report.decks[saved.deck] = report.decks.get(saved.deck, 0) + 1
+    for answer in deck.history.get(index, []):
+        tx.append("reviews", answer.log(tx.next_id("reviews"), saved.id))
+        report.reviews += 1
+    return saved
+
+
+def _update_note(
+    tx: Transaction,
+    deck: Deck,
+    indexes: list[int],
+    have: dict[int, Card],
+    logs_by_card: dict[int, list[Any]],
+    report: ImportReport,
+    day_end: datetime,
+) -> None:
+    report.duplicates += 1
+    theirs = deck.cards[indexes[0]]
+    ours_any = next(iter(have.values()))
+    if theirs.note_type != ours_any.note_type:
+        report.skipped["its note type was changed in Anki (change it in both or neither)"] += 1
+        return
+    # Anki keeps whole seconds: an edit in Anki in the second of the last import still counts.
+    our_mod = max(c.note_modified or c.modified for c in have.values()).replace(microsecond=0)
+    their_mod = theirs.note_modified or theirs.modified
+    ours_html = [field_html(f, ours_any.html) for f in ours_any.fields]
+    theirs_html = [field_html(f, theirs.html) for f in theirs.fields]
+    content = theirs_html != ours_html or theirs.tags != ours_any.tags
+    take_note = content and their_mod >= our_mod
+    if content and their_mod < our_mod:
+        report.skipped["edited in deskwork after Anki's last edit (deskwork's kept)"] += 1
+    elif take_note:
+        report.notes_updated += 1
+    for index in indexes:
+        file_card = deck.cards[index]
+        ours = have.get(file_card.ord)
+        if ours is None:
+            _add_card(tx, deck, index, report, day_end)
+            report.cards -= 1  # counted as a new card on an existing note instead
+            report.decks[file_card.deck] -= 1
+            if not report.decks[file_card.deck]:
+                del report.decks[file_card.deck]
+            report.cards_added_to_existing_notes += 1
+            continue
+        update: dict[str, Any] = {}
+        if take_note:
+            update |= {"fields": file_card.fields, "tags": file_card.tags,
+                       "note_modified": their_mod, "html": file_card.html}  # fmt: skip
+        answers = deck.history.get(index, [])
+        keys = _log_keys(logs_by_card.get(ours.id, []))
+        fresh = [
+            a for a in answers if a.anki_id not in keys and int(a.ts.timestamp() * 1000) not in keys
+        ]
+        for answer in fresh:
+            tx.append("reviews", answer.log(tx.next_id("reviews"), ours.id))
+            report.reviews += 1
+        their_touch = _last_touch(answers)
+        our_touch = max((log.ts for log in logs_by_card.get(ours.id, [])), default=ours.last_review)
+        if their_touch and (our_touch is None or their_touch > our_touch):
+            schedule = {k: getattr(file_card, k) for k in _SCHEDULE}
+            if any(getattr(ours, k) != v for k, v in schedule.items()):
+                update |= schedule
+                report.cards_rescheduled += 1
+        if file_card.modified >= ours.modified.replace(microsecond=0):  # Anki: whole seconds
+            buried = day_end if index in deck.buried else None
+            state = {
+                "suspended": file_card.suspended,
+                "flag": file_card.flag,
+                "buried_until": buried,
+                "deck": file_card.deck,
+            }
+            if any(getattr(ours, k) != v for k, v in state.items()):
+                update |= state
+                report.cards_state_changed += 1
+        if not ours.anki_id and file_card.anki_id:
+            update["anki_id"] = file_card.anki_id
+        if update:
+            update["modified"] = max(ours.modified, file_card.modified)
+            tx.put("cards", ours.model_copy(update=update))
