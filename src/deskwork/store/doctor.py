@@ -77,17 +77,22 @@ def _fingerprint(data_dir: Path) -> tuple[object, ...]:
     return (manifest.gen if manifest else None, tuple(backups.list_backups(data_dir)))
 
 
-def check(data_dir: Path) -> Checkup:
+def check(data_dir: Path, patience_s: float = 30.0) -> Checkup:
     """Every check; while a writer changes the store meanwhile (a compaction, a backup), the
-    whole check runs again, so a problem reported is one that holds still."""
+    whole check runs again, so a problem reported is one that holds still. A writer compacting
+    again and again gets up to `patience_s` to let one whole check run between two changes."""
+    import time
+
+    deadline = time.monotonic() + patience_s
     report = _check_once(data_dir)
-    for _ in range(8):
+    pause = 0.05
+    while report.problems and time.monotonic() < deadline:
         before = _fingerprint(data_dir)
-        if not report.problems:
-            return report
         report = _check_once(data_dir)
         if _fingerprint(data_dir) == before:
             return report
+        time.sleep(pause)  # let the writer finish what it is doing
+        pause = min(pause * 2, 1.0)
     return report
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from deskwork.domain.cards import CardState
 from deskwork.domain.presets import DeckOptions, Preset, PresetError, fsrs6_parameters
 from deskwork.domain.text import clean
+from deskwork.interop.anki.protobuf import fields
 
 MAX_CONFIGS = 10_000
 
@@ -40,46 +41,6 @@ class AnkiPresets:
     next_day: datetime | None = None  # when Anki's current day ends (it unburies then)
     problems: list[str] = field(default_factory=list)
     fsrs: bool = False  # whether the collection schedules with FSRS
-
-
-# ---------------------------------------------------------------------- protobuf
-def _varint(data: bytes, at: int) -> tuple[int, int]:
-    value = shift = 0
-    while at < len(data):
-        byte = data[at]
-        value |= (byte & 0x7F) << shift
-        at += 1
-        if not byte & 0x80:
-            return value, at
-        shift += 7
-        if shift > 63:
-            break
-    raise ValueError("bad varint")
-
-
-def fields(data: bytes) -> dict[int, list[int | bytes]]:
-    """A protobuf message's fields: varints as ints, everything else as its bytes."""
-    out: dict[int, list[int | bytes]] = {}
-    at = 0
-    while at < len(data):
-        key, at = _varint(data, at)
-        number, wire = key >> 3, key & 7
-        value: int | bytes
-        if wire == 0:
-            value, at = _varint(data, at)
-        elif wire == 1:
-            value, at = data[at : at + 8], at + 8
-        elif wire == 2:
-            length, at = _varint(data, at)
-            value, at = data[at : at + length], at + length
-        elif wire == 5:
-            value, at = data[at : at + 4], at + 4
-        else:
-            raise ValueError(f"unsupported wire type {wire}")
-        if at > len(data):
-            raise ValueError("truncated message")
-        out.setdefault(number, []).append(value)
-    return out
 
 
 def _floats(values: list[int | bytes]) -> list[float]:

@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from deskwork.domain.text import clean
-from deskwork.interop.anki.notetypes import proto_fields
+from deskwork.interop.anki.protobuf import fields_before_damage
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,14 @@ def read_decks(db: sqlite3.Connection, tables: set[str]) -> dict[int, AnkiDeck]:
         out: dict[int, AnkiDeck] = {}
         for did, name, kind in db.execute("select id, name, kind from decks"):
             # a damaged kind reads as a normal deck (its preset is deckconfig.py's to report)
-            parsed = proto_fields(bytes(kind) if isinstance(kind, (bytes, memoryview)) else b"")
+            parsed = fields_before_damage(
+                bytes(kind) if isinstance(kind, (bytes, memoryview)) else b""
+            )
             filtered = 2 in parsed
             config_id = 0
             normal = parsed.get(1)
             if normal and isinstance(normal[-1], bytes):
-                value = proto_fields(normal[-1]).get(1, [1])[-1]
+                value = fields_before_damage(normal[-1]).get(1, [1])[-1]
                 config_id = value if isinstance(value, int) else 1
             out[did] = AnkiDeck(did, _name(str(name).replace("\x1f", "::")), filtered, config_id)
         return out

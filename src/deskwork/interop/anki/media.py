@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deskwork.interop.anki.model import AnkiError, ImportLimits
-from deskwork.interop.anki.notetypes import proto_fields
+from deskwork.interop.anki.protobuf import fields_before_damage
 
 MAX_NAME_BYTES = 120
 _DISALLOWED = re.compile(r'[\[\]<>:"/?*^\\|\x00-\x1f\x7f]')
@@ -91,9 +91,9 @@ def entries(archive: zipfile.ZipFile, path: Path) -> tuple[list[MediaEntry], int
         except zstandard.ZstdError as exc:
             raise AnkiError(f"{path}: the media list is neither JSON nor zstd ({exc})") from None
         compressed = True
-        for n, entry in enumerate(proto_fields(data).get(1, [])):
+        for n, entry in enumerate(fields_before_damage(data).get(1, [])):
             if isinstance(entry, bytes):
-                fields = proto_fields(entry)
+                fields = fields_before_damage(entry)
                 value = fields.get(1, [b""])[-1]
                 name = value.decode("utf-8", "replace") if isinstance(value, bytes) else ""
                 listed.append((str(n), name))

@@ -16,6 +16,7 @@ from typing import Any
 
 from deskwork.domain.notetypes import STOCK, CardTemplate, NoteKind, NoteTypeDef
 from deskwork.interop.anki.model import AnkiError
+from deskwork.interop.anki.protobuf import fields_before_damage
 
 IMAGE_OCCLUSION_KIND = 6  # StockNotetype.OriginalStockKind.IMAGE_OCCLUSION
 _STOCK_IDS = {"basic": 1700000000001, "reversed": 1700000000002, "cloze": 1700000000003,
@@ -31,46 +32,6 @@ class AnkiNoteType:
 
 def key_for(anki_id: int) -> str:
     return f"anki:{anki_id}"
-
-
-# ---------------------------------------------------------------------- protobuf, just enough
-def _varint(data: bytes, at: int) -> tuple[int, int]:
-    value = shift = 0
-    while at < len(data):
-        byte = data[at]
-        value |= (byte & 0x7F) << shift
-        at += 1
-        if not byte & 0x80:
-            return value, at
-        shift += 7
-    raise ValueError("truncated varint")
-
-
-def proto_fields(data: bytes) -> dict[int, list[int | bytes]]:
-    """Field number -> values (ints for varints, bytes for length-delimited); unknown wire types
-    end the read (the fields before them stay)."""
-    out: dict[int, list[int | bytes]] = {}
-    at = 0
-    try:
-        while at < len(data):
-            key, at = _varint(data, at)
-            number, wire = key >> 3, key & 7
-            value: int | bytes
-            if wire == 0:
-                value, at = _varint(data, at)
-            elif wire == 2:
-                length, at = _varint(data, at)
-                value, at = data[at : at + length], at + length
-            elif wire == 1:
-                value, at = int.from_bytes(data[at : at + 8], "little"), at + 8
-            elif wire == 5:
-                value, at = int.from_bytes(data[at : at + 4], "little"), at + 4
-            else:
-                break
-            out.setdefault(number, []).append(value)
-    except ValueError:
-        pass
-    return out
 
 
 def _int(fields: dict[int, list[int | bytes]], number: int) -> int:
@@ -127,14 +88,14 @@ def _schema18(db: sqlite3.Connection) -> list[Raw]:
         fields.setdefault(ntid, []).append((ord_, name))
     templates: dict[int, list[tuple[int, CardTemplate]]] = {}
     for ntid, ord_, name, config in db.execute("select ntid, ord, name, config from templates"):
-        parsed = proto_fields(bytes(config or b""))
+        parsed = fields_before_damage(bytes(config or b""))
         front, back = _str(parsed, 1), _str(parsed, 2)
         templates.setdefault(ntid, []).append(
             (ord_, CardTemplate(name=name, front=front, back=back))
         )
     out: list[Raw] = []
     for ntid, name, config in db.execute("select id, name, config from notetypes"):
-        parsed = proto_fields(bytes(config or b""))
+        parsed = fields_before_damage(bytes(config or b""))
         out.append((
             ntid, name, _int(parsed, 1), _int(parsed, 9), _str(parsed, 3), _int(parsed, 2),
             [n for _, n in sorted(fields.get(ntid, []))],
