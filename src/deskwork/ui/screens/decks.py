@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from deskwork.domain.text import clean
 from deskwork.ui.commands import DECK_COMMANDS
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
+from deskwork.ui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -47,7 +48,7 @@ class DeckListScreen(Screen[Choice]):
         yield Static("", id="decks-status", markup=False)
         table: DataTable[Text] = DataTable(id="decks-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from deskwork.domain import presets as dp
 from deskwork.domain.presets import DEFAULT_PRESET_ID, Preset, PresetError
@@ -21,6 +21,7 @@ from deskwork.domain.text import clean
 from deskwork.ui.commands import PRESET_COMMANDS
 from deskwork.ui.screens.draft_dialogs import PromptScreen
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
+from deskwork.ui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -134,7 +135,7 @@ class PresetsScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="presets-table", cursor_type="row")
         yield table
         yield Static("", id="presets-detail", markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
