@@ -202,6 +202,44 @@ def test_timer_commands_status_and_today_sessions(capsys: pytest.CaptureFixture[
     assert "streak_days" in today and today["queue"]
 
 
+def test_timer_reset_refuses_to_abandon_a_focus_without_yes_and_speaks_as_the_app(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from deskwork.domain.timer import Status
+
+    home = Path(os.environ["DESKWORK_HOME"])
+    seed(home)
+    code, out, _ = run(capsys, "timer")
+    assert (code, out) == (0, "Focus 1 of 4 · ready, 25:00 left, on no item\n")
+    code, _, err = run(capsys, "timer", "reset")  # nothing under way: nothing to confirm
+    assert (code, err) == (0, "")
+    run(capsys, "timer", "start")
+    code, out, err = run(capsys, "timer", "reset")
+    assert code == 2 and out == ""
+    assert "focus is running" in err and "abandoned" in err and "--yes" in err
+    code, out, _ = run(capsys, "timer", "--json")
+    status = json.loads(out)
+    assert (status["phase"], status["status"], status["running"]) == ("focus", "running", True)
+    store = Store.open(home)
+    assert store.sessions.all() == [], "refused: nothing recorded"
+    store.close()
+    run(capsys, "timer", "pause")
+    code, _, err = run(capsys, "timer", "reset")
+    assert code == 2 and "focus is paused" in err
+    code, out, err = run(capsys, "timer", "reset", "--yes")
+    assert (code, err) == (0, "") and out.startswith("Focus 1 of 4 · ready, 25:00 left")
+    store = Store.open(home)
+    [session] = store.sessions.all()
+    assert session.note == "reset" and not session.completed
+    store.close()
+    assert json.loads(run(capsys, "timer", "--json")[1])["status"] == Status.IDLE.value
+    run(capsys, "timer", "start")
+    code, out, _ = run(capsys, "timer", "skip")  # breaks start on their own (the default)
+    assert out.startswith("Short break · running, 05:00 left")
+    code, _, err = run(capsys, "timer", "reset")  # a break: nothing of value lost, as in the app
+    assert (code, err) == (0, "")
+
+
 def test_sessions_export_csv_and_ics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from datetime import timedelta
 

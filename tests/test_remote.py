@@ -79,7 +79,7 @@ def test_timer_commands_reach_the_app_and_change_its_state(
 ) -> None:
     code, out, err = run(capsys, "--data-dir", str(home), "timer", "start")
     assert (code, err) == (0, "")
-    assert out.startswith("focus running, 25:00 left") or out.startswith("focus running, 24:59")
+    assert out.startswith(("Focus 1 of 4 · running, 25:00 left", "Focus 1 of 4 · running, 24:59"))
     assert app.woken.is_set()
     code, out, _ = run(capsys, "--data-dir", str(home), "timer", "pause", "--json")
     status = json.loads(out)
@@ -223,7 +223,7 @@ def test_a_long_data_dir_gets_its_socket_in_a_private_runtime_folder(
     running = FakeAppThread(deep)
     try:
         code, out, _ = run(capsys, "--data-dir", str(deep), "timer", "start")
-        assert code == 0 and out.startswith("focus running")
+        assert code == 0 and out.startswith("Focus 1 of 4 · running")
         assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     finally:
         running.quit()

@@ -31,7 +31,7 @@ def test_cli_commands_reach_the_running_tui(tmp_path: Path) -> None:
 
     started = cli(home, "timer", "start")
     assert (started.returncode, started.stderr) == (0, "")
-    assert started.stdout.startswith("focus running, ")
+    assert started.stdout.startswith("Focus 1 of 4 · running, ")
     term.wait_for("Focus 1 of 4 · running", "deskwork timer start")
 
     added = cli(home, "queue", "add", "--offline", "arXiv:1706.03762")
@@ -55,4 +55,4 @@ def test_cli_commands_reach_the_running_tui(tmp_path: Path) -> None:
 
     # with the TUI gone, the same command runs on its own
     alone = cli(home, "timer", "pause")
-    assert alone.returncode == 0 and alone.stdout.startswith("focus paused, ")
+    assert alone.returncode == 0 and alone.stdout.startswith("Focus 1 of 4 · paused, ")

@@ -217,8 +217,25 @@ def cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
 TIMER_OPS = ("status", "start", "pause", "resume", "toggle", "skip", "reset", "extend", "abandon")
 
 
+def _reset_loses(timer: Any) -> str:
+    """What `timer reset` would throw away: "" when nothing of value (a break, or a focus that has
+    not started), as the app's `r` asks only about a focus under way."""
+    from deskwork.domain.sessions import SessionKind
+    from deskwork.domain.timer import Status
+
+    state = timer.tick().state
+    if state.status is Status.IDLE or state.phase is not SessionKind.FOCUS:
+        return ""
+    elapsed = state.planned_s - state.remaining(timer.now())
+    return (
+        f"this {state.phase.label.lower()} is {state.status.label} "
+        f"({plural(round(elapsed / 60), 'minute')} so far): a reset records it as abandoned and "
+        "the cycle starts again at focus 1"
+    )
+
+
 def cmd_timer(args: argparse.Namespace, paths: Paths) -> int:
-    from deskwork.domain.timer import TimerError
+    from deskwork.domain.timer import TimerError, phase_line
     from deskwork.services.timer import TimerService
 
     readonly = args.op == "status"
@@ -230,18 +247,18 @@ def cmd_timer(args: argparse.Namespace, paths: Paths) -> int:
                 timer.extend(args.minutes)
             elif args.op == "abandon":
                 timer.abandon(args.reason or "")
+            elif args.op == "reset" and not args.yes and (lost := _reset_loses(timer)):
+                raise CliError(f"{lost}; confirm with --yes (nothing changed)", EXIT_USAGE)
             else:
                 getattr(timer, "tick" if readonly else args.op)()
         except TimerError as exc:
             raise CliError(str(exc)) from None
         status = timer.status()
+        phase = phase_line(timer.state, timer.settings.long_break_every)
     finally:
         desk.close()
     remaining = int(status["remaining_s"])
-    text = (
-        f"{status['phase']} {status['status']}, {remaining // 60:02d}:{remaining % 60:02d} left, "
-        f"on {status['item'] or 'unassigned'}"
-    )
+    text = f"{phase}, {remaining // 60:02d}:{remaining % 60:02d} left, on {status['item'] or 'no item'}"
     emit(args, status, text)
     return 0
 
@@ -429,6 +446,9 @@ def build_parser() -> argparse.ArgumentParser:
     timer.add_argument("op", nargs="?", default="status", choices=TIMER_OPS)
     timer.add_argument("--minutes", type=float, help="for extend (default: extend_minutes)")
     timer.add_argument("--reason", help="for abandon")
+    timer.add_argument(
+        "--yes", action="store_true", help="for reset: abandon a running or paused phase"
+    )
 
     export = add(
         group("sessions", "pomodoro sessions"),

@@ -40,8 +40,9 @@ def test_deadline_passed_while_closed_is_recorded_completed_at_the_deadline(
     tmp_path: Path, clock: Clock
 ) -> None:
     desk = open_desk(tmp_path, clock, "[timer]\nauto_start_breaks = false\n")
+    item_id = _item(desk, "Linear algebra")
     timer = TimerService(desk)
-    timer.set_item(42)
+    timer.set_item(item_id)
     start = clock.now
     timer.start()
     desk.close()
@@ -50,7 +51,7 @@ def test_deadline_passed_while_closed_is_recorded_completed_at_the_deadline(
     timer = TimerService(desk)
     timer.tick()
     [session] = desk.store.sessions.all()
-    assert (session.kind, session.completed, session.item_id) == (SessionKind.FOCUS, True, 42)
+    assert (session.kind, session.completed, session.item_id) == (SessionKind.FOCUS, True, item_id)
     assert session.start == start and (session.end - start).total_seconds() == 25 * 60
     assert timer.state.phase is SessionKind.SHORT_BREAK and timer.state.status is Status.IDLE
     desk.close()
@@ -140,3 +141,57 @@ def test_hook_events_for_a_phase_change() -> None:
     out = m.tick(s, T0 + timedelta(minutes=26), m.TimerSettings())
     names = [e.name for e in TimerService.hook_events(out)]
     assert names == ["on_focus_end", "on_break_start"]
+
+
+def _item(desk: Desk, title: str) -> int:
+    from deskwork.domain.curriculum import Item
+
+    with desk.store.transaction() as tx:
+        item_id = tx.put("items", Item(title=title, added=desk.clock())).id
+    assert item_id is not None
+    return item_id
+
+
+def test_deleting_the_timers_item_takes_the_timer_off_it_and_keeps_its_minutes(
+    tmp_path: Path, clock: Clock
+) -> None:
+    from deskwork.services import queue as queue_service
+
+    desk = open_desk(tmp_path, clock, "[timer]\nauto_start_breaks = false\n")
+    item_id = _item(desk, "MIT 18.06")
+    timer = TimerService(desk)
+    timer.set_item(item_id)
+    start = clock.now
+    timer.start()
+    clock.advance(minutes=10)
+    assert queue_service.timer_on(desk, item_id)
+    assert queue_service.delete(desk, item_id) is True
+    desk.close()
+    desk = open_desk(tmp_path, clock)  # the change was made durable with the delete
+    timer = TimerService(desk)
+    assert timer.state.item_id is None and timer.status()["item"] is None
+    assert timer.state.status is Status.RUNNING, "the focus goes on, on no item"
+    clock.advance(minutes=15)
+    timer.tick()
+    [focus] = desk.store.sessions.all()
+    assert focus.completed and focus.start == start
+    assert focus.seconds_by_item() == {item_id: 600, None: 900}
+
+
+def test_a_focus_never_starts_on_an_item_that_no_longer_exists(
+    tmp_path: Path, clock: Clock
+) -> None:
+    from deskwork.services import queue as queue_service
+
+    desk = open_desk(tmp_path, clock)
+    gone, kept = _item(desk, "gone"), _item(desk, "kept")
+    timer = TimerService(desk)
+    timer.set_item(kept)
+    assert queue_service.delete(desk, gone) is False, "the timer was not on it"
+    assert TimerService(desk).state.item_id == kept
+    # a timer saved on an item deleted before this fix (or by another writer) heals
+    timer.set_item(gone)
+    again = TimerService(desk)
+    assert again.state.item_id is None and again.status()["item"] is None
+    timer.toggle()  # the stale in-memory service starts a focus: on no item, not the deleted one
+    assert timer.state.status is Status.RUNNING and timer.state.item_id is None

@@ -310,3 +310,54 @@ async def test_the_palette_puts_the_timer_on_the_queue_item(tmp_path: Path, cloc
         await pilot.press("enter")
         await pilot.pause()
         assert timer_title(app) == "Today 1"
+
+
+async def test_deleting_the_timers_item_takes_the_timer_off_it(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """The tester's keys: a focus on an item, F7, the item, `d`, `y`. The confirmation says the
+    timer is on it; afterwards the timer is on no item (the minutes so far stay with the item), a
+    restart keeps it so, and the next focus starts on the queue's selection, never the deleted
+    item."""
+    from deskwork.ui.screens.curriculum import CurriculumScreen
+
+    app = make(tmp_path, clock, "[timer]\nauto_start_breaks = false\n")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3", "down", "f6")  # a focus on "Today 1"
+        deleted = app.timer.service.state.item_id
+        assert deleted is not None and timer_title(app) == "Today 1"
+        clock.advance(minutes=10)
+        await pilot.press("f7")
+        screen = app.screen
+        assert isinstance(screen, CurriculumScreen)
+        screen.select(deleted)
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "The timer is on it" in app.screen.question
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.desk.store.items.get(deleted) is None
+        assert app.timer.service.state.item_id is None
+        assert app.timer.service.state.status is Status.RUNNING
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Timer on: no item" in timer_line(app)
+        assert "deleted" not in timer_line(app)
+        clock.advance(minutes=15)
+        await pilot.pause(0.4)
+        [focus] = [s for s in app.desk.store.sessions.all() if s.kind is SessionKind.FOCUS]
+        assert focus.completed and focus.seconds_by_item() == {deleted: 600, None: 900}
+        await pilot.press("q")
+    again = DeskworkApp(Desk.open(app.desk.paths, clock=clock), show_clock=False)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert again.timer.service.state.item_id is None
+        assert "Timer on: no item" in timer_line(again)
+        await pilot.press("f2", "s")  # skip the break: the next phase is a focus
+        await pilot.press("f3", "f6")  # a new focus takes the queue's selection
+        await pilot.pause()
+        state = again.timer.service.state
+        assert state.phase is SessionKind.FOCUS and state.status is Status.RUNNING
+        assert state.item_id != deleted
+        assert state.item_id is None or again.desk.store.items.get(state.item_id) is not None
+        await pilot.press("q")

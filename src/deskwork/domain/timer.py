@@ -30,6 +30,11 @@ class Status(StrEnum):
     RUNNING = "running"
     PAUSED = "paused"
 
+    @property
+    def label(self) -> str:
+        """The word people read (the timer area and `deskwork timer` both show it)."""
+        return {"idle": "ready", "running": "running", "paused": "paused"}[self]
+
 
 @dataclass(frozen=True)
 class TimerSettings:
@@ -80,6 +85,14 @@ class TimerState(BaseModel):
         if self.planned_s <= 0:
             return 1.0
         return min(1.0, max(0.0, 1 - self.remaining(now) / self.planned_s))
+
+
+def phase_line(state: TimerState, long_every: int) -> str:
+    """`Focus 2 of 4 · running`, `Short break · ready`: the phase as the app and the CLI say it."""
+    focus = state.phase is SessionKind.FOCUS
+    every = max(1, long_every)
+    cycle = f" {state.focus_done % every + 1} of {every}" if focus else ""
+    return f"{state.phase.label}{cycle} · {state.status.label}"
 
 
 def fresh(settings: TimerSettings, item_id: int | None = None) -> TimerState:

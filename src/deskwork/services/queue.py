@@ -12,6 +12,7 @@ from deskwork.domain import queue as q
 from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.domain.wording import human_error
 from deskwork.services.desk import Desk
+from deskwork.services.timer import TimerService
 
 
 class ItemInvalid(ValueError):
@@ -108,7 +109,19 @@ def save_form(
     return _save(desk, [item])[0]
 
 
-def delete(desk: Desk, item_id: int) -> None:
+def timer_on(desk: Desk, item_id: int) -> bool:
+    """Whether the timer is on this item (so deleting it takes the timer off it)."""
+    return TimerService(desk).state.item_id == item_id
+
+
+def delete(desk: Desk, item_id: int) -> bool:
+    """Delete the item. A timer on it is taken off it in the same transaction (a running focus
+    keeps the minutes spent on the item so far; from now on it is on no item): True if it was."""
     get(desk, item_id)
+    timer = TimerService(desk)
+    off = timer.off_item(item_id)
     with desk.store.transaction() as tx:
         tx.delete("items", item_id)
+        if off is not None:
+            timer.write(tx, off)
+    return off is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -20,6 +20,9 @@ from deskwork.domain.sessions import InterruptionKind, Session, SessionKind
 from deskwork.domain.timer import Outcome, Status, TimerSettings, TimerState
 from deskwork.domain.wording import human_error
 from deskwork.services.desk import Desk
+
+if TYPE_CHECKING:
+    from deskwork.store.transaction import Transaction
 
 TIMER_KEY = "timer"
 
@@ -57,17 +60,34 @@ class TimerService:
                     f"settings record {TIMER_KEY!r}: the saved timer is unreadable "
                     f"({human_error(exc)}); starting a fresh one"
                 )
+        if self._item_gone():  # deleted before deskwork took timers off deleted items
+            self.set_item(None)
 
     # ------------------------------------------------------------------ applying
     def _apply(self, outcome: Outcome) -> Outcome:
         changed = outcome.sessions or outcome.state != self.state
         if changed and not self.desk.store.readonly:
             with self.desk.store.transaction() as tx:
-                for session in outcome.sessions:
-                    tx.put("sessions", session)
-                tx.set_setting(TIMER_KEY, outcome.state.model_dump(mode="json"))
+                self.write(tx, outcome)
         self.state = outcome.state
         return outcome
+
+    @staticmethod
+    def write(tx: Transaction, outcome: Outcome) -> None:
+        """Put an outcome (its sessions and the new state) into a transaction someone else opened,
+        so a change of the timer commits together with the change that caused it."""
+        for session in outcome.sessions:
+            tx.put("sessions", session)
+        tx.set_setting(TIMER_KEY, outcome.state.model_dump(mode="json"))
+
+    def _item_gone(self) -> bool:
+        item_id = self.state.item_id
+        return item_id is not None and self.desk.store.items.get(item_id) is None
+
+    def _starting(self) -> None:
+        """A focus never starts on an item that no longer exists: it starts on no item."""
+        if self.state.status is Status.IDLE and self._item_gone():
+            self.set_item(None)
 
     def now(self) -> datetime:
         return self.desk.clock()
@@ -76,9 +96,11 @@ class TimerService:
         return self._apply(machine.tick(self.state, self.now(), self.settings))
 
     def toggle(self) -> Outcome:
+        self._starting()
         return self._apply(machine.toggle(self.state, self.now(), self.settings))
 
     def start(self) -> Outcome:
+        self._starting()
         out = machine.tick(self.state, self.now(), self.settings)
         nxt = machine.start(out.state, self.now(), self.settings)
         return self._apply(
@@ -109,6 +131,15 @@ class TimerService:
 
     def set_item(self, item_id: int | None) -> Outcome:
         return self._apply(machine.set_item(self.state, self.now(), self.settings, item_id))
+
+    def off_item(self, item_id: int) -> Outcome | None:
+        """What taking the timer off `item_id` (about to be deleted) does, not yet applied: None
+        when the timer is not on it. A running focus records the change now, so its minutes so
+        far stay with the item; from now on the timer is on no item. Apply it with `write` in the
+        transaction that deletes the item."""
+        if self.state.item_id != item_id:
+            return None
+        return machine.set_item(self.state, self.now(), self.settings, None)
 
     # ------------------------------------------------------------------ reporting
     def item_title(self, item_id: int | None) -> str | None:

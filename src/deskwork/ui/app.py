@@ -307,6 +307,9 @@ class DeskworkApp(DeskAreas):
 
         self.push_screen(DayEndScreen(day_end_text(day_end(self.desk))))
 
+    def reload_timer(self) -> None:
+        self.timer.reload()
+
     def writable(self) -> bool:
         """True, or False after telling the user why nothing can be changed."""
         if self.desk.store.readonly:

@@ -207,13 +207,20 @@ class CurriculumControl:
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                queue_service.delete(self.app.desk, item_id)
+                timer_moved = queue_service.delete(self.app.desk, item_id)
+                if timer_moved:
+                    self.app.reload_timer()
                 self.changed()
-                self.app.notify(f"Deleted: {_title(item)}", markup=False)
+                after = ". The timer is on no item now" if timer_moved else ""
+                self.app.notify(f"Deleted: {_title(item)}{after}", markup=False)
 
-        self.app.push_screen(
-            ConfirmScreen(f"Delete “{_title(item)}” from the curriculum? (y/n)"), confirmed
-        )
+        question = f"Delete “{_title(item)}” from the curriculum?"
+        if queue_service.timer_on(self.app.desk, item_id):
+            question += (
+                " The timer is on it: the minutes focused on it so far stay with it, and the timer"
+                " goes to no item."
+            )
+        self.app.push_screen(ConfirmScreen(f"{question} (y/n)"), confirmed)
 
     # ------------------------------------------------------------------ files
     def import_file(self) -> None:

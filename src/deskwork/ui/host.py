@@ -46,6 +46,9 @@ class DeskHost(Protocol):
 
     def writable(self) -> bool: ...
 
+    def reload_timer(self) -> None:
+        """Take the timer as a service saved it (e.g. off an item that was just deleted)."""
+
     def selected_queue_item(self) -> Item | None: ...
 
     @property

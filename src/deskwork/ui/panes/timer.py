@@ -13,7 +13,7 @@ from textual.widgets import Digits, ProgressBar, Static
 
 from deskwork.domain.sessions import SessionKind
 from deskwork.domain.text import clean
-from deskwork.domain.timer import Status, TimerState
+from deskwork.domain.timer import Status, TimerState, phase_line
 from deskwork.domain.wording import plural
 from deskwork.services import DaySummary
 from deskwork.ui.commands import TIMER_COMMANDS
@@ -104,14 +104,7 @@ class TimerPane(Pane):
         self.set_class(focus, "-focus-phase")
         self.set_class(not focus, "-break-phase")
         self.set_class(state.status is Status.PAUSED, "-paused")
-        status = {
-            Status.IDLE: "ready",
-            Status.RUNNING: "running",
-            Status.PAUSED: "paused",
-        }[state.status]
-        number = state.focus_done % long_every + (1 if focus else 0)
-        cycle = f" {number} of {long_every}" if focus else ""
-        phase = Text(f"{state.phase.label}{cycle} · {status}")
+        phase = Text(phase_line(state, long_every))
         if state.interruptions:
             internal = sum(1 for i in state.interruptions if i.kind.value == "internal")
             external = len(state.interruptions) - internal
