@@ -148,6 +148,18 @@ async def test_the_area_borders_show_the_keys_bound(tmp_path: Path, clock: Clock
         assert str(app.draft_pane.border_subtitle) == "trash · Alt+J"
 
 
+async def test_next_and_previous_area_are_rebindable(tmp_path: Path, clock: Clock) -> None:
+    config = '[keys]\n"pane.next" = "alt+0"\n"pane.previous" = "alt+9"\n'
+    app = desk_app(tmp_path, clock, config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == []
+        await pilot.press("alt+0")
+        assert app._focused_pane() == "queue"
+        await pilot.press("alt+9", "alt+9")
+        assert app._focused_pane() == "draft"
+
+
 async def test_help_cuts_nothing_at_120_columns(tmp_path: Path, clock: Clock) -> None:
     from rich.console import Console
 
