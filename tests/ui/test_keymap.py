@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Static
 
 from deskwork.ui.commands import ALL_COMMANDS
+from deskwork.ui.desk_areas import PANE_ORDER
 from deskwork.ui.keymap import display_key, key_label, key_problem, resolve_keymap
 from deskwork.ui.screens.help import HelpScreen
 from tests.helpers import Clock
@@ -128,6 +129,35 @@ async def test_the_areas_hints_follow_rebinding(tmp_path: Path, clock: Clock) ->
         await pilot.pause()
         review = str(app.query_one("#review-answer", Static).render())
         assert "Alt+C adds one from anywhere" in review
+
+
+async def test_the_area_borders_show_the_keys_bound(tmp_path: Path, clock: Clock) -> None:
+    """The area keys swapped in [keys]: each border reads the key that goes there now."""
+    config = '[keys]\n"pane.timer" = "f3"\n"pane.queue" = "f2"\n"pane.draft" = "alt+j"\n'
+    app = desk_app(tmp_path, clock, config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        borders = {p: str(app.query_one(f"#{p}").border_subtitle) for p in PANE_ORDER}
+        assert borders == {"timer": "F3", "queue": "F2", "review": "F4", "draft": "Alt+J"}
+        await pilot.press("f2")
+        assert app._focused_pane() == "queue"
+        await pilot.press("f3")
+        assert app._focused_pane() == "timer"
+        await pilot.press("alt+j", "t")  # the draft area's trash names the key too
+        assert app.draft_pane.showing_trash
+        assert str(app.draft_pane.border_subtitle) == "trash · Alt+J"
+
+
+async def test_next_and_previous_area_are_rebindable(tmp_path: Path, clock: Clock) -> None:
+    config = '[keys]\n"pane.next" = "alt+0"\n"pane.previous" = "alt+9"\n'
+    app = desk_app(tmp_path, clock, config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == []
+        await pilot.press("alt+0")
+        assert app._focused_pane() == "queue"
+        await pilot.press("alt+9", "alt+9")
+        assert app._focused_pane() == "draft"
 
 
 async def test_help_cuts_nothing_at_120_columns(tmp_path: Path, clock: Clock) -> None:

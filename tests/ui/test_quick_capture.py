@@ -59,3 +59,75 @@ async def test_esc_asks_before_discarding_a_half_written_card(tmp_path: Path) ->
         await pilot.pause()
         assert not isinstance(app.screen, (CardScreen, ConfirmScreen))
         assert len(app.desk.store.cards) == 0
+
+
+async def test_quit_asks_before_discarding_a_half_written_card(tmp_path: Path) -> None:
+    """Ctrl+Q (or q) over quick capture with typed text asks the same y/n as Esc: n keeps the
+    card on screen, y quits. Nothing typed: it quits at once."""
+    app = desk_app(tmp_path, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        card = app.screen
+        assert isinstance(card, CardScreen)
+        await pilot.press(*"What is a KL divergence")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen), "the card was thrown away without asking"
+        assert confirm.question == "Discard this card and quit? (y/n)"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is card and app.is_running
+        assert card.query_one("#card-front", TextArea).text == "What is a KL divergence"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_code == 0
+
+    empty = desk_app(tmp_path / "again", Clock())
+    async with empty.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        await pilot.press("ctrl+q")  # nothing typed: nothing to ask
+        await pilot.pause()
+        assert not isinstance(empty.screen, ConfirmScreen)
+    assert empty.return_code == 0
+
+
+async def test_quit_from_the_card_edit_dialog_asks_about_changes(tmp_path: Path) -> None:
+    from tests.helpers import make_card
+
+    app = desk_app(tmp_path, Clock())
+    with app.desk.store.transaction() as tx:
+        tx.put("cards", make_card("What is backprop?"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f4", "e")
+        await pilot.pause()
+        card = app.screen
+        assert isinstance(card, CardScreen) and card.editing
+        await pilot.press("ctrl+q")  # nothing changed: quits at once
+        await pilot.pause()
+        assert not app.is_running or not isinstance(app.screen, ConfirmScreen)
+    assert app.return_code == 0
+
+    again = desk_app(tmp_path, Clock())
+    async with again.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f4", "e")
+        await pilot.pause()
+        card = again.screen
+        assert isinstance(card, CardScreen)
+        await pilot.press("end", *" (chain rule)")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        confirm = again.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert confirm.question == "Discard changes to this note and quit? (y/n)"
+        await pilot.press("escape")  # Esc is no: back to the dialog
+        await pilot.pause()
+        assert again.screen is card

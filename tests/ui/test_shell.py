@@ -116,6 +116,32 @@ async def test_compact_terminal_shows_one_pane_with_tabs(tmp_path: Path, clock: 
         assert app.query_one("#pane-tabs").display
 
 
+async def test_one_tab_per_area_when_the_areas_have_lists(tmp_path: Path, clock: Clock) -> None:
+    """The queue's and the drafts' lists and the review area: one Tab or Shift+Tab each (the
+    area's frame was a stop of its own before the list inside)."""
+    app = make_app(tmp_path, clock)
+    with app.desk.store.transaction() as tx:
+        tx.put("items", Item(title="MIT 18.06", status=ItemStatus.ACTIVE, added=T0))
+    app.drafts.create("On backprop")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.refresh_panes()
+        await pilot.pause()
+        seen = []
+        for _ in range(4):
+            await pilot.press("tab")
+            seen.append(app._focused_pane())
+        assert seen == ["queue", "review", "draft", "timer"]
+        back = []
+        for _ in range(4):
+            await pilot.press("shift+tab")
+            back.append(app._focused_pane())
+        assert back == ["draft", "review", "queue", "timer"]
+        await pilot.press("tab")
+        assert app.focused is app.query_one("#queue-list"), "the list itself, not its frame"
+
+
 async def test_zoom_toggles_the_focused_pane(tmp_path: Path, clock: Clock) -> None:
     app = make_app(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -123,6 +149,38 @@ async def test_zoom_toggles_the_focused_pane(tmp_path: Path, clock: Clock) -> No
         assert app.screen.maximized is app.query_one("#review")
         await pilot.press("z")
         assert app.screen.maximized is None
+
+
+async def test_zoom_does_nothing_over_a_pushed_screen(tmp_path: Path, clock: Clock) -> None:
+    """On the deck list and the presets (screens over the desk) z / F11 zoom nothing (maximizing
+    a desk area there filled the screen with hatching) and their footers do not offer it."""
+    from textual.widgets import Footer
+
+    from deskwork.ui.screens.decks import DeckListScreen
+    from deskwork.ui.screens.presets import PresetsScreen
+
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        for key, kind in (("alt+d", DeckListScreen), ("alt+o", PresetsScreen)):
+            await pilot.press(key)
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, kind)
+            offered = [k.description for k in screen.query_one(Footer).query("FooterKey")]
+            assert offered and "Zoom" not in offered, offered
+            for zoom in ("z", "f11"):
+                await pilot.press(zoom)
+                await pilot.pause()
+                assert screen.maximized is None and app.desk_screen.maximized is None
+                assert app.screen is screen
+            await pilot.press("escape")
+            await pilot.pause()
+        assert app.screen is app.desk_screen
+        await pilot.press("z")
+        assert app.screen.maximized is app.query_one("#timer"), "on the desk it still zooms"
+        offered = [k.description for k in app.screen.query_one(Footer).query("FooterKey")]
+        assert "Zoom" in offered
 
 
 async def test_first_run_welcome_once(tmp_path: Path, clock: Clock) -> None:

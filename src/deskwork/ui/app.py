@@ -31,7 +31,7 @@ from deskwork.ui.cards_control import CardsControl
 from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.curriculum_control import CurriculumControl
 from deskwork.ui.desk_areas import PANE_ORDER, DeskAreas
-from deskwork.ui.everywhere import lend_app_keys
+from deskwork.ui.everywhere import lend_app_keys, unsaved_in
 from deskwork.ui.keymap import bound_keys, effective_keys, key_label, resolve_keymap
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
@@ -129,7 +129,7 @@ class DeskworkApp(DeskAreas):
         self._problems_shown = len(self.desk.store.report.problems)
         self._report_size = self.desk.store.report.size()
         self.call_after_refresh(self._start_warm_up)
-        self._on_hangup(lambda: self.call_later(self.action_quit))
+        self._on_hangup(lambda: self.call_later(self.quit_now))  # nobody to ask
         self.remote.start(writable=not self.desk.store.readonly)
 
     def _on_hangup(self, handler: Callable[[], object] | None) -> None:
@@ -423,6 +423,22 @@ class DeskworkApp(DeskAreas):
 
     # ------------------------------------------------------------------ quitting
     async def action_quit(self) -> None:
+        """Save everything and quit. What a dialog holds that cannot be saved half-written (a
+        card being typed) is not thrown away silently: the same y/n as its Esc, then quit."""
+        unsaved = next((q for s in reversed(self.screen_stack) if (q := unsaved_in(s))), "")
+        if not unsaved:
+            self.quit_now()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.quit_now()
+
+        from deskwork.ui.screens.draft_dialogs import ConfirmScreen
+
+        self.push_screen(ConfirmScreen(f"{unsaved} and quit? (y/n)"), answered)
+
+    def quit_now(self) -> None:
         self.close_desk()
         self.exit(0)
 

@@ -7,6 +7,7 @@ Also the app-wide cleaning of text typed or pasted into fields (see `ui/sanitize
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -17,6 +18,7 @@ from textual.widgets.option_list import OptionDoesNotExist
 
 from deskwork.domain.curriculum import Item
 from deskwork.services import Desk
+from deskwork.ui.commands import APP_COMMANDS
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
@@ -28,6 +30,19 @@ if TYPE_CHECKING:
     from deskwork.ui.timer_control import TimerControl
 
 PANE_ORDER = ("timer", "queue", "review", "draft")
+DESK_ONLY = frozenset({"zoom"})  # actions that mean nothing on a screen pushed over the desk
+
+
+class DeskScreen(Screen[object]):
+    """The desk itself (the bottom screen). Its Tab / Shift+Tab are the `pane.next` /
+    `pane.previous` commands (same binding ids: the user's keymap applies): Textual's own Tab
+    stopped on an area's frame and then on the list inside, two presses per area."""
+
+    BINDINGS = [
+        replace(c.binding(), action=f"app.{c.action}")
+        for c in APP_COMMANDS
+        if c.id in ("pane.next", "pane.previous")
+    ]
 
 
 class DeskAreas(App[int]):
@@ -180,8 +195,21 @@ class DeskAreas(App[int]):
             if name != self._current_pane:
                 self.action_focus_pane(name)
 
+    def get_default_screen(self) -> Screen[object]:
+        return DeskScreen(id="_default")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Desk-only actions are off (and out of the footer) on screens pushed over the desk."""
+        if action in DESK_ONLY and self.screen is not self.desk_screen:
+            return False
+        return super().check_action(action, parameters)
+
     def action_zoom(self) -> None:
+        """Zoom the focused area / back to all four: on the desk only (maximizing a desk area
+        under another screen filled that screen with hatching)."""
         screen = self.screen
+        if screen is not self.desk_screen:
+            return
         if screen.maximized is not None:
             screen.minimize()
         else:

@@ -4,6 +4,9 @@ Textual stops looking for bindings at a modal screen, so the app's own keys (`Ct
 went dead while a dialog or the first-run welcome was open, although the footer still offered
 them. Every modal screen gets these commands' bindings (same binding ids, so the user's keymap
 applies), pointed at the app.
+
+Quitting from anywhere asks first when a dialog holds typed text it cannot save half-written: such
+a screen says so with `unsaved_changes()` (see `unsaved_in`).
 """
 
 from __future__ import annotations
@@ -31,3 +34,10 @@ def lend_app_keys(screen: Screen[object], commands: tuple[Command, ...]) -> None
         for key in command.keys.split(","):
             if key not in own:  # a dialog's own use of a key wins
                 own[key] = [replace(binding, key=key, action=f"app.{command.action}")]
+
+
+def unsaved_in(screen: Screen[object]) -> str:
+    """What quitting would throw away on `screen`, as the start of a question ("Discard this
+    card"), or "" when nothing: a screen tells by an `unsaved_changes()` method."""
+    ask = getattr(screen, "unsaved_changes", None)
+    return str(ask()) if callable(ask) else ""

@@ -51,7 +51,7 @@ def draft_label(draft: Draft) -> Text:
 class DraftPane(DraftTools):
     pane_id = "draft"
     title = "Draft post"
-    key_hint = "F5"
+    binding_id = "pane.draft"
     BINDINGS = [c.binding() for c in DRAFT_COMMANDS]
 
     DEFAULT_CSS = """
@@ -175,7 +175,7 @@ class DraftPane(DraftTools):
         empty.display = not drafts
         if self.showing_trash:
             empty.update("The trash is empty. Deleted drafts stay here for 30 days.")
-        self.border_subtitle = "trash · F5" if self.showing_trash else self.key_hint
+        self.border_subtitle = f"trash · {self.key_hint}" if self.showing_trash else self.key_hint
 
     def _selected(self) -> Draft | None:
         listing = self.query_one("#draft-list", OptionList)

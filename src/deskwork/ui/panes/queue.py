@@ -40,7 +40,7 @@ def item_label(item: Item, number: int | None = None) -> Text:
 class QueuePane(ListPane):
     pane_id = "queue"
     title = "Today's queue"
-    key_hint = "F3"
+    binding_id = "pane.queue"
     BINDINGS = [c.binding() for c in QUEUE_COMMANDS]
 
     @property

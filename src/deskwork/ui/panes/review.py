@@ -60,7 +60,7 @@ def image_widget() -> type | None:
 class ReviewPane(Pane):
     pane_id = "review"
     title = "Review"
-    key_hint = "F4"
+    binding_id = "pane.review"
     BINDINGS = [c.binding() for c in REVIEW_COMMANDS]
 
     DEFAULT_CSS = """

@@ -36,7 +36,7 @@ def clock_text(seconds: float) -> str:
 class TimerPane(Pane):
     pane_id = "timer"
     title = "Pomodoro"
-    key_hint = "F2"
+    binding_id = "pane.timer"
     BINDINGS = [c.binding() for c in TIMER_COMMANDS]
 
     DEFAULT_CSS = """

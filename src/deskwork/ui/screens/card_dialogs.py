@@ -145,16 +145,22 @@ class CardScreen(ModalScreen[None]):
         """Esc: closes at once when nothing was typed; asks before throwing a note away."""
         from deskwork.ui.screens.draft_dialogs import ConfirmScreen
 
-        if self.draft() == self._initial_draft():
+        unsaved = self.unsaved_changes()
+        if not unsaved:
             self.dismiss(None)
             return
-        what = "changes to this note" if self.editing else "this card"
 
         def answered(discard: bool | None) -> None:
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmScreen(f"Discard {what}? (y/n)"), answered)
+        self.app.push_screen(ConfirmScreen(f"{unsaved}? (y/n)"), answered)
+
+    def unsaved_changes(self) -> str:
+        """What closing now throws away ("" when nothing was typed): Esc and quit ask first."""
+        if self.draft() == self._initial_draft():
+            return ""
+        return "Discard changes to this note" if self.editing else "Discard this card"
 
     def _initial_draft(self) -> CardDraft:
         i = self.initial

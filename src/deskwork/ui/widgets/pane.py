@@ -26,11 +26,16 @@ class Pane(Vertical, can_focus=True):
 
     pane_id = ""
     title = ""
-    key_hint = ""
+    binding_id = ""  # the command that goes to this area: its key is written on the border
 
     def on_mount(self) -> None:
         self.border_title = self.title
         self.border_subtitle = self.key_hint
+
+    @property
+    def key_hint(self) -> str:
+        """The key bound now to go to this area (after the user's keymap), for its border."""
+        return self.key(self.binding_id) if self.binding_id else ""
 
     def key(self, binding_id: str) -> str:
         """The key bound now to `binding_id` (after the user's keymap), as people read it, for the
