@@ -232,3 +232,33 @@ def test_reimport_follows_anki_but_keeps_a_deck_on_the_users_own_preset(
     assert (lang.desired_retention, lang.new_per_day) == (0.8, 20), "changed in Anki since: Anki's"
     assert len(ps.stored(desk)) == 3, "matched by Anki's id, never added twice"
     desk.close()
+
+
+def test_cards_due_is_one_figure_the_review_queue_with_each_decks_limits(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """A limit of 2 new cards, one already studied: `today`, `cards stats`, the deck list and the
+    review pane all say 1 new and 1 learning (the raw figure is named `due_without_limits`)."""
+    desk = open_desk(tmp_path, clock)
+    with desk.store.transaction() as tx:
+        two = tx.put("presets", Preset(name="Two", new_per_day=2))
+        tx.put("deck_options", DeckOptions(deck="D", preset_id=two.id))
+        for n in range(5):
+            tx.put("cards", make_card(f"c{n}", id=n + 1, deck="D", when=T0 + timedelta(seconds=n)))
+    session = cs.ReviewSession(desk)
+    session.answer(Grade.GOOD)  # the first new card: now learning, due in a few minutes
+    assert session.remaining() == (1, 1, 0)
+    fresh = cs.ReviewSession(desk)
+    assert fresh.remaining() == (1, 1, 0)
+    summary = desk.summary()
+    assert (summary.cards_due, summary.cards_total) == (2, 5)
+    assert summary.cards_due_parts == {"new": 1, "learning": 1, "review": 0}
+    assert summary.due_without_limits == 5
+    data = summary.as_json()
+    assert data["cards_due"] == 2 and data["due_without_limits"] == 5
+    stats = cs.stats(desk)
+    assert stats["due_today"] == 2 and stats["due_without_limits"] == 5
+    assert stats["due_today_parts"] == summary.cards_due_parts
+    row = next(r for r in ps.deck_list(desk) if r.deck == "D")
+    assert (row.new, row.learning, row.review) == (1, 1, 0)
+    desk.close()
