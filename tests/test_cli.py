@@ -83,6 +83,16 @@ def test_lists_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     _, out, _ = run(capsys, "cards", "stats", "--json")
     stats = json.loads(out)
     assert stats["cards"] == 1 and stats["decks"] == {"Math::Bayes": 1} and stats["new"] == 1
+    # One "due" figure: today's review queue (the new card), in `today` and `cards stats` alike.
+    assert stats["due_today"] == 1 and stats["due_today_parts"] == {
+        "new": 1, "learning": 0, "review": 0,
+    }  # fmt: skip
+    _, out, _ = run(capsys, "today", "--json")
+    assert json.loads(out)["cards_due"] == stats["due_today"]
+    _, out, _ = run(capsys, "today")
+    assert "cards due: 1 of 1 (1 new)" in out, out
+    _, out, _ = run(capsys, "cards", "stats")
+    assert "due_today: 1\ndue_today_parts: 1 new, 0 learning, 0 review\n" in out, out
 
 
 def test_config_show_reports_problems_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:

@@ -96,11 +96,18 @@ def cmd_today(args: argparse.Namespace, paths: Paths) -> int:
         f"{summary.day:%A %d %B %Y}",
         f"  pomodoros: {summary.pomodoros}, focus minutes: {summary.focus_minutes:.0f}",
         f"  goal: {goal}, streak: {plural(summary.streak_days, 'day')}",
-        f"  cards due: {summary.cards_due} of {summary.cards_total}",
+        f"  cards due: {summary.cards_due} of {summary.cards_total}"
+        f"{_due_parts(summary.cards_due_parts)}",
         f"  queue: {', '.join(i.title for i in summary.queue) or 'empty'}",
     ]
     emit(args, summary.as_json(), "\n".join(lines))
     return 0
+
+
+def _due_parts(parts: dict[str, int]) -> str:
+    """' (1 new, 2 learning)': today's review queue, as the review pane counts it."""
+    shown = ", ".join(f"{n} {kind}" for kind, n in parts.items() if n)
+    return f" ({shown})" if shown else ""
 
 
 def _drafts(paths: Paths, *, readonly: bool, what: str) -> Any:

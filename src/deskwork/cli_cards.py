@@ -19,7 +19,13 @@ def cmd_cards_stats(args: argparse.Namespace, paths: Paths) -> int:
     desk = open_desk(paths, readonly=True, what="deskwork cards stats")
     data = stats(desk)
     desk.close()
-    text = "\n".join(f"{k}: {v}" for k, v in data.items() if k != "decks")
+
+    def shown(value: object) -> str:
+        if isinstance(value, dict):  # due_today_parts: "1 new, 1 learning, 0 review"
+            return ", ".join(f"{n} {kind}" for kind, n in value.items())
+        return str(value)
+
+    text = "\n".join(f"{k}: {shown(v)}" for k, v in data.items() if k != "decks")
     text += "".join(f"\n  {deck}: {n}" for deck, n in data["decks"].items())
     emit(args, data, text)
     return 0

@@ -56,7 +56,10 @@ def test_seed_004_style_markdown_table() -> None:
     ("text", "message"),
     [
         ("no table here", "plan.md: no Markdown table"),
-        ("| title | colour |\n|---|---|\n| x | red |\n", "plan.md: line 1: unknown columns"),
+        (
+            "| title | colour |\n|---|---|\n| x | red |\n",
+            "plan.md: line 1: unknown column 'colour'",
+        ),
         (
             "| title | effort_points |\n|---|---|\n| ok | 1 |\n| bad | lots |\n",
             "plan.md: line 4, column 'effort_points'",

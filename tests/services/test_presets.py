@@ -57,15 +57,20 @@ def test_edits_are_checked_and_name_the_key() -> None:
     assert dp.format_steps(edited.learning_steps_minutes) == "1m 10m 1d"
     assert dp.edit(preset, "leech_action", "suspend").leech_suspend
     assert dp.edit(preset, "fsrs_parameters", ",".join(map(str, FSRS45))).parameters is not None
-    for key, value, named in (
-        ("desired_retention", "1.2", "desired_retention"),
-        ("new_per_day", "many", "new_per_day"),
-        ("learning_steps", "1x", "step"),
-        ("fsrs_parameters", "1,2", "17, 19 or 21"),
-        ("colour", "red", "unknown key"),
+    for key, value, said in (
+        ("desired_retention", "1.5", "Desired retention must be less than 1 (got 1.5)."),
+        ("desired_retention", "0.2", "Desired retention must be more than 0.5 (got 0.2)."),
+        ("new_per_day", "-3", "New cards per day must be 0 or more (got -3)."),
+        ("new_per_day", "many", "New cards per day must be a whole number, 0–9999 (got 'many')."),
+        ("learning_steps", "1x", "Learning steps: '1x' is not a step"),
+        ("fsrs_parameters", "1,2", "FSRS parameters: expected 17, 19 or 21 numbers, got 2."),
+        ("bury_new", "maybe", "Bury new siblings must be true or false (got 'maybe')."),
+        ("colour", "red", "Unknown key 'colour': the keys are name, desired_retention,"),
     ):
-        with pytest.raises(PresetError, match=named):
+        with pytest.raises(PresetError) as caught:
             dp.edit(preset, key, value)
+        assert str(caught.value).startswith(said), str(caught.value)
+        assert "Input should" not in str(caught.value) and "_" not in said.split(":")[0]
 
 
 # ---------------------------------------------------------------------- the review session
@@ -176,7 +181,7 @@ def test_cli_shows_and_edits_presets_all_or_nothing(capsys: pytest.CaptureFixtur
     )  # fmt: skip
     assert code == 0, err
     code, _, err = run(capsys, "cards", "presets", "set", "Lang", "new_per_day=3", "bury_new=maybe")
-    assert code == 1 and "bury_new" in err
+    assert code == 1 and "Bury new siblings must be true or false (got 'maybe')." in err, err
     assert run(capsys, "cards", "presets", "use", "Vocab::Verbs", "lang")[0] == 0
     assert run(capsys, "cards", "presets", "limits", "Vocab::Verbs", "--new", "4")[0] == 0
     code, data, _ = run(capsys, "cards", "presets", "--json")
@@ -231,4 +236,34 @@ def test_reimport_follows_anki_but_keeps_a_deck_on_the_users_own_preset(
     lang = ps.load(desk).preset_of("Nouns")
     assert (lang.desired_retention, lang.new_per_day) == (0.8, 20), "changed in Anki since: Anki's"
     assert len(ps.stored(desk)) == 3, "matched by Anki's id, never added twice"
+    desk.close()
+
+
+def test_cards_due_is_one_figure_the_review_queue_with_each_decks_limits(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """A limit of 2 new cards, one already studied: `today`, `cards stats`, the deck list and the
+    review pane all say 1 new and 1 learning (the raw figure is named `due_without_limits`)."""
+    desk = open_desk(tmp_path, clock)
+    with desk.store.transaction() as tx:
+        two = tx.put("presets", Preset(name="Two", new_per_day=2))
+        tx.put("deck_options", DeckOptions(deck="D", preset_id=two.id))
+        for n in range(5):
+            tx.put("cards", make_card(f"c{n}", id=n + 1, deck="D", when=T0 + timedelta(seconds=n)))
+    session = cs.ReviewSession(desk)
+    session.answer(Grade.GOOD)  # the first new card: now learning, due in a few minutes
+    assert session.remaining() == (1, 1, 0)
+    fresh = cs.ReviewSession(desk)
+    assert fresh.remaining() == (1, 1, 0)
+    summary = desk.summary()
+    assert (summary.cards_due, summary.cards_total) == (2, 5)
+    assert summary.cards_due_parts == {"new": 1, "learning": 1, "review": 0}
+    assert summary.due_without_limits == 5
+    data = summary.as_json()
+    assert data["cards_due"] == 2 and data["due_without_limits"] == 5
+    stats = cs.stats(desk)
+    assert stats["due_today"] == 2 and stats["due_without_limits"] == 5
+    assert stats["due_today_parts"] == summary.cards_due_parts
+    row = next(r for r in ps.deck_list(desk) if r.deck == "D")
+    assert (row.new, row.learning, row.review) == (1, 1, 0)
     desk.close()

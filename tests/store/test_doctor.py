@@ -16,7 +16,7 @@ import pytest
 from deskwork.store.doctor import check
 from deskwork.store.manifest import read_manifest
 from deskwork.store.store import Store
-from tests.helpers import Clock, make_card
+from tests.helpers import Clock, crash, make_card
 
 
 def _store(home: Path) -> None:
@@ -45,9 +45,29 @@ def test_a_healthy_store_reports_every_check(tmp_path: Path) -> None:
     report = check(home)
     assert not report.problems, report.problems
     text = " ".join(report.ok)
-    for what in ("schema version", "match their checksums", "journal", "backups (2 verified)"):
+    for what in (
+        "schema version",
+        "data file matches its checksum",
+        "journal",
+        "backups (2 verified)",
+    ):
         assert what in text
     assert report.counts["cards"] == 3
+
+
+def test_before_the_first_compaction_doctor_says_everything_is_in_the_journal(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    store = Store.open(home, clock=Clock())
+    with store.transaction() as tx:
+        tx.put("cards", make_card("a"))
+    crash(store)  # no compaction yet: the card is only in the journal
+    report = check(home)
+    text = " ".join(report.ok)
+    assert "0 data files" not in text, report.ok
+    assert "no data files yet: everything is in the journal" in text, report.ok
+    assert not report.problems, report.problems
 
 
 def test_checksums_references_permissions_and_backups_are_checked(tmp_path: Path) -> None:

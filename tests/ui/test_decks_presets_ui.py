@@ -105,7 +105,8 @@ async def test_presets_screen_edits_a_preset_and_assigns_a_deck(
         form.query_one("#p-desired_retention", Input).value = "1.5"
         await pilot.press("ctrl+s")
         error = str(form.query_one("#preset-error", Static).render())
-        assert "desired_retention" in error and app.screen is form, "refused, the form stays"
+        assert error == "Not saved: Desired retention must be less than 1 (got 1.5).", error
+        assert app.screen is form, "refused, the form stays"
         form.query_one("#p-desired_retention", Input).value = "0.85"
         form.query_one("#p-learning_steps", Input).value = "2m 30m"
         form.query_one("#p-new_per_day", Input).value = "1"
@@ -196,3 +197,33 @@ async def test_the_studied_deck_is_kept_across_starts(tmp_path: Path, clock: Clo
         assert "deck Math" in status(app) and "5 new" in status(app)
         card = app.review_pane.current()
         assert card is not None and card.deck == "Math"
+
+
+async def test_the_preset_forms_error_is_a_sentence_wrapped_inside_the_dialog(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """On an 80-column terminal the form fits, and its error wraps inside it."""
+    app = decks_app(tmp_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("alt+o")
+        await pilot.press("down", "e")
+        form = app.screen
+        assert isinstance(form, PresetFormScreen)
+        form.query_one("#p-desired_retention", Input).value = "1.5"
+        form.query_one("#p-new_per_day", Input).value = "many"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = form.query_one("#preset-error", Static)
+        text = str(error.render())
+        assert text.startswith("Not saved: ") and "_" not in text and "Input should" not in text
+        box = form.query_one("PresetFormScreen > Vertical").region
+        assert (
+            box.right <= 80 and form.query_one("PresetFormScreen > Vertical").outer_size.width <= 80
+        ), box
+        assert error.region.right <= box.right and error.region.x >= box.x, (error.region, box)
+        assert error.region.height >= 1
+        long = "Not saved: " + "a long sentence that goes on " * 8  # a longer problem wraps
+        error.update(long)
+        await pilot.pause()
+        assert error.region.right <= box.right and error.region.height >= 3, error.region

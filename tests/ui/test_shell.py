@@ -239,3 +239,26 @@ async def test_first_run_offers_the_starter_curriculum(tmp_path: Path, clock: Cl
         titles = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
         assert any(t.startswith("MIT 18.06 Linear Algebra") for t in titles)
         assert len(app.desk.store.items) > 20
+
+
+async def test_loading_the_starter_again_says_it_is_already_there(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = make_app(tmp_path, clock, welcomed=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # the welcome's first button: load the starter curriculum
+        await pilot.pause()
+        first = [n.message for n in app._notifications]
+        assert any(m.startswith("Added ") for m in first), first
+        count = len(app.desk.store.items)
+        await pilot.press("f12")  # the welcome again: "Load the starter curriculum"
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        said = [n.message for n in app._notifications][-1]
+        assert said.startswith(
+            f"The starter's {count} courses, books and projects are already in your curriculum"
+        ), said
+        assert "Added 0" not in said and len(app.desk.store.items) == count

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator
 
 from deskwork.domain.records import Record
+from deskwork.domain.wording import human_error
 
 DEFAULT_PRESET_ID = 0  # the [cards] section of the config; never stored
 
@@ -139,10 +140,32 @@ _FIELD = {
     "maximum_interval": "maximum_interval_days",
     "leech_threshold": "leech_lapses",
 }
+# What the form and the error sentences call each option (the editable keys and the fields).
+LABELS: dict[str, str] = {
+    "name": "Name",
+    "desired_retention": "Desired retention",
+    "fsrs_parameters": "FSRS parameters",
+    "learning_steps": "Learning steps",
+    "learning_steps_minutes": "Learning steps",
+    "relearning_steps": "Relearning steps",
+    "relearning_steps_minutes": "Relearning steps",
+    "new_per_day": "New cards per day",
+    "reviews_per_day": "Maximum reviews per day",
+    "new_ignores_review_limit": "New cards ignore the review limit",
+    "maximum_interval": "Maximum interval",
+    "maximum_interval_days": "Maximum interval",
+    "leech_threshold": "Leech threshold",
+    "leech_lapses": "Leech threshold",
+    "leech_action": "Leech action",
+    "leech_suspend": "Leech action",
+    "bury_new": "Bury new siblings",
+    "bury_reviews": "Bury review siblings",
+    "bury_interday_learning": "Bury interday learning siblings",
+}
 _UNITS = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0}
 
 
-def parse_steps(text: str) -> list[float]:
+def parse_steps(text: str, label: str = "Steps") -> list[float]:
     """'1m 10m 1d', '1, 10' (minutes) → minutes; 'none' → no steps."""
     if text.strip().lower() in ("", "none"):
         return []
@@ -151,11 +174,13 @@ def parse_steps(text: str) -> list[float]:
         unit = part[-1].lower() if part[-1].isalpha() else "m"
         number = part[:-1] if part[-1].isalpha() else part
         if unit not in _UNITS:
-            raise PresetError(f"step {part!r}: use a number of minutes, or s/m/h/d")
+            raise PresetError(
+                f"{label}: {part!r} is not a step (use a number of minutes, or add s, m, h or d)."
+            )
         try:
             out.append(float(number) * _UNITS[unit])
         except ValueError:
-            raise PresetError(f"step {part!r} is not a number") from None
+            raise PresetError(f"{label}: step {part!r} is not a number.") from None
     return out
 
 
@@ -180,17 +205,18 @@ def _bool(key: str, text: str) -> bool:
         return True
     if value in ("false", "no", "off", "0"):
         return False
-    raise PresetError(f"{key}: expected true or false, got {text!r}")
+    raise PresetError(f"{LABELS.get(key, key)} must be true or false (got {text!r}).")
 
 
 def edit(preset: Preset, key: str, text: str) -> Preset:
     """The preset with `key` set from user text; PresetError names the key and the rule."""
     key = key.strip().replace("-", "_")
     if key not in EDITABLE:
-        raise PresetError(f"unknown key {key!r}; one of: {', '.join(EDITABLE)}")
+        raise PresetError(f"Unknown key {key!r}: the keys are {', '.join(EDITABLE)}.")
+    label = LABELS.get(key, key)
     value: Any
     if key in ("learning_steps", "relearning_steps"):
-        value = parse_steps(text)
+        value = parse_steps(text, label)
     elif key == "fsrs_parameters":
         if text.strip().lower() in ("", "default", "defaults"):
             value = []
@@ -198,11 +224,13 @@ def edit(preset: Preset, key: str, text: str) -> Preset:
             try:
                 value = [float(v) for v in text.replace(",", " ").split()]
             except ValueError:
-                raise PresetError("fsrs_parameters: numbers separated by commas") from None
+                raise PresetError(
+                    f"{label} must be numbers separated by commas (got {text[:40]!r})."
+                ) from None
     elif key == "leech_action":
         action = text.strip().lower()
         if action not in ("suspend", "tag", "tag only", "tag_only"):
-            raise PresetError(f"leech_action: suspend or tag, got {text!r}")
+            raise PresetError(f"{label} must be suspend or tag (got {text!r}).")
         key, value = "leech_suspend", action == "suspend"
     elif key in ("new_ignores_review_limit", "bury_new", "bury_reviews", "bury_interday_learning"):
         value = _bool(key, text)
@@ -212,13 +240,15 @@ def edit(preset: Preset, key: str, text: str) -> Preset:
         try:
             value = float(text) if key == "desired_retention" else int(text)
         except ValueError:
-            raise PresetError(f"{key}: expected {EDITABLE[key]}, got {text!r}") from None
+            kind = "a number" if key == "desired_retention" else "a whole number"
+            raise PresetError(
+                f"{label} must be {kind}, {EDITABLE[key]} (got {text[:40]!r})."
+            ) from None
     field = _FIELD.get(key, key)
     try:
         return Preset.model_validate(preset.model_dump() | {field: value})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise PresetError(f"{key} = {text!r}: {err['msg']} ({EDITABLE.get(key, '')})") from None
+        raise PresetError(human_error(exc, LABELS)) from None
 
 
 _VERSIONS = {21: "FSRS-6", 19: "FSRS-5 (upgraded to 21)", 17: "FSRS-4.5 (upgraded to 21)"}

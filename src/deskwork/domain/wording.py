@@ -76,6 +76,8 @@ def human_error(exc: ValidationError, labels: Mapping[str, str] | None = None) -
         return sentences[kind]
     message = str(err.get("msg", "is not valid"))
     message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if message.lower().startswith(label.lower()):  # the message names the field already
+        return f"{message[:1].upper()}{message[1:].rstrip('.')}."
     message = message[:1].lower() + message[1:]
     return f"{label}: {message.rstrip('.')}."
 

@@ -54,10 +54,15 @@ def _column(name: str) -> str:
 def _header(names: list[str], where: str) -> list[str]:
     header = [_column(h) for h in names]
     if "title" not in header:
-        raise CurriculumError(f"{where}: the header needs a 'title' column (got {names})")
+        got = ", ".join(repr(n) for n in names[:20] if n.strip()) or "no names"
+        raise CurriculumError(f"{where}: the header needs a 'title' column (it has {got})")
     unknown = [n for n, h in zip(names, header, strict=True) if h and h not in COLUMNS]
     if unknown:
-        raise CurriculumError(f"{where}: unknown columns {unknown}; known: {COLUMNS}")
+        shown = ", ".join(repr(n[:40]) for n in unknown[:10]) + (", …" if len(unknown) > 10 else "")
+        raise CurriculumError(
+            f"{where}: unknown {plural_noun(len(unknown), 'column')} {shown}; "
+            f"known columns: {', '.join(COLUMNS)}"
+        )
     return header
 
 

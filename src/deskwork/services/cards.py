@@ -263,15 +263,18 @@ def decks(desk: Desk) -> list[str]:
 
 # ---------------------------------------------------------------------- figures
 def stats(desk: Desk) -> dict[str, Any]:
-    now = desk.clock()
+    """`due_today` is what today's review queue holds (each deck's limits), as `today` and the
+    review pane count it; `due_without_limits` ignores the limits."""
+    from deskwork.services.presets import due_today
+
     cards = desk.store.cards.all()
-    day_end = day_bounds(desk.today(), desk.config.study.day_start_hour)[1]
+    due = due_today(desk, cards)
     return {
         "notes": len({c.note_guid or f"card-{c.id}" for c in cards}),
         "cards": len(cards),
-        "due_today": sum(
-            1 for c in cards if rq.available(c, now) and not c.is_new and c.due < day_end
-        ),
+        "due_today": due.total,
+        "due_today_parts": due.parts(),
+        "due_without_limits": due.without_limits,
         **cardstats.per_state(cards),
         "decks": dict(sorted(Counter(c.deck for c in cards).items())),
     }

@@ -8,6 +8,7 @@ from pathlib import Path
 from deskwork.domain.curriculum import Item
 from deskwork.domain.plan import PlanReport, Program, plan
 from deskwork.domain.sessions import SessionKind
+from deskwork.domain.wording import plural
 from deskwork.interop import InteropError, importing, read_user_file
 from deskwork.interop.curriculum import (
     items_from_csv,
@@ -60,7 +61,29 @@ def export_file(desk: Desk, path: Path) -> int:
 
 
 def import_starter(desk: Desk) -> list[Item]:
-    return import_items(desk, items_from_csv(starter_csv(), "starter curriculum", desk.clock()))
+    return load_starter(desk)[0]
+
+
+def load_starter(desk: Desk) -> tuple[list[Item], str]:
+    """Add the starter curriculum's items not already there; (added, what to tell the user)."""
+    items = items_from_csv(starter_csv(), "starter curriculum", desk.clock())
+    added = import_items(desk, items)
+    there = len(items) - len(added)
+    if not added:
+        said = (
+            f"The starter's {plural(len(items), 'course, book and project', 'courses, books and projects')}"
+            " are already in your curriculum: nothing added."
+        )
+    elif there:
+        said = (
+            f"Added {plural(len(added), 'course, book or project', 'courses, books and projects')}"
+            f" ({there} of the starter's were already in your curriculum)."
+        )
+    else:
+        said = (
+            f"Added {plural(len(added), 'course, book or project', 'courses, books and projects')}."
+        )
+    return added, said
 
 
 def program_of(desk: Desk, **overrides: float | None) -> Program:

@@ -9,7 +9,7 @@ import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskwork.config import Config, load_config
 from deskwork.domain.cards import Card
@@ -23,6 +23,9 @@ from deskwork.domain.studyday import day_bounds, study_day
 from deskwork.interop.sessions import session_record
 from deskwork.paths import Paths
 from deskwork.store.store import Store
+
+if TYPE_CHECKING:
+    from deskwork.services.presets import DueToday
 
 WELCOME_DONE = "welcome_done"
 THEME = "theme"
@@ -43,11 +46,13 @@ class DaySummary:
     candidates: list[Item]  # offered for today: earlier days' leftovers, active, planned
     leftover_count: int
     cards_total: int
-    cards_due: int
+    cards_due: int  # what today's review queue holds (each deck's limits): new + learning + review
     next_due: datetime | None
     drafts: list[Draft]
     item_titles: dict[int, str] = field(default_factory=dict)
     cards_loading: bool = False
+    cards_due_parts: dict[str, int] = field(default_factory=dict)  # new / learning / review
+    due_without_limits: int = 0  # available new cards and cards due today, limits ignored
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +83,8 @@ class DaySummary:
                 for i in self.queue
             ],
             "cards_due": self.cards_due,
+            "cards_due_parts": self.cards_due_parts,
+            "due_without_limits": self.due_without_limits,
             "cards_total": self.cards_total,
             "drafts": len(self.drafts),
         }
@@ -159,7 +166,6 @@ class Desk:
     ) -> DaySummary:
         """Today's figures. With `wait_for_cards=False` and the cards still loading (the TUI loads
         them in a background worker), the card figures are zero and `cards_loading` is set."""
-        now = self.clock()
         day = self.today()
         start_hour = self.config.study.day_start_hour
         start, end = day_bounds(day, start_hour)
@@ -176,8 +182,7 @@ class Desk:
                     minutes_by_item[item_id] = minutes_by_item.get(item_id, 0.0) + seconds / 60
         loading = not wait_for_cards and not self.store.cards.loaded
         cards = [] if loading else self.store.cards.all()
-        due_cards = [c for c in cards if _is_due(c, now)]
-        upcoming = [c.due for c in cards if not c.suspended and c.due > now]
+        due = None if loading else _due_today(self, cards)
         items = list(self.store.items.values())
         drafts = sorted(self.store.drafts.values(), key=lambda d: d.updated, reverse=True)
         today_focus = by_day.get(day, DayFocus())
@@ -198,14 +203,16 @@ class Desk:
             candidates=candidates(items, day),
             leftover_count=len(leftovers(items, day)),
             cards_total=len(cards),
-            cards_due=len(due_cards),
-            next_due=min(upcoming, default=None),
+            cards_due=due.total if due else 0,
+            next_due=due.next_due if due else None,
             drafts=drafts,
             cards_loading=loading,
+            cards_due_parts=due.parts() if due else {"new": 0, "learning": 0, "review": 0},
+            due_without_limits=due.without_limits if due else 0,
         )
 
 
-def _is_due(card: Card, now: datetime) -> bool:
-    if card.suspended or (card.buried_until is not None and card.buried_until > now):
-        return False
-    return card.due <= now
+def _due_today(desk: Desk, cards: list[Card]) -> DueToday:
+    from deskwork.services.presets import due_today  # presets builds on Desk
+
+    return due_today(desk, cards)

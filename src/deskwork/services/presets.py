@@ -4,10 +4,13 @@ scheduler settings each deck studies with, and every deck's due counts for today
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from deskwork.domain import presets as dp
+from deskwork.domain import reviewqueue as rq
+from deskwork.domain.cards import Card
 from deskwork.domain.decklimits import DeckCounts, Done, deck_counts, done_per_deck
 from deskwork.domain.presets import DEFAULT_PRESET_ID, DeckOptions, Preset, PresetError, Presets
 from deskwork.domain.scheduling import SchedulerSettings
@@ -204,6 +207,45 @@ def as_json(desk: Desk) -> dict[str, Any]:
 def today_done(desk: Desk, cards_by_id: dict[int, str]) -> dict[str, Done]:
     start, end = day_bounds(desk.today(), desk.config.study.day_start_hour)
     return done_per_deck(desk.store.reviews.between(start, end), cards_by_id)
+
+
+@dataclass(frozen=True)
+class DueToday:
+    """What the review queue (every deck, each deck's limits) holds today: the one "cards due"
+    figure `today`, `cards stats`, the desk and the review pane share. `without_limits` counts
+    every available new card and every card due by the end of the study day, limits ignored."""
+
+    new: int
+    learning: int
+    review: int
+    without_limits: int
+    next_due: datetime | None  # the next card due after now (None when none)
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+    def parts(self) -> dict[str, int]:
+        return {"new": self.new, "learning": self.learning, "review": self.review}
+
+
+def due_today(desk: Desk, cards: list[Card] | None = None) -> DueToday:
+    """Today's due cards as the review queue of every deck will show them (one queue build)."""
+    now = desk.clock()
+    cards = desk.store.cards.all() if cards is None else cards
+    day_end = day_bounds(desk.today(), desk.config.study.day_start_hour)[1]
+    done = today_done(desk, {c.id: c.deck for c in cards})
+    queue = rq.build(cards, now, day_end, load(desk), done)
+    raw = 0
+    upcoming: datetime | None = None
+    for card in cards:
+        if card.suspended:
+            continue
+        if card.due > now and (upcoming is None or card.due < upcoming):
+            upcoming = card.due
+        if (card.is_new or card.due < day_end) and rq.available(card, now):
+            raw += 1
+    return DueToday(len(queue.new), len(queue.learning), len(queue.reviews), raw, upcoming)
 
 
 def deck_list(desk: Desk, now: datetime | None = None) -> list[DeckCounts]:

@@ -370,11 +370,11 @@ class DeskworkApp(DeskAreas):
 
     def load_starter(self) -> None:
         """The starter curriculum from the seeds (fast.ai, MIT 18.06, CS231n, …)."""
-        from deskwork.services.curriculum import import_starter
+        from deskwork.services.curriculum import load_starter
 
-        added = import_starter(self.desk)
+        _, said = load_starter(self.desk)
         self.notify(
-            f"Added {len(added)} courses, books and projects. Pick today's with space in the "
+            f"{said} Pick today's with space in the "
             "queue; F7 shows the whole curriculum, Ctrl+Y the plan against your time.",
             title="Starter curriculum",
             timeout=10,

@@ -46,11 +46,11 @@ class PresetFormScreen(ModalScreen[None]):
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="PresetFormScreen")
         + """
-    PresetFormScreen > Vertical { width: 100; height: 90%; }
+    PresetFormScreen > Vertical { width: 100; max-width: 95%; height: 90%; }
     PresetFormScreen VerticalScroll { height: 1fr; }
     PresetFormScreen Grid { grid-size: 2; grid-columns: 26 1fr; grid-rows: auto; height: auto; }
     PresetFormScreen Grid > Static { padding: 1 0 0 0; }
-    PresetFormScreen #preset-error { color: $error; height: auto; }
+    PresetFormScreen #preset-error { color: $error; width: 100%; height: auto; }
     PresetFormScreen .hint { color: $text-muted; }
     """
     )
