@@ -20,9 +20,8 @@ if TYPE_CHECKING:
     from deskwork.ui.panes.review import ReviewPane
 
 
-class DeskHost(Protocol):
-    desk: Desk
-    bound: dict[str, str]  # binding id -> the key bound now, as people read it
+class Notifies(Protocol):
+    """Anything that shows a toast as Textual's App.notify does."""
 
     def notify(
         self,
@@ -33,6 +32,11 @@ class DeskHost(Protocol):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None: ...
+
+
+class DeskHost(Notifies, Protocol):
+    desk: Desk
+    bound: dict[str, str]  # binding id -> the key bound now, as people read it
 
     def run_worker(
         self, work: Callable[[], Any], *, name: str, group: str, thread: bool

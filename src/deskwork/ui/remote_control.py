@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from textual.message import Message
-from textual.notifications import SeverityLevel
+
+from deskwork.ui.host import Notifies
 
 
 class RemoteChannel(Protocol):
@@ -36,7 +37,7 @@ class _Changes(Protocol):
     def changed(self) -> None: ...
 
 
-class RemoteHost(Protocol):
+class RemoteHost(Notifies, Protocol):
     """What the glue needs of the app."""
 
     @property
@@ -47,16 +48,6 @@ class RemoteHost(Protocol):
 
     @property
     def cards(self) -> _Changes: ...
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None: ...
 
     def post_message(self, message: Message) -> bool: ...
 
