@@ -8,7 +8,7 @@ import random
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from deskwork.store.backups import list_backups
@@ -31,6 +31,7 @@ ops = st.lists(
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ops)
+@example([("put", 0), ("compact", 0), ("damage", 2), ("damage", 2)])  # a file damaged twice
 def test_backups_stay_restorable_and_no_loss_is_silent(sequence: list[tuple[str, int]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
