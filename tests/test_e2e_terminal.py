@@ -253,8 +253,33 @@ def test_closing_the_terminal_saves_like_ctrl_q(tmp_path: Path) -> None:
     deadline = time.monotonic() + 60  # a loaded 2-core box can take a while to save and exit
     while term.child.isalive() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not term.child.isalive(), "deskwork kept running after its terminal closed"
+    assert not term.child.isalive(), "deskwork kept running after its terminal closed\n" + _stuck(
+        term.child.pid
+    )
     reader = Store.open(home, readonly=True)
     [draft] = reader.drafts.all()
     assert draft.body == "typed just before the window closed"
     assert not (home / "deskwork.lock").exists() or not (home / "deskwork.lock").read_text()
+
+
+def _stuck(pid: int) -> str:
+    """What a process that should have exited is doing: its state, its signal masks and, where
+    py-spy is installed, every thread's Python stack."""
+    lines = []
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        lines += [
+            ln
+            for ln in status.splitlines()
+            if ln.split(":")[0]
+            in {"State", "SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt", "Threads"}
+        ]
+    except OSError as exc:
+        lines.append(f"/proc: {exc}")
+    spy = shutil.which("py-spy")
+    if spy:
+        done = subprocess.run(
+            [spy, "dump", "--pid", str(pid)], capture_output=True, text=True, timeout=60
+        )
+        lines.append(done.stdout[-6000:] + done.stderr[-2000:])
+    return "\n".join(lines)
