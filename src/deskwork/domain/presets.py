@@ -73,6 +73,14 @@ class Preset(Record):
     bury_new: bool = False
     bury_reviews: bool = False
     bury_interday_learning: bool = False
+    review_order: str = "due"  # Anki's "Review sort order" (domain.revieworder.ORDERS)
+
+    @field_validator("review_order")
+    @classmethod
+    def _order(cls, order: str) -> str:
+        from deskwork.domain.revieworder import parse_order
+
+        return parse_order(order)
 
     @field_validator("name")
     @classmethod
@@ -133,6 +141,9 @@ EDITABLE: dict[str, str] = {
     "bury_new": "true/false",
     "bury_reviews": "true/false",
     "bury_interday_learning": "true/false",
+    "review_order": "due, due_then_deck, deck_then_due, intervals_ascending, "
+    "intervals_descending, difficulty_descending, difficulty_ascending, retrievability_ascending, "
+    "retrievability_descending, relative_overdueness, random, added, reverse_added",
 }
 _FIELD = {
     "learning_steps": "learning_steps_minutes",
@@ -161,6 +172,7 @@ LABELS: dict[str, str] = {
     "bury_new": "Bury new siblings",
     "bury_reviews": "Bury review siblings",
     "bury_interday_learning": "Bury interday learning siblings",
+    "review_order": "Review sort order",
 }
 _UNITS = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0}
 
@@ -236,6 +248,13 @@ def edit(preset: Preset, key: str, text: str) -> Preset:
         value = _bool(key, text)
     elif key == "name":
         value = text.strip()
+    elif key == "review_order":
+        from deskwork.domain.revieworder import parse_order
+
+        try:
+            value = parse_order(text)
+        except ValueError as exc:
+            raise PresetError(f"{label}: {exc}.") from None
     else:
         try:
             value = float(text) if key == "desired_retention" else int(text)
@@ -272,6 +291,7 @@ def describe(preset: Preset) -> dict[str, Any]:
         "bury_new": preset.bury_new,
         "bury_reviews": preset.bury_reviews,
         "bury_interday_learning": preset.bury_interday_learning,
+        "review_order": preset.review_order,
     }
 
 

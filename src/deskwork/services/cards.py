@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from deskwork.domain import cardstats
+from deskwork.domain import loadbalance as lb
 from deskwork.domain import reviewqueue as rq
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.render import Rendered
@@ -49,6 +50,7 @@ class ReviewSession:
         # shows a question without them. One per preset (and deck retention), kept.
         self._schedulers: dict[SchedulerSettings, Scheduler] = {}
         self._notes: dict[str, list[int]] | None = None  # note guid -> card ids, when first needed
+        self._due_days: lb.DueDays | None = None  # the load balancer's counts, at the first answer
         self.rebuild()
 
     def render(self, card: Card) -> Rendered:
@@ -144,7 +146,14 @@ class ReviewSession:
         now = self.desk.clock()
         settings = self.settings_for(card)
         after, log = grade(
-            self.scheduler_for(settings), settings, card, rating, now, duration_ms, self.day_end()
+            self.scheduler_for(settings),
+            settings,
+            card,
+            rating,
+            now,
+            duration_ms,
+            self.day_end(),
+            self.balancer(card) if settings.fuzz else None,
         )
         preset = self.presets.for_deck(card.deck).preset
         bury = (preset.bury_new, preset.bury_reviews, preset.bury_interday_learning)
@@ -160,10 +169,51 @@ class ReviewSession:
                 tx.put("cards", sibling.model_copy(update={"buried_until": self.day_end()}))
         for sibling in buried:
             rq.remove(self.queue, sibling.id)
+        self._count_move(card, after)
         self.undo_stack.append(Undo(card, log, buried=buried))
         del self.undo_stack[:-50]
         rq.place(self.queue, after, self.day_end())
         return self.current()
+
+    # ------------------------------------------------------------------ the load balancer
+    def due_days(self) -> lb.DueDays:
+        """Cards due per study day and preset: one scan per session, then kept up to date by each
+        answer and undo (`_count_move`)."""
+        if self._due_days is None:
+            self._due_days = lb.DueDays.build(
+                self.desk.store.cards.all(),
+                self.desk.today(),
+                self.day_end(),
+                lambda deck: self.presets.preset_of(deck).id,
+            )
+        return self._due_days
+
+    def balancer(self, card: Card) -> lb.Balancer | None:
+        """Anki's load balancer for an answer to `card` (None when `[cards] load_balancer` is
+        off): its preset's counts, the easy days, and its siblings' days when the preset buries
+        review siblings."""
+        config = self.desk.config
+        if not config.cards.load_balancer:
+            return None
+        preset = self.presets.preset_of(card.deck)
+        today, day_end = self.desk.today(), self.day_end()
+        siblings: tuple[int, ...] = ()
+        if preset.bury_reviews:
+            first = today.toordinal()
+            days = (lb.due_day(c, today, day_end) for c in [card, *self._note_cards(card)])
+            siblings = tuple(
+                {d - first for d in days if d is not None and 0 <= d - first < lb.LOAD_BALANCE_DAYS}
+            )
+        return lb.Balancer(self.due_days(), preset.id, today, config.easy_days.factors(), siblings)
+
+    def _count_move(self, before: Card, after: Card) -> None:
+        if self._due_days is None:
+            return
+        today, day_end = self.desk.today(), self.day_end()
+        preset = self.presets.preset_of(before.deck).id
+        self._due_days.move(
+            preset, lb.due_day(before, today, day_end), lb.due_day(after, today, day_end)
+        )
 
     def _note_cards(self, card: Card) -> list[Card]:
         """The cards of `card`'s note as they are now (ids indexed once per session)."""
@@ -186,12 +236,15 @@ class ReviewSession:
             self.queue.reviews = [c for c in self.queue.reviews if c.id != last.before.id]
             self.queue.reviews.insert(0, last.before)
             return last.before
+        now_card = self.desk.store.cards.get(last.before.id)
         with self.desk.store.transaction() as tx:
             tx.put("cards", last.before)
             for sibling in last.buried:
                 tx.put("cards", sibling)
             if last.log is not None:
                 tx.remove("reviews", last.log)
+        if now_card is not None:
+            self._count_move(now_card, last.before)
         self.rebuild()
         return last.before
 

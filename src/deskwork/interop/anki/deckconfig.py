@@ -23,6 +23,7 @@ from typing import Any
 
 from deskwork.domain.cards import CardState
 from deskwork.domain.presets import DeckOptions, Preset, PresetError, fsrs6_parameters
+from deskwork.domain.revieworder import ANKI_NUMBERS
 from deskwork.domain.text import clean
 from deskwork.interop.anki.protobuf import fields
 
@@ -64,6 +65,14 @@ def _int(values: list[int | bytes] | None, default: int = 0) -> int:
 
 
 # ---------------------------------------------------------------------- presets
+_ANKI_ORDER = {key: number for number, key in ANKI_NUMBERS.items()}
+
+
+def _order(value: Any) -> str:
+    """Anki's ReviewCardOrder number → ours (an unknown or odd value: due date, Anki's default)."""
+    return ANKI_NUMBERS.get(value, "due") if isinstance(value, int) else "due"
+
+
 def _preset(name: str, raw: dict[str, Any], problems: list[str]) -> Preset:
     """A preset from Anki's values (already in deskwork's terms), each one checked."""
     name = clean(str(name), single_line=True)[:200] or "Unnamed"  # untrusted
@@ -112,6 +121,7 @@ def _from_proto(blob: bytes) -> dict[str, Any]:
         "bury_new": bool(_int(f.get(27))),
         "bury_reviews": bool(_int(f.get(28))),
         "bury_interday_learning": bool(_int(f.get(29))),
+        "review_order": _order(_int(f.get(33))),
         **({"desired_retention": retention} if retention else {}),
     }
 
@@ -140,6 +150,7 @@ def _from_json(conf: dict[str, Any]) -> dict[str, Any]:
         "bury_new": bool(new.get("bury", False)),
         "bury_reviews": bool(rev.get("bury", False)),
         "bury_interday_learning": bool(conf.get("buryInterdayLearning", False)),
+        "review_order": _order(conf.get("reviewOrder", 0)),
         **({"desired_retention": retention} if retention else {}),
     }
 
@@ -349,6 +360,7 @@ def _legacy_conf(
         "id": conf_id, "name": preset.name, "mod": int(now.timestamp()), "usn": -1,
         "desiredRetention": preset.desired_retention,
         "buryInterdayLearning": preset.bury_interday_learning,
+        "reviewOrder": _ANKI_ORDER.get(preset.review_order, 0),
         "fsrsParams6": [], "fsrsParams5": [], "fsrsWeights": [],
     })  # fmt: skip
     if key:
