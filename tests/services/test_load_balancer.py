@@ -1,0 +1,146 @@
+"""The load balancer in a real review session: an answered card lands on the emptiest day of its
+fuzz range, never outside it; easy days are kept; the per-day counts follow every answer and undo
+without a rescan and match a count made from scratch; off, it is plain fuzz."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from deskwork.domain import loadbalance as lb
+from deskwork.domain.cards import Card, CardState
+from deskwork.domain.decklimits import days_before
+from deskwork.domain.scheduling import Grade, _fuzz_bounds
+from deskwork.paths import Paths
+from deskwork.services import Desk
+from deskwork.services import cards as cs
+from tests.helpers import T0, Clock, make_card
+
+
+def open_desk(tmp_path: Path, clock: Clock, config: str = "") -> Desk:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "config.toml").write_text(config)
+    return Desk.open(Paths(tmp_path, tmp_path), clock=clock)
+
+
+def review_card(front: str, due_in_days: float, stability: float = 10.0) -> Card:
+    return make_card(
+        front,
+        state=CardState.REVIEW,
+        step=None,
+        stability=stability,
+        difficulty=5.0,
+        last_review=T0 - timedelta(days=10),
+        due=T0 + timedelta(days=due_in_days),
+        reps=3,
+    )
+
+
+def fill(desk: Desk, per_day: dict[int, int]) -> None:
+    with desk.store.transaction() as tx:
+        for day, n in per_day.items():
+            for i in range(n):
+                tx.put("cards", review_card(f"day {day} #{i}", day, stability=50.0))
+
+
+def due_today(desk: Desk, n: int = 1) -> None:
+    with desk.store.transaction() as tx:
+        for i in range(n):
+            tx.put("cards", review_card(f"today {i}", -0.01))
+
+
+def good_range(session: cs.ReviewSession) -> tuple[int, int]:
+    card = session.current()
+    assert card is not None
+    days = session.intervals(card)[Grade.GOOD] / timedelta(days=1)
+    return _fuzz_bounds(days, 1, 36500)
+
+
+def landed(desk: Desk, card_id: int, clock: Clock) -> int:
+    after = desk.store.cards.get(card_id)
+    assert after is not None
+    day_end = T0.replace(hour=4) + timedelta(days=1)
+    return -days_before(day_end, after.due)
+
+
+def test_an_answer_lands_on_the_empty_day_of_its_fuzz_range(tmp_path: Path, clock: Clock) -> None:
+    desk = open_desk(tmp_path, clock)
+    due_today(desk)
+    session = cs.ReviewSession(desk)
+    lower, upper = good_range(session)
+    assert upper - lower >= 2, "a range worth balancing"
+    for empty in range(lower, upper + 1):
+        for seed in range(2):
+            desk2 = open_desk(tmp_path / f"{empty}-{seed}", clock)
+            due_today(desk2)
+            fill(desk2, {d: 40 for d in range(lower - 2, upper + 3) if d != empty})
+            session = cs.ReviewSession(desk2)
+            card = session.current()
+            assert card is not None and card.front == "today 0"
+            random.seed(seed)
+            session.answer(Grade.GOOD)
+            assert landed(desk2, card.id, clock) == empty
+            desk2.close()
+    desk.close()
+
+
+def test_plain_fuzz_when_the_balancer_is_off(tmp_path: Path, clock: Clock) -> None:
+    picks = set()
+    for seed in range(12):
+        desk = open_desk(tmp_path / str(seed), clock, "[cards]\nload_balancer = false\n")
+        due_today(desk)
+        session = cs.ReviewSession(desk)
+        lower, upper = good_range(session)
+        fill(desk, {d: 40 for d in range(lower, upper)})  # only the last day is empty
+        session = cs.ReviewSession(desk)
+        card = session.current()
+        assert card is not None
+        random.seed(seed)
+        session.answer(Grade.GOOD)
+        day = landed(desk, card.id, clock)
+        assert lower <= day <= upper
+        picks.add(day)
+        desk.close()
+    assert len(picks) > 1, "fuzz alone spreads over the range, loaded days included"
+
+
+def test_a_minimum_easy_day_is_avoided(tmp_path: Path, clock: Clock) -> None:
+    # T0 is a Friday: day n from today is a Sunday when n % 7 == 2.
+    desk = open_desk(tmp_path, clock, "[easy_days]\nsunday = 0\nsaturday = 'reduced'\n")
+    due_today(desk)
+    session = cs.ReviewSession(desk)
+    lower, upper = good_range(session)
+    assert any(d % 7 == 2 for d in range(lower, upper + 1)), "a Sunday in the range"
+    desk.close()
+    for seed in range(10):
+        desk = open_desk(tmp_path / str(seed), clock, "[easy_days]\nsunday = 0\n")
+        due_today(desk)
+        fill(desk, {d: 5 for d in range(lower - 1, upper + 2)})
+        session = cs.ReviewSession(desk)
+        card = session.current()
+        assert card is not None
+        random.seed(seed)
+        session.answer(Grade.GOOD)
+        day = landed(desk, card.id, clock)
+        assert lower <= day <= upper and day % 7 != 2
+        desk.close()
+
+
+def test_counts_follow_answers_and_undo_without_a_rescan(tmp_path: Path, clock: Clock) -> None:
+    desk = open_desk(tmp_path, clock)
+    due_today(desk, 30)
+    fill(desk, {d: 3 for d in range(1, 40)})
+    session = cs.ReviewSession(desk)
+    counts = session.due_days()
+    for n in range(25):
+        session.answer(random.choice([Grade.AGAIN, Grade.HARD, Grade.GOOD, Grade.EASY]))
+        if n % 7 == 6:
+            session.undo()
+    assert session.due_days() is counts, "the same counts, moved answer by answer"
+    today = T0.date()
+    fresh = lb.DueDays.build(desk.store.cards.all(), today, session.day_end(), lambda deck: 0)
+    first = today.toordinal()
+    assert counts.forecast(0, first, 120) == fresh.forecast(0, first, 120)
+    assert sum(counts.forecast(0, first + 1, 120)) > 3 * 39, "answered cards were added"
+    desk.close()
