@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from deskwork.domain import cardstats
+from deskwork.domain import cardstats, revieworder
 from deskwork.domain import loadbalance as lb
 from deskwork.domain import reviewqueue as rq
 from deskwork.domain.cards import Card, ReviewLog
+from deskwork.domain.presets import Presets
 from deskwork.domain.render import Rendered
 from deskwork.domain.scheduling import Grade, SchedulerSettings, grade, next_intervals
 from deskwork.domain.studyday import day_bounds
@@ -130,6 +131,10 @@ class ReviewSession:
 
     def next_due(self) -> datetime | None:
         return rq.next_due(self._cards(), self.desk.clock())
+
+    def retrievability(self, card: Card) -> float | None:
+        """The card's probability of recall now (FSRS's R), None for a new card."""
+        return retrievability(self.presets, card, self.desk.clock())
 
     # ------------------------------------------------------------------ answers
     def answer(self, rating: Grade, duration_ms: int = 0) -> Card | None:
@@ -297,6 +302,12 @@ class ReviewSession:
             for n, c in enumerate(part):
                 if c.id == card.id:
                     part[n] = card
+
+
+def retrievability(presets: Presets, card: Card, now: datetime) -> float | None:
+    """FSRS's R at `now` with the decay of the card's preset (None without a memory state)."""
+    params = presets.for_deck(card.deck).preset.parameters
+    return revieworder.retrievability(card, now, revieworder.decay_of(params))
 
 
 # ---------------------------------------------------------------------- adding and editing

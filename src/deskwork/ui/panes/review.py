@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from deskwork.domain.cards import Card
 from deskwork.domain.render import Rendered
+from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.scheduling import Grade, describe
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
@@ -160,7 +161,9 @@ class ReviewPane(Pane):
             self._idle(text, hint)
             return
         flag = f" ⚑{card.flag}" if card.flag else ""
-        status = f"{mode}{new} new · {learning} learning · {review} to review · {clean(card.deck, single_line=True)}{flag}"
+        recall = session.retrievability(card)
+        shown_r = f" · R {describe_retrievability(recall)}" if recall is not None else ""
+        status = f"{mode}{new} new · {learning} learning · {review} to review · {clean(card.deck, single_line=True)}{flag}{shown_r}"
         self.query_one("#review-status", Static).update(status)
         rendered = session.render(card)
         question = rendered.question_shown(folded=not self.revealed)
