@@ -8,6 +8,8 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from deskwork.domain import loadbalance as lb
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.decklimits import days_before
@@ -144,3 +146,36 @@ def test_counts_follow_answers_and_undo_without_a_rescan(tmp_path: Path, clock: 
     assert counts.forecast(0, first, 120) == fresh.forecast(0, first, 120)
     assert sum(counts.forecast(0, first + 1, 120)) > 3 * 39, "answered cards were added"
     desk.close()
+
+
+def test_cli_sets_a_presets_review_order_and_the_config_checks_easy_days(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.services.test_presets import run
+
+    assert run(capsys, "cards", "presets", "add", "Lang")[0] == 0
+    code, _, err = run(
+        capsys, "cards", "presets", "set", "Lang", "review_order=Ascending retrievability"
+    )
+    assert code == 0, err
+    code, _, err = run(capsys, "cards", "presets", "set", "Lang", "review_order=by colour")
+    assert code == 1 and "Review sort order: 'by colour' is not a review order" in err, err
+    code, data, _ = run(capsys, "cards", "presets", "--json")
+    lang = next(p for p in data["presets"] if p["name"] == "Lang")  # type: ignore[attr-defined]
+    assert lang["review_order"] == "retrievability_ascending"
+
+    from deskwork.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[cards]\nload_balancer = false\nreview_order = 'sideways'\n"
+        "[easy_days]\nsunday = 1.5\nsaturday = 'reduced'\nfunday = 1\nmonday = true\n"
+    )
+    config, problems = load_config(path)
+    assert not config.cards.load_balancer
+    assert config.easy_days.factors() == (1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 1.0)
+    text = "\n".join(problems)
+    assert "'easy_days.sunday' = 1.5: Input should be less than or equal to 1" in text, text
+    assert "unknown key 'easy_days.funday'" in text
+    assert "'easy_days.monday' = True" in text and "a number from 0 to 1" in text
+    assert "'cards.review_order' = 'sideways'" in text and "not a review order" in text
