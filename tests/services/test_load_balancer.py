@@ -179,3 +179,40 @@ def test_cli_sets_a_presets_review_order_and_the_config_checks_easy_days(
     assert "unknown key 'easy_days.funday'" in text
     assert "'easy_days.monday' = True" in text and "a number from 0 to 1" in text
     assert "'cards.review_order' = 'sideways'" in text and "not a review order" in text
+
+
+def test_the_counting_job_off_the_ui_thread_never_leaves_a_stale_count(
+    tmp_path: Path, clock: Clock
+) -> None:
+    desk = open_desk(tmp_path, clock)
+    due_today(desk, 5)
+    fill(desk, {d: 2 for d in range(1, 60)})
+    first = T0.date().toordinal()
+
+    def fresh() -> list[int]:
+        counted = lb.DueDays.build(
+            desk.store.cards.all(), T0.date(), session.day_end(), lambda d: 0
+        )
+        return counted.forecast(0, first, 120)
+
+    session = cs.ReviewSession(desk)
+    job = session.counting_job()
+    assert job is not None
+    job()  # as the review pane's worker runs it
+    assert session.counting_job() is None, "counted once"
+    session.answer(Grade.GOOD)
+    assert session.due_days().forecast(0, first, 120) == fresh()
+
+    session = cs.ReviewSession(desk)
+    job = session.counting_job()
+    assert job is not None
+    session.answer(Grade.GOOD)  # an answer after the job read the cards, before it ran
+    job()
+    assert session.due_days().forecast(0, first, 120) == fresh(), "the stale count was dropped"
+
+    cram = cs.ReviewSession(desk, cram=True)
+    assert cram.counting_job() is None
+    desk.close()
+    off = open_desk(tmp_path / "off", clock, "[cards]\nload_balancer = false\n")
+    assert cs.ReviewSession(off).counting_job() is None
+    off.close()

@@ -122,6 +122,9 @@ class ReviewPane(Pane):
         if old is not None and old.cram == keep_cram:  # a new card or an import keeps undo
             self.session.undo_stack = old.undo_stack
         self._session_day = self.session.desk.today()
+        counting = self.session.counting_job()  # the load balancer's counts, off the UI thread
+        if counting is not None:
+            self.run_worker(counting, thread=True, group="balancer", name="load balancer counts")
         self.revealed = False
         self.shown_at = time.monotonic()
         self.render_card()
