@@ -70,3 +70,77 @@ def test_reviews_come_in_ankis_order(
     finally:
         col.close()
         desk.close()
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["current-anki21b", "legacy-anki21"])
+def test_review_order_and_easy_days_go_both_ways_with_anki(
+    tmp_path: Path, legacy: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An Anki preset's review order and easy days come in with the collection and go back out
+    with deskwork's export; an all-normal week (Anki's default) leaves the config's easy days."""
+    from anki.collection import (
+        ExportAnkiPackageOptions,
+        ImportAnkiPackageOptions,
+        ImportAnkiPackageRequest,
+    )
+
+    from deskwork.cli import main
+    from deskwork.paths import Paths
+    from deskwork.services import Desk
+
+    col = Collection(str(tmp_path / "source.anki2"))
+    try:
+        col.set_config("fsrs", True)
+        conf = col.decks.add_config("Weekdays")
+        conf["reviewOrder"] = NUMBER["retrievability_ascending"]
+        conf["easyDaysPercentages"] = [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0]
+        col.decks.update_config(conf)
+        for deck, conf_id in (("Work", conf["id"]), ("Plain", 1)):
+            did = col.decks.id(deck)
+            assert did is not None
+            node = col.decks.get(did)
+            assert node is not None
+            node["conf"] = conf_id
+            col.decks.save(node)
+            note = col.new_note(col.models.by_name("Basic"))  # type: ignore[arg-type]
+            note["Front"], note["Back"] = f"{deck} card", "back"
+            col.add_note(note, did)
+        package = tmp_path / ("legacy.apkg" if legacy else "current.apkg")
+        col.export_anki_package(
+            out_path=str(package),
+            options=ExportAnkiPackageOptions(
+                with_scheduling=True, with_deck_configs=True, with_media=False, legacy=legacy
+            ),
+            limit=None,
+        )
+    finally:
+        col.close()
+    assert main(["cards", "import", str(package)]) == 0
+    capsys.readouterr()
+    desk = Desk.open(Paths.resolve())
+    try:
+        presets = ps.load(desk)
+        work = presets.preset_of("Work")
+        assert work.review_order == "retrievability_ascending"
+        assert work.easy_days == [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0]
+        plain = presets.preset_of("Plain")
+        assert plain.easy_days == [] and plain.review_order == "due"
+    finally:
+        desk.close()
+    out = tmp_path / "back.apkg"
+    assert main(["cards", "export", str(out)]) == 0
+    fresh = Collection(str(tmp_path / "fresh.anki2"))
+    try:
+        fresh.import_anki_package(
+            ImportAnkiPackageRequest(
+                package_path=str(out),
+                options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True),
+            )
+        )
+        did = fresh.decks.id_for_name("Work")
+        assert did is not None
+        back = fresh.decks.config_dict_for_deck_id(did)
+        assert back["reviewOrder"] == NUMBER["retrievability_ascending"]
+        assert back["easyDaysPercentages"] == [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0]
+    finally:
+        fresh.close()

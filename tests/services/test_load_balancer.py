@@ -5,6 +5,7 @@ without a rescan and match a count made from scratch; off, it is plain fuzz."""
 from __future__ import annotations
 
 import random
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from deskwork.domain import loadbalance as lb
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.decklimits import days_before
+from deskwork.domain.presets import DeckOptions
 from deskwork.domain.scheduling import Grade, _fuzz_bounds
 from deskwork.paths import Paths
 from deskwork.services import Desk
@@ -216,3 +218,46 @@ def test_the_counting_job_off_the_ui_thread_never_leaves_a_stale_count(
     off = open_desk(tmp_path / "off", clock, "[cards]\nload_balancer = false\n")
     assert cs.ReviewSession(off).counting_job() is None
     off.close()
+
+
+def test_a_presets_own_easy_days_win_over_the_configs(tmp_path: Path, clock: Clock) -> None:
+    from deskwork.domain import presets as dp
+    from deskwork.domain.presets import Preset, PresetError
+
+    week = dp.parse_easy_days("1 1 1 1 1 0.5 0")
+    assert week == [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0]
+    assert dp.parse_easy_days("sun=minimum, Saturday=reduced") == week
+    assert dp.parse_easy_days("config") == dp.parse_easy_days("") == []
+    for bad, says in (
+        ("1 1 1", "7 load factors, Monday first, or day=factor pairs (got 3 values)"),
+        ("sun=2", "'2' is not from 0 to 1"),
+        ("funday=0", "'funday' is not a weekday"),
+        ("1 1 1 1 1 1 lots", "'lots' is not a load factor"),
+    ):
+        with pytest.raises(PresetError, match=re.escape(says)):
+            dp.parse_easy_days(bad)
+    preset = dp.edit(Preset(name="Weekdays"), "easy_days", "sun=0 sat=0.5")
+    shown = dp.describe(preset)["easy_days"]
+    assert shown == week
+    again = dp.edit(preset, "easy_days", ", ".join(f"{v:.4g}" for v in shown))  # the form's text
+    assert again == preset
+    assert dp.describe(Preset(name="x"))["easy_days"] == "config"
+
+    # T0 is a Friday: day n from today is a Sunday when n % 7 == 2. Config: every day normal.
+    for seed in range(6):
+        desk = open_desk(tmp_path / str(seed), clock)
+        with desk.store.transaction() as tx:
+            tx.put("presets", preset.model_copy(update={"id": 5}))
+            tx.put("deck_options", DeckOptions(deck="Default", preset_id=5))
+        due_today(desk)
+        session = cs.ReviewSession(desk)
+        lower, upper = good_range(session)
+        fill(desk, {d: 5 for d in range(lower - 1, upper + 2)})
+        session = cs.ReviewSession(desk)
+        card = session.current()
+        assert card is not None
+        random.seed(seed)
+        session.answer(Grade.GOOD)
+        day = landed(desk, card.id, clock)
+        assert lower <= day <= upper and day % 7 not in (1, 2), day  # no Saturday, no Sunday
+        desk.close()

@@ -74,6 +74,18 @@ class Preset(Record):
     bury_reviews: bool = False
     bury_interday_learning: bool = False
     review_order: str = "due"  # Anki's "Review sort order" (domain.revieworder.ORDERS)
+    # Anki's easy days: 7 load factors, Monday first (1 normal, 0.5 reduced, 0 minimum);
+    # [] = the config's [easy_days].
+    easy_days: list[float] = Field(default_factory=list)
+
+    @field_validator("easy_days")
+    @classmethod
+    def _easy(cls, days: list[float]) -> list[float]:
+        if days and (len(days) != 7 or any(not 0 <= d <= 1 for d in days)):
+            raise ValueError(
+                "easy days are 7 load factors from 0 to 1, Monday first (or none: the config's)"
+            )
+        return days
 
     @field_validator("review_order")
     @classmethod
@@ -144,6 +156,8 @@ EDITABLE: dict[str, str] = {
     "review_order": "due, due_then_deck, deck_then_due, intervals_ascending, "
     "intervals_descending, difficulty_descending, difficulty_ascending, retrievability_ascending, "
     "retrievability_descending, relative_overdueness, random, added, reverse_added",
+    "easy_days": "7 load factors, Monday first (1 normal, 0.5 reduced, 0 minimum), "
+    "or sun=0 sat=0.5, or 'config'",
 }
 _FIELD = {
     "learning_steps": "learning_steps_minutes",
@@ -173,6 +187,7 @@ LABELS: dict[str, str] = {
     "bury_reviews": "Bury review siblings",
     "bury_interday_learning": "Bury interday learning siblings",
     "review_order": "Review sort order",
+    "easy_days": "Easy days",
 }
 _UNITS = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0}
 
@@ -209,6 +224,46 @@ def format_steps(minutes: list[float]) -> str:
         else:
             parts.append(f"{m:g}m")
     return " ".join(parts)
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_EASY_WORDS = {"normal": 1.0, "reduced": 0.5, "minimum": 0.0}
+
+
+def parse_easy_days(text: str, label: str = "Easy days") -> list[float]:
+    """'1 1 1 1 1 0.5 0' (Monday first), 'sun=0 sat=reduced' (the rest normal), or 'config' /
+    '' (the config's [easy_days]) → 7 factors, or [] for the config's."""
+    words = text.replace(",", " ").split()
+    if not words or (len(words) == 1 and words[0].lower() in ("config", "default", "none")):
+        return []
+
+    def factor(word: str) -> float:
+        word = word.strip().lower()
+        try:
+            value = _EASY_WORDS[word] if word in _EASY_WORDS else float(word)
+        except ValueError:
+            raise PresetError(
+                f"{label}: {word!r} is not a load factor (a number from 0 to 1, or normal, "
+                "reduced, minimum)."
+            ) from None
+        if not 0 <= value <= 1:
+            raise PresetError(f"{label}: {word!r} is not from 0 to 1.")
+        return value
+
+    if all("=" in w for w in words):
+        days = [1.0] * 7
+        for word in words:
+            day, _, value = word.partition("=")
+            name = day.strip().lower()[:3]
+            if name not in _WEEKDAYS:
+                raise PresetError(f"{label}: {day!r} is not a weekday (mon … sun).")
+            days[_WEEKDAYS.index(name)] = factor(value)
+        return days
+    if len(words) != 7:
+        raise PresetError(
+            f"{label}: 7 load factors, Monday first, or day=factor pairs (got {len(words)} values)."
+        )
+    return [factor(w) for w in words]
 
 
 def _bool(key: str, text: str) -> bool:
@@ -248,6 +303,8 @@ def edit(preset: Preset, key: str, text: str) -> Preset:
         value = _bool(key, text)
     elif key == "name":
         value = text.strip()
+    elif key == "easy_days":
+        value = parse_easy_days(text, label)
     elif key == "review_order":
         from deskwork.domain.revieworder import parse_order
 
@@ -292,6 +349,7 @@ def describe(preset: Preset) -> dict[str, Any]:
         "bury_reviews": preset.bury_reviews,
         "bury_interday_learning": preset.bury_interday_learning,
         "review_order": preset.review_order,
+        "easy_days": list(preset.easy_days) or "config",
     }
 
 

@@ -216,8 +216,8 @@ class ReviewSession:
 
     def balancer(self, card: Card) -> lb.Balancer | None:
         """Anki's load balancer for an answer to `card` (None when `[cards] load_balancer` is
-        off): its preset's counts, the easy days, and its siblings' days when the preset buries
-        review siblings."""
+        off): its preset's counts, its easy days (the preset's, else the config's), and its
+        siblings' days when the preset buries review siblings."""
         config = self.desk.config
         if not config.cards.load_balancer:
             return None
@@ -230,7 +230,8 @@ class ReviewSession:
             siblings = tuple(
                 {d - first for d in days if d is not None and 0 <= d - first < lb.LOAD_BALANCE_DAYS}
             )
-        return lb.Balancer(self.due_days(), preset.id, today, config.easy_days.factors(), siblings)
+        easy = tuple(preset.easy_days) or config.easy_days.factors()
+        return lb.Balancer(self.due_days(), preset.id, today, easy, siblings)
 
     def _count_move(self, before: Card, after: Card) -> None:
         today, day_end = self.desk.today(), self.day_end()

@@ -68,6 +68,14 @@ def _int(values: list[int | bytes] | None, default: int = 0) -> int:
 _ANKI_ORDER = {key: number for number, key in ANKI_NUMBERS.items()}
 
 
+def _easy_days(values: Any) -> Any:
+    """Anki's easy days as the preset keeps them: all normal (Anki's default) → [] (the config's
+    [easy_days] then applies); anything else as it is (the preset's check refuses a bad one)."""
+    if isinstance(values, list) and all(v == 1.0 for v in values):
+        return []
+    return values
+
+
 def _order(value: Any) -> str:
     """Anki's ReviewCardOrder number → ours (an unknown or odd value: due date, Anki's default)."""
     return ANKI_NUMBERS.get(value, "due") if isinstance(value, int) else "due"
@@ -122,6 +130,7 @@ def _from_proto(blob: bytes) -> dict[str, Any]:
         "bury_reviews": bool(_int(f.get(28))),
         "bury_interday_learning": bool(_int(f.get(29))),
         "review_order": _order(_int(f.get(33))),
+        "easy_days": _easy_days(_floats(f.get(4, []))),
         **({"desired_retention": retention} if retention else {}),
     }
 
@@ -151,6 +160,7 @@ def _from_json(conf: dict[str, Any]) -> dict[str, Any]:
         "bury_reviews": bool(rev.get("bury", False)),
         "bury_interday_learning": bool(conf.get("buryInterdayLearning", False)),
         "review_order": _order(conf.get("reviewOrder", 0)),
+        "easy_days": _easy_days(conf.get("easyDaysPercentages")),
         **({"desired_retention": retention} if retention else {}),
     }
 
@@ -361,6 +371,7 @@ def _legacy_conf(
         "desiredRetention": preset.desired_retention,
         "buryInterdayLearning": preset.bury_interday_learning,
         "reviewOrder": _ANKI_ORDER.get(preset.review_order, 0),
+        "easyDaysPercentages": list(preset.easy_days) or [1.0] * 7,
         "fsrsParams6": [], "fsrsParams5": [], "fsrsWeights": [],
     })  # fmt: skip
     if key:
