@@ -13,7 +13,7 @@ forecast at the end, each as standard deviation and max - min (the "flatter" fig
 days, the load on the reduced / minimum weekdays as a share of a normal day's. Also the cost of the
 balancer: building the counts from every card (once per session) and the time per answer.
 
-    python benchmarks/balance.py [--days 60] [--json] [--cards-dir DIR]
+    python benchmarks/balance.py [--days 60] [--scale heavy|power|tiny] [--json] [--cards-dir DIR]
 """
 
 from __future__ import annotations
@@ -40,19 +40,23 @@ from deskwork.domain.scheduling import Grade, SchedulerSettings, grade
 from deskwork.domain.studyday import day_bounds
 from deskwork.store.store import Store
 
-HEAVY_CARDS = Scale("heavy cards", cards=20_000, reviews=1, items=0, sessions=0, drafts=0)
+# The cards of workload.py's scales (the same seed: the same cards), without the rest.
+CARDS = {
+    name: Scale(f"{name} cards", cards=n, reviews=1, items=0, sessions=0, drafts=0)
+    for name, n in (("tiny", 500), ("heavy", 20_000), ("power", 100_000))
+}
 START_HOUR = 4
 RATINGS = (Grade.AGAIN,) * 8 + (Grade.HARD,) * 7 + (Grade.GOOD,) * 75 + (Grade.EASY,) * 10
 NEW_PER_DAY = 20
 EASY_WEEK = (1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0)  # Saturday reduced, Sunday minimum
 
 
-def heavy_cards(folder: Path | None) -> list[Card]:
-    """The heavy workload's cards (the same seed: the same cards as benchmarks/run.py's)."""
+def workload_cards(scale: str, folder: Path | None) -> list[Card]:
+    """A workload's cards (the same seed: the same cards as benchmarks/run.py's)."""
     with tempfile.TemporaryDirectory() as tmp:
         data = folder or Path(tmp) / "data"
         if not (data / "manifest.json").exists():
-            generate(data, HEAVY_CARDS)
+            generate(data, CARDS[scale])
         store = Store.open(data, clock=lambda: END, backup_interval_s=10**9)
         try:
             return list(store.cards.all())
@@ -184,17 +188,19 @@ def ratio(on: list[int], off: list[int]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=60)
+    parser.add_argument("--scale", choices=sorted(CARDS), default="heavy")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--cards-dir", type=Path, help="keep the generated cards here")
     args = parser.parse_args()
     os.environ["TZ"] = "UTC"  # study days in UTC: the same figures on every machine
     time.tzset()
-    cards = heavy_cards(args.cards_dir)
+    cards = workload_cards(args.scale, args.cards_dir)
     last = min(30, args.days)
     off = simulate(cards, args.days, False, lb.NORMAL_WEEK)
     on = simulate(cards, args.days, True, lb.NORMAL_WEEK)
     easy = simulate(cards, args.days, True, EASY_WEEK)
     result: dict[str, object] = {
+        "scale": args.scale,
         "cards": len(cards),
         "days": args.days,
         "off": figures(off, last),
