@@ -151,10 +151,13 @@ class EasyDaysConfig(Section):
     @field_validator("*", mode="before")
     @classmethod
     def _word(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.strip().lower() in _EASY:
-            return _EASY[value.strip().lower()]
+        words = "a load factor: a number from 0 to 1, or normal / reduced / minimum"
+        if isinstance(value, str):
+            if value.strip().lower() in _EASY:
+                return _EASY[value.strip().lower()]
+            raise ValueError(words)
         if isinstance(value, bool):
-            raise ValueError("a load factor: a number from 0 to 1, or normal / reduced / minimum")
+            raise ValueError(words)
         return value
 
     def factors(self) -> tuple[float, ...]:
