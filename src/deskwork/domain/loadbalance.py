@@ -11,10 +11,11 @@ are study-day ordinals (`date.toordinal()`), so the counts survive a day rollove
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.decklimits import days_before
@@ -27,6 +28,7 @@ LOAD_BALANCE_DAYS = int(MAX_LOAD_BALANCE_INTERVAL * 1.1)
 # damped, 0.2 per day of distance.
 SIBLING_STEPS = (-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5)
 SIBLING_RANGE = (1.0, 0.8, 0.6, 0.4, 0.2, 0.000001, 0.2, 0.4, 0.6, 0.8, 1.0)
+DAY_S = 86400
 # Anki's EasyDay::Minimum load modifier: not zero, so that all-minimum still balances.
 MINIMUM_LOAD = 0.0001
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -166,16 +168,32 @@ class DueDays:
         day_end: datetime,
         preset_of: Callable[[str], int],
     ) -> DueDays:
+        """One pass over the cards (`due_day` inlined: ~0.7 µs a card), from today on."""
         due = cls()
         first = today.toordinal()
+        day_end = day_end.astimezone(UTC)  # as stored: same-zone arithmetic skips offset lookups
+        presets: dict[str, Counter[int]] = {}
+        review = CardState.REVIEW
         for card in cards:
-            day = due_day(card, today, day_end)
-            if day is not None and day >= first:
-                due.add(preset_of(card.deck), day)
+            if card.suspended or card.last_review is None:
+                continue
+            moment = card.due
+            if moment < day_end and card.state is not review:
+                continue  # a learning step today
+            offset = -math.ceil((day_end - moment).total_seconds() / DAY_S) + 1
+            if offset < 0:
+                continue  # overdue: Anki's window starts today
+            days = presets.get(card.deck)
+            if days is None:
+                days = presets[card.deck] = due._days.setdefault(preset_of(card.deck), Counter())
+            days[first + offset] += 1
         return due
 
     def add(self, preset: int, day: int) -> None:
-        self._days.setdefault(preset, Counter())[day] += 1
+        days = self._days.get(preset)
+        if days is None:
+            days = self._days[preset] = Counter()
+        days[day] += 1
 
     def remove(self, preset: int, day: int) -> None:
         days = self._days.get(preset)
