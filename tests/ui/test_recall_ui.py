@@ -20,17 +20,16 @@ from tests.ui.factory import desk_app, ready
 
 
 def review(front: str, stability: float, days_ago: float, **kw: object) -> object:
-    return make_card(
-        front,
-        state=CardState.REVIEW,
-        step=None,
-        stability=stability,
-        difficulty=5.0,
-        last_review=T0 - timedelta(days=days_ago),
-        due=T0 - timedelta(minutes=5),
-        reps=4,
-        **kw,
-    )
+    fields: dict[str, object] = {
+        "state": CardState.REVIEW,
+        "step": None,
+        "stability": stability,
+        "difficulty": 5.0,
+        "last_review": T0 - timedelta(days=days_ago),
+        "due": T0 - timedelta(minutes=5),
+        "reps": 4,
+    }
+    return make_card(front, **(fields | kw))
 
 
 async def test_retrievability_on_the_info_line_in_ascending_order(
@@ -117,3 +116,29 @@ def test_the_forecast_says_how_even_it_is() -> None:
     )
     config.cards.load_balancer = False
     assert forecast_label(forecast, config).endswith("(load balancer off)")
+
+
+async def test_the_review_area_counts_due_days_in_a_worker(tmp_path: Path, clock: Clock) -> None:
+    """The load balancer's counts are ready before the first answer (a worker built them while the
+    question showed), and the answer moves its card in them."""
+    app = desk_app(tmp_path, clock)
+    with app.desk.store.transaction() as tx:
+        card = tx.put("cards", review("due now", 10.0, 10))
+        for n in range(1, 40):
+            tx.put("cards", review(f"later {n}", 50.0, 1, due=T0 + timedelta(days=n)))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f4")
+        session = app.review_pane.session
+        assert session is not None
+        counted = session._due_days
+        assert counted is not None, "counted before any answer"
+        first = T0.date().toordinal()
+        assert counted.forecast(0, first, 40) == [1] * 40
+        await pilot.press("space", "3")
+        await pilot.pause()
+        answered = app.desk.store.cards.get(card.id)  # type: ignore[attr-defined]
+        assert answered is not None
+        day = (answered.due - T0).days
+        assert session._due_days is counted
+        assert counted.forecast(0, first, 40)[0] == 0 and counted.count(0, first + day) == 2
