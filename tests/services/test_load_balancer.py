@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from deskwork.domain import loadbalance as lb
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.decklimits import days_before
-from deskwork.domain.presets import DeckOptions
+from deskwork.domain.presets import DeckOptions, Preset
 from deskwork.domain.scheduling import Grade, _fuzz_bounds
 from deskwork.paths import Paths
 from deskwork.services import Desk
@@ -68,67 +69,76 @@ def landed(desk: Desk, card_id: int, clock: Clock) -> int:
     return -days_before(day_end, after.due)
 
 
+def answer_among(
+    folder: Path,
+    clock: Clock,
+    load: Callable[[int, int], dict[int, int]],
+    seed: int,
+    config: str = "",
+    preset: Preset | None = None,
+) -> tuple[int, int, int]:
+    """A review card due today answered Good (the fuzz draw seeded) in a fresh desk, among the
+    reviews `load(lower, upper)` puts on the days around its fuzz range [lower, upper] (and on
+    `preset` when given): (the day it lands on, lower, upper)."""
+    desk = open_desk(folder, clock, config)
+    try:
+        if preset is not None:
+            with desk.store.transaction() as tx:
+                tx.put("presets", preset)
+                tx.put("deck_options", DeckOptions(deck="Default", preset_id=preset.id))
+        due_today(desk)
+        lower, upper = good_range(cs.ReviewSession(desk))
+        fill(desk, load(lower, upper))
+        session = cs.ReviewSession(desk)
+        card = session.current()
+        assert card is not None and card.front == "today 0"
+        random.seed(seed)
+        session.answer(Grade.GOOD)
+        return landed(desk, card.id, clock), lower, upper
+    finally:
+        desk.close()
+
+
 def test_an_answer_lands_on_the_empty_day_of_its_fuzz_range(tmp_path: Path, clock: Clock) -> None:
-    desk = open_desk(tmp_path, clock)
-    due_today(desk)
-    session = cs.ReviewSession(desk)
-    lower, upper = good_range(session)
+    _, lower, upper = answer_among(tmp_path / "range", clock, lambda lo, hi: {}, 0)
     assert upper - lower >= 2, "a range worth balancing"
     for empty in range(lower, upper + 1):
+
+        def all_but_empty(lo: int, hi: int, empty: int = empty) -> dict[int, int]:
+            return {d: 40 for d in range(lo - 2, hi + 3) if d != empty}
+
         for seed in range(2):
-            desk2 = open_desk(tmp_path / f"{empty}-{seed}", clock)
-            due_today(desk2)
-            fill(desk2, {d: 40 for d in range(lower - 2, upper + 3) if d != empty})
-            session = cs.ReviewSession(desk2)
-            card = session.current()
-            assert card is not None and card.front == "today 0"
-            random.seed(seed)
-            session.answer(Grade.GOOD)
-            assert landed(desk2, card.id, clock) == empty
-            desk2.close()
-    desk.close()
+            day, _, _ = answer_among(tmp_path / f"{empty}-{seed}", clock, all_but_empty, seed)
+            assert day == empty
 
 
 def test_plain_fuzz_when_the_balancer_is_off(tmp_path: Path, clock: Clock) -> None:
     picks = set()
     for seed in range(12):
-        desk = open_desk(tmp_path / str(seed), clock, "[cards]\nload_balancer = false\n")
-        due_today(desk)
-        session = cs.ReviewSession(desk)
-        lower, upper = good_range(session)
-        fill(desk, {d: 40 for d in range(lower, upper)})  # only the last day is empty
-        session = cs.ReviewSession(desk)
-        card = session.current()
-        assert card is not None
-        random.seed(seed)
-        session.answer(Grade.GOOD)
-        day = landed(desk, card.id, clock)
+        day, lower, upper = answer_among(
+            tmp_path / str(seed),
+            clock,
+            lambda lo, hi: {d: 40 for d in range(lo, hi)},  # only the last day is empty
+            seed,
+            "[cards]\nload_balancer = false\n",
+        )
         assert lower <= day <= upper
         picks.add(day)
-        desk.close()
     assert len(picks) > 1, "fuzz alone spreads over the range, loaded days included"
+
+
+def even(lower: int, upper: int) -> dict[int, int]:
+    return {d: 5 for d in range(lower - 1, upper + 2)}
 
 
 def test_a_minimum_easy_day_is_avoided(tmp_path: Path, clock: Clock) -> None:
     # T0 is a Friday: day n from today is a Sunday when n % 7 == 2.
-    desk = open_desk(tmp_path, clock, "[easy_days]\nsunday = 0\nsaturday = 'reduced'\n")
-    due_today(desk)
-    session = cs.ReviewSession(desk)
-    lower, upper = good_range(session)
-    assert any(d % 7 == 2 for d in range(lower, upper + 1)), "a Sunday in the range"
-    desk.close()
     for seed in range(10):
-        desk = open_desk(tmp_path / str(seed), clock, "[easy_days]\nsunday = 0\n")
-        due_today(desk)
-        fill(desk, {d: 5 for d in range(lower - 1, upper + 2)})
-        session = cs.ReviewSession(desk)
-        card = session.current()
-        assert card is not None
-        random.seed(seed)
-        session.answer(Grade.GOOD)
-        day = landed(desk, card.id, clock)
+        day, lower, upper = answer_among(
+            tmp_path / str(seed), clock, even, seed, "[easy_days]\nsunday = 0\n"
+        )
+        assert any(d % 7 == 2 for d in range(lower, upper + 1)), "a Sunday in the range"
         assert lower <= day <= upper and day % 7 != 2
-        desk.close()
 
 
 def test_counts_follow_answers_and_undo_without_a_rescan(tmp_path: Path, clock: Clock) -> None:
@@ -224,7 +234,7 @@ def test_the_counting_job_off_the_ui_thread_never_leaves_a_stale_count(
 
 def test_a_presets_own_easy_days_win_over_the_configs(tmp_path: Path, clock: Clock) -> None:
     from deskwork.domain import presets as dp
-    from deskwork.domain.presets import Preset, PresetError
+    from deskwork.domain.presets import PresetError
 
     week = dp.parse_easy_days("1 1 1 1 1 0.5 0")
     assert week == [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0]
@@ -246,20 +256,7 @@ def test_a_presets_own_easy_days_win_over_the_configs(tmp_path: Path, clock: Clo
     assert dp.describe(Preset(name="x"))["easy_days"] == "config"
 
     # T0 is a Friday: day n from today is a Sunday when n % 7 == 2. Config: every day normal.
+    own = preset.model_copy(update={"id": 5})
     for seed in range(6):
-        desk = open_desk(tmp_path / str(seed), clock)
-        with desk.store.transaction() as tx:
-            tx.put("presets", preset.model_copy(update={"id": 5}))
-            tx.put("deck_options", DeckOptions(deck="Default", preset_id=5))
-        due_today(desk)
-        session = cs.ReviewSession(desk)
-        lower, upper = good_range(session)
-        fill(desk, {d: 5 for d in range(lower - 1, upper + 2)})
-        session = cs.ReviewSession(desk)
-        card = session.current()
-        assert card is not None
-        random.seed(seed)
-        session.answer(Grade.GOOD)
-        day = landed(desk, card.id, clock)
+        day, lower, upper = answer_among(tmp_path / str(seed), clock, even, seed, preset=own)
         assert lower <= day <= upper and day % 7 not in (1, 2), day  # no Saturday, no Sunday
-        desk.close()
