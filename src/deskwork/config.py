@@ -133,9 +133,6 @@ class CardsConfig(Section):
         return parse_order(value)
 
 
-_EASY = {"normal": 1.0, "reduced": 0.5, "minimum": 0.0}
-
-
 class EasyDaysConfig(Section):
     """Anki's easy days: each weekday's share of a normal day's reviews that the load balancer
     aims for (1 normal, 0.5 reduced, 0 minimum; or the words)."""
@@ -151,10 +148,12 @@ class EasyDaysConfig(Section):
     @field_validator("*", mode="before")
     @classmethod
     def _word(cls, value: Any) -> Any:
+        from deskwork.domain.loadbalance import EASY_WORDS
+
         words = "a load factor: a number from 0 to 1, or normal / reduced / minimum"
         if isinstance(value, str):
-            if value.strip().lower() in _EASY:
-                return _EASY[value.strip().lower()]
+            if value.strip().lower() in EASY_WORDS:
+                return EASY_WORDS[value.strip().lower()]
             raise ValueError(words)
         if isinstance(value, bool):
             raise ValueError(words)

@@ -245,6 +245,46 @@ class Balancer:
         return found.pick(u) if found is not None else None
 
 
+EASY_WORDS = {"normal": 1.0, "reduced": 0.5, "minimum": 0.0}
+
+
+def parse_easy_days(text: str) -> list[float]:
+    """'1 1 1 1 1 0.5 0' (Monday first), 'sun=0 sat=reduced' (the rest normal), or 'config' /
+    '' (the config's [easy_days]) → 7 factors, or [] for the config's."""
+    words = text.replace(",", " ").split()
+    if not words or (len(words) == 1 and words[0].lower() in ("config", "default", "none")):
+        return []
+
+    def factor(word: str) -> float:
+        word = word.strip().lower()
+        try:
+            value = EASY_WORDS[word] if word in EASY_WORDS else float(word)
+        except ValueError:
+            raise ValueError(
+                f"{word!r} is not a load factor (a number from 0 to 1, or normal, "
+                "reduced, minimum)."
+            ) from None
+        if not 0 <= value <= 1:
+            raise ValueError(f"{word!r} is not from 0 to 1.")
+        return value
+
+    if all("=" in w for w in words):
+        days = [1.0] * 7
+        for word in words:
+            day, _, value = word.partition("=")
+            name = day.strip().lower()[:3]
+            short = [w[:3] for w in WEEKDAYS]
+            if name not in short:
+                raise ValueError(f"{day!r} is not a weekday (mon … sun).")
+            days[short.index(name)] = factor(value)
+        return days
+    if len(words) != 7:
+        raise ValueError(
+            f"7 load factors, Monday first, or day=factor pairs (got {len(words)} values)."
+        )
+    return [factor(w) for w in words]
+
+
 def spread(counts: Sequence[int]) -> tuple[int, int, float]:
     """(fewest, most, standard deviation) of a forecast's daily counts: how even a load is."""
     if not counts:

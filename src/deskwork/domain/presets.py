@@ -226,46 +226,6 @@ def format_steps(minutes: list[float]) -> str:
     return " ".join(parts)
 
 
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_EASY_WORDS = {"normal": 1.0, "reduced": 0.5, "minimum": 0.0}
-
-
-def parse_easy_days(text: str, label: str = "Easy days") -> list[float]:
-    """'1 1 1 1 1 0.5 0' (Monday first), 'sun=0 sat=reduced' (the rest normal), or 'config' /
-    '' (the config's [easy_days]) → 7 factors, or [] for the config's."""
-    words = text.replace(",", " ").split()
-    if not words or (len(words) == 1 and words[0].lower() in ("config", "default", "none")):
-        return []
-
-    def factor(word: str) -> float:
-        word = word.strip().lower()
-        try:
-            value = _EASY_WORDS[word] if word in _EASY_WORDS else float(word)
-        except ValueError:
-            raise PresetError(
-                f"{label}: {word!r} is not a load factor (a number from 0 to 1, or normal, "
-                "reduced, minimum)."
-            ) from None
-        if not 0 <= value <= 1:
-            raise PresetError(f"{label}: {word!r} is not from 0 to 1.")
-        return value
-
-    if all("=" in w for w in words):
-        days = [1.0] * 7
-        for word in words:
-            day, _, value = word.partition("=")
-            name = day.strip().lower()[:3]
-            if name not in _WEEKDAYS:
-                raise PresetError(f"{label}: {day!r} is not a weekday (mon … sun).")
-            days[_WEEKDAYS.index(name)] = factor(value)
-        return days
-    if len(words) != 7:
-        raise PresetError(
-            f"{label}: 7 load factors, Monday first, or day=factor pairs (got {len(words)} values)."
-        )
-    return [factor(w) for w in words]
-
-
 def _bool(key: str, text: str) -> bool:
     value = text.strip().lower()
     if value in ("true", "yes", "on", "1"):
@@ -304,7 +264,12 @@ def edit(preset: Preset, key: str, text: str) -> Preset:
     elif key == "name":
         value = text.strip()
     elif key == "easy_days":
-        value = parse_easy_days(text, label)
+        from deskwork.domain.loadbalance import parse_easy_days
+
+        try:
+            value = parse_easy_days(text)
+        except ValueError as exc:
+            raise PresetError(f"{label}: {exc}") from None
     elif key == "review_order":
         from deskwork.domain.revieworder import parse_order
 
