@@ -1,5 +1,6 @@
-"""Flashcard use-cases: a review session (queue, answers, undo, bury, suspend, flag, edit, cram),
-adding cards (quick capture), and the figures for `cards stats`."""
+"""Flashcard use-cases: a review session (queue, answers with Anki's load balancer and its per-day
+counts, undo, bury, suspend, flag, edit, cram, retrievability), adding cards (quick capture), and
+the figures for `cards stats`."""
 
 from __future__ import annotations
 
