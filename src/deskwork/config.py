@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class Section(BaseModel):
@@ -118,6 +118,51 @@ class CardsConfig(Section):
     bury_new: bool = False
     bury_reviews: bool = False
     bury_interday_learning: bool = False
+    review_order: str = Field(
+        default="due", description="review sort order of the default preset (see cards presets)"
+    )
+    load_balancer: bool = Field(
+        default=True, description="spread reviews evenly over the fuzz range (Anki's default)"
+    )
+
+    @field_validator("review_order")
+    @classmethod
+    def _order(cls, value: str) -> str:
+        from deskwork.domain.revieworder import parse_order
+
+        return parse_order(value)
+
+
+class EasyDaysConfig(Section):
+    """Anki's easy days: each weekday's share of a normal day's reviews that the load balancer
+    aims for (1 normal, 0.5 reduced, 0 minimum; or the words)."""
+
+    monday: float = Field(default=1.0, ge=0, le=1)
+    tuesday: float = Field(default=1.0, ge=0, le=1)
+    wednesday: float = Field(default=1.0, ge=0, le=1)
+    thursday: float = Field(default=1.0, ge=0, le=1)
+    friday: float = Field(default=1.0, ge=0, le=1)
+    saturday: float = Field(default=1.0, ge=0, le=1)
+    sunday: float = Field(default=1.0, ge=0, le=1)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _word(cls, value: Any) -> Any:
+        from deskwork.domain.loadbalance import EASY_WORDS
+
+        words = "a load factor: a number from 0 to 1, or normal / reduced / minimum"
+        if isinstance(value, str):
+            if value.strip().lower() in EASY_WORDS:
+                return EASY_WORDS[value.strip().lower()]
+            raise ValueError(words)
+        if isinstance(value, bool):
+            raise ValueError(words)
+        return value
+
+    def factors(self) -> tuple[float, ...]:
+        """Monday first, as Anki's easy days."""
+        return (self.monday, self.tuesday, self.wednesday, self.thursday, self.friday,
+                self.saturday, self.sunday)  # fmt: skip
 
 
 class StoreConfig(Section):
@@ -134,6 +179,7 @@ class Config(Section):
     plan: PlanConfig = Field(default_factory=PlanConfig)
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     cards: CardsConfig = Field(default_factory=CardsConfig)
+    easy_days: EasyDaysConfig = Field(default_factory=EasyDaysConfig)
     keys: dict[str, str] = Field(
         default_factory=dict, description="binding id -> keys, e.g. 'app.help' = 'f1,question_mark'"
     )

@@ -34,11 +34,19 @@ from tests.helpers import make_card
 ADDRESS_SPACE_MB = 1024  # the child's hard limit: an unbounded reader dies of MemoryError
 PEAK_RSS_MB = 200  # what each refusal below may cost at most (Python + deskwork alone: ~35-90)
 
+# The child's own peak: Linux's VmHWM belongs to the process image (exec starts it afresh), while
+# ru_maxrss survives the exec and so starts at the forking pytest's size (200+ MB late in a run).
 CHILD = """
 import json, resource, sys
 from deskwork.cli import main
 code = main(sys.argv[1:])
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:
+    with open("/proc/self/status") as status:
+        hwm = [line for line in status if line.startswith("VmHWM:")]
+    peak = int(hwm[0].split()[1]) / 1024
+except (OSError, IndexError, ValueError):
+    pass
 print(json.dumps({"code": code, "peak_mb": peak}))
 """
 

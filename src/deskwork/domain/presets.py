@@ -73,6 +73,26 @@ class Preset(Record):
     bury_new: bool = False
     bury_reviews: bool = False
     bury_interday_learning: bool = False
+    review_order: str = "due"  # Anki's "Review sort order" (domain.revieworder.ORDERS)
+    # Anki's easy days: 7 load factors, Monday first (1 normal, 0.5 reduced, 0 minimum);
+    # [] = the config's [easy_days].
+    easy_days: list[float] = Field(default_factory=list)
+
+    @field_validator("easy_days")
+    @classmethod
+    def _easy(cls, days: list[float]) -> list[float]:
+        if days and (len(days) != 7 or any(not 0 <= d <= 1 for d in days)):
+            raise ValueError(
+                "easy days are 7 load factors from 0 to 1, Monday first (or none: the config's)"
+            )
+        return days
+
+    @field_validator("review_order")
+    @classmethod
+    def _order(cls, order: str) -> str:
+        from deskwork.domain.revieworder import parse_order
+
+        return parse_order(order)
 
     @field_validator("name")
     @classmethod
@@ -133,6 +153,11 @@ EDITABLE: dict[str, str] = {
     "bury_new": "true/false",
     "bury_reviews": "true/false",
     "bury_interday_learning": "true/false",
+    "review_order": "due, due_then_deck, deck_then_due, intervals_ascending, "
+    "intervals_descending, difficulty_descending, difficulty_ascending, retrievability_ascending, "
+    "retrievability_descending, relative_overdueness, random, added, reverse_added",
+    "easy_days": "7 load factors, Monday first (1 normal, 0.5 reduced, 0 minimum), "
+    "or sun=0 sat=0.5, or 'config'",
 }
 _FIELD = {
     "learning_steps": "learning_steps_minutes",
@@ -161,6 +186,8 @@ LABELS: dict[str, str] = {
     "bury_new": "Bury new siblings",
     "bury_reviews": "Bury review siblings",
     "bury_interday_learning": "Bury interday learning siblings",
+    "review_order": "Review sort order",
+    "easy_days": "Easy days",
 }
 _UNITS = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0}
 
@@ -236,6 +263,20 @@ def edit(preset: Preset, key: str, text: str) -> Preset:
         value = _bool(key, text)
     elif key == "name":
         value = text.strip()
+    elif key == "easy_days":
+        from deskwork.domain.loadbalance import parse_easy_days
+
+        try:
+            value = parse_easy_days(text)
+        except ValueError as exc:
+            raise PresetError(f"{label}: {exc}") from None
+    elif key == "review_order":
+        from deskwork.domain.revieworder import parse_order
+
+        try:
+            value = parse_order(text)
+        except ValueError as exc:
+            raise PresetError(f"{label}: {exc}.") from None
     else:
         try:
             value = float(text) if key == "desired_retention" else int(text)
@@ -272,6 +313,8 @@ def describe(preset: Preset) -> dict[str, Any]:
         "bury_new": preset.bury_new,
         "bury_reviews": preset.bury_reviews,
         "bury_interday_learning": preset.bury_interday_learning,
+        "review_order": preset.review_order,
+        "easy_days": list(preset.easy_days) or "config",
     }
 
 

@@ -1,14 +1,15 @@
 """Today's review queue, gathered as Anki's v3 scheduler does: learning cards due today (no limit),
-then interday learning cards and reviews due today (each deck's review limit), then new cards deck
-by deck (each deck's new limit); a parent's limits cap its subdecks (see `decklimits`). Siblings
-of a card already gathered are left for tomorrow when the card's preset buries them. Buried and
-suspended cards wait."""
+then interday learning cards and reviews due today (each deck's review limit) in the preset's
+review sort order (`revieworder`), then new cards deck by deck (each deck's new limit); a parent's
+limits cap its subdecks (see `decklimits`). Siblings of a card already gathered are left for
+tomorrow when the card's preset buries them. Buried and suspended cards wait."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.decklimits import LEARN_AHEAD, Done, LimitTree, available, is_interday
@@ -85,8 +86,9 @@ def build(
     for card in learning:
         sibling_buried(card, "learning")
     taken: list[Card] = []
+    order = review_order_key(presets, deck, now, day_end)
     for kind, group in (("interday", interday), ("review", reviews)):
-        group.sort(key=lambda c: (c.due, c.id))
+        group.sort(key=order)
         for card in group:
             if tree.root_reached("review"):
                 break
@@ -105,6 +107,32 @@ def build(
     due_reviews = [c for c in taken if c.state is CardState.REVIEW]
     learning = sorted(learning + day_learning, key=lambda c: (c.due, c.id))
     return ReviewQueue(learning, due_reviews, fresh)
+
+
+def review_order_key(
+    presets: Presets, deck: str, now: datetime, day_end: datetime
+) -> Callable[[Card], Any]:
+    """Anki gathers reviews in the studied deck's preset's "Review sort order" (every deck: the
+    default preset's); retrievability with each card's own preset's decay and retention."""
+    from deskwork.domain import revieworder
+
+    decays: dict[str, float] = {}
+
+    def decay_for(card: Card) -> float:
+        found = decays.get(card.deck)
+        if found is None:
+            found = decays[card.deck] = revieworder.decay_of(
+                presets.for_deck(card.deck).preset.parameters
+            )
+        return found
+
+    return revieworder.sort_key(
+        presets.preset_of(deck).review_order,
+        now,
+        day_end,
+        decay_for,
+        lambda c: presets.for_deck(c.deck).desired_retention,
+    )
 
 
 def next_card(queue: ReviewQueue, now: datetime) -> Card | None:

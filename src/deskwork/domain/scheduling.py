@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.decklimits import days_before
@@ -64,6 +64,13 @@ class SchedulerSettings:
         """Anki schedules same-day intervals without steps only when w17 and w18 are positive."""
         p = self.parameters
         return p is None or (p[17] > 0 and p[18] > 0)
+
+
+class Balance(Protocol):
+    """Anki's load balancer as the scheduler sees it (`loadbalance.Balancer`): the day inside the
+    fuzz range for `interval` given the draw `u`, or None to leave it to plain fuzz."""
+
+    def __call__(self, interval: float, minimum: int, maximum: int, u: float) -> int | None: ...
 
 
 class Outcome(NamedTuple):
@@ -179,8 +186,10 @@ def outcomes(
     now: datetime,
     day_end: datetime | None = None,
     fuzz: float | None = None,
+    balance: Balance | None = None,
 ) -> dict[Grade, Outcome]:
-    """Every answer's result, by Anki's rules (`fuzz` in [0, 1) or None for none)."""
+    """Every answer's result, by Anki's rules (`fuzz` in [0, 1) or None for none). With fuzz,
+    `balance` (Anki's load balancer) picks the day inside each fuzz range."""
     from fsrs import Rating
 
     elapsed = days_elapsed(card, now, day_end)
@@ -195,6 +204,14 @@ def outcomes(
     ivl = {g: memory[g][0] * scale for g in Grade}
     maximum = max(1, settings.maximum_interval_days)
 
+    def fuzzed(interval: float, minimum: int, maximum: int) -> int:
+        """Anki's `StateContext::with_review_fuzz`: the load balancer's day, else plain fuzz."""
+        if fuzz is not None and balance is not None:
+            found = balance(interval, minimum, maximum, fuzz)
+            if found is not None:
+                return found
+        return with_fuzz(fuzz, interval, minimum, maximum)
+
     def review(g: Grade, days: int) -> Outcome:
         return Outcome(CardState.REVIEW, None, timedelta(days=days), *memory[g])
 
@@ -205,7 +222,7 @@ def outcomes(
         """No step left: a review, or a same-day interval where Anki allows one."""
         if settings.short_term_allowed and not steps and ivl[g] < 0.5:
             return stay(g, state, step, int(ivl[g] * DAY_S))
-        return review(g, with_fuzz(fuzz, max(_round(ivl[g]), 1), 1, maximum))
+        return review(g, fuzzed(max(_round(ivl[g]), 1), 1, maximum))
 
     if card.state is CardState.REVIEW:
         steps = settings.relearning_steps_minutes
@@ -218,7 +235,7 @@ def outcomes(
         floor = 0
         for g in (Grade.HARD, Grade.GOOD, Grade.EASY):
             least = max(_min_fuzz_interval(ivl[g], previous, maximum), floor + 1, 1)
-            days = with_fuzz(fuzz, ivl[g], min(max(least, 1), maximum), maximum)
+            days = fuzzed(ivl[g], min(max(least, 1), maximum), maximum)
             out[g] = review(g, days)
             floor = days
         return out
@@ -246,8 +263,8 @@ def outcomes(
         if index + 1 < len(steps)
         else leave_steps(Grade.GOOD, state, index, steps)
     )
-    good = with_fuzz(fuzz, ivl[Grade.GOOD], 1, maximum)
-    easy = with_fuzz(fuzz, max(_round(ivl[Grade.EASY]), 1), min(good + 1, maximum), maximum)
+    good = fuzzed(ivl[Grade.GOOD], 1, maximum)
+    easy = fuzzed(max(_round(ivl[Grade.EASY]), 1), min(good + 1, maximum), maximum)
     out[Grade.EASY] = review(Grade.EASY, easy)
     return out
 
@@ -267,10 +284,11 @@ def grade(
     now: datetime,
     duration_ms: int = 0,
     day_end: datetime | None = None,
+    balance: Balance | None = None,
 ) -> tuple[Card, ReviewLog]:
-    """The card after the answer and the log entry for it."""
+    """The card after the answer and the log entry for it (`balance`: Anki's load balancer)."""
     fuzz = random.random() if settings.fuzz else None
-    result = outcomes(scheduler, settings, card, now, day_end, fuzz)[rating]
+    result = outcomes(scheduler, settings, card, now, day_end, fuzz, balance)[rating]
     lapsed = card.state is CardState.REVIEW and rating is Grade.AGAIN
     lapses = card.lapses + (1 if lapsed else 0)
     update: dict[str, object] = {

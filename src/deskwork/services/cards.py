@@ -1,17 +1,22 @@
-"""Flashcard use-cases: a review session (queue, answers, undo, bury, suspend, flag, edit, cram),
-adding cards (quick capture), and the figures for `cards stats`."""
+"""Flashcard use-cases: a review session (queue, answers with Anki's load balancer and its per-day
+counts, undo, bury, suspend, flag, edit, cram, retrievability), adding cards (quick capture), and
+the figures for `cards stats`."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from deskwork.domain import cardstats
+from deskwork.domain import cardstats, revieworder
+from deskwork.domain import loadbalance as lb
 from deskwork.domain import reviewqueue as rq
 from deskwork.domain.cards import Card, ReviewLog
+from deskwork.domain.presets import Presets
 from deskwork.domain.render import Rendered
 from deskwork.domain.scheduling import Grade, SchedulerSettings, grade, next_intervals
 from deskwork.domain.studyday import day_bounds
@@ -49,6 +54,9 @@ class ReviewSession:
         # shows a question without them. One per preset (and deck retention), kept.
         self._schedulers: dict[SchedulerSettings, Scheduler] = {}
         self._notes: dict[str, list[int]] | None = None  # note guid -> card ids, when first needed
+        self._due_days: lb.DueDays | None = None  # the load balancer's counts (`due_days`)
+        self._due_lock = threading.Lock()
+        self._moves = 0  # answers and undos counted (`counting_job` drops a stale count)
         self.rebuild()
 
     def render(self, card: Card) -> Rendered:
@@ -129,6 +137,10 @@ class ReviewSession:
     def next_due(self) -> datetime | None:
         return rq.next_due(self._cards(), self.desk.clock())
 
+    def retrievability(self, card: Card) -> float | None:
+        """The card's probability of recall now (FSRS's R), None for a new card."""
+        return retrievability(self.presets, card, self.desk.clock())
+
     # ------------------------------------------------------------------ answers
     def answer(self, rating: Grade, duration_ms: int = 0) -> Card | None:
         """Grade the current card (durably), then return the next one."""
@@ -144,7 +156,14 @@ class ReviewSession:
         now = self.desk.clock()
         settings = self.settings_for(card)
         after, log = grade(
-            self.scheduler_for(settings), settings, card, rating, now, duration_ms, self.day_end()
+            self.scheduler_for(settings),
+            settings,
+            card,
+            rating,
+            now,
+            duration_ms,
+            self.day_end(),
+            self.balancer(card) if settings.fuzz else None,
         )
         preset = self.presets.for_deck(card.deck).preset
         bury = (preset.bury_new, preset.bury_reviews, preset.bury_interday_learning)
@@ -160,10 +179,70 @@ class ReviewSession:
                 tx.put("cards", sibling.model_copy(update={"buried_until": self.day_end()}))
         for sibling in buried:
             rq.remove(self.queue, sibling.id)
+        self._count_move(card, after)
         self.undo_stack.append(Undo(card, log, buried=buried))
         del self.undo_stack[:-50]
         rq.place(self.queue, after, self.day_end())
         return self.current()
+
+    # ------------------------------------------------------------------ the load balancer
+    def due_days(self) -> lb.DueDays:
+        """Cards due per study day and preset: one scan per session (`counting_job` does it in a
+        worker while the first question shows), then kept up to date by each answer and undo."""
+        with self._due_lock:
+            if self._due_days is None:
+                self._due_days = self._count(self.desk.store.cards.all())
+            return self._due_days
+
+    def _count(self, cards: Iterable[Card]) -> lb.DueDays:
+        return lb.DueDays.build(
+            cards, self.desk.today(), self.day_end(), lambda deck: self.presets.preset_of(deck).id
+        )
+
+    def counting_job(self) -> Callable[[], None] | None:
+        """The load balancer's scan of every card (35 ms at 20,000 cards) for a worker thread, the
+        cards read now, on the caller's thread; None when there is nothing to count. Its count is
+        dropped if an answer or undo came after the cards were read (`due_days` counts afresh)."""
+        if self.cram or not self.desk.config.cards.load_balancer or self._due_days is not None:
+            return None
+        cards, moves = self.desk.store.cards.all(), self._moves
+
+        def job() -> None:
+            counted = self._count(cards)
+            with self._due_lock:
+                if self._due_days is None and self._moves == moves:
+                    self._due_days = counted
+
+        return job
+
+    def balancer(self, card: Card) -> lb.Balancer | None:
+        """Anki's load balancer for an answer to `card` (None when `[cards] load_balancer` is
+        off): its preset's counts, its easy days (the preset's, else the config's), and its
+        siblings' days when the preset buries review siblings."""
+        config = self.desk.config
+        if not config.cards.load_balancer:
+            return None
+        preset = self.presets.preset_of(card.deck)
+        today, day_end = self.desk.today(), self.day_end()
+        siblings: tuple[int, ...] = ()
+        if preset.bury_reviews:
+            first = today.toordinal()
+            days = (lb.due_day(c, today, day_end) for c in [card, *self._note_cards(card)])
+            siblings = tuple(
+                {d - first for d in days if d is not None and 0 <= d - first < lb.LOAD_BALANCE_DAYS}
+            )
+        easy = tuple(preset.easy_days) or config.easy_days.factors()
+        return lb.Balancer(self.due_days(), preset.id, today, easy, siblings)
+
+    def _count_move(self, before: Card, after: Card) -> None:
+        today, day_end = self.desk.today(), self.day_end()
+        preset = self.presets.preset_of(before.deck).id
+        with self._due_lock:
+            self._moves += 1  # a count from a snapshot older than this is stale
+            if self._due_days is not None:
+                self._due_days.move(
+                    preset, lb.due_day(before, today, day_end), lb.due_day(after, today, day_end)
+                )
 
     def _note_cards(self, card: Card) -> list[Card]:
         """The cards of `card`'s note as they are now (ids indexed once per session)."""
@@ -186,12 +265,15 @@ class ReviewSession:
             self.queue.reviews = [c for c in self.queue.reviews if c.id != last.before.id]
             self.queue.reviews.insert(0, last.before)
             return last.before
+        now_card = self.desk.store.cards.get(last.before.id)
         with self.desk.store.transaction() as tx:
             tx.put("cards", last.before)
             for sibling in last.buried:
                 tx.put("cards", sibling)
             if last.log is not None:
                 tx.remove("reviews", last.log)
+        if now_card is not None:
+            self._count_move(now_card, last.before)
         self.rebuild()
         return last.before
 
@@ -244,6 +326,12 @@ class ReviewSession:
             for n, c in enumerate(part):
                 if c.id == card.id:
                     part[n] = card
+
+
+def retrievability(presets: Presets, card: Card, now: datetime) -> float | None:
+    """FSRS's R at `now` with the decay of the card's preset (None without a memory state)."""
+    params = presets.for_deck(card.deck).preset.parameters
+    return revieworder.retrievability(card, now, revieworder.decay_of(params))
 
 
 # ---------------------------------------------------------------------- adding and editing

@@ -34,7 +34,7 @@ def default_preset(desk: Desk) -> Preset:
             maximum_interval_days=min(c.maximum_interval_days, 36500),
             leech_lapses=min(c.leech_lapses, 9999), leech_suspend=c.leech_suspend,
             bury_new=c.bury_new, bury_reviews=c.bury_reviews,
-            bury_interday_learning=c.bury_interday_learning,
+            bury_interday_learning=c.bury_interday_learning, review_order=c.review_order,
         )  # fmt: skip
     except ValueError:  # a value the config accepts but a preset does not: the stock preset
         return Preset(id=DEFAULT_PRESET_ID, name=DEFAULT_NAME)

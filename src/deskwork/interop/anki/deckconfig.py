@@ -23,6 +23,7 @@ from typing import Any
 
 from deskwork.domain.cards import CardState
 from deskwork.domain.presets import DeckOptions, Preset, PresetError, fsrs6_parameters
+from deskwork.domain.revieworder import ANKI_NUMBERS
 from deskwork.domain.text import clean
 from deskwork.interop.anki.protobuf import fields
 
@@ -64,6 +65,22 @@ def _int(values: list[int | bytes] | None, default: int = 0) -> int:
 
 
 # ---------------------------------------------------------------------- presets
+_ANKI_ORDER = {key: number for number, key in ANKI_NUMBERS.items()}
+
+
+def _easy_days(values: Any) -> Any:
+    """Anki's easy days as the preset keeps them: all normal (Anki's default) → [] (the config's
+    [easy_days] then applies); anything else as it is (the preset's check refuses a bad one)."""
+    if isinstance(values, list) and all(v == 1.0 for v in values):
+        return []
+    return values
+
+
+def _order(value: Any) -> str:
+    """Anki's ReviewCardOrder number → ours (an unknown or odd value: due date, Anki's default)."""
+    return ANKI_NUMBERS.get(value, "due") if isinstance(value, int) else "due"
+
+
 def _preset(name: str, raw: dict[str, Any], problems: list[str]) -> Preset:
     """A preset from Anki's values (already in deskwork's terms), each one checked."""
     name = clean(str(name), single_line=True)[:200] or "Unnamed"  # untrusted
@@ -112,6 +129,8 @@ def _from_proto(blob: bytes) -> dict[str, Any]:
         "bury_new": bool(_int(f.get(27))),
         "bury_reviews": bool(_int(f.get(28))),
         "bury_interday_learning": bool(_int(f.get(29))),
+        "review_order": _order(_int(f.get(33))),
+        "easy_days": _easy_days(_floats(f.get(4, []))),
         **({"desired_retention": retention} if retention else {}),
     }
 
@@ -140,6 +159,8 @@ def _from_json(conf: dict[str, Any]) -> dict[str, Any]:
         "bury_new": bool(new.get("bury", False)),
         "bury_reviews": bool(rev.get("bury", False)),
         "bury_interday_learning": bool(conf.get("buryInterdayLearning", False)),
+        "review_order": _order(conf.get("reviewOrder", 0)),
+        "easy_days": _easy_days(conf.get("easyDaysPercentages")),
         **({"desired_retention": retention} if retention else {}),
     }
 
@@ -349,6 +370,8 @@ def _legacy_conf(
         "id": conf_id, "name": preset.name, "mod": int(now.timestamp()), "usn": -1,
         "desiredRetention": preset.desired_retention,
         "buryInterdayLearning": preset.bury_interday_learning,
+        "reviewOrder": _ANKI_ORDER.get(preset.review_order, 0),
+        "easyDaysPercentages": list(preset.easy_days) or [1.0] * 7,
         "fsrsParams6": [], "fsrsParams5": [], "fsrsWeights": [],
     })  # fmt: skip
     if key:

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from deskwork.domain.cards import Card
 from deskwork.domain.render import Rendered
+from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.scheduling import Grade, describe
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
@@ -121,6 +122,9 @@ class ReviewPane(Pane):
         if old is not None and old.cram == keep_cram:  # a new card or an import keeps undo
             self.session.undo_stack = old.undo_stack
         self._session_day = self.session.desk.today()
+        counting = self.session.counting_job()  # the load balancer's counts, off the UI thread
+        if counting is not None:
+            self.run_worker(counting, thread=True, group="balancer", name="load balancer counts")
         self.revealed = False
         self.shown_at = time.monotonic()
         self.render_card()
@@ -160,7 +164,9 @@ class ReviewPane(Pane):
             self._idle(text, hint)
             return
         flag = f" ⚑{card.flag}" if card.flag else ""
-        status = f"{mode}{new} new · {learning} learning · {review} to review · {clean(card.deck, single_line=True)}{flag}"
+        recall = session.retrievability(card)
+        shown_r = f" · R {describe_retrievability(recall)}" if recall is not None else ""
+        status = f"{mode}{new} new · {learning} learning · {review} to review · {clean(card.deck, single_line=True)}{flag}{shown_r}"
         self.query_one("#review-status", Static).update(status)
         rendered = session.render(card)
         question = rendered.question_shown(folded=not self.revealed)

@@ -1,6 +1,6 @@
 """The card browser: search with Anki-like syntax, mark cards (Space, a = all shown), then move,
-tag, suspend / unsuspend or delete them in bulk (delete asks); Enter edits one. The figures: due
-forecast for 30 days, reviews per day, true retention over 30 days, cards per state."""
+tag, suspend / unsuspend or delete them in bulk (delete asks); Enter edits one. Each card shows its
+retrievability now (R). The figures: due forecast for 30 days, reviews per day, true retention over 30 days, cards per state."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from textual.widgets import DataTable, Input, Static
 from deskwork.domain import cardstats
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.cardsearch import search
+from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.tags import parse_tags
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
+from deskwork.services.cards import retrievability
+from deskwork.services.presets import load as load_presets
 from deskwork.ui.commands import BROWSER_COMMANDS
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id
@@ -79,6 +82,7 @@ class CardBrowserScreen(SearchableTableScreen):
             ("Deck", 20),
             ("State", 10),
             ("Due", 17),  # a learning card's time: 22 Nov 2026 14:05
+            ("R", 4),  # retrievability now: 100%
             ("Tags", 16),
         ):
             table.add_column(label, width=width, key=label)
@@ -106,6 +110,7 @@ class CardBrowserScreen(SearchableTableScreen):
         from deskwork.services.notes import Renderer
 
         render = Renderer(desk)
+        presets = load_presets(desk)
         for card in found[:MAX_ROWS]:
             table.add_row(
                 Text("●" if card.id in self.marked else ""),
@@ -117,6 +122,7 @@ class CardBrowserScreen(SearchableTableScreen):
                 Text(clean(card.deck, single_line=True), no_wrap=True, overflow="ellipsis"),
                 Text(cardstats.shown_state(card, now)),
                 Text(due_label(card)),
+                Text(describe_retrievability(retrievability(presets, card, now)), justify="right"),
                 Text(
                     clean(" ".join(card.tags), single_line=True), no_wrap=True, overflow="ellipsis"
                 ),

@@ -13,10 +13,11 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from deskwork.domain import presets as dp
 from deskwork.domain.presets import DEFAULT_PRESET_ID, Preset, PresetError
+from deskwork.domain.revieworder import ORDERS
 from deskwork.domain.text import clean
 from deskwork.ui.commands import PRESET_COMMANDS
 from deskwork.ui.screens.draft_dialogs import PromptScreen
@@ -67,7 +68,11 @@ class PresetFormScreen(ModalScreen[None]):
             with VerticalScroll(), Grid():
                 for key, hint in dp.EDITABLE.items():
                     yield Static(key.replace("_", " "))
-                    yield Input(_value(values[key]), placeholder=hint, id=f"p-{key}")
+                    if key == "review_order":  # one of Anki's orders: a choice, not typing
+                        options = [(label, order) for order, label in ORDERS.items()]
+                        yield Select(options, value=values[key], allow_blank=False, id=f"p-{key}")
+                    else:
+                        yield Input(_value(values[key]), placeholder=hint, id=f"p-{key}")
             yield Static("", id="preset-error", markup=False)
             yield Static("Ctrl+S or Enter saves · Esc cancels", classes="hint")
 
@@ -79,7 +84,11 @@ class PresetFormScreen(ModalScreen[None]):
         before = dp.describe(self.preset)
         out = []
         for key in dp.EDITABLE:
-            text = self.query_one(f"#p-{key}", Input).value
+            field = self.query_one(f"#p-{key}")
+            if isinstance(field, Select):
+                text = str(field.value)
+            else:
+                text = self.query_one(f"#p-{key}", Input).value
             if text.strip() != _value(before[key]).strip():
                 out.append((key, text))
         return out

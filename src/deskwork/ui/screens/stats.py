@@ -23,6 +23,7 @@ from deskwork.domain.text import clean
 from deskwork.domain.wording import duration, plural
 
 if TYPE_CHECKING:
+    from deskwork.config import Config
     from deskwork.ui.app import DeskworkApp
 
 LEVELS = ("grey30", "dark_green", "green4", "green3", "bright_green")
@@ -173,7 +174,7 @@ class StatsScreen(Screen[None]):
             yield Static("", id="stats-cards")
             yield Static("Answers per day", classes="label", id="stats-reviews-label")
             yield Sparkline([], id="stats-reviews")
-            yield Static("Due, next 30 days", classes="label")
+            yield Static("Due, next 30 days", classes="label", id="stats-due-label")
             yield Sparkline([], id="stats-due")
             yield Static("", id="stats-drafts")
             yield Static(
@@ -212,6 +213,9 @@ class StatsScreen(Screen[None]):
         )
         self.query_one("#stats-reviews", Sparkline).data = insight.reviews_by_day or [0]
         self.query_one("#stats-due", Sparkline).data = insight.due_forecast or [0]
+        self.query_one("#stats-due-label", Static).update(
+            forecast_label(insight.due_forecast, self.desk_app.desk.config)
+        )
         drafts = (
             ", ".join(f"{n} {k}" for k, n in sorted(insight.drafts_by_status.items())) or "none yet"
         )
@@ -241,6 +245,27 @@ class StatsScreen(Screen[None]):
     def action_weekly(self) -> None:
         self.dismiss(None)
         self.desk_app.action_weekly_review()
+
+
+def forecast_label(forecast: list[int], config: Config) -> str:
+    """The forecast's title with how even it is (from tomorrow: today holds any backlog) and what
+    evens it: the load balancer and the easy days."""
+    from deskwork.domain.loadbalance import WEEKDAYS, spread
+
+    title = "Due, next 30 days"
+    if len(forecast) < 3:
+        return title
+    low, high, sd = spread(forecast[1:])
+    if not config.cards.load_balancer:
+        balance = "load balancer off"
+    else:
+        easy = [
+            f"{day[:3].title()} {factor:.0%}"
+            for day, factor in zip(WEEKDAYS, config.easy_days.factors(), strict=True)
+            if factor < 1
+        ]
+        balance = "load balancer on" + (f", easy days {', '.join(easy)}" if easy else "")
+    return f"{title}: {low}–{high} a day from tomorrow, sd {sd:.1f} ({balance})"
 
 
 class DayEndScreen(ModalScreen[None]):
