@@ -335,8 +335,8 @@ def _retention(id_: str, keys: str, action: str, title: str, help_: str) -> Comm
 
 
 RETENTION_COMMANDS: tuple[Command, ...] = (
-    _retention("retention.left", "left,h", "move(-1)", "Lower", "A lower retention"),
-    _retention("retention.right", "right,l", "move(1)", "Higher", "A higher retention"),
+    _retention("retention.left", "left", "move(-1)", "Lower", "A lower retention"),
+    _retention("retention.right", "right", "move(1)", "Higher", "A higher retention"),
     _retention("retention.best", "b", "best", "Best", "The retention cheapest per card remembered"),
     _retention("retention.apply", "enter,a", "apply", "Apply", "Use this retention in the preset"),
     _retention("retention.close", "escape", "close", "Close", "Back"),

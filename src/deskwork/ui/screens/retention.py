@@ -86,7 +86,8 @@ class RetentionScreen(Screen[float | None]):
                 report = job(progress, self._stop.is_set)
             except Cancelled:
                 return
-            self.app.call_from_thread(self._show, report)
+            if not self._stop.is_set():
+                self.app.call_from_thread(self._show, report)
 
         self.run_worker(compute, thread=True, exclusive=True, group="retention", name="simulate")
 
@@ -104,7 +105,7 @@ class RetentionScreen(Screen[float | None]):
         self._status(f"Simulating the coming year: {done} of {total} retentions")
 
     def _show(self, report: Report) -> None:
-        if not self.is_mounted:
+        if not self.is_mounted or self._stop.is_set():
             return
         self.report = report
         rows = report.rows
@@ -174,4 +175,5 @@ class RetentionScreen(Screen[float | None]):
         self.dismiss(self.applied)
 
     def action_close(self) -> None:
+        self._stop.set()
         self.dismiss(self.applied)
