@@ -9,11 +9,10 @@ Pure: the log and the start of the next study day come in as values.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import pairwise
+from operator import attrgetter
 
 from deskwork.domain.cards import ReviewLog
 from deskwork.domain.simulation import (
@@ -51,66 +50,70 @@ def _lerp(measured: float, default: float, weight: float) -> float:
     return weight * measured + (1.0 - weight) * default
 
 
-def _study_day(ts: datetime, cutoff: datetime) -> int:
+def _study_day(ts: datetime, cutoff_s: int) -> int:
     """fsrs-rs: (seconds - cutoff) / 86400, truncated toward zero as Rust's integer division."""
-    secs = int(ts.timestamp()) - int(cutoff.timestamp())
+    secs = int(ts.timestamp()) - cutoff_s
     return -((-secs) // 86400) if secs < 0 else secs // 86400
 
 
-def _transitions(sequences: list[list[int]]) -> tuple[list[list[float]], list[list[float]]]:
+def _smoothed(counts: list[list[float]]) -> tuple[list[list[float]], list[list[float]]]:
     """fsrs-rs `calculate_transitions`: Laplace-smoothed (+1) counts and row probabilities."""
-    counts = [[1.0] * 4 for _ in range(4)]
-    for seq in sequences:
-        for a, b in pairwise(seq):
-            counts[a - 1][b - 1] += 1.0
-    return [[c / sum(row) for c in row] for row in counts], counts
+    smoothed = [[c + 1.0 for c in row] for row in counts]
+    return [[c / sum(row) for c in row] for row in smoothed], smoothed
 
 
 def measure(logs: Iterable[ReviewLog], next_day_start: datetime) -> Measured:
-    """The learner's behaviour from their answers (manual entries are not answers)."""
-    durations: dict[tuple[int, int], list[int]] = defaultdict(list)
-    days: dict[tuple[int, int], list[ReviewLog]] = defaultdict(list)
-    for log in sorted(logs, key=lambda e: (e.card_id, e.ts)):
-        if log.manual or not 1 <= log.rating <= 4:
-            continue
-        if not 0 < log.duration_ms < MAX_TAKEN_MS:
-            continue
-        kind = int(log.state) - 1  # Anki's review kind: 0 learning, 1 review, 2 relearning
-        durations[(kind, log.rating - 1)].append(log.duration_ms)
-        days[(log.card_id, _study_day(log.ts, next_day_start))].append(log)
-    timed = sum(len(v) for v in durations.values())
-    if timed == 0:
+    """The learner's behaviour from their answers (manual entries are not answers). One pass
+    over the answers in card and time order; only counts are kept (a year of history makes no
+    lasting objects, so a worker running this does not wake the garbage collector)."""
+    answers = [
+        e for e in logs if not e.manual and 1 <= e.rating <= 4 and 0 < e.duration_ms < MAX_TAKEN_MS
+    ]
+    if not answers:
         return Measured(
             Behaviour(), 0, 0, 0, 0, 0,
             ("no timed answers in the review log yet: Anki's default answer times and "
              "button probabilities",),
         )  # fmt: skip
+    answers.sort(key=attrgetter("ts"))
+    answers.sort(key=attrgetter("card_id"))  # stable: each card's answers in time order
+    sums = [[0] * 4 for _ in range(3)]
+    counts = [[0] * 4 for _ in range(3)]
+    usage = [[0] * 5 for _ in range(4)]  # [state of the day's first answer][its button]
+    moves = {1: [[0.0] * 4 for _ in range(4)], 2: [[0.0] * 4 for _ in range(4)]}
+    sequences = {1: 0, 2: 0}
+    cutoff = int(next_day_start.timestamp())
+    group: tuple[int, int] | None = None
+    kind_of_day = 0  # 1: a learning day, 2: a relearning day (a review answered Again), 0: other
+    previous = 0
+    for e in answers:
+        state, rating = int(e.state), e.rating
+        sums[state - 1][rating - 1] += e.duration_ms
+        counts[state - 1][rating - 1] += 1
+        key = (e.card_id, _study_day(e.ts, cutoff))
+        if key != group:  # the first answer of a card's study day
+            group = key
+            usage[state][rating] += 1
+            kind_of_day = 1 if state == 1 else (2 if state == 2 and rating == 1 else 0)
+            if kind_of_day:
+                sequences[kind_of_day] += 1
+        elif kind_of_day:
+            moves[kind_of_day][previous - 1][rating - 1] += 1.0
+        previous = rating
+    timed = len(answers)
 
     costs = [list(row) for row in DEFAULT_COSTS]
     for kind in range(3):
         for button in range(4):
-            found = durations.get((kind, button), [])
-            measured = (sum(found) // len(found)) / 1000 if found else 0.0
-            weight = len(found) / (PRIOR + len(found))
+            n = counts[kind][button]
+            measured = (sums[kind][button] // n) / 1000 if n else 0.0
+            weight = n / (PRIOR + n)
             costs[kind][button] = round(_lerp(measured, DEFAULT_COSTS[kind][button], weight), 2)
 
-    usage: dict[tuple[int, int], int] = defaultdict(int)
-    learning: list[list[int]] = []
-    relearning: list[list[int]] = []
-    for entries in days.values():
-        first = entries[0]
-        state, button = int(first.state), first.rating
-        usage[(state, button)] += 1
-        ratings = [e.rating for e in entries]
-        if state == 1:
-            learning.append(ratings)
-        elif state == 2 and button == 1:
-            relearning.append(ratings)
-
-    learn = [usage[(1, b)] for b in range(1, 5)]
+    learn = usage[1][1:]
     if not any(learn):
         learn = [1, 1, 1, 1]
-    review = [usage[(2, b)] for b in range(1, 5)]
+    review = usage[2][1:]
     if not any(review[1:]):
         review = [review[0], 1, 1, 1]
     weight = sum(learn) / (PRIOR + sum(learn))
@@ -125,11 +128,11 @@ def measure(logs: Iterable[ReviewLog], next_day_start: datetime) -> Measured:
     )
 
     def blended(
-        sequences: list[list[int]], defaults: tuple[tuple[float, ...], ...]
+        kind: int, defaults: tuple[tuple[float, ...], ...]
     ) -> tuple[tuple[float, ...], ...]:
-        matrix, counts = _transitions(sequences)
+        matrix, smoothed = _smoothed(moves[kind])
         rows = []
-        for row, default_row, count in zip(matrix[:3], defaults, counts[:3], strict=True):
+        for row, default_row, count in zip(matrix[:3], defaults, smoothed[:3], strict=True):
             w = sum(count) / (PRIOR + sum(count))
             rows.append(tuple(_lerp(p, d, w) for p, d in zip(row, default_row, strict=True)))
         return tuple(rows)
@@ -137,13 +140,13 @@ def measure(logs: Iterable[ReviewLog], next_day_start: datetime) -> Measured:
     behaviour = Behaviour(
         first_rating_prob=first_prob,
         review_rating_prob=review_prob,
-        learning_transitions=blended(learning, DEFAULT_LEARNING_TRANSITIONS),
-        relearning_transitions=blended(relearning, DEFAULT_RELEARNING_TRANSITIONS),
+        learning_transitions=blended(1, DEFAULT_LEARNING_TRANSITIONS),
+        relearning_transitions=blended(2, DEFAULT_RELEARNING_TRANSITIONS),
         costs=tuple(tuple(row) for row in costs),
     )
     notes = []
-    first_answers = sum(usage[(1, b)] for b in range(1, 5))
-    remembered = sum(usage[(2, b)] for b in range(2, 5))
+    first_answers = sum(usage[1][1:])
+    remembered = sum(usage[2][2:])
     if timed < THIN:
         notes.append(f"only {timed} timed answers: answer times lean on Anki's defaults")
     if first_answers < THIN:
@@ -155,5 +158,5 @@ def measure(logs: Iterable[ReviewLog], next_day_start: datetime) -> Measured:
             f"only {remembered} remembered reviews: Hard/Good/Easy split leans on Anki's defaults"
         )
     return Measured(
-        behaviour, timed, first_answers, remembered, len(learning), len(relearning), tuple(notes)
+        behaviour, timed, first_answers, remembered, sequences[1], sequences[2], tuple(notes)
     )

@@ -7,7 +7,7 @@ screen both call this."""
 
 from __future__ import annotations
 
-import contextlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -138,11 +138,20 @@ def _parameters(preset: Preset) -> list[float]:
 
 
 def _logs(desk: Desk, ids: set[int]) -> list[ReviewLog]:
-    """The answers of the preset's cards (safe on a worker: a write meanwhile reads again)."""
-    for _ in range(3):
-        with contextlib.suppress(RuntimeError):
-            return [e for e in desk.store.reviews.all() if e.card_id in ids]
-    return [e for e in desk.store.reviews.all() if e.card_id in ids]
+    """The answers of the preset's cards, a month at a time with a pause between months (on a
+    worker, the UI thread gets the interpreter in between; a write meanwhile reads again)."""
+    log = desk.store.reviews
+    out: list[ReviewLog] = []
+    for month in log.months():
+        for attempt in range(3):
+            try:
+                out.extend(e for e in list(log.month(month).values()) if e.card_id in ids)
+                break
+            except RuntimeError:  # the dict changed size: a write on the UI thread
+                if attempt == 2:
+                    raise
+        time.sleep(0)
+    return out
 
 
 def simulation_job(

@@ -89,7 +89,11 @@ class RetentionScreen(Screen[float | None]):
             if not self._stop.is_set():
                 self.app.call_from_thread(self._show, report)
 
-        self.run_worker(compute, thread=True, exclusive=True, group="retention", name="simulate")
+        # Started after the first paint: the screen and its progress bar show at once.
+        self.call_after_refresh(
+            self.run_worker, compute, thread=True, exclusive=True, group="retention",
+            name="simulate",
+        )  # fmt: skip
 
     def on_unmount(self) -> None:
         self._stop.set()  # the worker stops at the next simulated day
