@@ -6,6 +6,7 @@ the preset (stored, confirmed); leaving while it computes stops the worker. An S
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -97,13 +98,18 @@ async def test_reached_from_anywhere_and_the_default_preset_says_where_it_lives(
 
 
 async def test_leaving_while_it_computes_stops_the_worker(tmp_path: Path) -> None:
-    app = lang_app(tmp_path, studied=3000, new=500)
+    app = desk_app(tmp_path, Clock(T0))
+    lang = write_collection(app.desk.store, studied=3000, new=500)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_for_lang(pilot)
+        await ready(pilot)
+        screen = RetentionScreen(lang, days=3650)  # ten years at 28 retentions: many seconds
+        await app.push_screen(screen)
         await pilot.press("escape")
+        started = time.perf_counter()
         await app.workers.wait_for_complete()
-        assert screen.report is None, "stopped before the table was done"
-        assert screen._stop.is_set()
+        assert time.perf_counter() - started < 5, "the worker stopped at the next simulated day"
+        assert screen.report is None and screen._stop.is_set()
+        assert not isinstance(app.screen, RetentionScreen)
 
 
 def test_retention_screen_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
