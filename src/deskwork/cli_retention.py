@@ -16,7 +16,8 @@ def table_text(report: Any) -> str:
     lines = [
         f"Preset {report.preset!r} (desired retention now {report.current:.2f}): "
         f"{report.studied} studied cards, {report.new_cards} new, "
-        f"{report.days} days simulated (seed {report.seed})",
+        f"{report.days} days simulated "
+        f"({report.runs} run{'s' if report.runs != 1 else ''} from seed {report.seed} averaged)",
         "",
         "retention  minutes/day  remembered  min/card  reviews",
     ]

@@ -41,8 +41,12 @@ def test_the_same_seed_gives_the_same_year_and_another_seed_another() -> None:
     c = simulate(W, 0.9, deck, Limits(10, 80), Behaviour(), days=120, seed=8)
     assert a == b
     assert a.seconds_per_day != c.seconds_per_day
-    rows = dr.sweep(W, deck, Limits(10, 80), Behaviour(), [0.8, 0.9], days=60, seed=3)
-    assert rows == dr.sweep(W, deck, Limits(10, 80), Behaviour(), [0.8, 0.9], days=60, seed=3)
+    rows = dr.sweep(W, deck, Limits(10, 80), Behaviour(), [0.8, 0.9], days=60, seed=3, runs=3)
+    assert rows == dr.sweep(
+        W, deck, Limits(10, 80), Behaviour(), [0.8, 0.9], days=60, seed=3, runs=3
+    )
+    one = [simulate(W, 0.8, deck, Limits(10, 80), Behaviour(), days=60, seed=s) for s in (3, 4, 5)]
+    assert rows[0].memorized == pytest.approx(sum(o.memorized for o in one) / 3), "the average"
 
 
 def test_defaults_are_the_librarys() -> None:
@@ -154,6 +158,7 @@ def test_best_is_the_cheapest_per_card_remembered() -> None:
     rows = [row(0.7, 900, 800), row(0.8, 1000, 1000), row(0.85, 1100, 1100), row(0.9, 1500, 1200)]
     assert dr.best(rows) == 1, "1.0 min per card at 0.80 ties 0.85: the lower retention wins"
     assert dr.best([row(0.7, 10, 0), row(0.8, 5, 0)]) is None, "nothing remembered: no best"
+    assert (dr.runs_for(160), dr.runs_for(5000), dr.runs_for(20000), dr.runs_for(0)) == (8, 4, 1, 8)
     assert dr.retentions()[:3] == [0.7, 0.71, 0.72] and dr.retentions()[-1] == 0.97
     assert len(dr.retentions()) == 28
     assert dr.retentions(0.8, 0.9, 0.04) == [0.8, 0.84, 0.88, 0.9]

@@ -40,6 +40,10 @@ def test_a_presets_cards_and_history_seed_the_simulation(tmp_path: Path) -> None
     data = report.as_json()
     assert [r["best"] for r in data["rows"]].count(True) == 1
     assert data["best_retention"] == report.rows[report.best or 0].retention
+    assert report.runs == 8, "160 cards: eight runs averaged per retention"
+    ps.set_deck_limits(desk, "Lang", desired_retention=0.8)
+    noted = retention.simulate_preset(desk, "Lang", days=10, values=VALUES)
+    assert "Lang has its own desired retention (0.80)" in " ".join(noted.notes())
     empty = retention.simulate_preset(desk, "Default", days=30, values=VALUES)
     assert empty.best is None and "hold no cards" in " ".join(empty.notes())
     desk.close()

@@ -73,6 +73,12 @@ def best(rows: Sequence[Row]) -> int | None:
     return found
 
 
+def runs_for(cards: int, target: int = 20_000, most: int = 8) -> int:
+    """How many runs to average so a small collection's curve is not one run's luck: enough for
+    about `target` simulated cards, at most `most` (a big collection needs one)."""
+    return max(1, min(most, -(-target // max(cards, 1))))
+
+
 def sweep(
     w: Sequence[float],
     deck: Deck,
@@ -82,17 +88,34 @@ def sweep(
     *,
     days: int = 365,
     seed: int = 42,
+    runs: int = 1,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> list[Row]:
-    """One simulation per retention, all from the same seed (so the rows differ by the
-    retention, not by luck); `progress(done, total)` after each."""
+    """At each retention, the average of `runs` simulations from seeds seed, seed + 1, …: the
+    same seeds at every retention (so the rows differ by the retention, not by luck);
+    `progress(done, total)` after each retention."""
     rows = []
     for n, value in enumerate(values):
-        outcome = simulate(
-            w, value, deck, limits, behaviour, days=days, seed=seed, cancelled=cancelled
+        found = [
+            row_of(
+                simulate(
+                    w, value, deck, limits, behaviour, days=days, seed=seed + k,
+                    cancelled=cancelled,
+                )
+            )
+            for k in range(runs)
+        ]  # fmt: skip
+        rows.append(
+            Row(
+                value,
+                sum(r.minutes_per_day for r in found) / runs,
+                sum(r.memorized for r in found) / runs,
+                round(sum(r.reviews for r in found) / runs),
+                round(sum(r.learned for r in found) / runs),
+                sum(r.total_minutes for r in found) / runs,
+            )
         )
-        rows.append(row_of(outcome))
         if progress is not None:
             progress(n + 1, len(values))
     return rows

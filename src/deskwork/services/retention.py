@@ -44,6 +44,8 @@ class Report:
     without_state: int  # studied cards with no memory state (left out)
     measured: Measured
     rows: list[dr.Row] = field(default_factory=list)
+    runs: int = 1  # simulations averaged per retention
+    own_retention: dict[str, float] = field(default_factory=dict)  # decks with their own value
 
     @property
     def best(self) -> int | None:
@@ -55,6 +57,10 @@ class Report:
             out.append(f"{self.without_state} studied cards have no memory state: left out")
         if not self.studied and not self.new_cards:
             out.append("this preset's decks hold no cards: nothing to simulate")
+        for deck, value in sorted(self.own_retention.items()):
+            out.append(
+                f"{deck} has its own desired retention ({value:.2f}): the preset's does not apply to it"
+            )
         return out
 
     def as_json(self) -> dict[str, Any]:
@@ -65,6 +71,7 @@ class Report:
             "current_retention": self.current,
             "days": self.days,
             "seed": self.seed,
+            "runs_per_retention": self.runs,
             "decks": self.decks,
             "studied_cards": self.studied,
             "new_cards": self.new_cards,
@@ -94,14 +101,21 @@ class _Snapshot:
     cards: list[Card]
     today_start: datetime
     day_end: datetime
+    own_retention: dict[str, float]
 
 
 def _snapshot(desk: Desk, name: str) -> _Snapshot:
     preset = ps.find(desk, name)
     presets = ps.load(desk)
     cards = [c for c in desk.store.cards.all() if presets.preset_of(c.deck).id == preset.id]
+    decks = sorted({c.deck for c in cards})
+    own = {
+        d: o.desired_retention
+        for d, o in presets.options.items()
+        if d in decks and o.desired_retention is not None
+    }
     start, end = day_bounds(desk.today(), desk.config.study.day_start_hour)
-    return _Snapshot(preset, sorted({c.deck for c in cards}), cards, start, end)
+    return _Snapshot(preset, decks, cards, start, end, own)
 
 
 def sim_card(card: Card, day_end: datetime) -> SimCard | None:
@@ -192,13 +206,14 @@ def simulation_job(
         introduced = sum(1 for e in logs if e.was_new and e.ts >= snap.today_start)
         deck = Deck(studied, new, min(introduced, snap.preset.new_per_day))
         measured = measure(logs, snap.day_end)
+        runs = dr.runs_for(len(studied) + new)
         rows = dr.sweep(
             _parameters(snap.preset), deck, _limits(snap.preset), measured.behaviour, chosen,
-            days=days, seed=seed, progress=progress, cancelled=cancelled,
+            days=days, seed=seed, runs=runs, progress=progress, cancelled=cancelled,
         )  # fmt: skip
         return Report(
             snap.preset.name, snap.preset.id, snap.preset.desired_retention, days, seed,
-            snap.decks, len(studied), new, missing, measured, rows,
+            snap.decks, len(studied), new, missing, measured, rows, runs, snap.own_retention,
         )  # fmt: skip
 
     return run
