@@ -3,15 +3,16 @@ behind Anki's "desired retention" helper and workload graph).
 
 Why a port and not a call: fsrs-rs-python (0.9.3) exposes `simulate` without the existing cards,
 so the user's own collection could not seed it. The model and the rules here are fsrs-rs's
-(`src/simulation.rs`): each day the cards due are reviewed in the order the library uses (most
-overdue first, then the easiest), up to the day's review limit, the rest moved to the next day;
-then new cards up to the new-card limit (and the review limit unless new cards ignore it). A
-review is remembered with the card's retrievability; a remembered card is answered Hard / Good /
-Easy with the measured probabilities, a forgotten one goes through the relearning steps; a new
-card's first answer and its learning steps follow the measured transition probabilities. Each
-answer costs the measured seconds for its state and button. The interval is the FSRS interval
-for the desired retention, rounded, between 1 day and the maximum interval. Cards remembered
-("memorized") at the end is the sum of every studied card's retrievability on the last day.
+(`src/simulation.rs`): each day the cards due are reviewed, up to the day's review limit, the
+rest moved to the next day; then new cards up to the new-card limit (and the review limit unless
+new cards ignore it). The day's reviews go in Anki's default order (by due day: the longest
+waiting first, as Anki's simulator does for its default "Due date" option), or the library's own
+(the easiest first). A review is remembered with the card's retrievability; a remembered card is
+answered Hard / Good / Easy with the measured probabilities, a forgotten one goes through the
+relearning steps; a new card's first answer and its learning steps follow the measured transition
+probabilities. Each answer costs the measured seconds for its state and button. The interval is
+the FSRS interval for the desired retention, rounded, between 1 day and the maximum interval.
+Cards remembered ("memorized") at the end is the sum of every studied card's retrievability on the last day.
 
 One difference on purpose: an overdue card's recall is computed for the day it is reviewed (the
 library uses its due day). Pure: the random stream is a seeded `random.Random`; no I/O.
@@ -81,6 +82,9 @@ class Limits:
     learning_steps: int = 2
     relearning_steps: int = 1
     suspend_after_lapses: int | None = None  # the leech threshold when leeches are suspended
+    # The order of a day's reviews when the limit cuts them: "due" (Anki's default deck option:
+    # the longest waiting first) or "difficulty" (fsrs-rs's own default: the easiest first).
+    review_order: str = "due"
 
 
 @dataclass
@@ -207,6 +211,10 @@ def _steps(
 
 
 # ---------------------------------------------------------------------- the run
+def _zero(_i: int, _default: float) -> float:
+    return 0.0
+
+
 def simulate(
     w: Sequence[float],
     retention: float,
@@ -238,6 +246,7 @@ def simulate(
     difficulty = [c.difficulty for c in studied]
     last = [c.last_day for c in studied]
     lapses = [c.lapses for c in studied]
+    scheduled = [c.due_day for c in studied]  # the due day it was given (kept when it waits)
     calendar: list[list[int]] = [[] for _ in range(days + 1)]
     order: dict[int, float] = {}  # day 0: how overdue (the library's priority)
     for i, c in enumerate(studied):
@@ -251,12 +260,14 @@ def simulate(
     reviewed = [0] * days
     learned = [0] * days
     new_limit, review_limit = limits.new_per_day, limits.reviews_per_day
+    by_due = limits.review_order != "difficulty"
     new_total = deck.new_cards if new_limit > 0 else 0
     next_new = 0
 
     def schedule(i: int, today: int, s: float) -> None:
         ivl = min(max(math.floor(s * interval_factor + 0.5), 1), max_ivl)
         last[i] = today
+        scheduled[i] = today + ivl
         if today + ivl < days:
             calendar[today + ivl].append(i)
 
@@ -264,7 +275,11 @@ def simulate(
         if cancelled is not None and cancelled():
             raise Cancelled
         due = calendar[today]
-        due.sort(key=lambda i: (order.get(i, 0) if today == 0 else 0, int(difficulty[i] * 100), i))
+        first = order.get if today == 0 else _zero
+        if by_due:
+            due.sort(key=lambda i: (first(i, 0), int(scheduled[i]), i))
+        else:
+            due.sort(key=lambda i: (first(i, 0), int(difficulty[i] * 100), i))
         done = 0
         cost = 0.0
         for n, i in enumerate(due):
@@ -312,6 +327,7 @@ def simulate(
             difficulty.append(d)
             last.append(today)
             lapses.append(0)
+            scheduled.append(today)
             schedule(len(stability) - 1, today, s)
             cost += extra
             next_new += 1
