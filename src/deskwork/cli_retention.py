@@ -8,6 +8,7 @@ import argparse
 from typing import Any
 
 from deskwork.clikit import CliError, emit, err, on_store, open_desk
+from deskwork.domain.wording import plural
 from deskwork.paths import Paths
 
 
@@ -15,9 +16,9 @@ def table_text(report: Any) -> str:
     best = report.best
     lines = [
         f"Preset {report.preset!r} (desired retention now {report.current:.2f}): "
-        f"{report.studied} studied cards, {report.new_cards} new, "
-        f"{report.days} days simulated "
-        f"({report.runs} run{'s' if report.runs != 1 else ''} from seed {report.seed} averaged)",
+        f"{plural(report.studied, 'studied card')}, {report.new_cards} new, "
+        f"{plural(report.days, 'day')} simulated "
+        f"({plural(report.runs, 'run')} from seed {report.seed} averaged)",
         "",
         "retention  minutes/day  remembered  min/card  reviews",
     ]

@@ -23,6 +23,7 @@ from deskwork.domain.simulation import (
     DEFAULT_REVIEW_RATING_PROB,
     Behaviour,
 )
+from deskwork.domain.wording import plural
 
 MAX_TAKEN_MS = 1_200_000  # fsrs-rs ignores answers timed at 0 or 20 minutes and more
 PRIOR = 50.0  # fsrs-rs: weight of the measured figure = n / (n + 50)
@@ -148,14 +149,16 @@ def measure(logs: Iterable[ReviewLog], next_day_start: datetime) -> Measured:
     first_answers = sum(usage[1][1:])
     remembered = sum(usage[2][2:])
     if timed < THIN:
-        notes.append(f"only {timed} timed answers: answer times lean on Anki's defaults")
+        notes.append(f"only {plural(timed, 'timed answer')}: answer times lean on Anki's defaults")
     if first_answers < THIN:
         notes.append(
-            f"only {first_answers} new cards learned: first-answer buttons lean on Anki's defaults"
+            f"only {plural(first_answers, 'new card')} learned: first-answer buttons lean on "
+            "Anki's defaults"
         )
     if remembered < THIN:
         notes.append(
-            f"only {remembered} remembered reviews: Hard/Good/Easy split leans on Anki's defaults"
+            f"only {plural(remembered, 'remembered review')}: Hard/Good/Easy split leans on "
+            "Anki's defaults"
         )
     return Measured(
         behaviour, timed, first_answers, remembered, sequences[1], sequences[2], tuple(notes)

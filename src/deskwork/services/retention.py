@@ -21,6 +21,7 @@ from deskwork.domain.presets import DEFAULT_PRESET_ID, Preset, PresetError
 from deskwork.domain.scheduling import scheduled_days
 from deskwork.domain.simulation import Deck, Limits, SimCard
 from deskwork.domain.studyday import day_bounds
+from deskwork.domain.wording import plural
 from deskwork.services import presets as ps
 from deskwork.services.desk import Desk
 
@@ -54,7 +55,9 @@ class Report:
     def notes(self) -> list[str]:
         out = list(self.measured.notes)
         if self.without_state:
-            out.append(f"{self.without_state} studied cards have no memory state: left out")
+            out.append(
+                f"{plural(self.without_state, 'studied card')} without a memory state: left out"
+            )
         if not self.studied and not self.new_cards:
             out.append("this preset's decks hold no cards: nothing to simulate")
         for deck, value in sorted(self.own_retention.items()):

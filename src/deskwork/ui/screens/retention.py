@@ -16,6 +16,7 @@ from textual.widgets import ProgressBar, Static
 from deskwork.domain.presets import DEFAULT_PRESET_ID, PresetError
 from deskwork.domain.simulation import Cancelled
 from deskwork.domain.text import clean
+from deskwork.domain.wording import plural, plural_noun
 from deskwork.ui.commands import RETENTION_COMMANDS
 from deskwork.ui.widgets.retention_chart import RetentionChart
 
@@ -120,7 +121,8 @@ class RetentionScreen(Screen[float | None]):
         name = clean(report.preset, single_line=True)
         self.query_one("#retention-title", Static).update(
             f"Desired retention for {name!r}: now {report.current:.2f} · "
-            f"{report.studied} studied cards, {report.new_cards} new · {report.days} days"
+            f"{plural(report.studied, 'studied card')}, {report.new_cards} new · "
+            f"{plural(report.days, 'day')}"
         )
         if best is not None:
             b = rows[best]
@@ -142,7 +144,7 @@ class RetentionScreen(Screen[float | None]):
         self.query_one("#retention-detail", Static).update(
             f"▲ {row.retention:.2f}: {row.minutes_per_day:.1f} min a day · "
             f"{row.memorized:,.0f} remembered · {row.minutes_per_card:.2f} min per card · "
-            f"{row.reviews:,} reviews"
+            f"{row.reviews:,} {plural_noun(row.reviews, 'review')}"
         )
 
     # ------------------------------------------------------------------ actions
