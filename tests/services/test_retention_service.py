@@ -85,3 +85,24 @@ def test_cli_json_and_apply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "a retention is more than 0.5, less than 1" in capsys.readouterr().err
     assert main(["--data-dir", home, "cards", "simulate", "--preset", "Nope"]) == 1
     assert "no preset named 'Nope'" in capsys.readouterr().err
+
+
+def test_while_the_app_holds_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The table is read beside the running app; --apply is handed to the app, whose own desk
+    then holds the new retention."""
+    from tests.test_remote import FakeAppThread
+
+    desk = open_desk(tmp_path)
+    write_collection(desk.store, studied=30, new=5)
+    desk.close()
+    home = tmp_path / "home"
+    app = FakeAppThread(home)
+    try:
+        base = ["--data-dir", str(home), "cards", "simulate", "--preset", "Lang", "--days", "30"]
+        assert main([*base, "--json"]) == 0
+        assert len(json.loads(capsys.readouterr().out)["rows"]) == 28
+        assert main([*base, "--apply", "0.84"]) == 0
+        assert "desired retention 0.84" in capsys.readouterr().out
+        assert ps.find(app.desk, "Lang").desired_retention == 0.84
+    finally:
+        app.quit()
