@@ -5,16 +5,18 @@ the config file's and says so); `deskwork cards simulate --json` gives the table
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from deskwork.cli import main
+from deskwork.domain.cards import CardState
 from deskwork.domain.presets import PresetError
 from deskwork.paths import Paths
 from deskwork.services import Desk, retention
 from deskwork.services import presets as ps
-from tests.helpers import T0, Clock
+from tests.helpers import T0, Clock, make_card
 from tests.retention_fixture import write_collection
 
 VALUES = [0.75, 0.85, 0.95]
@@ -47,6 +49,18 @@ def test_a_presets_cards_and_history_seed_the_simulation(tmp_path: Path) -> None
     empty = retention.simulate_preset(desk, "Default", days=30, values=VALUES)
     assert empty.best is None and "hold no cards" in " ".join(empty.notes())
     desk.close()
+
+
+def test_damaged_memory_states_are_left_out_and_counted() -> None:
+    day_end = T0 + timedelta(hours=20)
+    good = make_card("ok", state=CardState.REVIEW, step=None, stability=10.0, difficulty=5.0,
+                     last_review=T0 - timedelta(days=3), due=T0 + timedelta(days=7))  # fmt: skip
+    converted = retention.sim_card(good, day_end)
+    assert converted is not None and (converted.last_day, converted.due_day) == (-3, 7)
+    for bad in ({"stability": float("nan")}, {"difficulty": float("inf")}, {"stability": -1.0}):
+        assert retention.sim_card(good.model_copy(update=bad), day_end) is None, bad
+    clipped = retention.sim_card(good.model_copy(update={"difficulty": 42.0}), day_end)
+    assert clipped is not None and clipped.difficulty == 10.0
 
 
 def test_apply_writes_the_preset(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ screen both call this."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.decklimits import days_before
 from deskwork.domain.presets import DEFAULT_PRESET_ID, Preset, PresetError
 from deskwork.domain.scheduling import scheduled_days
-from deskwork.domain.simulation import Deck, Limits, SimCard
+from deskwork.domain.simulation import D_MAX, D_MIN, S_MAX, Deck, Limits, SimCard
 from deskwork.domain.studyday import day_bounds
 from deskwork.domain.wording import plural
 from deskwork.services import presets as ps
@@ -56,7 +57,7 @@ class Report:
         out = list(self.measured.notes)
         if self.without_state:
             out.append(
-                f"{plural(self.without_state, 'studied card')} without a memory state: left out"
+                f"{plural(self.without_state, 'studied card')} without a usable memory state: left out"
             )
         if not self.studied and not self.new_cards:
             out.append("this preset's decks hold no cards: nothing to simulate")
@@ -124,16 +125,20 @@ def _snapshot(desk: Desk, name: str) -> _Snapshot:
 def sim_card(card: Card, day_end: datetime) -> SimCard | None:
     """A studied card as the simulator starts it (Anki's `Card::convert`): a review or a
     day-learning card keeps its due day and last review day; a card in same-day (re)learning is
-    due today. None without a memory state."""
-    if card.stability is None or card.difficulty is None or card.last_review is None:
+    due today. None without a usable memory state."""
+    s, d = card.stability, card.difficulty
+    if s is None or d is None or card.last_review is None:
         return None
+    if not (math.isfinite(s) and math.isfinite(d)) or s <= 0:
+        return None  # a damaged memory state (an odd import): left out, and counted
+    s, d = min(s, S_MAX), min(max(d, D_MIN), D_MAX)
     due = -days_before(day_end, card.due)
     interval = scheduled_days(card, day_end)
     same_day = card.state is not CardState.REVIEW and due <= 0
     if same_day:
-        return SimCard(card.stability, card.difficulty, 0.0, 0.0, card.lapses)
+        return SimCard(s, d, 0.0, 0.0, card.lapses)
     last = float(min(due - interval, 0))
-    return SimCard(card.stability, card.difficulty, last, float(due), card.lapses)
+    return SimCard(s, d, last, float(due), card.lapses)
 
 
 def _limits(preset: Preset) -> Limits:
