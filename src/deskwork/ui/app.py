@@ -323,6 +323,17 @@ class DeskworkApp(DeskAreas):
 
         self.push_screen(PresetsScreen())
 
+    def action_retention(self) -> None:
+        """The retention screen for the preset of the deck being studied (or the default)."""
+        from deskwork.services import presets
+        from deskwork.ui.panes.review import ReviewPane
+        from deskwork.ui.screens.retention import RetentionScreen
+
+        review = self._pane("review")
+        deck = review.deck if isinstance(review, ReviewPane) else ""
+        preset_id = presets.load(self.desk).preset_of(deck).id if deck else 0
+        self.push_screen(RetentionScreen(preset_id))
+
     def presets_changed(self) -> None:
         """A preset or a deck's preset changed: today's queue and intervals follow it."""
         from deskwork.ui.panes.review import ReviewPane

@@ -120,6 +120,14 @@ APP_COMMANDS: tuple[Command, ...] = (
         False,
     ),
     Command(
+        "cards.retention",
+        "alt+r",
+        "retention",
+        "Desired retention",
+        "Simulate the coming year at each desired retention (minutes a day, cards remembered)",
+        False,
+    ),
+    Command(
         "app.stats",
         "ctrl+d,alt+s",
         "stats",
@@ -316,7 +324,22 @@ PRESET_COMMANDS: tuple[Command, ...] = (
     _presets("presets.add", "n", "add", "New", "A new preset, a copy of the one selected"),
     _presets("presets.assign", "u", "assign", "Use for deck", "Study a deck with this preset"),
     _presets("presets.delete", "d,delete", "delete", "Delete", "Delete the preset (asks)"),
+    _presets("presets.retention", "r", "retention", "Retention", "Simulate retentions; apply one"),
     _presets("presets.close", "escape", "close", "Close", "Back"),
+)
+
+
+# Keys of the retention screen (a preset's year simulated at each desired retention).
+def _retention(id_: str, keys: str, action: str, title: str, help_: str) -> Command:
+    return Command(id_, keys, action, title, help_, scope="retention")
+
+
+RETENTION_COMMANDS: tuple[Command, ...] = (
+    _retention("retention.left", "left", "move(-1)", "Lower", "A lower retention"),
+    _retention("retention.right", "right", "move(1)", "Higher", "A higher retention"),
+    _retention("retention.best", "b", "best", "Best", "The retention cheapest per card remembered"),
+    _retention("retention.apply", "enter,a", "apply", "Apply", "Use this retention in the preset"),
+    _retention("retention.close", "escape", "close", "Close", "Back"),
 )
 
 
@@ -459,6 +482,7 @@ ALL_COMMANDS: tuple[Command, ...] = (
     + BROWSER_COMMANDS
     + DECK_COMMANDS
     + PRESET_COMMANDS
+    + RETENTION_COMMANDS
     + CURRICULUM_COMMANDS
     + DRAFT_COMMANDS
 )

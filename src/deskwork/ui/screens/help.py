@@ -25,6 +25,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("browser", "Card browser", "cards.browse"),
     ("decks", "Deck list", "cards.decks"),
     ("presets", "Deck presets", "cards.presets"),
+    ("retention", "Desired retention", "cards.retention"),
     ("curriculum", "Curriculum table", "app.curriculum"),
 )
 

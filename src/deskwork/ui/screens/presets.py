@@ -194,7 +194,8 @@ class PresetsScreen(Screen[None]):
             table.move_cursor(row=ids.index(keep))
         for_deck = f"{self.deck} uses the selected preset. " if self.deck else ""
         self.query_one("#presets-status", Static).update(
-            f"{for_deck}e: edit · n: new (a copy) · u: use for a deck · d: delete · Esc: back"
+            f"{for_deck}e: edit · n: new (a copy) · u: use for a deck · d: delete · "
+            "r: retention · Esc: back"
         )
         self.show_detail()
 
@@ -337,6 +338,13 @@ class PresetsScreen(Screen[None]):
             ConfirmScreen(f"Delete the preset {preset.name!r}? Its decks go back to the default."),
             answer,
         )
+
+    def action_retention(self) -> None:
+        from deskwork.ui.screens.retention import RetentionScreen
+
+        preset = self.selected()
+        if preset is not None:
+            self.app.push_screen(RetentionScreen(preset.id), lambda _: self.reload())
 
     def action_close(self) -> None:
         self.dismiss(None)
