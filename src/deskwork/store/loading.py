@@ -51,6 +51,7 @@ class Loader:
         self.chain_broken = False  # the next compaction starts a new journal chain (see manifest)
         self.min_gen = 0  # generations are never reused: the next one is at least this
         self.seen_sums: dict[str, FileSum] = {}  # sums of files read that the manifest lacks
+        self.recovered_files: set[str] = set()  # files found damaged and rebuilt by recovery
         self._journal_txs: list[list[Any]] = []  # the current journal's transactions, as replayed
         self.start_counters: dict[str, int] = {}  # id counters as the last compaction left them
         self._mark: journal.Mark | None = None  # what the writer noted after its last append
@@ -152,6 +153,7 @@ class Loader:
                 )
             rewrite = False
         except (Damaged, CorruptFile) as exc:
+            self.recovered_files.add(name)
             docs, invalid, problems, exact = self.recovery.recover(name, owner, codec, str(exc))
             rewrite = self.writable and not exact
             if rewrite:
@@ -169,6 +171,8 @@ class Loader:
         docs, invalid, rewrite = self._read_file(codec, name, (codec.name, month))
         if rewrite:
             self.logs[codec.name].rewrite.add(month)
+        if name in self.recovered_files and codec.name in self.logs:
+            self.logs[codec.name].keep.add(month)  # not dropped: a reread would recover it again
         return docs, invalid
 
     def current_ops(self, owner: Owner) -> set[int]:
