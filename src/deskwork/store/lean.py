@@ -17,6 +17,7 @@ line replayed, a record built by a service); `Lean` only rearranges a valid reco
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -29,7 +30,12 @@ REPEATED_STRINGS = frozenset({"deck", "note_type", "track", "kind", "status", "k
 # shared: it is a mutable object of its own record).
 REPEATED_STRING_LISTS = frozenset({"tags"})
 # (field, earlier field): equal values (a card never edited: modified == created) share one object.
-SAME_AS = (("modified", "created"), ("note_modified", "modified"), ("updated", "created"))
+SAME_AS = (
+    ("modified", "created"),
+    ("note_modified", "modified"),
+    ("due", "created"),  # a new card is due when it is made
+    ("updated", "created"),
+)
 
 _set_object = object.__setattr__
 _intern = sys.intern
@@ -43,50 +49,55 @@ class Lean(Generic[M]):
         self._strings = tuple(sorted(fields & REPEATED_STRINGS))
         self._lists = tuple(sorted(fields & REPEATED_STRING_LISTS))
         self._same = tuple((a, b) for a, b in SAME_AS if a in fields and b in fields)
-        self._sets: dict[frozenset[str], set[str]] = {}
-        self._last: set[str] | None = None
+        # A fields-set holds only the model's field names (extra="forbid"): one as long as the
+        # model has fields is all of them, the common case, found without comparing the names.
+        self._every = set(fields)
+        self._count = len(fields) if model.model_config.get("extra") == "forbid" else -1
+        self._sets: dict[frozenset[str], set[str]] = {frozenset(fields): self._every}
 
     def shared_set(self, names: set[str]) -> set[str]:
         """The one set object shared by every record whose fields-set equals `names`."""
-        last = self._last
-        if last is not None and (names is last or names == last):
-            return last
+        if len(names) == self._count:
+            return self._every
         key = frozenset(names)
         shared = self._sets.get(key)
         if shared is None:
             if len(self._sets) >= 256:  # records with unusual sets: do not grow without bound
                 return names
             shared = self._sets[key] = set(key)
-        self._last = shared
         return shared
 
     def __call__(self, doc: M) -> M:
         """`doc`, made lean in place (and returned)."""
         fields_set = doc.__pydantic_fields_set__
-        shared = self.shared_set(fields_set)
+        shared = self._every if len(fields_set) == self._count else self.shared_set(fields_set)
         if shared is not fields_set:
             _set_object(doc, "__pydantic_fields_set__", shared)
-        values: dict[str, Any] = doc.__dict__
+        if self._strings or self._lists or self._same:
+            self._share_values(doc.__dict__)
+        return doc
+
+    def _share_values(self, values: dict[str, Any]) -> None:
         for name in self._strings:
             value = values[name]
             if type(value) is str:
                 values[name] = _intern(value)
         for name in self._lists:
             items = values[name]
-            if type(items) is list:
+            if type(items) is list and items:
                 items[:] = [_intern(v) if type(v) is str else v for v in items]
         for name, earlier in self._same:
             value, other = values[name], values[earlier]
             if (
-                value is not None
-                and type(value) is type(other)
+                type(value) is datetime
+                and type(other) is datetime
                 and value == other
-                and getattr(value, "tzinfo", None) is getattr(other, "tzinfo", None)
+                and value.tzinfo is other.tzinfo
             ):
                 values[name] = other
-        return doc
 
     def all(self, docs: dict[int, M]) -> dict[int, M]:
-        for doc in docs.values():
-            self(doc)
-        return docs
+        """Every record of a decoded file made lean, keyed by its own `id` object (the key the
+        JSON gave is a second int of the same value)."""
+        lean = self.__call__
+        return {doc.id: lean(doc) for doc in docs.values()}  # type: ignore[attr-defined]
