@@ -189,3 +189,42 @@ def test_a_month_with_an_invalid_record_stays_loaded(tmp_path: Path) -> None:
     log.month(month)
     assert len(store.report.invalid) + len(store.report.recovered) == reported
     store.close()
+
+
+def test_cards_share_their_keys_in_memory(tmp_path: Path) -> None:
+    """In a fresh interpreter (as deskwork runs): a loaded card's instance dict holds only its
+    values (CPython's key-sharing dicts), much smaller than the dict pydantic builds; the card is
+    equal to the one pydantic builds from the same JSON."""
+    import subprocess
+    import sys
+
+    clock = Clock()
+    with Store.open(tmp_path / "data", clock=clock) as store, store.transaction() as tx:
+        for n in range(50):
+            tx.put("cards", make_card(f"q{n}", tags=["t"]))
+    code = """
+import json, sys
+from pathlib import Path
+from deskwork.domain.cards import Card
+from deskwork.store.store import Store
+
+store = Store.open(Path(sys.argv[1]), readonly=True)
+cards = store.cards.all()
+plain = [Card.model_validate_json(c.model_dump_json()) for c in cards]
+print(json.dumps({
+    "lean": max(sys.getsizeof(c.__dict__) for c in cards),
+    "plain": min(sys.getsizeof(c.__dict__) for c in plain),
+    "equal": cards == plain and [c.model_dump() for c in cards] == [p.model_dump() for p in plain],
+}))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "data")],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    found = json.loads(out.strip().splitlines()[-1])
+    assert found["equal"] is True
+    if sys.implementation.name == "cpython" and sys.version_info >= (3, 11):
+        assert found["lean"] * 2 < found["plain"], found

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from deskwork.store import backups, journal
+from deskwork.store import backups, journal, lean
 from deskwork.store.checksums import FileSum, sum_of
 from deskwork.store.errors import StoreError, no_gc
 from deskwork.store.files import Damaged, FileSource
@@ -29,6 +29,9 @@ from deskwork.store.schema import LAZY_TABLES, LOGS, SCHEMA_VERSION, TABLES
 from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, Table
 
 Clock = Callable[[], datetime]
+
+# Before any record is read: the key order wide records share in memory (store/lean.py).
+lean.prime([*TABLES.values(), *LOGS.values()])
 
 
 class Loader:
