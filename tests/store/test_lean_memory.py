@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -228,3 +229,31 @@ print(json.dumps({
     assert found["equal"] is True
     if sys.implementation.name == "cpython" and sys.version_info >= (3, 11):
         assert found["lean"] * 2 < found["plain"], found
+
+
+def test_a_migration_keeps_every_month_it_rewrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A migration upgrades every month as it reads it: none may be dropped and read again (it
+    would come back un-migrated) before the compaction that writes the new version."""
+    from deskwork.store import loading, logs, migrations, schema
+
+    clock = Clock()
+    store = _reviews_store(tmp_path / "data", clock, months=6, per_month=10)
+    store.close()
+    current = schema.SCHEMA_VERSION
+
+    def step(name: str, doc: dict[str, object]) -> dict[str, object]:
+        if name == "reviews":
+            doc = {**doc, "duration_ms": 7}
+        return doc
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(loading, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(migrations.MIGRATIONS, current, step)
+    monkeypatch.setattr(logs, "ROWS_RESIDENT", 15)  # a month and a half
+    again = Store.open(tmp_path / "data", clock=clock)
+    assert again.report.migrated_from == current
+    again.close()
+    third = Store.open(tmp_path / "data", clock=clock, readonly=True)
+    assert [r.duration_ms for r in third.reviews.all()] == [7] * 60

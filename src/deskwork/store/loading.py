@@ -103,7 +103,8 @@ class Loader:
                 segments = {m: list(s) for m, s in self.manifest.logs.get(name, {}).items()}
                 log = LogTable(self._codecs[name], self.data_dir, segments, self._read_segment)
                 self.logs[name] = log
-                if migrating:
+                if migrating:  # every month is rewritten at once: kept in memory until it is
+                    log.rewrite.update(log.months())  # (a dropped one would be read again as new)
                     log.all()
             self._replay(writable=writable, migrating=migrating)
         if migrating:
