@@ -67,3 +67,19 @@ def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
     assert problems == []
     assert config.study.rest_days == ["sat", "sun"] and config.keys["app.help"] == "h,f1"
     assert config.timer.hooks.on_focus_end.startswith("notify-send")
+
+
+def test_a_wrong_section_falls_back_alone_and_unknown_sections_are_named(tmp_path: Path) -> None:
+    config, problems = load_config(
+        write(tmp_path, 'study = "monday"\nnope = 1\n[ui]\ntheme = "deskwork-paper"\n')
+    )
+    assert config.study == Config().study and config.ui.theme == "deskwork-paper"
+    text = "\n".join(problems)
+    assert "'study' = 'monday'" in text and "unknown key 'nope'" in text
+    assert config.model_dump() == Config(ui={"theme": "deskwork-paper"}).model_dump()
+
+
+def test_keys_must_be_strings(tmp_path: Path) -> None:
+    config, problems = load_config(write(tmp_path, '[keys]\n"app.help" = 3\n"app.quit" = "q"\n'))
+    assert config.keys == {"app.quit": "q"}
+    assert any("'keys.app.help' = 3" in p for p in problems)

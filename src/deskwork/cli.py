@@ -482,8 +482,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tui_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """`deskwork [--data-dir DIR] [--debug]` (open the TUI) parsed without building the whole
+    parser (~10 ms of every start: dozens of subcommands); None for any other command line, which
+    the parser reads. Gives what `build_parser().parse_args(argv)` gives for these."""
+    data_dir: str | None = None
+    debug = False
+    rest = list(argv)
+    while rest:
+        word = rest.pop(0)
+        if word == "--debug":
+            debug = True
+        elif word == "--data-dir" and rest and not rest[0].startswith("-"):
+            data_dir = rest.pop(0)
+        elif word.startswith("--data-dir=") and len(word) > len("--data-dir="):
+            data_dir = word.split("=", 1)[1]
+        else:
+            return None
+    return argparse.Namespace(data_dir=data_dir, debug=debug, handler=run_tui)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    args.argv = list(sys.argv[1:] if argv is None else argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = tui_args(words) or build_parser().parse_args(words)
+    args.argv = words
     return run(args)

@@ -116,7 +116,7 @@ def export_file(
 
         ids = {c.id for c in cards}
         history: dict[int, list] = {}  # type: ignore[type-arg]
-        for log in desk.store.reviews.all() if with_history else []:
+        for log in desk.store.reviews.iter_all() if with_history else ():
             if log.card_id in ids:
                 history.setdefault(log.card_id, []).append(log)
         return write_package(

@@ -74,7 +74,7 @@ def gather_job(desk: Desk, weeks: int = 12) -> Callable[[], di.Insight]:
 
 
 # The review log's answers per study day, per month of the log: {log: {(month, start_hour):
-# (entries in the month when counted, {study day: answers})}}.
+# (the month's stamp when counted, {study day: answers})}}.
 _MONTH_DAYS: weakref.WeakKeyDictionary[Any, dict[tuple[str, int], tuple[int, dict[date, int]]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -88,15 +88,16 @@ def _answers_by_day(
     start_hour: int,
 ) -> dict[date, int]:
     """Answers per study day from `start` to `now`, month by month of the log; a month is counted
-    again only when its number of entries changed (a grade, an undo, an import)."""
+    again only when its entries changed (a grade, an undo, an import: the log's stamp)."""
     total: dict[date, int] = {}
     first, last = month_of(start.astimezone(UTC)), month_of(now.astimezone(UTC))  # as stored
     for month in log.months():
         if not first <= month <= last:
             continue
-        entries = log.month(month)
         known = cache.get((month, start_hour))
-        if known is None or known[0] != len(entries):
+        stamp = log.stamp(month)  # changes with the month's entries: no load to find out
+        if known is None or known[0] != stamp:
+            entries = log.month(month)
             # The study days this month's entries can fall in (a day either side: time zones).
             first_day = date(int(month[:4]), int(month[5:]), 1) - timedelta(days=2)
             index = DayIndex(first_day, 35, start_hour)
@@ -104,7 +105,7 @@ def _answers_by_day(
             for entry in list(entries.values()):
                 counts[max(0, index.index(entry.ts))] += 1
             days = {first_day + timedelta(days=n): c for n, c in enumerate(counts) if c}
-            known = (len(entries), days)
+            known = (stamp, days)
             cache[(month, start_hour)] = known
         for day, n in known[1].items():
             total[day] = total.get(day, 0) + n

@@ -110,7 +110,7 @@ def listing(desk: Desk, query: str = "") -> list[dict[str, Any]]:
     render_one = Renderer(desk)
     ids = {c.id for c in found}
     logs: dict[int, int] = {}
-    for log in desk.store.reviews.all():
+    for log in desk.store.reviews.iter_all():
         if log.card_id in ids:
             logs[log.card_id] = logs.get(log.card_id, 0) + 1
     out: list[dict[str, Any]] = []

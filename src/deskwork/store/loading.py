@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from deskwork.store import backups, journal
+from deskwork.store import backups, journal, lean
 from deskwork.store.checksums import FileSum, sum_of
 from deskwork.store.errors import StoreError, no_gc
 from deskwork.store.files import Damaged, FileSource
@@ -29,6 +29,9 @@ from deskwork.store.schema import LAZY_TABLES, LOGS, SCHEMA_VERSION, TABLES
 from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, Table
 
 Clock = Callable[[], datetime]
+
+# Before any record is read: the key order wide records share in memory (store/lean.py).
+lean.prime([*TABLES.values(), *LOGS.values()])
 
 
 class Loader:
@@ -51,6 +54,7 @@ class Loader:
         self.chain_broken = False  # the next compaction starts a new journal chain (see manifest)
         self.min_gen = 0  # generations are never reused: the next one is at least this
         self.seen_sums: dict[str, FileSum] = {}  # sums of files read that the manifest lacks
+        self.recovered_files: set[str] = set()  # files found damaged and rebuilt by recovery
         self._journal_txs: list[list[Any]] = []  # the current journal's transactions, as replayed
         self.start_counters: dict[str, int] = {}  # id counters as the last compaction left them
         self._mark: journal.Mark | None = None  # what the writer noted after its last append
@@ -99,7 +103,8 @@ class Loader:
                 segments = {m: list(s) for m, s in self.manifest.logs.get(name, {}).items()}
                 log = LogTable(self._codecs[name], self.data_dir, segments, self._read_segment)
                 self.logs[name] = log
-                if migrating:
+                if migrating:  # every month is rewritten at once: kept in memory until it is
+                    log.rewrite.update(log.months())  # (a dropped one would be read again as new)
                     log.all()
             self._replay(writable=writable, migrating=migrating)
         if migrating:
@@ -152,6 +157,7 @@ class Loader:
                 )
             rewrite = False
         except (Damaged, CorruptFile) as exc:
+            self.recovered_files.add(name)
             docs, invalid, problems, exact = self.recovery.recover(name, owner, codec, str(exc))
             rewrite = self.writable and not exact
             if rewrite:
@@ -169,6 +175,8 @@ class Loader:
         docs, invalid, rewrite = self._read_file(codec, name, (codec.name, month))
         if rewrite:
             self.logs[codec.name].rewrite.add(month)
+        if name in self.recovered_files and codec.name in self.logs:
+            self.logs[codec.name].keep.add(month)  # not dropped: a reread would recover it again
         return docs, invalid
 
     def current_ops(self, owner: Owner) -> set[int]:

@@ -4,10 +4,21 @@ A year of study writes ~250k review entries. Holding them all in memory, or rewr
 write, would make every grade slower as the log grows. Instead each month is a list of immutable
 TinyDB segment files; a compaction writes the month's new entries as one more segment (cost: the new
 entries only), and rewrites a month only when entries were deleted (undo) or segments pile up.
+
+The log is never wholly resident: loaded months are kept while they hold at most `ROWS_RESIDENT`
+entries together (least recently used dropped first; the month just used always stays), so reading
+the whole log (`iter_all`, an export) holds one month at a time. A dropped month is read again (and
+verified again) on its next use; its unsaved entries live in `pending_put` / `pending_del` meanwhile.
+Months rebuilt after damage or holding invalid records stay loaded (rereading would report the
+damage again). `stamp(month)` changes whenever a month's entries may have changed, so a caller can
+cache figures per month without loading it (the stats screen's answers per day).
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +27,8 @@ from typing import Any, Generic
 from deskwork.store.tables import Codec, InvalidRecord, T
 
 MAX_SEGMENTS_PER_MONTH = 8
+ROWS_RESIDENT = 100_000  # loaded months kept up to this many entries (~55 MB of review rows)
+_stamps = itertools.count(1)
 
 
 def month_of(ts: datetime) -> str:
@@ -35,36 +48,70 @@ class LogTable(Generic[T]):
         self.folder = folder
         self.segments = segments  # month -> file names, oldest first (from the manifest)
         self._read_segment = read_segment
-        self._loaded: dict[str, dict[int, T]] = {}
+        self._loaded: OrderedDict[str, dict[int, T]] = OrderedDict()  # least recently used first
         self._invalid: dict[str, dict[str, Any]] = {}
         self.pending_put: dict[str, dict[int, T]] = {}
         self.pending_del: dict[str, set[int]] = {}
         self.rewrite: set[str] = set()  # months rebuilt after damage: written whole at compaction
         self.problems: list[InvalidRecord] = []
+        self.keep: set[str] = set()  # months never dropped from memory (see the module docstring)
+        self.rows_resident = ROWS_RESIDENT
+        self._stamps: dict[str, int] = {}
 
     def months(self) -> list[str]:
         return sorted(set(self.segments) | set(self.pending_put))
 
+    def stamp(self, month: str) -> int:
+        """A number that changes whenever the month's entries may have changed (cheap: no load)."""
+        return self._stamps.setdefault(month, next(_stamps))
+
+    def _changed(self, month: str) -> None:
+        self._stamps[month] = next(_stamps)
+
+    def loaded_months(self) -> list[str]:
+        return list(self._loaded)
+
     def month(self, month: str) -> dict[int, T]:
         """Every entry of one month (loads its segments on first use)."""
-        if month not in self._loaded:
-            docs: dict[int, T] = {}
-            invalid: dict[str, Any] = {}
-            for name in self.segments.get(month, []):
-                seg_docs, seg_invalid = self._read_segment(self.codec, name, month)
-                docs.update(seg_docs)
-                invalid.update(seg_invalid)
-            for doc_id in self.pending_del.get(month, ()):
-                docs.pop(doc_id, None)
-            docs.update(self.pending_put.get(month, {}))
-            self._loaded[month] = docs
-            self._invalid[month] = invalid
-        return self._loaded[month]
+        docs = self._loaded.get(month)
+        if docs is not None:
+            with contextlib.suppress(KeyError):  # dropped by another thread meanwhile
+                self._loaded.move_to_end(month)  # the most recently used, last
+            return docs
+        docs = {}
+        invalid: dict[str, Any] = {}
+        for name in self.segments.get(month, []):
+            seg_docs, seg_invalid = self._read_segment(self.codec, name, month)
+            docs.update(seg_docs)
+            invalid.update(seg_invalid)
+        for doc_id in self.pending_del.get(month, ()):
+            docs.pop(doc_id, None)
+        docs.update(self.pending_put.get(month, {}))
+        self._invalid[month] = invalid
+        if invalid:
+            self.keep.add(month)
+        self._loaded[month] = docs
+        self._drop_least_used(month)
+        return docs
+
+    def _drop_least_used(self, used: str) -> None:
+        """Drop loaded months, least recently used first, until the rest fit `rows_resident`."""
+        rows = sum(len(d) for d in list(self._loaded.values()))
+        for month in list(self._loaded):
+            if rows <= self.rows_resident:
+                return
+            if month == used or month in self.keep or month in self.rewrite:
+                continue
+            docs = self._loaded.pop(month, None)
+            self._invalid.pop(month, None)
+            rows -= len(docs or ())
 
     def forget(self, month: str) -> None:
         """Drop a loaded month, so that the next use reads its segments again."""
         self._loaded.pop(month, None)
         self._invalid.pop(month, None)
+        self.keep.discard(month)
+        self._changed(month)
 
     def between(self, start: datetime, end: datetime) -> Iterator[T]:
         """Entries with start <= ts < end, loading only the months that overlap."""
@@ -78,27 +125,36 @@ class LogTable(Generic[T]):
                     if start <= ts < end:
                         yield doc
 
-    def all(self) -> list[T]:
-        out: list[T] = []
+    def iter_all(self) -> Iterator[T]:
+        """Every entry, month by month: only about `rows_resident` of them in memory at once."""
         for month in self.months():
-            out.extend(self.month(month).values())
-        return out
+            yield from list(self.month(month).values())
+
+    def all(self) -> list[T]:
+        """Every entry in one list (the whole log in memory while the list lives: prefer
+        `iter_all`)."""
+        return list(self.iter_all())
 
     def count(self) -> int:
         return sum(len(self.month(m)) for m in self.months())
 
     # applied by the store once a transaction is durable
     def _append(self, month: str, doc: T) -> None:
+        doc = self.codec.lean(doc)
         self.pending_put.setdefault(month, {})[doc.id] = doc
         self.pending_del.get(month, set()).discard(doc.id)
-        if month in self._loaded:
-            self._loaded[month][doc.id] = doc
+        loaded = self._loaded.get(month)
+        if loaded is not None:
+            loaded[doc.id] = doc
+        self._changed(month)
 
     def _remove(self, month: str, doc_id: int) -> None:
         if self.pending_put.get(month, {}).pop(doc_id, None) is None:
             self.pending_del.setdefault(month, set()).add(doc_id)
-        if month in self._loaded:
-            self._loaded[month].pop(doc_id, None)
+        loaded = self._loaded.get(month)
+        if loaded is not None:
+            loaded.pop(doc_id, None)
+        self._changed(month)
 
     def invalid_of(self, month: str) -> dict[str, Any]:
         self.month(month)

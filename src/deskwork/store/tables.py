@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from deskwork.domain.records import Record
+from deskwork.store.lean import Lean
 
 T = TypeVar("T", bound=Record)
 
@@ -48,6 +49,7 @@ class Codec(Generic[T]):
         self.name = name
         self.model = model
         self._built: TypeAdapter[dict[str, dict[int, T]]] | None = None
+        self.lean: Lean[T] = Lean(model)  # how its records are held in memory (store/lean.py)
 
     @property
     def _adapter(self) -> TypeAdapter[dict[str, dict[int, T]]]:
@@ -63,7 +65,7 @@ class Codec(Generic[T]):
         try:
             docs: dict[int, T] = self._adapter.validate_json(raw)[self.name]
             if all(doc.id == key for key, doc in docs.items()):
-                return docs, {}, []
+                return self.lean.all(docs), {}, []
         except (ValidationError, KeyError):
             pass
         return self._decode_slowly(raw)
@@ -92,7 +94,7 @@ class Codec(Generic[T]):
                 doc = self.model.model_validate(value)
                 if str(doc.id) != key:
                     raise ValueError(f"id {doc.id} does not match its document key {key}")
-                docs[doc.id] = doc
+                docs[doc.id] = self.lean(doc)
             except ValidationError as exc:
                 invalid[key] = value
                 problems.append(InvalidRecord(self.name, key, _first_error(exc)))
@@ -208,6 +210,7 @@ class Table(Generic[T]):
 
     def _put(self, doc: T) -> None:
         shard = shard_of(doc.id)
+        doc = self.codec.lean(doc)
         with self._lock:
             self._shard(shard)[doc.id] = doc
             self._invalid.get(shard, {}).pop(str(doc.id), None)

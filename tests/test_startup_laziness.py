@@ -1,0 +1,121 @@
+"""Start-up stays lazy: what the first frame does not show is not imported or built before it.
+
+Each check runs a fresh interpreter (this process has imported everything long ago) and looks at
+what it loaded; none is timed (the figures are in benchmarks/run.py: startup_ratio)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from deskwork.cli import build_parser, tui_args
+from deskwork.services import WELCOME_DONE
+from deskwork.store.store import Store
+
+# Never needed for the first frame: the network, file formats, the scheduler, images, the web
+# server, and every screen that is not the desk.
+NOT_AT_START = (
+    "httpx",
+    "yaml",
+    "zstandard",
+    "defusedxml",
+    "fsrs",
+    "plyer",
+    "textual_image",
+    "textual_serve",
+    "deskwork.sources",
+    "deskwork.interop.anki",
+    "deskwork.ui.screens",
+    "deskwork.ui.web_server",
+)
+
+
+def _child(code: str, *args: str) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("TEXTUAL",)} | {"TEXTUAL": ""}
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    ).stdout
+    found: list[str] = json.loads(out.strip().splitlines()[-1])
+    return found
+
+
+def _loaded(modules: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in prefixes)]
+
+
+def test_importing_the_command_loads_no_ui_network_or_format_library() -> None:
+    modules = _child("import sys, json, deskwork.cli; print(json.dumps(sorted(sys.modules)))")
+    assert "deskwork.cli" in modules
+    assert _loaded(modules, (*NOT_AT_START, "textual", "rich", "deskwork.ui")) == []
+
+
+def test_the_first_frame_loads_only_what_it_shows(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        store.set_setting(WELCOME_DONE, True)  # the desk, not the welcome screen
+    code = """
+import json, sys
+from pathlib import Path
+from deskwork.cli import build_tui
+from deskwork.paths import Paths
+
+app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))
+
+def first_frame() -> None:
+    print(json.dumps(sorted(sys.modules)))
+    app.exit()
+
+app.call_after_refresh(first_frame)
+app.run(headless=True, size=(120, 40))
+"""
+    modules = _child(code, str(data))
+    assert "deskwork.ui.app" in modules and "textual" in modules  # it did draw the desk
+    assert _loaded(modules, NOT_AT_START) == []
+
+
+def test_without_a_config_file_no_config_validator_is_built(tmp_path: Path) -> None:
+    code = """
+import json, sys
+from pathlib import Path
+from deskwork.config import SECTIONS, Config, load_config
+
+config, problems = load_config(Path(sys.argv[1]) / "config.toml")
+assert problems == [] and config.timer.focus_minutes == 25
+built = [m.__name__ for m in (Config, *SECTIONS.values()) if m.__pydantic_complete__]
+print(json.dumps(built))
+"""
+    assert _child(code, str(tmp_path)) == []
+    (tmp_path / "config.toml").write_text("[timer]\nfocus_minutes = 50\n")
+    code_with_file = code.replace("== 25", "== 50")
+    assert _child(code_with_file, str(tmp_path)) == ["TimerConfig"]  # only the section it has
+
+
+def test_the_tui_command_line_is_read_as_the_parser_reads_it() -> None:
+    parser = build_parser()
+    for argv in (
+        [],
+        ["--debug"],
+        ["--data-dir", "/x"],
+        ["--data-dir=/x", "--debug"],
+        ["--debug", "--data-dir", "y"],
+        ["--data-dir", "a", "--data-dir", "b"],
+    ):
+        assert tui_args(argv) == parser.parse_args(argv)
+    for argv in (
+        ["today"],
+        ["--help"],
+        ["--version"],
+        ["--data", "x"],  # an abbreviation: the parser's business
+        ["--data-dir"],
+        ["--data-dir="],
+        ["--debug", "today"],
+    ):
+        assert tui_args(argv) is None
