@@ -207,12 +207,14 @@ class DeskServer(Server):
             if self.host in {"0.0.0.0", "::"}:
                 shown = socket.gethostname()
             self.url = f"http://{shown}:{port}/"
-            ready(self.url)
             stop = stop or asyncio.Event()
             loop = asyncio.get_running_loop()
+            # Before the URL is announced (and a browser opened): Ctrl+C the moment the URL
+            # shows stops the server cleanly instead of raising KeyboardInterrupt (exit 130).
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
             try:
+                ready(self.url)
                 await stop.wait()
             finally:
                 for sig in (signal.SIGINT, signal.SIGTERM):
