@@ -15,6 +15,10 @@ import math
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from deskwork.store.store import Store
 
 DAY_MS = 86_400_000
 Row = tuple[int, int, int, int, int, int, int, int]
@@ -109,3 +113,45 @@ def history(
         seen.add(rid)
         unique.append((rid, *row[1:]))
     return unique  # type: ignore[return-value]
+
+
+def store_history(store: Store, rows: list[Row], cards: int, deck: str = "ML") -> list[int]:
+    """The rows as deskwork's own cards and review log (no Anki ids), in `store`; returns the card
+    ids by card index. Manual and cram rows are left out (deskwork makes none)."""
+    from deskwork.domain.cards import Card, CardState, ReviewLog
+
+    states = {0: CardState.LEARNING, 1: CardState.REVIEW, 2: CardState.RELEARNING}
+    first = datetime.fromtimestamp(rows[0][0] / 1000, UTC) if rows else datetime.now(UTC)
+    last: dict[int, datetime] = {}
+    with store.transaction() as tx:
+        ids = []
+        for n in range(cards):
+            card = tx.put(
+                "cards",
+                Card(fields=[f"question {n}", f"answer {n}"], deck=deck, created=first,
+                     modified=first, due=first),
+            )  # fmt: skip
+            ids.append(card.id)
+        seen: set[int] = set()
+        for rid, n, ease, _ivl, _last, _factor, taken, kind in rows:
+            if kind not in states or ease == 0:
+                continue
+            ts = datetime.fromtimestamp(rid / 1000, UTC)
+            tx.append(
+                "reviews",
+                ReviewLog(card_id=ids[n], rating=ease, ts=ts, duration_ms=taken,
+                          state=states[kind], was_new=n not in seen),
+            )  # fmt: skip
+            seen.add(n)
+            last[n] = ts
+    with store.transaction() as tx:
+        for n, ts in last.items():
+            card = store.cards.get(ids[n])
+            assert card is not None
+            tx.put(
+                "cards",
+                card.model_copy(update={"state": CardState.REVIEW, "step": None,
+                                        "last_review": ts, "due": ts, "stability": 1.0,
+                                        "difficulty": 5.0}),
+            )  # fmt: skip
+    return ids

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from deskwork.domain import fsrs_history as fh
 from deskwork.domain.cards import Card, ReviewLog
@@ -27,6 +27,7 @@ REMIND_AFTER_REVIEWS = 1000  # Anki suggests optimising once 1000+ reviews are i
 LAST_KEY = "optimize.last"  # {preset id: {"at": iso time, "reviews": answers then}}
 REMINDED_KEY = "optimize.reminded"  # iso time of the last reminder
 
+T = TypeVar("T")
 Progress = Callable[[str, int, int | None], None]  # (what, done, total or None if unknown)
 
 
@@ -100,31 +101,55 @@ def targets(desk: Desk, name: str | None) -> list[Preset]:
     return [p for p in found if p.id in used] or [presets.default]
 
 
+def _direct(work: Callable[[], T]) -> T:
+    return work()
+
+
+OnStore = Callable[[Callable[[], Any]], Any]
+
+
+@dataclass
+class _Snapshot:
+    """What optimising reads from the store, in one step on the store's thread."""
+
+    cards: list[Card]
+    logs: list[ReviewLog]  # the cards' entries
+    end: datetime
+
+
+def _read(desk: Desk, preset: Preset, logs: list[ReviewLog] | None) -> _Snapshot:
+    cards = cards_of(ps.load(desk), preset.id, desk.store.cards.all())
+    ids = {c.id for c in cards}
+    found = desk.store.reviews.all() if logs is None else logs
+    return _Snapshot(cards, [log for log in found if log.card_id in ids], day_end(desk))
+
+
 def optimize_preset(
     desk: Desk,
     preset: Preset,
     progress: Progress = lambda *_: None,
     cancelled: Callable[[], bool] = lambda: False,
     logs: list[ReviewLog] | None = None,
+    on_store: OnStore = _direct,
 ) -> Outcome:
     """Optimise one preset on its decks' cards; adopt and save only if better. Raises
-    NotEnoughHistory, fsrs_train.Cancelled (nothing written) or fsrs_train.TrainingFailed."""
+    NotEnoughHistory, fsrs_train.Cancelled (nothing written) or fsrs_train.TrainingFailed.
+    `on_store` runs each step that touches the store where the store lives (the app's thread
+    when this runs in a worker); everything else runs here."""
     progress("Reading the review history", 0, None)
-    presets = ps.load(desk)
-    cards = cards_of(presets, preset.id, desk.store.cards.all())
-    ids = {c.id for c in cards}
-    by_card = fh.group_by_card(desk.store.reviews.all() if logs is None else logs, ids)
-    end = day_end(desk)
+    snap: _Snapshot = on_store(lambda: _read(desk, preset, logs))
+    by_card = fh.group_by_card(snap.logs)
     progress("Building training items", 0, None)
-    dataset = fh.training_set(by_card, end)
+    dataset = fh.training_set(by_card, snap.end)
     current = current_parameters(preset)
     outcome = Outcome(
-        preset.name, preset.id, len(cards), dataset.reviews, len(dataset.items), current, current
-    )
+        preset.name, preset.id, len(snap.cards), dataset.reviews, len(dataset.items), current,
+        current,
+    )  # fmt: skip
     if len(dataset.items) < MIN_ITEMS:
         raise NotEnoughHistory(
             f"preset {preset.name!r}: not enough review history to optimise — "
-            f"{dataset.reviews} reviews give {len(dataset.items)} training items, and the "
+            f"{dataset.reviews:,} reviews give {len(dataset.items):,} training items, and the "
             f"optimiser needs at least {MIN_ITEMS} (an answer on a later day than the card's "
             "previous one, for a card whose first learning answer is in the log). "
             "Keep reviewing and try again."
@@ -139,11 +164,8 @@ def optimize_preset(
         len(preset.relearning_steps_minutes),
         cancelled,
     )
-    outcome.before, outcome.after, outcome.trained = (
-        trained.before,
-        trained.after,
-        trained.parameters,
-    )
+    outcome.before, outcome.after = trained.before, trained.after
+    outcome.trained = trained.parameters
     figures = _figures(trained.before, trained.after)
     same = all(f"{a:.4f}" == f"{b:.4f}" for a, b in zip(current, trained.parameters, strict=True))
     if trained.keep_current or same:
@@ -151,44 +173,41 @@ def optimize_preset(
             f"preset {preset.name!r}: the current parameters are already optimal for your "
             f"history ({figures}); kept them."
         )
-        _remember(desk, preset.id)
+        on_store(lambda: _remember(desk, preset.id))
         return outcome
+    states = memory_states(snap.cards, by_card, trained.parameters, snap.end, progress, cancelled)
     if cancelled():
         raise ft.Cancelled()
+    progress("Saving", 0, None)
+    snapshot = {c.id: c.last_review for c in snap.cards}
+    outcome.memory_states = on_store(
+        lambda: _save(desk, preset, trained.parameters, states, snapshot)
+    )
     outcome.adopted = True
     outcome.parameters = trained.parameters
-    updated = recompute_memory_states(desk, cards, by_card, trained.parameters, progress, cancelled)
-    progress("Saving", 0, None)
-    with desk.store.transaction() as tx:
-        _save_parameters(desk, tx, preset, trained.parameters)
-        for card in updated:
-            tx.put("cards", card)
-        _remember(desk, preset.id, tx)
-    outcome.memory_states = len(updated)
-    better = "lower" if trained.after.log_loss < trained.before.log_loss else "not lower"
     outcome.message = (
-        f"preset {preset.name!r}: new parameters adopted ({figures}; log loss {better}); "
-        f"memory states of {len(updated):,} cards recomputed."
+        f"preset {preset.name!r}: new parameters adopted ({figures}); "
+        f"memory states of {outcome.memory_states:,} cards recomputed."
     )
     return outcome
 
 
-def recompute_memory_states(
-    desk: Desk,
+def memory_states(
     cards: list[Card],
     by_card: dict[int, list[ReviewLog]],
     parameters: list[float],
+    end: datetime,
     progress: Progress = lambda *_: None,
     cancelled: Callable[[], bool] = lambda: False,
     batch: int = 2000,
-) -> list[Card]:
-    """Every reviewed card's stability and difficulty from its history under `parameters` (the
-    cards changed; nothing is written here)."""
+) -> dict[int, tuple[float, float]]:
+    """Every reviewed card's (stability, difficulty) from its history under `parameters`, by
+    card id (Anki leaves a card whose history gives nothing, e.g. forgotten since, alone)."""
     histories = fh.memory_histories(
-        {c.id: by_card[c.id] for c in cards if not c.is_new and c.id in by_card}, day_end(desk)
+        {c.id: by_card[c.id] for c in cards if not c.is_new and c.id in by_card}, end
     )
-    todo = [c for c in cards if c.id in histories]
-    out: list[Card] = []
+    todo = [c.id for c in cards if c.id in histories]
+    out: dict[int, tuple[float, float]] = {}
     for start in range(0, len(todo), batch):
         if cancelled():
             raise ft.Cancelled()
@@ -196,14 +215,46 @@ def recompute_memory_states(
         chunk = todo[start : start + batch]
         rows = [
             (h.ratings, h.deltas, None if h.complete else h.sm2_start)
-            for h in (histories[c.id] for c in chunk)
+            for h in (histories[card_id] for card_id in chunk)
         ]
-        for card, (stability, difficulty) in zip(
-            chunk, ft.memory_states(parameters, rows), strict=True
-        ):
-            out.append(card.model_copy(update={"stability": stability, "difficulty": difficulty}))
+        out.update(zip(chunk, ft.memory_states(parameters, rows), strict=True))
     progress("Recomputing memory states", len(todo), len(todo))
     return out
+
+
+def _save(
+    desk: Desk,
+    preset: Preset,
+    parameters: list[float],
+    states: dict[int, tuple[float, float]],
+    snapshot: dict[int, datetime | None],
+) -> int:
+    """One transaction: the parameters, every card's new memory state, the date. A card answered
+    while training ran gets its state from its history as it is now; other edits made meanwhile
+    (the preset's other options, a card's text) are kept. Returns the cards updated."""
+    changed = [
+        card_id
+        for card_id in states
+        if (card := desk.store.cards.get(card_id)) is not None
+        and card.last_review != snapshot.get(card_id)
+    ]
+    if changed:
+        logs = fh.group_by_card(desk.store.reviews.all(), set(changed))
+        cards = [c for c in (desk.store.cards.get(i) for i in changed) if c is not None]
+        states = states | memory_states(cards, logs, parameters, day_end(desk))
+    updated = 0
+    with desk.store.transaction() as tx:
+        _save_parameters(desk, tx, preset, parameters)
+        for card_id, (stability, difficulty) in states.items():
+            card = desk.store.cards.get(card_id)
+            if card is None or card.is_new:
+                continue  # deleted or forgotten meanwhile
+            tx.put(
+                "cards", card.model_copy(update={"stability": stability, "difficulty": difficulty})
+            )
+            updated += 1
+        _remember(desk, preset.id, tx)
+    return updated
 
 
 def _save_parameters(desk: Desk, tx: Any, preset: Preset, parameters: list[float]) -> None:
@@ -214,8 +265,11 @@ def _save_parameters(desk: Desk, tx: Any, preset: Preset, parameters: list[float
             ps.OPTIMIZED_DEFAULT_KEY,
             {"parameters": parameters, "config": list(desk.config.cards.fsrs_parameters)},
         )
-    else:
-        tx.put("presets", preset.model_copy(update={"fsrs_parameters": parameters}))
+        return
+    now: Preset | None = desk.store.tables["presets"].get(preset.id)
+    if now is None:
+        raise ft.TrainingFailed(f"preset {preset.name!r} was deleted while optimising")
+    tx.put("presets", now.model_copy(update={"fsrs_parameters": parameters}))
 
 
 def _remember(desk: Desk, preset_id: int, tx: Any = None) -> None:
@@ -232,11 +286,12 @@ def optimize(
     name: str | None = None,
     progress: Progress = lambda *_: None,
     cancelled: Callable[[], bool] = lambda: False,
+    on_store: OnStore = _direct,
 ) -> list[Outcome | str]:
     """Optimise one preset (by name) or every preset with cards. Each entry is an Outcome, or the
     reason that preset could not be optimised (too little history)."""
-    chosen = targets(desk, name)
-    logs = desk.store.reviews.all()
+    chosen: list[Preset] = on_store(lambda: targets(desk, name))
+    logs: list[ReviewLog] = on_store(desk.store.reviews.all)
     out: list[Outcome | str] = []
     for index, preset in enumerate(chosen, 1):
         prefix = f"[{index}/{len(chosen)}] " if len(chosen) > 1 else ""
@@ -245,7 +300,7 @@ def optimize(
             progress(prefix + what, done, total)
 
         try:
-            out.append(optimize_preset(desk, preset, step, cancelled, logs))
+            out.append(optimize_preset(desk, preset, step, cancelled, logs, on_store))
         except NotEnoughHistory as exc:
             if name is not None:
                 raise
