@@ -318,9 +318,10 @@ def last_optimized(desk: Desk) -> datetime | None:
     return max(found) if found else None
 
 
-def reminder(desk: Desk) -> str | None:
+def reminder(desk: Desk, on_store: OnStore = _direct) -> str | None:
     """A one-line nudge when optimising would pay off: 30+ days since the last optimisation (or
-    never) with 1000+ answers since, and no nudge in the last 30 days. Records that it nudged."""
+    never) with 1000+ answers since, and no nudge in the last 30 days; records that it nudged.
+    The cheap checks come first: the review log is read only when the dates say so."""
     now = desk.clock()
     month = timedelta(days=REMIND_AFTER_DAYS)
     reminded = desk.store.setting(REMINDED_KEY)
@@ -334,12 +335,11 @@ def reminder(desk: Desk) -> str | None:
     if new < REMIND_AFTER_REVIEWS:
         return None
     if not desk.store.readonly:
-        desk.store.set_setting(REMINDED_KEY, now.isoformat())
+        on_store(lambda: desk.store.set_setting(REMINDED_KEY, now.isoformat()))
     if last is None:
         head = f"{new:,} reviews, and your FSRS parameters were never optimised on them"
     else:
         head = f"{new:,} reviews since you last optimised your FSRS parameters ({last:%Y-%m-%d})"
     return (
-        f"{head}: optimising fits them to your memory "
-        "(the presets screen, or `deskwork cards optimize`)."
+        f"{head}: optimising fits them to your memory (Alt+O then o, or `deskwork cards optimize`)."
     )

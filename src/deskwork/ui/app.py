@@ -46,6 +46,7 @@ from deskwork.ui.write_guard import WriteGuard, write_error_in
 
 # Textual's own palette entries that deskwork's commands replace (theme, quit, keys, zoom).
 _OURS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
+OPTIMIZE_REMINDER_DELAY_S = 20.0  # after start-up has settled: the nudge reads the review log
 
 
 class DeskworkApp(DeskAreas):
@@ -164,6 +165,19 @@ class DeskworkApp(DeskAreas):
     def _warmed_up(self) -> None:
         self.refresh_panes()
         self._tell_store_problems()
+        if not self.desk.store.readonly:
+            self.set_timer(OPTIMIZE_REMINDER_DELAY_S, self._optimize_reminder)
+
+    def _optimize_reminder(self) -> None:
+        """Once a month at most, when enough reviews came in: a nudge to optimise FSRS."""
+        from deskwork.services.optimize import reminder
+
+        def check() -> None:
+            said = reminder(self.desk, on_store=self.call_from_thread)
+            if said:
+                self.call_from_thread(self.notify, said, title="FSRS", timeout=15, markup=False)
+
+        self.run_worker(check, thread=True, group="optimize-reminder", name="optimise reminder")
 
     def _tell_store_problems(self) -> None:
         """What the store found since the last look (damage found in a file loaded later, a
@@ -286,6 +300,12 @@ class DeskworkApp(DeskAreas):
         from deskwork.ui.screens.presets import PresetsScreen
 
         self.push_screen(PresetsScreen())
+
+    def action_optimize(self) -> None:
+        from deskwork.ui.screens.optimize import OptimizeScreen
+
+        if self.writable():
+            self.push_screen(OptimizeScreen())
 
     def presets_changed(self) -> None:
         """A preset or a deck's preset changed: today's queue and intervals follow it."""

@@ -185,7 +185,8 @@ class PresetsScreen(Screen[None]):
             table.move_cursor(row=ids.index(keep))
         for_deck = f"{self.deck} uses the selected preset. " if self.deck else ""
         self.query_one("#presets-status", Static).update(
-            f"{for_deck}e: edit · n: new (a copy) · u: use for a deck · d: delete · Esc: back"
+            f"{for_deck}e: edit · n: new (a copy) · u: use for a deck · d: delete · "
+            "o: optimise FSRS · Esc: back"
         )
         self.show_detail()
 
@@ -328,6 +329,20 @@ class PresetsScreen(Screen[None]):
             ConfirmScreen(f"Delete the preset {preset.name!r}? Its decks go back to the default."),
             answer,
         )
+
+    def action_optimize(self) -> None:
+        from deskwork.ui.screens.optimize import OptimizeScreen
+
+        preset = self.selected()
+        if preset is None or not self._writable():
+            return
+
+        def done(adopted: bool | None) -> None:
+            if adopted:
+                self.reload(preset.id)
+
+        name = str(preset.id) if preset.id != DEFAULT_PRESET_ID else "Default"
+        self.app.push_screen(OptimizeScreen(name, f"preset {preset.name!r}"), done)
 
     def action_close(self) -> None:
         self.dismiss(None)
