@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cards import measure_grade_in_tui, measure_import, measure_queue_and_grades, measure_render
 from figures import pct, report
 from insight import measure_stats
+from optimize import measure_all as measure_optimize_all
 from workload import END, SCALES, generate
 
 from deskwork.domain.cards import ReviewLog
@@ -231,6 +232,7 @@ def main() -> int:
         result.update(measure_import(data_dir))
         result.update(measure_render(data_dir))
         result.update(measure_stats(data_dir))
+        result.update(measure_optimize_all(data_dir, scale.reviews))
         result.update(measure_startup(data_dir))
         if args.stalls:
             from stall import measure_stalls

@@ -155,3 +155,22 @@ def test_monthly_reminder(desk: Desk, clock: Clock) -> None:
             )
     said = op.reminder(desk)
     assert said is not None and "since you last optimised" in said
+
+
+def test_training_takes_a_large_history_through_the_child_process() -> None:
+    """Megabytes of arguments (a pipe holds 64 KB): the child gets them all and answers."""
+    import random
+
+    rng = random.Random(5)
+    sequences = []
+    for _ in range(20_000):
+        n = rng.randint(2, 12)
+        sequences.append(
+            ([rng.choice((1, 3, 3, 3, 4)) for _ in range(n)],
+             [0] + [rng.randint(1, 40) for _ in range(n - 1)])
+        )  # fmt: skip
+    prefixes = [(h, n) for h, (r, _) in enumerate(sequences) for n in range(2, len(r) + 1)]
+    card_ids = [h for h, _ in prefixes]
+    trained = ft.train_in_child(sequences, prefixes, card_ids, ft.default_parameters(), 1)
+    assert len(trained.parameters) == 21
+    assert trained.after.log_loss > 0 and trained.before.log_loss > 0

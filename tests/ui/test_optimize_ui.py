@@ -81,6 +81,10 @@ async def test_escape_cancels_and_nothing_changes(tmp_path: Path) -> None:
         await pilot.press("alt+f")  # the palette command: every preset
         screen = app.screen
         assert isinstance(screen, OptimizeScreen)
+        start = time.monotonic()
+        while "Training" not in text_of(screen, "#optimize-status"):  # the child is at work
+            assert time.monotonic() - start < 30 and not screen.worker.is_finished
+            await asyncio.sleep(0.005)
         await pilot.press("escape")
         await finished(pilot, screen)
         assert "Cancelled: nothing was changed." in text_of(screen, "#optimize-status")

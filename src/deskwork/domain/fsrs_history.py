@@ -159,6 +159,10 @@ class TrainingSet:
             out.append((history.ratings[:n], history.deltas[:n]))
         return out
 
+    def cards(self) -> list[tuple[list[int], list[int]]]:
+        """Every card's whole (ratings, delta_ts): with `items`, all the items (compactly)."""
+        return [(h.ratings, h.deltas) for h in self.histories]
+
 
 def training_set(logs_by_card: dict[int, list[ReviewLog]], day_end: datetime) -> TrainingSet:
     """Anki's `fsrs_items_for_training` over every card's log (each oldest first)."""

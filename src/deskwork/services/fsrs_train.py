@@ -11,6 +11,7 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -53,13 +54,17 @@ def default_parameters() -> list[float]:
     return [float(v) for v in DEFAULT_PARAMETERS]
 
 
-def items_of(sequences: Sequences) -> list[FSRSItem]:
+def items_of(sequences: Sequences, prefixes: list[tuple[int, int]] | None = None) -> list[FSRSItem]:
+    """FSRS items: each sequence whole, or (`prefixes`) the first n answers of sequence h."""
     from fsrs_rs_python import FSRSItem, FSRSReview
 
-    return [
-        FSRSItem([FSRSReview(r, d) for r, d in zip(ratings, deltas, strict=True)])
+    reviews = [
+        [FSRSReview(r, d) for r, d in zip(ratings, deltas, strict=True)]
         for ratings, deltas in sequences
     ]
+    if prefixes is None:
+        return [FSRSItem(r) for r in reviews]
+    return [FSRSItem(reviews[h][:n]) for h, n in prefixes]
 
 
 def evaluate(parameters: Sequence[float], items: list[FSRSItem]) -> Evaluation:
@@ -83,13 +88,17 @@ def _short_term_shrinks(parameters: Sequence[float], relearning_steps: int) -> b
 
 
 def train(
-    sequences: Sequences, card_ids: list[int], current: Sequence[float], relearning_steps: int
+    sequences: Sequences,
+    prefixes: list[tuple[int, int]],
+    card_ids: list[int],
+    current: Sequence[float],
+    relearning_steps: int,
 ) -> Trained:
-    """Anki's `compute_params`: train, then compare with the current parameters on the same
-    items. Runs here (the caller's process)."""
+    """Anki's `compute_params` on the items (`prefixes` of the cards' `sequences`): train, then
+    compare with the current parameters on the same items. Runs in the caller's process."""
     from fsrs_rs_python import FSRS, TrainingConfig
 
-    items = items_of(sequences)
+    items = items_of(sequences, prefixes)
     try:
         found = FSRS(list(current)).compute_parameters(
             items,
@@ -127,6 +136,7 @@ def _child_main() -> None:
 
 def train_in_child(
     sequences: Sequences,
+    prefixes: list[tuple[int, int]],
     card_ids: list[int],
     current: Sequence[float],
     relearning_steps: int,
@@ -134,22 +144,25 @@ def train_in_child(
     poll_s: float = 0.1,
 ) -> Trained:
     """`train` in a child process (`python -m deskwork.services.fsrs_train`); `cancelled` is
-    polled, and ends the child when it says so."""
-    payload = pickle.dumps((sequences, card_ids, list(current), relearning_steps))
-    process = subprocess.Popen(
-        [sys.executable, "-m", __name__],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    polled, and ends the child when it says so (the app stays responsive: training holds
+    Python's lock for its whole run)."""
+    # The arguments go through a temporary file: a pipe would need a writer thread (a retried
+    # `communicate` does not go on sending its input).
+    with tempfile.TemporaryFile() as args:
+        pickle.dump((sequences, prefixes, card_ids, list(current), relearning_steps), args)
+        args.seek(0)
+        process = subprocess.Popen(
+            [sys.executable, "-m", __name__],
+            stdin=args,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
     try:
-        send: bytes | None = payload
         while True:
             try:
-                out, err = process.communicate(send, timeout=poll_s)
+                out, err = process.communicate(timeout=poll_s)
                 break
             except subprocess.TimeoutExpired:
-                send = None  # sent (the rest of it goes on with the next call)
                 if cancelled():
                     raise Cancelled() from None
         if process.returncode != 0 or not out:

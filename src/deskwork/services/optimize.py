@@ -158,7 +158,8 @@ def optimize_preset(
         raise ft.Cancelled()
     progress(f"Training on {len(dataset.items):,} items", 0, None)
     trained = ft.train_in_child(
-        dataset.sequences(),
+        dataset.cards(),
+        dataset.items,
         dataset.card_ids,
         current,
         len(preset.relearning_steps_minutes),
