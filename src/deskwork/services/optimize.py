@@ -186,8 +186,14 @@ def optimize_preset(
     )
     outcome.adopted = True
     outcome.parameters = trained.parameters
+    why = ""
+    if trained.after.log_loss >= trained.before.log_loss:  # Anki's relearning-steps exception
+        why = (
+            f" — log loss not lower, but with {len(preset.relearning_steps_minutes)} relearning "
+            "steps the current parameters let stability grow through a lapse (Anki's rule)"
+        )
     outcome.message = (
-        f"preset {preset.name!r}: new parameters adopted ({figures}); "
+        f"preset {preset.name!r}: new parameters adopted ({figures}){why}; "
         f"memory states of {outcome.memory_states:,} cards recomputed."
     )
     return outcome
