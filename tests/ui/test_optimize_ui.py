@@ -71,6 +71,7 @@ async def test_optimise_from_the_presets_screen(tmp_path: Path) -> None:
         assert isinstance(app.screen, PresetsScreen)
         detail = str(app.screen.query_one("#presets-detail", Static).render())
         assert f"{params[0]:.4g}" in detail
+        assert f"FSRS optimised: {T0:%Y-%m-%d}" in detail
 
 
 async def test_escape_cancels_and_nothing_changes(tmp_path: Path) -> None:

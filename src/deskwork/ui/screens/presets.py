@@ -210,11 +210,20 @@ class PresetsScreen(Screen[None]):
             detail.update("")
             return
         lines = [f"{k.replace('_', ' ')}: {_value(v)}" for k, v in dp.describe(preset).items()]
+        lines.append(self._optimised(preset))
         if preset.id == DEFAULT_PRESET_ID:
             lines.append("(the default: [cards] in the config file; `deskwork config path`)")
         elif preset.anki_id:
             lines.append(f"(imported from Anki, preset id {preset.anki_id})")
         detail.update("\n".join(lines))
+
+    def _optimised(self, preset: Preset) -> str:
+        from deskwork.services.optimize import LAST_KEY
+
+        last = (self.desk_app.desk.store.setting(LAST_KEY) or {}).get(str(preset.id))
+        if isinstance(last, dict) and isinstance(last.get("at"), str):
+            return f"FSRS optimised: {last['at'][:10]} (o: again)"
+        return "FSRS optimised: never (o: optimise on your history)"
 
     # ------------------------------------------------------------------ actions
     def _writable(self) -> bool:
