@@ -30,6 +30,8 @@ from deskwork.domain.cards import CardState, ReviewLog
 DAY_S = 86_400
 RESET = 4  # Anki's revlog kind for a manual entry (set due date, forget)
 DEFAULT_EASE = 2500  # Anki: an ease factor of 0 in the revlog reads as 250 %
+_REVIEW = CardState.REVIEW  # enum members looked up once: this runs per log entry
+_LEARNING = CardState.LEARNING
 
 
 def _rated(log: ReviewLog) -> bool:
@@ -47,7 +49,7 @@ def _reset(log: ReviewLog) -> bool:
 
 
 def _learning(log: ReviewLog) -> bool:
-    return _rated(log) and log.state is CardState.LEARNING
+    return _rated(log) and log.state is _LEARNING
 
 
 def _interday(log: ReviewLog) -> bool:
@@ -79,6 +81,7 @@ class CardHistory:
     ratings: list[int]
     deltas: list[int]  # delta_t in days; the first is 0
     complete: bool
+    learned: bool = True  # starts at a learning answer (else: no training items, Anki's rule)
 
     @property
     def sm2_start(self) -> tuple[float, float]:
@@ -135,6 +138,7 @@ def card_history(
         ratings=[log.rating for log in kept],
         deltas=deltas,
         complete=complete,
+        learned=first_learn is not None,
     )
 
 
@@ -164,14 +168,21 @@ class TrainingSet:
         return [(h.ratings, h.deltas) for h in self.histories]
 
 
-def training_set(logs_by_card: dict[int, list[ReviewLog]], day_end: datetime) -> TrainingSet:
-    """Anki's `fsrs_items_for_training` over every card's log (each oldest first)."""
-    day_end_s = int(day_end.timestamp())
+def training_set(
+    logs_by_card: dict[int, list[ReviewLog]],
+    day_end: datetime,
+    histories: dict[int, CardHistory] | None = None,
+) -> TrainingSet:
+    """Anki's `fsrs_items_for_training` over every card's log (each oldest first). `histories`:
+    the cards' `memory_histories` if already made (a training history is the same one, for a
+    card whose learning answers are in the log)."""
+    if histories is None:
+        histories = memory_histories(logs_by_card, day_end)
     out = TrainingSet()
     keyed: list[tuple[tuple[datetime, int], int, int]] = []
     for card_id in sorted(logs_by_card):
-        history = card_history(logs_by_card[card_id], day_end_s, training=True)
-        if history is None:
+        history = histories.get(card_id)
+        if history is None or not history.learned:
             continue
         index = len(out.histories)
         made = 0

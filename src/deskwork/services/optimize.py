@@ -140,7 +140,8 @@ def optimize_preset(
     snap: _Snapshot = on_store(lambda: _read(desk, preset, logs))
     by_card = fh.group_by_card(snap.logs)
     progress("Building training items", 0, None)
-    dataset = fh.training_set(by_card, snap.end)
+    histories = fh.memory_histories(by_card, snap.end)  # one pass serves training and states
+    dataset = fh.training_set(by_card, snap.end, histories)
     current = current_parameters(preset)
     outcome = Outcome(
         preset.name, preset.id, len(snap.cards), dataset.reviews, len(dataset.items), current,
@@ -176,7 +177,9 @@ def optimize_preset(
         )
         on_store(lambda: _remember(desk, preset.id))
         return outcome
-    states = memory_states(snap.cards, by_card, trained.parameters, snap.end, progress, cancelled)
+    states = memory_states(
+        snap.cards, by_card, trained.parameters, snap.end, progress, cancelled, histories
+    )
     if cancelled():
         raise ft.Cancelled()
     progress("Saving", 0, None)
@@ -206,14 +209,17 @@ def memory_states(
     end: datetime,
     progress: Progress = lambda *_: None,
     cancelled: Callable[[], bool] = lambda: False,
+    histories: dict[int, fh.CardHistory] | None = None,
     batch: int = 2000,
 ) -> dict[int, tuple[float, float]]:
     """Every reviewed card's (stability, difficulty) from its history under `parameters`, by
-    card id (Anki leaves a card whose history gives nothing, e.g. forgotten since, alone)."""
-    histories = fh.memory_histories(
-        {c.id: by_card[c.id] for c in cards if not c.is_new and c.id in by_card}, end
-    )
-    todo = [c.id for c in cards if c.id in histories]
+    card id (Anki leaves a card whose history gives nothing, e.g. forgotten since, alone).
+    `histories`: the cards' `memory_histories`, if already made."""
+    if histories is None:
+        histories = fh.memory_histories(
+            {c.id: by_card[c.id] for c in cards if c.id in by_card}, end
+        )
+    todo = [c.id for c in cards if not c.is_new and c.id in histories]
     out: dict[int, tuple[float, float]] = {}
     for start in range(0, len(todo), batch):
         if cancelled():
