@@ -17,6 +17,7 @@ from deskwork.domain import fsrs_history as fh
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.presets import DEFAULT_PRESET_ID, Preset, Presets
 from deskwork.domain.studyday import day_bounds
+from deskwork.domain.wording import plural_noun
 from deskwork.services import fsrs_train as ft
 from deskwork.services import presets as ps
 from deskwork.services.desk import Desk
@@ -68,6 +69,11 @@ class Outcome:
             "memory_states_recomputed": self.memory_states,
             "message": self.message,
         }
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 card", "12,345 cards": `plural` with thousands separated."""
+    return f"{n:,} {plural_noun(n, noun)}"
 
 
 def _figures(before: ft.Evaluation, after: ft.Evaluation) -> str:
@@ -150,14 +156,15 @@ def optimize_preset(
     if len(dataset.items) < MIN_ITEMS:
         raise NotEnoughHistory(
             f"preset {preset.name!r}: not enough review history to optimise — "
-            f"{dataset.reviews:,} reviews give {len(dataset.items):,} training items, and the "
+            f"{_count(dataset.reviews, 'review')} give "
+            f"{_count(len(dataset.items), 'training item')}, and the "
             f"optimiser needs at least {MIN_ITEMS} (an answer on a later day than the card's "
             "previous one, for a card whose first learning answer is in the log). "
             "Keep reviewing and try again."
         )
     if cancelled():
         raise ft.Cancelled()
-    progress(f"Training on {len(dataset.items):,} items", 0, None)
+    progress(f"Training on {_count(len(dataset.items), 'item')}", 0, None)
     trained = ft.train_in_child(
         dataset.cards(),
         dataset.items,
@@ -197,7 +204,7 @@ def optimize_preset(
         )
     outcome.message = (
         f"preset {preset.name!r}: new parameters adopted ({figures}){why}; "
-        f"memory states of {outcome.memory_states:,} cards recomputed."
+        f"memory states of {_count(outcome.memory_states, 'card')} recomputed."
     )
     return outcome
 
@@ -350,9 +357,12 @@ def reminder(desk: Desk, on_store: OnStore = _direct) -> str | None:
     if not desk.store.readonly:
         on_store(lambda: desk.store.set_setting(REMINDED_KEY, now.isoformat()))
     if last is None:
-        head = f"{new:,} reviews, and your FSRS parameters were never optimised on them"
+        head = f"{_count(new, 'review')}, and your FSRS parameters were never optimised on them"
     else:
-        head = f"{new:,} reviews since you last optimised your FSRS parameters ({last:%Y-%m-%d})"
+        head = (
+            f"{_count(new, 'review')} since you last optimised your FSRS parameters "
+            f"({last:%Y-%m-%d})"
+        )
     return (
         f"{head}: optimising fits them to your memory (Alt+O then o, or `deskwork cards optimize`)."
     )
