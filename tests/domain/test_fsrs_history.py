@@ -94,3 +94,10 @@ def test_items_are_in_answer_order_across_cards() -> None:
     ts = fh.training_set(fh.group_by_card([*b, *a]), END)
     assert ts.card_ids == [1, 2, 1]
     assert [len(seq[0]) for seq in ts.sequences()] == [2, 2, 3]
+
+
+def test_relearning_steps_within_a_day_as_anki_counts_them() -> None:
+    assert fh.relearning_steps_in_day([10.0]) == 1
+    assert fh.relearning_steps_in_day([10.0, 60.0, 1440.0]) == 2
+    assert fh.relearning_steps_in_day([1440.0]) == 0
+    assert fh.relearning_steps_in_day([]) == 0

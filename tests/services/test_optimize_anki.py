@@ -136,3 +136,26 @@ def test_better_current_parameters_are_kept_and_nothing_is_written(
         )
     finally:
         again.close()
+
+
+def test_with_two_relearning_steps_the_decision_is_anki_s(desk: Desk, tmp_path: Path) -> None:
+    """With more than one relearning step (within a day) Anki adopts the new parameters even
+    when their log loss is not lower, if the current ones let stability grow through a lapse;
+    whatever it decides on this history, deskwork decides the same."""
+    rows = history(CARDS, anki_now(), oddities=True)
+    anki = AnkiOracle(tmp_path / "two", rows, CARDS, relearning_steps=2)
+    try:
+        trained = anki.optimise().params
+        current = [*trained[:17], 0.0, 0.0, *trained[19:]]  # no short-term growth at all
+        kept = anki.optimise(current).params == pytest.approx(current, abs=1e-6)
+    finally:
+        anki.close()
+    ps.add(desk, "Two")
+    ps.set_values(
+        desk, "Two",
+        [("relearning_steps", "10m 20m"), ("fsrs_parameters", ", ".join(map(repr, current)))],
+    )  # fmt: skip
+    ps.assign(desk, DECK, "Two")
+    outcome = op.optimize_preset(desk, ps.find(desk, "Two"))
+    assert outcome.adopted is not kept
+    assert outcome.trained == pytest.approx(trained, abs=1e-4)

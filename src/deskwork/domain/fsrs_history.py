@@ -61,6 +61,18 @@ def _interday(log: ReviewLog) -> bool:
     return ivl >= 1 or ivl <= -DAY_S
 
 
+def relearning_steps_in_day(steps_minutes: Sequence[float]) -> int:
+    """How many relearning steps fall within a day, counted as Anki's Optimize does (the steps'
+    cumulative time under 1440 minutes): what the optimiser models as same-day relearning."""
+    count, total = 0, 0.0
+    for step in steps_minutes:
+        total += step
+        if total >= 1440:
+            break
+        count += 1
+    return count
+
+
 def days_elapsed(ts: datetime, day_end_s: int) -> int:
     """Anki's `RevlogEntry::days_elapsed`: whole days from the answer to the end of today."""
     return max(0, (day_end_s - int(ts.timestamp())) // DAY_S)

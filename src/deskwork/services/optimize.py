@@ -170,7 +170,7 @@ def optimize_preset(
         dataset.items,
         dataset.card_ids,
         current,
-        len(preset.relearning_steps_minutes),
+        fh.relearning_steps_in_day(preset.relearning_steps_minutes),
         cancelled,
     )
     outcome.before, outcome.after = trained.before, trained.after
@@ -199,7 +199,8 @@ def optimize_preset(
     why = ""
     if trained.after.log_loss >= trained.before.log_loss:  # Anki's relearning-steps exception
         why = (
-            f" — log loss not lower, but with {len(preset.relearning_steps_minutes)} relearning "
+            f" — log loss not lower, but with "
+            f"{fh.relearning_steps_in_day(preset.relearning_steps_minutes)} relearning "
             "steps the current parameters let stability grow through a lapse (Anki's rule)"
         )
     outcome.message = (
