@@ -8,12 +8,14 @@ items as plain (ratings, delta_ts) lists and answers with plain numbers.
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -134,6 +136,16 @@ def _child_main() -> None:
     sys.stdout.buffer.flush()
 
 
+def _child_env() -> dict[str, str]:
+    """This environment, with the folder deskwork is imported from first on the path (so the
+    child finds the same deskwork, installed or not)."""
+    import deskwork
+
+    root = str(Path(deskwork.__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
+
+
 def train_in_child(
     sequences: Sequences,
     prefixes: list[tuple[int, int]],
@@ -156,6 +168,7 @@ def train_in_child(
             stdin=args,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            env=_child_env(),
         )
     try:
         while True:
