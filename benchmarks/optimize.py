@@ -4,7 +4,8 @@ same run (the real `anki` package, test-only):
 - `optimize_s`: `deskwork cards optimize` on the workload's data dir (a copy: it adopts and
   writes), from the store already open to the parameters saved and every card's memory state
   recomputed; `optimize_peak_mb` the peak RSS of that process and `optimize_train_peak_mb` of the
-  training child process (each run in a fresh process so the figures are its own).
+  training child process (each run in a fresh process; Linux's VmHWM, the peak of that program
+  alone — `ru_maxrss` would count what a forked child inherits from its parent).
 - the same review log as an Anki collection (cards and revlog rows); Anki's `compute_fsrs_params`
   and `evaluate_params_legacy` on it: `anki_optimize_s`, both models' log loss and RMSE (bins) on
   that history, and `optimize_log_loss_vs_anki` = deskwork's / Anki's (goal: within 1 %).
@@ -38,6 +39,7 @@ from datetime import datetime
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services import optimize as op
+from deskwork.services.fsrs_train import peak_kb
 from pathlib import Path
 data, now = Path(sys.argv[1]), datetime.fromisoformat(sys.argv[2])
 desk = Desk.open(Paths(data, data), clock=lambda: now, defer_backup=True)
@@ -59,8 +61,8 @@ print(json.dumps({
     "optimize_s": elapsed,
     "save_s": save_s,
     "before_kb": before_kb,
-    "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-    "train_peak_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    "peak_kb": peak_kb(),
+    "train_peak_kb": max((r.training_peak_kb for r in results if isinstance(r, op.Outcome)), default=0),
     "results": out,
 }))
 """
@@ -165,11 +167,12 @@ def anki_optimize(path: Path) -> dict[str, float]:
 
 
 ANKI_CHILD = """
-import json, resource, sys
+import json, sys
 sys.path.insert(0, sys.argv[2])
 from optimize import anki_optimize
 out = anki_optimize(__import__("pathlib").Path(sys.argv[1]))
-out["anki_optimize_peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+from deskwork.services.fsrs_train import peak_kb
+out["anki_optimize_peak_mb"] = round(peak_kb() / 1024, 1)
 print(json.dumps(out))
 """
 

@@ -48,6 +48,20 @@ class Trained:
     before: Evaluation
     after: Evaluation
     keep_current: bool  # Anki's rule says the current parameters stay
+    peak_kb: int = 0  # the training process's peak memory, where the system tells it
+
+
+def peak_kb() -> int:
+    """This process's peak resident memory in KB: Linux's VmHWM (the peak of this program
+    alone; `ru_maxrss` also counts what a forked child inherited from its parent), else 0."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def default_parameters() -> list[float]:
@@ -128,7 +142,7 @@ def _child_main() -> None:
         answer: tuple[str, Any] = (
             "ok",
             (t.parameters, t.before.log_loss, t.before.rmse, t.after.log_loss, t.after.rmse,
-             t.keep_current),
+             t.keep_current, peak_kb()),
         )  # fmt: skip
     except Exception as exc:  # reported to the parent, which raises it
         answer = ("error", f"{type(exc).__name__}: {exc}")
@@ -184,8 +198,8 @@ def train_in_child(
         kind, value = pickle.loads(out)  # our own child's answer
         if kind != "ok":
             raise TrainingFailed(str(value))
-        params, loss0, rmse0, loss1, rmse1, keep = value
-        return Trained(params, Evaluation(loss0, rmse0), Evaluation(loss1, rmse1), keep)
+        params, loss0, rmse0, loss1, rmse1, keep, peak = value
+        return Trained(params, Evaluation(loss0, rmse0), Evaluation(loss1, rmse1), keep, peak)
     finally:
         if process.poll() is None:
             process.kill()

@@ -53,6 +53,7 @@ class Outcome:
     memory_states: int = 0  # cards whose stability/difficulty were recomputed
     message: str = ""
     trained: list[float] = field(default_factory=list)
+    training_peak_kb: int = 0  # the training child process's peak memory (0: not known)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -175,6 +176,7 @@ def optimize_preset(
     )
     outcome.before, outcome.after = trained.before, trained.after
     outcome.trained = trained.parameters
+    outcome.training_peak_kb = trained.peak_kb
     figures = _figures(trained.before, trained.after)
     same = all(f"{a:.4f}" == f"{b:.4f}" for a, b in zip(current, trained.parameters, strict=True))
     if trained.keep_current or same:
