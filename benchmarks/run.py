@@ -28,6 +28,7 @@ from cards import measure_grade_in_tui, measure_import, measure_queue_and_grades
 from figures import pct, report
 from insight import measure_stats
 from memory import measure_memory
+from optimize import measure_all as measure_optimize_all
 from simulate import measure_simulate
 from workload import END, SCALES, generate
 
@@ -237,6 +238,7 @@ def main() -> int:
         result.update(measure_render(data_dir))
         result.update(measure_stats(data_dir))
         result.update(measure_simulate(data_dir))
+        result.update(measure_optimize_all(data_dir, scale.reviews))
         result.update(measure_startup(data_dir))
         result.update(measure_memory(data_dir))
         if args.stalls:

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from deskwork import cli_presets, cli_retention
+from deskwork import cli_optimize, cli_presets, cli_retention
 from deskwork.clikit import CliError, emit, err, on_store, open_desk, user_path
 from deskwork.domain.wording import plural
 from deskwork.paths import Paths
@@ -118,4 +118,5 @@ def register(add: Any, group: Any) -> None:
     exp.add_argument("file", metavar="FILE.apkg|FILE.txt")
     exp.add_argument("--deck", metavar="NAME", help="only this deck (and its subdecks)")
     cli_presets.register(add, cards)
+    cli_optimize.register(add, cards)
     cli_retention.register(add, cards)

@@ -18,6 +18,18 @@ from deskwork.domain.studyday import day_bounds
 from deskwork.services.desk import Desk
 
 DEFAULT_NAME = "Default"
+# Parameters optimised for the default preset ({"parameters": [...], "config": [...]}): they apply
+# while [cards] fsrs_parameters in the config file is still what it was then (an edit there wins).
+OPTIMIZED_DEFAULT_KEY = "optimize.default_parameters"
+
+
+def _optimized_default(desk: Desk, configured: list[float]) -> list[float]:
+    found = desk.store.setting(OPTIMIZED_DEFAULT_KEY)
+    if isinstance(found, dict) and found.get("config") == configured:
+        params = found.get("parameters")
+        if isinstance(params, list) and len(params) == 21:
+            return [float(v) for v in params]
+    return configured
 
 
 def default_preset(desk: Desk) -> Preset:
@@ -26,7 +38,7 @@ def default_preset(desk: Desk) -> Preset:
     try:
         return Preset(
             id=DEFAULT_PRESET_ID, name=DEFAULT_NAME, desired_retention=c.desired_retention,
-            fsrs_parameters=list(c.fsrs_parameters),
+            fsrs_parameters=_optimized_default(desk, list(c.fsrs_parameters)),
             learning_steps_minutes=list(c.learning_steps_minutes),
             relearning_steps_minutes=list(c.relearning_steps_minutes),
             new_per_day=min(c.new_per_day, 9999), reviews_per_day=min(c.reviews_per_day, 9999),

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 # Textual's own palette entries that deskwork's commands replace (theme, quit, keys, zoom).
 _OURS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
+OPTIMIZE_REMINDER_DELAY_S = 20.0  # after start-up has settled: the nudge reads the review log
 
 
 class DeskworkApp(DeskAreas):
@@ -200,6 +201,19 @@ class DeskworkApp(DeskAreas):
     def _warmed_up(self) -> None:
         self.refresh_panes()
         self._tell_store_problems()
+        if not self.desk.store.readonly:
+            self.set_timer(OPTIMIZE_REMINDER_DELAY_S, self._optimize_reminder)
+
+    def _optimize_reminder(self) -> None:
+        """Once a month at most, when enough reviews came in: a nudge to optimise FSRS."""
+        from deskwork.services.optimize import reminder
+
+        def check() -> None:
+            said = reminder(self.desk, on_store=self.call_from_thread)
+            if said:
+                self.call_from_thread(self.notify, said, title="FSRS", timeout=15, markup=False)
+
+        self.run_worker(check, thread=True, group="optimize-reminder", name="optimise reminder")
 
     def _tell_store_problems(self) -> None:
         """What the store found since the last look (damage found in a file loaded later, a
@@ -322,6 +336,12 @@ class DeskworkApp(DeskAreas):
         from deskwork.ui.screens.presets import PresetsScreen
 
         self.push_screen(PresetsScreen())
+
+    def action_optimize(self) -> None:
+        from deskwork.ui.screens.optimize import OptimizeScreen
+
+        if self.writable():
+            self.push_screen(OptimizeScreen())
 
     def action_retention(self) -> None:
         """The retention screen for the preset of the deck being studied (or the default)."""

@@ -120,6 +120,14 @@ APP_COMMANDS: tuple[Command, ...] = (
         False,
     ),
     Command(
+        "cards.optimize",
+        "alt+f",
+        "optimize",
+        "Optimize FSRS",
+        "Fit FSRS parameters to your review history (every preset)",
+        False,
+    ),
+    Command(
         "cards.retention",
         "alt+r",
         "retention",
@@ -324,6 +332,9 @@ PRESET_COMMANDS: tuple[Command, ...] = (
     _presets("presets.add", "n", "add", "New", "A new preset, a copy of the one selected"),
     _presets("presets.assign", "u", "assign", "Use for deck", "Study a deck with this preset"),
     _presets("presets.delete", "d,delete", "delete", "Delete", "Delete the preset (asks)"),
+    _presets(
+        "presets.optimize", "o", "optimize", "Optimize", "Fit its FSRS parameters to your history"
+    ),
     _presets("presets.retention", "r", "retention", "Retention", "Simulate retentions; apply one"),
     _presets("presets.close", "escape", "close", "Close", "Back"),
 )

@@ -195,7 +195,7 @@ class PresetsScreen(Screen[None]):
         for_deck = f"{self.deck} uses the selected preset. " if self.deck else ""
         self.query_one("#presets-status", Static).update(
             f"{for_deck}e: edit · n: new (a copy) · u: use for a deck · d: delete · "
-            "r: retention · Esc: back"
+            "o: optimise FSRS · r: retention · Esc: back"
         )
         self.show_detail()
 
@@ -219,11 +219,20 @@ class PresetsScreen(Screen[None]):
             detail.update("")
             return
         lines = [f"{k.replace('_', ' ')}: {_value(v)}" for k, v in dp.describe(preset).items()]
+        lines.append(self._optimised(preset))
         if preset.id == DEFAULT_PRESET_ID:
             lines.append("(the default: [cards] in the config file; `deskwork config path`)")
         elif preset.anki_id:
             lines.append(f"(imported from Anki, preset id {preset.anki_id})")
         detail.update("\n".join(lines))
+
+    def _optimised(self, preset: Preset) -> str:
+        from deskwork.services.optimize import LAST_KEY
+
+        last = (self.desk_app.desk.store.setting(LAST_KEY) or {}).get(str(preset.id))
+        if isinstance(last, dict) and isinstance(last.get("at"), str):
+            return f"FSRS optimised: {last['at'][:10]} (o: again)"
+        return "FSRS optimised: never (o: optimise on your history)"
 
     # ------------------------------------------------------------------ actions
     def _writable(self) -> bool:
@@ -338,6 +347,20 @@ class PresetsScreen(Screen[None]):
             ConfirmScreen(f"Delete the preset {preset.name!r}? Its decks go back to the default."),
             answer,
         )
+
+    def action_optimize(self) -> None:
+        from deskwork.ui.screens.optimize import OptimizeScreen
+
+        preset = self.selected()
+        if preset is None or not self._writable():
+            return
+
+        def done(adopted: bool | None) -> None:
+            if adopted:
+                self.reload(preset.id)
+
+        name = str(preset.id) if preset.id != DEFAULT_PRESET_ID else "Default"
+        self.app.push_screen(OptimizeScreen(name, f"preset {preset.name!r}"), done)
 
     def action_retention(self) -> None:
         from deskwork.ui.screens.retention import RetentionScreen
