@@ -40,10 +40,14 @@ class LogTable(Generic[T]):
         self.pending_put: dict[str, dict[int, T]] = {}
         self.pending_del: dict[str, set[int]] = {}
         self.rewrite: set[str] = set()  # months rebuilt after damage: written whole at compaction
+        # What a compaction running in the background is writing (pending until it commits).
+        self.inflight_put: dict[str, dict[int, T]] = {}
+        self.inflight_del: dict[str, set[int]] = {}
+        self.inflight_rewrite: set[str] = set()
         self.problems: list[InvalidRecord] = []
 
     def months(self) -> list[str]:
-        return sorted(set(self.segments) | set(self.pending_put))
+        return sorted(set(self.segments) | set(self.inflight_put) | set(self.pending_put))
 
     def month(self, month: str) -> dict[int, T]:
         """Every entry of one month (loads its segments on first use)."""
@@ -54,6 +58,9 @@ class LogTable(Generic[T]):
                 seg_docs, seg_invalid = self._read_segment(self.codec, name, month)
                 docs.update(seg_docs)
                 invalid.update(seg_invalid)
+            for doc_id in self.inflight_del.get(month, ()):
+                docs.pop(doc_id, None)
+            docs.update(self.inflight_put.get(month, {}))
             for doc_id in self.pending_del.get(month, ()):
                 docs.pop(doc_id, None)
             docs.update(self.pending_put.get(month, {}))
@@ -94,11 +101,45 @@ class LogTable(Generic[T]):
         if month in self._loaded:
             self._loaded[month][doc.id] = doc
 
+    def _append_many(self, month: str, docs: dict[int, T]) -> None:
+        """Many entries of one month, copy-on-write (see `Table._put_shard`)."""
+        pending = dict(self.pending_put.get(month, {}))
+        pending.update(docs)
+        self.pending_put[month] = pending
+        deleted = self.pending_del.get(month)
+        if deleted:
+            self.pending_del[month] = deleted - docs.keys()
+        if month in self._loaded:
+            loaded = dict(self._loaded[month])
+            loaded.update(docs)
+            self._loaded[month] = loaded
+
     def _remove(self, month: str, doc_id: int) -> None:
         if self.pending_put.get(month, {}).pop(doc_id, None) is None:
             self.pending_del.setdefault(month, set()).add(doc_id)
         if month in self._loaded:
             self._loaded[month].pop(doc_id, None)
+
+    # a compaction in the background: what it takes, and what becomes of it
+    def take_inflight(self) -> None:
+        self.inflight_put, self.pending_put = self.pending_put, {}
+        self.inflight_del, self.pending_del = self.pending_del, {}
+        self.inflight_rewrite, self.rewrite = self.rewrite, set()
+
+    def drop_inflight(self) -> None:
+        """Written: the entries are in the segments now."""
+        self.inflight_put, self.inflight_del, self.inflight_rewrite = {}, {}, set()
+
+    def restore_inflight(self) -> None:
+        """Not written: pending again, under what was written since."""
+        for month, docs in self.inflight_put.items():
+            gone = self.pending_del.get(month, set())
+            kept = {k: v for k, v in docs.items() if k not in gone}
+            self.pending_put[month] = {**kept, **self.pending_put.get(month, {})}
+        for month, ids in self.inflight_del.items():
+            self.pending_del[month] = ids | self.pending_del.get(month, set())
+        self.rewrite |= self.inflight_rewrite
+        self.drop_inflight()
 
     def invalid_of(self, month: str) -> dict[str, Any]:
         self.month(month)

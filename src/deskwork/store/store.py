@@ -32,6 +32,7 @@ from deskwork.domain.records import utcnow
 from deskwork.domain.sessions import Session
 from deskwork.domain.settings import Setting
 from deskwork.store import backups, compaction, journal
+from deskwork.store.background import Background
 from deskwork.store.errors import ReadOnlyStore, StoreError, StoreWriteError, no_gc
 from deskwork.store.fsutil import ensure_private_dir
 from deskwork.store.loading import Clock, Loader
@@ -231,35 +232,77 @@ class Store(Loader):
             tx.set_setting(key, value)
 
     # ------------------------------------------------------------------ writing
-    def transaction(self) -> Transaction:
+    def transaction(
+        self,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Transaction:
+        """A transaction; `progress` / `cancelled` matter for bulk ones (see Transaction)."""
         if self.readonly or self._journal is None:
             raise ReadOnlyStore(f"{self.data_dir} is open read-only")
-        return Transaction(self)
+        return Transaction(self, progress=progress, cancelled=cancelled)
 
     def _next_id(self, name: str) -> int:
-        counters = self.manifest.counters
-        if name not in counters:
-            counters[name] = (self.tables[name].max_id() if name in self.tables else 0) + 1
-        value = counters[name]
-        counters[name] = value + 1
-        return value
+        return self._reserve_ids(name, 1).start
+
+    def _reserve_ids(self, name: str, n: int) -> range:
+        with self.write_lock:  # two threads building transactions never get the same id
+            counters = self.manifest.counters
+            if name not in counters:
+                counters[name] = (self.tables[name].max_id() if name in self.tables else 0) + 1
+            value = counters[name]
+            counters[name] = value + n
+            return range(value, value + n)
 
     def _commit(self, ops: list[str], parsed: list[list[Any]]) -> None:
         """Durable first (or StoreWriteError, nothing saved), then visible; a compaction that
-        fails after that is a warning: the write itself is safe in the journal."""
-        assert self._journal is not None
+        fails after that is a warning: the write itself is safe in the journal. The append and
+        the apply happen under the write lock: one writer at a time, whatever the thread."""
         line = journal.encode("[" + ",".join(ops) + "]")
+        with self.write_lock:
+            self._append_line(line, journal.touched(parsed))
+            self._apply(parsed, from_disk=False, migrating=False)
+        self._journal_grew()
+
+    def _commit_bulk(self, tx: Transaction) -> None:
+        from deskwork.store.bulk import commit
+
+        commit(self, tx)
+
+    def _append_line(self, line: bytes, entry: str) -> None:
+        if self._journal is None:
+            raise ReadOnlyStore(f"{self.data_dir} is closed")
         try:
-            self._journal.append(line, self.manifest.counters, journal.touched(parsed))
+            self._journal.append(line, self.manifest.counters, entry)
         except OSError as exc:
             raise StoreWriteError(
                 f"could not save to {self.data_dir} ({exc.strerror or exc}): nothing was saved"
             ) from exc
-        self._apply(parsed, from_disk=False, migrating=False)
-        if self._journal.size > self.journal_limit:
+
+    def _journal_grew(self, *, bulk: bool = False) -> None:
+        """Compact once the journal passes its limit: on the background thread when one runs
+        (store/background.py), else here — except after a bulk write, whose compaction waits
+        for the next write or the close (the import returns as soon as it is durable)."""
+        journal_now = self._journal
+        if journal_now is None or journal_now.size <= self.journal_limit:
+            return
+        if self.background is not None:
+            self.background.request_compaction()
+        elif not bulk:
             self.compact_or_warn()
 
     # ------------------------------------------------------------------ compaction
+    def start_background(self, backup_check_s: float = 60.0) -> Background:
+        """Compactions (and the due backup, looked for every `backup_check_s`) from now on run on
+        a background thread (store/background.py); `close` stops it."""
+        from deskwork.store.background import Background
+
+        if self.background is None and not self.readonly:
+            self.background = Background(self, backup_check_s)
+        assert self.background is not None
+        return self.background
+
     def compact(self, *, force: bool = False) -> None:
         """Write changed tables and new log segments, then switch to a new manifest and journal."""
         compaction.compact(self, force=force)
@@ -289,13 +332,14 @@ class Store(Loader):
         copying and may run on any thread: compaction will not delete the files it needs."""
         if self._rewrite_on_open:
             self.compact_or_warn()  # a file rebuilt after damage is written before it is copied
-        manifest = self.manifest.model_copy(deep=True)
-        names = {*manifest.files(), manifest.journal}
-        when = self.clock()
-        journal_bytes = self._journal.size if self._journal is not None else None
+        with self.write_lock:  # a consistent snapshot: no commit or compaction switch meanwhile
+            manifest = self.manifest.model_copy(deep=True)
+            names = {*manifest.files(), manifest.journal}
+            when = self.clock()
+            journal_bytes = self._journal.size if self._journal is not None else None
+            with self._pin_lock:
+                self._pinned |= names
         keep_n = self.keep_backups if keep is None else keep
-        with self._pin_lock:
-            self._pinned |= names
 
         def run() -> Path:
             try:
@@ -401,6 +445,9 @@ class Store(Loader):
         Never raises for a failed compaction or backup: the journal already holds every write."""
         self._closed = True
         try:
+            if self.background is not None:
+                self.background.stop()  # a compaction or backup under way finishes first
+                self.background = None
             if self._journal is not None:
                 self.compact_or_warn()
                 with self._backup_running:  # let a background backup finish first

@@ -48,6 +48,7 @@ class Codec(Generic[T]):
         self.name = name
         self.model = model
         self._built: TypeAdapter[dict[str, dict[int, T]]] | None = None
+        self._rows: TypeAdapter[dict[int, T]] | None = None
 
     @property
     def _adapter(self) -> TypeAdapter[dict[str, dict[int, T]]]:
@@ -55,6 +56,13 @@ class Codec(Generic[T]):
         if self._built is None:
             self._built = TypeAdapter(dict[str, dict[int, self.model]])  # type: ignore[name-defined]
         return self._built
+
+    @property
+    def rows_adapter(self) -> TypeAdapter[dict[int, T]]:
+        """Records by id without the table around them (a bulk journal op's payload)."""
+        if self._rows is None:
+            self._rows = TypeAdapter(dict[int, self.model])  # type: ignore[name-defined]
+        return self._rows
 
     def decode(self, raw: bytes) -> tuple[dict[int, T], dict[str, Any], list[InvalidRecord]]:
         """Return (valid docs, raw invalid docs by key, problems). Raises CorruptFile."""
@@ -211,6 +219,20 @@ class Table(Generic[T]):
         with self._lock:
             self._shard(shard)[doc.id] = doc
             self._invalid.get(shard, {}).pop(str(doc.id), None)
+            self.dirty.add(shard)
+
+    def _put_shard(self, shard: int, docs: dict[int, T]) -> None:
+        """Many records of one shard at once, copy-on-write: a reader iterating the shard's old
+        dict on another thread goes on undisturbed."""
+        with self._lock:
+            merged = dict(self._shard(shard))
+            merged.update(docs)
+            invalid = self._invalid.get(shard)
+            if invalid:
+                self._invalid[shard] = {
+                    k: v for k, v in invalid.items() if not (k.isdigit() and int(k) in docs)
+                }
+            self._shards[shard] = merged
             self.dirty.add(shard)
 
     def _delete(self, doc_id: int) -> None:
