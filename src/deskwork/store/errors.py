@@ -20,12 +20,17 @@ class StoreWriteError(StoreError):
 
 
 @contextlib.contextmanager
-def no_gc() -> Iterator[None]:
-    """Loading creates many objects that all survive: collections meanwhile are wasted work."""
+def no_gc(*, freeze: bool = False) -> Iterator[None]:
+    """Loading creates many objects that all survive: collections meanwhile are wasted work.
+    `freeze`: afterwards, move what exists into the collector's permanent generation — without
+    it the first collection after an import walks its millions of new objects (a second and
+    more, all of them alive). Frozen objects are still freed by reference counting."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()

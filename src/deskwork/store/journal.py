@@ -261,7 +261,10 @@ def touched(parsed: list[Op]) -> str:
     ids = []
     for op in parsed:
         if op[0] in BULK_KINDS:  # the ids as ranges: "reviews:1-250000"
-            ids += [f"{op[1]}:{run}" for run in ranges(op[-1]).split(",") if run]
+            docs = op[-1]
+            low, high = min(docs), max(docs)
+            runs = f"{low}-{high}" if high - low + 1 == len(docs) else ranges(docs)
+            ids += [f"{op[1]}:{run}" for run in runs.split(",") if run]
             continue
         doc_id = op[-2] if op[0] in ("put", "app") else op[-1]
         ids.append(f"{op[1]}:{getattr(doc_id, 'id', doc_id)}")

@@ -50,23 +50,24 @@ def tables_of(db: sqlite3.Connection) -> set[str]:
 def _history(db: sqlite3.Connection) -> dict[int, list[Answer]]:
     out: dict[int, list[Answer]] = {}
     answered: set[int] = set()  # cards with an answer so far (the first one is "new")
+    state_of, learning, from_ts = _REVLOG_STATE.get, CardState.LEARNING, datetime.fromtimestamp
     for rid, cid, ease, ivl, last_ivl, factor, rtime, rtype in db.execute(
         "select id, cid, ease, ivl, lastIvl, factor, time, type from revlog order by id"
     ):
         manual = rtype if rtype in (4, 5) else 0
         if not manual and not (1 <= ease <= 4 and rtype in (0, 1, 2, 3)):
             continue  # not an answer Anki itself would count (a corrupt row)
-        answers = out.setdefault(cid, [])
+        answers = out.get(cid)
+        if answers is None:
+            out[cid] = answers = []
         first = not manual and cid not in answered
         if not manual:
             answered.add(cid)
         answers.append(
             Answer(
-                ts=ms(rid), rating=ease if not manual else 0,
-                duration_ms=max(0, min(int(rtime or 0), 3_600_000)),
-                state=_REVLOG_STATE.get(rtype, CardState.LEARNING),
-                was_new=first and rtype == 0,
-                anki_id=rid, manual=manual, interval=ivl, last_interval=last_ivl, factor=factor,
+                from_ts(rid / 1000, UTC), ease if not manual else 0,
+                max(0, min(int(rtime or 0), 3_600_000)), state_of(rtype, learning),
+                first and rtype == 0, rid, manual, ivl, last_ivl, factor,
             )
         )  # fmt: skip
     return out
