@@ -130,7 +130,7 @@ def _hints(line: bytes) -> dict[str, set[int]]:
         elif m[4] is not None:
             table = m[4].decode()
         elif table is not None:
-            found[table].add(int(m[3]))
+            found.setdefault(table, set()).add(int(m[3]))
     return found
 
 

@@ -151,6 +151,8 @@ class DeskworkApp(DeskAreas):
 
     def _start_warm_up(self) -> None:
         self.run_worker(self._warm_up, thread=True, group="warm-up", name="load cards")
+        if self.desk.store.writable:  # compactions and the hourly backup off the UI thread
+            self.desk.store.start_background()
         backup = self.desk.backup_job()
         if backup is not None:
             self.run_worker(backup, thread=True, group="backup", name="hourly backup")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -235,18 +236,31 @@ class TransferScreen(ModalScreen[tuple[str, str] | None]):
 
 
 class ProgressScreen(ModalScreen[None]):
-    """A progress bar for an import that takes more than a moment."""
+    """A progress bar for an import that takes more than a moment, and its cancel key: the
+    worker asks `cancel_requested` between steps (a cancelled import saves nothing)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ProgressScreen")
+    BINDINGS = [Binding("escape", "cancel", "Cancel the import", id="dialog.cancel")]
 
     def __init__(self, heading: str) -> None:
         super().__init__()
         self.heading = heading
+        self.cancel_requested = threading.Event()
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.heading, markup=False)
+            yield Static(self.heading, id="progress-heading", markup=False)
             yield ProgressBar(id="progress", show_eta=False)
+            yield Static("esc: cancel (nothing is saved)", id="progress-hint", markup=False)
+
+    def action_cancel(self) -> None:
+        self.cancel_requested.set()
+        self.query_one("#progress-hint", Static).update("cancelling…")
+
+    def phase(self, heading: str) -> None:
+        """A new step (reading the file, then saving it): its heading, the bar from zero."""
+        self.query_one("#progress-heading", Static).update(heading)
+        self.query_one(ProgressBar).update(total=None, progress=0)
 
     def advance(self, done: int, total: int) -> None:
         bar = self.query_one(ProgressBar)
