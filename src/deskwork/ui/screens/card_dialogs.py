@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
@@ -246,6 +248,7 @@ class ProgressScreen(ModalScreen[None]):
         super().__init__()
         self.heading = heading
         self.cancel_requested = threading.Event()
+        self._done: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -259,9 +262,21 @@ class ProgressScreen(ModalScreen[None]):
 
     def phase(self, heading: str) -> None:
         """A new step (reading the file, then saving it): its heading, the bar from zero."""
-        self.query_one("#progress-heading", Static).update(heading)
-        self.query_one(ProgressBar).update(total=None, progress=0)
+        self.heading, self._done = heading, None
+        self._show()
 
     def advance(self, done: int, total: int) -> None:
-        bar = self.query_one(ProgressBar)
-        bar.update(total=max(total, 1), progress=done)
+        self._done = (done, max(total, 1))
+        self._show()
+
+    def on_mount(self) -> None:
+        self._show()  # what the worker said before the dialog was there
+
+    def _show(self) -> None:
+        with contextlib.suppress(NoMatches):
+            self.query_one("#progress-heading", Static).update(self.heading)
+            bar = self.query_one(ProgressBar)
+            if self._done is None:
+                bar.update(total=None, progress=0)
+            else:
+                bar.update(total=self._done[1], progress=self._done[0])
