@@ -310,3 +310,16 @@ def test_two_threads_writing_never_share_an_id_or_lose_a_write(tmp_path: Path) -
     assert not final.report.problems
     when = datetime.now(UTC)
     assert when > T0  # the clock the records use is the test's own (T0-based)
+
+
+def test_a_big_month_is_serialised_in_chunks_to_the_same_bytes() -> None:
+    """Compaction serialises a big month a few thousand entries per call (the event loop gets
+    the GIL in between): the file is byte for byte what one call would write."""
+    from deskwork.store.tables import ENCODE_CHUNK, Codec
+
+    codec = Codec("reviews", ReviewLog)
+    docs = {
+        i: ReviewLog(id=i, card_id=i % 97, rating=1 + i % 4, ts=T0 + timedelta(seconds=i))
+        for i in range(1, 3 * ENCODE_CHUNK + 7)
+    }
+    assert codec.encode(docs, {}) == codec._adapter.dump_json({"reviews": docs})

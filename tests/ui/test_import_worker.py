@@ -45,14 +45,14 @@ def _package(tmp_path: Path, cards: int = 300, logs: int = 4) -> Path:
 
 def _hold_worker(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """Worker threads wait before sealing a journal line until the returned event is set."""
-    real, release = journal.encode_bytes, threading.Event()
+    real, release = journal.encode_parts, threading.Event()
 
-    def held(body: bytes) -> bytes:
+    def held(parts: list[bytes]) -> bytes:
         if threading.current_thread() is not threading.main_thread():
             assert release.wait(30)
-        return real(body)
+        return real(parts)
 
-    monkeypatch.setattr(journal, "encode_bytes", held)
+    monkeypatch.setattr(journal, "encode_parts", held)
     return release
 
 

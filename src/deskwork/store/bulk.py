@@ -23,9 +23,11 @@ from deskwork.store.tables import Codec, shard_of
 
 if TYPE_CHECKING:
     from deskwork.store.logs import LogTable
+    from deskwork.store.store import Store
     from deskwork.store.tables import Table
+    from deskwork.store.transaction import Transaction
 
-CHUNK = 4000  # records serialised per call: ~5 ms of work between two looks at the event loop
+CHUNK = 1000  # records serialised per call: a few ms between two looks at the event loop
 Progress = Callable[[int, int], None]
 
 
@@ -83,26 +85,33 @@ class Encoder:
         if self.progress is not None:
             self.progress(self.done, self.total)
 
-    def encode(self, op: BulkOp) -> bytes:
+    def encode(self, op: BulkOp) -> list[bytes]:
         adapter = self.codecs[op.name].rows_adapter
         items = list(op.docs.items())
-        parts: list[bytes] = []
-        for start in range(0, len(items), CHUNK):
-            chunk = items[start : start + CHUNK]
-            self._tick(0)
-            parts.append(adapter.dump_json(dict(chunk))[1:-1])  # '"1":{…},"2":{…}'
-            self._tick(len(chunk))
         head = b'["%s","%s",' % (op.kind.encode(), op.name.encode())
         if op.kind == "appm":
             head += b'"%s",' % op.month.encode()
-        return head + b"{" + b",".join(p for p in parts if p) + b"}]"
+        parts = [head + b"{"]
+        for start in range(0, len(items), CHUNK):
+            chunk = items[start : start + CHUNK]
+            self._tick(0)
+            if start:
+                parts.append(b",")
+            parts.append(adapter.dump_json(dict(chunk))[1:-1])  # '"1":{…},"2":{…}'
+            self._tick(len(chunk))
+        parts.append(b"}]")
+        return parts
 
-    def body(self, plain_ops: list[str]) -> bytes:
-        """The whole transaction: its plain ops, then its bulk ones."""
-        encoded = [op.encode() for op in plain_ops]
-        encoded += [self.encode(op) for op in self.ops]
+    def body(self, plain_ops: list[str]) -> list[bytes]:
+        """The whole transaction, in parts: its plain ops, then its bulk ones."""
+        parts = [b"["]
+        for plain in plain_ops:
+            parts += [plain.encode(), b","]
+        for bulk in self.ops:
+            parts += [*self.encode(bulk), b","]
+        parts[-1] = b"]"  # the last comma closes the list (a bulk transaction has a bulk op)
         self._tick(0)
-        return b"[" + b",".join(encoded) + b"]"
+        return parts
 
 
 def apply_table(table: Table[Any], docs: dict[int, Any]) -> None:
@@ -122,18 +131,18 @@ def apply_log(log: LogTable[Any], month: str, docs: dict[int, Any]) -> None:
     log._append_many(month, docs)
 
 
-def commit(store: Any, tx: Any) -> None:
+def commit(store: Store, tx: Transaction) -> None:
     """Serialise (outside the write lock: other writers go on meanwhile), then append durably
     and apply under it. Cancelled or failed before the append: nothing was written."""
     from deskwork.store import journal
 
     encoder = Encoder(store._codecs, tx._bulk, tx.progress, tx.cancelled)
-    line = journal.encode_bytes(encoder.body(tx._ops))
-    parsed = tx._parsed + [op.parsed() for op in tx._bulk]
+    line = journal.encode_parts(encoder.body(tx._ops))
+    entry = journal.touched(tx._parsed + [op.parsed() for op in tx._bulk])
     with store.write_lock:
         if tx.cancelled is not None and tx.cancelled():
             raise Cancelled("cancelled: nothing was saved")
-        store._append_line(line, journal.touched(parsed))
+        store._append_line(line, entry)
         store._apply(tx._parsed, from_disk=False, migrating=False)
         counters = store.manifest.counters
         for op in tx._bulk:

@@ -448,14 +448,15 @@ class Store(Loader):
             if self.background is not None:
                 self.background.stop()  # a compaction or backup under way finishes first
                 self.background = None
-            if self._journal is not None:
-                self.compact_or_warn()
-                with self._backup_running:  # let a background backup finish first
-                    pass
-                if self.backup_due():
-                    self.backup_now()
-                self._journal.close()
-                self._journal = None
+            with self.write_lock:  # a worker's write comes before, or finds the store closed
+                if self._journal is not None:
+                    self.compact_or_warn()
+                    with self._backup_running:  # let a background backup finish first
+                        pass
+                    if self.backup_due():
+                        self.backup_now()
+                    self._journal.close()
+                    self._journal = None
         finally:
             self.files.unpin()
             if self._lock is not None:
