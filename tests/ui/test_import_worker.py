@@ -102,6 +102,8 @@ async def test_the_ui_runs_on_while_the_import_worker_writes(
         await pilot.pause()
         assert not isinstance(app.screen, ProgressScreen)
         assert len(store.cards) == 300 and store.reviews.count() == 1200
+        session = app.review_pane.session
+        assert session is not None and session.current() is not None, "the review has them"
 
 
 async def test_esc_cancels_the_import_and_nothing_is_saved(

@@ -22,6 +22,7 @@ from deskwork.ui.widgets.paths import export_target
 if TYPE_CHECKING:
     from deskwork.services import Desk
     from deskwork.services.anki import ImportReport
+    from deskwork.services.cards import ReviewSession
     from deskwork.ui.host import DeskHost
     from deskwork.ui.screens.card_dialogs import CardDraft, ProgressScreen
 
@@ -44,12 +45,12 @@ class CardsControl:
             return False
         return True
 
-    def changed(self) -> None:
+    def changed(self, session: ReviewSession | None = None) -> None:
         """Cards changed (an import, a command from outside): the review and an open browser
-        show the new state."""
+        show the new state. `session`: the review's new queue, built on a worker already."""
         from deskwork.ui.screens.card_browser import CardBrowserScreen
 
-        self.app.review_pane.restart()
+        self.app.review_pane.restart(session=session)
         for screen in self.app.screen_stack:
             if isinstance(screen, CardBrowserScreen):
                 screen.reload()
@@ -203,11 +204,14 @@ class CardsControl:
         except (InteropError, StoreError) as exc:
             self.app.call_from_thread(self._import_failed, progress, str(exc))
             return
-        self.app.call_from_thread(self._import_done, progress, path, report)
+        session = self.app.review_pane.next_session()  # today's queue, off the UI thread too
+        self.app.call_from_thread(self._import_done, progress, path, report, session)
 
-    def _import_done(self, progress: ProgressScreen, path: Path, report: ImportReport) -> None:
+    def _import_done(
+        self, progress: ProgressScreen, path: Path, report: ImportReport, session: ReviewSession
+    ) -> None:
         progress.dismiss(None)
-        self.changed()
+        self.changed(session)
         self.app.notify(_summary(report.lines()), title=path.name, markup=False, timeout=10)
 
     def _import_cancelled(self, progress: ProgressScreen, path: Path) -> None:
