@@ -323,3 +323,35 @@ def test_a_big_month_is_serialised_in_chunks_to_the_same_bytes() -> None:
         for i in range(1, 3 * ENCODE_CHUNK + 7)
     }
     assert codec.encode(docs, {}) == codec._adapter.dump_json({"reviews": docs})
+
+
+def test_a_month_loading_while_a_compaction_switches_misses_nothing(tmp_path: Path) -> None:
+    """A reader thread loads a month (reading its segment) while a compaction writes that
+    month's new entries as another segment and drops them from what is pending: the loader
+    sees the switch and reads again, so the month has every entry."""
+    store = Store.open(tmp_path)
+    _grade(store, 0)
+    store.compact()  # the month's first segment
+    for n in range(1, 6):
+        _grade(store, n)  # pending: written by the next compaction as a second segment
+    log = store.reviews
+    month = log.months()[0]
+    log.forget(month)
+    real, entered, release = log._read_segment, threading.Event(), threading.Event()
+
+    def held(*args: object) -> object:
+        entered.set()
+        assert release.wait(30)
+        return real(*args)  # type: ignore[arg-type]
+
+    log._read_segment = held  # type: ignore[method-assign]
+    got: list[int] = []
+    reader = threading.Thread(target=lambda: got.append(len(log.month(month))))
+    reader.start()
+    assert entered.wait(30)
+    log._read_segment = real  # type: ignore[method-assign]
+    store.compact()  # the switch happens while the reader holds the old segment list
+    release.set()
+    reader.join(30)
+    assert got == [6]
+    store.close()

@@ -31,6 +31,7 @@ class Background:
         self._idle.set()
         self._compact = False
         self._backup = False
+        self._state = threading.Lock()  # the requests and `_idle` change together
         self._stopping = False
         self.compactions = 0  # done here (for tests and the benchmark)
         self.backups = 0
@@ -38,13 +39,15 @@ class Background:
         self._thread.start()
 
     def request_compaction(self) -> None:
-        self._idle.clear()
-        self._compact = True
+        with self._state:
+            self._idle.clear()
+            self._compact = True
         self._wake.set()
 
     def request_backup(self) -> None:
-        self._idle.clear()
-        self._backup = True
+        with self._state:
+            self._idle.clear()
+            self._backup = True
         self._wake.set()
 
     def wait_idle(self, timeout: float | None = None) -> bool:
@@ -68,16 +71,18 @@ class Background:
             if self._stopping:
                 break
             if not woken and self._backup_due():
-                self._backup = True
-            while (self._compact or self._backup) and not self._stopping:
-                if self._compact:
-                    self._compact = False
+                self.request_backup()
+            while not self._stopping:
+                with self._state:
+                    compact, backup = self._compact, self._backup
+                    self._compact = self._backup = False
+                    if not (compact or backup):
+                        self._idle.set()
+                        break
+                if compact:
                     self._compaction()
-                if self._backup:
-                    self._backup = False
+                if backup:
                     self._backup_job()
-            if not (self._compact or self._backup):
-                self._idle.set()
         self._idle.set()
 
     def _backup_due(self) -> bool:

@@ -134,7 +134,8 @@ def snapshot(store: Store, *, force: bool = False) -> Plan | None:
                 plan.months.append((lg, month, entries, invalid, True))
             else:
                 plan.months.append((lg, month, lg.pending_put.get(month, {}), {}, False))
-        lg.take_inflight()
+        with lg.lock:
+            lg.take_inflight()
         plan.inflight.append(lg)
     chain_from = plan.gen if plan.chain_broken else old.chain_from
     floor = max(store.journal_floor, chain_from)
@@ -237,8 +238,9 @@ def switch(store: Store, plan: Plan) -> None:
     for t, _, _, _ in plan.shards:
         t.files = dict(plan.tables[t.name])
     for lg in plan.inflight:
-        lg.segments = plan.logs[lg.name]
-        lg.drop_inflight()
+        with lg.lock:  # a month being loaded on another thread sees before or after, whole
+            lg.segments = plan.logs[lg.name]
+            lg.drop_inflight()
 
 
 def give_back(store: Store, plan: Plan) -> None:
@@ -246,7 +248,8 @@ def give_back(store: Store, plan: Plan) -> None:
     for t, shard, _, _ in plan.shards:
         t.dirty.add(shard)
     for lg in plan.inflight:
-        lg.restore_inflight()
+        with lg.lock:
+            lg.restore_inflight()
     store.chain_broken |= plan.chain_broken
     store._rewrite_on_open |= plan.rewrite_on_open
 

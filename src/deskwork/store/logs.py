@@ -8,6 +8,7 @@ entries only), and rewrites a month only when entries were deleted (undo) or seg
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -44,29 +45,44 @@ class LogTable(Generic[T]):
         self.inflight_put: dict[str, dict[int, T]] = {}
         self.inflight_del: dict[str, set[int]] = {}
         self.inflight_rewrite: set[str] = set()
+        # Loading a month reads the segments, then what is in flight and pending: a background
+        # compaction's switch (segments + in flight -> new segments) must not fall in between.
+        self.lock = threading.RLock()
         self.problems: list[InvalidRecord] = []
 
     def months(self) -> list[str]:
         return sorted(set(self.segments) | set(self.inflight_put) | set(self.pending_put))
 
     def month(self, month: str) -> dict[int, T]:
-        """Every entry of one month (loads its segments on first use)."""
-        if month not in self._loaded:
+        """Every entry of one month (loads its segments on first use). The files are read
+        without the lock (a grade appending meanwhile does not wait for them); what is in flight
+        and pending is merged under it, and if a background compaction switched the month's
+        segments in between, they are read again."""
+        loaded = self._loaded.get(month)
+        if loaded is not None:
+            return loaded
+        while True:
+            names = list(self.segments.get(month, []))
             docs: dict[int, T] = {}
             invalid: dict[str, Any] = {}
-            for name in self.segments.get(month, []):
+            for name in names:
                 seg_docs, seg_invalid = self._read_segment(self.codec, name, month)
                 docs.update(seg_docs)
                 invalid.update(seg_invalid)
-            for doc_id in self.inflight_del.get(month, ()):
-                docs.pop(doc_id, None)
-            docs.update(self.inflight_put.get(month, {}))
-            for doc_id in self.pending_del.get(month, ()):
-                docs.pop(doc_id, None)
-            docs.update(self.pending_put.get(month, {}))
-            self._loaded[month] = docs
-            self._invalid[month] = invalid
-        return self._loaded[month]
+            with self.lock:
+                if month in self._loaded:
+                    return self._loaded[month]
+                if self.segments.get(month, []) != names:
+                    continue
+                for doc_id in self.inflight_del.get(month, ()):
+                    docs.pop(doc_id, None)
+                docs.update(self.inflight_put.get(month, {}))
+                for doc_id in self.pending_del.get(month, ()):
+                    docs.pop(doc_id, None)
+                docs.update(self.pending_put.get(month, {}))
+                self._loaded[month] = docs
+                self._invalid[month] = invalid
+                return docs
 
     def forget(self, month: str) -> None:
         """Drop a loaded month, so that the next use reads its segments again."""
@@ -96,29 +112,32 @@ class LogTable(Generic[T]):
 
     # applied by the store once a transaction is durable
     def _append(self, month: str, doc: T) -> None:
-        self.pending_put.setdefault(month, {})[doc.id] = doc
-        self.pending_del.get(month, set()).discard(doc.id)
-        if month in self._loaded:
-            self._loaded[month][doc.id] = doc
+        with self.lock:  # not between a loading month's reads
+            self.pending_put.setdefault(month, {})[doc.id] = doc
+            self.pending_del.get(month, set()).discard(doc.id)
+            if month in self._loaded:
+                self._loaded[month][doc.id] = doc
 
     def _append_many(self, month: str, docs: dict[int, T]) -> None:
         """Many entries of one month, copy-on-write (see `Table._put_shard`)."""
-        pending = dict(self.pending_put.get(month, {}))
-        pending.update(docs)
-        self.pending_put[month] = pending
-        deleted = self.pending_del.get(month)
-        if deleted:
-            self.pending_del[month] = deleted - docs.keys()
-        if month in self._loaded:
-            loaded = dict(self._loaded[month])
-            loaded.update(docs)
-            self._loaded[month] = loaded
+        with self.lock:
+            pending = dict(self.pending_put.get(month, {}))
+            pending.update(docs)
+            self.pending_put[month] = pending
+            deleted = self.pending_del.get(month)
+            if deleted:
+                self.pending_del[month] = deleted - docs.keys()
+            if month in self._loaded:
+                loaded = dict(self._loaded[month])
+                loaded.update(docs)
+                self._loaded[month] = loaded
 
     def _remove(self, month: str, doc_id: int) -> None:
-        if self.pending_put.get(month, {}).pop(doc_id, None) is None:
-            self.pending_del.setdefault(month, set()).add(doc_id)
-        if month in self._loaded:
-            self._loaded[month].pop(doc_id, None)
+        with self.lock:
+            if self.pending_put.get(month, {}).pop(doc_id, None) is None:
+                self.pending_del.setdefault(month, set()).add(doc_id)
+            if month in self._loaded:
+                self._loaded[month].pop(doc_id, None)
 
     # a compaction in the background: what it takes, and what becomes of it
     def take_inflight(self) -> None:
