@@ -260,8 +260,9 @@ class Store(Loader):
         fails after that is a warning: the write itself is safe in the journal. The append and
         the apply happen under the write lock: one writer at a time, whatever the thread."""
         line = journal.encode("[" + ",".join(ops) + "]")
+        entry = journal.touched(parsed)
         with self.write_lock:
-            self._append_line(line, journal.touched(parsed))
+            self._append_line(line, entry)
             self._apply(parsed, from_disk=False, migrating=False)
         self._journal_grew()
 
@@ -296,8 +297,6 @@ class Store(Loader):
     def start_background(self, backup_check_s: float = 60.0) -> Background:
         """Compactions (and the due backup, looked for every `backup_check_s`) from now on run on
         a background thread (store/background.py); `close` stops it."""
-        from deskwork.store.background import Background
-
         if self.background is None and not self.readonly:
             self.background = Background(self, backup_check_s)
         assert self.background is not None
