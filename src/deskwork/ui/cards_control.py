@@ -178,7 +178,7 @@ class CardsControl:
         key, or the app quitting) before the write: nothing is saved."""
         from textual.worker import get_current_worker
 
-        from deskwork.services.anki import import_deck, read_file
+        from deskwork.services.anki import import_deck, read_file, release
         from deskwork.store.bulk import Cancelled
         from deskwork.store.store import StoreError
 
@@ -197,7 +197,10 @@ class CardsControl:
             if cancelled():
                 raise Cancelled("cancelled: nothing was saved")
             self.app.call_from_thread(progress.phase, f"Saving {path.name}…")
-            report = import_deck(self.desk, read, advance, cancelled)
+            try:
+                report = import_deck(self.desk, read, advance, cancelled)
+            finally:
+                release(read)
         except Cancelled:
             self.app.call_from_thread(self._import_cancelled, progress, path)
             return
