@@ -341,8 +341,11 @@ def _update_note(
     if theirs.note_type != ours_any.note_type:
         report.skipped["its note type was changed in Anki (change it in both or neither)"] += 1
         return
-    # Anki keeps whole seconds: an edit in Anki in the second of the last import still counts.
-    our_mod = max(c.note_modified or c.modified for c in have.values()).replace(microsecond=0)
+    # Anki keeps whole seconds. A note last written by an import carries Anki's whole second, so
+    # an edit in Anki in that same second still counts (>=). An edit in deskwork carries its exact
+    # instant: Anki's second must start at or after it to win; inside that second it is a tie and,
+    # as in Anki's own importer, the note already here is kept.
+    our_mod = max(c.note_modified or c.modified for c in have.values())
     their_mod = theirs.note_modified or theirs.modified
     ours_html = [field_html(f, ours_any.html) for f in ours_any.fields]
     theirs_html = [field_html(f, theirs.html) for f in theirs.fields]

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container
@@ -44,6 +45,11 @@ from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.pane import Pane
 from deskwork.ui.write_guard import WriteGuard, write_error_in
+
+if TYPE_CHECKING:
+    from textual.driver import Driver
+
+    from deskwork.ui.terminal_driver import TerminalGone
 
 # Textual's own palette entries that deskwork's commands replace (theme, quit, keys, zoom).
 _OURS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
@@ -130,8 +136,38 @@ class DeskworkApp(DeskAreas):
         self._problems_shown = len(self.desk.store.report.problems)
         self._report_size = self.desk.store.report.size()
         self.call_after_refresh(self._start_warm_up)
-        self._on_hangup(lambda: self.call_later(self.quit_now))  # nobody to ask
+        self._on_hangup(lambda: self.call_later(self._hung_up))  # nobody to ask
         self.remote.start(writable=not self.desk.store.readonly)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice of driver; on a Unix terminal, the one that survives the terminal going
+        away (see ui/terminal_driver.py)."""
+        chosen = super().get_driver_class()
+        try:
+            from textual.drivers.linux_driver import LinuxDriver
+
+            from deskwork.ui.terminal_driver import HangupSafeDriver
+        except ImportError:  # not a Unix terminal
+            return chosen
+        return HangupSafeDriver if chosen is LinuxDriver else chosen
+
+    def on_terminal_gone(self, _: TerminalGone) -> None:
+        self._hung_up()
+
+    def _hung_up(self) -> None:
+        """The terminal closed (SIGHUP, or its pty failed under a read or write) or a plain `kill`
+        came: save and quit as Ctrl+Q does. The store is closed before anything else happens; if
+        Textual's own teardown then hangs on the vanished terminal, a watchdog ends the process
+        (nothing is left unsaved by then)."""
+        if self._closed:
+            return
+        self.quit_now()
+        import os
+        import threading
+
+        watchdog = threading.Timer(15.0, os._exit, args=(0,))
+        watchdog.daemon = True
+        watchdog.start()
 
     def _on_hangup(self, handler: Callable[[], object] | None) -> None:
         """Closing the terminal (SIGHUP) or a plain `kill` (SIGTERM) quits as Ctrl+Q does: the
