@@ -19,7 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from deskwork.domain.records import Record
 
 T = TypeVar("T", bound=Record)
-ENCODE_CHUNK = 4000  # records per serialiser call: another thread gets the GIL in between
+ENCODE_CHUNK = 500  # records per serialiser call (~2 ms): another thread gets the GIL in between
 
 
 class CorruptFile(Exception):
@@ -121,7 +121,7 @@ class Codec(Generic[T]):
         return json.dumps({self.name: merged}, ensure_ascii=False).encode()
 
     def _encode_in_chunks(self, docs: dict[int, T]) -> bytes:
-        """The same bytes as one `dump_json` of the table, serialised a few thousand records
+        """The same bytes as one `dump_json` of the table, serialised a few hundred records
         per call: a month of 20,000 review entries is not one 60 ms hold of the GIL (a
         compaction on a background thread would stall the event loop that long)."""
         items = list(docs.items())
