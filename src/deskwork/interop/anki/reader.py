@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.notetypes import fit_fields
 from deskwork.domain.text import clean, clip
@@ -71,6 +73,26 @@ def _history(db: sqlite3.Connection) -> dict[int, list[Answer]]:
             )
         )  # fmt: skip
     return out
+
+
+_CARDS: list[TypeAdapter[list[Card]]] = []
+
+
+def _validated(path: Path, pending: list[tuple[int, int, dict[str, Any]]]) -> list[Card]:
+    """Every card checked by its model in one call (cheaper than one call per card); when one
+    is wrong, it is found and named."""
+    if not _CARDS:
+        _CARDS.append(TypeAdapter(list[Card]))
+    try:
+        return _CARDS[0].validate_python([fields for _, _, fields in pending])
+    except ValidationError:
+        pass
+    for cid, nid, fields in pending:
+        try:
+            Card(**fields)
+        except Exception as exc:  # a value out of range or of the wrong type in this card
+            raise AnkiError(f"{path}: card {cid} (note {nid}): {_why(exc)}") from None
+    raise AnkiError(f"{path}: the cards cannot be read")
 
 
 def read_collection(
@@ -132,6 +154,7 @@ def read_collection(
     ).fetchall()
     total = len(rows)
     now = datetime.now(UTC)
+    pending: list[tuple[int, int, dict[str, Any]]] = []  # (card id, note id, its fields)
     for n, row in enumerate(rows):
         if n % 2000 == 0:
             deadline.check()
@@ -164,15 +187,16 @@ def read_collection(
             card_fields |= from_anki(
                 ctype, odue if odid and odue else due, ivl, data, day_zero, last, now
             )
-            deck.cards.append(Card(**card_fields))
+            pending.append((cid, nid, card_fields))
             if queue in (-2, -3):
-                deck.buried.add(len(deck.cards) - 1)
+                deck.buried.add(len(pending) - 1)
             if answers:
-                deck.history[len(deck.cards) - 1] = answers
+                deck.history[len(pending) - 1] = answers
         except AnkiError:
             raise
         except Exception as exc:  # a value out of range or of the wrong type in this card
             raise AnkiError(f"{path}: card {cid} (note {nid}): {_why(exc)}") from None
+    deck.cards = _validated(path, pending)
     deck.notes_skipped = len(skipped)
     if progress:
         progress(total, total)
