@@ -33,6 +33,7 @@ def read_file(
     path: Path, desk: Desk, deck_name: str = "", progress: Callable[[int, int], None] | None = None
 ) -> Deck:
     """Every card of the file, in memory (a worker thread may call this)."""
+    desk.store.froze = True  # unfrozen when the store closes
     with importing(path), no_gc(freeze=True):  # hundreds of thousands of objects that all survive
         return _read(path, desk, deck_name, progress)
 

@@ -207,6 +207,7 @@ def import_deck(
     renames = _media_renames(desk, deck)
     if renames:
         _rename_references(deck, renames)
+    desk.store.froze = True
     with no_gc(freeze=True), desk.store.transaction(progress=progress, cancelled=cancelled) as tx:
         _note_types(tx, desk, deck, report)
         report.media_added = _index_media(tx, desk, deck, renames)

@@ -71,6 +71,7 @@ class Loader:
             threading.Lock()
         )  # one compaction at a time; taken before write_lock
         self.background: Background | None = None  # compaction and backups off the caller's path
+        self.froze = False  # an import froze objects for the collector (`no_gc(freeze=True)`)
         self.backup_interval_s: float = 3600
         self.keep_backups = 10
         self._codecs: dict[str, Codec[Any]] = {

@@ -18,6 +18,7 @@ against its checksum first; a damaged one is rebuilt by recovery.py and the loss
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -343,6 +344,8 @@ class Store(Upkeep):
             if self._lock is not None:
                 self._lock.release()
                 self._lock = None
+            if self.froze:  # what its imports froze for the collector goes back to it
+                gc.unfreeze()
 
     def __enter__(self) -> Store:
         return self
