@@ -311,3 +311,21 @@ def test_plain_text_export_quotes_a_guid_starting_with_hash(tmp_path: Path) -> N
     path.write_text(text)
     seen = import_into_anki(tmp_path / "target", path)
     assert (seen.notes, seen.cards) == (1, 1)
+
+
+def test_a_card_its_model_refuses_is_named_with_its_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The cards are checked by their model all at once; the one that fails is still named."""
+    good = build_deck(tmp_path / "oracle", legacy=True)
+    db_file = tmp_path / "c.db"
+    db_file.write_bytes(zipfile.ZipFile(good).read("collection.anki21"))
+    db = sqlite3.connect(db_file)
+    cid, nid = db.execute("select id, nid from cards order by id desc limit 1").fetchone()
+    db.execute("update cards set ord = -1 where id = ?", (cid,))
+    db.commit()
+    db.close()
+    broken = zip_with(tmp_path / "broken.apkg", {"collection.anki21": db_file.read_bytes()})
+    code, _, err = run(capsys, "cards", "import", str(broken))
+    assert code == 1 and f"card {cid} (note {nid}): " in err and "ord" in err, err
+    assert stored_cards(tmp_path / "home") == [], "all or nothing"

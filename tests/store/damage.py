@@ -65,14 +65,32 @@ def build(data_dir: Path, clock: Clock, cards: int = 2100) -> State:
         tx.put("items", Item(title="added after the backup", added=T0))
         tx.delete("drafts", 5)
         tx.append("reviews", ReviewLog(card_id=3, rating=4, ts=T0, duration_ms=3000))
+    _bulk(store, "kept")  # a bulk import's line in the journal a backup needs replayed
     store.compact()  # journal of that generation kept: a backup is older than it
     for i in range(6):
         with store.transaction() as tx:
             tx.put("cards", make_card(f"late {i}"))
             tx.append("reviews", ReviewLog(card_id=2, rating=2, ts=T0 + timedelta(minutes=i)))
+        if i == 2:
+            _bulk(store, "current")  # and one between the current journal's lines
     acknowledged = state_of(store)
     crash(store)
     return acknowledged
+
+
+def _bulk(store: Store, tag: str, n: int = 30) -> None:
+    """An import's transaction: its cards and their answers as bulk ops."""
+    with store.transaction() as tx:
+        ids = tx.reserve_ids("cards", n)
+        tx.put_many("cards", [make_card(f"{tag} bulk {k}", id=i) for k, i in enumerate(ids)])
+        log_ids = tx.reserve_ids("reviews", n)
+        tx.append_many(
+            "reviews",
+            [
+                ReviewLog(id=j, card_id=i, rating=3, ts=T0 - timedelta(days=25), duration_ms=900)
+                for i, j in zip(ids, log_ids, strict=True)
+            ],
+        )
 
 
 def store_files(data_dir: Path) -> list[str]:

@@ -33,7 +33,8 @@ def read_file(
     path: Path, desk: Desk, deck_name: str = "", progress: Callable[[int, int], None] | None = None
 ) -> Deck:
     """Every card of the file, in memory (a worker thread may call this)."""
-    with importing(path), no_gc():  # hundreds of thousands of objects that all survive
+    desk.store.froze = True  # unfrozen when the store closes
+    with importing(path), no_gc(freeze=True):  # hundreds of thousands of objects that all survive
         return _read(path, desk, deck_name, progress)
 
 
@@ -41,6 +42,18 @@ def import_file(
     desk: Desk, path: Path, deck_name: str = "", progress: Callable[[int, int], None] | None = None
 ) -> ImportReport:
     return import_deck(desk, read_file(path, desk, deck_name, progress))
+
+
+def release(deck: Deck) -> None:
+    """Free a deck read from a file a little at a time (a worker thread calls this after the
+    import): dropped at once, its 250,000 answers are freed in one uninterruptible cascade that
+    holds the GIL — and freezes the UI thread — for most of a second."""
+    history, deck.history = deck.history, {}
+    while history:
+        history.popitem()
+    cards, deck.cards = deck.cards, []
+    while cards:
+        cards.pop()
 
 
 def _read(

@@ -20,12 +20,21 @@ class StoreWriteError(StoreError):
 
 
 @contextlib.contextmanager
-def no_gc() -> Iterator[None]:
-    """Loading creates many objects that all survive: collections meanwhile are wasted work."""
+def no_gc(*, freeze: bool = False) -> Iterator[None]:
+    """Loading creates many objects that all survive: collections meanwhile are wasted work.
+    `freeze`: afterwards, move what exists into the collector's permanent generation — without
+    it the first collection after an import walks its millions of new objects (a second and
+    more, all of them alive). Frozen objects are still freed by reference counting; garbage in
+    reference cycles made during the window would stay, so what exists before is collected
+    first (in the app most of it is frozen already: a short collection)."""
     enabled = gc.isenabled()
+    if freeze:  # what is garbage already is collected now, not frozen with the rest
+        gc.collect()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()

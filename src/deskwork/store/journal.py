@@ -8,6 +8,12 @@ returns. Every line stands alone, so replay applies every intact line and skips 
 - anything else that does not check out is *damage* and is reported with its line number and the
   record ids it seems to name — a damaged line that ends in a newline, a line in the middle, a tail
   of zero bytes (what some file systems leave after a crash or a bad sync).
+
+Ops: `["put",table,id,doc]`, `["del",table,id]`, `["app",log,month,id,doc]`, `["rm",log,month,id]`,
+and the bulk ops an import writes (store/bulk.py): `["putm",table,{"<id>":doc,…}]` and
+`["appm",log,month,{"<id>":doc,…}]`. A bulk op is one op of one line, so all or nothing like any
+other; replay expands it into the plain ops it stands for, so everything that reads a journal
+(replay, recovery, the mark's bookkeeping) sees only the four plain kinds.
 """
 
 from __future__ import annotations
@@ -21,17 +27,58 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deskwork.store.checksums import ranges
 from deskwork.store.files import read_path
 from deskwork.store.fsutil import open_append, write_all
 
 Op = list[Any]
 # What a damaged line still tells: the ops it held (`["put","cards",12,` …), found by pattern.
-_OP_HINT = re.compile(rb'"([a-z_]+)",(?:"\d{4}-\d{2}",)?(\d{1,15})[,\]]|"id":(\d{1,15})[,}]')
+_OP_HINT = re.compile(
+    rb'"([a-z_]+)",(?:"\d{4}-\d{2}",)?(\d{1,15})[,\]]|"id":(\d{1,15})[,}]'
+    rb'|"(?:putm|appm)","([a-z_]+)",(?:"\d{4}-\d{2}",)?\{'
+)
+BULK_KINDS = ("putm", "appm")
 
 
 def encode(ops_json: str) -> bytes:
-    body = ops_json.encode()
+    return encode_bytes(ops_json.encode())
+
+
+def encode_bytes(body: bytes) -> bytes:
     return b"%08x %s\n" % (zlib.crc32(body), body)
+
+
+def encode_parts(parts: list[bytes]) -> bytes:
+    """The line whose body is `parts` joined: one copy of a bulk op's tens of megabytes, not
+    three (each copy holds the GIL while the event loop waits)."""
+    crc = 0
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    return b"".join([b"%08x " % crc, *parts, b"\n"])
+
+
+def expand(ops: list[Op]) -> list[Op]:
+    """A transaction's bulk ops as the plain ops they stand for (plain ones as they are)."""
+    if not any(op and op[0] in BULK_KINDS for op in ops):
+        return ops
+    out: list[Op] = []
+    for op in ops:
+        if not op or op[0] not in BULK_KINDS:
+            out.append(op)
+        elif op[0] == "putm" and len(op) == 3 and isinstance(op[2], dict):
+            out.extend(["put", op[1], _int_or_key(k), doc] for k, doc in op[2].items())
+        elif op[0] == "appm" and len(op) == 4 and isinstance(op[3], dict):
+            out.extend(["app", op[1], op[2], _int_or_key(k), doc] for k, doc in op[3].items())
+        else:
+            out.append(op)  # malformed: replay reports it as such
+    return out
+
+
+def _int_or_key(key: str) -> int | str:
+    try:
+        return int(key)
+    except ValueError:
+        return key
 
 
 @dataclass
@@ -89,8 +136,10 @@ def _hints(line: bytes) -> dict[str, set[int]]:
         if m[1] is not None:
             table = m[1].decode()
             found.setdefault(table, set()).add(int(m[2]))
+        elif m[4] is not None:
+            table = m[4].decode()
         elif table is not None:
-            found[table].add(int(m[3]))
+            found.setdefault(table, set()).add(int(m[3]))
     return found
 
 
@@ -111,6 +160,8 @@ def parse(data: bytes, acknowledged: int = 0) -> Replay:
     offset = 0
     for number, line in enumerate(complete, start=1):
         ops = _decode(line)
+        if ops is not None:
+            ops = expand(ops)
         if ops is None:
             reason = "zero-filled" if line and not line.strip(b"\x00") else "checksum mismatch"
             result.damaged.append(DamagedLine(number, offset, len(line), reason, _hints(line)))
@@ -175,23 +226,34 @@ class Mark:
 
 
 def _entry(text: str) -> set[tuple[str, int]]:
-    out = set()
+    """ "cards:12,reviews:7" or, for a bulk op, a range "reviews:1-250000"."""
+    out: set[tuple[str, int]] = set()
     for token in filter(None, text.split(",")):
         table, _, doc_id = token.partition(":")
-        out.add((table, int(doc_id)))
+        first, _, last = doc_id.partition("-")
+        if last:
+            out.update((table, i) for i in range(int(first), int(last) + 1))
+        else:
+            out.add((table, int(doc_id)))
     return out
 
 
-def read_mark(folder: Path) -> Mark | None:
+def read_mark(folder: Path, *, header_only: bool = False) -> Mark | None:
+    """The mark; `header_only`: without its entries (a bulk import's can name 250k records)."""
     try:
-        raw = read_path(folder / MARK_NAME)
+        raw = read_path(folder / MARK_NAME) if not header_only else _head(folder / MARK_NAME)
         name, size, counters = raw[:HEADER].decode().split(maxsplit=2)
         found = json.loads(counters)
-        entries = raw[HEADER:].decode().split(";")[:-1]
+        entries = [] if header_only else raw[HEADER:].decode().split(";")[:-1]
         txs = [_entry(e) for e in entries]
         return Mark(name, int(size), {str(k): int(v) for k, v in found.items()}, txs)
     except (OSError, ValueError, AttributeError, UnicodeDecodeError):
         return None
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(HEADER)
 
 
 def entry_of(ops: list[Op]) -> set[tuple[str, int]]:
@@ -207,6 +269,12 @@ def touched(parsed: list[Op]) -> str:
     """The mark entry of one transaction: every table:id it writes."""
     ids = []
     for op in parsed:
+        if op[0] in BULK_KINDS:  # the ids as ranges: "reviews:1-250000"
+            docs = op[-1]
+            low, high = min(docs), max(docs)
+            runs = f"{low}-{high}" if high - low + 1 == len(docs) else ranges(docs)
+            ids += [f"{op[1]}:{run}" for run in runs.split(",") if run]
+            continue
         doc_id = op[-2] if op[0] in ("put", "app") else op[-1]
         ids.append(f"{op[1]}:{getattr(doc_id, 'id', doc_id)}")
     return ",".join(ids) + ";"
@@ -228,7 +296,7 @@ class JournalWriter:
         self._mark = -1
         self._mark_end = HEADER
         with contextlib.suppress(OSError):
-            old = read_mark(path.parent)
+            old = read_mark(path.parent, header_only=True)
             self._mark = os.open(path.parent / MARK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
             if old is not None and old.journal == path.name and old.size == self.size:
                 self._mark_end = os.fstat(self._mark).st_size  # the same journal, reopened
@@ -264,6 +332,22 @@ class JournalWriter:
         self._broken_tail = False
         self.size += len(data)
         self._note(counters or {}, entry)
+
+    def file_size(self) -> int:
+        """The file's length (`size` plus a failed append's leftovers, if any)."""
+        return os.fstat(self._fd).st_size
+
+    @property
+    def mark_end(self) -> int:
+        return self._mark_end
+
+    def entries_since(self, offset: int) -> str:
+        """The mark's entries of the transactions appended since the mark ended at `offset`."""
+        if self._mark < 0 or self._mark_end <= offset:
+            return ""
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            return os.pread(self._mark, self._mark_end - offset, offset).decode()
+        return ""
 
     def close(self) -> None:
         if self._fd >= 0:

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskwork.store import backups, journal, lean
 from deskwork.store.checksums import FileSum, sum_of
@@ -27,6 +27,9 @@ from deskwork.store.recovery import Owner, Recovery, quarantine
 from deskwork.store.report import OpenReport
 from deskwork.store.schema import LAZY_TABLES, LOGS, SCHEMA_VERSION, TABLES
 from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, Table
+
+if TYPE_CHECKING:
+    from deskwork.store.background import Background
 
 Clock = Callable[[], datetime]
 
@@ -64,6 +67,15 @@ class Loader:
         self._pinned: set[str] = set()  # files an in-flight backup is copying: not to be deleted
         self._pin_lock = threading.Lock()
         self._backup_running = threading.Lock()
+        # The one-writer rule inside the process: every change of the store's state (a commit's
+        # append and apply, handing out ids, a compaction's snapshot and switch, a backup's
+        # snapshot) happens under this lock, whichever thread does it (store/background.py).
+        self.write_lock = threading.RLock()
+        self._compaction_lock = (
+            threading.Lock()
+        )  # one compaction at a time; taken before write_lock
+        self.background: Background | None = None  # compaction and backups off the caller's path
+        self.froze = False  # an import froze objects for the collector (`no_gc(freeze=True)`)
         self.backup_interval_s: float = 3600
         self.keep_backups = 10
         self._codecs: dict[str, Codec[Any]] = {

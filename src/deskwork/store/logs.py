@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -53,13 +54,20 @@ class LogTable(Generic[T]):
         self.pending_put: dict[str, dict[int, T]] = {}
         self.pending_del: dict[str, set[int]] = {}
         self.rewrite: set[str] = set()  # months rebuilt after damage: written whole at compaction
+        # What a compaction running in the background is writing (pending until it commits).
+        self.inflight_put: dict[str, dict[int, T]] = {}
+        self.inflight_del: dict[str, set[int]] = {}
+        self.inflight_rewrite: set[str] = set()
+        # Loading a month reads the segments, then what is in flight and pending: a background
+        # compaction's switch (segments + in flight -> new segments) must not fall in between.
+        self.lock = threading.RLock()
         self.problems: list[InvalidRecord] = []
         self.keep: set[str] = set()  # months never dropped from memory (see the module docstring)
         self.rows_resident = ROWS_RESIDENT
         self._stamps: dict[str, int] = {}
 
     def months(self) -> list[str]:
-        return sorted(set(self.segments) | set(self.pending_put))
+        return sorted(set(self.segments) | set(self.inflight_put) | set(self.pending_put))
 
     def stamp(self, month: str) -> int:
         """A number that changes whenever the month's entries may have changed (cheap: no load)."""
@@ -72,35 +80,55 @@ class LogTable(Generic[T]):
         return list(self._loaded)
 
     def month(self, month: str) -> dict[int, T]:
-        """Every entry of one month (loads its segments on first use)."""
-        docs = self._loaded.get(month)
-        if docs is not None:
+        """Every entry of one month (loads its segments on first use; past `rows_resident` the
+        least recently used months are dropped again). The files are read without the lock (a
+        grade appending meanwhile does not wait for them); what is in flight and pending is
+        merged under it, and if a background compaction switched the month's segments in
+        between, they are read again."""
+        loaded = self._loaded.get(month)
+        if loaded is not None:
             with contextlib.suppress(KeyError):  # dropped by another thread meanwhile
                 self._loaded.move_to_end(month)  # the most recently used, last
-            return docs
-        docs = {}
-        invalid: dict[str, Any] = {}
-        for name in self.segments.get(month, []):
-            seg_docs, seg_invalid = self._read_segment(self.codec, name, month)
-            docs.update(seg_docs)
-            invalid.update(seg_invalid)
-        for doc_id in self.pending_del.get(month, ()):
-            docs.pop(doc_id, None)
-        docs.update(self.pending_put.get(month, {}))
-        self._invalid[month] = invalid
-        if invalid:
-            self.keep.add(month)
-        self._loaded[month] = docs
-        self._drop_least_used(month)
-        return docs
+            return loaded
+        while True:
+            names = list(self.segments.get(month, []))
+            docs: dict[int, T] = {}
+            invalid: dict[str, Any] = {}
+            for name in names:
+                seg_docs, seg_invalid = self._read_segment(self.codec, name, month)
+                docs.update(seg_docs)
+                invalid.update(seg_invalid)
+            with self.lock:
+                if month in self._loaded:
+                    return self._loaded[month]
+                if self.segments.get(month, []) != names:
+                    continue
+                for doc_id in self.inflight_del.get(month, ()):
+                    docs.pop(doc_id, None)
+                docs.update(self.inflight_put.get(month, {}))
+                for doc_id in self.pending_del.get(month, ()):
+                    docs.pop(doc_id, None)
+                docs.update(self.pending_put.get(month, {}))
+                self._invalid[month] = invalid
+                if invalid:
+                    self.keep.add(month)
+                self._loaded[month] = docs
+                self._drop_least_used(month)
+                return docs
 
     def _drop_least_used(self, used: str) -> None:
-        """Drop loaded months, least recently used first, until the rest fit `rows_resident`."""
+        """Drop loaded months, least recently used first, until the rest fit `rows_resident`
+        (never one kept, nor one a compaction must write whole)."""
         rows = sum(len(d) for d in list(self._loaded.values()))
         for month in list(self._loaded):
             if rows <= self.rows_resident:
                 return
-            if month == used or month in self.keep or month in self.rewrite:
+            if (
+                month == used
+                or month in self.keep
+                or month in self.rewrite
+                or month in self.inflight_rewrite
+            ):
                 continue
             docs = self._loaded.pop(month, None)
             self._invalid.pop(month, None)
@@ -141,20 +169,60 @@ class LogTable(Generic[T]):
     # applied by the store once a transaction is durable
     def _append(self, month: str, doc: T) -> None:
         doc = self.codec.lean(doc)
-        self.pending_put.setdefault(month, {})[doc.id] = doc
-        self.pending_del.get(month, set()).discard(doc.id)
-        loaded = self._loaded.get(month)
-        if loaded is not None:
-            loaded[doc.id] = doc
-        self._changed(month)
+        with self.lock:  # not between a loading month's reads
+            self.pending_put.setdefault(month, {})[doc.id] = doc
+            self.pending_del.get(month, set()).discard(doc.id)
+            loaded = self._loaded.get(month)
+            if loaded is not None:
+                loaded[doc.id] = doc
+            self._changed(month)
+
+    def _append_many(self, month: str, docs: dict[int, T]) -> None:
+        """Many entries of one month, copy-on-write (see `Table._put_shard`)."""
+        lean = self.codec.lean
+        docs = {doc_id: lean(doc) for doc_id, doc in docs.items()}
+        with self.lock:
+            pending = dict(self.pending_put.get(month, {}))
+            pending.update(docs)
+            self.pending_put[month] = pending
+            deleted = self.pending_del.get(month)
+            if deleted:
+                self.pending_del[month] = deleted - docs.keys()
+            if month in self._loaded:
+                loaded = dict(self._loaded[month])
+                loaded.update(docs)
+                self._loaded[month] = loaded
+            self._changed(month)
 
     def _remove(self, month: str, doc_id: int) -> None:
-        if self.pending_put.get(month, {}).pop(doc_id, None) is None:
-            self.pending_del.setdefault(month, set()).add(doc_id)
-        loaded = self._loaded.get(month)
-        if loaded is not None:
-            loaded.pop(doc_id, None)
-        self._changed(month)
+        with self.lock:
+            if self.pending_put.get(month, {}).pop(doc_id, None) is None:
+                self.pending_del.setdefault(month, set()).add(doc_id)
+            loaded = self._loaded.get(month)
+            if loaded is not None:
+                loaded.pop(doc_id, None)
+            self._changed(month)
+
+    # a compaction in the background: what it takes, and what becomes of it
+    def take_inflight(self) -> None:
+        self.inflight_put, self.pending_put = self.pending_put, {}
+        self.inflight_del, self.pending_del = self.pending_del, {}
+        self.inflight_rewrite, self.rewrite = self.rewrite, set()
+
+    def drop_inflight(self) -> None:
+        """Written: the entries are in the segments now."""
+        self.inflight_put, self.inflight_del, self.inflight_rewrite = {}, {}, set()
+
+    def restore_inflight(self) -> None:
+        """Not written: pending again, under what was written since."""
+        for month, docs in self.inflight_put.items():
+            gone = self.pending_del.get(month, set())
+            kept = {k: v for k, v in docs.items() if k not in gone}
+            self.pending_put[month] = {**kept, **self.pending_put.get(month, {})}
+        for month, ids in self.inflight_del.items():
+            self.pending_del[month] = ids | self.pending_del.get(month, set())
+        self.rewrite |= self.inflight_rewrite
+        self.drop_inflight()
 
     def invalid_of(self, month: str) -> dict[str, Any]:
         self.month(month)

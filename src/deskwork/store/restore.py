@@ -77,6 +77,9 @@ def restore_into(store: Store, backup: Path, keep: int) -> Restored:
     from deskwork.store.store import Store as StoreClass
 
     verify_backup(backup)
+    if store.background is not None:  # nothing compacts behind the restore's back
+        store.background.stop()
+        store.background = None
     manifest = backups.backup_manifest(backup)
     assert manifest is not None
     older = StoreClass.open(backup, readonly=True, clock=store.clock)

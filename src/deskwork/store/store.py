@@ -18,6 +18,7 @@ against its checksum first; a damaged one is rebuilt by recovery.py and the loss
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +35,7 @@ from deskwork.domain.settings import Setting
 from deskwork.store import backups, compaction, journal
 from deskwork.store.errors import ReadOnlyStore, StoreError, StoreWriteError, no_gc
 from deskwork.store.fsutil import ensure_private_dir
-from deskwork.store.loading import Clock, Loader
+from deskwork.store.loading import Clock
 from deskwork.store.lock import LOCK_NAME, StoreLock
 from deskwork.store.logs import LogTable
 from deskwork.store.manifest import (
@@ -51,6 +52,7 @@ from deskwork.store.recovery import quarantine
 from deskwork.store.report import OpenReport
 from deskwork.store.tables import Table, shard_of
 from deskwork.store.transaction import Transaction
+from deskwork.store.upkeep import Upkeep
 
 __all__ = [
     "Clock",
@@ -65,7 +67,7 @@ __all__ = [
 ]
 
 
-class Store(Loader):
+class Store(Upkeep):
     """Durable, fast storage for every deskwork record. Use `Store.open(...)`."""
 
     # ------------------------------------------------------------------ opening
@@ -231,142 +233,66 @@ class Store(Loader):
             tx.set_setting(key, value)
 
     # ------------------------------------------------------------------ writing
-    def transaction(self) -> Transaction:
+    def transaction(
+        self,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Transaction:
+        """A transaction; `progress` / `cancelled` matter for bulk ones (see Transaction)."""
         if self.readonly or self._journal is None:
             raise ReadOnlyStore(f"{self.data_dir} is open read-only")
-        return Transaction(self)
+        return Transaction(self, progress=progress, cancelled=cancelled)
 
     def _next_id(self, name: str) -> int:
-        counters = self.manifest.counters
-        if name not in counters:
-            counters[name] = (self.tables[name].max_id() if name in self.tables else 0) + 1
-        value = counters[name]
-        counters[name] = value + 1
-        return value
+        return self._reserve_ids(name, 1).start
+
+    def _reserve_ids(self, name: str, n: int) -> range:
+        with self.write_lock:  # two threads building transactions never get the same id
+            counters = self.manifest.counters
+            if name not in counters:
+                counters[name] = (self.tables[name].max_id() if name in self.tables else 0) + 1
+            value = counters[name]
+            counters[name] = value + n
+            return range(value, value + n)
 
     def _commit(self, ops: list[str], parsed: list[list[Any]]) -> None:
         """Durable first (or StoreWriteError, nothing saved), then visible; a compaction that
-        fails after that is a warning: the write itself is safe in the journal."""
-        assert self._journal is not None
+        fails after that is a warning: the write itself is safe in the journal. The append and
+        the apply happen under the write lock: one writer at a time, whatever the thread."""
         line = journal.encode("[" + ",".join(ops) + "]")
+        entry = journal.touched(parsed)
+        with self.write_lock:
+            self._append_line(line, entry)
+            self._apply(parsed, from_disk=False, migrating=False)
+        self._journal_grew()
+
+    def _commit_bulk(self, tx: Transaction) -> None:
+        from deskwork.store.bulk import commit
+
+        commit(self, tx)
+
+    def _append_line(self, line: bytes, entry: str) -> None:
+        if self._journal is None:
+            raise ReadOnlyStore(f"{self.data_dir} is closed")
         try:
-            self._journal.append(line, self.manifest.counters, journal.touched(parsed))
+            self._journal.append(line, self.manifest.counters, entry)
         except OSError as exc:
             raise StoreWriteError(
                 f"could not save to {self.data_dir} ({exc.strerror or exc}): nothing was saved"
             ) from exc
-        self._apply(parsed, from_disk=False, migrating=False)
-        if self._journal.size > self.journal_limit:
-            self.compact_or_warn()
 
-    # ------------------------------------------------------------------ compaction
-    def compact(self, *, force: bool = False) -> None:
-        """Write changed tables and new log segments, then switch to a new manifest and journal."""
-        compaction.compact(self, force=force)
-
-    def compact_or_warn(self, *, force: bool = False) -> bool:
-        try:
-            self.compact(force=force)
-        except OSError as exc:
-            self.report.warnings.append(
-                f"compaction failed ({exc.strerror or exc}); every write is safe in the journal "
-                "and it is retried later"
-            )
-            return False
-        return True
-
-    # ------------------------------------------------------------------ backups
-    def backup_due(self) -> bool:
-        """True when the newest backup is older than the backup interval (or there is none)."""
-        existing = backups.list_backups(self.data_dir)
-        if not existing:
-            return True
-        last = backups.stamp_of(existing[0])
-        return last is None or (self.clock() - last).total_seconds() >= self.backup_interval_s
-
-    def prepare_backup(self, keep: int | None = None) -> Callable[[], Path]:
-        """Snapshot what to back up now (on the writer's thread); the returned function does the
-        copying and may run on any thread: compaction will not delete the files it needs."""
-        if self._rewrite_on_open:
-            self.compact_or_warn()  # a file rebuilt after damage is written before it is copied
-        manifest = self.manifest.model_copy(deep=True)
-        names = {*manifest.files(), manifest.journal}
-        when = self.clock()
-        journal_bytes = self._journal.size if self._journal is not None else None
-        keep_n = self.keep_backups if keep is None else keep
-        with self._pin_lock:
-            self._pinned |= names
-
-        def run() -> Path:
-            try:
-                with self._backup_running:
-                    repaired: list[str] = []
-                    path = backups.make_backup(
-                        self.data_dir, manifest, when, journal_bytes, repaired
-                    )
-                    self.report.recovered.extend(repaired)
-                    backups.rotate(self.data_dir, keep_n, live=manifest)
-                    self.journal_floor = backups.journal_floor(self.data_dir)
-                    self.report.backup = path
-                    return path
-            finally:
-                with self._pin_lock:
-                    self._pinned -= names
-
-        return run
-
-    def backup_in_background(self) -> Callable[[], Path | None]:
-        """The due backup as a job for another thread that never raises: a failure becomes a
-        warning; live files found damaged are left for `repair_damaged_live` (writer's thread)."""
-        job = self.prepare_backup()
-
-        def run() -> Path | None:
-            try:
-                return job()
-            except backups.DamagedLive as exc:
-                self.damaged_live.extend(exc.names)
-            except (OSError, backups.BackupFailed) as exc:
-                self.report.warnings.append(f"the backup failed: {exc}")
-            return None
-
-        return run
-
-    def repair_damaged_live(self) -> None:
-        """Rebuild the live files a background backup found damaged, then take the backup."""
-        names, self.damaged_live = self.damaged_live, []
-        for name in names:
-            self._load_owner_of(name)
-        if names:
-            self.backup_now()
-
-    def backup(self, keep: int | None = None) -> Path:
-        return self.prepare_backup(keep)()
-
-    def backup_now(self) -> Path | None:
-        """The due backup; a live file found damaged is rebuilt first. Failure is a warning."""
-        for _ in range(2):
-            try:
-                return self.backup()
-            except backups.DamagedLive as exc:
-                for name in exc.names:
-                    self._load_owner_of(name)
-            except (OSError, backups.BackupFailed) as exc:
-                self.report.warnings.append(f"the backup failed: {exc}")
-                return None
-        return None
-
-    def _load_owner_of(self, name: str) -> None:
-        owner = self.manifest.owner_of(name)
-        if owner is None:
+    def _journal_grew(self, *, bulk: bool = False) -> None:
+        """Compact once the journal passes its limit: on the background thread when one runs
+        (store/background.py), else here — except after a bulk write, whose compaction waits
+        for the next write or the close (the import returns as soon as it is durable)."""
+        journal_now = self._journal
+        if journal_now is None or journal_now.size <= self.journal_limit:
             return
-        if owner[0] in self.tables:
-            table = self.tables[owner[0]]
-            table.forget(int(owner[1]))
-            table._shard(int(owner[1]))
-        else:
-            self.logs[owner[0]].forget(str(owner[1]))
-            self.logs[owner[0]].month(str(owner[1]))
-        self.compact_or_warn()
+        if self.background is not None:
+            self.background.request_compaction()
+        elif not bulk:
+            self.compact_or_warn()
 
     def restore(self, backup: Path, keep: int = 10) -> Path | None:
         """Make `backup` the current state; the state before it is backed up first (returned)."""
@@ -401,19 +327,25 @@ class Store(Loader):
         Never raises for a failed compaction or backup: the journal already holds every write."""
         self._closed = True
         try:
-            if self._journal is not None:
-                self.compact_or_warn()
-                with self._backup_running:  # let a background backup finish first
-                    pass
-                if self.backup_due():
-                    self.backup_now()
-                self._journal.close()
-                self._journal = None
+            if self.background is not None:
+                self.background.stop()  # a compaction or backup under way finishes first
+                self.background = None
+            with self.write_lock:  # a worker's write comes before, or finds the store closed
+                if self._journal is not None:
+                    self.compact_or_warn()
+                    with self._backup_running:  # let a background backup finish first
+                        pass
+                    if self.backup_due():
+                        self.backup_now()
+                    self._journal.close()
+                    self._journal = None
         finally:
             self.files.unpin()
             if self._lock is not None:
                 self._lock.release()
                 self._lock = None
+            if self.froze:  # what its imports froze for the collector goes back to it
+                gc.unfreeze()
 
     def __enter__(self) -> Store:
         return self

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskwork.domain.records import Record
 from deskwork.domain.settings import Setting
+from deskwork.store.bulk import BulkOp, Progress, by_month
 from deskwork.store.logs import month_of
 from deskwork.store.schema import LOG_TIME_FIELD, LOGS, TABLES
 
@@ -17,12 +19,26 @@ R = TypeVar("R", bound=Record)
 
 
 class Transaction:
-    """Collects writes; on a clean exit they become one durable journal line, then visible."""
+    """Collects writes; on a clean exit they become one durable journal line, then visible.
 
-    def __init__(self, store: Store) -> None:
+    `put_many` / `append_many` add bulk ops (store/bulk.py): records validated already (the
+    caller's boundary check), each with its id (`reserve_ids`). `progress(done, total)` is
+    called while a bulk transaction is serialised, and `cancelled()` asked: when it says so the
+    commit raises `Cancelled` and nothing is written."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> None:
         self.store = store
         self._ops: list[str] = []
         self._parsed: list[list[Any]] = []
+        self._bulk: list[BulkOp] = []
+        self.progress = progress
+        self.cancelled = cancelled
 
     def put(self, table: str, doc: R) -> R:
         if table not in TABLES:
@@ -32,6 +48,29 @@ class Transaction:
         self._ops.append(f'["put",{json.dumps(table)},{doc.id},{doc.model_dump_json()}]')
         self._parsed.append(["put", table, doc.id, doc])
         return doc
+
+    def put_many(self, table: str, docs: Iterable[Record]) -> None:
+        """Records that each have their id, as one bulk op (applied after the plain ops)."""
+        if table not in TABLES:
+            raise KeyError(f"unknown table {table!r}")
+        group = {doc.id: doc for doc in docs}
+        if 0 in group:
+            raise ValueError("put_many: every record needs its id (reserve_ids)")
+        if group:
+            self._bulk.append(BulkOp("putm", table, "", group))
+
+    def append_many(self, log: str, docs: Iterable[Record]) -> None:
+        """Log entries that each have their id, as one bulk op per month."""
+        if log not in LOGS:
+            raise KeyError(f"unknown log {log!r}")
+        for month, group in by_month(docs, LOG_TIME_FIELD).items():
+            if 0 in group:
+                raise ValueError("append_many: every entry needs its id (reserve_ids)")
+            self._bulk.append(BulkOp("appm", log, month, group))
+
+    def reserve_ids(self, name: str, n: int) -> range:
+        """`n` consecutive ids for records built by the caller."""
+        return self.store._reserve_ids(name, n)
 
     def set_setting(self, key: str, value: Any) -> None:
         existing = self.store._setting_record(key)
@@ -66,5 +105,9 @@ class Transaction:
         return self
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
-        if exc_type is None and self._ops:
+        if exc_type is not None:
+            return
+        if self._bulk:
+            self.store._commit_bulk(self)
+        elif self._ops:
             self.store._commit(self._ops, self._parsed)

@@ -7,6 +7,7 @@ module under `ui/panes/`.
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
@@ -188,6 +189,12 @@ class DeskworkApp(DeskAreas):
 
     def _start_warm_up(self) -> None:
         self.run_worker(self._warm_up, thread=True, group="warm-up", name="load cards")
+        if self.desk.store.writable:  # compactions and the hourly backup off the UI thread
+            self.desk.store.start_background()
+        # Threads that work (imports, compactions, backups) hand the interpreter back to the
+        # event loop every millisecond instead of every five: a frame waits for the GIL a few
+        # times, so the default interval shows as 20-100 ms of lateness while they run.
+        sys.setswitchinterval(0.001)
         backup = self.desk.backup_job()
         if backup is not None:
             self.run_worker(backup, thread=True, group="backup", name="hourly backup")

@@ -21,8 +21,10 @@ from deskwork.ui.widgets.paths import export_target
 
 if TYPE_CHECKING:
     from deskwork.services import Desk
+    from deskwork.services.anki import ImportReport
+    from deskwork.services.cards import ReviewSession
     from deskwork.ui.host import DeskHost
-    from deskwork.ui.screens.card_dialogs import CardDraft
+    from deskwork.ui.screens.card_dialogs import CardDraft, ProgressScreen
 
 
 class CardsControl:
@@ -43,12 +45,12 @@ class CardsControl:
             return False
         return True
 
-    def changed(self) -> None:
+    def changed(self, session: ReviewSession | None = None) -> None:
         """Cards changed (an import, a command from outside): the review and an open browser
-        show the new state."""
+        show the new state. `session`: the review's new queue, built on a worker already."""
         from deskwork.ui.screens.card_browser import CardBrowserScreen
 
-        self.app.review_pane.restart()
+        self.app.review_pane.restart(session=session)
         for screen in self.app.screen_stack:
             if isinstance(screen, CardBrowserScreen):
                 screen.reload()
@@ -156,7 +158,6 @@ class CardsControl:
             )
 
     def _import_chosen(self, choice: tuple[str, str] | None) -> None:
-        from deskwork.services.anki import import_deck, read_file
         from deskwork.ui.screens.card_dialogs import ProgressScreen
 
         if choice is None:
@@ -164,32 +165,64 @@ class CardsControl:
         path, deck = Path(choice[0]).expanduser(), choice[1]
         progress = ProgressScreen(f"Reading {path.name}…")
         self.app.push_screen(progress)
+        self.app.run_worker(
+            lambda: self._import_work(path, deck, progress),
+            thread=True,
+            group="cards-import",
+            name="import cards",
+        )
 
-        def work() -> None:
+    def _import_work(self, path: Path, deck: str, progress: ProgressScreen) -> None:
+        """The whole import on a worker thread: reading the file and writing it (the store's
+        write lock keeps it one writer with the UI thread's grades). Cancelled (the dialog's
+        key, or the app quitting) before the write: nothing is saved."""
+        from textual.worker import get_current_worker
+
+        from deskwork.services.anki import import_deck, read_file, release
+        from deskwork.store.bulk import Cancelled
+        from deskwork.store.store import StoreError
+
+        worker = get_current_worker()
+
+        def cancelled() -> bool:
+            return worker.is_cancelled or progress.cancel_requested.is_set()
+
+        def advance(done: int, total: int) -> None:
+            if cancelled():
+                raise Cancelled("cancelled: nothing was saved")
+            self.app.call_from_thread(progress.advance, done, total)
+
+        try:
+            read = read_file(path, self.desk, deck, advance)
+            if cancelled():
+                raise Cancelled("cancelled: nothing was saved")
+            self.app.call_from_thread(progress.phase, f"Saving {path.name}…")
             try:
-                read = read_file(
-                    path,
-                    self.desk,
-                    deck,
-                    lambda d, t: self.app.call_from_thread(progress.advance, d, t),
-                )
-            except InteropError as exc:
-                self.app.call_from_thread(self._import_failed, progress, str(exc))
-                return
-            self.app.call_from_thread(finish, read)
+                report = import_deck(self.desk, read, advance, cancelled)
+            finally:
+                release(read)
+        except Cancelled:
+            self.app.call_from_thread(self._import_cancelled, progress, path)
+            return
+        except (InteropError, StoreError) as exc:
+            self.app.call_from_thread(self._import_failed, progress, str(exc))
+            return
+        session = self.app.review_pane.next_session()  # today's queue, off the UI thread too
+        self.app.call_from_thread(self._import_done, progress, path, report, session)
 
-        def finish(read: object) -> None:
+    def _import_done(
+        self, progress: ProgressScreen, path: Path, report: ImportReport, session: ReviewSession
+    ) -> None:
+        progress.dismiss(None)
+        self.changed(session)
+        self.app.notify(_summary(report.lines()), title=path.name, markup=False, timeout=10)
+
+    def _import_cancelled(self, progress: ProgressScreen, path: Path) -> None:
+        if progress.is_attached:
             progress.dismiss(None)
-            report = import_deck(self.desk, read)  # type: ignore[arg-type]
-            self.changed()
-            self.app.notify(
-                _summary(report.lines()),
-                title=path.name,
-                markup=False,
-                timeout=10,
-            )
-
-        self.app.run_worker(work, thread=True, group="cards-import", name="import cards")
+        self.app.notify(
+            f"Import of {path.name} cancelled: nothing was saved", markup=False, timeout=6
+        )
 
     def _import_failed(self, progress: object, message: str) -> None:
         progress.dismiss(None)  # type: ignore[attr-defined]

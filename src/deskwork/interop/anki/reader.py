@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.notetypes import fit_fields
 from deskwork.domain.text import clean, clip
@@ -50,26 +52,47 @@ def tables_of(db: sqlite3.Connection) -> set[str]:
 def _history(db: sqlite3.Connection) -> dict[int, list[Answer]]:
     out: dict[int, list[Answer]] = {}
     answered: set[int] = set()  # cards with an answer so far (the first one is "new")
+    state_of, learning, from_ts = _REVLOG_STATE.get, CardState.LEARNING, datetime.fromtimestamp
     for rid, cid, ease, ivl, last_ivl, factor, rtime, rtype in db.execute(
         "select id, cid, ease, ivl, lastIvl, factor, time, type from revlog order by id"
     ):
         manual = rtype if rtype in (4, 5) else 0
         if not manual and not (1 <= ease <= 4 and rtype in (0, 1, 2, 3)):
             continue  # not an answer Anki itself would count (a corrupt row)
-        answers = out.setdefault(cid, [])
+        answers = out.get(cid)
+        if answers is None:
+            out[cid] = answers = []
         first = not manual and cid not in answered
         if not manual:
             answered.add(cid)
         answers.append(
             Answer(
-                ts=ms(rid), rating=ease if not manual else 0,
-                duration_ms=max(0, min(int(rtime or 0), 3_600_000)),
-                state=_REVLOG_STATE.get(rtype, CardState.LEARNING),
-                was_new=first and rtype == 0,
-                anki_id=rid, manual=manual, interval=ivl, last_interval=last_ivl, factor=factor,
+                from_ts(rid / 1000, UTC), ease if not manual else 0,
+                max(0, min(int(rtime or 0), 3_600_000)), state_of(rtype, learning),
+                first and rtype == 0, rid, manual, ivl, last_ivl, factor,
             )
         )  # fmt: skip
     return out
+
+
+_CARDS: list[TypeAdapter[list[Card]]] = []
+
+
+def _validated(path: Path, pending: list[tuple[int, int, dict[str, Any]]]) -> list[Card]:
+    """Every card checked by its model in one call (cheaper than one call per card); when one
+    is wrong, it is found and named."""
+    if not _CARDS:
+        _CARDS.append(TypeAdapter(list[Card]))
+    try:
+        return _CARDS[0].validate_python([fields for _, _, fields in pending])
+    except ValidationError:
+        pass
+    for cid, nid, fields in pending:
+        try:
+            Card(**fields)
+        except Exception as exc:  # a value out of range or of the wrong type in this card
+            raise AnkiError(f"{path}: card {cid} (note {nid}): {_why(exc)}") from None
+    raise AnkiError(f"{path}: the cards cannot be read")
 
 
 def read_collection(
@@ -131,6 +154,7 @@ def read_collection(
     ).fetchall()
     total = len(rows)
     now = datetime.now(UTC)
+    pending: list[tuple[int, int, dict[str, Any]]] = []  # (card id, note id, its fields)
     for n, row in enumerate(rows):
         if n % 2000 == 0:
             deadline.check()
@@ -163,15 +187,16 @@ def read_collection(
             card_fields |= from_anki(
                 ctype, odue if odid and odue else due, ivl, data, day_zero, last, now
             )
-            deck.cards.append(Card(**card_fields))
+            pending.append((cid, nid, card_fields))
             if queue in (-2, -3):
-                deck.buried.add(len(deck.cards) - 1)
+                deck.buried.add(len(pending) - 1)
             if answers:
-                deck.history[len(deck.cards) - 1] = answers
+                deck.history[len(pending) - 1] = answers
         except AnkiError:
             raise
         except Exception as exc:  # a value out of range or of the wrong type in this card
             raise AnkiError(f"{path}: card {cid} (note {nid}): {_why(exc)}") from None
+    deck.cards = _validated(path, pending)
     deck.notes_skipped = len(skipped)
     if progress:
         progress(total, total)

@@ -111,14 +111,29 @@ class ReviewPane(Pane):
         else:
             self.render_card()
 
-    def restart(self, cram: bool | None = None) -> None:
+    def next_session(self) -> ReviewSession:
+        """The session `restart()` would build (a worker thread may build it: the queue of a
+        big collection takes a while), to hand to `restart(session=…)`."""
+        from deskwork.services.cards import ReviewSession
+
+        old = self.session
+        deck = (
+            self.deck
+            if old is not None
+            else str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
+        )
+        return ReviewSession(self.desk_app.desk, cram=old.cram if old else False, deck=deck)
+
+    def restart(self, cram: bool | None = None, session: ReviewSession | None = None) -> None:
         from deskwork.services.cards import ReviewSession
 
         old = self.session
         if old is None:  # the deck studied last time, as Anki keeps its current deck
             self.deck = str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
         keep_cram = old.cram if old and cram is None else bool(cram)
-        self.session = ReviewSession(self.desk_app.desk, cram=keep_cram, deck=self.deck)
+        if session is None or session.cram != keep_cram or session.deck != self.deck:
+            session = ReviewSession(self.desk_app.desk, cram=keep_cram, deck=self.deck)
+        self.session = session
         if old is not None and old.cram == keep_cram:  # a new card or an import keeps undo
             self.session.undo_stack = old.undo_stack
         self._session_day = self.session.desk.today()

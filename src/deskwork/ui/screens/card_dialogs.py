@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
@@ -235,19 +238,45 @@ class TransferScreen(ModalScreen[tuple[str, str] | None]):
 
 
 class ProgressScreen(ModalScreen[None]):
-    """A progress bar for an import that takes more than a moment."""
+    """A progress bar for an import that takes more than a moment, and its cancel key: the
+    worker asks `cancel_requested` between steps (a cancelled import saves nothing)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ProgressScreen")
+    BINDINGS = [Binding("escape", "cancel", "Cancel the import", id="dialog.cancel")]
 
     def __init__(self, heading: str) -> None:
         super().__init__()
         self.heading = heading
+        self.cancel_requested = threading.Event()
+        self._done: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.heading, markup=False)
+            yield Static(self.heading, id="progress-heading", markup=False)
             yield ProgressBar(id="progress", show_eta=False)
+            yield Static("esc: cancel (nothing is saved)", id="progress-hint", markup=False)
+
+    def action_cancel(self) -> None:
+        self.cancel_requested.set()
+        self.query_one("#progress-hint", Static).update("cancelling…")
+
+    def phase(self, heading: str) -> None:
+        """A new step (reading the file, then saving it): its heading, the bar from zero."""
+        self.heading, self._done = heading, None
+        self._show()
 
     def advance(self, done: int, total: int) -> None:
-        bar = self.query_one(ProgressBar)
-        bar.update(total=max(total, 1), progress=done)
+        self._done = (done, max(total, 1))
+        self._show()
+
+    def on_mount(self) -> None:
+        self._show()  # what the worker said before the dialog was there
+
+    def _show(self) -> None:
+        with contextlib.suppress(NoMatches):
+            self.query_one("#progress-heading", Static).update(self.heading)
+            bar = self.query_one(ProgressBar)
+            if self._done is None:
+                bar.update(total=None, progress=0)
+            else:
+                bar.update(total=self._done[1], progress=self._done[0])

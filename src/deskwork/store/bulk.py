@@ -1,0 +1,156 @@
+"""Bulk writes: an import's cards and its year of review history as a few bulk journal ops.
+
+A transaction's `put_many` / `append_many` become `["putm",table,{id:doc,…}]` and
+`["appm",log,month,{id:doc,…}]` in the transaction's one journal line (journal.py): durable with
+one write and one fdatasync, checksummed like any line, so all or nothing. What makes it cheap is
+what it does not do per row: no JSON text per record (the records are serialised by pydantic's
+serialiser a few thousand at a time), no op list per record, one mark entry per table as an id
+range. It is encoded in chunks, so that a progress callback is called and a cancellation is honoured
+between them (cancelled: nothing is written), and a thread doing it lets the event loop run.
+
+Once durable, the records become visible copy-on-write: each shard or month it touches is copied,
+updated and swapped in, so a reader on another thread iterating a table never sees it change size
+under it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from deskwork.store.tables import Codec, shard_of
+
+if TYPE_CHECKING:
+    from deskwork.store.logs import LogTable
+    from deskwork.store.store import Store
+    from deskwork.store.tables import Table
+    from deskwork.store.transaction import Transaction
+
+CHUNK = 1000  # records serialised per call: a few ms between two looks at the event loop
+Progress = Callable[[int, int], None]
+
+
+class Cancelled(Exception):
+    """A bulk write given up before it was written: nothing was saved."""
+
+
+@dataclass
+class BulkOp:
+    kind: str  # "putm" (table records) or "appm" (log entries of one month)
+    name: str
+    month: str  # "" for a table
+    docs: dict[int, Any]
+
+    def parsed(self) -> list[Any]:
+        head: list[Any] = [self.kind, self.name] + ([self.month] if self.kind == "appm" else [])
+        return [*head, self.docs]
+
+
+def by_month(docs: Iterable[Any], time_field: str) -> dict[str, dict[int, Any]]:
+    """Log entries grouped by the month of their time (`YYYY-MM`, as logs.month_of)."""
+    groups: dict[int, dict[int, Any]] = {}
+    for doc in docs:
+        ts = getattr(doc, time_field)
+        key = ts.year * 100 + ts.month
+        group = groups.get(key)
+        if group is None:
+            groups[key] = group = {}
+        group[doc.id] = doc
+    return {f"{k // 100:04d}-{k % 100:02d}": v for k, v in sorted(groups.items())}
+
+
+class Encoder:
+    """Serialises a transaction's bulk ops chunk by chunk, calling back and checking for a
+    cancellation between chunks."""
+
+    def __init__(
+        self,
+        codecs: dict[str, Codec[Any]],
+        ops: list[BulkOp],
+        progress: Progress | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
+        self.codecs = codecs
+        self.ops = ops
+        self.progress = progress
+        self.cancelled = cancelled
+        self.total = sum(len(op.docs) for op in ops)
+        self.done = 0
+
+    def _tick(self, n: int) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise Cancelled("cancelled: nothing was saved")
+        self.done += n
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def encode(self, op: BulkOp) -> list[bytes]:
+        adapter = self.codecs[op.name].rows_adapter
+        items = list(op.docs.items())
+        head = b'["%s","%s",' % (op.kind.encode(), op.name.encode())
+        if op.kind == "appm":
+            head += b'"%s",' % op.month.encode()
+        parts = [head + b"{"]
+        for start in range(0, len(items), CHUNK):
+            chunk = items[start : start + CHUNK]
+            self._tick(0)
+            if start:
+                parts.append(b",")
+            parts.append(adapter.dump_json(dict(chunk))[1:-1])  # '"1":{…},"2":{…}'
+            self._tick(len(chunk))
+        parts.append(b"}]")
+        return parts
+
+    def body(self, plain_ops: list[str]) -> list[bytes]:
+        """The whole transaction, in parts: its plain ops, then its bulk ones."""
+        parts = [b"["]
+        for plain in plain_ops:
+            parts += [plain.encode(), b","]
+        for bulk in self.ops:
+            parts += [*self.encode(bulk), b","]
+        parts[-1] = b"]"  # the last comma closes the list (a bulk transaction has a bulk op)
+        self._tick(0)
+        return parts
+
+
+def apply_table(table: Table[Any], docs: dict[int, Any]) -> None:
+    """Durable records into a table, copy-on-write per shard."""
+    shards: dict[int, dict[int, Any]] = {}
+    for doc_id, doc in docs.items():
+        shard = shard_of(doc_id)
+        group = shards.get(shard)
+        if group is None:
+            shards[shard] = group = {}
+        group[doc_id] = doc
+    for shard, group in shards.items():
+        table._put_shard(shard, group)
+
+
+def apply_log(log: LogTable[Any], month: str, docs: dict[int, Any]) -> None:
+    log._append_many(month, docs)
+
+
+def commit(store: Store, tx: Transaction) -> None:
+    """Serialise (outside the write lock: other writers go on meanwhile), then append durably
+    and apply under it. Cancelled or failed before the append: nothing was written."""
+    from deskwork.store import journal
+
+    encoder = Encoder(store._codecs, tx._bulk, tx.progress, tx.cancelled)
+    line = journal.encode_parts(encoder.body(tx._ops))
+    entry = journal.touched(tx._parsed + [op.parsed() for op in tx._bulk])
+    with store.write_lock:
+        if tx.cancelled is not None and tx.cancelled():
+            raise Cancelled("cancelled: nothing was saved")
+        store._append_line(line, entry)
+        store._apply(tx._parsed, from_disk=False, migrating=False)
+        counters = store.manifest.counters
+        for op in tx._bulk:
+            if op.kind == "putm":
+                apply_table(store.tables[op.name], op.docs)
+            else:
+                apply_log(store.logs[op.name], op.month, op.docs)
+            top = max(op.docs) + 1
+            if counters.get(op.name, 1) < top:
+                counters[op.name] = top
+    store._journal_grew(bulk=True)

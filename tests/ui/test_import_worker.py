@@ -1,0 +1,135 @@
+"""The Anki import in the app: read and written on a worker thread, so while it runs the event
+loop keeps going (timers fire, progress shows, keys are handled); esc cancels it and nothing is
+saved. The worker is held just before its journal line is sealed (as a slow disk would hold it)
+to catch it mid-import without depending on timing."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import ProgressBar, Static
+
+from deskwork.domain.cards import CardState, ReviewLog
+from deskwork.paths import Paths
+from deskwork.services import Desk
+from deskwork.services.anki import export_file
+from deskwork.store import journal
+from deskwork.ui.screens.card_dialogs import ProgressScreen
+from tests.helpers import T0, Clock, make_card
+from tests.ui.factory import desk_app, ready
+
+
+def _package(tmp_path: Path, cards: int = 300, logs: int = 4) -> Path:
+    source = tmp_path / "source"
+    source.mkdir()
+    desk = Desk.open(Paths(source, source), clock=Clock())
+    with desk.store.transaction() as tx:
+        for n in range(cards):
+            card = tx.put("cards", make_card(f"question {n}", back=f"answer {n}"))
+            for k in range(logs):
+                when = T0 - timedelta(days=10 * k + 1)
+                tx.append(
+                    "reviews",
+                    ReviewLog(card_id=card.id, rating=3, ts=when, state=CardState.REVIEW),
+                )
+    path = tmp_path / "year.apkg"
+    export_file(desk, path)
+    desk.close()
+    return path
+
+
+def _hold_worker(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Worker threads wait before sealing a journal line until the returned event is set."""
+    real, release = journal.encode_parts, threading.Event()
+
+    def held(parts: list[bytes]) -> bytes:
+        if threading.current_thread() is not threading.main_thread():
+            assert release.wait(30)
+        return real(parts)
+
+    monkeypatch.setattr(journal, "encode_parts", held)
+    return release
+
+
+async def _start_import(pilot: Any, app: Any, package: Path) -> ProgressScreen:
+    app.cards.import_deck()
+    await pilot.pause()
+    app.screen.query_one("#transfer-path").value = str(package)
+    await pilot.press("enter")
+    for _ in range(100):
+        if isinstance(app.screen, ProgressScreen):
+            return app.screen
+        await pilot.pause(0.02)
+    raise AssertionError("no progress dialog")
+
+
+async def _until(predicate: Any, pilot: Any, seconds: float = 30) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("timed out")
+
+
+async def test_the_ui_runs_on_while_the_import_worker_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = _package(tmp_path)
+    app = desk_app(tmp_path, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        store = app.desk.store
+        ticks: list[int] = []
+        app.set_interval(0.01, lambda: ticks.append(1))
+        release = _hold_worker(monkeypatch)
+        try:
+            progress = await _start_import(pilot, app, package)
+            bar = progress.query_one(ProgressBar)
+            await _until(lambda: bar.total == 1500 and bar.progress == 1500, pilot)
+            before = len(ticks)
+            await asyncio.sleep(0.3)
+            await pilot.pause()
+            assert len(ticks) > before + 5, "the event loop ran while the worker worked"
+            assert len(store.cards) == 0, "nothing visible before it is durable"
+        finally:
+            release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, ProgressScreen)
+        assert len(store.cards) == 300 and store.reviews.count() == 1200
+        session = app.review_pane.session
+        assert session is not None and session.current() is not None, "the review has them"
+
+
+async def test_esc_cancels_the_import_and_nothing_is_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = _package(tmp_path)
+    app = desk_app(tmp_path, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        store = app.desk.store
+        journal_bytes = store._journal.size if store._journal else -1
+        release = _hold_worker(monkeypatch)
+        try:
+            progress = await _start_import(pilot, app, package)
+            await _until(lambda: progress.query_one(ProgressBar).progress == 1500, pilot)
+            await pilot.press("escape")  # handled while the worker is busy
+            await pilot.pause()
+            assert progress.cancel_requested.is_set()
+            hint = str(progress.query_one("#progress-hint", Static).render())
+            assert hint == "cancelling…"
+        finally:
+            release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, ProgressScreen)
+        assert len(store.cards) == 0 and store.reviews.count() == 0
+        assert store._journal is not None and store._journal.size == journal_bytes
+        shown = [n.message for n in app._notifications]
+        assert any("cancelled: nothing was saved" in m for m in shown), shown
