@@ -11,7 +11,7 @@ from pathlib import Path
 import anki.collection  # noqa: F401  (loads pylib in the order it needs)
 import pytest
 from anki.collection import Collection
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from deskwork.domain import cloze
@@ -147,6 +147,7 @@ def template(draw: st.DrawFn, depth: int = 0) -> str:
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(front=template(), back=template(), values=st.lists(field_values, min_size=3, max_size=3))
+@example(front="q q {{#A}}{{C}}q {{A}}{{/A}}", back="", values=["x", "", " "])  # a double space
 def test_templates_render_as_anki_renders_them(
     col: Collection, front: str, back: str, values: list[str]
 ) -> None:

@@ -79,16 +79,25 @@ class _Text(HTMLParser):
             self.out.append(data)
 
 
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
 def html_to_text(html: str, marks: tuple[str, str] = ("[[", "]]")) -> str:
     """The text; `marks` go around a cloze deletion an answer reveals."""
     if "<" not in html and "&" not in html and "[sound:" not in html:
-        return clean(html).strip()
-    parser = _Text(marks)
-    parser.feed(_SOUND.sub(r"[sound: \1]", html))
-    parser.close()
-    # Block boundaries (\x00) in a row are one line break; <br> is always one.
-    text = re.sub(r"[ \t]*(\x00[ \t]*)+", "\n", "".join(parser.out)).replace("\xa0", " ")
-    lines = [" ".join(line.split()) for line in text.split("\n")]
+        text = html  # no tags: what the parser would give back as it is
+    else:
+        parser = _Text(marks)
+        parser.feed(_SOUND.sub(r"[sound: \1]", html))
+        parser.close()
+        # Block boundaries (\x00) in a row are one line break; <br> is always one.
+        text = re.sub(r"[ \t]*(\x00[ \t]*)+", "\n", "".join(parser.out))
+    # Runs of spaces are one, as a browser shows them (the fast path included: `q  x` and
+    # `<b>q</b>  x` read the same); a no-break space is not collapsed, as in a browser (code
+    # indented with &nbsp; keeps its indentation), and reads as a plain space.
+    lines = [
+        _SPACES.sub(" ", line).strip(" ").replace("\xa0", " ").rstrip() for line in text.split("\n")
+    ]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     return clean(text)
 

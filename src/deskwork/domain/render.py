@@ -130,7 +130,13 @@ def field_html(text: str, is_html: bool) -> str:
     if is_html:
         return text
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Spaces as typed (code's indentation, aligned columns): every space after another one, or
+    # at a line's start, is a no-break space, which HTML does not collapse.
+    escaped = _KEPT_SPACES.sub(lambda m: "&nbsp;" * len(m.group()), escaped)
     return escaped.replace("\n", "<br>")
+
+
+_KEPT_SPACES = re.compile(r"(?<=[ \n])( )|^( )", re.M)
 
 
 def fallback_type(card: Card) -> NoteTypeDef:
