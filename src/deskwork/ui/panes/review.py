@@ -181,7 +181,10 @@ class ReviewPane(Pane):
         flag = f" ⚑{card.flag}" if card.flag else ""
         recall = session.retrievability(card)
         shown_r = f" · R {describe_retrievability(recall)}" if recall is not None else ""
-        status = f"{mode}{new} new · {learning} learning · {review} to review · {clean(card.deck, single_line=True)}{flag}{shown_r}"
+        # The card's own figures before its deck (a long deck name is what the pane's edge cuts),
+        # and the deck only when it is not the one being studied.
+        deck = "" if card.deck == self.deck else f" · {clean(card.deck, single_line=True)}"
+        status = f"{mode}{new} new · {learning} learning · {review} to review{shown_r}{flag}{deck}"
         self.query_one("#review-status", Static).update(status)
         rendered = session.render(card)
         question = rendered.question_shown(folded=not self.revealed)
