@@ -32,3 +32,14 @@ async def ready(pilot: Any) -> None:
     """Wait for the start-up workers (cards loaded, backup) and the screen that follows."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def settled(pilot: Any, limit: int = 200) -> None:
+    """Until the screen's background work is done: its workers finished and, where it fills
+    itself a part per frame (the card browser), nothing left to add."""
+    for _ in range(limit):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not getattr(pilot.app.screen, "busy", False):
+            return
+    raise AssertionError(f"{pilot.app.screen} still busy")
