@@ -21,7 +21,7 @@ from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.ui.commands import BROWSER_COMMANDS
 from deskwork.ui.widgets.footer import DeskFooter
-from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id, move_to
+from deskwork.ui.widgets.tables import LeanTable, SearchableTableScreen, cursor_id, move_to
 
 if TYPE_CHECKING:
     from deskwork.services.browse import Figures
@@ -75,7 +75,7 @@ class CardBrowserScreen(SearchableTableScreen):
             id="cb-query",
         )
         yield Static("", id="cb-status", markup=False)
-        table: DataTable[Text] = DataTable(id="cb-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = LeanTable(id="cb-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="cb-stats")
         yield DeskFooter()
