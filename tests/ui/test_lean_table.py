@@ -17,6 +17,7 @@ COLUMNS = (("✓", 1), ("Question", 30), ("Deck", 12), ("Due", 11))
 
 class Twins(App[None]):
     AUTO_FOCUS = None  # neither table focused unless a step focuses it (focus changes the colours)
+
     def compose(self) -> ComposeResult:
         yield DataTable(id="plain", cursor_type="row", zebra_stripes=True)
         yield LeanTable(id="lean", cursor_type="row", zebra_stripes=True)
@@ -43,9 +44,7 @@ def rows(tag: str, n: int) -> list[tuple[str, list[Text]]]:
 
 def picture(table: DataTable[Any]) -> list[list[tuple[str, str]]]:
     height = table.size.height
-    return [
-        [(seg.text, str(seg.style)) for seg in table.render_line(y)] for y in range(height)
-    ]
+    return [[(seg.text, str(seg.style)) for seg in table.render_line(y)] for y in range(height)]
 
 
 async def same(app: Twins, pilot: Any, focused: bool = False) -> None:
