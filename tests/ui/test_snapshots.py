@@ -121,6 +121,8 @@ def test_draft_editor_with_open_questions(snap_compare: Any, tmp_path: Path) -> 
         await pilot.press("f5", "enter", "f11")  # open the first draft, zoomed
         await pilot.press(*"TODO: explain attention ??", "enter")
         await pilot.pause()
+        await pilot.app.workers.wait_for_complete()  # the words and questions counted
+        await pilot.pause()
 
     assert snap_compare(desk_app(tmp_path), terminal_size=(120, 40), run_before=open_editor)
 
