@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from textual.worker import WorkerCancelled
 
 from deskwork.domain.curriculum import Item
 from deskwork.paths import Paths
@@ -35,11 +38,14 @@ async def ready(pilot: Any) -> None:
 
 
 async def settled(pilot: Any, limit: int = 200) -> None:
-    """Until the screen's background work is done: its workers finished and, where it fills
-    itself a part per frame (the card browser), nothing left to add."""
+    """Until the background work is done: the workers finished and, where the screen fills
+    itself a part per frame (the card browser, stats) or the review queue is being built again,
+    nothing left."""
     for _ in range(limit):
-        await pilot.app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # a newer search / build replaced it
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if not getattr(pilot.app.screen, "busy", False):
+        building = any(w.group == "review-build" for w in pilot.app.workers)
+        if not getattr(pilot.app.screen, "busy", False) and not building:
             return
     raise AssertionError(f"{pilot.app.screen} still busy")

@@ -194,6 +194,7 @@ async def test_browser_search_and_bulk_actions(tmp_path: Path, clock: Clock) -> 
         assert len(app.desk.store.cards) == 6
         await pilot.press("escape")
         assert not isinstance(app.screen, CardBrowserScreen)
+        await settled(pilot)  # the review queue is built again in the background
         assert "Nothing due (6 cards)." in text_of(app, "#review-question")
 
 

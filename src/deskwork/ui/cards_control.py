@@ -48,7 +48,7 @@ class CardsControl:
         show the new state."""
         from deskwork.ui.screens.card_browser import CardBrowserScreen
 
-        self.app.review_pane.restart()
+        self.app.review_pane.restart_in_background()
         for screen in self.app.screen_stack:
             if isinstance(screen, CardBrowserScreen):
                 screen.reload()

@@ -262,7 +262,7 @@ class CardBrowserScreen(SearchableTableScreen):
             for card in cards:
                 tx.put("cards", card)
         self.app.notify(message, markup=False)
-        self.desk_app.review_pane.restart()
+        self.desk_app.review_pane.restart_in_background()
         self.reload()
         self.show_stats()
 
@@ -331,7 +331,7 @@ class CardBrowserScreen(SearchableTableScreen):
                         tx.delete("cards", card.id)
                 self.marked -= {c.id for c in chosen}
                 self.app.notify(f"Deleted {plural(len(chosen), 'card')}", markup=False)
-                self.desk_app.review_pane.restart()
+                self.desk_app.review_pane.restart_in_background()
                 self.reload()
                 self.show_stats()
 
