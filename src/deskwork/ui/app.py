@@ -210,7 +210,10 @@ class DeskworkApp(DeskAreas):
             self.call_from_thread(self._warmed_up)
 
     def _warmed_up(self) -> None:
-        self.refresh_panes()
+        if self._closed:  # the cards finished loading while the app was quitting
+            return
+        with contextlib.suppress(NoMatches):  # the panes go before the screens while it shuts
+            self.refresh_panes()
         self._tell_store_problems()
         if not self.desk.store.readonly:
             self.set_timer(OPTIMIZE_REMINDER_DELAY_S, self._optimize_reminder)
