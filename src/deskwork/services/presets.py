@@ -66,6 +66,20 @@ def load(desk: Desk) -> Presets:
     return Presets(default_preset(desk), stored(desk), deck_options(desk))
 
 
+def for_export(desk: Desk) -> Presets:
+    """Every preset as an exported package carries it: the default one as `load` gives it (what
+    the scheduler uses) and a preset on the config's `[easy_days]` with those days written in, as
+    Anki keeps easy days in each preset."""
+    week = list(desk.config.easy_days.factors())
+
+    def spelled(preset: Preset) -> Preset:
+        return preset if preset.easy_days else preset.model_copy(update={"easy_days": week})
+
+    found = load(desk)
+    stored_ = [spelled(p) for p in found.by_id.values() if p.id != DEFAULT_PRESET_ID]
+    return Presets(spelled(found.default), stored_, list(found.options.values()))
+
+
 def scheduler_settings(presets: Presets, deck: str, fuzz: bool) -> SchedulerSettings:
     """What a card of `deck` is scheduled with."""
     s = presets.for_deck(deck)

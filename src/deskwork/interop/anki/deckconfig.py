@@ -334,8 +334,11 @@ EXPORT_ID_BASE = 1700000000200
 def export_into(dconf: dict[str, Any], decks: dict[str, Any], presets: Any, now: datetime) -> None:
     """Put deskwork's presets into a legacy collection being written: one Anki deck config per
     preset a written deck uses (its Anki id when it came from Anki), each deck pointing at its
-    own, with its own limits. `dconf["1"]` (Anki's Default) is the template and stays for decks on
-    the default preset. `presets` is a `domain.presets.Presets` (None: nothing to add)."""
+    own, with its own limits. `dconf["1"]` (Anki's Default) is the template; it is then replaced by
+    deskwork's default preset (`[cards]`, with its optimised parameters), the one decks without a
+    preset of their own use, so Anki opens them with the same options (as it does with any
+    Anki package, the Default a newer package brings replaces Anki's). `presets` is a
+    `domain.presets.Presets` (None: nothing to add)."""
     if presets is None or "1" not in dconf:
         return
     template = dconf["1"]
@@ -358,6 +361,7 @@ def export_into(dconf: dict[str, Any], decks: dict[str, Any], presets: Any, now:
                 deck["reviewLimit"] = option.review_limit
             if option.desired_retention is not None:
                 deck["desiredRetention"] = round(option.desired_retention * 100)
+    dconf["1"] = _legacy_conf(template, 1, presets.default, now)
 
 
 def _legacy_conf(

@@ -127,6 +127,8 @@ def write_package(
     deckconfig.export_into(dconf, decks_json, presets, now)  # the decks' presets
     conf = {"nextPos": len(cards) + 1, "schedVer": 2, "sched2021": True, "curDeck": 1,
             "activeDecks": [1]}  # fmt: skip
+    if presets is not None:  # Anki keeps this one collection-wide; here it is the default's
+        conf["newCardsIgnoreReviewLimit"] = presets.default.new_ignores_review_limit
     with scratch(data_dir, "anki-export-") as tmp:
         db_path = tmp / "collection.anki2"
         db = sqlite3.connect(db_path)
