@@ -340,6 +340,29 @@ def test_the_default_preset_is_anki_config_1_of_the_export(tmp_path: Path) -> No
         col.close()
 
 
+def _through_anki(tmp_path: Path, package: Path, *, legacy: bool) -> Path:
+    """The package's collection opened by the real Anki and exported again by it."""
+    import zipfile
+
+    from anki.collection import Collection, ExportAnkiPackageOptions
+
+    collection = tmp_path / "opened.anki2"
+    collection.write_bytes(zipfile.ZipFile(package).read("collection.anki2"))
+    col = Collection(str(collection))
+    try:
+        out = tmp_path / "from-anki.apkg"
+        col.export_anki_package(
+            out_path=str(out),
+            options=ExportAnkiPackageOptions(
+                with_scheduling=True, with_deck_configs=True, with_media=True, legacy=legacy
+            ),
+            limit=None,
+        )
+    finally:
+        col.close()
+    return out
+
+
 @pytest.mark.parametrize("through_anki", [None, "current-anki21b", "legacy-anki21"])
 def test_the_default_preset_survives_a_round_trip(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, through_anki: str | None
@@ -350,25 +373,7 @@ def test_the_default_preset_survives_a_round_trip(
     overwritten), carrying the exported values."""
     package = _store_with_custom_default(tmp_path)
     if through_anki:
-        import zipfile
-
-        from anki.collection import Collection, ExportAnkiPackageOptions
-
-        collection = tmp_path / "opened.anki2"
-        collection.write_bytes(zipfile.ZipFile(package).read("collection.anki2"))
-        col = Collection(str(collection))
-        try:
-            package = tmp_path / "from-anki.apkg"
-            col.export_anki_package(
-                out_path=str(package),
-                options=ExportAnkiPackageOptions(
-                    with_scheduling=True, with_deck_configs=True, with_media=True,
-                    legacy=through_anki.startswith("legacy"),
-                ),
-                limit=None,
-            )  # fmt: skip
-        finally:
-            col.close()
+        package = _through_anki(tmp_path, package, legacy=through_anki.startswith("legacy"))
     monkeypatch.setenv("DESKWORK_HOME", str(tmp_path / "other"))
     assert main(["cards", "import", str(package)]) == 0
     desk = Desk.open(Paths.resolve())
@@ -380,5 +385,41 @@ def test_the_default_preset_survives_a_round_trip(
         settings = ps.scheduler_settings(presets, "Lang", fuzz=False)
         assert settings.desired_retention == pytest.approx(0.85)
         assert settings.learning_steps_minutes == (3.0, 30.0)
+    finally:
+        desk.close()
+
+
+@pytest.mark.parametrize("through_anki", [None, "current-anki21b", "legacy-anki21"])
+def test_reimporting_an_export_leaves_the_default_preset_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], through_anki: str | None
+) -> None:
+    """The store's own export imported back (straight, or after the real Anki wrote it again):
+    its decks stay on the default preset, no "Default (Anki)" copy is made. Once `[cards]` has
+    changed, the package's Default is no longer the store's: it comes in as a preset of its own
+    with the package's values, and `[cards]` is left as the user wrote it."""
+    package = _store_with_custom_default(tmp_path)
+    if through_anki:
+        package = _through_anki(tmp_path, package, legacy=through_anki.startswith("legacy"))
+    capsys.readouterr()
+    assert main(["cards", "import", str(package), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["presets"] == []
+    desk = Desk.open(Paths.resolve())
+    try:
+        assert ps.stored(desk) == []
+        assert ps.load(desk).preset_of("Lang").name == "Default"
+    finally:
+        desk.close()
+    config = Paths.resolve().config_file
+    config.write_text(CUSTOM_DEFAULT.replace("new_per_day = 7", "new_per_day = 9"), "utf-8")
+    assert main(["cards", "import", str(package), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["presets"] == [
+        "preset 'Default (Anki)' added from Anki"
+    ]
+    desk = Desk.open(Paths.resolve())
+    try:
+        presets = ps.load(desk)
+        assert presets.default.new_per_day == 9
+        assert presets.preset_of("Lang").name == "Default (Anki)"
+        _check_default_preset(presets.preset_of("Lang"), collection_wide=through_anki is None)
     finally:
         desk.close()
