@@ -423,3 +423,39 @@ def test_reimporting_an_export_leaves_the_default_preset_alone(
         _check_default_preset(presets.preset_of("Lang"), collection_wide=through_anki is None)
     finally:
         desk.close()
+
+
+def test_a_preset_on_the_configs_easy_days_exports_them(tmp_path: Path) -> None:
+    """A preset without easy days of its own studies with `[easy_days]`: Anki keeps easy days in
+    each preset, so the export writes those days into it (not Anki's all-normal week)."""
+    import zipfile
+
+    from anki.collection import Collection
+
+    cards = tmp_path / "cards.txt"
+    cards.write_text("q1\ta1\n", encoding="utf-8")
+    assert main(["cards", "import", str(cards), "--deck", "Lang"]) == 0
+    Paths.resolve().config_file.write_text("[easy_days]\nsaturday = 0.5\nsunday = 0\n", "utf-8")
+    desk = Desk.open(Paths.resolve())
+    try:
+        ps.add(desk, "Mine")
+        ps.set_values(desk, "Mine", [("new_per_day", "4")])
+        ps.assign(desk, "Lang", "Mine")
+        assert ps.find(desk, "Mine").easy_days == []
+    finally:
+        desk.close()
+    package = tmp_path / "mine.apkg"
+    assert main(["cards", "export", str(package)]) == 0
+    collection = tmp_path / "opened.anki2"
+    collection.write_bytes(zipfile.ZipFile(package).read("collection.anki2"))
+    col = Collection(str(collection))
+    try:
+        did = col.decks.id_for_name("Lang")
+        assert did is not None
+        mine = col.decks.config_dict_for_deck_id(did)
+        assert (mine["name"], mine["new"]["perDay"]) == ("Mine", 4)
+        assert mine["easyDaysPercentages"] == pytest.approx(CUSTOM_WEEK)
+        default = col.decks.get_config(1)
+        assert default is not None and default["easyDaysPercentages"] == pytest.approx(CUSTOM_WEEK)
+    finally:
+        col.close()
