@@ -232,3 +232,230 @@ def test_studying_each_deck_queues_what_anki_queues(
         desk.close()
     print("Anki's queues:", oracle.queues, "ours:", ours)
     assert ours == oracle.queues
+
+
+# ---------------------------------------------------------------------- the default preset
+CUSTOM_DEFAULT = """
+[cards]
+desired_retention = 0.85
+new_per_day = 7
+reviews_per_day = 150
+learning_steps_minutes = [3.0, 30.0]
+relearning_steps_minutes = [15.0]
+maximum_interval_days = 700
+leech_lapses = 6
+leech_suspend = true
+bury_new = true
+new_ignores_review_limit = true
+review_order = "retrievability_ascending"
+[easy_days]
+saturday = "reduced"
+sunday = 0
+"""
+CUSTOM_WEEK = [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0]
+
+
+def _store_with_custom_default(tmp_path: Path) -> Path:
+    """A store whose decks are all on the default preset, with `[cards]` / `[easy_days]` set and
+    parameters optimised for it (kept in the store, as `cards optimize` does)."""
+    from tests.anki_presets_oracle import OPTIMISED
+
+    cards = tmp_path / "cards.txt"
+    cards.write_text("q1\ta1\nq2\ta2\n", encoding="utf-8")
+    assert main(["cards", "import", str(cards), "--deck", "Lang"]) == 0
+    paths = Paths.resolve()
+    paths.config_file.write_text(CUSTOM_DEFAULT, encoding="utf-8")
+    desk = Desk.open(paths)
+    try:
+        desk.store.set_setting(ps.OPTIMIZED_DEFAULT_KEY, {"parameters": OPTIMISED, "config": []})
+        assert ps.load(desk).preset_of("Lang").parameters == pytest.approx(OPTIMISED)
+    finally:
+        desk.close()
+    out = tmp_path / "mine.apkg"
+    assert main(["cards", "export", str(out)]) == 0
+    return out
+
+
+def _check_default_options(conf: dict[str, object]) -> None:
+    """Anki's config (its JSON) carries the store's default preset."""
+    from anki.deck_config_pb2 import DeckConfig
+
+    from tests.anki_presets_oracle import OPTIMISED
+
+    new, rev, lapse = conf["new"], conf["rev"], conf["lapse"]
+    assert isinstance(new, dict) and isinstance(rev, dict) and isinstance(lapse, dict)
+    assert conf["desiredRetention"] == pytest.approx(0.85)
+    assert conf["fsrsParams6"] == pytest.approx(OPTIMISED, abs=1e-6)
+    assert (new["perDay"], new["delays"], new["bury"]) == (7, [3.0, 30.0], True)
+    assert (rev["perDay"], rev["maxIvl"], rev["bury"]) == (150, 700, False)
+    assert (lapse["delays"], lapse["leechFails"], lapse["leechAction"]) == ([15.0], 6, 0)
+    order = DeckConfig.Config.ReviewCardOrder
+    assert conf["reviewOrder"] == order.REVIEW_CARD_ORDER_RETRIEVABILITY_ASCENDING
+    assert conf["easyDaysPercentages"] == pytest.approx(CUSTOM_WEEK)
+
+
+def _check_default_preset(preset: object, *, collection_wide: bool = True) -> None:
+    """The preset deskwork made of Anki's config 1 has the exported values (and the collection's
+    "new cards ignore the review limit", which Anki keeps outside presets and does not write into
+    a package it exports)."""
+    from deskwork.domain.presets import Preset
+    from tests.anki_presets_oracle import OPTIMISED
+
+    assert isinstance(preset, Preset)
+    assert preset.desired_retention == pytest.approx(0.85)
+    assert preset.parameters == pytest.approx(OPTIMISED, abs=1e-6)
+    assert (preset.new_per_day, preset.reviews_per_day, preset.maximum_interval_days) == (
+        7, 150, 700,
+    )  # fmt: skip
+    assert preset.learning_steps_minutes == [3.0, 30.0]
+    assert preset.relearning_steps_minutes == [15.0]
+    assert (preset.leech_lapses, preset.leech_suspend) == (6, True)
+    assert (preset.bury_new, preset.bury_reviews) == (True, False)
+    assert preset.review_order == "retrievability_ascending"
+    assert preset.easy_days == pytest.approx(CUSTOM_WEEK)
+    assert preset.new_ignores_review_limit is collection_wide
+
+
+def test_the_default_preset_is_anki_config_1_of_the_export(tmp_path: Path) -> None:
+    """Decks on the default preset ([cards] in the config file, the parameters optimised for it
+    in the store, [easy_days]) export with those options as Anki's Default (config 1), not
+    Anki's stock values: the real Anki opening the package's collection reads them."""
+    import zipfile
+
+    from anki.collection import Collection
+
+    package = _store_with_custom_default(tmp_path)
+    collection = tmp_path / "opened.anki2"
+    collection.write_bytes(zipfile.ZipFile(package).read("collection.anki2"))
+    col = Collection(str(collection))
+    try:
+        did = col.decks.id_for_name("Lang")
+        assert did is not None
+        conf = col.decks.config_dict_for_deck_id(did)
+        assert conf["id"] == 1 and conf["name"] == "Default"
+        _check_default_options(conf)
+        assert [c["id"] for c in col.decks.all_config()] == [1], "no other config is added"
+        assert col.get_config("newCardsIgnoreReviewLimit") is True
+    finally:
+        col.close()
+
+
+def _through_anki(tmp_path: Path, package: Path, *, legacy: bool) -> Path:
+    """The package's collection opened by the real Anki and exported again by it."""
+    import zipfile
+
+    from anki.collection import Collection, ExportAnkiPackageOptions
+
+    collection = tmp_path / "opened.anki2"
+    collection.write_bytes(zipfile.ZipFile(package).read("collection.anki2"))
+    col = Collection(str(collection))
+    try:
+        out = tmp_path / "from-anki.apkg"
+        col.export_anki_package(
+            out_path=str(out),
+            options=ExportAnkiPackageOptions(
+                with_scheduling=True, with_deck_configs=True, with_media=True, legacy=legacy
+            ),
+            limit=None,
+        )
+    finally:
+        col.close()
+    return out
+
+
+@pytest.mark.parametrize("through_anki", [None, "current-anki21b", "legacy-anki21"])
+def test_the_default_preset_survives_a_round_trip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, through_anki: str | None
+) -> None:
+    """deskwork's export imported into another deskwork (straight, or after the real Anki opened
+    it and wrote it again in either format) studies those decks with the same options: Anki's
+    Default becomes the named preset "Default (Anki)" (the other store's [cards] is not
+    overwritten), carrying the exported values."""
+    package = _store_with_custom_default(tmp_path)
+    if through_anki:
+        package = _through_anki(tmp_path, package, legacy=through_anki.startswith("legacy"))
+    monkeypatch.setenv("DESKWORK_HOME", str(tmp_path / "other"))
+    assert main(["cards", "import", str(package)]) == 0
+    desk = Desk.open(Paths.resolve())
+    try:
+        presets = ps.load(desk)
+        preset = presets.preset_of("Lang")
+        assert preset.name == "Default (Anki)"
+        _check_default_preset(preset, collection_wide=through_anki is None)
+        settings = ps.scheduler_settings(presets, "Lang", fuzz=False)
+        assert settings.desired_retention == pytest.approx(0.85)
+        assert settings.learning_steps_minutes == (3.0, 30.0)
+    finally:
+        desk.close()
+
+
+@pytest.mark.parametrize("through_anki", [None, "current-anki21b", "legacy-anki21"])
+def test_reimporting_an_export_leaves_the_default_preset_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], through_anki: str | None
+) -> None:
+    """The store's own export imported back (straight, or after the real Anki wrote it again):
+    its decks stay on the default preset, no "Default (Anki)" copy is made. Once `[cards]` has
+    changed, the package's Default is no longer the store's: it comes in as a preset of its own
+    with the package's values, and `[cards]` is left as the user wrote it."""
+    package = _store_with_custom_default(tmp_path)
+    if through_anki:
+        package = _through_anki(tmp_path, package, legacy=through_anki.startswith("legacy"))
+    capsys.readouterr()
+    assert main(["cards", "import", str(package), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["presets"] == []
+    desk = Desk.open(Paths.resolve())
+    try:
+        assert ps.stored(desk) == []
+        assert ps.load(desk).preset_of("Lang").name == "Default"
+    finally:
+        desk.close()
+    config = Paths.resolve().config_file
+    config.write_text(CUSTOM_DEFAULT.replace("new_per_day = 7", "new_per_day = 9"), "utf-8")
+    assert main(["cards", "import", str(package), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["presets"] == [
+        "preset 'Default (Anki)' added from Anki"
+    ]
+    desk = Desk.open(Paths.resolve())
+    try:
+        presets = ps.load(desk)
+        assert presets.default.new_per_day == 9
+        assert presets.preset_of("Lang").name == "Default (Anki)"
+        _check_default_preset(presets.preset_of("Lang"), collection_wide=through_anki is None)
+    finally:
+        desk.close()
+
+
+def test_a_preset_on_the_configs_easy_days_exports_them(tmp_path: Path) -> None:
+    """A preset without easy days of its own studies with `[easy_days]`: Anki keeps easy days in
+    each preset, so the export writes those days into it (not Anki's all-normal week)."""
+    import zipfile
+
+    from anki.collection import Collection
+
+    cards = tmp_path / "cards.txt"
+    cards.write_text("q1\ta1\n", encoding="utf-8")
+    assert main(["cards", "import", str(cards), "--deck", "Lang"]) == 0
+    Paths.resolve().config_file.write_text("[easy_days]\nsaturday = 0.5\nsunday = 0\n", "utf-8")
+    desk = Desk.open(Paths.resolve())
+    try:
+        ps.add(desk, "Mine")
+        ps.set_values(desk, "Mine", [("new_per_day", "4")])
+        ps.assign(desk, "Lang", "Mine")
+        assert ps.find(desk, "Mine").easy_days == []
+    finally:
+        desk.close()
+    package = tmp_path / "mine.apkg"
+    assert main(["cards", "export", str(package)]) == 0
+    collection = tmp_path / "opened.anki2"
+    collection.write_bytes(zipfile.ZipFile(package).read("collection.anki2"))
+    col = Collection(str(collection))
+    try:
+        did = col.decks.id_for_name("Lang")
+        assert did is not None
+        mine = col.decks.config_dict_for_deck_id(did)
+        assert (mine["name"], mine["new"]["perDay"]) == ("Mine", 4)
+        assert mine["easyDaysPercentages"] == pytest.approx(CUSTOM_WEEK)
+        default = col.decks.get_config(1)
+        assert default is not None and default["easyDaysPercentages"] == pytest.approx(CUSTOM_WEEK)
+    finally:
+        col.close()

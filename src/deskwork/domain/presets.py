@@ -137,6 +137,30 @@ class DeckOptions(Record):
     desired_retention: float | None = Field(default=None, gt=0.5, lt=1)
 
 
+_NOT_OPTIONS = {"id", "name", "anki_id", "anki_mtime", "fsrs_parameters", "easy_days"}
+
+
+def same_options(a: Preset, b: Preset, week: tuple[float, ...]) -> bool:
+    """Whether two presets schedule alike (names and ids aside): FSRS parameters as the 21 they
+    schedule with, easy days as they apply (`week`: the config's, for a preset without its own),
+    numbers within what a float32 keeps (Anki's protobuf)."""
+
+    def close(x: Any, y: Any) -> bool:
+        if isinstance(x, list | tuple) and isinstance(y, list | tuple):
+            return len(x) == len(y) and all(close(u, v) for u, v in zip(x, y, strict=True))
+        if isinstance(x, float) or isinstance(y, float):
+            return math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-6)
+        return bool(x == y)
+
+    one, two = a.model_dump(exclude=_NOT_OPTIONS), b.model_dump(exclude=_NOT_OPTIONS)
+    return (
+        one.keys() == two.keys()
+        and all(close(one[k], two[k]) for k in one)
+        and close(a.parameters or (), b.parameters or ())
+        and close(tuple(a.easy_days) or week, tuple(b.easy_days) or week)
+    )
+
+
 # ---------------------------------------------------------------------- editing
 EDITABLE: dict[str, str] = {
     "name": "the preset's name",

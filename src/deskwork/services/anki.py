@@ -135,7 +135,7 @@ def export_file(
         return write_package(
             path, cards, history, desk.clock(), notetypes(desk),
             dict(desk.store.setting(ANKI_DECKS, {}) or {}), media_for(desk, cards),
-            desk.paths.data_dir, presets.load(desk),
+            desk.paths.data_dir, presets.for_export(desk),
         )  # fmt: skip
     if suffix in (".txt", ".tsv"):
         from deskwork.interop.anki.text import write_text

@@ -66,6 +66,20 @@ def load(desk: Desk) -> Presets:
     return Presets(default_preset(desk), stored(desk), deck_options(desk))
 
 
+def for_export(desk: Desk) -> Presets:
+    """Every preset as an exported package carries it: the default one as `load` gives it (what
+    the scheduler uses) and a preset on the config's `[easy_days]` with those days written in, as
+    Anki keeps easy days in each preset."""
+    week = list(desk.config.easy_days.factors())
+
+    def spelled(preset: Preset) -> Preset:
+        return preset if preset.easy_days else preset.model_copy(update={"easy_days": week})
+
+    found = load(desk)
+    stored_ = [spelled(p) for p in found.by_id.values() if p.id != DEFAULT_PRESET_ID]
+    return Presets(spelled(found.default), stored_, list(found.options.values()))
+
+
 def scheduler_settings(presets: Presets, deck: str, fuzz: bool) -> SchedulerSettings:
     """What a card of `deck` is scheduled with."""
     s = presets.for_deck(deck)
@@ -281,14 +295,25 @@ def deck_list(desk: Desk, now: datetime | None = None) -> list[DeckCounts]:
 def store_imported(desk: Desk, tx: Any, found: Any, renamed: bool) -> list[str]:
     """Inside an import's transaction: Anki's presets (matched by Anki's id; one changed in Anki
     since it was last imported replaces ours) and each deck's assignment and own limits as Anki
-    has them, except for a deck the user put on a preset made here. Returns report lines."""
+    has them, except for a deck the user put on a preset made here. Anki's Default becomes a
+    preset of its own ("Default (Anki)"; `[cards]` is never overwritten), except a deskwork
+    export's whose options are `[cards]`'s now: its decks stay on the default preset (re-importing
+    an export changes nothing). Returns report lines."""
     if found is None:
         return []
     by_anki = {p.anki_id: p for p in stored(desk) if p.anki_id}
     names = {p.name.lower() for p in stored(desk)} | {DEFAULT_NAME.lower()}
     ids: dict[int, int] = {}
     lines = list(found.problems)
+    default, week = default_preset(desk), desk.config.easy_days.factors()
     for anki_id, preset in found.presets.items():
+        # Anki keeps new_ignores_review_limit collection-wide and leaves it out of its exports
+        alike = preset.model_copy(
+            update={"new_ignores_review_limit": default.new_ignores_review_limit}
+        )
+        if anki_id == 1 and found.deskwork_default and dp.same_options(alike, default, week):
+            ids[anki_id] = DEFAULT_PRESET_ID  # this store's own export: [cards] as it is
+            continue
         mine = by_anki.get(anki_id)
         mtime = found.mtimes.get(anki_id, 0)
         if mine is not None and mtime <= mine.anki_mtime:

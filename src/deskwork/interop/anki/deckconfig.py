@@ -10,6 +10,9 @@ day (a sibling buried by the preset, or buried by hand).
 Anki's FSRS parameters: the newest set a preset has (FSRS-6, else FSRS-5, else FSRS-4.5), upgraded
 to 21 by `domain.presets.fsrs6_parameters`; a set deskwork cannot use is reported and dropped
 (the preset then schedules with the defaults), never silently misread.
+
+Config 1 of a package deskwork exported is its default preset (`[cards]`), marked so
+(`DESKWORK_DEFAULT`); `AnkiPresets.deskwork_default` tells the import. Writing: `presetexport.py`.
 """
 
 from __future__ import annotations
@@ -25,9 +28,12 @@ from deskwork.domain.cards import CardState
 from deskwork.domain.presets import DeckOptions, Preset, PresetError, fsrs6_parameters
 from deskwork.domain.revieworder import ANKI_NUMBERS
 from deskwork.domain.text import clean
-from deskwork.interop.anki.protobuf import fields
+from deskwork.interop.anki.protobuf import fields, fields_before_damage
 
 MAX_CONFIGS = 10_000
+# Marks Anki's config 1 of a package deskwork wrote as deskwork's default preset (`[cards]`); Anki
+# keeps a key it does not know in the config (its "other" JSON), so the mark survives Anki too.
+DESKWORK_DEFAULT = "deskworkDefaultPreset"
 
 
 @dataclass
@@ -42,6 +48,7 @@ class AnkiPresets:
     next_day: datetime | None = None  # when Anki's current day ends (it unburies then)
     problems: list[str] = field(default_factory=list)
     fsrs: bool = False  # whether the collection schedules with FSRS
+    deskwork_default: bool = False  # config 1 is a deskwork store's default preset (its export)
 
 
 def _floats(values: list[int | bytes]) -> list[float]:
@@ -65,7 +72,6 @@ def _int(values: list[int | bytes] | None, default: int = 0) -> int:
 
 
 # ---------------------------------------------------------------------- presets
-_ANKI_ORDER = {key: number for number, key in ANKI_NUMBERS.items()}
 
 
 def _easy_days(values: Any) -> Any:
@@ -201,6 +207,8 @@ def read(db: sqlite3.Connection) -> AnkiPresets:
         ):
             try:
                 raw[int(cid)] = (str(name), _from_proto(_blob(blob)), int(mtime or 0))
+                if int(cid) == 1:
+                    out.deskwork_default = _marked(fields_before_damage(_blob(blob)).get(255))
             except (ValueError, TypeError, struct.error) as exc:
                 out.problems.append(
                     f"preset {clean(str(name))!r} cannot be read ({exc}); not imported"
@@ -228,6 +236,8 @@ def read(db: sqlite3.Connection) -> AnkiPresets:
                         _from_json(value),
                         int(value.get("mod", 0)),
                     )
+                    if key == "1":
+                        out.deskwork_default = value.get(DESKWORK_DEFAULT) is True
                 except (TypeError, ValueError) as exc:
                     out.problems.append(f"preset {value.get('name')!r} cannot be read ({exc})")  # fmt: skip
         for value in _json(decks).values():
@@ -261,6 +271,16 @@ def read(db: sqlite3.Connection) -> AnkiPresets:
     days = (now - datetime.fromtimestamp(crt, UTC)).total_seconds() // 86400
     out.next_day = datetime.fromtimestamp(crt, UTC) + timedelta(days=days + 1)
     return out
+
+
+def _marked(other: list[int | bytes] | None) -> bool:
+    """Whether a config's "other" (the JSON keys Anki does not know) has deskwork's mark."""
+    if not other or not isinstance(other[-1], bytes):
+        return False
+    try:
+        return _json(other[-1].decode()).get(DESKWORK_DEFAULT) is True
+    except UnicodeDecodeError:
+        return False
 
 
 def _blob(value: Any) -> bytes:
@@ -325,62 +345,3 @@ def attach(db: sqlite3.Connection, deck: Any) -> None:
         option = found.decks.get(card.deck)
         preset = found.presets.get(option.preset_id, default) if option else default
         deck.cards[n] = card.model_copy(update={"step": learning_step(left, card.state, preset)})
-
-
-# ---------------------------------------------------------------------- writing
-EXPORT_ID_BASE = 1700000000200
-
-
-def export_into(dconf: dict[str, Any], decks: dict[str, Any], presets: Any, now: datetime) -> None:
-    """Put deskwork's presets into a legacy collection being written: one Anki deck config per
-    preset a written deck uses (its Anki id when it came from Anki), each deck pointing at its
-    own, with its own limits. `dconf["1"]` (Anki's Default) is the template and stays for decks on
-    the default preset. `presets` is a `domain.presets.Presets` (None: nothing to add)."""
-    if presets is None or "1" not in dconf:
-        return
-    template = dconf["1"]
-    written: dict[int, int] = {}
-    for deck in decks.values():
-        name = deck.get("name", "")
-        preset = presets.preset_of(name)
-        option = presets.options.get(name)
-        if preset.id:
-            conf_id = written.get(preset.id)
-            if conf_id is None:
-                conf_id = preset.anki_id if preset.anki_id > 1 else EXPORT_ID_BASE + preset.id
-                dconf[str(conf_id)] = _legacy_conf(template, conf_id, preset, now)
-                written[preset.id] = conf_id
-            deck["conf"] = conf_id
-        if option is not None:
-            if option.new_limit is not None:
-                deck["newLimit"] = option.new_limit
-            if option.review_limit is not None:
-                deck["reviewLimit"] = option.review_limit
-            if option.desired_retention is not None:
-                deck["desiredRetention"] = round(option.desired_retention * 100)
-
-
-def _legacy_conf(
-    template: dict[str, Any], conf_id: int, preset: Preset, now: datetime
-) -> dict[str, Any]:
-    conf: dict[str, Any] = json.loads(json.dumps(template))
-    params = [float(p) for p in preset.fsrs_parameters]
-    key = {21: "fsrsParams6", 19: "fsrsParams5", 17: "fsrsWeights"}.get(len(params))
-    conf.update({
-        "id": conf_id, "name": preset.name, "mod": int(now.timestamp()), "usn": -1,
-        "desiredRetention": preset.desired_retention,
-        "buryInterdayLearning": preset.bury_interday_learning,
-        "reviewOrder": _ANKI_ORDER.get(preset.review_order, 0),
-        "easyDaysPercentages": list(preset.easy_days) or [1.0] * 7,
-        "fsrsParams6": [], "fsrsParams5": [], "fsrsWeights": [],
-    })  # fmt: skip
-    if key:
-        conf[key] = params
-    conf["new"].update({"delays": list(preset.learning_steps_minutes),
-                        "perDay": preset.new_per_day, "bury": preset.bury_new})  # fmt: skip
-    conf["rev"].update({"perDay": preset.reviews_per_day, "bury": preset.bury_reviews,
-                        "maxIvl": preset.maximum_interval_days})  # fmt: skip
-    conf["lapse"].update({"delays": list(preset.relearning_steps_minutes),
-                          "leechFails": preset.leech_lapses,
-                          "leechAction": 0 if preset.leech_suspend else 1})  # fmt: skip
-    return conf

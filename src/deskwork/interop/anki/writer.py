@@ -20,7 +20,7 @@ from typing import Any
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
 from deskwork.domain.render import fallback_type, field_html
-from deskwork.interop.anki import deckconfig
+from deskwork.interop.anki import presetexport
 from deskwork.interop.anki.notetypes import anki_id_of, model_json
 from deskwork.interop.anki.schedule import to_anki
 
@@ -124,9 +124,11 @@ def write_package(
     models = {str(anki_id_of(t)): model_json(t) for t in used_types.values()}
     decks_json = _decks_json(decks, stamp)
     dconf = json.loads(json.dumps(_DCONF))
-    deckconfig.export_into(dconf, decks_json, presets, now)  # the decks' presets
+    presetexport.export_into(dconf, decks_json, presets, now)  # the decks' presets
     conf = {"nextPos": len(cards) + 1, "schedVer": 2, "sched2021": True, "curDeck": 1,
             "activeDecks": [1]}  # fmt: skip
+    if presets is not None:  # Anki keeps this one collection-wide; here it is the default's
+        conf["newCardsIgnoreReviewLimit"] = presets.default.new_ignores_review_limit
     with scratch(data_dir, "anki-export-") as tmp:
         db_path = tmp / "collection.anki2"
         db = sqlite3.connect(db_path)
