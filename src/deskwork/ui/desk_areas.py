@@ -20,7 +20,7 @@ from textual.widgets.option_list import OptionDoesNotExist
 from deskwork.domain.curriculum import Item
 from deskwork.services import Desk
 from deskwork.ui.commands import APP_COMMANDS
-from deskwork.ui.key_order import run_own_bindings_inline, settle_before_priority_key
+from deskwork.ui.key_order import focus_now, run_own_bindings_inline, settle_before_priority_key
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
@@ -137,7 +137,7 @@ class DeskAreas(App[int]):
         if name not in PANE_ORDER:
             return
         self._set_current(name)
-        self._pane(name).focus_target().focus()
+        focus_now(self._pane(name).focus_target())
 
     def _focused_pane(self) -> str:
         node = self.focused

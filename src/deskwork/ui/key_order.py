@@ -14,6 +14,11 @@ later. Two orders broke under a burst:
   app before running, so characters typed after them were inserted first (`Ctrl+U 0.85` ended
   empty). `run_own_bindings_inline` makes Input and TextArea run their own bindings as they read
   the key, as upstream proposes (Textual issue #6605, pull request #6631).
+
+A third order is the focus: `Widget.focus()` only queues the change behind what the app already
+holds, so a key typed right after F2..F5 (go to an area) met the bindings of the area left: F4
+then Space while the cards were still loading started the pomodoro. The desk moves the focus with
+`focus_now`.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import Any
 
 from textual import events
 from textual.app import App
+from textual.dom import NoScreen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
@@ -80,6 +86,15 @@ def _is_priority_key(app: App[Any], key: str) -> bool:
             if any(b.priority for b in bindings.key_to_bindings.get(key, ())):
                 return True
     return False
+
+
+def focus_now(widget: Widget) -> None:
+    """Focus `widget` at once (the keys read next see it focused); a widget that cannot take the
+    focus yet (not shown until the next refresh) gets it the usual, deferred way."""
+    with contextlib.suppress(NoScreen):
+        widget.screen.set_focus(widget)
+    if widget.app.focused is not widget:
+        widget.focus()
 
 
 async def settle(widget: Widget) -> None:
