@@ -27,7 +27,7 @@ def table_text(report: Any) -> str:
         now = "  (now)" if abs(row.retention - report.current) < 0.005 else ""
         lines.append(
             f"{row.retention:9.2f}  {row.minutes_per_day:11.1f}  {row.memorized:10.0f}  "
-            f"{row.minutes_per_card:8.3f}  {row.reviews:7d}{mark}{now}"
+            f"{row.per_card_text(3):>8}  {row.reviews:7d}{mark}{now}"
         )
     lines += [f"note: {note}" for note in report.notes()]
     if best is not None:

@@ -120,3 +120,22 @@ def test_while_the_app_holds_the_store(tmp_path: Path, capsys: pytest.CaptureFix
         assert ps.find(app.desk, "Lang").desired_retention == 0.84
     finally:
         app.quit()
+
+
+def test_an_empty_preset_gives_strict_json_and_no_best(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nothing remembered at any retention: no cost per card (null, never Infinity), no best."""
+    home = str(tmp_path / "empty")
+    assert main(["--data-dir", home, "cards", "simulate", "--days", "30", "--json"]) == 0
+    out = capsys.readouterr().out
+
+    def refuse(name: str) -> None:
+        raise ValueError(name)
+
+    data = json.loads(out, parse_constant=refuse)  # Infinity / NaN are not JSON
+    assert {row["minutes_per_card"] for row in data["rows"]} == {None}
+    assert data["best_retention"] is None and not any(row["best"] for row in data["rows"])
+    assert main(["--data-dir", home, "cards", "simulate", "--days", "30"]) == 0
+    text = capsys.readouterr().out
+    assert "inf" not in text and "—" in text

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from textual.worker import WorkerCancelled
 
 from deskwork.domain.curriculum import Item
 from deskwork.paths import Paths
@@ -32,3 +35,17 @@ async def ready(pilot: Any) -> None:
     """Wait for the start-up workers (cards loaded, backup) and the screen that follows."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def settled(pilot: Any, limit: int = 200) -> None:
+    """Until the background work is done: the workers finished and, where the screen fills
+    itself a part per frame (the card browser, stats) or the review queue is being built again,
+    nothing left."""
+    for _ in range(limit):
+        with contextlib.suppress(WorkerCancelled):  # a newer search / build replaced it
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        building = any(w.group == "review-build" for w in pilot.app.workers)
+        if not getattr(pilot.app.screen, "busy", False) and not building:
+            return
+    raise AssertionError(f"{pilot.app.screen} still busy")

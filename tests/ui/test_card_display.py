@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from deskwork.domain.cards import CardState, NoteType
 from tests.helpers import T0, Clock, make_card
-from tests.ui.factory import desk_app, ready
+from tests.ui.factory import desk_app, ready, settled
 
 
 async def test_the_cloze_answer_is_highlighted_not_bracketed(tmp_path: Path) -> None:
@@ -57,7 +57,7 @@ async def test_the_browser_shows_buried_cards_and_learning_due_times(tmp_path: P
     async with app.run_test(size=(140, 40)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+e")
-        await pilot.pause()
+        await settled(pilot)
         table = app.screen.query_one(DataTable)
 
         def row(card_id: int) -> list[str]:

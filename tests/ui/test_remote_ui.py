@@ -14,6 +14,7 @@ from deskwork.paths import Paths
 from deskwork.remote_channel import Channel
 from deskwork.services import WELCOME_DONE, Desk
 from deskwork.ui.app import DeskworkApp
+from tests.ui.factory import settled
 
 
 async def test_commands_from_outside_show_in_the_app(
@@ -59,7 +60,7 @@ async def test_an_open_card_browser_shows_cards_imported_from_outside(tmp_path: 
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.press("ctrl+e")
-        await pilot.pause()
+        await settled(pilot)
         browser = app.screen
         assert isinstance(browser, CardBrowserScreen)
         assert browser.query_one(DataTable).row_count == 0
@@ -67,5 +68,6 @@ async def test_an_open_card_browser_shows_cards_imported_from_outside(tmp_path: 
             main, ["--data-dir", str(home), "cards", "import", str(deck)]
         )
         await pilot.pause()
+        await settled(pilot)
         assert code == 0
         assert browser.query_one(DataTable).row_count == 1

@@ -16,7 +16,7 @@ from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.card_browser import CardBrowserScreen
 from deskwork.ui.screens.card_dialogs import CardScreen
 from tests.helpers import T0, Clock, make_card
-from tests.ui.factory import desk_app, ready
+from tests.ui.factory import desk_app, ready, settled
 
 
 def review_app(tmp_path: Path, clock: Clock, cards: int = 20, config: str = "") -> DeskworkApp:
@@ -162,6 +162,7 @@ async def test_browser_search_and_bulk_actions(tmp_path: Path, clock: Clock) -> 
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+e")
+        await settled(pilot)  # the search and the figures run on workers
         screen = app.screen
         assert isinstance(screen, CardBrowserScreen)
         table = screen.query_one(DataTable)
@@ -169,25 +170,65 @@ async def test_browser_search_and_bulk_actions(tmp_path: Path, clock: Clock) -> 
         stats = str(screen.query_one("#cb-stats", Static).render())
         assert "7 new" in stats and "no reviews yet" in stats
         await pilot.press("slash", *"deck:default", "enter")
+        await settled(pilot)
         assert table.row_count == 6
         await pilot.press("a", "s")  # mark all shown, suspend them
         assert sum(c.suspended for c in app.desk.store.cards.all()) == 6
+        await settled(pilot)
         await pilot.press("a")  # unmark
         screen.query_one("#cb-query", Input).value = "tag:la"
         await pilot.pause(0.3)  # the search runs once typing pauses
+        await settled(pilot)
         assert table.row_count == 1
         await pilot.press("t", *"linear -la", "enter")
         assert [c.tags for c in app.desk.store.cards.all() if c.deck == "Math"] == [["linear"]]
+        await settled(pilot)
         assert table.row_count == 0, "the search is live: it no longer matches"
         screen.query_one("#cb-query", Input).value = "deck:math"
         await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.press("m", *"Math::LA", "enter")
         assert [c.deck for c in app.desk.store.cards.all() if c.tags] == ["Math::LA"]
+        await settled(pilot)
         await pilot.press("d", "y")
         assert len(app.desk.store.cards) == 6
         await pilot.press("escape")
         assert not isinstance(app.screen, CardBrowserScreen)
+        await settled(pilot)  # the review queue is built again in the background
         assert "Nothing due (6 cards)." in text_of(app, "#review-question")
+
+
+async def test_browser_marks_keep_the_rows_and_a_bad_query_is_said(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = review_app(tmp_path, clock, cards=5)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+e")
+        await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, CardBrowserScreen)
+        table = screen.query_one(DataTable)
+        await pilot.press("space", "space")  # mark the first two; the cursor moves down
+        marks = [str(table.get_row_at(n)[0]) for n in range(5)]
+        assert marks == ["●", "●", "", "", ""]
+        assert table.cursor_row == 2
+        assert {c.id for c in screen.selected()} == {int(k.value or 0) for k in
+                                                     list(table.rows)[:2]}  # fmt: skip
+        await pilot.press("s")  # suspend the two: the search runs again, the cursor stays put
+        await settled(pilot)
+        assert sum(c.suspended for c in app.desk.store.cards.all()) == 2
+        assert table.row_count == 5 and table.cursor_row == 2
+        assert [str(table.get_row_at(n)[0]) for n in range(5)] == marks
+        await pilot.press("a")  # mark all five
+        assert [str(table.get_row_at(n)[0]) for n in range(5)] == ["●"] * 5
+        status = screen.query_one("#cb-status", Static)
+        assert "5 marked" in str(status.render())
+        screen.query_one("#cb-query", Input).value = "flag:nine"
+        await pilot.pause(0.3)
+        await settled(pilot)
+        assert "flag" in str(status.render()).lower()
+        assert table.row_count == 5, "a bad query leaves the last answer on screen"
 
 
 async def test_import_from_the_tui_with_a_bad_file_then_a_good_one(

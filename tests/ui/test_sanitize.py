@@ -63,3 +63,48 @@ async def test_a_paste_into_the_draft_editor_keeps_lines_and_loses_escapes(
         await pilot.pause()
         assert editor.text.endswith("# Title\nbold\tcell\n")
         assert "\x1b" not in editor.text
+
+
+async def test_the_editor_cleans_each_edit_and_each_load_not_only_pastes(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """The draft editor and the card fields clean what enters them edit by edit (the cost of a
+    keystroke follows the keystroke): a program's insert, a replace, a load, all arrive clean."""
+    from deskwork.ui.sanitize import CleanTextArea
+
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5", "n", *"Post", "enter")
+        await pilot.pause()
+        editor = app.query_one("#draft-text", TextArea)
+        assert isinstance(editor, CleanTextArea)
+        editor.load_text("line one\r\nline two\n")
+        editor.insert(HOSTILE, (1, 4))
+        editor.replace("\x1b[2Jgone\x00", (0, 0), (0, 4))
+        await pilot.pause()
+        assert editor.text == "gone one\nlineBBB and more two\n"
+        editor.text = "\x9b31mset\x07 directly"
+        await pilot.pause()
+        assert editor.text == "set directly"
+        await pilot.press("ctrl+z")  # undo after a load: nothing hostile comes back
+        assert "\x1b" not in editor.text and "\x07" not in editor.text
+
+
+async def test_a_paste_into_a_card_field_loses_its_escapes(tmp_path: Path, clock: Clock) -> None:
+    from deskwork.ui.screens.card_dialogs import CardScreen
+
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert isinstance(app.screen, CardScreen)
+        app.post_message(events.Paste(HOSTILE))
+        await pilot.pause()
+        field = app.focused
+        assert isinstance(field, TextArea)
+        assert field.text == "BBB and more"
+        field.insert("\x1b[31m!\x00")
+        await pilot.pause()
+        assert field.text == "BBB and more!"

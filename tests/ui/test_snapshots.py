@@ -121,6 +121,8 @@ def test_draft_editor_with_open_questions(snap_compare: Any, tmp_path: Path) -> 
         await pilot.press("f5", "enter", "f11")  # open the first draft, zoomed
         await pilot.press(*"TODO: explain attention ??", "enter")
         await pilot.pause()
+        await pilot.app.workers.wait_for_complete()  # the words and questions counted
+        await pilot.pause()
 
     assert snap_compare(desk_app(tmp_path), terminal_size=(120, 40), run_before=open_editor)
 
@@ -155,6 +157,7 @@ def test_review_answer_with_button_intervals(snap_compare: Any, tmp_path: Path) 
 def test_stats_screen_on_twelve_weeks(snap_compare: Any, tmp_path: Path) -> None:
     from tests.insight_history import CONFIG, write_history
     from tests.ui.factory import desk_app as factory_app
+    from tests.ui.factory import settled
 
     app = factory_app(tmp_path, Clock(T0), CONFIG)
     write_history(app.desk.store)
@@ -162,7 +165,6 @@ def test_stats_screen_on_twelve_weeks(snap_compare: Any, tmp_path: Path) -> None
     async def open_stats(pilot: Pilot[Any]) -> None:
         await _settle(pilot)
         await pilot.press("ctrl+d")
-        await pilot.app.workers.wait_for_complete()  # the figures are computed in a worker
-        await pilot.pause()
+        await settled(pilot)  # the figures are computed in a worker, shown a part per frame
 
     assert snap_compare(app, terminal_size=(120, 50), run_before=open_stats)

@@ -69,7 +69,8 @@ async def test_a_keystroke_in_a_long_draft_leaves_the_parse_and_the_counts_for_l
         # The keystrokes neither reparsed the document nor counted its words.
         assert document.stale and counted == []
         app.draft_pane._show_status = show_status  # type: ignore[method-assign]
-        app.draft_pane.autosave_tick(clock())  # the tick does, once
+        app.draft_pane.autosave_tick(clock())  # the tick does, once (counting on a worker)
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert "unsaved" in str(status.render())
         assert f"{len(LONG_POST.split()) + 1} words" in str(status.render())

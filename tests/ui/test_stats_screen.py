@@ -11,7 +11,7 @@ from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.stats import DayEndScreen, StatsScreen
 from tests.helpers import Clock
 from tests.insight_history import CONFIG, write_history
-from tests.ui.factory import desk_app, ready
+from tests.ui.factory import desk_app, ready, settled
 
 
 def history_app(tmp_path: Path, clock: Clock) -> DeskworkApp:
@@ -27,8 +27,7 @@ async def test_stats_screen_shows_the_figures(tmp_path: Path, clock: Clock) -> N
         await pilot.press("ctrl+d")
         screen = app.screen
         assert isinstance(screen, StatsScreen)
-        await app.workers.wait_for_complete()  # the figures are computed in a worker
-        await pilot.pause()
+        await settled(pilot)  # the figures are computed in a worker, shown a part per frame
         head = str(screen.query_one("#stats-head", Static).render())
         assert "Last 12 weeks: 90.0 h of focus on 60 days (1.5 h a study day)" in head
         assert "met on 60 days" in head
@@ -40,6 +39,9 @@ async def test_stats_screen_shows_the_figures(tmp_path: Path, clock: Clock) -> N
         assert "The program ends on 21 Nov 2026." in pace
         cards = str(screen.query_one("#stats-cards", Static).render())
         assert "true retention (30 days): 90.0% of" in cards and "3 due today" in cards
+        # the forecast chart starts tomorrow: today's backlog (said in words) would flatten it
+        forecast = screen.insight.due_forecast
+        assert screen.query_one("#stats-due", Sparkline).data == forecast[1:]
         assert "2 ready" in str(screen.query_one("#stats-drafts", Static).render())
         await pilot.press("e")
         assert isinstance(app.screen, DayEndScreen)
@@ -98,6 +100,7 @@ async def test_stats_never_contradict_themselves_on_a_first_morning(
     async with app.run_test(size=(120, 50)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+d")
+        await settled(pilot)
         screen = app.screen
         head = str(screen.query_one("#stats-head", Static).render())
         assert "50 min of focus" in head and "0.0" not in head

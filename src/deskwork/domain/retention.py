@@ -34,16 +34,22 @@ class Row:
     total_minutes: float
 
     @property
-    def minutes_per_card(self) -> float:
-        """Minutes of study for each card remembered at the end."""
-        return self.total_minutes / self.memorized if self.memorized > 0 else float("inf")
+    def minutes_per_card(self) -> float | None:
+        """Minutes of study for each card remembered at the end (None: nothing remembered)."""
+        return self.total_minutes / self.memorized if self.memorized > 0 else None
 
-    def as_json(self) -> dict[str, float | int]:
+    def per_card_text(self, digits: int = 2) -> str:
+        per_card = self.minutes_per_card
+        return "—" if per_card is None else f"{per_card:.{digits}f}"
+
+    def as_json(self) -> dict[str, float | int | None]:
         return {
             "retention": self.retention,
             "minutes_per_day": round(self.minutes_per_day, 2),
             "memorized": round(self.memorized, 1),
-            "minutes_per_card": round(self.minutes_per_card, 4),
+            "minutes_per_card": None
+            if self.minutes_per_card is None
+            else round(self.minutes_per_card, 4),
             "reviews": self.reviews,
             "learned": self.learned,
         }
@@ -66,9 +72,11 @@ def best(rows: Sequence[Row]) -> int | None:
     remembered at all: an empty preset). A tie goes to the lower retention (less work a day)."""
     found: int | None = None
     for i, row in enumerate(rows):
-        if row.memorized <= 0:
+        cost = row.minutes_per_card
+        if cost is None:
             continue
-        if found is None or row.minutes_per_card < rows[found].minutes_per_card - 1e-12:
+        least = rows[found].minutes_per_card if found is not None else None
+        if least is None or cost < least - 1e-12:
             found = i
     return found
 

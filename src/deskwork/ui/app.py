@@ -137,7 +137,9 @@ class DeskworkApp(DeskAreas):
         self._problems_shown = len(self.desk.store.report.problems)
         self._report_size = self.desk.store.report.size()
         self.call_after_refresh(self._start_warm_up)
-        self._on_hangup(lambda: self.call_later(self._hung_up))  # nobody to ask
+        # Called by the event loop itself, not through the app's message queue: a handler
+        # awaiting something that never comes (a terminal that has gone) cannot delay the save.
+        self._on_hangup(self._hung_up)  # nobody to ask
         self.remote.start(writable=not self.desk.store.readonly)
 
     def get_driver_class(self) -> type[Driver]:
@@ -153,22 +155,24 @@ class DeskworkApp(DeskAreas):
         return HangupSafeDriver if chosen is LinuxDriver else chosen
 
     def on_terminal_gone(self, _: TerminalGone) -> None:
-        self._hung_up()
+        self._hung_up()  # the same, told by the driver's threads (a failed read or write)
 
     def _hung_up(self) -> None:
         """The terminal closed (SIGHUP, or its pty failed under a read or write) or a plain `kill`
         came: save and quit as Ctrl+Q does. The store is closed before anything else happens; if
         Textual's own teardown then hangs on the vanished terminal, a watchdog ends the process
         (nothing is left unsaved by then)."""
-        if self._closed:
-            return
-        self.quit_now()
-        import os
-        import threading
+        if not self._closed:
+            self.quit_now()
+        else:  # saved already (Ctrl+Q came first): the teardown is what may hang now
+            self.exit(0)
+        if getattr(self, "_watchdog", None) is None:
+            import os
+            import threading
 
-        watchdog = threading.Timer(15.0, os._exit, args=(0,))
-        watchdog.daemon = True
-        watchdog.start()
+            self._watchdog = threading.Timer(15.0, os._exit, args=(0,))
+            self._watchdog.daemon = True
+            self._watchdog.start()
 
     def _on_hangup(self, handler: Callable[[], object] | None) -> None:
         """Closing the terminal (SIGHUP) or a plain `kill` (SIGTERM) quits as Ctrl+Q does: the

@@ -50,7 +50,10 @@ class CardsControl:
         show the new state. `session`: the review's new queue, built on a worker already."""
         from deskwork.ui.screens.card_browser import CardBrowserScreen
 
-        self.app.review_pane.restart(session=session)
+        if session is not None:  # built on the import's worker already
+            self.app.review_pane.restart(session=session)
+        else:
+            self.app.review_pane.restart_in_background()
         for screen in self.app.screen_stack:
             if isinstance(screen, CardBrowserScreen):
                 screen.reload()

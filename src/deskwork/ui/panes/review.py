@@ -78,6 +78,8 @@ class ReviewPane(Pane):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.session: ReviewSession | None = None
+        self._build_generation = 0  # bumped by every restart: a stale background build is dropped
+        self._building = False
         self.deck = ""  # studying one deck (and its subdecks); "" = every deck
         self.revealed = False
         self.shown_at = time.monotonic()
@@ -135,22 +137,83 @@ class ReviewPane(Pane):
     def restart(self, cram: bool | None = None, session: ReviewSession | None = None) -> None:
         from deskwork.services.cards import ReviewSession
 
+        self._build_generation += 1  # a session being built in the background is stale now
+        self._building = False
         old = self.session
         if old is None:  # the deck studied last time, as Anki keeps its current deck
             self.deck = str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
         keep_cram = old.cram if old and cram is None else bool(cram)
         if session is None or session.cram != keep_cram or session.deck != self.deck:
             session = ReviewSession(self.desk_app.desk, cram=keep_cram, deck=self.deck)
+        self._install(session, old)
+
+    def _install(
+        self, session: ReviewSession, old: ReviewSession | None, keep_revealed: bool = False
+    ) -> None:
+        same_card = (
+            keep_revealed
+            and old is not None
+            and self.revealed
+            and _card_id(old) == _card_id(session)
+        )
         self.session = session
-        if old is not None and old.cram == keep_cram:  # a new card or an import keeps undo
-            self.session.undo_stack = old.undo_stack
-        self._session_day = self.session.desk.today()
-        counting = self.session.counting_job()  # the load balancer's counts, off the UI thread
+        if old is not None and old.cram == session.cram:  # a new card or an import keeps undo
+            session.undo_stack = old.undo_stack
+        self._session_day = session.desk.today()
+        counting = session.counting_job()  # the load balancer's counts, off the UI thread
         if counting is not None:
             self.run_worker(counting, thread=True, group="balancer", name="load balancer counts")
-        self.revealed = False
-        self.shown_at = time.monotonic()
+        if not same_card:  # the answer being read stays on screen when the card stays
+            self.revealed = False
+            self.shown_at = time.monotonic()
         self.render_card()
+
+    @property
+    def building(self) -> bool:
+        """A new session (today's queue over every card) is being built on a worker."""
+        return self._building
+
+    def restart_in_background(self) -> None:
+        """Cards were added or changed (a new note, an import, the browser's bulk actions): the
+        queue is built again on a worker thread (~100 ms at 20,000 cards, much more at 100,000)
+        while the current session keeps answering. An answer given meanwhile makes the new
+        queue stale: it is built again from there."""
+        from deskwork.services.cards import ReviewSession
+
+        old = self.session
+        if old is None:
+            self.restart()
+            return
+        self._build_generation += 1
+        generation = self._build_generation
+        self._building = True
+        desk, cram, deck = self.desk_app.desk, old.cram, self.deck
+
+        def work() -> None:
+            for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
+                try:
+                    session = ReviewSession(desk, cram=cram, deck=deck)
+                except RuntimeError:
+                    continue
+                self.app.call_from_thread(self._built, generation, session)
+                return
+            self.app.call_from_thread(self._built, generation, None)
+
+        self.run_worker(work, thread=True, exclusive=True, group="review-build", name="queue")
+
+    def _built(self, generation: int, session: ReviewSession | None) -> None:
+        if generation != self._build_generation or not self.is_mounted:
+            return  # superseded: an answer, or another restart, came after it began
+        self._building = False
+        if session is None:  # the store kept changing under it: build it here
+            self.restart()
+            return
+        self._install(session, self.session, keep_revealed=True)
+
+    def _session_changed(self) -> None:
+        """An answer, undo, bury, suspend or flag: a queue being built meanwhile missed it."""
+        if self._building:
+            self.restart_in_background()
 
     def current(self) -> Card | None:
         return self.session.current() if self.session else None
@@ -189,7 +252,10 @@ class ReviewPane(Pane):
         flag = f" ⚑{card.flag}" if card.flag else ""
         recall = session.retrievability(card)
         shown_r = f" · R {describe_retrievability(recall)}" if recall is not None else ""
-        status = f"{mode}{new} new · {learning} learning · {review} to review · {clean(card.deck, single_line=True)}{flag}{shown_r}"
+        # The card's own figures before its deck (a long deck name is what the pane's edge cuts),
+        # and the deck only when it is not the one being studied.
+        deck = "" if card.deck == self.deck else f" · {clean(card.deck, single_line=True)}"
+        status = f"{mode}{new} new · {learning} learning · {review} to review{shown_r}{flag}{deck}"
         self.query_one("#review-status", Static).update(status)
         rendered = session.render(card)
         question = rendered.question_shown(folded=not self.revealed)
@@ -262,6 +328,7 @@ class ReviewPane(Pane):
         return True
 
     def _after(self) -> None:
+        self._session_changed()
         self.revealed = False
         self.query_one("#review-card", VerticalScroll).scroll_home(animate=False)
         self.shown_at = time.monotonic()
@@ -318,6 +385,7 @@ class ReviewPane(Pane):
     def action_flag(self) -> None:
         if self.session and self._writable():
             self.session.flag(1)
+            self._session_changed()
             self.render_card()
 
     def action_cram(self) -> None:
@@ -395,3 +463,8 @@ def answer_text(rendered: Rendered, typed: str | None = None) -> Text:
     for run, highlighted in rendered.answer_runs(typed):
         text.append(run, style="bold reverse" if highlighted else "")
     return text
+
+
+def _card_id(session: ReviewSession) -> int | None:
+    card = session.current()
+    return card.id if card is not None else None

@@ -4,16 +4,18 @@ retrievability now (R). The figures: due forecast for 30 days, reviews per day, 
 
 from __future__ import annotations
 
+import contextlib
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnDoesNotExist, RowDoesNotExist
 
 from deskwork.domain import cardstats
 from deskwork.domain.cards import Card, CardState
-from deskwork.domain.cardsearch import search
 from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.tags import parse_tags
 from deskwork.domain.text import clean
@@ -22,15 +24,18 @@ from deskwork.services.cards import retrievability
 from deskwork.services.presets import load as load_presets
 from deskwork.ui.commands import BROWSER_COMMANDS
 from deskwork.ui.widgets.footer import DeskFooter
-from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id
+from deskwork.ui.widgets.tables import LeanTable, SearchableTableScreen, cursor_id, move_to
 
 if TYPE_CHECKING:
+    from deskwork.domain.presets import Presets
+    from deskwork.services.browse import Figures
     from deskwork.ui.app import DeskworkApp
 
 SPARK = " ▁▂▃▄▅▆▇█"
 # A table row costs ~0.2 ms to build: 2,000 rows made opening and each keystroke take 0.5-1.3 s
 # at 20,000 cards. The search narrows; the bulk actions still act on every match.
 MAX_ROWS = 300
+ROWS_PER_FRAME = 100  # a screenful and more: each batch redraws the visible rows once
 SEARCH_DELAY_S = 0.15  # typing reloads once it pauses, not at every key
 
 
@@ -58,6 +63,11 @@ class CardBrowserScreen(SearchableTableScreen):
         self.marked: set[int] = set()
         self.shown: list[Card] = []
         self._pending: Timer | None = None
+        self._generation = 0
+        self._searching = False
+        self._figuring = 0
+        self._rows_left: list[tuple[str, Row]] = []
+        self._keep_cursor: str | None = None
 
     @property
     def desk_app(self) -> DeskworkApp:
@@ -69,7 +79,7 @@ class CardBrowserScreen(SearchableTableScreen):
             id="cb-query",
         )
         yield Static("", id="cb-status", markup=False)
-        table: DataTable[Text] = DataTable(id="cb-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = LeanTable(id="cb-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="cb-stats")
         yield DeskFooter()
@@ -90,54 +100,108 @@ class CardBrowserScreen(SearchableTableScreen):
         self.show_stats()
         table.focus()
 
+    # ------------------------------------------------------------------ loading
+    # The search and the figures run on worker threads (`services.browse`); the UI thread takes
+    # the snapshot and then fills the table ROWS_PER_FRAME rows at a time, so no frame waits for
+    # the whole table (each new DataTable row is measured, then drawn). A newer search makes an
+    # older one's answer and its remaining rows stale (`_generation`).
+    @property
+    def busy(self) -> bool:
+        """A search or the figures still on their way, or rows still being added."""
+        return self._searching or self._figuring > 0 or bool(self._rows_left)
+
     def reload(self) -> None:
-        desk = self.desk_app.desk
-        query = self.query_one("#cb-query", Input).value
-        status = self.query_one("#cb-status", Static)
-        try:
-            from deskwork.services.notes import notetypes
+        """Search again (the query, the marks and the cards as they are now)."""
+        from deskwork.services.browse import search_job
 
-            names = {k: t.name for k, t in notetypes(desk).items()}
-            found = search(desk.store.cards.all(), query, desk.clock(), names)
-        except ValueError as exc:
-            status.update(str(exc))
+        self._generation += 1
+        generation = self._generation
+        job = search_job(self.desk_app.desk, self.query_one("#cb-query", Input).value, MAX_ROWS)
+        presets = load_presets(self.desk_app.desk)  # read here: the worker touches no store
+        self._searching = True
+
+        def work() -> None:
+            try:
+                found = job()
+            except ValueError as exc:
+                self.app.call_from_thread(self._search_failed, generation, str(exc))
+                return
+            now = self.desk_app.desk.clock()
+            rows = [
+                (str(card.id), row_cells(card, question, now, presets))
+                for card, question in zip(found.cards, found.questions, strict=False)
+            ]
+            self.app.call_from_thread(self._fill, generation, found.cards, rows)
+
+        self.run_worker(work, thread=True, exclusive=True, group="cb-search", name="card search")
+
+    def _search_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation and self.is_mounted:
+            self._searching = False
+            self.query_one("#cb-status", Static).update(message)
+
+    def _fill(self, generation: int, found: list[Card], rows: list[tuple[str, Row]]) -> None:
+        """The search's answer on screen: the table emptied and the first rows added now, the
+        rest on the frames that follow; the cursor stays on the card it was on."""
+        if generation != self._generation or not self.is_mounted:
             return
-        found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
-        now = desk.clock()
-        self.shown = found
+        self._searching = False
         table = self.query_one(DataTable)
+        self._keep_cursor = str(cursor_id(table)) if table.row_count else None
+        self.shown = found
         table.clear()
-        from deskwork.services.notes import Renderer
+        self._rows_left = rows
+        self._show_status()
+        self._add_rows(generation)
 
-        render = Renderer(desk)
-        presets = load_presets(desk)
-        for card in found[:MAX_ROWS]:
-            table.add_row(
-                Text("●" if card.id in self.marked else ""),
-                Text(
-                    clean(render(card).question, single_line=True),
-                    no_wrap=True,
-                    overflow="ellipsis",
-                ),
-                Text(clean(card.deck, single_line=True), no_wrap=True, overflow="ellipsis"),
-                Text(cardstats.shown_state(card, now)),
-                Text(due_label(card)),
-                Text(describe_retrievability(retrievability(presets, card, now)), justify="right"),
-                Text(
-                    clean(" ".join(card.tags), single_line=True), no_wrap=True, overflow="ellipsis"
-                ),
-                key=str(card.id),
-            )
+    def _add_rows(self, generation: int) -> None:
+        if generation != self._generation or not self.is_mounted:
+            return
+        table = self.query_one(DataTable)
+        batch, self._rows_left = self._rows_left[:ROWS_PER_FRAME], self._rows_left[ROWS_PER_FRAME:]
+        for key, cells in batch:
+            marked = int(key) in self.marked
+            table.add_row(Text("●" if marked else ""), *cells, key=key)
+        if self._keep_cursor is not None and any(key == self._keep_cursor for key, _ in batch):
+            move_to(table, int(self._keep_cursor))
+            self._keep_cursor = None
+        if self._rows_left:
+            self.call_after_refresh(self._add_rows, generation)
+
+    def _show_status(self) -> None:
+        found = self.shown
         more = f" (first {MAX_ROWS} shown; search to narrow)" if len(found) > MAX_ROWS else ""
-        status.update(
+        self.query_one("#cb-status", Static).update(
             f"{plural(len(found), 'card')}{more} · {len(self.marked)} marked · Space mark · a mark all matches · "
             "m move · t tag · s suspend · d delete · Enter edit"
         )
 
-    def show_stats(self) -> None:
-        from deskwork.services.cards import figures
+    def _show_marks(self, ids: set[int]) -> None:
+        """The mark column of these cards' rows redrawn (no new search: the rows are the same)."""
+        table = self.query_one(DataTable)
+        for card_id in ids:
+            with contextlib.suppress(RowDoesNotExist, ColumnDoesNotExist):
+                table.update_cell(str(card_id), "✓", Text("●" if card_id in self.marked else ""))
+        self._show_status()
 
-        forecast, per_day, retention, states = figures(self.desk_app.desk)
+    def show_stats(self) -> None:
+        """The figures computed on a worker, written under the table when they are ready."""
+        from deskwork.services.browse import figures_job
+
+        job = figures_job(self.desk_app.desk)
+        self._figuring += 1
+
+        def work() -> None:
+            figures = job()
+            self.app.call_from_thread(self._show_figures, figures)
+
+        self.run_worker(work, thread=True, exclusive=True, group="cb-stats", name="browser figures")
+
+    def _show_figures(self, figures: Figures) -> None:
+        if not self.is_mounted:
+            return
+        self._figuring -= 1
+        forecast, per_day, retention, states = figures
         text = Text()
         text.append("Due, next 30 days  ", style="bold")
         text.append(
@@ -182,9 +246,9 @@ class CardBrowserScreen(SearchableTableScreen):
         self.query_one("#cb-query", Input).focus()
 
     def action_mark(self) -> None:
-        for card in self._highlighted():
-            self.marked ^= {card.id}
-        self.reload()
+        chosen = {card.id for card in self._highlighted()}
+        self.marked ^= chosen
+        self._show_marks(chosen)
         self.query_one(DataTable).action_cursor_down()
 
     def _highlighted(self) -> list[Card]:
@@ -193,8 +257,9 @@ class CardBrowserScreen(SearchableTableScreen):
 
     def action_mark_all(self) -> None:
         ids = {c.id for c in self.shown}
+        before = self.marked
         self.marked = set() if ids <= self.marked else ids
-        self.reload()
+        self._show_marks(before ^ self.marked)
 
     def _save(self, cards: list[Card], message: str) -> None:
         if not cards or not self.desk_app.cards._writable():
@@ -203,7 +268,7 @@ class CardBrowserScreen(SearchableTableScreen):
             for card in cards:
                 tx.put("cards", card)
         self.app.notify(message, markup=False)
-        self.desk_app.review_pane.restart()
+        self.desk_app.review_pane.restart_in_background()
         self.reload()
         self.show_stats()
 
@@ -272,7 +337,7 @@ class CardBrowserScreen(SearchableTableScreen):
                         tx.delete("cards", card.id)
                 self.marked -= {c.id for c in chosen}
                 self.app.notify(f"Deleted {plural(len(chosen), 'card')}", markup=False)
-                self.desk_app.review_pane.restart()
+                self.desk_app.review_pane.restart_in_background()
                 self.reload()
                 self.show_stats()
 
@@ -291,6 +356,22 @@ class CardBrowserScreen(SearchableTableScreen):
 
     def action_export(self) -> None:
         self.desk_app.cards.export_deck()
+
+
+Row = tuple[Text, Text, Text, Text, Text, Text]
+
+
+def row_cells(card: Card, question: str, now: datetime, presets: Presets) -> Row:
+    """A card's row after its mark: question, deck, state, due, retrievability now, tags (built on
+    the search's worker: no store access)."""
+    return (
+        Text(clean(question, single_line=True), no_wrap=True, overflow="ellipsis"),
+        Text(clean(card.deck, single_line=True), no_wrap=True, overflow="ellipsis"),
+        Text(cardstats.shown_state(card, now)),
+        Text(due_label(card)),
+        Text(describe_retrievability(retrievability(presets, card, now)), justify="right"),
+        Text(clean(" ".join(card.tags), single_line=True), no_wrap=True, overflow="ellipsis"),
+    )
 
 
 def due_label(card: Card) -> str:

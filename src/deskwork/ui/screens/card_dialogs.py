@@ -19,6 +19,7 @@ from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 from deskwork.domain.notetypes import STOCK, NoteTypeDef
 from deskwork.domain.tags import HINT as TAGS_HINT
 from deskwork.domain.tags import format_tags, parse_tags
+from deskwork.ui.sanitize import CleanTextArea
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
 from deskwork.ui.widgets.paths import HINT as PATH_HINT
 from deskwork.ui.widgets.paths import PathInput, missing_file
@@ -115,7 +116,7 @@ class CardScreen(ModalScreen[None]):
             widgets.append(Static(hint, classes="hint", markup=False))
             value = self.values[n] if n < len(self.values) else ""
             ident = {0: "card-front", 1: "card-back"}.get(n, f"card-field-{n}")
-            widgets.append(TextArea(value, id=ident, soft_wrap=True, classes="card-field"))
+            widgets.append(CleanTextArea(value, id=ident, soft_wrap=True, classes="card-field"))
         return widgets
 
     def field_areas(self) -> list[TextArea]:

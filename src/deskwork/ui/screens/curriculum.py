@@ -16,7 +16,7 @@ from deskwork.domain.wording import plural
 from deskwork.services import queue as queue_service
 from deskwork.ui.commands import CURRICULUM_COMMANDS
 from deskwork.ui.widgets.footer import DeskFooter
-from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id, move_to
+from deskwork.ui.widgets.tables import LeanTable, SearchableTableScreen, cursor_id, move_to
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -57,7 +57,7 @@ class CurriculumScreen(SearchableTableScreen):
             id="cur-filter",
         )
         yield Static("", id="cur-status")
-        table: DataTable[Text] = DataTable(id="cur-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = LeanTable(id="cur-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="cur-detail", markup=False)
         yield DeskFooter()

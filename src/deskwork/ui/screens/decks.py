@@ -19,6 +19,7 @@ from deskwork.domain.text import clean
 from deskwork.ui.commands import DECK_COMMANDS
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
 from deskwork.ui.widgets.footer import DeskFooter
+from deskwork.ui.widgets.tables import LeanTable
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -46,7 +47,7 @@ class DeckListScreen(Screen[Choice]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="decks-status", markup=False)
-        table: DataTable[Text] = DataTable(id="decks-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = LeanTable(id="decks-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield DeskFooter()
 

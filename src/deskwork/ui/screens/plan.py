@@ -20,6 +20,7 @@ from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.services.curriculum import plan_report
 from deskwork.ui.widgets.footer import DeskFooter
+from deskwork.ui.widgets.tables import LeanTable
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -87,6 +88,8 @@ class PlanScreen(Screen[None]):
     def desk_app(self) -> DeskworkApp:
         return self.app  # type: ignore[return-value]
 
+    _computed_with: dict[str, float | None] | None = None  # the what-if values shown now
+
     def compose(self) -> ComposeResult:
         cfg = self.desk_app.desk.config.plan
         with Horizontal(id="plan-whatif"):
@@ -103,7 +106,7 @@ class PlanScreen(Screen[None]):
         yield Static("", id="plan-headline")
         tracks: DataTable[Text] = DataTable(id="plan-tracks", cursor_type="none")
         yield tracks
-        items: DataTable[Text] = DataTable(id="plan-items", cursor_type="row", zebra_stripes=True)
+        items: DataTable[Text] = LeanTable(id="plan-items", cursor_type="row", zebra_stripes=True)
         yield items
         yield DeskFooter()
 
@@ -151,10 +154,16 @@ class PlanScreen(Screen[None]):
             items.refresh()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.recompute()
+        # The fields announce their first values as the screen mounts: the plan is computed
+        # again only when a what-if value actually changed (each computation rebuilds the table).
+        values = self.overrides()
+        if values != self._computed_with:
+            self.recompute(values)
 
-    def recompute(self) -> None:
-        report = plan_report(self.desk_app.desk, **self.overrides())
+    def recompute(self, values: dict[str, float | None] | None = None) -> None:
+        values = self.overrides() if values is None else values
+        self._computed_with = values
+        report = plan_report(self.desk_app.desk, **values)
         self.query_one("#plan-headline", Static).update(headline(report))
         tracks = self.query_one("#plan-tracks", DataTable)
         tracks.clear()

@@ -128,7 +128,7 @@ class RetentionScreen(Screen[float | None]):
             b = rows[best]
             self._status(
                 f"★ {b.retention:.2f} costs least per card remembered "
-                f"({b.minutes_per_card:.2f} min each, {b.minutes_per_day:.1f} min a day)"
+                f"({b.per_card_text()} min each, {b.minutes_per_day:.1f} min a day)"
             )
         else:
             self._status("Nothing to simulate: no cards in this preset's decks.")
@@ -137,13 +137,13 @@ class RetentionScreen(Screen[float | None]):
 
     def _draw(self) -> None:
         report = self.report
-        if report is None or not report.rows:
-            return
+        if report is None or not report.rows or report.best is None:
+            return  # nothing remembered at any retention (no cards): no curve to draw
         self.query_one(RetentionChart).show(report.rows, self.cursor, report.best)
         row = report.rows[self.cursor]
         self.query_one("#retention-detail", Static).update(
             f"▲ {row.retention:.2f}: {row.minutes_per_day:.1f} min a day · "
-            f"{row.memorized:,.0f} remembered · {row.minutes_per_card:.2f} min per card · "
+            f"{row.memorized:,.0f} remembered · {row.per_card_text()} min per card · "
             f"{row.reviews:,} {plural_noun(row.reviews, 'review')}"
         )
 

@@ -15,7 +15,8 @@ from textual.document._syntax_aware_document import SyntaxAwareDocument
 from textual.geometry import Offset, Region
 from textual.strip import Strip
 from textual.timer import Timer
-from textual.widgets import TextArea
+
+from deskwork.ui.sanitize import CleanTextArea
 
 MARGIN_LINES = 60  # document lines highlighted beyond each edge of the screen
 REPARSE_AFTER_S = 0.4  # typing paused this long: the syntax tree is brought up to date
@@ -37,7 +38,7 @@ class DeferredSyntaxDocument(SyntaxAwareDocument):
             self.stale = False
 
 
-class WindowedTextArea(TextArea):
+class WindowedTextArea(CleanTextArea):
     def __init__(self, *args: object, **kwargs: object) -> None:
         self._highlight_window: tuple[int, int] | None = None
         self._reparse_timer: Timer | None = None

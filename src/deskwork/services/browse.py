@@ -1,0 +1,80 @@
+"""The card browser's work, split so the UI thread only takes a snapshot: a search (every card
+matched, sorted, the first rows' questions rendered) and the browser's figures (due forecast,
+answers per day, true retention, cards per state). Each `*_job` reads what it needs from the
+store now, on the calling thread, and returns a function that may run on a worker thread."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TypeVar
+
+from deskwork.domain import cardstats
+from deskwork.domain.cards import Card
+from deskwork.domain.cardsearch import search
+from deskwork.domain.studyday import day_bounds
+from deskwork.services.desk import Desk
+from deskwork.services.notes import Renderer
+
+T = TypeVar("T")
+
+Figures = tuple[list[int], list[int], float | None, dict[str, int]]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search's answer: every match in the browser's order, and the questions of the first
+    `len(questions)` of them (the rows the browser shows)."""
+
+    query: str
+    cards: list[Card]
+    questions: list[str]
+
+
+def search_job(desk: Desk, query: str, rows: int) -> Callable[[], Found]:
+    """The cards and note types now; the returned function matches `query` (ValueError names a
+    bad term), sorts the matches by deck, note and card, and renders the first `rows` questions."""
+    now = desk.clock()
+    cards = desk.store.cards.all()
+    render = Renderer(desk)
+    names = {k: t.name for k, t in render.types.items()}
+
+    def run() -> Found:
+        found = search(cards, query, now, names)
+        found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
+        return Found(query, found, [render(card).question for card in found[:rows]])
+
+    return run
+
+
+def figures_job(desk: Desk, days: int = 30) -> Callable[[], Figures]:
+    """The cards now; the returned function reads the log window and counts (due forecast for
+    `days`, answers per day over the last `days`, true retention over that window, per state)."""
+    now = desk.clock()
+    today, start_hour = desk.today(), desk.config.study.day_start_hour
+    window_start = day_bounds(today - timedelta(days=days - 1), start_hour)[0]
+    since = min(window_start, now - timedelta(days=days))
+    cards = desk.store.cards.all()
+    log = desk.store.reviews
+
+    def run() -> Figures:
+        logs = _retried(lambda: list(log.between(since, now + timedelta(seconds=1))))
+        return (
+            cardstats.due_forecast(cards, today, start_hour, days),
+            cardstats.reviews_per_day(logs, today, start_hour, days),
+            cardstats.true_retention(logs, now - timedelta(days=days)),
+            cardstats.per_state(cards),
+        )
+
+    return run
+
+
+def _retried(read: Callable[[], T]) -> T:
+    """A read of the log on a worker while the UI thread answers a card may see a month's dict
+    change size: read again (as the stats screen's job does)."""
+    for _ in range(3):
+        with contextlib.suppress(RuntimeError):
+            return read()
+    return read()
