@@ -364,7 +364,7 @@ class DeskworkApp(DeskAreas):
         from deskwork.ui.screens.retention import RetentionScreen
 
         review = self._pane("review")
-        deck = review.deck if isinstance(review, ReviewPane) else ""
+        deck = review.studied_deck if isinstance(review, ReviewPane) else ""  # cards loaded or not
         preset_id = presets.load(self.desk).preset_of(deck).id if deck else 0
         self.push_screen(RetentionScreen(preset_id))
 

@@ -1,7 +1,8 @@
 """The desk's four areas as a whole: which one is current, moving between them (keys, Tab, tabs,
 clicks), zoom (switching area while zoomed shows the new area zoomed), the compact one-area layout
 on small terminals, and the queue's cursor (which never moves the timer: see `queue_cursor_item`).
-Also the app-wide cleaning of text typed or pasted into fields (see `ui/sanitize.py`).
+Also the app-wide cleaning of text typed or pasted into fields (see `ui/sanitize.py`) and the
+order of keys typed in a burst (see `ui/key_order.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.widgets.option_list import OptionDoesNotExist
 from deskwork.domain.curriculum import Item
 from deskwork.services import Desk
 from deskwork.ui.commands import APP_COMMANDS
+from deskwork.ui.key_order import focus_now, run_own_bindings_inline, settle_before_priority_key
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
@@ -28,6 +30,8 @@ from deskwork.ui.widgets.pane import Pane
 
 if TYPE_CHECKING:
     from deskwork.ui.timer_control import TimerControl
+
+run_own_bindings_inline()
 
 PANE_ORDER = ("timer", "queue", "review", "draft")
 DESK_ONLY = frozenset({"zoom"})  # actions that mean nothing on a screen pushed over the desk
@@ -96,6 +100,7 @@ class DeskAreas(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:
             event = clean_paste(event)
+        await settle_before_priority_key(self, event)  # keys in the order typed: key_order.py
         await super().on_event(event)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -132,7 +137,7 @@ class DeskAreas(App[int]):
         if name not in PANE_ORDER:
             return
         self._set_current(name)
-        self._pane(name).focus_target().focus()
+        focus_now(self._pane(name).focus_target())
 
     def _focused_pane(self) -> str:
         node = self.focused

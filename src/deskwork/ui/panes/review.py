@@ -113,6 +113,14 @@ class ReviewPane(Pane):
         else:
             self.render_card()
 
+    @property
+    def studied_deck(self) -> str:
+        """The deck being studied ("" = every deck), known before the cards are loaded: until the
+        session starts it is the one kept from last time."""
+        if self.session is not None:
+            return self.deck
+        return str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
+
     def next_session(self) -> ReviewSession:
         """The session `restart()` would build (a worker thread may build it: the queue of a
         big collection takes a while), to hand to `restart(session=…)`."""
