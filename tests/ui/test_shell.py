@@ -262,16 +262,3 @@ async def test_loading_the_starter_again_says_it_is_already_there(
             f"The starter's {count} courses, books and projects are already in your curriculum"
         ), said
         assert "Added 0" not in said and len(app.desk.store.items) == count
-
-
-async def test_cards_loaded_while_quitting_do_not_fail_the_quit(
-    tmp_path: Path, clock: Clock
-) -> None:
-    """The warm-up worker's answer can arrive after Ctrl+Q saved and the panes went."""
-    app = make_app(tmp_path, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        app.close_desk()  # what quitting does first
-        await app.timer_pane.remove()  # the panes go before the screens
-        app._warmed_up()  # the cards finished loading just now
-        app.exit()

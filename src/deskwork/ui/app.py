@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container
@@ -32,7 +31,7 @@ from deskwork.store.errors import StoreWriteError
 from deskwork.ui.cards_control import CardsControl
 from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.curriculum_control import CurriculumControl
-from deskwork.ui.desk_areas import PANE_ORDER, DeskAreas
+from deskwork.ui.desk_areas import PANE_ORDER
 from deskwork.ui.everywhere import lend_app_keys, unsaved_in
 from deskwork.ui.keymap import bound_keys, effective_keys, key_label, resolve_keymap
 from deskwork.ui.panes.draft import DraftPane
@@ -40,23 +39,19 @@ from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane
 from deskwork.ui.remote_control import RemoteChannel, RemoteControl, RemoteWake
+from deskwork.ui.study_screens import StudyScreens
 from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.pane import Pane
 from deskwork.ui.write_guard import WriteGuard, write_error_in
 
-if TYPE_CHECKING:
-    from textual.driver import Driver
-
-    from deskwork.ui.terminal_driver import TerminalGone
-
 # Textual's own palette entries that deskwork's commands replace (theme, quit, keys, zoom).
 _OURS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
 OPTIMIZE_REMINDER_DELAY_S = 20.0  # after start-up has settled: the nudge reads the review log
 
 
-class DeskworkApp(DeskAreas):
+class DeskworkApp(StudyScreens):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "deskwork"
     SUB_TITLE = f"v{__version__}"
@@ -137,56 +132,10 @@ class DeskworkApp(DeskAreas):
         self._problems_shown = len(self.desk.store.report.problems)
         self._report_size = self.desk.store.report.size()
         self.call_after_refresh(self._start_warm_up)
-        # Called by the event loop itself, not through the app's message queue: a handler
-        # awaiting something that never comes (a terminal that has gone) cannot delay the save.
-        self._on_hangup(self._hung_up)  # nobody to ask
+        # Through the app's message queue, as a key's action runs: quitting from outside it (the
+        # loop's signal callback itself) left Textual's teardown waiting for ever in tests.
+        self._on_hangup(lambda: self.call_later(self._hung_up))  # nobody to ask
         self.remote.start(writable=not self.desk.store.readonly)
-
-    def get_driver_class(self) -> type[Driver]:
-        """Textual's choice of driver; on a Unix terminal, the one that survives the terminal going
-        away (see ui/terminal_driver.py)."""
-        chosen = super().get_driver_class()
-        try:
-            from textual.drivers.linux_driver import LinuxDriver
-
-            from deskwork.ui.terminal_driver import HangupSafeDriver
-        except ImportError:  # not a Unix terminal
-            return chosen
-        return HangupSafeDriver if chosen is LinuxDriver else chosen
-
-    def on_terminal_gone(self, _: TerminalGone) -> None:
-        self._hung_up()  # the same, told by the driver's threads (a failed read or write)
-
-    def _hung_up(self) -> None:
-        """The terminal closed (SIGHUP, or its pty failed under a read or write) or a plain `kill`
-        came: save and quit as Ctrl+Q does. The store is closed before anything else happens; if
-        Textual's own teardown then hangs on the vanished terminal, a watchdog ends the process
-        (nothing is left unsaved by then)."""
-        if not self._closed:
-            self.quit_now()
-        else:  # saved already (Ctrl+Q came first): the teardown is what may hang now
-            self.exit(0)
-        if getattr(self, "_watchdog", None) is None:
-            import os
-            import threading
-
-            self._watchdog = threading.Timer(15.0, os._exit, args=(0,))
-            self._watchdog.daemon = True
-            self._watchdog.start()
-
-    def _on_hangup(self, handler: Callable[[], object] | None) -> None:
-        """Closing the terminal (SIGHUP) or a plain `kill` (SIGTERM) quits as Ctrl+Q does: the
-        draft, the timer and the store are saved first. `None` puts the defaults back."""
-        import asyncio
-        import signal
-
-        for sig in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop = asyncio.get_running_loop()
-                if handler is None:
-                    loop.remove_signal_handler(sig)
-                else:
-                    loop.add_signal_handler(sig, handler)
 
     def on_remote_wake(self, _: RemoteWake) -> None:
         self.remote.run()
@@ -324,70 +273,7 @@ class DeskworkApp(DeskAreas):
     def action_browse_cards(self) -> None:
         self.cards.browse()
 
-    def action_decks(self) -> None:
-        """The deck list; choosing a deck reviews only it (and its subdecks)."""
-        from deskwork.ui.panes.review import ReviewPane
-        from deskwork.ui.screens.decks import DeckListScreen
-
-        if not self.desk.store.cards.loaded:
-            self.notify("The cards are still loading; try again in a moment")
-            return
-        review = self._pane("review")
-        assert isinstance(review, ReviewPane)
-
-        def chosen(deck: str | None) -> None:
-            if deck is None:
-                return
-            review.study(deck)
-            self.action_focus_pane("review")
-            self.notify(
-                f"Studying {deck} and its subdecks" if deck else "Studying every deck", markup=False
-            )
-
-        self.push_screen(DeckListScreen(review.deck), chosen)
-
-    def action_presets(self) -> None:
-        from deskwork.ui.screens.presets import PresetsScreen
-
-        self.push_screen(PresetsScreen())
-
-    def action_optimize(self) -> None:
-        from deskwork.ui.screens.optimize import OptimizeScreen
-
-        if self.writable():
-            self.push_screen(OptimizeScreen())
-
-    def action_retention(self) -> None:
-        """The retention screen for the preset of the deck being studied (or the default)."""
-        from deskwork.services import presets
-        from deskwork.ui.panes.review import ReviewPane
-        from deskwork.ui.screens.retention import RetentionScreen
-
-        review = self._pane("review")
-        deck = review.studied_deck if isinstance(review, ReviewPane) else ""  # cards loaded or not
-        preset_id = presets.load(self.desk).preset_of(deck).id if deck else 0
-        self.push_screen(RetentionScreen(preset_id))
-
-    def presets_changed(self) -> None:
-        """A preset or a deck's preset changed: today's queue and intervals follow it."""
-        from deskwork.ui.panes.review import ReviewPane
-
-        review = self._pane("review")
-        if isinstance(review, ReviewPane) and review.session is not None:
-            review.restart()
-
     # ------------------------------------------------------------------ insight
-    def action_stats(self) -> None:
-        from deskwork.ui.screens.stats import StatsScreen
-
-        self.push_screen(StatsScreen())
-
-    def action_day_end(self) -> None:
-        from deskwork.services.insight import day_end, day_end_text
-        from deskwork.ui.screens.stats import DayEndScreen
-
-        self.push_screen(DayEndScreen(day_end_text(day_end(self.desk))))
-
     def reload_timer(self) -> None:
         self.timer.reload()
 
@@ -417,17 +303,6 @@ class DeskworkApp(DeskAreas):
             self.write_guard.failed(found)
             return
         super()._handle_exception(error)
-
-    def action_weekly_review(self) -> None:
-        from deskwork.services.insight import weekly_draft
-
-        if not self.writable():
-            return
-        draft = weekly_draft(self.desk)
-        self.refresh_panes()
-        self.action_focus_pane("draft")
-        self.call_after_refresh(self.draft_pane.open_draft, draft.id)
-        self.notify(f"“{draft.title}” is a new draft: fill in the TODOs", markup=False)
 
     # ------------------------------------------------------------------ screens
     def action_help(self) -> None:

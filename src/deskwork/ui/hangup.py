@@ -1,0 +1,76 @@
+"""How the app ends when nobody is there to ask: the terminal closed (SIGHUP, or its pty failing
+under a read or write: see `ui/terminal_driver.py`) or a plain `kill` (SIGTERM). The desk is saved
+and closed first, as Ctrl+Q does; a watchdog ends a teardown that hangs on the vanished terminal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from deskwork.ui.desk_areas import DeskAreas
+
+if TYPE_CHECKING:
+    import threading
+
+    from textual.driver import Driver
+
+    from deskwork.ui.terminal_driver import TerminalGone
+
+
+class HangsUp(DeskAreas):
+    """The part of the app that quits by itself when its terminal goes."""
+
+    _closed: bool = False
+    _watchdog: threading.Timer | None = None
+
+    def quit_now(self) -> None:
+        """Save, close the desk and exit (the app defines it)."""
+        raise NotImplementedError
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice of driver; on a Unix terminal, the one that survives the terminal going
+        away (see ui/terminal_driver.py)."""
+        chosen = super().get_driver_class()
+        try:
+            from textual.drivers.linux_driver import LinuxDriver
+
+            from deskwork.ui.terminal_driver import HangupSafeDriver
+        except ImportError:  # not a Unix terminal
+            return chosen
+        return HangupSafeDriver if chosen is LinuxDriver else chosen
+
+    def on_terminal_gone(self, _: TerminalGone) -> None:
+        self._hung_up()  # the same, told by the driver's threads (a failed read or write)
+
+    def _hung_up(self) -> None:
+        """The terminal closed (SIGHUP, or its pty failed under a read or write) or a plain `kill`
+        came: save and quit as Ctrl+Q does. The store is closed before anything else happens; if
+        Textual's own teardown then hangs on the vanished terminal, a watchdog ends the process
+        (nothing is left unsaved by then)."""
+        if not self._closed:
+            self.quit_now()
+        else:  # saved already (Ctrl+Q came first): the teardown is what may hang now
+            self.exit(0)
+        if self._watchdog is None:
+            import os
+            import threading
+
+            self._watchdog = threading.Timer(15.0, os._exit, args=(0,))
+            self._watchdog.daemon = True
+            self._watchdog.start()
+
+    def _on_hangup(self, handler: Callable[[], object] | None) -> None:
+        """Closing the terminal (SIGHUP) or a plain `kill` (SIGTERM) quits as Ctrl+Q does: the
+        draft, the timer and the store are saved first. `None` puts the defaults back."""
+        import asyncio
+        import signal
+
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop = asyncio.get_running_loop()
+                if handler is None:
+                    loop.remove_signal_handler(sig)
+                else:
+                    loop.add_signal_handler(sig, handler)
