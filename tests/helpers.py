@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 from deskwork.domain.cards import Card
@@ -51,3 +56,17 @@ def make_focus(start: datetime, minutes: float = 25, **kw: object) -> Session:
         "completed": True,
     }
     return Session.model_validate(fields | kw)
+
+
+def output_until_killed(script: str, args: list[str], delay: float) -> str:
+    """Run `script` in a child Python; once it prints "ready", let it work `delay` seconds, then
+    SIGKILL it (a crash at whatever instant it is at). What it printed after "ready"."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(delay)
+    os.kill(proc.pid, signal.SIGKILL)
+    out, _ = proc.communicate()
+    return out

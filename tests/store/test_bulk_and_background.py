@@ -5,13 +5,8 @@ backup runs in the background are neither lost nor kept waiting for it."""
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
-import sys
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +16,7 @@ from deskwork.domain.cards import CardState, ReviewLog
 from deskwork.store import backups, compaction
 from deskwork.store.bulk import Cancelled
 from deskwork.store.store import Store
-from tests.helpers import T0, crash, make_card
+from tests.helpers import T0, crash, make_card, output_until_killed
 
 
 def _batch(store: Store, tag: str, cards: int, logs_per_card: int) -> tuple[int, int]:
@@ -160,16 +155,7 @@ while True:
 
 
 def _run_and_kill(data_dir: Path, limit: int, start: int, delay: float) -> list[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(data_dir), str(limit), str(start)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "ready"
-    time.sleep(delay)
-    os.kill(proc.pid, signal.SIGKILL)
-    out, _ = proc.communicate()
+    out = output_until_killed(CHILD, [str(data_dir), str(limit), str(start)], delay)
     return [line for line in out.split() if line[:1] in ("b", "g")]
 
 

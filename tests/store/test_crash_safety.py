@@ -4,15 +4,11 @@ holds every acknowledged write."""
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from deskwork.store.store import Store
+from tests.helpers import output_until_killed
 
 CHILD = r"""
 import sys
@@ -37,16 +33,7 @@ while True:
 
 
 def _run_and_kill(data_dir: Path, limit: int, start: int, delay: float) -> list[int]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(data_dir), str(limit), str(start)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "ready"
-    time.sleep(delay)
-    os.kill(proc.pid, signal.SIGKILL)
-    out, _ = proc.communicate()
+    out = output_until_killed(CHILD, [str(data_dir), str(limit), str(start)], delay)
     return [int(line) for line in out.split() if line.isdigit()]
 
 
