@@ -118,3 +118,11 @@ def test_a_name_clash_keeps_both_files(tmp_path: Path, capsys: pytest.CaptureFix
     assert renamed and renamed[0]["question"].startswith("another [image: fig-")
     old = [c for c in listed if c["question"] == "Which figure? [image: fig.png]"]
     assert old, "the first note still shows the first file"
+
+
+def test_the_report_counts_media_in_words() -> None:
+    from deskwork.services.anki_import import ImportReport
+
+    report = ImportReport()
+    report.media_added, report.media_skipped = 1, 2
+    assert report.lines()[1:] == ["1 media file added", "2 media files refused (unsafe names)"]

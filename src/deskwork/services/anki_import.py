@@ -125,9 +125,9 @@ class ImportReport:
                 f"{plural(self.guids_renamed, 'note')} sharing a guid with another note: kept apart"
             )
         if self.media_added:
-            out.append(f"{self.media_added} media files added")
+            out.append(f"{plural(self.media_added, 'media file')} added")
         if self.media_skipped:
-            out.append(f"{self.media_skipped} media files refused (unsafe names)")
+            out.append(f"{plural(self.media_skipped, 'media file')} refused (unsafe names)")
         if self.notes_skipped:
             out.append(
                 f"{plural(self.notes_skipped, 'image-occlusion note')} skipped "
