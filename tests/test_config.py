@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deskwork.config import Config, config_as_toml, load_config
+from deskwork.config import Config, config_as_toml, key_lines, load_config, where
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -83,3 +83,56 @@ def test_keys_must_be_strings(tmp_path: Path) -> None:
     config, problems = load_config(write(tmp_path, '[keys]\n"app.help" = 3\n"app.quit" = "q"\n'))
     assert config.keys == {"app.quit": "q"}
     assert any("'keys.app.help' = 3" in p for p in problems)
+
+
+def test_every_problem_names_the_line_of_the_key(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "# a comment\n"
+        'study = "monday"\n'
+        "nope = 1\n"
+        "[ui]\n"
+        "theme = 1\n"
+        "compact_below_width = 3\n"
+        "[timer]\n"
+        'notes = """\n'
+        "fake = 1\n"
+        '"""\n'
+        "[timer.hooks]\n"
+        "on_focus_end = 5\n"
+        "[cards]\n"
+        '"new_per_day" = -5\n',
+    )
+    _, problems = load_config(path)
+    lines = {p.split(": ", 2)[1]: p.split(": ", 1)[0] for p in problems}
+    assert lines == {
+        "'study' = 'monday'": f"{path}, line 2",
+        "unknown key 'nope' (ignored)": f"{path}, line 3",
+        "'ui.theme' = 1": f"{path}, line 5",
+        "'ui.compact_below_width' = 3": f"{path}, line 6",
+        "unknown key 'timer.notes' (ignored)": f"{path}, line 8",  # not the 'fake' inside it
+        "'timer.hooks.on_focus_end' = 5": f"{path}, line 12",
+        "'cards.new_per_day' = -5": f"{path}, line 14",
+    }
+
+
+def test_key_lines_reads_dotted_quoted_and_inline_keys() -> None:
+    text = "[a.\"b.c\"]\nx.y = 1\n  'z' = { w = 2 }\n[[list]]\nv = 3\n"
+    lines = key_lines(text)
+    assert lines[("a", "b.c")] == 1 and lines[("a", "b.c", "x", "y")] == 2
+    assert lines[("a", "b.c", "z")] == 3
+    assert where_in(lines, ("a", "b.c", "z", "w")) == 3  # inside the inline table: its key's line
+    assert lines[("list",)] == 4 and where_in(lines, ("list", "0", "v")) == 4  # an array of tables
+
+
+def where_in(lines: dict[tuple[str, ...], int], loc: tuple[str, ...]) -> int | None:
+    from deskwork.config import _line_of
+
+    return _line_of(lines, loc)
+
+
+def test_where_names_only_the_file_when_the_key_is_not_written(tmp_path: Path) -> None:
+    path = write(tmp_path, "[ui]\ntheme = 'x'\n")
+    assert where(path, "keys", "app.help") == str(path)
+    assert where(path, "ui", "theme") == f"{path}, line 2"
+    assert where(tmp_path / "absent.toml", "ui") == str(tmp_path / "absent.toml")

@@ -30,6 +30,7 @@ def test_bad_theme_files_are_reported_by_name(tmp_path: Path) -> None:
     text = "\n".join(problems)
     assert "broken.toml" in text
     assert "badcolour.toml" in text and "'primary'" in text and "not a colour" in text
+    assert f"theme {tmp_path / 'badcolour.toml'}, line 2: 'primary'" in text  # the line it is on
     assert "nameless.toml" in text and "'name'" in text
 
 

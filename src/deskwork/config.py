@@ -11,6 +11,7 @@ the models' own defaults: nothing to check).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -202,11 +203,70 @@ def _drop(data: dict[str, Any], loc: tuple[int | str, ...]) -> bool:
     return False
 
 
-def _describe(path: Path, err: Any) -> str:
+_KEY_PART = r"""\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')\s*"""
+_ASSIGN = re.compile(rf"^({_KEY_PART}(?:\.{_KEY_PART})*)=")
+_TABLE = re.compile(rf"^\[\[?({_KEY_PART}(?:\.{_KEY_PART})*)\]\]?\s*(?:#.*)?$")
+_ONE_KEY = re.compile(r"""\s*([A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')\s*(?:\.|$)""")
+
+
+def _key_parts(text: str) -> tuple[str, ...]:
+    """`a."b.c".d` -> ("a", "b.c", "d")."""
+    parts = _ONE_KEY.findall(text)
+    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
+
+
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Where each table and key of a TOML document is written: its dotted path -> line number (the
+    first, 1-based). A scan of the lines, good enough to point at a bad value; a key inside an
+    inline table or a multi-line value is found through the line of the key that holds it."""
+    found: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    in_string = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if in_string:  # inside a multi-line string: nothing here is a key
+            if line.count(in_string) % 2:
+                in_string = ""
+            continue
+        stripped = line.strip()
+        if heading := _TABLE.match(stripped):
+            table = _key_parts(heading.group(1))
+            found.setdefault(table, number)
+        elif assign := _ASSIGN.match(stripped):
+            found.setdefault((*table, *_key_parts(assign.group(1))), number)
+            rest = stripped[assign.end() :]
+            for quotes in ('"""', "'''"):
+                if rest.count(quotes) % 2:
+                    in_string = quotes
+    return found
+
+
+def _line_of(lines: dict[tuple[str, ...], int], loc: tuple[Any, ...]) -> int | None:
+    """The line of the innermost written key on the way to `loc` (a list index points at its list)."""
+    keys = tuple(str(part) for part in loc)
+    for end in range(len(keys), 0, -1):
+        if keys[:end] in lines:
+            return lines[keys[:end]]
+    return None
+
+
+def where(path: Path, *loc: str) -> str:
+    """ "<file>, line N" for a key of the config file; just "<file>" when it cannot be found (a
+    message about the config names the line only when it knows it)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return str(path)
+    line = _line_of(key_lines(text), loc)
+    return f"{path}, line {line}" if line else str(path)
+
+
+def _describe(path: Path, err: Any, lines: dict[tuple[str, ...], int] | None = None) -> str:
     key = ".".join(str(p) for p in err["loc"])
+    line = _line_of(lines or {}, tuple(err["loc"]))
+    where = f"{path}, line {line}" if line else f"{path}"
     if err["type"] == "extra_forbidden":
-        return f"{path}: unknown key '{key}' (ignored)"
-    return f"{path}: '{key}' = {err.get('input')!r}: {err['msg']} (using the default)"
+        return f"{where}: unknown key '{key}' (ignored)"
+    return f"{where}: '{key}' = {err.get('input')!r}: {err['msg']} (using the default)"
 
 
 SECTIONS: dict[str, type[Section]] = {
@@ -227,7 +287,9 @@ def _validator(name: str) -> Any:
     return _keys_adapter.validate_python
 
 
-def _section(path: Path, name: str, value: Any, problems: list[str]) -> Any:
+def _section(
+    path: Path, name: str, value: Any, problems: list[str], lines: dict[tuple[str, ...], int]
+) -> Any:
     """One top-level key validated; a bad key inside it is reported and dropped (its default
     applies), a wrong type for the whole section is reported and the section's defaults apply."""
     validate = _validator(name)
@@ -238,7 +300,7 @@ def _section(path: Path, name: str, value: Any, problems: list[str]) -> Any:
             dropped = False
             for err in exc.errors():
                 loc = tuple(err["loc"])
-                problems.append(_describe(path, {**err, "loc": (name, *loc)}))
+                problems.append(_describe(path, {**err, "loc": (name, *loc)}, lines))
                 dropped = (bool(loc) and isinstance(value, dict) and _drop(value, loc)) or dropped
             if not dropped:
                 break  # the whole section is wrong: its defaults apply (the message says so)
@@ -259,11 +321,12 @@ def load_config(path: Path) -> tuple[Config, list[str]]:
         return Config.model_construct(), [f"{path}: not valid TOML ({exc}); using defaults"]
     problems: list[str] = []
     values: dict[str, Any] = {}
+    lines = key_lines(text) if data else {}
     for name, value in data.items():
         if name not in Config.model_fields:
-            problems.append(_describe(path, {"loc": (name,), "type": "extra_forbidden"}))
+            problems.append(_describe(path, {"loc": (name,), "type": "extra_forbidden"}, lines))
             continue
-        valid = _section(path, name, value, problems)
+        valid = _section(path, name, value, problems, lines)
         if valid is not None:
             values[name] = valid
     return Config.model_construct(**values), problems

@@ -181,3 +181,10 @@ async def test_help_cuts_nothing_at_120_columns(tmp_path: Path, clock: Clock) ->
             assert all(word in shown for word in command.help.split()), command.id
             assert command.id in shown, command.id
         assert "Slash" not in shown and "Plus" not in shown
+
+
+def test_a_refused_key_names_its_line_in_the_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[ui]\ntheme = "deskwork-dusk"\n\n[keys]\n"timer.skip" = "ctrl+"\n')
+    _, [problem] = resolve_keymap({"timer.skip": "ctrl+"}, ALL_COMMANDS, config)
+    assert problem.startswith(f"{config}, line 5: [keys] 'timer.skip' = 'ctrl+': ")

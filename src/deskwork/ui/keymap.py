@@ -15,6 +15,7 @@ from pathlib import Path
 
 from textual.keys import KEY_TO_UNICODE_NAME, REPLACED_KEYS, Keys
 
+from deskwork.config import where
 from deskwork.ui.commands import Command
 
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
@@ -146,12 +147,13 @@ def resolve_keymap(
 
     def refuse(binding_id: str, keys: str, why: str) -> None:
         default = key_label(by_id[binding_id].keys)
-        problems.append(f"{config_file}: [keys] {binding_id!r} = {keys!r}: {why}; kept {default}")
+        at = where(config_file, "keys", binding_id)
+        problems.append(f"{at}: [keys] {binding_id!r} = {keys!r}: {why}; kept {default}")
 
     for binding_id, keys in overrides.items():
         if binding_id not in by_id:
             problems.append(
-                f"{config_file}: [keys] {binding_id!r} is not a binding id "
+                f"{where(config_file, 'keys', binding_id)}: [keys] {binding_id!r} is not a binding id "
                 "(the help screen, ?, lists them)"
             )
             continue

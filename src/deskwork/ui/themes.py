@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+from deskwork.config import where
+
 DEFAULT_THEME = "deskwork-dusk"
 _COLOR_FIELDS = [
     "primary",
@@ -83,7 +85,8 @@ def load_theme_file(path: Path) -> Theme:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"]) or "file"
         msg = re.sub(r"^Value error, ", "", err["msg"])
-        raise ValueError(f"theme {path}: '{key}': {msg}") from None
+        at = where(path, *(str(p) for p in err["loc"]))
+        raise ValueError(f"theme {at}: '{key}': {msg}") from None
 
 
 def load_themes(*folders: Path) -> tuple[list[Theme], list[str]]:
