@@ -136,3 +136,15 @@ def test_where_names_only_the_file_when_the_key_is_not_written(tmp_path: Path) -
     assert where(path, "keys", "app.help") == str(path)
     assert where(path, "ui", "theme") == f"{path}, line 2"
     assert where(tmp_path / "absent.toml", "ui") == str(tmp_path / "absent.toml")
+
+
+def test_fsrs_parameters_the_model_would_clip_are_named_not_clipped(tmp_path: Path) -> None:
+    values = [0.4, 1.2, 3.2, 15.7, 7.2, 0.5, 1.5, 0.9, 1.6, 0.1, 1.0, 1.9, 0.1, 0.3, 2.3, 0.2,
+              3.0, 0.5, 0.6, 0.1, 0.2]  # fmt: skip
+    path = write(tmp_path, f"[cards]\nfsrs_parameters = {values}\n")
+    config, [problem] = load_config(path)
+    assert problem.startswith(f"{path}, line 2: 'cards.fsrs_parameters'")
+    assert "w7 = 0.9 (0.001–0.75)" in problem and config.cards.fsrs_parameters == []
+    values[7] = 0.5
+    config, problems = load_config(write(tmp_path, f"[cards]\nfsrs_parameters = {values}\n"))
+    assert problems == [] and config.cards.fsrs_parameters == values

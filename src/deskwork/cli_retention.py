@@ -50,7 +50,7 @@ def cmd_simulate(args: argparse.Namespace, paths: Paths) -> int:
             raise CliError(str(exc)) from None
         finally:
             desk.close()
-        message = f"preset {preset.name!r}: desired retention {preset.desired_retention:.2f}"
+        message = f"preset {preset.name!r}: desired retention {preset.desired_retention:g}"
         emit(args, {"message": message, "desired_retention": preset.desired_retention}, message)
         return 0
 

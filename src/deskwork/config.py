@@ -138,6 +138,19 @@ class CardsConfig(Section):
 
         return parse_order(value)
 
+    @field_validator("fsrs_parameters")
+    @classmethod
+    def _parameters(cls, value: list[float]) -> list[float]:
+        from deskwork.domain.presets import PresetError, fsrs6_parameters, out_of_range
+
+        try:
+            fsrs6_parameters(value)
+        except PresetError as exc:
+            raise ValueError(str(exc)) from None
+        if outside := out_of_range(value):  # written by hand: say so rather than clip quietly
+            raise ValueError(f"outside the model's range: {'; '.join(outside)}")
+        return value
+
 
 class EasyDaysConfig(Section):
     """Anki's easy days: each weekday's share of a normal day's reviews that the load balancer

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import struct
 
-from deskwork.domain.presets import Preset, same_options
+import pytest
+
+from deskwork.domain.presets import Preset, PresetError, edit, fsrs6_parameters, same_options
 
 WEEK = (1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0)
 
@@ -51,3 +53,22 @@ def test_any_other_option_differing_makes_them_different() -> None:
     }  # fmt: skip
     for key, value in changes.items():
         assert not same_options(base, base.model_copy(update={key: value}), WEEK), key
+
+
+FSRS6 = [0.2172, 1.1771, 3.2602, 16.1507, 7.0114, 0.57, 2.0966, 0.0069, 1.5261, 0.112, 1.0178,
+         1.849, 0.1133, 0.3127, 2.2934, 0.2191, 3.0004, 0.7536, 0.3332, 0.1437, 0.2]  # fmt: skip
+
+
+def test_typed_parameters_the_model_would_clip_are_refused_by_name() -> None:
+    typed = [*FSRS6]
+    typed[7], typed[16] = 0.9, 0.5  # w7 above 0.75, w16 below 1
+    with pytest.raises(PresetError) as refused:
+        edit(Preset(name="a"), "fsrs_parameters", ", ".join(map(str, typed)))
+    assert "w7 = 0.9 (0.001–0.75)" in str(refused.value)
+    assert "w16 = 0.5 (1–6)" in str(refused.value)
+    # in range: taken as typed
+    kept = edit(Preset(name="a"), "fsrs_parameters", " ".join(map(str, FSRS6)))
+    assert kept.fsrs_parameters == FSRS6
+    # a set from Anki is still clipped as fsrs-rs clips it (the import does not refuse it)
+    clipped = fsrs6_parameters(typed)
+    assert clipped is not None and clipped[7] == 0.75 and clipped[16] == 1.0

@@ -69,6 +69,9 @@ def test_apply_writes_the_preset(tmp_path: Path) -> None:
     saved = retention.apply(desk, "Lang", 0.83)
     assert saved.desired_retention == 0.83
     assert ps.find(desk, "Lang").desired_retention == 0.83
+    # a value between the simulation's rows is kept as given, not rounded to 0.95 without a word
+    assert retention.apply(desk, "Lang", 0.955).desired_retention == 0.955
+    retention.apply(desk, "Lang", 0.83)
     with pytest.raises(PresetError, match=r"\[cards\] in the config file"):
         retention.apply(desk, "Default", 0.8)
     desk.close()

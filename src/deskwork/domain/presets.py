@@ -54,6 +54,23 @@ def fsrs6_parameters(params: list[float] | tuple[float, ...]) -> tuple[float, ..
     return tuple(min(max(v, lo), hi) for v, lo, hi in zip(values, _LOWER, _UPPER, strict=True))
 
 
+def out_of_range(params: list[float] | tuple[float, ...]) -> list[str]:
+    """The parameters of a set (as `fsrs6_parameters` reads it) that the model would clip, each as
+    "w7 = 0.9 (0.001–0.75)"; numbers are those of the 21 FSRS-6 takes (w0 … w20)."""
+    values = [float(v) for v in params]
+    if len(values) not in (17, 19, 21) or not all(math.isfinite(v) for v in values):
+        return []
+    if len(values) == 17:
+        values[4] = values[5] * 2.0 + values[4]
+        values[5] = math.log(values[5] * 3.0 + 1.0) / 3.0
+        values[6] += 0.5
+    return [
+        f"w{i} = {v:g} ({lo:g}–{hi:g})"
+        for i, (v, lo, hi) in enumerate(zip(values, _LOWER, _UPPER, strict=False))
+        if not lo <= v <= hi
+    ]
+
+
 class Preset(Record):
     """One preset. `anki_id` is the Anki deck config id it came from (0 if made here)."""
 
@@ -278,6 +295,10 @@ def edit(preset: Preset, key: str, text: str) -> Preset:
                 raise PresetError(
                     f"{label} must be numbers separated by commas (got {text[:40]!r})."
                 ) from None
+            # typed by hand: a value the model would clip is refused by name, not changed quietly
+            # (a set imported from Anki is clipped as Anki's fsrs-rs clips it)
+            if outside := out_of_range(value):
+                raise PresetError(f"{label}: outside the model's range: {'; '.join(outside)}.")
     elif key == "leech_action":
         action = text.strip().lower()
         if action not in ("suspend", "tag", "tag only", "tag_only"):

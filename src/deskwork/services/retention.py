@@ -239,7 +239,9 @@ def apply(desk: Desk, name: str, value: float) -> Preset:
     if preset.id == DEFAULT_PRESET_ID:
         raise PresetError(
             f"the default preset is [cards] in the config file: set desired_retention = "
-            f"{value:.2f} there (`deskwork config path`), or make a preset of your own and "
+            f"{value:g} there (`deskwork config path`), or make a preset of your own and "
             "use it for your decks"
         )
-    return ps.set_values(desk, str(preset.id), [("desired_retention", f"{value:.2f}")])
+    # the value as given (0.955 stays 0.955): the simulation's rows are 0.01 apart, but a value
+    # between them is the learner's to choose, and rounding it without a word would be a surprise
+    return ps.set_values(desk, str(preset.id), [("desired_retention", repr(value))])
