@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,28 @@ def test_review_log_is_partitioned_by_month_and_loaded_lazily(data_dir: Path, cl
     assert [r.ts.month for r in recent] == [11]
     assert set(again.reviews._loaded) == {"2026-11"}
     assert again.reviews.count() == 3
+    again.close()
+
+
+def test_a_day_in_local_time_finds_entries_filed_in_the_utc_month_before(
+    data_dir: Path, clock: Clock
+) -> None:
+    """Entries are filed by UTC month; a local study day that starts on the 1st at 00:00+02:00
+    begins at 22:00 UTC on the last day of the month before, where its first reviews are filed."""
+    east = timezone(timedelta(hours=2))
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        late = datetime(2026, 11, 30, 22, 30, tzinfo=UTC)  # 00:30 on 1 December at UTC+2
+        tx.append("reviews", ReviewLog(card_id=1, rating=3, ts=late))
+        tx.append("reviews", ReviewLog(card_id=1, rating=3, ts=late - timedelta(hours=1)))
+    store.close()
+    again = Store.open(data_dir, clock=clock)
+    day = list(
+        again.reviews.between(
+            datetime(2026, 12, 1, tzinfo=east), datetime(2026, 12, 2, tzinfo=east)
+        )
+    )
+    assert [r.ts for r in day] == [late]
     again.close()
 
 

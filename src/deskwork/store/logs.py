@@ -21,7 +21,7 @@ import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic
 
@@ -34,6 +34,11 @@ _stamps = itertools.count(1)
 
 def month_of(ts: datetime) -> str:
     return f"{ts.year:04d}-{ts.month:02d}"
+
+
+def _utc(ts: datetime) -> datetime:
+    """An aware time in UTC (a naive one is taken as UTC already, as stored times are)."""
+    return ts.astimezone(UTC) if ts.tzinfo is not None else ts
 
 
 class LogTable(Generic[T]):
@@ -142,8 +147,10 @@ class LogTable(Generic[T]):
         self._changed(month)
 
     def between(self, start: datetime, end: datetime) -> Iterator[T]:
-        """Entries with start <= ts < end, loading only the months that overlap."""
-        first, last = month_of(start), month_of(end)
+        """Entries with start <= ts < end, loading only the months that overlap. Months are UTC
+        months (entries are filed by their UTC time), so local bounds are turned to UTC first: a
+        study day starting 00:00+02:00 on the 1st begins in the month before, at 22:00 UTC."""
+        first, last = month_of(_utc(start)), month_of(_utc(end))
         for month in self.months():
             if first < month < last:  # a month wholly inside: no comparisons
                 yield from self.month(month).values()
