@@ -15,11 +15,12 @@ from hypothesis import strategies as st
 from deskwork.domain import cardstats, cloze
 from deskwork.domain import reviewqueue as rq
 from deskwork.domain.ankihtml import html_to_text
-from deskwork.domain.cards import CardState, NoteType, ReviewLog
+from deskwork.domain.cards import Card, CardState, NoteType, ReviewLog
 from deskwork.domain.cardsearch import search
 from deskwork.domain.decklimits import Done, done_per_deck
 from deskwork.domain.presets import Preset, Presets
 from deskwork.domain.render import render_card
+from deskwork.domain.revieworder import retrievability
 from deskwork.domain.scheduling import (
     LEECH_TAG,
     Grade,
@@ -256,6 +257,44 @@ def test_search_syntax() -> None:
     assert ids('"chain rule" deck:ML') == [1, 3]  # the back of make_card's cards
     with pytest.raises(ValueError, match="is:soon is not known"):
         ids("is:soon")
+
+
+def test_search_by_property_as_anki_writes_it() -> None:
+    """prop:r (retrievability now, with each card's decay), prop:s, prop:d (0-1, Anki's scale),
+    prop:ivl, prop:reps, prop:lapses; a card without the property (a new card's R) never matches."""
+
+    def review(id_: int, days_ago: float, stability: float, **kw: object) -> Card:
+        last = T0 - timedelta(days=days_ago)
+        return make_card(
+            id=id_, state=CardState.REVIEW, step=None, last_review=last, stability=stability,
+            difficulty=kw.pop("difficulty", 5.5), due=last + timedelta(days=stability), **kw,
+        )  # fmt: skip
+
+    cards = [
+        review(1, 0.0, 10.0, reps=3),  # just reviewed: R = 1.0
+        review(2, 10.0, 10.0, lapses=4, difficulty=10.0),  # t = S: R = 0.9 exactly
+        review(3, 100.0, 10.0, difficulty=1.0),  # long overdue: R about 0.74
+        make_card("new", id=4),
+    ]
+
+    def ids(query: str, decay: float | None = None) -> list[int]:
+        return [
+            c.id for c in search(cards, query, T0, decay=None if decay is None else lambda _: decay)
+        ]
+
+    assert ids("prop:r<0.95") == [2, 3] and ids("prop:r<0.8") == [3] and ids("prop:r>=0.99") == [1]
+    assert ids("-prop:r<0.95") == [1, 4]  # negated: the new card (no R) is "not below 0.95"
+    assert ids("prop:s>5") == [1, 2, 3] and ids("prop:s=10") == [1, 2, 3]
+    assert ids("prop:d>0.9") == [2] and ids("prop:d=0") == [3] and ids("prop:d!=0.5") == [2, 3]
+    assert ids("prop:ivl>=10") == [1, 2, 3] and ids("prop:ivl=0") == [4]
+    assert ids("prop:reps>2") == [1] and ids("prop:lapses>3") == [2]
+    # the decay counts: with FSRS-6's steeper default decay 0.5, card 3 falls below 0.6 as well
+    r3 = retrievability(cards[2], T0, 0.5)
+    assert r3 is not None and r3 < 0.6 and ids("prop:r<0.6", decay=0.5) == [3]
+    assert ids("prop:r<0.6") == []
+    for bad in ("prop:r", "prop:r<<1", "prop:zz>1", "prop:r<x"):
+        with pytest.raises(ValueError, match="prop:"):
+            ids(bad)
 
 
 def test_figures() -> None:

@@ -354,8 +354,17 @@ def test_cards_list_json_prints_each_card_as_the_pane_shows_it(
     first = listed[0]
     assert set(first) >= {
         "note_guid", "note_type", "fields", "ord", "deck", "question", "answer", "state", "due",
-        "stability", "difficulty", "reps", "lapses", "flag", "suspended", "buried", "reviews",
+        "stability", "difficulty", "retrievability", "reps", "lapses", "flag", "suspended",
+        "buried", "reviews",
     }  # fmt: skip
+    # R now from the card's own memory state (None for a card never reviewed)
+    for card in listed:
+        if card["stability"] is None:
+            assert card["retrievability"] is None
+        else:
+            assert 0 < card["retrievability"] <= 1
+    low = run(capsys, "cards", "list", "--json", "deck:Math", "prop:r<2")["cards"]
+    assert len(low) == sum(1 for c in listed if c["retrievability"] is not None)
     clozes = sorted((c for c in listed if c["note_type"] == "Cloze"), key=lambda c: c["ord"])
     assert [c["question"] for c in clozes] == [
         "[...] and third, [...]",

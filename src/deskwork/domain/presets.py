@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, ValidationError, field_validator
 
 from deskwork.domain.records import Record
 from deskwork.domain.wording import human_error
+
+if TYPE_CHECKING:
+    from deskwork.domain.cards import Card
 
 DEFAULT_PRESET_ID = 0  # the [cards] section of the config; never stored
 
@@ -383,6 +386,7 @@ class Presets:
         self.by_id = {p.id: p for p in presets} | {DEFAULT_PRESET_ID: self.default}
         self.options = {o.deck: o for o in options}
         self._cache: dict[str, DeckSettings] = {}
+        self._decays: dict[str, float] = {}
 
     def preset_of(self, deck: str) -> Preset:
         option = self.options.get(deck)
@@ -405,6 +409,15 @@ class Presets:
                 else preset.desired_retention,
             )
             self._cache[deck] = found
+        return found
+
+    def decay_for(self, card: Card) -> float:
+        """The FSRS decay (w20) of the card's preset, for its retrievability (cached per deck)."""
+        found = self._decays.get(card.deck)
+        if found is None:
+            from deskwork.domain.revieworder import decay_of
+
+            found = self._decays[card.deck] = decay_of(self.for_deck(card.deck).preset.parameters)
         return found
 
 

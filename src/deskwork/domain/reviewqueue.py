@@ -116,21 +116,11 @@ def review_order_key(
     default preset's); retrievability with each card's own preset's decay and retention."""
     from deskwork.domain import revieworder
 
-    decays: dict[str, float] = {}
-
-    def decay_for(card: Card) -> float:
-        found = decays.get(card.deck)
-        if found is None:
-            found = decays[card.deck] = revieworder.decay_of(
-                presets.for_deck(card.deck).preset.parameters
-            )
-        return found
-
     return revieworder.sort_key(
         presets.preset_of(deck).review_order,
         now,
         day_end,
-        decay_for,
+        presets.decay_for,
         lambda c: presets.for_deck(c.deck).desired_retention,
     )
 

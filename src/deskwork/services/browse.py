@@ -17,6 +17,7 @@ from deskwork.domain.cardsearch import search
 from deskwork.domain.studyday import day_bounds
 from deskwork.services.desk import Desk
 from deskwork.services.notes import Renderer
+from deskwork.services.presets import load as load_presets
 
 T = TypeVar("T")
 
@@ -40,9 +41,10 @@ def search_job(desk: Desk, query: str, rows: int) -> Callable[[], Found]:
     cards = desk.store.cards.all()
     render = Renderer(desk)
     names = {k: t.name for k, t in render.types.items()}
+    decay = load_presets(desk).decay_for  # prop:r with each card's preset's decay
 
     def run() -> Found:
-        found = search(cards, query, now, names)
+        found = search(cards, query, now, names, decay)
         found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
         return Found(query, found, [render(card).question for card in found[:rows]])
 

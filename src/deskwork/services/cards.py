@@ -330,8 +330,7 @@ class ReviewSession:
 
 def retrievability(presets: Presets, card: Card, now: datetime) -> float | None:
     """FSRS's R at `now` with the decay of the card's preset (None without a memory state)."""
-    params = presets.for_deck(card.deck).preset.parameters
-    return revieworder.retrievability(card, now, revieworder.decay_of(params))
+    return revieworder.retrievability(card, now, presets.decay_for(card))
 
 
 # ---------------------------------------------------------------------- adding and editing

@@ -102,10 +102,14 @@ def listing(desk: Desk, query: str = "") -> list[dict[str, Any]]:
     the schedule with the number of review-log entries."""
     from deskwork.domain.cardsearch import search
     from deskwork.domain.cardstats import state_of
+    from deskwork.domain.revieworder import retrievability
+    from deskwork.services.presets import load as load_presets
 
     now = desk.clock()
     types = notetypes(desk)
-    found = search(desk.store.cards.all(), query, now, {k: t.name for k, t in types.items()})
+    presets = load_presets(desk)
+    type_names = {k: t.name for k, t in types.items()}
+    found = search(desk.store.cards.all(), query, now, type_names, presets.decay_for)
     found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
     render_one = Renderer(desk)
     ids = {c.id for c in found}
@@ -125,7 +129,8 @@ def listing(desk: Desk, query: str = "") -> list[dict[str, Any]]:
             "fields": dict(zip(names, values, strict=True)), "tags": card.tags, "ord": card.ord,
             "deck": card.deck, "question": shown.question, "answer": shown.answer_side(),
             "state": state_of(card), "due": card.due.isoformat(),
-            "stability": card.stability, "difficulty": card.difficulty, "reps": card.reps,
+            "stability": card.stability, "difficulty": card.difficulty,
+            "retrievability": retrievability(card, now, presets.decay_for(card)), "reps": card.reps,
             "lapses": card.lapses, "flag": card.flag, "suspended": card.suspended,
             "buried": bool(card.buried_until and card.buried_until > now),
             "reviews": logs.get(card.id, 0),

@@ -75,7 +75,7 @@ class CardBrowserScreen(SearchableTableScreen):
 
     def compose(self) -> ComposeResult:
         yield Input(
-            placeholder="search: words  deck:ML  tag:nlp  is:due is:new is:suspended  flag:1  -negate",
+            placeholder="search: words  deck:ML  tag:nlp  is:due is:new is:suspended  prop:r<0.9  -negate",
             id="cb-query",
         )
         yield Static("", id="cb-status", markup=False)
