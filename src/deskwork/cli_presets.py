@@ -60,8 +60,11 @@ def cmd_presets(args: argparse.Namespace, paths: Paths) -> int:
             preset = presets.add(desk, args.name, args.copy_of)
             message = f"preset {preset.name!r} added (a copy of {args.copy_of!r})"
         elif action == "use":
+            unknown = presets.unknown_deck(desk, args.deck)
             decks = presets.assign(desk, args.deck, args.preset, with_subdecks=args.subdecks)
             message = f"{', '.join(decks)} now use{'s' if len(decks) == 1 else ''} {args.preset!r}"
+            if unknown:  # made here: said, so that a typo is seen
+                message = f"{unknown}: made it, empty; {message}"
         elif action == "remove":
             moved = presets.remove(desk, args.preset)
             noun = "deck" if moved == 1 else "decks"

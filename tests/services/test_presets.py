@@ -182,7 +182,11 @@ def test_cli_shows_and_edits_presets_all_or_nothing(capsys: pytest.CaptureFixtur
     assert code == 0, err
     code, _, err = run(capsys, "cards", "presets", "set", "Lang", "new_per_day=3", "bury_new=maybe")
     assert code == 1 and "Bury new siblings must be true or false (got 'maybe')." in err, err
-    assert run(capsys, "cards", "presets", "use", "Vocab::Verbs", "lang")[0] == 0
+    assert main(["cards", "presets", "use", "Vocab::Verbs", "lang"]) == 0
+    said = capsys.readouterr().out
+    assert "there is no deck 'Vocab::Verbs' yet: made it, empty; Vocab::Verbs now uses" in said
+    assert main(["cards", "presets", "use", "Vocab::Verbs", "lang"]) == 0
+    assert "no deck" not in capsys.readouterr().out, "it exists now"
     assert run(capsys, "cards", "presets", "limits", "Vocab::Verbs", "--new", "4")[0] == 0
     code, data, _ = run(capsys, "cards", "presets", "--json")
     lang = next(p for p in data["presets"] if p["name"] == "Lang")  # type: ignore[attr-defined]

@@ -130,13 +130,27 @@ async def test_presets_screen_edits_a_preset_and_assigns_a_deck(
         assert isinstance(form, PresetFormScreen)
         form.query_one("#p-new_per_day", Input).value = "2"
         await pilot.press("ctrl+s")
+        from deskwork.services import presets
+
+        # A typo asks before it makes a deck of its own; "n" changes nothing.
+        await pilot.press("u")
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        prompt.query_one(Input).value = "Mathh"
+        await pilot.press("enter")
+        await pilot.pause()
+        asked = app.screen
+        assert isinstance(asked, ConfirmScreen)
+        assert "There is no deck 'Mathh' yet (did you mean 'Math'?)" in asked.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Mathh" not in {o.deck for o in presets.deck_options(app.desk)}
         await pilot.press("u")
         prompt = app.screen
         assert isinstance(prompt, PromptScreen)
         prompt.query_one(Input).value = "Math"
         await pilot.press("enter")
         await pilot.pause()
-        from deskwork.services import presets
 
         chosen = presets.load(app.desk)
         assert chosen.preset_of("Math").name == "Slow" and chosen.for_deck("Math").new_per_day == 2

@@ -157,6 +157,23 @@ def remove(desk: Desk, name: str) -> int:
     return len(moved)
 
 
+def unknown_deck(desk: Desk, deck: str) -> str | None:
+    """None when `deck` exists (cards, an imported deck, or options of its own); else a line saying
+    it does not, with the closest names ("did you mean 'Math'?"): assigning a preset to it makes
+    a new, empty deck, which a typo should not do unasked."""
+    from difflib import get_close_matches
+
+    from deskwork.services.cards import decks
+
+    deck = deck.strip()
+    known = set(decks(desk)) | {o.deck for o in deck_options(desk)}
+    if not deck or deck in known:
+        return None
+    close = get_close_matches(deck, sorted(known), n=3, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(repr(d) for d in close)}?)" if close else ""
+    return f"there is no deck {deck!r} yet{hint}"
+
+
 def assign(desk: Desk, deck: str, name: str, *, with_subdecks: bool = False) -> list[str]:
     """Study `deck` (and, if asked, its subdecks) with preset `name`; returns the decks changed."""
     deck = deck.strip()

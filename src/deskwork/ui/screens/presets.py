@@ -306,6 +306,22 @@ class PresetsScreen(Screen[None]):
                 return
             with_subdecks = deck.endswith("::*")
             deck = deck.removesuffix("::*")
+            unknown = presets.unknown_deck(self.desk_app.desk, deck)
+            if unknown:  # a typo must not make a deck of its own unasked
+                from deskwork.ui.screens.draft_dialogs import ConfirmScreen
+
+                def answer(yes: bool | None) -> None:
+                    if yes:
+                        apply(deck, with_subdecks)
+
+                question = (
+                    f"{unknown[0].upper()}{unknown[1:]}. Make it, studied with {preset.name!r}?"
+                )
+                self.app.push_screen(ConfirmScreen(question), answer)
+                return
+            apply(deck, with_subdecks)
+
+        def apply(deck: str, with_subdecks: bool) -> None:
             try:
                 changed = presets.assign(
                     self.desk_app.desk, deck, str(preset.id) if preset.id else "Default",
