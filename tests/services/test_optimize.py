@@ -136,6 +136,40 @@ def test_an_answer_given_while_training_runs_is_kept(desk: Desk, clock: Clock) -
     assert (saved.stability, saved.difficulty) == expected[card.id]
 
 
+def test_an_answer_given_while_the_new_states_are_written_is_kept(desk: Desk, clock: Clock) -> None:
+    """The write happens off the store's thread (in the app: the optimiser's worker); a card
+    answered after the cards were read for it is left out of the bulk write, then given its
+    state from its history as it is now."""
+    card = next(c for c in desk.store.cards.all() if not c.is_new)
+    calls: list[str] = []
+
+    def on_store(work):  # type: ignore[no-untyped-def]
+        calls.append("step")
+        result = work()
+        if len(calls) == 4:  # the cards were just read for the write: the user answers now
+            clock.advance(minutes=1)
+            with desk.store.transaction() as tx:
+                tx.append("reviews", ReviewLog(card_id=card.id, rating=1, ts=clock(),
+                                               state=CardState.REVIEW))  # fmt: skip
+                tx.put("cards", card.model_copy(update={"last_review": clock(), "reps": 99,
+                                                        "lapses": 7}))  # fmt: skip
+        return result
+
+    (outcome,) = op.optimize(desk, "Default", on_store=on_store)
+    assert isinstance(outcome, op.Outcome) and outcome.adopted
+    assert len(calls) == 5, "the left-out card redone on the store's thread"
+    saved = desk.store.cards.get(card.id)
+    assert saved is not None and (saved.reps, saved.lapses) == (99, 7), "the answer stays"
+    by_card = {card.id: sorted(
+        (log for log in desk.store.reviews.all() if log.card_id == card.id),
+        key=lambda log: (log.ts, log.id),
+    )}  # fmt: skip
+    expected = op.memory_states([saved], by_card, outcome.parameters, op.day_end(desk))
+    assert (saved.stability, saved.difficulty) == expected[card.id]
+    others = [c for c in desk.store.cards.all() if not c.is_new and c.id != card.id]
+    assert others and all(c.stability is not None for c in others)
+
+
 def test_monthly_reminder(desk: Desk, clock: Clock) -> None:
     answers = sum(1 for log in desk.store.reviews.all() if not log.manual)
     assert answers >= op.REMIND_AFTER_REVIEWS

@@ -341,3 +341,66 @@ def test_a_month_loading_while_a_compaction_switches_misses_nothing(tmp_path: Pa
     reader.join(30)
     assert got == [6]
     store.close()
+
+
+def test_a_conditional_bulk_put_leaves_out_what_changed_since_its_snapshot(tmp_path: Path) -> None:
+    """Work built from a snapshot (the optimiser's new memory states) never overwrites a change
+    made meanwhile: before the serialising, and during it (checked again under the lock)."""
+    store = Store.open(tmp_path)
+    _batch(store, "c", 3000, 0)
+    base = {c.id: c for c in store.cards.values()}
+    ids = sorted(base)
+    answered_before = store.cards.get(ids[0])
+    assert answered_before is not None
+    with store.transaction() as tx:
+        tx.put("cards", answered_before.model_copy(update={"reps": 7}))  # a grade, before
+    landed: list[int] = []
+
+    def grade_meanwhile(done: int, total: int) -> None:
+        if done >= 1000 and not landed:  # a grade while the bulk line is being serialised
+            card = store.cards.get(ids[-1])
+            assert card is not None
+            with store.transaction() as grade:
+                grade.put("cards", card.model_copy(update={"reps": 9}))
+            landed.append(card.id)
+
+    with store.transaction(progress=grade_meanwhile) as tx:
+        tx.put_many(
+            "cards",
+            [c.model_copy(update={"stability": 42.0}) for c in base.values()],
+            unchanged_since=base,
+        )
+        tx.set_setting("optimised", True)
+    assert landed == [ids[-1]]
+    assert tx.skipped == {"cards": {ids[0], ids[-1]}}
+
+    def check(where: Store) -> None:
+        cards = {c.id: c for c in where.cards.values()}
+        assert cards[ids[0]].reps == 7 and cards[ids[0]].stability is None, "the grade stays"
+        assert cards[ids[-1]].reps == 9 and cards[ids[-1]].stability is None
+        assert all(cards[i].stability == 42.0 for i in ids[1:-1])
+        assert where.setting("optimised") is True
+
+    check(store)
+    crash(store)  # and durably so: replayed from the journal
+    again = Store.open(tmp_path)
+    check(again)
+    again.close()
+
+
+def test_a_conditional_put_whose_records_all_changed_writes_only_the_plain_ops(
+    tmp_path: Path,
+) -> None:
+    store = Store.open(tmp_path)
+    _batch(store, "c", 2, 0)
+    base = {c.id: c for c in store.cards.values()}
+    for card in base.values():
+        with store.transaction() as tx:
+            tx.put("cards", card.model_copy(update={"reps": 1}))
+    with store.transaction() as tx:
+        tx.put_many("cards", [c.model_copy(update={"reps": 5}) for c in base.values()],
+                    unchanged_since=base)  # fmt: skip
+        tx.set_setting("k", 1)
+    assert tx.skipped == {"cards": set(base)}
+    assert [c.reps for c in store.cards.values()] == [1, 1] and store.setting("k") == 1
+    store.close()

@@ -193,8 +193,8 @@ def optimize_preset(
         raise ft.Cancelled()
     progress("Saving", 0, None)
     snapshot = {c.id: c.last_review for c in snap.cards}
-    outcome.memory_states = on_store(
-        lambda: _save(desk, preset, trained.parameters, states, snapshot)
+    outcome.memory_states = _save(
+        desk, preset, trained.parameters, states, snapshot, on_store, cancelled
     )
     outcome.adopted = True
     outcome.parameters = trained.parameters
@@ -251,33 +251,73 @@ def _save(
     parameters: list[float],
     states: dict[int, tuple[float, float]],
     snapshot: dict[int, datetime | None],
+    on_store: OnStore = _direct,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> int:
     """One transaction: the parameters, every card's new memory state, the date. A card answered
     while training ran gets its state from its history as it is now; other edits made meanwhile
-    (the preset's other options, a card's text) are kept. Returns the cards updated."""
-    changed = [
-        card_id
-        for card_id in states
-        if (card := desk.store.cards.get(card_id)) is not None
-        and card.last_review != snapshot.get(card_id)
+    (the preset's other options, a card's text) are kept. Returns the cards updated.
+
+    In the app this runs in the optimiser's worker thread: the store's thread only reads the
+    cards (a few ms); the 20,000 copies and their serialising happen here, and the write is a
+    conditional bulk put, so that a card answered during it is left out rather than overwritten,
+    then redone from its history on the store's thread."""
+
+    def read() -> tuple[dict[int, tuple[float, float]], dict[int, Card | None]]:
+        changed = [
+            card_id
+            for card_id in states
+            if (card := desk.store.cards.get(card_id)) is not None
+            and card.last_review != snapshot.get(card_id)
+        ]
+        return _states_now(desk, changed, parameters), {
+            card_id: desk.store.cards.get(card_id) for card_id in states
+        }
+
+    redone, base = on_store(read)
+    states = states | redone
+    updated = [
+        card.model_copy(update={"stability": stability, "difficulty": difficulty})
+        for card_id, (stability, difficulty) in states.items()
+        if (card := base.get(card_id)) is not None and not card.is_new  # deleted or forgotten
     ]
-    if changed:
-        logs = fh.group_by_card(desk.store.reviews.all(), set(changed))
-        cards = [c for c in (desk.store.cards.get(i) for i in changed) if c is not None]
-        states = states | memory_states(cards, logs, parameters, day_end(desk))
-    updated = 0
+    from deskwork.store.bulk import Cancelled
+
+    try:
+        with desk.store.transaction(cancelled=cancelled) as tx:
+            _save_parameters(desk, tx, preset, parameters)
+            tx.put_many("cards", updated, unchanged_since=base)
+            _remember(desk, preset.id, tx)
+    except Cancelled:
+        raise ft.Cancelled() from None  # Esc while it was being written: nothing was
+    skipped = tx.skipped.get("cards", set())
+    if skipped:
+        on_store(lambda: _put_states_now(desk, skipped, parameters))
+    return len(updated)
+
+
+def _states_now(
+    desk: Desk, card_ids: list[int] | set[int], parameters: list[float]
+) -> dict[int, tuple[float, float]]:
+    """The memory states of these cards from their history as it is now (cards answered while the
+    optimiser worked)."""
+    if not card_ids:
+        return {}
+    logs = fh.group_by_card(desk.store.reviews.all(), set(card_ids))
+    cards = [c for c in (desk.store.cards.get(i) for i in card_ids) if c is not None]
+    return memory_states(cards, logs, parameters, day_end(desk))
+
+
+def _put_states_now(desk: Desk, card_ids: set[int], parameters: list[float]) -> None:
+    states = _states_now(desk, card_ids, parameters)
     with desk.store.transaction() as tx:
-        _save_parameters(desk, tx, preset, parameters)
         for card_id, (stability, difficulty) in states.items():
             card = desk.store.cards.get(card_id)
-            if card is None or card.is_new:
-                continue  # deleted or forgotten meanwhile
-            tx.put(
-                "cards", card.model_copy(update={"stability": stability, "difficulty": difficulty})
-            )
-            updated += 1
-        _remember(desk, preset.id, tx)
-    return updated
+            if card is not None and not card.is_new:
+                tx.put(
+                    "cards",
+                    card.model_copy(update={"stability": stability, "difficulty": difficulty}),
+                )
 
 
 def _save_parameters(desk: Desk, tx: Any, preset: Preset, parameters: list[float]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskwork.domain.records import Record
@@ -37,6 +37,7 @@ class Transaction:
         self._ops: list[str] = []
         self._parsed: list[list[Any]] = []
         self._bulk: list[BulkOp] = []
+        self.skipped: dict[str, set[int]] = {}  # conditional puts left out (see put_many)
         self.progress = progress
         self.cancelled = cancelled
 
@@ -49,15 +50,26 @@ class Transaction:
         self._parsed.append(["put", table, doc.id, doc])
         return doc
 
-    def put_many(self, table: str, docs: Iterable[Record]) -> None:
-        """Records that each have their id, as one bulk op (applied after the plain ops)."""
+    def put_many(
+        self,
+        table: str,
+        docs: Iterable[Record],
+        *,
+        unchanged_since: Mapping[int, Record | None] | None = None,
+    ) -> None:
+        """Records that each have their id, as one bulk op (applied after the plain ops).
+        `unchanged_since` (id -> the stored record each was made from): a record is written only
+        if the table still holds that very object at the commit; the others are left out and
+        named in `skipped[table]` (the caller redoes them from what is stored now). Work built
+        from a snapshot on another thread cannot then overwrite a change made meanwhile."""
         if table not in TABLES:
             raise KeyError(f"unknown table {table!r}")
         group = {doc.id: doc for doc in docs}
         if 0 in group:
             raise ValueError("put_many: every record needs its id (reserve_ids)")
         if group:
-            self._bulk.append(BulkOp("putm", table, "", group))
+            base = None if unchanged_since is None else dict(unchanged_since)
+            self._bulk.append(BulkOp("putm", table, "", group, base))
 
     def append_many(self, log: str, docs: Iterable[Record]) -> None:
         """Log entries that each have their id, as one bulk op per month."""
