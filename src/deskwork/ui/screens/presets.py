@@ -186,7 +186,12 @@ class PresetsScreen(Screen[None]):
                 Text(dp.format_steps(preset.learning_steps_minutes)),
                 Text(str(preset.new_per_day)),
                 Text(str(preset.reviews_per_day)),
-                Text(clean(", ".join(decks.get(preset.id, [])), single_line=True), style="dim"),
+                Text(
+                    clean(", ".join(decks.get(preset.id, [])), single_line=True),
+                    style="dim",
+                    overflow="ellipsis",  # cut with "…", so that more decks are seen to follow
+                    no_wrap=True,
+                ),
                 key=str(preset.id),
             )
         ids = [p.id for p in self.presets]
@@ -218,13 +223,29 @@ class PresetsScreen(Screen[None]):
         if preset is None:
             detail.update("")
             return
-        lines = [f"{k.replace('_', ' ')}: {_value(v)}" for k, v in dp.describe(preset).items()]
-        lines.append(self._optimised(preset))
+        from rich.console import Group
+        from rich.table import Table
+
+        # Two columns of options (one a line, they ran past the pane's foot at 120x35); the
+        # parameters, long, on lines of their own below.
+        described = dp.describe(preset)
+        parameters = described.pop("fsrs_parameters", None)
+        pairs = [
+            (k.replace("_", " "), clean(_value(v), single_line=True)) for k, v in described.items()
+        ]
+        grid = Table.grid(padding=(0, 1))
+        for _ in range(2):
+            grid.add_column(style="dim", no_wrap=True)
+            grid.add_column(overflow="fold")
+        half = (len(pairs) + 1) // 2
+        for left, right in zip(pairs[:half], [*pairs[half:], ("", "")], strict=False):
+            grid.add_row(f"{left[0]}:", left[1], f"{right[0]}:" if right[0] else "", right[1])
+        lines = [f"fsrs parameters: {_value(parameters)}", self._optimised(preset)]
         if preset.id == DEFAULT_PRESET_ID:
             lines.append("(the default: [cards] in the config file; `deskwork config path`)")
         elif preset.anki_id:
             lines.append(f"(imported from Anki, preset id {preset.anki_id})")
-        detail.update("\n".join(lines))
+        detail.update(Group(grid, Text("\n".join(lines))))
 
     def _optimised(self, preset: Preset) -> str:
         from deskwork.services.optimize import LAST_KEY
