@@ -69,7 +69,7 @@ async def test_optimise_from_the_presets_screen(tmp_path: Path) -> None:
         assert app.screen is screen
         await pilot.press("escape")
         assert isinstance(app.screen, PresetsScreen)
-        detail = str(app.screen.query_one("#presets-detail", Static).render())
+        detail = text_of(app.screen, "#presets-detail")  # type: ignore[arg-type]
         assert f"{params[0]:.4g}" in detail
         assert f"FSRS optimised: {T0:%Y-%m-%d}" in detail
 

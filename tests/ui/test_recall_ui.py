@@ -4,9 +4,11 @@ the preset form sets a preset's review order; the stats forecast says how even i
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from pathlib import Path
 
+from rich.console import Console
 from textual.widgets import DataTable, Select, Static
 
 from deskwork.config import Config, EasyDaysConfig
@@ -30,6 +32,13 @@ def review(front: str, stability: float, days_ago: float, **kw: object) -> objec
         "reps": 4,
     }
     return make_card(front, **(fields | kw))
+
+
+def shown(widget: Static) -> str:
+    """What a Static shows, as plain text (Rich renderables rendered)."""
+    console = Console(width=110, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()
 
 
 async def test_retrievability_on_the_info_line_in_ascending_order(
@@ -101,7 +110,7 @@ async def test_the_preset_form_sets_the_review_order(tmp_path: Path, clock: Cloc
         assert isinstance(app.screen, PresetsScreen)
         [lang] = [p for p in app.screen.presets if p.name == "Lang"]
         assert lang.review_order == "retrievability_ascending"
-        detail = str(app.screen.query_one("#presets-detail", Static).render())
+        detail = " ".join(shown(app.screen.query_one("#presets-detail", Static)).split())
         assert "review order: retrievability_ascending" in detail
 
 
