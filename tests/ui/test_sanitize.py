@@ -41,6 +41,10 @@ async def test_a_value_set_with_control_characters_is_cleaned_before_it_is_saved
         await pilot.press("f7")
         await pilot.pause()
         await pilot.press("n")
+        for _ in range(200):  # the form, pushed once the table screen is up (slower under load)
+            if app.screen.query("#f-title"):
+                break
+            await pilot.pause(0.02)
         app.screen.query_one("#f-title", Input).value = "Deep\x1b[31m Learning\x00"
         await pilot.pause()
         await pilot.press("ctrl+s")
