@@ -1,7 +1,8 @@
 """Flashcard review: the front (rendered with the card's note type), a box to type the answer in
 on type-in cards (Enter shows the answer with the comparison), Space/Enter shows the back, 1–4 answer (each button shows its next
 interval), undo, bury, suspend, flag, edit in place, cram mode. When nothing is due it says when
-the next card is."""
+the next card is. The session itself (today's queue, built on a worker when cards change, the
+deck studied) is review_session.SessionPane's."""
 
 from __future__ import annotations
 
@@ -14,19 +15,17 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
 
-from deskwork.domain.cards import Card
 from deskwork.domain.render import Rendered
 from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.scheduling import Grade, describe
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
-from deskwork.services import DaySummary
 from deskwork.ui.commands import REVIEW_COMMANDS
-from deskwork.ui.widgets.pane import Pane
+from deskwork.ui.panes.review_session import STUDY_DECK as STUDY_DECK
+from deskwork.ui.panes.review_session import SessionPane
 
 if TYPE_CHECKING:
-    from deskwork.services.cards import ReviewSession
-    from deskwork.ui.app import DeskworkApp
+    pass
 
 FLAG_STYLES = {
     1: "red",
@@ -37,7 +36,6 @@ FLAG_STYLES = {
     6: "cyan",
     7: "purple",
 }
-STUDY_DECK = "study_deck"  # the setting that keeps the deck being studied
 GRADE_NAMES = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
 
 
@@ -58,7 +56,7 @@ def image_widget() -> type | None:
     return chosen  # type: ignore[no-any-return]
 
 
-class ReviewPane(Pane):
+class ReviewPane(SessionPane):
     pane_id = "review"
     title = "Review"
     binding_id = "pane.review"
@@ -76,21 +74,10 @@ class ReviewPane(Pane):
     """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.session: ReviewSession | None = None
-        self._build_generation = 0  # bumped by every restart: a stale background build is dropped
-        self._building = False
-        self.deck = ""  # studying one deck (and its subdecks); "" = every deck
-        self.revealed = False
-        self.shown_at = time.monotonic()
-        self._summary: DaySummary | None = None
+        super().__init__(*args, **kwargs)
         self._typed_for: int | None = None  # the card the type-in box was cleared for
         self.sounds: list[str] = []  # sounds of the side shown
         self._media_shown: tuple[int, tuple[str, ...]] | None = None
-
-    @property
-    def desk_app(self) -> DeskworkApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-status", markup=False)
@@ -101,131 +88,7 @@ class ReviewPane(Pane):
             yield Static(id="review-answer")
         yield Static(id="review-buttons")
 
-    # ------------------------------------------------------------------ state
-    def show(self, summary: DaySummary) -> None:
-        """Called on every refresh of the desk: starts the session once the cards are loaded."""
-        self._summary = summary
-        if summary.cards_loading:
-            self._idle("Loading cards…")
-            return
-        if self.session is None or self.session.desk.today() != self._session_day:
-            self.restart()
-        else:
-            self.render_card()
-
-    @property
-    def studied_deck(self) -> str:
-        """The deck being studied ("" = every deck), known before the cards are loaded: until the
-        session starts it is the one kept from last time."""
-        if self.session is not None:
-            return self.deck
-        return str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
-
-    def next_session(self) -> ReviewSession:
-        """The session `restart()` would build (a worker thread may build it: the queue of a
-        big collection takes a while), to hand to `restart(session=…)`."""
-        from deskwork.services.cards import ReviewSession
-
-        old = self.session
-        deck = (
-            self.deck
-            if old is not None
-            else str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
-        )
-        return ReviewSession(self.desk_app.desk, cram=old.cram if old else False, deck=deck)
-
-    def restart(self, cram: bool | None = None, session: ReviewSession | None = None) -> None:
-        from deskwork.services.cards import ReviewSession
-
-        self._build_generation += 1  # a session being built in the background is stale now
-        self._building = False
-        old = self.session
-        if old is None:  # the deck studied last time, as Anki keeps its current deck
-            self.deck = str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
-        keep_cram = old.cram if old and cram is None else bool(cram)
-        if session is None or session.cram != keep_cram or session.deck != self.deck:
-            session = ReviewSession(self.desk_app.desk, cram=keep_cram, deck=self.deck)
-        self._install(session, old)
-
-    def _install(
-        self, session: ReviewSession, old: ReviewSession | None, keep_revealed: bool = False
-    ) -> None:
-        same_card = (
-            keep_revealed
-            and old is not None
-            and self.revealed
-            and _card_id(old) == _card_id(session)
-        )
-        self.session = session
-        if old is not None and old.cram == session.cram:  # a new card or an import keeps undo
-            session.undo_stack = old.undo_stack
-        self._session_day = session.desk.today()
-        counting = session.counting_job()  # the load balancer's counts, off the UI thread
-        if counting is not None:
-            self.run_worker(counting, thread=True, group="balancer", name="load balancer counts")
-        if not same_card:  # the answer being read stays on screen when the card stays
-            self.revealed = False
-            self.shown_at = time.monotonic()
-        self.render_card()
-
-    @property
-    def building(self) -> bool:
-        """A new session (today's queue over every card) is being built on a worker."""
-        return self._building
-
-    def restart_in_background(self) -> None:
-        """Cards were added or changed (a new note, an import, the browser's bulk actions): the
-        queue is built again on a worker thread (~100 ms at 20,000 cards, much more at 100,000)
-        while the current session keeps answering. An answer given meanwhile makes the new
-        queue stale: it is built again from there."""
-        from deskwork.services.cards import ReviewSession
-
-        old = self.session
-        if old is None:
-            self.restart()
-            return
-        self._build_generation += 1
-        generation = self._build_generation
-        self._building = True
-        desk, cram, deck = self.desk_app.desk, old.cram, self.deck
-
-        def work() -> None:
-            for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
-                try:
-                    session = ReviewSession(desk, cram=cram, deck=deck)
-                except RuntimeError:
-                    continue
-                self.app.call_from_thread(self._built, generation, session)
-                return
-            self.app.call_from_thread(self._built, generation, None)
-
-        self.run_worker(work, thread=True, exclusive=True, group="review-build", name="queue")
-
-    def _built(self, generation: int, session: ReviewSession | None) -> None:
-        if generation != self._build_generation or not self.is_mounted:
-            return  # superseded: an answer, or another restart, came after it began
-        self._building = False
-        if session is None:  # the store kept changing under it: build it here
-            self.restart()
-            return
-        self._install(session, self.session, keep_revealed=True)
-
-    def _session_changed(self) -> None:
-        """An answer, undo, bury, suspend or flag: a queue being built meanwhile missed it."""
-        if self._building:
-            self.restart_in_background()
-
-    def current(self) -> Card | None:
-        return self.session.current() if self.session else None
-
-    def study(self, deck: str) -> None:
-        """Review only `deck` and its subdecks ("" = every deck again); kept for next time."""
-        self.deck = deck
-        store = self.desk_app.desk.store
-        if not store.readonly and store.setting(STUDY_DECK) != deck:
-            store.set_setting(STUDY_DECK, deck)
-        self.restart()
-
+    # ------------------------------------------------------------------ the card shown
     def _idle(self, text: str, hint: str = "") -> None:
         self.query_one("#review-status", Static).update("")
         self.query_one("#review-question", Static).update(Text(text, style="bold"))
@@ -463,8 +326,3 @@ def answer_text(rendered: Rendered, typed: str | None = None) -> Text:
     for run, highlighted in rendered.answer_runs(typed):
         text.append(run, style="bold reverse" if highlighted else "")
     return text
-
-
-def _card_id(session: ReviewSession) -> int | None:
-    card = session.current()
-    return card.id if card is not None else None

@@ -1,0 +1,172 @@
+"""The review area's session: today's queue for the deck being studied, made when the cards are
+loaded, built again on a worker thread when cards change (an answer given meanwhile makes that
+build stale), kept across days and restarts (the deck studied is a setting). The pane that shows
+and answers its cards is review.ReviewPane."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from deskwork.domain.cards import Card
+from deskwork.services import DaySummary
+from deskwork.ui.widgets.pane import Pane
+
+if TYPE_CHECKING:
+    from deskwork.services.cards import ReviewSession
+    from deskwork.ui.app import DeskworkApp
+
+STUDY_DECK = "study_deck"  # the setting that keeps the deck being studied
+
+
+class SessionPane(Pane):
+    """What the review pane knows of its session; `render_card` and `_idle` are the pane's."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.session: ReviewSession | None = None
+        self._build_generation = 0  # bumped by every restart: a stale background build is dropped
+        self._building = False
+        self.deck = ""  # studying one deck (and its subdecks); "" = every deck
+        self.revealed = False
+        self.shown_at = time.monotonic()
+        self._summary: DaySummary | None = None
+
+    @property
+    def desk_app(self) -> DeskworkApp:
+        return self.app  # type: ignore[return-value]
+
+    def render_card(self) -> None:
+        raise NotImplementedError
+
+    def _idle(self, text: str, hint: str = "") -> None:
+        raise NotImplementedError
+
+    def show(self, summary: DaySummary) -> None:
+        """Called on every refresh of the desk: starts the session once the cards are loaded."""
+        self._summary = summary
+        if summary.cards_loading:
+            self._idle("Loading cards…")
+            return
+        if self.session is None or self.session.desk.today() != self._session_day:
+            self.restart()
+        else:
+            self.render_card()
+
+    @property
+    def studied_deck(self) -> str:
+        """The deck being studied ("" = every deck), known before the cards are loaded: until the
+        session starts it is the one kept from last time."""
+        if self.session is not None:
+            return self.deck
+        return str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
+
+    def next_session(self) -> ReviewSession:
+        """The session `restart()` would build (a worker thread may build it: the queue of a
+        big collection takes a while), to hand to `restart(session=…)`."""
+        from deskwork.services.cards import ReviewSession
+
+        old = self.session
+        deck = (
+            self.deck
+            if old is not None
+            else str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
+        )
+        return ReviewSession(self.desk_app.desk, cram=old.cram if old else False, deck=deck)
+
+    def restart(self, cram: bool | None = None, session: ReviewSession | None = None) -> None:
+        from deskwork.services.cards import ReviewSession
+
+        self._build_generation += 1  # a session being built in the background is stale now
+        self._building = False
+        old = self.session
+        if old is None:  # the deck studied last time, as Anki keeps its current deck
+            self.deck = str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
+        keep_cram = old.cram if old and cram is None else bool(cram)
+        if session is None or session.cram != keep_cram or session.deck != self.deck:
+            session = ReviewSession(self.desk_app.desk, cram=keep_cram, deck=self.deck)
+        self._install(session, old)
+
+    def _install(
+        self, session: ReviewSession, old: ReviewSession | None, keep_revealed: bool = False
+    ) -> None:
+        same_card = (
+            keep_revealed
+            and old is not None
+            and self.revealed
+            and _card_id(old) == _card_id(session)
+        )
+        self.session = session
+        if old is not None and old.cram == session.cram:  # a new card or an import keeps undo
+            session.undo_stack = old.undo_stack
+        self._session_day = session.desk.today()
+        counting = session.counting_job()  # the load balancer's counts, off the UI thread
+        if counting is not None:
+            self.run_worker(counting, thread=True, group="balancer", name="load balancer counts")
+        if not same_card:  # the answer being read stays on screen when the card stays
+            self.revealed = False
+            self.shown_at = time.monotonic()
+        self.render_card()
+
+    @property
+    def building(self) -> bool:
+        """A new session (today's queue over every card) is being built on a worker."""
+        return self._building
+
+    def restart_in_background(self) -> None:
+        """Cards were added or changed (a new note, an import, the browser's bulk actions): the
+        queue is built again on a worker thread (~100 ms at 20,000 cards, much more at 100,000)
+        while the current session keeps answering. An answer given meanwhile makes the new
+        queue stale: it is built again from there."""
+        from deskwork.services.cards import ReviewSession
+
+        old = self.session
+        if old is None:
+            self.restart()
+            return
+        self._build_generation += 1
+        generation = self._build_generation
+        self._building = True
+        desk, cram, deck = self.desk_app.desk, old.cram, self.deck
+
+        def work() -> None:
+            for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
+                try:
+                    session = ReviewSession(desk, cram=cram, deck=deck)
+                except RuntimeError:
+                    continue
+                self.app.call_from_thread(self._built, generation, session)
+                return
+            self.app.call_from_thread(self._built, generation, None)
+
+        self.run_worker(work, thread=True, exclusive=True, group="review-build", name="queue")
+
+    def _built(self, generation: int, session: ReviewSession | None) -> None:
+        if generation != self._build_generation or not self.is_mounted:
+            return  # superseded: an answer, or another restart, came after it began
+        self._building = False
+        if session is None:  # the store kept changing under it: build it here
+            self.restart()
+            return
+        self._install(session, self.session, keep_revealed=True)
+
+    def _session_changed(self) -> None:
+        """An answer, undo, bury, suspend or flag: a queue being built meanwhile missed it."""
+        if self._building:
+            self.restart_in_background()
+
+    def current(self) -> Card | None:
+        return self.session.current() if self.session else None
+
+    def study(self, deck: str) -> None:
+        """Review only `deck` and its subdecks ("" = every deck again); kept for next time."""
+        self.deck = deck
+        store = self.desk_app.desk.store
+        if not store.readonly and store.setting(STUDY_DECK) != deck:
+            store.set_setting(STUDY_DECK, deck)
+        self.restart()
+
+
+def _card_id(session: ReviewSession) -> int | None:
+    card = session.current()
+    return card.id if card is not None else None
