@@ -188,3 +188,23 @@ def test_a_refused_key_names_its_line_in_the_config_file(tmp_path: Path) -> None
     config.write_text('[ui]\ntheme = "deskwork-dusk"\n\n[keys]\n"timer.skip" = "ctrl+"\n')
     _, [problem] = resolve_keymap({"timer.skip": "ctrl+"}, ALL_COMMANDS, config)
     assert problem.startswith(f"{config}, line 5: [keys] 'timer.skip' = 'ctrl+': ")
+
+
+def test_alt_digits_from_a_terminal_arrive_as_the_pane_keys(tmp_path: Path, clock: Clock) -> None:
+    """xterm-like terminals send Alt+1 as ESC 1, which Textual's table read as '¡' (WezTerm's
+    macOS Option+1): the pane keys Alt+1…Alt+4 never arrived. Once the app is made, its parser
+    reads them as alt+1…alt+4, which the pane commands bind."""
+    import time
+
+    from textual import constants
+    from textual._xterm_parser import XTermParser
+
+    desk_app(tmp_path, clock).desk.close()  # making the app takes the sequences over
+    for digit, pane in zip("1234", PANE_ORDER, strict=True):
+        parser = XTermParser()
+        assert list(parser.feed(f"\x1b{digit}")) == []  # ESC 1 could start a longer sequence…
+        time.sleep(constants.ESCAPE_DELAY + 0.05)
+        (event,) = list(parser.tick())  # …until the terminal's escape delay has passed
+        assert getattr(event, "key", None) == f"alt+{digit}"
+        command = next(c for c in ALL_COMMANDS if c.id == f"pane.{pane}")
+        assert f"alt+{digit}" in command.keys.split(",")

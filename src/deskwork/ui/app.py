@@ -33,7 +33,13 @@ from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.curriculum_control import CurriculumControl
 from deskwork.ui.desk_areas import PANE_ORDER
 from deskwork.ui.everywhere import lend_app_keys, unsaved_in
-from deskwork.ui.keymap import bound_keys, effective_keys, key_label, resolve_keymap
+from deskwork.ui.keymap import (
+    bound_keys,
+    claim_alt_digits,
+    effective_keys,
+    key_label,
+    resolve_keymap,
+)
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
@@ -66,6 +72,7 @@ class DeskworkApp(StudyScreens):
         channel: RemoteChannel | None = None,
     ) -> None:
         super().__init__()
+        claim_alt_digits()  # Alt+1…Alt+4 reach the pane keys (see keymap.claim_alt_digits)
         self.desk = desk
         self.remote = RemoteControl(self, channel)
         self.show_clock = show_clock

@@ -191,3 +191,24 @@ def effective_keys(command: Command, keymap: dict[str, str]) -> str:
 def bound_keys(commands: tuple[Command, ...], keymap: dict[str, str]) -> dict[str, str]:
     """binding id -> the first key bound now, as people read it (for hints on screen)."""
     return {c.id: first_key(effective_keys(c, keymap)) for c in commands}
+
+
+# Textual reads ESC+1…ESC+4 (what Alt+1…Alt+4 send in xterm-like terminals) as ¡ ™ £ ¢, the
+# characters WezTerm on macOS means by Option+1…4: the pane keys Alt+1…Alt+4 then never arrive.
+ALT_DIGITS = ("\x1b1", "\x1b2", "\x1b3", "\x1b4")
+
+
+def claim_alt_digits() -> list[str]:
+    """Let ESC+1…ESC+4 arrive as alt+1…alt+4 (the pane keys): Textual's table of sequences maps
+    them to characters; without those entries its parser reads them as any other Alt+key. The
+    cost: Option+1…4 in macOS WezTerm (which sends the same bytes) no longer types ¡ ™ £ ¢ (a
+    Shift+3 £ is a plain character, unaffected). Returns the sequences taken over (none when a
+    Textual release no longer has them)."""
+    try:
+        from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+    except ImportError:  # a Textual without this private table: nothing to undo
+        return []
+    taken = [seq for seq in ALT_DIGITS if seq in ANSI_SEQUENCES_KEYS]
+    for seq in taken:
+        del ANSI_SEQUENCES_KEYS[seq]  # type: ignore[attr-defined]
+    return taken
