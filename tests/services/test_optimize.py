@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from deskwork.cli import main
-from deskwork.domain.cards import CardState, ReviewLog
+from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services import fsrs_train as ft
@@ -109,6 +109,15 @@ def test_cancelling_while_training_writes_nothing(desk: Desk) -> None:
     assert {c.id: c for c in desk.store.cards.all()} == cards
 
 
+def answer_again(desk: Desk, clock: Clock, card: Card) -> None:
+    """The user answers `card` Again a minute later (99 reps, 7 lapses: easy to recognise)."""
+    clock.advance(minutes=1)
+    with desk.store.transaction() as tx:
+        tx.append("reviews", ReviewLog(card_id=card.id, rating=1, ts=clock(),
+                                       state=CardState.REVIEW))  # fmt: skip
+        tx.put("cards", card.model_copy(update={"last_review": clock(), "reps": 99, "lapses": 7}))
+
+
 def test_an_answer_given_while_training_runs_is_kept(desk: Desk, clock: Clock) -> None:
     card = next(c for c in desk.store.cards.all() if not c.is_new)
     calls: list[str] = []
@@ -116,12 +125,7 @@ def test_an_answer_given_while_training_runs_is_kept(desk: Desk, clock: Clock) -
     def on_store(work):  # type: ignore[no-untyped-def]
         calls.append(work.__name__ if hasattr(work, "__name__") else "?")
         if len(calls) == 4:  # the save step: the user answered this card meanwhile
-            clock.advance(minutes=1)
-            with desk.store.transaction() as tx:
-                tx.append("reviews", ReviewLog(card_id=card.id, rating=1, ts=clock(),
-                                               state=CardState.REVIEW))  # fmt: skip
-                tx.put("cards", card.model_copy(update={"last_review": clock(), "reps": 99,
-                                                        "lapses": 7}))  # fmt: skip
+            answer_again(desk, clock, card)
         return work()
 
     (outcome,) = op.optimize(desk, "Default", on_store=on_store)
@@ -147,12 +151,7 @@ def test_an_answer_given_while_the_new_states_are_written_is_kept(desk: Desk, cl
         calls.append("step")
         result = work()
         if len(calls) == 4:  # the cards were just read for the write: the user answers now
-            clock.advance(minutes=1)
-            with desk.store.transaction() as tx:
-                tx.append("reviews", ReviewLog(card_id=card.id, rating=1, ts=clock(),
-                                               state=CardState.REVIEW))  # fmt: skip
-                tx.put("cards", card.model_copy(update={"last_review": clock(), "reps": 99,
-                                                        "lapses": 7}))  # fmt: skip
+            answer_again(desk, clock, card)
         return result
 
     (outcome,) = op.optimize(desk, "Default", on_store=on_store)
