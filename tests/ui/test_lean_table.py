@@ -96,7 +96,10 @@ def exact_picture(table: DataTable[Any]) -> list[list[tuple[str, object, object]
     """Every segment with its whole style, meta (the row and column a click lands on) included."""
     height = table.size.height
     return [
-        [(seg.text, seg.style, seg.style.meta if seg.style else None) for seg in table.render_line(y)]
+        [
+            (seg.text, seg.style, seg.style.meta if seg.style else None)
+            for seg in table.render_line(y)
+        ]
         for y in range(height)
     ]
 
