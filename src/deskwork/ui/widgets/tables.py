@@ -9,12 +9,16 @@ from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual._segment_tools import line_crop
 from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import DataTable, Input
+from textual.widgets._data_table import _EMPTY_TEXT
 from textual.widgets.data_table import CellDoesNotExist, CellKey, RowDoesNotExist, RowKey
+
+from deskwork.ui.widgets.table_cells import one_line_cell, with_meta
 
 SegmentLines = list[list[Segment]]
 RowPair = tuple[SegmentLines, SegmentLines]
@@ -52,6 +56,7 @@ class LeanTable(DataTable[Any]):
         self._lean_cells: dict[tuple[object, ...], tuple[object, SegmentLines]] = {}
         self._lean_rows: dict[tuple[object, ...], tuple[tuple[object, ...], RowPair]] = {}
         self._lean_strips: dict[tuple[object, ...], tuple[RowPair, Strip]] = {}
+        self._lean_texts: dict[tuple[object, ...], list[Segment] | None] = {}
         super().__init__(*args, **kwargs)
 
     def _all_fixed(self) -> bool:
@@ -116,11 +121,77 @@ class LeanTable(DataTable[Any]):
         hit = self._lean_cells.get(key)
         if hit is not None and hit[0] is cell:
             return hit[1]
-        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        lines = None
+        if height == 1:
+            shown = cell if row_index == -1 or not isinstance(cell, Text) or cell else _EMPTY_TEXT
+            lines = self._one_line_cell(
+                row_index, column_index, shown, base_style, width, cursor, hover
+            )
+        if lines is None:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         if len(self._lean_cells) >= self._LEAN_CACHE_MAX:
             self._lean_cells.clear()
         self._lean_cells[key] = (cell, lines)
         return lines
+
+    def _one_line_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        cell: object,
+        base_style: Style,
+        width: int,
+        cursor: bool,
+        hover: bool,
+    ) -> SegmentLines | None:
+        """A one-line cell drawn by `table_cells.one_line_cell` (None: not of that kind), from a
+        cache of renderings by text and style shared by every cell showing the same."""
+        if not isinstance(cell, Text) or cell.spans:
+            return None
+        is_header = row_index == -1
+        component_style, post_style = self._get_styles_to_render_cell(
+            is_header,
+            False,
+            not is_header and (row_index < self.fixed_rows or column_index < self.fixed_columns),
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        pre_style = base_style + component_style
+        key = (
+            cell.plain,
+            cell.style,
+            cell.justify,
+            cell.overflow,
+            cell.no_wrap,
+            cell.end,
+            width,
+            self.cell_padding,
+            pre_style,
+            post_style,
+        )
+        if key in self._lean_texts:
+            segments = self._lean_texts[key]
+        else:
+            segments = one_line_cell(
+                cell,
+                width,
+                self.cell_padding,
+                pre_style,
+                post_style,
+                self.app.console,
+                self.app.console_options,
+            )
+            if len(self._lean_texts) >= self._LEAN_CACHE_MAX:
+                self._lean_texts.clear()
+            self._lean_texts[key] = segments
+        if segments is None:
+            return None
+        meta = Style.from_meta({"row": row_index, "column": column_index})
+        return [with_meta(segments, meta)]
 
     def _lean_row_key(
         self,
@@ -230,6 +301,7 @@ class LeanTable(DataTable[Any]):
         return strip
 
     def _lean_clear(self) -> None:
+        self._lean_texts.clear()
         self._lean_cells.clear()
         self._lean_rows.clear()
         self._lean_strips.clear()
