@@ -155,3 +155,42 @@ async def test_reused_lines_follow_every_change() -> None:
                 table.add_row(*cells, key=key)
         await exactly_same(app, pilot)
         assert "c question 0" in "".join(seg.text for seg in lean.render_line(1))
+
+
+async def test_auto_width_columns_measured_as_data_table_measures() -> None:
+    """Columns without a width grow to their widest cell exactly as DataTable's: Text (wide
+    characters, several lines, empty), markup strings, numbers and empty cells, rows added in
+    batches and a cell updated with update_width."""
+    app = Twins()
+    values: list[object] = [
+        Text("short"),
+        Text("日本語のテキスト"),
+        Text("two\nlines that are longer"),
+        Text(""),
+        "[b]markup[/b] string",
+        12.5,
+        None,
+        Text("   spaced   "),
+    ]
+    async with app.run_test(size=(120, 30)) as pilot:
+        for table in tables(app):
+            table.styles.height = 14
+            table.add_column("fixed", width=6, key="fixed")
+            table.add_column("A", key="a")
+            table.add_column("B", key="b")
+        for batch in range(3):
+            for table in tables(app):
+                for i, value in enumerate(values[batch:]):
+                    table.add_row(Text("x"), value, values[(i + batch) % len(values)])
+            await exactly_same(app, pilot)
+            plain, lean = tables(app)
+            assert [c.content_width for c in lean.ordered_columns] == [
+                c.content_width for c in plain.ordered_columns
+            ]
+        for table in tables(app):
+            table.update_cell_at((0, 2), Text("a much wider cell than before"), update_width=True)
+        await exactly_same(app, pilot)
+        plain, lean = tables(app)
+        assert [c.content_width for c in lean.ordered_columns] == [
+            c.content_width for c in plain.ordered_columns
+        ]

@@ -7,15 +7,17 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual._segment_tools import line_crop
 from textual.coordinate import Coordinate
+from textual.render import measure
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import DataTable, Input
-from textual.widgets._data_table import _EMPTY_TEXT
+from textual.widgets._data_table import _EMPTY_TEXT, default_cell_formatter
 from textual.widgets.data_table import CellDoesNotExist, CellKey, RowDoesNotExist, RowKey
 
 from deskwork.ui.widgets.table_cells import one_line_cell, with_meta
@@ -59,18 +61,42 @@ class LeanTable(DataTable[Any]):
         self._lean_texts: dict[tuple[object, ...], list[Segment] | None] = {}
         super().__init__(*args, **kwargs)
 
-    def _all_fixed(self) -> bool:
-        return not any(column.auto_width for column in self.columns.values())
-
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         new_rows = list(new_rows)
-        if self._all_fixed() and not any(
+        if not any(
             row.auto_height or row.label is not None
             for row in (self.rows.get(key) for key in new_rows)
             if row is not None
         ):
-            new_rows = []  # nothing to measure: only the virtual size is computed again
+            self._measure_auto_columns(new_rows)
+            new_rows = []  # measured: only the virtual size is computed again
         super()._update_dimensions(new_rows)
+
+    def _measure_auto_columns(self, new_rows: list[RowKey]) -> None:
+        """The auto-width columns widened to the new rows' cells, as DataTable measures them
+        (the widest line of the cell's text) but reading a Text cell's lines directly instead of
+        building every row's renderables and a Measurement per cell."""
+        auto = [column for column in self.columns.values() if column.auto_width]
+        if not auto:
+            return
+        console = self.app.console
+        for row_key in new_rows:
+            data = self._data.get(row_key)
+            row = self.rows.get(row_key)
+            if data is None or row is None:
+                continue
+            for column in auto:
+                cell = data.get(column.key)
+                if cell is None:
+                    continue
+                if isinstance(cell, Text):
+                    lines = cell.plain.splitlines()
+                    width = max((cell_len(line) for line in lines), default=0)
+                else:
+                    shown = default_cell_formatter(cell, wrap=row.height != 1, height=row.height)
+                    width = measure(console, shown, 1) if shown else 0
+                if width > column.content_width:
+                    column.content_width = width
 
     def _update_column_widths(self, updated_cells: set[CellKey]) -> None:
         fixed = {key for key, column in self.columns.items() if not column.auto_width}
