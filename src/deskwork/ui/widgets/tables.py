@@ -3,9 +3,9 @@ small helpers for DataTables whose rows are keyed by record id."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -22,6 +22,7 @@ from textual.widgets.data_table import CellDoesNotExist, CellKey, RowDoesNotExis
 
 from deskwork.ui.widgets.table_cells import one_line_cell, with_meta
 
+T = TypeVar("T")
 SegmentLines = list[list[Segment]]
 RowPair = tuple[SegmentLines, SegmentLines]
 
@@ -339,6 +340,59 @@ class LeanTable(DataTable[Any]):
     def _clear_caches(self) -> None:
         super()._clear_caches()
         self._lean_clear()
+
+
+class RowFeeder(Generic[T]):
+    """A table filled a batch of rows per frame: the first batch at once (more than a screenful:
+    what the user sees is there in the first frame), the rest each after the next refresh, so no
+    frame waits for building, adding and measuring every row. A new `fill` (a filter typed, a
+    sort) makes the rows an older one still had to add stale. The row the cursor was on keeps
+    the cursor when it arrives."""
+
+    def __init__(
+        self,
+        table: DataTable[Any],
+        key: Callable[[T], str],
+        cells: Callable[[T], Sequence[object]],
+        first: int = 80,
+        per_frame: int = 150,
+    ) -> None:
+        self.table = table
+        self.key = key
+        self.cells = cells
+        self.first = first
+        self.per_frame = per_frame
+        self._left: list[T] = []
+        self._generation = 0
+        self._keep: str | None = None
+
+    @property
+    def busy(self) -> bool:
+        """Rows still to be added."""
+        return bool(self._left)
+
+    def fill(self, entries: Sequence[T], keep: str | None = None) -> None:
+        """The table emptied and filled with `entries` (the first batch now); the cursor goes back
+        to the row keyed `keep` when it is added."""
+        self._generation += 1
+        self.table.clear()
+        self._left = list(entries)
+        self._keep = keep
+        self._add(self._generation, self.first)
+
+    def _add(self, generation: int, count: int) -> None:
+        table = self.table
+        if generation != self._generation or not table.is_mounted:
+            return
+        batch, self._left = self._left[:count], self._left[count:]
+        for entry in batch:
+            key = self.key(entry)
+            table.add_row(*self.cells(entry), key=key)
+            if key == self._keep:
+                move_to(table, int(key))
+                self._keep = None
+        if self._left:
+            table.call_after_refresh(self._add, generation, self.per_frame)
 
 
 def cursor_id(table: DataTable[Any]) -> int | None:
