@@ -91,3 +91,27 @@ async def test_a_newer_fill_replaces_the_rows_an_older_one_still_had_to_add() ->
             str(n) for n in range(5000, 5100)
         ]
         assert table.cursor_row == 90  # the kept row, added in a later batch
+
+
+async def test_a_long_plan_ends_with_every_item_in_order(tmp_path: Path, clock: Clock) -> None:
+    from deskwork.ui.screens.plan import PlanScreen
+
+    app = desk_app(tmp_path, clock, items=items())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+y")
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        await settled(pilot)
+        table = screen.query_one("#plan-items", DataTable)
+        expected = sorted(items(), key=lambda i: (i.status.value != "active", i.title))
+        assert table.row_count == N
+        assert titles_at(table, 0) == [i.title for i in expected]
+        # a what-if value changed while nothing is left: computed and filled again, whole
+        screen.query_one("#plan-weeks", Input).value = "30"
+        await settled(pilot)
+        assert table.row_count == N
+        assert titles_at(table, 0) == [i.title for i in expected]
+
+
+def titles_at(table: DataTable[object], column: int) -> list[str]:
+    return [str(table.get_row_at(n)[column]) for n in range(table.row_count)]
