@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Tabs, TextArea
 from textual.widgets.option_list import OptionDoesNotExist
 
@@ -26,7 +28,7 @@ from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane
 from deskwork.ui.sanitize import clean_input, clean_paste, clean_text_area
-from deskwork.ui.widgets.pane import Pane
+from deskwork.ui.widgets.pane import Pane, mark_focused_area, set_frame_class
 
 if TYPE_CHECKING:
     from deskwork.ui.timer_control import TimerControl
@@ -47,6 +49,15 @@ class DeskScreen(Screen[object]):
         for c in APP_COMMANDS
         if c.id in ("pane.next", "pane.previous")
     ]
+
+    # Textual repaints the whole screen when the focus moves (its `focused` reactive repaints):
+    # every widget of the four areas drawn again for a change the two frames and the two widgets
+    # that gained and lost the focus already repaint themselves.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+    def _watch_focused(self) -> None:
+        self.refresh_bindings()  # what Screen's own watcher does
+        mark_focused_area(self.query(Pane), self.focused)
 
 
 class DeskAreas(App[int]):
@@ -128,7 +139,7 @@ class DeskAreas(App[int]):
                 self._pane(name), container=False
             )  # zoomed stays zoomed, on the new area
         for pane in self.desk_screen.query(Pane):
-            pane.set_class(pane.id == name, "-current")
+            set_frame_class(pane, pane.id == name, "-current")
         tabs = self.desk_screen.query_one("#pane-tabs", Tabs)
         if tabs.active != f"tab-{name}":
             tabs.active = f"tab-{name}"

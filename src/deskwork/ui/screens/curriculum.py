@@ -3,6 +3,7 @@ is:pending words`), add / edit / delete through the form, a unit done, pick for 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -16,7 +17,13 @@ from deskwork.domain.wording import plural
 from deskwork.services import queue as queue_service
 from deskwork.ui.commands import CURRICULUM_COMMANDS
 from deskwork.ui.widgets.footer import DeskFooter
-from deskwork.ui.widgets.tables import LeanTable, SearchableTableScreen, cursor_id, move_to
+from deskwork.ui.widgets.tables import (
+    LeanTable,
+    RowFeeder,
+    SearchableTableScreen,
+    cursor_id,
+    move_to,
+)
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -45,6 +52,8 @@ class CurriculumScreen(SearchableTableScreen):
         super().__init__()
         self.sort_key = "priority"
         self.reverse = False
+        self._feeder: RowFeeder[Item] | None = None
+        self._today = date.min
 
     @property
     def desk_app(self) -> DeskworkApp:
@@ -84,33 +93,38 @@ class CurriculumScreen(SearchableTableScreen):
         items = [i for i in self.desk_app.desk.store.items.values() if query.matches(i)]
         return sort_items(items, self.sort_key, self.reverse)
 
+    @property
+    def busy(self) -> bool:
+        """Rows still being added (a long curriculum is added a batch per frame)."""
+        return self._feeder is not None and self._feeder.busy
+
+    def _row(self, item: Item) -> tuple[Text, ...]:
+        pending = " ⟳" if item.metadata_pending else ""
+        return (
+            _cell("✓" if item.queued_on == self._today else ""),
+            _cell(item.title + pending),
+            _cell(item.kind.value),
+            _cell(item.track),
+            _cell(item.status.value),
+            _cell(item.progress_text()),
+            _cell(f"{item.effort_points:g}" if item.effort_points else ""),
+            _cell(f"{item.cost:g} {item.currency}" if item.cost else ""),
+        )
+
     def reload(self) -> None:
         table = self.query_one(DataTable)
         current = self.selected_id()
         items = self.visible_items()
-        today = self.desk_app.desk.today()
-        table.clear()
-        for item in items:
-            pending = " ⟳" if item.metadata_pending else ""
-            table.add_row(
-                _cell("✓" if item.queued_on == today else ""),
-                _cell(item.title + pending),
-                _cell(item.kind.value),
-                _cell(item.track),
-                _cell(item.status.value),
-                _cell(item.progress_text()),
-                _cell(f"{item.effort_points:g}" if item.effort_points else ""),
-                _cell(f"{item.cost:g} {item.currency}" if item.cost else ""),
-                key=str(item.id),
-            )
+        self._today = self.desk_app.desk.today()
+        if self._feeder is None:
+            self._feeder = RowFeeder(table, lambda item: str(item.id), self._row)
+        self._feeder.fill(items, keep=str(current) if current is not None else None)
         total = len(self.desk_app.desk.store.items)
         arrow = "↑" if self.reverse else "↓"
         self.query_one("#cur-status", Static).update(
             f"{len(items)} of {plural(total, 'item')} · sorted by {self.sort_key} {arrow} · "
             "n new · e edit · d delete · u unit done · space today · s sort · a add link"
         )
-        if current is not None:
-            self.select(current)
         self.show_detail()
 
     def selected_id(self) -> int | None:

@@ -3,6 +3,7 @@ points per track, and per item the focus logged against its effort and a project
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,12 +16,12 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
-from deskwork.domain.plan import PlanReport
+from deskwork.domain.plan import ItemPlan, PlanReport
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.services.curriculum import plan_report
 from deskwork.ui.widgets.footer import DeskFooter
-from deskwork.ui.widgets.tables import LeanTable
+from deskwork.ui.widgets.tables import LeanTable, RowFeeder
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -89,6 +90,8 @@ class PlanScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     _computed_with: dict[str, float | None] | None = None  # the what-if values shown now
+    _feeder: RowFeeder[ItemPlan] | None = None
+    _end: date = date.max
 
     def compose(self) -> ComposeResult:
         cfg = self.desk_app.desk.config.plan
@@ -175,24 +178,32 @@ class PlanScreen(Screen[None]):
                 Text(f"{points / total:.0%}"),
             )
         items = self.query_one("#plan-items", DataTable)
-        items.clear()
-        end = report.program.end
-        for row in sorted(
-            report.items, key=lambda r: (r.item.status.value != "active", r.item.title)
-        ):
-            finish = Text("no pace yet", style="dim")
-            if row.projected_finish is not None:
-                late = row.projected_finish > end and row.item.status.value != "done"
-                finish = Text(
-                    f"{row.projected_finish:%d %b %Y}" + (" (after the end)" if late else ""),
-                    style="red" if late else "",
-                )
-            items.add_row(
-                Text(clean(row.item.title, single_line=True), no_wrap=True, overflow="ellipsis"),
-                Text(row.item.status.value),
-                Text(f"{row.item.effort_points:g}"),
-                Text(f"{row.effort_hours:.0f}"),
-                Text(f"{row.focus_hours:.1f}"),
-                Text(f"{row.progress:.0%}"),
-                finish,
+        if self._feeder is None:  # a long plan: added a batch of rows per frame
+            self._feeder = RowFeeder(items, lambda row: str(row.item.id), self._item_cells)
+        self._end = report.program.end
+        self._feeder.fill(
+            sorted(report.items, key=lambda r: (r.item.status.value != "active", r.item.title))
+        )
+
+    @property
+    def busy(self) -> bool:
+        """Rows of the items table still being added."""
+        return self._feeder is not None and self._feeder.busy
+
+    def _item_cells(self, row: ItemPlan) -> tuple[Text, ...]:
+        finish = Text("no pace yet", style="dim")
+        if row.projected_finish is not None:
+            late = row.projected_finish > self._end and row.item.status.value != "done"
+            finish = Text(
+                f"{row.projected_finish:%d %b %Y}" + (" (after the end)" if late else ""),
+                style="red" if late else "",
             )
+        return (
+            Text(clean(row.item.title, single_line=True), no_wrap=True, overflow="ellipsis"),
+            Text(row.item.status.value),
+            Text(f"{row.item.effort_points:g}"),
+            Text(f"{row.effort_hours:.0f}"),
+            Text(f"{row.focus_hours:.1f}"),
+            Text(f"{row.progress:.0%}"),
+            finish,
+        )

@@ -1,6 +1,14 @@
-"""The frame shared by the four desk areas: a focusable, titled container."""
+"""The frame shared by the four desk areas: a focusable, titled container.
+
+Which area holds the keyboard is drawn with the `-has-focus` class, kept by the desk screen
+(`mark_focused_area`), not with Textual's `:focus-within`: for a `:focus-within` rule Textual
+restyles every widget inside both areas on each focus move, and for `:focus` the whole area the
+pane holds; the frame's look depends on the frame alone, so only the two frames are restyled
+(the stall meter's `switch_areas`)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from textual.containers import Vertical
 from textual.widget import Widget
@@ -17,7 +25,7 @@ class Pane(Vertical, can_focus=True):
         height: 1fr;
         width: 1fr;
     }
-    Pane:focus-within, Pane:focus {
+    Pane.-has-focus {
         border: round $primary;
         border-title-color: $primary;
         border-title-style: bold;
@@ -43,6 +51,31 @@ class Pane(Vertical, can_focus=True):
         bound: dict[str, str] = getattr(self.app, "bound", {})
         return bound.get(binding_id) or binding_id
 
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        restyle_frame(self)
+
     def focus_target(self) -> Widget:
         """What gets the keyboard when the pane is chosen (its list, its editor…)."""
         return self
+
+
+def restyle_frame(pane: Pane) -> None:
+    """The pane's own styles brought up to date, not those of the widgets inside: no rule styles
+    them by the pane's focus or by its `-has-focus` / `-current` classes."""
+    pane.app.stylesheet.update_nodes([pane], animate=True)
+
+
+def set_frame_class(pane: Pane, on: bool, name: str) -> None:
+    """Add or remove one of the frame's own classes, restyling the frame alone."""
+    if pane.has_class(name) != on:
+        pane.set_class(on, name, update=False)
+        restyle_frame(pane)
+
+
+def mark_focused_area(panes: Iterable[Pane], focused: Widget | None) -> None:
+    """`-has-focus` on the area holding `focused` (itself or a widget inside), off the others."""
+    holder = focused
+    while holder is not None and not isinstance(holder, Pane):
+        holder = holder.parent if isinstance(holder.parent, Widget) else None
+    for pane in panes:
+        set_frame_class(pane, pane is holder, "-has-focus")
