@@ -17,17 +17,20 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from deskwork.domain.cards import Card, CardState
+from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.notetypes import fit_fields
 from deskwork.domain.text import clean, clip
 from deskwork.interop.anki.decks import read_decks
-from deskwork.interop.anki.model import AnkiError, Answer, Deadline, Deck, ImportLimits
+from deskwork.interop.anki.model import AnkiError, Deadline, Deck, ImportLimits
 from deskwork.interop.anki.notetypes import read_notetypes
 from deskwork.interop.anki.schedule import from_anki, ms
 
 Progress = Callable[[int, int], None]
-_REVLOG_STATE = {0: CardState.LEARNING, 1: CardState.REVIEW, 2: CardState.RELEARNING,
-                 3: CardState.REVIEW, 4: CardState.REVIEW, 5: CardState.REVIEW}  # fmt: skip
+_ROW_FIELDS = set(ReviewLog.model_fields)  # every field given: one set shared by every entry
+# A revlog entry's type -> the card's state before it (0 learn, 1 review, 2 relearn, 3 filtered,
+# 4 manual, 5 rescheduled).
+_REVLOG_STATES = (CardState.LEARNING, CardState.REVIEW, CardState.RELEARNING,
+                  CardState.REVIEW, CardState.REVIEW, CardState.REVIEW)  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -49,30 +52,71 @@ def tables_of(db: sqlite3.Connection) -> set[str]:
     return {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
 
 
-def _history(db: sqlite3.Connection) -> dict[int, list[Answer]]:
-    out: dict[int, list[Answer]] = {}
+# The revlog as the reader takes it, in time order. When a column holds something other than an
+# integer (SQLite keeps what it is given) the careful query is used: a row whose id, card, ease or
+# type is not an integer is corrupt and left out, like a row Anki would not count as an answer, and
+# the extras are whole numbers (0 when missing). A collection Anki wrote needs only the plain one.
+_REVLOG_COLUMNS = ("id", "cid", "ease", "ivl", "lastIvl", "factor", "time", "type")
+_REVLOG_ODD = " or ".join(f"typeof({c}) != 'integer'" for c in _REVLOG_COLUMNS)
+_MAX_REVLOG_ID = 253402300799999  # 9999-12-31 in ms: later (or negative) ids are corrupt
+_REVLOG_PLAIN = f"select {', '.join(_REVLOG_COLUMNS)} from revlog order by id"
+_REVLOG_CAREFUL = (
+    "select id, cid, ease, coalesce(cast(ivl as integer), 0), coalesce(cast(lastIvl as integer), 0),"
+    " coalesce(cast(factor as integer), 0), coalesce(cast(time as integer), 0), type from revlog"
+    " where typeof(id) = 'integer' and typeof(cid) = 'integer' and typeof(ease) = 'integer'"
+    f" and typeof(type) = 'integer' and id between 0 and {_MAX_REVLOG_ID} order by id"
+)
+
+
+def _revlog_query(db: sqlite3.Connection) -> str:
+    (odd,) = db.execute(
+        f"select exists(select 1 from revlog where {_REVLOG_ODD}"
+        f" or id not between 0 and {_MAX_REVLOG_ID})"
+    ).fetchone()
+    return _REVLOG_CAREFUL if odd else _REVLOG_PLAIN
+
+
+def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[ReviewLog]]:
+    """(Anki card id -> its entries, every entry in time order): review-log records built here,
+    checked by construction (the values are typed by the query and bounded here), with id 0 and
+    card 0 until the import gives them theirs."""
+    out: dict[int, list[ReviewLog]] = {}
+    ordered: list[ReviewLog] = []
     answered: set[int] = set()  # cards with an answer so far (the first one is "new")
-    state_of, learning, from_ts = _REVLOG_STATE.get, CardState.LEARNING, datetime.fromtimestamp
-    for rid, cid, ease, ivl, last_ivl, factor, rtime, rtype in db.execute(
-        "select id, cid, ease, ivl, lastIvl, factor, time, type from revlog order by id"
-    ):
-        manual = rtype if rtype in (4, 5) else 0
-        if not manual and not (1 <= ease <= 4 and rtype in (0, 1, 2, 3)):
-            continue  # not an answer Anki itself would count (a corrupt row)
+    states, from_ts, utc = _REVLOG_STATES, datetime.fromtimestamp, UTC
+    new, put, keep, every, seen = (
+        object.__new__,
+        object.__setattr__,
+        ordered.append,
+        _ROW_FIELDS,
+        answered.add,
+    )
+    for rid, cid, ease, ivl, last_ivl, factor, rtime, rtype in db.execute(_revlog_query(db)):
+        if 0 <= rtype <= 3:
+            if not 1 <= ease <= 4:
+                continue  # not an answer Anki itself would count (a corrupt row)
+            manual, rating, first = 0, ease, rtype == 0 and cid not in answered
+            seen(cid)
+        elif rtype == 4 or rtype == 5:
+            manual, rating, first = rtype, 0, False
+        else:
+            continue
         answers = out.get(cid)
         if answers is None:
             out[cid] = answers = []
-        first = not manual and cid not in answered
-        if not manual:
-            answered.add(cid)
-        answers.append(
-            Answer(
-                from_ts(rid / 1000, UTC), ease if not manual else 0,
-                max(0, min(int(rtime or 0), 3_600_000)), state_of(rtype, learning),
-                first and rtype == 0, rid, manual, ivl, last_ivl, factor,
-            )
-        )  # fmt: skip
-    return out
+        row = new(ReviewLog)
+        put(row, "__dict__", {
+            "id": 0, "card_id": 0, "rating": rating, "ts": from_ts(rid / 1000, utc),
+            "duration_ms": rtime if 0 <= rtime <= 3_600_000 else (0 if rtime < 0 else 3_600_000),
+            "state": states[rtype], "was_new": first, "manual": manual,
+            "anki": (rid, ivl, last_ivl, factor),
+        })  # fmt: skip
+        put(row, "__pydantic_fields_set__", every)
+        put(row, "__pydantic_extra__", None)
+        put(row, "__pydantic_private__", None)
+        answers.append(row)
+        keep(row)
+    return out, ordered
 
 
 _CARDS: list[TypeAdapter[list[Card]]] = []
@@ -145,7 +189,7 @@ def read_collection(
         if len(notes) > limits.max_notes:
             raise AnkiError(f"{path}: refused: more than {limits.max_notes} notes")
     deadline.check()
-    history = _history(db)
+    history, deck.revlog = _history(db)
     deadline.check()
     skipped: set[int] = set()
     rows = db.execute(
