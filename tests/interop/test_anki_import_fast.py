@@ -81,7 +81,7 @@ def reference(rows: list[tuple[Any, ...]]) -> list[tuple[int, ReviewLog]]:
         entry = ReviewLog.model_validate(
             {
                 "id": 0,
-                "card_id": 0,
+                "card_id": cid,
                 "rating": 0 if manual else ease,
                 "ts": datetime.fromtimestamp(rid / 1000, UTC),
                 "duration_ms": max(0, min(_whole(rtime), 3_600_000)),

@@ -289,7 +289,8 @@ class _New:
     """The import's new cards and review entries, written as bulk ops at the end (their ids
     handed out in two calls, not one per record). The entries are the reader's own records,
     checked at the boundary and used nowhere else: given their ids in place, not copied, and
-    numbered in time order (the file's revlog order), so that each month's ids are one range."""
+    numbered in one pass over the file's revlog in time order (each entry names its Anki card
+    until then), so that each month's ids are one range."""
 
     def __init__(self, tx: Transaction, revlog: list[ReviewLog]) -> None:
         self.tx = tx
@@ -304,23 +305,47 @@ class _New:
             # 20,000 copies would be a tenth of the import: the reader's cards get their ids here
             self.cards[n].__dict__["id"] = card_id
         tx.put_many("cards", self.cards)
-        total = 0
+        total = sum(len(entries) for _, entries in self.answers)
+        if not total:
+            return
+        ids = tx.reserve_ids("reviews", total)
+        chosen = self._in_file_order(ids.start)
+        if chosen is None or len(chosen) != total:  # not the reader's list (a deck built otherwise)
+            chosen = self._gathered()
+            for entry, log_id in zip(chosen, ids, strict=True):
+                entry.__dict__["id"] = log_id
+        tx.append_many("reviews", chosen)
+
+    def _in_file_order(self, first_id: int) -> list[ReviewLog] | None:
+        """The new cards' entries numbered from `first_id` in the file's order; None when they
+        do not name their Anki cards as the reader left them (a list of another length: some
+        entry was not the reader's; the caller numbers them again the slow way)."""
+        owner: dict[int | None, int] = {}  # Anki card id -> the new card's id
+        for n, entries in self.answers:
+            card = self.cards[n]
+            if card.anki_id in owner or entries[0].card_id != card.anki_id:
+                return None
+            owner[card.anki_id] = card.id
+        chosen: list[ReviewLog] = []
+        keep, take, next_id = chosen.append, owner.get, first_id
+        for entry in self.revlog:
+            values = entry.__dict__
+            card_id = take(values["card_id"])
+            if card_id is not None:
+                values["card_id"] = card_id
+                values["id"] = next_id
+                next_id += 1
+                keep(entry)
+        return chosen
+
+    def _gathered(self) -> list[ReviewLog]:
+        every = []
         for n, entries in self.answers:
             card_id = self.cards[n].id
             for entry in entries:
-                values = entry.__dict__
-                values["card_id"] = card_id
-                values["id"] = -1  # this import's: numbered below
-            total += len(entries)
-        if not total:
-            return
-        chosen = [entry for entry in self.revlog if entry.__dict__["id"] == -1]
-        if len(chosen) != total:  # entries not on the file's list (a deck built otherwise)
-            every = [entry for _, entries in self.answers for entry in entries]
-            chosen = sorted(every, key=lambda entry: (entry.ts, entry.anki_id or 0))
-        for entry, log_id in zip(chosen, tx.reserve_ids("reviews", total), strict=True):
-            entry.__dict__["id"] = log_id
-        tx.append_many("reviews", chosen)
+                entry.__dict__["card_id"] = card_id
+                every.append(entry)
+        return sorted(every, key=lambda entry: (entry.ts, entry.anki_id or 0))
 
 
 def _add_card(new: _New, deck: Deck, index: int, report: ImportReport, day_end: datetime) -> None:

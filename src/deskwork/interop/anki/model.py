@@ -43,7 +43,7 @@ class Deck:
     name: str  # the file, for messages
     cards: list[Card] = field(default_factory=list)
     # index in cards -> its review-log entries (answers, manual entries), oldest first: records
-    # with id 0 and card 0 until the import gives them theirs (reader.py builds them checked)
+    # with id 0 and Anki's card id until the import gives them theirs (reader.py builds them checked)
     history: dict[int, list[ReviewLog]] = field(default_factory=dict)
     revlog: list[ReviewLog] = field(default_factory=list)  # every entry of the file, oldest first
     media_skipped: int = 0

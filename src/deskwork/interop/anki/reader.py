@@ -77,7 +77,7 @@ def _revlog_query(db: sqlite3.Connection) -> str:
 def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[ReviewLog]]:
     """(Anki card id -> its entries, every entry in time order): review-log records built here,
     checked by construction (the values are typed by the query and bounded here), with id 0 and
-    card 0 until the import gives them theirs."""
+    Anki's card id until the import gives them theirs."""
     out: dict[int, list[ReviewLog]] = {}
     ordered: list[ReviewLog] = []
     answered: set[int] = set()  # cards with an answer so far (the first one is "new")
@@ -104,7 +104,7 @@ def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[R
             out[cid] = answers = []
         row = new(ReviewLog)
         put(row, "__dict__", {
-            "id": 0, "card_id": 0, "rating": rating, "ts": from_ts(rid / 1000, utc),
+            "id": 0, "card_id": cid, "rating": rating, "ts": from_ts(rid / 1000, utc),
             "duration_ms": rtime if 0 <= rtime <= 3_600_000 else (0 if rtime < 0 else 3_600_000),
             "state": states[rtype], "was_new": first, "manual": manual,
             "anki": (rid, ivl, last_ivl, factor),
