@@ -97,7 +97,7 @@ class Encoder:
             self._tick(0)
             if start:
                 parts.append(b",")
-            parts.append(codec.dump_rows(dict(chunk))[1:-1])  # '"1":{…},"2":{…}'
+            parts.append(codec.dump_items(chunk)[1:-1])  # '"1":{…},"2":{…}'
             self._tick(len(chunk))
         parts.append(b"}]")
         return parts

@@ -18,6 +18,7 @@ from __future__ import annotations
 import enum
 import types
 import typing
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -89,16 +90,20 @@ def plain(model: type[BaseModel]) -> bool:
 
 def dump_rows(model: type[BaseModel], docs: dict[int, Any]) -> bytes | None:
     """`{"<id>":{…},…}` for records of `model`, or None when pydantic must write them."""
+    return dump_items(model, docs.items())
+
+
+def dump_items(model: type[BaseModel], items: Collection[tuple[int, Any]]) -> bytes | None:
+    """The same for (id, record) pairs (a slice of a bulk op, without a dict of its own)."""
     if not plain(model):
         return None
+    rows = {key: doc.__dict__ for key, doc in items}
+    fields = len(model.model_fields)
+    if not all(len(values) == fields for values in rows.values()):
+        return None  # a record built some other way: pydantic's
+    if not all(type(doc) is model for _, doc in items):
+        return None  # a subclass: pydantic's
     try:
-        rows = {}
-        fields = len(model.model_fields)
-        for key, doc in docs.items():
-            values = doc.__dict__
-            if type(doc) is not model or len(values) != fields:
-                return None  # a subclass, or a record built some other way: pydantic's
-            rows[key] = values
         return orjson.dumps(rows, option=_OPTIONS)
-    except (orjson.JSONEncodeError, TypeError):
+    except orjson.JSONEncodeError:
         return None

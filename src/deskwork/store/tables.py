@@ -74,6 +74,11 @@ class Codec(Generic[T]):
         fast = rowjson.dump_rows(self.model, docs)
         return fast if fast is not None else self.rows_adapter.dump_json(docs)
 
+    def dump_items(self, items: list[tuple[int, T]]) -> bytes:
+        """`dump_rows` of (id, record) pairs."""
+        fast = rowjson.dump_items(self.model, items)
+        return fast if fast is not None else self.rows_adapter.dump_json(dict(items))
+
     def decode(self, raw: bytes) -> tuple[dict[int, T], dict[str, Any], list[InvalidRecord]]:
         """Return (valid docs, raw invalid docs by key, problems). Raises CorruptFile."""
         if not raw.strip():
@@ -135,7 +140,7 @@ class Codec(Generic[T]):
         compaction on a background thread would stall the event loop that long)."""
         items = list(docs.items())
         parts = [
-            self.dump_rows(dict(items[i : i + ENCODE_CHUNK]))[1:-1]
+            self.dump_items(items[i : i + ENCODE_CHUNK])[1:-1]
             for i in range(0, len(items), ENCODE_CHUNK)
         ]
         return b'{"%s":{%s}}' % (self.name.encode(), b",".join(parts))
