@@ -213,13 +213,15 @@ def read_collection(
     total = len(rows)
     now = now or datetime.now(UTC)
     cards: list[Card] = []
+    from_ts = datetime.fromtimestamp
     for n, row in enumerate(rows):
         if n % 2000 == 0:
             deadline.check()
             if progress:
                 progress(n, total)
-        cid, nid, did, odid, ord_, mod, ctype, queue, due, odue, ivl = row[:11]
-        reps, lapses, flags, data = row[11:]
+        cid, nid, did, odid, ord_, mod, ctype, queue, due, odue, ivl, reps, lapses, flags, data = (
+            row
+        )
         if nid not in notes:
             raise AnkiError(f"{path}: card {cid} belongs to a note that is not there")
         try:
@@ -232,16 +234,19 @@ def read_collection(
             home = decks.get(odid) if odid else decks.get(did)
             if odid and home is None:
                 home = decks.get(did)
-            answers = history.get(cid, [])
-            last = next((a.ts for a in reversed(answers) if not a.manual), None)
-            card_fields: dict[str, Any] = dict(
-                deck=home.name if home and not home.filtered else "Default",
-                fields=fit_fields(notetype, fields), tags=tags.copy(),
-                note_guid=guid, note_type=notetype.key, ord=ord_, html=True, created=ms(nid),
-                modified=datetime.fromtimestamp(mod, UTC) if mod else now,
-                note_modified=datetime.fromtimestamp(note_mod, UTC) if note_mod else now,
-                anki_id=cid, suspended=queue == -1, flag=flags & 7, reps=reps, lapses=lapses,
-            )  # fmt: skip
+            answers = history.get(cid)
+            last = (
+                next((a.ts for a in reversed(answers) if not a.manual), None) if answers else None
+            )
+            card_fields: dict[str, Any] = {
+                "deck": home.name if home and not home.filtered else "Default",
+                "fields": fit_fields(notetype, fields), "tags": tags.copy(), "note_guid": guid,
+                "note_type": notetype.key, "ord": ord_, "html": True, "created": ms(nid),
+                "modified": from_ts(mod, UTC) if mod else now,
+                "note_modified": from_ts(note_mod, UTC) if note_mod else now,
+                "anki_id": cid, "suspended": queue == -1, "flag": flags & 7, "reps": reps,
+                "lapses": lapses,
+            }  # fmt: skip
             card_fields |= from_anki(
                 ctype, odue if odid and odue else due, ivl, data, day_zero, last, now
             )
