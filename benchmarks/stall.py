@@ -9,6 +9,10 @@ curriculum table, plan, typing into a 250 KB draft, pasting 100 KB into a card a
 importing a year's history, compaction, backup) it reports `stall_max_ms` (the longest time the
 loop could not run anything), `lateness_p99_ms`, the activity's duration and, where it has one,
 the time of each operation (`op_p95_ms`: a keystroke to the text on screen, a paste, a save).
+Each row also has the cyclic garbage collector's pauses during the activity (`gc_count`
+collections, `gc_full_count` of them full, `gc_max_ms` the longest, `gc_total_ms`; `gc_max_cpu_ms` the longest in CPU time
+of the collecting thread, which a machine busy with other work does not inflate), in any
+thread: a worker's collection holds the GIL, so the loop waits for it too.
 `idle` is the baseline of the same run: the app sitting still with its timers running, so the
 harness's own lateness on this machine is visible next to every figure.
 
@@ -23,6 +27,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import json
 import shutil
 import sys
@@ -64,13 +69,29 @@ class LatenessProbe:
         self._due = 0.0
         self._began = 0.0
         self.verbose = False
+        # The collector's pauses, per activity: (generation, ms) of every collection, in any
+        # thread (the GIL holds the loop still while a worker's collection runs).
+        self.collections: dict[str, list[tuple[int, float, float]]] = {}
+        self._gc_began = (0.0, 0.0)
 
     def start(self) -> None:
+        gc.callbacks.append(self._on_gc)
         self._schedule()
 
     def stop(self) -> None:
+        with contextlib.suppress(ValueError):
+            gc.callbacks.remove(self._on_gc)
         if self._handle is not None:
             self._handle.cancel()
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_began = (time.perf_counter(), time.thread_time())
+            return
+        wall, cpu = self._gc_began
+        ms = (time.perf_counter() - wall) * 1000
+        cpu_ms = (time.thread_time() - cpu) * 1000
+        self.collections.setdefault(self.current, []).append((info["generation"], ms, cpu_ms))
 
     def _schedule(self) -> None:
         self._due = time.perf_counter() + INTERVAL_S
@@ -113,6 +134,17 @@ class LatenessProbe:
                 "samples": len(samples),
                 "duration_s": round(self.spans.get(name, 0.0), 2),
             }
+            collections = self.collections.get(name, [])
+            row["gc_count"] = len(collections)
+            row["gc_full_count"] = sum(1 for gen, _, _ in collections if gen == 2)
+            row["gc_max_ms"] = round(max((ms for _, ms, _ in collections), default=0.0), 1)
+            row["gc_total_ms"] = round(sum(ms for _, ms, _ in collections), 1)
+            # CPU time of the collecting thread: the collector's own work, without the time
+            # the machine gave to other processes meanwhile (this box is shared).
+            row["gc_max_cpu_ms"] = round(max((c for _, _, c in collections), default=0.0), 1)
+            row["gc_full_max_cpu_ms"] = round(
+                max((c for gen, _, c in collections if gen == 2), default=0.0), 1
+            )
             ops = self.ops.get(name)
             if ops:
                 row["ops"] = len(ops)
@@ -465,6 +497,7 @@ def measure_stalls(
         **{k: v for k, v in result.items() if k != "activities"},
         "stall_max_ms": max(r["stall_max_ms"] for r in worst.values()),
         "stall_worst_activity": max(worst, key=lambda k: worst[k]["stall_max_ms"]),
+        "gc_max_ms": max(r["gc_max_ms"] for r in worst.values()),
         "activities": rows,
     }
 
@@ -502,11 +535,15 @@ def main() -> int:
     rows = result.pop("activities")
     for key, value in result.items():
         print(f"{key:>22}: {value}")
-    print(f"{'activity':>16} {'stall_max':>10} {'p99':>8} {'op_p95':>8} {'secs':>7}")
+    print(
+        f"{'activity':>16} {'stall_max':>10} {'p99':>8} {'op_p95':>8} {'secs':>7}"
+        f" {'gc_max':>7} {'gc_n':>5} {'full':>4}"
+    )
     for name, row in rows.items():
         print(
             f"{name:>16} {row['stall_max_ms']:>10} {row['lateness_p99_ms']:>8} "
-            f"{row.get('op_p95_ms', ''):>8} {row['duration_s']:>7}  {row.get('note', '')}"
+            f"{row.get('op_p95_ms', ''):>8} {row['duration_s']:>7} {row['gc_max_ms']:>7}"
+            f" {row['gc_count']:>5} {row['gc_full_count']:>4}  {row.get('note', '')}"
         )
     return 0
 
