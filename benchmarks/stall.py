@@ -12,7 +12,10 @@ the time of each operation (`op_p95_ms`: a keystroke to the text on screen, a pa
 Each row also has the cyclic garbage collector's pauses during the activity (`gc_count`
 collections, `gc_full_count` of them full, `gc_max_ms` the longest, `gc_total_ms`; `gc_max_cpu_ms` the longest in CPU time
 of the collecting thread, which a machine busy with other work does not inflate), in any
-thread: a worker's collection holds the GIL, so the loop waits for it too.
+thread: a worker's collection holds the GIL, so the loop waits for it too. After the last
+activity, `gc_idle_full_ms` is what one full collection then costs (the one the app makes at its
+next pause: ui/idle_collector.py), with the objects the collector tracks and has frozen and the
+full collections the app made at pauses during the run (`gc_idle_collections`).
 `idle` is the baseline of the same run: the app sitting still with its timers running, so the
 harness's own lateness on this machine is visible next to every figure.
 
@@ -431,6 +434,7 @@ async def run_app(
 
     app = DeskworkApp(desk)
     shutdown = ""
+    collector_figures: dict[str, Any] = {}
     try:
         probe.begin("start")
         t = time.perf_counter()
@@ -444,12 +448,29 @@ async def run_app(
             for name in ACTIVITIES[3:]:
                 if not only or name in only:
                     await steps.run(name, timeout_s)
+            # What a full collection costs now, after every activity: the one the app makes at
+            # its next idle moment (ui/idle_collector.py); and how many it made during the run.
+            t, cpu = time.perf_counter(), time.thread_time()
+            gc.collect()
+            collector_figures = {
+                "gc_idle_full_ms": round((time.perf_counter() - t) * 1000, 1),
+                "gc_idle_full_cpu_ms": round((time.thread_time() - cpu) * 1000, 1),
+                "gc_tracked_objects": len(gc.get_objects()),
+                "gc_frozen_objects": gc.get_freeze_count(),
+                "gc_idle_collections": getattr(
+                    getattr(app, "idle_collector", None), "collections", None
+                ),
+            }
     except Exception as exc:  # the figures so far are still worth reporting
         shutdown = f"{type(exc).__name__}: {exc}"[:200]
     finally:
         probe.stop()
         desk.close()
-    result = {"desk_open_ms": round(open_ms, 1), "activities": probe.report()}
+    result = {
+        "desk_open_ms": round(open_ms, 1),
+        **collector_figures,
+        "activities": probe.report(),
+    }
     if shutdown:
         result["app_error"] = shutdown
     return result

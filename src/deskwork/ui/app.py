@@ -33,6 +33,7 @@ from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.curriculum_control import CurriculumControl
 from deskwork.ui.desk_areas import PANE_ORDER
 from deskwork.ui.everywhere import lend_app_keys, unsaved_in
+from deskwork.ui.idle_collector import IdleCollector
 from deskwork.ui.keymap import bound_keys, effective_keys, key_label, resolve_keymap
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
@@ -76,6 +77,9 @@ class DeskworkApp(StudyScreens):
         self._current_pane = "timer"
         self._ticker: Timer | None = None
         self._draft_pane: DraftPane | None = None  # held for the last save while shutting down
+        self.idle_collector = (
+            IdleCollector()
+        )  # full GC collections at pauses (ui/idle_collector.py)
         self.day_end_text = ""
 
         themes, theme_problems = load_themes(bundled_themes_dir(), desk.paths.user_themes)
@@ -120,6 +124,7 @@ class DeskworkApp(StudyScreens):
         self.refresh_panes()
         self.timer.tick(catching_up=True)  # phases that ended while deskwork was closed
         self._ticker = self.set_interval(0.25, self._tick)
+        self.idle_collector.start()
         self._set_current("timer")
         self.timer_pane.focus()
         self._apply_size(self.size.width, self.size.height)
@@ -210,6 +215,7 @@ class DeskworkApp(StudyScreens):
             if self.write_guard.failure is None:
                 self.draft_pane.autosave_tick(self.desk.clock())
             self._tell_store_problems()
+        self.idle_collector.tick()
 
     def show_timer(self) -> None:
         service = self.timer.service
@@ -414,6 +420,7 @@ class DeskworkApp(StudyScreens):
             self.curriculum.close()
             if self._ticker is not None:
                 self._ticker.stop()
+            self.idle_collector.stop()
             self.desk.close()
 
     def on_unmount(self) -> None:
