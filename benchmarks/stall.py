@@ -496,6 +496,7 @@ def measure_stalls(
     else:
         generate(data_dir, scale)
     package, draft_id = prepare(data_dir, work, scale, draft_bytes)
+    gc.collect()  # what preparing left (desks closed, a whole store read): gone, as in a new process
     result = asyncio.run(
         run_app(
             data_dir,

@@ -147,11 +147,14 @@ class Desk:
         50-300 ms. From here on each record loaded or written is untracked as it is made lean
         (store/collector.py: armed here, in the worker, because ctypes takes ~5 ms to import).
         Then what start-up made (modules, the desk's widgets, the few records read before arming)
-        is frozen once: long-lived, so no full collection needs to walk it again."""
+        is frozen once: long-lived, so no full collection needs to walk it again. What is garbage
+        by then is collected first, not frozen with the rest (a short collection: the records
+        are out of its way)."""
         collector.arm()
         while self.store.cards.load_step():
             if cancelled():
                 return False
+        gc.collect()
         gc.freeze()
         self.store.froze = True  # given back to the collector when the store closes
         return True

@@ -124,7 +124,6 @@ class DeskworkApp(StudyScreens):
         self.refresh_panes()
         self.timer.tick(catching_up=True)  # phases that ended while deskwork was closed
         self._ticker = self.set_interval(0.25, self._tick)
-        self.idle_collector.start()
         self._set_current("timer")
         self.timer_pane.focus()
         self._apply_size(self.size.width, self.size.height)
@@ -169,6 +168,7 @@ class DeskworkApp(StudyScreens):
         with contextlib.suppress(NoMatches):  # the panes go before the screens while it shuts
             self.refresh_panes()
         self._tell_store_problems()
+        self.idle_collector.start()  # after the warm-up's freeze (ui/idle_collector.py)
         if not self.desk.store.readonly:
             self.set_timer(OPTIMIZE_REMINDER_DELAY_S, self._optimize_reminder)
 
