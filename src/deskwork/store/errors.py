@@ -6,8 +6,6 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
-from deskwork.store import collector
-
 
 class ReadOnlyStore(Exception):
     pass
@@ -28,12 +26,9 @@ def no_gc(*, freeze: bool = False) -> Iterator[None]:
     it the first collection after an import walks its millions of new objects (a second and
     more, all of them alive). Frozen objects are still freed by reference counting; garbage in
     reference cycles made during the window would stay, so what exists before is collected
-    first (in the app most of it is frozen already: a short collection).
-    Once the collector is armed (store/collector.py) the records are untracked as they are
-    made and nothing is frozen: a freeze would also keep the cycles of whatever else is alive
-    at that instant (the import's own screens, closed a moment later) for the rest of the
-    session."""
-    freeze = freeze and not collector.armed()
+    first (in the app most of it is frozen already: a short collection). What is frozen with
+    the rest and dies later in a cycle (a screen of the moment) is freed by the app's next sweep
+    of the frozen set (ui/idle_collector.py)."""
     enabled = gc.isenabled()
     if freeze:  # what is garbage already is collected now, not frozen with the rest
         gc.collect()
