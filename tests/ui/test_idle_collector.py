@@ -120,3 +120,18 @@ async def test_the_app_collects_at_idle_and_gives_everything_back(
         assert app.idle_collector.collections >= 1
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0 and not app.idle_collector.running
+
+
+def test_nothing_is_done_while_work_runs_in_the_background(unfrozen: None) -> None:
+    """An import freezes the file it read until it is imported: a sweep meanwhile would walk it."""
+    ticks = Ticks()
+    working = [True]
+    idle = IdleCollector(clock=ticks, busy=lambda: working[0])
+    gc.freeze()
+    idle.start()
+    _into_the_oldest_generation()
+    ticks.now += 2 * IDLE_AFTER_S
+    assert not idle.tick() and idle.collections == 0
+    working[0] = False
+    assert idle.tick() and idle.collections == 1
+    idle.stop()

@@ -77,9 +77,8 @@ class DeskworkApp(StudyScreens):
         self._current_pane = "timer"
         self._ticker: Timer | None = None
         self._draft_pane: DraftPane | None = None  # held for the last save while shutting down
-        self.idle_collector = (
-            IdleCollector()
-        )  # full GC collections at pauses (ui/idle_collector.py)
+        # Garbage collections at pauses (ui/idle_collector.py); none while workers run.
+        self.idle_collector = IdleCollector(busy=self._working)
         self.day_end_text = ""
 
         themes, theme_problems = load_themes(bundled_themes_dir(), desk.paths.user_themes)
@@ -143,6 +142,10 @@ class DeskworkApp(StudyScreens):
 
     def on_remote_wake(self, _: RemoteWake) -> None:
         self.remote.run()
+
+    def _working(self) -> bool:
+        background = self.desk.store.background
+        return any(w.is_running for w in self.workers) or bool(background and background.busy)
 
     def _start_warm_up(self) -> None:
         self.run_worker(self._warm_up, thread=True, group="warm-up", name="load cards")
