@@ -145,7 +145,7 @@ class DeskworkApp(StudyScreens):
 
     def _working(self) -> bool:
         background = self.desk.store.background
-        return any(w.is_running for w in self.workers) or bool(background and background.busy)
+        return any(not w.is_finished for w in self.workers) or bool(background and background.busy)
 
     def _start_warm_up(self) -> None:
         self.run_worker(self._warm_up, thread=True, group="warm-up", name="load cards")
