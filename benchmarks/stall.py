@@ -2,13 +2,23 @@
 scheduled every 5 ms on the event loop records how late it fires. A late callback is a frame that
 could not be drawn and a key that could not be answered.
 
-    python benchmarks/stall.py --scale heavy [--typed 2000] [--data DIR] [--json]
+    python benchmarks/stall.py --scale heavy [--typed 2000] [--data DIR] [--json] [--pause S]
 
 For each activity (start, review 100 cards, switch areas, stats, card browser with a search,
 curriculum table, plan, typing into a 250 KB draft, pasting 100 KB into a card and saving it,
 importing a year's history, compaction, backup) it reports `stall_max_ms` (the longest time the
 loop could not run anything), `lateness_p99_ms`, the activity's duration and, where it has one,
 the time of each operation (`op_p95_ms`: a keystroke to the text on screen, a paste, a save).
+Each row also has the cyclic garbage collector's pauses during the activity (`gc_count`
+collections, `gc_full_count` of them full, `gc_max_ms` the longest, `gc_total_ms`;
+`gc_max_cpu_ms` the longest in CPU time of the collecting thread, which a machine busy with other
+work does not inflate; `gc_full_max_cpu_ms` the same for full ones), in any thread: a worker's
+collection holds the GIL, so the loop waits for it too. After the last activity,
+`gc_idle_full_ms` is what a full collection then costs (the one the app makes at its next pause:
+ui/idle_collector.py), `gc_sweep_ms` what a sweep of the frozen set costs (everything walked),
+with the objects the collector tracks and has frozen and the idle collections and sweeps the app
+made during the run. `--pause S` leaves S seconds without input after each activity, as a user
+stops between things; the row `pause` shows what the app does meanwhile.
 `idle` is the baseline of the same run: the app sitting still with its timers running, so the
 harness's own lateness on this machine is visible next to every figure.
 
@@ -23,6 +33,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import json
 import shutil
 import sys
@@ -64,13 +75,29 @@ class LatenessProbe:
         self._due = 0.0
         self._began = 0.0
         self.verbose = False
+        # The collector's pauses, per activity: (generation, ms) of every collection, in any
+        # thread (the GIL holds the loop still while a worker's collection runs).
+        self.collections: dict[str, list[tuple[int, float, float]]] = {}
+        self._gc_began = (0.0, 0.0)
 
     def start(self) -> None:
+        gc.callbacks.append(self._on_gc)
         self._schedule()
 
     def stop(self) -> None:
+        with contextlib.suppress(ValueError):
+            gc.callbacks.remove(self._on_gc)
         if self._handle is not None:
             self._handle.cancel()
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_began = (time.perf_counter(), time.thread_time())
+            return
+        wall, cpu = self._gc_began
+        ms = (time.perf_counter() - wall) * 1000
+        cpu_ms = (time.thread_time() - cpu) * 1000
+        self.collections.setdefault(self.current, []).append((info["generation"], ms, cpu_ms))
 
     def _schedule(self) -> None:
         self._due = time.perf_counter() + INTERVAL_S
@@ -105,7 +132,8 @@ class LatenessProbe:
 
     def report(self) -> dict[str, dict[str, Any]]:
         result: dict[str, dict[str, Any]] = {}
-        for name in ACTIVITIES:
+        extra = ("pause",) if "pause" in self.samples else ()
+        for name in (*ACTIVITIES, *extra):
             samples = self.samples.get(name, [])
             row: dict[str, Any] = {
                 "stall_max_ms": round(max(samples, default=0.0), 1),
@@ -113,6 +141,17 @@ class LatenessProbe:
                 "samples": len(samples),
                 "duration_s": round(self.spans.get(name, 0.0), 2),
             }
+            collections = self.collections.get(name, [])
+            row["gc_count"] = len(collections)
+            row["gc_full_count"] = sum(1 for gen, _, _ in collections if gen == 2)
+            row["gc_max_ms"] = round(max((ms for _, ms, _ in collections), default=0.0), 1)
+            row["gc_total_ms"] = round(sum(ms for _, ms, _ in collections), 1)
+            # CPU time of the collecting thread: the collector's own work, without the time
+            # the machine gave to other processes meanwhile (this box is shared).
+            row["gc_max_cpu_ms"] = round(max((c for _, _, c in collections), default=0.0), 1)
+            row["gc_full_max_cpu_ms"] = round(
+                max((c for gen, _, c in collections if gen == 2), default=0.0), 1
+            )
             ops = self.ops.get(name)
             if ops:
                 row["ops"] = len(ops)
@@ -381,6 +420,7 @@ async def run_app(
     timeout_s: float,
     verbose: bool,
     only: tuple[str, ...] = (),
+    pause_s: float = 0.0,
 ) -> dict[str, Any]:
     probe = LatenessProbe()
     probe.verbose = verbose
@@ -399,6 +439,7 @@ async def run_app(
 
     app = DeskworkApp(desk)
     shutdown = ""
+    collector_figures: dict[str, Any] = {}
     try:
         probe.begin("start")
         t = time.perf_counter()
@@ -412,12 +453,42 @@ async def run_app(
             for name in ACTIVITIES[3:]:
                 if not only or name in only:
                     await steps.run(name, timeout_s)
+                    if pause_s:  # the user stops a moment: the app's idle work runs here
+                        with probe.activity("pause"):
+                            await asyncio.sleep(pause_s)
+            # What a full collection costs now, after every activity: the one the app makes at
+            # its next idle moment (ui/idle_collector.py); and how many it made during the run.
+            t, cpu = time.perf_counter(), time.thread_time()
+            gc.collect()
+            idle_ms = (time.perf_counter() - t) * 1000
+            idle_cpu_ms = (time.thread_time() - cpu) * 1000
+            tracked, frozen = len(gc.get_objects()), gc.get_freeze_count()
+            # ... and a sweep of the frozen set (unfreeze, collect, freeze): everything walked.
+            t, cpu = time.perf_counter(), time.thread_time()
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+            idle = getattr(app, "idle_collector", None)
+            collector_figures = {
+                "gc_idle_full_ms": round(idle_ms, 1),
+                "gc_idle_full_cpu_ms": round(idle_cpu_ms, 1),
+                "gc_sweep_ms": round((time.perf_counter() - t) * 1000, 1),
+                "gc_sweep_cpu_ms": round((time.thread_time() - cpu) * 1000, 1),
+                "gc_tracked_objects": tracked,
+                "gc_frozen_objects": frozen,
+                "gc_idle_collections": getattr(idle, "collections", None),
+                "gc_idle_sweeps": getattr(idle, "sweeps", None),
+            }
     except Exception as exc:  # the figures so far are still worth reporting
         shutdown = f"{type(exc).__name__}: {exc}"[:200]
     finally:
         probe.stop()
         desk.close()
-    result = {"desk_open_ms": round(open_ms, 1), "activities": probe.report()}
+    result = {
+        "desk_open_ms": round(open_ms, 1),
+        **collector_figures,
+        "activities": probe.report(),
+    }
     if shutdown:
         result["app_error"] = shutdown
     return result
@@ -434,6 +505,7 @@ def measure_stalls(
     timeout_s: float = 900,
     verbose: bool = False,
     only: tuple[str, ...] = (),
+    pause_s: float = 0.0,
 ) -> dict[str, Any]:
     """Generate (or copy) the workload into `work`, prepare, run the app; the figures.
     `timeout_s`: an activity that takes longer is given up (and said so in its row)."""
@@ -443,6 +515,7 @@ def measure_stalls(
     else:
         generate(data_dir, scale)
     package, draft_id = prepare(data_dir, work, scale, draft_bytes)
+    gc.collect()  # what preparing left (desks closed, a whole store read): gone, as in a new process
     result = asyncio.run(
         run_app(
             data_dir,
@@ -453,10 +526,11 @@ def measure_stalls(
             timeout_s=timeout_s,
             verbose=verbose,
             only=only,
+            pause_s=pause_s,
         )
     )
     rows = result["activities"]
-    worst = {k: v for k, v in rows.items() if k not in ("loop_alone", "idle")}
+    worst = {k: v for k, v in rows.items() if k not in ("loop_alone", "idle")}  # pause counts
     return {
         "scale": scale.name,
         "typed_chars": typed,
@@ -465,6 +539,7 @@ def measure_stalls(
         **{k: v for k, v in result.items() if k != "activities"},
         "stall_max_ms": max(r["stall_max_ms"] for r in worst.values()),
         "stall_worst_activity": max(worst, key=lambda k: worst[k]["stall_max_ms"]),
+        "gc_max_ms": max(r["gc_max_ms"] for r in worst.values()),
         "activities": rows,
     }
 
@@ -481,6 +556,13 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="name each activity as it starts")
     parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="seconds of no input after each activity, as a user stops (its row: pause)",
+    )
+    parser.add_argument(
         "--only", nargs="+", choices=ACTIVITIES[3:], default=(), help="run just these activities"
     )
     args = parser.parse_args()
@@ -493,6 +575,7 @@ def main() -> int:
             typed=args.typed,
             verbose=args.verbose,
             only=tuple(args.only),
+            pause_s=args.pause,
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -502,11 +585,15 @@ def main() -> int:
     rows = result.pop("activities")
     for key, value in result.items():
         print(f"{key:>22}: {value}")
-    print(f"{'activity':>16} {'stall_max':>10} {'p99':>8} {'op_p95':>8} {'secs':>7}")
+    print(
+        f"{'activity':>16} {'stall_max':>10} {'p99':>8} {'op_p95':>8} {'secs':>7}"
+        f" {'gc_max':>7} {'gc_n':>5} {'full':>4}"
+    )
     for name, row in rows.items():
         print(
             f"{name:>16} {row['stall_max_ms']:>10} {row['lateness_p99_ms']:>8} "
-            f"{row.get('op_p95_ms', ''):>8} {row['duration_s']:>7}  {row.get('note', '')}"
+            f"{row.get('op_p95_ms', ''):>8} {row['duration_s']:>7} {row['gc_max_ms']:>7}"
+            f" {row['gc_count']:>5} {row['gc_full_count']:>4}  {row.get('note', '')}"
         )
     return 0
 

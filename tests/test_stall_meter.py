@@ -29,9 +29,16 @@ def test_stall_meter_reports_every_activity(tmp_path: Path) -> None:
         assert row["stall_max_ms"] >= row["lateness_p99_ms"] >= 0, name
         note = row.get("note", "")
         assert not note.startswith(("failed", "gave up")), (name, note)
+        # The collector's pauses, per activity (the probe's gc.callbacks hook).
+        assert row["gc_count"] >= row["gc_full_count"] >= 0, name
+        assert row["gc_total_ms"] >= row["gc_max_ms"] >= 0, name
     assert rows["review"]["ops"] > 0  # cards were answered with the keys
     assert rows["typing"]["ops"] == 30  # every keystroke timed to the screen
     assert rows["paste_card"]["ops"] == 2  # the paste and the save
     assert "dialog did not close" not in rows["paste_card"].get("note", "")
     assert rows["stats"]["ops"] == 2  # opened twice
     assert result["stall_worst_activity"] in stall.ACTIVITIES
+    assert sum(row["gc_count"] for row in rows.values()) > 0  # the hook saw the collections
+    assert result["gc_max_ms"] == max(
+        row["gc_max_ms"] for name, row in rows.items() if name not in ("loop_alone", "idle")
+    )

@@ -22,6 +22,7 @@ from deskwork.domain.sessions import Session, SessionKind
 from deskwork.domain.studyday import day_bounds, study_day
 from deskwork.interop.sessions import session_record
 from deskwork.paths import Paths
+from deskwork.store import collector
 from deskwork.store.store import Store
 
 if TYPE_CHECKING:
@@ -141,12 +142,21 @@ class Desk:
 
     def warm_up(self, cancelled: Callable[[], bool] = lambda: False) -> bool:
         """Load every lazily loaded table, one shard at a time (a background worker calls this),
-        then exempt the long-lived records from the garbage collector: without that, a full
-        collection walks 20k cards and stalls a keypress for hundreds of milliseconds."""
+        with the store's records out of the cyclic garbage collector's way: without that, a full
+        collection walks 20k cards and every resident review row, and stalls a keypress for
+        50-300 ms. From here on each record loaded or written is untracked as it is made lean
+        (store/collector.py: armed here, in the worker, because ctypes takes ~5 ms to import).
+        Then what start-up made (modules, the desk's widgets, the few records read before arming)
+        is frozen once: long-lived, so no full collection needs to walk it again. What is garbage
+        by then is collected first, not frozen with the rest (a short collection: the records
+        are out of its way)."""
+        collector.arm()
         while self.store.cards.load_step():
             if cancelled():
                 return False
+        gc.collect()
         gc.freeze()
+        self.store.froze = True  # given back to the collector when the store closes
         return True
 
     # ------------------------------------------------------------------ first run

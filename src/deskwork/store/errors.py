@@ -26,7 +26,9 @@ def no_gc(*, freeze: bool = False) -> Iterator[None]:
     it the first collection after an import walks its millions of new objects (a second and
     more, all of them alive). Frozen objects are still freed by reference counting; garbage in
     reference cycles made during the window would stay, so what exists before is collected
-    first (in the app most of it is frozen already: a short collection)."""
+    first (in the app most of it is frozen already: a short collection). What is frozen with
+    the rest and dies later in a cycle (a screen of the moment) is freed by the app's next sweep
+    of the frozen set (ui/idle_collector.py)."""
     enabled = gc.isenabled()
     if freeze:  # what is garbage already is collected now, not frozen with the rest
         gc.collect()

@@ -13,6 +13,9 @@ the values, `==`, `repr`, `model_dump` (also `exclude_unset`) and `model_copy` a
 record pydantic built (records are frozen; `model_copy` copies the fields-set before changing it).
 Where the interpreter does not share keys, records keep pydantic's dict (found on the first one).
 
+Once the collector is armed (store/collector.py), each record made lean is also untracked by the
+cyclic garbage collector: full collections no longer walk the store's records.
+
 Validation stays where it is: once, at the boundary (a file read after its checksum, a journal
 line replayed, a record built by a service); `Lean` only rearranges a valid record.
 """
@@ -24,6 +27,8 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
+
+from deskwork.store.collector import exempt
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -143,6 +148,7 @@ class Lean(Generic[M]):
             _set_object(doc, "__pydantic_fields_set__", shared)
         if self._shares_values:
             self._share_values(doc.__dict__)
+        exempt(doc)  # out of the cyclic collector's way, once armed (store/collector.py)
         return doc
 
     def _share_values(self, values: dict[str, Any]) -> None:

@@ -33,6 +33,7 @@ from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.curriculum_control import CurriculumControl
 from deskwork.ui.desk_areas import PANE_ORDER
 from deskwork.ui.everywhere import lend_app_keys, unsaved_in
+from deskwork.ui.idle_collector import IdleCollector
 from deskwork.ui.keymap import (
     bound_keys,
     claim_alt_digits,
@@ -83,6 +84,8 @@ class DeskworkApp(StudyScreens):
         self._current_pane = "timer"
         self._ticker: Timer | None = None
         self._draft_pane: DraftPane | None = None  # held for the last save while shutting down
+        # Garbage collections at pauses (ui/idle_collector.py); none while workers run.
+        self.idle_collector = IdleCollector(busy=self._working)
         self.day_end_text = ""
 
         themes, theme_problems = load_themes(bundled_themes_dir(), desk.paths.user_themes)
@@ -147,6 +150,10 @@ class DeskworkApp(StudyScreens):
     def on_remote_wake(self, _: RemoteWake) -> None:
         self.remote.run()
 
+    def _working(self) -> bool:
+        background = self.desk.store.background
+        return any(not w.is_finished for w in self.workers) or bool(background and background.busy)
+
     def _start_warm_up(self) -> None:
         self.run_worker(self._warm_up, thread=True, group="warm-up", name="load cards")
         if self.desk.store.writable:  # compactions and the hourly backup off the UI thread
@@ -171,6 +178,7 @@ class DeskworkApp(StudyScreens):
         with contextlib.suppress(NoMatches):  # the panes go before the screens while it shuts
             self.refresh_panes()
         self._tell_store_problems()
+        self.idle_collector.start()  # after the warm-up's freeze (ui/idle_collector.py)
         if not self.desk.store.readonly:
             self.set_timer(OPTIMIZE_REMINDER_DELAY_S, self._optimize_reminder)
 
@@ -217,6 +225,7 @@ class DeskworkApp(StudyScreens):
             if self.write_guard.failure is None:
                 self.draft_pane.autosave_tick(self.desk.clock())
             self._tell_store_problems()
+        self.idle_collector.tick()
 
     def show_timer(self) -> None:
         service = self.timer.service
@@ -421,6 +430,7 @@ class DeskworkApp(StudyScreens):
             self.curriculum.close()
             if self._ticker is not None:
                 self._ticker.stop()
+            self.idle_collector.stop()
             self.desk.close()
 
     def on_unmount(self) -> None:

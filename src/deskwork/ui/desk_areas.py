@@ -22,6 +22,7 @@ from textual.widgets.option_list import OptionDoesNotExist
 from deskwork.domain.curriculum import Item
 from deskwork.services import Desk
 from deskwork.ui.commands import APP_COMMANDS
+from deskwork.ui.idle_collector import IdleCollector
 from deskwork.ui.key_order import focus_now, run_own_bindings_inline, settle_before_priority_key
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
@@ -65,6 +66,7 @@ class DeskAreas(App[int]):
 
     desk: Desk
     timer: TimerControl
+    idle_collector: IdleCollector
     _current_pane: str = "timer"
 
     # While a dialog is open, app.query() searches the dialog's screen: the desk is the bottom one.
@@ -109,6 +111,8 @@ class DeskAreas(App[int]):
 
     # ------------------------------------------------------------------ untrusted text in fields
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.InputEvent, events.Paste)):
+            self.idle_collector.input()  # not idle: no full collection now (ui/idle_collector.py)
         if isinstance(event, events.Paste) and not event.is_forwarded:
             event = clean_paste(event)
         await settle_before_priority_key(self, event)  # keys in the order typed: key_order.py
