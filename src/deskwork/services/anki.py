@@ -51,6 +51,9 @@ def release(deck: Deck) -> None:
     history, deck.history = deck.history, {}
     while history:
         history.popitem()
+    revlog, deck.revlog = deck.revlog, []
+    while revlog:
+        revlog.pop()
     cards, deck.cards = deck.cards, []
     while cards:
         cards.pop()

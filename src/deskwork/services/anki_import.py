@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from deskwork.domain.cards import Card
+from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.notes import first_field_key
 from deskwork.domain.render import field_html
 from deskwork.domain.studyday import day_bounds
 from deskwork.domain.wording import plural
 from deskwork.interop.anki import Deck
-from deskwork.interop.anki.model import Answer
 from deskwork.services import presets
 from deskwork.services.desk import Desk
 from deskwork.store.bulk import Cancelled
@@ -152,7 +151,7 @@ def _log_keys(logs: list[Any]) -> set[int]:
     return keys
 
 
-def _last_touch(answers: list[Answer]) -> datetime | None:
+def _last_touch(answers: list[ReviewLog]) -> datetime | None:
     return answers[-1].ts if answers else None
 
 
@@ -211,7 +210,7 @@ def import_deck(
     with no_gc(freeze=True), desk.store.transaction(progress=progress, cancelled=cancelled) as tx:
         _note_types(tx, desk, deck, report)
         report.media_added = _index_media(tx, desk, deck, renames)
-        new = _New(tx)
+        new = _New(tx, deck.revlog)
         for n, (guid, indexes) in enumerate(by_note.items()):
             if n % 2000 == 0 and cancelled is not None and cancelled():
                 raise Cancelled("cancelled: nothing was saved")
@@ -288,29 +287,65 @@ def _note_types(tx: Transaction, desk: Desk, deck: Deck, report: ImportReport) -
 
 class _New:
     """The import's new cards and review entries, written as bulk ops at the end (their ids
-    handed out in two calls, not one per record)."""
+    handed out in two calls, not one per record). The entries are the reader's own records,
+    checked at the boundary and used nowhere else: given their ids in place, not copied, and
+    numbered in one pass over the file's revlog in time order (each entry names its Anki card
+    until then), so that each month's ids are one range."""
 
-    def __init__(self, tx: Transaction) -> None:
+    def __init__(self, tx: Transaction, revlog: list[ReviewLog]) -> None:
         self.tx = tx
+        self.revlog = revlog  # every entry of the file, oldest first
         self.cards: list[Card] = []
-        self.answers: list[tuple[int, list[Answer]]] = []  # (index in cards, its answers)
+        self.answers: list[tuple[int, list[ReviewLog]]] = []  # (index in cards, its entries)
 
     def write(self) -> None:
         tx = self.tx
         wanting = [n for n, card in enumerate(self.cards) if card.id == 0]
         for n, card_id in zip(wanting, tx.reserve_ids("cards", len(wanting)), strict=True):
-            # The reader's own objects, checked at the boundary and used nowhere else: given
-            # their ids in place rather than copied (20,000 copies are a tenth of the import).
+            # 20,000 copies would be a tenth of the import: the reader's cards get their ids here
             self.cards[n].__dict__["id"] = card_id
         tx.put_many("cards", self.cards)
-        total = sum(len(a) for _, a in self.answers)
-        ids = iter(tx.reserve_ids("reviews", total)) if total else iter(())
-        logs = [
-            answer.log(next(ids), self.cards[n].id)
-            for n, answers in self.answers
-            for answer in answers
-        ]
-        tx.append_many("reviews", logs)
+        total = sum(len(entries) for _, entries in self.answers)
+        if not total:
+            return
+        ids = tx.reserve_ids("reviews", total)
+        chosen = self._in_file_order(ids.start)
+        if chosen is None or len(chosen) != total:  # not the reader's list (a deck built otherwise)
+            chosen = self._gathered()
+            for entry, log_id in zip(chosen, ids, strict=True):
+                entry.__dict__["id"] = log_id
+        tx.append_many("reviews", chosen)
+
+    def _in_file_order(self, first_id: int) -> list[ReviewLog] | None:
+        """The new cards' entries numbered from `first_id` in the file's order; None when they
+        do not name their Anki cards as the reader left them (a list of another length: some
+        entry was not the reader's; the caller numbers them again the slow way)."""
+        owner: dict[int | None, int] = {}  # Anki card id -> the new card's id
+        for n, entries in self.answers:
+            card = self.cards[n]
+            if card.anki_id in owner or entries[0].card_id != card.anki_id:
+                return None
+            owner[card.anki_id] = card.id
+        chosen: list[ReviewLog] = []
+        keep, take, next_id = chosen.append, owner.get, first_id
+        for entry in self.revlog:
+            values = entry.__dict__
+            card_id = take(values["card_id"])
+            if card_id is not None:
+                values["card_id"] = card_id
+                values["id"] = next_id
+                next_id += 1
+                keep(entry)
+        return chosen
+
+    def _gathered(self) -> list[ReviewLog]:
+        every = []
+        for n, entries in self.answers:
+            card_id = self.cards[n].id
+            for entry in entries:
+                entry.__dict__["card_id"] = card_id
+                every.append(entry)
+        return sorted(every, key=lambda entry: (entry.ts, entry.anki_id or 0))
 
 
 def _add_card(new: _New, deck: Deck, index: int, report: ImportReport, day_end: datetime) -> None:
@@ -377,7 +412,10 @@ def _update_note(
             a for a in answers if a.anki_id not in keys and int(a.ts.timestamp() * 1000) not in keys
         ]
         for answer in fresh:
-            tx.append("reviews", answer.log(tx.next_id("reviews"), ours.id))
+            tx.append(
+                "reviews",
+                answer.model_copy(update={"id": tx.next_id("reviews"), "card_id": ours.id}),
+            )
             report.reviews += 1
         their_touch = _last_touch(answers)
         our_touch = max((log.ts for log in logs_by_card.get(ours.id, [])), default=ours.last_review)

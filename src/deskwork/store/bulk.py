@@ -3,9 +3,9 @@
 A transaction's `put_many` / `append_many` become `["putm",table,{id:doc,…}]` and
 `["appm",log,month,{id:doc,…}]` in the transaction's one journal line (journal.py): durable with
 one write and one fdatasync, checksummed like any line, so all or nothing. What makes it cheap is
-what it does not do per row: no JSON text per record (the records are serialised by pydantic's
-serialiser a few thousand at a time), no op list per record, one mark entry per table as an id
-range. It is encoded in chunks, so that a progress callback is called and a cancellation is honoured
+what it does not do per row: no JSON text per record (the records are serialised a thousand at a
+time, by orjson where it writes pydantic's bytes: store/rowjson.py), no op list per record, one mark
+entry per table as an id range. It is encoded in chunks, so that a progress callback is called and a cancellation is honoured
 between them (cancelled: nothing is written), and a thread doing it lets the event loop run.
 
 Once durable, the records become visible copy-on-write: each shard or month it touches is copied,
@@ -89,7 +89,7 @@ class Encoder:
             self.progress(self.done, self.total)
 
     def encode(self, op: BulkOp) -> list[bytes]:
-        adapter = self.codecs[op.name].rows_adapter
+        codec = self.codecs[op.name]
         items = list(op.docs.items())
         head = b'["%s","%s",' % (op.kind.encode(), op.name.encode())
         if op.kind == "appm":
@@ -100,7 +100,7 @@ class Encoder:
             self._tick(0)
             if start:
                 parts.append(b",")
-            parts.append(adapter.dump_json(dict(chunk))[1:-1])  # '"1":{…},"2":{…}'
+            parts.append(codec.dump_items(chunk)[1:-1])  # '"1":{…},"2":{…}'
             self._tick(len(chunk))
         parts.append(b"}]")
         return parts

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from deskwork.domain.records import Record
+from deskwork.store import rowjson
 from deskwork.store.lean import Lean
 
 T = TypeVar("T", bound=Record)
@@ -67,6 +68,17 @@ class Codec(Generic[T]):
             self._rows = TypeAdapter(dict[int, self.model])  # type: ignore[name-defined]
         return self._rows
 
+    def dump_rows(self, docs: dict[int, T]) -> bytes:
+        """`{"<id>":{…},…}`: orjson where it writes pydantic's bytes (store/rowjson.py), else
+        pydantic."""
+        fast = rowjson.dump_rows(self.model, docs)
+        return fast if fast is not None else self.rows_adapter.dump_json(docs)
+
+    def dump_items(self, items: list[tuple[int, T]]) -> bytes:
+        """`dump_rows` of (id, record) pairs."""
+        fast = rowjson.dump_items(self.model, items)
+        return fast if fast is not None else self.rows_adapter.dump_json(dict(items))
+
     def decode(self, raw: bytes) -> tuple[dict[int, T], dict[str, Any], list[InvalidRecord]]:
         """Return (valid docs, raw invalid docs by key, problems). Raises CorruptFile."""
         if not raw.strip():
@@ -116,7 +128,7 @@ class Codec(Generic[T]):
         if not invalid and len(docs) > ENCODE_CHUNK:
             return self._encode_in_chunks(docs)
         if not invalid:
-            return self._adapter.dump_json({self.name: docs})
+            return b'{"%s":%s}' % (self.name.encode(), self.dump_rows(docs))
         merged: dict[str, Any] = {k: v for k, v in invalid.items()}
         for key, doc in docs.items():
             merged[str(key)] = doc.model_dump(mode="json")
@@ -128,7 +140,7 @@ class Codec(Generic[T]):
         compaction on a background thread would stall the event loop that long)."""
         items = list(docs.items())
         parts = [
-            self.rows_adapter.dump_json(dict(items[i : i + ENCODE_CHUNK]))[1:-1]
+            self.dump_items(items[i : i + ENCODE_CHUNK])[1:-1]
             for i in range(0, len(items), ENCODE_CHUNK)
         ]
         return b'{"%s":{%s}}' % (self.name.encode(), b",".join(parts))

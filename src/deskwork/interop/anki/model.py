@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from deskwork.domain.cards import Card, CardState, ReviewLog
+from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.notetypes import NoteTypeDef
 from deskwork.interop import InteropError
 
@@ -37,48 +36,16 @@ class ImportLimits:
     max_media_bytes: int = 100 * MiB  # one media file
 
 
-class Answer(NamedTuple):
-    """One answer from a file's review history, checked (rating 1–4, duration capped); it becomes
-    a ReviewLog once its card has an id."""
-
-    ts: datetime
-    rating: int  # 0 for a manual entry
-    duration_ms: int
-    state: CardState
-    was_new: bool
-    anki_id: int | None = None
-    manual: int = 0  # Anki's revlog type 4 (manual) or 5 (rescheduled); 0 for an answer
-    interval: int | None = None
-    last_interval: int | None = None
-    factor: int | None = None
-
-    def log(self, log_id: int, card_id: int) -> ReviewLog:
-        # Built without re-validation: 250,000 answers would cost seconds, and every field was
-        # checked above (the timestamp is UTC, the rating in range, the duration capped).
-        # model_construct costs a loop over the fields for defaults; every field is given here.
-        log = object.__new__(ReviewLog)
-        values = {
-            "id": log_id, "card_id": card_id, "rating": self.rating, "ts": self.ts,
-            "duration_ms": self.duration_ms, "state": self.state, "was_new": self.was_new,
-            "manual": self.manual,
-            "anki": None if self.anki_id is None else (
-                self.anki_id, self.interval or 0, self.last_interval or 0, self.factor or 0
-            ),
-        }  # fmt: skip
-        object.__setattr__(log, "__dict__", values)
-        object.__setattr__(log, "__pydantic_fields_set__", set(values))
-        object.__setattr__(log, "__pydantic_extra__", None)
-        object.__setattr__(log, "__pydantic_private__", None)
-        return log
-
-
 @dataclass
 class Deck:
     """A deck read from a file: the cards (scheduling mapped), and for each card its review log."""
 
     name: str  # the file, for messages
     cards: list[Card] = field(default_factory=list)
-    history: dict[int, list[Answer]] = field(default_factory=dict)  # index in cards -> answers
+    # index in cards -> its review-log entries (answers, manual entries), oldest first: records
+    # with id 0 and Anki's card id until the import gives them theirs (reader.py builds them checked)
+    history: dict[int, list[ReviewLog]] = field(default_factory=dict)
+    revlog: list[ReviewLog] = field(default_factory=list)  # every entry of the file, oldest first
     media_skipped: int = 0
     notes_skipped: int = 0  # note types deskwork cannot show (image occlusion…)
     notetypes: dict[str, NoteTypeDef] = field(default_factory=dict)  # imported types, by key

@@ -15,19 +15,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
-from deskwork.domain.cards import Card, CardState
+from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.notetypes import fit_fields
-from deskwork.domain.text import clean, clip
+from deskwork.domain.text import clean, clean_fields, clip
 from deskwork.interop.anki.decks import read_decks
-from deskwork.interop.anki.model import AnkiError, Answer, Deadline, Deck, ImportLimits
+from deskwork.interop.anki.model import AnkiError, Deadline, Deck, ImportLimits
 from deskwork.interop.anki.notetypes import read_notetypes
 from deskwork.interop.anki.schedule import from_anki, ms
 
 Progress = Callable[[int, int], None]
-_REVLOG_STATE = {0: CardState.LEARNING, 1: CardState.REVIEW, 2: CardState.RELEARNING,
-                 3: CardState.REVIEW, 4: CardState.REVIEW, 5: CardState.REVIEW}  # fmt: skip
+_ROW_FIELDS = set(ReviewLog.model_fields)  # every field given: one set shared by every entry
+# A revlog entry's type -> the card's state before it (0 learn, 1 review, 2 relearn, 3 filtered,
+# 4 manual, 5 rescheduled).
+_REVLOG_STATES = (CardState.LEARNING, CardState.REVIEW, CardState.RELEARNING,
+                  CardState.REVIEW, CardState.REVIEW, CardState.REVIEW)  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -49,50 +50,104 @@ def tables_of(db: sqlite3.Connection) -> set[str]:
     return {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
 
 
-def _history(db: sqlite3.Connection) -> dict[int, list[Answer]]:
-    out: dict[int, list[Answer]] = {}
+# The revlog as the reader takes it, in time order. When a column holds something other than an
+# integer (SQLite keeps what it is given) the careful query is used: a row whose id, card, ease or
+# type is not an integer is corrupt and left out, like a row Anki would not count as an answer, and
+# the extras are whole numbers (0 when missing). A collection Anki wrote needs only the plain one.
+_REVLOG_COLUMNS = ("id", "cid", "ease", "ivl", "lastIvl", "factor", "time", "type")
+_REVLOG_ODD = " or ".join(f"typeof({c}) != 'integer'" for c in _REVLOG_COLUMNS)
+_MAX_REVLOG_ID = 253402300799999  # 9999-12-31 in ms: later (or negative) ids are corrupt
+_REVLOG_PLAIN = f"select {', '.join(_REVLOG_COLUMNS)} from revlog order by id"
+_REVLOG_CAREFUL = (
+    "select id, cid, ease, coalesce(cast(ivl as integer), 0), coalesce(cast(lastIvl as integer), 0),"
+    " coalesce(cast(factor as integer), 0), coalesce(cast(time as integer), 0), type from revlog"
+    " where typeof(id) = 'integer' and typeof(cid) = 'integer' and typeof(ease) = 'integer'"
+    f" and typeof(type) = 'integer' and id between 0 and {_MAX_REVLOG_ID} order by id"
+)
+
+
+def _revlog_query(db: sqlite3.Connection) -> str:
+    (odd,) = db.execute(
+        f"select exists(select 1 from revlog where {_REVLOG_ODD}"
+        f" or id not between 0 and {_MAX_REVLOG_ID})"
+    ).fetchone()
+    return _REVLOG_CAREFUL if odd else _REVLOG_PLAIN
+
+
+def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[ReviewLog]]:
+    """(Anki card id -> its entries, every entry in time order): review-log records built here,
+    checked by construction (the values are typed by the query and bounded here), with id 0 and
+    Anki's card id until the import gives them theirs."""
+    out: dict[int, list[ReviewLog]] = {}
+    ordered: list[ReviewLog] = []
     answered: set[int] = set()  # cards with an answer so far (the first one is "new")
-    state_of, learning, from_ts = _REVLOG_STATE.get, CardState.LEARNING, datetime.fromtimestamp
-    for rid, cid, ease, ivl, last_ivl, factor, rtime, rtype in db.execute(
-        "select id, cid, ease, ivl, lastIvl, factor, time, type from revlog order by id"
-    ):
-        manual = rtype if rtype in (4, 5) else 0
-        if not manual and not (1 <= ease <= 4 and rtype in (0, 1, 2, 3)):
-            continue  # not an answer Anki itself would count (a corrupt row)
+    states, from_ts, utc = _REVLOG_STATES, datetime.fromtimestamp, UTC
+    new, put, keep, every, seen = (
+        object.__new__,
+        object.__setattr__,
+        ordered.append,
+        _ROW_FIELDS,
+        answered.add,
+    )
+    for rid, cid, ease, ivl, last_ivl, factor, rtime, rtype in db.execute(_revlog_query(db)):
+        if 0 <= rtype <= 3:
+            if not 1 <= ease <= 4:
+                continue  # not an answer Anki itself would count (a corrupt row)
+            manual, rating, first = 0, ease, rtype == 0 and cid not in answered
+            seen(cid)
+        elif rtype == 4 or rtype == 5:
+            manual, rating, first = rtype, 0, False
+        else:
+            continue
         answers = out.get(cid)
         if answers is None:
             out[cid] = answers = []
-        first = not manual and cid not in answered
-        if not manual:
-            answered.add(cid)
-        answers.append(
-            Answer(
-                from_ts(rid / 1000, UTC), ease if not manual else 0,
-                max(0, min(int(rtime or 0), 3_600_000)), state_of(rtype, learning),
-                first and rtype == 0, rid, manual, ivl, last_ivl, factor,
-            )
-        )  # fmt: skip
-    return out
+        row = new(ReviewLog)
+        put(row, "__dict__", {
+            "id": 0, "card_id": cid, "rating": rating, "ts": from_ts(rid / 1000, utc),
+            "duration_ms": rtime if 0 <= rtime <= 3_600_000 else (0 if rtime < 0 else 3_600_000),
+            "state": states[rtype], "was_new": first, "manual": manual,
+            "anki": (rid, ivl, last_ivl, factor),
+        })  # fmt: skip
+        put(row, "__pydantic_fields_set__", every)
+        put(row, "__pydantic_extra__", None)
+        put(row, "__pydantic_private__", None)
+        answers.append(row)
+        keep(row)
+    return out, ordered
 
 
-_CARDS: list[TypeAdapter[list[Card]]] = []
+# The values a card's fields hold as the loop above builds them, by construction: text from the
+# cleaned note, times from fromtimestamp(…, UTC), the schedule from `from_anki`. The rest come
+# from the file as SQLite gives them and are checked here; a card whose values are all of these
+# exact types is the record pydantic would build from them, made without it (~3x faster).
+_CARD_DEFAULTS = {
+    name: None if f.is_required() else f.get_default(call_default_factory=True)
+    for name, f in Card.model_fields.items()
+}
 
 
-def _validated(path: Path, pending: list[tuple[int, int, dict[str, Any]]]) -> list[Card]:
-    """Every card checked by its model in one call (cheaper than one call per card); when one
-    is wrong, it is found and named."""
-    if not _CARDS:
-        _CARDS.append(TypeAdapter(list[Card]))
-    try:
-        return _CARDS[0].validate_python([fields for _, _, fields in pending])
-    except ValidationError:
-        pass
-    for cid, nid, fields in pending:
-        try:
-            Card(**fields)
-        except Exception as exc:  # a value out of range or of the wrong type in this card
-            raise AnkiError(f"{path}: card {cid} (note {nid}): {_why(exc)}") from None
-    raise AnkiError(f"{path}: the cards cannot be read")
+_REQUIRED = {name for name, f in Card.model_fields.items() if f.is_required()}
+_new, _put = object.__new__, object.__setattr__
+
+
+def checked_card(values: dict[str, Any]) -> Card:
+    """The card `values` make: built directly when the values from the file are integers (and
+    the template number not negative), else by pydantic (which converts or refuses them)."""
+    ord_, reps, lapses, anki_id = values["ord"], values["reps"], values["lapses"], values["anki_id"]
+    merged = {**_CARD_DEFAULTS, **values}  # the fields in their declared order
+    if not (
+        type(ord_) is int and ord_ >= 0 and type(reps) is int and type(lapses) is int
+        and type(anki_id) is int and len(merged) == len(_CARD_DEFAULTS)  # no other key
+        and values.keys() >= _REQUIRED
+    ):  # fmt: skip
+        return Card(**values)
+    card = _new(Card)
+    _put(card, "__dict__", merged)
+    _put(card, "__pydantic_fields_set__", set(values))
+    _put(card, "__pydantic_extra__", None)
+    _put(card, "__pydantic_private__", None)
+    return card
 
 
 def read_collection(
@@ -101,7 +156,10 @@ def read_collection(
     deadline: Deadline,
     limits: ImportLimits,
     progress: Progress | None,
+    now: datetime | None = None,
 ) -> Deck:
+    """The collection's cards, note types, decks and history; `now` (the clock, by default the
+    real one) is the due time of new cards and the time of what the file leaves undated."""
     deck = Deck(str(path))
     tables = tables_of(db)
     with _part(path, "the collection's creation time (col.crt)"):
@@ -122,7 +180,7 @@ def read_collection(
         for t in types.values()
         if not t.image_occlusion and t.notetype.anki_id is not None
     }
-    notes: dict[int, tuple[str, int, int, str, list[str]]] = {}
+    notes: dict[int, tuple[str, int, int, list[str], list[str]]] = {}
     seen_guids: dict[str, int] = {}
     for nid, guid, mid, mod, tags, flds in db.execute(
         "select id, guid, mid, mod, tags, flds from notes order by id"
@@ -141,11 +199,11 @@ def read_collection(
             guid = f"{guid}~{nid}"
             deck.guids_renamed += 1
         seen_guids[guid] = nid
-        notes[nid] = (guid, mid, mod, tags, [clean(f) for f in flds.split("\x1f")])
+        notes[nid] = (guid, mid, mod, clean(tags).split(), clean_fields(flds))
         if len(notes) > limits.max_notes:
             raise AnkiError(f"{path}: refused: more than {limits.max_notes} notes")
     deadline.check()
-    history = _history(db)
+    history, deck.revlog = _history(db)
     deadline.check()
     skipped: set[int] = set()
     rows = db.execute(
@@ -153,15 +211,17 @@ def read_collection(
         "from cards order by nid, ord"
     ).fetchall()
     total = len(rows)
-    now = datetime.now(UTC)
-    pending: list[tuple[int, int, dict[str, Any]]] = []  # (card id, note id, its fields)
+    now = now or datetime.now(UTC)
+    cards: list[Card] = []
+    from_ts = datetime.fromtimestamp
     for n, row in enumerate(rows):
         if n % 2000 == 0:
             deadline.check()
             if progress:
                 progress(n, total)
-        cid, nid, did, odid, ord_, mod, ctype, queue, due, odue, ivl = row[:11]
-        reps, lapses, flags, data = row[11:]
+        cid, nid, did, odid, ord_, mod, ctype, queue, due, odue, ivl, reps, lapses, flags, data = (
+            row
+        )
         if nid not in notes:
             raise AnkiError(f"{path}: card {cid} belongs to a note that is not there")
         try:
@@ -174,29 +234,32 @@ def read_collection(
             home = decks.get(odid) if odid else decks.get(did)
             if odid and home is None:
                 home = decks.get(did)
-            answers = history.get(cid, [])
-            last = next((a.ts for a in reversed(answers) if not a.manual), None)
-            card_fields: dict[str, Any] = dict(
-                deck=home.name if home and not home.filtered else "Default",
-                fields=fit_fields(notetype, fields), tags=clean(tags).split(),
-                note_guid=guid, note_type=notetype.key, ord=ord_, html=True, created=ms(nid),
-                modified=datetime.fromtimestamp(mod, UTC) if mod else now,
-                note_modified=datetime.fromtimestamp(note_mod, UTC) if note_mod else now,
-                anki_id=cid, suspended=queue == -1, flag=flags & 7, reps=reps, lapses=lapses,
-            )  # fmt: skip
+            answers = history.get(cid)
+            last = (
+                next((a.ts for a in reversed(answers) if not a.manual), None) if answers else None
+            )
+            card_fields: dict[str, Any] = {
+                "deck": home.name if home and not home.filtered else "Default",
+                "fields": fit_fields(notetype, fields), "tags": tags.copy(), "note_guid": guid,
+                "note_type": notetype.key, "ord": ord_, "html": True, "created": ms(nid),
+                "modified": from_ts(mod, UTC) if mod else now,
+                "note_modified": from_ts(note_mod, UTC) if note_mod else now,
+                "anki_id": cid, "suspended": queue == -1, "flag": flags & 7, "reps": reps,
+                "lapses": lapses,
+            }  # fmt: skip
             card_fields |= from_anki(
                 ctype, odue if odid and odue else due, ivl, data, day_zero, last, now
             )
-            pending.append((cid, nid, card_fields))
+            cards.append(checked_card(card_fields))
             if queue in (-2, -3):
-                deck.buried.add(len(pending) - 1)
+                deck.buried.add(len(cards) - 1)
             if answers:
-                deck.history[len(pending) - 1] = answers
+                deck.history[len(cards) - 1] = answers
         except AnkiError:
             raise
         except Exception as exc:  # a value out of range or of the wrong type in this card
             raise AnkiError(f"{path}: card {cid} (note {nid}): {_why(exc)}") from None
-    deck.cards = _validated(path, pending)
+    deck.cards = cards
     deck.notes_skipped = len(skipped)
     if progress:
         progress(total, total)

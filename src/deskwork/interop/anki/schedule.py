@@ -13,11 +13,28 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
+
 from deskwork.domain.cards import Card, CardState
 
 
 def ms(value: int) -> datetime:
     return datetime.fromtimestamp(value / 1000, UTC)
+
+
+def memory_of(data: str) -> Any:
+    """A card's `data` column parsed (Anki keeps the FSRS memory state there: `s`, `d`); {} when
+    it is not JSON. orjson first (4x faster); what it refuses and Python's JSON reads (NaN,
+    Infinity, lone surrogates) is read by Python's. Only used through float(), where the one
+    difference left (a huge integer: orjson's float, Python's int) is the same number."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(data)
+    except ValueError:
+        return {}
 
 
 def from_anki(
@@ -26,10 +43,7 @@ def from_anki(
 ) -> dict[str, Any]:  # fmt: skip
     if ctype == 0:  # new
         return {"state": CardState.LEARNING, "step": 0, "due": now}
-    try:
-        memory = json.loads(data) if data else {}
-    except ValueError:
-        memory = {}
+    memory = memory_of(data) if data else {}
     stability = memory.get("s") if isinstance(memory, dict) else None
     difficulty = memory.get("d") if isinstance(memory, dict) else None
     if ctype == 2:  # review: due is a day number counted from the collection's creation
