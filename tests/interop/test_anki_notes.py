@@ -263,13 +263,56 @@ def test_re_import_applies_every_edit_and_every_review_once(
     assert (again["notes"], again["cards"], again["reviews"]) == (0, 0, 0)
     assert again["updated"] == {
         "notes": 0, "cards_added_to_existing_notes": 0, "cards_rescheduled": 0,
-        "cards_deck_suspension_flag_or_burial": 0,
+        "cards_deck_suspension_flag_or_burial": 0, "cards_changed_here_meanwhile_kept": 0,
     }  # fmt: skip
     store = _open(tmp_path / "home")
     try:
         assert len(list(store.reviews.all())) == len(reviews)
     finally:
         store.close()
+
+
+def test_a_card_changed_here_while_the_re_import_runs_keeps_that_change(
+    rich: Rich, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The import reads the store long before it writes (in the app, on a worker thread): a card
+    flagged in deskwork in between is left as it is, the rest of the file applies, and the report
+    says so."""
+    from deskwork.paths import Paths
+    from deskwork.services import Desk
+    from deskwork.services.anki import import_deck, read_file
+
+    collection = tmp_path / "mine.anki2"
+    shutil.copy(rich.path, collection)
+    run(capsys, "cards", "import", str(export(collection, tmp_path / "1.apkg", legacy=False)))
+    guids = _edit_in_anki(collection)  # moves and suspends the Basic card, edits two notes
+    second = export(collection, tmp_path / "2.apkg", legacy=False)
+    home = tmp_path / "home"
+    desk = Desk.open(Paths(home, home))
+    try:
+        read = read_file(second, desk)
+        flagged: list[int] = []
+
+        def flag_meanwhile() -> bool:  # asked by the import between reading and writing
+            if not flagged:
+                [basic] = [c for c in desk.store.cards.all() if c.note_guid == guids["basic"]]
+                with desk.store.transaction() as tx:
+                    tx.put("cards", basic.model_copy(update={"flag": 5}))
+                flagged.append(basic.id)
+            return False
+
+        report = import_deck(desk, read, cancelled=flag_meanwhile)
+        assert report.cards_changed_meanwhile == 1
+        assert "1 card answered or edited in deskwork while the import ran" in "\n".join(
+            report.lines()
+        )
+        basic = desk.store.cards.get(flagged[0])
+        assert basic is not None and basic.flag == 5, "the flag set meanwhile stays"
+        assert basic.deck != "Lang" and not basic.suspended, "not overwritten by the file's"
+        cloze = [c for c in desk.store.cards.all() if c.note_guid == guids["cloze"]]
+        assert len(cloze) == 5 and "edited" in cloze[0].tags, "the rest of the file applied"
+    finally:
+        desk.close()
 
 
 def test_notes_deleted_in_anki_are_reported_not_deleted(

@@ -49,6 +49,7 @@ class ImportReport:
     cards_added_to_existing_notes: int = 0
     cards_rescheduled: int = 0
     cards_state_changed: int = 0  # suspension / flag / burial taken from the file
+    cards_changed_meanwhile: int = 0  # answered or edited here while the import ran: kept
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> notes
     deleted_in_anki: list[str] = field(default_factory=list)  # guids
     notetypes_added: int = 0
@@ -75,6 +76,7 @@ class ImportReport:
                 "cards_added_to_existing_notes": self.cards_added_to_existing_notes,
                 "cards_rescheduled": self.cards_rescheduled,
                 "cards_deck_suspension_flag_or_burial": self.cards_state_changed,
+                "cards_changed_here_meanwhile_kept": self.cards_changed_meanwhile,
             },
             "skipped": dict(self.skipped),
             "deleted_in_anki": {"count": len(self.deleted_in_anki), "guids": self.deleted_in_anki[:50]},
@@ -109,6 +111,11 @@ class ImportReport:
             out.append(f"{len(left_out)} rows skipped: {rows_text(left_out)}")
         for reason, n in sorted(self.skipped.items()):
             out.append(f"{plural(n, 'note')} not updated: {reason}")
+        if self.cards_changed_meanwhile:
+            out.append(
+                f"{plural(self.cards_changed_meanwhile, 'card')} answered or edited in deskwork "
+                "while the import ran: deskwork's kept (a change made after the file's)"
+            )
         if self.deleted_in_anki:
             out.append(
                 f"{plural(len(self.deleted_in_anki), 'note')} here but not in the file "
@@ -226,6 +233,7 @@ def import_deck(
             report.decks_created = sorted(n for n in new_decks if n not in decks_here)
             tx.set_setting(ANKI_DECKS, {**known_decks, **new_decks})
         report.presets = presets.store_imported(desk, tx, deck.presets, deck.renamed)
+    report.cards_changed_meanwhile = len(tx.skipped.get("cards", ()))
     file_decks = set(deck.deck_ids)
     report.deleted_in_anki = sorted(
         g
@@ -297,9 +305,20 @@ class _New:
         self.revlog = revlog  # every entry of the file, oldest first
         self.cards: list[Card] = []
         self.answers: list[tuple[int, list[ReviewLog]]] = []  # (index in cards, its entries)
+        # Known cards the file updates, with the stored version each update was made from: the
+        # import reads the store long before it writes (in the app, on a worker), so an answer or
+        # an edit made in deskwork meanwhile must not be overwritten (see Transaction.put_many).
+        self.updated: list[Card] = []
+        self.bases: dict[int, Card] = {}
+
+    def update(self, ours: Card, changed: Card) -> None:
+        self.updated.append(changed)
+        self.bases[ours.id] = ours
 
     def write(self) -> None:
         tx = self.tx
+        if self.updated:
+            tx.put_many("cards", self.updated, unchanged_since=self.bases)
         wanting = [n for n, card in enumerate(self.cards) if card.id == 0]
         for n, card_id in zip(wanting, tx.reserve_ids("cards", len(wanting)), strict=True):
             # 20,000 copies would be a tenth of the import: the reader's cards get their ids here
@@ -439,4 +458,4 @@ def _update_note(
             update["anki_id"] = file_card.anki_id
         if update:
             update["modified"] = max(ours.modified, file_card.modified)
-            tx.put("cards", ours.model_copy(update=update))
+            new.update(ours, ours.model_copy(update=update))
