@@ -29,6 +29,7 @@ from deskwork.ui.panes.draft_tools import DraftTools
 from deskwork.ui.serving import where
 from deskwork.ui.widgets.editor import WindowedTextArea
 from deskwork.ui.widgets.list_pane import fill_options
+from deskwork.ui.widgets.static_text import update_static
 
 SIDE_WIDTH = 32  # the questions/sources column, with its border and padding
 TEXT_MIN = 60  # the text keeps at least this many columns, or that column folds away
@@ -357,7 +358,7 @@ class DraftPane(DraftTools):
             sources.append(f"· {clean(source.title, single_line=True)}\n", style="")
         if not self.editing.sources:
             sources.append(f"{self.key('draft.cite')} cites the selected queue item\n", style="dim")
-        self.query_one("#draft-sources", Static).update(sources)
+        update_static(self.query_one("#draft-sources", Static), sources)
         preview = cast("MarkdownViewer", self.query_one("#draft-preview"))
         if preview.display:
             preview.update(body)
@@ -415,7 +416,8 @@ class DraftPane(DraftTools):
             status.append(
                 f" · {plural(words, 'word')} · {minutes} min read · {questions} open · {saved}"
             )
-        self.query_one("#draft-status", Static).update(status)
+        # One row, as wide as the pane: its text never changes its size, so no layout.
+        update_static(self.query_one("#draft-status", Static), status, layout=False)
 
     def action_close_editor(self) -> None:
         self._remember_cursor()

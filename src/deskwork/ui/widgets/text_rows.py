@@ -1,0 +1,93 @@
+"""A soft-wrapped TextArea whose repaint after a keystroke costs the rows the keystroke changed,
+not the rows on screen nor the length of the document.
+
+Textual's TextArea, with soft wrap on, (1) keys its cache of rendered rows on the selection, so
+every keystroke (which moves the cursor) re-renders every row on screen, each row re-styling its
+whole document line (a paragraph of a post is one line, wrapped into ten rows); and (2) asks the
+wrapped document for its height once per rendered row, a sum over every line of the document.
+Here a row away from the cursor, the selection and the matched bracket is kept under a key made
+of everything its rendering reads (the line's text, its highlights, the width, the theme's
+styles), so it survives edits elsewhere; and the height is the number of wrapped rows, counted.
+"""
+
+from __future__ import annotations
+
+from textual.cache import LRUCache
+from textual.document._wrapped_document import WrappedDocument
+from textual.strip import Strip
+from textual.widgets import TextArea
+
+ROW_CACHE_SIZE = 2048  # rendered rows kept (a screen is ~40; scrolling back and forth reuses them)
+
+
+class CountedWrappedDocument(WrappedDocument):
+    """The wrapped document whose height is its number of rows (one entry per row is kept in
+    `_offset_to_line_info` by `wrap` and `wrap_range`), not a sum over all lines per call."""
+
+    @property
+    def height(self) -> int:
+        return len(self._offset_to_line_info)
+
+
+class RowCachedTextArea(TextArea):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self._row_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(ROW_CACHE_SIZE)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        super()._set_document(text, language)
+        if type(self.wrapped_document) is WrappedDocument:
+            self.wrapped_document.__class__ = CountedWrappedDocument  # same state, O(1) height
+
+    def notify_style_update(self) -> None:
+        self._row_cache.clear()
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        key = self._row_key(y)
+        if key is None:
+            return super().render_line(y)
+        strip = self._row_cache.get(key)
+        if strip is None:
+            strip = self._render_line(y)
+            self._row_cache[key] = strip
+        return strip
+
+    def _row_key(self, y: int) -> tuple[object, ...] | None:
+        """What the row `y` on screen renders from, when that does not involve the cursor, the
+        selection or a matched bracket; None for the rows that do (Textual renders those)."""
+        document = self.document
+        if not self.soft_wrap or (
+            self.placeholder and document.line_count == 1 and not document[0]
+        ):
+            return None  # unwrapped (scrolled sideways), or an empty area showing its placeholder
+        scroll_x, scroll_y = self.scroll_offset
+        rows = self.wrapped_document._offset_to_line_info
+        row = scroll_y + y
+        if row >= len(rows):
+            return None
+        line_index, section = rows[row]
+        start, end = self.selection
+        if min(start[0], end[0]) <= line_index <= max(start[0], end[0]):
+            return None
+        bracket = self._matching_bracket_location
+        if bracket is not None and bracket[0] == line_index:
+            return None
+        theme = self._theme
+        base_style = theme.base_style if theme and theme.base_style is not None else None
+        return (
+            line_index,
+            section,
+            document[line_index],
+            tuple(self._highlights.get(line_index, ())),
+            self.size,
+            scroll_x,
+            self.scrollable_content_region.width,
+            self.indent_width,
+            self.show_line_numbers,
+            self.line_number_start,
+            self.gutter_width,
+            self.theme,
+            theme and theme.gutter_style,
+            base_style if base_style is not None else self.rich_style,
+        )

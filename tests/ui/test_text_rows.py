@@ -1,0 +1,133 @@
+"""The row cache of the draft editor and the card fields paints exactly what Textual's TextArea
+paints: after random edits, cursor moves, selections and scrolls, every row on screen equals a
+fresh render of it, and the wrapped height equals Textual's sum over the lines."""
+
+from __future__ import annotations
+
+import random
+
+from textual.app import App, ComposeResult
+from textual.document._wrapped_document import WrappedDocument
+
+from deskwork.ui.widgets.editor import WindowedTextArea
+from deskwork.ui.widgets.text_rows import CountedWrappedDocument, RowCachedTextArea
+
+WORDS = [
+    "gradient",
+    "descent",
+    "**bold**",
+    "`code`",
+    "TODO:",
+    "check",
+    "??",
+    "a",
+    "(b)",
+    "[c]",
+    "#",
+    "long-worded-token",
+]
+
+
+def paragraph(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 60)))
+
+
+class Rows(App[None]):
+    def __init__(self, area: RowCachedTextArea) -> None:
+        super().__init__()
+        self.area = area
+
+    def compose(self) -> ComposeResult:
+        yield self.area
+
+
+def check_rows(area: RowCachedTextArea) -> None:
+    assert isinstance(area.wrapped_document, CountedWrappedDocument)
+    assert area.wrapped_document.height == WrappedDocument.height.fget(area.wrapped_document)  # type: ignore[attr-defined]
+    for y in range(area.size.height):
+        assert area.render_line(y) == area._render_line(y), f"row {y}"
+
+
+async def edit_at_random(area: RowCachedTextArea, seed: int) -> None:
+    rng = random.Random(seed)
+    app = Rows(area)
+    async with app.run_test(size=(70, 24)) as pilot:
+        area.focus()
+        await pilot.pause()
+        for _ in range(150):
+            document = area.document
+            row = rng.randrange(document.line_count)
+            column = rng.randint(0, len(document[row]))
+            step = rng.random()
+            if step < 0.35:
+                text = rng.choice(["x", "# ", "\n", paragraph(rng), "\n\n" + paragraph(rng)])
+                area.insert(text, (row, column))
+            elif step < 0.5:
+                end_row = min(document.line_count - 1, row + rng.randint(0, 2))
+                area.delete((row, column), (end_row, rng.randint(0, len(document[end_row]))))
+            elif step < 0.7:
+                area.move_cursor((row, column))
+            elif step < 0.8:
+                area.selection = area.selection.__class__((row, 0), (row, column))
+            elif step < 0.9:
+                area.scroll_to(y=rng.randint(0, area.virtual_size.height), animate=False)
+            else:
+                await pilot.press(rng.choice(["a", "enter", "backspace", "down", "pagedown"]))
+            if isinstance(area, WindowedTextArea) and rng.random() < 0.3:
+                area.reparse_now()  # as when typing pauses: new highlights
+            await pilot.pause()
+            check_rows(area)
+
+
+async def test_cached_rows_equal_fresh_renders_of_plain_text() -> None:
+    rng = random.Random(1)
+    text = "\n\n".join(paragraph(rng) for _ in range(40))
+    await edit_at_random(RowCachedTextArea(text, soft_wrap=True), seed=2)
+
+
+async def test_cached_rows_equal_fresh_renders_with_markdown_highlights() -> None:
+    rng = random.Random(3)
+    text = "# Title\n\n" + "\n\n".join(paragraph(rng) for _ in range(40))
+    area = WindowedTextArea(text, language="markdown", soft_wrap=True)
+    await edit_at_random(area, seed=4)
+
+
+async def test_cached_rows_with_line_numbers() -> None:
+    rng = random.Random(5)
+    text = "\n".join(paragraph(rng) for _ in range(30))
+    area = RowCachedTextArea(text, soft_wrap=True, show_line_numbers=True)
+    await edit_at_random(area, seed=6)
+
+
+async def test_a_static_is_updated_only_when_its_text_changes() -> None:
+    from rich.text import Text
+    from textual.widgets import Static
+
+    from deskwork.ui.widgets.static_text import update_static
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static(id="s")
+
+    app = One()
+    async with app.run_test() as pilot:
+        static = app.query_one("#s", Static)
+        updates: list[object] = []
+        update = static.update
+        static.update = lambda content="", *, layout=True: (
+            updates.append(content),
+            update(content, layout=layout),
+        )  # type: ignore[method-assign,func-returns-value]
+        for content in (
+            Text("a"),
+            Text("a"),
+            Text("a", style="dim"),
+            Text("a", style="dim"),
+            "a",
+            "a",
+            "b",
+        ):
+            update_static(static, content)
+        assert updates == [Text("a"), Text("a", style="dim"), "a", "b"]
+        await pilot.pause()
+        assert str(static.render()) == "b"
