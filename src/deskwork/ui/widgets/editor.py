@@ -6,7 +6,10 @@ and (2) queries the whole tree to rebuild its highlight map. Here an edit only m
 stale: it is reparsed once typing pauses (REPARSE_AFTER_S), and meanwhile the old tree's
 highlights stay (a line typed into keeps its colours a moment). Highlights are queried for the
 lines about to be painted (the screen plus a margin), again only when an edit or a scroll leaves
-that window."""
+that window.
+
+The document also keeps a `LineTally` (words, open questions) up to date edit by edit, for the
+draft's status line and its open-questions list."""
 
 from __future__ import annotations
 
@@ -16,19 +19,41 @@ from textual.geometry import Offset, Region
 from textual.strip import Strip
 from textual.timer import Timer
 
+from deskwork.domain.line_tally import LineTally
 from deskwork.ui.sanitize import CleanTextArea
 
 MARGIN_LINES = 60  # document lines highlighted beyond each edge of the screen
 REPARSE_AFTER_S = 0.4  # typing paused this long: the syntax tree is brought up to date
 
 
+def tallied_replace(document: Document, start: Location, end: Location, text: str) -> EditResult:
+    """`Document.replace_range`, and the document's tally told which lines it replaced (every
+    edit, undo and redo of a TextArea goes through `replace_range`)."""
+    first, old_last = sorted((start[0], end[0]))
+    result = Document.replace_range(document, start, end, text)
+    tally: LineTally | None = getattr(document, "tally", None)
+    if tally is not None:
+        tally.replace(first, old_last, document.lines[first : result.end_location[0] + 1])
+    return result
+
+
+class TalliedDocument(Document):
+    """A plain Document (no tree-sitter installed) that keeps its tally."""
+
+    tally: LineTally | None = None
+
+    def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
+        return tallied_replace(self, start, end, text)
+
+
 class DeferredSyntaxDocument(SyntaxAwareDocument):
     """A SyntaxAwareDocument whose edits leave the syntax tree as it was until `reparse()`."""
 
     stale = False
+    tally: LineTally | None = None
 
     def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
-        result = Document.replace_range(self, start, end, text)
+        result = tallied_replace(self, start, end, text)
         self.stale = True
         return result
 
@@ -46,8 +71,22 @@ class WindowedTextArea(CleanTextArea):
 
     def _set_document(self, text: str, language: str | None) -> None:
         super()._set_document(text, language)
-        if type(self.document) is SyntaxAwareDocument:
-            self.document.__class__ = DeferredSyntaxDocument  # same state, deferred parsing
+        document = self.document
+        if type(document) is SyntaxAwareDocument:
+            document.__class__ = DeferredSyntaxDocument  # same state, deferred parsing
+        elif type(document) is Document:
+            document.__class__ = TalliedDocument
+        if isinstance(document, DeferredSyntaxDocument | TalliedDocument):
+            document.tally = LineTally(document.lines)
+
+    @property
+    def tally(self) -> LineTally:
+        """The words and open questions of the text, as of the last edit."""
+        tally: LineTally | None = getattr(self.document, "tally", None)
+        if tally is None:  # a document Textual made some other way: counted once, then kept
+            tally = LineTally(self.document.lines)
+            self.document.tally = tally  # type: ignore[attr-defined]
+        return tally
 
     def _reparse(self) -> None:
         self._reparse_timer = None
