@@ -10,7 +10,11 @@ importing a year's history, compaction, backup) it reports `stall_max_ms` (the l
 loop could not run anything), `lateness_p99_ms`, the activity's duration and, where it has one,
 the time of each operation (`op_p95_ms`: a keystroke to the text on screen, a paste, a save).
 `idle` is the baseline of the same run: the app sitting still with its timers running, so the
-harness's own lateness on this machine is visible next to every figure.
+harness's own lateness on this machine is visible next to every figure. The typing row's baseline
+is Textual's own TextArea holding the same draft, alone in an app, typed the same way
+(`typing_bare_markdown` with the Markdown grammar the editor uses, `typing_bare_plain` without);
+the typing row gives its op p50/p95 as ratios to both. A keystroke's op time runs to the next
+painted frame, so typing back to back it includes the wait for the 60 fps frame slot (16.7 ms).
 
 Everything goes through what a user has: keys (as the command table binds them), a paste, a file
 path typed into the import dialog. The store is touched directly only to make compaction due
@@ -48,7 +52,9 @@ PASTE_BYTES = 100_000
 ACTIVITIES = (
     "loop_alone", "idle", "start", "review", "switch_areas", "stats", "browser", "curriculum", "plan",
     "typing", "paste_card", "import_history", "compact", "backup",
+    "typing_bare_markdown", "typing_bare_plain",
 )  # fmt: skip
+BARE_TYPED = 300  # characters typed into the bare TextAreas (Textual's own cost, the baseline)
 
 
 class LatenessProbe:
@@ -315,9 +321,7 @@ class Activities:
         await drive.press("f5")
         await self.app.draft_pane.open_draft(self.draft_id)
         await drive.settle()
-        sentence = "the gradient of the loss TODO: why ?? with respect to the weights\n"
-        text = (sentence * (self.typed // len(sentence) + 1))[: self.typed]
-        await drive.type_text(text, timed=True)
+        await drive.type_text(typed_text(self.typed), timed=True)
         await drive.press("escape")  # close the editor: saves
         await drive.press("f2")
 
@@ -371,6 +375,36 @@ class Activities:
         self.probe.op(time.perf_counter() - t)
 
 
+def typed_text(n: int) -> str:
+    sentence = "the gradient of the loss TODO: why ?? with respect to the weights\n"
+    return (sentence * (n // len(sentence) + 1))[:n]
+
+
+async def type_into_bare_textarea(
+    probe: LatenessProbe, body: str, language: str | None, name: str
+) -> None:
+    """The baseline of the typing row, in the same run: Textual's own TextArea (soft wrap, the
+    Markdown grammar or none) alone in an app of the same size, holding the same draft, the
+    cursor at its end, typed the first BARE_TYPED characters of the same text the same way."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import TextArea
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextArea(body, language=language, soft_wrap=True, id="bare")
+
+    app = Bare()
+    async with app.run_test(size=(120, 40)) as pilot:
+        area = app.query_one("#bare", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+        drive = Driver(app, pilot, probe)
+        await drive.settle()
+        with probe.activity(name):
+            await drive.type_text(typed_text(BARE_TYPED), timed=True)
+        probe.notes[name] = f"Textual's TextArea alone, first {BARE_TYPED} characters"
+
+
 async def run_app(
     data_dir: Path,
     package: Path,
@@ -409,14 +443,22 @@ async def run_app(
             with probe.activity("idle"):
                 await asyncio.sleep(0.5)  # the app idle: its clock and timers ticking
             steps = Activities(Driver(app, pilot, probe), package, draft_id, typed, paste_bytes)
-            for name in ACTIVITIES[3:]:
+            for name in ACTIVITIES[3:-2]:  # the last two are the baselines, after the app
                 if not only or name in only:
                     await steps.run(name, timeout_s)
     except Exception as exc:  # the figures so far are still worth reporting
         shutdown = f"{type(exc).__name__}: {exc}"[:200]
     finally:
-        probe.stop()
+        body = desk.store.drafts.get(draft_id).body if "typing" in (only or ACTIVITIES) else ""
         desk.close()
+    try:
+        for language, name in (("markdown", "typing_bare_markdown"), (None, "typing_bare_plain")):
+            if body:
+                await type_into_bare_textarea(probe, body, language, name)
+    except Exception as exc:
+        probe.notes["typing_bare_plain"] = f"failed: {type(exc).__name__}: {exc}"[:200]
+    finally:
+        probe.stop()
     result = {"desk_open_ms": round(open_ms, 1), "activities": probe.report()}
     if shutdown:
         result["app_error"] = shutdown
@@ -456,7 +498,16 @@ def measure_stalls(
         )
     )
     rows = result["activities"]
-    worst = {k: v for k, v in rows.items() if k not in ("loop_alone", "idle")}
+    typing = rows["typing"]
+    for bare in ("typing_bare_markdown", "typing_bare_plain"):
+        if typing.get("op_p95_ms") and rows[bare].get("op_p95_ms"):
+            typing[f"op_p95_vs_{bare[7:]}"] = round(
+                typing["op_p95_ms"] / rows[bare]["op_p95_ms"], 2
+            )
+            typing[f"op_p50_vs_{bare[7:]}"] = round(
+                typing["op_p50_ms"] / rows[bare]["op_p50_ms"], 2
+            )
+    worst = {k: v for k, v in rows.items() if k not in ("loop_alone", "idle") and "bare" not in k}
     return {
         "scale": scale.name,
         "typed_chars": typed,
@@ -481,7 +532,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="name each activity as it starts")
     parser.add_argument(
-        "--only", nargs="+", choices=ACTIVITIES[3:], default=(), help="run just these activities"
+        "--only", nargs="+", choices=ACTIVITIES[3:-2], default=(), help="run just these activities"
     )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="deskwork-stall-"))
