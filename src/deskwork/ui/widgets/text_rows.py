@@ -8,16 +8,45 @@ wrapped document for its height once per rendered row, a sum over every line of 
 Here a row away from the cursor, the selection and the matched bracket is kept under a key made
 of everything its rendering reads (the line's text, its highlights, the width, the theme's
 styles), so it survives edits elsewhere; and the height is the number of wrapped rows, counted.
+And the rows of one long line (a 100 KB paste is one line of ~1,500 rows) share its division into
+rows: Textual styles and divides the whole line again for each of its rows on screen.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from rich.containers import Lines
+from rich.text import Text
 from textual.cache import LRUCache
 from textual.document._wrapped_document import WrappedDocument
 from textual.strip import Strip
 from textual.widgets import TextArea
 
 ROW_CACHE_SIZE = 2048  # rendered rows kept (a screen is ~40; scrolling back and forth reuses them)
+DIVIDED_KEPT = 8  # long lines whose division into rows is kept (those on screen, as styled now)
+DIVIDE_MEMO_FROM = 2000  # characters: a shorter line is divided again, it costs next to nothing
+
+
+class LineText(Text):
+    """A document line as the TextArea renders it; `divide` (into its wrapped rows) looks in the
+    area's memo first, keyed by everything the division reads, so the rows of a long line styled
+    the same way in one frame divide it once."""
+
+    __slots__ = ("memo",)
+    memo: LRUCache[tuple[object, ...], Lines] | None
+
+    def divide(self, offsets: Iterable[int]) -> Lines:
+        offsets = tuple(offsets)
+        memo: LRUCache[tuple[object, ...], Lines] | None = getattr(self, "memo", None)
+        if memo is None or len(self) < DIVIDE_MEMO_FROM:
+            return super().divide(offsets)
+        key = (self.plain, tuple(self._spans), offsets, self.style, self.justify, self.overflow)
+        divided = memo.get(key)
+        if divided is None:
+            divided = super().divide(offsets)
+            memo[key] = divided
+        return divided
 
 
 class CountedWrappedDocument(WrappedDocument):
@@ -32,7 +61,13 @@ class CountedWrappedDocument(WrappedDocument):
 class RowCachedTextArea(TextArea):
     def __init__(self, *args: object, **kwargs: object) -> None:
         self._row_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(ROW_CACHE_SIZE)
+        self._divided: LRUCache[tuple[object, ...], Lines] = LRUCache(DIVIDED_KEPT)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_line(self, line_index: int) -> Text:
+        line = LineText(self.document.get_line(line_index), end="", no_wrap=True)
+        line.memo = self._divided
+        return line
 
     def _set_document(self, text: str, language: str | None) -> None:
         super()._set_document(text, language)
