@@ -396,11 +396,12 @@ def typed_text(n: int) -> str:
 
 
 async def type_into_bare_textarea(
-    probe: LatenessProbe, body: str, language: str | None, name: str
+    probe: LatenessProbe, body: str, language: str | None, name: str, typed: int
 ) -> None:
     """The baseline of the typing row, in the same run: Textual's own TextArea (soft wrap, the
     Markdown grammar or none) alone in an app of the same size, holding the same draft, the
-    cursor at its end, typed the first BARE_TYPED characters of the same text the same way."""
+    cursor at its end, typed the first BARE_TYPED (at most `typed`) characters of the same text
+    the same way."""
     from textual.app import App, ComposeResult
     from textual.widgets import TextArea
 
@@ -415,9 +416,10 @@ async def type_into_bare_textarea(
         area.move_cursor(area.document.end)
         drive = Driver(app, pilot, probe)
         await drive.settle()
+        count = min(BARE_TYPED, typed)
         with probe.activity(name):
-            await drive.type_text(typed_text(BARE_TYPED), timed=True)
-        probe.notes[name] = f"Textual's TextArea alone, first {BARE_TYPED} characters"
+            await drive.type_text(typed_text(count), timed=True)
+        probe.notes[name] = f"Textual's TextArea alone, first {count} characters"
 
 
 async def run_app(
@@ -469,7 +471,7 @@ async def run_app(
     try:
         for language, name in (("markdown", "typing_bare_markdown"), (None, "typing_bare_plain")):
             if body:
-                await type_into_bare_textarea(probe, body, language, name)
+                await type_into_bare_textarea(probe, body, language, name, typed)
     except Exception as exc:
         probe.notes["typing_bare_plain"] = f"failed: {type(exc).__name__}: {exc}"[:200]
     finally:

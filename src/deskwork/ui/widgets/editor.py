@@ -1,17 +1,23 @@
 """A TextArea whose keystrokes cost what they change, not the size of the document.
 
 Textual's TextArea, after every edit, (1) reparses the document with tree-sitter, and the
-Markdown grammar reparses all of it (45 ms at 250 KB, with the GIL held: a thread does not help),
-and (2) queries the whole tree to rebuild its highlight map. Here an edit only marks the tree
-stale: it is reparsed once typing pauses (REPARSE_AFTER_S), and meanwhile the old tree's
-highlights stay (a line typed into keeps its colours a moment). Highlights are queried for the
-lines about to be painted (the screen plus a margin), again only when an edit or a scroll leaves
-that window.
+Markdown grammar reparses all of it (45-90 ms at 250 KB), and (2) queries the whole tree to
+rebuild its highlight map. Here an edit only marks the tree stale: it is reparsed once typing
+pauses (REPARSE_AFTER_S), on a worker thread, from a snapshot of the lines, and meanwhile the old
+tree's highlights stay (a line typed into keeps its colours a moment). The parse reads the text
+through a Python callable, line by line, so the UI thread gets the GIL back between lines (handed
+the whole text as bytes, tree-sitter holds the GIL for all of it: a 45 ms freeze at every pause).
+Highlights are queried for the lines about to be painted (the screen plus a margin), again only
+when an edit or a scroll leaves that window.
 
 The document also keeps a `LineTally` (words, open questions) up to date edit by edit, for the
 draft's status line and its open-questions list."""
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual.document._document import Document, EditResult, Location
 from textual.document._syntax_aware_document import SyntaxAwareDocument
@@ -21,6 +27,9 @@ from textual.timer import Timer
 
 from deskwork.domain.line_tally import LineTally
 from deskwork.ui.sanitize import CleanTextArea
+
+if TYPE_CHECKING:
+    from tree_sitter import Tree
 
 MARGIN_LINES = 60  # document lines highlighted beyond each edge of the screen
 REPARSE_AFTER_S = 0.4  # typing paused this long: the syntax tree is brought up to date
@@ -46,16 +55,52 @@ class TalliedDocument(Document):
         return tallied_replace(self, start, end, text)
 
 
+def line_reader(lines: Sequence[str], newline: str) -> Callable[[int, tuple[int, int]], bytes]:
+    """What tree-sitter reads a text through: the bytes from a point to the end of its line
+    (with the line break), from `lines` (a snapshot: the editor's own lines keep changing)."""
+    encoded_newline = newline.encode()
+
+    def read(byte_offset: int, point: tuple[int, int]) -> bytes:
+        row, column = point
+        if row >= len(lines):
+            return b""
+        encoded = lines[row].encode()
+        if column < len(encoded):
+            return encoded[column:] + encoded_newline
+        if column == len(encoded):
+            return encoded_newline[:1]
+        if column == len(encoded) + 1 and newline == "\r\n":
+            return b"\n"
+        return b""
+
+    return read
+
+
 class DeferredSyntaxDocument(SyntaxAwareDocument):
     """A SyntaxAwareDocument whose edits leave the syntax tree as it was until `reparse()`."""
 
     stale = False
+    edits = 0  # edits so far: a tree parsed from a snapshot is current if none came after it
     tally: LineTally | None = None
 
     def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
         result = tallied_replace(self, start, end, text)
         self.stale = True
+        self.edits += 1
         return result
+
+    def parse_job(self) -> Callable[[], Tree]:
+        """A parse of the text as it is now, to run on a worker thread (its own parser)."""
+        from tree_sitter import Parser
+
+        read = line_reader(list(self.lines), self.newline)
+        language = self.language
+        return lambda: Parser(language).parse(read)
+
+    def take_tree(self, tree: Tree, edits: int) -> None:
+        """A tree parsed when the document had had `edits` edits."""
+        self._syntax_tree = tree
+        self.stale = self.edits != edits
 
     def reparse(self) -> None:
         if self.stale and self._parser is not None:
@@ -67,6 +112,7 @@ class WindowedTextArea(CleanTextArea):
     def __init__(self, *args: object, **kwargs: object) -> None:
         self._highlight_window: tuple[int, int] | None = None
         self._reparse_timer: Timer | None = None
+        self._parsing = False  # a parse is running on a worker
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def _set_document(self, text: str, language: str | None) -> None:
@@ -89,19 +135,51 @@ class WindowedTextArea(CleanTextArea):
         return tally
 
     def _reparse(self) -> None:
+        """Typing paused: the syntax tree is parsed again on a worker thread."""
         self._reparse_timer = None
         document = self.document
-        if isinstance(document, DeferredSyntaxDocument) and document.stale:
-            document.reparse()
-            self._highlight_window = None
-            self._line_cache.clear()
-            self.refresh()
+        if not (isinstance(document, DeferredSyntaxDocument) and document.stale):
+            return
+        if self._parsing:  # one at a time; the one running reschedules when it is done
+            return
+        parse, edits = document.parse_job(), document.edits
+
+        def work() -> None:
+            tree: Tree | None = None
+            try:
+                tree = parse()
+            finally:  # a failed parse keeps the old tree (and the next pause tries again)
+                with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+                    self.app.call_from_thread(self._parsed, document, tree, edits)
+
+        self._parsing = True
+        self.run_worker(
+            work, thread=True, group="editor-parse", name="markdown parse", exit_on_error=False
+        )
+
+    def _parsed(self, document: DeferredSyntaxDocument, tree: Tree | None, edits: int) -> None:
+        self._parsing = False
+        if tree is None or document is not self.document:
+            return  # another text was loaded meanwhile
+        document.take_tree(tree, edits)
+        self._new_tree()
+        if document.stale:  # typed into meanwhile: again at the next pause
+            self._schedule_reparse()
+
+    def _new_tree(self) -> None:
+        self._highlight_window = None
+        self._line_cache.clear()
+        self.refresh()
 
     def reparse_now(self) -> None:
         """Bring the syntax tree and the highlights up to date (tests, a save)."""
         if self._reparse_timer is not None:
             self._reparse_timer.stop()
-        self._reparse()
+            self._reparse_timer = None
+        document = self.document
+        if isinstance(document, DeferredSyntaxDocument) and document.stale:
+            document.reparse()
+            self._new_tree()
 
     @property
     def highlight_window(self) -> tuple[int, int] | None:
@@ -115,10 +193,13 @@ class WindowedTextArea(CleanTextArea):
         self._highlight_window = None
         document = self.document
         if isinstance(document, DeferredSyntaxDocument) and document.stale and self.is_mounted:
-            if self._reparse_timer is not None:
-                self._reparse_timer.reset()
-            else:
-                self._reparse_timer = self.set_timer(REPARSE_AFTER_S, self._reparse)
+            self._schedule_reparse()
+
+    def _schedule_reparse(self) -> None:
+        if self._reparse_timer is not None:
+            self._reparse_timer.reset()
+        else:
+            self._reparse_timer = self.set_timer(REPARSE_AFTER_S, self._reparse)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._ensure_highlights()
