@@ -69,7 +69,7 @@ async def test_typing_undo_and_redo_keep_the_status_equal_to_a_recount(
 
     app = make_app(tmp_path, clock)
     body = "# Post\n\nsome words here TODO: check\n\nmore ?? words\n" * 50
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=(200, 40)) as pilot:
         draft = app.drafts.create("Post", body)
         await pilot.press("f5")
         await app.draft_pane.open_draft(draft.id)

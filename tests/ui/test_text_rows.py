@@ -4,6 +4,7 @@ fresh render of it, and the wrapped height equals Textual's sum over the lines."
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 from textual.app import App, ComposeResult
@@ -33,6 +34,8 @@ def paragraph(rng: random.Random) -> str:
 
 
 class Rows(App[None]):
+    CSS = ".odd TextArea { background: $error; color: $warning; }"
+
     def __init__(self, area: RowCachedTextArea) -> None:
         super().__init__()
         self.area = area
@@ -41,7 +44,15 @@ class Rows(App[None]):
         yield self.area
 
 
+THEMED = ("base_style", "cursor_style", "cursor_line_style", "gutter_style", "selection_style")
+
+
 def check_rows(area: RowCachedTextArea) -> None:
+    theme = area._theme
+    assert theme is not None
+    fresh = dataclasses.replace(theme)
+    fresh.apply_css(area)  # what TextArea applies at every frame: never stale here either
+    assert [getattr(theme, a) for a in THEMED] == [getattr(fresh, a) for a in THEMED]
     assert isinstance(area.wrapped_document, CountedWrappedDocument)
     assert area.wrapped_document.height == WrappedDocument.height.fget(area.wrapped_document)  # type: ignore[attr-defined]
     for y in range(area.size.height):
@@ -73,8 +84,14 @@ async def edit_at_random(area: RowCachedTextArea, seed: int) -> None:
                 area.move_cursor((row, column))
             elif step < 0.8:
                 area.selection = area.selection.__class__((row, 0), (row, column))
-            elif step < 0.9:
+            elif step < 0.85:
                 area.scroll_to(y=rng.randint(0, area.virtual_size.height), animate=False)
+            elif step < 0.87:
+                app.screen.toggle_class("odd")  # a style from above: another background
+            elif step < 0.88:
+                app.theme = rng.choice(["textual-light", "textual-dark", "nord"])
+            elif step < 0.9:
+                app.set_focus(None if area.has_focus else area)
             else:
                 await pilot.press(rng.choice(["a", "enter", "backspace", "down", "pagedown"]))
             if isinstance(area, WindowedTextArea) and rng.random() < 0.3:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 SIDE_WIDTH = 32  # the questions/sources column, with its border and padding
 TEXT_MIN = 60  # the text keeps at least this many columns, or that column folds away
+QUESTION_ROWS = 12  # the open-questions list's most rows (its max-height in the pane's CSS)
 
 
 class DraftEditing(DraftTools):
@@ -50,6 +51,7 @@ class DraftEditing(DraftTools):
         self._edited = False  # keystrokes since the status line and open questions were shown
         self._questions_shown: list[tuple[int, str]] | None = None
         self._question_options: dict[tuple[int, str], Option] = {}  # reused while unchanged
+        self._questions_pending = False  # found while the column was folded, not listed yet
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -95,6 +97,8 @@ class DraftEditing(DraftTools):
             beside = bool(preview.display and self.query_one("#draft-text", TextArea).display)
         text_with_side = (self.size.width - SIDE_WIDTH) // (2 if beside else 1)
         self.set_class(text_with_side < TEXT_MIN, "-narrow")
+        if self._questions_pending and not self.has_class("-narrow"):
+            self._show_questions(self._questions_shown or [])
 
     def focus_target(self) -> Widget:
         if self.editing is not None:
@@ -199,10 +203,17 @@ class DraftEditing(DraftTools):
 
     def _show_questions(self, found: list[tuple[int, str]]) -> None:
         self._questions_shown = found
+        if self.has_class("-narrow"):  # the column is folded away: filled when it shows again
+            self._questions_pending = True
+            return
+        self._questions_pending = False
         known = self._question_options
         options = [known.get(question) or question_option(*question) for question in found]
         self._question_options = {question: o for question, o in zip(found, options, strict=True)}
         questions = self.query_one("#draft-questions", OptionList)
+        # At its most (12 rows) the list's height no longer follows its entries: refilling it
+        # then needs no layout of the whole screen.
+        questions.styles.height = QUESTION_ROWS if len(options) >= QUESTION_ROWS else "auto"
         questions.clear_options()
         questions.add_options(
             options or [Option("none: nothing marked TODO: or ??", disabled=True)]
