@@ -55,6 +55,10 @@ def check_rows(area: RowCachedTextArea) -> None:
     assert [getattr(theme, a) for a in THEMED] == [getattr(fresh, a) for a in THEMED]
     assert isinstance(area.wrapped_document, CountedWrappedDocument)
     assert area.wrapped_document.height == WrappedDocument.height.fget(area.wrapped_document)  # type: ignore[attr-defined]
+    wrapped = area.wrapped_document
+    for line in range(area.document.line_count):
+        assert wrapped.get_sections(line) == WrappedDocument.get_sections(wrapped, line)
+    assert wrapped._width == area.wrap_width
     for y in range(area.size.height):
         shown = area.render_line(y)
         kept, area._divided = area._divided, None  # type: ignore[assignment]  # fresh: no memo
@@ -88,6 +92,8 @@ async def edit_at_random(area: RowCachedTextArea, seed: int) -> None:
                 area.scroll_to(y=rng.randint(0, area.virtual_size.height), animate=False)
             elif step < 0.87:
                 app.screen.toggle_class("odd")  # a style from above: another background
+            elif step < 0.875:
+                await pilot.resize_terminal(rng.choice([50, 70, 90]), 24)  # wrapped anew
             elif step < 0.88:
                 app.theme = rng.choice(["textual-light", "textual-dark", "nord"])
             elif step < 0.9:
@@ -152,3 +158,21 @@ async def test_a_static_is_updated_only_when_its_text_changes() -> None:
         assert updates == [Text("a"), Text("a", style="dim"), "a", "b"]
         await pilot.pause()
         assert str(static.render()) == "b"
+
+
+async def test_a_long_line_is_divided_anew_when_it_wraps_at_another_width() -> None:
+    area = RowCachedTextArea("short\n" + "pasted notes " * 400 + "\nend", soft_wrap=True)
+    app = Rows(area)
+    async with app.run_test(size=(70, 24)) as pilot:
+        area.focus()
+        area.move_cursor((1, 2000))
+        await pilot.pause()
+        check_rows(area)
+        for width in (50, 90, 70):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            check_rows(area)
+            area.move_cursor((1, 10))
+            area.move_cursor((1, 3000))
+            await pilot.pause()
+            check_rows(area)

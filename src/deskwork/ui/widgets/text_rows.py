@@ -53,11 +53,25 @@ class LineText(Text):
 
 class CountedWrappedDocument(WrappedDocument):
     """The wrapped document whose height is its number of rows (one entry per row is kept in
-    `_offset_to_line_info` by `wrap` and `wrap_range`), not a sum over all lines per call."""
+    `_offset_to_line_info` by `wrap` and `wrap_range`), not a sum over all lines per call; and
+    whose division of a long line into its rows, asked for at every cursor placement (several
+    times a keystroke), is kept while the line and its wrapping are the same."""
 
     @property
     def height(self) -> int:
         return len(self._offset_to_line_info)
+
+    def get_sections(self, line_index: int) -> list[str]:
+        line = self.document[line_index]
+        if len(line) < DIVIDE_MEMO_FROM:
+            return super().get_sections(line_index)
+        key = (line, tuple(self._wrap_offsets[line_index]))
+        memo: dict[tuple[str, tuple[int, ...]], list[str]] = self.__dict__.setdefault("_memo", {})
+        sections = memo.get(key)
+        if sections is None:
+            memo.clear()  # one long line kept: the one being edited
+            sections = memo[key] = super().get_sections(line_index)
+        return list(sections)
 
 
 class RowCachedTextArea(TextArea):
@@ -76,6 +90,13 @@ class RowCachedTextArea(TextArea):
         super()._set_document(text, language)
         if type(self.wrapped_document) is WrappedDocument:
             self.wrapped_document.__class__ = CountedWrappedDocument  # same state, O(1) height
+
+    def _watch_show_vertical_scrollbar(self) -> None:
+        """Textual wraps the whole document again when the scrollbar shows or hides; only the
+        width it wraps to matters (with `scrollbar-gutter: stable` it does not change)."""
+        if self.wrap_width and self.wrap_width != self.wrapped_document._width:
+            self._rewrap_and_refresh_virtual_size()
+        self.scroll_cursor_visible()
 
     def notify_style_update(self) -> None:
         self._row_cache.clear()
