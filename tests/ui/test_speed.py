@@ -45,6 +45,8 @@ async def test_a_keystroke_in_a_long_draft_leaves_the_parse_and_the_counts_for_l
         await pilot.press("f5")
         await app.draft_pane.open_draft(draft.id)
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the first parse of a long text: on a worker
+        await pilot.pause()
         editor = app.query_one("#draft-text", WindowedTextArea)
         document = editor.document
         assert isinstance(document, DeferredSyntaxDocument)
@@ -107,7 +109,12 @@ def test_the_snapshot_reader_gives_tree_sitter_what_textuals_own_reader_gives() 
 async def test_a_pause_in_typing_brings_the_highlights_up_to_date_from_a_worker(
     tmp_path: Path, clock: Clock
 ) -> None:
-    from deskwork.ui.widgets.editor import REPARSE_AFTER_S, DeferredSyntaxDocument, WindowedTextArea
+    from deskwork.ui.widgets.editor import (
+        REPARSE_AFTER_S,
+        DeferredSyntaxDocument,
+        UnparsedSyntaxDocument,
+        WindowedTextArea,
+    )
 
     app = make_app(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -115,9 +122,16 @@ async def test_a_pause_in_typing_brings_the_highlights_up_to_date_from_a_worker(
         await pilot.press("f5")
         await app.draft_pane.open_draft(draft.id)
         editor = app.query_one("#draft-text", WindowedTextArea)
+        # Opened unparsed (no freeze for the first parse): the parse follows on a worker.
+        assert isinstance(editor.document, UnparsedSyntaxDocument) and editor.document.stale
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not editor.document.stale
         editor.move_cursor((0, 0))
         editor.scroll_home(animate=False)
         await pilot.pause()
+        assert {name for *_, name in editor._highlights[0]} == {"heading.marker", "heading"}
         document = editor.document
         assert isinstance(document, DeferredSyntaxDocument)
         tree = document._syntax_tree

@@ -29,9 +29,10 @@ from deskwork.domain.line_tally import LineTally
 from deskwork.ui.sanitize import CleanTextArea
 
 if TYPE_CHECKING:
-    from tree_sitter import Tree
+    from tree_sitter import Language, Tree
 
 MARGIN_LINES = 60  # document lines highlighted beyond each edge of the screen
+PARSE_LATER_FROM = 20_000  # characters: a longer text is loaded unparsed and parsed on a worker
 REPARSE_AFTER_S = 0.4  # typing paused this long: the syntax tree is brought up to date
 
 
@@ -108,6 +109,20 @@ class DeferredSyntaxDocument(SyntaxAwareDocument):
             self.stale = False
 
 
+class UnparsedSyntaxDocument(DeferredSyntaxDocument):
+    """A long text loaded without parsing it (an empty tree, stale): the editor parses it on a
+    worker at once. Textual builds its document through this class while `load_text` runs."""
+
+    def __init__(self, text: str, language: Language) -> None:
+        from tree_sitter import Parser
+
+        Document.__init__(self, text)
+        self.language = language
+        self._parser = Parser(language)
+        self._syntax_tree = self._parser.parse(b"")
+        self.stale = True
+
+
 class WindowedTextArea(CleanTextArea):
     def __init__(self, *args: object, **kwargs: object) -> None:
         self._highlight_window: tuple[int, int] | None = None
@@ -116,14 +131,30 @@ class WindowedTextArea(CleanTextArea):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def _set_document(self, text: str, language: str | None) -> None:
-        super()._set_document(text, language)
+        """Textual's, but a long text's first parse (45-90 ms at 250 KB, on opening a draft) is
+        left to a worker: its highlights follow a moment after the text."""
+        import textual.widgets._text_area as text_area
+
+        names = vars(text_area)  # the class Textual's _set_document builds its document with
+        if len(text) >= PARSE_LATER_FROM:
+            names["SyntaxAwareDocument"] = UnparsedSyntaxDocument
+        try:
+            super()._set_document(text, language)
+        finally:
+            names["SyntaxAwareDocument"] = SyntaxAwareDocument
         document = self.document
+        if isinstance(document, UnparsedSyntaxDocument) and self.is_mounted:
+            self.call_later(self._parse_on_worker_now)
         if type(document) is SyntaxAwareDocument:
             document.__class__ = DeferredSyntaxDocument  # same state, deferred parsing
         elif type(document) is Document:
             document.__class__ = TalliedDocument
         if isinstance(document, DeferredSyntaxDocument | TalliedDocument):
             document.tally = LineTally(document.lines)
+
+    def on_mount(self) -> None:
+        if isinstance(self.document, DeferredSyntaxDocument) and self.document.stale:
+            self.call_later(self._parse_on_worker_now)  # loaded unparsed before it was mounted
 
     @property
     def tally(self) -> LineTally:
@@ -133,6 +164,12 @@ class WindowedTextArea(CleanTextArea):
             tally = LineTally(self.document.lines)
             self.document.tally = tally  # type: ignore[attr-defined]
         return tally
+
+    def _parse_on_worker_now(self) -> None:
+        """Not at the next pause in typing: now (a long text just loaded)."""
+        if self._reparse_timer is not None:
+            self._reparse_timer.stop()
+        self._reparse()
 
     def _reparse(self) -> None:
         """Typing paused: the syntax tree is parsed again on a worker thread."""
