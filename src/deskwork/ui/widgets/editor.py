@@ -15,13 +15,13 @@ draft's status line and its open-questions list."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.document._document import Document, EditResult, Location
 from textual.document._syntax_aware_document import SyntaxAwareDocument
 from textual.geometry import Offset, Region
+from textual.message import Message
 from textual.strip import Strip
 from textual.timer import Timer
 
@@ -186,13 +186,26 @@ class WindowedTextArea(CleanTextArea):
             try:
                 tree = parse()
             finally:  # a failed parse keeps the old tree (and the next pause tries again)
-                with contextlib.suppress(RuntimeError):  # the app closed meanwhile
-                    self.app.call_from_thread(self._parsed, document, tree, edits)
+                # A message, not call_from_thread: that waits for the loop, which at quitting
+                # may never come back to it (and the process would not exit).
+                self.post_message(self.Parsed(document, tree, edits))
 
         self._parsing = True
         self.run_worker(
             work, thread=True, group="editor-parse", name="markdown parse", exit_on_error=False
         )
+
+    class Parsed(Message, bubble=False):
+        """A parse done on the worker: the tree of `document` as it was after `edits` edits."""
+
+        def __init__(self, document: DeferredSyntaxDocument, tree: Tree | None, edits: int):
+            super().__init__()
+            self.document = document
+            self.tree = tree
+            self.edits = edits
+
+    def on_windowed_text_area_parsed(self, message: Parsed) -> None:
+        self._parsed(message.document, message.tree, message.edits)
 
     def _parsed(self, document: DeferredSyntaxDocument, tree: Tree | None, edits: int) -> None:
         self._parsing = False
