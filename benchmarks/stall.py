@@ -8,7 +8,8 @@ For each activity (start, review 100 cards, switch areas, stats, card browser wi
 curriculum table, plan, typing into a 250 KB draft, pasting 100 KB into a card and saving it,
 importing a year's history, compaction, backup) it reports `stall_max_ms` (the longest time the
 loop could not run anything), `lateness_p99_ms`, the activity's duration and, where it has one,
-the time of each operation (`op_p95_ms`: a keystroke to the text on screen, a paste, a save).
+the time of each operation (`op_p95_ms`: a keystroke to the text on screen, a paste, a save)
+and, for typing and the paste, the UI thread's CPU time of each (`op_cpu_p95_ms`).
 Each row also has the cyclic garbage collector's pauses during the activity (`gc_count`
 collections, `gc_full_count` of them full, `gc_max_ms` the longest, `gc_total_ms`;
 `gc_max_cpu_ms` the longest in CPU time of the collecting thread, which a machine busy with other
@@ -20,7 +21,11 @@ with the objects the collector tracks and has frozen and the idle collections an
 made during the run. `--pause S` leaves S seconds without input after each activity, as a user
 stops between things; the row `pause` shows what the app does meanwhile.
 `idle` is the baseline of the same run: the app sitting still with its timers running, so the
-harness's own lateness on this machine is visible next to every figure.
+harness's own lateness on this machine is visible next to every figure. The typing row's baseline
+is Textual's own TextArea holding the same draft, alone in an app, typed the same way
+(`typing_bare_markdown` with the Markdown grammar the editor uses, `typing_bare_plain` without);
+the typing row gives its op p50/p95 as ratios to both. A keystroke's op time runs to the next
+painted frame, so typing back to back it includes the wait for the 60 fps frame slot (16.7 ms).
 
 Everything goes through what a user has: keys (as the command table binds them), a paste, a file
 path typed into the import dialog. The store is touched directly only to make compaction due
@@ -59,7 +64,9 @@ PASTE_BYTES = 100_000
 ACTIVITIES = (
     "loop_alone", "idle", "start", "review", "switch_areas", "stats", "browser", "curriculum", "plan",
     "typing", "paste_card", "import_history", "compact", "backup",
+    "typing_bare_markdown", "typing_bare_plain",
 )  # fmt: skip
+BARE_TYPED = 300  # characters typed into the bare TextAreas (Textual's own cost, the baseline)
 
 
 class LatenessProbe:
@@ -68,6 +75,7 @@ class LatenessProbe:
     def __init__(self) -> None:
         self.samples: dict[str, list[float]] = {}
         self.ops: dict[str, list[float]] = {}
+        self.cpu: dict[str, list[float]] = {}  # the UI thread's CPU time of each timed op
         self.spans: dict[str, float] = {}
         self.notes: dict[str, str] = {}
         self.current = "idle"
@@ -127,8 +135,10 @@ class LatenessProbe:
         finally:
             self.end()
 
-    def op(self, seconds: float) -> None:
+    def op(self, seconds: float, cpu_seconds: float | None = None) -> None:
         self.ops.setdefault(self.current, []).append(seconds * 1000)
+        if cpu_seconds is not None:
+            self.cpu.setdefault(self.current, []).append(cpu_seconds * 1000)
 
     def report(self) -> dict[str, dict[str, Any]]:
         result: dict[str, dict[str, Any]] = {}
@@ -158,6 +168,10 @@ class LatenessProbe:
                 row["op_p50_ms"] = round(pct(ops, 50), 1)
                 row["op_p95_ms"] = round(pct(ops, 95), 1)
                 row["op_max_ms"] = round(max(ops), 1)
+            cpu = self.cpu.get(name)
+            if cpu:  # what the op cost the UI thread: steadier than the wall on a shared machine
+                row["op_cpu_p50_ms"] = round(pct(cpu, 50), 2)
+                row["op_cpu_p95_ms"] = round(pct(cpu, 95), 2)
             if name in self.notes:
                 row["note"] = self.notes[name]
             result[name] = row
@@ -209,6 +223,7 @@ class Driver:
         self.app = app
         self.pilot = pilot
         self.probe = probe
+        self.last_cpu = 0.0
 
     async def settle(self) -> None:
         """Until every worker is done and the screen has caught up."""
@@ -249,6 +264,7 @@ class Driver:
 
     async def type_text(self, text: str, *, gap_s: float = 0.0, timed: bool = False) -> None:
         for char in text:
+            cpu = time.thread_time()
             if char == "\n":
                 elapsed = await self.key("enter", "\r")
             elif char == " ":
@@ -256,14 +272,17 @@ class Driver:
             else:
                 elapsed = await self.key(char, char)
             if timed:
-                self.probe.op(elapsed)
+                self.probe.op(elapsed, time.thread_time() - cpu)
             if gap_s:
                 await asyncio.sleep(gap_s)
 
     async def paste(self, text: str) -> float:
         from textual import events
 
-        return await self._delivered(lambda: self.app.post_message(events.Paste(text)))
+        cpu = time.thread_time()
+        elapsed = await self._delivered(lambda: self.app.post_message(events.Paste(text)))
+        self.last_cpu = time.thread_time() - cpu
+        return elapsed
 
     async def back_to_desk(self, limit: int = 4) -> None:
         for _ in range(limit):
@@ -354,17 +373,17 @@ class Activities:
         await drive.press("f5")
         await self.app.draft_pane.open_draft(self.draft_id)
         await drive.settle()
-        sentence = "the gradient of the loss TODO: why ?? with respect to the weights\n"
-        text = (sentence * (self.typed // len(sentence) + 1))[: self.typed]
-        await drive.type_text(text, timed=True)
+        await drive.type_text(typed_text(self.typed), timed=True)
         await drive.press("escape")  # close the editor: saves
         await drive.press("f2")
 
     async def paste_card(self) -> None:
         drive, app = self.drive, self.app
         await drive.press("ctrl+k")
-        self.probe.op(await drive.paste("pasted notes " * (self.paste_bytes // 13)))
-        self.probe.op(await drive.key("ctrl+s"))  # save: to the dialog gone and the desk painted
+        self.probe.op(await drive.paste("pasted notes " * (self.paste_bytes // 13)), drive.last_cpu)
+        cpu = time.thread_time()
+        saved = await drive.key("ctrl+s")  # save: to the dialog gone and the desk painted
+        self.probe.op(saved, time.thread_time() - cpu)
         await drive.settle()
         if app.screen is not app.screen_stack[0]:
             self.probe.notes["paste_card"] = "the dialog did not close on save"
@@ -410,6 +429,38 @@ class Activities:
         self.probe.op(time.perf_counter() - t)
 
 
+def typed_text(n: int) -> str:
+    sentence = "the gradient of the loss TODO: why ?? with respect to the weights\n"
+    return (sentence * (n // len(sentence) + 1))[:n]
+
+
+async def type_into_bare_textarea(
+    probe: LatenessProbe, body: str, language: str | None, name: str, typed: int
+) -> None:
+    """The baseline of the typing row, in the same run: Textual's own TextArea (soft wrap, the
+    Markdown grammar or none) alone in an app of the same size, holding the same draft, the
+    cursor at its end, typed the first BARE_TYPED (at most `typed`) characters of the same text
+    the same way."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import TextArea
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextArea(body, language=language, soft_wrap=True, id="bare")
+
+    app = Bare()
+    async with app.run_test(size=(120, 40)) as pilot:
+        area = app.query_one("#bare", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+        drive = Driver(app, pilot, probe)
+        await drive.settle()
+        count = min(BARE_TYPED, typed)
+        with probe.activity(name):
+            await drive.type_text(typed_text(count), timed=True)
+        probe.notes[name] = f"Textual's TextArea alone, first {count} characters"
+
+
 async def run_app(
     data_dir: Path,
     package: Path,
@@ -450,7 +501,7 @@ async def run_app(
             with probe.activity("idle"):
                 await asyncio.sleep(0.5)  # the app idle: its clock and timers ticking
             steps = Activities(Driver(app, pilot, probe), package, draft_id, typed, paste_bytes)
-            for name in ACTIVITIES[3:]:
+            for name in ACTIVITIES[3:-2]:  # the last two are the baselines, after the app
                 if not only or name in only:
                     await steps.run(name, timeout_s)
                     if pause_s:  # the user stops a moment: the app's idle work runs here
@@ -482,8 +533,16 @@ async def run_app(
     except Exception as exc:  # the figures so far are still worth reporting
         shutdown = f"{type(exc).__name__}: {exc}"[:200]
     finally:
-        probe.stop()
+        body = desk.store.drafts.get(draft_id).body if "typing" in (only or ACTIVITIES) else ""
         desk.close()
+    try:
+        for language, name in (("markdown", "typing_bare_markdown"), (None, "typing_bare_plain")):
+            if body:
+                await type_into_bare_textarea(probe, body, language, name, typed)
+    except Exception as exc:
+        probe.notes["typing_bare_plain"] = f"failed: {type(exc).__name__}: {exc}"[:200]
+    finally:
+        probe.stop()
     result = {
         "desk_open_ms": round(open_ms, 1),
         **collector_figures,
@@ -530,7 +589,18 @@ def measure_stalls(
         )
     )
     rows = result["activities"]
-    worst = {k: v for k, v in rows.items() if k not in ("loop_alone", "idle")}  # pause counts
+    typing = rows["typing"]
+    for bare in ("typing_bare_markdown", "typing_bare_plain"):
+        if typing.get("op_p95_ms") and rows[bare].get("op_p95_ms"):
+            typing[f"op_p95_vs_{bare[7:]}"] = round(
+                typing["op_p95_ms"] / rows[bare]["op_p95_ms"], 2
+            )
+            typing[f"op_p50_vs_{bare[7:]}"] = round(
+                typing["op_p50_ms"] / rows[bare]["op_p50_ms"], 2
+            )
+    worst = {  # the pause row counts; the bare baselines do not
+        k: v for k, v in rows.items() if k not in ("loop_alone", "idle") and "bare" not in k
+    }
     return {
         "scale": scale.name,
         "typed_chars": typed,
@@ -563,7 +633,7 @@ def main() -> int:
         help="seconds of no input after each activity, as a user stops (its row: pause)",
     )
     parser.add_argument(
-        "--only", nargs="+", choices=ACTIVITIES[3:], default=(), help="run just these activities"
+        "--only", nargs="+", choices=ACTIVITIES[3:-2], default=(), help="run just these activities"
     )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="deskwork-stall-"))

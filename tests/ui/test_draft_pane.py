@@ -49,9 +49,12 @@ async def test_new_draft_typing_autosaves_within_the_delay(tmp_path: Path, clock
         assert app.drafts.get(draft_id).body == "", "not yet: no delay has passed"
         clock.advance(seconds=1.6)
         await pilot.pause(0.4)
-        await app.workers.wait_for_complete()  # the open questions are counted on a worker
         await pilot.pause()
         assert app.drafts.get(draft_id).body == "Hello world. TODO: cite"
+        assert app.draft_pane.has_class("-narrow"), "a quarter of 120 columns: no questions column"
+        await pilot.resize_terminal(220, 40)  # room for it: it shows, listing the questions
+        await pilot.pause()
+        assert not app.draft_pane.has_class("-narrow")
         questions = app.query_one("#draft-questions", OptionList)
         assert "1: Hello world. TODO: cite" in str(questions.get_option_at_index(0).prompt)
         await pilot.press(*" more")

@@ -45,6 +45,8 @@ async def test_a_keystroke_in_a_long_draft_leaves_the_parse_and_the_counts_for_l
         await pilot.press("f5")
         await app.draft_pane.open_draft(draft.id)
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the first parse of a long text: on a worker
+        await pilot.pause()
         editor = app.query_one("#draft-text", WindowedTextArea)
         document = editor.document
         assert isinstance(document, DeferredSyntaxDocument)
@@ -81,3 +83,72 @@ async def test_a_keystroke_in_a_long_draft_leaves_the_parse_and_the_counts_for_l
         # What is saved is what was typed.
         await pilot.press("escape")
         assert app.drafts.get(draft.id).body == "\n# New" + LONG_POST
+
+
+def test_the_snapshot_reader_gives_tree_sitter_what_textuals_own_reader_gives() -> None:
+    from textual._tree_sitter import get_language
+    from textual.document._syntax_aware_document import SyntaxAwareDocument
+
+    from deskwork.ui.widgets.editor import line_reader
+
+    language = get_language("markdown")
+    assert language is not None
+    from tree_sitter import Parser
+
+    for text, newline in (
+        ("# Título ünïcode\n\n- a `b`\n- **c** ??\n\n```py\nx = 1\n```\n", "\n"),
+        ("# Title\r\n\r\nsome *text*\r\n", "\r\n"),
+        ("", "\n"),
+    ):
+        textual = SyntaxAwareDocument(text, language)
+        assert textual.newline == newline
+        parsed = Parser(language).parse(line_reader(list(textual.lines), newline))
+        assert str(parsed.root_node) == str(textual._syntax_tree.root_node)
+
+
+async def test_a_pause_in_typing_brings_the_highlights_up_to_date_from_a_worker(
+    tmp_path: Path, clock: Clock
+) -> None:
+    from deskwork.ui.widgets.editor import (
+        REPARSE_AFTER_S,
+        DeferredSyntaxDocument,
+        UnparsedSyntaxDocument,
+        WindowedTextArea,
+    )
+
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        draft = app.drafts.create("Long", LONG_POST)
+        await pilot.press("f5")
+        await app.draft_pane.open_draft(draft.id)
+        editor = app.query_one("#draft-text", WindowedTextArea)
+        # Opened unparsed (no freeze for the first parse): the parse follows on a worker.
+        assert isinstance(editor.document, UnparsedSyntaxDocument) and editor.document.stale
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not editor.document.stale
+        editor.move_cursor((0, 0))
+        editor.scroll_home(animate=False)
+        await pilot.pause()
+        assert {name for *_, name in editor._highlights[0]} == {"heading.marker", "heading"}
+        document = editor.document
+        assert isinstance(document, DeferredSyntaxDocument)
+        tree = document._syntax_tree
+        await pilot.press("enter", "#", " ", "N", "e", "w")
+        assert document.stale and document._syntax_tree is tree
+        for _ in range(100):  # the pause (REPARSE_AFTER_S), then the parse on its worker
+            await pilot.pause(REPARSE_AFTER_S / 4)
+            await app.workers.wait_for_complete()
+            if not document.stale:
+                break
+        await pilot.pause()
+        assert not document.stale and document._syntax_tree is not tree
+        assert {name for *_, name in editor._highlights[1]} == {"heading.marker", "heading"}
+        # Typed into while a parse runs: that tree is taken, and the document stays stale.
+        editor._reparse_timer = None
+        await pilot.press("x")
+        parse, edits = document.parse_job(), document.edits
+        await pilot.press("y")
+        editor._parsed(document, parse(), edits)
+        assert document.stale and editor._reparse_timer is not None

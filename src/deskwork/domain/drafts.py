@@ -16,7 +16,7 @@ from deskwork.domain.records import Prose, Record, Title, UTCDateTime
 
 WORDS_PER_MINUTE = 230
 TRASH_DAYS = 30
-_QUESTION = re.compile(r"TODO:|\?\?")
+QUESTION_MARK = re.compile(r"TODO:|\?\?")  # a line still to be answered
 
 
 class DraftStatus(StrEnum):
@@ -100,7 +100,7 @@ def open_questions(body: str) -> list[tuple[int, str]]:
     return [
         (number, line.strip())
         for number, line in enumerate(body.splitlines(), start=1)
-        if _QUESTION.search(line)
+        if QUESTION_MARK.search(line)
     ]
 
 

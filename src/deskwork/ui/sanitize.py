@@ -17,6 +17,7 @@ from textual.document._edit import Edit
 from textual.widgets import Input, TextArea
 
 from deskwork.domain.text import clean
+from deskwork.ui.widgets.text_rows import RowCachedTextArea
 
 
 def clean_paste(event: events.Paste) -> events.Paste:
@@ -31,7 +32,7 @@ def clean_input(field: Input) -> None:
         field.value = cleaned
 
 
-class CleanTextArea(TextArea):
+class CleanTextArea(RowCachedTextArea):
     """A TextArea that cleans what enters it as it enters: the text of each edit (a key, a
     paste, a program's insert or replace) and any text loaded. The cost follows the change, not
     the document: the app's catch-all (`clean_text_area`, the whole text after every change)

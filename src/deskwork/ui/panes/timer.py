@@ -19,6 +19,7 @@ from deskwork.services import DaySummary
 from deskwork.ui.commands import TIMER_COMMANDS
 from deskwork.ui.widgets.big_clock import BigClock, scale_for
 from deskwork.ui.widgets.pane import Pane
+from deskwork.ui.widgets.static_text import update_static
 
 # The lines around the clock (phase, item, progress, today, items, nudge, keys): the block clock
 # is used only when it leaves room for them.
@@ -117,7 +118,7 @@ class TimerPane(Pane):
                 f"({', '.join(k for k in kinds if k)})",
                 style="not bold yellow",
             )
-        self.query_one("#timer-phase", Static).update(phase)
+        update_static(self.query_one("#timer-phase", Static), phase)
         on = Text("Timer on: ", style="dim")
         if item_title:
             on.append(clean(item_title, single_line=True), style="bold")
@@ -128,7 +129,7 @@ class TimerPane(Pane):
             on.append(
                 f"  (since {since:%H:%M}; the minutes before stay where they were)", style="dim"
             )
-        self.query_one("#timer-item", Static).update(on)
+        update_static(self.query_one("#timer-item", Static), on)
         bar = self.query_one("#timer-progress", ProgressBar)
         bar.update(progress=round(state.progress(now) * 1000))
 
@@ -152,4 +153,4 @@ class TimerPane(Pane):
         self.query_one("#timer-items", Static).update(lines)
 
     def show_nudge(self, text: str) -> None:
-        self.query_one("#timer-nudge", Static).update(text)
+        update_static(self.query_one("#timer-nudge", Static), text)

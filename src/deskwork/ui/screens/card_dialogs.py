@@ -48,7 +48,7 @@ class CardScreen(ModalScreen[None]):
     CardScreen > VerticalScroll { width: 90; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent;
         background: $panel; padding: 0 1; }
-    CardScreen TextArea { height: 5; }
+    CardScreen TextArea { height: 5; scrollbar-gutter: stable; }
     CardScreen.-short TextArea { height: 3; }
     CardScreen #card-row { height: auto; margin: 0; }
     CardScreen #card-row Select { width: 36; }

@@ -9,6 +9,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from deskwork.ui.widgets.static_text import update_static
+
 _FONT = {
     "0": ("###", "# #", "# #", "# #", "###"),
     "1": ("  #", "  #", "  #", "  #", "  #"),
@@ -53,4 +55,4 @@ class BigClock(Static):
     """Block digits at a given scale (set by the timer area from the room it has)."""
 
     def show(self, text: str, scale: int) -> None:
-        self.update(Text(render(text, max(1, scale))))
+        update_static(self, Text(render(text, max(1, scale))))

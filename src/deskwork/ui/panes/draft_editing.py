@@ -1,0 +1,259 @@
+"""Editing one draft: the editor (built on first use), opening a draft into it, autosave, and what
+follows the text as it is typed: the word count, the reading time, the open questions and whether
+it is saved. The tools around the editor are in draft_tools.py; the list of drafts in draft.py.
+
+Per keystroke only what does not grow with the post is done: the editor's document keeps a tally
+of words and question lines edit by edit (`LineTally`), and the status line and the questions list
+are brought up to date from it on the next tick (a quarter of a second)."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
+from textual.widgets import ContentSwitcher, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from deskwork.domain.autosave import Autosave
+from deskwork.domain.drafts import Draft
+from deskwork.domain.line_tally import LineTally
+from deskwork.domain.text import clean
+from deskwork.domain.wording import plural
+from deskwork.ui.panes.draft_tools import DraftTools
+from deskwork.ui.widgets.editor import WindowedTextArea
+from deskwork.ui.widgets.static_text import update_static
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+    from textual.widgets import Markdown as MarkdownViewer
+
+SIDE_WIDTH = 32  # the questions/sources column, with its border and padding
+TEXT_MIN = 60  # the text keeps at least this many columns, or that column folds away
+QUESTION_ROWS = 12  # the open-questions list's most rows (its max-height in the pane's CSS)
+
+
+class DraftEditing(DraftTools):
+    if TYPE_CHECKING:  # provided by the draft pane
+
+        def refresh_list(self) -> None: ...
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.editing: Draft | None = None
+        self.autosave = Autosave()
+        self._loading = False
+        self._saved_text = ""  # the editor's text when last pulled from it
+        self._editor: WindowedTextArea | None = None  # kept: its text is saved even after unmount
+        self._edited = False  # keystrokes since the status line and open questions were shown
+        self._questions_shown: list[tuple[int, str]] | None = None
+        self._question_options: dict[tuple[int, str], Option] = {}  # reused while unchanged
+        self._questions_pending = False  # found while the column was folded, not listed yet
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.autosave = Autosave(self.deskwork.desk.config.drafts.autosave_seconds)
+
+    async def _ensure_editor(self) -> None:
+        """The editor (tree-sitter highlighting, Markdown preview) is built on first use, so it
+        costs nothing at start-up."""
+        if self.query("#draft-edit"):
+            return
+        from textual.widgets import Markdown
+
+        preview = Markdown(id="draft-preview")
+        preview.display = False
+        editor = Vertical(
+            Static(id="draft-status"),
+            Horizontal(
+                WindowedTextArea(
+                    language="markdown", soft_wrap=True, id="draft-text", tab_behavior="focus"
+                ),
+                preview,
+                Vertical(
+                    Static("[b]Open questions[/b]"),
+                    OptionList(id="draft-questions"),
+                    Static(id="draft-sources"),
+                    id="draft-side",
+                ),
+                id="draft-body",
+            ),
+            id="draft-edit",
+        )
+        await self.query_one("#draft-switcher", ContentSwitcher).mount(editor)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """The text gets the room: the questions/sources column shows only while the text beside
+        it (and beside the preview, when both are shown) keeps TEXT_MIN columns."""
+        beside = False
+        with contextlib.suppress(NoMatches):
+            preview = self.query_one("#draft-preview")
+            beside = bool(preview.display and self.query_one("#draft-text", TextArea).display)
+        text_with_side = (self.size.width - SIDE_WIDTH) // (2 if beside else 1)
+        self.set_class(text_with_side < TEXT_MIN, "-narrow")
+        if self._questions_pending and not self.has_class("-narrow"):
+            self._show_questions(self._questions_shown or [])
+
+    def focus_target(self) -> Widget:
+        if self.editing is not None:
+            return self.query_one("#draft-text", TextArea)
+        listing = self.query_one("#draft-list", OptionList)
+        return listing if listing.option_count else self
+
+    async def open_draft(self, draft_id: int) -> None:
+        self._remember_cursor()
+        self.flush()
+        await self._ensure_editor()
+        draft = self.drafts.get(draft_id)
+        self.editing = draft
+        self._loading = True
+        text = self.query_one("#draft-text", WindowedTextArea)
+        text.display = True
+        text.load_text(draft.body)
+        text.move_cursor(self._cursor_for(draft), record_width=True)
+        text.scroll_cursor_visible(center=True, animate=False)
+        self._editor = text
+        self._saved_text = draft.body
+        self._edited = False
+        self.autosave.saved()
+        self.query_one("#draft-switcher", ContentSwitcher).current = "draft-edit"
+        self._after_save()
+        text.focus()
+        self.refresh_bindings()
+
+    @property
+    def _text(self) -> str:
+        """The editor's text. Joined from its lines only when asked for (a save, a preview),
+        never per keystroke: at 250 KB that alone was a stall."""
+        if self._editor is not None and self.editing is not None:
+            self._saved_text = self._editor.text
+        return self._saved_text
+
+    @_text.setter
+    def _text(self, value: str) -> None:
+        self._saved_text = value
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self._loading:
+            self._loading = False
+            return
+        if self.editing is not None and event.text_area.id == "draft-text":
+            # Per keystroke: only what does not grow with the post. The word count, the open
+            # questions and the status follow on the next tick (a quarter of a second).
+            self.autosave.edited(self.deskwork.desk.clock())
+            self._edited = True
+
+    def autosave_tick(self, now: datetime) -> None:
+        if self.autosave.due(now):
+            self.flush()
+        if self._edited and self.editing is not None and self.is_mounted and self.children:
+            self._edited = False
+            self._show_counts()
+
+    def flush(self) -> None:
+        """Save now if anything is unsaved (autosave, pane switch, quit, leaving the editor)."""
+        with contextlib.suppress(NoMatches):
+            self._remember_cursor()
+        if self.editing is None or not self.autosave.dirty:
+            return
+        self.editing = self.drafts.save_text(self.editing.id, self._text)
+        self.autosave.saved()
+        if self.is_mounted and self.children:
+            self._after_save()
+
+    def unsaved_text(self, why: str) -> str:
+        """The draft text a failed last save could not keep, to print in the shell on exit."""
+        title = self.editing.title if self.editing is not None else "draft"
+        return f"deskwork could not save “{title}” ({why}); its text:\n\n{self._text}\n\n"
+
+    def _after_save(self) -> None:
+        assert self.editing is not None
+        sources = Text("\nSources\n", style="bold")
+        for source in self.editing.sources:
+            sources.append(f"· {clean(source.title, single_line=True)}\n", style="")
+        if not self.editing.sources:
+            sources.append(f"{self.key('draft.cite')} cites the selected queue item\n", style="dim")
+        update_static(self.query_one("#draft-sources", Static), sources)
+        preview = cast("MarkdownViewer", self.query_one("#draft-preview"))
+        if preview.display:
+            preview.update(self.editing.body)
+        self._show_counts()
+
+    def _tally(self) -> tuple[LineTally, list[str]]:
+        """The editor's tally of the text it holds (which is what was just saved, or newer)."""
+        editor = self.query_one("#draft-text", WindowedTextArea)
+        return editor.tally, editor.document.lines
+
+    def _show_counts(self) -> None:
+        """The status line and the open questions, from the editor's tally: the words are a sum
+        kept edit by edit; the question lines are listed again only when an edit touched one (or
+        moved them), and the list's entries are rebuilt only for questions that changed."""
+        tally, lines = self._tally()
+        if tally.questions_changed:
+            found = tally.questions(lines)
+            if found != self._questions_shown:
+                self._show_questions(found)
+        self._show_status()
+
+    def _show_questions(self, found: list[tuple[int, str]]) -> None:
+        self._questions_shown = found
+        if self.has_class("-narrow"):  # the column is folded away: filled when it shows again
+            self._questions_pending = True
+            return
+        self._questions_pending = False
+        known = self._question_options
+        options = [known.get(question) or question_option(*question) for question in found]
+        self._question_options = {question: o for question, o in zip(found, options, strict=True)}
+        questions = self.query_one("#draft-questions", OptionList)
+        # At its most (12 rows) the list's height no longer follows its entries: refilling it
+        # then needs no layout of the whole screen.
+        questions.styles.height = QUESTION_ROWS if len(options) >= QUESTION_ROWS else "auto"
+        questions.clear_options()
+        questions.add_options(
+            options or [Option("none: nothing marked TODO: or ??", disabled=True)]
+        )
+
+    def _show_status(self) -> None:
+        """Title, counts, reading time and whether the text is saved."""
+        if self.editing is None:
+            return
+        saved = (
+            "unsaved"
+            if self.autosave.dirty
+            else f"saved {self.editing.updated.astimezone():%H:%M:%S}"
+        )
+        status = Text(clean(self.editing.title, single_line=True)[:40], style="bold")
+        tally, _ = self._tally()
+        words, questions = tally.words, len(self._questions_shown or ())
+        minutes = max(1, -(-words // 230)) if words else 0
+        status.append(
+            f" · {plural(words, 'word')} · {minutes} min read · {questions} open · {saved}"
+        )
+        # One row, as wide as the pane: its text never changes its size, so no layout.
+        update_static(self.query_one("#draft-status", Static), status, layout=False)
+
+    def action_close_editor(self) -> None:
+        self._remember_cursor()
+        self.flush()
+        self.editing = None
+        self._edited = False
+        self.query_one("#draft-switcher", ContentSwitcher).current = "draft-browse"
+        self.refresh_list()
+        self.focus_target().focus()
+        self.refresh_bindings()
+
+    def action_save_draft(self) -> None:
+        if self.editing is not None:
+            self.autosave.edited(self.deskwork.desk.clock())
+            self.flush()
+
+
+def question_option(number: int, line: str) -> Option:
+    """An entry of the open-questions list: the line number and the start of the line."""
+    return Option(Text(f"{number}: {clean(line, single_line=True)[:60]}"), id=str(number))
