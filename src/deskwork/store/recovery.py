@@ -301,9 +301,18 @@ class Recovery:
         aside = quarantine(store.data_dir / MANIFEST_NAME, store.stamp())
         kept = f"; moved aside as {aside.name}" if aside else ""
         store.report.recovered.append(f"{reason}{kept}")
-        copy = self.manifest_copy()
+        broken: list[tuple[int, str]] = []
+        copy = self.manifest_copy(broken)
         if copy is not None:
             store.report.recovered.append(f"{MANIFEST_NAME} restored from its copy, intact")
+            for gen, name in broken:  # the data is whole; only replaying old backups loses this
+                aside = quarantine(store.data_dir / name, store.stamp())
+                store.report.recovered.append(
+                    f"{name} (a journal kept to replay older backups forward) was damaged"
+                    + (f": moved aside as {aside.name}" if aside else "")
+                    + f"; backups older than generation {gen + 1} now give exact copies of "
+                    "files only"
+                )
             write_manifest(store.data_dir, copy)
             return copy
         for backup, mb in self._backups():
@@ -326,8 +335,11 @@ class Recovery:
         store.new_chain()
         return None
 
-    def manifest_copy(self) -> Manifest | None:
-        """The manifest's copy, if it and every file it names verify."""
+    def manifest_copy(self, broken: list[tuple[int, str]] | None = None) -> Manifest | None:
+        """The manifest's copy, if it and every data file it names verify. A kept journal that
+        does not verify does not make the copy useless (the data files hold the store whole; the
+        kept journals only replay older backups forward): it is left out of the copy returned,
+        whose chain then starts after it, and named in `broken` as (generation, file)."""
         folder = self.store.data_dir
         try:
             copy = read_manifest(folder, MANIFEST_COPY)
@@ -335,10 +347,24 @@ class Recovery:
                 return None
             for name in copy.files():
                 read_verified(folder / name, copy.sums.get(name))
-            for name in copy.kept_journals().values():
-                read_verified(folder / name, copy.sums.get(name))
         except (BadManifest, NewerStore, Damaged):
             return None
+        damaged: list[tuple[int, str]] = []
+        for gen, name in sorted(copy.kept_journals().items()):
+            try:
+                read_verified(folder / name, copy.sums.get(name))
+            except Damaged:
+                damaged.append((gen, name))
+        if damaged:
+            gone = {name for _, name in damaged}
+            copy = copy.model_copy(
+                update={
+                    "sums": {n: s for n, s in copy.sums.items() if n not in gone},
+                    "chain_from": max(copy.chain_from, max(gen for gen, _ in damaged) + 1),
+                }
+            )
+            if broken is not None:
+                broken.extend(damaged)
         return copy
 
     def _journals_since(self, backup: Path, mb: Manifest) -> None:

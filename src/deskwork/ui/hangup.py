@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from deskwork.ui.desk_areas import DeskAreas
 
@@ -19,11 +19,55 @@ if TYPE_CHECKING:
     from deskwork.ui.terminal_driver import TerminalGone
 
 
+class AppGone(RuntimeError):
+    """A worker's call into the app came as the app ended: it will never run."""
+
+
 class HangsUp(DeskAreas):
-    """The part of the app that quits by itself when its terminal goes."""
+    """The part of the app that quits by itself when its terminal goes, and lets its workers'
+    calls end with it."""
 
     _closed: bool = False
     _watchdog: threading.Timer | None = None
+
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Textual's, with one difference: a worker's call made as the app ends does not wait for
+        ever. Textual waits on the loop's answer without a limit; a call handed to the loop as it
+        stops is never run, so the worker thread waited for ever, and so did the process's exit,
+        which joins the workers' threads. Here the wait ends with AppGone once the loop is closed
+        or no longer running."""
+        import asyncio
+        import concurrent.futures
+        import threading
+        from functools import partial
+
+        from textual._callback import invoke
+
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            raise AppGone("the app has ended")
+        if self._thread_id == threading.get_ident():
+            raise RuntimeError("call_from_thread must run in a thread other than the app's")
+        call = partial(callback, *args, **kwargs)
+
+        async def run_callback() -> Any:
+            with self._context():
+                return await invoke(call)
+
+        coroutine = run_callback()
+        try:
+            future = asyncio.run_coroutine_threadsafe(coroutine, loop=loop)
+        except RuntimeError as exc:  # the loop closed in between
+            coroutine.close()
+            raise AppGone("the app has ended") from exc
+        while True:
+            try:
+                return future.result(timeout=0.2)
+            except concurrent.futures.TimeoutError:
+                if loop.is_closed() or not loop.is_running():  # nothing runs it now
+                    future.cancel()
+                    coroutine.close()
+                    raise AppGone("the app ended before the call could run") from None
 
     def quit_now(self) -> None:
         """Save, close the desk and exit (the app defines it)."""
