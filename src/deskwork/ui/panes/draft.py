@@ -28,7 +28,7 @@ from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
 from deskwork.ui.panes.draft_tools import DraftTools
 from deskwork.ui.serving import where
 from deskwork.ui.widgets.editor import WindowedTextArea
-from deskwork.ui.widgets.list_pane import fill_options
+from deskwork.ui.widgets.list_pane import LazyOptions, fill_options
 
 SIDE_WIDTH = 32  # the questions/sources column, with its border and padding
 TEXT_MIN = 60  # the text keeps at least this many columns, or that column folds away
@@ -170,7 +170,7 @@ class DraftPane(DraftTools):
         drafts = self.drafts.listing(trash=self.showing_trash)
         listing = self.query_one("#draft-list", OptionList)
         highlighted = listing.highlighted
-        fill_options(listing, [Option(draft_label(d), id=str(d.id)) for d in drafts])
+        fill_options(listing, LazyOptions(drafts, lambda d: Option(draft_label(d), id=str(d.id))))
         if drafts:
             listing.highlighted = min(highlighted or 0, len(drafts) - 1)
         empty = self.query_one("#draft-empty", Static)
