@@ -45,7 +45,7 @@ class LazyOptions(Sequence[Option | None], Generic[R]):
 def fill_options(listing: OptionList, options: Sequence[Option | None]) -> None:
     """Replace the options of `listing`. The first time a list is filled (the desk's lists are filled
     for the first frame), only as many options as could show go in at once and the rest right
-    after that frame is drawn: an OptionList measures every option it holds, again at each resize
+    after that frame is drawn (the next round of after-refresh callbacks): an OptionList measures every option it holds, again at each resize
     of the start-up layout (~90 ms for the heavy year's 180 queue items and 200 drafts). With
     `LazyOptions` the rest are not even made before then."""
     generation = getattr(listing, "_deskwork_fill", 0) + 1
@@ -59,7 +59,11 @@ def fill_options(listing: OptionList, options: Sequence[Option | None]) -> None:
             if getattr(listing, "_deskwork_fill", 0) == generation and listing.is_attached:
                 listing.add_options(options[first:])
 
-        listing.call_after_refresh(fill_rest)
+        # After the frame that shows the first options: a callback registered now would run in
+        # the same round as the frame's own "drawn" callbacks, before them, and hold the first
+        # frame back by measuring every option (~15 ms at the heavy year). One round later, it runs
+        # once the frame is out.
+        listing.call_after_refresh(listing.call_after_refresh, fill_rest)
 
 
 class ListPane(Pane):
