@@ -57,7 +57,8 @@ def stamp_of(path: Path) -> datetime | None:
     try:
         written = _WRITTEN_STAMP.fullmatch(text)
         if written is not None:
-            return datetime(*(int(part) for part in written.groups()), tzinfo=UTC)
+            year, month, day, hour, minute, second, micro = map(int, written.groups())
+            return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
         return datetime.strptime(text, STAMP).replace(tzinfo=UTC)  # any other form it accepts
     except ValueError:
         return None
