@@ -119,3 +119,46 @@ def test_the_tui_command_line_is_read_as_the_parser_reads_it() -> None:
         ["--debug", "today"],
     ):
         assert tui_args(argv) is None
+
+
+def test_the_collector_runs_rarely_while_starting_and_as_usual_after_the_first_frame(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        store.set_setting(WELCOME_DONE, True)
+    code = """
+import gc, json, sys
+usual = gc.get_threshold()
+from pathlib import Path
+from deskwork.cli import build_tui
+from deskwork.paths import Paths
+
+app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))
+while_starting = gc.get_threshold()
+
+def first_frame() -> None:
+    app.call_after_refresh(after)
+
+def after() -> None:
+    print(json.dumps([usual, while_starting, gc.get_threshold(), gc.isenabled()]))
+    app.exit()
+
+app.call_after_refresh(first_frame)
+app.run(headless=True, size=(120, 40))
+"""
+    usual, starting, after, enabled = _child(code, str(data))
+    assert starting[0] > usual[0] and starting[1:] == usual[1:]
+    assert after == usual and enabled
+
+
+def test_a_collector_policy_set_while_starting_is_left_alone() -> None:
+    code = """
+import gc, json
+import deskwork
+from deskwork import startup_gc
+gc.set_threshold(5000, 20, 30)  # someone's own policy
+startup_gc.end()
+print(json.dumps(list(gc.get_threshold())))
+"""
+    assert _child(code) == [5000, 20, 30]

@@ -23,7 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Tab, Tabs
 from textual.worker import get_current_worker
 
-from deskwork import __version__
+from deskwork import __version__, startup_gc
 from deskwork.domain.sessions import InterruptionKind
 from deskwork.domain.wording import plural
 from deskwork.services import THEME, Desk
@@ -124,6 +124,7 @@ class DeskworkApp(StudyScreens):
         if getattr(self, "_gc_paused", False):
             self._gc_paused = False
             gc.enable()
+        startup_gc.end()  # the thresholds raised while importing (deskwork/startup_gc.py)
 
     def on_mount(self) -> None:
         self._draft_pane = self.draft_pane
