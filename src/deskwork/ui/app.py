@@ -171,7 +171,11 @@ class DeskworkApp(StudyScreens):
             self.run_worker(backup, thread=True, group="backup", name="hourly backup")
 
     def _warm_up(self) -> None:
-        """Load the big tables shard by shard off the UI thread (the first frame does not wait)."""
+        """Load the big tables shard by shard off the UI thread (the first frame does not wait),
+        and the card use-cases the review session needs once they are in (imported here, not on
+        the UI thread: the first frame does not use them)."""
+        import deskwork.services.cards  # noqa: F401
+
         worker = get_current_worker()
         if self.desk.warm_up(cancelled=lambda: worker.is_cancelled):
             self.call_from_thread(self._warmed_up)
