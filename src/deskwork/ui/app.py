@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container
@@ -46,6 +47,10 @@ from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.pane import Pane
 from deskwork.ui.write_guard import WriteGuard, write_error_in
+
+if TYPE_CHECKING:
+    from deskwork.services.cards import ReviewSession
+    from deskwork.services.presets import DueToday
 
 # Textual's own palette entries that deskwork's commands replace (theme, quit, keys, zoom).
 _OURS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
@@ -124,6 +129,12 @@ class DeskworkApp(StudyScreens):
         if getattr(self, "_gc_paused", False):
             self._gc_paused = False
             gc.enable()
+        if startup_gc.starting():
+            # What start-up built (modules, models, the desk's widgets) lives until the app quits:
+            # frozen, no collection walks it again. Without it the first young collections after
+            # the first frame moved it all to the middle generation and one pass over it froze
+            # the UI ~40 ms (the cards are frozen the same way once loaded: Desk.warm_up).
+            gc.freeze()
         startup_gc.end()  # the thresholds raised while importing (deskwork/startup_gc.py)
 
     def on_mount(self) -> None:
@@ -159,7 +170,13 @@ class DeskworkApp(StudyScreens):
 
     def _start_warm_up(self) -> None:
         self._resume_gc()
-        self.run_worker(self._warm_up, thread=True, group="warm-up", name="load cards")
+        generation = self.review_pane.build_generation
+        self.run_worker(
+            partial(self._warm_up, self.review_pane, generation),
+            thread=True,
+            group="warm-up",
+            name="load cards",
+        )
         if self.desk.store.writable:  # compactions and the hourly backup off the UI thread
             self.desk.store.start_background()
         # Threads that work (imports, compactions, backups) hand the interpreter back to the
@@ -170,21 +187,41 @@ class DeskworkApp(StudyScreens):
         if backup is not None:
             self.run_worker(backup, thread=True, group="backup", name="hourly backup")
 
-    def _warm_up(self) -> None:
+    def _warm_up(self, review: ReviewPane, generation: int) -> None:
         """Load the big tables shard by shard off the UI thread (the first frame does not wait),
-        and the card use-cases the review session needs once they are in (imported here, not on
-        the UI thread: the first frame does not use them)."""
-        import deskwork.services.cards  # noqa: F401
+        then build here too what the desk shows once they are in: today's due counts and the
+        review session (each reads every card: ~100 ms at the heavy year, which froze the UI
+        right after start when built there)."""
+        import deskwork.services.cards  # noqa: F401  (imported here, not on the UI thread)
 
         worker = get_current_worker()
-        if self.desk.warm_up(cancelled=lambda: worker.is_cancelled):
-            self.call_from_thread(self._warmed_up)
+        if not self.desk.warm_up(cancelled=lambda: worker.is_cancelled):
+            return
+        prepared: tuple[DueToday, ReviewSession] | None = None
+        for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
+            if worker.is_cancelled:
+                return
+            try:
+                prepared = (self.desk.due_today(), review.next_session())
+                break
+            except RuntimeError:
+                continue
+        self.call_from_thread(self._warmed_up, prepared, generation)
 
-    def _warmed_up(self) -> None:
+    def _warmed_up(
+        self,
+        prepared: tuple[DueToday, ReviewSession] | None = None,
+        generation: int = 0,
+    ) -> None:
         if self._closed:  # the cards finished loading while the app was quitting
             return
+        due = None
         with contextlib.suppress(NoMatches):  # the panes go before the screens while it shuts
-            self.refresh_panes()
+            # What the worker built is used unless the cards changed since (a rebuild asked for):
+            # then it is built here, as before.
+            if prepared is not None and self.review_pane.adopt(prepared[1], generation):
+                due = prepared[0]
+            self.refresh_panes(due=due)
         self._tell_store_problems()
         if not self.desk.store.readonly:
             self.set_timer(OPTIMIZE_REMINDER_DELAY_S, self._optimize_reminder)
@@ -213,8 +250,8 @@ class DeskworkApp(StudyScreens):
             self.notify(problem, title="deskwork", severity="warning", timeout=12, markup=False)
         self._problems_shown = len(store.report.problems)
 
-    def refresh_panes(self) -> None:
-        summary = self.desk.summary(wait_for_cards=False)
+    def refresh_panes(self, due: DueToday | None = None) -> None:
+        summary = self.desk.summary(wait_for_cards=False, due=due)
         self.timer_pane.show(summary)
         self.queue_pane.show(summary)
         self.review_pane.show(summary)
