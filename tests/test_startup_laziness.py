@@ -30,6 +30,7 @@ NOT_AT_START = (
     "deskwork.interop.anki",
     "deskwork.ui.screens",
     "deskwork.ui.web_server",
+    "deskwork.services.cards",  # the review session: built by the warm-up worker
 )
 
 
