@@ -14,6 +14,7 @@ from pathlib import Path
 from deskwork.cli import build_parser, tui_args
 from deskwork.services import WELCOME_DONE
 from deskwork.store.store import Store
+from tests.helpers import make_card
 
 # Never needed for the first frame: the network, file formats, the scheduler, images, the web
 # server, and every screen that is not the desk.
@@ -30,7 +31,6 @@ NOT_AT_START = (
     "deskwork.interop.anki",
     "deskwork.ui.screens",
     "deskwork.ui.web_server",
-    "deskwork.services.cards",  # the review session: built by the warm-up worker
 )
 
 
@@ -80,6 +80,37 @@ app.run(headless=True, size=(120, 40))
     modules = _child(code, str(data))
     assert "deskwork.ui.app" in modules and "textual" in modules  # it did draw the desk
     assert _loaded(modules, NOT_AT_START) == []
+
+
+def test_with_cards_to_load_the_review_session_is_not_built_before_the_first_frame(
+    tmp_path: Path,
+) -> None:
+    """The card use-cases (the review queue over every card) come with the cards, on the
+    warm-up worker: a collection on disk is not read before the first frame."""
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        store.set_setting(WELCOME_DONE, True)
+        with store.transaction() as tx:
+            for n in range(3):
+                tx.put("cards", make_card(f"question {n}", back=f"answer {n}"))
+    code = """
+import json, sys
+from pathlib import Path
+from deskwork.cli import build_tui
+from deskwork.paths import Paths
+
+app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))
+
+def first_frame() -> None:
+    print(json.dumps(sorted(sys.modules)))
+    app.exit()
+
+app.call_after_refresh(first_frame)
+app.run(headless=True, size=(120, 40))
+"""
+    modules = _child(code, str(data))
+    assert "deskwork.ui.app" in modules
+    assert _loaded(modules, (*NOT_AT_START, "deskwork.services.cards")) == []
 
 
 def test_without_a_config_file_no_config_validator_is_built(tmp_path: Path) -> None:
