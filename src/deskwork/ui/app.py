@@ -199,13 +199,15 @@ class DeskworkApp(StudyScreens):
             return
         prepared: tuple[DueToday, ReviewSession] | None = None
         for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
-            if worker.is_cancelled:
-                return
+            if worker.is_cancelled or self._closed:
+                return  # quitting (a hang-up, Ctrl+Q): the desk may be closing under us
             try:
                 prepared = (self.desk.due_today(), review.next_session())
                 break
             except RuntimeError:
                 continue
+            except Exception:  # only a head start: the UI thread builds them as before
+                break
         self.call_from_thread(self._warmed_up, prepared, generation)
 
     def _warmed_up(
