@@ -14,6 +14,7 @@ from pathlib import Path
 from deskwork.cli import build_parser, tui_args
 from deskwork.services import WELCOME_DONE
 from deskwork.store.store import Store
+from tests.helpers import make_card
 
 # Never needed for the first frame: the network, file formats, the scheduler, images, the web
 # server, and every screen that is not the desk.
@@ -81,6 +82,37 @@ app.run(headless=True, size=(120, 40))
     assert _loaded(modules, NOT_AT_START) == []
 
 
+def test_with_cards_to_load_the_review_session_is_not_built_before_the_first_frame(
+    tmp_path: Path,
+) -> None:
+    """The card use-cases (the review queue over every card) come with the cards, on the
+    warm-up worker: a collection on disk is not read before the first frame."""
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        store.set_setting(WELCOME_DONE, True)
+        with store.transaction() as tx:
+            for n in range(3):
+                tx.put("cards", make_card(f"question {n}", back=f"answer {n}"))
+    code = """
+import json, sys
+from pathlib import Path
+from deskwork.cli import build_tui
+from deskwork.paths import Paths
+
+app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))
+
+def first_frame() -> None:
+    print(json.dumps(sorted(sys.modules)))
+    app.exit()
+
+app.call_after_refresh(first_frame)
+app.run(headless=True, size=(120, 40))
+"""
+    modules = _child(code, str(data))
+    assert "deskwork.ui.app" in modules
+    assert _loaded(modules, (*NOT_AT_START, "deskwork.services.cards")) == []
+
+
 def test_without_a_config_file_no_config_validator_is_built(tmp_path: Path) -> None:
     code = """
 import json, sys
@@ -119,3 +151,46 @@ def test_the_tui_command_line_is_read_as_the_parser_reads_it() -> None:
         ["--debug", "today"],
     ):
         assert tui_args(argv) is None
+
+
+def test_the_collector_runs_rarely_while_starting_and_as_usual_after_the_first_frame(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        store.set_setting(WELCOME_DONE, True)
+    code = """
+import gc, json, sys
+usual = gc.get_threshold()
+from pathlib import Path
+from deskwork.cli import build_tui
+from deskwork.paths import Paths
+
+app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))
+while_starting = gc.get_threshold()
+
+def first_frame() -> None:
+    app.call_after_refresh(after)
+
+def after() -> None:
+    print(json.dumps([usual, while_starting, gc.get_threshold(), gc.isenabled()]))
+    app.exit()
+
+app.call_after_refresh(first_frame)
+app.run(headless=True, size=(120, 40))
+"""
+    usual, starting, after, enabled = _child(code, str(data))
+    assert starting[0] > usual[0] and starting[1:] == usual[1:]
+    assert after == usual and enabled
+
+
+def test_a_collector_policy_set_while_starting_is_left_alone() -> None:
+    code = """
+import gc, json
+import deskwork
+from deskwork import startup_gc
+gc.set_threshold(5000, 20, 30)  # someone's own policy
+startup_gc.end()
+print(json.dumps(list(gc.get_threshold())))
+"""
+    assert _child(code) == [5000, 20, 30]

@@ -10,7 +10,7 @@ from textual.widgets.option_list import Option
 
 from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.domain.drafts import Draft
-from deskwork.ui.widgets.list_pane import FIRST_FILL_MIN, fill_options
+from deskwork.ui.widgets.list_pane import FIRST_FILL_MIN, LazyOptions, fill_options
 from tests.helpers import T0, Clock
 from tests.ui.factory import desk_app, ready
 
@@ -45,3 +45,26 @@ async def test_a_later_fill_replaces_a_pending_rest(tmp_path: Path, clock: Clock
         await pilot.pause()
         assert listing.option_count == 70  # the first fill's rest did not land
         assert str(listing.get_option_at_index(69).prompt) == "b69"
+
+
+async def test_a_lazy_first_fill_makes_only_the_options_that_show(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        listing = OptionList()
+        await app.screen.mount(listing)
+        made: list[int] = []
+
+        def make(n: int) -> Option:
+            made.append(n)
+            return Option(f"post {n}", id=str(n))
+
+        fill_options(listing, LazyOptions(range(300), make))
+        assert made == list(range(listing.option_count)) and 0 < len(made) < 300
+        await pilot.pause()
+        await pilot.pause()
+        assert sorted(made) == list(range(300))  # each made once, all of them in the end
+        assert listing.option_count == 300
+        assert listing.get_option_at_index(299).id == "299"

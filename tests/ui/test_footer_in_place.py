@@ -64,3 +64,21 @@ async def test_screens_over_the_desk_have_their_own_keys_and_the_desk_gets_its_b
         await pilot.pause()
         await pilot.pause()
         assert shown(app.screen.query_one(DeskFooter)) == expected(app) == desk_keys
+
+
+async def test_keys_follow_the_footers_compact_style(tmp_path: Path, clock: Clock) -> None:
+    """Keys are mounted already in the footer's style (not compact, then flipped) and still
+    follow it when it changes."""
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        footer = app.screen.query_one(DeskFooter)
+        keys = list(footer.query_children(FooterKey))
+        assert keys and footer.compact is False
+        assert all(k.compact is False and not k.has_class("-compact") for k in keys)
+        footer.compact = True
+        await pilot.pause()
+        assert all(k.compact and k.has_class("-compact") for k in keys)
+        footer.compact = False
+        await pilot.pause()
+        assert all(not k.compact and not k.has_class("-compact") for k in keys)

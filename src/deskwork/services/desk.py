@@ -172,10 +172,16 @@ class Desk:
         return study_day(self.clock(), self.config.study.day_start_hour)
 
     def summary(
-        self, *, wait_for_cards: bool = True, pending: list[Session] | None = None
+        self,
+        *,
+        wait_for_cards: bool = True,
+        pending: list[Session] | None = None,
+        due: DueToday | None = None,
     ) -> DaySummary:
         """Today's figures. With `wait_for_cards=False` and the cards still loading (the TUI loads
-        them in a background worker), the card figures are zero and `cards_loading` is set."""
+        them in a background worker), the card figures are zero and `cards_loading` is set.
+        `due`: today's due counts computed already (`due_today`, on a worker: every card is
+        read)."""
         day = self.today()
         start_hour = self.config.study.day_start_hour
         start, end = day_bounds(day, start_hour)
@@ -192,7 +198,10 @@ class Desk:
                     minutes_by_item[item_id] = minutes_by_item.get(item_id, 0.0) + seconds / 60
         loading = not wait_for_cards and not self.store.cards.loaded
         cards = [] if loading else self.store.cards.all()
-        due = None if loading else _due_today(self, cards)
+        if loading:
+            due = None
+        elif due is None:
+            due = _due_today(self, cards)
         items = list(self.store.items.values())
         drafts = sorted(self.store.drafts.values(), key=lambda d: d.updated, reverse=True)
         today_focus = by_day.get(day, DayFocus())
@@ -220,6 +229,11 @@ class Desk:
             cards_due_parts=due.parts() if due else {"new": 0, "learning": 0, "review": 0},
             due_without_limits=due.without_limits if due else 0,
         )
+
+    def due_today(self) -> DueToday:
+        """Today's due counts over every card (for `summary(due=…)`; safe on a worker thread
+        that retries on RuntimeError, as a write on the UI thread may change a table's size)."""
+        return _due_today(self, self.store.cards.all())
 
 
 def _due_today(desk: Desk, cards: list[Card]) -> DueToday:

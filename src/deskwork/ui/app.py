@@ -7,10 +7,12 @@ module under `ui/panes/`.
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Container
@@ -22,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Tab, Tabs
 from textual.worker import get_current_worker
 
-from deskwork import __version__
+from deskwork import __version__, startup_gc
 from deskwork.domain.sessions import InterruptionKind
 from deskwork.domain.wording import plural
 from deskwork.services import THEME, Desk
@@ -52,6 +54,10 @@ from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.pane import Pane
 from deskwork.ui.write_guard import WriteGuard, write_error_in
+
+if TYPE_CHECKING:
+    from deskwork.services.cards import ReviewSession
+    from deskwork.services.presets import DueToday
 
 # Textual's own palette entries that deskwork's commands replace (theme, quit, keys, zoom).
 _OURS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
@@ -110,14 +116,36 @@ class DeskworkApp(StudyScreens):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=self.show_clock)
         yield Tabs(
-            *(Tab(p.title, id=f"tab-{p.pane_id}") for p in self._pane_classes()), id="pane-tabs"
+            *(Tab(p.title, id=f"tab-{p.pane_id}") for p in self._pane_classes()),
+            id="pane-tabs",
+            active="tab-timer",
         )
         with Container(id="desk"):
-            yield TimerPane(id="timer")
+            # Composed as `_set_current("timer")` leaves them: the first frame restyles nothing.
+            yield TimerPane(id="timer", classes="-current")
             yield QueuePane(id="queue")
             yield ReviewPane(id="review")
             yield DraftPane(id="draft")
         yield DeskFooter()
+
+    def on_load(self) -> None:
+        # Start-up (compose, styles, the first layouts) makes tens of thousands of objects that
+        # all live on: collecting meanwhile is wasted work (~10-15 ms of the first frame at the
+        # heavy year). Collections resume once the first frame is drawn (`_start_warm_up`).
+        self._gc_paused = gc.isenabled()
+        gc.disable()
+
+    def _resume_gc(self) -> None:
+        if getattr(self, "_gc_paused", False):
+            self._gc_paused = False
+            gc.enable()
+        if startup_gc.starting():
+            # What start-up built (modules, models, the desk's widgets) lives until the app quits:
+            # frozen, no collection walks it again. Without it the first young collections after
+            # the first frame moved it all to the middle generation and one pass over it froze
+            # the UI ~40 ms (the cards are frozen the same way once loaded: Desk.warm_up).
+            gc.freeze()
+        startup_gc.end()  # the thresholds raised while importing (deskwork/startup_gc.py)
 
     def on_mount(self) -> None:
         self._draft_pane = self.draft_pane
@@ -155,7 +183,14 @@ class DeskworkApp(StudyScreens):
         return any(not w.is_finished for w in self.workers) or bool(background and background.busy)
 
     def _start_warm_up(self) -> None:
-        self.run_worker(self._warm_up, thread=True, group="warm-up", name="load cards")
+        self._resume_gc()
+        generation = self.review_pane.build_generation
+        self.run_worker(
+            partial(self._warm_up, self.review_pane, generation),
+            thread=True,
+            group="warm-up",
+            name="load cards",
+        )
         if self.desk.store.writable:  # compactions and the hourly backup off the UI thread
             self.desk.store.start_background()
         # Threads that work (imports, compactions, backups) hand the interpreter back to the
@@ -166,17 +201,45 @@ class DeskworkApp(StudyScreens):
         if backup is not None:
             self.run_worker(backup, thread=True, group="backup", name="hourly backup")
 
-    def _warm_up(self) -> None:
-        """Load the big tables shard by shard off the UI thread (the first frame does not wait)."""
-        worker = get_current_worker()
-        if self.desk.warm_up(cancelled=lambda: worker.is_cancelled):
-            self.call_from_thread(self._warmed_up)
+    def _warm_up(self, review: ReviewPane, generation: int) -> None:
+        """Load the big tables shard by shard off the UI thread (the first frame does not wait),
+        then build here too what the desk shows once they are in: today's due counts and the
+        review session (each reads every card: ~100 ms at the heavy year, which froze the UI
+        right after start when built there)."""
+        import deskwork.services.cards  # noqa: F401  (imported here, not on the UI thread)
 
-    def _warmed_up(self) -> None:
+        worker = get_current_worker()
+        if not self.desk.warm_up(cancelled=lambda: worker.is_cancelled):
+            return
+        prepared: tuple[DueToday, ReviewSession] | None = None
+        for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
+            if worker.is_cancelled or self._closed:
+                return  # quitting (a hang-up, Ctrl+Q): the desk may be closing under us
+            try:
+                prepared = (self.desk.due_today(), review.next_session())
+                break
+            except RuntimeError:
+                continue
+            except Exception:  # only a head start: the UI thread builds them as before
+                break
+        self.call_from_thread(self._warmed_up, prepared, generation)
+
+    def _warmed_up(
+        self,
+        prepared: tuple[DueToday, ReviewSession] | None = None,
+        generation: int = 0,
+    ) -> None:
         if self._closed:  # the cards finished loading while the app was quitting
             return
+        due = None
         with contextlib.suppress(NoMatches):  # the panes go before the screens while it shuts
-            self.refresh_panes()
+            # What the worker built is used unless the cards changed since (a rebuild asked for):
+            # then it is built here, as before.
+            if prepared is not None and self.review_pane.adopt(prepared[1], generation):
+                due = prepared[0]
+            # Only the review area shows the cards: refilling the queue's and the drafts' lists
+            # (unchanged) re-measured ~400 options on the UI thread (~25 ms at the heavy year).
+            self.review_pane.show(self.desk.summary(wait_for_cards=False, due=due))
         self._tell_store_problems()
         self.idle_collector.start()  # after the warm-up's freeze (ui/idle_collector.py)
         if not self.desk.store.readonly:
@@ -434,5 +497,6 @@ class DeskworkApp(StudyScreens):
             self.desk.close()
 
     def on_unmount(self) -> None:
+        self._resume_gc()  # an app that quits before its first frame
         self.close_desk()
         self._on_hangup(None)

@@ -7,18 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.widgets import TextArea
-
 from deskwork.domain.cards import Card, NoteType
-from deskwork.domain.render import fallback_type
 from deskwork.domain.text import clean
 from deskwork.domain.wording import error_sentence, plural
 from deskwork.interop import InteropError
-from deskwork.services import cards as card_service
-from deskwork.services import notes
 from deskwork.ui.serving import where
-from deskwork.ui.widgets.paths import export_target
 
+# The card use-cases, the text area and the rendering are imported where used (and, in the app,
+# by the worker that loads the cards): the first frame shows none of them.
 if TYPE_CHECKING:
     from deskwork.services import Desk
     from deskwork.services.anki import ImportReport
@@ -63,6 +59,8 @@ class CardsControl:
     def source(self) -> tuple[dict[str, int], str, str]:
         """(card fields, label, selected text) for the card being captured: the draft open in the
         editor (and its selection) when the editor has focus, else the selected queue item."""
+        from textual.widgets import TextArea
+
         pane = self.app.draft_pane
         focused = self.app.focused
         if (
@@ -79,6 +77,8 @@ class CardsControl:
         return {}, "", ""
 
     def add(self) -> None:
+        from deskwork.services import cards as card_service
+        from deskwork.services import notes
         from deskwork.ui.screens.card_dialogs import CardDraft, CardScreen
 
         if not self._writable():
@@ -115,6 +115,9 @@ class CardsControl:
         )
 
     def edit(self, card: Card) -> None:
+        from deskwork.domain.render import fallback_type
+        from deskwork.services import cards as card_service
+        from deskwork.services import notes
         from deskwork.ui.screens.card_dialogs import CardDraft, CardScreen
 
         def save(draft: CardDraft) -> str:
@@ -240,6 +243,7 @@ class CardsControl:
     def export_deck(self) -> None:
         from deskwork.services.anki import export_file
         from deskwork.ui.screens.card_dialogs import TransferScreen
+        from deskwork.ui.widgets.paths import export_target
 
         folder = self.desk.paths.exports_dir
 

@@ -45,6 +45,10 @@ class DeskScreen(Screen[object]):
     `pane.previous` commands (same binding ids: the user's keymap applies): Textual's own Tab
     stopped on an area's frame and then on the list inside, two presses per area."""
 
+    # The timer area has the keyboard from the first frame on (Textual's default, the first
+    # focusable widget, is the hidden tabs row: focus went there and then moved, two rounds of
+    # footer keys and restyling before the desk settled).
+    AUTO_FOCUS = "#timer"
     BINDINGS = [
         replace(c.binding(), action=f"app.{c.action}")
         for c in APP_COMMANDS

@@ -22,7 +22,7 @@ from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
 from deskwork.ui.panes.draft_editing import DraftEditing
 from deskwork.ui.serving import where
-from deskwork.ui.widgets.list_pane import fill_options
+from deskwork.ui.widgets.list_pane import LazyOptions, fill_options
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -98,7 +98,7 @@ class DraftPane(DraftEditing):
         drafts = self.drafts.listing(trash=self.showing_trash)
         listing = self.query_one("#draft-list", OptionList)
         highlighted = listing.highlighted
-        fill_options(listing, [Option(draft_label(d), id=str(d.id)) for d in drafts])
+        fill_options(listing, LazyOptions(drafts, lambda d: Option(draft_label(d), id=str(d.id))))
         if drafts:
             listing.highlighted = min(highlighted or 0, len(drafts) - 1)
         empty = self.query_one("#draft-empty", Static)

@@ -74,6 +74,20 @@ class SessionPane(Pane):
         )
         return ReviewSession(self.desk_app.desk, cram=old.cram if old else False, deck=deck)
 
+    @property
+    def build_generation(self) -> int:
+        """Bumped by every restart and rebuild: a session built on a worker from an older one is
+        stale."""
+        return self._build_generation
+
+    def adopt(self, session: ReviewSession, generation: int) -> bool:
+        """Start with `session`, built on a worker while the cards loaded (`next_session`), unless
+        a session started or a rebuild was asked for since `generation` was read."""
+        if self.session is not None or generation != self._build_generation:
+            return False
+        self.restart(session=session)
+        return True
+
     def restart(self, cram: bool | None = None, session: ReviewSession | None = None) -> None:
         from deskwork.services.cards import ReviewSession
 

