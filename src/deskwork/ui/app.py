@@ -1,46 +1,41 @@
-"""The deskwork Textual app: the four-area desk, commands and keymap, themes, first run, quitting.
+"""The deskwork Textual app: the four-area desk, commands and keymap, the timer's actions, the
+write guard, quitting.
 
 Thin by design: data comes from and goes to `deskwork.services.Desk`; each area lives in its own
-module under `ui/panes/`.
+module under `ui/panes/`. The app is built in layers, each a module: desk_areas (the four areas),
+hangup (ending when the terminal goes), study_screens (decks, presets, stats…), warm_up (after the
+first frame), app_screens (help, welcome, palette, themes), then this.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
-import sys
-from collections.abc import Iterable, Mapping
-from functools import partial
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
-from textual.screen import Screen
-from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Header, Tab, Tabs
-from textual.worker import get_current_worker
 
-from deskwork import __version__, startup_gc
+from deskwork import __version__
 from deskwork.domain.sessions import InterruptionKind
 from deskwork.domain.wording import plural
-from deskwork.services import THEME, Desk
+from deskwork.services import Desk
 from deskwork.services.drafts import DraftService
 from deskwork.store.errors import StoreWriteError
+from deskwork.ui.app_screens import HelpAndThemes
 from deskwork.ui.cards_control import CardsControl
 from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.curriculum_control import CurriculumControl
-from deskwork.ui.desk_areas import PANE_ORDER
 from deskwork.ui.everywhere import lend_app_keys, unsaved_in
 from deskwork.ui.idle_collector import IdleCollector
 from deskwork.ui.keymap import (
     bound_keys,
     claim_alt_digits,
-    effective_keys,
-    key_label,
     resolve_keymap,
 )
 from deskwork.ui.panes.draft import DraftPane
@@ -48,23 +43,16 @@ from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane
 from deskwork.ui.remote_control import RemoteChannel, RemoteControl, RemoteWake
-from deskwork.ui.study_screens import StudyScreens
-from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
+from deskwork.ui.themes import bundled_themes_dir, load_themes
 from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.footer import DeskFooter
-from deskwork.ui.widgets.pane import Pane
 from deskwork.ui.write_guard import WriteGuard, write_error_in
 
 if TYPE_CHECKING:
-    from deskwork.services.cards import ReviewSession
-    from deskwork.services.presets import DueToday
-
-# Textual's own palette entries that deskwork's commands replace (theme, quit, keys, zoom).
-_OURS = {"Theme", "Quit", "Keys", "Maximize", "Minimize"}
-OPTIMIZE_REMINDER_DELAY_S = 20.0  # after start-up has settled: the nudge reads the review log
+    pass
 
 
-class DeskworkApp(StudyScreens):
+class DeskworkApp(HelpAndThemes):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "deskwork"
     SUB_TITLE = f"v{__version__}"
@@ -128,25 +116,6 @@ class DeskworkApp(StudyScreens):
             yield DraftPane(id="draft")
         yield DeskFooter()
 
-    def on_load(self) -> None:
-        # Start-up (compose, styles, the first layouts) makes tens of thousands of objects that
-        # all live on: collecting meanwhile is wasted work (~10-15 ms of the first frame at the
-        # heavy year). Collections resume once the first frame is drawn (`_start_warm_up`).
-        self._gc_paused = gc.isenabled()
-        gc.disable()
-
-    def _resume_gc(self) -> None:
-        if getattr(self, "_gc_paused", False):
-            self._gc_paused = False
-            gc.enable()
-        if startup_gc.starting():
-            # What start-up built (modules, models, the desk's widgets) lives until the app quits:
-            # frozen, no collection walks it again. Without it the first young collections after
-            # the first frame moved it all to the middle generation and one pass over it froze
-            # the UI ~40 ms (the cards are frozen the same way once loaded: Desk.warm_up).
-            gc.freeze()
-        startup_gc.end()  # the thresholds raised while importing (deskwork/startup_gc.py)
-
     def on_mount(self) -> None:
         self._draft_pane = self.draft_pane
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -177,84 +146,6 @@ class DeskworkApp(StudyScreens):
 
     def on_remote_wake(self, _: RemoteWake) -> None:
         self.remote.run()
-
-    def _working(self) -> bool:
-        background = self.desk.store.background
-        return any(not w.is_finished for w in self.workers) or bool(background and background.busy)
-
-    def _start_warm_up(self) -> None:
-        self._resume_gc()
-        generation = self.review_pane.build_generation
-        self.run_worker(
-            partial(self._warm_up, self.review_pane, generation),
-            thread=True,
-            group="warm-up",
-            name="load cards",
-        )
-        if self.desk.store.writable:  # compactions and the hourly backup off the UI thread
-            self.desk.store.start_background()
-        # Threads that work (imports, compactions, backups) hand the interpreter back to the
-        # event loop every millisecond instead of every five: a frame waits for the GIL a few
-        # times, so the default interval shows as 20-100 ms of lateness while they run.
-        sys.setswitchinterval(0.001)
-        backup = self.desk.backup_job()
-        if backup is not None:
-            self.run_worker(backup, thread=True, group="backup", name="hourly backup")
-
-    def _warm_up(self, review: ReviewPane, generation: int) -> None:
-        """Load the big tables shard by shard off the UI thread (the first frame does not wait),
-        then build here too what the desk shows once they are in: today's due counts and the
-        review session (each reads every card: ~100 ms at the heavy year, which froze the UI
-        right after start when built there)."""
-        import deskwork.services.cards  # noqa: F401  (imported here, not on the UI thread)
-
-        worker = get_current_worker()
-        if not self.desk.warm_up(cancelled=lambda: worker.is_cancelled):
-            return
-        prepared: tuple[DueToday, ReviewSession] | None = None
-        for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
-            if worker.is_cancelled or self._closed:
-                return  # quitting (a hang-up, Ctrl+Q): the desk may be closing under us
-            try:
-                prepared = (self.desk.due_today(), review.next_session())
-                break
-            except RuntimeError:
-                continue
-            except Exception:  # only a head start: the UI thread builds them as before
-                break
-        self.call_from_thread(self._warmed_up, prepared, generation)
-
-    def _warmed_up(
-        self,
-        prepared: tuple[DueToday, ReviewSession] | None = None,
-        generation: int = 0,
-    ) -> None:
-        if self._closed:  # the cards finished loading while the app was quitting
-            return
-        due = None
-        with contextlib.suppress(NoMatches):  # the panes go before the screens while it shuts
-            # What the worker built is used unless the cards changed since (a rebuild asked for):
-            # then it is built here, as before.
-            if prepared is not None and self.review_pane.adopt(prepared[1], generation):
-                due = prepared[0]
-            # Only the review area shows the cards: refilling the queue's and the drafts' lists
-            # (unchanged) re-measured ~400 options on the UI thread (~25 ms at the heavy year).
-            self.review_pane.show(self.desk.summary(wait_for_cards=False, due=due))
-        self._tell_store_problems()
-        self.idle_collector.start()  # after the warm-up's freeze (ui/idle_collector.py)
-        if not self.desk.store.readonly:
-            self.set_timer(OPTIMIZE_REMINDER_DELAY_S, self._optimize_reminder)
-
-    def _optimize_reminder(self) -> None:
-        """Once a month at most, when enough reviews came in: a nudge to optimise FSRS."""
-        from deskwork.services.optimize import reminder
-
-        def check() -> None:
-            said = reminder(self.desk, on_store=self.call_from_thread)
-            if said:
-                self.call_from_thread(self.notify, said, title="FSRS", timeout=15, markup=False)
-
-        self.run_worker(check, thread=True, group="optimize-reminder", name="optimise reminder")
 
     def _tell_store_problems(self) -> None:
         """What the store found since the last look (damage found in a file loaded later, a
@@ -382,79 +273,6 @@ class DeskworkApp(StudyScreens):
             self.write_guard.failed(found)
             return
         super()._handle_exception(error)
-
-    # ------------------------------------------------------------------ screens
-    def action_help(self) -> None:
-        from deskwork.ui.screens.help import HelpScreen  # screens load when first shown
-
-        rows = [(c, effective_keys(c, self.keymap)) for c in self.commands]
-        self.push_screen(HelpScreen(rows))
-
-    def action_welcome(self) -> None:
-        from deskwork.ui.screens.welcome import WelcomeScreen
-
-        labels = {c.id: key_label(effective_keys(c, self.keymap)) for c in self.commands}
-        self.push_screen(WelcomeScreen(self.starter_available, labels), self._welcome_done)
-
-    def _welcome_done(self, choice: str | None) -> None:
-        if not self.desk.store.readonly:
-            self.desk.finish_welcome()
-        if choice == "starter":
-            self.load_starter()
-        self.refresh_panes()
-
-    def load_starter(self) -> None:
-        """The starter curriculum from the seeds (fast.ai, MIT 18.06, CS231n, …)."""
-        from deskwork.services.curriculum import load_starter
-
-        _, said = load_starter(self.desk)
-        self.notify(
-            f"{said} Pick today's with space in the "
-            "queue; F7 shows the whole curriculum, Ctrl+Y the plan against your time.",
-            title="Starter curriculum",
-            timeout=10,
-        )
-
-    def action_pick_theme(self) -> None:
-        self.action_change_theme()
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        offered: set[str] = set()
-        for command in self.commands:
-            keys = effective_keys(command, self.keymap)
-            if command.action.startswith("app.") and command.action[4:] in offered:
-                continue  # an area's key for an app command: the palette lists it once
-            offered.add(command.action)
-            target: App[int] | Pane | Screen[object] = self
-            if command.scope in PANE_ORDER:
-                target = self._pane(command.scope)
-            elif command.scope:
-                if getattr(screen, "command_scope", None) != command.scope:
-                    continue  # the keys of a screen that is not open
-                target = screen
-            if command.scope and target.check_action(command.action, ()) is False:
-                continue
-            yield SystemCommand(
-                command.title,
-                f"{command.help}  [{keys}]",
-                partial(self.run_action, command.action, target),
-            )
-        for system in super().get_system_commands(screen):
-            if system.title not in _OURS:
-                yield system
-
-    # ------------------------------------------------------------------ themes
-    def _initial_theme(self) -> str:
-        chosen = self.desk.store.setting(THEME) or self.desk.config.ui.theme
-        if chosen not in self.available_themes:
-            self.startup_notes.append(f"theme {chosen!r} is not available; using {DEFAULT_THEME}")
-            chosen = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
-        return str(chosen)
-
-    def _remember_theme(self, theme: Theme) -> None:
-        store = self.desk.store
-        if not store.readonly and store.setting(THEME) != theme.name:
-            store.set_setting(THEME, theme.name)
 
     # ------------------------------------------------------------------ quitting
     async def action_quit(self) -> None:

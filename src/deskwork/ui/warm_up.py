@@ -1,0 +1,129 @@
+"""What the app does once its first frame is drawn: the garbage collector resumes (paused while
+the desk is composed, see deskwork/startup_gc.py), the big tables load shard by shard on a worker
+with today's due counts and the review session built there too, compactions and the hourly backup
+start off the UI thread, and, later, the monthly nudge to optimise FSRS."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import sys
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.css.query import NoMatches
+from textual.worker import get_current_worker
+
+from deskwork import startup_gc
+from deskwork.ui.panes.review import ReviewPane
+from deskwork.ui.study_screens import StudyScreens
+
+if TYPE_CHECKING:
+    from deskwork.services.cards import ReviewSession
+    from deskwork.services.presets import DueToday
+
+OPTIMIZE_REMINDER_DELAY_S = 20.0  # after start-up has settled: the nudge reads the review log
+
+
+class WarmsUp(StudyScreens):
+    """The part of the app that finishes starting after the first frame."""
+
+    def _tell_store_problems(self) -> None:
+        raise NotImplementedError
+
+    def on_load(self) -> None:
+        # Start-up (compose, styles, the first layouts) makes tens of thousands of objects that
+        # all live on: collecting meanwhile is wasted work (~10-15 ms of the first frame at the
+        # heavy year). Collections resume once the first frame is drawn (`_start_warm_up`).
+        self._gc_paused = gc.isenabled()
+        gc.disable()
+
+    def _resume_gc(self) -> None:
+        if getattr(self, "_gc_paused", False):
+            self._gc_paused = False
+            gc.enable()
+        if startup_gc.starting():
+            # What start-up built (modules, models, the desk's widgets) lives until the app quits:
+            # frozen, no collection walks it again. Without it the first young collections after
+            # the first frame moved it all to the middle generation and one pass over it froze
+            # the UI ~40 ms (the cards are frozen the same way once loaded: Desk.warm_up).
+            gc.freeze()
+        startup_gc.end()  # the thresholds raised while importing (deskwork/startup_gc.py)
+
+    def _working(self) -> bool:
+        background = self.desk.store.background
+        return any(not w.is_finished for w in self.workers) or bool(background and background.busy)
+
+    def _start_warm_up(self) -> None:
+        self._resume_gc()
+        generation = self.review_pane.build_generation
+        self.run_worker(
+            partial(self._warm_up, self.review_pane, generation),
+            thread=True,
+            group="warm-up",
+            name="load cards",
+        )
+        if self.desk.store.writable:  # compactions and the hourly backup off the UI thread
+            self.desk.store.start_background()
+        # Threads that work (imports, compactions, backups) hand the interpreter back to the
+        # event loop every millisecond instead of every five: a frame waits for the GIL a few
+        # times, so the default interval shows as 20-100 ms of lateness while they run.
+        sys.setswitchinterval(0.001)
+        backup = self.desk.backup_job()
+        if backup is not None:
+            self.run_worker(backup, thread=True, group="backup", name="hourly backup")
+
+    def _warm_up(self, review: ReviewPane, generation: int) -> None:
+        """Load the big tables shard by shard off the UI thread (the first frame does not wait),
+        then build here too what the desk shows once they are in: today's due counts and the
+        review session (each reads every card: ~100 ms at the heavy year, which froze the UI
+        right after start when built there)."""
+        import deskwork.services.cards  # noqa: F401  (imported here, not on the UI thread)
+
+        worker = get_current_worker()
+        if not self.desk.warm_up(cancelled=lambda: worker.is_cancelled):
+            return
+        prepared: tuple[DueToday, ReviewSession] | None = None
+        for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
+            if worker.is_cancelled or self._closed:
+                return  # quitting (a hang-up, Ctrl+Q): the desk may be closing under us
+            try:
+                prepared = (self.desk.due_today(), review.next_session())
+                break
+            except RuntimeError:
+                continue
+            except Exception:  # only a head start: the UI thread builds them as before
+                break
+        self.call_from_thread(self._warmed_up, prepared, generation)
+
+    def _warmed_up(
+        self,
+        prepared: tuple[DueToday, ReviewSession] | None = None,
+        generation: int = 0,
+    ) -> None:
+        if self._closed:  # the cards finished loading while the app was quitting
+            return
+        due = None
+        with contextlib.suppress(NoMatches):  # the panes go before the screens while it shuts
+            # What the worker built is used unless the cards changed since (a rebuild asked for):
+            # then it is built here, as before.
+            if prepared is not None and self.review_pane.adopt(prepared[1], generation):
+                due = prepared[0]
+            # Only the review area shows the cards: refilling the queue's and the drafts' lists
+            # (unchanged) re-measured ~400 options on the UI thread (~25 ms at the heavy year).
+            self.review_pane.show(self.desk.summary(wait_for_cards=False, due=due))
+        self._tell_store_problems()
+        self.idle_collector.start()  # after the warm-up's freeze (ui/idle_collector.py)
+        if not self.desk.store.readonly:
+            self.set_timer(OPTIMIZE_REMINDER_DELAY_S, self._optimize_reminder)
+
+    def _optimize_reminder(self) -> None:
+        """Once a month at most, when enough reviews came in: a nudge to optimise FSRS."""
+        from deskwork.services.optimize import reminder
+
+        def check() -> None:
+            said = reminder(self.desk, on_store=self.call_from_thread)
+            if said:
+                self.call_from_thread(self.notify, said, title="FSRS", timeout=15, markup=False)
+
+        self.run_worker(check, thread=True, group="optimize-reminder", name="optimise reminder")
