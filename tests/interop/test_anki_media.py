@@ -121,7 +121,7 @@ def test_a_name_clash_keeps_both_files(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_the_report_counts_media_in_words() -> None:
-    from deskwork.services.anki_import import ImportReport
+    from deskwork.services.import_report import ImportReport
 
     report = ImportReport()
     report.media_added, report.media_skipped = 1, 2

@@ -11,14 +11,9 @@ from deskwork.interop import importing, read_user_file, require_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
 from deskwork.interop.limits import ANKI_TEXT
 from deskwork.services import presets
-from deskwork.services.anki_import import (
-    ALREADY_THERE,
-    ANKI_DECKS,
-    ImportReport,
-    import_deck,
-    rows_text,
-)
+from deskwork.services.anki_import import ANKI_DECKS, import_deck
 from deskwork.services.desk import Desk
+from deskwork.services.import_report import ALREADY_THERE, ImportReport, rows_text
 from deskwork.store.store import no_gc
 
 __all__ = [
