@@ -7,7 +7,8 @@ import struct
 
 import pytest
 
-from deskwork.domain.presets import Preset, PresetError, edit, fsrs6_parameters, same_options
+from deskwork.domain.preset_text import edit
+from deskwork.domain.presets import Preset, PresetError, fsrs6_parameters, same_options
 
 WEEK = (1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0)
 

@@ -233,7 +233,7 @@ def test_the_counting_job_off_the_ui_thread_never_leaves_a_stale_count(
 
 
 def test_a_presets_own_easy_days_win_over_the_configs(tmp_path: Path, clock: Clock) -> None:
-    from deskwork.domain import presets as dp
+    from deskwork.domain import preset_text as pt
 
     week = lb.parse_easy_days("1 1 1 1 1 0.5 0")
     assert week == [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0]
@@ -247,12 +247,12 @@ def test_a_presets_own_easy_days_win_over_the_configs(tmp_path: Path, clock: Clo
     ):
         with pytest.raises(ValueError, match=re.escape(says)):
             lb.parse_easy_days(bad)
-    preset = dp.edit(Preset(name="Weekdays"), "easy_days", "sun=0 sat=0.5")
-    shown = dp.describe(preset)["easy_days"]
+    preset = pt.edit(Preset(name="Weekdays"), "easy_days", "sun=0 sat=0.5")
+    shown = pt.describe(preset)["easy_days"]
     assert shown == week
-    again = dp.edit(preset, "easy_days", ", ".join(f"{v:.4g}" for v in shown))  # the form's text
+    again = pt.edit(preset, "easy_days", ", ".join(f"{v:.4g}" for v in shown))  # the form's text
     assert again == preset
-    assert dp.describe(Preset(name="x"))["easy_days"] == "config"
+    assert pt.describe(Preset(name="x"))["easy_days"] == "config"
 
     # T0 is a Friday: day n from today is a Sunday when n % 7 == 2. Config: every day normal.
     own = preset.model_copy(update={"id": 5})

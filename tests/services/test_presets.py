@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deskwork.cli import main
-from deskwork.domain import presets as dp
+from deskwork.domain import preset_text as pt
 from deskwork.domain.cards import CardState
 from deskwork.domain.presets import DeckOptions, Preset, PresetError, fsrs6_parameters
 from deskwork.domain.scheduling import LEECH_TAG, Grade
@@ -52,11 +52,11 @@ def test_any_21_finite_numbers_are_clipped_into_what_the_model_accepts(values: l
 
 def test_edits_are_checked_and_name_the_key() -> None:
     preset = Preset(name="Lang")
-    edited = dp.edit(preset, "learning_steps", "1m 10m 1d")
+    edited = pt.edit(preset, "learning_steps", "1m 10m 1d")
     assert edited.learning_steps_minutes == [1.0, 10.0, 1440.0]
-    assert dp.format_steps(edited.learning_steps_minutes) == "1m 10m 1d"
-    assert dp.edit(preset, "leech_action", "suspend").leech_suspend
-    assert dp.edit(preset, "fsrs_parameters", ",".join(map(str, FSRS45))).parameters is not None
+    assert pt.format_steps(edited.learning_steps_minutes) == "1m 10m 1d"
+    assert pt.edit(preset, "leech_action", "suspend").leech_suspend
+    assert pt.edit(preset, "fsrs_parameters", ",".join(map(str, FSRS45))).parameters is not None
     for key, value, said in (
         ("desired_retention", "1.5", "Desired retention must be less than 1 (got 1.5)."),
         ("desired_retention", "0.2", "Desired retention must be more than 0.5 (got 0.2)."),
@@ -68,7 +68,7 @@ def test_edits_are_checked_and_name_the_key() -> None:
         ("colour", "red", "Unknown key 'colour': the keys are name, desired_retention,"),
     ):
         with pytest.raises(PresetError) as caught:
-            dp.edit(preset, key, value)
+            pt.edit(preset, key, value)
         assert str(caught.value).startswith(said), str(caught.value)
         assert "Input should" not in str(caught.value) and "_" not in said.split(":")[0]
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from deskwork.domain import preset_text as pt
 from deskwork.domain import presets as dp
 from deskwork.domain import reviewqueue as rq
 from deskwork.domain.cards import Card
@@ -138,7 +139,7 @@ def set_values(desk: Desk, name: str, pairs: Iterable[tuple[str, str]]) -> Prese
             "`deskwork cards presets add NAME`"
         )
     for key, value in pairs:
-        preset = dp.edit(preset, key, value)
+        preset = pt.edit(preset, key, value)
     _check_name(desk, preset.name, preset.id)
     with desk.store.transaction() as tx:
         return tx.put("presets", preset)
@@ -221,7 +222,7 @@ def as_json(desk: Desk) -> dict[str, Any]:
     for preset in [presets.default, *stored(desk)]:
         rows.append({
             "id": preset.id, "default": preset.id == DEFAULT_PRESET_ID,
-            **dp.describe(preset),
+            **pt.describe(preset),
             "anki_id": preset.anki_id or None,
             "decks": [d for d in decks if presets.preset_of(d).id == preset.id],
         })  # fmt: skip

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Select, Static
 
-from deskwork.domain import presets as dp
+from deskwork.domain import preset_text as pt
 from deskwork.domain.presets import DEFAULT_PRESET_ID, Preset, PresetError
 from deskwork.domain.revieworder import ORDERS
 from deskwork.domain.text import clean
@@ -62,11 +62,11 @@ class PresetFormScreen(ModalScreen[None]):
         self.save = save
 
     def compose(self) -> ComposeResult:
-        values = dp.describe(self.preset)
+        values = pt.describe(self.preset)
         with Vertical():
             yield Static(f"Preset: {clean(self.preset.name, single_line=True)}", markup=False)
             with VerticalScroll(), Grid():
-                for key, hint in dp.EDITABLE.items():
+                for key, hint in pt.EDITABLE.items():
                     yield Static(key.replace("_", " "))
                     if key == "review_order":  # one of Anki's orders: a choice, not typing
                         options = [(label, order) for order, label in ORDERS.items()]
@@ -81,9 +81,9 @@ class PresetFormScreen(ModalScreen[None]):
 
     def pairs(self) -> list[tuple[str, str]]:
         """The keys whose text changed, as typed."""
-        before = dp.describe(self.preset)
+        before = pt.describe(self.preset)
         out = []
-        for key in dp.EDITABLE:
+        for key in pt.EDITABLE:
             field = self.query_one(f"#p-{key}")
             if isinstance(field, Select):
                 text = str(field.value)
@@ -183,7 +183,7 @@ class PresetsScreen(Screen[None]):
             table.add_row(
                 Text(clean(name, single_line=True)),
                 Text(f"{preset.desired_retention:.2f}"),
-                Text(dp.format_steps(preset.learning_steps_minutes)),
+                Text(pt.format_steps(preset.learning_steps_minutes)),
                 Text(str(preset.new_per_day)),
                 Text(str(preset.reviews_per_day)),
                 Text(
@@ -228,7 +228,7 @@ class PresetsScreen(Screen[None]):
 
         # Two columns of options (one a line, they ran past the pane's foot at 120x35); the
         # parameters, long, on lines of their own below.
-        described = dp.describe(preset)
+        described = pt.describe(preset)
         parameters = described.pop("fsrs_parameters", None)
         pairs = [
             (k.replace("_", " "), clean(_value(v), single_line=True)) for k, v in described.items()
