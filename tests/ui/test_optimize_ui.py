@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -74,7 +76,25 @@ async def test_optimise_from_the_presets_screen(tmp_path: Path) -> None:
         assert f"FSRS optimised: {T0:%Y-%m-%d}" in detail
 
 
-async def test_escape_cancels_and_nothing_changes(tmp_path: Path) -> None:
+async def test_escape_cancels_and_nothing_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc while the training runs: nothing is written. The training is held until Esc has been
+    pressed (a short history trains in well under a second: under load the test once saw the whole
+    run end before it could press Esc), then runs for real and sees the cancellation."""
+    from deskwork.services import fsrs_train as ft
+
+    real, training = ft.train_in_child, threading.Event()
+
+    def held(*args: Any) -> Any:
+        training.set()
+        cancelled = args[-1]
+        deadline = time.monotonic() + 30
+        while not cancelled() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real(*args)
+
+    monkeypatch.setattr(ft, "train_in_child", held)
     app = history_app(tmp_path)
     cards = {c.id: c for c in app.desk.store.cards.all()}
     async with app.run_test(size=(120, 40)) as pilot:
@@ -83,7 +103,7 @@ async def test_escape_cancels_and_nothing_changes(tmp_path: Path) -> None:
         screen = app.screen
         assert isinstance(screen, OptimizeScreen)
         start = time.monotonic()
-        while "Training" not in text_of(screen, "#optimize-status"):  # the child is at work
+        while not training.is_set():  # the worker is in the training step
             assert time.monotonic() - start < 30 and not screen.worker.is_finished
             await asyncio.sleep(0.005)
         await pilot.press("escape")
