@@ -67,6 +67,10 @@ async def test_a_paste_into_the_draft_editor_keeps_lines_and_loses_escapes(
         await pilot.pause()
         assert editor.text.endswith("# Title\nbold\tcell\n")
         assert "\x1b" not in editor.text
+        # line ends sent as CR (xterm, tmux's paste-buffer): lines, not one run-together line
+        app.post_message(events.Paste("## Heading\rSome text.\r- item\r"))
+        await pilot.pause()
+        assert editor.text.endswith("# Title\nbold\tcell\n## Heading\nSome text.\n- item\n")
 
 
 async def test_the_editor_cleans_each_edit_and_each_load_not_only_pastes(

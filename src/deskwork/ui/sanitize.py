@@ -20,9 +20,16 @@ from deskwork.domain.text import clean
 from deskwork.ui.widgets.text_rows import RowCachedTextArea
 
 
+def lines_of(text: str) -> str:
+    """Line ends as a text field keeps them: CR LF and a lone CR become LF. Many terminals (xterm,
+    tmux's paste-buffer) send a paste's line ends as CR, which the cleaning below would drop as a
+    control character, running the pasted lines together."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def clean_paste(event: events.Paste) -> events.Paste:
     """The same paste without escape sequences (`\\x1b[1mBBB` -> `BBB`); tabs and newlines kept."""
-    text = clean(event.text.replace("\r\n", "\n"))
+    text = clean(lines_of(event.text))
     return event if text == event.text else events.Paste(text)
 
 
@@ -39,20 +46,20 @@ class CleanTextArea(RowCachedTextArea):
     cost ~2 ms a keystroke in a 250 KB draft and is skipped for these."""
 
     def __init__(self, text: str = "", *args: Any, **kwargs: Any) -> None:
-        super().__init__(clean(text.replace("\r\n", "\n")), *args, **kwargs)
+        super().__init__(clean(lines_of(text)), *args, **kwargs)
 
     def edit(self, edit: Edit) -> EditResult:
-        text = clean(edit.text.replace("\r\n", "\n"))
+        text = clean(lines_of(edit.text))
         return super().edit(edit if text == edit.text else replace(edit, text=text))
 
     def load_text(self, text: str) -> None:
-        super().load_text(clean(text.replace("\r\n", "\n")))
+        super().load_text(clean(lines_of(text)))
 
 
 def clean_text_area(area: TextArea) -> None:
     if isinstance(area, CleanTextArea):
         return  # cleaned edit by edit
-    cleaned = clean(area.text.replace("\r\n", "\n"))
+    cleaned = clean(lines_of(area.text))
     if cleaned != area.text and not area.read_only:
         cursor = area.cursor_location
         area.load_text(cleaned)
