@@ -208,3 +208,30 @@ def test_alt_digits_from_a_terminal_arrive_as_the_pane_keys(tmp_path: Path, cloc
         assert getattr(event, "key", None) == f"alt+{digit}"
         command = next(c for c in ALL_COMMANDS if c.id == f"pane.{pane}")
         assert f"alt+{digit}" in command.keys.split(",")
+
+
+async def test_an_alt_chord_in_a_text_field_runs_its_command_and_types_nothing(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """Textual gives Alt+O the character "o": the draft editor typed it (and Alt+1 a "1") instead
+    of the app's command running."""
+    from textual.widgets import TextArea
+
+    from deskwork.ui.screens.presets import PresetsScreen
+    from tests.ui.factory import ready
+
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f5", "n", *"Post", "enter")
+        await pilot.pause()
+        editor = app.query_one("#draft-text", TextArea)
+        await pilot.press(*"abc", "alt+o")
+        await pilot.pause()
+        assert isinstance(app.screen, PresetsScreen) and editor.text == "abc"
+        await pilot.press("escape", "f5")
+        await pilot.pause()
+        assert app.focused is editor
+        await pilot.press("alt+1")
+        await pilot.pause()
+        assert editor.text == "abc" and app.focused is app.timer_pane

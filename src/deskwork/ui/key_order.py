@@ -19,6 +19,8 @@ A third order is the focus: `Widget.focus()` only queues the change behind what 
 holds, so a key typed right after F2..F5 (go to an area) met the bindings of the area left: F4
 then Space while the cards were still loading started the pomodoro. The desk moves the focus with
 `focus_now`.
+
+And an Alt chord (Alt+O, Alt+1) is never read as text by a field: it reaches the bindings.
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ async def _run_own_binding(widget: Widget, event: events.Key) -> None:
 
 def _inline(original: _KeyHandler) -> _KeyHandler:
     async def _on_key(self: Widget, event: events.Key) -> None:
+        if event.key.startswith("alt+") and event.is_printable:
+            # An Alt chord is a command, never text: Textual gives Alt+O the character "o",
+            # which the field typed (Alt+1 typed "1", Alt+O in the editor "o") instead of the
+            # app's binding running. Left unread, it goes on to the bindings.
+            await _run_own_binding(self, event)
+            return
         await original(self, event)
         await _run_own_binding(self, event)
 
