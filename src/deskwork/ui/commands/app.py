@@ -96,7 +96,9 @@ APP_COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "cards.optimize",
-        "alt+f",
+        # xterm-like terminals send Alt+F as ESC f, which Textual reads as Ctrl+Right (iTerm's
+        # word jump): Alt+Shift+F (ESC F) arrives
+        "alt+f,alt+shift+f",
         "optimize",
         "Optimize FSRS",
         "Fit FSRS parameters to your review history (every preset)",
