@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
 
 
+def _retention(value: float) -> str:
+    """0.90 as 0.90, and 0.955 as 0.955 (not rounded to the 0.95 it is not)."""
+    return f"{value:.2f}" if round(value, 2) == value else f"{value:g}"
+
+
 def _value(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(f"{v:.4g}" for v in value)
@@ -181,16 +186,16 @@ class PresetsScreen(Screen[None]):
         for preset in self.presets:
             name = preset.name + (" ([cards])" if preset.id == DEFAULT_PRESET_ID else "")
             table.add_row(
-                Text(clean(name, single_line=True)),
-                Text(f"{preset.desired_retention:.2f}"),
-                Text(pt.format_steps(preset.learning_steps_minutes)),
-                Text(str(preset.new_per_day)),
-                Text(str(preset.reviews_per_day)),
-                Text(
-                    clean(", ".join(decks.get(preset.id, [])), single_line=True),
-                    style="dim",
-                    overflow="ellipsis",  # cut with "…", so that more decks are seen to follow
-                    no_wrap=True,
+                *(  # cut with "…": a long name, steps or deck list is seen to go on
+                    Text(text, style=style, overflow="ellipsis", no_wrap=True)
+                    for text, style in (
+                        (clean(name, single_line=True), ""),
+                        (_retention(preset.desired_retention), ""),
+                        (pt.format_steps(preset.learning_steps_minutes), ""),
+                        (str(preset.new_per_day), ""),
+                        (str(preset.reviews_per_day), ""),
+                        (clean(", ".join(decks.get(preset.id, [])), single_line=True), "dim"),
+                    )
                 ),
                 key=str(preset.id),
             )
@@ -233,7 +238,7 @@ class PresetsScreen(Screen[None]):
         pairs = [
             (k.replace("_", " "), clean(_value(v), single_line=True)) for k, v in described.items()
         ]
-        grid = Table.grid(padding=(0, 1))
+        grid = Table.grid(padding=(0, 2))  # a value never runs into the next label
         for _ in range(2):
             grid.add_column(style="dim", no_wrap=True)
             grid.add_column(overflow="fold")
