@@ -81,7 +81,7 @@ _TYPE = {1: 0, 2: 1, 3: 2}  # CardState → Anki's revlog type (learning, review
 
 def deskwork_optimize(data_dir: Path, now: datetime, work: Path) -> dict[str, object]:
     copy = work / "optimize-data"
-    shutil.copytree(data_dir, copy)
+    shutil.copytree(data_dir, copy, ignore=shutil.ignore_patterns("*.sock"))
     try:
         done = subprocess.run(
             [sys.executable, "-c", CHILD, str(copy), now.isoformat()],

@@ -570,7 +570,9 @@ def measure_stalls(
     `timeout_s`: an activity that takes longer is given up (and said so in its row)."""
     data_dir = work / "stall-data"
     if data is not None:
-        shutil.copytree(data, data_dir)
+        shutil.copytree(
+            data, data_dir, ignore=shutil.ignore_patterns("*.sock")
+        )  # a socket left by an app that was killed cannot be copied
     else:
         generate(data_dir, scale)
     package, draft_id = prepare(data_dir, work, scale, draft_bytes)
