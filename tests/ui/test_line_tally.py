@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deskwork.domain.drafts import QUESTION_MARK, count_words
-from deskwork.domain.line_tally import LineTally
+from deskwork.domain.line_tally import LineTally, question_text
 from deskwork.ui.widgets.editor import TalliedDocument
 from tests.helpers import Clock
 from tests.ui.test_shell import make_app
@@ -88,4 +88,39 @@ async def test_typing_undo_and_redo_keep_the_status_equal_to_a_recount(
         assert f"{words} words" in status and f"{len(questions)} open" in status
         listing = app.draft_pane.query_one("#draft-questions")
         shown = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
-        assert shown == [f"{n}: {line[:60]}" for n, line in questions]
+        assert shown == [f"{n}: {question_text(line)}" for n, line in questions]
+
+
+def test_the_question_shown_is_the_sentence_holding_its_mark() -> None:
+    paragraph = "gradient embedding eigenvalue " * 40
+    assert question_text(paragraph + "TODO: check this") == "TODO: check this"
+    assert question_text(paragraph + "TODO: check this. And more prose.") == "TODO: check this."
+    assert question_text("Intro. Why does it converge?? Then prose.") == "Why does it converge??"
+    assert question_text("Intro. Is it convex? ??") == "Is it convex? ??"
+    assert question_text("- TODO: cite Smith") == "TODO: cite Smith"
+    assert question_text("??") == "??"
+    long_ask = question_text(paragraph + "so why??")
+    assert len(long_ask) == 60 and long_ask.endswith("so why??") and long_ask[0] == "\u2026"
+    long_todo = question_text("TODO: " + paragraph)
+    assert len(long_todo) == 60 and long_todo.startswith("TODO: gradient")
+
+
+async def test_a_question_at_the_end_of_a_long_paragraph_is_listed_by_its_text(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = make_app(tmp_path, clock)
+    paragraph = "gradient embedding embedding eigenvalue " * 60
+    async with app.run_test(size=(220, 40)) as pilot:
+        draft = app.drafts.create("Long", paragraph)
+        await pilot.press("f5")
+        await app.draft_pane.open_draft(draft.id)
+        await pilot.pause()
+        from deskwork.ui.widgets.editor import WindowedTextArea
+
+        editor = app.query_one("#draft-text", WindowedTextArea)
+        editor.move_cursor((0, len(paragraph)))
+        await pilot.press(*"TODO: check this")
+        app.draft_pane.autosave_tick(clock())
+        await pilot.pause()
+        listing = app.draft_pane.query_one("#draft-questions")
+        assert str(listing.get_option_at_index(0).prompt) == "1: TODO: check this"

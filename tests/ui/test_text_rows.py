@@ -176,3 +176,32 @@ async def test_a_long_line_is_divided_anew_when_it_wraps_at_another_width() -> N
             area.move_cursor((1, 3000))
             await pilot.pause()
             check_rows(area)
+
+
+async def test_rows_painted_before_a_rewrap_are_not_shown_after_it() -> None:
+    """A frame can be painted at a new size before the Resize handler wraps the text again (a
+    zoom, a resize, the side column folding): its rows, divided at the old width, were kept under
+    the new size and shown after the rewrap (rows cut mid-word, words missing, until the cursor
+    passed)."""
+    rng = random.Random(7)
+    text = "\n\n".join(paragraph(rng) for _ in range(20))
+    area = RowCachedTextArea(text, soft_wrap=True)
+    app = Rows(area)
+    async with app.run_test(size=(70, 24)) as pilot:
+        area.focus()
+        area.move_cursor((area.document.line_count - 1, 0))  # the cursor away from the top rows
+        area.scroll_home(animate=False)
+        await pilot.pause()
+        check_rows(area)
+        area._row_cache.clear()  # as at a size not painted before: no row of it kept yet
+        area.wrapped_document.wrap(20, area.indent_width)  # a frame at the old wrapping
+        for y in range(area.size.height):
+            area.render_line(y)
+        area._rewrap_and_refresh_virtual_size()  # the Resize handler, a moment later
+        check_rows(area)
+        area._row_cache.clear()
+        area.wrapped_document.wrap(20, area.indent_width)  # wrapped again without the handler:
+        for y in range(area.size.height):
+            area.render_line(y)
+        area.wrapped_document.wrap(area.wrap_width, area.indent_width)  # keyed apart all the same
+        check_rows(area)

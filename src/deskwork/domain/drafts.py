@@ -6,9 +6,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,6 +61,14 @@ class Draft(Record):
     @cached_property
     def words(self) -> int:
         return count_words(self.body)  # drafts are immutable: counted once per version
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """Pydantic's, without the count of words: a cached property lives in the instance's
+        `__dict__`, which pydantic copies, so a draft saved with a new body kept the old count
+        (the draft list said 1500 words of a text of 1538)."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy.__dict__.pop("words", None)
+        return copy
 
     @property
     def reading_minutes(self) -> int:

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from deskwork.domain.autosave import Autosave
 from deskwork.domain.drafts import Draft
-from deskwork.domain.line_tally import LineTally
+from deskwork.domain.line_tally import LineTally, question_text
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.ui.panes.draft_tools import DraftTools
@@ -255,5 +255,6 @@ class DraftEditing(DraftTools):
 
 
 def question_option(number: int, line: str) -> Option:
-    """An entry of the open-questions list: the line number and the start of the line."""
-    return Option(Text(f"{number}: {clean(line, single_line=True)[:60]}"), id=str(number))
+    """An entry of the open-questions list: the line number and the question (the sentence
+    holding its mark: a paragraph is one line, its start says nothing of the question)."""
+    return Option(Text(f"{number}: {question_text(clean(line, single_line=True))}"), id=str(number))

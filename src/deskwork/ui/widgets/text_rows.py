@@ -98,6 +98,10 @@ class RowCachedTextArea(TextArea):
             self._rewrap_and_refresh_virtual_size()
         self.scroll_cursor_visible()
 
+    def _rewrap_and_refresh_virtual_size(self) -> None:
+        self._row_cache.clear()  # rows of the old wrapping: never shown again as they were
+        super()._rewrap_and_refresh_virtual_size()
+
     def notify_style_update(self) -> None:
         self._row_cache.clear()
         self._theme_styled = None
@@ -145,10 +149,16 @@ class RowCachedTextArea(TextArea):
             return None
         theme = self._theme
         base_style = theme.base_style if theme and theme.base_style is not None else None
+        wrapped = self.wrapped_document
         return (
             line_index,
             section,
             document[line_index],
+            # The width the line was divided at, which is not always the area's: a frame can be
+            # painted at a new size before the Resize handler wraps again (a zoom, a resize, the
+            # side column folding), and its rows must not be taken for those of the new wrapping.
+            wrapped._width,
+            wrapped._tab_width,
             tuple(self._highlights.get(line_index, ())),
             self.size,
             scroll_x,
