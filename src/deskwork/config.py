@@ -141,14 +141,9 @@ class CardsConfig(Section):
     @field_validator("fsrs_parameters")
     @classmethod
     def _parameters(cls, value: list[float]) -> list[float]:
-        from deskwork.domain.presets import PresetError, fsrs6_parameters, out_of_range
+        from deskwork.domain.presets import check_typed_parameters
 
-        try:
-            fsrs6_parameters(value)
-        except PresetError as exc:
-            raise ValueError(str(exc)) from None
-        if outside := out_of_range(value):  # written by hand: say so rather than clip quietly
-            raise ValueError(f"outside the model's range: {'; '.join(outside)}")
+        check_typed_parameters(value)  # its PresetError is a ValueError: pydantic reports it
         return value
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from deskwork.domain.presets import Preset, PresetError, out_of_range
+from deskwork.domain.presets import Preset, PresetError, check_typed_parameters
 from deskwork.domain.wording import human_error
 
 EDITABLE: dict[str, str] = {
@@ -128,10 +128,10 @@ def edit(preset: Preset, key: str, text: str) -> Preset:
                 raise PresetError(
                     f"{label} must be numbers separated by commas (got {text[:40]!r})."
                 ) from None
-            # typed by hand: a value the model would clip is refused by name, not changed quietly
-            # (a set imported from Anki is clipped as Anki's fsrs-rs clips it)
-            if outside := out_of_range(value):
-                raise PresetError(f"{label}: outside the model's range: {'; '.join(outside)}.")
+            try:  # typed by hand: a value the model would clip is refused by name
+                check_typed_parameters(value)
+            except PresetError as exc:  # its message names the parameters already
+                raise PresetError(f"{exc}.") from None
     elif key == "leech_action":
         action = text.strip().lower()
         if action not in ("suspend", "tag", "tag only", "tag_only"):

@@ -35,14 +35,10 @@ class PresetError(ValueError):
     """A preset edit that cannot apply; the message names the key and what is expected."""
 
 
-def fsrs6_parameters(params: list[float] | tuple[float, ...]) -> tuple[float, ...] | None:
-    """Any FSRS parameter set as the 21 FSRS-6 takes, following fsrs-rs (what Anki runs):
-    none → None (the defaults); 17 (FSRS-4.5) → w4, w5, w6 converted and [0, 0, 0, 0.5] added;
-    19 (FSRS-5) → [0, 0.5] added; 21 as is. Values are clipped to the ranges the model accepts.
+def _as_21(values: list[float]) -> list[float]:
+    """A set of 17, 19 or 21 finite numbers as the 21 FSRS-6 takes, unclipped, following fsrs-rs:
+    17 (FSRS-4.5) → w4, w5, w6 converted and [0, 0, 0, 0.5] added; 19 (FSRS-5) → [0, 0.5] added.
     Any other length, or a value that is not a finite number, raises PresetError."""
-    values = [float(v) for v in params]
-    if not values:
-        return None
     if any(not math.isfinite(v) for v in values):
         raise PresetError("FSRS parameters must be finite numbers")
     if len(values) == 17:
@@ -54,24 +50,39 @@ def fsrs6_parameters(params: list[float] | tuple[float, ...]) -> tuple[float, ..
         values += [0.0, FSRS5_DEFAULT_DECAY]
     elif len(values) != 21:
         raise PresetError(f"FSRS parameters: expected 17, 19 or 21 numbers, got {len(values)}")
-    return tuple(min(max(v, lo), hi) for v, lo, hi in zip(values, _LOWER, _UPPER, strict=True))
+    return values
+
+
+def fsrs6_parameters(params: list[float] | tuple[float, ...]) -> tuple[float, ...] | None:
+    """Any FSRS parameter set as the 21 FSRS-6 takes (see `_as_21`), clipped to the ranges the
+    model accepts, as fsrs-rs clips them (what Anki runs); none → None (the defaults)."""
+    values = [float(v) for v in params]
+    if not values:
+        return None
+    return tuple(
+        min(max(v, lo), hi) for v, lo, hi in zip(_as_21(values), _LOWER, _UPPER, strict=True)
+    )
 
 
 def out_of_range(params: list[float] | tuple[float, ...]) -> list[str]:
     """The parameters of a set (as `fsrs6_parameters` reads it) that the model would clip, each as
     "w7 = 0.9 (0.001–0.75)"; numbers are those of the 21 FSRS-6 takes (w0 … w20)."""
     values = [float(v) for v in params]
-    if len(values) not in (17, 19, 21) or not all(math.isfinite(v) for v in values):
+    if not values:
         return []
-    if len(values) == 17:
-        values[4] = values[5] * 2.0 + values[4]
-        values[5] = math.log(values[5] * 3.0 + 1.0) / 3.0
-        values[6] += 0.5
     return [
         f"w{i} = {v:g} ({lo:g}–{hi:g})"
-        for i, (v, lo, hi) in enumerate(zip(values, _LOWER, _UPPER, strict=False))
+        for i, (v, lo, hi) in enumerate(zip(_as_21(values), _LOWER, _UPPER, strict=True))
         if not lo <= v <= hi
     ]
+
+
+def check_typed_parameters(params: list[float] | tuple[float, ...]) -> None:
+    """A set typed by hand (the presets form, `cards presets set`, `[cards]` in the config): one
+    the model cannot take raises PresetError, and so does one it would clip, naming each value
+    (a set imported from Anki is clipped instead, as fsrs-rs clips it)."""
+    if outside := out_of_range(params):
+        raise PresetError(f"FSRS parameters: outside the model's range: {'; '.join(outside)}")
 
 
 class Preset(Record):
