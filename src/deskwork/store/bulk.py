@@ -167,26 +167,16 @@ def commit(store: Store, tx: Transaction) -> None:
     changed in between is left out and the rest serialised again there (rare: a grade landing
     during the few hundred ms of serialising)."""
     drop_changed(store, tx)
-    if not tx._bulk:  # every conditional record changed meanwhile: only the plain ops remain
-        if tx._ops:
-            store._commit(tx._ops, tx._parsed)
+    if not tx._bulk and not tx._ops:  # every conditional record changed meanwhile, nothing else
         return
-    line, entry = _encode(store, tx)
+    line, entry = _encode(store, tx)  # (only plain ops left: the same line a plain commit writes)
     with store.write_lock:
         if tx.cancelled is not None and tx.cancelled():
             raise Cancelled("cancelled: nothing was saved")
         if drop_changed(store, tx):
             if not tx._bulk and not tx._ops:
                 return
-            if not tx._bulk:
-                from deskwork.store import journal
-
-                line, entry = (
-                    journal.encode("[" + ",".join(tx._ops) + "]"),
-                    journal.touched(tx._parsed),
-                )
-            else:
-                line, entry = _encode(store, tx)
+            line, entry = _encode(store, tx)
         store._append_line(line, entry)
         store._apply(tx._parsed, from_disk=False, migrating=False)
         counters = store.manifest.counters
