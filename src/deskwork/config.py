@@ -11,6 +11,7 @@ the models' own defaults: nothing to check).
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from datetime import date
@@ -261,11 +262,19 @@ def where(path: Path, *loc: str) -> str:
     """ "<file>, line N" for a key of the config file; just "<file>" when it cannot be found (a
     message about the config names the line only when it knows it)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        stat = path.stat()
+        lines = _file_key_lines(path, stat.st_mtime_ns, stat.st_size)
     except (OSError, UnicodeDecodeError):
         return str(path)
-    line = _line_of(key_lines(text), loc)
+    line = _line_of(lines, loc)
     return f"{path}, line {line}" if line else str(path)
+
+
+@functools.lru_cache(maxsize=4)
+def _file_key_lines(path: Path, mtime_ns: int, size: int) -> dict[tuple[str, ...], int]:
+    """`key_lines` of a file, read and scanned once for all the messages about it (the keymap and
+    the themes name a line per refused entry)."""
+    return key_lines(path.read_text(encoding="utf-8"))
 
 
 def _describe(path: Path, err: Any, lines: dict[tuple[str, ...], int] | None = None) -> str:
