@@ -1,5 +1,5 @@
 """Loading the store: verified reads of table shards and log segments (rebuilt by recovery.py when
-damaged), migration of old records, and replay of the journal — every intact transaction applied,
+damaged; a damaged manifest by manifest_recovery.py), migration of old records, and replay of the journal — every intact transaction applied,
 damaged ones skipped and accounted for. `Store` (store.py) builds on this with opening, writing,
 compaction, backups and closing.
 """
@@ -22,6 +22,7 @@ from deskwork.store.fsutil import FILE_MODE
 from deskwork.store.lock import StoreLock
 from deskwork.store.logs import LogTable
 from deskwork.store.manifest import Manifest
+from deskwork.store.manifest_recovery import ManifestRecovery
 from deskwork.store.migrations import migrate_record
 from deskwork.store.recovery import Owner, Recovery, quarantine
 from deskwork.store.report import OpenReport
@@ -50,6 +51,7 @@ class Loader:
         self.manifest = Manifest(schema_version=SCHEMA_VERSION, gen=0, sums={})
         self.files = FileSource(data_dir)
         self.recovery = Recovery(self)
+        self.manifest_recovery = ManifestRecovery(self)
         self.journal_limit = 2 << 20
         self._journal: journal.JournalWriter | None = None
         self._lock: StoreLock | None = None

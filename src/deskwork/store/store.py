@@ -124,7 +124,7 @@ class Store(Upkeep):
             except NewerStore as exc:
                 raise StoreError(str(exc)) from None
             except BadManifest as exc:
-                manifest = self.recovery.manifest_copy()
+                manifest = self.manifest_recovery.copy()
                 if manifest is None:
                     raise StoreError(
                         f"{exc}; open deskwork (or run `deskwork doctor --repair`) to restore it "
@@ -154,7 +154,7 @@ class Store(Upkeep):
             if manifest is None and self._has_data_files():
                 raise BadManifest(f"{self.data_dir / MANIFEST_NAME} is missing")
         except BadManifest as exc:
-            manifest = self.recovery.recover_manifest(str(exc))
+            manifest = self.manifest_recovery.recover(str(exc))
         fresh = manifest is None
         self.journal_floor = backups.journal_floor(self.data_dir)
         self._load(manifest, writable=True)
