@@ -14,7 +14,8 @@ from deskwork.domain.presets import DeckOptions, Preset
 from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.decks import DeckListScreen
 from deskwork.ui.screens.draft_dialogs import ConfirmScreen, PromptScreen
-from deskwork.ui.screens.presets import PresetFormScreen, PresetsScreen
+from deskwork.ui.screens.preset_dialogs import PresetFormScreen
+from deskwork.ui.screens.presets import PresetsScreen
 from tests.helpers import T0, Clock, make_card
 from tests.ui.factory import desk_app, ready
 

@@ -15,7 +15,8 @@ from textual.widgets import Input, TextArea
 
 from deskwork.domain.presets import Preset
 from deskwork.ui.screens.card_dialogs import CardScreen
-from deskwork.ui.screens.presets import PresetFormScreen, PresetsScreen
+from deskwork.ui.screens.preset_dialogs import PresetFormScreen
+from deskwork.ui.screens.presets import PresetsScreen
 from tests.helpers import Clock
 from tests.ui.factory import desk_app, ready
 

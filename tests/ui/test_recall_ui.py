@@ -15,7 +15,8 @@ from deskwork.config import Config, EasyDaysConfig
 from deskwork.domain.cards import CardState
 from deskwork.domain.presets import DeckOptions, Preset
 from deskwork.domain.revieworder import retrievability
-from deskwork.ui.screens.presets import PresetFormScreen, PresetsScreen
+from deskwork.ui.screens.preset_dialogs import PresetFormScreen
+from deskwork.ui.screens.presets import PresetsScreen
 from deskwork.ui.screens.stats import forecast_label
 from tests.helpers import T0, Clock, make_card
 from tests.ui.factory import desk_app, ready

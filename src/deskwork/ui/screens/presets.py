@@ -4,125 +4,28 @@ a new one (a copy of the selected), study a deck with the selected preset, delet
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Grid, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Input, Select, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
 
 from deskwork.domain import preset_text as pt
 from deskwork.domain.presets import DEFAULT_PRESET_ID, Preset, PresetError
-from deskwork.domain.revieworder import ORDERS
 from deskwork.domain.text import clean
 from deskwork.ui.commands import PRESET_COMMANDS
 from deskwork.ui.screens.draft_dialogs import PromptScreen
-from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
+from deskwork.ui.screens.preset_dialogs import (
+    DeckPromptScreen,
+    PresetFormScreen,
+    retention_text,
+    value_text,
+)
 from deskwork.ui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
-
-
-def _retention(value: float) -> str:
-    """0.90 as 0.90, and 0.955 as 0.955 (not rounded to the 0.95 it is not)."""
-    return f"{value:.2f}" if round(value, 2) == value else f"{value:g}"
-
-
-def _value(value: object) -> str:
-    if isinstance(value, list):
-        return ", ".join(f"{v:.4g}" for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-class PresetFormScreen(ModalScreen[None]):
-    """Every option of one preset. `save(pairs)` returns "" when saved, else the problem (the
-    form stays open with what was typed)."""
-
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
-        Binding("ctrl+s", "save", "Save", id="dialog.save", priority=True),
-    ]
-    DEFAULT_CSS = (
-        DIALOG_CSS.format(name="PresetFormScreen")
-        + """
-    PresetFormScreen > Vertical { width: 100; max-width: 95%; height: 90%; }
-    PresetFormScreen VerticalScroll { height: 1fr; }
-    PresetFormScreen Grid { grid-size: 2; grid-columns: 26 1fr; grid-rows: auto; height: auto; }
-    PresetFormScreen Grid > Static { padding: 1 0 0 0; }
-    PresetFormScreen #preset-error { color: $error; width: 100%; height: auto; }
-    PresetFormScreen .hint { color: $text-muted; }
-    """
-    )
-
-    def __init__(self, preset: Preset, save: Callable[[list[tuple[str, str]]], str]) -> None:
-        super().__init__()
-        self.preset = preset
-        self.save = save
-
-    def compose(self) -> ComposeResult:
-        values = pt.describe(self.preset)
-        with Vertical():
-            yield Static(f"Preset: {clean(self.preset.name, single_line=True)}", markup=False)
-            with VerticalScroll(), Grid():
-                for key, hint in pt.EDITABLE.items():
-                    yield Static(key.replace("_", " "))
-                    if key == "review_order":  # one of Anki's orders: a choice, not typing
-                        options = [(label, order) for order, label in ORDERS.items()]
-                        yield Select(options, value=values[key], allow_blank=False, id=f"p-{key}")
-                    else:
-                        yield Input(_value(values[key]), placeholder=hint, id=f"p-{key}")
-            yield Static("", id="preset-error", markup=False)
-            yield Static("Ctrl+S or Enter saves · Esc cancels", classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#p-desired_retention", Input).focus()
-
-    def pairs(self) -> list[tuple[str, str]]:
-        """The keys whose text changed, as typed."""
-        before = pt.describe(self.preset)
-        out = []
-        for key in pt.EDITABLE:
-            field = self.query_one(f"#p-{key}")
-            if isinstance(field, Select):
-                text = str(field.value)
-            else:
-                text = self.query_one(f"#p-{key}", Input).value
-            if text.strip() != _value(before[key]).strip():
-                out.append((key, text))
-        return out
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def action_save(self) -> None:
-        problem = self.save(self.pairs())
-        if problem:
-            self.query_one("#preset-error", Static).update(f"Not saved: {problem}")
-        else:
-            self.dismiss(None)
-
-
-class DeckPromptScreen(PromptScreen):
-    """A deck name, completed from the decks there are."""
-
-    def __init__(self, question: str, decks: list[str], value: str = "") -> None:
-        super().__init__(question, "deck (→ completes; Enter confirms, Esc cancels)")
-        self.decks = decks
-        self.value = value
-
-    def on_mount(self) -> None:
-        field = self.query_one(Input)
-        field.suggester = SuggestFromList(self.decks, case_sensitive=False)
-        field.value = self.value
-        field.focus()
 
 
 class PresetsScreen(Screen[None]):
@@ -190,7 +93,7 @@ class PresetsScreen(Screen[None]):
                     Text(text, style=style, overflow="ellipsis", no_wrap=True)
                     for text, style in (
                         (clean(name, single_line=True), ""),
-                        (_retention(preset.desired_retention), ""),
+                        (retention_text(preset.desired_retention), ""),
                         (pt.format_steps(preset.learning_steps_minutes), ""),
                         (str(preset.new_per_day), ""),
                         (str(preset.reviews_per_day), ""),
@@ -236,7 +139,8 @@ class PresetsScreen(Screen[None]):
         described = pt.describe(preset)
         parameters = described.pop("fsrs_parameters", None)
         pairs = [
-            (k.replace("_", " "), clean(_value(v), single_line=True)) for k, v in described.items()
+            (k.replace("_", " "), clean(value_text(v), single_line=True))
+            for k, v in described.items()
         ]
         grid = Table.grid(padding=(0, 2))  # a value never runs into the next label
         for _ in range(2):
@@ -245,7 +149,7 @@ class PresetsScreen(Screen[None]):
         half = (len(pairs) + 1) // 2
         for left, right in zip(pairs[:half], [*pairs[half:], ("", "")], strict=False):
             grid.add_row(f"{left[0]}:", left[1], f"{right[0]}:" if right[0] else "", right[1])
-        lines = [f"fsrs parameters: {_value(parameters)}", self._optimised(preset)]
+        lines = [f"fsrs parameters: {value_text(parameters)}", self._optimised(preset)]
         if preset.id == DEFAULT_PRESET_ID:
             lines.append("(the default: [cards] in the config file; `deskwork config path`)")
         elif preset.anki_id:
@@ -404,7 +308,7 @@ class PresetsScreen(Screen[None]):
         name = str(preset.id) if preset.id != DEFAULT_PRESET_ID else "Default"
         self.app.push_screen(OptimizeScreen(name, f"preset {preset.name!r}"), done)
 
-    def action_retention(self) -> None:
+    def actionretention_text(self) -> None:
         from deskwork.ui.screens.retention import RetentionScreen
 
         preset = self.selected()
