@@ -270,3 +270,32 @@ def test_sessions_export_csv_and_ics(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0 and (tmp_path / "s.ics").read_text().count("BEGIN:VEVENT") == 1
     code, _, err = run(capsys, "sessions", "export", str(tmp_path / "s.txt"))
     assert code == 2 and ".csv or .ics" in err
+
+
+def test_config_show_reports_what_the_tui_would_refuse(capsys: pytest.CaptureFixture[str]) -> None:
+    """Bad `[keys]` entries, a theme file that does not load and an unknown theme name are named
+    with their file (and line) by `config show`, not only at the TUI's start."""
+    home = Path(os.environ["DESKWORK_HOME"])
+    (home / "themes").mkdir(parents=True)
+    (home / "themes" / "broken.toml").write_text("name = 'broken'\nprimary = 'not a colour'\n")
+    (home / "config.toml").write_text(
+        "[ui]\ntheme = 'no-such-theme'\n\n[keys]\n'timer.skip' = 'ctrl+shift+alt+nonsense'\n"
+        "'no.such.binding' = 'x'\n"
+    )
+    code, out, err = run(capsys, "config", "show", "--json")
+    assert code == 0 and json.loads(out)["keys"]["timer.skip"] == "ctrl+shift+alt+nonsense"
+    assert "config.toml, line 5: [keys] 'timer.skip'" in err, err
+    assert "config.toml, line 6: [keys] 'no.such.binding' is not a binding id" in err, err
+    assert "broken.toml" in err, err
+    assert "config.toml, line 2: [ui] theme 'no-such-theme' is not available" in err, err
+    assert "deskwork-dusk" in err
+
+
+def test_config_show_is_quiet_about_a_good_config(capsys: pytest.CaptureFixture[str]) -> None:
+    home = Path(os.environ["DESKWORK_HOME"])
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text(
+        "[ui]\ntheme = 'textual-light'\n\n[keys]\n'timer.skip' = 'f9'\n"
+    )
+    code, _, err = run(capsys, "config", "show")
+    assert code == 0 and err == "", err

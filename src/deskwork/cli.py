@@ -138,8 +138,10 @@ def cmd_config_path(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_config_show(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.ui.config_check import ui_problems
+
     config, problems = load_config(paths.config_file)
-    warn(problems)
+    warn(problems + ui_problems(config, paths))
     emit(args, config.model_dump(mode="json"), config_as_toml(config))
     return 0
 
