@@ -148,3 +148,20 @@ def test_fsrs_parameters_the_model_would_clip_are_named_not_clipped(tmp_path: Pa
     values[7] = 0.5
     config, problems = load_config(write(tmp_path, f"[cards]\nfsrs_parameters = {values}\n"))
     assert problems == [] and config.cards.fsrs_parameters == values
+
+
+def test_refused_values_are_told_in_words_not_patterns(tmp_path: Path) -> None:
+    """A value refused by a pattern is told by what the pattern means, and a validator's message
+    without pydantic's 'Value error,' prefix."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[timer]\nend_of_day = "25:99"\n\n[sources]\narxiv_api = "ftp://x"\n\n'
+        "[cards]\nfsrs_parameters = [1, 2]\n"
+    )
+    config, problems = load_config(path)
+    assert config.timer.end_of_day == "19:00"
+    text = "\n".join(problems)
+    assert "line 2: 'timer.end_of_day' = '25:99': expected a time of day as HH:MM" in text
+    assert "line 5: 'sources.arxiv_api' = 'ftp://x': expected a web address" in text
+    assert "line 8: 'cards.fsrs_parameters' = [1, 2]: FSRS parameters: expected 17" in text
+    assert "pattern" not in text and "Value error" not in text, text

@@ -20,6 +20,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+TIME_OF_DAY = r"^(([01]\d|2[0-3]):[0-5]\d)?$"
+WEB_ADDRESS = r"^https?://"
+PATTERNS = {  # how a refused value is told: the rule in words
+    TIME_OF_DAY: "expected a time of day as HH:MM, from 00:00 to 23:59 ('' for never)",
+    WEB_ADDRESS: "expected a web address starting with http:// or https://",
+}
+
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
@@ -61,7 +68,7 @@ class TimerConfig(Section):
     goal_unit: Literal["pomodoros", "minutes"] = "pomodoros"
     end_of_day: str = Field(
         default="19:00",
-        pattern=r"^(([01]\d|2[0-3]):[0-5]\d)?$",
+        pattern=TIME_OF_DAY,
         description="HH:MM local; '' = never",
     )
     bell: bool = True
@@ -90,8 +97,8 @@ class PlanConfig(Section):
 class SourcesConfig(Section):
     """Fetching links. The environment variable DESKWORK_ARXIV_API overrides `arxiv_api`."""
 
-    arxiv_api: str = Field(default="https://export.arxiv.org/api/query", pattern=r"^https?://")
-    oembed_api: str = Field(default="https://www.youtube.com/oembed", pattern=r"^https?://")
+    arxiv_api: str = Field(default="https://export.arxiv.org/api/query", pattern=WEB_ADDRESS)
+    oembed_api: str = Field(default="https://www.youtube.com/oembed", pattern=WEB_ADDRESS)
     connect_timeout_seconds: float = Field(default=5, gt=0, le=60)
     total_timeout_seconds: float = Field(default=15, gt=0, le=300)
     max_download_mb: float = Field(default=5, gt=0, le=100)
@@ -277,13 +284,20 @@ def _file_key_lines(path: Path, mtime_ns: int, size: int) -> dict[tuple[str, ...
     return key_lines(path.read_text(encoding="utf-8"))
 
 
+def _message(err: Any) -> str:
+    """pydantic's message in the config's words: what a pattern means, not the regex."""
+    if err["type"] == "string_pattern_mismatch":
+        return PATTERNS.get(err.get("ctx", {}).get("pattern", ""), err["msg"])
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
 def _describe(path: Path, err: Any, lines: dict[tuple[str, ...], int] | None = None) -> str:
     key = ".".join(str(p) for p in err["loc"])
     line = _line_of(lines or {}, tuple(err["loc"]))
     where = f"{path}, line {line}" if line else f"{path}"
     if err["type"] == "extra_forbidden":
         return f"{where}: unknown key '{key}' (ignored)"
-    return f"{where}: '{key}' = {err.get('input')!r}: {err['msg']} (using the default)"
+    return f"{where}: '{key}' = {err.get('input')!r}: {_message(err)} (using the default)"
 
 
 SECTIONS: dict[str, type[Section]] = {

@@ -191,7 +191,7 @@ def test_cli_sets_a_presets_review_order_and_the_config_checks_easy_days(
     assert "'easy_days.sunday' = 1.5: Input should be less than or equal to 1" in text, text
     assert "unknown key 'easy_days.funday'" in text
     assert "'easy_days.monday' = True" in text and "a number from 0 to 1" in text
-    assert "'easy_days.tuesday' = 'lots': Value error, a load factor: a number from 0 to 1" in text
+    assert "'easy_days.tuesday' = 'lots': a load factor: a number from 0 to 1" in text
     assert "'cards.review_order' = 'sideways'" in text and "not a review order" in text
 
 
