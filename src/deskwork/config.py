@@ -287,7 +287,7 @@ def _file_key_lines(path: Path, mtime_ns: int, size: int) -> dict[tuple[str, ...
 def _message(err: Any) -> str:
     """pydantic's message in the config's words: what a pattern means, not the regex."""
     if err["type"] == "string_pattern_mismatch":
-        return PATTERNS.get(err.get("ctx", {}).get("pattern", ""), err["msg"])
+        return PATTERNS.get(str(err.get("ctx", {}).get("pattern", "")), str(err["msg"]))
     return str(err["msg"]).removeprefix("Value error, ")
 
 
