@@ -87,6 +87,7 @@ def cmd_cards_export(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_cards_list(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.domain.wording import excerpt
     from deskwork.services.notes import listing
 
     desk = open_desk(paths, readonly=True, what="deskwork cards list")
@@ -96,9 +97,7 @@ def cmd_cards_list(args: argparse.Namespace, paths: Paths) -> int:
         raise CliError(str(exc)) from None
     finally:
         desk.close()
-    text = "\n".join(
-        f"{r['deck']}\t{r['state']}\t{' '.join(r['question'].split())[:80]}" for r in rows
-    )
+    text = "\n".join(f"{r['deck']}\t{r['state']}\t{excerpt(r['question'], 80)}" for r in rows)
     emit(args, {"cards": rows}, text or "no cards match")
     return 0
 

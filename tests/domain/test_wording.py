@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from deskwork.domain.wording import plural
+from deskwork.domain.wording import excerpt, plural
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "deskwork"
 
@@ -82,3 +84,28 @@ def test_a_validation_error_is_one_sentence_naming_the_field() -> None:
     )
     assert sentence(title="x", hours="lots") == "Hours a day must be a number (got 'lots')."
     assert error_sentence(ValueError("the front is empty")) == "The front is empty"
+
+
+def test_excerpt_keeps_a_cloze_blank_that_lies_beyond_the_cut() -> None:
+    long = (
+        "The derivative of the loss with respect to the weights is computed by applying the "
+        "[...] backwards through the network, layer by layer."
+    )
+    shown = excerpt(long, 80)
+    assert len(shown) == 80 and "[...]" in shown and shown[0] == shown[-1] == "\u2026"
+    assert excerpt("What is   backprop?\nIt is", 80) == "What is backprop? It is"
+    cut = excerpt("word " * 40, 30)
+    assert len(cut) <= 30 and cut.endswith("\u2026") and "[" not in cut
+    sentences = "First one here. Second one, which goes on. Then the [...] shows here, in this one."
+    assert excerpt(sentences, 50).startswith("\u2026Then the [...]")
+
+
+@given(st.text(alphabet="ab .?[]\n", max_size=200), st.integers(min_value=12, max_value=100))
+def test_excerpt_is_never_longer_than_its_limit_and_keeps_a_blank(text: str, limit: int) -> None:
+    shown = excerpt(text, limit)
+    assert len(shown) <= limit
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        assert shown == line
+    elif "[...]" in line:
+        assert "[...]" in shown

@@ -96,3 +96,24 @@ def duration(hours: float) -> str:
     if hours < 1:
         return f"{round(hours * 60)} min"
     return f"{hours:.1f} h"
+
+
+BLANK = "[...]"  # a cloze deletion as a question shows it without a hint
+
+
+def excerpt(text: str, limit: int, focus: str = BLANK) -> str:
+    """`text` on one line in at most `limit` characters, "…" where it was cut. When `focus` (a
+    cloze blank) lies beyond the cut, the excerpt holds it, from the start of its sentence where
+    that fits: two cards of one cloze note start alike and differ only there."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    at = line.find(focus)
+    if at < 0 or at + len(focus) <= limit - 1:
+        return line[: limit - 1].rstrip() + "\u2026"
+    sentence = max(line.rfind(". ", 0, at), line.rfind("? ", 0, at), line.rfind("! ", 0, at))
+    start = sentence + 2 if sentence >= 0 else 0
+    if at + len(focus) - start > limit - 2:  # the sentence does not fit: the blank near the end
+        start = at + len(focus) - (limit - 2) + min(10, limit // 4)
+    shown = line[start : start + limit - 2]
+    return "\u2026" + shown + ("\u2026" if start + limit - 2 < len(line) else "")
