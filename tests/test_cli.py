@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from deskwork import __version__
-from deskwork.cli import main
+from deskwork.cli import main, split_query
 from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.domain.drafts import Draft
 from deskwork.domain.records import utcnow
@@ -299,3 +299,17 @@ def test_config_show_is_quiet_about_a_good_config(capsys: pytest.CaptureFixture[
     )
     code, _, err = run(capsys, "config", "show")
     assert code == 0 and err == "", err
+
+
+def test_cards_list_takes_a_negated_term_as_a_query_not_an_option(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    home = Path(os.environ["DESKWORK_HOME"])
+    seed(home)  # one card, in Math::Bayes
+    code, out, _ = run(capsys, "cards", "list", "-deck:Math::Bayes", "--json")
+    assert code == 0 and json.loads(out)["cards"] == []
+    code, out, _ = run(capsys, "--data-dir", str(home), "cards", "list", "--json", "-deck:Other")
+    assert code == 0 and [c["deck"] for c in json.loads(out)["cards"]] == ["Math::Bayes"]
+    code, out, _ = run(capsys, "cards", "list", "--", "-deck:Other", "or", "deck:Math*")
+    assert code == 0 and "Math::Bayes" in out
+    assert split_query(["queue", "list", "-x"]) == (["queue", "list", "-x"], None)

@@ -211,8 +211,27 @@ def tui_args(argv: Sequence[str]) -> argparse.Namespace | None:
     return argparse.Namespace(data_dir=data_dir, debug=debug, handler=run_tui)
 
 
+def split_query(words: list[str]) -> tuple[list[str], list[str] | None]:
+    """`cards list QUERY`: a search term may start with `-` (a negation, `-tag:done`), which
+    argparse would take for an option. The words after `cards list` are the query, in their order,
+    except the command's own flags (left for the parser) and `--`. None: not this command."""
+    at = 0
+    while at < len(words) and words[at] in ("--debug", "--data-dir"):
+        at += 2 if words[at] == "--data-dir" else 1
+    while at < len(words) and words[at].startswith("--data-dir="):
+        at += 1
+    if words[at : at + 2] != ["cards", "list"]:
+        return words, None
+    flags = [w for w in words[at + 2 :] if w in ("--json", "-h", "--help")]
+    query = [w for w in words[at + 2 :] if w not in flags and w != "--"]
+    return words[: at + 2] + flags, query
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    args = tui_args(words) or build_parser().parse_args(words)
+    parsed, query = split_query(words)
+    args = tui_args(words) or build_parser().parse_args(parsed)
+    if query is not None:
+        args.query = query
     args.argv = words
     return run(args)

@@ -257,6 +257,23 @@ def test_search_syntax() -> None:
     assert ids('"chain rule" deck:ML') == [1, 3]  # the back of make_card's cards
     with pytest.raises(ValueError, match="is:soon is not known"):
         ids("is:soon")
+    # Anki's or, and, groups and negated groups
+    assert ids("deck:Math or flag:1") == [2, 3] and ids("deck:Math OR tag:nlp") == [1, 2]
+    assert ids("deck:ML and -tag:nlp") == [3] and ids("(deck:Math or tag:nlp) -is:suspended") == [1]
+    assert ids("-(deck:Math or tag:nlp)") == [3] and ids("-(deck:ML) or is:due") == [2, 3]
+    assert ids("tag:nlp or deck:Math is:review") == [1]  # and binds tighter than or
+    assert ids("((attention))") == [1] and ids("") == [1, 2, 3]
+    assert ids('"deck:ML::NLP" or "eigenvalues"') == [1, 2]
+    assert ids("don't") == [] and ids('"unclosed quote') == []  # quotes as characters, as before
+    for broken, why in (
+        ("deck:ML or", "'or' needs a search term on each side"),
+        ("or deck:ML", "'or' needs a search term on each side"),
+        ("(deck:ML", "a '\\(' without its '\\)'"),
+        ("deck:ML)", "a '\\)' without its '\\('"),
+        ("and deck:ML", "'and' needs a search term before it"),
+    ):
+        with pytest.raises(ValueError, match=why):
+            ids(broken)
 
 
 def test_search_by_property_as_anki_writes_it() -> None:

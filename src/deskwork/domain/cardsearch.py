@@ -4,13 +4,13 @@
 (the second card of its note), `prop:r<0.9` / `prop:s>21` / `prop:d>0.5` / `prop:ivl>=10` /
 `prop:reps>5` / `prop:lapses>3` (Anki's properties: retrievability now, stability in days, difficulty
 0–1 as Anki shows it, interval in days), words in any field; `-` before a term negates it. Terms are
-ANDed."""
+ANDed; as in Anki, `or` joins alternatives (`deck:A or deck:B`), `(…)` groups and `-(…)` negates a
+group; quotes make one term of several words."""
 
 from __future__ import annotations
 
 import operator
 import re
-import shlex
 from collections.abc import Callable
 from datetime import datetime
 
@@ -120,6 +120,137 @@ def _prop(text: str, now: datetime, decay: Callable[[Card], float]) -> Test:
     return test
 
 
+OPEN, CLOSE = object(), object()  # an unquoted `(` / `)`: a group, as in Anki
+Token = str | object
+
+
+def _tokens(query: str, quotes: str = "\"'") -> list[Token]:
+    """The query's words (a quoted part is one word, its quotes removed) and OPEN / CLOSE for each
+    unquoted parenthesis. A quote left open makes the quotes plain characters (as before)."""
+    out: list[Token] = []
+    word: list[str] = []
+    quote = ""
+    started = False  # a word was begun (an empty pair of quotes is still a word)
+
+    def flush() -> None:
+        nonlocal started
+        if started:
+            out.append("".join(word))
+        word.clear()
+        started = False
+
+    for ch in query:
+        if quote:
+            if ch == quote:
+                quote = ""
+            else:
+                word.append(ch)
+        elif ch in quotes:
+            quote, started = ch, True
+        elif ch.isspace():
+            flush()
+        elif ch in "()":
+            flush()
+            out.append(OPEN if ch == "(" else CLOSE)
+        else:
+            word.append(ch)
+            started = True
+    if quote:  # unbalanced: read again with quotes as characters
+        return _tokens(query, quotes="")
+    flush()
+    return out
+
+
+def _term(
+    term: str, now: datetime, type_names: dict[str, str], decay: Callable[[Card], float]
+) -> Test:
+    name, sep, value = term.partition(":")
+    name = name.lower()
+    if sep and name == "deck":
+        return _deck(value)
+    if sep and name == "tag":
+        return _tag(value)
+    if sep and name == "is":
+        return _is(value.lower(), now)
+    if sep and name == "note":
+        return _note(value, type_names)
+    if sep and name == "card":
+        if not value.isdigit() or int(value) < 1:
+            raise ValueError(f"card:{value} needs a card number from 1")
+        return _card(int(value) - 1)
+    if sep and name == "prop":
+        return _prop(value, now, decay)
+    if sep and name == "flag":
+        if not value.isdigit():
+            raise ValueError(f"flag:{value} needs a number 0–7")
+        return _flag(int(value))
+    return _words(term)
+
+
+class _Parser:
+    """Anki's grammar: terms side by side are ANDed (`and` may be written), `or` between two
+    parts (either case; binds looser than and), `(…)` groups, `-` negates a term or a group."""
+
+    def __init__(self, tokens: list[Token], make: Callable[[str], Test]) -> None:
+        self.tokens = tokens
+        self.at = 0
+        self.make = make
+
+    def _peek(self) -> Token | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    @staticmethod
+    def _is_word(token: Token | None, word: str) -> bool:
+        return isinstance(token, str) and token.lower() == word
+
+    def parse(self) -> Test:
+        test = self._or()
+        if self.at < len(self.tokens):
+            raise ValueError("a ')' without its '(' in the search")
+        return test
+
+    def _or(self) -> Test:
+        parts = [self._and()]
+        while self._is_word(self._peek(), "or"):
+            self.at += 1
+            parts.append(self._and())
+        return parts[0] if len(parts) == 1 else (lambda c: any(t(c) for t in parts))
+
+    def _and(self) -> Test:
+        parts: list[Test] = []
+        while True:
+            token = self._peek()
+            if token is None or token is CLOSE or self._is_word(token, "or"):
+                break
+            if self._is_word(token, "and"):
+                if not parts:
+                    raise ValueError("'and' needs a search term before it")
+                self.at += 1
+                continue
+            parts.append(self._unary())
+        if not parts:
+            raise ValueError("'or' needs a search term on each side")
+        return parts[0] if len(parts) == 1 else (lambda c: all(t(c) for t in parts))
+
+    def _unary(self) -> Test:
+        token = self._peek()
+        self.at += 1
+        if token == "-" and self._peek() is OPEN:
+            inner = self._unary()
+            return lambda c: not inner(c)
+        if token is OPEN:
+            inner = self._or()
+            if self._peek() is not CLOSE:
+                raise ValueError("a '(' without its ')' in the search")
+            self.at += 1
+            return inner
+        assert isinstance(token, str)
+        if token.startswith("-") and len(token) > 1:
+            test = self.make(token[1:])
+            return lambda c: not test(c)
+        return self.make(token)
+
+
 def compile_query(
     query: str,
     now: datetime,
@@ -128,43 +259,17 @@ def compile_query(
 ) -> Test:
     """A predicate for `query` (`type_names`: note type key -> name, the stock ones by default;
     `decay`: the FSRS decay of a card's preset, for prop:r); ValueError names a term it cannot
-    understand."""
+    understand, or a group or `or` left incomplete."""
     if type_names is None:
         from deskwork.domain.notetypes import STOCK
 
         type_names = {k: t.name for k, t in STOCK.items()}
-    try:
-        terms = shlex.split(query)
-    except ValueError:
-        terms = query.split()
-    tests: list[tuple[bool, Test]] = []
-    for term in terms:
-        negate = term.startswith("-") and len(term) > 1
-        term = term[1:] if negate else term
-        name, sep, value = term.partition(":")
-        name = name.lower()
-        if sep and name == "deck":
-            test = _deck(value)
-        elif sep and name == "tag":
-            test = _tag(value)
-        elif sep and name == "is":
-            test = _is(value.lower(), now)
-        elif sep and name == "note":
-            test = _note(value, type_names)
-        elif sep and name == "card":
-            if not value.isdigit() or int(value) < 1:
-                raise ValueError(f"card:{value} needs a card number from 1")
-            test = _card(int(value) - 1)
-        elif sep and name == "prop":
-            test = _prop(value, now, decay or (lambda _: DEFAULT_DECAY))
-        elif sep and name == "flag":
-            if not value.isdigit():
-                raise ValueError(f"flag:{value} needs a number 0–7")
-            test = _flag(int(value))
-        else:
-            test = _words(term)
-        tests.append((negate, test))
-    return lambda c: all(t(c) != negate for negate, t in tests)
+    names = type_names
+    card_decay = decay or (lambda _: DEFAULT_DECAY)
+    tokens = _tokens(query)
+    if not tokens:
+        return lambda c: True
+    return _Parser(tokens, lambda term: _term(term, now, names, card_decay)).parse()
 
 
 def search(
