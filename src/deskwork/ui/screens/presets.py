@@ -308,7 +308,7 @@ class PresetsScreen(Screen[None]):
         name = str(preset.id) if preset.id != DEFAULT_PRESET_ID else "Default"
         self.app.push_screen(OptimizeScreen(name, f"preset {preset.name!r}"), done)
 
-    def actionretention_text(self) -> None:
+    def action_retention(self) -> None:
         from deskwork.ui.screens.retention import RetentionScreen
 
         preset = self.selected()
