@@ -65,3 +65,33 @@ def test_image_card_in_half_blocks(snap_compare: Any, tmp_path: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(image_app(tmp_path), terminal_size=(100, 30), run_before=show)
+
+
+async def test_an_image_pillow_cannot_read_is_told_not_a_crash(tmp_path: Path) -> None:
+    """An SVG on the question, a truncated PNG on the answer (both came in with an Anki deck):
+    the card is studied as usual, each image replaced by a line saying it cannot be drawn."""
+    app = desk_app(tmp_path, Clock(T0), "[cards]\nfuzz = false\n")
+    store = app.desk.store
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>'
+    cut = gradient_png()[:60]  # a PNG header and the start of its data
+    with store.transaction() as tx:
+        for name, data in (("diagram.svg", svg), ("cut.png", cut)):
+            tx.put("media", MediaFile(name=name, sha256=store.media_folder.put(data), size=1))
+        tx.put("cards", make_card('What is shown? <img src="diagram.svg">', html=True,
+                                  back='a square <img src="cut.png">', note_guid="bad"))  # fmt: skip
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("f4")
+        pane = app.review_pane
+        assert "[image: diagram.svg]" in str(pane.query_one("#review-question", Static).render())
+        told = pane.query(".review-image-missing")
+        assert len(told) == 1 and "cannot be drawn" in str(told.first(Static).render())
+        assert not pane.query(".review-image")
+        await pilot.press("space")
+        await pilot.pause()
+        told = pane.query(".review-image-missing")  # the answer side repeats the question's
+        assert len(told) == 2 and all("cannot be drawn" in str(t.render()) for t in told)
+        await pilot.press("4")  # Easy: due in days, nothing left today
+        await pilot.pause()
+        assert "Nothing due" in str(pane.query_one("#review-question", Static).render())
+        assert app.is_running and not pane.query(".review-image-missing")

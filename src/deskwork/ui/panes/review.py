@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from deskwork.domain.render import Rendered
@@ -56,6 +58,31 @@ def image_widget() -> type | None:
     return chosen  # type: ignore[no-any-return]
 
 
+MAX_IMAGE_PIXELS = 40_000_000  # a bigger picture (or a decompression bomb) is not decoded
+
+
+def drawn(widget: type, path: Path) -> Widget:
+    """The image at `path` as `widget` draws it, decoded here so that a file Pillow cannot read
+    (an SVG, a truncated PNG, a bomb) becomes a line saying so instead of an error while drawing:
+    the card's text names the image either way."""
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(path) as opened:
+            width, height = opened.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ValueError(f"{width}×{height} pixels is too large to draw")
+            opened.load()
+            picture = opened.copy()
+        return widget(picture, classes="review-image")  # type: ignore[no-any-return]
+    except Exception as exc:  # any file that does not decode is told, not drawn
+        reason = str(exc).replace(str(path), "the file") or type(exc).__name__
+        return Static(
+            Text(f"(this image cannot be drawn here: {clean(reason, single_line=True)})", "dim"),
+            classes="review-image-missing",
+        )
+
+
 class ReviewPane(SessionPane):
     pane_id = "review"
     title = "Review"
@@ -95,6 +122,7 @@ class ReviewPane(SessionPane):
         self.query_one("#review-answer", Static).update(Text(hint, style="dim"))
         self.query_one("#review-answer", Static).display = bool(hint)
         self.query_one("#review-buttons", Static).update("")
+        self._show_media(0, "")  # the last card's images and sounds go with it
 
     def render_card(self) -> None:
         session = self.session
@@ -285,7 +313,7 @@ class ReviewPane(SessionPane):
 
         paths = [p for p in (media_path(desk, n) for n in names) if p is not None]
         box.display = bool(paths)
-        box.mount_all([widget(str(p), classes="review-image") for p in paths])
+        box.mount_all([drawn(widget, p) for p in paths])
 
     def action_play(self) -> None:
         from deskwork.services.notes import media_path, play
