@@ -241,6 +241,36 @@ def test_external_editor_round_trip(tmp_path: Path) -> None:
 
 
 @pytest.mark.timeout_e2e
+def test_an_editor_that_cannot_run_is_told_and_the_desk_comes_back(tmp_path: Path) -> None:
+    """$EDITOR names no program, or a script whose interpreter is missing (found, but exec fails
+    after the app handed the terminal over): a message each time, the desk back and answering
+    keys, the draft unchanged. Before, the second case left a blank terminal and a deaf app."""
+    home = welcomed_home(tmp_path)
+    broken = tmp_path / "broken-editor.sh"
+    broken.write_text("#!/no/such/interpreter\n")
+    broken.chmod(0o755)
+    term = Terminal(home, EDITOR="no-such-editor", VISUAL="")
+    term.new_draft("Kept")
+    term.child.send("first line\r")
+    term.child.send("\x1b[20~")  # F9
+    term.wait_for("no-such-editor: not found")
+    assert term.quit("\x11") == 0
+    term = Terminal(home, EDITOR=str(broken), VISUAL="")
+    term.wait_for("Kept")
+    term.child.send("\x1b[15~")  # F5: the draft area
+    term.child.send("\r")  # open the draft
+    term.wait_for("first line")
+    term.child.send("\x1b[20~")  # F9
+    term.wait_for("Cannot run")
+    term.child.send("more")
+    term.wait_for("more")
+    assert term.quit("\x11") == 0
+    reader = Store.open(home, readonly=True)
+    [draft] = reader.drafts.all()
+    assert draft.body.startswith("first line")
+
+
+@pytest.mark.timeout_e2e
 def test_closing_the_terminal_saves_like_ctrl_q(tmp_path: Path) -> None:
     """The terminal window closes (the pty's master side goes away: the kernel sends SIGHUP): the
     draft typed a moment ago is saved in full and the store is closed cleanly, as with Ctrl+Q."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -168,14 +169,28 @@ class DraftTools(Pane):
             return
         self.flush()
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        problem = editor_problem(editor)
+        if problem:
+            self.app.notify(problem, severity="error", markup=False)
+            return
         with tempfile.TemporaryDirectory(prefix="deskwork-") as folder:
             path = Path(folder) / f"{self.editing.effective_slug}.md"
             path.write_text(self.editing.body, encoding="utf-8")
+            failed: OSError | None = None
             try:
                 with self.app.suspend():
-                    result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+                    # Nothing may escape this block: Textual resumes the screen only when it ends
+                    # normally (an error here left the terminal blank and the app deaf for good).
+                    try:
+                        result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+                    except OSError as exc:
+                        failed = exc
             except Exception as exc:  # no terminal to hand over (e.g. headless)
                 self.app.notify(f"Cannot open {editor}: {exc}", severity="error", markup=False)
+                return
+            if failed is not None:
+                self.app.notify(f"Cannot run {editor}: {failed.strerror or failed}; nothing "
+                                "changed", severity="error", markup=False)  # fmt: skip
                 return
             if result.returncode != 0:
                 self.app.notify(f"{editor} exited with {result.returncode}; nothing changed")
@@ -183,3 +198,16 @@ class DraftTools(Pane):
             body = path.read_text(encoding="utf-8")
         self.editing = self.drafts.save_text(self.editing.id, body)
         await self.open_draft(self.editing.id)
+
+
+def editor_problem(editor: str) -> str:
+    """Why `editor` ($VISUAL / $EDITOR, a command line) cannot be run, or "" when it can."""
+    try:
+        words = shlex.split(editor)
+    except ValueError as exc:
+        return f"$EDITOR {editor!r} is not a command line ({exc})"
+    if not words:
+        return "$EDITOR is empty: set $VISUAL or $EDITOR to an editor (vim, nano, code --wait)"
+    if shutil.which(words[0]) is None:
+        return f"{words[0]}: not found (from $VISUAL or $EDITOR); nothing changed"
+    return ""
