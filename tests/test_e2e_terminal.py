@@ -271,6 +271,25 @@ def test_an_editor_that_cannot_run_is_told_and_the_desk_comes_back(tmp_path: Pat
 
 
 @pytest.mark.timeout_e2e
+def test_a_paste_with_escape_sequences_arrives_as_clean_text_in_order(tmp_path: Path) -> None:
+    """A real terminal's bracketed paste of `ls` output with colours, a window title (ended by
+    BEL) and two lines: the draft gets the text, in order, without the escapes; no escape became
+    a key (before: the keys arrived first, `^[31m` stayed as text, BEL toggled the preview)."""
+    home = welcomed_home(tmp_path)
+    term = Terminal(home)
+    term.new_draft("Pasted")
+    pasted = "ls: \x1b[01;34mdir\x1b[0m and \x1b[31mred\x1b[0m done\x1b]0;title\x07\nsecond line\n"
+    term.child.send("\x1b[200~" + pasted + "\x1b[201~")
+    term.wait_for("second line")
+    term.child.send("end")
+    term.wait_for("end")
+    assert term.quit("\x11") == 0
+    reader = Store.open(home, readonly=True)
+    [draft] = reader.drafts.all()
+    assert draft.body == "ls: dir and red done\nsecond line\nend"
+
+
+@pytest.mark.timeout_e2e
 def test_closing_the_terminal_saves_like_ctrl_q(tmp_path: Path) -> None:
     """The terminal window closes (the pty's master side goes away: the kernel sends SIGHUP): the
     draft typed a moment ago is saved in full and the store is closed cleanly, as with Ctrl+Q."""

@@ -6,16 +6,28 @@ its bounded queue (30 writes) fills and the next `write` blocks the event loop f
 hang-up handler (which saves and quits) gets to run. Its input thread turns the failed read into a
 `panic`. Here a failed write marks the terminal gone and every later write is dropped (the queue
 keeps draining), and a failed read asks the app to save and quit as a hang-up does.
+
+And one repair: the input loop passes the terminal's text through a `PasteFilter`, so that escape
+sequences inside a bracketed paste never reach the parser (which made them key presses).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import selectors
 import threading
+from codecs import getincrementaldecoder
 from collections.abc import Callable
 from typing import IO, Any
 
+from textual._loop import loop_last
+from textual._parser import ParseError
+from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
+
+from deskwork.ui.paste_filter import PasteFilter
 
 
 class TerminalGone(Message):
@@ -75,6 +87,40 @@ class HangupSafeDriver(LinuxDriver):
             return
         self._gone_once.set()
         self._app.post_message(TerminalGone())  # thread-safe; never waits for the loop
+
+    def run_input_thread(self) -> None:
+        """Textual's input loop (LinuxDriver.run_input_thread, textual 8.2), with the terminal's
+        text passed through a `PasteFilter` before the parser: escape sequences inside a paste
+        are dropped instead of turning into key presses (ui/paste_filter.py)."""
+        selector = selectors.SelectSelector()
+        selector.register(self.fileno, selectors.EVENT_READ)
+        fileno = self.fileno
+        parser = XTermParser(self._debug)
+        feed, tick = parser.feed, parser.tick
+        decode = getincrementaldecoder("utf-8")().decode
+        pasted = PasteFilter()
+
+        def process(ready: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
+            for last, (_key, mask) in loop_last(ready):
+                if mask & selectors.EVENT_READ:
+                    text = decode(os.read(fileno, 1024 * 4), final=final and last)
+                    if not text:
+                        break
+                    for event in feed(pasted(text)):
+                        self.process_message(event)
+            for event in tick():
+                self.process_message(event)
+
+        try:
+            while not self.exit_event.is_set():
+                process(selector.select(0.1))
+            selector.unregister(self.fileno)
+            process(selector.select(0.1), final=True)
+        finally:
+            selector.close()
+            with contextlib.suppress(EOFError, ParseError):
+                for _event in feed(""):
+                    pass
 
     def _run_input_thread(self) -> None:
         try:
