@@ -276,6 +276,37 @@ def test_search_syntax() -> None:
             ids(broken)
 
 
+def test_search_by_days_as_anki_writes_it() -> None:
+    """rated:N, added:N, edited:N count study days back, today being 1, cut at the day start
+    hour (4:00 here, in the machine's time zone); Anki's keys deskwork lacks are refused."""
+    from deskwork.domain.studyday import day_bounds, study_day
+
+    now = T0 + timedelta(days=10)
+    start = day_bounds(study_day(now, 4), 4)[0]  # today's study day began here
+    cards = [
+        make_card("today", id=1, last_review=start + timedelta(minutes=1), when=now),
+        make_card(
+            "yesterday",
+            id=2,
+            last_review=start - timedelta(minutes=1),
+            when=start - timedelta(days=1, minutes=1),
+        ),  # fmt: skip
+        make_card("never", id=3, when=T0, note_modified=start + timedelta(hours=1)),
+    ]
+
+    def ids(query: str) -> list[int]:
+        return [c.id for c in search(cards, query, now, start_hour=4)]
+
+    assert ids("rated:1") == [1] and ids("rated:2") == [1, 2] and ids("-rated:30") == [3]
+    assert ids("added:1") == [1] and ids("added:2") == [1] and ids("added:3") == [1, 2]
+    assert ids("edited:1") == [1, 3]
+    for bad, why in (("rated:0", "needs a number of days"), ("rated:x", "needs a number"),
+                     ("introduced:1", "introduced: is an Anki search deskwork does not have"),
+                     ("dupe:1,x", "dupe: is an Anki search")):  # fmt: skip
+        with pytest.raises(ValueError, match=why):
+            ids(bad)
+
+
 def test_search_by_property_as_anki_writes_it() -> None:
     """prop:r (retrievability now, with each card's decay), prop:s, prop:d (0-1, Anki's scale),
     prop:ivl, prop:reps, prop:lapses; a card without the property (a new card's R) never matches."""

@@ -3,7 +3,9 @@
 `note:"Basic (type in the answer)"` (a note type by name, `*` at the end for a prefix), `card:2`
 (the second card of its note), `prop:r<0.9` / `prop:s>21` / `prop:d>0.5` / `prop:ivl>=10` /
 `prop:reps>5` / `prop:lapses>3` (Anki's properties: retrievability now, stability in days, difficulty
-0–1 as Anki shows it, interval in days), words in any field; `-` before a term negates it. Terms are
+0–1 as Anki shows it, interval in days), `rated:2` (answered today or yesterday), `added:7`, `edited:1` (days, counting
+today as 1, study days as the day start hour cuts them), words in any field; `-` before a term
+negates it. Terms are
 ANDed; as in Anki, `or` joins alternatives (`deck:A or deck:B`), `(…)` groups and `-(…)` negates a
 group; quotes make one term of several words."""
 
@@ -12,10 +14,11 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.revieworder import DEFAULT_DECAY, retrievability
+from deskwork.domain.studyday import day_bounds, study_day
 
 Test = Callable[[Card], bool]
 
@@ -161,11 +164,38 @@ def _tokens(query: str, quotes: str = "\"'") -> list[Token]:
     return out
 
 
+UNSUPPORTED = ("introduced", "resched", "nid", "cid", "mid", "dupe", "preset", "re", "nc", "w")
+
+
+def _days_since(name: str, value: str, now: datetime, start_hour: int) -> datetime:
+    """The start of the study day `value` days back counting today as 1 (Anki's `rated:1`)."""
+    if not value.isdigit() or not 1 <= int(value) <= 36500:
+        raise ValueError(f"{name}:{value} needs a number of days from 1 (rated:1 is today)")
+    today = study_day(now, start_hour)
+    return day_bounds(today - timedelta(days=int(value) - 1), start_hour)[0]
+
+
 def _term(
-    term: str, now: datetime, type_names: dict[str, str], decay: Callable[[Card], float]
+    term: str,
+    now: datetime,
+    type_names: dict[str, str],
+    decay: Callable[[Card], float],
+    start_hour: int = 4,
 ) -> Test:
     name, sep, value = term.partition(":")
     name = name.lower()
+    if sep and name == "rated":
+        since = _days_since(name, value, now, start_hour)
+        return lambda c: c.last_review is not None and c.last_review >= since
+    if sep and name == "added":
+        since = _days_since(name, value, now, start_hour)
+        return lambda c: c.created >= since
+    if sep and name == "edited":
+        since = _days_since(name, value, now, start_hour)
+        return lambda c: (c.note_modified or c.created) >= since
+    if sep and name in UNSUPPORTED:
+        raise ValueError(f"{name}: is an Anki search deskwork does not have (it has deck:, tag:, "
+                         "is:, flag:, note:, card:, prop:, rated:, added:, edited:)")  # fmt: skip
     if sep and name == "deck":
         return _deck(value)
     if sep and name == "tag":
@@ -256,6 +286,7 @@ def compile_query(
     now: datetime,
     type_names: dict[str, str] | None = None,
     decay: Callable[[Card], float] | None = None,
+    start_hour: int = 4,
 ) -> Test:
     """A predicate for `query` (`type_names`: note type key -> name, the stock ones by default;
     `decay`: the FSRS decay of a card's preset, for prop:r); ValueError names a term it cannot
@@ -269,7 +300,7 @@ def compile_query(
     tokens = _tokens(query)
     if not tokens:
         return lambda c: True
-    return _Parser(tokens, lambda term: _term(term, now, names, card_decay)).parse()
+    return _Parser(tokens, lambda term: _term(term, now, names, card_decay, start_hour)).parse()
 
 
 def search(
@@ -278,6 +309,7 @@ def search(
     now: datetime,
     type_names: dict[str, str] | None = None,
     decay: Callable[[Card], float] | None = None,
+    start_hour: int = 4,
 ) -> list[Card]:
-    test = compile_query(query, now, type_names, decay)
+    test = compile_query(query, now, type_names, decay, start_hour)
     return [c for c in cards if test(c)]

@@ -42,9 +42,10 @@ def search_job(desk: Desk, query: str, rows: int) -> Callable[[], Found]:
     render = Renderer(desk)
     names = {k: t.name for k, t in render.types.items()}
     decay = load_presets(desk).decay_for  # prop:r with each card's preset's decay
+    start_hour = desk.config.study.day_start_hour  # rated:, added:, edited: count study days
 
     def run() -> Found:
-        found = search(cards, query, now, names, decay)
+        found = search(cards, query, now, names, decay, start_hour)
         found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
         return Found(query, found, [render(card).question for card in found[:rows]])
 

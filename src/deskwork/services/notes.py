@@ -109,7 +109,10 @@ def listing(desk: Desk, query: str = "") -> list[dict[str, Any]]:
     types = notetypes(desk)
     presets = load_presets(desk)
     type_names = {k: t.name for k, t in types.items()}
-    found = search(desk.store.cards.all(), query, now, type_names, presets.decay_for)
+    found = search(
+        desk.store.cards.all(), query, now, type_names, presets.decay_for,
+        desk.config.study.day_start_hour,
+    )  # fmt: skip
     found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
     render_one = Renderer(desk)
     ids = {c.id for c in found}
