@@ -290,7 +290,7 @@ def test_search_by_days_as_anki_writes_it() -> None:
             id=2,
             last_review=start - timedelta(minutes=1),
             when=start - timedelta(days=1, minutes=1),
-        ),  # fmt: skip
+        ),
         make_card("never", id=3, when=T0, note_modified=start + timedelta(hours=1)),
     ]
 
