@@ -363,3 +363,20 @@ def test_figures() -> None:
     assert cardstats.true_retention(logs, T0 - timedelta(days=30)) == pytest.approx(2 / 3)
     assert cardstats.true_retention([], T0) is None
     assert cardstats.per_state(cards) == {"new": 1, "learning": 0, "review": 2, "suspended": 0}
+
+
+def test_next_up_is_a_day_for_a_review_and_a_moment_for_a_learning_step() -> None:
+    """A review due at 18:34 in two days comes up when that study day starts (the queue takes it
+    then), so the pane names the day; a learning step in ten minutes, its moment."""
+    from deskwork.domain.reviewqueue import next_up
+    from deskwork.domain.studyday import day_bounds, study_day
+
+    now = T0
+    review = make_card("r", id=1, state=CardState.REVIEW, last_review=now,
+                       due=now + timedelta(days=2, hours=9))  # fmt: skip
+    day_start = day_bounds(study_day(review.due, 4), 4)[0]
+    assert next_up([review], now, 4) == (day_start, True)
+    step = make_card("l", id=2, state=CardState.LEARNING, last_review=now,
+                     due=now + timedelta(minutes=10))  # fmt: skip
+    assert next_up([review, step], now, 4) == (step.due, False)
+    assert next_up([review.model_copy(update={"suspended": True})], now, 4) is None

@@ -14,6 +14,7 @@ from typing import Any
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.decklimits import LEARN_AHEAD, Done, LimitTree, available, is_interday
 from deskwork.domain.presets import Presets, in_deck
+from deskwork.domain.studyday import day_bounds, study_day
 
 __all__ = ["LEARN_AHEAD", "ReviewQueue", "available", "build", "next_card"]
 
@@ -178,3 +179,19 @@ def siblings(
 
 def next_due(cards: Iterable[Card], now: datetime) -> datetime | None:
     return min((c.due for c in cards if available(c, now) and c.due > now), default=None)
+
+
+def next_up(cards: Iterable[Card], now: datetime, start_hour: int) -> tuple[datetime, bool] | None:
+    """When the next card comes up after now, and whether by the day: a review or a learning step
+    that crossed into a later study day is due from that day's start (the queue takes it then,
+    whatever its hour), a learning step within the day at its moment."""
+    best: tuple[datetime, bool] | None = None
+    for card in cards:
+        if not available(card, now) or card.due <= now:
+            continue
+        day_end = day_bounds(study_day(card.due, start_hour), start_hour)[1]
+        by_day = card.state is CardState.REVIEW or is_interday(card, day_end)
+        moment = day_bounds(study_day(card.due, start_hour), start_hour)[0] if by_day else card.due
+        if best is None or moment < best[0]:
+            best = (moment, by_day)
+    return best

@@ -137,6 +137,10 @@ class ReviewSession:
     def next_due(self) -> datetime | None:
         return rq.next_due(self._cards(), self.desk.clock())
 
+    def next_up(self) -> tuple[datetime, bool] | None:
+        """When the next card comes up, and whether by the day (see reviewqueue.next_up)."""
+        return rq.next_up(self._cards(), self.desk.clock(), self.desk.config.study.day_start_hour)
+
     def retrievability(self, card: Card) -> float | None:
         """The card's probability of recall now (FSRS's R), None for a new card."""
         return retrievability(self.presets, card, self.desk.clock())

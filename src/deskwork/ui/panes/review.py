@@ -205,10 +205,14 @@ class ReviewPane(SessionPane):
         reached = session.limits_reached()
         if reached:
             hint = f"{reached}. " + hint
-        due = session.next_due()
-        if due is None:
+        up = session.next_up()
+        if up is None:
             return f"Nothing due ({plural(total, 'card')}).", hint
-        return f"Nothing due. Next card: {due.astimezone():%a %d %b %H:%M}", hint
+        moment, by_day = up
+        when = (
+            f"{moment.astimezone():%a %d %b}" if by_day else f"{moment.astimezone():%a %d %b %H:%M}"
+        )
+        return f"Nothing due. Next card: {when}", hint
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
