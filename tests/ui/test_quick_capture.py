@@ -131,3 +131,17 @@ async def test_quit_from_the_card_edit_dialog_asks_about_changes(tmp_path: Path)
         await pilot.press("escape")  # Esc is no: back to the dialog
         await pilot.pause()
         assert again.screen is card
+
+
+async def test_ctrl_k_inside_quick_capture_does_not_open_a_second_one(tmp_path: Path) -> None:
+    app = desk_app(tmp_path, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, CardScreen)
+        await pilot.press("A", "A", "A", "ctrl+k")
+        await pilot.pause()
+        assert app.screen is first and len(app.screen_stack) == 2
+        assert sum(isinstance(s, CardScreen) for s in app.screen_stack) == 1

@@ -81,6 +81,9 @@ class CardsControl:
         from deskwork.services import notes
         from deskwork.ui.screens.card_dialogs import CardDraft, CardScreen
 
+        if any(isinstance(screen, CardScreen) for screen in self.app.screen_stack):
+            self.app.notify("A card is open already: Ctrl+S saves it, Esc closes it", timeout=3)
+            return  # a second one on top hid the first, still open underneath
         if not self._writable():
             return
         extra, label, selected = self.source()
