@@ -158,3 +158,23 @@ def test_quick_capture_remembers_the_deck_and_the_source(tmp_path: Path, clock: 
         {"ML::Basics": 2},
     )
     desk.close()
+
+
+def test_undo_shows_the_card_it_brought_back_first(tmp_path: Path, clock: Clock) -> None:
+    """As in Anki, the card whose answer was undone is shown again at once, even when a learning
+    card fell due meanwhile (that one comes right after)."""
+    desk = open_desk(tmp_path, clock)
+    seed(desk, 3)
+    session = cs.ReviewSession(desk)
+    session.answer(Grade.AGAIN)  # card 0: learning, due in a minute
+    shown = session.current()
+    assert shown is not None and shown.front == "card 1", "card 0 is not due yet"
+    session.answer(Grade.GOOD)
+    clock.advance(minutes=2)  # card 0's step falls due
+    assert session.undo() is not None  # card 1 is new again
+    back = session.current()
+    assert back is not None and back.front == "card 1", "the undone card, not card 0"
+    session.answer(Grade.EASY)
+    after = session.current()
+    assert after is not None and after.front == "card 0", "then the queue as usual"
+    desk.close()

@@ -24,6 +24,7 @@ class ReviewQueue:
     learning: list[Card]  # due by the end of the study day, by due time
     reviews: list[Card]
     new: list[Card]
+    first: int | None = None  # a card shown before any other while queued (one just undone)
 
     @property
     def size(self) -> int:
@@ -127,7 +128,13 @@ def review_order_key(
 
 
 def next_card(queue: ReviewQueue, now: datetime) -> Card | None:
-    """Learning cards that are due, then reviews, then new cards, then learning cards due soon."""
+    """Learning cards that are due, then reviews, then new cards, then learning cards due soon;
+    before all of them `queue.first` (the card an undo brought back, as Anki shows it again)."""
+    if queue.first is not None:
+        for part in (queue.learning, queue.reviews, queue.new):
+            for card in part:
+                if card.id == queue.first:
+                    return card
     if queue.learning and queue.learning[0].due <= now:
         return queue.learning[0]
     if queue.reviews:
@@ -140,6 +147,8 @@ def next_card(queue: ReviewQueue, now: datetime) -> Card | None:
 
 
 def remove(queue: ReviewQueue, card_id: int) -> None:
+    if queue.first == card_id:
+        queue.first = None
     for part in (queue.learning, queue.reviews, queue.new):
         part[:] = [c for c in part if c.id != card_id]
 

@@ -103,7 +103,9 @@ class ReviewSession:
             return
         cards = self.desk.store.cards.all()
         self.done = presets.today_done(self.desk, {c.id: c.deck for c in cards})
+        first = self.queue.first if hasattr(self, "queue") else None  # an undone card stays first
         self.queue = rq.build(cards, now, self.day_end(), self.presets, self.done, self.deck)
+        self.queue.first = first
 
     def limits_reached(self) -> str:
         """'' or what stops today's queue: the studied deck's limits, spent."""
@@ -279,6 +281,7 @@ class ReviewSession:
         if now_card is not None:
             self._count_move(now_card, last.before)
         self.rebuild()
+        self.queue.first = last.before.id  # shown next, as Anki does, if today's queue has it
         return last.before
 
     def _change(self, card: Card, **update: Any) -> Card:

@@ -113,6 +113,7 @@ class SessionPane(Pane):
         self.session = session
         if old is not None and old.cram == session.cram:  # a new card or an import keeps undo
             session.undo_stack = old.undo_stack
+            session.queue.first = old.queue.first  # and the card an undo brought back
         self._session_day = session.desk.today()
         counting = session.counting_job()  # the load balancer's counts, off the UI thread
         if counting is not None:
