@@ -42,3 +42,9 @@ async def test_a_type_in_card_compares_what_was_typed(tmp_path: Path, clock: Clo
         assert shown(app, "#review-answer") == "Paris ✓"
         await pilot.press("3")
         assert app.desk.store.reviews.count() == 2
+        # the first card (Again: a 1-minute step) comes back: with an empty box, not "for"
+        assert shown(app, "#review-question") == "2 + 2 =\n\n[type the answer]"
+        assert app.focused is box and box.value == "", "the earlier answer is not left in the box"
+        await pilot.press(*"five", "enter", "1")  # Again: the same card next, right away
+        assert shown(app, "#review-question") == "2 + 2 =\n\n[type the answer]"
+        assert box.value == "", "the answer typed a moment ago is not left in the box"

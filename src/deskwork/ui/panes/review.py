@@ -225,6 +225,7 @@ class ReviewPane(SessionPane):
     def _after(self) -> None:
         self._session_changed()
         self.revealed = False
+        self._typed_for = None  # the card may come back (a learning step): a fresh box then
         self.query_one("#review-card", VerticalScroll).scroll_home(animate=False)
         self.shown_at = time.monotonic()
         self.render_card()
