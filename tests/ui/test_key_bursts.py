@@ -100,3 +100,20 @@ async def test_quick_capture_saves_a_front_typed_in_one_burst(tmp_path: Path) ->
         assert not isinstance(app.screen, CardScreen), "saved and closed"
         fronts = [c.fields[0] for c in app.desk.store.cards.all()]
         assert "Burst front only" in fronts, fronts
+
+
+async def test_keys_after_tab_in_a_burst_go_to_the_next_field(tmp_path: Path) -> None:
+    """`Capital of France?` Tab `Paris` in one read: the front gets the question and the back
+    the answer (before: both went to the front, the focus moving after the keys were handed out)."""
+    app = desk_app(tmp_path, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CardScreen)
+        await burst(pilot, *"Capital of France?", "tab", *"Paris")
+        await pilot.pause()
+        front = screen.query_one("#card-front", TextArea).text
+        back = screen.query_one("#card-back", TextArea).text
+        assert (front, back) == ("Capital of France?", "Paris"), (front, back)

@@ -119,7 +119,8 @@ class DeskAreas(App[int]):
             self.idle_collector.input()  # not idle: no full collection now (ui/idle_collector.py)
         if isinstance(event, events.Paste) and not event.is_forwarded:
             event = clean_paste(event)
-        await settle_before_priority_key(self, event)  # keys in the order typed: key_order.py
+        if await settle_before_priority_key(self, event):  # keys in the order typed: key_order.py
+            return  # a Tab that moved the focus
         await super().on_event(event)
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -15,7 +15,12 @@ later. Two orders broke under a burst:
   empty). `run_own_bindings_inline` makes Input and TextArea run their own bindings as they read
   the key, as upstream proposes (Textual issue #6605, pull request #6631).
 
-A third order is the focus: `Widget.focus()` only queues the change behind what the app already
+A third order: Tab (next field) is a binding the app runs when the key has bubbled back up to it,
+behind the keys it read after Tab and already handed to the field: `Capital of France?` Tab
+`Paris` filled one field. Where Tab and Shift+Tab do what Textual binds them to (move the focus),
+the app now moves it as it reads them, once the field has read the keys before.
+
+A fourth order is the focus: `Widget.focus()` only queues the change behind what the app already
 holds, so a key typed right after F2..F5 (go to an area) met the bindings of the area left: F4
 then Space while the cards were still loading started the pomodoro. The desk moves the focus with
 `focus_now`.
@@ -76,16 +81,44 @@ def run_own_bindings_inline() -> None:
             setattr(cls, "_on_key", _inline(handler))  # noqa: B010
 
 
-async def settle_before_priority_key(app: App[Any], event: events.Event) -> None:
+FOCUS_ACTIONS = {
+    "tab": ("app.focus_next", "focus_next"),
+    "shift+tab": ("app.focus_previous", "focus_previous"),
+}
+
+
+async def settle_before_priority_key(app: App[Any], event: events.Event) -> bool:
     """Called by the app for every event it reads: before a key from the terminal that has a
-    priority binding, wait for the focused widget to read the keys typed before it."""
-    if (
-        isinstance(event, events.Key)
-        and not event.is_forwarded
-        and app.focused is not None
-        and _is_priority_key(app, event.key)
-    ):
-        await settle(app.focused)
+    priority binding, wait for the focused widget to read the keys typed before it. Tab and
+    Shift+Tab that would move the focus (Textual's binding, not a widget's own) move it here,
+    once those keys are read, so that the keys after them go to the next field; True then (the
+    key is used)."""
+    if not isinstance(event, events.Key) or event.is_forwarded:
+        return False
+    focused = app.focused
+    if focused is None:
+        return False
+    if event.key in FOCUS_ACTIONS and _binding_action(app, event.key) in FOCUS_ACTIONS[event.key]:
+        if isinstance(focused, TextArea) and focused.tab_behavior == "indent":
+            return False  # the key is text there
+        await settle(focused)
+        if event.key == "tab":
+            app.screen.focus_next()
+        else:
+            app.screen.focus_previous()
+        return True
+    if _is_priority_key(app, event.key):
+        await settle(focused)
+    return False
+
+
+def _binding_action(app: App[Any], key: str) -> str | None:
+    """The action the key's first binding runs, from the focused widget up (None: unbound)."""
+    with contextlib.suppress(Exception):  # no screen yet, or one closing
+        for _node, bindings in app.screen._binding_chain:
+            for binding in bindings.key_to_bindings.get(key, ()):
+                return binding.action
+    return None
 
 
 def _is_priority_key(app: App[Any], key: str) -> bool:
