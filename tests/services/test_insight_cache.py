@@ -8,6 +8,8 @@ from pathlib import Path
 
 from deskwork.domain import cardstats
 from deskwork.domain.cards import CardState, ReviewLog
+from deskwork.paths import Paths
+from deskwork.services import Desk
 from deskwork.services.insight import gather, gather_job
 from tests.helpers import Clock
 from tests.services.test_insight import history_desk
@@ -46,3 +48,36 @@ def test_cached_answers_per_day_follow_every_change(tmp_path: Path, clock: Clock
     assert gather_job(desk, 12)().reviews_by_day == from_scratch(desk)
     assert sum(gather(desk, 12).reviews_by_day) == 106
     desk.close()
+
+
+def test_an_imported_history_and_a_compaction_are_counted_again(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """The import's own path (one bulk op per month, as `anki_import` writes a revlog) landing in
+    months already counted, then a compaction that rewrites those months as new files, then the
+    store opened again: the answers per day always match a count from scratch."""
+    desk = history_desk(tmp_path, clock)
+    assert sum(gather(desk, 12).reviews_by_day) == 100  # every month of the window counted
+    card_id = desk.store.cards.all()[0].id
+    with desk.store.transaction() as tx:
+        ids = tx.reserve_ids("reviews", 30)
+        tx.append_many(
+            "reviews",
+            [
+                ReviewLog(
+                    id=doc_id, card_id=card_id, rating=3, duration_ms=1000,
+                    ts=clock() - timedelta(days=10 + n % 9, hours=n % 5),  # the counted month
+                    state=CardState.REVIEW,
+                )
+                for n, doc_id in enumerate(ids)
+            ],
+        )  # fmt: skip
+    after = gather(desk, 12)
+    assert after.reviews_by_day == from_scratch(desk) and sum(after.reviews_by_day) == 130
+    desk.store.compact(force=True)
+    assert gather(desk, 12).reviews_by_day == from_scratch(desk)
+    desk.close()
+    again = Desk.open(Paths(tmp_path, tmp_path), clock=clock)
+    assert gather(again, 12).reviews_by_day == from_scratch(again)
+    assert sum(from_scratch(again)) == 130
+    again.close()
