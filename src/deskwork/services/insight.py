@@ -12,7 +12,7 @@ from deskwork.domain import insight as di
 from deskwork.domain.drafts import Draft
 from deskwork.domain.studyday import DayIndex, day_bounds
 from deskwork.domain.wording import plural
-from deskwork.services.curriculum import plan_report, program_of
+from deskwork.services.curriculum import program_of, report_of
 from deskwork.services.desk import Desk
 from deskwork.store.logs import month_of
 
@@ -29,8 +29,8 @@ def gather(desk: Desk, weeks: int = 12) -> di.Insight:
 
 
 def gather_job(desk: Desk, weeks: int = 12) -> Callable[[], di.Insight]:
-    """Take what the figures need now (cheap: lists of the small tables, the plan); the returned
-    function computes them and may run on a worker thread. Answers per day of past study days
+    """Take what the figures need now (cheap: lists of the small tables, the program); the
+    returned function computes them (the plan's report too) and may run on a worker thread. Answers per day of past study days
     come from a cache (they do not change unless an import adds history: a month whose entry
     count changed is counted again)."""
     now = desk.clock()
@@ -42,7 +42,7 @@ def gather_job(desk: Desk, weeks: int = 12) -> Callable[[], di.Insight]:
     items = list(desk.store.items.values())
     cards = desk.store.cards.all()
     drafts = list(desk.store.drafts.values())
-    report = plan_report(desk)
+    program = program_of(desk)
     log = desk.store.reviews
     per_month = _MONTH_DAYS.setdefault(log, {})
 
@@ -53,6 +53,7 @@ def gather_job(desk: Desk, weeks: int = 12) -> Callable[[], di.Insight]:
         return count()
 
     def count() -> di.Insight:
+        report = report_of(program, sessions, items, today)
         by_day = _answers_by_day(log, per_month, window_start, now, start_hour)
         first = today - timedelta(days=weeks * 7 - 1)
         return di.compute(
