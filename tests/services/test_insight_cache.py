@@ -12,6 +12,7 @@ from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services.insight import gather, gather_job
 from tests.helpers import Clock
+from tests.insight_history import CONFIG
 from tests.services.test_insight import history_desk
 
 
@@ -81,3 +82,75 @@ def test_an_imported_history_and_a_compaction_are_counted_again(
     assert gather(again, 12).reviews_by_day == from_scratch(again)
     assert sum(from_scratch(again)) == 130
     again.close()
+
+
+def _answers_in_september(desk: Desk, clock: Clock, n: int) -> None:
+    card_id = desk.store.cards.all()[0].id
+    with desk.store.transaction() as tx:
+        for k in range(n):
+            tx.append(
+                "reviews",
+                ReviewLog(
+                    card_id=card_id, rating=3, duration_ms=1000, state=CardState.REVIEW,
+                    ts=clock() - timedelta(days=70 - k % 5, hours=k % 7),  # 5-11 Sep
+                ),
+            )  # fmt: skip
+
+
+def test_a_new_run_takes_past_months_counts_from_the_store(tmp_path: Path, clock: Clock) -> None:
+    """Counted once, a month whose entries are all in saved files is kept in the store under
+    those files' checksums: the next run (a new process: nothing in memory) does not read it.
+    Changed files (an import, then a compaction), another day start or a damaged record: counted
+    again, always equal to a count from scratch."""
+    from deskwork.services.insight import SAVED_DAYS
+
+    desk = history_desk(tmp_path, clock)
+    _answers_in_september(desk, clock, 12)
+    desk.store.compact(force=True)
+    assert sum(gather(desk, 12).reviews_by_day) == 112
+    desk.close()
+
+    def fresh() -> Desk:
+        return Desk.open(Paths(tmp_path, tmp_path), clock=clock)
+
+    again = fresh()
+    assert "2026-09" not in again.store.reviews.loaded_months()
+    figures = gather(again, 12)
+    assert "2026-09" not in again.store.reviews.loaded_months()  # from the kept counts
+    assert figures.reviews_by_day == from_scratch(again) and sum(figures.reviews_by_day) == 112
+    # An import adds to September: counted from memory now, and kept again once in files.
+    _answers_in_september(again, clock, 3)
+    assert gather(again, 12).reviews_by_day == from_scratch(again)
+    again.store.compact(force=True)
+    assert sum(gather(again, 12).reviews_by_day) == 115
+    again.close()
+    third = fresh()
+    assert gather(third, 12).reviews_by_day == from_scratch(third)
+    assert sum(from_scratch(third)) == 115
+    assert "2026-09" in third.store.reviews.loaded_months()  # by from_scratch only
+    # What is kept is what is used (so the checks below would see a wrong reuse): ...
+    kept = third.store.setting(SAVED_DAYS)
+    september = kept["2026-09"]
+    wrong = {**september, "days": {"2026-09-06": 999}}
+    third.store.set_setting(SAVED_DAYS, {**kept, "2026-09": wrong})
+    third.close()
+    fourth = fresh()
+    assert sum(gather(fourth, 12).reviews_by_day) == 100 + 999
+    # ... but not for other files, other study-day bounds, or a damaged entry.
+    for bad in (
+        {**wrong, "files": "other"},
+        {**wrong, "days_of": "other"},
+        {**september, "days": {"2026-09-06": "x"}},
+        "not a month",
+    ):
+        fourth.store.set_setting(SAVED_DAYS, {**kept, "2026-09": bad})
+        fourth.close()
+        fourth = fresh()
+        assert gather(fourth, 12).reviews_by_day == from_scratch(fourth), bad
+        assert sum(from_scratch(fourth)) == 115
+    fourth.store.set_setting(SAVED_DAYS, {**kept, "2026-09": wrong})
+    fourth.close()
+    (tmp_path / "config.toml").write_text(CONFIG + "[study]\nday_start_hour = 0\n")
+    fifth = fresh()
+    assert gather(fifth, 12).reviews_by_day == from_scratch(fifth)  # other day bounds
+    fifth.close()
