@@ -120,8 +120,10 @@ def _session(data_dir: Path, runs: int, legacy: bool) -> Session:
     desk = Desk.open(
         Paths(data_dir, data_dir), clock=lambda: END + timedelta(hours=2), defer_backup=True
     )
-    from deskwork.services.insight import SAVED_DAYS
-
+    try:
+        from deskwork.services.insight import SAVED_DAYS
+    except ImportError:  # a tree before the counts were kept (comparisons with older trees)
+        SAVED_DAYS = "stats.answers_per_day"
     session = Session(had_kept_counts=bool(desk.store.setting(SAVED_DAYS)))
     opens, baseline = session.opens, session.baseline
     settled, settled_baseline, gathered = (
