@@ -32,9 +32,9 @@ def gather(desk: Desk, weeks: int = 12) -> di.Insight:
 
 def gather_job(desk: Desk, weeks: int = 12) -> Callable[[], di.Insight]:
     """Take what the figures need now (cheap: lists of the small tables, the program); the
-    returned function computes them (the plan's report too) and may run on a worker thread. Answers per day of past study days
-    come from a cache (they do not change unless an import adds history: a month whose entry
-    count changed is counted again)."""
+    returned function computes them (the plan's report too) and may run on a worker thread.
+    Answers per day of past months come from a cache, in memory and kept in the store (see
+    `_answers_by_day`): a month is counted again only when its entries changed."""
     now = desk.clock()
     today = desk.today()
     start_hour = desk.config.study.day_start_hour

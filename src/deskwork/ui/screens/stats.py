@@ -210,7 +210,7 @@ class StatsScreen(Screen[None]):
 
     def _show(self, insight: Insight) -> None:
         """Every figure on screen in one frame: one layout and one repaint. (Put on screen a
-        part per frame, each part cost its own full-screen layout and repaint, 13 of them.)"""
+        part per frame, the 13 parts cost 13 full-screen layouts and repaints, and 13 frames.)"""
         if not self._open:
             return
         head, pomodoros, items, plan, pace = summary_tables(insight)
