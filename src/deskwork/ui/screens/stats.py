@@ -184,9 +184,11 @@ class StatsScreen(Screen[None]):
         # No footer: its key widgets cost a third of the opening time; the line above has the keys.
 
     def on_mount(self) -> None:
-        # The snapshot here (lists of the small tables: ~1 ms), the figures on a worker that runs
-        # while the skeleton's first frame is drawn. (Started after that frame instead, the
-        # worker began only once the new screen had settled, 50-130 ms later under load.)
+        # The snapshot here (lists of the small tables: ~1 ms); the worker that computes the
+        # figures starts once the skeleton's first frame is out (the layout's signal, published
+        # after the frame is written), so the two do not contend for the interpreter.
+        from textual.signal import SignalError
+
         from deskwork.services.insight import gather_job
 
         job = gather_job(self.desk_app.desk, 12)
@@ -195,7 +197,19 @@ class StatsScreen(Screen[None]):
             insight = job()
             self.app.call_from_thread(self._show, insight)
 
-        self.run_worker(compute, thread=True, exclusive=True, group="stats", name="stats figures")
+        def start(_: object = None) -> None:
+            self.screen_layout_refresh_signal.unsubscribe(anchor)
+            if not getattr(self, "_started", False):
+                self._started = True
+                self.run_worker(
+                    compute, thread=True, exclusive=True, group="stats", name="stats figures"
+                )
+
+        anchor = self.query_one(VerticalScroll)
+        try:  # a child: the screen's own subscription (tooltips) stays as it is
+            self.screen_layout_refresh_signal.subscribe(anchor, start, immediate=True)
+        except SignalError:  # not running yet: start now
+            start()
 
     @property
     def _open(self) -> bool:
