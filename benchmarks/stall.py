@@ -348,8 +348,21 @@ class Activities:
         await self.drive.back_to_desk()
 
     async def stats(self) -> None:
-        await self._open_close("ctrl+d")
-        await self._open_close("ctrl+d")  # again: what a second look costs
+        """Ctrl+D twice (the second: what a second look costs); each op runs from the key to the
+        frame with every figure (the screen paints its skeleton, a worker computes)."""
+        app = self.app
+        for _ in range(2):
+            t = time.perf_counter()
+            await self.drive.key("ctrl+d")
+            screen = app.screen
+            while getattr(screen, "busy", False) and screen is app.screen:
+                await asyncio.sleep(0.002)
+            painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            screen.call_after_refresh(lambda f=painted: f.done() or f.set_result(None))
+            await asyncio.wait_for(painted, 30)
+            self.probe.op(time.perf_counter() - t)
+            await self.drive.settle()
+            await self.drive.back_to_desk()
 
     async def curriculum(self) -> None:
         await self._open_close("f7")

@@ -4,7 +4,7 @@ computed by hand."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -97,4 +97,40 @@ def test_end_of_day_summary(tmp_path: Path, clock: Clock) -> None:
     text = day_end_text(summary)
     assert "Friday 20 November: 3 pomodoros, 90 minutes of focus" in text
     assert "Flashcards: 10 answers today; 5 due tomorrow" in text
+    desk.close()
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12", "Europe/Berlin"])
+def test_focus_at_the_windows_first_day_in_any_zone(
+    tmp_path: Path, clock: Clock, zone: str
+) -> None:
+    """Sessions from long before the window are skipped without a time-zone conversion each; the
+    ones around its first day (UTC+14 to UTC-12) still count exactly by their local study day."""
+    from zoneinfo import ZoneInfo
+
+    from deskwork.domain import insight as di
+    from deskwork.domain.studyday import study_day
+    from deskwork.services.curriculum import plan_report
+    from tests.helpers import make_focus
+
+    tz = ZoneInfo(zone)
+    desk = history_desk(tmp_path, clock)
+    edge = datetime.combine(START, time(), tzinfo=UTC)
+    with desk.store.transaction() as tx:
+        for hours in range(-80, 40, 3):  # every 3 h from 3 days before the first day on
+            tx.put("sessions", make_focus(edge + timedelta(hours=hours), minutes=20))
+        tx.put("sessions", make_focus(edge - timedelta(days=400)))
+    sessions = list(desk.store.sessions.values())
+    figures = di.compute(
+        today=TODAY, weeks=12, start_hour=4, sessions=sessions,
+        items=desk.store.items.values(), cards=[], reviews=[], drafts=[],
+        report=plan_report(desk), target_hours=1.5, now=clock(), tz=tz, reviews_by_day=[],
+    )  # fmt: skip
+    by_hand: dict[date, float] = {}
+    for s in sessions:
+        day = study_day(s.start, 4, tz)
+        if s.kind.value == "focus" and START <= day <= TODAY:
+            by_hand[day] = by_hand.get(day, 0.0) + s.actual_s / 3600
+    assert {d: h for d, h in figures.focus_hours_by_day.items() if h} == pytest.approx(by_hand)
+    assert figures.focus_hours_by_day[START] > 0
     desk.close()

@@ -3,8 +3,11 @@ summary (a key, and printed on quitting after the day's end), the weekly review 
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from pathlib import Path
 
+import pytest
 from textual.widgets import Sparkline, Static, TextArea
 
 from deskwork.ui.app import DeskworkApp
@@ -113,3 +116,65 @@ async def test_stats_never_contradict_themselves_on_a_first_morning(
         assert "no answers" not in cards and "none of the 4 answers" in cards
         label = [str(s.render()) for s in screen.query(".label")]
         assert any("Answers per day (4 answers in 12 weeks)" in t for t in label)
+
+
+async def test_closing_before_the_figures_arrive_is_safe(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc while the figures are still being computed, and the moment they arrive: they are
+    dropped, never put on a screen whose widgets are being removed. (The old part-per-frame fill
+    once ended the app with NoMatches, looking up a removed part, in a loaded benchmark run; this
+    test could not make that timing happen on demand.) The computation is held until the screen
+    is closed; it is the real one."""
+    from deskwork.services import insight as service
+
+    gate = threading.Event()
+    real_job = service.gather_job
+
+    def held_job(desk, weeks):  # type: ignore[no-untyped-def]
+        job = real_job(desk, weeks)
+
+        def held():  # type: ignore[no-untyped-def]
+            assert gate.wait(10)
+            return job()
+
+        return held
+
+    monkeypatch.setattr(service, "gather_job", held_job)
+    app = history_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+d")
+        stats = app.screen
+        assert isinstance(stats, StatsScreen) and stats.busy
+        assert "Computing the figures" in str(stats.query_one("#stats-head", Static).render())
+        await pilot.press("escape")
+        assert app.screen is not stats
+        gate.set()
+        await settled(pilot)
+        assert not hasattr(stats, "insight")  # nothing was put on the closed screen
+        # Esc the moment the figures arrive (before, they were put on screen a part per frame,
+        # and the parts still to come looked for widgets already removed)
+        gate.clear()
+        await pilot.press("ctrl+d")
+        stats = app.screen
+        assert isinstance(stats, StatsScreen)
+        gate.set()
+        for _ in range(2000):
+            if hasattr(stats, "insight"):
+                break
+            await asyncio.sleep(0.005)
+        app.pop_screen()  # at once (Pilot's press waits for the app to look idle first)
+        await pilot.pause()
+        await settled(pilot)
+        assert not isinstance(app.screen, StatsScreen)
+        # open again: the figures come and are put on screen, Esc closes as before
+        await pilot.press("ctrl+d")
+        await settled(pilot)
+        stats = app.screen
+        assert isinstance(stats, StatsScreen) and not stats.busy
+        assert "Last 12 weeks" in str(stats.query_one("#stats-head", Static).render())
+        await pilot.press("escape")
+        await settled(pilot)
+        assert not isinstance(app.screen, StatsScreen)
+        assert app.is_running and app.return_code is None

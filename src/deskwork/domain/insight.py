@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from deskwork.domain import cardstats
 from deskwork.domain.cards import Card, CardState, ReviewLog
@@ -95,8 +95,11 @@ def compute(
     by_id = {i.id: i for i in items}
     focus: dict[date, float] = {first + timedelta(days=n): 0.0 for n in range(weeks * 7)}
     per_item: Counter[int | None] = Counter()
+    # Sessions that began two days before the window's first day fall before it in any zone:
+    # no time-zone conversion for the years of sessions before the window.
+    earliest = datetime.combine(first - timedelta(days=2), time(), tzinfo=UTC)
     for s in sessions:
-        if s.kind is not SessionKind.FOCUS:
+        if s.kind is not SessionKind.FOCUS or s.start < earliest:
             continue
         day = study_day(s.start, start_hour, tz)
         if not first <= day <= today:
@@ -125,6 +128,12 @@ def compute(
     ]
     projections.sort(key=lambda p: (p.finish is None, p.finish or today, p.item.title))
     reviews = list(reviews)
+    since = now - timedelta(days=30)
+    answers_30d = review_answers_30d = 0
+    for r in reviews:
+        if r.ts >= since:
+            answers_30d += 1
+            review_answers_30d += r.state is CardState.REVIEW
     return Insight(
         today=today,
         weeks=weeks,
@@ -139,11 +148,9 @@ def compute(
         reviews_by_day=reviews_by_day
         if reviews_by_day is not None
         else cardstats.reviews_per_day(reviews, today, start_hour, weeks * 7, tz),
-        retention_30d=cardstats.true_retention(reviews, now - timedelta(days=30)),
-        answers_30d=sum(1 for r in reviews if r.ts >= now - timedelta(days=30)),
-        review_answers_30d=sum(
-            1 for r in reviews if r.ts >= now - timedelta(days=30) and r.state is CardState.REVIEW
-        ),
+        retention_30d=cardstats.true_retention(reviews, since),
+        answers_30d=answers_30d,
+        review_answers_30d=review_answers_30d,
         due_forecast=cardstats.due_forecast(cards, today, start_hour, 30, tz),
         drafts_by_status=dict(Counter(d.status.value for d in drafts if not d.deleted)),
         item_titles={i.id: i.title for i in items},

@@ -3,11 +3,13 @@ Markdown, BibTeX) and the plan."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from deskwork.domain.curriculum import Item
 from deskwork.domain.plan import PlanReport, Program, plan
-from deskwork.domain.sessions import SessionKind
+from deskwork.domain.sessions import Session, SessionKind
 from deskwork.domain.wording import plural
 from deskwork.interop import InteropError, importing, read_user_file
 from deskwork.interop.curriculum import (
@@ -100,14 +102,25 @@ def program_of(desk: Desk, **overrides: float | None) -> Program:
 
 
 def plan_report(desk: Desk, **overrides: float | None) -> PlanReport:
-    program = program_of(desk, **overrides)
+    return report_of(
+        program_of(desk, **overrides),
+        desk.store.sessions.values(),
+        desk.store.items.values(),
+        desk.today(),
+    )
+
+
+def report_of(
+    program: Program, sessions: Iterable[Session], items: Iterable[Item], today: date
+) -> PlanReport:
+    """The plan's report from the records themselves (a snapshot a worker can use)."""
     hours: dict[int, float] = {}
-    for session in desk.store.sessions.values():
+    for session in sessions:
         if session.kind is SessionKind.FOCUS:
             for item_id, seconds in session.seconds_by_item().items():
                 if item_id is not None:
                     hours[item_id] = hours.get(item_id, 0.0) + seconds / 3600
-    return plan(program, desk.store.items.values(), hours, desk.today())
+    return plan(program, items, hours, today)
 
 
 def report_json(report: PlanReport) -> dict[str, object]:

@@ -81,6 +81,25 @@ class LogTable(Generic[T]):
     def _changed(self, month: str) -> None:
         self._stamps[month] = next(_stamps)
 
+    def saved(self, month: str) -> list[str] | None:
+        """The files that hold every entry of `month` (immutable: see the module docstring), or
+        None while some of its entries are only in memory or being rewritten (pending, in flight
+        to a compaction, kept after damage): with their checksums, a key that figures counted
+        from the month can be kept under across runs (the stats' answers per day)."""
+        with self.lock:
+            if (
+                self.pending_put.get(month)
+                or self.pending_del.get(month)
+                or self.inflight_put.get(month)
+                or self.inflight_del.get(month)
+                or month in self.rewrite
+                or month in self.inflight_rewrite
+                or month in self.keep
+                or month not in self.segments
+            ):
+                return None
+            return list(self.segments[month])
+
     def loaded_months(self) -> list[str]:
         return list(self._loaded)
 

@@ -7,7 +7,6 @@ forecast; drafts per status."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -185,73 +184,80 @@ class StatsScreen(Screen[None]):
         # No footer: its key widgets cost a third of the opening time; the line above has the keys.
 
     def on_mount(self) -> None:
+        # The snapshot here (lists of the small tables: ~1 ms); the worker that computes the
+        # figures starts once the skeleton's first frame is out (the layout's signal, published
+        # after the frame is written), so the two do not contend for the interpreter.
+        from textual.signal import SignalError
+
         from deskwork.services.insight import gather_job
 
-        self._steps: list[Callable[[], None]] = []  # what `_show` still has to put on screen
-        job = gather_job(self.desk_app.desk, 12)  # the snapshot, here on the UI thread
+        job = gather_job(self.desk_app.desk, 12)
 
         def compute() -> None:
             insight = job()
             self.app.call_from_thread(self._show, insight)
 
-        self.run_worker(compute, thread=True, exclusive=True, group="stats", name="stats figures")
+        def start(_: object = None) -> None:
+            self.screen_layout_refresh_signal.unsubscribe(anchor)
+            if not getattr(self, "_started", False):
+                self._started = True
+                self.run_worker(
+                    compute, thread=True, exclusive=True, group="stats", name="stats figures"
+                )
+
+        anchor = self.query_one(VerticalScroll)
+        try:  # a child: the screen's own subscription (tooltips) stays as it is
+            self.screen_layout_refresh_signal.subscribe(anchor, start, immediate=True)
+        except SignalError:  # not running yet: start now
+            start()
+
+    @property
+    def _open(self) -> bool:
+        """Still on the app's stack (a figure arriving after Esc has nowhere to go: the screen's
+        widgets are being removed)."""
+        return self.is_mounted and self in self.app.screen_stack
 
     @property
     def busy(self) -> bool:
-        """The figures still being computed, or still being put on screen."""
-        return not hasattr(self, "insight") or bool(getattr(self, "_steps", ()))
+        """The figures still being computed (they are put on screen in the frame they arrive)."""
+        return not hasattr(self, "insight")
 
     def _show(self, insight: Insight) -> None:
-        """The figures on screen, a part per frame in reading order: all at once, the frame that
-        measured and drew every table and text (the pace list has a line per item) took
-        100-200 ms; one part at a time, no frame waits for the others."""
-        if not self.is_mounted:
+        """Every figure on screen in one frame: one layout and one repaint. (Put on screen a
+        part per frame, the 13 parts cost 13 full-screen layouts and repaints, and 13 frames.)"""
+        if not self._open:
             return
-        self.insight = insight
         head, pomodoros, items, plan, pace = summary_tables(insight)
         static = self._static
         drafts = (
             ", ".join(f"{n} {k}" for k, n in sorted(insight.drafts_by_status.items())) or "none yet"
         )
-        self._steps = [
-            lambda: static("#stats-head").update(head),
-            lambda: static("#stats-heatmap").update(heatmap(insight)),
-            lambda: setattr(
-                self.query_one("#stats-focus", Sparkline),
-                "data",
-                list(insight.focus_hours_by_day.values()),
-            ),
-            lambda: static("#stats-pomodoros").update(pomodoros),
-            lambda: static("#stats-items").update(items),
-            lambda: static("#stats-plan").update(plan),
-            lambda: static("#stats-pace").update(pace),
-            lambda: static("#stats-cards").update(self._cards_text()),
-            lambda: static("#stats-reviews-label").update(
+        with self.app.batch_update():
+            self.insight = insight
+            static("#stats-head").update(head)
+            static("#stats-heatmap").update(heatmap(insight))
+            self.query_one("#stats-focus", Sparkline).data = list(
+                insight.focus_hours_by_day.values()
+            )
+            static("#stats-pomodoros").update(pomodoros)
+            static("#stats-items").update(items)
+            static("#stats-plan").update(plan)
+            static("#stats-pace").update(pace)
+            static("#stats-cards").update(self._cards_text())
+            static("#stats-reviews-label").update(
                 f"Answers per day ({plural(sum(insight.reviews_by_day), 'answer')} in "
                 f"{plural(insight.weeks, 'week')})"
-            ),
-            lambda: setattr(
-                self.query_one("#stats-reviews", Sparkline), "data", insight.reviews_by_day or [0]
-            ),
-            lambda: setattr(  # from tomorrow: today's backlog would flatten every later day
-                self.query_one("#stats-due", Sparkline), "data", insight.due_forecast[1:] or [0]
-            ),
-            lambda: static("#stats-due-label").update(
+            )
+            self.query_one("#stats-reviews", Sparkline).data = insight.reviews_by_day or [0]
+            # from tomorrow: today's backlog would flatten every later day
+            self.query_one("#stats-due", Sparkline).data = insight.due_forecast[1:] or [0]
+            static("#stats-due-label").update(
                 forecast_label(insight.due_forecast, self.desk_app.desk.config)
-            ),
-            lambda: static("#stats-drafts").update(f"Drafts: {drafts}"),
-        ]
-        self._next_step()
+            )
+            static("#stats-drafts").update(f"Drafts: {drafts}")
 
     def _static(self, selector: str) -> Static:
         return self.query_one(selector, Static)
-
-    def _next_step(self) -> None:
-        if not self.is_mounted or not self._steps:
-            return
-        self._steps.pop(0)()
-        if self._steps:
-            self.call_after_refresh(self._next_step)
 
     def _cards_text(self) -> Text:
         insight = self.insight
