@@ -38,6 +38,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import faulthandler
 import gc
 import json
 import shutil
@@ -87,6 +88,7 @@ class LatenessProbe:
         # thread (the GIL holds the loop still while a worker's collection runs).
         self.collections: dict[str, list[tuple[int, float, float]]] = {}
         self._gc_began = (0.0, 0.0)
+        self.watch: tuple[float, Any] | None = None
 
     def start(self) -> None:
         gc.callbacks.append(self._on_gc)
@@ -97,6 +99,8 @@ class LatenessProbe:
             gc.callbacks.remove(self._on_gc)
         if self._handle is not None:
             self._handle.cancel()
+        if self.watch is not None:
+            faulthandler.cancel_dump_traceback_later()
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
@@ -114,11 +118,21 @@ class LatenessProbe:
     def _fire(self) -> None:
         late = max(0.0, time.perf_counter() - self._due) * 1000
         self.samples.setdefault(self.current, []).append(late)
+        if self.watch is not None:  # re-armed each time the loop runs: fires only in a stall
+            faulthandler.dump_traceback_later(self.watch[0], file=self.watch[1])
         self._schedule()
+
+    def watch_stalls(self, ms: float, out: Any) -> None:
+        """Attribute stalls: when the loop has not run for `ms`, faulthandler's own C thread
+        (it needs no GIL) writes every thread's stack to `out` — the one holding the GIL is
+        the cause. A stall longer than 2×`ms` is dumped again and again."""
+        self.watch = (ms / 1000 + INTERVAL_S, out)
 
     def begin(self, name: str) -> None:
         if self.verbose:
             print(f"[stall] {name}", file=sys.stderr, flush=True)
+        if self.watch is not None:
+            print(f"[stall] activity {name}", file=self.watch[1], flush=True)
         self.current = name
         self._began = time.perf_counter()
 
@@ -472,9 +486,12 @@ async def run_app(
     verbose: bool,
     only: tuple[str, ...] = (),
     pause_s: float = 0.0,
+    watch_ms: float = 0.0,
 ) -> dict[str, Any]:
     probe = LatenessProbe()
     probe.verbose = verbose
+    if watch_ms:
+        probe.watch_stalls(watch_ms, sys.stderr)
     probe.start()
     with probe.activity("loop_alone"):
         await asyncio.sleep(0.3)  # no app yet: this machine's own lateness
@@ -565,6 +582,7 @@ def measure_stalls(
     verbose: bool = False,
     only: tuple[str, ...] = (),
     pause_s: float = 0.0,
+    watch_ms: float = 0.0,
 ) -> dict[str, Any]:
     """Generate (or copy) the workload into `work`, prepare, run the app; the figures.
     `timeout_s`: an activity that takes longer is given up (and said so in its row)."""
@@ -588,6 +606,7 @@ def measure_stalls(
             verbose=verbose,
             only=only,
             pause_s=pause_s,
+            watch_ms=watch_ms,
         )
     )
     rows = result["activities"]
@@ -635,6 +654,13 @@ def main() -> int:
         help="seconds of no input after each activity, as a user stops (its row: pause)",
     )
     parser.add_argument(
+        "--watch",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="write every thread's stack to stderr when the loop has not run for MS ms",
+    )
+    parser.add_argument(
         "--only", nargs="+", choices=ACTIVITIES[3:-2], default=(), help="run just these activities"
     )
     args = parser.parse_args()
@@ -648,6 +674,7 @@ def main() -> int:
             verbose=args.verbose,
             only=tuple(args.only),
             pause_s=args.pause,
+            watch_ms=args.watch,
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
