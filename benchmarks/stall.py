@@ -7,7 +7,8 @@ could not be drawn and a key that could not be answered.
 For each activity (start, review 100 cards, switch areas, stats, card browser with a search,
 curriculum table, plan, typing into a 250 KB draft, pasting 100 KB into a card and saving it,
 importing a year's history, compaction, backup) it reports `stall_max_ms` (the longest time the
-loop could not run anything), `lateness_p99_ms`, the activity's duration and, where it has one,
+loop could not run anything) with `stall_max_ui_cpu_ms` (the UI thread's own CPU time in it:
+the rest it waited for the GIL or a CPU), `lateness_p99_ms`, the activity's duration and, where it has one,
 the time of each operation (`op_p95_ms`: a keystroke to the text on screen, a paste, a save)
 and, for typing and the paste, the UI thread's CPU time of each (`op_cpu_p95_ms`).
 Each row also has the cyclic garbage collector's pauses during the activity (`gc_count`
@@ -82,6 +83,8 @@ class LatenessProbe:
         self.current = "idle"
         self._handle: asyncio.TimerHandle | None = None
         self._due = 0.0
+        self._cpu_at = 0.0  # the UI thread's CPU time when the last callback was scheduled
+        self.worst: dict[str, tuple[float, float]] = {}  # longest stall: (ms, UI-thread CPU ms)
         self._began = 0.0
         self.verbose = False
         # The collector's pauses, per activity: (generation, ms) of every collection, in any
@@ -113,11 +116,14 @@ class LatenessProbe:
 
     def _schedule(self) -> None:
         self._due = time.perf_counter() + INTERVAL_S
+        self._cpu_at = time.thread_time()
         self._handle = asyncio.get_running_loop().call_later(INTERVAL_S, self._fire)
 
     def _fire(self) -> None:
         late = max(0.0, time.perf_counter() - self._due) * 1000
         self.samples.setdefault(self.current, []).append(late)
+        if late > self.worst.get(self.current, (0.0, 0.0))[0]:
+            self.worst[self.current] = (late, (time.thread_time() - self._cpu_at) * 1000)
         if self.watch is not None:  # re-armed each time the loop runs: fires only in a stall
             faulthandler.dump_traceback_later(self.watch[0], file=self.watch[1])
         self._schedule()
@@ -125,7 +131,7 @@ class LatenessProbe:
     def watch_stalls(self, ms: float, out: Any) -> None:
         """Attribute stalls: when the loop has not run for `ms`, faulthandler's own C thread
         (it needs no GIL) writes every thread's stack to `out` — the one holding the GIL is
-        the cause. A stall longer than 2×`ms` is dumped again and again."""
+        the cause (faulthandler reads running threads unsafely: a run may rarely crash)."""
         self.watch = (ms / 1000 + INTERVAL_S, out)
 
     def begin(self, name: str) -> None:
@@ -162,6 +168,9 @@ class LatenessProbe:
             row: dict[str, Any] = {
                 "stall_max_ms": round(max(samples, default=0.0), 1),
                 "lateness_p99_ms": round(pct(samples, 99), 1) if samples else 0.0,
+                # what the UI thread itself ran meanwhile: near stall_max, the loop was busy with
+                # its own work; far below it, it waited (for the GIL or for a CPU)
+                "stall_max_ui_cpu_ms": round(self.worst.get(name, (0.0, 0.0))[1], 1),
                 "samples": len(samples),
                 "duration_s": round(self.spans.get(name, 0.0), 2),
             }

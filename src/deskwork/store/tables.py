@@ -295,11 +295,12 @@ class Table(Generic[T]):
             self._invalid.get(shard, {}).pop(str(doc.id), None)
             self.dirty.add(shard)
 
-    def _put_shard(self, shard: int, docs: dict[int, T]) -> None:
+    def _put_shard(self, shard: int, docs: dict[int, T], *, made_lean: bool = False) -> None:
         """Many records of one shard at once, copy-on-write: a reader iterating the shard's old
-        dict on another thread goes on undisturbed."""
-        lean = self.codec.lean
-        docs = {doc_id: lean(doc) for doc_id, doc in docs.items()}
+        dict on another thread goes on undisturbed. `made_lean`: the caller did it already."""
+        if not made_lean:
+            lean = self.codec.lean
+            docs = {doc_id: lean(doc) for doc_id, doc in docs.items()}
         with self._lock:
             merged = dict(self._shard(shard))
             merged.update(docs)
