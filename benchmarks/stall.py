@@ -8,7 +8,8 @@ For each activity (start, review 100 cards, switch areas, stats, card browser wi
 curriculum table, plan, typing into a 250 KB draft, pasting 100 KB into a card and saving it,
 importing a year's history, compaction, backup) it reports `stall_max_ms` (the longest time the
 loop could not run anything) with `stall_max_ui_cpu_ms` (the UI thread's own CPU time in it:
-the rest it waited for the GIL or a CPU), `lateness_p99_ms`, the activity's duration and, where it has one,
+the rest it waited for the GIL or a CPU) and `stall_max_cpu_ms` (every thread's CPU time in it:
+far below the stall, the machine ran other processes), `lateness_p99_ms`, the activity's duration and, where it has one,
 the time of each operation (`op_p95_ms`: a keystroke to the text on screen, a paste, a save)
 and, for typing and the paste, the UI thread's CPU time of each (`op_cpu_p95_ms`).
 Each row also has the cyclic garbage collector's pauses during the activity (`gc_count`
@@ -84,7 +85,9 @@ class LatenessProbe:
         self._handle: asyncio.TimerHandle | None = None
         self._due = 0.0
         self._cpu_at = 0.0  # the UI thread's CPU time when the last callback was scheduled
-        self.worst: dict[str, tuple[float, float]] = {}  # longest stall: (ms, UI-thread CPU ms)
+        self._proc_at = 0.0  # ... and the process's
+        # the longest stall: (ms, UI thread's CPU ms, every thread's CPU ms)
+        self.worst: dict[str, tuple[float, float, float]] = {}
         self._began = 0.0
         self.verbose = False
         # The collector's pauses, per activity: (generation, ms) of every collection, in any
@@ -117,13 +120,18 @@ class LatenessProbe:
     def _schedule(self) -> None:
         self._due = time.perf_counter() + INTERVAL_S
         self._cpu_at = time.thread_time()
+        self._proc_at = time.process_time()
         self._handle = asyncio.get_running_loop().call_later(INTERVAL_S, self._fire)
 
     def _fire(self) -> None:
         late = max(0.0, time.perf_counter() - self._due) * 1000
         self.samples.setdefault(self.current, []).append(late)
-        if late > self.worst.get(self.current, (0.0, 0.0))[0]:
-            self.worst[self.current] = (late, (time.thread_time() - self._cpu_at) * 1000)
+        if late > self.worst.get(self.current, (0.0, 0.0, 0.0))[0]:
+            self.worst[self.current] = (
+                late,
+                (time.thread_time() - self._cpu_at) * 1000,
+                (time.process_time() - self._proc_at) * 1000,
+            )
         if self.watch is not None:  # re-armed each time the loop runs: fires only in a stall
             faulthandler.dump_traceback_later(self.watch[0], file=self.watch[1])
         self._schedule()
@@ -170,7 +178,10 @@ class LatenessProbe:
                 "lateness_p99_ms": round(pct(samples, 99), 1) if samples else 0.0,
                 # what the UI thread itself ran meanwhile: near stall_max, the loop was busy with
                 # its own work; far below it, it waited (for the GIL or for a CPU)
-                "stall_max_ui_cpu_ms": round(self.worst.get(name, (0.0, 0.0))[1], 1),
+                "stall_max_ui_cpu_ms": round(self.worst.get(name, (0.0, 0.0, 0.0))[1], 1),
+                # ... and every thread's: the rest of the process ran meanwhile (another thread
+                # held the GIL) or, far below stall_max, the machine gave the CPUs to others
+                "stall_max_cpu_ms": round(self.worst.get(name, (0.0, 0.0, 0.0))[2], 1),
                 "samples": len(samples),
                 "duration_s": round(self.spans.get(name, 0.0), 2),
             }
