@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from deskwork.store.tables import Codec, shard_of
@@ -91,15 +92,17 @@ class Encoder:
 
     def encode(self, op: BulkOp) -> list[bytes]:
         codec = self.codecs[op.name]
-        items = list(op.docs.items())
+        pairs = iter(op.docs.items())  # a chunk at a time: see tables.Codec._encode_in_chunks
         head = b'["%s","%s",' % (op.kind.encode(), op.name.encode())
         if op.kind == "appm":
             head += b'"%s",' % op.month.encode()
         parts = [head + b"{"]
-        for start in range(0, len(items), CHUNK):
-            chunk = items[start : start + CHUNK]
+        while True:
             self._tick(0)
-            if start:
+            chunk = list(islice(pairs, CHUNK))
+            if not chunk:
+                break
+            if len(parts) > 1:
                 parts.append(b",")
             parts.append(codec.dump_items(chunk)[1:-1])  # '"1":{…},"2":{…}'
             self._tick(len(chunk))
