@@ -117,7 +117,8 @@ class Codec(Generic[T]):
         pydantic-core holds the GIL through a call except where it calls back into Python (a
         Python validator, once a record): a month of 85,000 review entries is one 250–300 ms
         call, whose only turns for the event loop are its callbacks. Slices of 128 KB are ~2 ms
-        each (the loop's lateness while a worker reads a month: p99 16–27 -> 11–13 ms). A slice ends only between `}` and `,"<id>":{"id":`: in
+        each (the loop's longest wait for it while a worker reads a month: 16–18 -> 1–9 ms,
+        benchmarks/decode_wait.py). A slice ends only between `}` and `,"<id>":{"id":`: in
         JSON text a quote inside a string is always escaped, so `},"` is structure, never
         text, and the `}` closes a record or an object nested in one. A cut inside a record
         leaves both slices unbalanced, so their validation fails, and the whole file is then
