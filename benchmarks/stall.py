@@ -7,7 +7,9 @@ could not be drawn and a key that could not be answered.
 For each activity (start, review 100 cards, switch areas, stats, card browser with a search,
 curriculum table, plan, typing into a 250 KB draft, pasting 100 KB into a card and saving it,
 importing a year's history, compaction, backup) it reports `stall_max_ms` (the longest time the
-loop could not run anything), `lateness_p99_ms`, the activity's duration and, where it has one,
+loop could not run anything) with `stall_max_ui_cpu_ms` (the UI thread's own CPU time in it:
+the rest it waited for the GIL or a CPU) and `stall_max_cpu_ms` (every thread's CPU time in it:
+far below the stall, the machine ran other processes), `lateness_p99_ms`, the activity's duration and, where it has one,
 the time of each operation (`op_p95_ms`: a keystroke to the text on screen, a paste, a save)
 and, for typing and the paste, the UI thread's CPU time of each (`op_cpu_p95_ms`).
 Each row also has the cyclic garbage collector's pauses during the activity (`gc_count`
@@ -38,6 +40,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import faulthandler
 import gc
 import json
 import shutil
@@ -81,12 +84,17 @@ class LatenessProbe:
         self.current = "idle"
         self._handle: asyncio.TimerHandle | None = None
         self._due = 0.0
+        self._cpu_at = 0.0  # the UI thread's CPU time when the last callback was scheduled
+        self._proc_at = 0.0  # ... and the process's
+        # the longest stall: (ms, UI thread's CPU ms, every thread's CPU ms)
+        self.worst: dict[str, tuple[float, float, float]] = {}
         self._began = 0.0
         self.verbose = False
         # The collector's pauses, per activity: (generation, ms) of every collection, in any
         # thread (the GIL holds the loop still while a worker's collection runs).
         self.collections: dict[str, list[tuple[int, float, float]]] = {}
         self._gc_began = (0.0, 0.0)
+        self.watch: tuple[float, Any] | None = None
 
     def start(self) -> None:
         gc.callbacks.append(self._on_gc)
@@ -97,6 +105,8 @@ class LatenessProbe:
             gc.callbacks.remove(self._on_gc)
         if self._handle is not None:
             self._handle.cancel()
+        if self.watch is not None:
+            faulthandler.cancel_dump_traceback_later()
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
@@ -109,16 +119,34 @@ class LatenessProbe:
 
     def _schedule(self) -> None:
         self._due = time.perf_counter() + INTERVAL_S
+        self._cpu_at = time.thread_time()
+        self._proc_at = time.process_time()
         self._handle = asyncio.get_running_loop().call_later(INTERVAL_S, self._fire)
 
     def _fire(self) -> None:
         late = max(0.0, time.perf_counter() - self._due) * 1000
         self.samples.setdefault(self.current, []).append(late)
+        if late > self.worst.get(self.current, (0.0, 0.0, 0.0))[0]:
+            self.worst[self.current] = (
+                late,
+                (time.thread_time() - self._cpu_at) * 1000,
+                (time.process_time() - self._proc_at) * 1000,
+            )
+        if self.watch is not None:  # re-armed each time the loop runs: fires only in a stall
+            faulthandler.dump_traceback_later(self.watch[0], file=self.watch[1])
         self._schedule()
+
+    def watch_stalls(self, ms: float, out: Any) -> None:
+        """Attribute stalls: when the loop has not run for `ms`, faulthandler's own C thread
+        (it needs no GIL) writes every thread's stack to `out` — the one holding the GIL is
+        the cause (faulthandler reads running threads unsafely: a run may rarely crash)."""
+        self.watch = (ms / 1000 + INTERVAL_S, out)
 
     def begin(self, name: str) -> None:
         if self.verbose:
             print(f"[stall] {name}", file=sys.stderr, flush=True)
+        if self.watch is not None:
+            print(f"[stall] activity {name}", file=self.watch[1], flush=True)
         self.current = name
         self._began = time.perf_counter()
 
@@ -148,6 +176,12 @@ class LatenessProbe:
             row: dict[str, Any] = {
                 "stall_max_ms": round(max(samples, default=0.0), 1),
                 "lateness_p99_ms": round(pct(samples, 99), 1) if samples else 0.0,
+                # what the UI thread itself ran meanwhile: near stall_max, the loop was busy with
+                # its own work; far below it, it waited (for the GIL or for a CPU)
+                "stall_max_ui_cpu_ms": round(self.worst.get(name, (0.0, 0.0, 0.0))[1], 1),
+                # ... and every thread's: the rest of the process ran meanwhile (another thread
+                # held the GIL) or, far below stall_max, the machine gave the CPUs to others
+                "stall_max_cpu_ms": round(self.worst.get(name, (0.0, 0.0, 0.0))[2], 1),
                 "samples": len(samples),
                 "duration_s": round(self.spans.get(name, 0.0), 2),
             }
@@ -485,9 +519,12 @@ async def run_app(
     verbose: bool,
     only: tuple[str, ...] = (),
     pause_s: float = 0.0,
+    watch_ms: float = 0.0,
 ) -> dict[str, Any]:
     probe = LatenessProbe()
     probe.verbose = verbose
+    if watch_ms:
+        probe.watch_stalls(watch_ms, sys.stderr)
     probe.start()
     with probe.activity("loop_alone"):
         await asyncio.sleep(0.3)  # no app yet: this machine's own lateness
@@ -578,6 +615,7 @@ def measure_stalls(
     verbose: bool = False,
     only: tuple[str, ...] = (),
     pause_s: float = 0.0,
+    watch_ms: float = 0.0,
 ) -> dict[str, Any]:
     """Generate (or copy) the workload into `work`, prepare, run the app; the figures.
     `timeout_s`: an activity that takes longer is given up (and said so in its row)."""
@@ -601,6 +639,7 @@ def measure_stalls(
             verbose=verbose,
             only=only,
             pause_s=pause_s,
+            watch_ms=watch_ms,
         )
     )
     rows = result["activities"]
@@ -648,6 +687,13 @@ def main() -> int:
         help="seconds of no input after each activity, as a user stops (its row: pause)",
     )
     parser.add_argument(
+        "--watch",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="write every thread's stack to stderr when the loop has not run for MS ms",
+    )
+    parser.add_argument(
         "--only", nargs="+", choices=ACTIVITIES[3:-2], default=(), help="run just these activities"
     )
     args = parser.parse_args()
@@ -661,6 +707,7 @@ def main() -> int:
             verbose=args.verbose,
             only=tuple(args.only),
             pause_s=args.pause,
+            watch_ms=args.watch,
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -404,3 +404,38 @@ def test_a_conditional_put_whose_records_all_changed_writes_only_the_plain_ops(
     assert tx.skipped == {"cards": set(base)}
     assert [c.reps for c in store.cards.values()] == [1, 1] and store.setting("k") == 1
     store.close()
+
+
+def test_a_bulk_commit_holds_the_write_lock_for_nothing_per_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A grade made during an import's commit waits for the write lock: the records are made
+    lean before it is taken (a quarter of a million log entries: ~0.5 s), and what is held in
+    memory afterwards is the same as before: lean, equal, durable."""
+    from deskwork.store.lean import Lean
+
+    store = Store.open(tmp_path)
+    under_lock: list[int] = []
+    made = 0
+    real = Lean.__call__
+
+    def spy(self: Lean, doc):  # type: ignore[no-untyped-def]
+        nonlocal made
+        made += 1
+        if store.write_lock._is_owned():  # type: ignore[attr-defined]
+            under_lock.append(doc.id)
+        return real(self, doc)
+
+    monkeypatch.setattr(Lean, "__call__", spy)
+    _batch(store, "bulk", 200, 4)
+    assert made >= 1000 and under_lock == []
+    monkeypatch.undo()
+    cards = {c.id: c for c in store.cards.values()}
+    logs = store.reviews.all()
+    assert len(cards) == 200 and len(logs) == 800
+    assert len({id(r.__pydantic_fields_set__) for r in logs}) == 1  # lean: one shared set
+    crash(store)
+    again = Store.open(tmp_path)
+    assert {c.id: c for c in again.cards.values()} == cards
+    assert sorted(again.reviews.all(), key=lambda r: r.id) == sorted(logs, key=lambda r: r.id)
+    again.close()

@@ -190,6 +190,38 @@ def test_an_import_window_collects_first_and_freezes_what_it_made(armed: None) -
     gc.unfreeze()
 
 
+def test_windows_on_two_threads_keep_the_collector_off_until_the_last_closes() -> None:
+    """The collector's switch is one per process: a month read on another thread that finishes
+    during an import must not switch it back on under the import (nor leave it off after)."""
+    import threading
+
+    assert gc.isenabled()
+    import_open, read_done, import_go = threading.Event(), threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def importing() -> None:
+        with no_gc():
+            import_open.set()
+            read_done.wait(10)
+            seen.append(gc.isenabled())  # the read's window closed first
+            import_go.set()
+
+    worker = threading.Thread(target=importing)
+    with no_gc():  # a month being read
+        worker.start()
+        assert import_open.wait(10)
+    read_done.set()
+    assert import_go.wait(10)
+    worker.join(10)
+    assert seen == [False]
+    assert gc.isenabled()  # the last window closed: on again
+    gc.disable()
+    with no_gc():
+        pass
+    assert not gc.isenabled()  # off before the windows: left off
+    gc.enable()
+
+
 class _Cycle:
     def __init__(self) -> None:
         self.me = self

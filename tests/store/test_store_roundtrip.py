@@ -232,3 +232,23 @@ def test_big_tables_are_sharded_loaded_lazily_and_rewritten_per_shard(
     assert len(again.cards) == SHARD_SIZE * 2 + 10
     assert again.cards.loaded
     again.close()
+
+
+def test_all_lists_every_record_of_every_shard_in_order(tmp_path: Path) -> None:
+    """`Table.all` copies each shard whole (one C call a shard): the same records, in the same
+    order as iterating the table, across shards and after a crash."""
+    from deskwork.store.tables import SHARD_SIZE
+
+    store = Store.open(tmp_path)
+    with store.transaction() as tx:
+        ids = tx.reserve_ids("cards", SHARD_SIZE + 50)
+        tx.put_many("cards", [make_card(f"q{i}", id=i) for i in ids])
+    with store.transaction() as tx:
+        tx.put("cards", make_card("plain"))
+    everything = store.cards.all()
+    assert everything == list(store.cards.values()) and len(everything) == SHARD_SIZE + 51
+    assert [c.id for c in everything] == sorted(c.id for c in everything)
+    crash(store)
+    again = Store.open(tmp_path)
+    assert again.cards.all() == everything
+    again.close()

@@ -14,7 +14,7 @@ import pytest
 
 from deskwork.store import collector
 from deskwork.ui import idle_collector
-from deskwork.ui.idle_collector import IDLE_AFTER_S, IdleCollector
+from deskwork.ui.idle_collector import IDLE_AFTER_S, SWEEP_AFTER_S, IdleCollector
 from tests.helpers import Clock
 from tests.ui.test_shell import make_app
 
@@ -97,7 +97,11 @@ def test_a_cycle_that_dies_while_frozen_is_freed_by_the_next_sweep(
     _into_the_oldest_generation()
     assert idle.tick()  # survivors frozen
     _into_the_oldest_generation()
-    assert idle.tick() and idle.sweeps == 1  # grown past the limit: swept
+    assert idle.tick() and idle.sweeps == 0  # grown past the limit, but a short pause: no sweep
+    assert ref() is not None
+    ticks.now += SWEEP_AFTER_S
+    _into_the_oldest_generation()
+    assert idle.tick() and idle.sweeps == 1  # grown past the limit, a long pause: swept
     assert ref() is None  # the frozen cycle was freed
     assert held[-1] == [2999] and gc.get_freeze_count() > 3000  # what lives is frozen again
     idle.stop()

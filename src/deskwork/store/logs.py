@@ -203,10 +203,11 @@ class LogTable(Generic[T]):
                 loaded[doc.id] = doc
             self._changed(month)
 
-    def _append_many(self, month: str, docs: dict[int, T]) -> None:
+    def _append_many(self, month: str, docs: dict[int, T], *, made_lean: bool = False) -> None:
         """Many entries of one month, copy-on-write (see `Table._put_shard`)."""
-        lean = self.codec.lean
-        docs = {doc_id: lean(doc) for doc_id, doc in docs.items()}
+        if not made_lean:
+            lean = self.codec.lean
+            docs = {doc_id: lean(doc) for doc_id, doc in docs.items()}
         with self.lock:
             pending = dict(self.pending_put.get(month, {}))
             pending.update(docs)

@@ -18,6 +18,9 @@ are not collected while frozen, so the frozen set is swept: at an idle moment wh
 by `SWEEP_GROWTH` since the last sweep, everything is unfrozen, collected and frozen again. That
 is the one long walk (the whole interface, ~60–200 ms at the power-user scale), made only while
 the user is idle and only after such growth; what a cycle can hold meanwhile is bounded by it.
+It waits for a longer pause (`SWEEP_AFTER_S`, 5 s) than a collection: a key pressed during it
+waits for the whole walk, and a key is far more likely one second into a pause (a user thinking
+between two keys) than five (reading, away); until then the ordinary idle collection runs.
 No key is not idle while work runs in the background (`busy`: a worker, a compaction): an
 import freezes the file it read until it is imported, and a sweep then walked its 250k answers
 (320 ms, measured).
@@ -30,6 +33,7 @@ import time
 from collections.abc import Callable
 
 IDLE_AFTER_S = 1.0
+SWEEP_AFTER_S = 5.0  # a sweep (the one long walk) waits for a longer pause than a collection
 SWEEP_GROWTH = 0.25  # the frozen set grown by this fraction since the last sweep: sweep again
 SWEEP_MIN_OBJECTS = 20_000  # ... and by at least this many objects
 
@@ -73,7 +77,8 @@ class IdleCollector:
         if self._clock() - self.last_input < IDLE_AFTER_S or self._busy():
             return False
         frozen = gc.get_freeze_count()
-        if frozen - self._swept > max(SWEEP_MIN_OBJECTS, self._swept * SWEEP_GROWTH):
+        grown = frozen - self._swept > max(SWEEP_MIN_OBJECTS, self._swept * SWEEP_GROWTH)
+        if grown and self._clock() - self.last_input >= SWEEP_AFTER_S:
             gc.unfreeze()
             gc.collect()
             gc.freeze()
