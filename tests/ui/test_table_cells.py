@@ -12,8 +12,8 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
+from deskwork.ui.widgets.lean_table import LeanTable
 from deskwork.ui.widgets.table_cells import one_line_cell
-from deskwork.ui.widgets.tables import LeanTable
 
 WIDTHS = (1, 3, 4, 5, 8, 13)
 ALPHABET = "ab cdé  xyz日本語🙂…-_.:"  # wide characters, spaces, the ellipsis itself

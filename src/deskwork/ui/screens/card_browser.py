@@ -24,7 +24,8 @@ from deskwork.services.cards import retrievability
 from deskwork.services.presets import load as load_presets
 from deskwork.ui.commands import BROWSER_COMMANDS
 from deskwork.ui.widgets.footer import DeskFooter
-from deskwork.ui.widgets.tables import LeanTable, SearchableTableScreen, cursor_id, move_to
+from deskwork.ui.widgets.lean_table import LeanTable
+from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id, move_to
 
 if TYPE_CHECKING:
     from deskwork.domain.presets import Presets

@@ -17,13 +17,8 @@ from deskwork.domain.wording import plural
 from deskwork.services import queue as queue_service
 from deskwork.ui.commands import CURRICULUM_COMMANDS
 from deskwork.ui.widgets.footer import DeskFooter
-from deskwork.ui.widgets.tables import (
-    LeanTable,
-    RowFeeder,
-    SearchableTableScreen,
-    cursor_id,
-    move_to,
-)
+from deskwork.ui.widgets.lean_table import LeanTable
+from deskwork.ui.widgets.tables import RowFeeder, SearchableTableScreen, cursor_id, move_to
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp

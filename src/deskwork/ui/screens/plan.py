@@ -21,7 +21,8 @@ from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.services.curriculum import plan_report
 from deskwork.ui.widgets.footer import DeskFooter
-from deskwork.ui.widgets.tables import LeanTable, RowFeeder
+from deskwork.ui.widgets.lean_table import LeanTable
+from deskwork.ui.widgets.tables import RowFeeder
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp

@@ -1,0 +1,341 @@
+"""LeanTable: a DataTable whose drawing cost follows what changes (cached cells, row lines and
+strips; one-line cells drawn by `table_cells`), for the browsing screens' tables of fixed-width
+columns. Filling, cursor helpers and the searchable screen live in `tables`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import chain
+from typing import Any
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual._segment_tools import line_crop
+from textual.coordinate import Coordinate
+from textual.render import measure
+from textual.strip import Strip
+from textual.widgets import DataTable
+from textual.widgets._data_table import _EMPTY_TEXT, default_cell_formatter
+from textual.widgets.data_table import CellKey, RowKey
+
+from deskwork.ui.widgets.table_cells import one_line_cell, with_meta
+
+SegmentLines = list[list[Segment]]
+RowPair = tuple[SegmentLines, SegmentLines]
+
+
+class LeanTable(DataTable[Any]):
+    """A DataTable whose cost follows what changes, for tables of fixed-width columns.
+
+    Textual's DataTable measures every cell of every new row (and, when a cell shrinks, the whole
+    column) to size auto-width columns, and drops every rendered cell, row and line whenever any
+    row is added or any cell updated (its caches are keyed by a table-wide update count), and
+    every rendered row whenever the cursor moves. Filling the card browser's 300 rows froze the
+    loop ~100 ms per frame, and each batch of rows added below the fold drew the visible rows
+    again (~1 ms a line). Here:
+
+    - the measuring is skipped for columns that have a fixed width (their width never depends
+      on the cells);
+    - a rendered cell is reused for as long as the cell object, its place, its width and its
+      style are the same;
+    - a rendered row line is reused for as long as its cells are the same objects and its place,
+      the column widths, the table's width and style and whether the cursor / hover is on it are
+      the same (row cursors; other cursor kinds, fixed columns and row labels go through
+      DataTable's own code);
+    - a drawn line (a Strip) is reused for as long as its row line is the same object and the
+      crop and width are the same.
+
+    So adding rows below the fold or changing one mark redraws only what changed; the picture is
+    DataTable's own (tests/ui/test_lean_table.py draws both and compares)."""
+
+    _LEAN_CACHE_MAX = 6000  # rendered cells kept (a few screens of a six-column table)
+    _LEAN_LINES_MAX = 2000  # rendered row lines and strips kept
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # before DataTable's __init__: its watchers already clear the caches
+        self._lean_cells: dict[tuple[object, ...], tuple[object, SegmentLines]] = {}
+        self._lean_rows: dict[tuple[object, ...], tuple[tuple[object, ...], RowPair]] = {}
+        self._lean_strips: dict[tuple[object, ...], tuple[RowPair, Strip]] = {}
+        self._lean_texts: dict[tuple[object, ...], list[Segment] | None] = {}
+        super().__init__(*args, **kwargs)
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        new_rows = list(new_rows)
+        if not any(
+            row.auto_height or row.label is not None
+            for row in (self.rows.get(key) for key in new_rows)
+            if row is not None
+        ):
+            self._measure_auto_columns(new_rows)
+            new_rows = []  # measured: only the virtual size is computed again
+        super()._update_dimensions(new_rows)
+
+    def _measure_auto_columns(self, new_rows: list[RowKey]) -> None:
+        """The auto-width columns widened to the new rows' cells, as DataTable measures them
+        (the widest line of the cell's text) but reading a Text cell's lines directly instead of
+        building every row's renderables and a Measurement per cell."""
+        auto = [column for column in self.columns.values() if column.auto_width]
+        if not auto:
+            return
+        console = self.app.console
+        for row_key in new_rows:
+            data = self._data.get(row_key)
+            row = self.rows.get(row_key)
+            if data is None or row is None:
+                continue
+            for column in auto:
+                cell = data.get(column.key)
+                if cell is None:
+                    continue
+                if isinstance(cell, Text):
+                    lines = cell.plain.splitlines()
+                    width = max((cell_len(line) for line in lines), default=0)
+                else:
+                    shown = default_cell_formatter(cell, wrap=row.height != 1, height=row.height)
+                    width = measure(console, shown, 1) if shown else 0
+                if width > column.content_width:
+                    column.content_width = width
+
+    def _update_column_widths(self, updated_cells: set[CellKey]) -> None:
+        fixed = {key for key, column in self.columns.items() if not column.auto_width}
+        super()._update_column_widths({cell for cell in updated_cells if cell[1] not in fixed})
+        self._require_update_dimensions = True
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> SegmentLines:
+        if row_index < -1 or column_index < 0:  # row labels: DataTable's own cache
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        column_key = self._column_locations.get_key(column_index)
+        row_key: RowKey | None
+        if row_index == -1:  # the header: its cells are the column labels
+            row_key = self._header_row_key
+            column = self.columns.get(column_key) if column_key is not None else None
+            cell: object = column.label if column is not None else None
+            height: object = self.header_height
+        else:
+            row_key = self._row_locations.get_key(row_index)
+            if row_key is None or column_key is None:
+                return super()._render_cell(
+                    row_index, column_index, base_style, width, cursor, hover
+                )
+            cell = self._data.get(row_key, {}).get(column_key)
+            row = self.rows.get(row_key)
+            height = row.height if row is not None else None
+        key = (
+            row_key,
+            column_key,
+            row_index,
+            column_index,
+            height,
+            base_style,
+            width,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._pseudo_class_state,
+            self.show_cursor,
+        )
+        hit = self._lean_cells.get(key)
+        if hit is not None and hit[0] is cell:
+            return hit[1]
+        lines = None
+        if height == 1:
+            shown = cell if row_index == -1 or not isinstance(cell, Text) or cell else _EMPTY_TEXT
+            lines = self._one_line_cell(
+                row_index, column_index, shown, base_style, width, cursor, hover
+            )
+        if lines is None:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if len(self._lean_cells) >= self._LEAN_CACHE_MAX:
+            self._lean_cells.clear()
+        self._lean_cells[key] = (cell, lines)
+        return lines
+
+    def _one_line_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        cell: object,
+        base_style: Style,
+        width: int,
+        cursor: bool,
+        hover: bool,
+    ) -> SegmentLines | None:
+        """A one-line cell drawn by `table_cells.one_line_cell` (None: not of that kind), from a
+        cache of renderings by text and style shared by every cell showing the same."""
+        if not isinstance(cell, Text) or cell.spans:
+            return None
+        is_header = row_index == -1
+        component_style, post_style = self._get_styles_to_render_cell(
+            is_header,
+            False,
+            not is_header and (row_index < self.fixed_rows or column_index < self.fixed_columns),
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        pre_style = base_style + component_style
+        key = (
+            cell.plain,
+            cell.style,
+            cell.justify,
+            cell.overflow,
+            cell.no_wrap,
+            cell.end,
+            width,
+            self.cell_padding,
+            pre_style,
+            post_style,
+        )
+        if key in self._lean_texts:
+            segments = self._lean_texts[key]
+        else:
+            segments = one_line_cell(
+                cell,
+                width,
+                self.cell_padding,
+                pre_style,
+                post_style,
+                self.app.console,
+                self.app.console_options,
+            )
+            if len(self._lean_texts) >= self._LEAN_CACHE_MAX:
+                self._lean_texts.clear()
+            self._lean_texts[key] = segments
+        if segments is None:
+            return None
+        meta = Style.from_meta({"row": row_index, "column": column_index})
+        return [with_meta(segments, meta)]
+
+    def _lean_row_key(
+        self,
+        row_key: RowKey,
+        line_no: int,
+        base_style: Style,
+        cursor: Coordinate,
+        hover: Coordinate,
+    ) -> tuple[tuple[object, ...], tuple[object, ...]] | None:
+        """(the cache key, the cells it must still hold) of a row line, or None where DataTable's
+        own rendering is used (other cursor kinds, fixed columns, row labels)."""
+        if self.cursor_type not in ("row", "none") or self.fixed_columns:
+            return None
+        if self._labelled_row_exists and self.show_row_labels:
+            return None
+        if row_key is self._header_row_key:
+            row_index = -1
+            cells: tuple[object, ...] = tuple(c.label for c in self.ordered_columns)
+        else:
+            found = self._row_locations.get(row_key)
+            if found is None:
+                return None
+            row_index = found
+            data = self._data.get(row_key, {})
+            cells = tuple(data.get(c.key) for c in self.ordered_columns)
+        on_cursor = self.cursor_type == "row" and cursor.row == row_index
+        on_hover = self.cursor_type == "row" and hover.row == row_index
+        key = (
+            row_key,
+            row_index,
+            line_no,
+            base_style,
+            on_cursor,
+            on_hover,
+            self.zebra_stripes,
+            self.fixed_rows,
+            self.cell_padding,
+            self.cursor_foreground_priority,
+            self.cursor_background_priority,
+            self.cursor_type,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self._pseudo_class_state,
+            self.size.width,
+            self.header_height,
+            tuple((c.key, c.get_render_width(self)) for c in self.ordered_columns),
+        )
+        return key, cells
+
+    def _render_line_in_row(
+        self,
+        row_key: RowKey,
+        line_no: int,
+        base_style: Style,
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> RowPair:
+        found = self._lean_row_key(row_key, line_no, base_style, cursor_location, hover_location)
+        if found is None:
+            return super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
+        key, cells = found
+        hit = self._lean_rows.get(key)
+        if (
+            hit is not None
+            and len(hit[0]) == len(cells)
+            and all(a is b for a, b in zip(hit[0], cells, strict=True))
+        ):
+            return hit[1]
+        pair = super()._render_line_in_row(
+            row_key, line_no, base_style, cursor_location, hover_location
+        )
+        if len(self._lean_rows) >= self._LEAN_LINES_MAX:
+            self._lean_rows.clear()
+        self._lean_rows[key] = (cells, pair)
+        return pair
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        width = self.size.width
+        try:
+            row_key, y_offset_in_row = self._get_offsets(y)
+        except LookupError:
+            return Strip.blank(width, base_style)
+        fixed, scrollable = pair = self._render_line_in_row(
+            row_key,
+            y_offset_in_row,
+            base_style,
+            cursor_location=self.cursor_coordinate,
+            hover_location=self.hover_coordinate,
+        )
+        fixed_width = sum(
+            column.get_render_width(self) for column in self.ordered_columns[: self.fixed_columns]
+        )
+        key = (y, x1, x2, width, base_style, fixed_width)
+        hit = self._lean_strips.get(key)
+        if hit is not None and hit[0] is pair:
+            return hit[1]
+        # as DataTable._render_line builds it
+        fixed_line: list[Segment] = list(chain.from_iterable(fixed)) if fixed else []
+        scrollable_line: list[Segment] = list(chain.from_iterable(scrollable))
+        segments = fixed_line + line_crop(scrollable_line, x1 + fixed_width, x2, width)
+        strip = Strip(segments).adjust_cell_length(width, base_style).simplify()
+        if len(self._lean_strips) >= self._LEAN_LINES_MAX:
+            self._lean_strips.clear()
+        self._lean_strips[key] = (pair, strip)
+        return strip
+
+    def _lean_clear(self) -> None:
+        self._lean_texts.clear()
+        self._lean_cells.clear()
+        self._lean_rows.clear()
+        self._lean_strips.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lean_clear()
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._lean_clear()
