@@ -4,7 +4,7 @@ columns. Filling, cursor helpers and the searchable screen live in `tables`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import Any
 
@@ -14,6 +14,7 @@ from rich.style import Style
 from rich.text import Text
 from textual._segment_tools import line_crop
 from textual.coordinate import Coordinate
+from textual.geometry import Region
 from textual.render import measure
 from textual.strip import Strip
 from textual.widgets import DataTable
@@ -45,7 +46,12 @@ class LeanTable(DataTable[Any]):
       the same (row cursors; other cursor kinds, fixed columns and row labels go through
       DataTable's own code);
     - a drawn line (a Strip) is reused for as long as its row line is the same object and the
-      crop and width are the same.
+      crop and width are the same;
+    - a one-line row of a row-cursor table is drawn directly, cell after cell (the simple ones
+      by `table_cells.one_line_cell`, any other by DataTable's own cell code), with the table-wide
+      settings read once per drawing pass: DataTable's own path read a dozen reactives and built
+      a cache key per cell, ~0.4 ms a line, so a screenful drawn afresh (a search, a sort, the
+      screen opened) froze the loop 15+ ms.
 
     So adding rows below the fold or changing one mark redraws only what changed; the picture is
     DataTable's own (tests/ui/test_lean_table.py draws both and compares)."""
@@ -58,7 +64,15 @@ class LeanTable(DataTable[Any]):
         self._lean_cells: dict[tuple[object, ...], tuple[object, SegmentLines]] = {}
         self._lean_rows: dict[tuple[object, ...], tuple[tuple[object, ...], RowPair]] = {}
         self._lean_strips: dict[tuple[object, ...], tuple[RowPair, Strip]] = {}
-        self._lean_texts: dict[tuple[object, ...], list[Segment] | None] = {}
+        # renderings by the row's styles, then by text: one drawing per distinct text and style
+        self._lean_texts: dict[tuple[object, ...], dict[tuple[object, ...], list[Segment] | None]]
+        self._lean_texts = {}
+        self._lean_text_count = 0
+        self._lean_meta: dict[tuple[int, int], Style] = {}  # a cell's place, for the mouse
+        self._lean_row_styles: dict[tuple[int, Style], Style] = {}
+        self._lean_pass: tuple[object, ...] | None = None  # the settings of this drawing pass
+        self._lean_drawing = False
+        self._lean_frame: tuple[int, int, int, int, Style] | None = None
         super().__init__(*args, **kwargs)
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
@@ -186,38 +200,104 @@ class LeanTable(DataTable[Any]):
             self.cursor_foreground_priority == "css",
             self.cursor_background_priority == "css",
         )
-        pre_style = base_style + component_style
-        key = (
-            cell.plain,
-            cell.style,
-            cell.justify,
-            cell.overflow,
-            cell.no_wrap,
-            cell.end,
-            width,
-            self.cell_padding,
-            pre_style,
-            post_style,
-        )
-        if key in self._lean_texts:
-            segments = self._lean_texts[key]
-        else:
-            segments = one_line_cell(
-                cell,
-                width,
-                self.cell_padding,
-                pre_style,
-                post_style,
-                self.app.console,
-                self.app.console_options,
-            )
-            if len(self._lean_texts) >= self._LEAN_CACHE_MAX:
-                self._lean_texts.clear()
-            self._lean_texts[key] = segments
+        segments = self._lean_text(cell, width, base_style + component_style, post_style)
         if segments is None:
             return None
-        meta = Style.from_meta({"row": row_index, "column": column_index})
-        return [with_meta(segments, meta)]
+        return [with_meta(segments, self._lean_cell_meta(row_index, column_index))]
+
+    def _lean_text(
+        self, cell: object, width: int, pre_style: Style, post_style: Style
+    ) -> list[Segment] | None:
+        """`table_cells.one_line_cell` of a Text cell without spans, from a cache of renderings
+        by text and style shared by every cell showing the same (None: not of that kind)."""
+        return self._lean_texts_for(pre_style, post_style)(cell, width)
+
+    def _lean_texts_for(
+        self, pre_style: Style, post_style: Style
+    ) -> Callable[[object, int], list[Segment] | None]:
+        """`_lean_text` for cells under these styles (a row's cells share them: the styles are
+        hashed once a row, not once a cell)."""
+        padding = self.cell_padding
+        texts = self._lean_texts.get((pre_style, post_style, padding))
+        if texts is None:
+            texts = self._lean_texts[(pre_style, post_style, padding)] = {}
+        console, options = self.app.console, self.app.console_options
+
+        def draw(cell: object, width: int) -> list[Segment] | None:
+            if type(cell) is not Text or cell.spans:
+                return None
+            key = (
+                cell.plain,
+                cell.style,
+                cell.justify,
+                cell.overflow,
+                cell.no_wrap,
+                cell.end,
+                width,
+            )
+            if key in texts:
+                return texts[key]
+            segments = one_line_cell(cell, width, padding, pre_style, post_style, console, options)
+            if self._lean_text_count >= self._LEAN_CACHE_MAX:
+                self._lean_texts.clear()
+                self._lean_text_count = 0
+            texts[key] = segments
+            self._lean_text_count += 1
+            return segments
+
+        return draw
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._lean_drawing, self._lean_pass, self._lean_frame = True, None, None
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._lean_drawing, self._lean_pass, self._lean_frame = False, None, None
+
+    def render_line(self, y: int) -> Strip:
+        """DataTable's, with what every line of a drawing pass shares read once for the pass (the
+        table's own style walks every ancestor's styles)."""
+        frame = self._lean_frame
+        if frame is None:
+            fixed_height = 0
+            for index in range(self.fixed_rows):
+                row_key = self._row_locations.get_key(index)
+                fixed_height += self.get_row_height(row_key) if row_key is not None else 0
+            if self.show_header:
+                fixed_height += self.get_row_height(self._header_row_key)
+            scroll_x, scroll_y = self.scroll_offset
+            frame = (fixed_height, scroll_x, scroll_y, self.size.width, self.rich_style)
+            if self._lean_drawing:
+                self._lean_frame = frame
+        fixed_height, scroll_x, scroll_y, width, style = frame
+        if y >= fixed_height:
+            y += scroll_y
+        return self._render_line(y, scroll_x, scroll_x + width, style)
+
+    def _lean_settings(self) -> tuple[object, ...]:
+        """What every row line depends on besides its own cells and place (read once per drawing
+        pass: each reactive read costs)."""
+        settings = self._lean_pass
+        if settings is None:
+            settings = (
+                self.cursor_type,
+                self.zebra_stripes,
+                self.fixed_rows,
+                self.cell_padding,
+                self.cursor_foreground_priority,
+                self.cursor_background_priority,
+                self.show_cursor,
+                self._show_hover_cursor,
+                self._pseudo_class_state,
+                self.size.width,
+                self.header_height,
+                tuple((c.key, c.get_render_width(self)) for c in self.ordered_columns),
+                self.fixed_columns,
+                self._labelled_row_exists and self.show_row_labels,
+            )
+            if self._lean_drawing:
+                self._lean_pass = settings
+        return settings
 
     def _lean_row_key(
         self,
@@ -229,9 +309,9 @@ class LeanTable(DataTable[Any]):
     ) -> tuple[tuple[object, ...], tuple[object, ...]] | None:
         """(the cache key, the cells it must still hold) of a row line, or None where DataTable's
         own rendering is used (other cursor kinds, fixed columns, row labels)."""
-        if self.cursor_type not in ("row", "none") or self.fixed_columns:
-            return None
-        if self._labelled_row_exists and self.show_row_labels:
+        settings = self._lean_settings()
+        cursor_type, fixed_columns, labels = settings[0], settings[-2], settings[-1]
+        if cursor_type not in ("row", "none") or fixed_columns or labels:
             return None
         if row_key is self._header_row_key:
             row_index = -1
@@ -243,29 +323,105 @@ class LeanTable(DataTable[Any]):
             row_index = found
             data = self._data.get(row_key, {})
             cells = tuple(data.get(c.key) for c in self.ordered_columns)
-        on_cursor = self.cursor_type == "row" and cursor.row == row_index
-        on_hover = self.cursor_type == "row" and hover.row == row_index
-        key = (
-            row_key,
-            row_index,
-            line_no,
-            base_style,
-            on_cursor,
-            on_hover,
-            self.zebra_stripes,
-            self.fixed_rows,
-            self.cell_padding,
-            self.cursor_foreground_priority,
-            self.cursor_background_priority,
-            self.cursor_type,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self._pseudo_class_state,
-            self.size.width,
-            self.header_height,
-            tuple((c.key, c.get_render_width(self)) for c in self.ordered_columns),
-        )
+        on_cursor = cursor_type == "row" and cursor.row == row_index
+        on_hover = cursor_type == "row" and hover.row == row_index
+        key = (row_key, row_index, line_no, base_style, on_cursor, on_hover, settings)
         return key, cells
+
+    def _lean_line(
+        self,
+        row_key: RowKey,
+        key: tuple[object, ...],
+        cells: tuple[object, ...],
+        base_style: Style,
+        cursor_row: int,
+    ) -> RowPair | None:
+        """A one-line row of a row-cursor table drawn cell after cell, as DataTable draws it (its
+        `_render_line_in_row` and `_render_cell`), or None where the row is taller."""
+        _, row_index, line_no, _, on_cursor, on_hover, settings = key
+        assert isinstance(row_index, int) and isinstance(settings, tuple)
+        if settings[0] != "row" or line_no != 0:
+            return None
+        if row_index == -1:
+            height = self.header_height
+        else:
+            row = self.rows.get(row_key)
+            height = row.height if row is not None else 0
+        if height != 1:
+            return None
+        widths: tuple[tuple[object, int], ...] = settings[11]
+        row_style = self._lean_row_style(row_index, base_style)
+        show_cursor, show_hover = bool(settings[6]), bool(settings[7])
+        header = row_index == -1
+        component_style, post_style = self._get_styles_to_render_cell(
+            header,
+            False,
+            not header and row_index < self.fixed_rows,
+            bool(on_hover),
+            bool(on_cursor),
+            show_cursor,
+            show_hover,
+            settings[4] == "css",
+            settings[5] == "css",
+        )
+        draw = self._lean_texts_for(row_style + component_style, post_style)
+        line: list[list[Segment]] = []
+        for column_index, (cell, (_, width)) in enumerate(zip(cells, widths, strict=True)):
+            shown = cell if header or not isinstance(cell, Text) or cell else _EMPTY_TEXT
+            segments = draw(shown, width)
+            if segments is None:  # not of the simple kind: DataTable's way, this cell alone
+                rendered = self._render_cell(
+                    row_index, column_index, row_style, width, bool(on_cursor), bool(on_hover)
+                )
+                line.append(rendered[0])
+            else:
+                line.append(with_meta(segments, self._lean_cell_meta(row_index, column_index)))
+        # the rest of the width, in the row's style (DataTable's extension of a row cursor)
+        table_width = sum(width for _, width in widths) + self._row_label_column_width
+        remaining = max(0, int(settings[9]) - table_width)
+        extend_style, _ = self._get_styles_to_render_cell(
+            header,
+            False,
+            False,
+            bool(on_hover),
+            row_index == cursor_row,
+            show_cursor,
+            show_hover,
+            False,
+            False,
+        )
+        extend_style = row_style + extend_style + self._lean_cell_meta(row_index, -1)
+        line.append([Segment(" " * remaining, extend_style)])
+        return [], line
+
+    def _lean_row_style(self, row_index: int, base_style: Style) -> Style:
+        """DataTable's `_get_row_style`, kept per kind of row (its component styles walk the DOM)."""
+        if row_index == -1:
+            kind = -1
+        elif row_index < self.fixed_rows:
+            kind = -2
+        elif self.zebra_stripes:
+            kind = row_index % 2
+        else:
+            return base_style
+        style = self._lean_row_styles.get((kind, base_style))
+        if style is None:
+            style = self._get_row_style(row_index, base_style)
+            self._lean_row_styles[(kind, base_style)] = style
+        return style
+
+    def _lean_cell_meta(self, row_index: int, column_index: int) -> Style:
+        """The meta DataTable puts under a cell's segments (column -1: the row's extension)."""
+        meta = self._lean_meta.get((row_index, column_index))
+        if meta is None:
+            if column_index == -1:
+                meta = Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+            else:
+                meta = Style.from_meta({"row": row_index, "column": column_index})
+            if len(self._lean_meta) >= self._LEAN_CACHE_MAX:
+                self._lean_meta.clear()
+            self._lean_meta[(row_index, column_index)] = meta
+        return meta
 
     def _render_line_in_row(
         self,
@@ -288,9 +444,11 @@ class LeanTable(DataTable[Any]):
             and all(a is b for a, b in zip(hit[0], cells, strict=True))
         ):
             return hit[1]
-        pair = super()._render_line_in_row(
-            row_key, line_no, base_style, cursor_location, hover_location
-        )
+        pair = self._lean_line(row_key, key, cells, base_style, cursor_location.row)
+        if pair is None:
+            pair = super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
         if len(self._lean_rows) >= self._LEAN_LINES_MAX:
             self._lean_rows.clear()
         self._lean_rows[key] = (cells, pair)
@@ -327,7 +485,9 @@ class LeanTable(DataTable[Any]):
         return strip
 
     def _lean_clear(self) -> None:
+        self._lean_row_styles.clear()
         self._lean_texts.clear()
+        self._lean_text_count = 0
         self._lean_cells.clear()
         self._lean_rows.clear()
         self._lean_strips.clear()
