@@ -80,7 +80,8 @@ class CardBrowserScreen(SearchableTableScreen):
             id="cb-query",
         )
         yield Static("", id="cb-status", markup=False)
-        table: DataTable[Text] = LeanTable(id="cb-table", cursor_type="row", zebra_stripes=True)
+        table = LeanTable(id="cb-table", cursor_type="row", zebra_stripes=True)
+        table.end_pressed = self._keep_last
         yield table
         yield Static("", id="cb-stats")
         yield DeskFooter()
@@ -168,6 +169,11 @@ class CardBrowserScreen(SearchableTableScreen):
             self._keep_cursor = None
         if self._rows_left:
             self.call_after_refresh(self._add_rows, generation)
+
+    def _keep_last(self) -> None:
+        """End pressed while rows are being added: the cursor goes to the last when it arrives."""
+        if self._rows_left:
+            self._keep_cursor = self._rows_left[-1][0]
 
     def _show_status(self) -> None:
         found = self.shown

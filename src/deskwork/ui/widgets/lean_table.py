@@ -73,7 +73,26 @@ class LeanTable(DataTable[Any]):
         self._lean_pass: tuple[object, ...] | None = None  # the settings of this drawing pass
         self._lean_drawing = False
         self._lean_frame: tuple[int, int, int, int, Style] | None = None
+        # Set by whoever adds rows a batch at a time: End was pressed, the cursor goes to the
+        # last row still to come when it arrives.
+        self.end_pressed: Callable[[], None] | None = None
         super().__init__(*args, **kwargs)
+
+    def action_scroll_home(self) -> None:
+        """Home: the first row (DataTable only scrolls sideways for a row cursor)."""
+        if self.cursor_type == "row" and self.show_cursor:
+            self.action_scroll_top()
+        else:
+            super().action_scroll_home()
+
+    def action_scroll_end(self) -> None:
+        """End: the last row, the last of those still being added included."""
+        if self.cursor_type == "row" and self.show_cursor:
+            self.action_scroll_bottom()
+            if self.end_pressed is not None:
+                self.end_pressed()
+        else:
+            super().action_scroll_end()
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         new_rows = list(new_rows)

@@ -11,6 +11,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
+from deskwork.ui.widgets.lean_table import LeanTable
+
 T = TypeVar("T")
 
 
@@ -37,6 +39,13 @@ class RowFeeder(Generic[T]):
         self._left: list[T] = []
         self._generation = 0
         self._keep: str | None = None
+        if isinstance(table, LeanTable):
+            table.end_pressed = self.keep_last
+
+    def keep_last(self) -> None:
+        """The cursor goes to the last row when it arrives (End pressed while rows are coming)."""
+        if self._left:
+            self._keep = self.key(self._left[-1])
 
     @property
     def busy(self) -> bool:
