@@ -88,7 +88,9 @@ async def test_short_path_draws_what_data_table_draws() -> None:
                     expected = drawn(plain, row, column, width, flags)
                     assert drawn(lean, row, column, width, flags) == expected, (row, column, flags)
         # and the short path is the one taken for most of them (the test is not vacuous)
-        short = [v for texts in lean._lean_texts.values() for v in texts.values() if v is not None]
+        short = [
+            v for texts in lean._painter.texts.values() for v in texts.values() if v is not None
+        ]
         assert len(short) > len(cells)
         taken = sum(
             one_line_cell(cell, 15, 1, Style(), Style(), app.console, app.console_options)
@@ -109,14 +111,14 @@ async def test_rows_drawn_cell_after_cell_are_data_tables_rows() -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         plain, lean = app.query_one("#plain", DataTable), app.query_one("#lean", LeanTable)
         taken: list[bool] = []
-        original = lean._lean_line
+        original = lean._painter.line
 
         def counting(*args: Any) -> Any:
             pair = original(*args)
             taken.append(pair is not None)
             return pair
 
-        lean._lean_line = counting  # type: ignore[method-assign]
+        lean._painter.line = counting  # type: ignore[method-assign]
         for table in (plain, lean):
             table.styles.height = 36
             for n, width in enumerate(WIDTHS):

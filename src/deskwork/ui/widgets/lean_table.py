@@ -21,10 +21,7 @@ from textual.widgets import DataTable
 from textual.widgets._data_table import _EMPTY_TEXT, default_cell_formatter
 from textual.widgets.data_table import CellKey, RowKey
 
-from deskwork.ui.widgets.table_cells import one_line_cell, with_meta
-
-SegmentLines = list[list[Segment]]
-RowPair = tuple[SegmentLines, SegmentLines]
+from deskwork.ui.widgets.table_rows import RowPainter, RowPair, SegmentLines
 
 
 class LeanTable(DataTable[Any]):
@@ -64,12 +61,7 @@ class LeanTable(DataTable[Any]):
         self._lean_cells: dict[tuple[object, ...], tuple[object, SegmentLines]] = {}
         self._lean_rows: dict[tuple[object, ...], tuple[tuple[object, ...], RowPair]] = {}
         self._lean_strips: dict[tuple[object, ...], tuple[RowPair, Strip]] = {}
-        # renderings by the row's styles, then by text: one drawing per distinct text and style
-        self._lean_texts: dict[tuple[object, ...], dict[tuple[object, ...], list[Segment] | None]]
-        self._lean_texts = {}
-        self._lean_text_count = 0
-        self._lean_meta: dict[tuple[int, int], Style] = {}  # a cell's place, for the mouse
-        self._lean_row_styles: dict[tuple[int, Style], Style] = {}
+        self._painter = RowPainter(self)
         self._lean_pass: tuple[object, ...] | None = None  # the settings of this drawing pass
         self._lean_drawing = False
         self._lean_frame: tuple[int, int, int, int, Style] | None = None
@@ -183,7 +175,7 @@ class LeanTable(DataTable[Any]):
         lines = None
         if height == 1:
             shown = cell if row_index == -1 or not isinstance(cell, Text) or cell else _EMPTY_TEXT
-            lines = self._one_line_cell(
+            lines = self._painter.cell(
                 row_index, column_index, shown, base_style, width, cursor, hover
             )
         if lines is None:
@@ -192,79 +184,6 @@ class LeanTable(DataTable[Any]):
             self._lean_cells.clear()
         self._lean_cells[key] = (cell, lines)
         return lines
-
-    def _one_line_cell(
-        self,
-        row_index: int,
-        column_index: int,
-        cell: object,
-        base_style: Style,
-        width: int,
-        cursor: bool,
-        hover: bool,
-    ) -> SegmentLines | None:
-        """A one-line cell drawn by `table_cells.one_line_cell` (None: not of that kind), from a
-        cache of renderings by text and style shared by every cell showing the same."""
-        if not isinstance(cell, Text) or cell.spans:
-            return None
-        is_header = row_index == -1
-        component_style, post_style = self._get_styles_to_render_cell(
-            is_header,
-            False,
-            not is_header and (row_index < self.fixed_rows or column_index < self.fixed_columns),
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
-        )
-        segments = self._lean_text(cell, width, base_style + component_style, post_style)
-        if segments is None:
-            return None
-        return [with_meta(segments, self._lean_cell_meta(row_index, column_index))]
-
-    def _lean_text(
-        self, cell: object, width: int, pre_style: Style, post_style: Style
-    ) -> list[Segment] | None:
-        """`table_cells.one_line_cell` of a Text cell without spans, from a cache of renderings
-        by text and style shared by every cell showing the same (None: not of that kind)."""
-        return self._lean_texts_for(pre_style, post_style)(cell, width)
-
-    def _lean_texts_for(
-        self, pre_style: Style, post_style: Style
-    ) -> Callable[[object, int], list[Segment] | None]:
-        """`_lean_text` for cells under these styles (a row's cells share them: the styles are
-        hashed once a row, not once a cell)."""
-        padding = self.cell_padding
-        texts = self._lean_texts.get((pre_style, post_style, padding))
-        if texts is None:
-            texts = self._lean_texts[(pre_style, post_style, padding)] = {}
-        console, options = self.app.console, self.app.console_options
-
-        def draw(cell: object, width: int) -> list[Segment] | None:
-            if type(cell) is not Text or cell.spans:
-                return None
-            key = (
-                cell.plain,
-                cell.style,
-                cell.justify,
-                cell.overflow,
-                cell.no_wrap,
-                cell.end,
-                width,
-            )
-            if key in texts:
-                return texts[key]
-            segments = one_line_cell(cell, width, padding, pre_style, post_style, console, options)
-            if self._lean_text_count >= self._LEAN_CACHE_MAX:
-                self._lean_texts.clear()
-                self._lean_text_count = 0
-            texts[key] = segments
-            self._lean_text_count += 1
-            return segments
-
-        return draw
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._lean_drawing, self._lean_pass, self._lean_frame = True, None, None
@@ -347,101 +266,6 @@ class LeanTable(DataTable[Any]):
         key = (row_key, row_index, line_no, base_style, on_cursor, on_hover, settings)
         return key, cells
 
-    def _lean_line(
-        self,
-        row_key: RowKey,
-        key: tuple[object, ...],
-        cells: tuple[object, ...],
-        base_style: Style,
-        cursor_row: int,
-    ) -> RowPair | None:
-        """A one-line row of a row-cursor table drawn cell after cell, as DataTable draws it (its
-        `_render_line_in_row` and `_render_cell`), or None where the row is taller."""
-        _, row_index, line_no, _, on_cursor, on_hover, settings = key
-        assert isinstance(row_index, int) and isinstance(settings, tuple)
-        if settings[0] != "row" or line_no != 0:
-            return None
-        if row_index == -1:
-            height = self.header_height
-        else:
-            row = self.rows.get(row_key)
-            height = row.height if row is not None else 0
-        if height != 1:
-            return None
-        widths: tuple[tuple[object, int], ...] = settings[11]
-        row_style = self._lean_row_style(row_index, base_style)
-        show_cursor, show_hover = bool(settings[6]), bool(settings[7])
-        header = row_index == -1
-        component_style, post_style = self._get_styles_to_render_cell(
-            header,
-            False,
-            not header and row_index < self.fixed_rows,
-            bool(on_hover),
-            bool(on_cursor),
-            show_cursor,
-            show_hover,
-            settings[4] == "css",
-            settings[5] == "css",
-        )
-        draw = self._lean_texts_for(row_style + component_style, post_style)
-        line: list[list[Segment]] = []
-        for column_index, (cell, (_, width)) in enumerate(zip(cells, widths, strict=True)):
-            shown = cell if header or not isinstance(cell, Text) or cell else _EMPTY_TEXT
-            segments = draw(shown, width)
-            if segments is None:  # not of the simple kind: DataTable's way, this cell alone
-                rendered = self._render_cell(
-                    row_index, column_index, row_style, width, bool(on_cursor), bool(on_hover)
-                )
-                line.append(rendered[0])
-            else:
-                line.append(with_meta(segments, self._lean_cell_meta(row_index, column_index)))
-        # the rest of the width, in the row's style (DataTable's extension of a row cursor)
-        table_width = sum(width for _, width in widths) + self._row_label_column_width
-        remaining = max(0, int(settings[9]) - table_width)
-        extend_style, _ = self._get_styles_to_render_cell(
-            header,
-            False,
-            False,
-            bool(on_hover),
-            row_index == cursor_row,
-            show_cursor,
-            show_hover,
-            False,
-            False,
-        )
-        extend_style = row_style + extend_style + self._lean_cell_meta(row_index, -1)
-        line.append([Segment(" " * remaining, extend_style)])
-        return [], line
-
-    def _lean_row_style(self, row_index: int, base_style: Style) -> Style:
-        """DataTable's `_get_row_style`, kept per kind of row (its component styles walk the DOM)."""
-        if row_index == -1:
-            kind = -1
-        elif row_index < self.fixed_rows:
-            kind = -2
-        elif self.zebra_stripes:
-            kind = row_index % 2
-        else:
-            return base_style
-        style = self._lean_row_styles.get((kind, base_style))
-        if style is None:
-            style = self._get_row_style(row_index, base_style)
-            self._lean_row_styles[(kind, base_style)] = style
-        return style
-
-    def _lean_cell_meta(self, row_index: int, column_index: int) -> Style:
-        """The meta DataTable puts under a cell's segments (column -1: the row's extension)."""
-        meta = self._lean_meta.get((row_index, column_index))
-        if meta is None:
-            if column_index == -1:
-                meta = Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
-            else:
-                meta = Style.from_meta({"row": row_index, "column": column_index})
-            if len(self._lean_meta) >= self._LEAN_CACHE_MAX:
-                self._lean_meta.clear()
-            self._lean_meta[(row_index, column_index)] = meta
-        return meta
-
     def _render_line_in_row(
         self,
         row_key: RowKey,
@@ -463,7 +287,7 @@ class LeanTable(DataTable[Any]):
             and all(a is b for a, b in zip(hit[0], cells, strict=True))
         ):
             return hit[1]
-        pair = self._lean_line(row_key, key, cells, base_style, cursor_location.row)
+        pair = self._painter.line(row_key, key, cells, base_style, cursor_location.row)
         if pair is None:
             pair = super()._render_line_in_row(
                 row_key, line_no, base_style, cursor_location, hover_location
@@ -504,9 +328,7 @@ class LeanTable(DataTable[Any]):
         return strip
 
     def _lean_clear(self) -> None:
-        self._lean_row_styles.clear()
-        self._lean_texts.clear()
-        self._lean_text_count = 0
+        self._painter.clear()
         self._lean_cells.clear()
         self._lean_rows.clear()
         self._lean_strips.clear()
