@@ -23,6 +23,7 @@ from deskwork.domain.wording import plural
 from deskwork.services.cards import retrievability
 from deskwork.services.presets import load as load_presets
 from deskwork.ui.commands import BROWSER_COMMANDS
+from deskwork.ui.screens.opening import OpensInSteps
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.lean_table import LeanTable
 from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id, move_to
@@ -47,7 +48,7 @@ def spark(values: list[int]) -> str:
     return "".join(SPARK[min(8, round(v / top * 8))] for v in values)
 
 
-class CardBrowserScreen(SearchableTableScreen):
+class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
     search_input_id = "cb-query"
     search_action = "search"
     command_scope = "browser"
