@@ -231,6 +231,7 @@ class DeskFooter(Widget, can_focus=False):
 
     def _set_keys(self, keys: list[Shown]) -> None:
         self.keys = keys
+        self._strip = None
         self._runs = layout(keys, self.compact)
         self._starts = []
         x = 0
@@ -308,7 +309,7 @@ class DeskFooter(Widget, can_focus=False):
             self._set_keys(self.shown())
         width = self.size.width
         keys = self.keys or []
-        cache_key = (id(self._runs), width, self._hover, self._scroll)
+        cache_key = (width, self._hover, self._scroll)  # and the keys: _set_keys clears it
         if self._strip is not None and self._strip[0] == cache_key:
             return self._strip[1]
         segments = []
