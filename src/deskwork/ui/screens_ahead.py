@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-AHEAD_DELAY_S = 3.0  # after the cards are loaded: the user is reading the desk
+AHEAD_DELAY_S = 1.5  # after the cards are loaded: the user is reading the desk
 SCREEN_MODULES = (
     "deskwork.ui.screens.card_browser",
     "deskwork.services.browse",
