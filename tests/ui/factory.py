@@ -33,6 +33,7 @@ def desk_app(
 
 async def ready(pilot: Any) -> None:
     """Wait for the start-up workers (cards loaded, backup) and the screen that follows."""
+    await pilot.pause()  # the first frame: the warm-up worker starts after it (not yet running)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

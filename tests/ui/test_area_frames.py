@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual.content import Content
 from textual.dom import DOMNode
 
-from deskwork.ui.widgets.pane import Pane
+from deskwork.ui.widgets.pane import FOCUSED_TITLE, Pane
 from tests.helpers import Clock
 from tests.ui.factory import desk_app, ready
 
@@ -96,3 +97,38 @@ async def test_a_move_restyles_frames_not_area_contents(tmp_path: Path, clock: C
                 assert inside == [], f"{key}: {inside}"
         finally:
             del app.stylesheet.update_nodes
+
+
+async def test_a_move_repaints_no_widget_inside_the_areas(tmp_path: Path, clock: Clock) -> None:
+    """The focused frame's title is bold in the border's colour by its own text style: a rule
+    changing a colour or a text style (border-title-color / -style) made Textual repaint every
+    widget inside both areas."""
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        repainted: list[str] = []
+        inside = [
+            w
+            for pane in app.desk_screen.query(Pane)
+            for w in pane.query("*")
+            if not w.can_focus and w.id not in ("timer-digits", "timer-progress", "bar")
+        ]
+        assert len(inside) > 10
+        for widget in inside:
+
+            def counting(*args: Any, _w: Any = widget, _r: Any = widget.refresh, **kw: Any) -> Any:
+                repainted.append(f"{type(_w).__name__}#{_w.id}")
+                return _r(*args, **kw)
+
+            widget.refresh = counting  # type: ignore[method-assign]
+        for key in ("f5", "f4", "f2", "f3", "tab"):
+            await pilot.press(key)
+            await pilot.pause()
+            area = holder(app)
+            for pane in app.desk_screen.query(Pane):
+                focused = Content.styled(pane.title, FOCUSED_TITLE).markup
+                shown = focused if pane.id == area else pane.title
+                assert pane.border_title == shown, (key, pane.id)
+        assert repainted == []

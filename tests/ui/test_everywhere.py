@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.command import CommandPalette
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.curriculum_dialogs import AddLinkScreen
 from deskwork.ui.screens.welcome import WelcomeScreen
+from deskwork.ui.widgets.footer import DeskFooter
 from tests.helpers import Clock, make_card
 from tests.ui.factory import desk_app, ready
 
@@ -75,8 +76,8 @@ async def test_footer_and_palette_list_each_command_once(tmp_path: Path, clock: 
     app = desk_app(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        footer = app.query_one(Footer)
-        descriptions = [str(item.description) for item in footer.query("FooterKey")]  # type: ignore[attr-defined]
+        footer = app.query_one(DeskFooter)
+        descriptions = [key.description for key in footer.keys or []]
         assert descriptions.count("Commands") == 1
         titles = [c.title for c in app.get_system_commands(app.screen)]
         duplicated = {t for t in titles if titles.count(t) > 1}

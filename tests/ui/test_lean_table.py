@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
-from deskwork.ui.widgets.tables import LeanTable
+from deskwork.ui.widgets.lean_table import LeanTable
 
 COLUMNS = (("✓", 1), ("Question", 30), ("Deck", 12), ("Due", 11))
 

@@ -15,6 +15,7 @@ from deskwork.ui.app import DeskworkApp
 from deskwork.ui.commands import ALL_COMMANDS
 from deskwork.ui.screens.help import HelpScreen
 from deskwork.ui.screens.welcome import WelcomeScreen
+from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.pane import Pane
 from tests.helpers import T0, Clock
 
@@ -154,8 +155,6 @@ async def test_zoom_toggles_the_focused_pane(tmp_path: Path, clock: Clock) -> No
 async def test_zoom_does_nothing_over_a_pushed_screen(tmp_path: Path, clock: Clock) -> None:
     """On the deck list and the presets (screens over the desk) z / F11 zoom nothing (maximizing
     a desk area there filled the screen with hatching) and their footers do not offer it."""
-    from textual.widgets import Footer
-
     from deskwork.ui.screens.decks import DeckListScreen
     from deskwork.ui.screens.presets import PresetsScreen
 
@@ -167,7 +166,7 @@ async def test_zoom_does_nothing_over_a_pushed_screen(tmp_path: Path, clock: Clo
             await pilot.pause()
             screen = app.screen
             assert isinstance(screen, kind)
-            offered = [k.description for k in screen.query_one(Footer).query("FooterKey")]
+            offered = [k.description for k in screen.query_one(DeskFooter).keys or []]
             assert offered and "Zoom" not in offered, offered
             for zoom in ("z", "f11"):
                 await pilot.press(zoom)
@@ -179,7 +178,7 @@ async def test_zoom_does_nothing_over_a_pushed_screen(tmp_path: Path, clock: Clo
         assert app.screen is app.desk_screen
         await pilot.press("z")
         assert app.screen.maximized is app.query_one("#timer"), "on the desk it still zooms"
-        offered = [k.description for k in app.screen.query_one(Footer).query("FooterKey")]
+        offered = [k.description for k in app.screen.query_one(DeskFooter).keys or []]
         assert "Zoom" in offered
 
 

@@ -12,8 +12,8 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
+from deskwork.ui.widgets.lean_table import LeanTable
 from deskwork.ui.widgets.table_cells import one_line_cell
-from deskwork.ui.widgets.tables import LeanTable
 
 WIDTHS = (1, 3, 4, 5, 8, 13)
 ALPHABET = "ab cdé  xyz日本語🙂…-_.:"  # wide characters, spaces, the ellipsis itself
@@ -88,7 +88,9 @@ async def test_short_path_draws_what_data_table_draws() -> None:
                     expected = drawn(plain, row, column, width, flags)
                     assert drawn(lean, row, column, width, flags) == expected, (row, column, flags)
         # and the short path is the one taken for most of them (the test is not vacuous)
-        short = [v for v in lean._lean_texts.values() if v is not None]
+        short = [
+            v for texts in lean._painter.texts.values() for v in texts.values() if v is not None
+        ]
         assert len(short) > len(cells)
         taken = sum(
             one_line_cell(cell, 15, 1, Style(), Style(), app.console, app.console_options)
@@ -96,3 +98,48 @@ async def test_short_path_draws_what_data_table_draws() -> None:
             for cell in cells
         )
         assert taken > len(cells) * 0.4
+
+
+async def test_rows_drawn_cell_after_cell_are_data_tables_rows() -> None:
+    """Whole row lines (LeanTable draws a row of simple cells itself: styles, zebra, cursor,
+    hover, the header, the meta a click reads, the row's extension to the table's width) equal
+    DataTable's, segment for segment, for rows mixing every awkward cell (those that are not of
+    the simple kind drawn by DataTable's cell code); and every row takes that path (the
+    comparison is not vacuous)."""
+    cells = awkward_cells()
+    app = Twins()
+    async with app.run_test(size=(100, 40)) as pilot:
+        plain, lean = app.query_one("#plain", DataTable), app.query_one("#lean", LeanTable)
+        taken: list[bool] = []
+        original = lean._painter.line
+
+        def counting(*args: Any) -> Any:
+            pair = original(*args)
+            taken.append(pair is not None)
+            return pair
+
+        lean._painter.line = counting  # type: ignore[method-assign]
+        for table in (plain, lean):
+            table.styles.height = 36
+            for n, width in enumerate(WIDTHS):
+                table.add_column(f"c{n}", width=width, key=f"c{n}")
+            for i in range(len(cells) // 3):
+                row = [cells[(i * 3 + n) % len(cells)] for n in range(len(WIDTHS))]
+                table.add_row(*row, key=str(i))
+        for cursor, hover, focused in ((0, 3, False), (5, 5, True), (40, 2, True)):
+            pictures = []
+            for table in (plain, lean):
+                table.move_cursor(row=cursor)
+                table.hover_coordinate = table.hover_coordinate._replace(row=hover)
+                table._set_hover_cursor(True)
+                if focused:
+                    table.focus()
+                await pilot.pause()
+                pictures.append(
+                    [
+                        [(s.text, s.style, s.style.meta if s.style else None) for s in line]
+                        for line in (table.render_line(y) for y in range(table.size.height))
+                    ]
+                )
+            assert pictures[1] == pictures[0], (cursor, hover)
+        assert taken and all(taken), "every one-line row drawn cell after cell"

@@ -12,7 +12,8 @@ from textual.widgets import DataTable, Input
 
 from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.ui.screens.curriculum import CurriculumScreen
-from deskwork.ui.widgets.tables import LeanTable, RowFeeder
+from deskwork.ui.widgets.lean_table import LeanTable
+from deskwork.ui.widgets.tables import RowFeeder
 from tests.helpers import T0, Clock
 from tests.ui.factory import desk_app, settled
 

@@ -57,6 +57,7 @@ class DeskworkApp(HelpAndThemes):
     TITLE = "deskwork"
     SUB_TITLE = f"v{__version__}"
     BINDINGS = [c.binding() for c in APP_COMMANDS]
+    ALLOW_IN_MAXIMIZED_VIEW = "DeskFooter"  # the keys stay in view while an area is zoomed
 
     def __init__(
         self,

@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 
 from deskwork import startup_gc
 from deskwork.ui.panes.review import ReviewPane
+from deskwork.ui.screens_ahead import AHEAD_DELAY_S, import_screens
 from deskwork.ui.study_screens import StudyScreens
 
 if TYPE_CHECKING:
@@ -116,6 +117,18 @@ class WarmsUp(StudyScreens):
         self.idle_collector.start()  # after the warm-up's freeze (ui/idle_collector.py)
         if not self.desk.store.readonly:
             self.set_timer(OPTIMIZE_REMINDER_DELAY_S, self._optimize_reminder)
+        self.set_timer(AHEAD_DELAY_S, self._import_screens_ahead)
+
+    def _import_screens_ahead(self) -> None:
+        """The screens opened from the desk imported on a worker (ui/screens_ahead.py)."""
+        if self._closed:
+            return
+
+        def work() -> None:
+            worker = get_current_worker()
+            import_screens(lambda: worker.is_cancelled or self._closed)
+
+        self.run_worker(work, thread=True, group="screens-ahead", name="import screens")
 
     def _optimize_reminder(self) -> None:
         """Once a month at most, when enough reviews came in: a nudge to optimise FSRS."""

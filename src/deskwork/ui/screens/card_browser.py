@@ -23,8 +23,10 @@ from deskwork.domain.wording import plural
 from deskwork.services.cards import retrievability
 from deskwork.services.presets import load as load_presets
 from deskwork.ui.commands import BROWSER_COMMANDS
+from deskwork.ui.screens.opening import OpensInSteps
 from deskwork.ui.widgets.footer import DeskFooter
-from deskwork.ui.widgets.tables import LeanTable, SearchableTableScreen, cursor_id, move_to
+from deskwork.ui.widgets.lean_table import LeanTable
+from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id, move_to
 
 if TYPE_CHECKING:
     from deskwork.domain.presets import Presets
@@ -46,7 +48,7 @@ def spark(values: list[int]) -> str:
     return "".join(SPARK[min(8, round(v / top * 8))] for v in values)
 
 
-class CardBrowserScreen(SearchableTableScreen):
+class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
     search_input_id = "cb-query"
     search_action = "search"
     command_scope = "browser"
@@ -79,7 +81,8 @@ class CardBrowserScreen(SearchableTableScreen):
             id="cb-query",
         )
         yield Static("", id="cb-status", markup=False)
-        table: DataTable[Text] = LeanTable(id="cb-table", cursor_type="row", zebra_stripes=True)
+        table = LeanTable(id="cb-table", cursor_type="row", zebra_stripes=True)
+        table.end_pressed = self._keep_last
         yield table
         yield Static("", id="cb-stats")
         yield DeskFooter()
@@ -167,6 +170,11 @@ class CardBrowserScreen(SearchableTableScreen):
             self._keep_cursor = None
         if self._rows_left:
             self.call_after_refresh(self._add_rows, generation)
+
+    def _keep_last(self) -> None:
+        """End pressed while rows are being added: the cursor goes to the last when it arrives."""
+        if self._rows_left:
+            self._keep_cursor = self._rows_left[-1][0]
 
     def _show_status(self) -> None:
         found = self.shown

@@ -16,14 +16,10 @@ from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.services import queue as queue_service
 from deskwork.ui.commands import CURRICULUM_COMMANDS
+from deskwork.ui.screens.opening import OpensInSteps, yield_to_loop
 from deskwork.ui.widgets.footer import DeskFooter
-from deskwork.ui.widgets.tables import (
-    LeanTable,
-    RowFeeder,
-    SearchableTableScreen,
-    cursor_id,
-    move_to,
-)
+from deskwork.ui.widgets.lean_table import LeanTable
+from deskwork.ui.widgets.tables import RowFeeder, SearchableTableScreen, cursor_id, move_to
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -33,7 +29,7 @@ def _cell(text: str, style: str = "") -> Text:
     return Text(clean(text, single_line=True), style=style, no_wrap=True, overflow="ellipsis")
 
 
-class CurriculumScreen(SearchableTableScreen):
+class CurriculumScreen(OpensInSteps, SearchableTableScreen):
     search_input_id = "cur-filter"
     search_action = "filter"
     command_scope = "curriculum"
@@ -71,7 +67,7 @@ class CurriculumScreen(SearchableTableScreen):
         yield Static("", id="cur-detail", markup=False)
         yield DeskFooter()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, width in (
             ("Today", 5), ("Title", 34), ("Kind", 11), ("Track", 14), ("Status", 8),
@@ -81,6 +77,7 @@ class CurriculumScreen(SearchableTableScreen):
         self.desk_app.curriculum.changed_callbacks.append(self.reload)
         self.reload()
         table.focus()
+        await yield_to_loop()  # the first layout and drawing in a turn of their own
 
     def on_unmount(self) -> None:
         callbacks = self.desk_app.curriculum.changed_callbacks

@@ -19,7 +19,7 @@ from deskwork.domain.text import clean
 from deskwork.ui.commands import DECK_COMMANDS
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
 from deskwork.ui.widgets.footer import DeskFooter
-from deskwork.ui.widgets.tables import LeanTable
+from deskwork.ui.widgets.lean_table import LeanTable
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp

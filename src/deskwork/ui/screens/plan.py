@@ -20,8 +20,10 @@ from deskwork.domain.plan import ItemPlan, PlanReport
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.services.curriculum import plan_report
+from deskwork.ui.screens.opening import OpensInSteps, yield_to_loop
 from deskwork.ui.widgets.footer import DeskFooter
-from deskwork.ui.widgets.tables import LeanTable, RowFeeder
+from deskwork.ui.widgets.lean_table import LeanTable
+from deskwork.ui.widgets.tables import RowFeeder
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -73,7 +75,7 @@ def headline(report: PlanReport) -> Text:
     return text
 
 
-class PlanScreen(Screen[None]):
+class PlanScreen(OpensInSteps, Screen[None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="plan.close")]
     DEFAULT_CSS = """
     PlanScreen #plan-whatif { height: auto; padding: 0 1; }
@@ -113,7 +115,7 @@ class PlanScreen(Screen[None]):
         yield items
         yield DeskFooter()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         tracks = self.query_one("#plan-tracks", DataTable)
         tracks.add_columns("Track", "Points", "Share")
         items = self.query_one("#plan-items", DataTable)
@@ -122,6 +124,7 @@ class PlanScreen(Screen[None]):
         items.add_column("Projected finish", width=FINISH_WIDTH, key="finish")
         self.recompute()
         items.focus()
+        await yield_to_loop()  # the first layout and drawing in a turn of their own
 
     def overrides(self) -> dict[str, float | None]:
         """The valid what-if values (None: the configured one), and the reasons for the others

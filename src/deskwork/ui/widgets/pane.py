@@ -4,14 +4,20 @@ Which area holds the keyboard is drawn with the `-has-focus` class, kept by the 
 (`mark_focused_area`), not with Textual's `:focus-within`: for a `:focus-within` rule Textual
 restyles every widget inside both areas on each focus move, and for `:focus` the whole area the
 pane holds; the frame's look depends on the frame alone, so only the two frames are restyled
-(the stall meter's `switch_areas`)."""
+(the stall meter's `switch_areas`). The focused frame's title is bold and in the border's colour
+by its own text style, not by `border-title-color` / `border-title-style` rules: Textual repaints
+every widget inside a widget whose colour or text-style rule changes (they might inherit it), so
+those rules made an area switch redraw both areas whole."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widget import Widget
+
+FOCUSED_TITLE = "bold $primary"  # the title of the area that holds the keyboard
 
 
 class Pane(Vertical, can_focus=True):
@@ -27,8 +33,6 @@ class Pane(Vertical, can_focus=True):
     }
     Pane.-has-focus {
         border: round $primary;
-        border-title-color: $primary;
-        border-title-style: bold;
     }
     """
 
@@ -37,8 +41,14 @@ class Pane(Vertical, can_focus=True):
     binding_id = ""  # the command that goes to this area: its key is written on the border
 
     def on_mount(self) -> None:
-        self.border_title = self.title
+        self.show_title()
         self.border_subtitle = self.key_hint
+
+    def show_title(self) -> None:
+        """The title on the border: bold, in the border's colour, while the area has the keyboard
+        (FOCUSED_TITLE over the muted `border-title-color`)."""
+        focused = self.has_class("-has-focus")
+        self.border_title = Content.styled(self.title, FOCUSED_TITLE) if focused else self.title
 
     @property
     def key_hint(self) -> str:
@@ -70,6 +80,8 @@ def set_frame_class(pane: Pane, on: bool, name: str) -> None:
     if pane.has_class(name) != on:
         pane.set_class(on, name, update=False)
         restyle_frame(pane)
+        if name == "-has-focus":
+            pane.show_title()
 
 
 def mark_focused_area(panes: Iterable[Pane], focused: Widget | None) -> None:

@@ -73,7 +73,9 @@ def one_line_cell(
     inner = width - 2 * padding
     justify = cell.justify or options.justify or "default"
     overflow = cell.overflow or options.overflow or "fold"
-    if inner < 2 or justify not in _JUSTIFY or overflow not in _OVERFLOW:
+    if justify not in _JUSTIFY or overflow not in _OVERFLOW:
+        return None
+    if inner < 2 and not (inner == 1 and cell_len(plain) <= 1):  # a mark column: "●" or ""
         return None
     text = _fit(plain, inner, justify, overflow)
     style = console.get_style(cell.style, default=Style.null()) if cell.style else None
