@@ -164,3 +164,58 @@ def test_note_counts_match_real_anki_importing_the_same_files(
         store = Store.open(home, readonly=True)
         ours = len({c.note_guid for c in store.cards.all()})
         assert (ours, len(store.cards)) == (anki.notes, anki.cards), path.name
+
+
+def test_a_row_naming_an_unknown_note_type_is_skipped_as_anki_skips_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A notetype column naming a type there is none of: Anki logs the row as a missing notetype
+    and imports the rest (checked against the real Anki); the deck only that row named is not
+    created, the others are reported as created."""
+    from tests.anki_oracle import import_into_anki
+
+    path = tmp_path / "typed.txt"
+    path.write_text(
+        "#separator:tab\n#html:true\n#notetype column:1\n#deck column:2\n"
+        "Zzz\tT2\tq1\ta1\nbasic\tT3\tq2\ta2\nBasic (and reversed card)\tT4::Sub\tq3\ta3\n"
+    )
+    anki = import_into_anki(tmp_path / "anki", path)
+    assert anki.note_types == ["Basic", "Basic (and reversed card)"]
+    assert anki.cards_per_deck == {"T3": 1, "T4::Sub": 2}
+
+    code, out, _ = run(capsys, "cards", "import", str(path), "--json")
+    report = json.loads(out)
+    assert code == 0
+    assert report["skipped_rows"] == [
+        {"line": 5, "reason": "no note type called 'Zzz' (not imported)"}
+    ]
+    assert report["decks"] == anki.cards_per_deck
+    assert report["decks_created"] == ["T3", "T4", "T4::Sub"]
+    store = Store.open(tmp_path / "home", readonly=True)
+    assert sorted((c.front, c.note_type) for c in store.cards.all() if c.ord == 0) == [
+        ("q2", "basic"),
+        ("q3", "reversed"),
+    ]
+    code, out, _ = run(capsys, "cards", "import", str(path))  # again, as text
+    assert "1 row skipped: line 5: no note type called 'Zzz' (not imported)" in out
+
+    only_unknown = tmp_path / "unknown.txt"
+    only_unknown.write_text("#separator:tab\n#notetype column:1\nZzz\tq1\ta1\n")
+    code, _, err = run(capsys, "cards", "import", str(only_unknown))
+    assert code != 0
+    assert "no notes found (line 3: no note type called 'Zzz' (not imported))" in err
+
+
+def test_a_new_deck_of_a_plain_text_file_is_reported_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "decks.txt"
+    path.write_text("#separator:tab\n#deck column:1\nT2\tq1\ta1\nT2\tq2\ta2\n")
+    report = json.loads(run(capsys, "cards", "import", str(path), "--json")[1])
+    assert report["decks_created"] == ["T2"]
+    again = tmp_path / "again.txt"
+    again.write_text("#separator:tab\n#deck column:1\nT2\tq3\ta3\n")
+    report = json.loads(run(capsys, "cards", "import", str(again), "--json")[1])
+    assert report["notes"] == 1 and report["decks_created"] == []
+    _, out, _ = run(capsys, "cards", "import", str(path))
+    assert "decks created" not in out

@@ -15,7 +15,7 @@ from deskwork.domain.cards import Card
 from deskwork.domain.notes import cards_for_note, new_guid
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
 from deskwork.domain.render import field_html
-from deskwork.domain.text import clean
+from deskwork.domain.text import clean, clip
 from deskwork.domain.wording import plural_noun
 from deskwork.interop.anki.model import AnkiError, Deck
 from deskwork.interop.limits import ANKI_TEXT, TextCaps
@@ -23,13 +23,25 @@ from deskwork.interop.limits import ANKI_TEXT, TextCaps
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 
 
-def _note_type(name: str, known: dict[str, NoteTypeDef]) -> NoteTypeDef:
-    """The note type called `name`: a known one by name (imported types first), else the stock
-    type it looks like (cloze, optional reversed, reversed, type-in, basic)."""
+def _named_type(name: str, known: dict[str, NoteTypeDef]) -> NoteTypeDef | None:
+    """The known note type called `name` (case aside; imported types first) or with that Anki id,
+    as Anki finds the type a notetype column names; None when there is none."""
     lowered = name.strip().lower()
     for notetype in known.values():
         if notetype.name.lower() == lowered:
             return notetype
+    if lowered.isdigit():
+        return next((t for t in known.values() if t.anki_id == int(lowered)), None)
+    return None
+
+
+def _note_type(name: str, known: dict[str, NoteTypeDef]) -> NoteTypeDef:
+    """The note type the `#notetype:` header names: a known one by name (imported types first),
+    else the stock type it looks like (cloze, optional reversed, reversed, type-in, basic)."""
+    found = _named_type(name, known)
+    if found is not None:
+        return found
+    lowered = name.strip().lower()
     if lowered.startswith("cloze"):
         return STOCK["cloze"]
     if "optional" in lowered and "revers" in lowered:
@@ -114,7 +126,16 @@ def read_text(
         if not fields or not fields[0].strip():
             deck.skipped_rows.append((line_no, "the first field (front) is empty"))
             continue
-        notetype = _note_type(take(special["notetype"]) or headers.get("notetype", "Basic"), known)
+        named = take(special["notetype"])
+        if named:  # a notetype column: a row naming no known type is skipped, as Anki does
+            found = _named_type(named, known)
+            if found is None:
+                shown = clip(clean(named, single_line=True), 60)
+                deck.skipped_rows.append((line_no, f"no note type called {shown!r} (not imported)"))
+                continue
+            notetype = found
+        else:
+            notetype = _note_type(headers.get("notetype", "Basic"), known)
         # Without guids, notes match by first field against what is stored (services.anki), as
         # Anki does; a front repeated inside the file is imported twice, as Anki does too.
         if (
