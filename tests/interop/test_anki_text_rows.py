@@ -219,3 +219,33 @@ def test_a_new_deck_of_a_plain_text_file_is_reported_created(
     assert report["notes"] == 1 and report["decks_created"] == []
     _, out, _ = run(capsys, "cards", "import", str(path))
     assert "decks created" not in out
+
+
+BIG = "x" * 140_000  # past csv's own field limit (131,072 characters)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (f"front,back\nq0,a0\nq1,a1\nq1,{BIG}\n", 4),
+        (f"front,back\nq0,a0\nq1,{BIG}\nq2,a2\n", 3),
+        (f"{BIG},back\n", 1),
+        # two header lines; a quoted field spanning lines 5-6: the row starts on line 5
+        (f'#separator:comma\n#html:false\nfront,back\nq0,a0\n"q1\nstill q1","{BIG}"\n', 5),
+    ],
+    ids=["last-line", "middle-line", "first-line", "after-headers-spanning-lines"],
+)
+def test_a_field_past_the_csv_limit_names_the_line_it_is_on(text: str, line: int) -> None:
+    from deskwork.interop.anki import AnkiError
+
+    with pytest.raises(AnkiError) as info:
+        read_text(text, "big.csv", T0)
+    assert str(info.value) == (
+        f"big.csv: line {line}: refused: field larger than field limit (131072)"
+    )
+
+
+def test_a_row_spanning_lines_is_reported_at_the_line_it_starts_on() -> None:
+    deck = read_text('#separator:comma\nq0,a0\n"q1\nstill q1",\nq2,a2\n', "ml.txt", T0)
+    assert deck.skipped_rows == [(3, "the back is empty")]
+    assert sorted(deck.lines.values()) == [2, 5]

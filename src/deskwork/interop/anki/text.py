@@ -102,7 +102,7 @@ def read_text(
     deck = Deck(name, match_first_field=special["guid"] is None)
     at = stream.tell()
     counter = csv.reader(_uncommented(stream), delimiter=separator)
-    notes = sum(1 for row in _rows(counter, name, body_start) if any(c.strip() for c in row))
+    notes = sum(1 for _, row in _rows(counter, name, body_start) if any(c.strip() for c in row))
     if notes > caps.max_rows:  # counted first: a refused file builds no cards
         raise AnkiError(
             f"{name}: refused: {notes:,} {plural_noun(notes, 'note')}, more than an {caps.what} may hold "
@@ -110,8 +110,7 @@ def read_text(
         )
     stream.seek(at)
     reader = csv.reader(_uncommented(stream), delimiter=separator)
-    for row in _rows(reader, name, body_start):
-        line_no = body_start + reader.line_num
+    for line_no, row in _rows(reader, name, body_start):
         if not any(cell.strip() for cell in row):
             continue
         cells = {n: v for n, v in enumerate(row)}
@@ -176,15 +175,17 @@ def _uncommented(stream: io.StringIO) -> Iterator[str]:
         yield "\n" if line.startswith("#") else line
 
 
-def _rows(reader: Any, name: str, body_start: int) -> Iterator[list[str]]:
-    """The csv reader's rows; a row csv cannot read (a field past its 131,072-character limit, a
-    NUL byte) becomes a message with the line."""
+def _rows(reader: Any, name: str, body_start: int) -> Iterator[tuple[int, list[str]]]:
+    """The csv reader's rows with the file line each starts on (a quoted field may span lines); a
+    row csv cannot read (a field past its 131,072-character limit) becomes a message naming the
+    line that row starts on. (`line_num` counts the lines read so far, the failing one included.)"""
+    done = 0  # the reader's lines before the current row
     try:
-        yield from reader
+        for row in reader:
+            yield body_start + done + 1, row
+            done = reader.line_num
     except csv.Error as exc:
-        raise AnkiError(
-            f"{name}: line {body_start + reader.line_num + 1}: refused: {exc}"
-        ) from None
+        raise AnkiError(f"{name}: line {body_start + done + 1}: refused: {exc}") from None
 
 
 HEADER_NAMES = {
