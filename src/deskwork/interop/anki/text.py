@@ -13,7 +13,7 @@ from typing import Any
 from deskwork.domain import cloze
 from deskwork.domain.cards import Card
 from deskwork.domain.notes import cards_for_note, new_guid
-from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
+from deskwork.domain.notetypes import STOCK, NoteTypeDef, display_names, fit_fields
 from deskwork.domain.render import field_html
 from deskwork.domain.text import clean, clip
 from deskwork.domain.wording import plural_noun
@@ -23,22 +23,39 @@ from deskwork.interop.limits import ANKI_TEXT, TextCaps
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 
 
-def _named_type(name: str, known: dict[str, NoteTypeDef]) -> NoteTypeDef | None:
-    """The known note type called `name` (case aside; imported types first) or with that Anki id,
-    as Anki finds the type a notetype column names; None when there is none."""
-    lowered = name.strip().lower()
+def _named_type(
+    name: str, known: dict[str, NoteTypeDef], shown: dict[str, str]
+) -> NoteTypeDef | None:
+    """The known note type called `name` (case aside): by the name lists show (`shown`, where an
+    imported "Basic" is "Basic (Anki)"), else by its own name, else by Anki id — as Anki finds the
+    type a notetype column names; None when there is none."""
+    lowered = name.strip().casefold()
+    for key, display in shown.items():
+        if display.casefold() == lowered:
+            return known[key]
     for notetype in known.values():
-        if notetype.name.lower() == lowered:
+        if notetype.name.casefold() == lowered:
             return notetype
     if lowered.isdigit():
         return next((t for t in known.values() if t.anki_id == int(lowered)), None)
     return None
 
 
-def _note_type(name: str, known: dict[str, NoteTypeDef]) -> NoteTypeDef:
-    """The note type the `#notetype:` header names: a known one by name (imported types first),
-    else the stock type it looks like (cloze, optional reversed, reversed, type-in, basic)."""
-    found = _named_type(name, known)
+def _type_of_note_here(
+    key: str | None, name: str, known: dict[str, NoteTypeDef], shown: dict[str, str]
+) -> NoteTypeDef | None:
+    """The type of the note already here (`key`) when the row names it: a row for a note imported
+    with Anki's own "Basic" means that type, not deskwork's namesake."""
+    if key is None or key not in known:
+        return None
+    lowered = name.strip().casefold()
+    return known[key] if lowered in (known[key].name.casefold(), shown[key].casefold()) else None
+
+
+def _note_type(name: str, known: dict[str, NoteTypeDef], shown: dict[str, str]) -> NoteTypeDef:
+    """The note type the `#notetype:` header names: a known one by name, else the stock type it
+    looks like (cloze, optional reversed, reversed, type-in, basic)."""
+    found = _named_type(name, known, shown)
     if found is not None:
         return found
     lowered = name.strip().lower()
@@ -60,11 +77,14 @@ def read_text(
     deck_name: str = "",
     notetypes: dict[str, NoteTypeDef] | None = None,
     caps: TextCaps = ANKI_TEXT,
+    types_here: dict[str, str] | None = None,
 ) -> Deck:
     """The notes of an Anki plain-text export (or a CSV/TSV), read line by line: at most
     `caps.max_rows` notes and `caps.max_field_chars` characters a field. A line starting with `#`
     after the headers is a comment, as Anki reads it."""
     known = {**(notetypes or {}), **STOCK}
+    shown = display_names(known)
+    here = types_here or {}  # guid -> note type key of the notes already here
     stream = io.StringIO(text)
     if text.startswith("\ufeff"):
         stream.read(1)
@@ -126,15 +146,16 @@ def read_text(
             deck.skipped_rows.append((line_no, "the first field (front) is empty"))
             continue
         named = take(special["notetype"])
-        if named:  # a notetype column: a row naming no known type is skipped, as Anki does
-            found = _named_type(named, known)
+        typename = named or headers.get("notetype", "Basic")
+        row_guid = take(special["guid"])
+        found = _type_of_note_here(here.get(row_guid), typename, known, shown)
+        if found is None and named:  # a row naming no known type is skipped, as Anki does
+            found = _named_type(named, known, shown)
             if found is None:
-                shown = clip(clean(named, single_line=True), 60)
-                deck.skipped_rows.append((line_no, f"no note type called {shown!r} (not imported)"))
+                what = clip(clean(named, single_line=True), 60)
+                deck.skipped_rows.append((line_no, f"no note type called {what!r} (not imported)"))
                 continue
-            notetype = found
-        else:
-            notetype = _note_type(headers.get("notetype", "Basic"), known)
+        notetype = found or _note_type(typename, known, shown)
         # Without guids, notes match by first field against what is stored (services.anki), as
         # Anki does; a front repeated inside the file is imported twice, as Anki does too.
         if (
@@ -153,7 +174,7 @@ def read_text(
             )]  # fmt: skip
         if notetype.is_cloze and not any(cloze.numbers(f) for f in fields):
             raise AnkiError(f"{name}: line {line_no}: a cloze note without {{{{c1::…}}}}")
-        guid = take(special["guid"]) or new_guid()
+        guid = row_guid or new_guid()
         try:
             deck.cards += cards_for_note(
                 notetype, fit_fields(notetype, fields), target, tags, now,
