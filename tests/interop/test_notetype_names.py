@@ -145,3 +145,13 @@ def test_a_text_export_of_imported_notes_comes_back_onto_them(
     capsys.readouterr()
     found = dict(_fronts(capsys, collection, "deck:Default"))
     assert found == {"mine": "Basic (deskwork)", "q1": "Basic", "q2": "Basic (deskwork)"}
+
+
+def test_a_plain_csv_naming_no_type_still_makes_deskwork_s_own_basic(
+    collection: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain = tmp_path / "plain.csv"
+    plain.write_text("front,back\nq1,a1\n")
+    assert main(["--data-dir", str(collection), "cards", "import", str(plain)]) == 0
+    capsys.readouterr()
+    assert _fronts(capsys, collection, "deck:Default") == [("q1", "Basic (deskwork)")]

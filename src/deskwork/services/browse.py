@@ -40,7 +40,7 @@ def search_job(desk: Desk, query: str, rows: int) -> Callable[[], Found]:
     now = desk.clock()
     cards = desk.store.cards.all()
     render = Renderer(desk)
-    names = type_names(render.types)  # unambiguous: an imported "Basic" is "Basic (Anki)"
+    names = type_names(render.types)  # unambiguous: beside Anki's Basic, "Basic (deskwork)"
     decay = load_presets(desk).decay_for  # prop:r with each card's preset's decay
 
     def run() -> Found:

@@ -26,9 +26,9 @@ SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe":
 def _named_type(
     name: str, known: dict[str, NoteTypeDef], shown: dict[str, str]
 ) -> NoteTypeDef | None:
-    """The known note type called `name` (case aside): by the name lists show (`shown`, where an
-    imported "Basic" is "Basic (Anki)"), else by its own name, else by Anki id — as Anki finds the
-    type a notetype column names; None when there is none."""
+    """The known note type called `name` (case aside): by the name lists show (`shown`, where
+    deskwork's own Basic beside an imported one is "Basic (deskwork)"), else by its own name, else
+    by Anki id — as Anki finds the type a notetype column names; None when there is none."""
     lowered = name.strip().casefold()
     for key, display in shown.items():
         if display.casefold() == lowered:
@@ -155,6 +155,8 @@ def read_text(
                 what = clip(clean(named, single_line=True), 60)
                 deck.skipped_rows.append((line_no, f"no note type called {what!r} (not imported)"))
                 continue
+        if found is None and "notetype" not in headers:
+            found = STOCK["basic"]  # no type named anywhere: deskwork's own Basic, as ever
         notetype = found or _note_type(typename, known, shown)
         # Without guids, notes match by first field against what is stored (services.anki), as
         # Anki does; a front repeated inside the file is imported twice, as Anki does too.
