@@ -43,7 +43,7 @@ def build_tui(paths: Paths, *, served: bool = False) -> DeskworkApp:
     from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
 
     what = "deskwork in a browser tab" if served else "the deskwork TUI"
-    desk = Desk.open(paths, what=what, defer_backup=True)
+    desk = Desk.open(paths, what=what, defer_backup=True, backup_on_quit=True)
     if not served:
         warn(desk.problems)
     app = DeskworkApp(desk, channel=None if desk.store.readonly else Channel(desk))

@@ -47,6 +47,16 @@ def cmd_restore(args: argparse.Namespace, paths: Paths) -> int:
     if backup.resolve() not in {b.resolve() for b in found}:
         raise CliError(f"{args.backup}: not a backup of {paths.data_dir} (see `deskwork restore`)")
     if not args.yes:
+        from deskwork.store.restore import preview
+
+        lost = [str(d) for d in preview(paths.data_dir, backup) if d.lost or d.reverted]
+        for line in lost:  # before asking: what the live store has that the backup does not
+            say(f"deskwork: would be lost by the restore: {line}", file=err())
+        if not lost:
+            say(
+                "deskwork: the restore would lose nothing: the backup holds every record",
+                file=err(),
+            )
         if not sys.stdin.isatty():
             raise CliError("restoring replaces the current data: confirm with --yes", EXIT_USAGE)
         answer = input(f"Replace the data in {paths.data_dir} with backup {backup.name}? [y/N] ")

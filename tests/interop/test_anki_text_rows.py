@@ -164,3 +164,88 @@ def test_note_counts_match_real_anki_importing_the_same_files(
         store = Store.open(home, readonly=True)
         ours = len({c.note_guid for c in store.cards.all()})
         assert (ours, len(store.cards)) == (anki.notes, anki.cards), path.name
+
+
+def test_a_row_naming_an_unknown_note_type_is_skipped_as_anki_skips_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A notetype column naming a type there is none of: Anki logs the row as a missing notetype
+    and imports the rest (checked against the real Anki); the deck only that row named is not
+    created, the others are reported as created."""
+    from tests.anki_oracle import import_into_anki
+
+    path = tmp_path / "typed.txt"
+    path.write_text(
+        "#separator:tab\n#html:true\n#notetype column:1\n#deck column:2\n"
+        "Zzz\tT2\tq1\ta1\nbasic\tT3\tq2\ta2\nBasic (and reversed card)\tT4::Sub\tq3\ta3\n"
+    )
+    anki = import_into_anki(tmp_path / "anki", path)
+    assert anki.note_types == ["Basic", "Basic (and reversed card)"]
+    assert anki.cards_per_deck == {"T3": 1, "T4::Sub": 2}
+
+    code, out, _ = run(capsys, "cards", "import", str(path), "--json")
+    report = json.loads(out)
+    assert code == 0
+    assert report["skipped_rows"] == [
+        {"line": 5, "reason": "no note type called 'Zzz' (not imported)"}
+    ]
+    assert report["decks"] == anki.cards_per_deck
+    assert report["decks_created"] == ["T3", "T4", "T4::Sub"]
+    store = Store.open(tmp_path / "home", readonly=True)
+    assert sorted((c.front, c.note_type) for c in store.cards.all() if c.ord == 0) == [
+        ("q2", "basic"),
+        ("q3", "reversed"),
+    ]
+    code, out, _ = run(capsys, "cards", "import", str(path))  # again, as text
+    assert "1 row skipped: line 5: no note type called 'Zzz' (not imported)" in out
+
+    only_unknown = tmp_path / "unknown.txt"
+    only_unknown.write_text("#separator:tab\n#notetype column:1\nZzz\tq1\ta1\n")
+    code, _, err = run(capsys, "cards", "import", str(only_unknown))
+    assert code != 0
+    assert "no notes found (line 3: no note type called 'Zzz' (not imported))" in err
+
+
+def test_a_new_deck_of_a_plain_text_file_is_reported_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "decks.txt"
+    path.write_text("#separator:tab\n#deck column:1\nT2\tq1\ta1\nT2\tq2\ta2\n")
+    report = json.loads(run(capsys, "cards", "import", str(path), "--json")[1])
+    assert report["decks_created"] == ["T2"]
+    again = tmp_path / "again.txt"
+    again.write_text("#separator:tab\n#deck column:1\nT2\tq3\ta3\n")
+    report = json.loads(run(capsys, "cards", "import", str(again), "--json")[1])
+    assert report["notes"] == 1 and report["decks_created"] == []
+    _, out, _ = run(capsys, "cards", "import", str(path))
+    assert "decks created" not in out
+
+
+BIG = "x" * 140_000  # past csv's own field limit (131,072 characters)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (f"front,back\nq0,a0\nq1,a1\nq1,{BIG}\n", 4),
+        (f"front,back\nq0,a0\nq1,{BIG}\nq2,a2\n", 3),
+        (f"{BIG},back\n", 1),
+        # two header lines; a quoted field spanning lines 5-6: the row starts on line 5
+        (f'#separator:comma\n#html:false\nfront,back\nq0,a0\n"q1\nstill q1","{BIG}"\n', 5),
+    ],
+    ids=["last-line", "middle-line", "first-line", "after-headers-spanning-lines"],
+)
+def test_a_field_past_the_csv_limit_names_the_line_it_is_on(text: str, line: int) -> None:
+    from deskwork.interop.anki import AnkiError
+
+    with pytest.raises(AnkiError) as info:
+        read_text(text, "big.csv", T0)
+    assert str(info.value) == (
+        f"big.csv: line {line}: refused: field larger than field limit (131072)"
+    )
+
+
+def test_a_row_spanning_lines_is_reported_at_the_line_it_starts_on() -> None:
+    deck = read_text('#separator:comma\nq0,a0\n"q1\nstill q1",\nq2,a2\n', "ml.txt", T0)
+    assert deck.skipped_rows == [(3, "the back is empty")]
+    assert sorted(deck.lines.values()) == [2, 5]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from deskwork.store.backups import list_backups
 from deskwork.store.doctor import check
 from deskwork.store.manifest import read_manifest
 from deskwork.store.store import Store
@@ -140,3 +141,58 @@ def test_doctor_never_crashes_on_a_permission_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr and "error:" not in result.stderr, result.stderr
     assert result.returncode == 1
     assert f"{shard.name}: cannot be read (permission denied)" in result.stdout, result.stdout
+
+
+def _flip_a_byte(path: Path) -> bytes:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1
+    path.write_bytes(bytes(data))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("in_backup", [False, True], ids=["rebuilt-from-journals", "intact-copy"])
+def test_read_only_doctor_says_a_damaged_file_can_be_repaired_and_changes_nothing(
+    tmp_path: Path, in_backup: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --repair nothing is repaired: the report says what a repair would do and how,
+    never that it was done; --repair then does it."""
+    from deskwork.cli import main
+
+    home = tmp_path / "home"
+    clock = Clock()
+    store = Store.open(home, clock=clock)  # the backup of the empty store
+    with store.transaction() as tx:
+        for n in range(10):
+            tx.put("cards", make_card(f"card {n}"))
+    store.compact()
+    if in_backup:
+        store.backup()  # a backup holding the very file
+    store.close()
+    manifest = read_manifest(home)
+    assert manifest is not None
+    shard = home / manifest.tables["cards"][0]
+    damaged = _flip_a_byte(shard)
+    listing = sorted(p.name for p in home.iterdir())
+
+    report = check(home)
+    text = "\n".join(report.problems)
+    if in_backup:
+        assert (
+            f"{shard.name}: backup {list_backups(home)[0].name} holds an intact copy (read from "
+            "there; nothing was changed): `deskwork doctor --repair` puts it back"
+        ) in report.problems, text
+    else:
+        assert (
+            f"{shard.name}: can be rebuilt exactly from backup {list_backups(home)[-1].name} and "
+            "the journals since (10 records; read that way, nothing was changed): "
+            "`deskwork doctor --repair` rebuilds it"
+        ) in report.problems, text
+    assert "restored from backup" not in text and ": rebuilt" not in text
+    assert shard.read_bytes() == damaged and sorted(p.name for p in home.iterdir()) == listing
+
+    assert main(["--data-dir", str(home), "doctor", "--repair"]) == 0
+    _, err = capsys.readouterr()
+    assert ("restored from backup" if in_backup else "rebuilt exactly from backup") in err
+    assert check(home).problems == []
+    with Store.open(home, readonly=True) as fixed:
+        assert len(fixed.cards.all()) == 10

@@ -143,3 +143,35 @@ def fit_fields(notetype: NoteTypeDef, fields: list[str]) -> list[str]:
     if len(fields) > count:
         fields = [*fields[: count - 1], "<br>".join(f for f in fields[count - 1 :] if f)]
     return fields + [""] * (count - len(fields))
+
+
+def display_names(types: dict[str, NoteTypeDef]) -> dict[str, str]:
+    """key -> the name lists and searches (`note:`) use, one per type. Names stay as stored (an
+    export gives Anki back its own). A name two types share — Anki's stock "Basic" imported beside
+    deskwork's own — stays with the imported type, as the user knows it from Anki, and deskwork's
+    built-in one is shown as "Basic (deskwork)"; several imported types of one name are told
+    apart by their Anki ids: "Basic (Anki 1695…)"."""
+    taken: dict[str, int] = {}
+    imported: dict[str, int] = {}
+    for key, t in types.items():
+        folded = t.name.casefold()
+        taken[folded] = taken.get(folded, 0) + 1
+        if key not in STOCK:
+            imported[folded] = imported.get(folded, 0) + 1
+    out: dict[str, str] = {}
+    for key, t in types.items():
+        folded = t.name.casefold()
+        if taken[folded] == 1:
+            out[key] = t.name
+        elif key in STOCK:
+            out[key] = f"{t.name} (deskwork)"
+        elif imported[folded] == 1:
+            out[key] = t.name
+        else:
+            out[key] = f"{t.name} (Anki {t.anki_id or key})"
+    seen: set[str] = set()
+    for key, name in out.items():  # a type literally called "Basic (deskwork)": its key tells
+        if name.casefold() in seen:
+            out[key] = f"{name} [{key}]"
+        seen.add(out[key].casefold())
+    return out

@@ -72,7 +72,8 @@ def _read(
     from deskwork.services.notes import notetypes
 
     text = read_user_file(path, ANKI_TEXT.max_bytes, ANKI_TEXT.what)
-    return read_text(text, str(path), desk.clock(), deck_name, notetypes(desk))
+    here = {c.note_guid: c.note_type for c in desk.store.cards.all() if c.note_guid}
+    return read_text(text, str(path), desk.clock(), deck_name, notetypes(desk), types_here=here)
 
 
 def _store_media(desk: Desk, deck: Deck, limits: ImportLimits) -> None:

@@ -113,8 +113,11 @@ def import_deck(
                     _add_card(new, deck, index, report, day_end)
         new.write()
         new_decks = {n: i for n, i in deck.deck_ids.items() if n != "Default"}
+        here = decks_here | {p for n in decks_here for p in _parents(n)}
+        named = set(new_decks) | {n for n in report.decks if n != "Default"}  # a text file's too
+        named |= {p for n in named for p in _parents(n)}  # Anki makes `A` for `A::B`
+        report.decks_created = sorted(n for n in named if n not in here)
         if new_decks:
-            report.decks_created = sorted(n for n in new_decks if n not in decks_here)
             tx.set_setting(ANKI_DECKS, {**known_decks, **new_decks})
         report.presets = presets.store_imported(desk, tx, deck.presets, deck.renamed)
     report.cards_changed_meanwhile = len(tx.skipped.get("cards", ()))
@@ -249,6 +252,12 @@ class _New:
                 entry.__dict__["card_id"] = card_id
                 every.append(entry)
         return sorted(every, key=lambda entry: (entry.ts, entry.anki_id or 0))
+
+
+def _parents(deck: str) -> list[str]:
+    """`A::B::C` -> `A`, `A::B`: the decks a deck's name implies."""
+    parts = deck.split("::")
+    return ["::".join(parts[:n]) for n in range(1, len(parts))]
 
 
 def _add_card(new: _New, deck: Deck, index: int, report: ImportReport, day_end: datetime) -> None:

@@ -16,7 +16,7 @@ from deskwork.domain.cards import Card
 from deskwork.domain.cardsearch import search
 from deskwork.domain.studyday import day_bounds
 from deskwork.services.desk import Desk
-from deskwork.services.notes import Renderer
+from deskwork.services.notes import Renderer, type_names
 from deskwork.services.presets import load as load_presets
 
 T = TypeVar("T")
@@ -40,7 +40,7 @@ def search_job(desk: Desk, query: str, rows: int) -> Callable[[], Found]:
     now = desk.clock()
     cards = desk.store.cards.all()
     render = Renderer(desk)
-    names = {k: t.name for k, t in render.types.items()}
+    names = type_names(render.types)  # unambiguous: beside Anki's Basic, "Basic (deskwork)"
     decay = load_presets(desk).decay_for  # prop:r with each card's preset's decay
     start_hour = desk.config.study.day_start_hour  # rated:, added:, edited: count study days
 

@@ -110,9 +110,11 @@ class Desk:
         what: str = "deskwork",
         clock: Callable[[], datetime] = utcnow,
         defer_backup: bool = False,
+        backup_on_quit: bool = False,
     ) -> Desk:
         """Read the config and open the store. `defer_backup`: the caller (the TUI) takes the due
-        backup later, off the start-up path (`backup_in_background`)."""
+        backup later, off the start-up path (`backup_in_background`). `backup_on_quit` (the TUI):
+        closing backs up whatever was written since the newest backup."""
         config, problems = load_config(paths.config_file)
         store = Store.open(
             paths.data_dir,
@@ -122,6 +124,7 @@ class Desk:
             backup_interval_s=config.store.backup_interval_minutes * 60,
             keep_backups=config.store.keep_backups,
             backup_on_open=not defer_backup,
+            backup_on_quit=backup_on_quit,
         )
         problems = [*problems, *store.report.problems]
         if not store.readonly:  # the writer lock is held: no import is using the temp folder now

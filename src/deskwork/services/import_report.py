@@ -84,7 +84,7 @@ class ImportReport:
             )
         left_out = self.rows_left_out()
         if left_out:
-            out.append(f"{len(left_out)} rows skipped: {rows_text(left_out)}")
+            out.append(f"{plural(len(left_out), 'row')} skipped: {rows_text(left_out)}")
         for reason, n in sorted(self.skipped.items()):
             out.append(f"{plural(n, 'note')} not updated: {reason}")
         if self.cards_changed_meanwhile:

@@ -9,7 +9,7 @@ from typing import Any
 
 from deskwork.domain.cards import Card
 from deskwork.domain.notes import cards_for_note, new_cards_after_edit
-from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
+from deskwork.domain.notetypes import STOCK, NoteTypeDef, display_names, fit_fields
 from deskwork.domain.render import Rendered, render_card
 from deskwork.services.desk import Desk
 
@@ -19,6 +19,11 @@ LAST_DECK = "last_deck"
 def notetypes(desk: Desk) -> dict[str, NoteTypeDef]:
     """Every note type by key: the stock ones, then the imported ones."""
     return {**STOCK, **{t.key: t for t in desk.store.notetypes.all()}}
+
+
+def type_names(types: dict[str, NoteTypeDef]) -> dict[str, str]:
+    """key -> the name lists and `note:` searches use: unambiguous (see `display_names`)."""
+    return display_names(types)
 
 
 def notetype_of(desk: Desk, card: Card) -> NoteTypeDef | None:
@@ -108,9 +113,9 @@ def listing(desk: Desk, query: str = "") -> list[dict[str, Any]]:
     now = desk.clock()
     types = notetypes(desk)
     presets = load_presets(desk)
-    type_names = {k: t.name for k, t in types.items()}
+    shown_names = type_names(types)
     found = search(
-        desk.store.cards.all(), query, now, type_names, presets.decay_for,
+        desk.store.cards.all(), query, now, shown_names, presets.decay_for,
         desk.config.study.day_start_hour,
     )  # fmt: skip
     found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
@@ -129,6 +134,7 @@ def listing(desk: Desk, query: str = "") -> list[dict[str, Any]]:
         out.append({
             "id": card.id, "anki_id": card.anki_id, "note_guid": card.note_guid,
             "note_type": notetype.name if notetype else card.note_type,
+            "note_type_shown": shown_names.get(card.note_type, card.note_type),  # as `note:` has it
             "fields": dict(zip(names, values, strict=True)), "tags": card.tags, "ord": card.ord,
             "deck": card.deck, "question": shown.question, "answer": shown.answer_side(),
             "state": state_of(card), "due": card.due.isoformat(),

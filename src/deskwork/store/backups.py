@@ -90,6 +90,34 @@ def _with_manifests(data_dir: Path) -> list[tuple[Path, Manifest]]:
     return out
 
 
+def newest_manifest(data_dir: Path) -> Manifest | None:
+    """The manifest of the newest complete backup whose manifest reads."""
+    for backup in list_backups(data_dir):
+        manifest = backup_manifest(backup)
+        if manifest is not None:
+            return manifest
+    return None
+
+
+def written_since(backup: Manifest, live: Manifest, journal_size: int) -> bool:
+    """Whether the live store (`live`, its current journal `journal_size` bytes long) holds a
+    write the backup lacks. Writes are journal lines: the bytes appended since the backup's copy of
+    its journal, on the chain of kept journals from its generation to the live one. A broken chain
+    (a restore, a migration, a lossy recovery) or a journal no longer kept counts as written."""
+    copied = (backup.sums or {}).get(backup.journal)
+    copied_bytes = copied.size if copied is not None else 0
+    if live.gen == backup.gen:
+        return journal_size != copied_bytes
+    if live.gen < backup.gen or live.chain_from > backup.gen:
+        return True
+    kept = {gen: (live.sums or {})[name].size for gen, name in live.kept_journals().items()}
+    if backup.gen not in kept:
+        return True
+    appended = kept[backup.gen] - copied_bytes
+    appended += sum(size for gen, size in kept.items() if backup.gen < gen < live.gen)
+    return appended + journal_size != 0
+
+
 def highest_gen(data_dir: Path) -> int:
     """The highest generation any file or backup of this data dir has used (never to be reused)."""
     gens = [0]

@@ -228,7 +228,9 @@ def _records(report: Checkup, data_dir: Path) -> None:
 def _strays(report: Checkup, data_dir: Path) -> None:
     kept = [p.name for p in data_dir.iterdir() if ".corrupt-" in p.name]
     if kept:
-        report.ok.append(f"{len(kept)} damaged files kept aside for inspection, e.g. {kept[0]}")
+        report.ok.append(
+            f"{plural(len(kept), 'damaged file')} kept aside for inspection, e.g. {kept[0]}"
+        )
     for path in data_dir.iterdir():
         looks = TABLE_FILE.match(path.name) or SEGMENT_FILE.match(path.name)
         if (looks or JOURNAL_FILE.match(path.name)) and path.is_dir():

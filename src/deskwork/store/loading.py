@@ -80,6 +80,7 @@ class Loader:
         self.froze = False  # an import froze objects for the collector (`no_gc(freeze=True)`)
         self.backup_interval_s: float = 3600
         self.keep_backups = 10
+        self.backup_on_quit = False  # the TUI: `close` backs up any write the backups lack
         self._codecs: dict[str, Codec[Any]] = {
             name: Codec(name, model) for name, model in {**TABLES, **LOGS}.items()
         }

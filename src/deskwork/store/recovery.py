@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 Docs = tuple[dict[int, Any], dict[str, Any]]
 # One repair of a live file at a time: a background backup and a loader thread may both find it.
 REPAIR_LOCK = threading.RLock()
+REPAIR_HINT = "`deskwork doctor --repair`"  # what writes a file a read-only open only rebuilt
 Owner = tuple[str, Any]  # (table, shard) or (log, month)
 
 
@@ -187,7 +188,12 @@ class Recovery:
                 continue
             if store.writable and expected is not None:
                 atomic_write(store.data_dir / name, data)
-            store.report.recovered.append(f"{name}: restored from backup {backup.name}, intact")
+                store.report.recovered.append(f"{name}: restored from backup {backup.name}, intact")
+            else:  # read-only: nothing is written, the intact copy is only read
+                store.report.recovered.append(
+                    f"{name}: backup {backup.name} holds an intact copy (read from there; "
+                    f"nothing was changed): {REPAIR_HINT} puts it back"
+                )
             return docs, invalid, problems, store.writable and expected is not None
         return (*self._rebuild(name, owner, codec, expected, candidates), False)
 
@@ -226,10 +232,16 @@ class Recovery:
             loss.stale = present - later
         if since:
             how = "exactly" if complete and not loss.ids else "partly"
-            store.report.recovered.append(
-                f"{name}: rebuilt {how} from backup {since} and the journals since "
-                f"({plural(len(docs), 'record')})"
-            )
+            rebuilt = f"{how} from backup {since} and the journals since"
+            if store.writable:
+                store.report.recovered.append(
+                    f"{name}: rebuilt {rebuilt} ({plural(len(docs), 'record')})"
+                )
+            else:  # read-only: the rebuild is only in memory, the file is as it was
+                store.report.recovered.append(
+                    f"{name}: can be rebuilt {rebuilt} ({plural(len(docs), 'record')}; read "
+                    f"that way, nothing was changed): {REPAIR_HINT} rebuilds it"
+                )
         else:
             store.report.recovered.append(f"{name}: no backup holds a good copy")
         if wanted is None and not complete:

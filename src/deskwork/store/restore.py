@@ -72,6 +72,23 @@ def verify_backup(backup: Path) -> None:
         raise StoreError(f"backup {backup.name}: {problem}; nothing was changed")
 
 
+def preview(data_dir: Path, backup: Path) -> list[TableDiff]:
+    """What restoring `backup` would lose, computed without changing anything: the backup is
+    verified (StoreError if damaged), both it and the live store are only read."""
+    from deskwork.store.store import Store as StoreClass
+
+    verify_backup(backup)
+    live = StoreClass.open(data_dir, readonly=True)
+    try:
+        older = StoreClass.open(backup, readonly=True)
+        try:
+            return diff(_records(live), _records(older))
+        finally:
+            older.close()
+    finally:
+        live.close()
+
+
 def restore_into(store: Store, backup: Path, keep: int) -> Restored:
     """`store`: open as a writer (best with `for_restore=True`: nothing rotated or backed up)."""
     from deskwork.store.store import Store as StoreClass

@@ -83,14 +83,18 @@ class Store(Upkeep):
         keep_backups: int = 10,
         backup_on_open: bool = True,
         for_restore: bool = False,
+        backup_on_quit: bool = False,
     ) -> Store:
         """Open the store in `data_dir` (created 0700). A writer takes the lock (StoreLocked if held).
 
         With `backup_on_open=False` the caller takes the due backup itself, e.g. from a worker
         thread after the first frame (`backup_due` / `prepare_backup`). `for_restore`: open for
-        `restore` only — no compaction, no backup, no rotation before the restore."""
+        `restore` only — no compaction, no backup, no rotation before the restore.
+        `backup_on_quit` (the TUI): `close` backs up whenever anything was written since the
+        newest backup, not only when the interval has passed."""
         store = cls(data_dir, readonly=readonly, clock=clock)
         store.backup_interval_s, store.keep_backups = backup_interval_s, keep_backups
+        store.backup_on_quit = backup_on_quit
         if readonly:
             store._open_readonly()
             return store
@@ -323,8 +327,8 @@ class Store(Upkeep):
         return getattr(self, "_closed", False)
 
     def close(self) -> None:
-        """Compact, take a backup if the last one is older than the interval, release the lock.
-        Never raises for a failed compaction or backup: the journal already holds every write."""
+        """Compact, take a backup if the last one is older than the interval (or, opened with
+        `backup_on_quit`, if anything was written since it), release the lock. Never raises for a failed compaction or backup: the journal already holds every write."""
         self._closed = True
         try:
             if self.background is not None:
@@ -335,7 +339,7 @@ class Store(Upkeep):
                     self.compact_or_warn()
                     with self._backup_running:  # let a background backup finish first
                         pass
-                    if self.backup_due():
+                    if self.backup_due() or (self.backup_on_quit and self.written_since_backup()):
                         self.backup_now()
                     self._journal.close()
                     self._journal = None

@@ -51,6 +51,14 @@ class Upkeep(Loader):
         last = backups.stamp_of(existing[0])
         return last is None or (self.clock() - last).total_seconds() >= self.backup_interval_s
 
+    def written_since_backup(self) -> bool:
+        """True when something was written since the newest backup (or there is none)."""
+        newest = backups.newest_manifest(self.data_dir)
+        if newest is None:
+            return True
+        size = self._journal.size if self._journal is not None else 0
+        return backups.written_since(newest, self.manifest, size)
+
     def prepare_backup(self, keep: int | None = None) -> Callable[[], Path]:
         """Snapshot what to back up now (on the writer's thread); the returned function does the
         copying and may run on any thread: compaction will not delete the files it needs."""

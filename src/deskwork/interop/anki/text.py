@@ -13,9 +13,9 @@ from typing import Any
 from deskwork.domain import cloze
 from deskwork.domain.cards import Card
 from deskwork.domain.notes import cards_for_note, new_guid
-from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
+from deskwork.domain.notetypes import STOCK, NoteTypeDef, display_names, fit_fields
 from deskwork.domain.render import field_html
-from deskwork.domain.text import clean
+from deskwork.domain.text import clean, clip
 from deskwork.domain.wording import plural_noun
 from deskwork.interop.anki.model import AnkiError, Deck
 from deskwork.interop.limits import ANKI_TEXT, TextCaps
@@ -23,13 +23,42 @@ from deskwork.interop.limits import ANKI_TEXT, TextCaps
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 
 
-def _note_type(name: str, known: dict[str, NoteTypeDef]) -> NoteTypeDef:
-    """The note type called `name`: a known one by name (imported types first), else the stock
-    type it looks like (cloze, optional reversed, reversed, type-in, basic)."""
-    lowered = name.strip().lower()
+def _named_type(
+    name: str, known: dict[str, NoteTypeDef], shown: dict[str, str]
+) -> NoteTypeDef | None:
+    """The known note type called `name` (case aside): by the name lists show (`shown`, where
+    deskwork's own Basic beside an imported one is "Basic (deskwork)"), else by its own name, else
+    by Anki id — as Anki finds the type a notetype column names; None when there is none."""
+    lowered = name.strip().casefold()
+    for key, display in shown.items():
+        if display.casefold() == lowered:
+            return known[key]
     for notetype in known.values():
-        if notetype.name.lower() == lowered:
+        if notetype.name.casefold() == lowered:
             return notetype
+    if lowered.isdigit():
+        return next((t for t in known.values() if t.anki_id == int(lowered)), None)
+    return None
+
+
+def _type_of_note_here(
+    key: str | None, name: str, known: dict[str, NoteTypeDef], shown: dict[str, str]
+) -> NoteTypeDef | None:
+    """The type of the note already here (`key`) when the row names it: a row for a note imported
+    with Anki's own "Basic" means that type, not deskwork's namesake."""
+    if key is None or key not in known:
+        return None
+    lowered = name.strip().casefold()
+    return known[key] if lowered in (known[key].name.casefold(), shown[key].casefold()) else None
+
+
+def _note_type(name: str, known: dict[str, NoteTypeDef], shown: dict[str, str]) -> NoteTypeDef:
+    """The note type the `#notetype:` header names: a known one by name, else the stock type it
+    looks like (cloze, optional reversed, reversed, type-in, basic)."""
+    found = _named_type(name, known, shown)
+    if found is not None:
+        return found
+    lowered = name.strip().lower()
     if lowered.startswith("cloze"):
         return STOCK["cloze"]
     if "optional" in lowered and "revers" in lowered:
@@ -48,11 +77,14 @@ def read_text(
     deck_name: str = "",
     notetypes: dict[str, NoteTypeDef] | None = None,
     caps: TextCaps = ANKI_TEXT,
+    types_here: dict[str, str] | None = None,
 ) -> Deck:
     """The notes of an Anki plain-text export (or a CSV/TSV), read line by line: at most
     `caps.max_rows` notes and `caps.max_field_chars` characters a field. A line starting with `#`
     after the headers is a comment, as Anki reads it."""
     known = {**(notetypes or {}), **STOCK}
+    shown = display_names(known)
+    here = types_here or {}  # guid -> note type key of the notes already here
     stream = io.StringIO(text)
     if text.startswith("\ufeff"):
         stream.read(1)
@@ -90,7 +122,7 @@ def read_text(
     deck = Deck(name, match_first_field=special["guid"] is None)
     at = stream.tell()
     counter = csv.reader(_uncommented(stream), delimiter=separator)
-    notes = sum(1 for row in _rows(counter, name, body_start) if any(c.strip() for c in row))
+    notes = sum(1 for _, row in _rows(counter, name, body_start) if any(c.strip() for c in row))
     if notes > caps.max_rows:  # counted first: a refused file builds no cards
         raise AnkiError(
             f"{name}: refused: {notes:,} {plural_noun(notes, 'note')}, more than an {caps.what} may hold "
@@ -98,8 +130,7 @@ def read_text(
         )
     stream.seek(at)
     reader = csv.reader(_uncommented(stream), delimiter=separator)
-    for row in _rows(reader, name, body_start):
-        line_no = body_start + reader.line_num
+    for line_no, row in _rows(reader, name, body_start):
         if not any(cell.strip() for cell in row):
             continue
         cells = {n: v for n, v in enumerate(row)}
@@ -114,7 +145,19 @@ def read_text(
         if not fields or not fields[0].strip():
             deck.skipped_rows.append((line_no, "the first field (front) is empty"))
             continue
-        notetype = _note_type(take(special["notetype"]) or headers.get("notetype", "Basic"), known)
+        named = take(special["notetype"])
+        typename = named or headers.get("notetype", "Basic")
+        row_guid = take(special["guid"])
+        found = _type_of_note_here(here.get(row_guid), typename, known, shown)
+        if found is None and named:  # a row naming no known type is skipped, as Anki does
+            found = _named_type(named, known, shown)
+            if found is None:
+                what = clip(clean(named, single_line=True), 60)
+                deck.skipped_rows.append((line_no, f"no note type called {what!r} (not imported)"))
+                continue
+        if found is None and "notetype" not in headers:
+            found = STOCK["basic"]  # no type named anywhere: deskwork's own Basic, as ever
+        notetype = found or _note_type(typename, known, shown)
         # Without guids, notes match by first field against what is stored (services.anki), as
         # Anki does; a front repeated inside the file is imported twice, as Anki does too.
         if (
@@ -133,7 +176,7 @@ def read_text(
             )]  # fmt: skip
         if notetype.is_cloze and not any(cloze.numbers(f) for f in fields):
             raise AnkiError(f"{name}: line {line_no}: a cloze note without {{{{c1::…}}}}")
-        guid = take(special["guid"]) or new_guid()
+        guid = row_guid or new_guid()
         try:
             deck.cards += cards_for_note(
                 notetype, fit_fields(notetype, fields), target, tags, now,
@@ -155,15 +198,17 @@ def _uncommented(stream: io.StringIO) -> Iterator[str]:
         yield "\n" if line.startswith("#") else line
 
 
-def _rows(reader: Any, name: str, body_start: int) -> Iterator[list[str]]:
-    """The csv reader's rows; a row csv cannot read (a field past its 131,072-character limit, a
-    NUL byte) becomes a message with the line."""
+def _rows(reader: Any, name: str, body_start: int) -> Iterator[tuple[int, list[str]]]:
+    """The csv reader's rows with the file line each starts on (a quoted field may span lines); a
+    row csv cannot read (a field past its 131,072-character limit) becomes a message naming the
+    line that row starts on. (`line_num` counts the lines read so far, the failing one included.)"""
+    done = 0  # the reader's lines before the current row
     try:
-        yield from reader
+        for row in reader:
+            yield body_start + done + 1, row
+            done = reader.line_num
     except csv.Error as exc:
-        raise AnkiError(
-            f"{name}: line {body_start + reader.line_num + 1}: refused: {exc}"
-        ) from None
+        raise AnkiError(f"{name}: line {body_start + done + 1}: refused: {exc}") from None
 
 
 HEADER_NAMES = {

@@ -16,7 +16,7 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 
-from deskwork.domain.notetypes import STOCK, NoteTypeDef
+from deskwork.domain.notetypes import STOCK, NoteTypeDef, display_names
 from deskwork.domain.tags import HINT as TAGS_HINT
 from deskwork.domain.tags import format_tags, parse_tags
 from deskwork.ui.sanitize import CleanTextArea
@@ -87,7 +87,7 @@ class CardScreen(ModalScreen[None]):
                 yield Static(f"Source: {self.source}", classes="hint", markup=False)
             with Horizontal(id="card-row"):
                 yield Select(
-                    [(t.name, key) for key, t in self.notetypes.items()],
+                    [(name, key) for key, name in display_names(self.notetypes).items()],
                     value=self.initial.note_type,
                     allow_blank=False,
                     id="card-type",
