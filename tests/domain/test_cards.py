@@ -265,6 +265,9 @@ def test_search_syntax() -> None:
     assert ids("((attention))") == [1] and ids("") == [1, 2, 3]
     assert ids('"deck:ML::NLP" or "eigenvalues"') == [1, 2]
     assert ids("don't") == [] and ids('"unclosed quote') == []  # quotes as characters, as before
+    # Anki's wildcards in words: * any run, _ one character, \\* \\_ themselves
+    assert ids("att*ion") == [1] and ids("*values") == [2] and ids("b_ckprop") == [3]
+    assert ids("eigen*zz") == [] and ids("back\\_prop") == []
     for broken, why in (
         ("deck:ML or", "'or' needs a search term on each side"),
         ("or deck:ML", "'or' needs a search term on each side"),

@@ -64,8 +64,18 @@ def _flag(number: int) -> Test:
 
 
 def _words(word: str) -> Test:
-    word = word.casefold()
-    return lambda c: any(word in f.casefold() for f in c.fields)
+    """Text in any field, ignoring case; as in Anki, `*` stands for any run of characters and `_`
+    for one (`\\*`, `\\_`: the characters themselves)."""
+    if "*" not in word and "_" not in word:
+        word = word.casefold()
+        return lambda c: any(word in f.casefold() for f in c.fields)
+    parts = re.split(r"(\\[*_]|[*_])", word)
+    wild = {"*": ".*", "_": "."}
+    pattern = re.compile(
+        "".join(wild.get(p, re.escape(p[-1] if p in ("\\*", "\\_") else p)) for p in parts),
+        re.IGNORECASE | re.DOTALL,
+    )
+    return lambda c: any(pattern.search(f) for f in c.fields)
 
 
 def _card(ord_: int) -> Test:

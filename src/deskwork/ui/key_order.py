@@ -99,7 +99,7 @@ async def settle_before_priority_key(app: App[Any], event: events.Event) -> bool
     if focused is None:
         return False
     if event.key in FOCUS_ACTIONS and _binding_action(app, event.key) in FOCUS_ACTIONS[event.key]:
-        if isinstance(focused, TextArea) and focused.tab_behavior == "indent":
+        if getattr(focused, "tab_behavior", None) == "indent":  # a TextArea that indents
             return False  # the key is text there
         await settle(focused)
         if event.key == "tab":
