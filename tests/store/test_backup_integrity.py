@@ -24,6 +24,14 @@ def _write(data_dir: Path, clock: Clock, *fronts: str, keep: int = 10) -> None:
     clock.advance(hours=2)
 
 
+def _touch(data_dir: Path, clock: Clock, keep: int = 10) -> None:
+    """Open, write a setting (the cards file unchanged), close: a backup is due at the next open
+    after the interval (an unchanged store is not backed up again)."""
+    store = Store.open(data_dir, clock=clock, keep_backups=keep)
+    store.set_setting("touched", clock().isoformat())
+    store.close()
+
+
 def test_a_damaged_copy_in_an_older_backup_is_not_linked_into_the_next(
     data_dir: Path, clock: Clock
 ) -> None:
@@ -32,6 +40,7 @@ def test_a_damaged_copy_in_an_older_backup_is_not_linked_into_the_next(
     older = list_backups(data_dir)[0]
     name = next(n for n in os.listdir(older) if n.startswith("cards-"))
     (older / name).write_bytes(b'{"cards": {}}')  # bit rot in the backup: same name, other bytes
+    _touch(data_dir, clock)
     clock.advance(hours=2)
     Store.open(data_dir, clock=clock).close()
     newest = list_backups(data_dir)[0]
@@ -50,6 +59,7 @@ def test_same_name_same_size_other_content_is_never_linked(data_dir: Path, clock
     name = manifest.tables["cards"][0]
     live = (data_dir / name).read_bytes()
     (older / name).write_bytes(live.replace(b'"x"', b'"y"'))  # same size, other bytes
+    _touch(data_dir, clock)
     clock.advance(hours=2)
     Store.open(data_dir, clock=clock).close()
     newest = list_backups(data_dir)[0]
@@ -107,7 +117,7 @@ def test_cli_restore_of_the_oldest_backup_keeps_it_and_says_what_is_lost(tmp_pat
         tx.put("cards", make_card("old"))
     store.close()
     clock.advance(hours=2)
-    Store.open(home, clock=clock, keep_backups=2).close()
+    Store.open(home, clock=clock, keep_backups=2).close()  # backs up "old"
     for front in ("new 1", "new 2"):
         clock.advance(hours=2)
         store = Store.open(home, clock=clock, keep_backups=2)
@@ -120,10 +130,11 @@ def test_cli_restore_of_the_oldest_backup_keeps_it_and_says_what_is_lost(tmp_pat
     result = _deskwork("restore", oldest.name, "--yes", home=home)
     assert result.returncode == 0, result.stderr
     assert oldest.exists(), "the backup being restored is never rotated away"
-    # each open backs up before its write: the oldest kept backup predates both new cards
-    assert "cards: 2 added since (ids 2-3) are gone" in result.stderr, result.stderr
+    # a backup is made when one is due and the store changed since the last: at the close after
+    # "new 1" and at the one after "new 2"; the oldest kept one holds "new 1" but not "new 2"
+    assert "cards: 1 added since (ids 3) are gone" in result.stderr, result.stderr
     check = Store.open(home, readonly=True)
-    assert sorted(c.front for c in check.cards.all()) == ["old"]
+    assert sorted(c.front for c in check.cards.all()) == ["new 1", "old"]
     result = _deskwork("restore", home=home)
     safety = result.stdout.split()[0]  # newest first: the state before the restore
     again = _deskwork("restore", safety, "--yes", home=home)

@@ -36,15 +36,44 @@ def test_the_lock_dies_with_its_process(data_dir: Path) -> None:
     Store.open(data_dir).close()
 
 
+def _open_write_close(data_dir: Path, clock: Clock, keep: int = 2) -> None:
+    store = Store.open(data_dir, clock=clock, keep_backups=keep)
+    store.set_setting("touched", clock().isoformat())
+    store.close()
+
+
 def test_backup_at_most_once_per_interval_and_rotation(data_dir: Path, clock: Clock) -> None:
     for _ in range(3):
-        Store.open(data_dir, clock=clock, keep_backups=2).close()
+        _open_write_close(data_dir, clock)
         clock.advance(minutes=10)
     assert len(list_backups(data_dir)) == 1, "three opens within the hour make one backup"
     for _ in range(4):
         clock.advance(hours=1, seconds=1)
-        Store.open(data_dir, clock=clock, keep_backups=2).close()
+        _open_write_close(data_dir, clock)
     assert len(list_backups(data_dir)) == 2, "only the newest two are kept"
+
+
+def test_an_unchanged_store_is_not_backed_up_again(data_dir: Path, clock: Clock) -> None:
+    """Hours of opening and closing (or a desk left open) with nothing written do not fill the
+    backup slots with copies of one state, rotating away the backups of the days before."""
+    for front in ("monday", "tuesday"):
+        store = Store.open(data_dir, clock=clock, keep_backups=3)
+        with store.transaction() as tx:
+            tx.put("cards", make_card(front))
+        store.close()
+        clock.advance(hours=2)
+    Store.open(data_dir, clock=clock, keep_backups=3).close()  # backs up "tuesday"
+    clock.advance(hours=2)
+    before = list_backups(data_dir)
+    for _ in range(10):
+        Store.open(data_dir, clock=clock, keep_backups=3).close()
+        clock.advance(hours=2)
+    assert list_backups(data_dir) == before, "nothing new: no backup, none rotated away"
+    _open_write_close(data_dir, clock, keep=3)
+    clock.advance(hours=2)
+    Store.open(data_dir, clock=clock, keep_backups=3).close()
+    after = list_backups(data_dir)
+    assert after[0] not in before and after[1:] == before[: len(after) - 1], "a change: backed up"
 
 
 def test_backups_are_copies_not_links_to_live_files(data_dir: Path, clock: Clock) -> None:
@@ -67,6 +96,8 @@ def test_unchanged_files_are_shared_between_backups(data_dir: Path, clock: Clock
     store.close()
     clock.advance(hours=2)
     Store.open(data_dir, clock=clock).close()
+    clock.advance(hours=2)
+    _open_write_close(data_dir, clock, keep=10)  # a setting changes, the cards file does not
     clock.advance(hours=2)
     Store.open(data_dir, clock=clock).close()
     newest, older = list_backups(data_dir)[:2]

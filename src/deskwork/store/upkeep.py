@@ -44,12 +44,17 @@ class Upkeep(Loader):
 
     # ------------------------------------------------------------------ backups
     def backup_due(self) -> bool:
-        """True when the newest backup is older than the backup interval (or there is none)."""
+        """True when the newest backup is older than the backup interval (or there is none) and
+        the store was written since it: a desk left open, or opened and closed, with nothing
+        new would otherwise fill every slot with the same state and rotate away the backups of
+        the days before."""
         existing = backups.list_backups(self.data_dir)
         if not existing:
             return True
         last = backups.stamp_of(existing[0])
-        return last is None or (self.clock() - last).total_seconds() >= self.backup_interval_s
+        if last is not None and (self.clock() - last).total_seconds() < self.backup_interval_s:
+            return False
+        return self.written_since_backup()
 
     def written_since_backup(self) -> bool:
         """True when something was written since the newest backup (or there is none)."""
