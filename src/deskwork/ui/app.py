@@ -19,7 +19,7 @@ from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.timer import Timer
-from textual.widgets import Header, Tab, Tabs
+from textual.widgets import Header
 
 from deskwork import __version__
 from deskwork.domain.sessions import InterruptionKind
@@ -103,11 +103,8 @@ class DeskworkApp(HelpAndThemes):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield Header(show_clock=self.show_clock)
-        yield Tabs(
-            *(Tab(p.title, id=f"tab-{p.pane_id}") for p in self._pane_classes()),
-            id="pane-tabs",
-            active="tab-timer",
-        )
+        # The tabs row (one area at a time, on a small terminal) is made when first needed:
+        # `_apply_size` (nine widgets the four-area desk never shows).
         with Container(id="desk"):
             # Composed as `_set_current("timer")` leaves them: the first frame restyles nothing.
             yield TimerPane(id="timer", classes="-current")

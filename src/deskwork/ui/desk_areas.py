@@ -16,7 +16,7 @@ from textual.app import App
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, Tabs, TextArea
+from textual.widgets import Input, OptionList, Tab, Tabs, TextArea
 from textual.widgets.option_list import OptionDoesNotExist
 
 from deskwork.domain.curriculum import Item
@@ -133,7 +133,34 @@ class DeskAreas(App[int]):
 
     def _apply_size(self, width: int, height: int) -> None:
         compact = width < self.desk.config.ui.compact_below_width or height < 24
+        if compact:
+            self._ensure_tabs()
         self.desk_screen.set_class(compact, "-compact")
+
+    def _ensure_tabs(self) -> None:
+        """The tabs row above the areas, made the first time the terminal is small (the
+        four-area desk never shows it: nine widgets fewer to build and style at start)."""
+        screen = self.desk_screen
+        if screen.query("#pane-tabs"):
+            return
+        tabs = Tabs(
+            *(Tab(p.title, id=f"tab-{p.pane_id}") for p in self._pane_classes()),
+            id="pane-tabs",
+            active=f"tab-{self._current_pane}",
+        )
+        mounting = screen.mount(tabs, before="#desk")
+
+        async def on_the_current_area() -> None:  # the area may have changed while it mounted
+            await mounting
+            self._sync_tabs()
+
+        self.call_later(on_the_current_area)
+
+    def _sync_tabs(self) -> None:
+        """The tabs row (once made and mounted) on the current area."""
+        for tabs in self.desk_screen.query("#pane-tabs").results(Tabs):
+            if tabs.is_mounted and tabs.active != f"tab-{self._current_pane}":
+                tabs.active = f"tab-{self._current_pane}"
 
     # ------------------------------------------------------------------ panes and focus
     def _pane(self, name: str) -> Pane:
@@ -148,9 +175,7 @@ class DeskAreas(App[int]):
             )  # zoomed stays zoomed, on the new area
         for pane in self.desk_screen.query(Pane):
             set_frame_class(pane, pane.id == name, "-current")
-        tabs = self.desk_screen.query_one("#pane-tabs", Tabs)
-        if tabs.active != f"tab-{name}":
-            tabs.active = f"tab-{name}"
+        self._sync_tabs()
 
     def action_focus_pane(self, name: str) -> None:
         if name not in PANE_ORDER:
