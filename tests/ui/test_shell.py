@@ -245,7 +245,7 @@ async def test_queue_shows_untrusted_titles_as_plain_text(tmp_path: Path, clock:
         )
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        from textual.widgets import OptionList, Tabs
+        from textual.widgets import OptionList
 
         option = app.query_one("#queue-list", OptionList).get_option(str(item.id))
         assert str(option.prompt).startswith("[Re] Reproducing [b]x")

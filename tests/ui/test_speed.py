@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from textual import events
 from textual.widgets import Tabs
 
