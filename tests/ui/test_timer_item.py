@@ -266,6 +266,15 @@ async def test_the_timer_digits_grow_on_a_big_terminal(tmp_path: Path, clock: Cl
     async with small.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert small.query_one("#timer-digits").display
+        assert not small.query("#timer-big")  # made only when there is room for it
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        big = small.query_one("#timer-big", Static)
+        assert big.display and big.size.height >= 10
+        assert "█" in str(big.render()) and not small.query_one("#timer-digits").display
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not big.display and small.query_one("#timer-digits").display
 
 
 async def test_every_candidate_is_reachable_in_the_queue_at_80x24(

@@ -58,7 +58,7 @@ class TimerPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Digits("25:00", id="timer-digits")
-        yield BigClock(id="timer-big")
+        # The block clock (a big terminal only) is made when first needed: `_big_clock`.
         yield Static(id="timer-phase")
         yield Static(id="timer-item")
         yield ProgressBar(total=1000, show_eta=False, show_percentage=False, id="timer-progress")
@@ -69,6 +69,7 @@ class TimerPane(Pane):
 
     _scale = 0
     _keys: dict[str, str] = {}
+    _big: BigClock | None = None
 
     def show_keys(self, keys: dict[str, str]) -> None:
         """The keys bound now (after the user's keymap), by binding id, as people read them."""
@@ -95,7 +96,14 @@ class TimerPane(Pane):
     def _show_clock(self, text: str) -> None:
         self.query_one("#timer-digits", Digits).update(text)
         if self._scale:
-            self.query_one("#timer-big", BigClock).show(text, self._scale)
+            self._big_clock().show(text, self._scale)
+
+    def _big_clock(self) -> BigClock:
+        """The block clock, made the first time the area is big enough for it."""
+        if self._big is None:
+            self._big = BigClock(id="timer-big")
+            self.mount(self._big, after="#timer-digits")
+        return self._big
 
     def show_state(
         self, state: TimerState, now: datetime, item_title: str | None, long_every: int
