@@ -48,7 +48,7 @@ def timer_title(app: DeskworkApp) -> str | None:
 
 
 def timer_line(app: DeskworkApp) -> str:
-    return str(app.query_one("#timer-item", Static).render())
+    return str(app.query_one("#timer-head", Static).render())
 
 
 async def test_a_focus_starts_on_the_selected_item_and_browsing_never_moves_it(
@@ -216,12 +216,12 @@ async def test_interruptions_are_shown_in_the_timer_area(tmp_path: Path, clock: 
         app.timer.interrupt("internal", "")
         app.timer.interrupt("external", "door")
         await pilot.pause()
-        phase = str(app.query_one("#timer-phase", Static).render())
+        phase = str(app.query_one("#timer-head", Static).render())
         assert "2 interruptions (1 internal, 1 external)" in phase
         app.timer.interrupt("internal", "")
         await pilot.pause()
         assert "3 interruptions (2 internal, 1 external)" in str(
-            app.query_one("#timer-phase", Static).render()
+            app.query_one("#timer-head", Static).render()
         )
 
 
