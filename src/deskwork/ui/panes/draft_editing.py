@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.widgets import ContentSwitcher, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from deskwork.domain.autosave import Autosave
@@ -83,7 +83,14 @@ class DraftEditing(DraftTools):
             ),
             id="draft-edit",
         )
-        await self.query_one("#draft-switcher", ContentSwitcher).mount(editor)
+        editor.display = False
+        await self.mount(editor, after="#draft-browse")
+
+    def _show_part(self, shown: str) -> None:
+        """Show the list of drafts ("draft-browse") or the editor ("draft-edit"), not both."""
+        for part in ("draft-browse", "draft-edit"):
+            for widget in self.query(f"#{part}"):
+                widget.display = part == shown
 
     def on_resize(self) -> None:
         self._fit()
@@ -122,7 +129,7 @@ class DraftEditing(DraftTools):
         self._saved_text = draft.body
         self._edited = False
         self.autosave.saved()
-        self.query_one("#draft-switcher", ContentSwitcher).current = "draft-edit"
+        self._show_part("draft-edit")
         self._after_save()
         text.focus()
         self.refresh_bindings()
@@ -243,7 +250,7 @@ class DraftEditing(DraftTools):
         self.flush()
         self.editing = None
         self._edited = False
-        self.query_one("#draft-switcher", ContentSwitcher).current = "draft-browse"
+        self._show_part("draft-browse")
         self.refresh_list()
         self.focus_target().focus()
         self.refresh_bindings()
