@@ -12,6 +12,7 @@ import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
@@ -34,6 +35,22 @@ if TYPE_CHECKING:
 SIDE_WIDTH = 32  # the questions/sources column, with its border and padding
 TEXT_MIN = 60  # the text keeps at least this many columns, or that column folds away
 QUESTION_ROWS = 12  # the open-questions list's most rows (its max-height in the pane's CSS)
+
+
+TITLE_MOST = 40  # the title's most cells in the editor's status row
+TITLE_LEAST = 8  # ...and its least, when the row is too narrow for the title and the figures
+
+
+def status_line(title: str, figures: str, width: int) -> Text:
+    """The editor's status row: the title (bold), cut with an ellipsis to leave the figures room
+    in `width` cells (0: not laid out yet), then the figures; a row still too wide ends in "…"."""
+    line = Text(clean(title, single_line=True), style="bold", no_wrap=True, overflow="ellipsis")
+    room = TITLE_MOST if width <= 0 else width - cell_len(figures)
+    line.truncate(max(TITLE_LEAST, min(TITLE_MOST, room)), overflow="ellipsis")
+    line.append(figures)
+    if width > 0:
+        line.truncate(width, overflow="ellipsis")
+    return line
 
 
 class DraftEditing(DraftTools):
@@ -94,6 +111,7 @@ class DraftEditing(DraftTools):
 
     def on_resize(self) -> None:
         self._fit()
+        self._show_status()  # the title's share of the row follows the width
 
     def _fit(self) -> None:
         """The text gets the room: the questions/sources column shows only while the text beside
@@ -235,15 +253,14 @@ class DraftEditing(DraftTools):
             if self.autosave.dirty
             else f"saved {self.editing.updated.astimezone():%H:%M:%S}"
         )
-        status = Text(clean(self.editing.title, single_line=True)[:40], style="bold")
         tally, _ = self._tally()
         words, questions = tally.words, len(self._questions_shown or ())
         minutes = max(1, -(-words // 230)) if words else 0
-        status.append(
-            f" · {plural(words, 'word')} · {minutes} min read · {questions} open · {saved}"
-        )
-        # One row, as wide as the pane: its text never changes its size, so no layout.
-        update_static(self.query_one("#draft-status", Static), status, layout=False)
+        figures = f" · {plural(words, 'word')} · {minutes} min read · {questions} open · {saved}"
+        # One row, as wide as the pane's content (known before the row is laid out): its text
+        # never changes its size, so no layout.
+        line = status_line(self.editing.title, figures, self.content_size.width)
+        update_static(self.query_one("#draft-status", Static), line, layout=False)
 
     def action_close_editor(self) -> None:
         self._remember_cursor()
