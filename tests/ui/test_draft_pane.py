@@ -293,3 +293,14 @@ async def test_the_list_shows_the_word_count_of_the_text_just_edited(
         assert app.drafts.get(draft.id).words == 1504
         prompt = str(listing.get_option_at_index(0).prompt)
         assert "1504 words" in prompt or "1,504 words" in prompt, prompt
+
+
+async def test_the_side_column_fits_the_width_the_desk_starts_at(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """The draft area starts in its narrow layout (most terminals) and a wide one takes it off."""
+    for size, narrow in (((240, 40), False), ((120, 40), True)):
+        app = draft_app(tmp_path / str(size[0]), clock)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            assert app.draft_pane.has_class("-narrow") is narrow

@@ -35,6 +35,15 @@ def clock_text(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
+def state_classes(state: TimerState) -> set[str]:
+    """The timer area's classes for `state` (its digits' colour): the app composes the area with
+    them, so its first `show_state` restyles nothing."""
+    return {
+        "-focus-phase" if state.phase is SessionKind.FOCUS else "-break-phase",
+        *(("-paused",) if state.status is Status.PAUSED else ()),
+    }
+
+
 class TimerPane(Pane):
     pane_id = "timer"
     title = "Pomodoro"
@@ -122,10 +131,9 @@ class TimerPane(Pane):
         self, state: TimerState, now: datetime, item_title: str | None, long_every: int
     ) -> None:
         self._show_clock(clock_text(state.remaining(now)))
-        focus = state.phase is SessionKind.FOCUS
-        self.set_class(focus, "-focus-phase")
-        self.set_class(not focus, "-break-phase")
-        self.set_class(state.status is Status.PAUSED, "-paused")
+        shown = state_classes(state)
+        for name in ("-focus-phase", "-break-phase", "-paused"):
+            self.set_class(name in shown, name)
         phase = Text()
         phase.append(phase_line(state, long_every), style="bold")
         if state.interruptions:
