@@ -38,7 +38,7 @@ QUESTION_ROWS = 12  # the open-questions list's most rows (its max-height in the
 
 
 TITLE_MOST = 40  # the title's most cells in the editor's status row
-TITLE_LEAST = 8  # ...and its least, when the row is too narrow for the title and the figures
+TITLE_LEAST = 24  # ...and its least, when the row is too narrow for the title and the figures
 
 
 def status_line(title: str, figures: str, width: int) -> Text:
