@@ -235,13 +235,15 @@ from deskwork.paths import Paths
 app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))
 
 def first_frame() -> None:
-    print(json.dumps([w.id or "" for w in app.screen.walk_children(with_self=False)]))
+    ids = [w.id or "" for w in app.screen.walk_children(with_self=False)]
+    print(json.dumps([ids, sorted(sys.modules)]))
     app.exit()
 
 app.call_after_refresh(first_frame)
 app.run(headless=True, size=(120, 40))
 """
-    ids = _child(code, str(data))
+    ids, modules = _child(code, str(data))
+    assert "textual.widgets._tabs" not in modules  # the tabs row's code comes with the row
     assert {"timer", "queue", "review", "draft", "timer-head", "timer-body"} <= set(ids)
     later = {"pane-tabs", "timer-big", "review-typed", "review-images", "draft-edit"}
     assert later.isdisjoint(ids)

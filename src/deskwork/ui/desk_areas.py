@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import App
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, Tab, Tabs, TextArea
+from textual.widgets import Input, OptionList, TextArea
 from textual.widgets.option_list import OptionDoesNotExist
 
 from deskwork.domain.curriculum import Item
@@ -32,6 +32,8 @@ from deskwork.ui.sanitize import clean_input, clean_paste, clean_text_area
 from deskwork.ui.widgets.pane import Pane, mark_focused_area, set_frame_class
 
 if TYPE_CHECKING:
+    from textual.widgets import Tabs
+
     from deskwork.ui.timer_control import TimerControl
 
 run_own_bindings_inline()
@@ -143,6 +145,8 @@ class DeskAreas(App[int]):
         screen = self.desk_screen
         if screen.query("#pane-tabs"):
             return
+        from textual.widgets import Tab, Tabs  # imported only then
+
         tabs = Tabs(
             *(Tab(p.title, id=f"tab-{p.pane_id}") for p in self._pane_classes()),
             id="pane-tabs",
@@ -158,7 +162,8 @@ class DeskAreas(App[int]):
 
     def _sync_tabs(self) -> None:
         """The tabs row (once made and mounted) on the current area."""
-        for tabs in self.desk_screen.query("#pane-tabs").results(Tabs):
+        for node in self.desk_screen.query("#pane-tabs"):
+            tabs = cast("Tabs", node)  # made by `_ensure_tabs`
             if tabs.is_mounted and tabs.active != f"tab-{self._current_pane}":
                 tabs.active = f"tab-{self._current_pane}"
 
