@@ -31,6 +31,11 @@ NOT_AT_START = (
     "deskwork.interop.anki",
     "deskwork.ui.screens",
     "deskwork.ui.web_server",
+    # the draft editor and Textual's TextArea come with the first draft opened
+    "deskwork.ui.widgets.editor",
+    "deskwork.ui.text_fields",
+    "textual.widgets._text_area",
+    "tree_sitter",
 )
 
 

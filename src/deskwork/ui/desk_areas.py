@@ -16,7 +16,7 @@ from textual.app import App
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import OptionDoesNotExist
 
 from deskwork.domain.curriculum import Item
@@ -28,11 +28,11 @@ from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane
-from deskwork.ui.sanitize import clean_input, clean_paste, clean_text_area
+from deskwork.ui.sanitize import clean_input, clean_paste
 from deskwork.ui.widgets.pane import Pane, mark_focused_area, set_frame_class
 
 if TYPE_CHECKING:
-    from textual.widgets import Tabs
+    from textual.widgets import Tabs, TextArea
 
     from deskwork.ui.timer_control import TimerControl
 
@@ -128,6 +128,8 @@ class DeskAreas(App[int]):
         clean_input(event.input)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        from deskwork.ui.text_fields import clean_text_area  # loaded with the first text area
+
         clean_text_area(event.text_area)
 
     def on_resize(self, event: events.Resize) -> None:

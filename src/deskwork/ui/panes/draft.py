@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from deskwork.domain.drafts import Draft
@@ -119,7 +119,7 @@ class DraftPane(DraftEditing):
             await self.open_draft(int(event.option.id or 0))
         elif event.option_list.id == "draft-questions":
             line = int(event.option.id or 1) - 1
-            text = self.query_one("#draft-text", TextArea)
+            text = self._text_area()
             text.move_cursor((line, 0))
             text.focus()
 

@@ -16,7 +16,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskwork.domain.autosave import Autosave
@@ -25,12 +25,14 @@ from deskwork.domain.line_tally import LineTally, question_text
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.ui.panes.draft_tools import DraftTools
-from deskwork.ui.widgets.editor import WindowedTextArea
 from deskwork.ui.widgets.static_text import update_static
 
 if TYPE_CHECKING:
     from textual.widget import Widget
     from textual.widgets import Markdown as MarkdownViewer
+    from textual.widgets import TextArea
+
+    from deskwork.ui.widgets.editor import WindowedTextArea
 
 SIDE_WIDTH = 32  # the questions/sources column, with its border and padding
 TEXT_MIN = 60  # the text keeps at least this many columns, or that column folds away
@@ -81,6 +83,8 @@ class DraftEditing(DraftTools):
             return
         from textual.widgets import Markdown
 
+        from deskwork.ui.widgets.editor import WindowedTextArea
+
         preview = Markdown(id="draft-preview")
         preview.display = False
         editor = Vertical(
@@ -119,7 +123,7 @@ class DraftEditing(DraftTools):
         beside = False
         with contextlib.suppress(NoMatches):
             preview = self.query_one("#draft-preview")
-            beside = bool(preview.display and self.query_one("#draft-text", TextArea).display)
+            beside = bool(preview.display and self._text_area().display)
         text_with_side = (self.size.width - SIDE_WIDTH) // (2 if beside else 1)
         self.set_class(text_with_side < TEXT_MIN, "-narrow")
         if self._questions_pending and not self.has_class("-narrow"):
@@ -127,7 +131,7 @@ class DraftEditing(DraftTools):
 
     def focus_target(self) -> Widget:
         if self.editing is not None:
-            return self.query_one("#draft-text", TextArea)
+            return self._text_area()
         listing = self.query_one("#draft-list", OptionList)
         return listing if listing.option_count else self
 
@@ -138,7 +142,7 @@ class DraftEditing(DraftTools):
         draft = self.drafts.get(draft_id)
         self.editing = draft
         self._loading = True
-        text = self.query_one("#draft-text", WindowedTextArea)
+        text = self._text_area()
         text.display = True
         text.load_text(draft.body)
         text.move_cursor(self._cursor_for(draft), record_width=True)
@@ -212,7 +216,7 @@ class DraftEditing(DraftTools):
 
     def _tally(self) -> tuple[LineTally, list[str]]:
         """The editor's tally of the text it holds (which is what was just saved, or newer)."""
-        editor = self.query_one("#draft-text", WindowedTextArea)
+        editor = self._text_area()
         return editor.tally, editor.document.lines
 
     def _show_counts(self) -> None:
