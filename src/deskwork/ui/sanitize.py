@@ -9,6 +9,8 @@ areas' part is in ui/text_fields.py (Textual's TextArea is imported with the fir
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.widgets import Input
 
@@ -32,3 +34,13 @@ def clean_input(field: Input) -> None:
     cleaned = clean(field.value, single_line=False).replace("\n", " ").replace("\t", " ")
     if cleaned != field.value:
         field.value = cleaned
+
+
+def __getattr__(name: str) -> Any:
+    """`CleanTextArea` and `clean_text_area` live in ui/text_fields.py now (Textual's TextArea is
+    loaded with them); still importable from here, loading them then."""
+    if name in ("CleanTextArea", "clean_text_area"):
+        from deskwork.ui import text_fields
+
+        return getattr(text_fields, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
