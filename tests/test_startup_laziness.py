@@ -31,6 +31,11 @@ NOT_AT_START = (
     "deskwork.interop.anki",
     "deskwork.ui.screens",
     "deskwork.ui.web_server",
+    # the draft editor and Textual's TextArea come with the first draft opened
+    "deskwork.ui.widgets.editor",
+    "deskwork.ui.text_fields",
+    "textual.widgets._text_area",
+    "tree_sitter",
 )
 
 
@@ -194,3 +199,56 @@ startup_gc.end()
 print(json.dumps(list(gc.get_threshold())))
 """
     assert _child(code) == [5000, 20, 30]
+
+
+def test_a_command_puts_the_collector_back_as_it_was(tmp_path: Path) -> None:
+    """Only the TUI's start keeps the raised threshold (until its first frame): a command (an
+    import, `serve`…) runs with the usual collector."""
+    code = """
+import gc, json, sys
+usual = gc.get_threshold()
+from deskwork import cli
+raised = gc.get_threshold()
+seen = []
+told = cli.cmd_config_path
+
+def spy(args, paths):
+    seen.append(gc.get_threshold())
+    return told(args, paths)
+
+cli.cmd_config_path = spy
+cli.main(["--data-dir", sys.argv[1], "config", "path"])
+print(json.dumps([usual, raised, seen]))
+"""
+    usual, raised, seen = _child(code, str(tmp_path))
+    assert raised[0] > usual[0]  # while importing
+    assert seen == [usual]
+
+
+def test_the_first_frame_makes_no_widget_it_does_not_show(tmp_path: Path) -> None:
+    """The tabs row (small terminals), the block clock (big ones), the review's type-in box and
+    images row are made when first needed; the four-area desk's first frame has none of them."""
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        store.set_setting(WELCOME_DONE, True)
+    code = """
+import json, sys
+from pathlib import Path
+from deskwork.cli import build_tui
+from deskwork.paths import Paths
+
+app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))
+
+def first_frame() -> None:
+    ids = [w.id or "" for w in app.screen.walk_children(with_self=False)]
+    print(json.dumps([ids, sorted(sys.modules)]))
+    app.exit()
+
+app.call_after_refresh(first_frame)
+app.run(headless=True, size=(120, 40))
+"""
+    ids, modules = _child(code, str(data))
+    assert "textual.widgets._tabs" not in modules  # the tabs row's code comes with the row
+    assert {"timer", "queue", "review", "draft", "timer-head", "timer-body"} <= set(ids)
+    later = {"pane-tabs", "timer-big", "review-typed", "review-images", "draft-edit"}
+    assert later.isdisjoint(ids)

@@ -13,7 +13,16 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from deskwork import __version__, cli_cards, cli_care, cli_drafts, cli_queue, cli_serve, cli_timer
+from deskwork import (
+    __version__,
+    cli_cards,
+    cli_care,
+    cli_drafts,
+    cli_queue,
+    cli_serve,
+    cli_timer,
+    startup_gc,
+)
 from deskwork.clikit import (
     EXIT_LOCKED,
     EXIT_USAGE,
@@ -233,5 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = tui_args(words) or build_parser().parse_args(parsed)
     if query is not None:
         args.query = query
+    if args.handler is not run_tui:
+        # A command, not the TUI (which puts them back at its first frame): the collector's usual
+        # thresholds from here on (see startup_gc), for however long the command runs.
+        startup_gc.end()
     args.argv = words
     return run(args)

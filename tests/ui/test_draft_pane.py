@@ -63,6 +63,34 @@ async def test_new_draft_typing_autosaves_within_the_delay(tmp_path: Path, clock
         assert app.draft_pane.editing is None
 
 
+async def test_a_long_title_is_cut_with_an_ellipsis_and_the_figures_stay_in_sight(
+    tmp_path: Path, clock: Clock
+) -> None:
+    long_title = "Attention from the ground up: queries, keys, values and what the heads learn"
+    app = draft_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        short = app.drafts.create("Week 1")
+        draft = app.drafts.create(long_title, "one two three")
+        await pilot.press("f5")
+        await app.draft_pane.open_draft(draft.id)
+        await pilot.pause()
+        status = app.draft_pane.query_one("#draft-status")
+        shown = str(status.render()).rstrip()
+        # A quarter of 120 columns: the title gets what the figures leave, at least 24 cells,
+        # and the row is cut at the edge with an ellipsis too
+        assert shown.startswith(long_title[:23] + "… · 3 words · 1 min read")
+        assert len(shown) == status.size.width and shown.endswith("…")
+        await pilot.resize_terminal(240, 40)  # a wider area: still at most 40 cells of title
+        await pilot.pause()
+        shown = str(status.render()).rstrip()
+        assert shown.startswith(long_title[:39] + "… · 3 words")
+        assert shown.endswith(f"saved {draft.updated.astimezone():%H:%M:%S}")
+        await pilot.press("escape")
+        await app.draft_pane.open_draft(short.id)
+        await pilot.pause()
+        assert str(status.render()).startswith("Week 1 · 0 words")  # a short title: whole
+
+
 async def test_pane_switch_and_quit_save(tmp_path: Path, clock: Clock) -> None:
     app = draft_app(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -266,3 +294,14 @@ async def test_the_list_shows_the_word_count_of_the_text_just_edited(
         assert app.drafts.get(draft.id).words == 1504
         prompt = str(listing.get_option_at_index(0).prompt)
         assert "1504 words" in prompt or "1,504 words" in prompt, prompt
+
+
+async def test_the_side_column_fits_the_width_the_desk_starts_at(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """The draft area starts in its narrow layout (most terminals) and a wide one takes it off."""
+    for size, narrow in (((240, 40), False), ((120, 40), True)):
+        app = draft_app(tmp_path / str(size[0]), clock)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            assert app.draft_pane.has_class("-narrow") is narrow

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from rich.text import Text
+from textual.containers import Container
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -68,3 +71,47 @@ async def test_a_lazy_first_fill_makes_only_the_options_that_show(
         assert sorted(made) == list(range(300))  # each made once, all of them in the end
         assert listing.option_count == 300
         assert listing.get_option_at_index(299).id == "299"
+
+
+async def test_the_queue_makes_the_labels_of_the_rows_that_show_first(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A year's curriculum: the first fill makes one label per row that can show, the rest come
+    after that frame (each made once), in the same order as an eager fill."""
+    from deskwork.ui.panes import queue as queue_module
+
+    made: list[str] = []
+    label = queue_module.item_label
+
+    def counted(item: Item, number: int | None = None) -> Text:
+        made.append(item.title)
+        return label(item, number)
+
+    monkeypatch.setattr(queue_module, "item_label", counted)
+    items = [
+        Item(id=n, title=f"Course {n}", status=ItemStatus.ACTIVE, added=T0) for n in range(1, 181)
+    ]
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        box = Container()
+        await app.screen.mount(box)
+        pane = queue_module.QueuePane()
+        await box.mount(pane)
+        made.clear()
+        pane.show_items(items[:3], items[3:], 2)
+        listing = pane.query_one("#queue-list", OptionList)
+        assert (
+            0
+            < len(made)
+            == len([i for i in range(listing.option_count) if listing.get_option_at_index(i).id])
+            < 180
+        )
+        await pilot.pause()
+        await pilot.pause()
+        assert sorted(made) == sorted(i.title for i in items)  # each once, all in the end
+        prompts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        assert prompts[:3] == ["1. Course 1", "2. Course 2", "3. Course 3"]
+        assert prompts[3] == "2 unfinished from earlier days: b brings them"
+        assert prompts[4] == "To pick (space):" and prompts[5] == "Course 4"
+        assert prompts[-1] == "Course 180" and len(prompts) == 3 + 1 + 1 + 177  # no separator row

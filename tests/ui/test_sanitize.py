@@ -78,7 +78,7 @@ async def test_the_editor_cleans_each_edit_and_each_load_not_only_pastes(
 ) -> None:
     """The draft editor and the card fields clean what enters them edit by edit (the cost of a
     keystroke follows the keystroke): a program's insert, a replace, a load, all arrive clean."""
-    from deskwork.ui.sanitize import CleanTextArea
+    from deskwork.ui.text_fields import CleanTextArea
 
     app = desk_app(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.command import CommandPalette
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Tabs
 
 from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.paths import Paths
@@ -115,6 +115,30 @@ async def test_compact_terminal_shows_one_pane_with_tabs(tmp_path: Path, clock: 
         await pilot.pause()
         assert [p.id for p in app.query(Pane) if p.display] == ["queue"]
         assert app.query_one("#pane-tabs").display
+
+
+async def test_the_tabs_row_is_made_when_the_terminal_first_gets_small(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """The four-area desk has no tabs row (nothing to build at start); shrinking the terminal
+    makes it, on the area being used, and growing it again hides it."""
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not app.query("#pane-tabs")
+        await pilot.press("f4")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        tabs = app.query_one("#pane-tabs", Tabs)
+        assert tabs.display and tabs.active == "tab-review"
+        assert [p.id for p in app.query(Pane) if p.display] == ["review"]
+        await pilot.press("f2")
+        await pilot.pause()
+        assert tabs.active == "tab-timer"
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not tabs.display and len(app.query("#pane-tabs")) == 1
+        assert [p.id for p in app.query(Pane) if p.display] == ["timer", "queue", "review", "draft"]
 
 
 async def test_one_tab_per_area_when_the_areas_have_lists(tmp_path: Path, clock: Clock) -> None:

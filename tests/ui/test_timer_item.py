@@ -48,7 +48,7 @@ def timer_title(app: DeskworkApp) -> str | None:
 
 
 def timer_line(app: DeskworkApp) -> str:
-    return str(app.query_one("#timer-item", Static).render())
+    return str(app.query_one("#timer-head", Static).render())
 
 
 async def test_a_focus_starts_on_the_selected_item_and_browsing_never_moves_it(
@@ -216,12 +216,12 @@ async def test_interruptions_are_shown_in_the_timer_area(tmp_path: Path, clock: 
         app.timer.interrupt("internal", "")
         app.timer.interrupt("external", "door")
         await pilot.pause()
-        phase = str(app.query_one("#timer-phase", Static).render())
+        phase = str(app.query_one("#timer-head", Static).render())
         assert "2 interruptions (1 internal, 1 external)" in phase
         app.timer.interrupt("internal", "")
         await pilot.pause()
         assert "3 interruptions (2 internal, 1 external)" in str(
-            app.query_one("#timer-phase", Static).render()
+            app.query_one("#timer-head", Static).render()
         )
 
 
@@ -266,6 +266,15 @@ async def test_the_timer_digits_grow_on_a_big_terminal(tmp_path: Path, clock: Cl
     async with small.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert small.query_one("#timer-digits").display
+        assert not small.query("#timer-big")  # made only when there is room for it
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        big = small.query_one("#timer-big", Static)
+        assert big.display and big.size.height >= 10
+        assert "█" in str(big.render()) and not small.query_one("#timer-digits").display
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not big.display and small.query_one("#timer-digits").display
 
 
 async def test_every_candidate_is_reachable_in_the_queue_at_80x24(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from textual.widgets import Digits
+from textual.color import Color
+from textual.widgets import Digits, Static
 
 from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.domain.sessions import SessionKind
@@ -118,6 +119,13 @@ async def test_end_of_day_nudge(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.4)
         assert any("past 19:00" in n.message for n in app._notifications)
+        body = app.query_one("#timer-body", Static)  # and under today's figures, in warning colour
+        assert str(body.render()).splitlines()[-1].startswith("It's past 19:00: a good moment")
+        rows = [body.render_line(y) for y in range(body.size.height)]
+        [nudge] = [s for row in rows for s in row if s.text.startswith("It's past")]
+        warning = Color.parse(app.theme_variables["warning"]).rgb
+        assert nudge.style is not None and nudge.style.color is not None
+        assert nudge.style.color.get_truecolor() == warning
         nudges = [n for n in app._notifications if "past 19:00" in n.message]
         await pilot.pause(0.6)
         assert len([n for n in app._notifications if "past 19:00" in n.message]) == len(nudges)

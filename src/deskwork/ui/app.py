@@ -19,7 +19,7 @@ from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.timer import Timer
-from textual.widgets import Header, Tab, Tabs
+from textual.widgets import Header
 
 from deskwork import __version__
 from deskwork.domain.sessions import InterruptionKind
@@ -41,7 +41,7 @@ from deskwork.ui.keymap import (
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
-from deskwork.ui.panes.timer import TimerPane
+from deskwork.ui.panes.timer import TimerPane, state_classes
 from deskwork.ui.remote_control import RemoteChannel, RemoteControl, RemoteWake
 from deskwork.ui.themes import bundled_themes_dir, load_themes
 from deskwork.ui.timer_control import TimerControl
@@ -104,17 +104,18 @@ class DeskworkApp(HelpAndThemes):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield Header(show_clock=self.show_clock)
-        yield Tabs(
-            *(Tab(p.title, id=f"tab-{p.pane_id}") for p in self._pane_classes()),
-            id="pane-tabs",
-            active="tab-timer",
-        )
+        # The tabs row (one area at a time, on a small terminal) is made when first needed:
+        # `_apply_size` (nine widgets the four-area desk never shows).
         with Container(id="desk"):
             # Composed as `_set_current("timer")` leaves them: the first frame restyles nothing.
-            yield TimerPane(id="timer", classes="-current")
+            # ...and with the classes their first `show` sets (a class set later restyles every
+            # widget in the area): the timer's phase, the draft area's narrow layout (unless the
+            # terminal is wide enough for its side column, when `_fit` takes the class off).
+            timer_classes = sorted(state_classes(self.timer.service.state))
+            yield TimerPane(id="timer", classes=" ".join(["-current", *timer_classes]))
             yield QueuePane(id="queue")
             yield ReviewPane(id="review")
-            yield DraftPane(id="draft")
+            yield DraftPane(id="draft", classes="-narrow")
         yield DeskFooter()
 
     def on_mount(self) -> None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import App
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, Tabs, TextArea
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import OptionDoesNotExist
 
 from deskwork.domain.curriculum import Item
@@ -28,10 +28,12 @@ from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane
-from deskwork.ui.sanitize import clean_input, clean_paste, clean_text_area
+from deskwork.ui.sanitize import clean_input, clean_paste
 from deskwork.ui.widgets.pane import Pane, mark_focused_area, set_frame_class
 
 if TYPE_CHECKING:
+    from textual.widgets import Tabs, TextArea
+
     from deskwork.ui.timer_control import TimerControl
 
 run_own_bindings_inline()
@@ -127,6 +129,8 @@ class DeskAreas(App[int]):
         clean_input(event.input)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        from deskwork.ui.text_fields import clean_text_area  # loaded with the first text area
+
         clean_text_area(event.text_area)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -134,7 +138,37 @@ class DeskAreas(App[int]):
 
     def _apply_size(self, width: int, height: int) -> None:
         compact = width < self.desk.config.ui.compact_below_width or height < 24
+        if compact:
+            self._ensure_tabs()
         self.desk_screen.set_class(compact, "-compact")
+
+    def _ensure_tabs(self) -> None:
+        """The tabs row above the areas, made the first time the terminal is small (the
+        four-area desk never shows it: nine widgets fewer to build and style at start)."""
+        screen = self.desk_screen
+        if screen.query("#pane-tabs"):
+            return
+        from textual.widgets import Tab, Tabs  # imported only then
+
+        tabs = Tabs(
+            *(Tab(p.title, id=f"tab-{p.pane_id}") for p in self._pane_classes()),
+            id="pane-tabs",
+            active=f"tab-{self._current_pane}",
+        )
+        mounting = screen.mount(tabs, before="#desk")
+
+        async def on_the_current_area() -> None:  # the area may have changed while it mounted
+            await mounting
+            self._sync_tabs()
+
+        self.call_later(on_the_current_area)
+
+    def _sync_tabs(self) -> None:
+        """The tabs row (once made and mounted) on the current area."""
+        for node in self.desk_screen.query("#pane-tabs"):
+            tabs = cast("Tabs", node)  # made by `_ensure_tabs`
+            if tabs.is_mounted and tabs.active != f"tab-{self._current_pane}":
+                tabs.active = f"tab-{self._current_pane}"
 
     # ------------------------------------------------------------------ panes and focus
     def _pane(self, name: str) -> Pane:
@@ -149,9 +183,7 @@ class DeskAreas(App[int]):
             )  # zoomed stays zoomed, on the new area
         for pane in self.desk_screen.query(Pane):
             set_frame_class(pane, pane.id == name, "-current")
-        tabs = self.desk_screen.query_one("#pane-tabs", Tabs)
-        if tabs.active != f"tab-{name}":
-            tabs.active = f"tab-{name}"
+        self._sync_tabs()
 
     def action_focus_pane(self, name: str) -> None:
         if name not in PANE_ORDER:

@@ -39,7 +39,7 @@ from textual import events
 from textual.app import App
 from textual.dom import NoScreen
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 SETTLE_SECONDS = 0.5
 
@@ -73,9 +73,10 @@ def _inline(original: _KeyHandler) -> _KeyHandler:
     return _on_key
 
 
-def run_own_bindings_inline() -> None:
-    """Install (once) the in-order editing keys on Input and TextArea."""
-    for cls in (Input, TextArea):
+def run_own_bindings_inline(*classes: type[Widget]) -> None:
+    """Install (once) the in-order editing keys on Input, and on `classes` (TextArea: by
+    ui/text_fields.py, which imports it, before any text area is made)."""
+    for cls in (Input, *classes):
         handler = cls.__dict__["_on_key"]
         if not getattr(handler, "_deskwork_inline", False):
             setattr(cls, "_on_key", _inline(handler))  # noqa: B010

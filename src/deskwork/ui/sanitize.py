@@ -3,21 +3,18 @@ never reach a field's value, hence never what is saved.
 
 One mechanism for every Input and TextArea of every screen: the app cleans a paste before any
 widget sees it, and cleans a field whose value changed to something with control characters in
-it (whatever the path: a paste, a key, a program), so what the screens save is clean.
+it (whatever the path: a paste, a key, a program), so what the screens save is clean. The text
+areas' part is in ui/text_fields.py (Textual's TextArea is imported with the first one).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from textual import events
-from textual.document._document import EditResult
-from textual.document._edit import Edit
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from deskwork.domain.text import clean
-from deskwork.ui.widgets.text_rows import RowCachedTextArea
 
 
 def lines_of(text: str) -> str:
@@ -39,28 +36,11 @@ def clean_input(field: Input) -> None:
         field.value = cleaned
 
 
-class CleanTextArea(RowCachedTextArea):
-    """A TextArea that cleans what enters it as it enters: the text of each edit (a key, a
-    paste, a program's insert or replace) and any text loaded. The cost follows the change, not
-    the document: the app's catch-all (`clean_text_area`, the whole text after every change)
-    cost ~2 ms a keystroke in a 250 KB draft and is skipped for these."""
+def __getattr__(name: str) -> Any:
+    """`CleanTextArea` and `clean_text_area` live in ui/text_fields.py now (Textual's TextArea is
+    loaded with them); still importable from here, loading them then."""
+    if name in ("CleanTextArea", "clean_text_area"):
+        from deskwork.ui import text_fields
 
-    def __init__(self, text: str = "", *args: Any, **kwargs: Any) -> None:
-        super().__init__(clean(lines_of(text)), *args, **kwargs)
-
-    def edit(self, edit: Edit) -> EditResult:
-        text = clean(lines_of(edit.text))
-        return super().edit(edit if text == edit.text else replace(edit, text=text))
-
-    def load_text(self, text: str) -> None:
-        super().load_text(clean(lines_of(text)))
-
-
-def clean_text_area(area: TextArea) -> None:
-    if isinstance(area, CleanTextArea):
-        return  # cleaned edit by edit
-    cleaned = clean(lines_of(area.text))
-    if cleaned != area.text and not area.read_only:
-        cursor = area.cursor_location
-        area.load_text(cleaned)
-        area.move_cursor(cursor)
+        return getattr(text_fields, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import ContentSwitcher, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from deskwork.domain.drafts import Draft
@@ -71,10 +71,9 @@ class DraftPane(DraftEditing):
         return self.deskwork.drafts
 
     def compose(self) -> ComposeResult:
-        with (
-            ContentSwitcher(initial="draft-browse", id="draft-switcher"),
-            Vertical(id="draft-browse"),
-        ):
+        # The list of drafts; the editor is mounted beside it on first use, one of the two shown
+        # (`DraftEditing._show_part`).
+        with Vertical(id="draft-browse"):
             yield Static(
                 "No drafts yet. Write the post while you learn: a good post starts with 70% "
                 f"of the knowledge and makes you find the rest. Press {self.key('draft.new')} to "
@@ -120,7 +119,7 @@ class DraftPane(DraftEditing):
             await self.open_draft(int(event.option.id or 0))
         elif event.option_list.id == "draft-questions":
             line = int(event.option.id or 1) - 1
-            text = self.query_one("#draft-text", TextArea)
+            text = self._text_area()
             text.move_cursor((line, 0))
             text.focus()
 

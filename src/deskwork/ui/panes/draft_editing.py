@@ -12,10 +12,11 @@ import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.widgets import ContentSwitcher, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskwork.domain.autosave import Autosave
@@ -24,16 +25,34 @@ from deskwork.domain.line_tally import LineTally, question_text
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.ui.panes.draft_tools import DraftTools
-from deskwork.ui.widgets.editor import WindowedTextArea
 from deskwork.ui.widgets.static_text import update_static
 
 if TYPE_CHECKING:
     from textual.widget import Widget
     from textual.widgets import Markdown as MarkdownViewer
+    from textual.widgets import TextArea
+
+    from deskwork.ui.widgets.editor import WindowedTextArea
 
 SIDE_WIDTH = 32  # the questions/sources column, with its border and padding
 TEXT_MIN = 60  # the text keeps at least this many columns, or that column folds away
 QUESTION_ROWS = 12  # the open-questions list's most rows (its max-height in the pane's CSS)
+
+
+TITLE_MOST = 40  # the title's most cells in the editor's status row
+TITLE_LEAST = 24  # ...and its least, when the row is too narrow for the title and the figures
+
+
+def status_line(title: str, figures: str, width: int) -> Text:
+    """The editor's status row: the title (bold), cut with an ellipsis to leave the figures room
+    in `width` cells (0: not laid out yet), then the figures; a row still too wide ends in "…"."""
+    line = Text(clean(title, single_line=True), style="bold", no_wrap=True, overflow="ellipsis")
+    room = TITLE_MOST if width <= 0 else width - cell_len(figures)
+    line.truncate(max(TITLE_LEAST, min(TITLE_MOST, room)), overflow="ellipsis")
+    line.append(figures)
+    if width > 0:
+        line.truncate(width, overflow="ellipsis")
+    return line
 
 
 class DraftEditing(DraftTools):
@@ -64,6 +83,8 @@ class DraftEditing(DraftTools):
             return
         from textual.widgets import Markdown
 
+        from deskwork.ui.widgets.editor import WindowedTextArea
+
         preview = Markdown(id="draft-preview")
         preview.display = False
         editor = Vertical(
@@ -83,10 +104,18 @@ class DraftEditing(DraftTools):
             ),
             id="draft-edit",
         )
-        await self.query_one("#draft-switcher", ContentSwitcher).mount(editor)
+        editor.display = False
+        await self.mount(editor, after="#draft-browse")
+
+    def _show_part(self, shown: str) -> None:
+        """Show the list of drafts ("draft-browse") or the editor ("draft-edit"), not both."""
+        for part in ("draft-browse", "draft-edit"):
+            for widget in self.query(f"#{part}"):
+                widget.display = part == shown
 
     def on_resize(self) -> None:
         self._fit()
+        self._show_status()  # the title's share of the row follows the width
 
     def _fit(self) -> None:
         """The text gets the room: the questions/sources column shows only while the text beside
@@ -94,7 +123,7 @@ class DraftEditing(DraftTools):
         beside = False
         with contextlib.suppress(NoMatches):
             preview = self.query_one("#draft-preview")
-            beside = bool(preview.display and self.query_one("#draft-text", TextArea).display)
+            beside = bool(preview.display and self._text_area().display)
         text_with_side = (self.size.width - SIDE_WIDTH) // (2 if beside else 1)
         self.set_class(text_with_side < TEXT_MIN, "-narrow")
         if self._questions_pending and not self.has_class("-narrow"):
@@ -102,7 +131,7 @@ class DraftEditing(DraftTools):
 
     def focus_target(self) -> Widget:
         if self.editing is not None:
-            return self.query_one("#draft-text", TextArea)
+            return self._text_area()
         listing = self.query_one("#draft-list", OptionList)
         return listing if listing.option_count else self
 
@@ -113,7 +142,7 @@ class DraftEditing(DraftTools):
         draft = self.drafts.get(draft_id)
         self.editing = draft
         self._loading = True
-        text = self.query_one("#draft-text", WindowedTextArea)
+        text = self._text_area()
         text.display = True
         text.load_text(draft.body)
         text.move_cursor(self._cursor_for(draft), record_width=True)
@@ -122,7 +151,7 @@ class DraftEditing(DraftTools):
         self._saved_text = draft.body
         self._edited = False
         self.autosave.saved()
-        self.query_one("#draft-switcher", ContentSwitcher).current = "draft-edit"
+        self._show_part("draft-edit")
         self._after_save()
         text.focus()
         self.refresh_bindings()
@@ -187,7 +216,7 @@ class DraftEditing(DraftTools):
 
     def _tally(self) -> tuple[LineTally, list[str]]:
         """The editor's tally of the text it holds (which is what was just saved, or newer)."""
-        editor = self.query_one("#draft-text", WindowedTextArea)
+        editor = self._text_area()
         return editor.tally, editor.document.lines
 
     def _show_counts(self) -> None:
@@ -228,22 +257,21 @@ class DraftEditing(DraftTools):
             if self.autosave.dirty
             else f"saved {self.editing.updated.astimezone():%H:%M:%S}"
         )
-        status = Text(clean(self.editing.title, single_line=True)[:40], style="bold")
         tally, _ = self._tally()
         words, questions = tally.words, len(self._questions_shown or ())
         minutes = max(1, -(-words // 230)) if words else 0
-        status.append(
-            f" · {plural(words, 'word')} · {minutes} min read · {questions} open · {saved}"
-        )
-        # One row, as wide as the pane: its text never changes its size, so no layout.
-        update_static(self.query_one("#draft-status", Static), status, layout=False)
+        figures = f" · {plural(words, 'word')} · {minutes} min read · {questions} open · {saved}"
+        # One row, as wide as the pane's content (known before the row is laid out): its text
+        # never changes its size, so no layout.
+        line = status_line(self.editing.title, figures, self.content_size.width)
+        update_static(self.query_one("#draft-status", Static), line, layout=False)
 
     def action_close_editor(self) -> None:
         self._remember_cursor()
         self.flush()
         self.editing = None
         self._edited = False
-        self.query_one("#draft-switcher", ContentSwitcher).current = "draft-browse"
+        self._show_part("draft-browse")
         self.refresh_list()
         self.focus_target().focus()
         self.refresh_bindings()

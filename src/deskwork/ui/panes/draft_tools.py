@@ -13,8 +13,6 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from textual.widgets import TextArea
-
 from deskwork.domain.drafts import Draft, DraftSource, SourceKind, citation_text
 from deskwork.domain.text import clean
 from deskwork.ui.serving import is_served
@@ -26,6 +24,7 @@ if TYPE_CHECKING:
     from deskwork.domain.autosave import Autosave
     from deskwork.services.drafts import DraftService
     from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.widgets.editor import WindowedTextArea
 
 CURSORS = "draft_cursors"  # settings record: draft id -> [row, column] of the cursor
 
@@ -34,6 +33,13 @@ class DraftTools(Pane):
     editing: Draft | None
     autosave: Autosave
     _text: str
+
+    def _text_area(self) -> WindowedTextArea:
+        """The editor's text area (the editor and Textual's TextArea are loaded with the first
+        draft opened, not at start)."""
+        from deskwork.ui.widgets.editor import WindowedTextArea
+
+        return self.query_one("#draft-text", WindowedTextArea)
 
     if TYPE_CHECKING:  # provided by the draft pane
 
@@ -63,7 +69,7 @@ class DraftTools(Pane):
     def _remember_cursor(self) -> None:
         if self.editing is None or not self.children:
             return
-        location = list(self.query_one("#draft-text", TextArea).cursor_location)
+        location = list(self._text_area().cursor_location)
         store = self.drafts.store
         cursors = dict(store.setting(CURSORS) or {})
         if cursors.get(str(self.editing.id)) != location and not store.readonly:
@@ -73,7 +79,7 @@ class DraftTools(Pane):
     def action_toggle_preview(self) -> None:
         """Cycle: text only → preview beside the text → preview instead of the text → text only."""
         preview = cast("MarkdownViewer", self.query_one("#draft-preview"))
-        text = self.query_one("#draft-text", TextArea)
+        text = self._text_area()
         if not preview.display:
             preview.display = True
             preview.update(self._text)
@@ -92,7 +98,7 @@ class DraftTools(Pane):
         if screen.maximized is not None:
             screen.minimize()
         else:
-            screen.maximize(self.query_one("#draft-text", TextArea), container=False)
+            screen.maximize(self._text_area(), container=False)
 
     def action_revisions(self) -> None:
         from deskwork.ui.screens.draft_dialogs import RevisionsScreen
@@ -119,7 +125,7 @@ class DraftTools(Pane):
             self.app.notify("Select an item in today's queue (F3) first", severity="warning")
             return
         link = f"[{item.title}]({item.url})" if item.url else item.title
-        editor = self.query_one("#draft-text", TextArea)
+        editor = self._text_area()
         row, column = editor.cursor_location
         line = editor.document.get_line(row)
         editor.insert(citation_text(line, column, link))

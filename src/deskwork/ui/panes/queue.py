@@ -16,7 +16,7 @@ from deskwork.domain.wording import plural
 from deskwork.services import DaySummary
 from deskwork.services import queue as queue_service
 from deskwork.ui.commands import QUEUE_COMMANDS
-from deskwork.ui.widgets.list_pane import ListPane
+from deskwork.ui.widgets.list_pane import LazyOptions, ListPane
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -35,6 +35,13 @@ def item_label(item: Item, number: int | None = None) -> Text:
     if extra:
         label.append(f" · {extra}", style="dim")
     return label
+
+
+def _queue_option(row: tuple[Item, int | None] | Option | None) -> Option | None:
+    if isinstance(row, tuple):
+        item, number = row
+        return Option(item_label(item, number), id=str(item.id))
+    return row  # a note or the separator, made already
 
 
 class QueuePane(ListPane):
@@ -65,15 +72,15 @@ class QueuePane(ListPane):
         )
 
     def show_items(self, queue: list[Item], candidates: list[Item], leftover_count: int) -> None:
-        options: list[Option | None] = [
-            Option(item_label(i, n), id=str(i.id)) for n, i in enumerate(queue, 1)
+        # The rows as records, each made into an option only when the list takes it (LazyOptions:
+        # the first frame makes only the rows that show, not one label per item of the year).
+        rows: list[tuple[Item, int | None] | Option | None] = [
+            (i, n) for n, i in enumerate(queue, 1)
         ]
         if not queue and candidates:
-            options.append(
-                Option(Text("Nothing picked for today yet.", style="dim"), disabled=True)
-            )
+            rows.append(Option(Text("Nothing picked for today yet.", style="dim"), disabled=True))
         if leftover_count:
-            options.append(
+            rows.append(
                 Option(
                     Text(
                         f"{leftover_count} unfinished from earlier days: b brings them",
@@ -83,10 +90,10 @@ class QueuePane(ListPane):
                 )
             )
         if candidates:
-            options.append(None)
-            options.append(Option(Text("To pick (space):", style="dim"), disabled=True))
-            options += [Option(item_label(i), id=str(i.id)) for i in candidates]
-        self.show_options(options)
+            rows.append(None)
+            rows.append(Option(Text("To pick (space):", style="dim"), disabled=True))
+            rows += [(i, None) for i in candidates]
+        self.show_options(LazyOptions(rows, _queue_option))
 
     # ------------------------------------------------------------------ actions
     @property

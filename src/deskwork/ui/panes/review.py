@@ -110,10 +110,29 @@ class ReviewPane(SessionPane):
         yield Static(id="review-status", markup=False)
         with VerticalScroll(id="review-card"):
             yield Static(id="review-question")
-            yield Input(placeholder="type the answer, Enter to check", id="review-typed")
-            yield Horizontal(id="review-images")
+            # The type-in box and the images row are made for the first card that has them
+            # (`_typing_box`, `_images_box`): most desks never show them.
             yield Static(id="review-answer")
         yield Static(id="review-buttons")
+
+    def _typing_box(self, make: bool = False) -> Input | None:
+        """The type-in box under the question; made when `make` and not made yet."""
+        found = self.query("#review-typed").results(Input)
+        box = next(found, None)
+        if box is None and make:
+            box = Input(placeholder="type the answer, Enter to check", id="review-typed")
+            box.display = False
+            self.query_one("#review-card", VerticalScroll).mount(box, after="#review-question")
+        return box
+
+    def _images_box(self) -> Horizontal:
+        """The row of the side's images, above the answer; made for the first card with one."""
+        box = next(self.query("#review-images").results(Horizontal), None)
+        if box is None:
+            box = Horizontal(id="review-images")
+            box.display = False
+            self.query_one("#review-card", VerticalScroll).mount(box, before="#review-answer")
+        return box
 
     # ------------------------------------------------------------------ the card shown
     def _idle(self, text: str, hint: str = "") -> None:
@@ -151,15 +170,17 @@ class ReviewPane(SessionPane):
         rendered = session.render(card)
         question = rendered.question_shown(folded=not self.revealed)
         self.query_one("#review-question", Static).update(Text(question))
-        typing = self.query_one("#review-typed", Input)
-        typing.display = rendered.type_in is not None and not self.revealed
-        if typing.display and self._typed_for != card.id:
-            self._typed_for = card.id
-            typing.value = ""
-            typing.focus()
+        asks = rendered.type_in is not None and not self.revealed
+        typing = self._typing_box(make=asks)
+        if typing is not None:
+            typing.display = asks
+            if asks and self._typed_for != card.id:
+                self._typed_for = card.id
+                typing.value = ""
+                typing.focus()
         answer = self.query_one("#review-answer", Static)
         answer.display = self.revealed
-        typed = typing.value if rendered.type_in is not None else None
+        typed = typing.value if typing is not None and rendered.type_in is not None else None
         answer.update(answer_text(rendered, typed) if self.revealed else "")
         side = rendered.answer_html if self.revealed else rendered.question_html
         self._show_media(card.id, side)
@@ -172,7 +193,7 @@ class ReviewPane(SessionPane):
             )
             if self.sounds:
                 hint = f"♪ {self.key('review.play')} plays {', '.join(self.sounds)} · " + hint
-            if typing.display:
+            if asks:
                 hint = "Type the answer; Enter shows the answer and the comparison"
             buttons.update(Text(hint, style="dim"))
             return
@@ -307,12 +328,14 @@ class ReviewPane(SessionPane):
         if key == self._media_shown:
             return
         self._media_shown = key
-        box = self.query_one("#review-images", Horizontal)
-        box.remove_children()
         widget = image_widget()
         if widget is None or not names:
-            box.display = False
+            for shown in self.query("#review-images"):
+                shown.remove_children()
+                shown.display = False
             return
+        box = self._images_box()
+        box.remove_children()
         desk = self.desk_app.desk
         from deskwork.services.notes import media_path
 
@@ -336,8 +359,8 @@ class ReviewPane(SessionPane):
 
     def on_focus(self) -> None:
         """On a type-in card the box takes the keys until the answer is shown."""
-        typing = self.query_one("#review-typed", Input)
-        if typing.display and not self.revealed:
+        typing = self._typing_box()
+        if typing is not None and typing.display and not self.revealed:
             typing.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

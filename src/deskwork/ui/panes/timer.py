@@ -9,6 +9,7 @@ from datetime import datetime
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import Digits, ProgressBar, Static
 
 from deskwork.domain.sessions import SessionKind
@@ -34,6 +35,15 @@ def clock_text(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
+def state_classes(state: TimerState) -> set[str]:
+    """The timer area's classes for `state` (its digits' colour): the app composes the area with
+    them, so its first `show_state` restyles nothing."""
+    return {
+        "-focus-phase" if state.phase is SessionKind.FOCUS else "-break-phase",
+        *(("-paused",) if state.status is Status.PAUSED else ()),
+    }
+
+
 class TimerPane(Pane):
     pane_id = "timer"
     title = "Pomodoro"
@@ -48,27 +58,40 @@ class TimerPane(Pane):
     TimerPane.-focus-phase #timer-digits, TimerPane.-focus-phase #timer-big { color: $primary; }
     TimerPane.-break-phase #timer-digits, TimerPane.-break-phase #timer-big { color: $secondary; }
     TimerPane.-paused #timer-digits, TimerPane.-paused #timer-big { color: $text-muted; }
-    TimerPane #timer-phase { text-style: bold; }
-    TimerPane #timer-item { height: auto; }
     TimerPane ProgressBar { margin: 0 0 1 0; width: 100%; }
     TimerPane ProgressBar Bar { width: 1fr; }
-    TimerPane #timer-nudge { color: $warning; }
     TimerPane #timer-keys { color: $text-muted; dock: bottom; }
     """
 
     def compose(self) -> ComposeResult:
         yield Digits("25:00", id="timer-digits")
-        yield BigClock(id="timer-big")
-        yield Static(id="timer-phase")
-        yield Static(id="timer-item")
+        # The block clock (a big terminal only) is made when first needed: `_big_clock`.
+        # Few widgets: the text above the bar (the phase, the item) is one widget, and the text
+        # under it (today, the items, the end-of-day nudge) another.
+        yield Static(id="timer-head")
         yield ProgressBar(total=1000, show_eta=False, show_percentage=False, id="timer-progress")
-        yield Static(id="timer-today")
-        yield Static(id="timer-items")
-        yield Static(id="timer-nudge")
+        yield Static(id="timer-body")
         yield Static(id="timer-keys")
 
     _scale = 0
     _keys: dict[str, str] = {}
+    _big: BigClock | None = None
+    # The parts of the two text widgets, each set by its own `show…` call.
+    _phase = Text()
+    _on = Text()
+    _today = Text()
+    _items = Text()
+    _nudge = ""
+
+    def _show_head(self) -> None:
+        update_static(
+            self.query_one("#timer-head", Static), Text("\n").join((self._phase, self._on))
+        )
+
+    def _show_body(self) -> None:
+        text = Text("\n").join((self._today, self._items))
+        body = Content.assemble(Content.from_rich_text(text), "\n", (self._nudge, "$warning"))
+        update_static(self.query_one("#timer-body", Static), body)
 
     def show_keys(self, keys: dict[str, str]) -> None:
         """The keys bound now (after the user's keymap), by binding id, as people read them."""
@@ -95,17 +118,24 @@ class TimerPane(Pane):
     def _show_clock(self, text: str) -> None:
         self.query_one("#timer-digits", Digits).update(text)
         if self._scale:
-            self.query_one("#timer-big", BigClock).show(text, self._scale)
+            self._big_clock().show(text, self._scale)
+
+    def _big_clock(self) -> BigClock:
+        """The block clock, made the first time the area is big enough for it."""
+        if self._big is None:
+            self._big = BigClock(id="timer-big")
+            self.mount(self._big, after="#timer-digits")
+        return self._big
 
     def show_state(
         self, state: TimerState, now: datetime, item_title: str | None, long_every: int
     ) -> None:
         self._show_clock(clock_text(state.remaining(now)))
-        focus = state.phase is SessionKind.FOCUS
-        self.set_class(focus, "-focus-phase")
-        self.set_class(not focus, "-break-phase")
-        self.set_class(state.status is Status.PAUSED, "-paused")
-        phase = Text(phase_line(state, long_every))
+        shown = state_classes(state)
+        for name in ("-focus-phase", "-break-phase", "-paused"):
+            self.set_class(name in shown, name)
+        phase = Text()
+        phase.append(phase_line(state, long_every), style="bold")
         if state.interruptions:
             internal = sum(1 for i in state.interruptions if i.kind.value == "internal")
             external = len(state.interruptions) - internal
@@ -118,7 +148,7 @@ class TimerPane(Pane):
                 f"({', '.join(k for k in kinds if k)})",
                 style="not bold yellow",
             )
-        update_static(self.query_one("#timer-phase", Static), phase)
+        self._phase = phase
         on = Text("Timer on: ", style="dim")
         if item_title:
             on.append(clean(item_title, single_line=True), style="bold")
@@ -129,7 +159,8 @@ class TimerPane(Pane):
             on.append(
                 f"  (since {since:%H:%M}; the minutes before stay where they were)", style="dim"
             )
-        update_static(self.query_one("#timer-item", Static), on)
+        self._on = on
+        self._show_head()
         bar = self.query_one("#timer-progress", ProgressBar)
         bar.update(progress=round(state.progress(now) * 1000))
 
@@ -140,7 +171,7 @@ class TimerPane(Pane):
             goal = f"{summary.focus_minutes:.0f} of {plural(summary.goal, 'focus minute')}"
         tick = " ✓" if summary.goal_met else ""
         streak = f"streak {plural(summary.streak_days, 'day')}"
-        self.query_one("#timer-today", Static).update(
+        self._today = Text(
             f"Today ({summary.day:%a %d %b}): {goal}{tick} · "
             f"{summary.focus_minutes:.0f} min focus · {streak}"
         )
@@ -150,7 +181,9 @@ class TimerPane(Pane):
             title = summary.item_titles.get(item_id, "unassigned") if item_id else "unassigned"
             lines.append(f"{minutes:>4.0f} min  ", style="dim")
             lines.append(clean(title, single_line=True)[:60] + "\n")
-        self.query_one("#timer-items", Static).update(lines)
+        self._items = lines
+        self._show_body()
 
     def show_nudge(self, text: str) -> None:
-        update_static(self.query_one("#timer-nudge", Static), text)
+        self._nudge = text
+        self._show_body()

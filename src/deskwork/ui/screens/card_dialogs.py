@@ -19,8 +19,8 @@ from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, display_names
 from deskwork.domain.tags import HINT as TAGS_HINT
 from deskwork.domain.tags import format_tags, parse_tags
-from deskwork.ui.sanitize import CleanTextArea
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
+from deskwork.ui.text_fields import CleanTextArea
 from deskwork.ui.widgets.paths import HINT as PATH_HINT
 from deskwork.ui.widgets.paths import PathInput, missing_file
 

@@ -26,7 +26,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from deskwork.domain.line_tally import LineTally
-from deskwork.ui.sanitize import CleanTextArea
+from deskwork.ui.text_fields import CleanTextArea
 
 if TYPE_CHECKING:
     from tree_sitter import Language, Tree

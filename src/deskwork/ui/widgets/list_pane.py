@@ -85,9 +85,10 @@ class ListPane(Pane):
         return listing if listing.display else self
 
     def show_options(self, options: Iterable[Option | None]) -> None:
+        """Fill the list (a `LazyOptions` is kept lazy: only the options that go in are made)."""
         listing = self.query_one(f"#{self.pane_id}-list", OptionList)
         kept = listing.highlighted_option.id if listing.highlighted_option else None
-        fill_options(listing, list(options))
+        fill_options(listing, options if isinstance(options, Sequence) else list(options))
         if kept is not None:  # a refresh keeps the highlight on the same record
             with contextlib.suppress(OptionDoesNotExist):
                 listing.highlighted = listing.get_option_index(kept)

@@ -6,11 +6,14 @@ draft's status)."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual.content import Content
 from textual.visual import VisualType
 from textual.widgets import Static
 
 
 def same_content(old: VisualType, new: VisualType) -> bool:
+    if isinstance(old, Content) and isinstance(new, Content):
+        return old.is_same(new)
     if isinstance(old, Text) and isinstance(new, Text):
         return (old.plain, old.spans, old.style, old.justify, old.overflow, old.no_wrap) == (
             new.plain,
