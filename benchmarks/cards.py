@@ -192,20 +192,16 @@ def measure_import(data_dir: Path, pairs: int = 5) -> dict[str, object]:
         "export_20k_s": round(export_s, 2),
         "import_pairs": pairs,
     }
-    if len(theirs["shared"]) == pairs:
-        shared_ratios = [
-            o / max(a, 1e-6) for o, a in zip(ours["shared"], theirs["shared"], strict=True)
-        ]
-        result["anki_import_20k_s"] = round(med(theirs["shared"]), 2)
-        result["import_vs_anki"] = round(med(shared_ratios), 2)
-        result["import_vs_anki_pairs"] = [round(r, 2) for r in shared_ratios]
-    if len(theirs["personal"]) == pairs:
-        ratios = [
-            o / max(a, 1e-6) for o, a in zip(ours["personal"], theirs["personal"], strict=True)
-        ]
-        result["anki_import_20k_with_history_s"] = round(med(theirs["personal"]), 2)
-        result["import_with_history_vs_anki"] = round(med(ratios), 2)
-        result["import_with_history_vs_anki_pairs"] = [round(r, 2) for r in ratios]
+    names = {  # kind -> (Anki's seconds, our ratio to them)
+        "shared": ("anki_import_20k_s", "import_vs_anki"),
+        "personal": ("anki_import_20k_with_history_s", "import_with_history_vs_anki"),
+    }
+    for kind, (anki_key, ratio_key) in names.items():
+        if len(theirs[kind]) == pairs:
+            ratios = [o / max(a, 1e-6) for o, a in zip(ours[kind], theirs[kind], strict=True)]
+            result[anki_key] = round(med(theirs[kind]), 2)
+            result[ratio_key] = round(med(ratios), 2)
+            result[f"{ratio_key}_pairs"] = [round(r, 2) for r in ratios]
     return result
 
 
