@@ -193,14 +193,30 @@ def next_due(cards: Iterable[Card], now: datetime) -> datetime | None:
 def next_up(cards: Iterable[Card], now: datetime, start_hour: int) -> tuple[datetime, bool] | None:
     """When the next card comes up after now, and whether by the day: a review or a learning step
     that crossed into a later study day is due from that day's start (the queue takes it then,
-    whatever its hour), a learning step within the day at its moment."""
-    best: tuple[datetime, bool] | None = None
+    whatever its hour), a learning step within the day at its moment. One pass over the cards
+    with plain comparisons (a hundred thousand on the UI thread): a review's day start grows with
+    its due, so only the earliest review's day is worked out; learning cards are few."""
+    earliest_review: datetime | None = None
+    others: list[Card] = []
     for card in cards:
-        if not available(card, now) or card.due <= now:
+        if card.due <= now or not available(card, now):
             continue
+        if card.state is CardState.REVIEW:
+            if earliest_review is None or card.due < earliest_review:
+                earliest_review = card.due
+        else:
+            others.append(card)
+    found: list[tuple[datetime, bool]] = []
+    if earliest_review is not None:
+        found.append((_day_start(earliest_review, start_hour), True))
+    for card in others:
         day_end = day_bounds(study_day(card.due, start_hour), start_hour)[1]
-        by_day = card.state is CardState.REVIEW or is_interday(card, day_end)
-        moment = day_bounds(study_day(card.due, start_hour), start_hour)[0] if by_day else card.due
-        if best is None or moment < best[0]:
-            best = (moment, by_day)
-    return best
+        if is_interday(card, day_end):
+            found.append((_day_start(card.due, start_hour), True))
+        else:
+            found.append((card.due, False))
+    return min(found, key=lambda up: up[0]) if found else None
+
+
+def _day_start(moment: datetime, start_hour: int) -> datetime:
+    return day_bounds(study_day(moment, start_hour), start_hour)[0]
