@@ -313,3 +313,5 @@ def test_cards_list_takes_a_negated_term_as_a_query_not_an_option(
     code, out, _ = run(capsys, "cards", "list", "--", "-deck:Other", "or", "deck:Math*")
     assert code == 0 and "Math::Bayes" in out
     assert split_query(["queue", "list", "-x"]) == (["queue", "list", "-x"], None)
+    words = ["--data-dir=/d", "--debug", "cards", "list", "-tag:x"]  # global options in any order
+    assert split_query(words) == (words[:4], ["-tag:x"])

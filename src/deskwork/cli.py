@@ -200,23 +200,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def global_options(argv: Sequence[str]) -> tuple[int, str | None, bool]:
+    """The leading `--data-dir DIR` / `--data-dir=DIR` / `--debug` words, in any order: (how many
+    words they take, the data dir, debug). What follows is the command, if any."""
+    data_dir: str | None = None
+    debug = False
+    at = 0
+    while at < len(argv):
+        word = argv[at]
+        if word == "--debug":
+            debug, at = True, at + 1
+        elif word == "--data-dir" and at + 1 < len(argv) and not argv[at + 1].startswith("-"):
+            data_dir, at = argv[at + 1], at + 2
+        elif word.startswith("--data-dir=") and len(word) > len("--data-dir="):
+            data_dir, at = word.split("=", 1)[1], at + 1
+        else:
+            break
+    return at, data_dir, debug
+
+
 def tui_args(argv: Sequence[str]) -> argparse.Namespace | None:
     """`deskwork [--data-dir DIR] [--debug]` (open the TUI) parsed without building the whole
     parser (~10 ms of every start: dozens of subcommands); None for any other command line, which
     the parser reads. Gives what `build_parser().parse_args(argv)` gives for these."""
-    data_dir: str | None = None
-    debug = False
-    rest = list(argv)
-    while rest:
-        word = rest.pop(0)
-        if word == "--debug":
-            debug = True
-        elif word == "--data-dir" and rest and not rest[0].startswith("-"):
-            data_dir = rest.pop(0)
-        elif word.startswith("--data-dir=") and len(word) > len("--data-dir="):
-            data_dir = word.split("=", 1)[1]
-        else:
-            return None
+    used, data_dir, debug = global_options(argv)
+    if used < len(argv):
+        return None
     return argparse.Namespace(data_dir=data_dir, debug=debug, handler=run_tui)
 
 
@@ -224,11 +233,7 @@ def split_query(words: list[str]) -> tuple[list[str], list[str] | None]:
     """`cards list QUERY`: a search term may start with `-` (a negation, `-tag:done`), which
     argparse would take for an option. The words after `cards list` are the query, in their order,
     except the command's own flags (left for the parser) and `--`. None: not this command."""
-    at = 0
-    while at < len(words) and words[at] in ("--debug", "--data-dir"):
-        at += 2 if words[at] == "--data-dir" else 1
-    while at < len(words) and words[at].startswith("--data-dir="):
-        at += 1
+    at = global_options(words)[0]
     if words[at : at + 2] != ["cards", "list"]:
         return words, None
     flags = [w for w in words[at + 2 :] if w in ("--json", "-h", "--help")]
