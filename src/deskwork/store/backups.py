@@ -81,7 +81,8 @@ def backup_manifest(backup: Path) -> Manifest | None:
         return None
 
 
-def _with_manifests(data_dir: Path) -> list[tuple[Path, Manifest]]:
+def with_manifests(data_dir: Path) -> list[tuple[Path, Manifest]]:
+    """Every backup whose manifest reads, newest first, with that manifest."""
     out = []
     for backup in list_backups(data_dir):
         manifest = backup_manifest(backup)
@@ -128,14 +129,14 @@ def highest_gen(data_dir: Path) -> int:
     with contextlib.suppress(BadManifest, OSError):
         live = read_manifest(data_dir)
         gens.append(live.gen if live else 0)
-    for _, manifest in _with_manifests(data_dir):
+    for _, manifest in with_manifests(data_dir):
         gens.append(manifest.gen)
     return max(gens)
 
 
 def journal_floor(data_dir: Path) -> int:
     """Journals from this generation on are kept: some backup may need them replayed on it."""
-    gens = [m.gen for _, m in _with_manifests(data_dir)]
+    gens = [m.gen for _, m in with_manifests(data_dir)]
     return min(gens) if gens else 0
 
 
@@ -174,7 +175,7 @@ def make_backup(
     A live file found damaged whose good copy an earlier backup holds is put back (said in
     `repaired`); one without a good copy anywhere raises DamagedLive."""
     root = ensure_private_dir(data_dir / BACKUPS)
-    previous = _with_manifests(data_dir)
+    previous = with_manifests(data_dir)
     target = _new_folder(root, now)
     try:
         sums = _copy_files(data_dir, manifest, previous, target, repaired)
@@ -272,7 +273,7 @@ def rotate(
 ) -> list[Path]:
     """Delete all but the newest `keep` backups (and interrupted ones), never one in `protect` nor
     the newest backup holding a copy of a file `live` uses; returns what was removed."""
-    complete = _with_manifests(data_dir)
+    complete = with_manifests(data_dir)
     kept = {b for b, _ in complete[: max(keep, 1)]} | {p.resolve() for p in protect} | set(protect)
     for name in live.files() if live is not None else []:
         holder = next((b for b, mb in complete if name in mb.files()), None)

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deskwork.store import journal
+from deskwork.store import backups, journal
 from deskwork.store.files import Damaged, read_verified
 from deskwork.store.fsutil import atomic_write
 from deskwork.store.manifest import (
@@ -23,7 +23,7 @@ from deskwork.store.manifest import (
     read_manifest,
     write_manifest,
 )
-from deskwork.store.recovery import quarantine, readable_backups
+from deskwork.store.recovery import quarantine
 
 if TYPE_CHECKING:
     from deskwork.store.loading import Loader as Store
@@ -52,7 +52,7 @@ class ManifestRecovery:
                 )
             write_manifest(store.data_dir, copy)
             return copy
-        for backup, mb in readable_backups(store.data_dir):
+        for backup, mb in backups.with_manifests(store.data_dir):
             try:
                 copies = {n: read_verified(backup / n, (mb.sums or {}).get(n)) for n in mb.files()}
             except Damaged:

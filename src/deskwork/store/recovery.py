@@ -43,16 +43,6 @@ REPAIR_HINT = "`deskwork doctor --repair`"  # what writes a file a read-only ope
 Owner = tuple[str, Any]  # (table, shard) or (log, month)
 
 
-def readable_backups(data_dir: Path) -> list[tuple[Path, Manifest]]:
-    """Every backup whose manifest reads, newest first, with that manifest."""
-    found = []
-    for backup in backups.list_backups(data_dir):
-        manifest = backups.backup_manifest(backup)
-        if manifest is not None:
-            found.append((backup, manifest))
-    return found
-
-
 def quarantine(path: Path, stamp: str) -> Path | None:
     """Move a damaged file (or a directory in a file's place) aside, private; None if absent."""
     if not os.path.lexists(path):
@@ -177,7 +167,7 @@ class Recovery:
         aside = quarantine(store.data_dir / name, store.stamp()) if store.writable else None
         kept = f"; moved aside as {aside.name}" if aside else ""
         store.report.recovered.append(f"{name} is damaged ({reason}){kept}")
-        candidates = readable_backups(self.store.data_dir)
+        candidates = backups.with_manifests(self.store.data_dir)
         for backup, mb in candidates:  # 1. the very file, verified
             if name not in mb.files():
                 continue
