@@ -37,6 +37,7 @@ from typing import Any
 
 from textual import events
 from textual.app import App
+from textual.binding import Binding
 from textual.dom import NoScreen
 from textual.widget import Widget
 from textual.widgets import Input
@@ -113,21 +114,21 @@ async def settle_before_priority_key(app: App[Any], event: events.Event) -> bool
     return False
 
 
+def _bindings(app: App[Any], key: str) -> list[Binding]:
+    """The key's bindings from the focused widget up to the app, nearest first."""
+    with contextlib.suppress(Exception):  # no screen yet, or one closing
+        return [b for _node, m in app.screen._binding_chain for b in m.key_to_bindings.get(key, ())]
+    return []
+
+
 def _binding_action(app: App[Any], key: str) -> str | None:
     """The action the key's first binding runs, from the focused widget up (None: unbound)."""
-    with contextlib.suppress(Exception):  # no screen yet, or one closing
-        for _node, bindings in app.screen._binding_chain:
-            for binding in bindings.key_to_bindings.get(key, ()):
-                return binding.action
-    return None
+    found = _bindings(app, key)
+    return found[0].action if found else None
 
 
 def _is_priority_key(app: App[Any], key: str) -> bool:
-    with contextlib.suppress(Exception):  # no screen yet, or one closing
-        for _node, bindings in app.screen._binding_chain:
-            if any(b.priority for b in bindings.key_to_bindings.get(key, ())):
-                return True
-    return False
+    return any(b.priority for b in _bindings(app, key))
 
 
 def focus_now(widget: Widget) -> None:
