@@ -23,6 +23,7 @@ from deskwork.domain.curriculum import Item
 from deskwork.services import Desk
 from deskwork.ui.commands import APP_COMMANDS
 from deskwork.ui.idle_collector import IdleCollector
+from deskwork.ui.key_hold import held_key
 from deskwork.ui.key_order import focus_now, run_own_bindings_inline, settle_before_priority_key
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
@@ -119,6 +120,8 @@ class DeskAreas(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.InputEvent, events.Paste)):
             self.idle_collector.input()  # not idle: no full collection now (ui/idle_collector.py)
+        if held_key(self, event):  # typed right after a dialog's Enter: ui/key_hold.py
+            return
         if isinstance(event, events.Paste) and not event.is_forwarded:
             event = clean_paste(event)
         if await settle_before_priority_key(self, event):  # keys in the order typed: key_order.py

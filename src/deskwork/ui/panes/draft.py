@@ -20,6 +20,7 @@ from deskwork.domain.wording import error_sentence, plural
 from deskwork.services import DaySummary
 from deskwork.services.drafts import DraftService
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
+from deskwork.ui.key_hold import release_keys
 from deskwork.ui.panes.draft_editing import DraftEditing
 from deskwork.ui.serving import where
 from deskwork.ui.widgets.list_pane import LazyOptions, fill_options
@@ -134,9 +135,12 @@ class DraftPane(DraftEditing):
         from deskwork.ui.screens.draft_dialogs import NewDraftScreen
 
         async def made(title: str | None) -> None:
-            if title:
-                self.showing_trash = False
-                await self.open_draft(self.drafts.create(title).id)
+            try:
+                if title:
+                    self.showing_trash = False
+                    await self.open_draft(self.drafts.create(title).id)
+            finally:
+                release_keys(self.app)  # the first words, typed right after Enter: key_hold.py
 
         self.app.push_screen(NewDraftScreen(), made)
 

@@ -18,6 +18,7 @@ from deskwork.domain.tags import HINT as TAGS_HINT
 from deskwork.domain.tags import format_tags, parse_tags
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
+from deskwork.ui.key_hold import release_keys
 from deskwork.ui.widgets.paths import HINT as PATH_HINT
 from deskwork.ui.widgets.paths import PathInput, missing_file
 
@@ -38,6 +39,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
     DEFAULT_CSS = CSS.format(name="PromptScreen")
+    HOLD_KEYS_ON_SUBMIT = False  # True: the keys typed after Enter go to what it opens (key_hold)
 
     def __init__(
         self,
@@ -74,11 +76,16 @@ class PromptScreen(ModalScreen[str | None]):
         problem = missing_file(value) if value and self.must_exist else ""
         if problem:
             self.query_one("#prompt-error", Static).update(Text(problem, style="bold red"))
+            release_keys(self.app)  # the dialog stays: what was typed after Enter goes in it
             return
         self.dismiss(value or None)
 
 
 class NewDraftScreen(PromptScreen):
+    """The title of a new draft; the first words typed after Enter go into the post."""
+
+    HOLD_KEYS_ON_SUBMIT = True
+
     def __init__(self) -> None:
         super().__init__("New draft: what is the post about?", "title (Enter creates, Esc cancels)")
 
