@@ -188,6 +188,9 @@ def test_read_only_doctor_says_a_damaged_file_can_be_repaired_and_changes_nothin
             "`deskwork doctor --repair` rebuilds it"
         ) in report.problems, text
     assert "restored from backup" not in text and ": rebuilt" not in text
+    about = [p for p in report.problems if shard.name in p]
+    assert len(about) == 2, about  # the damage, said once, and what a repair would do
+    assert f"{shard.name}: its content does not match its checksum" in about
     assert shard.read_bytes() == damaged and sorted(p.name for p in home.iterdir()) == listing
 
     assert main(["--data-dir", str(home), "doctor", "--repair"]) == 0

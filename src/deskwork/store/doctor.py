@@ -5,6 +5,7 @@ TinyDB itself, independently of the store's own reader. `repair` fixes what can 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -209,6 +210,10 @@ def _journal(report: Checkup, data_dir: Path, manifest: Manifest) -> None:
     )
 
 
+# The recovery's first line about a file, which the file check has already said in its words.
+_DAMAGED = re.compile(r"(\S+) is damaged \(")
+
+
 def _records(report: Checkup, data_dir: Path) -> None:
     """Everything loaded the way deskwork reads it: what recovery would say, said now."""
     from deskwork.store.store import Store
@@ -221,7 +226,12 @@ def _records(report: Checkup, data_dir: Path) -> None:
             log_table.all()
     finally:
         store.files.unpin()
-    report.problems.extend(m for m in store.report.recovered if m not in report.problems)
+    said = {p.split(":", 1)[0] for p in report.problems}  # files the checksum check named
+    for message in store.report.recovered:
+        damaged = _DAMAGED.match(message)
+        if message in report.problems or (damaged and damaged.group(1) in said):
+            continue  # said once: "X: its content does not match its checksum"
+        report.problems.append(message)
     report.problems.extend(str(p) for p in store.report.invalid)
 
 
