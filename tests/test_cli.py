@@ -315,3 +315,26 @@ def test_cards_list_takes_a_negated_term_as_a_query_not_an_option(
     assert split_query(["queue", "list", "-x"]) == (["queue", "list", "-x"], None)
     words = ["--data-dir=/d", "--debug", "cards", "list", "-tag:x"]  # global options in any order
     assert split_query(words) == (words[:4], ["-tag:x"])
+
+
+def test_config_show_gives_the_theme_chosen_in_the_app_over_the_files(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """F10 keeps the chosen theme in the store, where the app reads it before the file's: that is
+    the effective one `config show` prints, saying where it comes from."""
+    from deskwork.services.desk import THEME
+
+    home = Path(os.environ["DESKWORK_HOME"])
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text("[ui]\ntheme = 'textual-light'\n")
+    with Store.open(home) as store:
+        store.set_setting(THEME, "nord")
+    code, out, err = run(capsys, "config", "show", "--json")
+    assert code == 0 and json.loads(out)["ui"]["theme"] == "nord"
+    assert "'nord', chosen in the app (F10)" in err and "'textual-light'" in err, err
+    code, out, err = run(capsys, "config", "show")
+    assert "theme = \"nord\"" in out or "theme = 'nord'" in out, out
+    with Store.open(home) as store:
+        store.set_setting(THEME, "textual-light")  # the same as the file's: nothing to say
+    code, out, err = run(capsys, "config", "show")
+    assert code == 0 and err == "", err

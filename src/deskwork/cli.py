@@ -29,6 +29,7 @@ from deskwork.clikit import (
     CliError,
     Handler,
     emit,
+    err,
     open_desk,
     run,
     say,
@@ -151,8 +152,31 @@ def cmd_config_show(args: argparse.Namespace, paths: Paths) -> int:
 
     config, problems = load_config(paths.config_file)
     warn(problems + ui_problems(config, paths))
+    chosen = _theme_chosen_in_the_app(paths)
+    if chosen is not None and chosen != config.ui.theme:
+        say(
+            f"deskwork: [ui] theme is {chosen!r}, chosen in the app (F10), which it keeps over "
+            f"the file's {config.ui.theme!r}",
+            file=err(),
+        )
+        config = config.model_copy(update={"ui": config.ui.model_copy(update={"theme": chosen})})
     emit(args, config.model_dump(mode="json"), config_as_toml(config))
     return 0
+
+
+def _theme_chosen_in_the_app(paths: Paths) -> str | None:
+    """The theme picked in the TUI (kept in the store, used over the config file's), if any."""
+    from deskwork.services.desk import THEME
+    from deskwork.store.manifest import MANIFEST_NAME
+
+    if not (paths.data_dir / MANIFEST_NAME).is_file():
+        return None  # no store yet: nothing was chosen, and none is made to say so
+    desk = open_desk(paths, readonly=True, what="deskwork config show")
+    try:
+        chosen = desk.store.setting(THEME)
+    finally:
+        desk.close()
+    return chosen if isinstance(chosen, str) else None
 
 
 # ---------------------------------------------------------------------- parser
