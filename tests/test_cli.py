@@ -333,7 +333,7 @@ def test_config_show_gives_the_theme_chosen_in_the_app_over_the_files(
     assert code == 0 and json.loads(out)["ui"]["theme"] == "nord"
     assert "'nord', chosen in the app (F10)" in err and "'textual-light'" in err, err
     code, out, err = run(capsys, "config", "show")
-    assert "theme = \"nord\"" in out or "theme = 'nord'" in out, out
+    assert 'theme = "nord"' in out or "theme = 'nord'" in out, out
     with Store.open(home) as store:
         store.set_setting(THEME, "textual-light")  # the same as the file's: nothing to say
     code, out, err = run(capsys, "config", "show")
