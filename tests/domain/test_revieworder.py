@@ -161,3 +161,20 @@ def test_the_queue_gathers_in_the_presets_order_and_the_limit_keeps_its_first() 
     # Every deck: the default preset's order ("due": one day here, so Anki's random).
     queue = rq.build(cards, T0, DAY_END, presets, {}, "")
     assert [c.id for c in queue.reviews] == by_random(cards)[:3]
+
+
+@given(st.floats(min_value=0.0, max_value=1.0))
+def test_the_percent_shown_for_r_agrees_with_prop_r(value: float) -> None:
+    """The browser's R column and the review pane show R rounded down: a card shown as p% has
+    p/100 <= R < (p+1)/100, so `prop:r<p/100` never finds a card shown as p%."""
+    shown = ro.describe_retrievability(value)
+    percent = int(shown.rstrip("%"))
+    assert percent / 100 <= value + 1e-9 and value < (percent + 1) / 100
+
+
+def test_r_shown_near_a_boundary() -> None:
+    assert (
+        ro.describe_retrievability(0.896) == "89%"
+    )  # rounding showed 90%, yet prop:r<0.9 found it
+    assert ro.describe_retrievability(0.29) == "29%" and ro.describe_retrievability(0.9) == "90%"
+    assert ro.describe_retrievability(1.0) == "100%" and ro.describe_retrievability(None) == "—"

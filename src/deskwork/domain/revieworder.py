@@ -9,6 +9,7 @@ parameter.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -78,7 +79,11 @@ def retrievability(card: Card, now: datetime, decay: float = DEFAULT_DECAY) -> f
 
 
 def describe_retrievability(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+    """R as a whole percent, rounded down: a card shown as 90% has R of at least 0.90, so
+    `prop:r<0.9` never finds a card shown as 90% (rounding showed R 0.896 as 90%)."""
+    if value is None:
+        return "—"
+    return f"{math.floor(value * 100 + 1e-9)}%"  # 1e-9: 0.29 * 100 is 28.999999999999996
 
 
 # ---------------------------------------------------------------------- Anki's stable random
