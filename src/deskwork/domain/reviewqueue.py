@@ -186,10 +186,6 @@ def siblings(
     return out
 
 
-def next_due(cards: Iterable[Card], now: datetime) -> datetime | None:
-    return min((c.due for c in cards if available(c, now) and c.due > now), default=None)
-
-
 def next_up(cards: Iterable[Card], now: datetime, start_hour: int) -> tuple[datetime, bool] | None:
     """When the next card comes up after now, and whether by the day: a review or a learning step
     that crossed into a later study day is due from that day's start (the queue takes it then,

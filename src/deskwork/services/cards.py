@@ -136,9 +136,6 @@ class ReviewSession:
             self.scheduler_for(settings), card, self.desk.clock(), settings, self.day_end()
         )
 
-    def next_due(self) -> datetime | None:
-        return rq.next_due(self._cards(), self.desk.clock())
-
     def next_up(self) -> tuple[datetime, bool] | None:
         """When the next card comes up, and whether by the day (see reviewqueue.next_up)."""
         return rq.next_up(self._cards(), self.desk.clock(), self.desk.config.study.day_start_hour)
