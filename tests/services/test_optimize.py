@@ -18,6 +18,7 @@ from deskwork.services import Desk
 from deskwork.services import fsrs_train as ft
 from deskwork.services import optimize as op
 from deskwork.services import presets as ps
+from deskwork.services.optimize_reminder import LAST_KEY, REMIND_AFTER_REVIEWS, reminder
 from tests.helpers import T0, Clock
 from tests.optimize_history import history, store_history
 
@@ -105,7 +106,7 @@ def test_cancelling_while_training_writes_nothing(desk: Desk) -> None:
             desk, "Default", progress, cancelled=lambda: any("Training" in a for a in asked)
         )
     assert ps.default_preset(desk).parameters is None
-    assert desk.store.setting(op.LAST_KEY) is None
+    assert desk.store.setting(LAST_KEY) is None
     assert {c.id: c for c in desk.store.cards.all()} == cards
 
 
@@ -171,22 +172,22 @@ def test_an_answer_given_while_the_new_states_are_written_is_kept(desk: Desk, cl
 
 def test_monthly_reminder(desk: Desk, clock: Clock) -> None:
     answers = sum(1 for log in desk.store.reviews.all() if not log.manual)
-    assert answers >= op.REMIND_AFTER_REVIEWS
-    said = op.reminder(desk)
+    assert answers >= REMIND_AFTER_REVIEWS
+    said = reminder(desk)
     assert said is not None and f"{answers:,} reviews" in said and "never optimised" in said
-    assert op.reminder(desk) is None  # once, not every start
+    assert reminder(desk) is None  # once, not every start
     clock.advance(days=31)
-    assert op.reminder(desk) is not None  # a month later, still never optimised
+    assert reminder(desk) is not None  # a month later, still never optimised
     op.optimize(desk)
     clock.advance(days=31)
-    assert op.reminder(desk) is None  # a month since, but no new reviews
+    assert reminder(desk) is None  # a month since, but no new reviews
     start = clock()
     with desk.store.transaction() as tx:
-        for n in range(op.REMIND_AFTER_REVIEWS):
+        for n in range(REMIND_AFTER_REVIEWS):
             tx.append(
                 "reviews", ReviewLog(card_id=1, rating=3, ts=start - timedelta(minutes=n + 1))
             )
-    said = op.reminder(desk)
+    said = reminder(desk)
     assert said is not None and "since you last optimised" in said
 
 

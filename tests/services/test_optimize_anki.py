@@ -19,6 +19,7 @@ from deskwork.services import fsrs_train as ft
 from deskwork.services import optimize as op
 from deskwork.services import presets as ps
 from deskwork.services.anki import import_file
+from deskwork.services.optimize_reminder import last_optimized
 from tests.anki_optimize_oracle import DECK, AnkiOracle, AnkiResult, anki_now
 from tests.optimize_history import history
 
@@ -80,7 +81,7 @@ def test_items_parameters_figures_and_memory_states_match_anki(
             stability, difficulty = anki_states[n]
             assert card.stability == pytest.approx(stability, rel=1e-4), n
             assert card.difficulty == pytest.approx(difficulty, abs=1e-4), n
-    last = op.last_optimized(desk)
+    last = last_optimized(desk)
     assert last is not None and abs((anki_now() - last).total_seconds()) < 600
 
 

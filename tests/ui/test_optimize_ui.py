@@ -18,8 +18,8 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from deskwork.services import optimize as op
 from deskwork.services import presets as ps
+from deskwork.services.optimize_reminder import LAST_KEY
 from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.optimize import OptimizeScreen
 from deskwork.ui.screens.presets import PresetsScreen
@@ -112,7 +112,7 @@ async def test_escape_cancels_and_nothing_changes(
         await pilot.press("escape")
         assert not isinstance(app.screen, OptimizeScreen)
     assert ps.default_preset(app.desk).parameters is None
-    assert app.desk.store.setting(op.LAST_KEY) is None
+    assert app.desk.store.setting(LAST_KEY) is None
     assert {c.id: c for c in app.desk.store.cards.all()} == cards
 
 

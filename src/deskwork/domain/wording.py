@@ -33,6 +33,11 @@ def plural(count: float, noun: str, many: str | None = None) -> str:
     return f"{shown} {plural_noun(count, noun, many)}"
 
 
+def counted(count: int, noun: str) -> str:
+    """`plural` with thousands separated: "1 card", "12,345 cards"."""
+    return f"{count:,} {plural_noun(count, noun)}"
+
+
 def field_label(name: str) -> str:
     """`effort_points` -> "Effort points"."""
     return name.replace("_", " ").strip().capitalize() or "This field"

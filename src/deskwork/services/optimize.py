@@ -2,33 +2,29 @@
 training items built from the review log (domain/fsrs_history.py), parameters trained by fsrs-rs
 in a child process, the current and the new parameters evaluated on the same items (log loss,
 RMSE in bins), the new ones adopted only when they are better. Adopting saves them into the preset
-and recomputes every card's memory state from its history, all in one transaction. Also: when the
-last optimisation was, and the monthly reminder.
+and recomputes every card's memory state from its history, all in one transaction. When the
+last optimisation was, and the monthly reminder: services/optimize_reminder.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any
 
 from deskwork.domain import fsrs_history as fh
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.presets import DEFAULT_PRESET_ID, Preset, Presets
 from deskwork.domain.studyday import day_bounds
-from deskwork.domain.wording import plural_noun
+from deskwork.domain.wording import counted
 from deskwork.services import fsrs_train as ft
 from deskwork.services import presets as ps
 from deskwork.services.desk import Desk
+from deskwork.services.optimize_reminder import OnStore, direct, remember
 
 MIN_ITEMS = 400  # Anki: fewer training items than this are too little history to fit
-REMIND_AFTER_DAYS = 30
-REMIND_AFTER_REVIEWS = 1000  # Anki suggests optimising once 1000+ reviews are in
-LAST_KEY = "optimize.last"  # {preset id: {"at": iso time, "reviews": answers then}}
-REMINDED_KEY = "optimize.reminded"  # iso time of the last reminder
 
-T = TypeVar("T")
 Progress = Callable[[str, int, int | None], None]  # (what, done, total or None if unknown)
 
 
@@ -72,11 +68,6 @@ class Outcome:
         }
 
 
-def _count(n: int, noun: str) -> str:
-    """ "1 card", "12,345 cards": `plural` with thousands separated."""
-    return f"{n:,} {plural_noun(n, noun)}"
-
-
 def _figures(before: ft.Evaluation, after: ft.Evaluation) -> str:
     return (
         f"log loss {before.log_loss:.4f} → {after.log_loss:.4f}, "
@@ -108,13 +99,6 @@ def targets(desk: Desk, name: str | None) -> list[Preset]:
     return [p for p in found if p.id in used] or [presets.default]
 
 
-def _direct(work: Callable[[], T]) -> T:
-    return work()
-
-
-OnStore = Callable[[Callable[[], Any]], Any]
-
-
 @dataclass
 class _Snapshot:
     """What optimising reads from the store, in one step on the store's thread."""
@@ -137,7 +121,7 @@ def optimize_preset(
     progress: Progress = lambda *_: None,
     cancelled: Callable[[], bool] = lambda: False,
     logs: list[ReviewLog] | None = None,
-    on_store: OnStore = _direct,
+    on_store: OnStore = direct,
 ) -> Outcome:
     """Optimise one preset on its decks' cards; adopt and save only if better. Raises
     NotEnoughHistory, fsrs_train.Cancelled (nothing written) or fsrs_train.TrainingFailed.
@@ -157,15 +141,15 @@ def optimize_preset(
     if len(dataset.items) < MIN_ITEMS:
         raise NotEnoughHistory(
             f"preset {preset.name!r}: not enough review history to optimise — "
-            f"{_count(dataset.reviews, 'review')} give "
-            f"{_count(len(dataset.items), 'training item')}, and the "
+            f"{counted(dataset.reviews, 'review')} give "
+            f"{counted(len(dataset.items), 'training item')}, and the "
             f"optimiser needs at least {MIN_ITEMS} (an answer on a later day than the card's "
             "previous one, for a card whose first learning answer is in the log). "
             "Keep reviewing and try again."
         )
     if cancelled():
         raise ft.Cancelled()
-    progress(f"Training on {_count(len(dataset.items), 'item')}", 0, None)
+    progress(f"Training on {counted(len(dataset.items), 'item')}", 0, None)
     trained = ft.train_in_child(
         dataset.cards(),
         dataset.items,
@@ -184,7 +168,7 @@ def optimize_preset(
             f"preset {preset.name!r}: the current parameters are already optimal for your "
             f"history ({figures}); kept them."
         )
-        on_store(lambda: _remember(desk, preset.id))
+        on_store(lambda: remember(desk, preset.id))
         return outcome
     states = memory_states(
         snap.cards, by_card, trained.parameters, snap.end, progress, cancelled, histories
@@ -207,7 +191,7 @@ def optimize_preset(
         )
     outcome.message = (
         f"preset {preset.name!r}: new parameters adopted ({figures}){why}; "
-        f"memory states of {_count(outcome.memory_states, 'card')} recomputed."
+        f"memory states of {counted(outcome.memory_states, 'card')} recomputed."
     )
     return outcome
 
@@ -251,7 +235,7 @@ def _save(
     parameters: list[float],
     states: dict[int, tuple[float, float]],
     snapshot: dict[int, datetime | None],
-    on_store: OnStore = _direct,
+    on_store: OnStore = direct,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> int:
     """One transaction: the parameters, every card's new memory state, the date. A card answered
@@ -286,7 +270,7 @@ def _save(
         with desk.store.transaction(cancelled=cancelled) as tx:
             _save_parameters(desk, tx, preset, parameters)
             tx.put_many("cards", updated, unchanged_since=base)
-            _remember(desk, preset.id, tx)
+            remember(desk, preset.id, tx)
     except Cancelled:
         raise ft.Cancelled() from None  # Esc while it was being written: nothing was
     skipped = tx.skipped.get("cards", set())
@@ -334,21 +318,12 @@ def _save_parameters(desk: Desk, tx: Any, preset: Preset, parameters: list[float
     tx.put("presets", now.model_copy(update={"fsrs_parameters": parameters}))
 
 
-def _remember(desk: Desk, preset_id: int, tx: Any = None) -> None:
-    last = dict(desk.store.setting(LAST_KEY) or {})
-    last[str(preset_id)] = {"at": desk.clock().isoformat(), "reviews": desk.store.reviews.count()}
-    if tx is not None:
-        tx.set_setting(LAST_KEY, last)
-    else:
-        desk.store.set_setting(LAST_KEY, last)
-
-
 def optimize(
     desk: Desk,
     name: str | None = None,
     progress: Progress = lambda *_: None,
     cancelled: Callable[[], bool] = lambda: False,
-    on_store: OnStore = _direct,
+    on_store: OnStore = direct,
 ) -> list[Outcome | str]:
     """Optimise one preset (by name) or every preset with cards. Each entry is an Outcome, or the
     reason that preset could not be optimised (too little history)."""
@@ -368,43 +343,3 @@ def optimize(
                 raise
             out.append(str(exc))
     return out
-
-
-# ---------------------------------------------------------------------- the reminder
-def last_optimized(desk: Desk) -> datetime | None:
-    found = [
-        datetime.fromisoformat(v["at"])
-        for v in (desk.store.setting(LAST_KEY) or {}).values()
-        if isinstance(v, dict) and isinstance(v.get("at"), str)
-    ]
-    return max(found) if found else None
-
-
-def reminder(desk: Desk, on_store: OnStore = _direct) -> str | None:
-    """A one-line nudge when optimising would pay off: 30+ days since the last optimisation (or
-    never) with 1000+ answers since, and no nudge in the last 30 days; records that it nudged.
-    The cheap checks come first: the review log is read only when the dates say so."""
-    now = desk.clock()
-    month = timedelta(days=REMIND_AFTER_DAYS)
-    reminded = desk.store.setting(REMINDED_KEY)
-    if isinstance(reminded, str) and now - datetime.fromisoformat(reminded) < month:
-        return None
-    last = last_optimized(desk)
-    if last is not None and now - last < month:
-        return None
-    since = last or datetime.fromisoformat("1970-01-01T00:00:00+00:00")
-    new = sum(1 for log in desk.store.reviews.between(since, now) if not log.manual)
-    if new < REMIND_AFTER_REVIEWS:
-        return None
-    if not desk.store.readonly:
-        on_store(lambda: desk.store.set_setting(REMINDED_KEY, now.isoformat()))
-    if last is None:
-        head = f"{_count(new, 'review')}, and your FSRS parameters were never optimised on them"
-    else:
-        head = (
-            f"{_count(new, 'review')} since you last optimised your FSRS parameters "
-            f"({last:%Y-%m-%d})"
-        )
-    return (
-        f"{head}: optimising fits them to your memory (Alt+O then o, or `deskwork cards optimize`)."
-    )

@@ -132,7 +132,7 @@ class WarmsUp(StudyScreens):
 
     def _optimize_reminder(self) -> None:
         """Once a month at most, when enough reviews came in: a nudge to optimise FSRS."""
-        from deskwork.services.optimize import reminder
+        from deskwork.services.optimize_reminder import reminder
 
         def check() -> None:
             said = reminder(self.desk, on_store=self.call_from_thread)

@@ -157,7 +157,7 @@ class PresetsScreen(Screen[None]):
         detail.update(Group(grid, Text("\n".join(lines))))
 
     def _optimised(self, preset: Preset) -> str:
-        from deskwork.services.optimize import LAST_KEY
+        from deskwork.services.optimize_reminder import LAST_KEY
 
         last = (self.desk_app.desk.store.setting(LAST_KEY) or {}).get(str(preset.id))
         if isinstance(last, dict) and isinstance(last.get("at"), str):
