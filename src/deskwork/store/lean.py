@@ -110,6 +110,8 @@ class Lean(Generic[M]):
             and shares_keys(model)
         )
         self._model = model
+        # the size of a key-sharing __dict__ (a fresh instance's): a dict of its own is bigger
+        self._shared = _sizeof(_new(model).__dict__) if self._split else 0
         self._made = 0
         self._shares_values = bool(self._strings or self._lists or self._same)
 
@@ -129,9 +131,11 @@ class Lean(Generic[M]):
         """`doc` made lean: the same record, rebuilt (see `shares_keys`) or changed in place."""
         fields_set = doc.__pydantic_fields_set__
         shared = self._every if len(fields_set) == self._count else self.shared_set(fields_set)
-        if self._split and type(doc) is self._model:
+        if self._split and type(doc) is self._model and _sizeof(doc.__dict__) > self._shared:
             # A copy whose __dict__ shares its keys with every other record of the class:
-            # ~270 bytes for a card's 25 fields against ~830 for the dict pydantic builds.
+            # ~270 bytes for a card's 25 fields against ~830 for the dict pydantic builds. (A
+            # record whose __dict__ shares them already, one built straight into a fresh
+            # instance's as the Anki reader does, or copied from a lean one, is kept as it is.)
             new = _new(self._model)
             values = new.__dict__  # empty, key-sharing: any fresh instance's
             for name, value in doc.__dict__.items():

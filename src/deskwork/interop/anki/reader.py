@@ -21,7 +21,7 @@ from deskwork.domain.text import clean, clean_fields, clip
 from deskwork.interop.anki.decks import read_decks
 from deskwork.interop.anki.model import AnkiError, Deadline, Deck, ImportLimits
 from deskwork.interop.anki.notetypes import read_notetypes
-from deskwork.interop.anki.schedule import from_anki, ms
+from deskwork.interop.anki.schedule import NEW_KEYS, SCHEDULED_KEYS, ms, schedule_of
 
 Progress = Callable[[int, int], None]
 _ROW_FIELDS = set(ReviewLog.model_fields)  # every field given: one set shared by every entry
@@ -117,37 +117,48 @@ def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[R
     return out, ordered
 
 
-# The values a card's fields hold as the loop above builds them, by construction: text from the
-# cleaned note, times from fromtimestamp(…, UTC), the schedule from `from_anki`. The rest come
-# from the file as SQLite gives them and are checked here; a card whose values are all of these
-# exact types is the record pydantic would build from them, made without it (~3x faster).
-_CARD_DEFAULTS = {
-    name: None if f.is_required() else f.get_default(call_default_factory=True)
-    for name, f in Card.model_fields.items()
-}
-
-
-_REQUIRED = {name for name, f in Card.model_fields.items() if f.is_required()}
+# A card's values as the loop below builds them: a tuple of every field in its declared order
+# (`CARD_FIELDS`), with the set of those the file gives (`GIVEN_NEW`, `GIVEN_SCHEDULED`: a new card
+# leaves its stability, difficulty and last review unset). Text comes from the cleaned note, times
+# from fromtimestamp(…, UTC), the schedule from `schedule_of`; the rest from the file as SQLite
+# gives them, checked by `checked_card`. A card whose values are all of those exact types is the
+# record pydantic would build from them, made without it (~3x faster) and straight into the
+# key-sharing __dict__ the store keeps its cards in (store/lean.py: no second copy on the write).
+CARD_FIELDS = tuple(Card.model_fields)
+_CARD_KEYS = (
+    "deck", "fields", "tags", "note_guid", "note_type", "ord", "html", "created", "modified",
+    "note_modified", "anki_id", "suspended", "flag", "reps", "lapses",
+)  # fmt: skip
+GIVEN_NEW = {*_CARD_KEYS, *NEW_KEYS}
+GIVEN_SCHEDULED = {*_CARD_KEYS, *SCHEDULED_KEYS}
+_ORD, _ANKI_ID, _REPS, _LAPSES = (
+    CARD_FIELDS.index(n) for n in ("ord", "anki_id", "reps", "lapses")
+)
 _new, _put = object.__new__, object.__setattr__
 
 
-def checked_card(values: dict[str, Any]) -> Card:
-    """The card `values` make: built directly when the values from the file are integers (and
-    the template number not negative), else by pydantic (which converts or refuses them)."""
-    ord_, reps, lapses, anki_id = values["ord"], values["reps"], values["lapses"], values["anki_id"]
-    merged = {**_CARD_DEFAULTS, **values}  # the fields in their declared order
+def checked_card(values: tuple[Any, ...], given: set[str]) -> Card:
+    """The card whose fields are `values` (every one, in declared order), `given` those the file
+    set: built directly when the values from the file are integers (and the template number not
+    negative), else by pydantic from the given ones (which converts or refuses them)."""
+    ord_ = values[_ORD]
     if not (
-        type(ord_) is int and ord_ >= 0 and type(reps) is int and type(lapses) is int
-        and type(anki_id) is int and len(merged) == len(_CARD_DEFAULTS)  # no other key
-        and values.keys() >= _REQUIRED
+        type(ord_) is int and ord_ >= 0 and type(values[_REPS]) is int
+        and type(values[_LAPSES]) is int and type(values[_ANKI_ID]) is int
     ):  # fmt: skip
-        return Card(**values)
+        return plain_card(values, given)
     card = _new(Card)
-    _put(card, "__dict__", merged)
-    _put(card, "__pydantic_fields_set__", set(values))
+    card.__dict__.update(zip(CARD_FIELDS, values, strict=True))  # keeps the class's shared keys
+    _put(card, "__pydantic_fields_set__", given)  # one set shared by the cards (as store/lean.py)
     _put(card, "__pydantic_extra__", None)
     _put(card, "__pydantic_private__", None)
     return card
+
+
+def plain_card(values: tuple[Any, ...], given: set[str]) -> Card:
+    """The card pydantic validates from the given ones of `values` (the reference the fast path
+    must match: tests/interop/test_anki_import_fast.py)."""
+    return Card(**{name: v for name, v in zip(CARD_FIELDS, values, strict=True) if name in given})
 
 
 def read_collection(
@@ -213,7 +224,9 @@ def read_collection(
     total = len(rows)
     now = now or datetime.now(UTC)
     cards: list[Card] = []
-    from_ts = datetime.fromtimestamp
+    from_ts, utc, build = datetime.fromtimestamp, UTC, checked_card
+    given_new, given_scheduled = GIVEN_NEW, GIVEN_SCHEDULED
+    counts = {mid: len(kind.notetype.fields) for mid, kind in types.items()}
     for n, row in enumerate(rows):
         if n % 2000 == 0:
             deadline.check()
@@ -222,10 +235,11 @@ def read_collection(
         cid, nid, did, odid, ord_, mod, ctype, queue, due, odue, ivl, reps, lapses, flags, data = (
             row
         )
-        if nid not in notes:
+        note = notes.get(nid)
+        if note is None:
             raise AnkiError(f"{path}: card {cid} belongs to a note that is not there")
         try:
-            guid, mid, note_mod, tags, fields = notes[nid]
+            guid, mid, note_mod, tags, fields = note
             kind = types[mid]
             if kind.image_occlusion:
                 skipped.add(nid)
@@ -238,19 +252,19 @@ def read_collection(
             last = (
                 next((a.ts for a in reversed(answers) if not a.manual), None) if answers else None
             )
-            card_fields: dict[str, Any] = {
-                "deck": home.name if home and not home.filtered else "Default",
-                "fields": fit_fields(notetype, fields), "tags": tags.copy(), "note_guid": guid,
-                "note_type": notetype.key, "ord": ord_, "html": True, "created": ms(nid),
-                "modified": from_ts(mod, UTC) if mod else now,
-                "note_modified": from_ts(note_mod, UTC) if note_mod else now,
-                "anki_id": cid, "suspended": queue == -1, "flag": flags & 7, "reps": reps,
-                "lapses": lapses,
-            }  # fmt: skip
-            card_fields |= from_anki(
+            created, modified = ms(nid), from_ts(mod, utc) if mod else now
+            note_modified, flag = from_ts(note_mod, utc) if note_mod else now, flags & 7
+            state, step, stability, difficulty, due_at, last_review = schedule_of(
                 ctype, odue if odid and odue else due, ivl, data, day_zero, last, now
             )
-            cards.append(checked_card(card_fields))
+            values = (  # in CARD_FIELDS' order
+                0, home.name if home and not home.filtered else "Default",
+                fields.copy() if len(fields) == counts[mid] else fit_fields(notetype, fields),
+                tags.copy(), guid, notetype.key, ord_, True, None, None, created, modified,
+                note_modified, cid, state, step, stability, difficulty, due_at, last_review, reps,
+                lapses, queue == -1, None, flag,
+            )  # fmt: skip
+            cards.append(build(values, given_new if ctype == 0 else given_scheduled))
             if queue in (-2, -3):
                 deck.buried.add(len(cards) - 1)
             if answers:
