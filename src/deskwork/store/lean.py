@@ -100,6 +100,10 @@ class Lean(Generic[M]):
         self._every = set(fields)
         self._count = len(fields) if model.model_config.get("extra") == "forbid" else -1
         self._sets: dict[frozenset[str], set[str]] = {frozenset(fields): self._every}
+        # Sets met before, by identity, with their shared one: a frozen record's set is never
+        # changed in place (pydantic copies it for `model_copy`), so one seen is known by its id.
+        self._frozen = bool(model.model_config.get("frozen"))
+        self._met: dict[int, tuple[set[str], set[str]]] = {}
         # Rebuilt with a key-sharing __dict__ (see `_rebuilt`): records of a frozen model without
         # extras or private attributes, until the interpreter gives no smaller dict.
         config = model.model_config
@@ -119,12 +123,17 @@ class Lean(Generic[M]):
         """The one set object shared by every record whose fields-set equals `names`."""
         if len(names) == self._count:
             return self._every
+        met = self._met.get(id(names))
+        if met is not None and met[0] is names:  # a set many records share already (a reader's)
+            return met[1]
         key = frozenset(names)
         shared = self._sets.get(key)
         if shared is None:
             if len(self._sets) >= 256:  # records with unusual sets: do not grow without bound
                 return names
             shared = self._sets[key] = set(key)
+        if self._frozen and len(self._met) < 256:
+            self._met[id(names)] = (names, shared)  # held: its id stays its own
         return shared
 
     def __call__(self, doc: M) -> M:
