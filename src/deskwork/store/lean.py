@@ -28,7 +28,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from deskwork.store.collector import exempt
+from deskwork.domain.records import every_field
+from deskwork.store.collector import armed, exempt
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -97,7 +98,7 @@ class Lean(Generic[M]):
         self._same = tuple((a, b) for a, b in SAME_AS if a in fields and b in fields)
         # A fields-set holds only the model's field names (extra="forbid"): one as long as the
         # model has fields is all of them, the common case, found without comparing the names.
-        self._every = set(fields)
+        self._every = every_field(model)  # the one set (domain/records.py)
         self._count = len(fields) if model.model_config.get("extra") == "forbid" else -1
         self._sets: dict[frozenset[str], set[str]] = {frozenset(fields): self._every}
         # Sets met before, by identity, with their shared one: a frozen record's set is never
@@ -182,6 +183,20 @@ class Lean(Generic[M]):
                 and value.tzinfo is other.tzinfo
             ):
                 values[name] = other
+
+    def many(self, docs: dict[int, M]) -> dict[int, M]:
+        """`docs` (id -> record) made lean, as `__call__` makes each. Records of a narrow model
+        with nothing to share are changed in place (`__call__` returns them): while the collector
+        is not armed, those that share the fields-set already (the Anki reader's review rows) are
+        as the store holds them, and `docs` itself is returned."""
+        if self._split or self._shares_values or armed():
+            lean = self.__call__
+            return {doc_id: lean(doc) for doc_id, doc in docs.items()}
+        every = self._every
+        for doc in docs.values():
+            if doc.__pydantic_fields_set__ is not every:
+                self(doc)
+        return docs
 
     def all(self, docs: dict[int, M]) -> dict[int, M]:
         """Every record of a decoded file made lean, keyed by its own `id` object (the key the

@@ -12,12 +12,14 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.notetypes import fit_fields
+from deskwork.domain.records import every_field
 from deskwork.domain.text import clean, clean_fields, clip
 from deskwork.interop.anki.decks import read_decks
 from deskwork.interop.anki.model import AnkiError, Deadline, Deck, ImportLimits
@@ -25,7 +27,7 @@ from deskwork.interop.anki.notetypes import read_notetypes
 from deskwork.interop.anki.schedule import NEW_KEYS, SCHEDULED_KEYS, ms, schedule_of
 
 Progress = Callable[[int, int], None]
-_ROW_FIELDS = set(ReviewLog.model_fields)  # every field given: one set shared by every entry
+_ROW_FIELDS = every_field(ReviewLog)  # every field given: the set the store shares too
 # A revlog entry's type -> the card's state before it (0 learn, 1 review, 2 relearn, 3 filtered,
 # 4 manual, 5 rescheduled).
 _REVLOG_STATES = (CardState.LEARNING, CardState.REVIEW, CardState.RELEARNING,
@@ -57,6 +59,7 @@ def tables_of(db: sqlite3.Connection) -> set[str]:
 # the extras are whole numbers (0 when missing). A collection Anki wrote needs only the plain one.
 _REVLOG_COLUMNS = ("id", "cid", "ease", "ivl", "lastIvl", "factor", "time", "type")
 _REVLOG_ODD = " or ".join(f"typeof({c}) != 'integer'" for c in _REVLOG_COLUMNS)
+_ROWS_AT_ONCE = 8192  # revlog rows fetched in one call (SQLite's loop, not Python's, per row)
 _MAX_REVLOG_ID = 253402300799999  # 9999-12-31 in ms: later (or negative) ids are corrupt
 _REVLOG_PLAIN = f"select {', '.join(_REVLOG_COLUMNS)} from revlog order by id"
 _REVLOG_CAREFUL = (
@@ -83,14 +86,12 @@ def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[R
     ordered: list[ReviewLog] = []
     answered: set[int] = set()  # cards with an answer so far (the first one is "new")
     states, from_ts, utc = _REVLOG_STATES, datetime.fromtimestamp, UTC
-    new, put, keep, every, seen = (
-        object.__new__,
-        object.__setattr__,
-        ordered.append,
-        _ROW_FIELDS,
-        answered.add,
-    )
-    for rid, cid, ease, ivl, last_ivl, factor, rtime, rtype in db.execute(_revlog_query(db)):
+    new, put, keep, every, seen, entries_of = (
+        object.__new__, object.__setattr__, ordered.append, _ROW_FIELDS, answered.add, out.get,
+    )  # fmt: skip
+    cursor = db.execute(_revlog_query(db))
+    rows = chain.from_iterable(iter(lambda: cursor.fetchmany(_ROWS_AT_ONCE), []))
+    for rid, cid, ease, ivl, last_ivl, factor, rtime, rtype in rows:
         if 0 <= rtype <= 3:
             if not 1 <= ease <= 4:
                 continue  # not an answer Anki itself would count (a corrupt row)
@@ -100,9 +101,6 @@ def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[R
             manual, rating, first = rtype, 0, False
         else:
             continue
-        answers = out.get(cid)
-        if answers is None:
-            out[cid] = answers = []
         row = new(ReviewLog)
         put(row, "__dict__", {
             "id": 0, "card_id": cid, "rating": rating, "ts": from_ts(rid / 1000, utc),
@@ -113,7 +111,11 @@ def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[R
         put(row, "__pydantic_fields_set__", every)
         put(row, "__pydantic_extra__", None)
         put(row, "__pydantic_private__", None)
-        answers.append(row)
+        answers = entries_of(cid)
+        if answers is None:
+            out[cid] = [row]
+        else:
+            answers.append(row)
         keep(row)
     return out, ordered
 
