@@ -51,9 +51,11 @@ def schedule_of(
     name (the others None, their defaults), else every field `SCHEDULED_KEYS` names."""
     if ctype == 0:  # new
         return CardState.LEARNING, 0, None, None, now, None
-    memory = memory_of(data) if data else {}
-    stability = memory.get("s") if isinstance(memory, dict) else None
-    difficulty = memory.get("d") if isinstance(memory, dict) else None
+    memory = memory_of(data) if data else None
+    if isinstance(memory, dict):
+        stability, difficulty = memory.get("s"), memory.get("d")
+    else:
+        stability = difficulty = None
     if ctype == 2:  # review: due is a day number counted from the collection's creation
         due_at = day_zero + timedelta(days=due)
         return (
