@@ -35,7 +35,7 @@ from deskwork.services.anki import import_deck
 from deskwork.store.lean import Lean
 from tests.anki_rich import Rich, build_rich, export
 from tests.helpers import make_card
-from tests.interop.test_anki_import_fast import reference
+from tests.interop.test_anki_import_fast import _base_collection, reference
 
 NOW = datetime(2026, 3, 4, 5, 6, 7, 890_000, tzinfo=UTC)
 REVLOG = "select id, cid, ease, ivl, lastIvl, factor, time, type from revlog"
@@ -60,14 +60,15 @@ def _pydantic_history(
 
 @contextlib.contextmanager
 def straightforward() -> Iterator[None]:
-    saved = reader.checked_card, reader._cards_by_note, reader._history
+    saved = reader.checked_card, reader._cards_by_note, reader._history, reader._plain_texts
     reader.checked_card = reader.plain_card
     reader._cards_by_note = _sqlite_sorted
     reader._history = _pydantic_history
+    reader._plain_texts = lambda block: False  # every note's text through clean / clean_fields
     try:
         yield
     finally:
-        reader.checked_card, reader._cards_by_note, reader._history = saved
+        reader.checked_card, reader._cards_by_note, reader._history, reader._plain_texts = saved
 
 
 def _read(db_file: Path) -> Deck:
@@ -217,3 +218,40 @@ def test_lean_many_leaves_rows_that_share_the_every_field_set() -> None:
     lean.many(some)
     assert some[4].__pydantic_fields_set__ == {"id", "card_id", "rating", "ts"}
     assert some[4].__pydantic_fields_set__ is lean.shared_set({"id", "card_id", "rating", "ts"})
+
+
+# Note text as a hostile file may hold it: mostly plain, now and then a control character, an
+# escape sequence, a bidi override or the unit separator (in tags: a control character there).
+note_text = st.lists(
+    st.one_of(
+        *[st.sampled_from(["word", "Hund", "é", " ", "<b>x</b>", "\x1f", "::"])] * 6,
+        st.sampled_from(["\x1b[31m", "\x07", "\x9b2J", "\u202e", "\x00", "\t", "\n", "\x7f"]),
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(texts=st.lists(st.tuples(st.integers(0, 11), note_text, note_text), max_size=5))
+def test_notes_cleaned_by_block_are_the_notes_cleaned_one_by_one(
+    tmp_path: Path, texts: list[tuple[int, str, str]]
+) -> None:
+    db = sqlite3.connect(":memory:")
+    db.deserialize(_base_collection(tmp_path))
+    for row, tags, flds in texts:
+        rowid = db.execute("select id from notes order by id").fetchall()[row][0]
+        db.execute("update notes set tags = ?, flds = ? where id = ?", (tags, flds, rowid))
+    db.commit()
+    db_file = tmp_path / "notes.sqlite"
+    db_file.unlink(missing_ok=True)
+    db.execute("vacuum into ?", (str(db_file),))
+    db.close()
+    fast = _read(db_file)
+    with straightforward():
+        slow = _read(db_file)
+    _same_deck(fast, slow)
+    for card in fast.cards:  # cleaned: nothing a terminal would act on
+        assert not any(
+            c in text for text in [*card.fields, *card.tags] for c in "\x1b\x07\x00\u202e"
+        )
