@@ -24,7 +24,7 @@ from deskwork.domain.text import all_clean, clean, clean_fields, clip
 from deskwork.interop.anki.decks import read_decks
 from deskwork.interop.anki.model import AnkiError, Deadline, Deck, ImportLimits
 from deskwork.interop.anki.notetypes import read_notetypes
-from deskwork.interop.anki.schedule import NEW_KEYS, SCHEDULED_KEYS, ms, schedule_of
+from deskwork.interop.anki.schedule import NEW_KEYS, SCHEDULED_KEYS, schedule_of
 
 Progress = Callable[[int, int], None]
 _ROW_FIELDS = every_field(ReviewLog)  # every field given: the set the store shares too
@@ -258,7 +258,14 @@ def read_collection(
     cards: list[Card] = []
     from_ts, utc, build = datetime.fromtimestamp, UTC, checked_card
     given_new, given_scheduled = GIVEN_NEW, GIVEN_SCHEDULED
-    counts = {mid: len(kind.notetype.fields) for mid, kind in types.items()}
+    # once per note type and deck, not per card: (image occlusion, type, key, field count) and
+    # the name a card there is kept in (a filtered deck's cards: their home deck, else Default)
+    kinds = {
+        mid: (kind.image_occlusion, kind.notetype, kind.notetype.key, len(kind.notetype.fields))
+        for mid, kind in types.items()
+    }
+    names = {deck_id: "Default" if d.filtered else d.name for deck_id, d in decks.items()}
+    buried, by_index = deck.buried, deck.history
     for n, row in enumerate(rows):
         if n % 2000 == 0:
             deadline.check()
@@ -272,35 +279,34 @@ def read_collection(
             raise AnkiError(f"{path}: card {cid} belongs to a note that is not there")
         try:
             guid, mid, note_mod, tags, fields = note
-            kind = types[mid]
-            if kind.image_occlusion:
+            occlusion, notetype, type_key, count = kinds[mid]
+            if occlusion:
                 skipped.add(nid)
                 continue
-            notetype = kind.notetype
-            home = decks.get(odid) if odid else decks.get(did)
-            if odid and home is None:
-                home = decks.get(did)
+            deck_name = names.get(odid) if odid else None  # its home deck, when it is there
+            if deck_name is None:
+                deck_name = names.get(did, "Default")
             answers = history.get(cid)
             last = (
                 next((a.ts for a in reversed(answers) if not a.manual), None) if answers else None
             )
-            created, modified = ms(nid), from_ts(mod, utc) if mod else now
+            created, modified = from_ts(nid / 1000, utc), from_ts(mod, utc) if mod else now
             note_modified, flag = from_ts(note_mod, utc) if note_mod else now, flags & 7
             state, step, stability, difficulty, due_at, last_review = schedule_of(
                 ctype, odue if odid and odue else due, ivl, data, day_zero, last, now
             )
             values = (  # in CARD_FIELDS' order
-                0, home.name if home and not home.filtered else "Default",
-                fields.copy() if len(fields) == counts[mid] else fit_fields(notetype, fields),
-                tags.copy(), guid, notetype.key, ord_, True, None, None, created, modified,
+                0, deck_name,
+                fields.copy() if len(fields) == count else fit_fields(notetype, fields),
+                tags.copy(), guid, type_key, ord_, True, None, None, created, modified,
                 note_modified, cid, state, step, stability, difficulty, due_at, last_review, reps,
                 lapses, queue == -1, None, flag,
             )  # fmt: skip
             cards.append(build(values, given_new if ctype == 0 else given_scheduled))
-            if queue in (-2, -3):
-                deck.buried.add(len(cards) - 1)
+            if queue == -2 or queue == -3:
+                buried.add(len(cards) - 1)
             if answers:
-                deck.history[len(cards) - 1] = answers
+                by_index[len(cards) - 1] = answers
         except AnkiError:
             raise
         except Exception as exc:  # a value out of range or of the wrong type in this card
