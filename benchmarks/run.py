@@ -1,6 +1,6 @@
 """Measure the store and the app at a given workload and print figures (JSON with --json).
 
-    python benchmarks/run.py --scale heavy --json [--keep DIR]
+    python benchmarks/run.py --scale heavy --json [--keep DIR] [--only import]
 
 Every figure that has a natural baseline is measured against it in the same run (these machines are
 noisy): `naive_write_p95_ms` is plain TinyDB (one JSONStorage table holding the same cards),
@@ -209,6 +209,11 @@ def main() -> int:
     parser.add_argument(
         "--stalls", action="store_true", help="also run the stall meter (benchmarks/stall.py)"
     )
+    parser.add_argument(
+        "--only",
+        choices=["import"],
+        help="generate, then measure only this (import: the .apkg import against Anki's)",
+    )
     args = parser.parse_args()
 
     scale = SCALES[args.scale]
@@ -224,8 +229,12 @@ def main() -> int:
             "scale": scale.name,
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "generate_s": round(time.perf_counter() - t, 1),
-            **measure_open(data_dir),
         }
+        if args.only == "import":
+            result.update(measure_import(data_dir))
+            report(result, args.json)
+            return 0
+        result.update(measure_open(data_dir))
         result["naive_write_p95_ms"] = round(measure_naive_write(data_dir, work), 1)
         result.update({k: round(v, 2) for k, v in measure_writes(data_dir, args.writes).items()})
         result["write_vs_naive"] = round(

@@ -28,6 +28,19 @@ Prose = Annotated[str, AfterValidator(clean)]
 """Free text as stored (a body, notes): lines kept, control sequences and bidi overrides removed."""
 
 
+_EVERY_FIELD: dict[type[BaseModel], set[str]] = {}
+
+
+def every_field(model: type[BaseModel]) -> set[str]:
+    """One set of `model`'s field names, the same object each call: the fields-set shared by the
+    records built with every field given (the Anki reader's review rows; store/lean.py shares it
+    among the stored ones). Never changed in place (records are frozen)."""
+    names = _EVERY_FIELD.get(model)
+    if names is None:
+        names = _EVERY_FIELD[model] = set(model.model_fields)
+    return names
+
+
 def utcnow() -> datetime:
     """The real clock. Domain code takes a clock parameter; this is the default one."""
     return datetime.now(UTC)

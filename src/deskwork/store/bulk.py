@@ -138,8 +138,7 @@ def make_lean(store: Store, tx: Transaction) -> None:
     meanwhile waits for the write lock. The values do not change, nor the bytes they serialise
     to; a record made lean again is the same record."""
     for op in tx._bulk:
-        lean = store._codecs[op.name].lean
-        op.docs = {doc_id: lean(doc) for doc_id, doc in op.docs.items()}
+        op.docs = store._codecs[op.name].lean.many(op.docs)
         op.lean = True
 
 

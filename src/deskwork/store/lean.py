@@ -28,7 +28,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from deskwork.store.collector import exempt
+from deskwork.domain.records import every_field
+from deskwork.store.collector import armed, exempt
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -97,9 +98,13 @@ class Lean(Generic[M]):
         self._same = tuple((a, b) for a, b in SAME_AS if a in fields and b in fields)
         # A fields-set holds only the model's field names (extra="forbid"): one as long as the
         # model has fields is all of them, the common case, found without comparing the names.
-        self._every = set(fields)
+        self._every = every_field(model)  # the one set (domain/records.py)
         self._count = len(fields) if model.model_config.get("extra") == "forbid" else -1
         self._sets: dict[frozenset[str], set[str]] = {frozenset(fields): self._every}
+        # Sets met before, by identity, with their shared one: a frozen record's set is never
+        # changed in place (pydantic copies it for `model_copy`), so one seen is known by its id.
+        self._frozen = bool(model.model_config.get("frozen"))
+        self._met: dict[int, tuple[set[str], set[str]]] = {}
         # Rebuilt with a key-sharing __dict__ (see `_rebuilt`): records of a frozen model without
         # extras or private attributes, until the interpreter gives no smaller dict.
         config = model.model_config
@@ -110,6 +115,8 @@ class Lean(Generic[M]):
             and shares_keys(model)
         )
         self._model = model
+        # the size of a key-sharing __dict__ (a fresh instance's): a dict of its own is bigger
+        self._shared = _sizeof(_new(model).__dict__) if self._split else 0
         self._made = 0
         self._shares_values = bool(self._strings or self._lists or self._same)
 
@@ -117,21 +124,28 @@ class Lean(Generic[M]):
         """The one set object shared by every record whose fields-set equals `names`."""
         if len(names) == self._count:
             return self._every
+        met = self._met.get(id(names))
+        if met is not None and met[0] is names:  # a set many records share already (a reader's)
+            return met[1]
         key = frozenset(names)
         shared = self._sets.get(key)
         if shared is None:
             if len(self._sets) >= 256:  # records with unusual sets: do not grow without bound
                 return names
             shared = self._sets[key] = set(key)
+        if self._frozen and len(self._met) < 256:
+            self._met[id(names)] = (names, shared)  # held: its id stays its own
         return shared
 
     def __call__(self, doc: M) -> M:
         """`doc` made lean: the same record, rebuilt (see `shares_keys`) or changed in place."""
         fields_set = doc.__pydantic_fields_set__
         shared = self._every if len(fields_set) == self._count else self.shared_set(fields_set)
-        if self._split and type(doc) is self._model:
+        if self._split and type(doc) is self._model and _sizeof(doc.__dict__) > self._shared:
             # A copy whose __dict__ shares its keys with every other record of the class:
-            # ~270 bytes for a card's 25 fields against ~830 for the dict pydantic builds.
+            # ~270 bytes for a card's 25 fields against ~830 for the dict pydantic builds. (A
+            # record whose __dict__ shares them already, one built straight into a fresh
+            # instance's as the Anki reader does, or copied from a lean one, is kept as it is.)
             new = _new(self._model)
             values = new.__dict__  # empty, key-sharing: any fresh instance's
             for name, value in doc.__dict__.items():
@@ -169,6 +183,20 @@ class Lean(Generic[M]):
                 and value.tzinfo is other.tzinfo
             ):
                 values[name] = other
+
+    def many(self, docs: dict[int, M]) -> dict[int, M]:
+        """`docs` (id -> record) made lean, as `__call__` makes each. Records of a narrow model
+        with nothing to share are changed in place (`__call__` returns them): while the collector
+        is not armed, those that share the fields-set already (the Anki reader's review rows) are
+        as the store holds them, and `docs` itself is returned."""
+        if self._split or self._shares_values or armed():
+            lean = self.__call__
+            return {doc_id: lean(doc) for doc_id, doc in docs.items()}
+        every = self._every
+        for doc in docs.values():
+            if doc.__pydantic_fields_set__ is not every:
+                self(doc)
+        return docs
 
     def all(self, docs: dict[int, M]) -> dict[int, M]:
         """Every record of a decoded file made lean, keyed by its own `id` object (the key the

@@ -97,12 +97,14 @@ def dump_items(model: type[BaseModel], items: Collection[tuple[int, Any]]) -> by
     """The same for (id, record) pairs (a slice of a bulk op, without a dict of its own)."""
     if not plain(model):
         return None
-    rows = {key: doc.__dict__ for key, doc in items}
     fields = len(model.model_fields)
-    if not all(len(values) == fields for values in rows.values()):
-        return None  # a record built some other way: pydantic's
-    if not all(type(doc) is model for _, doc in items):
-        return None  # a subclass: pydantic's
+    rows = {
+        key: values
+        for key, doc in items
+        if type(doc) is model and len(values := doc.__dict__) == fields
+    }  # one pass: a record of a subclass or built some other way is left out…
+    if len(rows) != len(items):
+        return None  # …and then pydantic writes them all
     try:
         return orjson.dumps(rows, option=_OPTIONS)
     except orjson.JSONEncodeError:

@@ -12,19 +12,22 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.notetypes import fit_fields
-from deskwork.domain.text import clean, clean_fields, clip
+from deskwork.domain.records import every_field
+from deskwork.domain.text import all_clean, clean, clean_fields, clip
 from deskwork.interop.anki.decks import read_decks
 from deskwork.interop.anki.model import AnkiError, Deadline, Deck, ImportLimits
 from deskwork.interop.anki.notetypes import read_notetypes
-from deskwork.interop.anki.schedule import from_anki, ms
+from deskwork.interop.anki.schedule import NEW_KEYS, SCHEDULED_KEYS, schedule_of
 
 Progress = Callable[[int, int], None]
-_ROW_FIELDS = set(ReviewLog.model_fields)  # every field given: one set shared by every entry
+_ROW_FIELDS = every_field(ReviewLog)  # every field given: the set the store shares too
 # A revlog entry's type -> the card's state before it (0 learn, 1 review, 2 relearn, 3 filtered,
 # 4 manual, 5 rescheduled).
 _REVLOG_STATES = (CardState.LEARNING, CardState.REVIEW, CardState.RELEARNING,
@@ -56,6 +59,7 @@ def tables_of(db: sqlite3.Connection) -> set[str]:
 # the extras are whole numbers (0 when missing). A collection Anki wrote needs only the plain one.
 _REVLOG_COLUMNS = ("id", "cid", "ease", "ivl", "lastIvl", "factor", "time", "type")
 _REVLOG_ODD = " or ".join(f"typeof({c}) != 'integer'" for c in _REVLOG_COLUMNS)
+_ROWS_AT_ONCE = 8192  # revlog rows fetched in one call (SQLite's loop, not Python's, per row)
 _MAX_REVLOG_ID = 253402300799999  # 9999-12-31 in ms: later (or negative) ids are corrupt
 _REVLOG_PLAIN = f"select {', '.join(_REVLOG_COLUMNS)} from revlog order by id"
 _REVLOG_CAREFUL = (
@@ -74,6 +78,14 @@ def _revlog_query(db: sqlite3.Connection) -> str:
     return _REVLOG_CAREFUL if odd else _REVLOG_PLAIN
 
 
+def _plain_texts(notes: list[tuple[Any, ...]]) -> bool:
+    """Are a block of note rows' tags and fields all text that needs no cleaning?"""
+    try:
+        return all_clean(n[4] for n in notes) and all_clean((n[5] for n in notes), fields=True)
+    except TypeError:  # a value that is not text: the loop names the note
+        return False
+
+
 def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[ReviewLog]]:
     """(Anki card id -> its entries, every entry in time order): review-log records built here,
     checked by construction (the values are typed by the query and bounded here), with id 0 and
@@ -82,14 +94,12 @@ def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[R
     ordered: list[ReviewLog] = []
     answered: set[int] = set()  # cards with an answer so far (the first one is "new")
     states, from_ts, utc = _REVLOG_STATES, datetime.fromtimestamp, UTC
-    new, put, keep, every, seen = (
-        object.__new__,
-        object.__setattr__,
-        ordered.append,
-        _ROW_FIELDS,
-        answered.add,
-    )
-    for rid, cid, ease, ivl, last_ivl, factor, rtime, rtype in db.execute(_revlog_query(db)):
+    new, put, keep, every, seen, entries_of = (
+        object.__new__, object.__setattr__, ordered.append, _ROW_FIELDS, answered.add, out.get,
+    )  # fmt: skip
+    cursor = db.execute(_revlog_query(db))
+    rows = chain.from_iterable(iter(lambda: cursor.fetchmany(_ROWS_AT_ONCE), []))
+    for rid, cid, ease, ivl, last_ivl, factor, rtime, rtype in rows:
         if 0 <= rtype <= 3:
             if not 1 <= ease <= 4:
                 continue  # not an answer Anki itself would count (a corrupt row)
@@ -99,9 +109,6 @@ def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[R
             manual, rating, first = rtype, 0, False
         else:
             continue
-        answers = out.get(cid)
-        if answers is None:
-            out[cid] = answers = []
         row = new(ReviewLog)
         put(row, "__dict__", {
             "id": 0, "card_id": cid, "rating": rating, "ts": from_ts(rid / 1000, utc),
@@ -112,42 +119,77 @@ def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[R
         put(row, "__pydantic_fields_set__", every)
         put(row, "__pydantic_extra__", None)
         put(row, "__pydantic_private__", None)
-        answers.append(row)
+        answers = entries_of(cid)
+        if answers is None:
+            out[cid] = [row]
+        else:
+            answers.append(row)
         keep(row)
     return out, ordered
 
 
-# The values a card's fields hold as the loop above builds them, by construction: text from the
-# cleaned note, times from fromtimestamp(…, UTC), the schedule from `from_anki`. The rest come
-# from the file as SQLite gives them and are checked here; a card whose values are all of these
-# exact types is the record pydantic would build from them, made without it (~3x faster).
-_CARD_DEFAULTS = {
-    name: None if f.is_required() else f.get_default(call_default_factory=True)
-    for name, f in Card.model_fields.items()
-}
-
-
-_REQUIRED = {name for name, f in Card.model_fields.items() if f.is_required()}
+# A card's values as the loop below builds them: a tuple of every field in its declared order
+# (`CARD_FIELDS`), with the set of those the file gives (`GIVEN_NEW`, `GIVEN_SCHEDULED`: a new card
+# leaves its stability, difficulty and last review unset). Text comes from the cleaned note, times
+# from fromtimestamp(…, UTC), the schedule from `schedule_of`; the rest from the file as SQLite
+# gives them, checked by `checked_card`. A card whose values are all of those exact types is the
+# record pydantic would build from them, made without it (~3x faster) and straight into the
+# key-sharing __dict__ the store keeps its cards in (store/lean.py: no second copy on the write).
+CARD_FIELDS = tuple(Card.model_fields)
+_CARD_KEYS = (
+    "deck", "fields", "tags", "note_guid", "note_type", "ord", "html", "created", "modified",
+    "note_modified", "anki_id", "suspended", "flag", "reps", "lapses",
+)  # fmt: skip
+GIVEN_NEW = {*_CARD_KEYS, *NEW_KEYS}
+GIVEN_SCHEDULED = {*_CARD_KEYS, *SCHEDULED_KEYS}
+_ORD, _ANKI_ID, _REPS, _LAPSES = (
+    CARD_FIELDS.index(n) for n in ("ord", "anki_id", "reps", "lapses")
+)
 _new, _put = object.__new__, object.__setattr__
+_BY_NOTE = itemgetter(1, 4)  # a card row's (nid, ord)
 
 
-def checked_card(values: dict[str, Any]) -> Card:
-    """The card `values` make: built directly when the values from the file are integers (and
-    the template number not negative), else by pydantic (which converts or refuses them)."""
-    ord_, reps, lapses, anki_id = values["ord"], values["reps"], values["lapses"], values["anki_id"]
-    merged = {**_CARD_DEFAULTS, **values}  # the fields in their declared order
+def checked_card(values: tuple[Any, ...], given: set[str]) -> Card:
+    """The card whose fields are `values` (every one, in declared order), `given` those the file
+    set: built directly when the values from the file are integers (and the template number not
+    negative), else by pydantic from the given ones (which converts or refuses them)."""
+    ord_ = values[_ORD]
     if not (
-        type(ord_) is int and ord_ >= 0 and type(reps) is int and type(lapses) is int
-        and type(anki_id) is int and len(merged) == len(_CARD_DEFAULTS)  # no other key
-        and values.keys() >= _REQUIRED
+        type(ord_) is int and ord_ >= 0 and type(values[_REPS]) is int
+        and type(values[_LAPSES]) is int and type(values[_ANKI_ID]) is int
     ):  # fmt: skip
-        return Card(**values)
+        return plain_card(values, given)
     card = _new(Card)
-    _put(card, "__dict__", merged)
-    _put(card, "__pydantic_fields_set__", set(values))
+    card.__dict__.update(zip(CARD_FIELDS, values, strict=True))  # keeps the class's shared keys
+    _put(card, "__pydantic_fields_set__", given)  # one set shared by the cards (as store/lean.py)
     _put(card, "__pydantic_extra__", None)
     _put(card, "__pydantic_private__", None)
     return card
+
+
+def plain_card(values: tuple[Any, ...], given: set[str]) -> Card:
+    """The card pydantic validates from the given ones of `values` (the reference the fast path
+    must match: tests/interop/test_anki_import_fast.py)."""
+    return Card(**{name: v for name, v in zip(CARD_FIELDS, values, strict=True) if name in given})
+
+
+_CARDS = (
+    "select id, nid, did, odid, ord, mod, type, queue, due, odue, ivl, reps, lapses, flags, data "
+    "from cards"
+)
+
+
+def _cards_by_note(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    """Every card row by (note id, template ord): read in the table's order and sorted here (a
+    quarter faster than SQLite's sort through the note index); by SQLite when the columns hold
+    values Python does not compare (text beside numbers, NULL: a damaged file). Python's order
+    of ints, floats, text (code points: UTF-8's byte order) and blobs is SQLite's."""
+    rows = db.execute(_CARDS).fetchall()
+    try:
+        rows.sort(key=_BY_NOTE)
+    except TypeError:
+        rows = db.execute(f"{_CARDS} order by nid, ord").fetchall()
+    return rows
 
 
 def read_collection(
@@ -182,38 +224,48 @@ def read_collection(
     }
     notes: dict[int, tuple[str, int, int, list[str], list[str]]] = {}
     seen_guids: dict[str, int] = {}
-    for nid, guid, mid, mod, tags, flds in db.execute(
-        "select id, guid, mid, mod, tags, flds from notes order by id"
-    ):
-        if not isinstance(flds, str) or not isinstance(tags, str):
-            raise AnkiError(f"{path}: note {nid}: its fields or tags are not text")
-        if len(flds) > limits.max_note_chars:
-            raise AnkiError(
-                f"{path}: note {nid}: refused: its fields hold {len(flds):,} characters "
-                f"(the limit is {limits.max_note_chars:,})"
-            )
-        guid = str(guid)
-        if mid not in types:
-            raise AnkiError(f"{path}: note {nid} uses a note type ({mid}) that is not there")
-        if guid in seen_guids:  # Anki would match both with one note; keep them apart
-            guid = f"{guid}~{nid}"
-            deck.guids_renamed += 1
-        seen_guids[guid] = nid
-        notes[nid] = (guid, mid, mod, clean(tags).split(), clean_fields(flds))
-        if len(notes) > limits.max_notes:
-            raise AnkiError(f"{path}: refused: more than {limits.max_notes} notes")
+    cursor = db.execute("select id, guid, mid, mod, tags, flds from notes order by id")
+    while block := cursor.fetchmany(_ROWS_AT_ONCE):
+        plain = _plain_texts(block)
+        for nid, guid, mid, mod, tags, flds in block:
+            if not isinstance(flds, str) or not isinstance(tags, str):
+                raise AnkiError(f"{path}: note {nid}: its fields or tags are not text")
+            if len(flds) > limits.max_note_chars:
+                raise AnkiError(
+                    f"{path}: note {nid}: refused: its fields hold {len(flds):,} characters "
+                    f"(the limit is {limits.max_note_chars:,})"
+                )
+            guid = str(guid)
+            if mid not in types:
+                raise AnkiError(f"{path}: note {nid} uses a note type ({mid}) that is not there")
+            if guid in seen_guids:  # Anki would match both with one note; keep them apart
+                guid = f"{guid}~{nid}"
+                deck.guids_renamed += 1
+            seen_guids[guid] = nid
+            if plain:  # nothing in the block to clean: split as clean / clean_fields would
+                notes[nid] = (guid, mid, mod, tags.split(), flds.split("\x1f"))
+            else:
+                notes[nid] = (guid, mid, mod, clean(tags).split(), clean_fields(flds))
+            if len(notes) > limits.max_notes:
+                raise AnkiError(f"{path}: refused: more than {limits.max_notes} notes")
     deadline.check()
     history, deck.revlog = _history(db)
     deadline.check()
     skipped: set[int] = set()
-    rows = db.execute(
-        "select id, nid, did, odid, ord, mod, type, queue, due, odue, ivl, reps, lapses, flags, data "
-        "from cards order by nid, ord"
-    ).fetchall()
+    rows = _cards_by_note(db)
     total = len(rows)
     now = now or datetime.now(UTC)
     cards: list[Card] = []
-    from_ts = datetime.fromtimestamp
+    from_ts, utc, build = datetime.fromtimestamp, UTC, checked_card
+    given_new, given_scheduled = GIVEN_NEW, GIVEN_SCHEDULED
+    # once per note type and deck, not per card: (image occlusion, type, key, field count) and
+    # the name a card there is kept in (a filtered deck's cards: their home deck, else Default)
+    kinds = {
+        mid: (kind.image_occlusion, kind.notetype, kind.notetype.key, len(kind.notetype.fields))
+        for mid, kind in types.items()
+    }
+    names = {deck_id: "Default" if d.filtered else d.name for deck_id, d in decks.items()}
+    buried, by_index = deck.buried, deck.history
     for n, row in enumerate(rows):
         if n % 2000 == 0:
             deadline.check()
@@ -222,39 +274,39 @@ def read_collection(
         cid, nid, did, odid, ord_, mod, ctype, queue, due, odue, ivl, reps, lapses, flags, data = (
             row
         )
-        if nid not in notes:
+        note = notes.get(nid)
+        if note is None:
             raise AnkiError(f"{path}: card {cid} belongs to a note that is not there")
         try:
-            guid, mid, note_mod, tags, fields = notes[nid]
-            kind = types[mid]
-            if kind.image_occlusion:
+            guid, mid, note_mod, tags, fields = note
+            occlusion, notetype, type_key, count = kinds[mid]
+            if occlusion:
                 skipped.add(nid)
                 continue
-            notetype = kind.notetype
-            home = decks.get(odid) if odid else decks.get(did)
-            if odid and home is None:
-                home = decks.get(did)
+            deck_name = names.get(odid) if odid else None  # its home deck, when it is there
+            if deck_name is None:
+                deck_name = names.get(did, "Default")
             answers = history.get(cid)
             last = (
                 next((a.ts for a in reversed(answers) if not a.manual), None) if answers else None
             )
-            card_fields: dict[str, Any] = {
-                "deck": home.name if home and not home.filtered else "Default",
-                "fields": fit_fields(notetype, fields), "tags": tags.copy(), "note_guid": guid,
-                "note_type": notetype.key, "ord": ord_, "html": True, "created": ms(nid),
-                "modified": from_ts(mod, UTC) if mod else now,
-                "note_modified": from_ts(note_mod, UTC) if note_mod else now,
-                "anki_id": cid, "suspended": queue == -1, "flag": flags & 7, "reps": reps,
-                "lapses": lapses,
-            }  # fmt: skip
-            card_fields |= from_anki(
+            created, modified = from_ts(nid / 1000, utc), from_ts(mod, utc) if mod else now
+            note_modified, flag = from_ts(note_mod, utc) if note_mod else now, flags & 7
+            state, step, stability, difficulty, due_at, last_review = schedule_of(
                 ctype, odue if odid and odue else due, ivl, data, day_zero, last, now
             )
-            cards.append(checked_card(card_fields))
-            if queue in (-2, -3):
-                deck.buried.add(len(cards) - 1)
+            values = (  # in CARD_FIELDS' order
+                0, deck_name,
+                fields.copy() if len(fields) == count else fit_fields(notetype, fields),
+                tags.copy(), guid, type_key, ord_, True, None, None, created, modified,
+                note_modified, cid, state, step, stability, difficulty, due_at, last_review, reps,
+                lapses, queue == -1, None, flag,
+            )  # fmt: skip
+            cards.append(build(values, given_new if ctype == 0 else given_scheduled))
+            if queue == -2 or queue == -3:
+                buried.add(len(cards) - 1)
             if answers:
-                deck.history[len(cards) - 1] = answers
+                by_index[len(cards) - 1] = answers
         except AnkiError:
             raise
         except Exception as exc:  # a value out of range or of the wrong type in this card

@@ -37,34 +37,59 @@ def memory_of(data: str) -> Any:
         return {}
 
 
-def from_anki(
+# A schedule as `schedule_of` gives it: (state, step, stability, difficulty, due, last_review).
+Schedule = tuple[CardState, int | None, float | None, float | None, datetime, datetime | None]
+NEW_KEYS = ("state", "step", "due")  # the fields a new card's schedule sets
+SCHEDULED_KEYS = ("state", "step", "stability", "difficulty", "due", "last_review")  # the others'
+
+
+def schedule_of(
     ctype: int, due: int, ivl: int, data: str, day_zero: datetime, last: datetime | None,
     now: datetime,
-) -> dict[str, Any]:  # fmt: skip
+) -> Schedule:  # fmt: skip
+    """A card's schedule from its Anki columns: for a new card (type 0) the fields `NEW_KEYS`
+    name (the others None, their defaults), else every field `SCHEDULED_KEYS` names."""
     if ctype == 0:  # new
-        return {"state": CardState.LEARNING, "step": 0, "due": now}
-    memory = memory_of(data) if data else {}
-    stability = memory.get("s") if isinstance(memory, dict) else None
-    difficulty = memory.get("d") if isinstance(memory, dict) else None
+        return CardState.LEARNING, 0, None, None, now, None
+    memory = memory_of(data) if data else None
+    if isinstance(memory, dict):
+        stability, difficulty = memory.get("s"), memory.get("d")
+    else:
+        stability = difficulty = None
     if ctype == 2:  # review: due is a day number counted from the collection's creation
         due_at = day_zero + timedelta(days=due)
-        return {
-            "state": CardState.REVIEW, "step": None, "due": due_at,
-            "stability": float(stability) if stability else float(max(ivl, 1)),
-            "difficulty": float(difficulty) if difficulty else 5.0,
-            "last_review": last or due_at - timedelta(days=max(ivl, 1)),
-        }  # fmt: skip
+        return (
+            CardState.REVIEW, None,
+            float(stability) if stability else float(max(ivl, 1)),
+            float(difficulty) if difficulty else 5.0,
+            due_at, last or due_at - timedelta(days=max(ivl, 1)),
+        )  # fmt: skip
     # learning (1) or relearning (3): due is a time (seconds) or, for interday steps, a day number
     due_at = (
         datetime.fromtimestamp(due, UTC) if due > 1_000_000_000 else day_zero + timedelta(days=due)
     )
     relearning = ctype == 3
+    return (
+        CardState.RELEARNING if relearning else CardState.LEARNING, 0,
+        float(stability) if stability else (float(max(ivl, 1)) if relearning else None),
+        float(difficulty) if difficulty else (5.0 if relearning else None),
+        due_at, last or now,
+    )  # fmt: skip
+
+
+def from_anki(
+    ctype: int, due: int, ivl: int, data: str, day_zero: datetime, last: datetime | None,
+    now: datetime,
+) -> dict[str, Any]:  # fmt: skip
+    """`schedule_of` as the card fields it sets."""
+    state, step, stability, difficulty, due_at, last_review = schedule_of(
+        ctype, due, ivl, data, day_zero, last, now
+    )
+    if ctype == 0:
+        return {"state": state, "step": step, "due": due_at}
     return {
-        "state": CardState.RELEARNING if relearning else CardState.LEARNING, "step": 0,
-        "due": due_at,
-        "stability": float(stability) if stability else (float(max(ivl, 1)) if relearning else None),
-        "difficulty": float(difficulty) if difficulty else (5.0 if relearning else None),
-        "last_review": last or now,
+        "state": state, "step": step, "stability": stability, "difficulty": difficulty,
+        "due": due_at, "last_review": last_review,
     }  # fmt: skip
 
 
