@@ -118,6 +118,23 @@ class WarmsUp(StudyScreens):
         if not self.desk.store.readonly:
             self.set_timer(OPTIMIZE_REMINDER_DELAY_S, self._optimize_reminder)
         self.set_timer(AHEAD_DELAY_S, self._import_screens_ahead)
+        self._count_stats_ahead()
+
+    def _count_stats_ahead(self) -> None:
+        """The review log's months the stats screen needs, counted on a worker now (or taken
+        from the counts kept in the store): its first opening then reads none (~300 ms of
+        reading and validating four months at the heavy year, services/insight.py)."""
+        desk = self.desk
+
+        def work() -> None:
+            from deskwork.services.insight import count_ahead  # imported here: off the UI
+
+            if self._closed:
+                return
+            with contextlib.suppress(Exception):  # only a head start: the screen counts anyway
+                count_ahead(desk)
+
+        self.run_worker(work, thread=True, group="stats-ahead", name="count stats ahead")
 
     def _import_screens_ahead(self) -> None:
         """The screens opened from the desk imported on a worker (ui/screens_ahead.py)."""
