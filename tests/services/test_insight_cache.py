@@ -259,13 +259,25 @@ def test_the_months_counted_ahead_are_the_ones_the_screen_uses(
     tmp_path: Path, clock: Clock
 ) -> None:
     """`count_ahead` (what the app runs once started) leaves nothing for the screen to read,
-    keeps no month in memory, and its counts are the scratch ones."""
-    desk = history_desk(tmp_path, clock)
-    count_ahead(desk)
-    assert desk.store.reviews.loaded_months() == []
-    before = {m: desk.store.reviews.stamp(m) for m in desk.store.reviews.months()}
+    keeps no past month in memory (the current one stays: grades change it), and its counts are
+    the scratch ones."""
+    _answers_in_september(desk := history_desk(tmp_path, clock), clock, 4)
+    desk.store.compact(force=True)
+    _answers_in_september(desk, clock, 1)  # September has entries in files and in memory
+    log = desk.store.reviews
+    assert count_ahead(desk)
+    assert log.loaded_months() == ["2026-11"]
+    reads: list[str] = []
+    month = log.month
+
+    def reading(name: str, **kw: bool) -> dict[int, ReviewLog]:
+        reads.append(name)
+        return month(name, **kw)
+
+    log.month = reading  # type: ignore[method-assign]
     figures = gather(desk, 12)
-    assert desk.store.reviews.loaded_months() == []  # nothing read for the figures
+    assert reads == []  # nothing read for the figures
+    log.month = month  # type: ignore[method-assign]
+    assert log.loaded_months() == ["2026-11"]
     assert shown(figures) == scratch(desk)
-    assert before == {m: desk.store.reviews.stamp(m) for m in desk.store.reviews.months()}
     desk.close()

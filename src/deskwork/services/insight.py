@@ -95,9 +95,15 @@ def days_job(desk: Desk, weeks: int = 12) -> Callable[[], dict[date, ad.Tally]]:
     return count
 
 
-def count_ahead(desk: Desk, weeks: int = 12) -> None:
-    """Count (or take from the store) the months the stats screen will need, before it opens."""
-    days_job(desk, weeks)()
+def count_ahead(desk: Desk, weeks: int = 12) -> bool:
+    """Count (or take from the store) the months the stats screen will need, before it opens
+    (the app runs it on a worker once started, and after an import that brought history). Only
+    a head start: whatever fails here is left to the screen's own count, which reports it."""
+    try:
+        days_job(desk, weeks)()
+    except Exception:
+        return False
+    return True
 
 
 # The review log's counts per study day, per month of the log: {log: {month: (the month's stamp
@@ -172,19 +178,31 @@ def answer_days(
             else:
                 days = None
             if days is None:
-                # Read for this count only: the month's entries are not kept in memory for it.
-                entries = list(log.month(month, resident=False).values())
+                # A past month is read for this count only (not kept in memory for it); the
+                # current one stays, as grades change it: counted again from memory then.
+                entries = list(log.month(month, resident=month == last).values())
                 days = ad.by_day_indexed(entries, first_day, index)
                 if key is not None and files is not None and files.key(log, month) == key:
-                    to_save[month] = {
-                        "files": key,
-                        "days_of": days_of,
-                        "days": {d.isoformat(): t for d, t in days.items()},
-                    }
+                    to_save[month] = _kept_form(key, days_of, days)
             known = (stamp, days_of, days)
             cache[month] = known
+        elif files is not None and month not in to_save:
+            # Counted from memory, and its entries unchanged since (the stamp): once they are
+            # all in files (a compaction since), the counts are kept under those files.
+            kept = (saved or {}).get(month)
+            key = files.key(log, month)
+            if key is not None and not (
+                isinstance(kept, dict)
+                and kept.get("files") == key
+                and kept.get("days_of") == days_of
+            ):
+                to_save[month] = _kept_form(key, days_of, known[2])
         ad.merge(total, known[2])
     return total, to_save
+
+
+def _kept_form(key: str, days_of: str, days: dict[date, ad.Tally]) -> dict[str, Any]:
+    return {"files": key, "days_of": days_of, "days": {d.isoformat(): t for d, t in days.items()}}
 
 
 def _kept_days(kept: dict[str, Any], days_of: str) -> dict[date, ad.Tally] | None:

@@ -129,9 +129,7 @@ class WarmsUp(StudyScreens):
         def work() -> None:
             from deskwork.services.insight import count_ahead  # imported here: off the UI
 
-            if self._closed:
-                return
-            with contextlib.suppress(Exception):  # only a head start: the screen counts anyway
+            if not self._closed:
                 count_ahead(desk)
 
         self.run_worker(work, thread=True, group="stats-ahead", name="count stats ahead")
