@@ -118,7 +118,9 @@ class WarmsUp(StudyScreens):
         if not self.desk.store.readonly:
             self.set_timer(OPTIMIZE_REMINDER_DELAY_S, self._optimize_reminder)
         self.set_timer(AHEAD_DELAY_S, self._import_screens_ahead)
-        self._count_stats_ahead()
+        # Once the desk has painted what came in (a worker contending with that paint for the
+        # interpreter stretched it by half at the power workload).
+        self.call_after_refresh(self._count_stats_ahead)
 
     def _count_stats_ahead(self) -> None:
         """The review log's months the stats screen needs, counted on a worker now (or taken
