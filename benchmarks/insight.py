@@ -11,9 +11,9 @@ hands to its terminal driver (`App._display`), with the UI thread's CPU time to 
   data as generated, no counts kept: the app counts the review log's months of the window on a
   worker once the cards are loaded, so the screen finds them counted); the others are medians of
   the reopens that follow;
-- `stats_early_first_open_...`: the same data (a copy), the stats opened as soon as the cards are
-  loaded, while the app may still be counting those months (`..._while_counting` says whether it
-  was): the screen's worker waits for that count instead of reading the months a second time;
+- `stats_early_first_open_...`: the same data (a copy), the stats opened as soon as the app starts
+  counting those months (`..._while_counting`: it still was): the screen's worker waits for that
+  count instead of reading the months a second time;
 - `stats_open_stall_max_ms`: the longest the event loop could not run anything while the screen
   opened and filled (median over reopens);
 - `screen_first_paint_baseline_ms` / `..._cpu_ms`: the first frame of a screen holding one line
@@ -181,14 +181,17 @@ def _session(data_dir: Path, runs: int, legacy: bool, early: bool = False) -> Se
         app.pop_screen()
         return (first.wall - t) * 1000, (first.cpu - cpu) * 1000
 
-    # When the app starts counting the stats' months ahead (the cards are loaded then).
+    # When the app starts counting the stats' months ahead (the cards are loaded then), and ends.
     counting: list[bool] = []
     ahead = getattr(app, "_count_stats_ahead", None)
     if ahead is not None:
 
-        def count_ahead() -> None:
+        def count_ahead(*args: Any) -> None:
             counting.append(True)
-            ahead()
+            try:
+                ahead(*args)
+            finally:
+                counting.append(False)
 
         app._count_stats_ahead = count_ahead  # type: ignore[method-assign]
 
@@ -201,9 +204,7 @@ def _session(data_dir: Path, runs: int, legacy: bool, early: bool = False) -> Se
             else:
                 await app.workers.wait_for_complete()
                 await pilot.pause()
-            session.counting_at_open = any(
-                w.group == "stats-ahead" and not w.is_finished for w in app.workers
-            )
+            session.counting_at_open = counting == [True] if ahead is not None else None
             lateness.start()
             for _ in range(runs + 1):  # the first: the first open after start
                 opens.append(await open_stats())
