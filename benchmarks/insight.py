@@ -7,10 +7,11 @@ hands to its terminal driver (`App._display`), with the UI thread's CPU time to 
 - `stats_all_figures_ms`: the first frame with every figure in place (the screen no longer busy);
 - `..._cpu_ms`: the UI thread's CPU time to the same frame (a shared machine does not inflate it;
   the figures' worker is not in it, `stats_gather_ms` is);
-- `stats_first_open_...`: the first open after start, once the start-up workers are done (the
-  data as generated, no counts kept: the app counts the review log's months of the window on a
-  worker once the cards are loaded, so the screen finds them counted); the others are medians of
-  the reopens that follow;
+- `stats_first_open_...`: the first open after start, once start-up is done (the data as
+  generated, no counts kept: the app counts the review log's months of the window on its warm-up
+  worker once the cards are loaded and painted, so the screen finds them counted; a tree that
+  counts ahead is waited for until that count ends); the others are medians of the reopens that
+  follow;
 - `stats_early_first_open_...`: the same data (a copy), the stats opened as soon as the app starts
   counting those months (`..._while_counting`: it still was): the screen's worker waits for that
   count instead of reading the months a second time;
@@ -203,7 +204,9 @@ def _session(data_dir: Path, runs: int, legacy: bool, early: bool = False) -> Se
                 await _until(lambda: bool(counting))
             else:
                 await app.workers.wait_for_complete()
-                await pilot.pause()
+                await pilot.pause()  # the process idle: the cards are loaded
+                if ahead is not None:  # and the count ahead, which begins after their paint
+                    await _until(lambda: counting[-1:] == [False])
             session.counting_at_open = counting == [True] if ahead is not None else None
             lateness.start()
             for _ in range(runs + 1):  # the first: the first open after start
