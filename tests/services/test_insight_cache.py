@@ -281,3 +281,17 @@ def test_the_months_counted_ahead_are_the_ones_the_screen_uses(
     assert log.loaded_months() == ["2026-11"]
     assert shown(figures) == scratch(desk)
     desk.close()
+
+
+def test_the_counts_an_older_version_kept_are_replaced(tmp_path: Path, clock: Clock) -> None:
+    """The answers-only counts of an older version (`stats.answers_per_day`) are not read (they
+    lack retention's counts) and go when the new ones are kept."""
+    from deskwork.services.insight import OLD_SAVED_DAYS, SAVED_DAYS
+
+    desk = history_desk(tmp_path, clock)
+    desk.store.set_setting(OLD_SAVED_DAYS, {"2026-11": {"files": "x", "days": {}}})
+    desk.store.compact(force=True)
+    assert shown(gather(desk, 12)) == scratch(desk)
+    assert desk.store.setting(OLD_SAVED_DAYS) is None
+    assert "2026-11" in desk.store.setting(SAVED_DAYS)
+    desk.close()

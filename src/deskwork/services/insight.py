@@ -88,9 +88,9 @@ def days_job(desk: Desk, weeks: int = 12) -> Callable[[], dict[date, ad.Tally]]:
             saved = saved if isinstance(saved, dict) else {}
             per_month = _MONTH_DAYS.setdefault(log, {})
             days, to_save = answer_days(log, per_month, start, now, start_hour, saved, files)
-            if to_save:
-                _keep(desk.store, saved, to_save)
-            return days
+        if to_save:  # written (and synced) with the count released: a waiting screen goes on
+            _keep(desk.store, to_save)
+        return days
 
     return count
 
@@ -112,6 +112,7 @@ _MONTH_DAYS: weakref.WeakKeyDictionary[Any, dict[str, tuple[int, str, dict[date,
     weakref.WeakKeyDictionary()
 )
 _COUNTING = threading.Lock()
+_KEEPING = threading.Lock()
 # The same counts kept in the store across runs, for months whose entries are all in saved files:
 # {month: {"files": checksums of its files, "days_of": the study days' bounds,
 #          "days": {iso day: [the five counts of answer_days.Tally]}}}.
@@ -223,16 +224,18 @@ def _kept_days(kept: dict[str, Any], days_of: str) -> dict[date, ad.Tally] | Non
     return days
 
 
-def _keep(store: Any, saved: dict[str, Any], to_save: dict[str, Any]) -> None:
+def _keep(store: Any, to_save: dict[str, Any]) -> None:
     """The newly counted months into the store's setting (the most recent SAVED_MONTHS). A
     read-only store (another instance writes) or a failed write keeps nothing: a cache."""
-    merged = {**saved, **to_save}
-    merged = dict(sorted(merged.items())[-SAVED_MONTHS:])
-    old = [s.id for s in store.settings.values() if s.key == OLD_SAVED_DAYS]
-    with contextlib.suppress(ReadOnlyStore, StoreError), store.transaction() as tx:
-        tx.set_setting(SAVED_DAYS, merged)
-        for doc_id in old:  # what an older version kept: replaced by these
-            tx.delete("settings", doc_id)
+    with _KEEPING:  # the setting as it is now (another count may have kept months meanwhile)
+        saved = store.setting(SAVED_DAYS, {})
+        saved = saved if isinstance(saved, dict) else {}
+        merged = dict(sorted({**saved, **to_save}.items())[-SAVED_MONTHS:])
+        old = [s.id for s in store.settings.values() if s.key == OLD_SAVED_DAYS]
+        with contextlib.suppress(ReadOnlyStore, StoreError), store.transaction() as tx:
+            tx.set_setting(SAVED_DAYS, merged)
+            for doc_id in old:  # what an older version kept: replaced by these
+                tx.delete("settings", doc_id)
 
 
 def day_end(desk: Desk) -> di.DayEnd:
