@@ -124,7 +124,7 @@ def test_focus_at_the_windows_first_day_in_any_zone(
     figures = di.compute(
         today=TODAY, weeks=12, start_hour=4, sessions=sessions,
         items=desk.store.items.values(), cards=[], reviews=[], drafts=[],
-        report=plan_report(desk), target_hours=1.5, now=clock(), tz=tz, reviews_by_day=[],
+        report=plan_report(desk), target_hours=1.5, now=clock(), tz=tz, answer_days={},
     )  # fmt: skip
     by_hand: dict[date, float] = {}
     for s in sessions:

@@ -1,17 +1,23 @@
-"""The stats' answers per day come from a per-month cache of past days: the same figures as a count
-from scratch, and a change to a past month (an import adding history, an undo) is counted again."""
+"""The stats' review-log figures (answers per day, the 30 days' true retention and counts) come from
+a per-month cache of counts per study day: always the same figures as a count from scratch, after
+grades, undos, an Anki import of past history, compactions and new runs."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from pathlib import Path
 
-from deskwork.domain import cardstats
+import pytest
+
+from deskwork.domain import answer_days, cardstats
 from deskwork.domain.cards import CardState, ReviewLog
+from deskwork.domain.insight import Insight
+from deskwork.domain.scheduling import Grade
 from deskwork.paths import Paths
 from deskwork.services import Desk
-from deskwork.services.insight import gather, gather_job
-from tests.helpers import Clock
+from deskwork.services.insight import count_ahead, gather, gather_job
+from tests.helpers import Clock, make_card
 from tests.insight_history import CONFIG
 from tests.services.test_insight import history_desk
 
@@ -131,7 +137,7 @@ def test_a_new_run_takes_past_months_counts_from_the_store(tmp_path: Path, clock
     # What is kept is what is used (so the checks below would see a wrong reuse): ...
     kept = third.store.setting(SAVED_DAYS)
     september = kept["2026-09"]
-    wrong = {**september, "days": {"2026-09-06": 999}}
+    wrong = {**september, "days": {"2026-09-06": [999, 999, 0, 0, 0]}}
     third.store.set_setting(SAVED_DAYS, {**kept, "2026-09": wrong})
     third.close()
     fourth = fresh()
@@ -141,6 +147,8 @@ def test_a_new_run_takes_past_months_counts_from_the_store(tmp_path: Path, clock
         {**wrong, "files": "other"},
         {**wrong, "days_of": "other"},
         {**september, "days": {"2026-09-06": "x"}},
+        {**september, "days": {"2026-09-06": [1, 2, 3]}},
+        {**september, "days": {"2026-09-06": [-1, 0, 0, 0, 0]}},
         "not a month",
     ):
         fourth.store.set_setting(SAVED_DAYS, {**kept, "2026-09": bad})
@@ -154,3 +162,136 @@ def test_a_new_run_takes_past_months_counts_from_the_store(tmp_path: Path, clock
     fifth = fresh()
     assert gather(fifth, 12).reviews_by_day == from_scratch(fifth)  # other day bounds
     fifth.close()
+
+
+def scratch(desk: Desk, weeks: int = 12) -> tuple[object, ...]:
+    """Every review-log figure of the stats, from every entry of the log, each entry's study day
+    worked out on its own (no month, no index, no cache)."""
+    days = answer_days.by_day(desk.store.reviews.all(), desk.config.study.day_start_hour)
+    log = answer_days.window(days, desk.today(), weeks * 7)
+    return (log.answers_by_day, log.retention_30d, log.entries_30d, log.review_30d)
+
+
+def shown(figures: Insight) -> tuple[object, ...]:
+    return (
+        figures.reviews_by_day,
+        figures.retention_30d,
+        figures.answers_30d,
+        figures.review_answers_30d,
+    )
+
+
+def _past_history(tmp_path: Path, clock: Clock) -> Path:
+    """An Anki package of 12 new cards whose history falls in the stats' months: the window's
+    first weeks, the 30 days' first day (either side of its start) and last week, some by hand."""
+    from deskwork.interop.anki.package import write_package
+
+    rng = random.Random(5)
+    cards, history = [], {}
+    for n in range(1, 13):
+        cards.append(
+            make_card(f"imported {n}", id=n, note_guid=f"imp{n}", anki_id=1_800_000_000_000 + n)
+        )
+        logs = []
+        for k in range(9):
+            back = rng.choice([80, 60, 29, 30, 31, 7, 2])
+            manual = k == 4
+            logs.append(
+                ReviewLog(
+                    card_id=n, duration_ms=1000, manual=4 if manual else 0,
+                    rating=0 if manual else rng.randrange(1, 5),
+                    ts=clock() - timedelta(days=back, hours=rng.randrange(-30, 30)),
+                    state=rng.choice(list(CardState)),
+                )
+            )  # fmt: skip
+        history[n] = sorted(logs, key=lambda log: log.ts)
+    path = tmp_path / "past.apkg"
+    write_package(path, cards, history, clock(), data_dir=tmp_path)
+    return path
+
+
+def test_every_log_figure_equals_a_count_from_scratch(tmp_path: Path, clock: Clock) -> None:
+    """Grades, an undo, an import of past history, a compaction, a new run and a new day: the
+    cached figures are the scratch figures each time; a stale count would fail one of them."""
+    from deskwork.services.anki import import_file
+    from deskwork.services.cards import ReviewSession
+
+    desk = history_desk(tmp_path / "data", clock)
+    figures = gather(desk, 12)
+    assert shown(figures) == scratch(desk)
+    assert figures.retention_30d == pytest.approx(0.9) and figures.answers_30d == 100
+    with desk.store.transaction() as tx:  # the history's cards, as FSRS has them after reviews
+        for card in desk.store.cards.all():
+            if not card.is_new:
+                tx.put("cards", card.model_copy(update={"stability": 12.0, "difficulty": 5.0}))
+    session = ReviewSession(desk)
+    for grade in (Grade.GOOD, Grade.AGAIN, Grade.EASY):
+        assert session.current() is not None
+        session.answer(grade, 2000)
+    assert shown(gather(desk, 12)) == scratch(desk)
+    assert sum(gather(desk, 12).reviews_by_day) == 103
+    session.undo()
+    assert shown(gather(desk, 12)) == scratch(desk)
+    assert sum(gather(desk, 12).reviews_by_day) == 102
+    # An import of past history into months already counted (and kept in the store).
+    desk.store.compact(force=True)
+    assert shown(gather(desk, 12)) == scratch(desk)
+    report = import_file(desk, _past_history(tmp_path, clock))
+    assert report.reviews == 12 * 9
+    after = gather(desk, 12)
+    assert shown(after) == scratch(desk)
+    assert sum(after.reviews_by_day) > 102 and after.answers_30d > 102
+    desk.store.compact(force=True)
+    assert shown(gather(desk, 12)) == scratch(desk)
+    desk.close()
+    # A new run takes the months from the store (none read), then a new study day moves the
+    # window and the 30 days by a day.
+    again = Desk.open(Paths(tmp_path / "data", tmp_path / "data"), clock=clock)
+    figures = gather(again, 12)
+    assert again.store.reviews.loaded_months() == []
+    assert shown(figures) == scratch(again)
+    clock.advance(days=1)
+    assert shown(gather(again, 12)) == scratch(again)
+    again.close()
+
+
+def test_the_months_counted_ahead_are_the_ones_the_screen_uses(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """`count_ahead` (what the app runs once started) leaves nothing for the screen to read,
+    keeps no past month in memory (the current one stays: grades change it), and its counts are
+    the scratch ones."""
+    _answers_in_september(desk := history_desk(tmp_path, clock), clock, 4)
+    desk.store.compact(force=True)
+    _answers_in_september(desk, clock, 1)  # September has entries in files and in memory
+    log = desk.store.reviews
+    assert count_ahead(desk)
+    assert log.loaded_months() == ["2026-11"]
+    reads: list[str] = []
+    month = log.month
+
+    def reading(name: str, **kw: bool) -> dict[int, ReviewLog]:
+        reads.append(name)
+        return month(name, **kw)
+
+    log.month = reading  # type: ignore[method-assign]
+    figures = gather(desk, 12)
+    assert reads == []  # nothing read for the figures
+    log.month = month  # type: ignore[method-assign]
+    assert log.loaded_months() == ["2026-11"]
+    assert shown(figures) == scratch(desk)
+    desk.close()
+
+
+def test_the_counts_an_older_version_kept_are_replaced(tmp_path: Path, clock: Clock) -> None:
+    """The answers-only counts of an older version (`stats.answers_per_day`) are not read (they
+    lack retention's counts) and go when the new ones are kept."""
+    from deskwork.services.insight import OLD_SAVED_DAYS, SAVED_DAYS
+
+    desk = history_desk(tmp_path, clock)
+    desk.store.set_setting(OLD_SAVED_DAYS, {"2026-11": {"files": "x", "days": {}}})
+    desk.store.compact(force=True)
+    assert shown(gather(desk, 12)) == scratch(desk)
+    assert desk.store.setting(OLD_SAVED_DAYS) is None
+    assert "2026-11" in desk.store.setting(SAVED_DAYS)
+    desk.close()

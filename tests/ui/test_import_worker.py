@@ -133,3 +133,48 @@ async def test_esc_cancels_the_import_and_nothing_is_saved(
         assert store._journal is not None and store._journal.size == journal_bytes
         shown = [n.message for n in app._notifications]
         assert any("cancelled: nothing was saved" in m for m in shown), shown
+
+
+async def test_the_stats_months_are_counted_ahead_at_start_and_after_an_import(
+    tmp_path: Path,
+) -> None:
+    """Once started, and again after an import that brought history, the app counts the stats'
+    months on a worker: the screen then reads no month and shows the figures of every entry."""
+    from deskwork.domain import answer_days
+    from deskwork.services.insight import _MONTH_DAYS
+    from deskwork.ui.screens.stats import StatsScreen
+
+    package = _package(tmp_path, cards=20, logs=4)
+    clock = Clock(T0 + timedelta(hours=3))
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await app.workers.wait_for_complete()
+        log = app.desk.store.reviews
+        assert log in _MONTH_DAYS, "counted once the cards were loaded"
+        app.cards.import_deck()
+        await pilot.pause()
+        app.screen.query_one("#transfer-path").value = str(package)
+        await pilot.press("enter")
+        await _until(lambda: len(app.desk.store.cards) == 20, pilot)
+        await _until(lambda: not isinstance(app.screen, ProgressScreen), pilot)
+        await app.workers.wait_for_complete()
+        counted = _MONTH_DAYS[log]
+        assert counted and all(counted[m][0] == log.stamp(m) for m in counted), "counted again"
+        month, reads = log.month, []
+
+        def reading(name: str, **kw: bool) -> Any:
+            reads.append(name)
+            return month(name, **kw)
+
+        log.month = reading  # type: ignore[method-assign]
+        await pilot.press("ctrl+d")
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        await _until(lambda: not screen.busy, pilot)
+        assert reads == []
+        log.month = month  # type: ignore[method-assign]
+        days = answer_days.by_day(log.all(), app.desk.config.study.day_start_hour)
+        window = answer_days.window(days, app.desk.today(), 12 * 7)
+        assert screen.insight.reviews_by_day == window.answers_by_day
+        assert sum(window.answers_by_day) == 80 and screen.insight.answers_30d == 60

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from textual.containers import VerticalScroll
 from textual.widgets import Sparkline, Static, TextArea
 
 from deskwork.ui.app import DeskworkApp
@@ -178,3 +179,43 @@ async def test_closing_before_the_figures_arrive_is_safe(
         await settled(pilot)
         assert not isinstance(app.screen, StatsScreen)
         assert app.is_running and app.return_code is None
+
+
+@pytest.mark.parametrize(("tracks", "height"), [(0, 60), (24, 40)])
+async def test_the_scrollbar_is_there_from_the_figures_first_layout_only_when_needed(
+    tmp_path: Path, clock: Clock, tracks: int, height: int
+) -> None:
+    """Figures taller than the screen whatever the widths get the scrollbar in their first
+    layout (not a layout without it, then one with it); figures that may fit keep "auto". Either
+    way the lower bound never exceeds the height the figures take, and the scrollbar is shown
+    exactly when they do not fit."""
+    from deskwork.domain.curriculum import Item, ItemStatus
+    from deskwork.ui.screens.stats import lines_at_least
+    from tests.helpers import T0
+
+    app = history_app(tmp_path, clock)
+    with app.desk.store.transaction() as tx:
+        for n in range(tracks):
+            tx.put(
+                "items",
+                Item(
+                    title=f"Course {n}", track=f"Track {n}", effort_points=0.5,
+                    status=ItemStatus.ACTIVE, added=T0,
+                ),
+            )  # fmt: skip
+    async with app.run_test(size=(120, height)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+d")
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        await settled(pilot)
+        scroll = screen.query_one(VerticalScroll)
+        bound = lines_at_least(screen.insight)
+        assert bound <= scroll.virtual_size.height
+        forced = tracks > 0
+        assert (scroll.styles.overflow_y == "scroll") is forced
+        assert (bound > scroll.size.height) is forced
+        assert scroll.show_vertical_scrollbar is (scroll.virtual_size.height > scroll.size.height)
+        await pilot.resize_terminal(120, 200)  # now everything fits: "auto" again, no scrollbar
+        await settled(pilot)
+        assert scroll.styles.overflow_y == "auto" and not scroll.show_vertical_scrollbar

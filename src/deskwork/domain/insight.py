@@ -5,12 +5,13 @@ are parameters."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from deskwork.domain import answer_days as ad
 from deskwork.domain import cardstats
-from deskwork.domain.cards import Card, CardState, ReviewLog
+from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.domain.drafts import Draft
 from deskwork.domain.plan import PlanReport
@@ -48,7 +49,7 @@ class Insight:
     due_forecast: list[int]  # the next 30 days
     drafts_by_status: dict[str, int]
     item_titles: dict[int, str] = field(default_factory=dict)
-    answers_30d: int = 0  # every answer of the last 30 days
+    answers_30d: int = 0  # every entry of the last 30 study days (today and the 29 before)
     review_answers_30d: int = 0  # those on cards in review: what true retention is made of
 
     @property
@@ -80,16 +81,17 @@ def compute(
     sessions: Iterable[Session],
     items: Iterable[Item],
     cards: Iterable[Card],
-    reviews: Iterable[ReviewLog],
     drafts: Iterable[Draft],
     report: PlanReport,
     target_hours: float,
     now: datetime,
     tz: tzinfo | None = None,
-    reviews_by_day: list[int] | None = None,
+    reviews: Iterable[ReviewLog] = (),
+    answer_days: Mapping[date, Sequence[int]] | None = None,
 ) -> Insight:
-    """`reviews`: at least the last 30 days (true retention); and the whole window for the
-    answers per day, unless the caller counted those (`reviews_by_day`, oldest first)."""
+    """The review log's figures come from `answer_days` (domain/answer_days: the counts per study
+    day, at least from `answer_days.first_day(today, weeks * 7)`) or, if the caller has not
+    counted them, from `reviews` (every entry of the window and of the 30 days)."""
     first = today - timedelta(days=weeks * 7 - 1)
     items = list(items)
     by_id = {i.id: i for i in items}
@@ -127,13 +129,9 @@ def compute(
         if row.item.status is ItemStatus.ACTIVE
     ]
     projections.sort(key=lambda p: (p.finish is None, p.finish or today, p.item.title))
-    reviews = list(reviews)
-    since = now - timedelta(days=30)
-    answers_30d = review_answers_30d = 0
-    for r in reviews:
-        if r.ts >= since:
-            answers_30d += 1
-            review_answers_30d += r.state is CardState.REVIEW
+    if answer_days is None:
+        answer_days = ad.by_day(reviews, start_hour, tz)
+    log = ad.window(answer_days, today, weeks * 7)
     return Insight(
         today=today,
         weeks=weeks,
@@ -145,12 +143,10 @@ def compute(
         points_done_by_track=dict(sorted(done_by_track.items())),
         projections=projections,
         program_end=report.program.end,
-        reviews_by_day=reviews_by_day
-        if reviews_by_day is not None
-        else cardstats.reviews_per_day(reviews, today, start_hour, weeks * 7, tz),
-        retention_30d=cardstats.true_retention(reviews, since),
-        answers_30d=answers_30d,
-        review_answers_30d=review_answers_30d,
+        reviews_by_day=log.answers_by_day,
+        retention_30d=log.retention_30d,
+        answers_30d=log.entries_30d,
+        review_answers_30d=log.review_30d,
         due_forecast=cardstats.due_forecast(cards, today, start_hour, 30, tz),
         drafts_by_status=dict(Counter(d.status.value for d in drafts if not d.deleted)),
         item_titles={i.id: i.title for i in items},

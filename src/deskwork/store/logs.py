@@ -103,12 +103,13 @@ class LogTable(Generic[T]):
     def loaded_months(self) -> list[str]:
         return list(self._loaded)
 
-    def month(self, month: str) -> dict[int, T]:
+    def month(self, month: str, *, resident: bool = True) -> dict[int, T]:
         """Every entry of one month (loads its segments on first use; past `rows_resident` the
         least recently used months are dropped again). The files are read without the lock (a
         grade appending meanwhile does not wait for them); what is in flight and pending is
         merged under it, and if a background compaction switched the month's segments in
-        between, they are read again."""
+        between, they are read again. `resident=False`: a month not loaded yet is read for this
+        call only, and not kept in memory (a figure counted once), unless it must stay (damage)."""
         loaded = self._loaded.get(month)
         if loaded is not None:
             with contextlib.suppress(KeyError):  # dropped by another thread meanwhile
@@ -133,6 +134,8 @@ class LogTable(Generic[T]):
                 for doc_id in self.pending_del.get(month, ()):
                     docs.pop(doc_id, None)
                 docs.update(self.pending_put.get(month, {}))
+                if not resident and not invalid and month not in self.keep | self.rewrite:
+                    return docs
                 self._invalid[month] = invalid
                 if invalid:
                     self.keep.add(month)

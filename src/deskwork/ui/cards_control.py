@@ -225,6 +225,13 @@ class CardsControl:
         progress.dismiss(None)
         self.changed(session)
         self.app.notify(_summary(report.lines()), title=path.name, markup=False, timeout=10)
+        if report.reviews:  # history came in: the stats' months it changed, counted ahead
+            from deskwork.services.insight import count_ahead
+
+            desk = self.desk
+            self.app.run_worker(
+                lambda: count_ahead(desk), thread=True, group="stats-ahead", name="count stats"
+            )
 
     def _import_cancelled(self, progress: ProgressScreen, path: Path) -> None:
         if progress.is_attached:

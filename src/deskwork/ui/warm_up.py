@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
+import threading
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -96,6 +98,7 @@ class WarmsUp(StudyScreens):
             except Exception:  # only a head start: the UI thread builds them as before
                 break
         self.call_from_thread(self._warmed_up, prepared, generation)
+        self._count_stats_ahead(lambda: worker.is_cancelled)
 
     def _warmed_up(
         self,
@@ -118,6 +121,22 @@ class WarmsUp(StudyScreens):
         if not self.desk.store.readonly:
             self.set_timer(OPTIMIZE_REMINDER_DELAY_S, self._optimize_reminder)
         self.set_timer(AHEAD_DELAY_S, self._import_screens_ahead)
+
+    def _count_stats_ahead(self, cancelled: Callable[[], bool]) -> None:
+        """The review log's months the stats screen needs, counted on the warm-up's worker (or
+        taken from the counts kept in the store) once the desk has painted the cards (counting
+        meanwhile would contend with that paint for the interpreter): the stats' first opening
+        then reads none (~250 ms of reading and validating four months at the heavy year,
+        services/insight.py). The same worker: whoever waits for start-up waits for this too."""
+        from deskwork.services.insight import count_ahead
+
+        painted = threading.Event()
+        try:
+            self.call_from_thread(self.call_after_refresh, painted.set)
+        except RuntimeError:  # the app is no longer running
+            return
+        if painted.wait(5) and not (cancelled() or self._closed):
+            count_ahead(self.desk)
 
     def _import_screens_ahead(self) -> None:
         """The screens opened from the desk imported on a worker (ui/screens_ahead.py)."""

@@ -143,6 +143,20 @@ def summary_tables(insight: Insight) -> list[Table | Text]:
     return [head, pomodoros, items, plan, pace]
 
 
+def lines_at_least(insight: Insight) -> int:
+    """A lower bound of the figures' height in lines, at any width (wrapping only adds lines),
+    with the margins of the screen's CSS below: the head, the heatmap (seven days and the key),
+    the focus sparkline with its label, the three tables (a title, a header, a line a row), the
+    pace (a line at least), the cards' line, the two sparklines with their labels, the drafts'
+    line and the keys' line."""
+    tables = (
+        (3 + len(insight.pomodoros_by_track))
+        + (3 + min(8, len(insight.pomodoros_by_item)))
+        + (4 + len(insight.points_planned_by_track))
+    )
+    return 2 + 9 + (1 + 3) + tables + 2 + 2 + 2 * (1 + 3) + 2 + 1
+
+
 class StatsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close", id="stats.close"),
@@ -232,6 +246,14 @@ class StatsScreen(Screen[None]):
         drafts = (
             ", ".join(f"{n} {k}" for k, n in sorted(insight.drafts_by_status.items())) or "none yet"
         )
+        scroll = self.query_one(VerticalScroll)
+        height = scroll.size.height  # laid out: the skeleton's frame is out before this
+        if scroll.styles.overflow_y == "auto" and 0 < height < lines_at_least(insight):
+            # Taller than the screen whatever the widths: the scrollbar is there from this
+            # layout on, as "auto" would put it after a first layout without it and a second
+            # with it (each measures every table again: ~15-20 ms of the UI thread at the heavy
+            # year). The same screen, one layout fewer. A resize gives "auto" back.
+            scroll.styles.overflow_y = "scroll"
         with self.app.batch_update():
             self.insight = insight
             static("#stats-head").update(head)
@@ -255,6 +277,9 @@ class StatsScreen(Screen[None]):
                 forecast_label(insight.due_forecast, self.desk_app.desk.config)
             )
             static("#stats-drafts").update(f"Drafts: {drafts}")
+
+    def on_resize(self) -> None:
+        self.query_one(VerticalScroll).styles.overflow_y = "auto"
 
     def _static(self, selector: str) -> Static:
         return self.query_one(selector, Static)
