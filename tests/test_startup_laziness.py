@@ -36,6 +36,8 @@ NOT_AT_START = (
     "deskwork.ui.text_fields",
     "textual.widgets._text_area",
     "tree_sitter",
+    # pydantic's plugin discovery (deskwork uses none: deskwork/pydantic_plugins.py)
+    "importlib.metadata",
 )
 
 
