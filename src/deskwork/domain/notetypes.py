@@ -23,7 +23,7 @@ class NoteKind(StrEnum):
 
 
 class CardTemplate(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str
     front: str
