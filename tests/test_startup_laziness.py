@@ -36,6 +36,9 @@ NOT_AT_START = (
     "deskwork.ui.text_fields",
     "textual.widgets._text_area",
     "tree_sitter",
+    # a card's rendering and review order come with the first card shown
+    "deskwork.domain.render",
+    "deskwork.domain.revieworder",
     # pydantic's plugin discovery (deskwork uses none: deskwork/pydantic_plugins.py)
     "importlib.metadata",
 )

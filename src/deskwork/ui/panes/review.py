@@ -17,8 +17,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from deskwork.domain.render import Rendered
-from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.scheduling import Grade, describe
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
@@ -27,7 +25,9 @@ from deskwork.ui.panes.review_session import STUDY_DECK as STUDY_DECK
 from deskwork.ui.panes.review_session import SessionPane
 
 if TYPE_CHECKING:
-    pass
+    # The card's rendering and order come with the first card shown (the cards load after the
+    # first frame): not imported before it.
+    from deskwork.domain.render import Rendered
 
 FLAG_STYLES = {
     1: "red",
@@ -161,6 +161,8 @@ class ReviewPane(SessionPane):
             return
         flag = f" ⚑{card.flag}" if card.flag else ""
         recall = session.retrievability(card)
+        from deskwork.domain.revieworder import describe_retrievability
+
         shown_r = f" · R {describe_retrievability(recall)}" if recall is not None else ""
         # The card's own figures before its deck (a long deck name is what the pane's edge cuts),
         # and the deck only when it is not the one being studied.
