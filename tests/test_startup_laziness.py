@@ -118,7 +118,13 @@ app.run(headless=True, size=(120, 40))
     modules = _child(code, str(data))
     assert "deskwork.ui.app" in modules
     # nor a card's rendering and review order, which come with the first card shown
-    later = ("deskwork.services.cards", "deskwork.domain.render", "deskwork.domain.revieworder")
+    later = (
+        "deskwork.services.cards",
+        "deskwork.domain.render",
+        "deskwork.domain.revieworder",
+        "deskwork.domain.template",
+        "deskwork.domain.cloze",
+    )
     assert _loaded(modules, (*NOT_AT_START, *later)) == []
 
 
