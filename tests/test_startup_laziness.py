@@ -122,6 +122,7 @@ app.run(headless=True, size=(120, 40))
         "deskwork.services.cards",
         "deskwork.domain.render",
         "deskwork.domain.revieworder",
+        "deskwork.domain.ankihtml",
         "deskwork.domain.template",
         "deskwork.domain.cloze",
     )

@@ -322,10 +322,13 @@ class ReviewPane(SessionPane):
     def _show_media(self, card_id: int, html: str) -> None:
         """The side's images under the text (Kitty / Sixel where the terminal speaks them, else
         half-blocks), and its sounds named for the play key."""
-        from deskwork.domain.ankihtml import images, sounds
+        if html:
+            from deskwork.domain.ankihtml import images, sounds
 
-        self.sounds = sounds(html)
-        names = images(html)[:3]
+            self.sounds = sounds(html)
+            names = images(html)[:3]
+        else:  # no card (the first frame, while the cards load): Anki's HTML reader not needed
+            self.sounds, names = [], []
         key = (card_id, tuple(names))
         if key == self._media_shown:
             return
