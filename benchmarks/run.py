@@ -1,6 +1,7 @@
 """Measure the store and the app at a given workload and print figures (JSON with --json).
 
     python benchmarks/run.py --scale heavy --json [--keep DIR] [--only import]
+    python benchmarks/run.py --only startup --data DIR [--runs 9] [--base-src /other/tree/src]
 
 Every figure that has a natural baseline is measured against it in the same run (these machines are
 noisy): `naive_write_p95_ms` is plain TinyDB (one JSONStorage table holding the same cards),
@@ -114,6 +115,7 @@ app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))  # as `deskwork` st
 
 def first_frame() -> None:
     print("FIRST_FRAME_S", time.perf_counter() - T0)
+    print("FIRST_FRAME_CPU_S", time.process_time())
     app.desk.warm_up()  # RSS is measured with every card in memory
     app.exit()
 
@@ -141,6 +143,7 @@ class Bare(App):
 
     def first_frame(self) -> None:
         print("FIRST_FRAME_S", time.perf_counter() - T0)
+        print("FIRST_FRAME_CPU_S", time.process_time())
         self.exit()
 
 Bare().run(headless=True, size=(120, 40))
@@ -153,49 +156,79 @@ for line in open("/proc/self/status"):
 """
 
 
-def run_child(code: str, *args: str) -> tuple[float, float]:
-    """(seconds from the script's first line to the first frame, peak RSS in MB)."""
+def run_child(code: str, *args: str, src: str | None = None) -> tuple[float, float, float]:
+    """(seconds from the script's first line to the first frame, the CPU seconds the process had
+    used by then, its interpreter's start included; peak RSS in MB). `src`: import deskwork from
+    that tree (another checkout's src/) instead of this one."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"TEXTUAL": ""}
+    if src is not None:
+        env["PYTHONPATH"] = src
     out = subprocess.run(
         [sys.executable, "-c", code + RSS_SUFFIX, *args],
         check=True,
         capture_output=True,
         text=True,
-        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        | {"TEXTUAL": ""},
+        env=env,
     ).stdout
-    elapsed = next(float(x.split()[1]) for x in out.splitlines() if x.startswith("FIRST_FRAME_S"))
-    rss = next(
-        (float(x.split()[1]) / 1024 for x in out.splitlines() if x.startswith("RSS_KB")), 0.0
-    )
-    return elapsed, rss
+
+    def figure(name: str, default: float | None = None) -> float:
+        found = [float(x.split()[1]) for x in out.splitlines() if x.split()[:1] == [name]]
+        if not found and default is None:
+            raise RuntimeError(f"the child printed no {name}: {out!r}")
+        return found[0] if found else default  # type: ignore[return-value]
+
+    return figure("FIRST_FRAME_S"), figure("FIRST_FRAME_CPU_S"), figure("RSS_KB", 0.0) / 1024
 
 
-def measure_startup(data_dir: Path, runs: int = 7) -> dict[str, Any]:
+def _compile(src: Path) -> None:
     # A pip install compiles every module to bytecode; a source checkout run with
     # PYTHONDONTWRITEBYTECODE (as on these machines) would recompile deskwork at every start and
     # measure the compiler, not the app. Compile once, as an install would.
     import compileall
 
+    compileall.compile_dir(src, quiet=1)
+
+
+def measure_startup(data_dir: Path, runs: int = 7, base_src: str | None = None) -> dict[str, Any]:
+    """The first frame against a bare four-pane Textual app, in interleaved pairs. `base_src`:
+    also start deskwork from that tree in every round (a before/after in the same run)."""
     import deskwork
 
-    compileall.compile_dir(Path(deskwork.__file__).parent, quiet=1)
-    app, base, rss = [], [], []
-    for _ in range(runs):  # interleaved, so both see the same machine load
-        b, _ = run_child(BASELINE_CHILD)
-        a, r = run_child(APP_CHILD, str(data_dir))
+    _compile(Path(deskwork.__file__).parent)
+    app, base, rss, app_cpu, base_cpu, other, other_cpu = [], [], [], [], [], [], []
+    for _ in range(runs):  # interleaved, so all see the same machine load
+        b, bc, _ = run_child(BASELINE_CHILD)
+        a, ac, r = run_child(APP_CHILD, str(data_dir))
         base.append(b)
+        base_cpu.append(bc)
         app.append(a)
+        app_cpu.append(ac)
         rss.append(r)
+        if base_src is not None:
+            o, oc, _ = run_child(APP_CHILD, str(data_dir), src=base_src)
+            other.append(o)
+            other_cpu.append(oc)
     startup = statistics.median(app)
     baseline = statistics.median(base)
-    return {
+    result: dict[str, Any] = {
         "startup_s": round(startup, 3),
         "startup_baseline_s": round(baseline, 3),
         "startup_ratio": round(startup / baseline, 2),
         # each pair's ratio: the goal holds "on every run" only if the worst pair meets it
         "startup_ratio_pairs": [round(x / y, 2) for x, y in zip(app, base, strict=True)],
+        # CPU time to the first frame (the interpreter's start included): steadier than wall time
+        # on a loaded machine
+        "startup_cpu_s": round(statistics.median(app_cpu), 3),
+        "startup_baseline_cpu_s": round(statistics.median(base_cpu), 3),
         "rss_mb": round(max(rss), 1),
     }
+    if base_src is not None:
+        result |= {
+            "base_startup_ratio": round(statistics.median(other) / baseline, 2),
+            "base_startup_ratio_pairs": [round(x / y, 2) for x, y in zip(other, base, strict=True)],
+            "base_startup_cpu_s": round(statistics.median(other_cpu), 3),
+        }
+    return result
 
 
 def main() -> int:
@@ -211,10 +244,22 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["import"],
-        help="generate, then measure only this (import: the .apkg import against Anki's)",
+        choices=["import", "startup"],
+        help="measure only this: import (generates, then the .apkg import against Anki's) or "
+        "startup (on --data DIR, no generation)",
+    )
+    parser.add_argument(
+        "--data", metavar="DIR", help="with --only: a data dir generated before (copied)"
+    )
+    parser.add_argument("--runs", type=int, default=7, help="with --only startup: pairs to run")
+    parser.add_argument(
+        "--base-src",
+        metavar="SRC",
+        help="with --only startup: also start deskwork from this tree's src/ in every pair",
     )
     args = parser.parse_args()
+    if args.only == "startup":
+        return only(args)
 
     scale = SCALES[args.scale]
     work = Path(tempfile.mkdtemp(prefix="deskwork-bench-"))
@@ -257,6 +302,23 @@ def main() -> int:
         result["data_mb"] = round(
             sum(p.stat().st_size for p in data_dir.iterdir() if p.is_file()) / 2**20, 1
         )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report(result, args.json)
+    return 0
+
+
+def only(args: argparse.Namespace) -> int:
+    if not args.data:
+        print("--only startup needs --data DIR (a dir made with --keep)", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="deskwork-bench-"))
+    try:
+        data_dir = work / "data"
+        shutil.copytree(args.data, data_dir, ignore=shutil.ignore_patterns("*.sock"))
+        if args.base_src:
+            _compile(Path(args.base_src) / "deskwork")
+        result = measure_startup(data_dir, args.runs, args.base_src)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report(result, args.json)

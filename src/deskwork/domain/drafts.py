@@ -35,7 +35,7 @@ class SourceKind(StrEnum):
 
 
 class DraftSource(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: SourceKind
     ref_id: int | None = None

@@ -9,12 +9,15 @@ card for each template whose front renders non-empty; a cloze note one per cloze
 from __future__ import annotations
 
 from enum import StrEnum
+from types import ModuleType
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from deskwork.domain import cloze
 from deskwork.domain.records import Record
-from deskwork.domain.template import SPECIAL_FIELDS, field_is_empty, parse, renders_with_fields
+
+# The template language (domain.template, domain.cloze) is imported where a note's cards are
+# worked out: the store names this module's model for its table, at every start, and the first
+# frame renders no card.
 
 
 class NoteKind(StrEnum):
@@ -23,7 +26,7 @@ class NoteKind(StrEnum):
 
 
 class CardTemplate(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str
     front: str
@@ -52,6 +55,8 @@ class NoteTypeDef(Record):
 
     def problems(self) -> list[str]:
         """Template errors, as Anki reports them when a note type is added."""
+        from deskwork.domain.template import parse
+
         out: list[str] = []
         for t in self.templates:
             for side, text in (("front", t.front), ("back", t.back)):
@@ -115,8 +120,22 @@ STOCK: dict[str, NoteTypeDef] = {
 }  # fmt: skip
 
 
+_LANGUAGE: tuple[ModuleType, ModuleType] | None = None
+
+
+def _language() -> tuple[ModuleType, ModuleType]:
+    """(domain.cloze, domain.template), imported once (card_ords runs for every note imported)."""
+    global _LANGUAGE
+    if _LANGUAGE is None:
+        from deskwork.domain import cloze, template
+
+        _LANGUAGE = (cloze, template)
+    return _LANGUAGE
+
+
 def card_ords(notetype: NoteTypeDef, fields: list[str], tags: list[str]) -> list[int]:
     """The cards (template ords, or cloze number - 1) a note with these fields has."""
+    cloze, template = _language()
     if notetype.is_cloze:
         found: set[int] = set()
         for value in fields:
@@ -125,16 +144,17 @@ def card_ords(notetype: NoteTypeDef, fields: list[str], tags: list[str]) -> list
     nonempty = {
         name
         for name, value in zip(notetype.fields, fields, strict=False)
-        if not field_is_empty(value)
+        if not template.field_is_empty(value)
     }
-    for special in SPECIAL_FIELDS:
+    for special in template.SPECIAL_FIELDS:
         if (
             special not in notetype.fields
             and special != "FrontSide"
             and (special != "Tags" or tags)
         ):
             nonempty.add(special)
-    return [n for n, t in enumerate(notetype.templates) if renders_with_fields(t.front, nonempty)]
+    renders = template.renders_with_fields
+    return [n for n, t in enumerate(notetype.templates) if renders(t.front, nonempty)]
 
 
 def fit_fields(notetype: NoteTypeDef, fields: list[str]) -> list[str]:

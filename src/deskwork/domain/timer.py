@@ -60,7 +60,7 @@ class TimerSettings:
 class TimerState(BaseModel):
     """Everything needed to resume the timer after a quit or a crash (persisted on every change)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     phase: SessionKind = SessionKind.FOCUS
     status: Status = Status.IDLE

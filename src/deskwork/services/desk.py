@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from deskwork.config import Config, load_config
 from deskwork.domain.cards import Card
 from deskwork.domain.curriculum import Item
-from deskwork.domain.daystats import DayFocus, focus_by_day, goal_met, streak
+from deskwork.domain.daystats import DayFocus, goal_met, recent_focus_and_streak
 from deskwork.domain.drafts import Draft
 from deskwork.domain.queue import candidates, leftovers, todays_queue
 from deskwork.domain.records import utcnow
@@ -192,8 +192,15 @@ class Desk:
         today_sessions = sorted(
             (s for s in all_sessions if start <= s.start < end), key=lambda s: s.start
         )
-        by_day = focus_by_day(all_sessions, start_hour)
         timer_cfg = self.config.timer
+        by_day, streak_days = recent_focus_and_streak(
+            all_sessions,
+            day,
+            start_hour,
+            timer_cfg.daily_goal,
+            timer_cfg.goal_unit,
+            self.config.study.rest_days,
+        )
         minutes_by_item: dict[int | None, float] = {}
         for s in today_sessions:
             if s.kind is SessionKind.FOCUS:
@@ -215,9 +222,7 @@ class Desk:
             goal=timer_cfg.daily_goal,
             goal_unit=timer_cfg.goal_unit,
             goal_met=goal_met(today_focus, timer_cfg.daily_goal, timer_cfg.goal_unit),
-            streak_days=streak(
-                by_day, day, timer_cfg.daily_goal, timer_cfg.goal_unit, self.config.study.rest_days
-            ),
+            streak_days=streak_days,
             sessions=today_sessions,
             minutes_by_item=minutes_by_item,
             item_titles={i.id: i.title for i in items},

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 DIGEST_SIZE = 20  # blake2b-160: collisions are out of reach; hashing runs at ~1 GB/s
 
@@ -20,6 +20,8 @@ def digest(data: bytes) -> str:
 
 
 class FileSum(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built with the manifest that holds it
+
     size: int
     b2: str
     ids: str = ""  # the record ids the file holds, as ranges: "1-2000,2004"

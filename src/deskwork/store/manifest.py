@@ -36,7 +36,8 @@ def file_gen(name: str) -> int | None:
 
 
 class Manifest(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # a damaged key is damage, not an unknown extra
+    # a damaged key is damage, not an unknown extra; built when the store first reads one
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     format: Literal["deskwork-store"] = "deskwork-store"
     schema_version: int

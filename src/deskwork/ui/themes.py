@@ -35,7 +35,7 @@ _COLOR_FIELDS = [
 
 
 class ThemeFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     dark: bool = True

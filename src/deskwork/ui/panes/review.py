@@ -17,8 +17,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from deskwork.domain.render import Rendered
-from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.scheduling import Grade, describe
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
@@ -27,7 +25,9 @@ from deskwork.ui.panes.review_session import STUDY_DECK as STUDY_DECK
 from deskwork.ui.panes.review_session import SessionPane
 
 if TYPE_CHECKING:
-    pass
+    # The card's rendering and order come with the first card shown (the cards load after the
+    # first frame): not imported before it.
+    from deskwork.domain.render import Rendered
 
 FLAG_STYLES = {
     1: "red",
@@ -161,6 +161,8 @@ class ReviewPane(SessionPane):
             return
         flag = f" ⚑{card.flag}" if card.flag else ""
         recall = session.retrievability(card)
+        from deskwork.domain.revieworder import describe_retrievability
+
         shown_r = f" · R {describe_retrievability(recall)}" if recall is not None else ""
         # The card's own figures before its deck (a long deck name is what the pane's edge cuts),
         # and the deck only when it is not the one being studied.
@@ -320,10 +322,13 @@ class ReviewPane(SessionPane):
     def _show_media(self, card_id: int, html: str) -> None:
         """The side's images under the text (Kitty / Sixel where the terminal speaks them, else
         half-blocks), and its sounds named for the play key."""
-        from deskwork.domain.ankihtml import images, sounds
+        if html:
+            from deskwork.domain.ankihtml import images, sounds
 
-        self.sounds = sounds(html)
-        names = images(html)[:3]
+            self.sounds = sounds(html)
+            names = images(html)[:3]
+        else:  # no card (the first frame, while the cards load): Anki's HTML reader not needed
+            self.sounds, names = [], []
         key = (card_id, tuple(names))
         if key == self._media_shown:
             return
