@@ -14,11 +14,13 @@ import pytest
 from deskwork.domain.cards import Card
 from deskwork.domain.cardsearch import search
 from deskwork.paths import Paths
-from deskwork.services import browse
+from deskwork.services import browse, pacing
 from deskwork.services.desk import Desk
+from deskwork.services.pacing import paced
 from deskwork.ui import give_way
 from deskwork.ui.give_way import GiveWay
 from tests.helpers import T0, Clock, make_card
+from tests.ui.factory import desk_app, ready
 
 
 async def test_a_pause_waits_for_the_loops_callback_to_end(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,5 +102,43 @@ def test_the_search_pauses_between_slices_and_finds_the_same(
         figure_pauses: list[int] = []
         figures = browse.figures_job(desk, pause=lambda: figure_pauses.append(1))()
         assert figures == browse.figures_job(desk)() and len(figure_pauses) >= 4
+    finally:
+        desk.close()
+
+
+def test_paced_pauses_before_each_slice_and_yields_everything() -> None:
+    pauses: list[int] = []
+    seen: list[int] = []
+    for n in paced(range(2500), lambda: pauses.append(len(seen)), every=1000):
+        seen.append(n)
+    assert seen == list(range(2500)) and pauses == [0, 1000, 2000]
+
+
+async def test_the_app_gives_the_desk_its_way_once_drawn(tmp_path: Path, clock: Clock) -> None:
+    """The services' passes over the cards on workers (the review queue, the load balancer's
+    counts, the warm-up's shards) pause through `desk.give_way`: the app's, once it runs."""
+    app = desk_app(tmp_path, clock)
+    assert app.desk.give_way is pacing.nothing
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.give_way.installed
+        assert app.desk.give_way == app.give_way.pause
+    assert not app.give_way.installed  # the app ended: the loop's selector as it was
+
+
+def test_the_review_queue_and_the_balancers_count_pause_through_the_desk(tmp_path: Path) -> None:
+    from deskwork.services.cards import ReviewSession
+
+    desk = _desk(tmp_path, [make_card(f"q {n}", id=n + 1) for n in range(1200)])
+    try:
+        pauses: list[int] = []
+        desk.give_way = lambda: pauses.append(1)
+        session = ReviewSession(desk)
+        assert len(pauses) >= 2  # the queue's pass over 1,200 cards: a pause per 1,000
+        job = session.counting_job()
+        assert job is not None
+        before = len(pauses)
+        job()
+        assert len(pauses) - before >= 2
     finally:
         desk.close()

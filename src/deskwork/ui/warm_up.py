@@ -61,7 +61,8 @@ class WarmsUp(StudyScreens):
 
     def _start_warm_up(self) -> None:
         self._resume_gc()
-        self.give_way.install(asyncio.get_running_loop())  # ui/give_way.py
+        if self.give_way.install(asyncio.get_running_loop()):  # ui/give_way.py
+            self.desk.give_way = self.give_way.pause  # the services' long passes on workers
         generation = self.review_pane.build_generation
         self.run_worker(
             partial(self._warm_up, self.review_pane, generation),
