@@ -19,6 +19,10 @@ SCREEN_MODULES = (
     # Add a card (Ctrl+K, the quickest capture there is): its dialog and Textual's TextArea were
     # ~25 ms of imports on the UI thread at the first Ctrl+K.
     "deskwork.ui.screens.card_dialogs",
+    # The draft editor, built at the first draft opened: its module and Textual's Markdown
+    # preview (markdown_it) were ~35 ms of imports on the UI thread then.
+    "deskwork.ui.widgets.editor",
+    "textual.widgets._markdown",
 )
 
 
