@@ -142,3 +142,21 @@ def test_the_review_queue_and_the_balancers_count_pause_through_the_desk(tmp_pat
         assert len(pauses) - before >= 2
     finally:
         desk.close()
+
+
+def test_the_drafts_parse_pauses_as_it_goes_and_parses_the_same() -> None:
+    """tree-sitter's progress callback calls the pause all along a long draft's parse (it holds
+    the GIL between reads of the text); the tree is the one a parse in one go makes."""
+    from textual._tree_sitter import get_language
+
+    from deskwork.ui.widgets.editor import DeferredSyntaxDocument
+
+    language = get_language("markdown")
+    assert language is not None
+    text = "".join(f"# Part {n}\n\nsome *text* and `code` {n}\n\n- a\n- b\n\n" for n in range(400))
+    document = DeferredSyntaxDocument(text, language)
+    pauses: list[int] = []
+    tree = document.parse_job(lambda: pauses.append(1))()
+    assert len(pauses) > 10
+    assert str(tree.root_node) == str(document.parse_job()().root_node)
+    assert tree.root_node.child_count >= 400  # the whole text: a section per part

@@ -99,7 +99,7 @@ class RowCachedTextArea(TextArea):
             self._rewrap_and_refresh_virtual_size()
         self.scroll_cursor_visible()
 
-    def _on_resize(self, event: events.Resize) -> None:
+    def _on_resize(self, event: events.Resize) -> None:  # type: ignore[override]
         """Textual wraps the whole document again at every resize; a resize that leaves the
         width to wrap to as it was (the height changed, or the scrollbar's coming already
         rewrapped it: opening a 250 KB draft wrapped it twice, ~30-60 ms each) only sizes."""
