@@ -9,13 +9,16 @@ from typing import Any
 
 import pytest
 
+from deskwork.ui.screens.card_dialogs import CardScreen
 from deskwork.ui.screens.curriculum import CurriculumScreen
 from deskwork.ui.screens.plan import PlanScreen
 from tests.helpers import Clock
 from tests.ui.factory import desk_app, ready, settled
 
 
-@pytest.mark.parametrize(("key", "kind"), [("ctrl+y", PlanScreen), ("f7", CurriculumScreen)])
+@pytest.mark.parametrize(
+    ("key", "kind"), [("ctrl+y", PlanScreen), ("f7", CurriculumScreen), ("ctrl+k", CardScreen)]
+)
 async def test_styled_at_mount_not_again_at_the_first_resume(
     tmp_path: Path, clock: Clock, key: str, kind: type[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

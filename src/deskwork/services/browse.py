@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from deskwork.domain import cardstats
 from deskwork.domain.cards import Card
-from deskwork.domain.cardsearch import search
+from deskwork.domain.cardsearch import compile_query
 from deskwork.domain.studyday import day_bounds
 from deskwork.services.desk import Desk
 from deskwork.services.notes import Renderer, type_names
@@ -34,9 +34,19 @@ class Found:
     questions: list[str]
 
 
-def search_job(desk: Desk, query: str, rows: int) -> Callable[[], Found]:
+SLICE = 1000  # cards matched (or questions rendered / 10) between two of a worker's pauses
+
+
+def _nothing() -> None:
+    pass
+
+
+def search_job(
+    desk: Desk, query: str, rows: int, pause: Callable[[], None] = _nothing
+) -> Callable[[], Found]:
     """The cards and note types now; the returned function matches `query` (ValueError names a
-    bad term), sorts the matches by deck, note and card, and renders the first `rows` questions."""
+    bad term), sorts the matches by deck, note and card, and renders the first `rows` questions.
+    It calls `pause` between slices of that work (the UI's way to go first: ui/give_way.py)."""
     now = desk.clock()
     cards = desk.store.cards.all()
     render = Renderer(desk)
@@ -45,16 +55,29 @@ def search_job(desk: Desk, query: str, rows: int) -> Callable[[], Found]:
     start_hour = desk.config.study.day_start_hour  # rated:, added:, edited: count study days
 
     def run() -> Found:
-        found = search(cards, query, now, names, decay, start_hour)
+        test = compile_query(query, now, names, decay, start_hour)
+        found: list[Card] = []
+        for start in range(0, len(cards), SLICE):
+            pause()
+            found += [c for c in cards[start : start + SLICE] if test(c)]
         found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
-        return Found(query, found, [render(card).question for card in found[:rows]])
+        questions: list[str] = []
+        for start in range(0, min(rows, len(found)), SLICE // 10):
+            pause()
+            questions += [
+                render(card).question for card in found[start : min(rows, start + SLICE // 10)]
+            ]
+        return Found(query, found, questions)
 
     return run
 
 
-def figures_job(desk: Desk, days: int = 30) -> Callable[[], Figures]:
+def figures_job(
+    desk: Desk, days: int = 30, pause: Callable[[], None] = _nothing
+) -> Callable[[], Figures]:
     """The cards now; the returned function reads the log window and counts (due forecast for
-    `days`, answers per day over the last `days`, true retention over that window, per state)."""
+    `days`, answers per day over the last `days`, true retention over that window, per state),
+    calling `pause` between the parts."""
     now = desk.clock()
     today, start_hour = desk.today(), desk.config.study.day_start_hour
     window_start = day_bounds(today - timedelta(days=days - 1), start_hour)[0]
@@ -63,13 +86,16 @@ def figures_job(desk: Desk, days: int = 30) -> Callable[[], Figures]:
     log = desk.store.reviews
 
     def run() -> Figures:
+        pause()
         logs = _retried(lambda: list(log.between(since, now + timedelta(seconds=1))))
-        return (
-            cardstats.due_forecast(cards, today, start_hour, days),
-            cardstats.reviews_per_day(logs, today, start_hour, days),
-            cardstats.true_retention(logs, now - timedelta(days=days)),
-            cardstats.per_state(cards),
-        )
+        pause()
+        forecast = cardstats.due_forecast(cards, today, start_hour, days)
+        pause()
+        per_day = cardstats.reviews_per_day(logs, today, start_hour, days)
+        pause()
+        retention = cardstats.true_retention(logs, now - timedelta(days=days))
+        pause()
+        return forecast, per_day, retention, cardstats.per_state(cards)
 
     return run
 

@@ -24,6 +24,7 @@ from deskwork.domain.wording import plural
 from deskwork.services import notes
 from deskwork.services.desk import Desk
 from deskwork.services.notes import LAST_DECK
+from deskwork.services.pacing import paced
 
 if TYPE_CHECKING:
     from fsrs import Scheduler
@@ -104,7 +105,8 @@ class ReviewSession:
         cards = self.desk.store.cards.all()
         self.done = presets.today_done(self.desk, {c.id: c.deck for c in cards})
         first = self.queue.first if hasattr(self, "queue") else None  # an undone card stays first
-        self.queue = rq.build(cards, now, self.day_end(), self.presets, self.done, self.deck)
+        paced_cards = paced(cards, self.desk.give_way)  # on a worker: the UI thread goes first
+        self.queue = rq.build(paced_cards, now, self.day_end(), self.presets, self.done, self.deck)
         self.queue.first = first
 
     def limits_reached(self) -> str:
@@ -211,7 +213,7 @@ class ReviewSession:
         cards, moves = self.desk.store.cards.all(), self._moves
 
         def job() -> None:
-            counted = self._count(cards)
+            counted = self._count(paced(cards, self.desk.give_way))
             with self._due_lock:
                 if self._due_days is None and self._moves == moves:
                     self._due_days = counted

@@ -22,6 +22,7 @@ from deskwork.domain.sessions import Session, SessionKind
 from deskwork.domain.studyday import day_bounds, study_day
 from deskwork.interop.sessions import session_record
 from deskwork.paths import Paths
+from deskwork.services import pacing
 from deskwork.store import collector
 from deskwork.store.store import Store
 
@@ -100,6 +101,9 @@ class Desk:
     store: Store
     problems: list[str] = field(default_factory=list)
     clock: Callable[[], datetime] = utcnow
+    # Called between slices of a worker's long pass over the cards (services/pacing.py); the
+    # TUI sets it so that workers wait while its event loop runs a callback.
+    give_way: Callable[[], None] = field(default=pacing.nothing, compare=False, repr=False)
 
     @classmethod
     def open(
@@ -157,6 +161,7 @@ class Desk:
         while self.store.cards.load_step():
             if cancelled():
                 return False
+            self.give_way()  # between two shards: the UI thread's callback first
         gc.collect()
         gc.freeze()
         self.store.froze = True  # given back to the collector when the store closes

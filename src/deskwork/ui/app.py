@@ -32,6 +32,7 @@ from deskwork.ui.cards_control import CardsControl
 from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
 from deskwork.ui.curriculum_control import CurriculumControl
 from deskwork.ui.everywhere import lend_app_keys, unsaved_in
+from deskwork.ui.give_way import GiveWay
 from deskwork.ui.idle_collector import IdleCollector
 from deskwork.ui.keymap import (
     bound_keys,
@@ -81,6 +82,7 @@ class DeskworkApp(HelpAndThemes):
         self._draft_pane: DraftPane | None = None  # held for the last save while shutting down
         # Garbage collections at pauses (ui/idle_collector.py); none while workers run.
         self.idle_collector = IdleCollector(busy=self._working)
+        self.give_way = GiveWay()  # workers wait while the loop works (ui/give_way.py)
         self.day_end_text = ""
 
         themes, theme_problems = load_themes(bundled_themes_dir(), desk.paths.user_themes)
@@ -314,6 +316,7 @@ class DeskworkApp(HelpAndThemes):
             if self._ticker is not None:
                 self._ticker.stop()
             self.idle_collector.stop()
+            self.give_way.uninstall()
             self.desk.close()
 
     def on_unmount(self) -> None:

@@ -5,6 +5,7 @@ start off the UI thread, and, later, the monthly nudge to optimise FSRS."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import sys
@@ -24,12 +25,15 @@ from deskwork.ui.study_screens import StudyScreens
 if TYPE_CHECKING:
     from deskwork.services.cards import ReviewSession
     from deskwork.services.presets import DueToday
+    from deskwork.ui.give_way import GiveWay
 
 OPTIMIZE_REMINDER_DELAY_S = 20.0  # after start-up has settled: the nudge reads the review log
 
 
 class WarmsUp(StudyScreens):
     """The part of the app that finishes starting after the first frame."""
+
+    give_way: GiveWay
 
     def _tell_store_problems(self) -> None:
         raise NotImplementedError
@@ -59,6 +63,8 @@ class WarmsUp(StudyScreens):
 
     def _start_warm_up(self) -> None:
         self._resume_gc()
+        if self.give_way.install(asyncio.get_running_loop()):  # ui/give_way.py
+            self.desk.give_way = self.give_way.pause  # the services' long passes on workers
         generation = self.review_pane.build_generation
         self.run_worker(
             partial(self._warm_up, self.review_pane, generation),

@@ -53,6 +53,7 @@ class DraftPane(DraftEditing):
     DraftPane #draft-body { height: 1fr; }
     DraftPane #draft-text { width: 1fr; border: none; padding: 0; }
     DraftPane #draft-text:focus { border: none; }
+    DraftPane #draft-text.-long { scrollbar-gutter: stable; }
     DraftPane #draft-preview { width: 1fr; border-left: solid $panel-lighten-2; padding: 0 1; }
     DraftPane #draft-side { width: 30; border-left: solid $panel-lighten-2; padding: 0 1; }
     DraftPane #draft-side OptionList { height: auto; max-height: 12; }

@@ -55,6 +55,12 @@ def status_line(title: str, figures: str, width: int) -> Text:
     return line
 
 
+def tall(body: str, width: int, height: int) -> bool:
+    """Whether `body` surely wraps to more rows than `height` at `width` columns (a lower bound
+    of its rows: its lines, and its characters a row of `width` at a time)."""
+    return body.count("\n") + 1 > height or len(body) > max(1, width) * height
+
+
 class DraftEditing(DraftTools):
     if TYPE_CHECKING:  # provided by the draft pane
 
@@ -144,6 +150,10 @@ class DraftEditing(DraftTools):
         self._loading = True
         text = self._text_area()
         text.display = True
+        # A text taller than the screen gets its scrollbar's column from the start: else it was
+        # wrapped twice on opening, to the width without the scrollbar and again when the
+        # scrollbar came (a 250 KB draft: ~30-60 ms of the UI thread each).
+        text.set_class(tall(draft.body, self.size.width, self.app.size.height), "-long")
         text.load_text(draft.body)
         text.move_cursor(self._cursor_for(draft), record_width=True)
         text.scroll_cursor_visible(center=True, animate=False)

@@ -119,7 +119,9 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
 
         self._generation += 1
         generation = self._generation
-        job = search_job(self.desk_app.desk, self.query_one("#cb-query", Input).value, MAX_ROWS)
+        give_way = self.desk_app.give_way.pause  # the UI thread first (ui/give_way.py)
+        query = self.query_one("#cb-query", Input).value
+        job = search_job(self.desk_app.desk, query, MAX_ROWS, give_way)
         presets = load_presets(self.desk_app.desk)  # read here: the worker touches no store
         self._searching = True
 
@@ -130,10 +132,11 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
                 self.app.call_from_thread(self._search_failed, generation, str(exc))
                 return
             now = self.desk_app.desk.clock()
-            rows = [
-                (str(card.id), row_cells(card, question, now, presets))
-                for card, question in zip(found.cards, found.questions, strict=False)
-            ]
+            rows: list[tuple[str, Row]] = []
+            for card, question in zip(found.cards, found.questions, strict=False):
+                if len(rows) % ROWS_PER_FRAME == 0:
+                    give_way()
+                rows.append((str(card.id), row_cells(card, question, now, presets)))
             self.app.call_from_thread(self._fill, generation, found.cards, rows)
 
         self.run_worker(work, thread=True, exclusive=True, group="cb-search", name="card search")
@@ -196,7 +199,7 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         """The figures computed on a worker, written under the table when they are ready."""
         from deskwork.services.browse import figures_job
 
-        job = figures_job(self.desk_app.desk)
+        job = figures_job(self.desk_app.desk, pause=self.desk_app.give_way.pause)
         self._figuring += 1
 
         def work() -> None:

@@ -19,6 +19,7 @@ from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, display_names
 from deskwork.domain.tags import HINT as TAGS_HINT
 from deskwork.domain.tags import format_tags, parse_tags
+from deskwork.ui.screens.opening import OpensInSteps, yield_to_loop
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
 from deskwork.ui.text_fields import CleanTextArea
 from deskwork.ui.widgets.paths import HINT as PATH_HINT
@@ -33,7 +34,7 @@ class CardDraft:
     tags: list[str]
 
 
-class CardScreen(ModalScreen[None]):
+class CardScreen(OpensInSteps, ModalScreen[None]):
     """Add (or edit) a note: one text area per field of its note type (choosing another type when
     adding keeps what was typed, field by field). `save(draft)` returns "" when saved, else the
     problem (shown; the dialog keeps what was typed). Ctrl+S saves: one key."""
@@ -132,11 +133,14 @@ class CardScreen(ModalScreen[None]):
         await container.remove_children()
         await container.mount_all(self._field_widgets(str(event.value)))
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         areas = self.field_areas()
         if areas:
             areas[0].focus()
         self._fit()
+        # Its first layout and drawing (over the dimmed desk) in a turn of their own: Ctrl+K's
+        # composing, mounting and drawing were one 30-35 ms stretch (ui/screens/opening.py).
+        await yield_to_loop()
 
     def on_resize(self) -> None:
         self._fit()

@@ -90,13 +90,23 @@ class DeferredSyntaxDocument(SyntaxAwareDocument):
         self.edits += 1
         return result
 
-    def parse_job(self) -> Callable[[], Tree]:
-        """A parse of the text as it is now, to run on a worker thread (its own parser)."""
+    def parse_job(self, pause: Callable[[], None] | None = None) -> Callable[[], Tree]:
+        """A parse of the text as it is now, to run on a worker thread (its own parser). With
+        `pause`, tree-sitter's progress callback (every ~100 steps of the parse) calls it: the
+        worker waits there while the UI thread runs (ui/give_way.py); tree-sitter holds the GIL
+        between two reads of the text, and a 250 KB draft's parse stalled the opening ~30 ms."""
         from tree_sitter import Parser
 
         read = line_reader(list(self.lines), self.newline)
         language = self.language
-        return lambda: Parser(language).parse(read)
+        if pause is None:
+            return lambda: Parser(language).parse(read)
+
+        def progress(*_: object) -> bool:
+            pause()
+            return False  # go on
+
+        return lambda: Parser(language).parse(read, progress_callback=progress)
 
     def take_tree(self, tree: Tree, edits: int) -> None:
         """A tree parsed when the document had had `edits` edits."""
@@ -179,7 +189,9 @@ class WindowedTextArea(CleanTextArea):
             return
         if self._parsing:  # one at a time; the one running reschedules when it is done
             return
-        parse, edits = document.parse_job(), document.edits
+        give_way = getattr(self.app, "give_way", None)  # the UI thread first (ui/give_way.py)
+        parse = document.parse_job(give_way.pause if give_way is not None else None)
+        edits = document.edits
 
         def work() -> None:
             tree: Tree | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Generic, TypeVar, overload
 
 from textual.app import ComposeResult
@@ -17,6 +18,8 @@ from deskwork.ui.widgets.pane import Pane
 # Options a list's first frame gets at once: as many as the terminal has rows (no list can show
 # more), at least this many.
 FIRST_FILL_MIN = 24
+FILL_SLICE = 24  # the options of a first fill's rest that go in at a time (~5 ms at the heavy year)
+FILL_GAP_S = 0.01  # between two slices: the loop draws, answers keys, workers get the GIL
 
 R = TypeVar("R")
 
@@ -44,26 +47,44 @@ class LazyOptions(Sequence[Option | None], Generic[R]):
 
 def fill_options(listing: OptionList, options: Sequence[Option | None]) -> None:
     """Replace the options of `listing`. The first time a list is filled (the desk's lists are filled
-    for the first frame), only as many options as could show go in at once and the rest right
-    after that frame is drawn (the next round of after-refresh callbacks): an OptionList measures every option it holds, again at each resize
-    of the start-up layout (~90 ms for the heavy year's 180 queue items and 200 drafts). With
-    `LazyOptions` the rest are not even made before then."""
+    for the first frame), only as many options as could show go in at once and the rest after that
+    frame is drawn, `FILL_SLICE` at a time, each its own turn of the event loop: an OptionList measures every option it takes (~0.2 ms
+    each at the heavy year, its label made too with `LazyOptions`), and the rest of the queue's
+    180 items and the 200 drafts in one callback held the UI ~60 ms of CPU right after the first
+    frame, 100+ ms late while the warm-up worker loads the cards. A later fill (the list refreshed)
+    goes in at once and drops a first fill's pending rest."""
     generation = getattr(listing, "_deskwork_fill", 0) + 1
     listing._deskwork_fill = generation  # type: ignore[attr-defined]  # a later fill wins
     listing.clear_options()
     first = max(FIRST_FILL_MIN, listing.app.size.height) if generation == 1 else len(options)
-    listing.add_options(options[:first])
-    if len(options) > first:
+    if len(options) <= first:
+        listing.add_options(options)
+        return
+    held = _add_holding_back(listing, options[:first])
 
-        def fill_rest() -> None:
-            if getattr(listing, "_deskwork_fill", 0) == generation and listing.is_attached:
-                listing.add_options(options[first:])
+    def fill_slice(start: int, held: list[Option | None]) -> None:
+        if getattr(listing, "_deskwork_fill", 0) != generation or not listing.is_attached:
+            return
+        end = start + FILL_SLICE
+        if end >= len(options):
+            listing.add_options(held + list(options[start:]))
+        else:  # the next slice a moment later, in a callback of its own
+            held = _add_holding_back(listing, held + list(options[start:end]))
+            listing.set_timer(FILL_GAP_S, partial(fill_slice, end, held))
 
-        # After the frame that shows the first options: a callback registered now would run in
-        # the same round as the frame's own "drawn" callbacks, before them, and hold the first
-        # frame back by measuring every option (~15 ms at the heavy year). One round later, it runs
-        # once the frame is out.
-        listing.call_after_refresh(listing.call_after_refresh, fill_rest)
+    # After the frame that shows the first options: a callback registered now would run in
+    # the same round as the frame's own "drawn" callbacks, before them, and hold the first
+    # frame back. One round later, it runs once the frame is out.
+    listing.call_after_refresh(listing.call_after_refresh, fill_slice, first, held)
+
+
+def _add_holding_back(listing: OptionList, batch: Sequence[Option | None]) -> list[Option | None]:
+    """Add `batch` but its last option and the separators after it, which are returned to go in
+    with the next slice: a slice that begins with a separator (None) makes the OptionList measure
+    every option again (it marks the option before it from there)."""
+    last = max((n for n, option in enumerate(batch) if option is not None), default=0)
+    listing.add_options(batch[:last])
+    return list(batch[last:])
 
 
 class ListPane(Pane):

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from rich.containers import Lines
 from rich.text import Text
+from textual import events
 from textual.cache import LRUCache
 from textual.document._wrapped_document import WrappedDocument
 from textual.geometry import Region
@@ -97,6 +98,21 @@ class RowCachedTextArea(TextArea):
         if self.wrap_width and self.wrap_width != self.wrapped_document._width:
             self._rewrap_and_refresh_virtual_size()
         self.scroll_cursor_visible()
+
+    def _on_resize(self, event: events.Resize) -> None:  # type: ignore[override]
+        """Textual wraps the whole document again at every resize; a resize that leaves the
+        width to wrap to as it was (the height changed, or the scrollbar's coming already
+        rewrapped it: opening a 250 KB draft wrapped it twice, ~30-60 ms each) only sizes."""
+        event.prevent_default()  # TextArea's own handler (the base class's) would wrap again
+        wrapped = self.wrapped_document
+        if (
+            self.wrap_width == wrapped._width
+            and getattr(wrapped, "_tab_width", self.indent_width) == self.indent_width
+        ):
+            self._line_cache.clear()
+            self._refresh_size()
+            return
+        self._rewrap_and_refresh_virtual_size()
 
     def _rewrap_and_refresh_virtual_size(self) -> None:
         self._row_cache.clear()  # rows of the old wrapping: never shown again as they were
