@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import random
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
+from deskwork.domain.revieworder import describe_retrievability, retrievability
 from deskwork.interop.anki import AnkiError, reader, schedule
 from deskwork.interop.anki.model import Deadline, ImportLimits
 from deskwork.interop.anki.package import read_package, write_package
@@ -398,3 +401,22 @@ def test_a_cards_memory_state_reads_as_pythons_json_reads_it(data: str, ctype: i
             assert repr(value) == repr(slow[key])
     else:
         assert fast == slow
+    # A hostile memory state never refuses the card nor gives it one R cannot be worked out of
+    # (a NaN stability crashed the browser's R column and the review pane): it counts as absent.
+    assert isinstance(fast, dict), fast
+    stability, difficulty = fast["stability"], fast["difficulty"]
+    assert stability is None or (math.isfinite(stability) and stability > 0), stability
+    assert difficulty is None or 1 <= difficulty <= 10, difficulty
+
+
+@pytest.mark.parametrize(
+    "data", ['{"s": NaN, "d": 5}', '{"s": -5, "d": NaN}', '{"s": Infinity, "d": 99}', '{"s": "9"}']
+)
+def test_a_card_with_a_broken_memory_state_shows_r_from_its_interval(data: str) -> None:
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    fields = from_anki(2, 30, 4, data, datetime(2024, 1, 1, tzinfo=UTC), None, now)
+    assert (fields["stability"], fields["difficulty"]) == (4.0, 5.0)  # the interval; the default
+    card = make_card("q", **fields)
+    assert describe_retrievability(retrievability(card, now)).endswith("%")
+    broken = card.model_copy(update={"stability": float("nan")})  # one already stored that way
+    assert retrievability(broken, now) is None and describe_retrievability(float("nan")) == "—"

@@ -71,8 +71,8 @@ def decay_of(parameters: tuple[float, ...] | None) -> float:
 def retrievability(card: Card, now: datetime, decay: float = DEFAULT_DECAY) -> float | None:
     """FSRS's probability of recall now: (1 + factor · t / S)^-decay, t the days since the last
     review (fractional, as Anki counts them for R); None for a card without a memory state."""
-    if card.last_review is None or not card.stability:
-        return None
+    if card.last_review is None or not card.stability or not card.stability > 0:
+        return None  # no memory state; a stability of 0, below or NaN has no R
     elapsed = max(0.0, (now - card.last_review).total_seconds()) / DAY_S
     factor = 0.9 ** (-1.0 / decay) - 1.0
     return float((1.0 + factor * elapsed / card.stability) ** -decay)
@@ -81,7 +81,7 @@ def retrievability(card: Card, now: datetime, decay: float = DEFAULT_DECAY) -> f
 def describe_retrievability(value: float | None) -> str:
     """R as a whole percent, rounded down: a card shown as 90% has R of at least 0.90, so
     `prop:r<0.9` never finds a card shown as 90% (rounding showed R 0.896 as 90%)."""
-    if value is None:
+    if value is None or not math.isfinite(value):  # no memory state (or a broken one)
         return "—"
     return f"{math.floor(value * 100 + 1e-9)}%"  # 1e-9: 0.29 * 100 is 28.999999999999996
 

@@ -10,6 +10,7 @@ between the last review's day and the due day."""
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -37,6 +38,20 @@ def memory_of(data: str) -> Any:
         return {}
 
 
+_BELOW_ONE = math.nextafter(1.0, 0.0)  # difficulty 1 is in range
+
+
+def _memory_value(value: Any, above: float, at_most: float) -> float | None:
+    """An FSRS memory value from the file when it is a finite number in its range (stability
+    above 0; difficulty 1 to 10); else None, as if absent (the card's interval stands in). A
+    NaN, an infinity, a negative stability or a text made R undefined and crashed what shows
+    it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) and above < number <= at_most else None
+
+
 # A schedule as `schedule_of` gives it: (state, step, stability, difficulty, due, last_review).
 Schedule = tuple[CardState, int | None, float | None, float | None, datetime, datetime | None]
 NEW_KEYS = ("state", "step", "due")  # the fields a new card's schedule sets
@@ -53,7 +68,8 @@ def schedule_of(
         return CardState.LEARNING, 0, None, None, now, None
     memory = memory_of(data) if data else None
     if isinstance(memory, dict):
-        stability, difficulty = memory.get("s"), memory.get("d")
+        stability = _memory_value(memory.get("s"), 0.0, math.inf)
+        difficulty = _memory_value(memory.get("d"), _BELOW_ONE, 10.0)
     else:
         stability = difficulty = None
     if ctype == 2:  # review: due is a day number counted from the collection's creation
