@@ -338,3 +338,8 @@ def test_config_show_gives_the_theme_chosen_in_the_app_over_the_files(
         store.set_setting(THEME, "textual-light")  # the same as the file's: nothing to say
     code, out, err = run(capsys, "config", "show")
     assert code == 0 and err == "", err
+    for name in ("manifest.json", "manifest.copy.json"):  # a store that cannot be opened
+        (home / name).write_text("{")
+    code, out, err = run(capsys, "config", "show", "--json")
+    assert code == 0 and json.loads(out)["ui"]["theme"] == "textual-light", out
+    assert "the theme chosen in the app could not be read" in err, err

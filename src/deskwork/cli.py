@@ -171,11 +171,15 @@ def _theme_chosen_in_the_app(paths: Paths) -> str | None:
 
     if not (paths.data_dir / MANIFEST_NAME).is_file():
         return None  # no store yet: nothing was chosen, and none is made to say so
-    desk = open_desk(paths, readonly=True, what="deskwork config show")
     try:
-        chosen = desk.store.setting(THEME)
-    finally:
-        desk.close()
+        desk = open_desk(paths, readonly=True, what="deskwork config show")
+        try:
+            chosen = desk.store.setting(THEME)
+        finally:
+            desk.close()
+    except Exception as exc:  # the config is still shown: the store is doctor's business
+        warn([f"the theme chosen in the app could not be read ({exc}); the file's is shown"])
+        return None
     return chosen if isinstance(chosen, str) else None
 
 
