@@ -15,7 +15,7 @@ from deskwork.domain.cards import CardState, ReviewLog
 from deskwork.domain.insight import Insight
 from deskwork.domain.scheduling import Grade
 from deskwork.paths import Paths
-from deskwork.services import Desk
+from deskwork.services import Desk, browse
 from deskwork.services.insight import count_ahead, gather, gather_job
 from tests.helpers import Clock, make_card
 from tests.insight_history import CONFIG
@@ -240,6 +240,8 @@ def test_every_log_figure_equals_a_count_from_scratch(tmp_path: Path, clock: Clo
     assert report.reviews == 12 * 9
     after = gather(desk, 12)
     assert shown(after) == scratch(desk)
+    # The card browser's true retention over 30 days is the stats screen's: the same study days.
+    assert browse.figures_job(desk)()[2] == pytest.approx(after.retention_30d)
     assert sum(after.reviews_by_day) > 102 and after.answers_30d > 102
     desk.store.compact(force=True)
     assert shown(gather(desk, 12)) == scratch(desk)
@@ -294,4 +296,24 @@ def test_the_counts_an_older_version_kept_are_replaced(tmp_path: Path, clock: Cl
     assert shown(gather(desk, 12)) == scratch(desk)
     assert desk.store.setting(OLD_SAVED_DAYS) is None
     assert "2026-11" in desk.store.setting(SAVED_DAYS)
+    desk.close()
+
+
+def test_the_browser_and_the_stats_count_true_retention_over_the_same_30_days(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """A failed review just before the first of the 30 study days, yet less than 30 times 24
+    hours ago: neither screen counts it (the browser counted it, the stats did not, under one
+    label)."""
+    from deskwork.domain.studyday import day_bounds
+
+    desk = history_desk(tmp_path / "data", clock)
+    first = day_bounds(desk.today() - timedelta(days=29), desk.config.study.day_start_hour)[0]
+    just_before = first - timedelta(minutes=1)
+    assert just_before > clock() - timedelta(days=30), "the case this test is about"
+    with desk.store.transaction() as tx:
+        tx.append("reviews", ReviewLog(card_id=1, rating=1, ts=just_before, state=CardState.REVIEW))
+    stats = gather(desk, 12).retention_30d
+    assert stats == pytest.approx(0.9)
+    assert browse.figures_job(desk)()[2] == pytest.approx(stats)
     desk.close()

@@ -80,8 +80,9 @@ def figures_job(
     calling `pause` between the parts."""
     now = desk.clock()
     today, start_hour = desk.today(), desk.config.study.day_start_hour
-    window_start = day_bounds(today - timedelta(days=days - 1), start_hour)[0]
-    since = min(window_start, now - timedelta(days=days))
+    # The last `days` study days (today and the ones before), as the stats screen counts its
+    # 30 days: the same window gives the same true retention on both screens.
+    since = day_bounds(today - timedelta(days=days - 1), start_hour)[0]
     cards = desk.store.cards.all()
     log = desk.store.reviews
 
@@ -93,7 +94,7 @@ def figures_job(
         pause()
         per_day = cardstats.reviews_per_day(logs, today, start_hour, days)
         pause()
-        retention = cardstats.true_retention(logs, now - timedelta(days=days))
+        retention = cardstats.true_retention(logs, since)
         pause()
         return forecast, per_day, retention, cardstats.per_state(cards)
 
