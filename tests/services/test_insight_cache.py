@@ -169,7 +169,7 @@ def scratch(desk: Desk, weeks: int = 12) -> tuple[object, ...]:
     worked out on its own (no month, no index, no cache)."""
     days = answer_days.by_day(desk.store.reviews.all(), desk.config.study.day_start_hour)
     log = answer_days.window(days, desk.today(), weeks * 7)
-    return (log.answers_by_day, log.retention_30d, log.entries_30d, log.review_30d)
+    return (log.answers_by_day, log.retention_30d, log.entries_30d, log.graded_30d)
 
 
 def shown(figures: Insight) -> tuple[object, ...]:
@@ -313,7 +313,15 @@ def test_the_browser_and_the_stats_count_true_retention_over_the_same_30_days(
     assert just_before > clock() - timedelta(days=30), "the case this test is about"
     with desk.store.transaction() as tx:
         tx.append("reviews", ReviewLog(card_id=1, rating=1, ts=just_before, state=CardState.REVIEW))
-    stats = gather(desk, 12).retention_30d
-    assert stats == pytest.approx(0.9)
-    assert browse.figures_job(desk)()[2] == pytest.approx(stats)
+    figures = gather(desk, 12)
+    assert figures.retention_30d == pytest.approx(0.9)
+    assert browse.figures_job(desk)()[2] == pytest.approx(figures.retention_30d)
+    # "90% of N answers": N the answers the percentage is of, not a manual entry (Anki's
+    # "reschedule cards" writes one per card) on a card in review.
+    with desk.store.transaction() as tx:
+        manual = ReviewLog(card_id=1, rating=0, manual=4, ts=clock(), state=CardState.REVIEW)
+        tx.append("reviews", manual)
+    after = gather(desk, 12)
+    assert after.review_answers_30d == figures.review_answers_30d
+    assert after.answers_30d == figures.answers_30d + 1  # every entry still counts there
     desk.close()

@@ -50,7 +50,7 @@ class Insight:
     drafts_by_status: dict[str, int]
     item_titles: dict[int, str] = field(default_factory=dict)
     answers_30d: int = 0  # every entry of the last 30 study days (today and the 29 before)
-    review_answers_30d: int = 0  # those on cards in review: what true retention is made of
+    review_answers_30d: int = 0  # answers on cards in review (no manual entry): retention's N
 
     @property
     def days(self) -> list[date]:
@@ -146,7 +146,7 @@ def compute(
         reviews_by_day=log.answers_by_day,
         retention_30d=log.retention_30d,
         answers_30d=log.entries_30d,
-        review_answers_30d=log.review_30d,
+        review_answers_30d=log.graded_30d,
         due_forecast=cardstats.due_forecast(cards, today, start_hour, 30, tz),
         drafts_by_status=dict(Counter(d.status.value for d in drafts if not d.deleted)),
         item_titles={i.id: i.title for i in items},
