@@ -2,26 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
+from deskwork.ui import key_hold
 from deskwork.ui.app import DeskworkApp
-from deskwork.ui.key_hold import HOLD_SECONDS, holding
+from deskwork.ui.key_hold import holding
 from deskwork.ui.screens.draft_dialogs import NewDraftScreen, PromptScreen
 from tests.helpers import Clock
 from tests.ui.factory import desk_app
 
 
-def burst(app: DeskworkApp, keys: str) -> None:
+def burst(app: DeskworkApp, keys: str, paste: str = "") -> None:
     """The keys as one read from the terminal: all queued before the app reads the first (Pilot's
-    press waits for the app after each)."""
+    press waits for the app after each); `paste` (a bracketed paste) in place of a "|"."""
     assert app._driver is not None
     for key in keys:
-        event = events.Key("enter" if key == "\r" else key, key)
+        event: events.Event
+        if key == "|":
+            event = events.Paste(paste)
+        else:
+            event = events.Key("enter" if key == "\r" else key, key)
         event.set_sender(app)
         app._driver.send_message(event)
+
+
+async def until(pilot: Any, done: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Wait until `done()` holds (a loaded machine may take long; never a fixed window)."""
+    for _ in range(int(seconds / 0.02)):
+        if done():
+            return
+        await pilot.pause(0.02)
+    assert done()
 
 
 async def test_the_words_typed_right_after_a_new_drafts_title_go_into_the_post(
@@ -32,13 +49,14 @@ async def test_the_words_typed_right_after_a_new_drafts_title_go_into_the_post(
         await pilot.press("f5", "n")
         assert isinstance(app.screen, NewDraftScreen)
         await pilot.press(*"Week 1")
-        # "d" and "x" are commands of the list of drafts (delete, trash): they must be text here
-        burst(app, "\rdx and more")
-        await pilot.pause(0.3)
+        # "d" and "x" are commands of the list of drafts (delete, trash): they must be text here;
+        # a bracketed paste typed among them keeps its place
+        burst(app, "\rdx |and more", paste="pasted ")
+        await until(pilot, lambda: not holding(app) and bool(app.query("#draft-text")))
+        await pilot.pause()
         editor = app.query_one("#draft-text", TextArea)
         assert app.focused is editor
-        assert editor.text == "dx and more"
-        assert not holding(app)
+        assert editor.text == "dx pasted and more"
         assert [d.title for d in app.drafts.listing()] == ["Week 1"]
 
 
@@ -49,9 +67,9 @@ async def test_an_empty_title_cancels_and_the_keys_after_it_are_commands_again(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f5", "n")
         burst(app, "\rn")  # no title: nothing made; "n" asks for a new draft again
-        await pilot.pause(0.3)
+        await until(pilot, lambda: not holding(app))
+        await pilot.pause()
         assert isinstance(app.screen, NewDraftScreen)
-        assert not holding(app)
         assert app.drafts.listing() == []
 
 
@@ -68,13 +86,16 @@ async def test_a_dialog_that_stays_open_gets_the_keys_typed_after_its_enter(
         app.push_screen(prompt)
         await pilot.pause()
         burst(app, "nowhere.apkg\r.old")  # a missing file: the dialog says so and stays
-        await pilot.pause(0.3)
+        field = prompt.query_one("#title", Input)
+        await until(pilot, lambda: field.value == "nowhere.apkg.old")
         assert app.screen is prompt
         assert not holding(app)
-        assert prompt.query_one("#title", Input).value == "nowhere.apkg.old"
 
 
-async def test_a_hold_nobody_releases_ends_by_itself(tmp_path: Path, clock: Clock) -> None:
+async def test_a_hold_nobody_releases_ends_by_itself(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(key_hold, "HOLD_SECONDS", 3.0)  # long enough to see it hold when loaded
     app = desk_app(tmp_path, clock)
     answers: list[str | None] = []
     async with app.run_test(size=(120, 40)) as pilot:
@@ -83,10 +104,8 @@ async def test_a_hold_nobody_releases_ends_by_itself(tmp_path: Path, clock: Cloc
         app.push_screen(HoldingPathPrompt("Name?"), answers.append)
         await pilot.pause()
         burst(app, "x\rn")
-        await pilot.pause(0.2)
-        assert answers == ["x"]
+        await until(pilot, lambda: answers == ["x"])
         assert holding(app)
-        await pilot.pause(HOLD_SECONDS)
+        await until(pilot, lambda: not holding(app))
         await pilot.pause()
-        assert not holding(app)
         assert isinstance(app.screen, NewDraftScreen), "the held 'n' ran as the list's command"

@@ -7,9 +7,9 @@ editor, tens of milliseconds in which the keys typed went to the closing dialog'
 once it was gone, to the list of drafts, as commands) and were lost. A dialog that opens a
 place to type sets `HOLD_KEYS_ON_SUBMIT`: the app then holds the keys read after its Enter and,
 once whoever opened the dialog calls `release_keys` (the editor has the focus), hands them on in
-the order typed to whatever has the focus. A dialog that stays open (a missing file said in it)
-releases them into itself; a hold nobody releases ends after `HOLD_SECONDS`, so a key is never
-kept for good.
+the order typed to whatever has the focus (a bracketed paste among them, in its place). A
+dialog that stays open (a missing file said in it) releases them into itself; a hold nobody
+releases ends after `HOLD_SECONDS`, so a key is never kept for good.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class KeyHold:
     """The keys an app holds (None: not holding)."""
 
     def __init__(self) -> None:
-        self.keys: list[events.Key] | None = None
+        self.keys: list[events.Key | events.Paste] | None = None
         self.timer: Timer | None = None
 
 
@@ -48,13 +48,13 @@ def held_key(app: App[Any], event: events.Event) -> bool:
     """Called by the app for every event it reads, before anything else: True when the event is
     a key from the terminal that it now holds. An Enter that submits a dialog which holds the
     keys after it starts the hold (the Enter itself goes on to the dialog)."""
-    if not isinstance(event, events.Key) or event.is_forwarded:
+    if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
         return False
     hold = _hold(app)
-    if hold.keys is not None:
+    if hold.keys is not None:  # a paste is typing too: held in its place among the keys
         hold.keys.append(event)
         return True
-    if event.key == "enter" and _submits_holding_dialog(app):
+    if isinstance(event, events.Key) and event.key == "enter" and _submits_holding_dialog(app):
         hold.keys = []
         hold.timer = app.set_timer(HOLD_SECONDS, lambda: release_keys(app))
     return False
