@@ -371,22 +371,3 @@ def stats(desk: Desk) -> dict[str, Any]:
         **cardstats.per_state(cards),
         "decks": dict(sorted(Counter(c.deck for c in cards).items())),
     }
-
-
-def figures(
-    desk: Desk, days: int = 30
-) -> tuple[list[int], list[int], float | None, dict[str, int]]:
-    """(due forecast for `days`, answers per day over the last `days`, true retention over that
-    window, cards per state) — the browser's figures, from one read of the log window."""
-    now = desk.clock()
-    today, start_hour = desk.today(), desk.config.study.day_start_hour
-    window_start = day_bounds(today - timedelta(days=days - 1), start_hour)[0]
-    since = min(window_start, now - timedelta(days=days))
-    logs = list(desk.store.reviews.between(since, now + timedelta(seconds=1)))
-    cards = desk.store.cards.all()
-    return (
-        cardstats.due_forecast(cards, today, start_hour, days),
-        cardstats.reviews_per_day(logs, today, start_hour, days),
-        cardstats.true_retention(logs, now - timedelta(days=days)),
-        cardstats.per_state(cards),
-    )
