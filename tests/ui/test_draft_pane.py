@@ -305,3 +305,27 @@ async def test_the_side_column_fits_the_width_the_desk_starts_at(
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             assert app.draft_pane.has_class("-narrow") is narrow
+
+
+async def test_an_autosave_writes_the_text_and_the_cursor_in_one_durable_line(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """Each durable write is an fsync on the UI thread (tens of ms on a busy disk: the worst
+    stall of typing into a long draft). The autosave wrote the cursor's place, then the text."""
+    app = draft_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await new_draft(pilot, "Week 1")
+        store = app.desk.store
+        journal = store.data_dir / store.manifest.journal
+        lines = journal.read_bytes().count(b"\n")
+        await pilot.press(*"Hello world")
+        clock.advance(seconds=1.6)
+        await pilot.pause(0.4)
+        await pilot.pause()
+        draft_id = app.draft_pane.editing.id  # type: ignore[union-attr]
+        assert app.drafts.get(draft_id).body == "Hello world"
+        assert app.drafts.cursor(draft_id) == [0, 11]
+        assert journal.read_bytes().count(b"\n") == lines + 1
+        await pilot.press("left", "left", "escape")  # leaving: the cursor alone, no text to save
+        assert app.drafts.cursor(draft_id) == [0, 9]
+        assert journal.read_bytes().count(b"\n") == lines + 2

@@ -18,6 +18,8 @@ from deskwork.interop.limits import POST
 from deskwork.services.desk import Desk
 from deskwork.store.store import Store
 
+CURSORS = "draft_cursors"  # settings record: draft id -> [row, column] of the cursor
+
 
 class DraftError(ValueError):
     pass
@@ -57,15 +59,41 @@ class DraftService:
         with self.store.transaction() as tx:
             return tx.put("drafts", changed)
 
-    def save_text(self, draft_id: int, body: str) -> Draft:
-        """Save the body (one durable write); snapshot a revision when the last one is old enough."""
+    # A reopened draft puts the cursor back where it was (kept across restarts).
+    def cursor(self, draft_id: int) -> list[int] | None:
+        """[row, column] where the editor's cursor was left in the draft, if known."""
+        saved = (self.store.setting(CURSORS) or {}).get(str(draft_id))
+        return saved if isinstance(saved, list) and len(saved) == 2 else None
+
+    def _cursors_with(self, draft_id: int, cursor: list[int] | None) -> dict[str, Any] | None:
+        """The cursors setting with the draft's at `cursor`; None when that changes nothing."""
+        cursors = dict(self.store.setting(CURSORS) or {})
+        if cursor is None or cursors.get(str(draft_id)) == cursor or self.store.readonly:
+            return None
+        cursors[str(draft_id)] = cursor
+        return cursors
+
+    def remember_cursor(self, draft_id: int, cursor: list[int]) -> None:
+        cursors = self._cursors_with(draft_id, cursor)
+        if cursors is not None:
+            self.store.set_setting(CURSORS, cursors)
+
+    def save_text(self, draft_id: int, body: str, cursor: list[int] | None = None) -> Draft:
+        """Save the body and the editor's `cursor` in it (one durable write: an autosave while
+        typing was two, each an fsync on the UI thread); snapshot a revision when the last one
+        is old enough."""
         draft = self.get(draft_id)
         if body == draft.body:
+            if cursor is not None:
+                self.remember_cursor(draft_id, cursor)
             return draft
         now = self.desk.clock()
         revisions = self.revisions(draft_id)
         every_s = self.config.revision_every_minutes * 60
+        cursors = self._cursors_with(draft_id, cursor)
         with self.store.transaction() as tx:
+            if cursors is not None:
+                tx.set_setting(CURSORS, cursors)
             if draft.body and revision_due(revisions[0].ts if revisions else None, now, every_s):
                 tx.put(
                     "revisions",

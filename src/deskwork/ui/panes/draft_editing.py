@@ -142,8 +142,7 @@ class DraftEditing(DraftTools):
         return listing if listing.option_count else self
 
     async def open_draft(self, draft_id: int) -> None:
-        self._remember_cursor()
-        self.flush()
+        self.flush()  # the draft left, and its cursor
         await self._ensure_editor()
         draft = self.drafts.get(draft_id)
         self.editing = draft
@@ -196,12 +195,12 @@ class DraftEditing(DraftTools):
             self._show_counts()
 
     def flush(self) -> None:
-        """Save now if anything is unsaved (autosave, pane switch, quit, leaving the editor)."""
-        with contextlib.suppress(NoMatches):
-            self._remember_cursor()
+        """Save now if anything is unsaved (autosave, pane switch, quit, leaving the editor),
+        with the cursor's place in the same write; only the cursor when the text is saved."""
         if self.editing is None or not self.autosave.dirty:
+            self._remember_cursor()
             return
-        self.editing = self.drafts.save_text(self.editing.id, self._text)
+        self.editing = self.drafts.save_text(self.editing.id, self._text, self._cursor_now())
         self.autosave.saved()
         if self.is_mounted and self.children:
             self._after_save()
@@ -277,7 +276,6 @@ class DraftEditing(DraftTools):
         update_static(self.query_one("#draft-status", Static), line, layout=False)
 
     def action_close_editor(self) -> None:
-        self._remember_cursor()
         self.flush()
         self.editing = None
         self._edited = False

@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from textual.css.query import NoMatches
+
 from deskwork.domain.drafts import Draft, DraftSource, SourceKind, citation_text
 from deskwork.domain.text import clean
 from deskwork.ui.serving import is_served
@@ -25,8 +27,6 @@ if TYPE_CHECKING:
     from deskwork.services.drafts import DraftService
     from deskwork.ui.app import DeskworkApp
     from deskwork.ui.widgets.editor import WindowedTextArea
-
-CURSORS = "draft_cursors"  # settings record: draft id -> [row, column] of the cursor
 
 
 class DraftTools(Pane):
@@ -59,22 +59,26 @@ class DraftTools(Pane):
 
     # A reopened draft puts the cursor back where it was (kept across restarts), else at the end.
     def _cursor_for(self, draft: Draft) -> tuple[int, int]:
-        saved = (self.drafts.store.setting(CURSORS) or {}).get(str(draft.id))
+        saved = self.drafts.cursor(draft.id)
         lines = draft.body.split("\n")
-        if isinstance(saved, list) and len(saved) == 2:
+        if saved is not None:
             row = min(max(0, int(saved[0])), len(lines) - 1)
             return row, min(max(0, int(saved[1])), len(lines[row]))
         return len(lines) - 1, len(lines[-1])
 
-    def _remember_cursor(self) -> None:
+    def _cursor_now(self) -> list[int] | None:
+        """Where the editor's cursor is (None: no draft open, or no editor yet)."""
         if self.editing is None or not self.children:
-            return
-        location = list(self._text_area().cursor_location)
-        store = self.drafts.store
-        cursors = dict(store.setting(CURSORS) or {})
-        if cursors.get(str(self.editing.id)) != location and not store.readonly:
-            cursors[str(self.editing.id)] = location
-            store.set_setting(CURSORS, cursors)
+            return None
+        try:
+            return list(self._text_area().cursor_location)
+        except NoMatches:
+            return None
+
+    def _remember_cursor(self) -> None:
+        cursor = self._cursor_now()
+        if cursor is not None and self.editing is not None:
+            self.drafts.remember_cursor(self.editing.id, cursor)
 
     def action_toggle_preview(self) -> None:
         """Cycle: text only → preview beside the text → preview instead of the text → text only."""
