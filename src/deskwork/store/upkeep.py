@@ -115,8 +115,7 @@ class Upkeep(Loader):
     def repair_damaged_live(self) -> None:
         """Rebuild the live files a background backup found damaged, then take the backup."""
         names, self.damaged_live = self.damaged_live, []
-        for name in names:
-            self._load_owner_of(name)
+        self._rebuild_owners_of(names)
         if names:
             self.backup_now()
 
@@ -129,12 +128,21 @@ class Upkeep(Loader):
             try:
                 return self.backup()
             except backups.DamagedLive as exc:
-                for name in exc.names:
-                    self._load_owner_of(name)
+                self._rebuild_owners_of(exc.names)
             except (OSError, backups.BackupFailed) as exc:
                 self.report.warnings.append(f"the backup failed: {exc}")
                 return None
         return None
+
+    def _rebuild_owners_of(self, names: list[str]) -> None:
+        """Load (so rebuild) the shards or months of every damaged file named, then write them in
+        one compaction. Each used to be written before the next was rebuilt: that compaction
+        retired the journals the next rebuild replays on its backup, and a second damaged file
+        came back only as of that backup (2,000 cards' later changes lost)."""
+        for name in names:
+            self._load_owner_of(name)
+        if names:
+            self.compact_or_warn()
 
     def _load_owner_of(self, name: str) -> None:
         owner = self.manifest.owner_of(name)
@@ -147,4 +155,3 @@ class Upkeep(Loader):
         else:
             self.logs[owner[0]].forget(str(owner[1]))
             self.logs[owner[0]].month(str(owner[1]))
-        self.compact_or_warn()
