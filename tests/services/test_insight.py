@@ -134,3 +134,17 @@ def test_focus_at_the_windows_first_day_in_any_zone(
     assert {d: h for d, h in figures.focus_hours_by_day.items() if h} == pytest.approx(by_hand)
     assert figures.focus_hours_by_day[START] > 0
     desk.close()
+
+
+def test_a_day_of_exactly_the_target_meets_it() -> None:
+    """Eight 25-minute pomodoros summed from seconds are 3.333333333333333 h; the target of
+    8 x 25 minutes is 3.3333333333333335 h: the day met it (it was counted as missed)."""
+    from deskwork.domain.insight import met_target
+    from deskwork.ui.screens.stats import level
+
+    hours = sum([1500 / 3600] * 8)
+    target = 8 * 25 / 60
+    assert hours < target  # the case
+    assert met_target(hours, target) and level(hours, target) == 3
+    assert not met_target(target - 1 / 60, target)  # a minute short is short
+    assert not met_target(hours, 0.0)  # no target set: never met

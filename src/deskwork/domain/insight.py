@@ -22,6 +22,16 @@ from deskwork.domain.wording import plural
 NO_TRACK = "(no track)"
 
 
+# Half a second: hours summed from sessions in seconds are not exact in binary (eight sessions of
+# 25 minutes are 3.333333333333333 h, the target of 8 x 25 min 3.3333333333333335 h).
+_MET_WITHIN_H = 0.5 / 3600
+
+
+def met_target(hours: float, target: float) -> bool:
+    """Whether a day's focus `hours` reached the daily `target` (none set: never)."""
+    return target > 0 and hours >= target - _MET_WITHIN_H
+
+
 @dataclass
 class Projection:
     item: Item
@@ -260,7 +270,7 @@ def weekly_review(
     last7 = list(insight.focus_hours_by_day.items())[-7:]
     hours = sum(h for _, h in last7)
     days_on = sum(1 for _, h in last7 if h > 0)
-    met = sum(1 for _, h in last7 if insight.target_hours and h >= insight.target_hours)
+    met = sum(1 for _, h in last7 if met_target(h, insight.target_hours))
     reviews = sum(insight.reviews_by_day[-7:])
     title = f"Week {week} of {program_name}"
     lines = [

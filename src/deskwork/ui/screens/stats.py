@@ -18,7 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Sparkline, Static
 
-from deskwork.domain.insight import Insight
+from deskwork.domain.insight import Insight, met_target
 from deskwork.domain.text import clean
 from deskwork.domain.wording import duration, plural
 
@@ -35,7 +35,7 @@ def level(hours: float, target: float) -> int:
     if not target:
         return 3
     ratio = hours / target
-    return 1 if ratio < 0.5 else 2 if ratio < 1 else 3 if ratio < 1.5 else 4
+    return 1 if ratio < 0.5 else 2 if not met_target(hours, target) else 3 if ratio < 1.5 else 4
 
 
 def heatmap(insight: Insight) -> Text:
@@ -72,7 +72,7 @@ def summary_tables(insight: Insight) -> list[Table | Text]:
     hours = list(insight.focus_hours_by_day.values())
     total = sum(hours)
     studied = [h for h in hours if h > 0]
-    met = sum(1 for h in hours if insight.target_hours and h >= insight.target_hours)
+    met = sum(1 for h in hours if met_target(h, insight.target_hours))
     head = Text()
     head.append(f"Last {plural(insight.weeks, 'week')}: {duration(total)} of focus", style="bold")
     per_day = duration(total / len(studied)) if studied else "0 min"
