@@ -179,3 +179,25 @@ def test_undo_shows_the_card_it_brought_back_first(tmp_path: Path, clock: Clock)
     after = session.current()
     assert after is not None and after.front == "card 0", "then the queue as usual"
     desk.close()
+
+
+def test_the_card_shown_stays_until_answered_when_a_learning_card_falls_due(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """Anki keeps the card on screen: a learning step that ends meanwhile waits for the next
+    card. It took the shown card's place, so Space showed another card's answer (and 3 graded a
+    card never recalled)."""
+    desk = open_desk(tmp_path, clock)
+    seed(desk, 3)
+    session = cs.ReviewSession(desk)
+    session.answer(Grade.AGAIN)  # card 0 comes back in a minute
+    shown = session.current()
+    assert shown is not None and shown.front == "card 1"
+    clock.advance(minutes=2)  # card 0's step has ended while card 1 is on screen
+    still = session.current()
+    assert still is not None and still.id == shown.id
+    session.answer(Grade.GOOD)  # graded: the one on screen
+    assert desk.store.reviews.all()[-1].card_id == shown.id
+    after = session.current()
+    assert after is not None and after.front == "card 0"  # now the due learning card
+    desk.close()

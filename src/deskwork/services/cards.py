@@ -123,9 +123,15 @@ class ReviewSession:
         return f"{deck}: today's limits reached ({done.new} new, {plural(done.review, 'review')})"
 
     def current(self) -> Card | None:
+        """The card to study now. Once shown it stays until answered, buried or suspended, as in
+        Anki: a learning card falling due meanwhile waits for the next one (it took the place
+        of the card on screen, and Space then showed its answer, or 3 graded it, unseen)."""
         if self.cram:
             return self.queue.reviews[0] if self.queue.reviews else None
-        return rq.next_card(self.queue, self.desk.clock())
+        card = rq.next_card(self.queue, self.desk.clock())
+        if card is not None:
+            self.queue.first = card.id  # shown: first while it is queued (place/remove clear it)
+        return card
 
     def remaining(self) -> tuple[int, int, int]:
         """(new, learning, review) cards left today."""
