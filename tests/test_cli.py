@@ -334,6 +334,10 @@ def test_config_show_gives_the_theme_chosen_in_the_app_over_the_files(
     assert "'nord', chosen in the app (F10)" in err and "'textual-light'" in err, err
     code, out, err = run(capsys, "config", "show")
     assert 'theme = "nord"' in out or "theme = 'nord'" in out, out
+    (home / "config.toml").unlink()  # no file: the app's choice is kept over the default
+    code, out, err = run(capsys, "config", "show")
+    assert "over the default 'deskwork-dusk' (the file sets none)" in err, err
+    (home / "config.toml").write_text("[ui]\ntheme = 'textual-light'\n")
     with Store.open(home) as store:
         store.set_setting(THEME, "textual-light")  # the same as the file's: nothing to say
     code, out, err = run(capsys, "config", "show")

@@ -154,9 +154,14 @@ def cmd_config_show(args: argparse.Namespace, paths: Paths) -> int:
     warn(problems + ui_problems(config, paths))
     chosen = _theme_chosen_in_the_app(paths)
     if chosen is not None and chosen != config.ui.theme:
+        over = (
+            f"the file's {config.ui.theme!r}"
+            if "theme" in config.ui.model_fields_set
+            else f"the default {config.ui.theme!r} (the file sets none)"
+        )
         say(
             f"deskwork: [ui] theme is {chosen!r}, chosen in the app (F10), which it keeps over "
-            f"the file's {config.ui.theme!r}",
+            f"{over}",
             file=err(),
         )
         config = config.model_copy(update={"ui": config.ui.model_copy(update={"theme": chosen})})
