@@ -102,18 +102,14 @@ def test_after_importing_anki_s_stock_types_search_and_list_tell_them_apart(
 async def test_the_quick_capture_type_list_has_each_name_once(collection: Path) -> None:
     from deskwork.services import WELCOME_DONE
     from deskwork.ui.app import DeskworkApp
-    from deskwork.ui.screens.card_dialogs import CardScreen
-    from tests.ui.factory import ready
+    from tests.ui.factory import quick_capture, ready
 
     desk = Desk.open(Paths(collection, collection), clock=Clock())
     desk.store.set_setting(WELCOME_DONE, True)
     app = DeskworkApp(desk, show_clock=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("ctrl+k")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CardScreen)
+        screen = await quick_capture(pilot)
         overlay = screen.query_one("#card-type", Select).query_one(SelectOverlay)
         shown = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
         assert len(shown) == len(set(shown)), shown

@@ -13,6 +13,7 @@ from deskwork.domain.curriculum import Item
 from deskwork.paths import Paths
 from deskwork.services import WELCOME_DONE, Desk
 from deskwork.ui.app import DeskworkApp
+from deskwork.ui.screens.card_dialogs import CardScreen
 from tests.helpers import Clock
 
 
@@ -50,3 +51,12 @@ async def settled(pilot: Any, limit: int = 200) -> None:
         if not getattr(pilot.app.screen, "busy", False) and not building:
             return
     raise AssertionError(f"{pilot.app.screen} still busy")
+
+
+async def quick_capture(pilot: Any) -> CardScreen:
+    """Ctrl+K on the desk: the add-card dialog, open (asserted)."""
+    await pilot.press("ctrl+k")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, CardScreen)
+    return screen

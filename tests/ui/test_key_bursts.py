@@ -18,7 +18,7 @@ from deskwork.ui.screens.card_dialogs import CardScreen
 from deskwork.ui.screens.preset_dialogs import PresetFormScreen
 from deskwork.ui.screens.presets import PresetsScreen
 from tests.helpers import Clock
-from tests.ui.factory import desk_app, ready
+from tests.ui.factory import desk_app, quick_capture, ready
 
 
 async def burst(pilot: Pilot[object], *keys: str) -> None:
@@ -91,10 +91,7 @@ async def test_quick_capture_saves_a_front_typed_in_one_burst(tmp_path: Path) ->
     app = desk_app(tmp_path, Clock())
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("ctrl+k")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CardScreen)
+        await quick_capture(pilot)
         assert isinstance(app.focused, TextArea)
         await burst(pilot, *"Burst front only", "ctrl+s")
         assert not isinstance(app.screen, CardScreen), "saved and closed"
@@ -108,10 +105,7 @@ async def test_keys_after_tab_in_a_burst_go_to_the_next_field(tmp_path: Path) ->
     app = desk_app(tmp_path, Clock())
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("ctrl+k")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CardScreen)
+        screen = await quick_capture(pilot)
         await burst(pilot, *"Capital of France?", "tab", *"Paris")
         await pilot.pause()
         front = screen.query_one("#card-front", TextArea).text

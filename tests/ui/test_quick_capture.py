@@ -10,17 +10,14 @@ from textual.widgets import Input, TextArea
 from deskwork.ui.screens.card_dialogs import CardScreen
 from deskwork.ui.screens.draft_dialogs import ConfirmScreen
 from tests.helpers import Clock
-from tests.ui.factory import desk_app, ready
+from tests.ui.factory import desk_app, quick_capture, ready
 
 
 async def test_quick_capture_fits_80_by_24(tmp_path: Path) -> None:
     app = desk_app(tmp_path, Clock())
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("ctrl+k")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CardScreen)
+        screen = await quick_capture(pilot)
         for selector in ("#card-type", "#card-front", "#card-back", "#card-tags"):
             region = screen.query_one(selector).region
             assert region.height > 0 and region.y >= 0 and region.bottom <= 24, (selector, region)
@@ -34,16 +31,11 @@ async def test_esc_asks_before_discarding_a_half_written_card(tmp_path: Path) ->
     app = desk_app(tmp_path, Clock())
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("ctrl+k")
-        await pilot.pause()
-        assert isinstance(app.screen, CardScreen)
+        await quick_capture(pilot)
         await pilot.press("escape")  # nothing typed: closes
         assert not isinstance(app.screen, CardScreen)
 
-        await pilot.press("ctrl+k")
-        await pilot.pause()
-        card = app.screen
-        assert isinstance(card, CardScreen)
+        card = await quick_capture(pilot)
         await pilot.press(*"What is a KL divergence")
         await pilot.press("escape")
         await pilot.pause()
@@ -67,10 +59,7 @@ async def test_quit_asks_before_discarding_a_half_written_card(tmp_path: Path) -
     app = desk_app(tmp_path, Clock())
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("ctrl+k")
-        await pilot.pause()
-        card = app.screen
-        assert isinstance(card, CardScreen)
+        card = await quick_capture(pilot)
         await pilot.press(*"What is a KL divergence")
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -137,10 +126,7 @@ async def test_ctrl_k_inside_quick_capture_does_not_open_a_second_one(tmp_path: 
     app = desk_app(tmp_path, Clock())
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("ctrl+k")
-        await pilot.pause()
-        first = app.screen
-        assert isinstance(first, CardScreen)
+        first = await quick_capture(pilot)
         await pilot.press("A", "A", "A", "ctrl+k")
         await pilot.pause()
         assert app.screen is first and len(app.screen_stack) == 2
