@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from deskwork.domain.cards import Card
 from deskwork.domain.sessions import Session, SessionKind
@@ -70,3 +72,18 @@ def output_until_killed(script: str, args: list[str], delay: float) -> str:
     os.kill(proc.pid, signal.SIGKILL)
     out, _ = proc.communicate()
     return out
+
+
+def child_json(code: str, *args: str) -> Any:
+    """Run `code` in a fresh interpreter (Textual's own TEXTUAL settings cleared) with `args`;
+    the JSON its last line of output prints."""
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL"} | {"TEXTUAL": ""}
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])

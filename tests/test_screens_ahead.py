@@ -5,15 +5,12 @@ as their import is long done in this one; nothing is timed."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from deskwork.services import WELCOME_DONE
 from deskwork.store.store import Store
 from deskwork.ui.screens_ahead import SCREEN_MODULES
+from tests.helpers import child_json
 
 CHILD = """
 import json, sys, threading
@@ -61,16 +58,7 @@ def test_the_screens_are_imported_ahead_on_a_worker(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with Store.open(data) as store:
         store.set_setting(WELCOME_DONE, True)
-    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL"} | {"TEXTUAL": ""}
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(data)],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    ).stdout
-    found = json.loads(out.strip().splitlines()[-1])
+    found = child_json(CHILD, str(data))
     assert found["first_frame"] == [], "none before the first frame"
     assert sorted(found["importers"]) == sorted(SCREEN_MODULES), "each imported ahead"
     assert "MainThread" not in found["importers"].values(), found["importers"]

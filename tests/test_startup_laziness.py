@@ -5,16 +5,12 @@ what it loaded; none is timed (the figures are in benchmarks/run.py: startup_rat
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from deskwork.cli import build_parser, tui_args
 from deskwork.services import WELCOME_DONE
 from deskwork.store.store import Store
-from tests.helpers import make_card
+from tests.helpers import child_json, make_card
 
 # Never needed for the first frame: the network, file formats, the scheduler, images, the web
 # server, and every screen that is not the desk.
@@ -42,16 +38,7 @@ NOT_AT_START = (
 
 
 def _child(code: str, *args: str) -> list[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("TEXTUAL",)} | {"TEXTUAL": ""}
-    out = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    ).stdout
-    found: list[str] = json.loads(out.strip().splitlines()[-1])
+    found: list[str] = child_json(code, *args)
     return found
 
 
