@@ -134,7 +134,7 @@ def export_file(
         return write_package(
             path, cards, history, desk.clock(), notetypes(desk),
             dict(desk.store.setting(ANKI_DECKS, {}) or {}), media_for(desk, cards),
-            desk.paths.data_dir, presets.for_export(desk),
+            desk.paths.data_dir, presets.for_export(desk), desk.config.study.day_start_hour,
         )  # fmt: skip
     if suffix in (".txt", ".tsv"):
         from deskwork.interop.anki.text import write_text

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 import orjson
 
 from deskwork.domain.cards import Card, CardState
+from deskwork.domain.studyday import study_day
 
 
 def ms(value: int) -> datetime:
@@ -109,17 +110,23 @@ def from_anki(
     }  # fmt: skip
 
 
-def _day(moment: datetime, crt: int) -> int:
-    return (moment - datetime.fromtimestamp(crt, UTC)) // timedelta(days=1)
-
-
-def to_anki(card: Card, crt: int, now: datetime, position: int) -> tuple[int, int, int, int]:
-    """(type, queue, due, ivl) in Anki's terms."""
+def to_anki(
+    card: Card,
+    crt: int,
+    now: datetime,
+    position: int,
+    start_hour: int = 4,
+    tz: tzinfo | None = None,
+) -> tuple[int, int, int, int]:
+    """(type, queue, due, ivl) in Anki's terms. Days are study days starting at `start_hour` (Anki's
+    rollover), counted from `crt`'s: a review at 00:30 belongs to the day before, in Anki's `ivl`
+    as in deskwork's queue (a card is due on the study day its due moment falls in)."""
     if card.is_new:
         return 0, 0, position, 0
     if card.state is CardState.REVIEW:
-        due_day = _day(card.due, crt)
-        ivl = max(1, due_day - _day(card.last_review or now, crt))
+        first = study_day(datetime.fromtimestamp(crt, UTC), start_hour, tz)
+        due_day = (study_day(card.due, start_hour, tz) - first).days
+        ivl = max(1, due_day - (study_day(card.last_review or now, start_hour, tz) - first).days)
         return 2, 2, due_day, ivl
     ctype = 3 if card.state is CardState.RELEARNING else 1
     ivl = 0

@@ -13,13 +13,14 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from datetime import UTC, datetime
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
 from deskwork.domain.render import fallback_type, field_html
+from deskwork.domain.studyday import day_bounds, study_day
 from deskwork.interop.anki import presetexport
 from deskwork.interop.anki.notetypes import anki_id_of, model_json
 from deskwork.interop.anki.schedule import to_anki
@@ -102,14 +103,20 @@ def write_package(
     media: dict[str, Path] | None = None,
     data_dir: Path | None = None,
     presets: Any = None,
+    start_hour: int = 4,
+    tz: tzinfo | None = None,
 ) -> tuple[int, int]:
     """Write `cards` (whole notes) as an .apkg; returns (notes, cards). Atomic: temp file, rename.
-    The collection is built in the data dir's temp folder (the system's without a data dir)."""
+    The collection is built in the data dir's temp folder (the system's without a data dir).
+    Days (due, ivl) are study days starting at `start_hour` in `tz` (default: local time)."""
     from deskwork.store.fsutil import atomic_write
     from deskwork.store.scratch import scratch
 
     types = {**STOCK, **(notetypes or {})}
-    crt = int(datetime(now.year, now.month, now.day, tzinfo=UTC).timestamp()) - 86400 * 3650
+    # The collection began ten years ago at the start of a study day (Anki's own crt is 4 am):
+    # Anki counts its days from crt's time of day, so its day numbers are deskwork's study days.
+    first_day = study_day(now, start_hour, tz) - timedelta(days=3650)
+    crt = int(day_bounds(first_day, start_hour, tz)[0].timestamp())
     stamp = int(now.timestamp())
     decks = _deck_ids(cards, deck_ids or {})
     by_note: dict[tuple[str, str], list[Card]] = {}
@@ -126,7 +133,7 @@ def write_package(
     dconf = json.loads(json.dumps(_DCONF))
     presetexport.export_into(dconf, decks_json, presets, now)  # the decks' presets
     conf = {"nextPos": len(cards) + 1, "schedVer": 2, "sched2021": True, "curDeck": 1,
-            "activeDecks": [1]}  # fmt: skip
+            "activeDecks": [1], "rollover": start_hour}  # fmt: skip
     if presets is not None:  # Anki keeps this one collection-wide; here it is the default's
         conf["newCardsIgnoreReviewLimit"] = presets.default.new_ignores_review_limit
     with scratch(data_dir, "anki-export-") as tmp:
@@ -165,7 +172,7 @@ def write_package(
                     while next_id in taken_cids:
                         next_id += 1
                     cid = next_id
-                ctype, queue, due, ivl = to_anki(card, crt, now, position)
+                ctype, queue, due, ivl = to_anki(card, crt, now, position, start_hour, tz)
                 data = (
                     json.dumps({"s": card.stability, "d": card.difficulty})
                     if card.stability and card.difficulty
