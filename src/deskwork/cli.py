@@ -13,16 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from deskwork import (
-    __version__,
-    cli_cards,
-    cli_care,
-    cli_drafts,
-    cli_queue,
-    cli_serve,
-    cli_timer,
-    startup_gc,
-)
+from deskwork import __version__, startup_gc
 from deskwork.clikit import (
     EXIT_LOCKED,
     EXIT_USAGE,
@@ -190,6 +181,9 @@ def _theme_chosen_in_the_app(paths: Paths) -> str | None:
 
 # ---------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
+    # The subcommands' modules come with the parser: the TUI's start (tui_args) builds none.
+    from deskwork import cli_cards, cli_care, cli_drafts, cli_queue, cli_serve, cli_timer
+
     parser = argparse.ArgumentParser(
         prog="deskwork",
         description="A keyboard-first study desk: pomodoro timer, curriculum queue, flashcards, "
