@@ -5,8 +5,11 @@ what it loaded; none is timed (the figures are in benchmarks/run.py: startup_rat
 
 from __future__ import annotations
 
+import ast
+import builtins
 from pathlib import Path
 
+import deskwork
 from deskwork.cli import build_parser, tui_args
 from deskwork.services import WELCOME_DONE
 from deskwork.store.store import Store
@@ -34,6 +37,18 @@ NOT_AT_START = (
     "tree_sitter",
     # pydantic's plugin discovery (deskwork uses none: deskwork/pydantic_plugins.py)
     "importlib.metadata",
+    # the subcommands (with the parser), a post's front matter (its export / import), the CSV
+    # of the CLI's JSON sessions, importlib.resources (the themes' folder is the package's)
+    "deskwork.cli_cards",
+    "deskwork.cli_care",
+    "deskwork.cli_drafts",
+    "deskwork.cli_queue",
+    "deskwork.cli_serve",
+    "deskwork.cli_timer",
+    "deskwork.interop.frontmatter",
+    "deskwork.interop.sessions",
+    "csv",
+    "importlib.resources",
 )
 
 
@@ -57,7 +72,7 @@ def test_the_first_frame_loads_only_what_it_shows(tmp_path: Path) -> None:
     with Store.open(data) as store:
         store.set_setting(WELCOME_DONE, True)  # the desk, not the welcome screen
     code = """
-import json, sys
+import json, sys, tokenize
 from pathlib import Path
 from deskwork.cli import build_tui
 from deskwork.paths import Paths
@@ -65,15 +80,37 @@ from deskwork.paths import Paths
 app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))
 
 def first_frame() -> None:
-    print(json.dumps(sorted(sys.modules)))
+    info = getattr(tokenize._compile, "cache_info", None)  # an lru_cache in CPython 3.11-3.13
+    print(json.dumps([sorted(sys.modules), info().currsize if info else 0]))
     app.exit()
 
 app.call_after_refresh(first_frame)
 app.run(headless=True, size=(120, 40))
 """
-    modules = _child(code, str(data))
+    modules, tokenize_patterns = _child(code, str(data))
     assert "deskwork.ui.app" in modules and "textual" in modules  # it did draw the desk
     assert _loaded(modules, NOT_AT_START) == []
+    # No builtin's text signature was parsed (see test_no_model_has_a_builtin_default_factory)
+    assert tokenize_patterns == 0
+
+
+def test_no_model_has_a_builtin_default_factory() -> None:
+    """`Field(default_factory=list)` made pydantic parse `list`'s text signature while building
+    the validator, and the first such parse compiles tokenize's patterns (~6 ms of every start):
+    deskwork's models use domain.records.empty_list / empty_dict. Read from the source, so a new
+    model anywhere (not only those the first frame builds) is held to it."""
+    found = []
+    root = Path(deskwork.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Field"):
+                continue
+            for kw in node.keywords:
+                value = kw.value
+                named = isinstance(value, ast.Name) and hasattr(builtins, value.id)
+                if kw.arg == "default_factory" and named:
+                    found.append(f"{path.relative_to(root)}:{node.lineno} {ast.unparse(value)}")
+    assert found == []
 
 
 def test_with_cards_to_load_the_review_session_is_not_built_before_the_first_frame(
