@@ -10,7 +10,7 @@ import builtins
 from pathlib import Path
 
 import deskwork
-from deskwork.cli import build_parser, tui_args
+from deskwork.cli import build_parser, build_tui, tui_args
 from deskwork.services import WELCOME_DONE
 from deskwork.store.store import Store
 from tests.helpers import child_json, make_card
@@ -206,22 +206,48 @@ from pathlib import Path
 from deskwork.cli import build_tui
 from deskwork.paths import Paths
 
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info))
 app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))
-while_starting = gc.get_threshold()
+while_starting = [gc.get_threshold(), gc.isenabled()]
 
 def first_frame() -> None:
+    collections.append("first frame")
     app.call_after_refresh(after)
 
 def after() -> None:
-    print(json.dumps([usual, while_starting, gc.get_threshold(), gc.isenabled()]))
+    print(json.dumps([usual, while_starting, gc.get_threshold(), gc.isenabled(), collections]))
     app.exit()
 
 app.call_after_refresh(first_frame)
 app.run(headless=True, size=(120, 40))
 """
-    usual, starting, after, enabled = _child(code, str(data))
+    usual, (starting, on), after, enabled, collections = _child(code, str(data))
     assert starting[0] > usual[0] and starting[1:] == usual[1:]
     assert after == usual and enabled
+    # From the TUI's build (the app's modules, the store's records) to the first frame, the
+    # collector is off: what start-up made is frozen then (startup_gc.pause)
+    assert not on
+    assert collections[0] == "first frame"
+
+
+def test_a_start_that_fails_before_the_app_runs_leaves_the_collector_on(tmp_path: Path) -> None:
+    import gc
+
+    from deskwork.paths import Paths
+    from deskwork.store.lock import StoreLocked
+
+    data = tmp_path / "data"
+    assert gc.isenabled()
+    with Store.open(data) as store:  # another deskwork holds the lock
+        store.set_setting(WELCOME_DONE, True)
+        try:
+            build_tui(Paths(data, data))
+        except StoreLocked:
+            pass
+        else:
+            raise AssertionError("opened a data dir another deskwork holds")
+    assert gc.isenabled()
 
 
 def test_a_collector_policy_set_while_starting_is_left_alone() -> None:

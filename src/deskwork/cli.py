@@ -40,14 +40,19 @@ if TYPE_CHECKING:
 def build_tui(paths: Paths, *, served: bool = False) -> DeskworkApp:
     """The TUI on `paths` (the benchmarks start it exactly this way). `served`: in a browser tab,
     where stderr goes to the server's console, so start-up problems are shown in the page only."""
-    from deskwork.remote_channel import Channel
-    from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
+    startup_gc.pause()  # until the first frame (or the app's unmount): see startup_gc
+    try:
+        from deskwork.remote_channel import Channel
+        from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
 
-    what = "deskwork in a browser tab" if served else "the deskwork TUI"
-    desk = Desk.open(paths, what=what, defer_backup=True, backup_on_quit=True)
-    if not served:
-        warn(desk.problems)
-    app = DeskworkApp(desk, channel=None if desk.store.readonly else Channel(desk))
+        what = "deskwork in a browser tab" if served else "the deskwork TUI"
+        desk = Desk.open(paths, what=what, defer_backup=True, backup_on_quit=True)
+        if not served:
+            warn(desk.problems)
+        app = DeskworkApp(desk, channel=None if desk.store.readonly else Channel(desk))
+    except BaseException:
+        startup_gc.resume()
+        raise
     desk.problems.clear()  # already shown on stderr or kept by the app for its notifications
     return app
 
