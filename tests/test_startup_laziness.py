@@ -5,9 +5,12 @@ what it loaded; none is timed (the figures are in benchmarks/run.py: startup_rat
 
 from __future__ import annotations
 
+import ast
+import builtins
 from pathlib import Path
 
-from deskwork.cli import build_parser, tui_args
+import deskwork
+from deskwork.cli import build_parser, build_tui, tui_args
 from deskwork.services import WELCOME_DONE
 from deskwork.store.store import Store
 from tests.helpers import child_json, make_card
@@ -34,6 +37,18 @@ NOT_AT_START = (
     "tree_sitter",
     # pydantic's plugin discovery (deskwork uses none: deskwork/pydantic_plugins.py)
     "importlib.metadata",
+    # the subcommands (with the parser), a post's front matter (its export / import), the CSV
+    # of the CLI's JSON sessions, importlib.resources (the themes' folder is the package's)
+    "deskwork.cli_cards",
+    "deskwork.cli_care",
+    "deskwork.cli_drafts",
+    "deskwork.cli_queue",
+    "deskwork.cli_serve",
+    "deskwork.cli_timer",
+    "deskwork.interop.frontmatter",
+    "deskwork.interop.sessions",
+    "csv",
+    "importlib.resources",
 )
 
 
@@ -57,7 +72,7 @@ def test_the_first_frame_loads_only_what_it_shows(tmp_path: Path) -> None:
     with Store.open(data) as store:
         store.set_setting(WELCOME_DONE, True)  # the desk, not the welcome screen
     code = """
-import json, sys
+import json, sys, tokenize
 from pathlib import Path
 from deskwork.cli import build_tui
 from deskwork.paths import Paths
@@ -65,15 +80,40 @@ from deskwork.paths import Paths
 app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))
 
 def first_frame() -> None:
-    print(json.dumps(sorted(sys.modules)))
+    info = getattr(tokenize._compile, "cache_info", None)  # an lru_cache in CPython 3.11-3.13
+    print(json.dumps([sorted(sys.modules), info().currsize if info else 0]))
     app.exit()
 
 app.call_after_refresh(first_frame)
 app.run(headless=True, size=(120, 40))
 """
-    modules = _child(code, str(data))
+    modules, tokenize_patterns = _child(code, str(data))
     assert "deskwork.ui.app" in modules and "textual" in modules  # it did draw the desk
     assert _loaded(modules, NOT_AT_START) == []
+    # No builtin's text signature was parsed (see test_no_model_has_a_builtin_default_factory)
+    assert tokenize_patterns == 0
+
+
+def test_no_model_has_a_builtin_default_factory() -> None:
+    """`Field(default_factory=list)` made pydantic parse `list`'s text signature while building
+    the validator, and the first such parse compiles tokenize's patterns (~6 ms of every start):
+    deskwork's models use domain.records.empty_list / empty_dict. Read from the source, so a new
+    model anywhere (not only those the first frame builds) is held to it."""
+    found = []
+    root = Path(deskwork.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "default_factory" not in text:
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Field"):
+                continue
+            for kw in node.keywords:
+                value = kw.value
+                named = isinstance(value, ast.Name) and hasattr(builtins, value.id)
+                if kw.arg == "default_factory" and named:
+                    found.append(f"{path.relative_to(root)}:{node.lineno} {ast.unparse(value)}")
+    assert found == []
 
 
 def test_with_cards_to_load_the_review_session_is_not_built_before_the_first_frame(
@@ -169,22 +209,48 @@ from pathlib import Path
 from deskwork.cli import build_tui
 from deskwork.paths import Paths
 
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info))
 app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))
-while_starting = gc.get_threshold()
+while_starting = [gc.get_threshold(), gc.isenabled()]
 
 def first_frame() -> None:
+    collections.append("first frame")
     app.call_after_refresh(after)
 
 def after() -> None:
-    print(json.dumps([usual, while_starting, gc.get_threshold(), gc.isenabled()]))
+    print(json.dumps([usual, while_starting, gc.get_threshold(), gc.isenabled(), collections]))
     app.exit()
 
 app.call_after_refresh(first_frame)
 app.run(headless=True, size=(120, 40))
 """
-    usual, starting, after, enabled = _child(code, str(data))
+    usual, (starting, on), after, enabled, collections = _child(code, str(data))
     assert starting[0] > usual[0] and starting[1:] == usual[1:]
     assert after == usual and enabled
+    # From the TUI's build (the app's modules, the store's records) to the first frame, the
+    # collector is off: what start-up made is frozen then (startup_gc.pause)
+    assert not on
+    assert collections[0] == "first frame"
+
+
+def test_a_start_that_fails_before_the_app_runs_leaves_the_collector_on(tmp_path: Path) -> None:
+    import gc
+
+    from deskwork.paths import Paths
+    from deskwork.store.lock import StoreLocked
+
+    data = tmp_path / "data"
+    assert gc.isenabled()
+    with Store.open(data) as store:  # another deskwork holds the lock
+        store.set_setting(WELCOME_DONE, True)
+        try:
+            build_tui(Paths(data, data))
+        except StoreLocked:
+            pass
+        else:
+            raise AssertionError("opened a data dir another deskwork holds")
+    assert gc.isenabled()
 
 
 def test_a_collector_policy_set_while_starting_is_left_alone() -> None:

@@ -13,16 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from deskwork import (
-    __version__,
-    cli_cards,
-    cli_care,
-    cli_drafts,
-    cli_queue,
-    cli_serve,
-    cli_timer,
-    startup_gc,
-)
+from deskwork import __version__, startup_gc
 from deskwork.clikit import (
     EXIT_LOCKED,
     EXIT_USAGE,
@@ -49,14 +40,19 @@ if TYPE_CHECKING:
 def build_tui(paths: Paths, *, served: bool = False) -> DeskworkApp:
     """The TUI on `paths` (the benchmarks start it exactly this way). `served`: in a browser tab,
     where stderr goes to the server's console, so start-up problems are shown in the page only."""
-    from deskwork.remote_channel import Channel
-    from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
+    startup_gc.pause()  # until the first frame (or the app's unmount): see startup_gc
+    try:
+        from deskwork.remote_channel import Channel
+        from deskwork.ui.app import DeskworkApp  # Textual is imported only when the TUI runs
 
-    what = "deskwork in a browser tab" if served else "the deskwork TUI"
-    desk = Desk.open(paths, what=what, defer_backup=True, backup_on_quit=True)
-    if not served:
-        warn(desk.problems)
-    app = DeskworkApp(desk, channel=None if desk.store.readonly else Channel(desk))
+        what = "deskwork in a browser tab" if served else "the deskwork TUI"
+        desk = Desk.open(paths, what=what, defer_backup=True, backup_on_quit=True)
+        if not served:
+            warn(desk.problems)
+        app = DeskworkApp(desk, channel=None if desk.store.readonly else Channel(desk))
+    except BaseException:
+        startup_gc.resume()
+        raise
     desk.problems.clear()  # already shown on stderr or kept by the app for its notifications
     return app
 
@@ -190,6 +186,9 @@ def _theme_chosen_in_the_app(paths: Paths) -> str | None:
 
 # ---------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
+    # The subcommands' modules come with the parser: the TUI's start (tui_args) builds none.
+    from deskwork import cli_cards, cli_care, cli_drafts, cli_queue, cli_serve, cli_timer
+
     parser = argparse.ArgumentParser(
         prog="deskwork",
         description="A keyboard-first study desk: pomodoro timer, curriculum queue, flashcards, "

@@ -20,6 +20,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from deskwork.domain.records import empty_dict, empty_list
+
 TIME_OF_DAY = r"^(([01]\d|2[0-3]):[0-5]\d)?$"
 WEB_ADDRESS = r"^https?://"
 PATTERNS = {  # how a refused value is told: the rule in words
@@ -42,7 +44,7 @@ class StudyConfig(Section):
         default=4, ge=0, le=23, description="a study day starts at this hour"
     )
     rest_days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
-        default_factory=list, description="days off: they do not break a streak"
+        default_factory=empty_list, description="days off: they do not break a streak"
     )
 
 
@@ -103,7 +105,7 @@ class SourcesConfig(Section):
     total_timeout_seconds: float = Field(default=15, gt=0, le=300)
     max_download_mb: float = Field(default=5, gt=0, le=100)
     watch: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="arXiv categories or queries whose new papers are offered, e.g. 'cat:cs.LG'",
     )
 
@@ -126,7 +128,7 @@ class CardsConfig(Section):
     default_deck: str = "Default"
     # The rest of the default deck preset (decks without a preset of their own use this section).
     fsrs_parameters: list[float] = Field(
-        default_factory=list, description="17, 19 or 21 FSRS parameters; [] = the defaults"
+        default_factory=empty_list, description="17, 19 or 21 FSRS parameters; [] = the defaults"
     )
     new_ignores_review_limit: bool = False
     bury_new: bool = False
@@ -203,7 +205,8 @@ class Config(Section):
     cards: CardsConfig = Field(default_factory=CardsConfig.model_construct)
     easy_days: EasyDaysConfig = Field(default_factory=EasyDaysConfig.model_construct)
     keys: dict[str, str] = Field(
-        default_factory=dict, description="binding id -> keys, e.g. 'app.help' = 'f1,question_mark'"
+        default_factory=empty_dict,
+        description="binding id -> keys, e.g. 'app.help' = 'f1,question_mark'",
     )
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from deskwork.domain.records import Record, UTCDateTime
+from deskwork.domain.records import Record, UTCDateTime, empty_list
 
 if TYPE_CHECKING:
     from deskwork.domain.notetypes import NoteTypeDef
@@ -37,7 +37,7 @@ class Card(Record):
 
     deck: str = "Default"  # nested with "::"
     fields: list[str] = Field(default_factory=lambda: [""])  # the note's fields, in order
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=empty_list)
     note_guid: str = ""  # the note this card belongs to (Anki's guid when imported)
     note_type: str = NoteType.BASIC  # a stock key or "anki:<id>"
     ord: int = Field(default=0, ge=0)  # template ord (cloze: number - 1)

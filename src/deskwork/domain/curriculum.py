@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from deskwork.domain.records import Prose, Record, Title, UTCDateTime
+from deskwork.domain.records import Prose, Record, Title, UTCDateTime, empty_list
 
 
 class ItemKind(StrEnum):
@@ -35,7 +35,7 @@ class Item(Record):
     url: str = ""
     authors: str = ""
     track: Title = ""
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=empty_list)
     effort_points: float = Field(default=0.0, ge=0)
     cost: float = Field(default=0.0, ge=0)
     currency: str = "USD"
@@ -52,7 +52,7 @@ class Item(Record):
     arxiv_id: str = ""
     arxiv_version: int | None = None
     abstract: Prose = ""
-    categories: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=empty_list)
     pdf_url: str = ""
     published: UTCDateTime | None = None
     # Pulled links: saved at once, their metadata fetched when the network allows.

@@ -14,7 +14,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from deskwork.domain.records import Prose, Record, Title, UTCDateTime
+from deskwork.domain.records import Prose, Record, Title, UTCDateTime, empty_dict, empty_list
 
 WORDS_PER_MINUTE = 230
 TRASH_DAYS = 30
@@ -48,12 +48,12 @@ class Draft(Record):
     slug: str = ""  # empty: derived from the title
     status: DraftStatus = DraftStatus.IDEA
     body: Prose = ""
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=empty_list)
     category: str = ""
     summary: str = ""
     date: UTCDateTime | None = None  # the post's date; empty: when it is exported
-    sources: list[DraftSource] = Field(default_factory=list)
-    extra: dict[str, str] = Field(default_factory=dict)  # other front matter, kept as it came
+    sources: list[DraftSource] = Field(default_factory=empty_list)
+    extra: dict[str, str] = Field(default_factory=empty_dict)  # other front matter, kept as it came
     created: UTCDateTime
     updated: UTCDateTime
     deleted: UTCDateTime | None = None  # in the trash since

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
-from deskwork.domain.records import Record
+from deskwork.domain.records import Record, empty_list
 
 if TYPE_CHECKING:
     from deskwork.domain.cards import Card
@@ -92,7 +92,7 @@ class Preset(Record):
     anki_id: int = 0
     anki_mtime: int = 0  # Anki's modification time when imported (a newer one replaces it)
     desired_retention: float = Field(default=0.90, gt=0.5, lt=1)
-    fsrs_parameters: list[float] = Field(default_factory=list)  # [] = fsrs's defaults
+    fsrs_parameters: list[float] = Field(default_factory=empty_list)  # [] = fsrs's defaults
     learning_steps_minutes: list[float] = Field(default_factory=lambda: [1.0, 10.0])
     relearning_steps_minutes: list[float] = Field(default_factory=lambda: [10.0])
     new_per_day: int = Field(default=20, ge=0, le=9999)
@@ -107,7 +107,7 @@ class Preset(Record):
     review_order: str = "due"  # Anki's "Review sort order" (domain.revieworder.ORDERS)
     # Anki's easy days: 7 load factors, Monday first (1 normal, 0.5 reduced, 0 minimum);
     # [] = the config's [easy_days].
-    easy_days: list[float] = Field(default_factory=list)
+    easy_days: list[float] = Field(default_factory=empty_list)
 
     @field_validator("easy_days")
     @classmethod

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from deskwork.domain.records import Record, UTCDateTime
+from deskwork.domain.records import Record, UTCDateTime, empty_list
 
 
 class SessionKind(StrEnum):
@@ -54,9 +54,9 @@ class Session(Record):
     actual_s: float = Field(ge=0)  # pauses excluded
     completed: bool
     item_id: int | None = None  # the item selected when the session ended
-    interruptions: list[Interruption] = Field(default_factory=list)
-    pauses: list[Pause] = Field(default_factory=list)
-    item_changes: list[ItemChange] = Field(default_factory=list)
+    interruptions: list[Interruption] = Field(default_factory=empty_list)
+    pauses: list[Pause] = Field(default_factory=empty_list)
+    item_changes: list[ItemChange] = Field(default_factory=empty_list)
     note: str = ""
 
     def seconds_by_item(self) -> dict[int | None, float]:

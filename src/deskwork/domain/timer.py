@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from deskwork.domain.records import UTCDateTime
+from deskwork.domain.records import UTCDateTime, empty_list
 from deskwork.domain.sessions import (
     Interruption,
     InterruptionKind,
@@ -70,9 +70,9 @@ class TimerState(BaseModel):
     deadline: UTCDateTime | None = None  # when running: the wall-clock end
     focus_done: int = Field(default=0, ge=0)  # completed focus sessions in this cycle
     item_id: int | None = None
-    pauses: list[Pause] = Field(default_factory=list)
-    interruptions: list[Interruption] = Field(default_factory=list)
-    item_changes: list[ItemChange] = Field(default_factory=list)
+    pauses: list[Pause] = Field(default_factory=empty_list)
+    interruptions: list[Interruption] = Field(default_factory=empty_list)
+    item_changes: list[ItemChange] = Field(default_factory=empty_list)
 
     def remaining(self, now: datetime) -> float:
         """Seconds left, never negative."""

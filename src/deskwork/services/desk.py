@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from deskwork.config import Config, load_config
-from deskwork.domain.cards import Card
 from deskwork.domain.curriculum import Item
 from deskwork.domain.daystats import DayFocus, goal_met, recent_focus_and_streak
 from deskwork.domain.drafts import Draft
@@ -20,13 +19,13 @@ from deskwork.domain.queue import candidates, leftovers, todays_queue
 from deskwork.domain.records import utcnow
 from deskwork.domain.sessions import Session, SessionKind
 from deskwork.domain.studyday import day_bounds, study_day
-from deskwork.interop.sessions import session_record
 from deskwork.paths import Paths
 from deskwork.services import pacing
 from deskwork.store import collector
 from deskwork.store.store import Store
 
 if TYPE_CHECKING:
+    from deskwork.domain.cards import Card
     from deskwork.services.presets import DueToday
 
 WELCOME_DONE = "welcome_done"
@@ -57,6 +56,8 @@ class DaySummary:
     due_without_limits: int = 0  # available new cards and cards due today, limits ignored
 
     def as_json(self) -> dict[str, Any]:
+        from deskwork.interop.sessions import session_record  # csv: for the CLI's JSON only
+
         return {
             "date": self.day.isoformat(),
             "pomodoros": self.pomodoros,

@@ -12,9 +12,6 @@ from deskwork.domain.drafts import (
     Revision,
     revision_due,
 )
-from deskwork.interop import importing, read_user_file
-from deskwork.interop.frontmatter import Flavour, draft_from_text, export_file
-from deskwork.interop.limits import POST
 from deskwork.services.desk import Desk
 from deskwork.store.store import Store
 
@@ -148,6 +145,8 @@ class DraftService:
         return self.update(draft_id, sources=[*draft.sources, source])
 
     def export(self, draft_id: int, flavour: str | None = None, folder: Path | None = None) -> Path:
+        from deskwork.interop.frontmatter import Flavour, export_file  # with the first export
+
         draft = self.get(draft_id)
         chosen = Flavour(flavour or self.config.flavour)
         configured = Path(self.config.export_dir).expanduser() if self.config.export_dir else None
@@ -156,6 +155,10 @@ class DraftService:
 
     def import_file(self, path: Path) -> Draft:
         """Raises InteropError naming the file (and line) when it cannot be read as a post."""
+        from deskwork.interop import importing, read_user_file
+        from deskwork.interop.frontmatter import draft_from_text
+        from deskwork.interop.limits import POST
+
         with importing(path):
             text = read_user_file(path, POST.max_bytes, POST.what)
             draft = draft_from_text(text, str(path), self.desk.clock())

@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from deskwork.domain.records import empty_dict
 from deskwork.store import schema
 from deskwork.store.checksums import FileSum, digest
 from deskwork.store.files import read_path
@@ -42,9 +43,9 @@ class Manifest(BaseModel):
     format: Literal["deskwork-store"] = "deskwork-store"
     schema_version: int
     gen: int = Field(ge=0)
-    tables: dict[str, dict[int, str]] = Field(default_factory=dict)  # table -> shard -> file
-    logs: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
-    counters: dict[str, int] = Field(default_factory=dict)
+    tables: dict[str, dict[int, str]] = Field(default_factory=empty_dict)  # table -> shard -> file
+    logs: dict[str, dict[str, list[str]]] = Field(default_factory=empty_dict)
+    counters: dict[str, int] = Field(default_factory=empty_dict)
     # file -> checksum, size, ids: every data file above plus the journals kept for recovery.
     # None: a store written before checksums (verified by parsing until the first writer open).
     sums: dict[str, FileSum] | None = None
