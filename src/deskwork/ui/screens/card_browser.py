@@ -332,7 +332,9 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
                 f"Tagged {plural(len(chosen), 'card')}",
             )
 
-        self.app.push_screen(PromptScreen("Tags to add (-tag removes one):"), tagged)
+        self.app.push_screen(
+            PromptScreen("Tags to add (-tag removes one):", card_tags=True), tagged
+        )
 
     def action_delete(self) -> None:
         from deskwork.ui.screens.draft_dialogs import ConfirmScreen
