@@ -168,7 +168,7 @@ async def test_browser_search_and_bulk_actions(tmp_path: Path, clock: Clock) -> 
         table = screen.query_one(DataTable)
         assert table.row_count == 7
         stats = str(screen.query_one("#cb-stats", Static).render())
-        assert "7 new" in stats and "no reviews yet" in stats
+        assert "7 new" in stats and "no answers in the last 30 days" in stats
         await pilot.press("slash", *"deck:default", "enter")
         await settled(pilot)
         assert table.row_count == 6

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Sparkline, Static, TextArea
 
 from deskwork.ui.app import DeskworkApp
+from deskwork.ui.screens.card_browser import CardBrowserScreen
 from deskwork.ui.screens.stats import DayEndScreen, StatsScreen
 from tests.helpers import Clock
 from tests.insight_history import CONFIG, write_history
@@ -117,6 +118,13 @@ async def test_stats_never_contradict_themselves_on_a_first_morning(
         assert "no answers" not in cards and "none of the 4 answers" in cards
         label = [str(s.render()) for s in screen.query(".label")]
         assert any("Answers per day (4 answers in 12 weeks)" in t for t in label)
+        said = "none of the 4 answers of the last 30 days was on a card in review"
+        assert said in cards.replace("\n", " ")
+        await pilot.press("escape", "ctrl+e")  # the card browser says the same (not "no reviews")
+        await settled(pilot)
+        assert isinstance(app.screen, CardBrowserScreen)
+        browser = str(app.screen.query_one("#cb-stats", Static).render()).replace("\n", " ")
+        assert said in browser
 
 
 async def test_closing_before_the_figures_arrive_is_safe(

@@ -48,12 +48,18 @@ def reviews_per_day(
 
 
 def true_retention(logs: Iterable[ReviewLog], since: datetime) -> float | None:
+    passed, total = retention_counts(logs, since)
+    return passed / total if total else None
+
+
+def retention_counts(logs: Iterable[ReviewLog], since: datetime) -> tuple[int, int]:
+    """(passed, answered): the answers since `since` on cards in review, and those not "Again"."""
     passed = total = 0
     for log in logs:
         if log.ts >= since and log.state is CardState.REVIEW and not log.manual:
             total += 1
             passed += log.rating > 1
-    return passed / total if total else None
+    return passed, total
 
 
 def state_of(card: Card) -> str:

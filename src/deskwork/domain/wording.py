@@ -38,6 +38,22 @@ def counted(count: int, noun: str) -> str:
     return f"{count:,} {plural_noun(count, noun)}"
 
 
+def true_retention_said(retention: float | None, in_review: int, answers: int) -> str:
+    """True retention over the last 30 days in the same words on every screen (stats, card
+    browser): the share, of how many answers; or why there is none yet. `in_review`: the answers
+    on cards in review (what the share is of); `answers`: every answer of the 30 days. With
+    answers but none on a card in review (all on new or learning cards, a learner's first
+    weeks) "no reviews yet" was untrue: it says so instead."""
+    if retention is not None:
+        return f"{retention:.1%} of {plural(in_review, 'answer')}"
+    if answers:
+        return (
+            f"not yet: none of the {plural(answers, 'answer')} of the last 30 days "
+            "was on a card in review (new and learning cards do not count)"
+        )
+    return "no answers in the last 30 days"
+
+
 def field_label(name: str) -> str:
     """`effort_points` -> "Effort points"."""
     return name.replace("_", " ").strip().capitalize() or "This field"
