@@ -383,3 +383,22 @@ def test_next_up_is_a_day_for_a_review_and_a_moment_for_a_learning_step() -> Non
                      due=now + timedelta(minutes=10))  # fmt: skip
     assert next_up([review, step], now, 4) == (step.due, False)
     assert next_up([review.model_copy(update={"suspended": True})], now, 4) is None
+
+
+def test_a_learning_card_shown_ahead_gives_way_to_cards_that_come_in() -> None:
+    """Anki's v3 queue (rslib/src/scheduler/queue/mod.rs, `CardQueues::iter`; learning.rs,
+    `intraday_ahead_iter`: "Intraday learning cards that can be shown after the main queue is
+    empty"): learning due now, then reviews and new cards, then learning due within the
+    learn-ahead limit. The card on screen (`first`) is one of those too."""
+    soon = make_card("learn-soon", id=6, last_review=T0, due=T0 + timedelta(minutes=10))
+    queue = rq.ReviewQueue([soon], [], [])
+    shown = rq.next_card(queue, T0)
+    assert shown is not None and shown.id == 6, "nothing else left: shown ahead"
+    queue.first = 6  # on screen
+    queue.new.append(make_card("added", id=9))  # a card added: the queue rebuilt, `first` kept
+    after = rq.next_card(queue, T0)
+    assert after is not None and after.id == 9, "new cards before learning ahead, as Anki"
+    due = rq.next_card(queue, T0 + timedelta(minutes=10))
+    assert due is not None and due.id == 6, "due now: before the main queue"
+    queue.first = 9  # the new card on screen stays there when the learning card falls due
+    assert rq.next_card(queue, T0 + timedelta(minutes=10)) is after

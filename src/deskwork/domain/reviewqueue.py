@@ -129,12 +129,25 @@ def review_order_key(
 
 def next_card(queue: ReviewQueue, now: datetime) -> Card | None:
     """Learning cards that are due, then reviews, then new cards, then learning cards due soon;
-    before all of them `queue.first` (the card an undo brought back, as Anki shows it again)."""
+    before all of them `queue.first` (the card on screen, or the one an undo brought back, as
+    Anki shows it again) unless it is a learning card not due yet while reviews or new cards wait.
+
+    That is Anki's v3 queue (rslib/src/scheduler/queue/mod.rs, `CardQueues::iter`): the
+    intraday learning cards due by now (`intraday_now_iter`), then the main queue (reviews,
+    interday learning, new), then the intraday learning cards due within the learn-ahead limit
+    (`intraday_ahead_iter`: "Intraday learning cards that can be shown after the main queue is
+    empty"). A card shown ahead because nothing else was left, or undone back into learning, is
+    such a card: when new cards or reviews come in (a card added, an import, a limit raised, an
+    undo of a review) they go first, as Anki's reviewer then takes the top of the rebuilt
+    queue. Time alone never moves the card on screen: only a rebuild or an undo fills the main
+    queue, and the pane shows the queue again after either."""
     if queue.first is not None:
         for part in (queue.learning, queue.reviews, queue.new):
             for card in part:
                 if card.id == queue.first:
-                    return card
+                    ahead = part is queue.learning and card.due > now
+                    if not (ahead and (queue.reviews or queue.new)):
+                        return card
     if queue.learning and queue.learning[0].due <= now:
         return queue.learning[0]
     if queue.reviews:
