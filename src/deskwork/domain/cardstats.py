@@ -28,6 +28,25 @@ def due_forecast(
     return counts
 
 
+def overdue_and_tomorrow(
+    cards: Iterable[Card], today: date, start_hour: int, tz: tzinfo | None = None
+) -> tuple[int, int]:
+    """(overdue by tomorrow, due tomorrow): the cards still due from today's study day or before
+    (unanswered: tomorrow they are Anki's backlog, its future-due graph's days before 0) and
+    those falling due on tomorrow's (its "Due tomorrow", day 1). One pass over the cards."""
+    index = DayIndex(today, 2, start_hour, tz)
+    overdue = tomorrow = 0
+    for card in cards:
+        if card.suspended or card.last_review is None:
+            continue
+        offset = index.index(card.due)
+        if offset <= 0:
+            overdue += 1
+        elif offset == 1:
+            tomorrow += 1
+    return overdue, tomorrow
+
+
 def reviews_per_day(
     logs: Iterable[ReviewLog],
     today: date,

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from pydantic import ValidationError
@@ -52,6 +53,18 @@ def true_retention_said(retention: float | None, in_review: int, answers: int) -
             "was on a card in review (new and learning cards do not count)"
         )
     return "no answers in the last 30 days"
+
+
+def whole_parts(parts: list[float]) -> list[int]:
+    """`parts` rounded to whole numbers that add up to their sum rounded (largest remainder:
+    the parts rounded down, then one more to those that lost the most), so a total and its
+    lines agree: 25.6 + 4.8 minutes show 25 + 5 under a total of 30, not 26 + 5."""
+    floors = [math.floor(p) for p in parts]
+    short = round(sum(parts)) - sum(floors)
+    by_loss = sorted(range(len(parts)), key=lambda n: floors[n] - parts[n])
+    for n in by_loss[: max(0, short)]:
+        floors[n] += 1
+    return floors
 
 
 def field_label(name: str) -> str:
