@@ -169,3 +169,14 @@ def test_the_end_of_day_lines_add_up_and_the_overdue_are_said(tmp_path: Path, cl
     text = day_end_text(summary)
     assert "3 pomodoros, 30 minutes of focus\n    25 min  CS231n\n     5 min  Reading\n" in text
     assert "344 due tomorrow, plus 6,929 overdue by then" in text
+
+
+def test_a_weekly_review_with_no_pomodoros_says_so_under_its_heading(
+    tmp_path: Path, clock: Clock
+) -> None:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "config.toml").write_text(CONFIG)
+    desk = Desk.open(Paths(tmp_path, tmp_path), clock=clock)  # a first week: nothing logged
+    body = weekly_draft(desk).body
+    assert "## Where the pomodoros went\n\nNo pomodoros logged.\n\n## Plan" in body
+    desk.close()

@@ -287,7 +287,10 @@ def weekly_review(
         "",
         "## Where the pomodoros went",
         "",
-        *(f"- {track}: {n}" for track, n in insight.pomodoros_by_track.items()),
+        *(
+            [f"- {track}: {n}" for track, n in insight.pomodoros_by_track.items()]
+            or ["No pomodoros logged."]
+        ),
         "",
         "## Plan against reality",
         "",
