@@ -14,6 +14,7 @@ from textual.widgets import Sparkline, Static, TextArea
 from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.card_browser import CardBrowserScreen
 from deskwork.ui.screens.stats import DayEndScreen, StatsScreen
+from deskwork.ui.widgets.footer import DeskFooter
 from tests.helpers import Clock
 from tests.insight_history import CONFIG, write_history
 from tests.ui.factory import desk_app, ready, settled
@@ -48,6 +49,9 @@ async def test_stats_screen_shows_the_figures(tmp_path: Path, clock: Clock) -> N
         forecast = screen.insight.due_forecast
         assert screen.query_one("#stats-due", Sparkline).data == forecast[1:]
         assert "2 ready" in str(screen.query_one("#stats-drafts", Static).render())
+        footer = screen.query_one(DeskFooter)  # its keys, as every screen has them
+        shown = {key.description for key in footer.keys or []}
+        assert {"Close", "End of day", "Weekly review draft"} <= shown
         await pilot.press("e")
         assert isinstance(app.screen, DayEndScreen)
         assert "5 due tomorrow" in str(app.screen.query_one("#day-end-text", Static).render())

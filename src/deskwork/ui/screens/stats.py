@@ -21,6 +21,7 @@ from textual.widgets import Sparkline, Static
 from deskwork.domain.insight import Insight, met_target
 from deskwork.domain.text import clean
 from deskwork.domain.wording import duration, plural, true_retention_said
+from deskwork.ui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from deskwork.config import Config
@@ -195,7 +196,7 @@ class StatsScreen(Screen[None]):
                 "e: end-of-day summary · w: this week's review as a new draft · Esc: back",
                 classes="label",
             )
-        # No footer: its key widgets cost a third of the opening time; the line above has the keys.
+        yield DeskFooter()  # the keys, as on every screen (one widget: ui/widgets/footer.py)
 
     def on_mount(self) -> None:
         # The snapshot here (lists of the small tables: ~1 ms); the worker that computes the
