@@ -357,6 +357,8 @@ json_values = st.recursive(
     ),
     max_leaves=8,
 )
+
+
 def from_anki(
     ctype: int, due: int, ivl: int, data: str, day_zero: datetime, last: datetime | None,
     now: datetime,
