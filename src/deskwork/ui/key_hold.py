@@ -34,7 +34,7 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 HOLD_SECONDS = 1.0
 
@@ -105,11 +105,11 @@ class Before:
 
 def _is_text(key: events.Key, focused: Widget | None) -> bool:
     """The key is typed into the focused field as text (never opens anything)."""
-    return (
-        isinstance(focused, (Input, TextArea))
-        and key.is_printable
-        and not key.key.startswith(("alt+", "ctrl+"))
+    # TextArea by name: Textual's TextArea is imported with the first text area (not at start)
+    field = isinstance(focused, Input) or any(
+        cls.__name__ == "TextArea" for cls in type(focused).__mro__
     )
+    return field and key.is_printable and not key.key.startswith(("alt+", "ctrl+"))
 
 
 def trip(app: App[Any], before: Before) -> None:
