@@ -383,3 +383,66 @@ def test_next_up_is_a_day_for_a_review_and_a_moment_for_a_learning_step() -> Non
                      due=now + timedelta(minutes=10))  # fmt: skip
     assert next_up([review, step], now, 4) == (step.due, False)
     assert next_up([review.model_copy(update={"suspended": True})], now, 4) is None
+
+
+def test_a_learning_card_shown_ahead_gives_way_to_cards_that_come_in() -> None:
+    """Anki's v3 queue (rslib/src/scheduler/queue/mod.rs, `CardQueues::iter`; learning.rs,
+    `intraday_ahead_iter`: "Intraday learning cards that can be shown after the main queue is
+    empty"): learning due now, then reviews and new cards, then learning due within the
+    learn-ahead limit. The card on screen (`first`) is one of those too."""
+    soon = make_card("learn-soon", id=6, last_review=T0, due=T0 + timedelta(minutes=10))
+    queue = rq.ReviewQueue([soon], [], [])
+    shown = rq.next_card(queue, T0)
+    assert shown is not None and shown.id == 6, "nothing else left: shown ahead"
+    queue.first = 6  # on screen
+    queue.new.append(make_card("added", id=9))  # a card added: the queue rebuilt, `first` kept
+    after = rq.next_card(queue, T0)
+    assert after is not None and after.id == 9, "new cards before learning ahead, as Anki"
+    due = rq.next_card(queue, T0 + timedelta(minutes=10))
+    assert due is not None and due.id == 6, "due now: before the main queue"
+    queue.first = 9  # the new card on screen stays there when the learning card falls due
+    assert rq.next_card(queue, T0 + timedelta(minutes=10)) is after
+
+
+def test_an_interday_learning_card_is_due_all_its_day_mixed_with_the_reviews() -> None:
+    """Anki's v3 queue: interday learning cards (a step of a day or more) are in the main queue,
+    spread through the reviews (builder/mod.rs `merge_day_learning`, its default "mix with
+    reviews": builder/intersperser.rs), before the new cards, and counted as learning. Its due
+    is a day number there: one answered yesterday afternoon is due this morning, not at 14:00."""
+    later = T0 + timedelta(hours=5)  # still today (the day ends at DAY_END)
+    assert later < DAY_END
+    interday = make_card("step of a day", id=1, step=1, last_review=later - timedelta(days=1),
+                         due=later)  # fmt: skip
+    reviews = [
+        make_card(f"review {n}", id=10 + n, state=CardState.REVIEW, step=None,
+                  last_review=T0 - timedelta(days=9), due=T0 - timedelta(hours=n + 1))
+        for n in range(3)
+    ]  # fmt: skip
+    fresh = make_card("new", id=20)
+    presets = Presets(Preset(name="Default"), [], [])
+    queue = rq.build([interday, *reviews, fresh], T0, DAY_END, presets, {})
+    assert queue.counts() == (1, 1, 3)
+    shown = []
+    while (card := rq.next_card(queue, T0)) is not None:
+        shown.append(card.id)
+        rq.remove(queue, card.id)
+    assert shown[-1] == 20 and 1 in shown[:4], "before the new card"
+    assert shown[:4] == [c.id for c in rq.intersperse(queue_reviews(reviews, presets), [interday])]
+    assert queue.counts() == (0, 0, 0)
+
+
+def queue_reviews(reviews: list[Card], presets: Presets) -> list[Card]:
+    return sorted(reviews, key=rq.review_order_key(presets, "", T0, DAY_END))
+
+
+def test_intersperse_is_ankis() -> None:
+    """rslib/src/scheduler/queue/builder/intersperser.rs, its own test."""
+    cards = {n: make_card(str(n), id=n) for n in (1, 2, 3, 11, 22, 33, 44, 55, 66)}
+
+    def ids(a: list[int], b: list[int]) -> list[int]:
+        return [c.id for c in rq.intersperse([cards[n] for n in a], [cards[n] for n in b])]
+
+    assert ids([1, 2, 3], [11, 22, 33]) == [1, 11, 2, 22, 3, 33]
+    assert ids([1, 2, 3], [11, 22]) == [1, 11, 2, 22, 3]
+    assert ids([1, 2, 3], [11, 22, 33, 44, 55, 66]) == [11, 1, 22, 33, 2, 44, 55, 3, 66]
+    assert ids([1, 2, 3], []) == [1, 2, 3] and ids([], [11]) == [11]

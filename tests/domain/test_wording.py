@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deskwork.domain.wording import excerpt, plural
+from deskwork.domain.wording import excerpt, plural, whole_parts
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "deskwork"
 
@@ -109,3 +109,14 @@ def test_excerpt_is_never_longer_than_its_limit_and_keeps_a_blank(text: str, lim
         assert shown == line
     elif "[...]" in line:
         assert "[...]" in shown
+
+
+@given(st.lists(st.floats(min_value=0, max_value=600, allow_nan=False), max_size=8))
+def test_whole_parts_add_up_to_their_sum_rounded(parts: list[float]) -> None:
+    shown = whole_parts(parts)
+    assert sum(shown) == round(sum(parts))
+    assert all(abs(s - p) < 1 for s, p in zip(shown, parts, strict=True))
+
+
+def test_whole_parts_of_a_focus_day() -> None:
+    assert whole_parts([25.6, 4.8]) == [25, 5]  # not 26 + 5 under a total of 30

@@ -32,7 +32,7 @@ from deskwork.interop.anki import AnkiError, reader, schedule
 from deskwork.interop.anki.model import Deadline, ImportLimits
 from deskwork.interop.anki.package import read_package, write_package
 from deskwork.interop.anki.reader import _history
-from deskwork.interop.anki.schedule import from_anki
+from deskwork.interop.anki.schedule import schedule_of
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services.anki import import_deck
@@ -357,6 +357,17 @@ json_values = st.recursive(
     ),
     max_leaves=8,
 )
+
+
+def from_anki(
+    ctype: int, due: int, ivl: int, data: str, day_zero: datetime, last: datetime | None,
+    now: datetime,
+) -> dict[str, Any]:  # fmt: skip
+    """`schedule_of` (what the import gives a card) as the card fields it sets."""
+    keys = ("state", "step", "stability", "difficulty", "due", "last_review")
+    return dict(zip(keys, schedule_of(ctype, due, ivl, data, day_zero, last, now), strict=True))
+
+
 memory_json = st.one_of(
     st.fixed_dictionaries(
         {}, optional={"s": json_values, "d": json_values, "dr": st.floats(0, 1)}

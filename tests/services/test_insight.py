@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from deskwork.cli import main
+from deskwork.domain.cards import CardState
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services.insight import day_end, day_end_text, gather, weekly_draft
-from tests.helpers import Clock
+from tests.helpers import Clock, make_card
 from tests.insight_history import CONFIG, START, TODAY, write_history
 
 
@@ -148,3 +149,34 @@ def test_a_day_of_exactly_the_target_meets_it() -> None:
     assert met_target(hours, target) and level(hours, target) == 3
     assert not met_target(target - 1 / 60, target)  # a minute short is short
     assert not met_target(hours, 0.0)  # no target set: never met
+
+
+def test_the_end_of_day_lines_add_up_and_the_overdue_are_said(tmp_path: Path, clock: Clock) -> None:
+    desk = history_desk(tmp_path, clock)
+    before = day_end(desk)
+    with desk.store.transaction() as tx:
+        for n in range(3):  # reviews left undone a week ago: due tomorrow too
+            tx.put("cards", make_card(f"late {n}", state=CardState.REVIEW, step=None,
+                                      last_review=clock() - timedelta(days=20),
+                                      due=clock() - timedelta(days=7)))  # fmt: skip
+    summary = day_end(desk)
+    assert summary.cards_overdue == before.cards_overdue + 3
+    assert summary.cards_due_tomorrow == before.cards_due_tomorrow
+    desk.close()
+    summary.focus_minutes = 30.4  # 25.6 + 4.8: each line rounded alone said 26 + 5 under 30
+    summary.minutes_by_item = {"CS231n": 25.6, "Reading": 4.8}
+    summary.cards_due_tomorrow, summary.cards_overdue = 344, 6929
+    text = day_end_text(summary)
+    assert "3 pomodoros, 30 minutes of focus\n    25 min  CS231n\n     5 min  Reading\n" in text
+    assert "344 due tomorrow, plus 6,929 overdue by then" in text
+
+
+def test_a_weekly_review_with_no_pomodoros_says_so_under_its_heading(
+    tmp_path: Path, clock: Clock
+) -> None:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "config.toml").write_text(CONFIG)
+    desk = Desk.open(Paths(tmp_path, tmp_path), clock=clock)  # a first week: nothing logged
+    body = weekly_draft(desk).body
+    assert "## Where the pomodoros went\n\nNo pomodoros logged.\n\n## Plan" in body
+    desk.close()

@@ -21,14 +21,26 @@ from deskwork.services import presets as ps
 from deskwork.services.anki import import_file
 from deskwork.services.optimize_reminder import last_optimized
 from tests.anki_optimize_oracle import DECK, AnkiOracle, AnkiResult, anki_now
-from tests.optimize_history import history
+from tests.optimize_history import Row, history
 
 CARDS = 150
 
 
 @pytest.fixture(scope="module")
-def oracle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, AnkiResult, dict]]:
-    rows = history(CARDS, anki_now(), oddities=True)
+def rows() -> list[Row]:
+    """The one history of this module: the desk (through `oracle`'s package) and every Anki
+    collection here hold the very same reviews. A second `history(…, anki_now())` made seconds
+    later shifted every review against the day's rollover (4 am local): once the shift carried
+    one review across it, that card's days between answers differed, the two sides trained on
+    different items and their parameters differed by up to 0.04 (a test failing once in ~14 runs,
+    the more often the longer the tests before it took: a loaded machine)."""
+    return history(CARDS, anki_now(), oddities=True)
+
+
+@pytest.fixture(scope="module")
+def oracle(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[Row]
+) -> Iterator[tuple[Path, AnkiResult, dict]]:
     anki = AnkiOracle(tmp_path_factory.mktemp("anki"), rows, CARDS)
     try:
         result = anki.optimise()
@@ -86,7 +98,7 @@ def test_items_parameters_figures_and_memory_states_match_anki(
 
 
 def test_better_current_parameters_are_kept_and_nothing_is_written(
-    desk: Desk, oracle: tuple[Path, AnkiResult, dict], tmp_path: Path
+    desk: Desk, oracle: tuple[Path, AnkiResult, dict], tmp_path: Path, rows: list[Row]
 ) -> None:
     """Parameters tuned on this very history for plain log loss (training weighs recent cards
     more, so it lands elsewhere) beat what training finds: Anki keeps them, and so must we."""
@@ -129,7 +141,6 @@ def test_better_current_parameters_are_kept_and_nothing_is_written(
     assert {c.id: (c.stability, c.difficulty) for c in desk.store.cards.all()} == cards_before
     # Anki, given the same current parameters, keeps them too
     anki_dir = tmp_path / "again"
-    rows = history(CARDS, anki_now(), oddities=True)
     again = AnkiOracle(anki_dir, rows, CARDS)
     try:
         assert again.optimise(list(tuned.fsrs_parameters)).params == pytest.approx(
@@ -139,11 +150,12 @@ def test_better_current_parameters_are_kept_and_nothing_is_written(
         again.close()
 
 
-def test_with_two_relearning_steps_the_decision_is_anki_s(desk: Desk, tmp_path: Path) -> None:
+def test_with_two_relearning_steps_the_decision_is_anki_s(
+    desk: Desk, tmp_path: Path, rows: list[Row]
+) -> None:
     """With more than one relearning step (within a day) Anki adopts the new parameters even
     when their log loss is not lower, if the current ones let stability grow through a lapse;
-    whatever it decides on this history, deskwork decides the same."""
-    rows = history(CARDS, anki_now(), oddities=True)
+    whatever it decides on this history (the desk's own: `rows`), deskwork decides the same."""
     anki = AnkiOracle(tmp_path / "two", rows, CARDS, relearning_steps=2)
     try:
         trained = anki.optimise().params

@@ -83,8 +83,15 @@ def test_checksums_references_permissions_and_backups_are_checked(tmp_path: Path
     os.chmod(home, 0o755)
     backup = sorted((home / "backups").iterdir())[-1]
     (backup / shard).write_bytes(b"{}")
-    problems = " | ".join(check(home).problems)
+    report = check(home)
+    problems = " | ".join(report.problems)
     assert f"{shard}: its content does not match its checksum" in problems
+    files = sum(len(s) for s in manifest.tables.values()) + sum(
+        len(segs) for months in manifest.logs.values() for segs in months.values()
+    )
+    said = f"1 of {files} data files fails the check (named above); {files - 1} match"
+    assert said in problems, "not among the ok lines: a file failed"
+    assert not any("data file" in line for line in report.ok)
     assert f"backup {backup.name}: {shard}" in problems
     assert "readable by others" in problems
 

@@ -1,4 +1,5 @@
-"""Keys typed right after a dialog's Enter, in one burst from the terminal (ui/key_hold.py)."""
+"""Keys typed in one burst from the terminal after a key that opens a dialog, or after a dialog's
+Enter, reach what it opens (ui/key_hold.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from textual.widgets import Input, TextArea
 from deskwork.ui import key_hold
 from deskwork.ui.app import DeskworkApp
 from deskwork.ui.key_hold import holding
+from deskwork.ui.screens.card_dialogs import CardScreen
 from deskwork.ui.screens.draft_dialogs import NewDraftScreen, PromptScreen
 from tests.helpers import Clock
-from tests.ui.factory import desk_app
+from tests.ui.factory import desk_app, ready
 
 
 def burst(app: DeskworkApp, keys: str, paste: str = "") -> None:
@@ -28,6 +30,15 @@ def burst(app: DeskworkApp, keys: str, paste: str = "") -> None:
             event = events.Paste(paste)
         else:
             event = events.Key("enter" if key == "\r" else key, key)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+def keys(app: DeskworkApp, *names: str) -> None:
+    """Named keys (ctrl+k) as one read from the terminal, as `burst`."""
+    assert app._driver is not None
+    for name in names:
+        event = events.Key(name, name if len(name) == 1 else None)
         event.set_sender(app)
         app._driver.send_message(event)
 
@@ -109,3 +120,46 @@ async def test_a_hold_nobody_releases_ends_by_itself(
         await until(pilot, lambda: not holding(app))
         await pilot.pause()
         assert isinstance(app.screen, NewDraftScreen), "the held 'n' ran as the list's command"
+
+
+async def test_a_title_typed_with_the_key_that_opens_the_dialog_goes_into_it(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.drafts.create("Old post")
+        await pilot.press("f5")
+        app.draft_pane.refresh_list()
+        await pilot.pause()
+        # `n` and the title within a few ms: the dialog is not there yet when the title is read.
+        # "d" and "x" are commands of the list of drafts (delete, trash): text in the dialog
+        burst(app, "nd x\rfirst words")
+        await until(pilot, lambda: not holding(app) and bool(app.query("#draft-text")))
+        await pilot.pause()
+        assert sorted(d.title for d in app.drafts.listing()) == ["Old post", "d x"]
+        assert app.query_one("#draft-text", TextArea).text == "first words"
+
+
+async def test_text_typed_with_ctrl_k_goes_into_the_new_card(tmp_path: Path, clock: Clock) -> None:
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f4")  # the review area: space and digits are its commands
+        keys(app, "ctrl+k", *"What is 3 ", "tab", *"x")
+        await until(pilot, lambda: isinstance(app.screen, CardScreen) and not holding(app))
+        await pilot.pause()
+        assert app.screen.query_one("#card-front", TextArea).text == "What is 3 "
+        assert app.screen.query_one("#card-back", TextArea).text == "x"
+
+
+async def test_keys_after_a_key_that_opens_nothing_keep_their_order(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        keys(app, "f5", "n", *"Week 2")  # F5 (an area: opens nothing), then `n` and a title
+        await until(pilot, lambda: isinstance(app.screen, NewDraftScreen) and not holding(app))
+        await pilot.pause()
+        assert app.screen.query_one("#title", Input).value == "Week 2"

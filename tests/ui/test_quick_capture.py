@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input, TextArea
 
+from deskwork.ui.panes.review_session import STUDY_DECK
 from deskwork.ui.screens.card_dialogs import CardScreen
 from deskwork.ui.screens.draft_dialogs import ConfirmScreen
 from tests.helpers import Clock
@@ -131,3 +132,18 @@ async def test_ctrl_k_inside_quick_capture_does_not_open_a_second_one(tmp_path: 
         await pilot.pause()
         assert app.screen is first and len(app.screen_stack) == 2
         assert sum(isinstance(s, CardScreen) for s in app.screen_stack) == 1
+
+
+async def test_a_card_captured_while_studying_a_deck_goes_into_that_deck(tmp_path: Path) -> None:
+    app = desk_app(tmp_path, Clock())
+    app.desk.store.set_setting(STUDY_DECK, "ML::Attention")  # kept from the last session
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.review_pane.studied_deck == "ML::Attention"
+        screen = await quick_capture(pilot)
+        assert screen.query_one("#card-deck", Input).value == "ML::Attention"
+        screen.query_one("#card-front", TextArea).text = "What does a query score against?"
+        screen.query_one("#card-back", TextArea).text = "every key"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [c.deck for c in app.desk.store.cards.all()] == ["ML::Attention"]

@@ -16,7 +16,7 @@ from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.card_browser import CardBrowserScreen
 from deskwork.ui.screens.card_dialogs import CardScreen
 from tests.helpers import T0, Clock, make_card
-from tests.ui.factory import desk_app, ready, settled, type_text
+from tests.ui.factory import desk_app, quick_capture, ready, settled, type_text
 
 
 def review_app(tmp_path: Path, clock: Clock, cards: int = 20, config: str = "") -> DeskworkApp:
@@ -168,7 +168,7 @@ async def test_browser_search_and_bulk_actions(tmp_path: Path, clock: Clock) -> 
         table = screen.query_one(DataTable)
         assert table.row_count == 7
         stats = str(screen.query_one("#cb-stats", Static).render())
-        assert "7 new" in stats and "no reviews yet" in stats
+        assert "7 new" in stats and "no answers in the last 30 days" in stats
         await pilot.press("slash", *"deck:default", "enter")
         await settled(pilot)
         assert table.row_count == 6
@@ -292,3 +292,21 @@ async def test_a_long_card_keeps_its_answer_in_view(tmp_path: Path, clock: Clock
         visible = card.content_region
         assert answer.region.overlaps(visible), (answer.region, visible)
         assert "THE ANSWER" in str(answer.render())
+
+
+async def test_a_card_added_goes_before_a_learning_card_shown_ahead(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """The learning card shown ahead (due in 10 minutes, nothing else left) waits once a new
+    card is added: Anki shows learning ahead only when the rest of the queue is empty."""
+    app = review_app(tmp_path, clock, cards=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f4", "space", "3")  # Good: back in 10 minutes
+        assert text_of(app, "#review-question") == "question 00", "shown ahead: nothing else"
+        screen = await quick_capture(pilot)
+        screen.query_one("#card-front", TextArea).text = "a new question"
+        screen.query_one("#card-back", TextArea).text = "its answer"
+        await pilot.press("ctrl+s", "escape")
+        await settled(pilot)
+        assert text_of(app, "#review-question") == "a new question"

@@ -12,7 +12,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Sparkline, Static, TextArea
 
 from deskwork.ui.app import DeskworkApp
+from deskwork.ui.screens.card_browser import CardBrowserScreen
 from deskwork.ui.screens.stats import DayEndScreen, StatsScreen
+from deskwork.ui.widgets.footer import DeskFooter
 from tests.helpers import Clock
 from tests.insight_history import CONFIG, write_history
 from tests.ui.factory import desk_app, ready, settled
@@ -47,6 +49,9 @@ async def test_stats_screen_shows_the_figures(tmp_path: Path, clock: Clock) -> N
         forecast = screen.insight.due_forecast
         assert screen.query_one("#stats-due", Sparkline).data == forecast[1:]
         assert "2 ready" in str(screen.query_one("#stats-drafts", Static).render())
+        footer = screen.query_one(DeskFooter)  # its keys, as every screen has them
+        shown = {key.description for key in footer.keys or []}
+        assert {"Close", "End of day", "Weekly review draft"} <= shown
         await pilot.press("e")
         assert isinstance(app.screen, DayEndScreen)
         assert "5 due tomorrow" in str(app.screen.query_one("#day-end-text", Static).render())
@@ -117,6 +122,13 @@ async def test_stats_never_contradict_themselves_on_a_first_morning(
         assert "no answers" not in cards and "none of the 4 answers" in cards
         label = [str(s.render()) for s in screen.query(".label")]
         assert any("Answers per day (4 answers in 12 weeks)" in t for t in label)
+        said = "none of the 4 answers of the last 30 days was on a card in review"
+        assert said in cards.replace("\n", " ")
+        await pilot.press("escape", "ctrl+e")  # the card browser says the same (not "no reviews")
+        await settled(pilot)
+        assert isinstance(app.screen, CardBrowserScreen)
+        browser = str(app.screen.query_one("#cb-stats", Static).render()).replace("\n", " ")
+        assert said in browser
 
 
 async def test_closing_before_the_figures_arrive_is_safe(

@@ -28,6 +28,25 @@ def due_forecast(
     return counts
 
 
+def overdue_and_tomorrow(
+    cards: Iterable[Card], today: date, start_hour: int, tz: tzinfo | None = None
+) -> tuple[int, int]:
+    """(overdue by tomorrow, due tomorrow): the cards still due from today's study day or before
+    (unanswered: tomorrow they are Anki's backlog, its future-due graph's days before 0) and
+    those falling due on tomorrow's (its "Due tomorrow", day 1). One pass over the cards."""
+    index = DayIndex(today, 2, start_hour, tz)
+    overdue = tomorrow = 0
+    for card in cards:
+        if card.suspended or card.last_review is None:
+            continue
+        offset = index.index(card.due)
+        if offset <= 0:
+            overdue += 1
+        elif offset == 1:
+            tomorrow += 1
+    return overdue, tomorrow
+
+
 def reviews_per_day(
     logs: Iterable[ReviewLog],
     today: date,
@@ -48,12 +67,18 @@ def reviews_per_day(
 
 
 def true_retention(logs: Iterable[ReviewLog], since: datetime) -> float | None:
+    passed, total = retention_counts(logs, since)
+    return passed / total if total else None
+
+
+def retention_counts(logs: Iterable[ReviewLog], since: datetime) -> tuple[int, int]:
+    """(passed, answered): the answers since `since` on cards in review, and those not "Again"."""
     passed = total = 0
     for log in logs:
         if log.ts >= since and log.state is CardState.REVIEW and not log.manual:
             total += 1
             passed += log.rating > 1
-    return passed / total if total else None
+    return passed, total
 
 
 def state_of(card: Card) -> str:

@@ -208,6 +208,7 @@ class DayEnd:
     minutes_by_item: dict[str, float]
     reviews: int
     cards_due_tomorrow: int
+    cards_overdue: int  # due by today and not answered: overdue tomorrow (due then too)
     drafts_touched: list[str]
     suggested: list[Item]
 
@@ -243,14 +244,15 @@ def day_end(
         i for i in q.candidates(items, tomorrow, 12) if i not in unfinished and i not in planned
     ]
     suggested = (planned + unfinished + extra)[:5]
-    forecast = cardstats.due_forecast(cards, day, start_hour, 2, tz)
+    overdue, due_tomorrow = cardstats.overdue_and_tomorrow(cards, day, start_hour, tz)
     return DayEnd(
         day=day,
         pomodoros=pomodoros,
         focus_minutes=focus_s / 60,
         minutes_by_item=dict(sorted(per_item.items(), key=lambda kv: -kv[1])),
         reviews=sum(1 for log in reviews_today if not log.manual),
-        cards_due_tomorrow=forecast[1] if len(forecast) > 1 else 0,
+        cards_due_tomorrow=due_tomorrow,
+        cards_overdue=overdue,
         drafts_touched=[
             d.title for d in drafts if not d.deleted and study_day(d.updated, start_hour, tz) == day
         ],
@@ -285,7 +287,10 @@ def weekly_review(
         "",
         "## Where the pomodoros went",
         "",
-        *(f"- {track}: {n}" for track, n in insight.pomodoros_by_track.items()),
+        *(
+            [f"- {track}: {n}" for track, n in insight.pomodoros_by_track.items()]
+            or ["No pomodoros logged."]
+        ),
         "",
         "## Plan against reality",
         "",

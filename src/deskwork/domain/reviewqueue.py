@@ -2,7 +2,13 @@
 then interday learning cards and reviews due today (each deck's review limit) in the preset's
 review sort order (`revieworder`), then new cards deck by deck (each deck's new limit); a parent's
 limits cap its subdecks (see `decklimits`). Siblings of a card already gathered are left for
-tomorrow when the card's preset buries them. Buried and suspended cards wait."""
+tomorrow when the card's preset buries them. Buried and suspended cards wait.
+
+Shown as Anki's v3 queue shows them (`next_card`): intraday learning cards due now, then the main
+queue (the reviews with the interday learning cards spread evenly among them, Anki's default
+"mix with reviews"; then the new cards), then intraday learning due within the learn-ahead
+limit. An interday learning card (a step of a day or more) is due all its day, as in Anki where
+its due is a day number: it waited for the hour it was answered at the day before."""
 
 from __future__ import annotations
 
@@ -21,14 +27,39 @@ __all__ = ["LEARN_AHEAD", "ReviewQueue", "available", "build", "next_card"]
 
 @dataclass
 class ReviewQueue:
-    learning: list[Card]  # due by the end of the study day, by due time
-    reviews: list[Card]
+    learning: list[Card]  # intraday learning due by the end of the study day, by due time
+    reviews: list[Card]  # the main queue before new cards: reviews and interday learning, mixed
     new: list[Card]
     first: int | None = None  # a card shown before any other while queued (one just undone)
+    day_learning: int = 0  # how many of `reviews` are interday learning cards (Anki's count)
 
     @property
     def size(self) -> int:
         return len(self.learning) + len(self.reviews) + len(self.new)
+
+    def counts(self) -> tuple[int, int, int]:
+        """(new, learning, review) left, as Anki counts them: interday learning is learning."""
+        return (
+            len(self.new),
+            len(self.learning) + self.day_learning,
+            len(self.reviews) - self.day_learning,
+        )
+
+
+def intersperse(one: list[Card], two: list[Card]) -> list[Card]:
+    """`two` spread evenly through `one`, the longer list's first: Anki's `Intersperser`
+    (rslib/src/scheduler/queue/builder/intersperser.rs), its "mix with reviews"."""
+    ratio = (len(one) + 1) / (len(two) + 1)
+    out: list[Card] = []
+    i = j = 0
+    while i < len(one) or j < len(two):
+        if j < len(two) and (i == len(one) or (j + 1) * ratio < i + 1):
+            out.append(two[j])
+            j += 1
+        else:
+            out.append(one[i])
+            i += 1
+    return out
 
 
 @dataclass
@@ -107,8 +138,8 @@ def build(
             tree.take(card.deck, "new")
     day_learning = [c for c in taken if c.state is not CardState.REVIEW]
     due_reviews = [c for c in taken if c.state is CardState.REVIEW]
-    learning = sorted(learning + day_learning, key=lambda c: (c.due, c.id))
-    return ReviewQueue(learning, due_reviews, fresh)
+    main = intersperse(due_reviews, day_learning)
+    return ReviewQueue(learning, main, fresh, day_learning=len(day_learning))
 
 
 def review_order_key(
@@ -129,12 +160,25 @@ def review_order_key(
 
 def next_card(queue: ReviewQueue, now: datetime) -> Card | None:
     """Learning cards that are due, then reviews, then new cards, then learning cards due soon;
-    before all of them `queue.first` (the card an undo brought back, as Anki shows it again)."""
+    before all of them `queue.first` (the card on screen, or the one an undo brought back, as
+    Anki shows it again) unless it is a learning card not due yet while reviews or new cards wait.
+
+    That is Anki's v3 queue (rslib/src/scheduler/queue/mod.rs, `CardQueues::iter`): the
+    intraday learning cards due by now (`intraday_now_iter`), then the main queue (reviews,
+    interday learning, new), then the intraday learning cards due within the learn-ahead limit
+    (`intraday_ahead_iter`: "Intraday learning cards that can be shown after the main queue is
+    empty"). A card shown ahead because nothing else was left, or undone back into learning, is
+    such a card: when new cards or reviews come in (a card added, an import, a limit raised, an
+    undo of a review) they go first, as Anki's reviewer then takes the top of the rebuilt
+    queue. Time alone never moves the card on screen: only a rebuild or an undo fills the main
+    queue, and the pane shows the queue again after either."""
     if queue.first is not None:
         for part in (queue.learning, queue.reviews, queue.new):
             for card in part:
                 if card.id == queue.first:
-                    return card
+                    ahead = part is queue.learning and card.due > now
+                    if not (ahead and (queue.reviews or queue.new)):
+                        return card
     if queue.learning and queue.learning[0].due <= now:
         return queue.learning[0]
     if queue.reviews:
@@ -150,6 +194,10 @@ def remove(queue: ReviewQueue, card_id: int) -> None:
     if queue.first == card_id:
         queue.first = None
     for part in (queue.learning, queue.reviews, queue.new):
+        if part is queue.reviews and queue.day_learning:
+            queue.day_learning -= sum(
+                1 for c in part if c.id == card_id and c.state is not CardState.REVIEW
+            )
         part[:] = [c for c in part if c.id != card_id]
 
 

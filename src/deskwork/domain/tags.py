@@ -27,6 +27,15 @@ def parse_tags(text: str, *, spaces_inside: bool = True) -> list[str]:
     return tags
 
 
+def parse_tag_lines(text: str, *, spaces_inside: bool = True) -> list[str]:
+    """The tags in text of several lines (a paste): a line break separates tags as a comma does,
+    and each line is read by `parse_tags`' rule (commas, or spaces when it has none)."""
+    tags: list[str] = []
+    for line in text.splitlines():
+        tags.extend(t for t in parse_tags(line, spaces_inside=spaces_inside) if t not in tags)
+    return tags
+
+
 def format_tags(tags: list[str]) -> str:
     """Tags as the forms show them; parse_tags(format_tags(t)) == t (a lone multi-word tag keeps a
     trailing comma so it is not read as several)."""

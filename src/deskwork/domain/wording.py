@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from pydantic import ValidationError
@@ -36,6 +37,34 @@ def plural(count: float, noun: str, many: str | None = None) -> str:
 def counted(count: int, noun: str) -> str:
     """`plural` with thousands separated: "1 card", "12,345 cards"."""
     return f"{count:,} {plural_noun(count, noun)}"
+
+
+def true_retention_said(retention: float | None, in_review: int, answers: int) -> str:
+    """True retention over the last 30 days in the same words on every screen (stats, card
+    browser): the share, of how many answers; or why there is none yet. `in_review`: the answers
+    on cards in review (what the share is of); `answers`: every answer of the 30 days. With
+    answers but none on a card in review (all on new or learning cards, a learner's first
+    weeks) "no reviews yet" was untrue: it says so instead."""
+    if retention is not None:
+        return f"{retention:.1%} of {plural(in_review, 'answer')}"
+    if answers:
+        return (
+            f"not yet: none of the {plural(answers, 'answer')} of the last 30 days "
+            "was on a card in review (new and learning cards do not count)"
+        )
+    return "no answers in the last 30 days"
+
+
+def whole_parts(parts: list[float]) -> list[int]:
+    """`parts` rounded to whole numbers that add up to their sum rounded (largest remainder:
+    the parts rounded down, then one more to those that lost the most), so a total and its
+    lines agree: 25.6 + 4.8 minutes show 25 + 5 under a total of 30, not 26 + 5."""
+    floors = [math.floor(p) for p in parts]
+    short = round(sum(parts)) - sum(floors)
+    by_loss = sorted(range(len(parts)), key=lambda n: floors[n] - parts[n])
+    for n in by_loss[: max(0, short)]:
+        floors[n] += 1
+    return floors
 
 
 def field_label(name: str) -> str:

@@ -9,7 +9,7 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from deskwork.domain import cardstats
 from deskwork.domain.cards import Card
@@ -21,7 +21,16 @@ from deskwork.services.presets import load as load_presets
 
 T = TypeVar("T")
 
-Figures = tuple[list[int], list[int], float | None, dict[str, int]]
+
+class Figures(NamedTuple):
+    """The browser's figures: due per day ahead, answers per day back, true retention (None:
+    no answer on a card in review), cards per state, and how many answers it is of."""
+
+    forecast: list[int]
+    per_day: list[int]
+    retention: float | None
+    states: dict[str, int]
+    in_review: int
 
 
 @dataclass(frozen=True)
@@ -94,9 +103,10 @@ def figures_job(
         pause()
         per_day = cardstats.reviews_per_day(logs, today, start_hour, days)
         pause()
-        retention = cardstats.true_retention(logs, since)
+        passed, in_review = cardstats.retention_counts(logs, since)
         pause()
-        return forecast, per_day, retention, cardstats.per_state(cards)
+        retention = passed / in_review if in_review else None
+        return Figures(forecast, per_day, retention, cardstats.per_state(cards), in_review)
 
     return run
 

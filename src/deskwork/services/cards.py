@@ -135,7 +135,7 @@ class ReviewSession:
 
     def remaining(self) -> tuple[int, int, int]:
         """(new, learning, review) cards left today."""
-        return len(self.queue.new), len(self.queue.learning), len(self.queue.reviews)
+        return self.queue.counts()
 
     def intervals(self, card: Card) -> dict[Grade, timedelta]:
         """The buttons show the interval without fuzz: stable, and within a few % of the real one."""

@@ -14,7 +14,7 @@ from deskwork.domain import answer_days as ad
 from deskwork.domain import insight as di
 from deskwork.domain.drafts import Draft
 from deskwork.domain.studyday import DayIndex, day_bounds
-from deskwork.domain.wording import plural
+from deskwork.domain.wording import plural, whole_parts
 from deskwork.services.curriculum import program_of, report_of
 from deskwork.services.desk import Desk
 from deskwork.store.errors import ReadOnlyStore, StoreError
@@ -253,10 +253,17 @@ def day_end(desk: Desk) -> di.DayEnd:
 
 
 def day_end_text(summary: di.DayEnd) -> str:
+    # the lines per item add up to the total shown (each is rounded so that they do)
+    shown = whole_parts([max(0.0, summary.focus_minutes - sum(summary.minutes_by_item.values())),
+                         *summary.minutes_by_item.values()])  # fmt: skip
     lines = [
-        f"{summary.day:%A %d %B}: {plural(summary.pomodoros, 'pomodoro')}, {plural(round(summary.focus_minutes), 'minute')} of focus",
-        *(f"  {minutes:4.0f} min  {title}" for title, minutes in summary.minutes_by_item.items()),
-        f"Flashcards: {plural(summary.reviews, 'answer')} today; {summary.cards_due_tomorrow} due tomorrow",
+        f"{summary.day:%A %d %B}: {plural(summary.pomodoros, 'pomodoro')}, {plural(sum(shown), 'minute')} of focus",
+        *(
+            f"  {m:4d} min  {title}"
+            for title, m in zip(summary.minutes_by_item, shown[1:], strict=True)
+        ),
+        f"Flashcards: {plural(summary.reviews, 'answer')} today; {summary.cards_due_tomorrow:,} due tomorrow"
+        + (f", plus {summary.cards_overdue:,} overdue by then" if summary.cards_overdue else ""),
     ]
     if summary.drafts_touched:
         lines.append("Drafts worked on: " + ", ".join(summary.drafts_touched))

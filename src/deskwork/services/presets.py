@@ -289,7 +289,7 @@ def due_today(desk: Desk, cards: list[Card] | None = None) -> DueToday:
             upcoming = card.due
         if (card.is_new or card.due < day_end) and rq.available(card, now):
             raw += 1
-    return DueToday(len(queue.new), len(queue.learning), len(queue.reviews), raw, upcoming)
+    return DueToday(*queue.counts(), raw, upcoming)
 
 
 def deck_list(desk: Desk, now: datetime | None = None) -> list[DeckCounts]:

@@ -169,8 +169,12 @@ def _files(report: Checkup, data_dir: Path, manifest: Manifest) -> None:
             if files == 1
             else f"all {files} data files match their checksums"
         )
-    elif checked:
-        report.ok.append(f"{checked} of {files} data files match their checksums")
+    else:  # not ok: each file that failed is named among the problems already
+        failed = files - checked
+        report.problems.append(
+            f"{failed} of {files} data files {'fails' if failed == 1 else 'fail'} the check "
+            f"(named above); {checked} match their checksums"
+        )
 
 
 def _check_file(report: Checkup, path: Path, table: str, manifest: Manifest) -> int:

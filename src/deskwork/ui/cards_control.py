@@ -87,7 +87,9 @@ class CardsControl:
         if not self._writable():
             return
         extra, label, selected = self.source()
-        last = card_service.last_deck(self.desk)
+        # The deck being studied, as Anki's Add defaults to the current deck; studying every
+        # deck, the last one a card was added to (then the configured default).
+        last = self.app.review_pane.studied_deck or card_service.last_deck(self.desk)
 
         def save(draft: CardDraft) -> str:
             try:

@@ -23,7 +23,7 @@ from deskwork.domain.curriculum import Item
 from deskwork.services import Desk
 from deskwork.ui.commands import APP_COMMANDS
 from deskwork.ui.idle_collector import IdleCollector
-from deskwork.ui.key_hold import held_key
+from deskwork.ui.key_hold import Before, held_key, trip
 from deskwork.ui.key_order import focus_now, run_own_bindings_inline, settle_before_priority_key
 from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
@@ -126,7 +126,9 @@ class DeskAreas(App[int]):
             event = clean_paste(event)
         if await settle_before_priority_key(self, event):  # keys in the order typed: key_order.py
             return  # a Tab that moved the focus
+        before = Before(self, event)
         await super().on_event(event)
+        trip(self, before)  # the keys after it wait until it has gone all the way: key_hold.py
 
     def on_input_changed(self, event: Input.Changed) -> None:
         clean_input(event.input)

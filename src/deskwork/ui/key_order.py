@@ -27,8 +27,8 @@ then Space while the cards were still loading started the pomodoro. The desk mov
 
 And an Alt chord (Alt+O, Alt+1) is never read as text by a field: it reaches the bindings.
 
-A fifth order, the keys typed right after a dialog's Enter (a new draft's first words), is
-`ui/key_hold.py`'s.
+A fifth order, the keys typed right after a key that opens a dialog (`n` then a title) or
+after a dialog's Enter (a new draft's first words), is `ui/key_hold.py`'s.
 """
 
 from __future__ import annotations

@@ -94,22 +94,6 @@ def schedule_of(
     )  # fmt: skip
 
 
-def from_anki(
-    ctype: int, due: int, ivl: int, data: str, day_zero: datetime, last: datetime | None,
-    now: datetime,
-) -> dict[str, Any]:  # fmt: skip
-    """`schedule_of` as the card fields it sets."""
-    state, step, stability, difficulty, due_at, last_review = schedule_of(
-        ctype, due, ivl, data, day_zero, last, now
-    )
-    if ctype == 0:
-        return {"state": state, "step": step, "due": due_at}
-    return {
-        "state": state, "step": step, "stability": stability, "difficulty": difficulty,
-        "due": due_at, "last_review": last_review,
-    }  # fmt: skip
-
-
 def to_anki(
     card: Card,
     crt: int,

@@ -19,7 +19,7 @@ from deskwork.domain.cards import Card, CardState
 from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.tags import parse_tags
 from deskwork.domain.text import clean
-from deskwork.domain.wording import plural
+from deskwork.domain.wording import plural, true_retention_said
 from deskwork.services.cards import retrievability
 from deskwork.services.presets import load as load_presets
 from deskwork.ui.commands import BROWSER_COMMANDS
@@ -212,7 +212,7 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         if not self.is_mounted:
             return
         self._figuring -= 1
-        forecast, per_day, retention, states = figures
+        forecast, per_day, retention, states, in_review = figures
         text = Text()
         text.append("Due, next 30 days  ", style="bold")
         text.append(
@@ -221,11 +221,7 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         text.append("Reviews, last 30   ", style="bold")
         text.append(f"{spark(per_day)}  {plural(sum(per_day), 'answer')}, {per_day[-1]} today\n")
         text.append("True retention     ", style="bold")
-        text.append(
-            "no reviews yet"
-            if retention is None
-            else f"{retention:.1%} (last 30 days, cards in review)"
-        )
+        text.append(f"30 days: {true_retention_said(retention, in_review, sum(per_day))}")
         text.append("\nCards              ", style="bold")
         text.append(" · ".join(f"{n} {k}" for k, n in states.items()))
         self.query_one("#cb-stats", Static).update(text)
@@ -332,7 +328,9 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
                 f"Tagged {plural(len(chosen), 'card')}",
             )
 
-        self.app.push_screen(PromptScreen("Tags to add (-tag removes one):"), tagged)
+        self.app.push_screen(
+            PromptScreen("Tags to add (-tag removes one):", card_tags=True), tagged
+        )
 
     def action_delete(self) -> None:
         from deskwork.ui.screens.draft_dialogs import ConfirmScreen

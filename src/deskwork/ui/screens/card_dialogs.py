@@ -24,6 +24,7 @@ from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
 from deskwork.ui.text_fields import CleanTextArea
 from deskwork.ui.widgets.paths import HINT as PATH_HINT
 from deskwork.ui.widgets.paths import PathInput, missing_file
+from deskwork.ui.widgets.tags_input import TagsInput
 
 
 @dataclass
@@ -101,8 +102,11 @@ class CardScreen(OpensInSteps, ModalScreen[None]):
                     suggester=SuggestFromList(self.decks, case_sensitive=False),
                 )
             yield Vertical(*self._field_widgets(self.initial.note_type), id="card-fields")
-            yield Input(
-                format_tags(self.initial.tags), placeholder=f"tags, {TAGS_HINT}", id="card-tags"
+            yield TagsInput(
+                format_tags(self.initial.tags),
+                placeholder=f"tags, {TAGS_HINT}",
+                id="card-tags",
+                spaces_inside=False,
             )
             yield Static("", id="card-error", markup=False)
             yield Static("Ctrl+S saves · Esc cancels · Tab moves between fields", classes="hint")

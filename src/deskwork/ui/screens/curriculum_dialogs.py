@@ -16,6 +16,7 @@ from deskwork.domain.tags import HINT as TAGS_HINT
 from deskwork.domain.tags import format_tags, parse_tags
 from deskwork.domain.text import clean
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
+from deskwork.ui.widgets.tags_input import TagsInput
 
 
 class AddLinkScreen(ModalScreen[str | None]):
@@ -123,7 +124,8 @@ class ItemFormScreen(ModalScreen[None]):
                 )
                 for name, label, hint in TEXT_FIELDS:
                     yield Static(label)
-                    yield Input(values.get(name, ""), placeholder=hint, id=f"f-{name}")
+                    field = TagsInput if name == "tags" else Input
+                    yield field(values.get(name, ""), placeholder=hint, id=f"f-{name}")
             yield Static("", id="form-error", markup=False)
             yield Static("Ctrl+S or Enter saves · Esc cancels", classes="hint")
 

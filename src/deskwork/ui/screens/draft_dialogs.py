@@ -21,6 +21,7 @@ from deskwork.domain.wording import plural
 from deskwork.ui.key_hold import release_keys
 from deskwork.ui.widgets.paths import HINT as PATH_HINT
 from deskwork.ui.widgets.paths import PathInput, missing_file
+from deskwork.ui.widgets.tags_input import TagsInput
 
 CSS = """
 {name} {{ align: center middle; }}
@@ -49,20 +50,27 @@ class PromptScreen(ModalScreen[str | None]):
         path_suffixes: tuple[str, ...] | None = None,
         must_exist: bool = False,
         initial: str = "",
+        card_tags: bool = False,
     ) -> None:
         """`path_suffixes`: the answer is a file path (completed as typed); `must_exist`: a
-        missing file is said in the dialog, which stays open."""
+        missing file is said in the dialog, which stays open; `card_tags`: the answer is card
+        tags (a paste of several lines keeps them all: ui/widgets/tags_input.py)."""
         super().__init__()
         self.question = question
         self.placeholder = placeholder
         self.path_suffixes = path_suffixes
         self.must_exist = must_exist
         self.initial = initial
+        self.card_tags = card_tags
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question, markup=False)
-            if self.path_suffixes is None:
+            if self.card_tags:
+                yield TagsInput(
+                    self.initial, placeholder=self.placeholder, id="title", spaces_inside=False
+                )
+            elif self.path_suffixes is None:
                 yield Input(self.initial, placeholder=self.placeholder, id="title")
             else:
                 yield PathInput(
@@ -141,7 +149,7 @@ class MetadataScreen(ModalScreen[dict[str, object] | None]):
                 allow_blank=False,
             )
             yield Label(f"Tags ({TAGS_HINT})")
-            yield Input(format_tags(d.tags), id="tags")
+            yield TagsInput(format_tags(d.tags), id="tags")
             yield Label("Category")
             yield Input(d.category, id="category")
             yield Label("Summary")

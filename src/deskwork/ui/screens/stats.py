@@ -20,7 +20,8 @@ from textual.widgets import Sparkline, Static
 
 from deskwork.domain.insight import Insight, met_target
 from deskwork.domain.text import clean
-from deskwork.domain.wording import duration, plural
+from deskwork.domain.wording import duration, plural, true_retention_said
+from deskwork.ui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
     from deskwork.config import Config
@@ -195,7 +196,7 @@ class StatsScreen(Screen[None]):
                 "e: end-of-day summary · w: this week's review as a new draft · Esc: back",
                 classes="label",
             )
-        # No footer: its key widgets cost a third of the opening time; the line above has the keys.
+        yield DeskFooter()  # the keys, as on every screen (one widget: ui/widgets/footer.py)
 
     def on_mount(self) -> None:
         # The snapshot here (lists of the small tables: ~1 ms); the worker that computes the
@@ -288,17 +289,9 @@ class StatsScreen(Screen[None]):
         insight = self.insight
         text = Text()
         text.append("Flashcards: ", style="bold")
-        if insight.retention_30d is not None:
-            retention = (
-                f"{insight.retention_30d:.1%} of {plural(insight.review_answers_30d, 'answer')}"
-            )
-        elif insight.answers_30d:
-            retention = (
-                f"not yet: none of the {plural(insight.answers_30d, 'answer')} of the last 30 days "
-                "was on a card in review (new and learning cards do not count)"
-            )
-        else:
-            retention = "no answers in the last 30 days"
+        retention = true_retention_said(
+            insight.retention_30d, insight.review_answers_30d, insight.answers_30d
+        )
         text.append(f"true retention (30 days): {retention}; ")
         text.append(
             f"{insight.due_forecast[0]} due today, {sum(insight.due_forecast[:7])} in the next 7 days"
