@@ -15,7 +15,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.css.scalar import Unit
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
 from deskwork.domain.insight import Insight, met_target
@@ -143,18 +145,38 @@ def summary_tables(insight: Insight) -> list[Table | Text]:
     return [head, pomodoros, items, plan, pace]
 
 
-def lines_at_least(insight: Insight) -> int:
-    """A lower bound of the figures' height in lines, at any width (wrapping only adds lines),
-    with the margins of the screen's CSS below: the head, the heatmap (seven days and the key),
-    the focus sparkline with its label, the three tables (a title, a header, a line a row), the
-    pace (a line at least), the cards' line, the two sparklines with their labels, the drafts'
-    line and the keys' line."""
-    tables = (
-        (3 + len(insight.pomodoros_by_track))
-        + (3 + min(8, len(insight.pomodoros_by_item)))
-        + (4 + len(insight.points_planned_by_track))
-    )
-    return 2 + 9 + (1 + 3) + tables + 2 + 2 + 2 * (1 + 3) + 2 + 1
+def content_lines_at_least(insight: Insight) -> dict[str, int]:
+    """A lower bound of each figure's own lines, at any width (wrapping only adds lines), by the
+    id of the widget that shows it: the heatmap (seven days and the key), the three tables (a
+    title, a header, a line a row, the plan's total); any other text, a line at least."""
+    return {
+        "stats-heatmap": 8,
+        "stats-pomodoros": 2 + len(insight.pomodoros_by_track),
+        "stats-items": 2 + min(8, len(insight.pomodoros_by_item)),
+        "stats-plan": 3 + len(insight.points_planned_by_track),
+    }
+
+
+def lines_at_least(insight: Insight, scroll: Widget) -> int:
+    """A lower bound of the height of the figures in `scroll`, at any width: each shown child's
+    lines at least (its fixed height where its styles give one) with its padding and border, and
+    the margins between them as the vertical layout applies them (adjacent ones collapsed), all
+    read from the widgets' styles: a change of the screen's CSS is followed, not copied."""
+    least = content_lines_at_least(insight)
+    total = previous = 0
+    for child in scroll.children:
+        if not child.display:
+            continue
+        styles = child.styles
+        margin = styles.margin
+        total += max(previous, margin.top)
+        height = styles.height
+        if height is not None and height.unit is Unit.CELLS:
+            total += int(height.value)  # a box-sizing border-box height holds the rest
+        else:
+            total += least.get(child.id or "", 1) + styles.gutter.height
+        previous = margin.bottom
+    return total + previous
 
 
 class StatsScreen(Screen[None]):
@@ -248,7 +270,7 @@ class StatsScreen(Screen[None]):
         )
         scroll = self.query_one(VerticalScroll)
         height = scroll.size.height  # laid out: the skeleton's frame is out before this
-        if scroll.styles.overflow_y == "auto" and 0 < height < lines_at_least(insight):
+        if scroll.styles.overflow_y == "auto" and 0 < height < lines_at_least(insight, scroll):
             # Taller than the screen whatever the widths: the scrollbar is there from this
             # layout on, as "auto" would put it after a first layout without it and a second
             # with it (each measures every table again: ~15-20 ms of the UI thread at the heavy
