@@ -260,3 +260,33 @@ async def test_the_lower_bound_reads_the_margins_heights_and_gutters_from_the_st
         # 2 + 1, max(1, 0) + 8 + 2, max(3, 1) + 4, max(1, 2) + 3, 1
         bound = lines_at_least(insight, scroll)  # type: ignore[arg-type]
         assert bound == scroll.virtual_size.height == 27
+
+
+async def test_each_table_is_rendered_once_per_width_not_once_to_measure_and_again_to_paint(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The figures' frame: every table rendered once (a Static renders it at the layout, to
+    measure its height, and again to paint it); a new width renders it again, once."""
+    from rich.table import Table
+
+    renders: dict[str, int] = {}
+    rich_console = Table.__rich_console__
+
+    def counted(self: Table, console: object, options: object) -> object:
+        title = str(self.title)
+        renders[title] = renders.get(title, 0) + 1
+        return rich_console(self, console, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Table, "__rich_console__", counted)
+    app = history_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+d")
+        await settled(pilot)
+        await pilot.pause()
+        assert len(renders) == 3 and set(renders.values()) == {1}, renders
+        renders.clear()
+        await pilot.resize_terminal(100, 40)
+        await settled(pilot)
+        await pilot.pause()
+        assert set(renders.values()) == {1} and len(renders) == 3

@@ -23,6 +23,7 @@ from textual.widgets import Sparkline, Static
 from deskwork.domain.insight import Insight, met_target
 from deskwork.domain.text import clean
 from deskwork.domain.wording import duration, plural
+from deskwork.ui.widgets.static_text import RenderedOnce
 
 if TYPE_CHECKING:
     from deskwork.config import Config
@@ -198,21 +199,22 @@ class StatsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         # Painted at once, empty; the figures are computed in a worker and filled in (`_show`).
+        # The figures are rendered once per width (a Static renders a table twice a frame).
         with VerticalScroll():
-            yield Static("Computing the figures…", id="stats-head")
-            yield Static("", id="stats-heatmap")
+            yield RenderedOnce("Computing the figures…", id="stats-head")
+            yield RenderedOnce("", id="stats-heatmap")
             yield Static("Focus hours per day", classes="label")
             yield Sparkline([], id="stats-focus")
-            yield Static("", id="stats-pomodoros")
-            yield Static("", id="stats-items")
-            yield Static("", id="stats-plan")
-            yield Static("", id="stats-pace")
-            yield Static("", id="stats-cards")
+            yield RenderedOnce("", id="stats-pomodoros")
+            yield RenderedOnce("", id="stats-items")
+            yield RenderedOnce("", id="stats-plan")
+            yield RenderedOnce("", id="stats-pace")
+            yield RenderedOnce("", id="stats-cards")
             yield Static("Answers per day", classes="label", id="stats-reviews-label")
             yield Sparkline([], id="stats-reviews")
             yield Static("Due, next 30 days", classes="label", id="stats-due-label")
             yield Sparkline([], id="stats-due")
-            yield Static("", id="stats-drafts")
+            yield RenderedOnce("", id="stats-drafts")
             yield Static(
                 "e: end-of-day summary · w: this week's review as a new draft · Esc: back",
                 classes="label",
