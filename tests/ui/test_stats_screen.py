@@ -290,36 +290,3 @@ async def test_each_table_is_rendered_once_per_width_not_once_to_measure_and_aga
         await settled(pilot)
         await pilot.pause()
         assert set(renders.values()) == {1} and len(renders) == 3
-
-
-async def test_the_figures_arrive_in_two_frames_the_plan_and_pace_in_the_second(
-    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The first part of the figures is laid out and painted before the plan's table and the
-    pace go in (each part's rendering its own frame); the screen is busy until the second."""
-    from textual.screen import Screen
-
-    events: list[str] = []
-    refresh = Screen._refresh_layout
-
-    def logged(self: Screen[object], *args: object, **kwargs: object) -> None:
-        if isinstance(self, StatsScreen):
-            plan = str(self.query_one("#stats-plan", Static).render())
-            head = str(self.query_one("#stats-head", Static).render())
-            events.append(
-                f"frame head={head.startswith('Last')} plan={bool(plan)} busy={self.busy}"
-            )
-        refresh(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Screen, "_refresh_layout", logged)
-    app = history_app(tmp_path, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("ctrl+d")
-        await settled(pilot)
-        await pilot.pause()
-    shown = [e for e in events if "head=True" in e]
-    first, last = shown[0], shown[-1]
-    assert first == "frame head=True plan=False busy=True"
-    assert last == "frame head=True plan=True busy=False"
-    assert "frame head=False plan=True busy=True" not in events

@@ -8,7 +8,6 @@ forecast; drafts per status."""
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -29,8 +28,6 @@ from deskwork.ui.widgets.static_text import RenderedOnce
 if TYPE_CHECKING:
     from deskwork.config import Config
     from deskwork.ui.app import DeskworkApp
-
-REST_AFTER_S = 0.001  # the second part of the figures: a turn of the loop after the first's frame
 
 LEVELS = ("grey30", "dark_green", "green4", "green3", "bright_green")
 
@@ -264,11 +261,8 @@ class StatsScreen(Screen[None]):
         return not hasattr(self, "insight")
 
     def _show(self, insight: Insight) -> None:
-        """The figures on screen in two frames, each one layout and one repaint: the first has
-        the head, the heatmap, the small tables and the lines below; the second (`_show_rest`,
-        a turn of the loop later) the plan's table and the pace. In one frame they were ~19 ms
-        of the UI thread at the heavy year, rendering every table; a part per figure would cost
-        13 full-screen layouts and repaints, and 13 frames."""
+        """Every figure on screen in one frame: one layout and one repaint. (Put on screen a
+        part per frame, the 13 parts cost 13 full-screen layouts and repaints, and 13 frames.)"""
         if not self._open:
             return
         head, pomodoros, items, plan, pace = summary_tables(insight)
@@ -285,6 +279,7 @@ class StatsScreen(Screen[None]):
             # year). The same screen, one layout fewer. A resize gives "auto" back.
             scroll.styles.overflow_y = "scroll"
         with self.app.batch_update():
+            self.insight = insight
             static("#stats-head").update(head)
             static("#stats-heatmap").update(heatmap(insight))
             self.query_one("#stats-focus", Sparkline).data = list(
@@ -292,7 +287,9 @@ class StatsScreen(Screen[None]):
             )
             static("#stats-pomodoros").update(pomodoros)
             static("#stats-items").update(items)
-            static("#stats-cards").update(cards_text(insight))
+            static("#stats-plan").update(plan)
+            static("#stats-pace").update(pace)
+            static("#stats-cards").update(self._cards_text())
             static("#stats-reviews-label").update(
                 f"Answers per day ({plural(sum(insight.reviews_by_day), 'answer')} in "
                 f"{plural(insight.weeks, 'week')})"
@@ -304,18 +301,6 @@ class StatsScreen(Screen[None]):
                 forecast_label(insight.due_forecast, self.desk_app.desk.config)
             )
             static("#stats-drafts").update(f"Drafts: {drafts}")
-        rest = partial(self._show_rest, insight, plan, pace)
-        self.call_after_refresh(self.set_timer, REST_AFTER_S, rest)  # after the first's frame
-
-    def _show_rest(self, insight: Insight, plan: Table | Text, pace: Table | Text) -> None:
-        """The plan's table and the pace, in the frame after the others; the screen is no
-        longer `busy` from here."""
-        if not self._open:
-            return
-        with self.app.batch_update():
-            self._static("#stats-plan").update(plan)
-            self._static("#stats-pace").update(pace)
-            self.insight = insight
 
     def on_resize(self) -> None:
         self.query_one(VerticalScroll).styles.overflow_y = "auto"
@@ -323,29 +308,30 @@ class StatsScreen(Screen[None]):
     def _static(self, selector: str) -> Static:
         return self.query_one(selector, Static)
 
+    def _cards_text(self) -> Text:
+        insight = self.insight
+        text = Text()
+        text.append("Flashcards: ", style="bold")
+        if insight.retention_30d is not None:
+            retention = (
+                f"{insight.retention_30d:.1%} of {plural(insight.review_answers_30d, 'answer')}"
+            )
+        elif insight.answers_30d:
+            retention = (
+                f"not yet: none of the {plural(insight.answers_30d, 'answer')} of the last 30 days "
+                "was on a card in review (new and learning cards do not count)"
+            )
+        else:
+            retention = "no answers in the last 30 days"
+        text.append(f"true retention (30 days): {retention}; ")
+        text.append(
+            f"{insight.due_forecast[0]} due today, {sum(insight.due_forecast[:7])} in the next 7 days"
+        )
+        return text
+
     def action_weekly(self) -> None:
         self.dismiss(None)
         self.desk_app.action_weekly_review()
-
-
-def cards_text(insight: Insight) -> Text:
-    """The flashcards line: true retention over the last 30 study days and what is due."""
-    text = Text()
-    text.append("Flashcards: ", style="bold")
-    if insight.retention_30d is not None:
-        retention = f"{insight.retention_30d:.1%} of {plural(insight.review_answers_30d, 'answer')}"
-    elif insight.answers_30d:
-        retention = (
-            f"not yet: none of the {plural(insight.answers_30d, 'answer')} of the last 30 days "
-            "was on a card in review (new and learning cards do not count)"
-        )
-    else:
-        retention = "no answers in the last 30 days"
-    text.append(f"true retention (30 days): {retention}; ")
-    text.append(
-        f"{insight.due_forecast[0]} due today, {sum(insight.due_forecast[:7])} in the next 7 days"
-    )
-    return text
 
 
 def forecast_label(forecast: list[int], config: Config) -> str:
