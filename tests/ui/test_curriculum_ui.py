@@ -21,7 +21,7 @@ from deskwork.ui.screens.curriculum_dialogs import AddLinkScreen, ItemFormScreen
 from deskwork.ui.screens.plan import PlanScreen
 from tests.helpers import T0, Clock
 from tests.netserver import hang, serve, static
-from tests.ui.factory import desk_app
+from tests.ui.factory import desk_app, type_text
 
 RECORDED = (
     (Path(__file__).parents[1] / "fixtures" / "arxiv").joinpath("1706.03762.xml").read_bytes()
@@ -314,15 +314,23 @@ async def test_curriculum_import_and_export_from_the_table(tmp_path: Path, clock
     bad.write_text("title,effort_points\nok,1\nbad,-2\n")
     app = three(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("f7", "i", *str(bad), "enter")
+        await pilot.press("f7", "i")
+        await type_text(pilot, str(bad))
+        await pilot.press("enter")
         assert len(app.desk.store.items) == 3, "all or nothing"
         assert any("line 3, column 'effort_points'" in str(n.message) for n in app._notifications)
-        await pilot.press("i", *str(plan), "enter")
+        await pilot.press("i")
+        await type_text(pilot, str(plan))
+        await pilot.press("enter")
         assert len(app.desk.store.items) == 8
         table = app.screen.query_one(DataTable)
         assert table.row_count == 8
         out = tmp_path / "all.bib"
-        await pilot.press("x", *str(tmp_path / "all.csv"), "enter")
-        await pilot.press("x", *str(out), "enter")
+        await pilot.press("x")
+        await type_text(pilot, str(tmp_path / "all.csv"))
+        await pilot.press("enter")
+        await pilot.press("x")
+        await type_text(pilot, str(out))
+        await pilot.press("enter")
         assert (tmp_path / "all.csv").read_text().count("\n") == 9  # the header and 8 items
         assert out.read_text() == "", "no papers among these items: an empty bibliography"

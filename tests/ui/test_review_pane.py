@@ -16,7 +16,7 @@ from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.card_browser import CardBrowserScreen
 from deskwork.ui.screens.card_dialogs import CardScreen
 from tests.helpers import T0, Clock, make_card
-from tests.ui.factory import desk_app, ready, settled
+from tests.ui.factory import desk_app, ready, settled, type_text
 
 
 def review_app(tmp_path: Path, clock: Clock, cards: int = 20, config: str = "") -> DeskworkApp:
@@ -242,11 +242,14 @@ async def test_import_from_the_tui_with_a_bad_file_then_a_good_one(
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+e", "i")
-        await pilot.press(*str(bad), "enter")
+        await type_text(pilot, str(bad))
+        await pilot.press("enter")
         await ready(pilot)
         assert len(app.desk.store.cards) == 0
         assert any("Import refused" in str(n.title) for n in app._notifications)
-        await pilot.press("i", *str(good), "enter")
+        await pilot.press("i")
+        await type_text(pilot, str(good))
+        await pilot.press("enter")
         await ready(pilot)
         assert sorted(c.front for c in app.desk.store.cards.all()) == ["front one", "front two"]
         assert {c.deck for c in app.desk.store.cards.all()} == {"Imported"}
