@@ -201,3 +201,48 @@ def test_the_card_shown_stays_until_answered_when_a_learning_card_falls_due(
     after = session.current()
     assert after is not None and after.front == "card 0"  # now the due learning card
     desk.close()
+
+
+def test_next_up_is_worked_out_once_until_a_write_or_its_moment(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pass over every card behind "Nothing due. Next card: …" runs once for repeated
+    asks (the review pane asks at each refresh of the desk), again after this session writes a
+    card, and again once the moment found has come; each answer equals a fresh pass."""
+    from deskwork.domain import reviewqueue
+
+    passes: list[object] = []
+    fresh = reviewqueue.next_up
+
+    def counted(*args: object, **kwargs: object) -> object:
+        passes.append(args[1])
+        return fresh(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cs.rq, "next_up", counted)
+    desk = open_desk(tmp_path, clock)
+    seed(desk, 2)
+    session = cs.ReviewSession(desk)
+
+    def check() -> object:
+        up = session.next_up()
+        assert up == fresh(session._cards(), clock.now, desk.config.study.day_start_hour)
+        return up
+
+    session.answer(Grade.AGAIN)  # learning: back in a minute
+    session.answer(Grade.EASY)  # the other card: a review, days away
+    up = check()
+    assert up is not None and not up[1]  # the learning step's moment
+    check()
+    clock.now = T0 + timedelta(seconds=10)  # time passes, the moment is still ahead
+    check()
+    assert len(passes) == 1
+    session.bury()  # a write: worked out again
+    check()
+    assert len(passes) == 2
+    session.undo()
+    check()
+    assert len(passes) == 3
+    clock.now = up[0] + timedelta(seconds=1)  # the moment has come
+    check()
+    assert len(passes) == 4
+    desk.close()

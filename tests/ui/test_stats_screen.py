@@ -222,7 +222,7 @@ async def test_the_scrollbar_is_there_from_the_figures_first_layout_only_when_ne
         assert isinstance(screen, StatsScreen)
         await settled(pilot)
         scroll = screen.query_one(VerticalScroll)
-        bound = lines_at_least(screen.insight)
+        bound = lines_at_least(screen.insight, scroll)
         assert bound <= scroll.virtual_size.height
         forced = tracks > 0
         assert (scroll.styles.overflow_y == "scroll") is forced
@@ -231,3 +231,74 @@ async def test_the_scrollbar_is_there_from_the_figures_first_layout_only_when_ne
         await pilot.resize_terminal(120, 200)  # now everything fits: "auto" again, no scrollbar
         await settled(pilot)
         assert scroll.styles.overflow_y == "auto" and not scroll.show_vertical_scrollbar
+
+
+async def test_the_lower_bound_reads_the_margins_heights_and_gutters_from_the_styles() -> None:
+    """Figures of exactly their least lines, under CSS other than the screen's (bigger margins,
+    collapsing where they meet, a padded figure, a fixed-height one, a hidden one): the bound is
+    their height exactly, so a margin copied by hand instead of read would show."""
+    from types import SimpleNamespace
+
+    from textual.app import App, ComposeResult
+    from textual.widget import Widget
+    from textual.widgets import Static
+
+    from deskwork.ui.screens.stats import lines_at_least
+
+    class Figures(App[None]):
+        CSS = """
+        Static { margin: 2 0 1 0; }
+        #stats-heatmap { margin: 0 0 3 0; padding: 1 0; }
+        #fixed { height: 4; margin: 1 0; }
+        """
+
+        def compose(self) -> ComposeResult:
+            with VerticalScroll():
+                yield Static("one line")
+                yield Static("\n".join(["day"] * 8), id="stats-heatmap")
+                yield Widget(id="fixed")
+                hidden = Static("hidden")
+                hidden.display = False
+                yield hidden
+                yield Static("\n".join(["row"] * 3), id="stats-pomodoros")
+
+    insight = SimpleNamespace(
+        pomodoros_by_track={"ml": 1}, pomodoros_by_item={}, points_planned_by_track={}
+    )
+    app = Figures()
+    async with app.run_test(size=(80, 20)) as pilot:
+        await pilot.pause()
+        scroll = app.query_one(VerticalScroll)
+        # 2 + 1, max(1, 0) + 8 + 2, max(3, 1) + 4, max(1, 2) + 3, 1
+        bound = lines_at_least(insight, scroll)  # type: ignore[arg-type]
+        assert bound == scroll.virtual_size.height == 27
+
+
+async def test_each_table_is_rendered_once_per_width_not_once_to_measure_and_again_to_paint(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The figures' frame: every table rendered once (a Static renders it at the layout, to
+    measure its height, and again to paint it); a new width renders it again, once."""
+    from rich.table import Table
+
+    renders: dict[str, int] = {}
+    rich_console = Table.__rich_console__
+
+    def counted(self: Table, console: object, options: object) -> object:
+        title = str(self.title)
+        renders[title] = renders.get(title, 0) + 1
+        return rich_console(self, console, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Table, "__rich_console__", counted)
+    app = history_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+d")
+        await settled(pilot)
+        await pilot.pause()
+        assert len(renders) == 3 and set(renders.values()) == {1}, renders
+        renders.clear()
+        await pilot.resize_terminal(100, 40)
+        await settled(pilot)
+        await pilot.pause()
+        assert set(renders.values()) == {1} and len(renders) == 3

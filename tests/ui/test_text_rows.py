@@ -205,3 +205,45 @@ async def test_rows_painted_before_a_rewrap_are_not_shown_after_it() -> None:
             area.render_line(y)
         area.wrapped_document.wrap(area.wrap_width, area.indent_width)  # keyed apart all the same
         check_rows(area)
+
+
+async def test_the_recorded_wrapping_is_textual_s_own_through_every_way_it_changes() -> None:
+    """The editor keeps the (width, tab width) of the document's last wrapping itself, since
+    Textual keeps them only in private attributes; this test holds the record to those (an
+    upgrade that wraps some other way fails here, not as a stale screen), through an opening, a
+    resize, a new tab width, edits and a new text. A tab-width change is never mistaken for a
+    height-only resize (which skips the rewrap)."""
+    rng = random.Random(3)
+    text = "\n".join("\t" + paragraph(rng) for _ in range(30))
+    area = RowCachedTextArea(text, soft_wrap=True)
+    app = Rows(area)
+
+    def recorded() -> tuple[int, int] | None:
+        wrapped = area.wrapped_document
+        assert isinstance(wrapped, CountedWrappedDocument)
+        assert wrapped.wrapped_at == (wrapped._width, wrapped._tab_width)  # Textual's own
+        return wrapped.wrapped_at
+
+    async with app.run_test(size=(70, 24)) as pilot:
+        area.focus()
+        await pilot.pause()
+        assert recorded() == (area.wrap_width, area.indent_width)
+        await pilot.resize_terminal(50, 24)
+        await pilot.pause()
+        assert recorded() == (area.wrap_width, area.indent_width)
+        area.indent_width = 8
+        await pilot.pause()
+        assert recorded() == (area.wrap_width, 8)
+        check_rows(area)
+        area.wrapped_document.wrap(area.wrap_width, 2)  # wrapped at another tab width meanwhile
+        await pilot.resize_terminal(50, 30)  # a height-only resize: rewrapped all the same
+        await pilot.pause()
+        assert recorded() == (area.wrap_width, 8)
+        check_rows(area)
+        area.insert("\tnew words " * 20, (3, 0))
+        await pilot.pause()
+        assert recorded() == (area.wrap_width, 8)
+        area.load_text("\tanother text\n" * 5)
+        await pilot.pause()
+        assert recorded() == (area.wrap_width, 8)
+        check_rows(area)

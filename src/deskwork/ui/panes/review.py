@@ -23,6 +23,7 @@ from deskwork.domain.wording import plural
 from deskwork.ui.commands import REVIEW_COMMANDS
 from deskwork.ui.panes.review_session import STUDY_DECK as STUDY_DECK
 from deskwork.ui.panes.review_session import SessionPane
+from deskwork.ui.widgets.long_text import LongStatic
 
 if TYPE_CHECKING:
     # The card's rendering and order come with the first card shown (the cards load after the
@@ -109,10 +110,11 @@ class ReviewPane(SessionPane):
     def compose(self) -> ComposeResult:
         yield Static(id="review-status", markup=False)
         with VerticalScroll(id="review-card"):
-            yield Static(id="review-question")
+            # A card's side can be a 100 KB paste: wrapped in slices, drawn a screenful at a time
+            yield LongStatic(id="review-question")
             # The type-in box and the images row are made for the first card that has them
             # (`_typing_box`, `_images_box`): most desks never show them.
-            yield Static(id="review-answer")
+            yield LongStatic(id="review-answer")
         yield Static(id="review-buttons")
 
     def _typing_box(self, make: bool = False) -> Input | None:

@@ -58,6 +58,17 @@ class CountedWrappedDocument(WrappedDocument):
     whose division of a long line into its rows, asked for at every cursor placement (several
     times a keystroke), is kept while the line and its wrapping are the same."""
 
+    # (width, tab width) of the last whole wrapping, recorded here (`wrap`) and when the class is
+    # put on a document Textual wrapped (`RowCachedTextArea._set_document`): WrappedDocument
+    # keeps both only in private attributes. tests/ui/test_text_rows.py holds the record to them.
+    wrapped_at: tuple[int, int] | None = None
+
+    def wrap(self, width: int, tab_width: int | None = None) -> None:
+        super().wrap(width, tab_width)
+        known = self.wrapped_at[1] if self.wrapped_at is not None else None
+        tab = tab_width if tab_width is not None else known
+        self.wrapped_at = (width, tab) if tab is not None else None
+
     @property
     def height(self) -> int:
         return len(self._offset_to_line_info)
@@ -88,14 +99,24 @@ class RowCachedTextArea(TextArea):
         return line
 
     def _set_document(self, text: str, language: str | None) -> None:
-        super()._set_document(text, language)
-        if type(self.wrapped_document) is WrappedDocument:
-            self.wrapped_document.__class__ = CountedWrappedDocument  # same state, O(1) height
+        self._last_wrap: tuple[int, int] | None = None
+        super()._set_document(text, language)  # wraps it (`_rewrap_and_refresh_virtual_size`)
+        wrapped = self.wrapped_document
+        if type(wrapped) is WrappedDocument:
+            wrapped.__class__ = CountedWrappedDocument  # same state, O(1) height
+            assert isinstance(wrapped, CountedWrappedDocument)
+            wrapped.wrapped_at = self._last_wrap
+
+    def _wrapped_at(self) -> tuple[int, int] | None:
+        """(width, tab width) the document was last wrapped at; None when not known."""
+        wrapped = self.wrapped_document
+        return wrapped.wrapped_at if isinstance(wrapped, CountedWrappedDocument) else None
 
     def _watch_show_vertical_scrollbar(self) -> None:
         """Textual wraps the whole document again when the scrollbar shows or hides; only the
         width it wraps to matters (with `scrollbar-gutter: stable` it does not change)."""
-        if self.wrap_width and self.wrap_width != self.wrapped_document._width:
+        known = self._wrapped_at()
+        if self.wrap_width and (known is None or self.wrap_width != known[0]):
             self._rewrap_and_refresh_virtual_size()
         self.scroll_cursor_visible()
 
@@ -104,11 +125,7 @@ class RowCachedTextArea(TextArea):
         width to wrap to as it was (the height changed, or the scrollbar's coming already
         rewrapped it: opening a 250 KB draft wrapped it twice, ~30-60 ms each) only sizes."""
         event.prevent_default()  # TextArea's own handler (the base class's) would wrap again
-        wrapped = self.wrapped_document
-        if (
-            self.wrap_width == wrapped._width
-            and getattr(wrapped, "_tab_width", self.indent_width) == self.indent_width
-        ):
+        if self._wrapped_at() == (self.wrap_width, self.indent_width):
             self._line_cache.clear()
             self._refresh_size()
             return
@@ -116,6 +133,7 @@ class RowCachedTextArea(TextArea):
 
     def _rewrap_and_refresh_virtual_size(self) -> None:
         self._row_cache.clear()  # rows of the old wrapping: never shown again as they were
+        self._last_wrap = (self.wrap_width, self.indent_width)  # what Textual wraps it at
         super()._rewrap_and_refresh_virtual_size()
 
     def notify_style_update(self) -> None:
@@ -165,7 +183,6 @@ class RowCachedTextArea(TextArea):
             return None
         theme = self._theme
         base_style = theme.base_style if theme and theme.base_style is not None else None
-        wrapped = self.wrapped_document
         return (
             line_index,
             section,
@@ -173,8 +190,7 @@ class RowCachedTextArea(TextArea):
             # The width the line was divided at, which is not always the area's: a frame can be
             # painted at a new size before the Resize handler wraps again (a zoom, a resize, the
             # side column folding), and its rows must not be taken for those of the new wrapping.
-            wrapped._width,
-            wrapped._tab_width,
+            self._wrapped_at(),
             tuple(self._highlights.get(line_index, ())),
             self.size,
             scroll_x,
