@@ -1,6 +1,7 @@
 """The desk's four areas as a whole: which one is current, moving between them (keys, Tab, tabs,
 clicks), zoom (switching area while zoomed shows the new area zoomed), the compact one-area layout
 on small terminals, and the queue's cursor (which never moves the timer: see `queue_cursor_item`).
+Notifications raised while the desk is built wait for its first frame (`show_held_notes`).
 Also the app-wide cleaning of text typed or pasted into fields (see `ui/sanitize.py`) and the
 order of keys typed in a burst (see `ui/key_order.py`).
 """
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import App
+from textual.notifications import Notify
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -67,6 +69,16 @@ class DeskScreen(Screen[object]):
         self.refresh_bindings()  # what Screen's own watcher does
         mark_focused_area(self.query(Pane), self.focused)
 
+    async def _on_resize(self, event: events.Resize) -> None:
+        """A resize to the size the desk is laid out at already is not laid out again. Textual
+        sends the screen three at start, all at the terminal's size (the app's first size, the
+        driver's, and the screen's own after its first layout), and laid the whole desk out three
+        more times for them (~5 ms of CPU before the first frame settled). Anything that did
+        change since (a widget added, a style) is laid out by the screen's update as ever."""
+        if event.size == self._compositor.size and self.is_attached:
+            event.stop()
+            event.prevent_default()  # Screen's own handler lays out again
+
 
 class DeskAreas(App[int]):
     """The part of the app that owns the four areas (the app builds on it)."""
@@ -115,6 +127,27 @@ class DeskAreas(App[int]):
             return
         with contextlib.suppress(OptionDoesNotExist):  # the item left today's queue
             listing.highlighted = listing.get_option_index(str(item_id))
+
+    # ------------------------------------------------------------------ notifications at start
+    # What start-up tells (a phase that ended while deskwork was closed, the end-of-day nudge, a
+    # theme or keymap problem…) is shown once the desk is drawn, not in its first frame: a toast
+    # there was its own layout and restyle before the desk could show (~10 ms of CPU).
+    _notes_held: list[Notify] | None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._notes_held = []  # None once the first frame is out
+
+    def on_notify(self, event: Notify) -> None:
+        if self._notes_held is not None:
+            event.prevent_default()  # App's own handler shows it: later, `show_held_notes`
+            self._notes_held.append(event)
+
+    def show_held_notes(self) -> None:
+        """Show what was told before the first frame (the app calls this after that frame)."""
+        held, self._notes_held = self._notes_held or [], None
+        for event in held:
+            self.post_message(Notify(event.notification))
 
     # ------------------------------------------------------------------ untrusted text in fields
     async def on_event(self, event: events.Event) -> None:

@@ -23,7 +23,7 @@ from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
 from deskwork.ui.key_hold import release_keys
 from deskwork.ui.panes.draft_editing import DraftEditing
 from deskwork.ui.serving import where
-from deskwork.ui.widgets.list_pane import LazyOptions, fill_options
+from deskwork.ui.widgets.list_pane import DeskList, LazyOptions, fill_options
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -83,7 +83,7 @@ class DraftPane(DraftEditing):
                 id="draft-empty",
                 classes="hint",
             )
-            yield OptionList(id="draft-list")
+            yield DeskList(id="draft-list")
             yield Static(
                 f"{self.key('draft.new')} new · Enter open · {self.key('draft.meta')} metadata"
                 f" · {self.key('draft.delete')} delete · {self.key('draft.trash')} trash"
