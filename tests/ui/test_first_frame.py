@@ -16,7 +16,7 @@ from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.domain.drafts import Draft
 from deskwork.ui.app import DeskworkApp
 from deskwork.ui.widgets.list_pane import DeskList, fill_options
-from tests.helpers import T0, Clock
+from tests.helpers import T0, Clock, make_card
 from tests.ui.factory import desk_app, ready
 
 
@@ -53,6 +53,8 @@ def long_lists_app(tmp_path: Path, clock: Clock) -> DeskworkApp:
     with app.desk.store.transaction() as tx:
         for n in range(130):
             tx.put("drafts", Draft(title=f"Post {n}", created=T0, updated=T0))
+        for n in range(5):
+            tx.put("cards", make_card(f"question {n}", when=T0))
     return app
 
 
@@ -134,3 +136,38 @@ async def test_a_resize_to_the_same_size_lays_nothing_out(tmp_path: Path, clock:
         await pilot.resize_terminal(80, 24)  # a real one: the one-area layout
         await pilot.pause()
         assert layouts and screen.has_class("-compact")
+
+
+async def test_the_first_frame_mounts_only_what_it_shows(tmp_path: Path, clock: Clock) -> None:
+    """A desk with items and drafts, while its cards load: no text for an empty list, no answer
+    (nor type-in box, images, tabs, block clock), no toast. A widget count to keep it there:
+    every widget is styled twice, laid out and drawn before the first frame."""
+    app = long_lists_app(tmp_path, clock)
+    seen = at_first_frame(
+        app, lambda a: [w.id or type(w).__name__ for w in a.screen.walk_children()]
+    )
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        shown = seen[0]
+        later = {"queue-empty", "draft-empty", "review-answer", "review-typed", "pane-tabs"}
+        assert later.isdisjoint(shown) and "Toast" not in shown, " ".join(shown)
+        assert len(shown) <= 26, shown  # 26 today (a bare four-pane Textual app: 12)
+
+
+async def test_empty_lists_and_idle_review_still_say_why(tmp_path: Path, clock: Clock) -> None:
+    """The texts made on first use: an empty queue and draft list (and an empty trash), and the
+    hint under an idle review, all shown when there is something to say."""
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert "Nothing in the curriculum yet" in str(app.query_one("#queue-empty").render())
+        hint = app.query_one("#draft-empty")
+        assert hint.display and "No drafts yet" in str(hint.render())
+        app.draft_pane.action_toggle_trash()
+        await pilot.pause()
+        assert "The trash is empty" in str(app.query_one("#draft-empty").render())
+        app.draft_pane.action_toggle_trash()
+        await pilot.pause()
+        assert "No drafts yet" in str(app.query_one("#draft-empty").render())
+        answer = app.query_one("#review-answer")
+        assert answer.display and str(answer.render())  # what to do with no cards

@@ -155,8 +155,17 @@ class ListPane(Pane):
     empty_text = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(self.empty_text, id=f"{self.pane_id}-empty", classes="empty-hint")
+        # The text shown in place of an empty list is made the first time the list is empty
+        # (`empty_hint`): a desk with items never shows it.
         yield DeskList(id=f"{self.pane_id}-list")
+
+    def empty_hint(self, make: bool = False) -> Static | None:
+        """The text in place of the list while it is empty; made (above the list) when `make`."""
+        hint = next(self.query(f"#{self.pane_id}-empty").results(Static), None)
+        if hint is None and make:
+            hint = Static(self.empty_text, id=f"{self.pane_id}-empty", classes="empty-hint")
+            self.mount(hint, before=f"#{self.pane_id}-list")
+        return hint
 
     def focus_target(self) -> Widget:
         listing = self.query_one(f"#{self.pane_id}-list", OptionList)
@@ -171,5 +180,7 @@ class ListPane(Pane):
             with contextlib.suppress(OptionDoesNotExist):
                 listing.highlighted = listing.get_option_index(kept)
         has_any = listing.option_count > 0
-        self.query_one(f"#{self.pane_id}-empty").display = not has_any
+        hint = self.empty_hint(make=not has_any)
+        if hint is not None:
+            hint.display = not has_any
         listing.display = has_any
