@@ -171,3 +171,29 @@ async def test_empty_lists_and_idle_review_still_say_why(tmp_path: Path, clock: 
         assert "No drafts yet" in str(app.query_one("#draft-empty").render())
         answer = app.query_one("#review-answer")
         assert answer.display and str(answer.render())  # what to do with no cards
+
+
+async def test_the_stylesheet_is_parsed_once_and_a_theme_still_restyles(
+    tmp_path: Path, clock: Clock, monkeypatch: Any
+) -> None:
+    """The theme set before the screen existed made Textual parse app.tcss twice at start; a
+    theme chosen later restyles the desk as ever."""
+    import textual.css.stylesheet as stylesheet
+
+    parsed: list[str] = []
+    parse = stylesheet.parse
+
+    def counted(scope: str, css: str, read_from: Any, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(str(read_from[0]))
+        return parse(scope, css, read_from, *args, **kwargs)
+
+    monkeypatch.setattr(stylesheet, "parse", counted)
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert sum(p.endswith("app.tcss") for p in parsed) == 1
+        before = app.timer_pane.styles.border.top
+        app.theme = "deskwork-paper" if app.theme != "deskwork-paper" else "deskwork-dusk"
+        await pilot.pause()
+        assert app.timer_pane.styles.border.top != before  # the frame's colour follows
+        assert sum(p.endswith("app.tcss") for p in parsed) == 2  # parsed anew for it
