@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import OptionList
@@ -197,3 +198,26 @@ async def test_the_stylesheet_is_parsed_once_and_a_theme_still_restyles(
         await pilot.pause()
         assert app.timer_pane.styles.border.top != before  # the frame's colour follows
         assert sum(p.endswith("app.tcss") for p in parsed) == 2  # parsed anew for it
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24), (120, 100)])
+async def test_the_first_fill_fills_every_row_the_list_shows(
+    tmp_path: Path, clock: Clock, size: tuple[int, int]
+) -> None:
+    """The first fill takes as many options as the list can show in the first frame (half the
+    screen's rows on the four-area desk, all of them in the one-area layout), no fewer."""
+    app = long_lists_app(tmp_path, clock)
+
+    def rows(a: App[Any]) -> list[tuple[int, int]]:
+        lists = [a.query_one(f"#{n}", DeskList) for n in ("queue-list", "draft-list")]
+        return [(w.option_count, w.size.height) for w in lists if w.display and w.size.height]
+
+    seen = at_first_frame(app, rows)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        if app.screen.has_class("-compact"):
+            assert seen[0] == []  # one area, the timer's: neither list shows
+            return
+        assert len(seen[0]) == 2
+        for count, height in seen[0]:
+            assert height <= count < 150  # every row shown, the rest still to come

@@ -17,8 +17,8 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from deskwork.ui.widgets.pane import Pane
 
-# Options a list's first frame gets at once: as many as the terminal has rows (no list can show
-# more), at least this many.
+# Options a list's first frame gets at once: as many as it could show (`_rows_at_start`), at least
+# this many.
 FIRST_FILL_MIN = 24
 FILL_SLICE = 24  # the options of a first fill's rest that go in at a time (~5 ms at the heavy year)
 FILL_GAP_S = 0.01  # between two slices: the loop draws, answers keys, workers get the GIL
@@ -60,7 +60,7 @@ def fill_options(listing: OptionList, options: Sequence[Option | None]) -> None:
     listing.clear_options()
     if isinstance(listing, DeskList):
         listing.will_hold(len(options))
-    first = max(FIRST_FILL_MIN, listing.app.size.height) if generation == 1 else len(options)
+    first = max(FIRST_FILL_MIN, _rows_at_start(listing)) if generation == 1 else len(options)
     if len(options) <= first:
         listing.add_options(options)
         return
@@ -80,6 +80,17 @@ def fill_options(listing: OptionList, options: Sequence[Option | None]) -> None:
     # the same round as the frame's own "drawn" callbacks, before them, and hold the first
     # frame back. One round later, it runs once the frame is out.
     listing.call_after_refresh(listing.call_after_refresh, fill_slice, first, held)
+
+
+def _rows_at_start(listing: OptionList) -> int:
+    """The most rows `listing` can show in the first frame: the screen's, or half of them for a
+    list in an area of the four-area desk (two areas a column; zooming one takes a key, and by
+    then the rest of the options is in)."""
+    height = listing.app.size.height
+    four_areas = not listing.screen.has_class("-compact") and listing.screen.maximized is None
+    if four_areas and any(isinstance(node, Pane) for node in listing.ancestors):
+        return height // 2
+    return height
 
 
 def _add_holding_back(listing: OptionList, batch: Sequence[Option | None]) -> list[Option | None]:
