@@ -221,3 +221,32 @@ async def test_the_first_fill_fills_every_row_the_list_shows(
         assert len(seen[0]) == 2
         for count, height in seen[0]:
             assert height <= count < 150  # every row shown, the rest still to come
+
+
+async def test_the_start_restyles_no_widget_twice_and_a_dialog_closed_restyles(
+    tmp_path: Path, clock: Clock, monkeypatch: Any
+) -> None:
+    """Each widget is styled as it is mounted; the desk's first resume does not restyle the whole
+    tree again. A later resume (a dialog closed) still does, as Textual does."""
+    import textual.css.stylesheet as stylesheet
+
+    restyled: list[int] = []
+    update_nodes = stylesheet.Stylesheet.update_nodes
+
+    def counted(self: Any, nodes: Any, animate: bool = False) -> None:
+        nodes = list(nodes)
+        restyled.append(len(nodes))
+        update_nodes(self, nodes, animate)
+
+    monkeypatch.setattr(stylesheet.Stylesheet, "update_nodes", counted)
+    app = long_lists_app(tmp_path, clock)
+    seen = at_first_frame(app, lambda a: list(restyled))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert seen[0] and max(seen[0]) < 10  # a frame, a focused area: never the whole desk
+        await pilot.press("question_mark")  # help, over the desk
+        await pilot.pause()
+        restyled.clear()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert max(restyled) > 20  # back on the desk: restyled whole, as Textual does

@@ -69,6 +69,17 @@ class DeskScreen(Screen[object]):
         self.refresh_bindings()  # what Screen's own watcher does
         mark_focused_area(self.query(Pane), self.focused)
 
+    _resumed = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The desk's first resume (the app's start) does not restyle every widget: each was
+        styled as it was mounted, a moment before, and what changed since (classes, focus, a
+        theme) restyled what it touched. Textual restyled all of them again (~4 ms before the
+        first frame). A later resume (a dialog closed) restyles as ever."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False  # read by Screen's own handler, which runs next
+
     async def _on_resize(self, event: events.Resize) -> None:
         """A resize to the size the desk is laid out at already is not laid out again. Textual
         sends the screen three at start, all at the terminal's size (the app's first size, the
