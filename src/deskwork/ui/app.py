@@ -143,7 +143,7 @@ class DeskworkApp(HelpAndThemes):
             self.action_welcome()
         self._problems_shown = len(self.desk.store.report.problems)
         self._report_size = self.desk.store.report.size()
-        self.call_after_refresh(self.show_held_notes)  # told at start: after the first frame
+        self.notes_after_first_frame()  # what start-up told: shown after the first frame
         self.call_after_refresh(self._start_warm_up)
         # Through the app's message queue, as a key's action runs: quitting from outside it (the
         # loop's signal callback itself) left Textual's teardown waiting for ever in tests.

@@ -1,7 +1,7 @@
 """The desk's four areas as a whole: which one is current, moving between them (keys, Tab, tabs,
 clicks), zoom (switching area while zoomed shows the new area zoomed), the compact one-area layout
 on small terminals, and the queue's cursor (which never moves the timer: see `queue_cursor_item`).
-Notifications raised while the desk is built wait for its first frame (`show_held_notes`).
+Notifications raised while the desk is built wait for its first frame (`notes_after_first_frame`).
 Also the app-wide cleaning of text typed or pasted into fields (see `ui/sanitize.py`) and the
 order of keys typed in a burst (see `ui/key_order.py`).
 """
@@ -156,23 +156,33 @@ class DeskAreas(App[int]):
     # ------------------------------------------------------------------ notifications at start
     # What start-up tells (a phase that ended while deskwork was closed, the end-of-day nudge, a
     # theme or keymap problem…) is shown once the desk is drawn, not in its first frame: a toast
-    # there was its own layout and restyle before the desk could show (~10 ms of CPU).
+    # there was its own layout and restyle before the desk could show (~10 ms of CPU). Only what
+    # is told while the desk is built waits: a key's message after that shows at once.
     _notes_held: list[Notify] | None
 
     def __init__(self) -> None:
         super().__init__()
-        self._notes_held = []  # None once the first frame is out
+        self._notes_held = []  # None once start-up is over (`notes_after_first_frame`)
 
     def on_notify(self, event: Notify) -> None:
         if self._notes_held is not None:
-            event.prevent_default()  # App's own handler shows it: later, `show_held_notes`
+            event.prevent_default()  # App's own handler shows it after the first frame
             self._notes_held.append(event)
 
-    def show_held_notes(self) -> None:
-        """Show what was told before the first frame (the app calls this after that frame)."""
-        held, self._notes_held = self._notes_held or [], None
-        for event in held:
-            self.post_message(Notify(event.notification))
+    def notes_after_first_frame(self) -> None:
+        """The end of start-up (the app's `on_mount`): what it told is shown after the first
+        frame, anything told from now on at once."""
+
+        def start_up_over() -> None:  # after the messages start-up posted: the queue keeps order
+            held, self._notes_held = self._notes_held or [], None
+
+            def show_held_notes() -> None:
+                for event in held:
+                    self.post_message(Notify(event.notification))
+
+            self.call_after_refresh(show_held_notes)
+
+        self.call_later(start_up_over)
 
     # ------------------------------------------------------------------ untrusted text in fields
     async def on_event(self, event: events.Event) -> None:
