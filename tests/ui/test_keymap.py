@@ -84,6 +84,9 @@ async def test_bad_bindings_are_reported_at_start_and_the_defaults_work(
     config = '[keys]\n"app.help" = "ctrl+shift+alt+nonsense"\n"pane.queue" = "q"\n'
     app = desk_app(tmp_path, clock, config)
     async with app.run_test(size=(120, 40)) as pilot:
+        await (
+            pilot.pause()
+        )  # told once the desk is drawn (ui/desk_areas.py: notes_after_first_frame)
         messages = [n.message for n in app._notifications]
         assert any("'app.help'" in m and "not a key name" in m for m in messages)
         assert any("'pane.queue'" in m and "app.quit" in m for m in messages)

@@ -23,6 +23,7 @@ async def test_the_desktop_notification_fallback_is_said_once_ever(tmp_path: Pat
     clock = Clock()
     app = desk_app(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()  # the desk drawn: what is told before waits for that (desk_areas.py)
         first = await said(app)
         await pilot.pause()
         assert len(first) == 1
@@ -31,4 +32,5 @@ async def test_the_desktop_notification_fallback_is_said_once_ever(tmp_path: Pat
     home = tmp_path / "home"
     again = DeskworkApp(Desk.open(Paths(home, home), clock=clock), show_clock=False)
     async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
         assert await said(again) == []  # a new start: not again

@@ -128,12 +128,13 @@ class DeskworkApp(HelpAndThemes):
         if purged:
             self.notify(f"Emptied {plural(purged, 'draft')} that spent 30 days in the trash")
         self.timer_pane.show_keys(self.bound)
+        # The layout first (four areas or one): the lists' first fill takes the rows it gives.
+        self._apply_size(self.size.width, self.size.height)
         self.refresh_panes()
         self.timer.tick(catching_up=True)  # phases that ended while deskwork was closed
         self._ticker = self.set_interval(0.25, self._tick)
         self._set_current("timer")
         self.timer_pane.focus()
-        self._apply_size(self.size.width, self.size.height)
         for note in self.startup_notes:
             self.notify(note, title="deskwork", severity="warning", timeout=12, markup=False)
         if self.desk.store.readonly:
@@ -142,6 +143,7 @@ class DeskworkApp(HelpAndThemes):
             self.action_welcome()
         self._problems_shown = len(self.desk.store.report.problems)
         self._report_size = self.desk.store.report.size()
+        self.notes_after_first_frame()  # what start-up told: shown after the first frame
         self.call_after_refresh(self._start_warm_up)
         # Through the app's message queue, as a key's action runs: quitting from outside it (the
         # loop's signal callback itself) left Textual's teardown waiting for ever in tests.

@@ -1,6 +1,7 @@
 """The desk's four areas as a whole: which one is current, moving between them (keys, Tab, tabs,
 clicks), zoom (switching area while zoomed shows the new area zoomed), the compact one-area layout
 on small terminals, and the queue's cursor (which never moves the timer: see `queue_cursor_item`).
+Notifications raised while the desk is built wait for its first frame (`notes_after_first_frame`).
 Also the app-wide cleaning of text typed or pasted into fields (see `ui/sanitize.py`) and the
 order of keys typed in a burst (see `ui/key_order.py`).
 """
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import App
+from textual.notifications import Notify
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -67,6 +69,27 @@ class DeskScreen(Screen[object]):
         self.refresh_bindings()  # what Screen's own watcher does
         mark_focused_area(self.query(Pane), self.focused)
 
+    _resumed = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The desk's first resume (the app's start) does not restyle every widget: each was
+        styled as it was mounted, a moment before, and what changed since (classes, focus, a
+        theme) restyled what it touched. Textual restyled all of them again (~4 ms before the
+        first frame). A later resume (a dialog closed) restyles as ever."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False  # read by Screen's own handler, which runs next
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        """A resize to the size the desk is laid out at already is not laid out again. Textual
+        sends the screen three at start, all at the terminal's size (the app's first size, the
+        driver's, and the screen's own after its first layout), and laid the whole desk out three
+        more times for them (~5 ms of CPU before the first frame settled). Anything that did
+        change since (a widget added, a style) is laid out by the screen's update as ever."""
+        if event.size == self._compositor.size and self.is_attached:
+            event.stop()
+            event.prevent_default()  # Screen's own handler lays out again
+
 
 class DeskAreas(App[int]):
     """The part of the app that owns the four areas (the app builds on it)."""
@@ -115,6 +138,51 @@ class DeskAreas(App[int]):
             return
         with contextlib.suppress(OptionDoesNotExist):  # the item left today's queue
             listing.highlighted = listing.get_option_index(str(item_id))
+
+    # ------------------------------------------------------------------ CSS at start
+    def refresh_css(self, animate: bool = True) -> None:
+        """Before the desk screen exists (the theme chosen in `__init__` asks for this at start),
+        the stylesheet is parsed in place. Textual re-parses in a throwaway copy (so that an
+        error leaves the old rules working) whose parsed rules it keeps but whose cache it drops,
+        so the first styling parsed app.tcss and App's CSS a second time (~2.5 ms). With no screen
+        nothing is styled yet, and an error in the CSS stops the start either way."""
+        if self._screen_stacks.get(self._current_mode):
+            super().refresh_css(animate)
+            return
+        self.stylesheet.set_variables(self.get_css_variables())
+        self.stylesheet.parse()
+        self.stylesheet.update(self, animate=animate)
+
+    # ------------------------------------------------------------------ notifications at start
+    # What start-up tells (a phase that ended while deskwork was closed, the end-of-day nudge, a
+    # theme or keymap problem…) is shown once the desk is drawn, not in its first frame: a toast
+    # there was its own layout and restyle before the desk could show (~10 ms of CPU). Only what
+    # is told while the desk is built waits: a key's message after that shows at once.
+    _notes_held: list[Notify] | None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._notes_held = []  # None once start-up is over (`notes_after_first_frame`)
+
+    def on_notify(self, event: Notify) -> None:
+        if self._notes_held is not None:
+            event.prevent_default()  # App's own handler shows it after the first frame
+            self._notes_held.append(event)
+
+    def notes_after_first_frame(self) -> None:
+        """The end of start-up (the app's `on_mount`): what it told is shown after the first
+        frame, anything told from now on at once."""
+
+        def start_up_over() -> None:  # after the messages start-up posted: the queue keeps order
+            held, self._notes_held = self._notes_held or [], None
+
+            def show_held_notes() -> None:
+                for event in held:
+                    self.post_message(Notify(event.notification))
+
+            self.call_after_refresh(show_held_notes)
+
+        self.call_later(start_up_over)
 
     # ------------------------------------------------------------------ untrusted text in fields
     async def on_event(self, event: events.Event) -> None:

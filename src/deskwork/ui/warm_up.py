@@ -114,7 +114,8 @@ class WarmsUp(StudyScreens):
         if self._closed:  # the cards finished loading while the app was quitting
             return
         due = None
-        with contextlib.suppress(NoMatches):  # the panes go before the screens while it shuts
+        # The panes go before the screens while it shuts (then the screen stack is empty).
+        with contextlib.suppress(NoMatches, IndexError):
             # What the worker built is used unless the cards changed since (a rebuild asked for):
             # then it is built here, as before.
             if prepared is not None and self.review_pane.adopt(prepared[1], generation):

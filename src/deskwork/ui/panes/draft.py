@@ -23,7 +23,7 @@ from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
 from deskwork.ui.key_hold import release_keys
 from deskwork.ui.panes.draft_editing import DraftEditing
 from deskwork.ui.serving import where
-from deskwork.ui.widgets.list_pane import LazyOptions, fill_options
+from deskwork.ui.widgets.list_pane import DeskList, LazyOptions, fill_options
 
 if TYPE_CHECKING:
     from deskwork.ui.app import DeskworkApp
@@ -75,15 +75,9 @@ class DraftPane(DraftEditing):
     def compose(self) -> ComposeResult:
         # The list of drafts; the editor is mounted beside it on first use, one of the two shown
         # (`DraftEditing._show_part`).
+        # The text in place of an empty list is made when the list is first empty (`_empty_hint`).
         with Vertical(id="draft-browse"):
-            yield Static(
-                "No drafts yet. Write the post while you learn: a good post starts with 70% "
-                f"of the knowledge and makes you find the rest. Press {self.key('draft.new')} to "
-                "start one.",
-                id="draft-empty",
-                classes="hint",
-            )
-            yield OptionList(id="draft-list")
+            yield DeskList(id="draft-list")
             yield Static(
                 f"{self.key('draft.new')} new · Enter open · {self.key('draft.meta')} metadata"
                 f" · {self.key('draft.delete')} delete · {self.key('draft.trash')} trash"
@@ -102,11 +96,25 @@ class DraftPane(DraftEditing):
         fill_options(listing, LazyOptions(drafts, lambda d: Option(draft_label(d), id=str(d.id))))
         if drafts:
             listing.highlighted = min(highlighted or 0, len(drafts) - 1)
-        empty = self.query_one("#draft-empty", Static)
-        empty.display = not drafts
-        if self.showing_trash:
-            empty.update("The trash is empty. Deleted drafts stay here for 30 days.")
+        empty = self._empty_hint(make=not drafts)
+        if empty is not None:
+            empty.display = not drafts
+            empty.update(
+                "The trash is empty. Deleted drafts stay here for 30 days."
+                if self.showing_trash
+                else "No drafts yet. Write the post while you learn: a good post starts with 70% "
+                f"of the knowledge and makes you find the rest. Press {self.key('draft.new')} to "
+                "start one."
+            )
         self.border_subtitle = f"trash · {self.key_hint}" if self.showing_trash else self.key_hint
+
+    def _empty_hint(self, make: bool) -> Static | None:
+        """The text in place of an empty list; made (above the list) when `make`."""
+        hint = next(self.query("#draft-empty").results(Static), None)
+        if hint is None and make:
+            hint = Static(id="draft-empty", classes="hint")
+            self.query_one("#draft-browse", Vertical).mount(hint, before="#draft-list")
+        return hint
 
     def _selected(self) -> Draft | None:
         listing = self.query_one("#draft-list", OptionList)

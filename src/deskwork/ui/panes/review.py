@@ -113,9 +113,17 @@ class ReviewPane(SessionPane):
             # A card's side can be a 100 KB paste: wrapped in slices, drawn a screenful at a time
             yield LongStatic(id="review-question")
             # The type-in box and the images row are made for the first card that has them
-            # (`_typing_box`, `_images_box`): most desks never show them.
-            yield LongStatic(id="review-answer")
+            # (`_typing_box`, `_images_box`), the answer for the first answer or hint shown
+            # (`_answer`): the first frame, while the cards load, shows none of them.
         yield Static(id="review-buttons")
+
+    def _answer(self, make: bool = False) -> Static | None:
+        """The answer (or the hint under an idle text), last in the card; made when `make`."""
+        answer = next(self.query("#review-answer").results(Static), None)
+        if answer is None and make:
+            answer = LongStatic(id="review-answer")
+            self.query_one("#review-card", VerticalScroll).mount(answer)
+        return answer
 
     def _typing_box(self, make: bool = False) -> Input | None:
         """The type-in box under the question; made when `make` and not made yet."""
@@ -133,15 +141,21 @@ class ReviewPane(SessionPane):
         if box is None:
             box = Horizontal(id="review-images")
             box.display = False
-            self.query_one("#review-card", VerticalScroll).mount(box, before="#review-answer")
+            card = self.query_one("#review-card", VerticalScroll)
+            if self._answer() is None:
+                card.mount(box)  # the answer, made later, goes after it
+            else:
+                card.mount(box, before="#review-answer")
         return box
 
     # ------------------------------------------------------------------ the card shown
     def _idle(self, text: str, hint: str = "") -> None:
         self.query_one("#review-status", Static).update("")
         self.query_one("#review-question", Static).update(Text(text, style="bold"))
-        self.query_one("#review-answer", Static).update(Text(hint, style="dim"))
-        self.query_one("#review-answer", Static).display = bool(hint)
+        answer = self._answer(make=bool(hint))
+        if answer is not None:
+            answer.update(Text(hint, style="dim"))
+            answer.display = bool(hint)
         self.query_one("#review-buttons", Static).update("")
         self._show_media(0, "")  # the last card's images and sounds go with it
 
@@ -182,10 +196,11 @@ class ReviewPane(SessionPane):
                 self._typed_for = card.id
                 typing.value = ""
                 typing.focus()
-        answer = self.query_one("#review-answer", Static)
-        answer.display = self.revealed
-        typed = typing.value if typing is not None and rendered.type_in is not None else None
-        answer.update(answer_text(rendered, typed) if self.revealed else "")
+        answer = self._answer(make=self.revealed)
+        if answer is not None:
+            answer.display = self.revealed
+            typed = typing.value if typing is not None and rendered.type_in is not None else None
+            answer.update(answer_text(rendered, typed) if self.revealed else "")
         side = rendered.answer_html if self.revealed else rendered.question_html
         self._show_media(card.id, side)
         buttons = self.query_one("#review-buttons", Static)
@@ -268,7 +283,9 @@ class ReviewPane(SessionPane):
 
     def _answer_into_view(self) -> None:
         card = self.query_one("#review-card", VerticalScroll)
-        card.scroll_to_widget(self.query_one("#review-answer"), animate=False, top=True)
+        answer = self._answer()
+        if answer is not None:
+            card.scroll_to_widget(answer, animate=False, top=True)
 
     def action_scroll_card(self, lines: int) -> None:
         """Arrow keys (±1 line) / PgUp / PgDn (±2: a page) scroll a card longer than the area."""

@@ -116,7 +116,9 @@ class TimerPane(Pane):
         self._show_clock(self.query_one("#timer-digits", Digits).value)
 
     def _show_clock(self, text: str) -> None:
-        self.query_one("#timer-digits", Digits).update(text)
+        digits = self.query_one("#timer-digits", Digits)
+        if digits.value != text:  # Digits draws itself again even for the same text
+            digits.update(text)
         if self._scale:
             self._big_clock().show(text, self._scale)
 
