@@ -92,7 +92,7 @@ class ReviewPane(SessionPane):
 
     DEFAULT_CSS = """
     ReviewPane #review-status { color: $text-muted; height: 1; }
-    ReviewPane #review-card { height: 1fr; }
+    ReviewPane #review-card { height: 1fr; scrollbar-gutter: stable; }
     ReviewPane #review-question { text-style: bold; margin: 1 0 0 0; }
     ReviewPane #review-answer { margin: 1 0 0 0; border-top: solid $panel-lighten-2; }
     ReviewPane #review-buttons { height: auto; color: $text-muted; }
