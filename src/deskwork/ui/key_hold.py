@@ -1,5 +1,6 @@
 """Keys typed right after a dialog's Enter reach what the dialog opens (a fifth order of keys:
-see `ui/key_order.py` for the other four).
+see `ui/key_order.py` for the other four), and keys typed while a grade is being saved reach the
+next card (`hold_keys`).
 
 "New draft", a title, Enter, and the learner types on: the post's first words. Between the
 Enter and the editor taking the focus the app closes the dialog, makes the draft and builds the
@@ -58,6 +59,16 @@ def held_key(app: App[Any], event: events.Event) -> bool:
         hold.keys = []
         hold.timer = app.set_timer(HOLD_SECONDS, lambda: release_keys(app))
     return False
+
+
+def hold_keys(app: App[Any], seconds: float = HOLD_SECONDS) -> None:
+    """Hold the keys read from now on until `release_keys` (or `seconds`): a grade whose write
+    is on its way to disk holds them, so that a key typed meanwhile lands on the next card
+    (ui/panes/review.py). Already holding: the hold goes on."""
+    hold = _hold(app)
+    if hold.keys is None:
+        hold.keys = []
+        hold.timer = app.set_timer(seconds, lambda: release_keys(app))
 
 
 def _submits_holding_dialog(app: App[Any]) -> bool:
