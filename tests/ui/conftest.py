@@ -28,7 +28,10 @@ async def _saves_done(app: Any, limit_s: float = 10.0) -> None:
 
 
 def _grade_saving(app: Any) -> bool:
+    """A grade, or a card dialog's save, still on its way (their worker has not finished)."""
     try:
+        if getattr(app.screen, "_saving", None) is not None:
+            return True
         return bool(app.review_pane.saving)
     except Exception:  # not the desk app, or its desk not mounted (yet, or any more)
         return False

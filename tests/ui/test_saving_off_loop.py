@@ -15,8 +15,9 @@ from textual.widgets import Static, TextArea
 
 from deskwork.store import journal
 from deskwork.ui.app import DeskworkApp
+from deskwork.ui.screens.card_dialogs import CardScreen
 from tests.helpers import Clock
-from tests.ui.factory import ready
+from tests.ui.factory import quick_capture, ready
 from tests.ui.test_draft_pane import draft_app, new_draft
 from tests.ui.test_review_pane import review_app, text_of
 
@@ -91,15 +92,7 @@ async def test_typing_goes_on_while_the_autosave_is_saved(
         pane = app.draft_pane
         draft_id = pane.editing.id  # type: ignore[union-attr]
         await pilot.press(*"Hello")
-        gate = threading.Event()
-        real = journal.os.fdatasync
-
-        def held(fd: int) -> None:  # the disk answers when the test says so
-            gate.wait(5)
-            real(fd)
-
-        monkeypatch.setattr(journal, "SLOW_DISK_S", 0.001)  # the bare Pilot (tests/ui/conftest)
-        monkeypatch.setattr(journal.os, "fdatasync", held)
+        gate = _gate(monkeypatch)
         clock.advance(seconds=1.6)
         await _until(pilot, lambda: pane._saving is not None)
         status = str(app.query_one("#draft-status", Static).render())
@@ -139,3 +132,49 @@ async def test_an_autosave_that_fails_keeps_the_text_unsaved_and_it_is_printed_a
         assert app.write_guard.failure and "Input/output error" in _messages(app)
         await pilot.press("ctrl+q")  # the last save fails too: the text is printed on exit
     assert "Keep me" in app.day_end_text and "Input/output error" in app.day_end_text
+
+
+def _gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Each fsync waits until the test sets the event (and the bare Pilot: tests/ui/conftest)."""
+    gate = threading.Event()
+    real = journal.os.fdatasync
+
+    def held(fd: int) -> None:
+        gate.wait(5)
+        real(fd)
+
+    monkeypatch.setattr(journal, "SLOW_DISK_S", 0.001)
+    monkeypatch.setattr(journal.os, "fdatasync", held)
+    return gate
+
+
+async def test_a_new_card_closes_its_dialog_once_durable_and_a_failed_one_keeps_the_text(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = review_app(tmp_path, clock, cards=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await quick_capture(pilot)
+        await pilot.press(*"KL?")
+        gate = _gate(monkeypatch)
+        await pilot.press("ctrl+s")
+        assert app.screen is screen, "open until the card is durable"
+        assert "Saving" in str(screen.query_one("#card-error", Static).render())
+        assert not app.desk.store.cards.all()
+        gate.set()
+        await _until(pilot, lambda: app.screen is not screen)
+        [card] = app.desk.store.cards.all()
+        assert card.front == "KL?"
+        await pilot.pause()
+        assert "Added 1 card" in _messages(app)
+
+        screen = await quick_capture(pilot)
+        await pilot.press(*"Lost?")
+        monkeypatch.setattr(journal.os, "fdatasync", _eio)
+        await pilot.press("ctrl+s")
+        await _until(pilot, lambda: getattr(screen, "_saving", None) is None)
+        assert app.screen is screen and isinstance(screen, CardScreen), "the dialog stays"
+        assert screen.draft().fields[0] == "Lost?", "what was typed is kept"
+        assert "Not saved" in str(screen.query_one("#card-error", Static).render())
+        assert len(app.desk.store.cards.all()) == 1
+        assert app.write_guard.failure is not None
