@@ -83,6 +83,7 @@ class SessionPane(Pane):
             if found is None:
                 raise error
             self.desk_app.write_guard.failed(found)  # the card stays, unanswered
+            self._session_changed()  # a queue build dropped while saving starts again
             self.render_card()
             return
         answering.finish()
