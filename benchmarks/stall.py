@@ -296,6 +296,23 @@ class Driver:
         event = events.Key(key, char if char is not None else (key if len(key) == 1 else None))
         return await self._delivered(lambda: self.app.post_message(event))
 
+    async def key_until(self, key: str, done: Callable[[], bool], timeout: float = 60.0) -> float:
+        """A key whose effect shows later (a save finished on another thread): the seconds to
+        `done()` and the frame after it."""
+        from textual import events
+
+        t = time.perf_counter()
+        self.app.post_message(events.Key(key, None))
+        while not done():
+            if time.perf_counter() - t > timeout:
+                raise TimeoutError(f"{key}: not done after {timeout} s")
+            await asyncio.sleep(0.001)
+        loop = asyncio.get_running_loop()
+        painted: asyncio.Future[None] = loop.create_future()
+        self.app.screen.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+        await asyncio.wait_for(painted, timeout)
+        return time.perf_counter() - t
+
     async def press(self, *keys: str) -> None:
         """Keys that open or close screens: through the Pilot, then everything settled."""
         await self.pilot.press(*keys)
@@ -450,7 +467,9 @@ class Activities:
         await drive.press("ctrl+k")
         self.probe.op(await drive.paste("pasted notes " * (self.paste_bytes // 13)), drive.last_cpu)
         cpu = time.thread_time()
-        saved = await drive.key("ctrl+s")  # save: to the dialog gone and the desk painted
+        # save: to the dialog gone and the desk painted (the dialog closes once the card is
+        # durable: a save on the store's writer thread closes it after the key was handled)
+        saved = await drive.key_until("ctrl+s", lambda: app.screen is app.screen_stack[0])
         self.probe.op(saved, time.thread_time() - cpu)
         await drive.settle()
         if app.screen is not app.screen_stack[0]:
