@@ -16,15 +16,19 @@ from textual.pilot import Pilot
 from deskwork.store import journal
 
 
-async def _saves_done(app: Any, limit_s: float = 10.0) -> None:
+async def _saves_done(app: Any, limit_s: float = 10.0) -> bool:
+    """Until no save is under way; whether there was one (waited for)."""
     desk = getattr(app, "desk", None)
     store = getattr(desk, "store", None)
     deadline = time.monotonic() + limit_s
+    waited = False
     while time.monotonic() < deadline:
         committer = getattr(store, "committer", None)
         if not (committer is not None and committer.pending) and not _grade_saving(app):
-            return
+            return waited
+        waited = True
         await asyncio.sleep(0.002)
+    return waited
 
 
 def _grade_saving(app: Any) -> bool:
@@ -43,9 +47,8 @@ def _press_waits_for_saves(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     async def pressed(self: Pilot[Any], *keys: str) -> None:
         await press(self, *keys)
-        if not journal.SLOW_DISK_S:
-            await _saves_done(self.app)
-            await self.app._animator.wait_until_complete()
+        if not journal.SLOW_DISK_S and await _saves_done(self.app):
+            await self.app._animator.wait_until_complete()  # then what it shows, as press does
             await self.pause()
 
     monkeypatch.setattr(Pilot, "press", pressed)
