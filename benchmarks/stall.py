@@ -81,7 +81,6 @@ class LatenessProbe:
         self.cpu: dict[str, list[float]] = {}  # the UI thread's CPU time of each timed op
         self.spans: dict[str, float] = {}
         self.notes: dict[str, str] = {}
-        self.grade_next: list[float] = []  # ms from a grade's key to the next card on screen
         self.current = "idle"
         self._handle: asyncio.TimerHandle | None = None
         self._due = 0.0
@@ -207,10 +206,6 @@ class LatenessProbe:
             if cpu:  # what the op cost the UI thread: steadier than the wall on a shared machine
                 row["op_cpu_p50_ms"] = round(pct(cpu, 50), 2)
                 row["op_cpu_p95_ms"] = round(pct(cpu, 95), 2)
-            if name == "review" and self.grade_next:  # the grade key to the next card shown
-                row["grade_next_p50_ms"] = round(pct(self.grade_next, 50), 1)
-                row["grade_next_p95_ms"] = round(pct(self.grade_next, 95), 1)
-                row["grade_next_max_ms"] = round(max(self.grade_next), 1)
             if name in self.notes:
                 row["note"] = self.notes[name]
             result[name] = row
@@ -296,23 +291,6 @@ class Driver:
         event = events.Key(key, char if char is not None else (key if len(key) == 1 else None))
         return await self._delivered(lambda: self.app.post_message(event))
 
-    async def key_until(self, key: str, done: Callable[[], bool], timeout: float = 60.0) -> float:
-        """A key whose effect shows later (a save finished on another thread): the seconds to
-        `done()` and the frame after it."""
-        from textual import events
-
-        t = time.perf_counter()
-        self.app.post_message(events.Key(key, None))
-        while not done():
-            if time.perf_counter() - t > timeout:
-                raise TimeoutError(f"{key}: not done after {timeout} s")
-            await asyncio.sleep(0.001)
-        loop = asyncio.get_running_loop()
-        painted: asyncio.Future[None] = loop.create_future()
-        self.app.screen.call_after_refresh(lambda: painted.done() or painted.set_result(None))
-        await asyncio.wait_for(painted, timeout)
-        return time.perf_counter() - t
-
     async def press(self, *keys: str) -> None:
         """Keys that open or close screens: through the Pilot, then everything settled."""
         await self.pilot.press(*keys)
@@ -382,26 +360,10 @@ class Activities:
             if app.review_pane.current() is None:
                 break
             self.probe.op(await drive.key("space", " "))  # show the answer
-            began = time.perf_counter()
             self.probe.op(await drive.key("3", "3"))  # Good
-            await self._next_card_shown()
-            self.probe.grade_next.append((time.perf_counter() - began) * 1000)
             answered += 1
         await drive.settle()
         return answered
-
-    async def _next_card_shown(self) -> None:
-        """Until the grade is durable and the next card painted (a grade saved on the store's
-        writer thread shows the next card only then: store/committer.py)."""
-        pane = self.app.review_pane
-        if not getattr(pane, "saving", False):
-            return
-        while getattr(pane, "saving", False):
-            await asyncio.sleep(0.001)
-        loop = asyncio.get_running_loop()
-        painted: asyncio.Future[None] = loop.create_future()
-        pane.call_after_refresh(lambda: painted.done() or painted.set_result(None))
-        await asyncio.wait_for(painted, 60)
 
     async def review(self) -> None:
         answered = await self._answer(100)
@@ -467,9 +429,7 @@ class Activities:
         await drive.press("ctrl+k")
         self.probe.op(await drive.paste("pasted notes " * (self.paste_bytes // 13)), drive.last_cpu)
         cpu = time.thread_time()
-        # save: to the dialog gone and the desk painted (the dialog closes once the card is
-        # durable: a save on the store's writer thread closes it after the key was handled)
-        saved = await drive.key_until("ctrl+s", lambda: app.screen is app.screen_stack[0])
+        saved = await drive.key("ctrl+s")  # save: to the dialog gone and the desk painted
         self.probe.op(saved, time.thread_time() - cpu)
         await drive.settle()
         if app.screen is not app.screen_stack[0]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -37,15 +36,6 @@ class Undo:
     log: ReviewLog | None  # None for actions that wrote no log entry (bury, suspend, cram)
     counted: str = ""  # "new" / "review": what the answer counted against today's limits
     buried: list[Card] = field(default_factory=list)  # siblings the answer buried, as they were
-
-
-@dataclass
-class Answering:
-    """An answer on its way to disk (`ReviewSession.answer_later`): `write` resolves once it is
-    durable (None: nothing to write, cram); `finish()` then moves the session on."""
-
-    write: Future[None] | None
-    finish: Callable[[], Card | None]
 
 
 @dataclass
@@ -179,23 +169,15 @@ class ReviewSession:
     # ------------------------------------------------------------------ answers
     def answer(self, rating: Grade, duration_ms: int = 0) -> Card | None:
         """Grade the current card (durably), then return the next one."""
-        answering = self.answer_later(rating, duration_ms)
-        if answering is None:
-            return None
-        if answering.write is not None:
-            answering.write.result()  # StoreWriteError: nothing saved, the session unchanged
-        return answering.finish()
-
-    def answer_later(self, rating: Grade, duration_ms: int = 0) -> Answering | None:
-        """Grade the current card without waiting for the disk: the write is queued (deferred,
-        store/committer.py) and `finish()`, called once `write` resolved without error, moves
-        the session on (the queue, today's counts, undo) and returns the next card. Until then
-        the session still shows the card graded; a write that failed leaves it unanswered."""
         card = self.current()
         if card is None:
             return None
         if self.cram:
-            return Answering(None, lambda: self._cram_answered(card, rating))
+            self.queue.reviews.pop(0)
+            if rating is Grade.AGAIN:
+                self.queue.reviews.insert(min(3, len(self.queue.reviews)), card)
+            self.undo_stack.append(Undo(card, None, "cram"))
+            return self.current()
         now = self.desk.clock()
         settings = self.settings_for(card)
         after, log = grade(
@@ -215,29 +197,18 @@ class ReviewSession:
             if any(bury)
             else []
         )
-        with self.desk.store.transaction(deferred=True) as tx:
+        with self.desk.store.transaction() as tx:
             tx.put("cards", after)
             log = tx.append("reviews", log)
             for sibling in buried:
                 tx.put("cards", sibling.model_copy(update={"buried_until": self.day_end()}))
-
-        def finish() -> Card | None:
-            self._writes += 1
-            for sibling in buried:
-                rq.remove(self.queue, sibling.id)
-            self._count_move(card, after)
-            self.undo_stack.append(Undo(card, log, buried=buried))
-            del self.undo_stack[:-50]
-            rq.place(self.queue, after, self.day_end())
-            return self.current()
-
-        return Answering(tx.pending, finish)
-
-    def _cram_answered(self, card: Card, rating: Grade) -> Card | None:
-        self.queue.reviews.pop(0)
-        if rating is Grade.AGAIN:
-            self.queue.reviews.insert(min(3, len(self.queue.reviews)), card)
-        self.undo_stack.append(Undo(card, None, "cram"))
+        self._writes += 1
+        for sibling in buried:
+            rq.remove(self.queue, sibling.id)
+        self._count_move(card, after)
+        self.undo_stack.append(Undo(card, log, buried=buried))
+        del self.undo_stack[:-50]
+        rq.place(self.queue, after, self.day_end())
         return self.current()
 
     # ------------------------------------------------------------------ the load balancer

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -80,30 +79,16 @@ class DraftService:
         """Save the body and the editor's `cursor` in it (one durable write: an autosave while
         typing was two, each an fsync on the UI thread); snapshot a revision when the last one
         is old enough."""
-        draft, write = self.save_text_later(draft_id, body, cursor)
-        if write is not None:
-            write.result()  # StoreWriteError: nothing was saved
-        return draft
-
-    def save_text_later(
-        self, draft_id: int, body: str, cursor: list[int] | None = None
-    ) -> tuple[Draft, Future[None] | None]:
-        """`save_text` without waiting for the disk (the TUI's autosave): the draft as saved,
-        and the write's future (store/committer.py), None when there was nothing to write. The
-        text is saved once the future resolves without error, and only then."""
         draft = self.get(draft_id)
         if body == draft.body:
-            cursors = self._cursors_with(draft_id, cursor)
-            if cursors is None:
-                return draft, None
-            with self.store.transaction(deferred=True) as cursor_tx:
-                cursor_tx.set_setting(CURSORS, cursors)
-            return draft, cursor_tx.pending
+            if cursor is not None:
+                self.remember_cursor(draft_id, cursor)
+            return draft
         now = self.desk.clock()
         revisions = self.revisions(draft_id)
         every_s = self.config.revision_every_minutes * 60
         cursors = self._cursors_with(draft_id, cursor)
-        with self.store.transaction(deferred=True) as tx:
+        with self.store.transaction() as tx:
             if cursors is not None:
                 tx.set_setting(CURSORS, cursors)
             if draft.body and revision_due(revisions[0].ts if revisions else None, now, every_s):
@@ -113,8 +98,7 @@ class DraftService:
                 )
                 for old in revisions[self.config.keep_revisions - 1 :]:
                     tx.delete("revisions", old.id)
-            saved = tx.put("drafts", draft.model_copy(update={"body": body, "updated": now}))
-        return saved, tx.pending
+            return tx.put("drafts", draft.model_copy(update={"body": body, "updated": now}))
 
     def revisions(self, draft_id: int) -> list[Revision]:
         found = [r for r in self.store.tables["revisions"].values() if r.draft_id == draft_id]

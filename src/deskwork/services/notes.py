@@ -4,7 +4,6 @@ history; a new cloze number or a template that now shows something adds a card).
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -50,25 +49,14 @@ def render(desk: Desk, card: Card) -> Rendered:
 def add_note(
     desk: Desk, note_type: str, fields: list[str], deck: str, tags: list[str], **extra: Any
 ) -> list[Card]:
-    saved, write = add_note_later(desk, note_type, fields, deck, tags, **extra)
-    if write is not None:
-        write.result()  # StoreWriteError: nothing was saved
-    return saved
-
-
-def add_note_later(
-    desk: Desk, note_type: str, fields: list[str], deck: str, tags: list[str], **extra: Any
-) -> tuple[list[Card], Future[None] | None]:
-    """`add_note` without waiting for the disk (the TUI): the cards, and the write's future
-    (store/committer.py); they are saved once it resolves without error, and only then."""
     types = notetypes(desk)
     if note_type not in types:
         raise ValueError(f"no note type {note_type!r}")
     cards = cards_for_note(types[note_type], fields, deck, tags, desk.clock(), **extra)
-    with desk.store.transaction(deferred=True) as tx:
+    with desk.store.transaction() as tx:
         saved = [tx.put("cards", c) for c in cards]
         tx.set_setting(LAST_DECK, cards[0].deck)
-    return saved, tx.pending
+    return saved
 
 
 def siblings_of(desk: Desk, card: Card) -> list[Card]:

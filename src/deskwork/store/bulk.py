@@ -207,7 +207,6 @@ def commit(store: Store, tx: Transaction) -> None:
             else:
                 apply_log(store.logs[op.name], op.month, op.docs, made_lean=op.lean)
             top = max(op.docs) + 1
-            with store._ids_lock:  # ids are handed out under it, not under write_lock
-                if counters.get(op.name, 1) < top:
-                    counters[op.name] = top
+            if counters.get(op.name, 1) < top:
+                counters[op.name] = top
     store._journal_grew(bulk=True)

@@ -243,11 +243,7 @@ def switch(store: Store, plan: Plan) -> None:
         raise
     store._journal.close()
     store._journal = new_journal
-    with store._ids_lock:  # ids handed out since the copy above (without write_lock) stay used
-        for name, value in store.manifest.counters.items():
-            if new.counters.get(name, 0) < value:
-                new.counters[name] = value
-        store.manifest = new
+    store.manifest = new
     store._journal_txs = []
     for name in plan.known:
         store.seen_sums.pop(name, None)

@@ -22,7 +22,6 @@ import contextlib
 import json
 import os
 import re
-import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -216,8 +215,6 @@ MARK_NAME = "journal.mark"
 # (it only has to outlive the process): a journal shorter than its mark was cut after the fact, and
 # the entries name exactly the records a damaged or lost transaction held.
 HEADER = 1024
-# Tests only: seconds each append waits before its fdatasync, as a busy disk makes it wait.
-SLOW_DISK_S = 0.0
 
 
 @dataclass
@@ -324,8 +321,6 @@ class JournalWriter:
         data = b"\n" + line if self._broken_tail else line
         try:
             write_all(self._fd, data)
-            if SLOW_DISK_S:
-                time.sleep(SLOW_DISK_S)
             os.fdatasync(self._fd)
         except OSError:
             # A half-written line (disk full…) must not sit before the next good one.

@@ -31,7 +31,6 @@ from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, Table
 
 if TYPE_CHECKING:
     from deskwork.store.background import Background
-    from deskwork.store.committer import Committer
 
 Clock = Callable[[], datetime]
 
@@ -74,10 +73,6 @@ class Loader:
         # append and apply, handing out ids, a compaction's snapshot and switch, a backup's
         # snapshot) happens under this lock, whichever thread does it (store/background.py).
         self.write_lock = threading.RLock()
-        # Handing out ids (`_reserve_ids`): its own lock, so that a transaction built on the UI
-        # thread never waits for a commit's fsync under write_lock (store/committer.py).
-        self._ids_lock = threading.Lock()
-        self.committer: Committer | None = None  # the TUI's writer thread (store/committer.py)
         self._compaction_lock = (
             threading.Lock()
         )  # one compaction at a time; taken before write_lock

@@ -94,9 +94,6 @@ def restore_into(store: Store, backup: Path, keep: int) -> Restored:
     from deskwork.store.store import Store as StoreClass
 
     verify_backup(backup)
-    if store.committer is not None:  # every write made before the restore lands first
-        store.committer.stop()
-        store.committer = None
     if store.background is not None:  # nothing compacts behind the restore's back
         store.background.stop()
         store.background = None

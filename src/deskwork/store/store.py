@@ -21,7 +21,6 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, cast
 
@@ -34,7 +33,6 @@ from deskwork.domain.records import utcnow
 from deskwork.domain.sessions import Session
 from deskwork.domain.settings import Setting
 from deskwork.store import backups, compaction, journal
-from deskwork.store.committer import Committer
 from deskwork.store.errors import ReadOnlyStore, StoreError, StoreWriteError, no_gc
 from deskwork.store.fsutil import ensure_private_dir
 from deskwork.store.loading import Clock
@@ -244,35 +242,17 @@ class Store(Upkeep):
         *,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
-        deferred: bool = False,
     ) -> Transaction:
-        """A transaction; `progress` / `cancelled` matter for bulk ones (see Transaction).
-        `deferred`: with the writer thread running (`start_committer`), the commit returns as
-        soon as the line is queued and `tx.pending` resolves once it is durable and applied;
-        without it the commit is synchronous as ever (`tx.pending` is then done already)."""
+        """A transaction; `progress` / `cancelled` matter for bulk ones (see Transaction)."""
         if self.readonly or self._journal is None:
             raise ReadOnlyStore(f"{self.data_dir} is open read-only")
-        return Transaction(self, progress=progress, cancelled=cancelled, deferred=deferred)
-
-    def start_committer(self) -> Committer:
-        """From now on commits are appended on a writer thread, in order (store/committer.py);
-        `close` flushes and stops it."""
-        if self.committer is None and not self.readonly:
-            self.committer = Committer(self)
-        assert self.committer is not None
-        return self.committer
-
-    def flush_writes(self) -> None:
-        """Wait until every write queued so far on the writer thread is done."""
-        committer = self.committer
-        if committer is not None and not committer.on_thread:
-            committer.drain()
+        return Transaction(self, progress=progress, cancelled=cancelled)
 
     def _next_id(self, name: str) -> int:
         return self._reserve_ids(name, 1).start
 
     def _reserve_ids(self, name: str, n: int) -> range:
-        with self._ids_lock:  # two threads building transactions never get the same id
+        with self.write_lock:  # two threads building transactions never get the same id
             counters = self.manifest.counters
             if name not in counters:
                 counters[name] = (self.tables[name].max_id() if name in self.tables else 0) + 1
@@ -280,34 +260,20 @@ class Store(Upkeep):
             counters[name] = value + n
             return range(value, value + n)
 
-    def _commit(
-        self, ops: list[str], parsed: list[list[Any]], *, deferred: bool = False
-    ) -> Future[None]:
+    def _commit(self, ops: list[str], parsed: list[list[Any]]) -> None:
         """Durable first (or StoreWriteError, nothing saved), then visible; a compaction that
         fails after that is a warning: the write itself is safe in the journal. The append and
-        the apply happen under the write lock: one writer at a time, whatever the thread. With
-        the writer thread running they happen there, in submission order; only a `deferred`
-        commit returns before they have (its future says when, and how)."""
+        the apply happen under the write lock: one writer at a time, whatever the thread."""
         line = journal.encode("[" + ",".join(ops) + "]")
         entry = journal.touched(parsed)
-        committer = self.committer
-        if committer is not None and not committer.on_thread:
-            queued = committer.submit(line, entry, parsed)
-            if not deferred:
-                queued.result()
-            return queued
         with self.write_lock:
             self._append_line(line, entry)
             self._apply(parsed, from_disk=False, migrating=False)
         self._journal_grew()
-        done: Future[None] = Future()
-        done.set_result(None)
-        return done
 
     def _commit_bulk(self, tx: Transaction) -> None:
         from deskwork.store.bulk import commit
 
-        self.flush_writes()  # after every write queued before it, as a plain commit comes
         commit(self, tx)
 
     def _append_line(self, line: bytes, entry: str) -> None:
@@ -363,11 +329,8 @@ class Store(Upkeep):
     def close(self) -> None:
         """Compact, take a backup if the last one is older than the interval (or, opened with
         `backup_on_quit`, if anything was written since it), release the lock. Never raises for a failed compaction or backup: the journal already holds every write."""
+        self._closed = True
         try:
-            if self.committer is not None:  # every pending write is flushed first
-                self.committer.stop()
-                self.committer = None
-            self._closed = True
             if self.background is not None:
                 self.background.stop()  # a compaction or backup under way finishes first
                 self.background = None

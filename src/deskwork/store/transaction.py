@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskwork.domain.records import Record
@@ -33,13 +32,8 @@ class Transaction:
         *,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
-        deferred: bool = False,
     ) -> None:
         self.store = store
-        self.deferred = deferred
-        # The commit's outcome: resolved once durable and visible (store/committer.py); None
-        # until the commit, and when there was nothing to write.
-        self.pending: Future[None] | None = None
         self._ops: list[str] = []
         self._parsed: list[list[Any]] = []
         self._bulk: list[BulkOp] = []
@@ -128,4 +122,4 @@ class Transaction:
         if self._bulk:
             self.store._commit_bulk(self)
         elif self._ops:
-            self.pending = self.store._commit(self._ops, self._parsed, deferred=self.deferred)
+            self.store._commit(self._ops, self._parsed)

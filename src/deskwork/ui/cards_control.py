@@ -79,7 +79,7 @@ class CardsControl:
     def add(self) -> None:
         from deskwork.services import cards as card_service
         from deskwork.services import notes
-        from deskwork.ui.screens.card_dialogs import CardDraft, CardScreen, Saving
+        from deskwork.ui.screens.card_dialogs import CardDraft, CardScreen
 
         if any(isinstance(screen, CardScreen) for screen in self.app.screen_stack):
             self.app.notify("A card is open already: Ctrl+S saves it, Esc closes it", timeout=3)
@@ -91,27 +91,21 @@ class CardsControl:
         # deck, the last one a card was added to (then the configured default).
         last = self.app.review_pane.studied_deck or card_service.last_deck(self.desk)
 
-        def save(draft: CardDraft) -> str | Saving:
-            try:  # saved on the store's writer thread: the dialog closes once it is durable
-                cards, write = notes.add_note_later(
+        def save(draft: CardDraft) -> str:
+            try:
+                cards = card_service.add_note(
                     self.desk, draft.note_type, draft.fields, draft.deck or last, draft.tags,
                     **extra,
                 )  # fmt: skip
             except ValueError as exc:  # a pydantic ValidationError too: one sentence
                 return error_sentence(exc)
-
-            def added() -> None:
-                self.changed()
-                self.app.notify(
-                    f"Added {len(cards)} card{'s' if len(cards) > 1 else ''} to {cards[0].deck}",
-                    markup=False,
-                    timeout=3,
-                )
-
-            if write is None:
-                added()
-                return ""
-            return Saving(write, added)
+            self.changed()
+            self.app.notify(
+                f"Added {len(cards)} card{'s' if len(cards) > 1 else ''} to {cards[0].deck}",
+                markup=False,
+                timeout=3,
+            )
+            return ""
 
         initial = CardDraft(NoteType.BASIC, [selected], last, [])
         self.app.push_screen(

@@ -19,10 +19,6 @@ whatever has the focus then.
   which the trip cannot see. A dialog that stays open (a missing file said in it) releases them
   into itself.
 
-- A grade whose write is on its way to disk holds the keys (`hold_keys`) until the next card is
-  on screen, so that a key typed meanwhile lands on it. Such a hold is released by its owner only
-  (or the time limit): a trip under way meanwhile does not end it.
-
 A hold nobody releases ends after `HOLD_SECONDS`, so a key is never kept for good.
 """
 
@@ -50,7 +46,6 @@ class KeyHold:
         self.keys: list[events.Key | events.Paste] | None = None
         self.timer: Timer | None = None
         self.trip: asyncio.Task[None] | None = None
-        self.pinned = False  # held by `hold_keys`: only `release_keys` or the time limit end it
 
 
 def _hold(app: App[Any]) -> KeyHold:
@@ -135,8 +130,7 @@ def trip(app: App[Any], before: Before) -> None:
 async def _trip(app: App[Any], chain: list[MessagePump], screen_before: Screen[Any]) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(_gone_all_the_way(app, chain, screen_before), HOLD_SECONDS)
-    if not _hold(app).pinned:  # a grade's save holds on (its key started the trip)
-        release_keys(app)
+    release_keys(app)
 
 
 async def _gone_all_the_way(
@@ -179,7 +173,6 @@ async def _replay(app: App[Any]) -> None:
     if hold.keys is None:  # released twice (the trip and the time limit): done already
         return
     keys, hold.keys = hold.keys, None
-    hold.pinned = False
     if hold.timer is not None:
         hold.timer.stop()
         hold.timer = None
@@ -194,17 +187,3 @@ async def _replay(app: App[Any]) -> None:
         if hold.keys is not None:  # that key started another hold
             hold.keys[:0] = pending
             return
-
-
-def hold_keys(app: App[Any], seconds: float = HOLD_SECONDS) -> None:
-    """Hold the keys read from now on until `release_keys` (or `seconds`): a grade whose write
-    is on its way to disk holds them, so that a key typed meanwhile lands on the next card
-    (ui/panes/review.py). Already holding (the grade's own key is on its trip): the hold goes on,
-    now until `release_keys`."""
-    hold = _hold(app)
-    if hold.keys is None:
-        hold.keys = []
-    hold.pinned = True
-    if hold.timer is not None:
-        hold.timer.stop()
-    hold.timer = app.set_timer(seconds, lambda: release_keys(app))

@@ -74,7 +74,6 @@ class WarmsUp(StudyScreens):
         )
         if self.desk.store.writable:  # compactions and the hourly backup off the UI thread
             self.desk.store.start_background()
-            self.desk.store.start_committer()  # and every write's fsync (store/committer.py)
         # Threads that work (imports, compactions, backups) hand the interpreter back to the
         # event loop every millisecond instead of every five: a frame waits for the GIL a few
         # times, so the default interval shows as 20-100 ms of lateness while they run.

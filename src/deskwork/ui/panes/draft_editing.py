@@ -4,18 +4,11 @@ it is saved. The tools around the editor are in draft_tools.py; the list of draf
 
 Per keystroke only what does not grow with the post is done: the editor's document keeps a tally
 of words and question lines edit by edit (`LineTally`), and the status line and the questions list
-are brought up to date from it on the next tick (a quarter of a second).
-
-The autosave's write goes to the store's writer thread (store/committer.py): typing goes on while
-its fsync waits. The text counts as saved only once that write is durable; one that fails marks
-it unsaved again (it stays in the editor) and says why. Every other save (Ctrl+S, leaving the
-draft, quitting) waits for an autosave under way first, then saves what is left, in order."""
+are brought up to date from it on the next tick (a quarter of a second)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from concurrent.futures import Future
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
@@ -33,7 +26,6 @@ from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.ui.panes.draft_tools import DraftTools
 from deskwork.ui.widgets.static_text import update_static
-from deskwork.ui.write_guard import write_error_in
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -85,9 +77,6 @@ class DraftEditing(DraftTools):
         self._questions_shown: list[tuple[int, str]] | None = None
         self._question_options: dict[tuple[int, str], Option] = {}  # reused while unchanged
         self._questions_pending = False  # found while the column was folded, not listed yet
-        # An autosave on its way to disk: its write, the draft as it saves it, and when the
-        # text it saves was first left unsaved (unsaved since then again if the write fails).
-        self._saving: tuple[Future[None], Draft, datetime | None] | None = None
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -199,68 +188,15 @@ class DraftEditing(DraftTools):
             self._edited = True
 
     def autosave_tick(self, now: datetime) -> None:
-        if self.autosave.due(now) and self._saving is None:
-            self._save_in_background()
+        if self.autosave.due(now):
+            self.flush()
         if self._edited and self.editing is not None and self.is_mounted and self.children:
             self._edited = False
             self._show_counts()
 
-    def _save_in_background(self) -> None:
-        """The autosave: the text and the cursor queued for the writer thread; the loop goes
-        on, and the text is marked saved for now (typing meanwhile is unsaved again)."""
-        if self.editing is None:
-            return
-        first = self.autosave.first_unsaved
-        draft, write = self.drafts.save_text_later(self.editing.id, self._text, self._cursor_now())
-        self.autosave.saved()
-        if write is None:
-            return
-        self._saving = (write, draft, first)
-        if write.done():  # a store without a writer thread: saved (or failed) already
-            self._settle(write)
-            return
-        self._show_status()
-        self.run_worker(self._wait_for_save(write), group="autosave", name="autosave")
-
-    async def _wait_for_save(self, write: Future[None]) -> None:
-        with contextlib.suppress(Exception):  # told by _settle
-            await asyncio.wrap_future(write)
-        self._settle(write)
-
-    def _settle(self, write: Future[None], *, tell: bool = True) -> None:
-        """The autosave `write` is done: the draft as saved, or its text unsaved again (and,
-        `tell`, the failure said). Nothing if it was settled already (a flush waited for it)."""
-        if self._saving is None or self._saving[0] is not write:
-            return
-        _, draft, first = self._saving
-        self._saving = None
-        error = write.exception()
-        if error is not None:
-            found = write_error_in(error)
-            if found is None:
-                raise error
-            if first is not None and self.editing is not None and self.editing.id == draft.id:
-                now = self.autosave.first_unsaved
-                self.autosave.first_unsaved = min(first, now) if now is not None else first
-            if tell:
-                self.deskwork.write_guard.failed(found)
-        elif self.editing is not None and self.editing.id == draft.id:
-            self.editing = draft
-        if self.editing is not None and self.is_mounted and self.children:
-            self._after_save()
-
-    def _wait_for_autosave(self) -> None:
-        """An autosave under way is waited for (a failed one leaves the text unsaved)."""
-        if self._saving is not None:
-            write = self._saving[0]
-            with contextlib.suppress(Exception):
-                write.result()
-            self._settle(write, tell=False)
-
     def flush(self) -> None:
         """Save now if anything is unsaved (autosave, pane switch, quit, leaving the editor),
         with the cursor's place in the same write; only the cursor when the text is saved."""
-        self._wait_for_autosave()
         if self.editing is None or not self.autosave.dirty:
             self._remember_cursor()
             return
@@ -328,8 +264,6 @@ class DraftEditing(DraftTools):
         saved = (
             "unsaved"
             if self.autosave.dirty
-            else "saving…"
-            if self._saving is not None
             else f"saved {self.editing.updated.astimezone():%H:%M:%S}"
         )
         tally, _ = self._tally()

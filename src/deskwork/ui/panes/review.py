@@ -298,7 +298,8 @@ class ReviewPane(SessionPane):
         if self.session is None or not self.revealed or not self._writable():
             return
         duration = int((time.monotonic() - self.shown_at) * 1000)
-        self.grade(Grade(rating), min(duration, 3_600_000))  # saved off the UI thread
+        self.session.answer(Grade(rating), min(duration, 3_600_000))
+        self._after()
 
     def action_undo(self) -> None:
         if self.session is None or not self._writable():
@@ -396,9 +397,6 @@ class ReviewPane(SessionPane):
                 self.focus()
 
     def _writable(self) -> bool:
-        if self.saving:  # every action waits for the grade being saved (keys are held meanwhile)
-            self.app.notify("Saving the last answer…", timeout=2)
-            return False
         return self.desk_app.writable()
 
 

@@ -1,35 +1,22 @@
 """The review area's session: today's queue for the deck being studied, made when the cards are
 loaded, built again on a worker thread when cards change (an answer given meanwhile makes that
 build stale), kept across days and restarts (the deck studied is a setting). The pane that shows
-and answers its cards is review.ReviewPane.
-
-A grade is saved on the store's writer thread (store/committer.py): the loop runs on while its
-fsync waits (the timer ticks, the screen paints), the next card shows only once the grade is
-durable, and the keys typed meanwhile are held (ui/key_hold.py) and land on that next card, in
-order. A grade that could not be saved leaves its card on screen, unanswered, and says why."""
+and answers its cards is review.ReviewPane."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from typing import TYPE_CHECKING
 
 from deskwork.domain.cards import Card
-from deskwork.domain.scheduling import Grade
 from deskwork.services import DaySummary
-from deskwork.ui.key_hold import hold_keys, release_keys
 from deskwork.ui.widgets.pane import Pane
-from deskwork.ui.write_guard import write_error_in
 
 if TYPE_CHECKING:
-    from deskwork.services.cards import Answering, ReviewSession
+    from deskwork.services.cards import ReviewSession
     from deskwork.ui.app import DeskworkApp
 
 STUDY_DECK = "study_deck"  # the setting that keeps the deck being studied
-# How long keys typed during a grade's save are held at most (a disk slower than that: they go
-# to the card still being saved, where every action waits for the save).
-HOLD_WHILE_SAVING_S = 10.0
 
 
 class SessionPane(Pane):
@@ -44,50 +31,6 @@ class SessionPane(Pane):
         self.revealed = False
         self.shown_at = time.monotonic()
         self._summary: DaySummary | None = None
-        self._answering: Answering | None = None  # a grade on its way to disk
-
-    @property
-    def saving(self) -> bool:
-        """A grade is being saved: the card shown is still the one graded."""
-        return self._answering is not None
-
-    def _after(self) -> None:
-        raise NotImplementedError
-
-    def grade(self, rating: Grade, duration_ms: int) -> None:
-        """Grade the current card; the next one shows once the grade is durable."""
-        assert self.session is not None
-        answering = self.session.answer_later(rating, duration_ms)
-        if answering is None:
-            return
-        write = answering.write
-        if write is None or write.done():  # cram, or a store without a writer thread
-            self._answered(answering)
-            return
-        self._answering = answering
-        hold_keys(self.app, HOLD_WHILE_SAVING_S)
-        self.run_worker(self._saved(answering), group="grade", name="grade saved")
-
-    async def _saved(self, answering: Answering) -> None:
-        assert answering.write is not None
-        with contextlib.suppress(Exception):  # told by _answered
-            await asyncio.wrap_future(answering.write)
-        self._answered(answering)
-        release_keys(self.app)  # after the next card is on screen
-
-    def _answered(self, answering: Answering) -> None:
-        self._answering = None
-        error = answering.write.exception() if answering.write is not None else None
-        if error is not None:
-            found = write_error_in(error)
-            if found is None:
-                raise error
-            self.desk_app.write_guard.failed(found)  # the card stays, unanswered
-            self._session_changed()  # a queue build dropped while saving starts again
-            self.render_card()
-            return
-        answering.finish()
-        self._after()
 
     @property
     def desk_app(self) -> DeskworkApp:
@@ -216,8 +159,6 @@ class SessionPane(Pane):
     def _built(self, generation: int, session: ReviewSession | None) -> None:
         if generation != self._build_generation or not self.is_mounted:
             return  # superseded: an answer, or another restart, came after it began
-        if self._answering is not None:
-            return  # built without the grade being saved: built again once it is (_after)
         self._building = False
         if session is None:  # the store kept changing under it: build it here
             self.restart()

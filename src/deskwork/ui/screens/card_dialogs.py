@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -21,7 +19,6 @@ from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, display_names
 from deskwork.domain.tags import HINT as TAGS_HINT
 from deskwork.domain.tags import format_tags, parse_tags
-from deskwork.ui.key_hold import hold_keys, release_keys
 from deskwork.ui.screens.opening import OpensInSteps, yield_to_loop
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
 from deskwork.ui.text_fields import CleanTextArea
@@ -38,21 +35,10 @@ class CardDraft:
     tags: list[str]
 
 
-@dataclass
-class Saving:
-    """A save on its way to disk (store/committer.py): `write` resolves once it is durable, then
-    `then()` runs (the "Added" notice). The dialog closes only then; keys typed meanwhile are
-    held and go to the desk after it; a write that fails keeps the dialog and what was typed."""
-
-    write: Future[None]
-    then: Callable[[], None]
-
-
 class CardScreen(OpensInSteps, ModalScreen[None]):
     """Add (or edit) a note: one text area per field of its note type (choosing another type when
-    adding keeps what was typed, field by field). `save(draft)` returns "" when saved, a `Saving`
-    when the save is on its way to disk, else the problem (shown; the dialog keeps what was
-    typed). Ctrl+S saves: one key."""
+    adding keeps what was typed, field by field). `save(draft)` returns "" when saved, else the
+    problem (shown; the dialog keeps what was typed). Ctrl+S saves: one key."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
@@ -80,7 +66,7 @@ class CardScreen(OpensInSteps, ModalScreen[None]):
         heading: str,
         initial: CardDraft,
         decks: list[str],
-        save: Callable[[CardDraft], str | Saving],
+        save: Callable[[CardDraft], str],
         source: str = "",
         editing: bool = False,
         notetypes: dict[str, NoteTypeDef] | None = None,
@@ -204,44 +190,11 @@ class CardScreen(OpensInSteps, ModalScreen[None]):
         )
 
     def action_save(self) -> None:
-        if getattr(self, "_saving", None) is not None:
-            return  # the same text is on its way to disk
         problem = self.save(self.draft())
-        if isinstance(problem, Saving):
-            self._saving: Saving | None = problem
-            if problem.write.done():
-                self._saved(problem)
-                return
-            self.query_one("#card-error", Static).update("Saving…")
-            hold_keys(self.app, 10.0)
-            self.run_worker(self._wait_saved(problem), group="card-save", name="card saved")
-        elif problem:
+        if problem:
             self.query_one("#card-error", Static).update(f"Not saved: {problem}")
         else:
             self.dismiss(None)
-
-    async def _wait_saved(self, saving: Saving) -> None:
-        with contextlib.suppress(Exception):  # told by _saved
-            await asyncio.wrap_future(saving.write)
-        self._saved(saving)
-        release_keys(self.app)  # after the dialog closed: to the desk, in order
-
-    def _saved(self, saving: Saving) -> None:
-        from deskwork.ui.write_guard import write_error_in
-
-        self._saving = None
-        error = saving.write.exception()
-        if error is None:
-            saving.then()
-            self.dismiss(None)
-            return
-        found = write_error_in(error)
-        if found is None:
-            raise error
-        self.query_one("#card-error", Static).update(f"Not saved: {found}")
-        guard = getattr(self.app, "write_guard", None)
-        if guard is not None:
-            guard.failed(found)
 
 
 class TransferScreen(ModalScreen[tuple[str, str] | None]):
