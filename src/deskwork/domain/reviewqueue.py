@@ -12,6 +12,7 @@ its due is a day number: it waited for the hour it was answered at the day befor
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,13 +38,22 @@ class ReviewQueue:
     def size(self) -> int:
         return len(self.learning) + len(self.reviews) + len(self.new)
 
-    def counts(self) -> tuple[int, int, int]:
-        """(new, learning, review) left, as Anki counts them: interday learning is learning."""
+    def counts(self, now: datetime) -> tuple[int, int, int]:
+        """(new, learning, review) left at `now`, as Anki counts them (rslib/src/scheduler/queue/
+        builder/mod.rs `build`, learning.rs `update_learning_cutoff_and_count`): the intraday
+        learning cards due by now + the learn-ahead limit (the rest of today's come into the
+        count as their time comes), and the interday learning cards, which are learning too."""
+        cutoff = now.astimezone(UTC) + LEARN_AHEAD  # `learning` is sorted by due
+        intraday = bisect_right(self.learning, cutoff, key=_due)
         return (
             len(self.new),
-            len(self.learning) + self.day_learning,
+            intraday + self.day_learning,
             len(self.reviews) - self.day_learning,
         )
+
+
+def _due(card: Card) -> datetime:
+    return card.due
 
 
 def intersperse(one: list[Card], two: list[Card]) -> list[Card]:
