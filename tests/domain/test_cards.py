@@ -462,3 +462,22 @@ def test_learning_is_counted_as_anki_counts_it_due_within_the_learn_ahead_limit(
     assert queue.counts(T0) == (0, 3 + 1, 0), "the 21- and 90-minute steps are not counted yet"
     assert queue.counts(T0 + timedelta(minutes=1)) == (0, 4 + 1, 0)
     assert queue.counts(T0 + timedelta(minutes=70)) == (0, 5 + 1, 0)
+
+
+def test_the_interday_learning_count_follows_the_list_however_it_is_edited() -> None:
+    """The counts are read from the queue's lists, never kept in step by hand: a card taken
+    out of the main queue or put back (as cram mode and undo do, straight on the list) is
+    counted as what it is, and a count never goes below zero."""
+    interday = make_card("step of a day", id=1, step=1, last_review=T0 - timedelta(days=1),
+                         due=T0 + timedelta(hours=1))  # fmt: skip
+    review = make_card("review", id=2, state=CardState.REVIEW, step=None,
+                       last_review=T0 - timedelta(days=9), due=T0 - timedelta(hours=1))  # fmt: skip
+    queue = rq.build([interday, review], T0, DAY_END, Presets(Preset(name="Default"), [], []), {})
+    assert queue.counts(T0) == (0, 1, 1)
+    taken = queue.reviews.pop(queue.reviews.index(interday))
+    assert queue.counts(T0) == (0, 0, 1)
+    queue.reviews.insert(0, taken)
+    assert queue.counts(T0) == (0, 1, 1)
+    queue.reviews.remove(review)
+    rq.remove(queue, interday.id)
+    assert queue.counts(T0) == (0, 0, 0)
