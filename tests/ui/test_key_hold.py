@@ -184,3 +184,31 @@ async def test_keys_after_a_key_that_opens_nothing_keep_their_order(
         await until(pilot, lambda: isinstance(app.screen, NewDraftScreen) and not holding(app))
         await pilot.pause()
         assert app.screen.query_one("#title", Input).value == "Week 2"
+
+
+async def test_a_key_that_never_settles_is_let_go_by_the_holds_time_limit(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trip waiting for a key that never goes all the way has no time limit of its own: the
+    hold's timer lets the keys go after HOLD_SECONDS and ends the waiting trip."""
+    import asyncio
+
+    async def never(*_args: Any) -> None:
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(key_hold, "_gone_all_the_way", never)
+    monkeypatch.setattr(key_hold, "HOLD_SECONDS", 0.3)
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: not holding(app))
+        began = time.monotonic()
+        keys(app, "f5", "n")  # f5 trips a hold that never settles: the 'n' is held
+        await until(pilot, lambda: holding(app))
+        trip = key_hold._hold(app).trip
+        assert trip is not None
+        await until(pilot, lambda: not holding(app))
+        assert time.monotonic() - began >= 0.28
+        await pilot.pause()
+        assert trip.done(), "the waiting trip was ended with the hold"
+        await until(pilot, lambda: isinstance(app.screen, NewDraftScreen))  # the 'n', let go
