@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,6 +176,11 @@ def build_presets_collection(folder: Path, *, legacy: bool, seed: int = 4) -> Or
                 if card.queue == 1:  # due today (a 1-day step is not due until tomorrow)
                     card.start_timer()
                     col.sched.answerCard(card, 3)
+        # An intraday learning card due later today, past the 20-minute learn-ahead: not yet in
+        # Anki's learning count (builder/mod.rs counts intraday learning due by now + learn-ahead).
+        later = col.get_card(col.find_cards('"deck:Lang::Nouns" is:learn')[0])
+        later.due = min(int(time.time()) + 2 * 3600, col.sched.day_cutoff - 120)
+        col.update_card(later)
         for deck in ("Lang::Nouns", "Math"):
             for cid in col.find_cards(f'"deck:{deck}" is:due is:review')[:2]:
                 card = col.get_card(cid)

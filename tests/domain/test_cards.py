@@ -421,14 +421,14 @@ def test_an_interday_learning_card_is_due_all_its_day_mixed_with_the_reviews() -
     fresh = make_card("new", id=20)
     presets = Presets(Preset(name="Default"), [], [])
     queue = rq.build([interday, *reviews, fresh], T0, DAY_END, presets, {})
-    assert queue.counts() == (1, 1, 3)
+    assert queue.counts(T0) == (1, 1, 3)
     shown = []
     while (card := rq.next_card(queue, T0)) is not None:
         shown.append(card.id)
         rq.remove(queue, card.id)
     assert shown[-1] == 20 and 1 in shown[:4], "before the new card"
     assert shown[:4] == [c.id for c in rq.intersperse(queue_reviews(reviews, presets), [interday])]
-    assert queue.counts() == (0, 0, 0)
+    assert queue.counts(T0) == (0, 0, 0)
 
 
 def queue_reviews(reviews: list[Card], presets: Presets) -> list[Card]:
@@ -446,3 +446,38 @@ def test_intersperse_is_ankis() -> None:
     assert ids([1, 2, 3], [11, 22]) == [1, 11, 2, 22, 3]
     assert ids([1, 2, 3], [11, 22, 33, 44, 55, 66]) == [11, 1, 22, 33, 2, 44, 55, 3, 66]
     assert ids([1, 2, 3], []) == [1, 2, 3] and ids([], [11]) == [11]
+
+
+def test_learning_is_counted_as_anki_counts_it_due_within_the_learn_ahead_limit() -> None:
+    """Anki's learning count (builder/mod.rs `build`): intraday learning due by now + the
+    learn-ahead limit, plus interday learning; a step due later today joins it when near."""
+    steps = [
+        make_card(f"step {m} min", id=m, step=1, last_review=T0, due=T0 + timedelta(minutes=m))
+        for m in (0, 5, 20, 21, 90)
+    ]
+    interday = make_card("step of a day", id=100, step=1, last_review=T0 - timedelta(days=1),
+                         due=T0 + timedelta(hours=1))  # fmt: skip
+    queue = rq.build([*steps, interday], T0, DAY_END, Presets(Preset(name="Default"), [], []), {})
+    assert len(queue.learning) == 5, "every step due today is queued"
+    assert queue.counts(T0) == (0, 3 + 1, 0), "the 21- and 90-minute steps are not counted yet"
+    assert queue.counts(T0 + timedelta(minutes=1)) == (0, 4 + 1, 0)
+    assert queue.counts(T0 + timedelta(minutes=70)) == (0, 5 + 1, 0)
+
+
+def test_the_interday_learning_count_follows_the_list_however_it_is_edited() -> None:
+    """The counts are read from the queue's lists, never kept in step by hand: a card taken
+    out of the main queue or put back (as cram mode and undo do, straight on the list) is
+    counted as what it is, and a count never goes below zero."""
+    interday = make_card("step of a day", id=1, step=1, last_review=T0 - timedelta(days=1),
+                         due=T0 + timedelta(hours=1))  # fmt: skip
+    review = make_card("review", id=2, state=CardState.REVIEW, step=None,
+                       last_review=T0 - timedelta(days=9), due=T0 - timedelta(hours=1))  # fmt: skip
+    queue = rq.build([interday, review], T0, DAY_END, Presets(Preset(name="Default"), [], []), {})
+    assert queue.counts(T0) == (0, 1, 1)
+    taken = queue.reviews.pop(queue.reviews.index(interday))
+    assert queue.counts(T0) == (0, 0, 1)
+    queue.reviews.insert(0, taken)
+    assert queue.counts(T0) == (0, 1, 1)
+    queue.reviews.remove(review)
+    rq.remove(queue, interday.id)
+    assert queue.counts(T0) == (0, 0, 0)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deskwork.domain.tags import format_tags, parse_tag_lines, parse_tags
+from deskwork.domain.tags import format_tags, parse_tag_lines, parse_tags, paste_tags
 
 
 @pytest.mark.parametrize(
@@ -43,10 +43,49 @@ def test_what_a_form_shows_reads_back_the_same(tags: list[str]) -> None:
     assert parse_tags(format_tags(tags)) == tags
 
 
-def test_a_line_break_separates_tags_as_a_comma_does_and_each_line_keeps_the_rule() -> None:
+def test_a_line_break_separates_tags_as_a_comma_does() -> None:
+    """As after a comma, the spaces inside a line stay inside its tag (a card's become "_")."""
     text = "nlp\nmachine learning, papers\r\n#nlp  stanford\n\n"
-    assert parse_tag_lines(text) == ["nlp", "machine learning", "papers", "stanford"]
+    assert parse_tag_lines(text) == ["nlp", "machine learning", "papers", "nlp stanford"]
     assert parse_tag_lines(text, spaces_inside=False) == [
-        "nlp", "machine_learning", "papers", "stanford",
+        "nlp", "machine_learning", "papers", "nlp_stanford",
     ]  # fmt: skip
     assert parse_tag_lines("one line, two") == parse_tags("one line, two")
+    assert parse_tag_lines("one line") == parse_tags("one line") == ["one", "line"]
+
+
+def test_tags_pasted_one_a_line_are_never_lost_or_merged() -> None:
+    text = "machine learning\ndeep learning"
+    assert parse_tag_lines(text) == ["machine learning", "deep learning"]
+    assert parse_tag_lines(text, spaces_inside=False) == ["machine_learning", "deep_learning"]
+    assert paste_tags("", text, "", spaces_inside=False) == ["machine_learning", "deep_learning"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "tags"),
+    [
+        ("fo", "o", ["foo", "a b", "c"]),  # in the middle of a tag: kept whole, the paste after
+        ("nlp stan", "ford, cv", ["nlp stanford", "a b", "c", "cv"]),  # the field's rule: commas
+        ("nlp stan", "ford cv", ["nlp", "stanford", "a b", "c", "cv"]),  # ... or spaces
+        ("x, ", "y", ["x", "a b", "c", "y"]),  # just after a separator
+        ("x ", "y", ["x", "a b", "c", "y"]),
+        ("x", ", y", ["x", "a b", "c", "y"]),  # just before one
+        ("c, x", "", ["c", "x", "a b"]),  # a repeat is kept once, where it came first
+        ("", "", ["a b", "c"]),
+    ],
+)
+def test_a_paste_keeps_the_fields_tags_whole_around_the_cursor(
+    before: str, after: str, tags: list[str]
+) -> None:
+    assert paste_tags(before, "a b\nc", after) == tags
+
+
+@given(st.lists(words, max_size=4, unique=True), st.lists(words, min_size=2, max_size=4))
+def test_a_paste_of_one_tag_a_line_loses_and_merges_none(
+    field: list[str], pasted: list[str]
+) -> None:
+    text = format_tags(field)
+    for cut in range(len(text) + 1):
+        got = paste_tags(text[:cut], "\n".join(pasted), text[cut:])
+        assert set(got) == set(field) | set(pasted)
+        assert len(got) == len(set(got))

@@ -71,6 +71,27 @@ def test_a_learning_card_comes_back_the_same_day(tmp_path: Path, clock: Clock) -
     desk.close()
 
 
+def test_a_learning_step_due_later_today_is_counted_when_near_as_in_anki(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """The review pane, the desk's "due" figure and the deck list count learning as Anki does:
+    intraday steps due within the learn-ahead limit (20 minutes), not every one due today."""
+    from deskwork.services import presets as ps
+
+    desk = open_desk(tmp_path, clock)
+    with desk.store.transaction() as tx:
+        tx.put("cards", make_card("an hour's step", state=CardState.LEARNING, step=1,
+                                  last_review=T0, due=T0 + timedelta(hours=2)))  # fmt: skip
+    session = cs.ReviewSession(desk)
+    assert session.current() is None
+    assert session.remaining() == (0, 0, 0)
+    assert (desk.due_today().learning, ps.deck_list(desk)[0].learning) == (0, 0)
+    clock.advance(hours=1, minutes=45)
+    assert session.remaining() == (0, 1, 0), "within the learn-ahead limit now"
+    assert (desk.due_today().learning, ps.deck_list(desk)[0].learning) == (1, 1)
+    desk.close()
+
+
 def test_new_card_limit_and_the_study_day_boundary(tmp_path: Path, clock: Clock) -> None:
     desk = open_desk(
         tmp_path, clock, "[cards]\nfuzz = false\nnew_per_day = 2\n[study]\nday_start_hour = 4\n"

@@ -3,6 +3,7 @@ Enter, reach what it opens (ui/key_hold.py)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -106,19 +107,39 @@ async def test_a_dialog_that_stays_open_gets_the_keys_typed_after_its_enter(
 async def test_a_hold_nobody_releases_ends_by_itself(
     tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(key_hold, "HOLD_SECONDS", 3.0)  # long enough to see it hold when loaded
+    """Timed by the hold itself, not by a window the test waits through: released no sooner
+    than the limit after it began (nothing else let the keys go), and then by itself."""
+    monkeypatch.setattr(key_hold, "HOLD_SECONDS", 0.4)
+    started: list[float] = []
+    released: list[float] = []
+    start, replay = key_hold._start, key_hold._replay
+
+    def timed_start(app: Any) -> Any:
+        started.append(time.monotonic())
+        return start(app)
+
+    async def timed_replay(app: Any) -> None:
+        if holding(app):
+            released.append(time.monotonic())
+        await replay(app)
+
+    monkeypatch.setattr(key_hold, "_start", timed_start)
+    monkeypatch.setattr(key_hold, "_replay", timed_replay)
     app = desk_app(tmp_path, clock)
     answers: list[str | None] = []
     async with app.run_test(size=(120, 40)) as pilot:
         # whoever opened it never releases the keys (a bug): they still arrive, late
         await pilot.press("f5")  # the drafts: the focus the dialog gives back
         app.push_screen(HoldingPathPrompt("Name?"), answers.append)
-        await pilot.pause()
+        await until(pilot, lambda: not holding(app))  # f5's own hold is over
+        started.clear()
+        released.clear()
         burst(app, "x\rn")
         await until(pilot, lambda: answers == ["x"])
-        assert holding(app)
-        await until(pilot, lambda: not holding(app))
+        await until(pilot, lambda: bool(started) and not holding(app))
         await pilot.pause()
+        # the Enter's hold, then the held 'n' (replayed: a key that opens a dialog) trips its own
+        assert released[0] - started[0] >= key_hold.HOLD_SECONDS - 0.02, "only by the limit"
         assert isinstance(app.screen, NewDraftScreen), "the held 'n' ran as the list's command"
 
 
@@ -163,3 +184,31 @@ async def test_keys_after_a_key_that_opens_nothing_keep_their_order(
         await until(pilot, lambda: isinstance(app.screen, NewDraftScreen) and not holding(app))
         await pilot.pause()
         assert app.screen.query_one("#title", Input).value == "Week 2"
+
+
+async def test_a_key_that_never_settles_is_let_go_by_the_holds_time_limit(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trip waiting for a key that never goes all the way has no time limit of its own: the
+    hold's timer lets the keys go after HOLD_SECONDS and ends the waiting trip."""
+    import asyncio
+
+    async def never(*_args: Any) -> None:
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(key_hold, "_gone_all_the_way", never)
+    monkeypatch.setattr(key_hold, "HOLD_SECONDS", 0.3)
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: not holding(app))
+        began = time.monotonic()
+        keys(app, "f5", "n")  # f5 trips a hold that never settles: the 'n' is held
+        await until(pilot, lambda: holding(app))
+        trip = key_hold._hold(app).trip
+        assert trip is not None
+        await until(pilot, lambda: not holding(app))
+        assert time.monotonic() - began >= 0.28
+        await pilot.pause()
+        assert trip.done(), "the waiting trip was ended with the hold"
+        await until(pilot, lambda: isinstance(app.screen, NewDraftScreen))  # the 'n', let go

@@ -11,7 +11,7 @@ from deskwork.ui.panes.review_session import STUDY_DECK
 from deskwork.ui.screens.card_dialogs import CardScreen
 from deskwork.ui.screens.draft_dialogs import ConfirmScreen
 from tests.helpers import Clock
-from tests.ui.factory import desk_app, quick_capture, ready
+from tests.ui.factory import desk_app, quick_capture, ready, type_text
 
 
 async def test_quick_capture_fits_80_by_24(tmp_path: Path) -> None:
@@ -37,7 +37,7 @@ async def test_esc_asks_before_discarding_a_half_written_card(tmp_path: Path) ->
         assert not isinstance(app.screen, CardScreen)
 
         card = await quick_capture(pilot)
-        await pilot.press(*"What is a KL divergence")
+        await type_text(pilot, "What is a KL divergence")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -61,7 +61,7 @@ async def test_quit_asks_before_discarding_a_half_written_card(tmp_path: Path) -
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         card = await quick_capture(pilot)
-        await pilot.press(*"What is a KL divergence")
+        await type_text(pilot, "What is a KL divergence")
         await pilot.press("ctrl+q")
         await pilot.pause()
         confirm = app.screen
@@ -112,7 +112,9 @@ async def test_quit_from_the_card_edit_dialog_asks_about_changes(tmp_path: Path)
         await pilot.pause()
         card = again.screen
         assert isinstance(card, CardScreen)
-        await pilot.press("end", *" (chain rule)")
+        await pilot.press("end")
+        await type_text(pilot, " (chain rule)")
+        assert card.query_one("#card-front", TextArea).text == "What is backprop? (chain rule)"
         await pilot.press("ctrl+q")
         await pilot.pause()
         confirm = again.screen

@@ -63,14 +63,23 @@ async def test_tags_pasted_on_several_lines_are_all_kept(tmp_path: Path) -> None
         tags = card.query_one("#card-tags", Input)
         tags.focus()
         await pilot.press(*"papers")
-        # one a line (a list copied from elsewhere), a line with commas, one with spaces
-        paste(app, "nlp\nattention, deep learning\r\nstanford cs224n\n")
+        # one a line (a list copied from elsewhere), a line with commas, one of two words: a
+        # line break separates as a comma does, so the words of a line stay one tag
+        paste(app, "nlp\nattention, deep learning\r\nmachine learning\n")
         await pilot.pause()
-        assert tags.value == "papers, nlp, attention, deep_learning, stanford, cs224n"
+        assert tags.value == "papers, nlp, attention, deep_learning, machine_learning"
+        tags.cursor_position = 2  # in the middle of "papers": kept whole, the paste after it
+        paste(app, "cs224n\nstanford")
+        await pilot.pause()
+        assert tags.value == (
+            "papers, cs224n, stanford, nlp, attention, deep_learning, machine_learning"
+        )
         await pilot.press("ctrl+s")
         await pilot.pause()
         [saved] = app.desk.store.cards.all()
-        assert saved.tags == ["papers", "nlp", "attention", "deep_learning", "stanford", "cs224n"]
+        assert saved.tags == [
+            "papers", "cs224n", "stanford", "nlp", "attention", "deep_learning", "machine_learning",
+        ]  # fmt: skip
 
         app.curriculum.edit(None)  # the curriculum's tags keep words together after commas
         await pilot.pause()

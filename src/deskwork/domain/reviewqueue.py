@@ -12,6 +12,7 @@ its due is a day number: it waited for the hour it was answered at the day befor
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,19 +32,29 @@ class ReviewQueue:
     reviews: list[Card]  # the main queue before new cards: reviews and interday learning, mixed
     new: list[Card]
     first: int | None = None  # a card shown before any other while queued (one just undone)
-    day_learning: int = 0  # how many of `reviews` are interday learning cards (Anki's count)
+    # which of `reviews` were gathered as interday learning cards (Anki counts them as learning):
+    # a label, never a tally, so taking cards out of `reviews` or putting them back (cram, undo)
+    # cannot put the count out of step with the list
+    interday: frozenset[int] = frozenset()
 
     @property
     def size(self) -> int:
         return len(self.learning) + len(self.reviews) + len(self.new)
 
-    def counts(self) -> tuple[int, int, int]:
-        """(new, learning, review) left, as Anki counts them: interday learning is learning."""
-        return (
-            len(self.new),
-            len(self.learning) + self.day_learning,
-            len(self.reviews) - self.day_learning,
-        )
+    def counts(self, now: datetime) -> tuple[int, int, int]:
+        """(new, learning, review) left at `now`, as Anki counts them (rslib/src/scheduler/queue/
+        builder/mod.rs `build`, learning.rs `update_learning_cutoff_and_count`): the intraday
+        learning cards due by now + the learn-ahead limit (the rest of today's come into the
+        count as their time comes), and the interday learning cards, which are learning too."""
+        cutoff = now.astimezone(UTC) + LEARN_AHEAD  # `learning` is sorted by due
+        intraday = bisect_right(self.learning, cutoff, key=_due)
+        labels = self.interday
+        interday = sum(1 for c in self.reviews if c.id in labels) if labels else 0
+        return len(self.new), intraday + interday, len(self.reviews) - interday
+
+
+def _due(card: Card) -> datetime:
+    return card.due
 
 
 def intersperse(one: list[Card], two: list[Card]) -> list[Card]:
@@ -139,7 +150,7 @@ def build(
     day_learning = [c for c in taken if c.state is not CardState.REVIEW]
     due_reviews = [c for c in taken if c.state is CardState.REVIEW]
     main = intersperse(due_reviews, day_learning)
-    return ReviewQueue(learning, main, fresh, day_learning=len(day_learning))
+    return ReviewQueue(learning, main, fresh, interday=frozenset(c.id for c in day_learning))
 
 
 def review_order_key(
@@ -194,10 +205,6 @@ def remove(queue: ReviewQueue, card_id: int) -> None:
     if queue.first == card_id:
         queue.first = None
     for part in (queue.learning, queue.reviews, queue.new):
-        if part is queue.reviews and queue.day_learning:
-            queue.day_learning -= sum(
-                1 for c in part if c.id == card_id and c.state is not CardState.REVIEW
-            )
         part[:] = [c for c in part if c.id != card_id]
 
 

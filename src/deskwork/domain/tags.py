@@ -16,8 +16,15 @@ HINT = "separated by commas (or ; or spaces)"
 def parse_tags(text: str, *, spaces_inside: bool = True) -> list[str]:
     """The tags in `text`. `spaces_inside=False` (cards): "machine learning" is one tag written
     machine_learning when commas separate, two tags when spaces do."""
-    pieces = _HARD.split(text) if _HARD.search(text) else text.split()
-    tags: list[str] = []
+    return _clean(_pieces(text, bool(_HARD.search(text))), spaces_inside)
+
+
+def _pieces(text: str, hard: bool) -> list[str]:
+    return _HARD.split(text) if hard else text.split()
+
+
+def _clean(pieces: list[str], spaces_inside: bool, tags: list[str] | None = None) -> list[str]:
+    tags = [] if tags is None else tags
     for piece in pieces:
         tag = " ".join(piece.split()).lstrip("#").strip()
         if not spaces_inside:
@@ -29,11 +36,27 @@ def parse_tags(text: str, *, spaces_inside: bool = True) -> list[str]:
 
 def parse_tag_lines(text: str, *, spaces_inside: bool = True) -> list[str]:
     """The tags in text of several lines (a paste): a line break separates tags as a comma does,
-    and each line is read by `parse_tags`' rule (commas, or spaces when it has none)."""
-    tags: list[str] = []
-    for line in text.splitlines():
-        tags.extend(t for t in parse_tags(line, spaces_inside=spaces_inside) if t not in tags)
-    return tags
+    so, as after a comma, the spaces inside a line stay inside its tag: a list copied one tag a
+    line ("machine learning" / "deep learning") keeps each tag whole. Text of one line is read
+    by `parse_tags`' rule (commas, or spaces when it has none)."""
+    return parse_tags(",".join(text.splitlines()), spaces_inside=spaces_inside)
+
+
+def paste_tags(before: str, text: str, after: str, *, spaces_inside: bool = True) -> list[str]:
+    """A field's tags once `text` (several lines) is pasted between `before` and `after`: the
+    field's own text is read as one (its rule from all of it, a tag the cursor stands in kept
+    whole) and the pasted tags go in after the tags before the cursor, or after the tag the
+    cursor stands in."""
+    field = before + after
+    hard = bool(_HARD.search(field))
+    whole = _pieces(field, hard)
+    head = _pieces(before, hard)
+    cut = len(head)
+    if hard and head and not head[-1].strip():  # the cursor just after a separator
+        cut -= 1
+    tags = _clean(whole[:cut], spaces_inside)
+    tags = _clean(_pieces(",".join(text.splitlines()), True), spaces_inside, tags)
+    return _clean(whole[cut:], spaces_inside, tags)
 
 
 def format_tags(tags: list[str]) -> str:

@@ -136,8 +136,9 @@ class ReviewSession:
         return card
 
     def remaining(self) -> tuple[int, int, int]:
-        """(new, learning, review) cards left today."""
-        return self.queue.counts()
+        """(new, learning, review) cards left today, as Anki counts them now: intraday learning
+        cards due later than the learn-ahead limit come into the count as their time comes."""
+        return self.queue.counts(self.desk.clock())
 
     def intervals(self, card: Card) -> dict[Grade, timedelta]:
         """The buttons show the interval without fuzz: stable, and within a few % of the real one."""

@@ -256,7 +256,9 @@ def today_done(desk: Desk, cards_by_id: dict[int, str]) -> dict[str, Done]:
 @dataclass(frozen=True)
 class DueToday:
     """What the review queue (every deck, each deck's limits) holds today: the one "cards due"
-    figure `today`, `cards stats`, the desk and the review pane share. `without_limits` counts
+    figure `today`, `cards stats`, the desk and the review pane share. Learning is counted as Anki
+    counts it: intraday learning due within the learn-ahead limit, and interday learning (a step
+    due later today comes into it when its time is near). `without_limits` counts
     every available new card and every card due by the end of the study day, limits ignored."""
 
     new: int
@@ -289,7 +291,7 @@ def due_today(desk: Desk, cards: list[Card] | None = None) -> DueToday:
             upcoming = card.due
         if (card.is_new or card.due < day_end) and rq.available(card, now):
             raw += 1
-    return DueToday(*queue.counts(), raw, upcoming)
+    return DueToday(*queue.counts(now), raw, upcoming)
 
 
 def deck_list(desk: Desk, now: datetime | None = None) -> list[DeckCounts]:

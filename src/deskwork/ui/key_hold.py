@@ -128,8 +128,9 @@ def trip(app: App[Any], before: Before) -> None:
 
 
 async def _trip(app: App[Any], chain: list[MessagePump], screen_before: Screen[Any]) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(_gone_all_the_way(app, chain, screen_before), HOLD_SECONDS)
+    """No time limit of its own: the hold's timer (`_start`) releases the keys after
+    `HOLD_SECONDS` whatever holds them, and the release cancels this task if still waiting."""
+    await _gone_all_the_way(app, chain, screen_before)
     release_keys(app)
 
 

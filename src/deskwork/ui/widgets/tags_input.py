@@ -2,9 +2,10 @@
 
 Textual's Input keeps only the first line of a paste, so tags copied one a line (from a list, a
 spreadsheet column, another app's tag pane) left all but the first behind, silently. Here a paste
-of several lines is read by `domain.tags.parse_tag_lines` (a line break separates as a comma
-does) and the field is written again as the tags it then holds, in order, separated by ", " (the
-form the field shows anyway). A paste of one line is Input's own.
+of several lines is read by `domain.tags.paste_tags` (a line break separates as a comma does, so
+a tag of several words on its line stays whole; the field's own text is read on its own, a tag
+the cursor stands in kept whole) and the field is written again as the tags it then holds, in
+order, separated by ", " (the form the field shows anyway). A paste of one line is Input's own.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
-from deskwork.domain.tags import format_tags, parse_tag_lines
+from deskwork.domain.tags import format_tags, paste_tags
 
 
 class TagsInput(Input):
@@ -28,8 +29,6 @@ class TagsInput(Input):
         event.stop()
         start, end = sorted(self.selection)
         before, after = self.value[:start], self.value[end:]
-        tags = parse_tag_lines(
-            "\n".join((before, event.text, after)), spaces_inside=self.spaces_inside
-        )
+        tags = paste_tags(before, event.text, after, spaces_inside=self.spaces_inside)
         self.value = format_tags(tags)
         self.cursor_position = len(self.value)
