@@ -69,3 +69,25 @@ def test_readers_never_fail_while_a_writer_compacts(tmp_path: Path) -> None:
         failures[:5]
     )
     time.sleep(0)
+
+
+def test_a_reader_half_way_through_a_month_meets_no_change_of_size(store: Store) -> None:
+    """A worker reading today's answers (`between`, a generator) while the UI thread appends a
+    grade to the same month: the reader goes on with the month as it was when it began it, where
+    it met a dict that changed size (RuntimeError) before. Found by a review."""
+    from datetime import timedelta
+
+    from deskwork.domain.cards import ReviewLog
+    from tests.helpers import T0, make_card
+
+    with store.transaction() as tx:
+        card = tx.put("cards", make_card())
+        for _ in range(3):
+            tx.append("reviews", ReviewLog(card_id=card.id, rating=3, ts=T0))
+    reading = store.reviews.between(T0 - timedelta(hours=1), T0 + timedelta(hours=1))
+    next(reading)  # half-way through the month
+    with store.transaction() as tx:
+        tx.append("reviews", ReviewLog(card_id=card.id, rating=3, ts=T0))
+    assert len(list(reading)) == 2
+    assert store.reviews.count() == 4
+    assert len(list(store.reviews.between(T0 - timedelta(hours=1), T0 + timedelta(hours=1)))) == 4

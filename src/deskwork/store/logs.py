@@ -173,11 +173,13 @@ class LogTable(Generic[T]):
         months (entries are filed by their UTC time), so local bounds are turned to UTC first: a
         study day starting 00:00+02:00 on the 1st begins in the month before, at 22:00 UTC."""
         first, last = month_of(_utc(start)), month_of(_utc(end))
+        # Each month copied before its first entry is handed out: a worker reading here while
+        # the UI thread appends to the month would otherwise meet a dict that changed size.
         for month in self.months():
             if first < month < last:  # a month wholly inside: no comparisons
-                yield from self.month(month).values()
+                yield from list(self.month(month).values())
             elif first <= month <= last:
-                for doc in self.month(month).values():
+                for doc in list(self.month(month).values()):
                     ts = getattr(doc, "ts")  # noqa: B009 - the log's time field
                     if start <= ts < end:
                         yield doc

@@ -285,11 +285,11 @@ class Table(Generic[T]):
 
     def __len__(self) -> int:
         self.load_all()
-        return sum(len(d) for d in self._shards.values())
+        return sum(len(d) for d in list(self._shards.values()))  # a copy: another thread adds
 
     def max_id(self) -> int:
         self.load_all()
-        return max((max(d, default=0) for d in self._shards.values()), default=0)
+        return max((max(d, default=0) for d in list(self._shards.values())), default=0)
 
     # ---------------------------------------------------------------- for the store
     def shard_data(self, shard: int) -> tuple[dict[int, T], dict[str, Any]]:
