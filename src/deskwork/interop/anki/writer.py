@@ -22,6 +22,7 @@ from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
 from deskwork.domain.render import fallback_type, field_html
 from deskwork.domain.studyday import day_bounds, study_day
 from deskwork.interop.anki import presetexport
+from deskwork.interop.anki.days import AnkiDays
 from deskwork.interop.anki.notetypes import anki_id_of, model_json
 from deskwork.interop.anki.schedule import to_anki
 
@@ -113,10 +114,14 @@ def write_package(
     from deskwork.store.scratch import scratch
 
     types = {**STOCK, **(notetypes or {})}
-    # The collection began ten years ago at the start of a study day (Anki's own crt is 4 am):
-    # Anki counts its days from crt's time of day, so its day numbers are deskwork's study days.
+    # The collection began ten years ago at the start of a study day. Anki counts days on dates:
+    # day 0 is crt's date at `creationOffset` (minutes west at crt), day N the date N later, from
+    # the rollover hour; so crt's local date must be `first_day`, the offset crt's own (without
+    # it Anki takes today's offset, and across DST crt's date, hence every due, moved a day).
     first_day = study_day(now, start_hour, tz) - timedelta(days=3650)
-    crt = int(day_bounds(first_day, start_hour, tz)[0].timestamp())
+    start = day_bounds(first_day, start_hour, tz)[0]
+    crt = int(start.timestamp())
+    days = AnkiDays(first_day, start_hour, tz)
     stamp = int(now.timestamp())
     decks = _deck_ids(cards, deck_ids or {})
     by_note: dict[tuple[str, str], list[Card]] = {}
@@ -172,7 +177,7 @@ def write_package(
                     while next_id in taken_cids:
                         next_id += 1
                     cid = next_id
-                ctype, queue, due, ivl = to_anki(card, crt, now, position, start_hour, tz)
+                ctype, queue, due, ivl = to_anki(card, days, now, position)
                 data = (
                     json.dumps({"s": card.stability, "d": card.difficulty})
                     if card.stability and card.difficulty

@@ -1,0 +1,153 @@
+"""Anki's day numbers and deskwork's study days, both ways, in a zone with DST (Europe/London).
+Anki counts days on local dates from the collection's creation date (rslib scheduler/timing.rs);
+the real `anki` package (a test-only oracle) runs in a child with TZ set, as Anki takes its
+current offset from the process's local time."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from deskwork.domain.cards import CardState
+from deskwork.domain.studyday import study_day
+from deskwork.interop.anki.days import AnkiDays, Timing, day_zero, minutes_west, read_timing
+from deskwork.interop.anki.package import read_package
+from tests.helpers import make_card
+
+pytest.importorskip("anki")
+
+LONDON = ZoneInfo("Europe/London")
+
+# Imports each package given into a fresh Anki collection (rollover = argv[1]) and prints, per
+# card, (type, queue, due - today: days from Anki's today for a day number), Anki's counts
+# (new, learning, review) and the real time Anki's today was taken at.
+_IMPORT = """
+import json, sys, time
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+out = []
+for n, path in enumerate(sys.argv[2:]):
+    col = Collection(f"{path}.target{n}.anki2")
+    col.set_config("rollover", int(sys.argv[1]))
+    col.import_anki_package(ImportAnkiPackageRequest(
+        package_path=path, options=ImportAnkiPackageOptions(with_scheduling=True)))
+    now, today = time.time(), col.sched.today
+    rows = col.db.all("select type, queue, due from cards order by id")
+    cards = [[t, q, d - today if q in (2, 3) else d] for t, q, d in rows]
+    out.append({"cards": cards, "counts": list(col.sched.counts()), "now": now})
+    col.close()
+print(json.dumps(out))
+"""
+
+
+def _in_anki(rollover: int, *packages: Path) -> list[dict[str, Any]]:
+    env = {**os.environ, "TZ": "Europe/London"}
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT, str(rollover), *map(str, packages)],
+        check=True, capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    result: list[dict[str, Any]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _review_card(now: datetime, due: datetime) -> Any:
+    return make_card(
+        "q", state=CardState.REVIEW, stability=30.0, difficulty=5.0,
+        last_review=now - timedelta(days=3), due=due, note_guid="g1",
+    )  # fmt: skip
+
+
+# Builds a collection created on 1 July 2020 at 4 am BST (creationOffset -60) whose one card is
+# due on 10 December 2026 (winter), exports it as Anki does and prints Anki's days to that due.
+_SUMMER = """
+import json, sys, time
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+from anki.collection import Collection, ExportAnkiPackageOptions
+folder = sys.argv[1]
+col = Collection(f"{folder}/c.anki2")
+col.db.execute("update col set crt=?", int(datetime(2020, 7, 1, 4, tzinfo=ZoneInfo("Europe/London")).timestamp()))
+col.set_config("creationOffset", -60)
+col.close(); col = Collection(f"{folder}/c.anki2")
+note = col.new_note(col.models.by_name("Basic")); note["Front"] = "q"; note["Back"] = "a"
+col.add_note(note, col.decks.id("Default"))
+due = (date(2026, 12, 10) - date(2020, 7, 1)).days
+col.db.execute("update cards set type=2, queue=2, due=?, ivl=20", due)
+col.export_anki_package(out_path=f"{folder}/x.apkg", options=ExportAnkiPackageOptions(
+    with_scheduling=True, with_media=False, legacy=True), limit=None)
+print(json.dumps({"in_days": due - col.sched.today, "now": time.time()}))
+col.close()
+"""
+
+
+def test_a_collection_made_in_summer_has_a_winter_due_on_its_date(tmp_path: Path) -> None:
+    """Anki's day 2353 of a collection made on 1 July 2020 (BST) is 10 December 2026, from the
+    rollover on: 2353 × 24 h after crt is 03:00 GMT on the 10th, before the 4 am start, so
+    counting seconds put the card on the 9th."""
+    env = {**os.environ, "TZ": "Europe/London"}
+    done = subprocess.run(
+        [sys.executable, "-c", _SUMMER, str(tmp_path)],
+        check=True, capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    today = study_day(datetime.fromtimestamp(seen["now"], UTC), 4, LONDON)
+    assert today + timedelta(days=seen["in_days"]) == date(2026, 12, 10)  # Anki's own reading
+    card = read_package(tmp_path / "x.apkg", start_hour=4, tz=LONDON).cards[0]
+    assert study_day(card.due, 4, LONDON) == date(2026, 12, 10)
+    assert card.due == datetime(2026, 12, 10, 4, tzinfo=LONDON)
+
+
+def _collection(conf: dict[str, Any] | None, config: dict[str, Any] | None) -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:")
+    db.execute("create table col (crt integer, conf text)")
+    db.execute("insert into col values (0, ?)", (json.dumps(conf) if conf is not None else "",))
+    if config is not None:
+        db.execute("create table config (key text, val blob)")
+        for key, value in config.items():
+            db.execute("insert into config values (?, ?)", (key, json.dumps(value).encode()))
+    return db
+
+
+def test_the_timing_is_read_as_anki_reads_it() -> None:
+    """schedVer below 2 (or none): v1; v2 without rollover counts from 4; the `config` table
+    (current collections) before col.conf (schema 11); a creationOffset beyond ±23 h is absent."""
+    tables11, tables18 = {"col"}, {"col", "config"}
+    cases = [
+        (({}, None), tables11, Timing(9, None, None)),
+        (({"schedVer": 2}, None), tables11, Timing(9, 4, None)),
+        (({"schedVer": 2, "rollover": 0, "creationOffset": -60}, None), tables11, Timing(9, 0, -60)),
+        ((None, {"schedVer": 2, "rollover": 5, "creationOffset": 300}), tables18, Timing(9, 5, 300)),
+        (({"schedVer": 2, "creationOffset": 99999}, None), tables11, Timing(9, 4, None)),
+        (({"schedVer": 2, "rollover": "x"}, None), tables11, Timing(9, 4, None)),
+    ]  # fmt: skip
+    for (conf, config), tables, expected in cases:
+        assert read_timing(_collection(conf, config), 9, tables) == expected
+
+
+def test_day_zero_follows_each_of_ankis_timings() -> None:
+    """crt at 00:30 BST on 1 July (23:30 UTC on 30 June). v2 with creationOffset: the date at that
+    offset (1 July). Legacy v2: the date at today's offset (winter: GMT, 30 June), as Anki
+    counts. v1: crt's own local date."""
+    crt = int(datetime(2020, 7, 1, 0, 30, tzinfo=LONDON).timestamp())
+    winter = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    summer = datetime(2026, 7, 1, 12, tzinfo=UTC)
+    assert day_zero(Timing(crt, 4, -60), winter, LONDON) == date(2020, 7, 1)
+    assert day_zero(Timing(crt, 4, None), winter, LONDON) == date(2020, 6, 30)
+    assert day_zero(Timing(crt, 4, None), summer, LONDON) == date(2020, 7, 1)
+    assert day_zero(Timing(crt, None, None), winter, LONDON) == date(2020, 7, 1)
+    assert minutes_west(datetime(2020, 7, 1, tzinfo=LONDON), LONDON) == -60
+    assert minutes_west(datetime(2020, 12, 1, tzinfo=ZoneInfo("America/New_York"))) in range(
+        -14 * 60, 13 * 60
+    )
+    days = AnkiDays(date(2020, 7, 1), 4, LONDON)
+    assert days.start(2353) == datetime(2026, 12, 10, 4, tzinfo=LONDON)
+    assert days.number(datetime(2026, 12, 11, 3, 59, tzinfo=LONDON)) == 2353
+    assert days.start(10**9).year == 9999  # a hostile due stays in the calendar
