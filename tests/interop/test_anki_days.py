@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskwork.domain.cards import CardState
-from deskwork.domain.studyday import study_day
+from deskwork.domain.studyday import day_bounds, study_day
 from deskwork.interop.anki.days import AnkiDays, Timing, day_zero, minutes_west, read_timing
 from deskwork.interop.anki.package import read_package
+from deskwork.interop.anki.writer import write_package
 from tests.helpers import make_card
 
 pytest.importorskip("anki")
@@ -63,6 +64,61 @@ def _review_card(now: datetime, due: datetime) -> Any:
         "q", state=CardState.REVIEW, stability=30.0, difficulty=5.0,
         last_review=now - timedelta(days=3), due=due, note_guid="g1",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("start_hour", [0, 4])
+def test_an_export_at_0023_is_due_on_the_same_study_day_in_anki_and_back_in_deskwork(
+    tmp_path: Path, start_hour: int
+) -> None:
+    """Written at 00:23 in London, once in summer (BST) and once in winter (GMT): whichever season
+    the real clock is in, one of the two collections was created at another UTC offset than the
+    one Anki has today. Anki must see each card due on its study day (counted from Anki's own
+    today), and reading the package back gives the same study day. Without `creationOffset`
+    Anki took crt's date at today's offset: with start hour 0 crt (00:00 BST) fell on the day
+    before and every due moved a day; the old crt (UTC midnight) did the same."""
+    packages, expected = [], []
+    for n, day in enumerate((date(2026, 7, 14), date(2027, 1, 14))):
+        now = datetime.combine(day, datetime.min.time().replace(minute=23), LONDON)
+        due = day_bounds(
+            study_day(now, start_hour, LONDON) + timedelta(days=45), start_hour, LONDON
+        )
+        due_at = due[0] + timedelta(hours=5)
+        out = tmp_path / f"{n}.apkg"
+        write_package(out, [_review_card(now, due_at)], {}, now, start_hour=start_hour, tz=LONDON)
+        back = read_package(out, start_hour=start_hour, tz=LONDON).cards[0]
+        assert study_day(back.due, start_hour, LONDON) == study_day(due_at, start_hour, LONDON)
+        packages.append(out)
+        expected.append(study_day(due_at, start_hour, LONDON))
+    for seen, due_day in zip(_in_anki(start_hour, *packages), expected, strict=True):
+        (ctype, queue, in_days), *_ = seen["cards"]
+        today = study_day(datetime.fromtimestamp(seen["now"], UTC), start_hour, LONDON)
+        assert (ctype, queue) == (2, 2)
+        assert today + timedelta(days=in_days) == due_day
+
+
+def test_the_export_writes_the_offset_and_rollover_anki_counts_dates_with(tmp_path: Path) -> None:
+    """crt is the start of a study day, its local date Anki's day 0 at `creationOffset` (BST:
+    60 minutes east) with `rollover` the start hour; day numbers count from that date."""
+    now = datetime(2026, 7, 14, 0, 23, tzinfo=LONDON)
+    due = datetime(2026, 12, 10, 9, 0, tzinfo=LONDON)
+    out = tmp_path / "x.apkg"
+    write_package(out, [_review_card(now, due)], {}, now, start_hour=0, tz=LONDON)
+    import zipfile
+
+    with zipfile.ZipFile(out) as archive:
+        (tmp_path / "c.anki2").write_bytes(archive.read("collection.anki2"))
+    db = sqlite3.connect(tmp_path / "c.anki2")
+    (crt, conf), (due_number,) = (
+        db.execute("select crt, conf from col").fetchone(),
+        db.execute("select due from cards").fetchone(),
+    )
+    db.close()
+    conf = json.loads(conf)
+    crt_local = datetime.fromtimestamp(crt, LONDON)
+    assert (crt_local.hour, crt_local.minute) == (0, 0)
+    assert crt_local.date() == date(2026, 7, 14) - timedelta(days=3650)
+    assert conf["rollover"] == 0 and conf["creationOffset"] == -60
+    assert crt_local.date() + timedelta(days=due_number) == date(2026, 12, 10)
 
 
 # Builds a collection created on 1 July 2020 at 4 am BST (creationOffset -60) whose one card is

@@ -22,7 +22,7 @@ from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
 from deskwork.domain.render import fallback_type, field_html
 from deskwork.domain.studyday import day_bounds, study_day
 from deskwork.interop.anki import presetexport
-from deskwork.interop.anki.days import AnkiDays
+from deskwork.interop.anki.days import AnkiDays, minutes_west
 from deskwork.interop.anki.notetypes import anki_id_of, model_json
 from deskwork.interop.anki.schedule import to_anki
 
@@ -138,7 +138,8 @@ def write_package(
     dconf = json.loads(json.dumps(_DCONF))
     presetexport.export_into(dconf, decks_json, presets, now)  # the decks' presets
     conf = {"nextPos": len(cards) + 1, "schedVer": 2, "sched2021": True, "curDeck": 1,
-            "activeDecks": [1], "rollover": start_hour}  # fmt: skip
+            "activeDecks": [1], "rollover": start_hour,
+            "creationOffset": minutes_west(start, tz)}  # fmt: skip
     if presets is not None:  # Anki keeps this one collection-wide; here it is the default's
         conf["newCardsIgnoreReviewLimit"] = presets.default.new_ignores_review_limit
     with scratch(data_dir, "anki-export-") as tmp:
