@@ -161,6 +161,40 @@ def test_a_collection_made_in_summer_has_a_winter_due_on_its_date(tmp_path: Path
     assert card.due == datetime(2026, 12, 10, 4, tzinfo=LONDON)
 
 
+def test_an_interday_learning_card_goes_to_anki_as_one_due_today(tmp_path: Path) -> None:
+    """A learning step of a day (last answered yesterday, due later today) is due for the whole
+    day in deskwork's queue: Anki keeps such a card in queue 3 with a day number and counts it
+    today. Written as an intraday card (queue 1, a time) Anki hid it until its hour."""
+    now = datetime.now(UTC)
+    day_end = day_bounds(study_day(now, 4, LONDON), 4, LONDON)[1]
+    due = min(now + timedelta(hours=2), day_end - timedelta(minutes=30))
+    card = make_card(
+        "q", state=CardState.LEARNING, step=1, stability=2.0, difficulty=5.0,
+        last_review=now - timedelta(days=1, hours=1), due=due, note_guid="g1",
+    )  # fmt: skip
+    out = tmp_path / "x.apkg"
+    write_package(out, [card], {}, now, start_hour=4, tz=LONDON)
+    (seen,) = _in_anki(4, out)
+    assert seen["cards"] == [[1, 3, 0]]  # learning, interday queue, due today
+    assert seen["counts"] == [0, 1, 0]
+    back = read_package(out, start_hour=4, tz=LONDON).cards[0]
+    assert back.state is CardState.LEARNING
+    assert study_day(back.due, 4, LONDON) == study_day(now, 4, LONDON)
+
+
+def test_a_same_day_learning_step_stays_a_time() -> None:
+    """A step within the study day keeps its moment (queue 1, seconds), as Anki keeps it."""
+    from deskwork.interop.anki.schedule import to_anki
+
+    now = datetime(2026, 11, 23, 10, tzinfo=UTC)
+    card = make_card(
+        state=CardState.RELEARNING, step=0, stability=3.0, difficulty=5.0,
+        last_review=now, due=now + timedelta(minutes=10),
+    )  # fmt: skip
+    days = AnkiDays(date(2016, 11, 25), 4, UTC)
+    assert to_anki(card, days, now, 0) == (3, 1, int((now + timedelta(minutes=10)).timestamp()), 3)
+
+
 def _collection(conf: dict[str, Any] | None, config: dict[str, Any] | None) -> sqlite3.Connection:
     db = sqlite3.connect(":memory:")
     db.execute("create table col (crt integer, conf text)")

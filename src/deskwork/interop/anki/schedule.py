@@ -95,7 +95,9 @@ def schedule_of(
 def to_anki(card: Card, days: AnkiDays, now: datetime, position: int) -> tuple[int, int, int, int]:
     """(type, queue, due, ivl) in Anki's terms. Days are study days (`days`: Anki's day 0 and the
     study day's start hour, Anki's rollover): a review at 00:30 belongs to the day before, in
-    Anki's `ivl` as in deskwork's queue (a card is due on the study day its due moment falls in)."""
+    Anki's `ivl` as in deskwork's queue (a card is due on the study day its due moment falls in).
+    A learning step of a day or more (the last review and the due on different study days) goes
+    as Anki keeps it: queue 3, due a day number; a shorter one as queue 1, due a time."""
     if card.is_new:
         return 0, 0, position, 0
     if card.state is CardState.REVIEW:
@@ -106,4 +108,7 @@ def to_anki(card: Card, days: AnkiDays, now: datetime, position: int) -> tuple[i
     ivl = 0
     if ctype == 3 and card.stability:
         ivl = max(1, round(card.stability))
+    due_day = days.number(card.due)
+    if due_day != days.number(card.last_review or now):  # an interday step
+        return ctype, 3, due_day, ivl
     return ctype, 1, int(card.due.timestamp()), ivl
