@@ -241,3 +241,24 @@ def test_day_zero_follows_each_of_ankis_timings() -> None:
     assert days.start(2353) == datetime(2026, 12, 10, 4, tzinfo=LONDON)
     assert days.number(datetime(2026, 12, 11, 3, 59, tzinfo=LONDON)) == 2353
     assert days.start(10**9).year == 9999  # a hostile due stays in the calendar
+
+
+def test_the_import_service_counts_due_days_from_the_desks_start_hour(tmp_path: Path) -> None:
+    """The desk's study day starts at midnight here: a review card of Anki's day N comes in due
+    at 00:00 on that date (local time), not at the reader's default 4 am."""
+    from deskwork.paths import Paths
+    from deskwork.services import Desk
+    from deskwork.services.anki import read_file
+
+    (tmp_path / "config.toml").write_text("[study]\nday_start_hour = 0\n")
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    due_day = study_day(now, 0) + timedelta(days=9)
+    out = tmp_path / "x.apkg"
+    card = _review_card(now, day_bounds(due_day, 0)[0] + timedelta(hours=6))
+    write_package(out, [card], {}, now, start_hour=0)
+    desk = Desk.open(Paths(tmp_path / "data", tmp_path), clock=lambda: now)
+    try:
+        (got,) = read_file(out, desk).cards
+    finally:
+        desk.close()
+    assert got.due == day_bounds(due_day, 0)[0]
