@@ -262,3 +262,21 @@ def test_the_import_service_counts_due_days_from_the_desks_start_hour(tmp_path: 
     finally:
         desk.close()
     assert got.due == day_bounds(due_day, 0)[0]
+
+
+def test_a_card_buried_in_anki_stays_buried_until_the_study_day_ends(tmp_path: Path) -> None:
+    """Anki unburies at its rollover: the card comes in buried until the end of today's study
+    day (midnight here, London time), whichever season the collection was made in. Counted in
+    24-hour steps from crt, a collection made in summer unburied at 23:00 in winter."""
+    for n, made in enumerate((date(2026, 7, 14), date(2027, 1, 14))):
+        now = datetime.combine(made, datetime.min.time().replace(hour=12), LONDON)
+        card = _review_card(now, now + timedelta(days=5))
+        card = card.model_copy(update={"buried_until": datetime(9999, 1, 1, tzinfo=UTC)})
+        out = tmp_path / f"{n}.apkg"
+        write_package(out, [card], {}, now, start_hour=0, tz=LONDON)
+        before = study_day(datetime.now(UTC), 0, LONDON)
+        (got,) = read_package(out, start_hour=0, tz=LONDON).cards
+        ends = {
+            day_bounds(d, 0, LONDON)[1] for d in (before, study_day(datetime.now(UTC), 0, LONDON))
+        }
+        assert got.buried_until in ends

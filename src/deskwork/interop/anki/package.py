@@ -67,7 +67,7 @@ def read_package(
             raise AnkiError(f"{path}: {chosen} cannot be opened ({exc})") from None
         try:
             deck = read_collection(db, path, deadline, limits, progress, None, start_hour, tz)
-            deckconfig.attach(db, deck)  # presets, deck → preset, learning steps
+            deckconfig.attach(db, deck, start_hour, tz)  # presets, deck → preset, learning steps
         except sqlite3.DatabaseError as exc:
             raise AnkiError(
                 f"{path}: {chosen} is damaged or not an Anki collection ({exc})"
