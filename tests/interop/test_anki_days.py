@@ -29,7 +29,7 @@ pytest.importorskip("anki")
 LONDON = ZoneInfo("Europe/London")
 
 # Imports each package given into a fresh Anki collection (rollover = argv[1]) and prints, per
-# card, (type, queue, due - today: days from Anki's today for a day number), Anki's counts
+# card, (type, queue, due - today: days from Anki's today for a day number, left), Anki's counts
 # (new, learning, review) and the real time Anki's today was taken at.
 _IMPORT = """
 import json, sys, time
@@ -41,8 +41,8 @@ for n, path in enumerate(sys.argv[2:]):
     col.import_anki_package(ImportAnkiPackageRequest(
         package_path=path, options=ImportAnkiPackageOptions(with_scheduling=True)))
     now, today = time.time(), col.sched.today
-    rows = col.db.all("select type, queue, due from cards order by id")
-    cards = [[t, q, d - today if q in (2, 3) else d] for t, q, d in rows]
+    rows = col.db.all("select type, queue, due, left from cards order by id")
+    cards = [[t, q, d - today if q in (2, 3) else d, left] for t, q, d, left in rows]
     out.append({"cards": cards, "counts": list(col.sched.counts()), "now": now})
     col.close()
 print(json.dumps(out))
@@ -90,7 +90,7 @@ def test_an_export_at_0023_is_due_on_the_same_study_day_in_anki_and_back_in_desk
         packages.append(out)
         expected.append(study_day(due_at, start_hour, LONDON))
     for seen, due_day in zip(_in_anki(start_hour, *packages), expected, strict=True):
-        (ctype, queue, in_days), *_ = seen["cards"]
+        (ctype, queue, in_days, _), *_ = seen["cards"]
         today = study_day(datetime.fromtimestamp(seen["now"], UTC), start_hour, LONDON)
         assert (ctype, queue) == (2, 2)
         assert today + timedelta(days=in_days) == due_day
@@ -175,7 +175,7 @@ def test_an_interday_learning_card_goes_to_anki_as_one_due_today(tmp_path: Path)
     out = tmp_path / "x.apkg"
     write_package(out, [card], {}, now, start_hour=4, tz=LONDON)
     (seen,) = _in_anki(4, out)
-    assert seen["cards"] == [[1, 3, 0]]  # learning, interday queue, due today
+    assert seen["cards"] == [[1, 3, 0, 1]]  # learning, interday queue, due today, last step
     assert seen["counts"] == [0, 1, 0]
     back = read_package(out, start_hour=4, tz=LONDON).cards[0]
     assert back.state is CardState.LEARNING
@@ -280,3 +280,34 @@ def test_a_card_buried_in_anki_stays_buried_until_the_study_day_ends(tmp_path: P
             day_bounds(d, 0, LONDON)[1] for d in (before, study_day(datetime.now(UTC), 0, LONDON))
         }
         assert got.buried_until in ends
+
+
+def test_a_learning_card_goes_with_the_steps_it_has_left(tmp_path: Path) -> None:
+    """Anki's `left` counts the steps still to go (0 read as the last: one Good graduated every
+    exported learning card). Steps 1 m, 10 m: step 0 leaves 2, step 1 leaves 1; relearning (one
+    step, 10 m) leaves 1; the import maps each back to its step."""
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    cards = [
+        make_card(f"q{n}", state=state, step=step, stability=2.0, difficulty=5.0, id=n + 1,
+                  last_review=now, due=now + timedelta(minutes=5), note_guid=f"g{n}")
+        for n, (state, step) in enumerate(
+            [(CardState.LEARNING, 0), (CardState.LEARNING, 1), (CardState.RELEARNING, 0)]
+        )
+    ]  # fmt: skip
+    out = tmp_path / "x.apkg"
+    write_package(out, cards, {}, now, tz=UTC)
+    import zipfile
+
+    with zipfile.ZipFile(out) as archive:
+        (tmp_path / "c.anki2").write_bytes(archive.read("collection.anki2"))
+    db = sqlite3.connect(tmp_path / "c.anki2")
+    lefts = [
+        row[0]
+        for row in db.execute(
+            "select c.left from cards c join notes n on n.id = c.nid order by n.guid"
+        )
+    ]
+    db.close()
+    assert lefts == [2, 1, 1]
+    back = sorted(read_package(out, tz=UTC).cards, key=lambda c: c.note_guid or "")
+    assert [(c.state, c.step) for c in back] == [(c.state, c.step) for c in cards]

@@ -19,6 +19,7 @@ from typing import Any
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
+from deskwork.domain.presets import Preset
 from deskwork.domain.render import fallback_type, field_html
 from deskwork.domain.studyday import day_bounds, study_day
 from deskwork.interop.anki import presetexport
@@ -63,6 +64,25 @@ _DCONF = {"1": {"id": 1, "name": "Default", "mod": 0, "usn": 0, "maxTaken": 60, 
                 "rev": {"bury": False, "ease4": 1.3, "ivlFct": 1.0, "maxIvl": 36500, "perDay": 200, "hardFactor": 1.2},
                 "lapse": {"delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0}, "dyn": False}}  # fmt: skip
 _RTYPE = {CardState.LEARNING: 0, CardState.REVIEW: 1, CardState.RELEARNING: 2}
+
+
+_PRESET = Preset(name="Default")  # its steps are _DCONF's
+
+
+def _steps_left(card: Card, preset: Preset) -> int:
+    """Anki's `left` for a learning or relearning card: the steps still to go, counting the one
+    it is at (deskwork's `step` is an index into the preset's steps; the import maps it back).
+    Anki takes 0 as the last step: every learning card went to Anki one Good from graduating."""
+    if card.is_new or card.state is CardState.REVIEW:
+        return 0
+    steps = (
+        preset.relearning_steps_minutes
+        if card.state is CardState.RELEARNING
+        else preset.learning_steps_minutes
+    )
+    if not steps:
+        return 0
+    return len(steps) - min(max(card.step or 0, 0), len(steps) - 1)
 
 
 def _deck_ids(cards: list[Card], known: dict[str, int]) -> dict[str, int]:
@@ -179,6 +199,7 @@ def write_package(
                         next_id += 1
                     cid = next_id
                 ctype, queue, due, ivl = to_anki(card, days, now, position)
+                left = _steps_left(card, presets.preset_of(card.deck) if presets else _PRESET)
                 data = (
                     json.dumps({"s": card.stability, "d": card.difficulty})
                     if card.stability and card.difficulty
@@ -189,9 +210,9 @@ def write_package(
                 elif card.buried_until and card.buried_until > now:
                     queue = -3
                 db.execute(
-                    "insert into cards values (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, 2500, ?, ?, 0, 0, 0, ?, ?)",
+                    "insert into cards values (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, 2500, ?, ?, ?, 0, 0, ?, ?)",
                     (cid, nid, decks.get(card.deck, 1), card.ord, int(card.modified.timestamp()),
-                     ctype, queue, due, ivl, card.reps, card.lapses, card.flag, data),
+                     ctype, queue, due, ivl, card.reps, card.lapses, left, card.flag, data),
                 )  # fmt: skip
                 card_count += 1
                 for log in reviews.get(card.id, []):
