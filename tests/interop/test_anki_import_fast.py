@@ -18,7 +18,7 @@ import json
 import math
 import random
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.revieworder import describe_retrievability, retrievability
 from deskwork.interop.anki import AnkiError, reader, schedule
+from deskwork.interop.anki.days import AnkiDays
 from deskwork.interop.anki.model import Deadline, ImportLimits
 from deskwork.interop.anki.package import read_package, write_package
 from deskwork.interop.anki.reader import _history
@@ -360,12 +361,12 @@ json_values = st.recursive(
 
 
 def from_anki(
-    ctype: int, due: int, ivl: int, data: str, day_zero: datetime, last: datetime | None,
+    ctype: int, due: int, ivl: int, data: str, days: AnkiDays, last: datetime | None,
     now: datetime,
 ) -> dict[str, Any]:  # fmt: skip
     """`schedule_of` (what the import gives a card) as the card fields it sets."""
     keys = ("state", "step", "stability", "difficulty", "due", "last_review")
-    return dict(zip(keys, schedule_of(ctype, due, ivl, data, day_zero, last, now), strict=True))
+    return dict(zip(keys, schedule_of(ctype, due, ivl, data, days, last, now), strict=True))
 
 
 memory_json = st.one_of(
@@ -383,12 +384,12 @@ memory_json = st.one_of(
 def test_a_cards_memory_state_reads_as_pythons_json_reads_it(data: str, ctype: int) -> None:
     """The `data` column is parsed by orjson first: the schedule must be what Python's JSON
     gives (its parse, or {} when it is not JSON)."""
-    day_zero = datetime(2024, 1, 1, tzinfo=UTC)
+    days = AnkiDays(date(2024, 1, 1), 4, UTC)
     now = datetime(2025, 1, 1, tzinfo=UTC)
 
     def outcome() -> Any:
         try:
-            return from_anki(ctype, 30, 4, data, day_zero, None, now)
+            return from_anki(ctype, 30, 4, data, days, None, now)
         except Exception as exc:  # float() of a list, say: the card is refused, either way
             return type(exc)
 
@@ -425,7 +426,7 @@ def test_a_cards_memory_state_reads_as_pythons_json_reads_it(data: str, ctype: i
 )
 def test_a_card_with_a_broken_memory_state_shows_r_from_its_interval(data: str) -> None:
     now = datetime(2025, 1, 1, tzinfo=UTC)
-    fields = from_anki(2, 30, 4, data, datetime(2024, 1, 1, tzinfo=UTC), None, now)
+    fields = from_anki(2, 30, 4, data, AnkiDays(date(2024, 1, 1), 4, UTC), None, now)
     assert (fields["stability"], fields["difficulty"]) == (4.0, 5.0)  # the interval; the default
     card = make_card("q", **fields)
     assert describe_retrievability(retrievability(card, now)).endswith("%")

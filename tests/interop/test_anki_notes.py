@@ -509,9 +509,10 @@ def test_a_review_before_the_rollover_counts_for_the_day_before(start_hour: int,
     00:23 belongs to the day before. The test above met this only when run between midnight and
     4 am; here the moment is fixed. A card Anki reviewed at 00:23 on the 23rd with an interval
     of 8 is due on the 30th (at its crt's 4 am): ivl 8, not the 7 calendar days."""
-    from datetime import UTC, datetime
+    from datetime import UTC, date, datetime
 
     from deskwork.domain.cards import CardState
+    from deskwork.interop.anki.days import AnkiDays
     from deskwork.interop.anki.schedule import to_anki
     from tests.helpers import make_card
 
@@ -520,7 +521,7 @@ def test_a_review_before_the_rollover_counts_for_the_day_before(start_hour: int,
         state=CardState.REVIEW, stability=8.0, difficulty=5.0, last_review=reviewed,
         due=datetime(2026, 11, 30, 4, 0, tzinfo=UTC),
     )  # fmt: skip
-    crt = int(datetime(2016, 11, 25, start_hour, tzinfo=UTC).timestamp())
-    ctype, queue, due, got = to_anki(card, crt, reviewed, 0, start_hour, UTC)
+    days = AnkiDays(date(2016, 11, 25), start_hour, UTC)
+    ctype, queue, due, got = to_anki(card, days, reviewed, 0)
     assert (ctype, queue, got) == (2, 2, ivl)
     assert due == 3657  # 2016-11-25 to 2026-11-30: 3,657 days, whichever the rollover

@@ -62,7 +62,9 @@ def _read(
         from deskwork.interop.anki.package import read_package
 
         limits = ImportLimits()
-        deck = read_package(path, limits, progress, desk.paths.data_dir)
+        deck = read_package(
+            path, limits, progress, desk.paths.data_dir, desk.config.study.day_start_hour
+        )
         _store_media(desk, deck, limits)
         if deck_name:
             deck.cards = [c.model_copy(update={"deck": deck_name}) for c in deck.cards]

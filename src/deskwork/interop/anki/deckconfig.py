@@ -21,12 +21,13 @@ import json
 import sqlite3
 import struct
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from deskwork.domain.cards import CardState
 from deskwork.domain.presets import DeckOptions, Preset, PresetError, fsrs6_parameters
 from deskwork.domain.revieworder import ANKI_NUMBERS
+from deskwork.domain.studyday import day_bounds, study_day
 from deskwork.domain.text import clean
 from deskwork.interop.anki.protobuf import fields, fields_before_damage
 
@@ -266,10 +267,6 @@ def read(db: sqlite3.Connection) -> AnkiPresets:
             out.left[(guid, ord_)] = int(left or 0)
         if queue in (-2, -3):
             out.buried.add((guid, ord_))
-    (crt,) = db.execute("select crt from col").fetchone()
-    now = datetime.now(UTC)
-    days = (now - datetime.fromtimestamp(crt, UTC)).total_seconds() // 86400
-    out.next_day = datetime.fromtimestamp(crt, UTC) + timedelta(days=days + 1)
     return out
 
 
@@ -328,10 +325,17 @@ def learning_step(left: int, state: CardState, preset: Preset) -> int:
     return min(max(len(steps) - left % 1000, 0), len(steps) - 1)
 
 
-def attach(db: sqlite3.Connection, deck: Any) -> None:
+def attach(
+    db: sqlite3.Connection, deck: Any, start_hour: int = 4, tz: tzinfo | None = None
+) -> None:
     """Read the presets into an imported deck (`Deck.presets`) and put its learning cards on the
-    step Anki had them at. Called by the package reader with the open collection."""
+    step Anki had them at. Called by the package reader with the open collection. A card Anki
+    buried stays buried until today's study day ends (`start_hour` in `tz`), as Anki unburies at
+    its rollover: counting 24-hour steps from crt unburied it an hour early across DST."""
     found = read(db)
+    if found.buried:
+        today = study_day(datetime.now(UTC), start_hour, tz)
+        found.next_day = day_bounds(today, start_hour, tz)[1].astimezone(UTC)
     deck.presets = found
     default = Preset(name="Default")
     for n, card in enumerate(deck.cards):

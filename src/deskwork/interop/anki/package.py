@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 import zipfile
 from collections.abc import Callable
+from datetime import tzinfo
 from pathlib import Path
 
 from deskwork.domain.render import field_html
@@ -35,8 +36,11 @@ def read_package(
     limits: ImportLimits | None = None,
     progress: Progress | None = None,
     data_dir: Path | None = None,
+    start_hour: int = 4,
+    tz: tzinfo | None = None,
 ) -> Deck:
-    """The package's cards. The collection is unpacked into the data dir's temp folder (swept at
+    """The package's cards (a due day is the start of that study day: `start_hour` in `tz`,
+    default local time). The collection is unpacked into the data dir's temp folder (swept at
     the next open if this process is killed), or the system's when no data dir is given."""
     from deskwork.store.scratch import scratch
 
@@ -62,8 +66,8 @@ def read_package(
         except sqlite3.Error as exc:
             raise AnkiError(f"{path}: {chosen} cannot be opened ({exc})") from None
         try:
-            deck = read_collection(db, path, deadline, limits, progress)
-            deckconfig.attach(db, deck)  # presets, deck → preset, learning steps
+            deck = read_collection(db, path, deadline, limits, progress, None, start_hour, tz)
+            deckconfig.attach(db, deck, start_hour, tz)  # presets, deck → preset, learning steps
         except sqlite3.DatabaseError as exc:
             raise AnkiError(
                 f"{path}: {chosen} is damaged or not an Anki collection ({exc})"

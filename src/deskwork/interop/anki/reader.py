@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -21,6 +21,7 @@ from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.notetypes import fit_fields
 from deskwork.domain.records import every_field
 from deskwork.domain.text import all_clean, clean, clean_fields, clip
+from deskwork.interop.anki.days import AnkiDays, day_zero, read_timing
 from deskwork.interop.anki.decks import read_decks
 from deskwork.interop.anki.model import AnkiError, Deadline, Deck, ImportLimits
 from deskwork.interop.anki.notetypes import read_notetypes
@@ -199,14 +200,20 @@ def read_collection(
     limits: ImportLimits,
     progress: Progress | None,
     now: datetime | None = None,
+    start_hour: int = 4,
+    tz: tzinfo | None = None,
 ) -> Deck:
     """The collection's cards, note types, decks and history; `now` (the clock, by default the
-    real one) is the due time of new cards and the time of what the file leaves undated."""
+    real one) is the due time of new cards and the time of what the file leaves undated. A due
+    day becomes the start of that study day (`start_hour` in `tz`, default local time)."""
     deck = Deck(str(path))
     tables = tables_of(db)
+    now = now or datetime.now(UTC)
     with _part(path, "the collection's creation time (col.crt)"):
         (crt,) = db.execute("select crt from col").fetchone()
-        day_zero = datetime.fromtimestamp(crt, UTC)
+        datetime.fromtimestamp(crt, UTC)  # a number of seconds in range, or a clear error
+        timing = read_timing(db, int(crt), tables)
+        days = AnkiDays(day_zero(timing, now, tz), start_hour, tz)
     with _part(path, "the note types"):
         types = read_notetypes(db, path, tables)
     with _part(path, "the deck list"):
@@ -254,7 +261,6 @@ def read_collection(
     skipped: set[int] = set()
     rows = _cards_by_note(db)
     total = len(rows)
-    now = now or datetime.now(UTC)
     cards: list[Card] = []
     from_ts, utc, build = datetime.fromtimestamp, UTC, checked_card
     given_new, given_scheduled = GIVEN_NEW, GIVEN_SCHEDULED
@@ -293,7 +299,7 @@ def read_collection(
             created, modified = from_ts(nid / 1000, utc), from_ts(mod, utc) if mod else now
             note_modified, flag = from_ts(note_mod, utc) if note_mod else now, flags & 7
             state, step, stability, difficulty, due_at, last_review = schedule_of(
-                ctype, odue if odid and odue else due, ivl, data, day_zero, last, now
+                ctype, odue if odid and odue else due, ivl, data, days, last, now
             )
             values = (  # in CARD_FIELDS' order
                 0, deck_name,

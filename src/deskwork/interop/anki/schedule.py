@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 
 from deskwork.domain.cards import Card, CardState
-from deskwork.domain.studyday import study_day
+from deskwork.interop.anki.days import AnkiDays
 
 
 def ms(value: int) -> datetime:
@@ -60,7 +60,7 @@ SCHEDULED_KEYS = ("state", "step", "stability", "difficulty", "due", "last_revie
 
 
 def schedule_of(
-    ctype: int, due: int, ivl: int, data: str, day_zero: datetime, last: datetime | None,
+    ctype: int, due: int, ivl: int, data: str, days: AnkiDays, last: datetime | None,
     now: datetime,
 ) -> Schedule:  # fmt: skip
     """A card's schedule from its Anki columns: for a new card (type 0) the fields `NEW_KEYS`
@@ -73,8 +73,8 @@ def schedule_of(
         difficulty = _memory_value(memory.get("d"), _BELOW_ONE, 10.0)
     else:
         stability = difficulty = None
-    if ctype == 2:  # review: due is a day number counted from the collection's creation
-        due_at = day_zero + timedelta(days=due)
+    if ctype == 2:  # review: due is a day number, its study day counted from Anki's day 0
+        due_at = days.start(due)
         return (
             CardState.REVIEW, None,
             float(stability) if stability else float(max(ivl, 1)),
@@ -82,9 +82,7 @@ def schedule_of(
             due_at, last or due_at - timedelta(days=max(ivl, 1)),
         )  # fmt: skip
     # learning (1) or relearning (3): due is a time (seconds) or, for interday steps, a day number
-    due_at = (
-        datetime.fromtimestamp(due, UTC) if due > 1_000_000_000 else day_zero + timedelta(days=due)
-    )
+    due_at = datetime.fromtimestamp(due, UTC) if due > 1_000_000_000 else days.start(due)
     relearning = ctype == 3
     return (
         CardState.RELEARNING if relearning else CardState.LEARNING, 0,
@@ -94,26 +92,23 @@ def schedule_of(
     )  # fmt: skip
 
 
-def to_anki(
-    card: Card,
-    crt: int,
-    now: datetime,
-    position: int,
-    start_hour: int = 4,
-    tz: tzinfo | None = None,
-) -> tuple[int, int, int, int]:
-    """(type, queue, due, ivl) in Anki's terms. Days are study days starting at `start_hour` (Anki's
-    rollover), counted from `crt`'s: a review at 00:30 belongs to the day before, in Anki's `ivl`
-    as in deskwork's queue (a card is due on the study day its due moment falls in)."""
+def to_anki(card: Card, days: AnkiDays, now: datetime, position: int) -> tuple[int, int, int, int]:
+    """(type, queue, due, ivl) in Anki's terms. Days are study days (`days`: Anki's day 0 and the
+    study day's start hour, Anki's rollover): a review at 00:30 belongs to the day before, in
+    Anki's `ivl` as in deskwork's queue (a card is due on the study day its due moment falls in).
+    A learning step of a day or more (the last review and the due on different study days) goes
+    as Anki keeps it: queue 3, due a day number; a shorter one as queue 1, due a time."""
     if card.is_new:
         return 0, 0, position, 0
     if card.state is CardState.REVIEW:
-        first = study_day(datetime.fromtimestamp(crt, UTC), start_hour, tz)
-        due_day = (study_day(card.due, start_hour, tz) - first).days
-        ivl = max(1, due_day - (study_day(card.last_review or now, start_hour, tz) - first).days)
+        due_day = days.number(card.due)
+        ivl = max(1, due_day - days.number(card.last_review or now))
         return 2, 2, due_day, ivl
     ctype = 3 if card.state is CardState.RELEARNING else 1
     ivl = 0
     if ctype == 3 and card.stability:
         ivl = max(1, round(card.stability))
+    due_day = days.number(card.due)
+    if due_day != days.number(card.last_review or now):  # an interday step
+        return ctype, 3, due_day, ivl
     return ctype, 1, int(card.due.timestamp()), ivl

@@ -19,9 +19,11 @@ from typing import Any
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, fit_fields
+from deskwork.domain.presets import Preset
 from deskwork.domain.render import fallback_type, field_html
 from deskwork.domain.studyday import day_bounds, study_day
 from deskwork.interop.anki import presetexport
+from deskwork.interop.anki.days import AnkiDays, minutes_west
 from deskwork.interop.anki.notetypes import anki_id_of, model_json
 from deskwork.interop.anki.schedule import to_anki
 
@@ -62,6 +64,25 @@ _DCONF = {"1": {"id": 1, "name": "Default", "mod": 0, "usn": 0, "maxTaken": 60, 
                 "rev": {"bury": False, "ease4": 1.3, "ivlFct": 1.0, "maxIvl": 36500, "perDay": 200, "hardFactor": 1.2},
                 "lapse": {"delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0}, "dyn": False}}  # fmt: skip
 _RTYPE = {CardState.LEARNING: 0, CardState.REVIEW: 1, CardState.RELEARNING: 2}
+
+
+_PRESET = Preset(name="Default")  # its steps are _DCONF's
+
+
+def _steps_left(card: Card, preset: Preset) -> int:
+    """Anki's `left` for a learning or relearning card: the steps still to go, counting the one
+    it is at (deskwork's `step` is an index into the preset's steps; the import maps it back).
+    Anki takes 0 as the last step: every learning card went to Anki one Good from graduating."""
+    if card.is_new or card.state is CardState.REVIEW:
+        return 0
+    steps = (
+        preset.relearning_steps_minutes
+        if card.state is CardState.RELEARNING
+        else preset.learning_steps_minutes
+    )
+    if not steps:
+        return 0
+    return len(steps) - min(max(card.step or 0, 0), len(steps) - 1)
 
 
 def _deck_ids(cards: list[Card], known: dict[str, int]) -> dict[str, int]:
@@ -113,10 +134,14 @@ def write_package(
     from deskwork.store.scratch import scratch
 
     types = {**STOCK, **(notetypes or {})}
-    # The collection began ten years ago at the start of a study day (Anki's own crt is 4 am):
-    # Anki counts its days from crt's time of day, so its day numbers are deskwork's study days.
+    # The collection began ten years ago at the start of a study day. Anki counts days on dates:
+    # day 0 is crt's date at `creationOffset` (minutes west at crt), day N the date N later, from
+    # the rollover hour; so crt's local date must be `first_day`, the offset crt's own (without
+    # it Anki takes today's offset, and across DST crt's date, hence every due, moved a day).
     first_day = study_day(now, start_hour, tz) - timedelta(days=3650)
-    crt = int(day_bounds(first_day, start_hour, tz)[0].timestamp())
+    start = day_bounds(first_day, start_hour, tz)[0]
+    crt = int(start.timestamp())
+    days = AnkiDays(first_day, start_hour, tz)
     stamp = int(now.timestamp())
     decks = _deck_ids(cards, deck_ids or {})
     by_note: dict[tuple[str, str], list[Card]] = {}
@@ -133,7 +158,8 @@ def write_package(
     dconf = json.loads(json.dumps(_DCONF))
     presetexport.export_into(dconf, decks_json, presets, now)  # the decks' presets
     conf = {"nextPos": len(cards) + 1, "schedVer": 2, "sched2021": True, "curDeck": 1,
-            "activeDecks": [1], "rollover": start_hour}  # fmt: skip
+            "activeDecks": [1], "rollover": start_hour,
+            "creationOffset": minutes_west(start, tz)}  # fmt: skip
     if presets is not None:  # Anki keeps this one collection-wide; here it is the default's
         conf["newCardsIgnoreReviewLimit"] = presets.default.new_ignores_review_limit
     with scratch(data_dir, "anki-export-") as tmp:
@@ -172,7 +198,8 @@ def write_package(
                     while next_id in taken_cids:
                         next_id += 1
                     cid = next_id
-                ctype, queue, due, ivl = to_anki(card, crt, now, position, start_hour, tz)
+                ctype, queue, due, ivl = to_anki(card, days, now, position)
+                left = _steps_left(card, presets.preset_of(card.deck) if presets else _PRESET)
                 data = (
                     json.dumps({"s": card.stability, "d": card.difficulty})
                     if card.stability and card.difficulty
@@ -183,9 +210,9 @@ def write_package(
                 elif card.buried_until and card.buried_until > now:
                     queue = -3
                 db.execute(
-                    "insert into cards values (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, 2500, ?, ?, 0, 0, 0, ?, ?)",
+                    "insert into cards values (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, 2500, ?, ?, ?, 0, 0, ?, ?)",
                     (cid, nid, decks.get(card.deck, 1), card.ord, int(card.modified.timestamp()),
-                     ctype, queue, due, ivl, card.reps, card.lapses, card.flag, data),
+                     ctype, queue, due, ivl, card.reps, card.lapses, left, card.flag, data),
                 )  # fmt: skip
                 card_count += 1
                 for log in reviews.get(card.id, []):
