@@ -40,9 +40,29 @@ def _tag(name: str) -> Test:
     )
 
 
-def _is(kind: str, now: datetime) -> Test:
+def _due(now: datetime, start_hour: int) -> Test:
+    """Anki's `is:due` (rslib search/sqlwriter.rs): review and interday learning cards due on a
+    study day up to today (a card due at 03:36 before a 4 am rollover is due now, as the review
+    pane counts it), intraday learning cards due within the learn-ahead limit; never new,
+    suspended or buried cards."""
+    from deskwork.domain.decklimits import LEARN_AHEAD, is_interday
+
+    day_end = day_bounds(study_day(now, start_hour), start_hour)[1]
+    ahead = now + LEARN_AHEAD
+
+    def test(c: Card) -> bool:
+        if c.suspended or c.is_new or _buried(c, now):
+            return False
+        if c.state is CardState.REVIEW or is_interday(c, day_end):
+            return c.due < day_end
+        return c.due <= ahead
+
+    return test
+
+
+def _is(kind: str, now: datetime, start_hour: int = 4) -> Test:
     tests: dict[str, Test] = {
-        "due": lambda c: not c.suspended and not c.is_new and c.due <= now and not _buried(c, now),
+        "due": _due(now, start_hour),
         "new": lambda c: c.is_new,
         "learn": lambda c: not c.is_new and c.state is not CardState.REVIEW,
         "review": lambda c: c.state is CardState.REVIEW,
@@ -211,7 +231,7 @@ def _term(
     if sep and name == "tag":
         return _tag(value)
     if sep and name == "is":
-        return _is(value.lower(), now)
+        return _is(value.lower(), now, start_hour)
     if sep and name == "note":
         return _note(value, type_names)
     if sep and name == "card":
