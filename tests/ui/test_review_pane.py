@@ -310,3 +310,20 @@ async def test_a_card_added_goes_before_a_learning_card_shown_ahead(
         await pilot.press("ctrl+s", "escape")
         await settled(pilot)
         assert text_of(app, "#review-question") == "a new question"
+
+
+def test_the_browser_shows_a_review_cards_study_day_as_its_due() -> None:
+    """Due at 01:13 on the 27th, before a 4 am rollover, a review card is due on the 26th: the
+    day the review pane shows it and Anki counts it (the browser showed the 27th, found by a user
+    trial). A learning step shows its time."""
+    from datetime import UTC, datetime
+
+    from deskwork.domain.cards import CardState
+    from deskwork.ui.screens.card_browser import due_label
+
+    due = datetime(2026, 12, 27, 1, 13, tzinfo=UTC)  # the tests' local zone is UTC
+    review = make_card(state=CardState.REVIEW, last_review=due.replace(day=1), due=due)
+    assert due_label(review, 4) == "26 Dec 2026"
+    assert due_label(review, 0) == "27 Dec 2026"
+    step = make_card(state=CardState.LEARNING, last_review=due, due=due)
+    assert due_label(step, 4) == "27 Dec 2026 01:13"

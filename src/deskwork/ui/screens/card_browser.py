@@ -17,6 +17,7 @@ from textual.widgets.data_table import ColumnDoesNotExist, RowDoesNotExist
 from deskwork.domain import cardstats
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.revieworder import describe_retrievability
+from deskwork.domain.studyday import study_day
 from deskwork.domain.tags import parse_tags
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural, true_retention_said
@@ -123,6 +124,7 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         query = self.query_one("#cb-query", Input).value
         job = search_job(self.desk_app.desk, query, MAX_ROWS, give_way)
         presets = load_presets(self.desk_app.desk)  # read here: the worker touches no store
+        start_hour = self.desk_app.desk.config.study.day_start_hour
         self._searching = True
 
         def work() -> None:
@@ -136,7 +138,7 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
             for card, question in zip(found.cards, found.questions, strict=False):
                 if len(rows) % ROWS_PER_FRAME == 0:
                     give_way()
-                rows.append((str(card.id), row_cells(card, question, now, presets)))
+                rows.append((str(card.id), row_cells(card, question, now, presets, start_hour)))
             self.app.call_from_thread(self._fill, generation, found.cards, rows)
 
         self.run_worker(work, thread=True, exclusive=True, group="cb-search", name="card search")
@@ -370,23 +372,27 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
 Row = tuple[Text, Text, Text, Text, Text, Text]
 
 
-def row_cells(card: Card, question: str, now: datetime, presets: Presets) -> Row:
+def row_cells(
+    card: Card, question: str, now: datetime, presets: Presets, start_hour: int = 4
+) -> Row:
     """A card's row after its mark: question, deck, state, due, retrievability now, tags (built on
     the search's worker: no store access)."""
     return (
         Text(clean(question, single_line=True), no_wrap=True, overflow="ellipsis"),
         Text(clean(card.deck, single_line=True), no_wrap=True, overflow="ellipsis"),
         Text(cardstats.shown_state(card, now)),
-        Text(due_label(card)),
+        Text(due_label(card, start_hour)),
         Text(describe_retrievability(retrievability(presets, card, now)), justify="right"),
         Text(clean(" ".join(card.tags), single_line=True), no_wrap=True, overflow="ellipsis"),
     )
 
 
-def due_label(card: Card) -> str:
+def due_label(card: Card, start_hour: int = 4) -> str:
     """When a card is due, in local time: learning steps are minutes apart, so they show the time;
-    review cards the day."""
+    review cards the study day (due at 01:13 on the 27th before a 4 am rollover: the 26th, the
+    day the review pane shows it and Anki counts it)."""
     if card.is_new:
         return ""
-    due = card.due.astimezone()
-    return f"{due:%d %b %Y}" if card.state is CardState.REVIEW else f"{due:%d %b %Y %H:%M}"
+    if card.state is CardState.REVIEW:
+        return f"{study_day(card.due, start_hour):%d %b %Y}"
+    return f"{card.due.astimezone():%d %b %Y %H:%M}"
