@@ -141,6 +141,9 @@ class CardScreen(OpensInSteps, ModalScreen[None]):
         areas = self.field_areas()
         if areas:
             areas[0].focus()
+            # the caret at the end of the field, as Anki's editor puts it: `e` then typing adds
+            # to the text, where it went in front of it
+            areas[0].move_cursor(areas[0].document.end)
         self._fit()
         # Its first layout and drawing (over the dimmed desk) in a turn of their own: Ctrl+K's
         # composing, mounting and drawing were one 30-35 ms stretch (ui/screens/opening.py).
