@@ -327,3 +327,35 @@ def test_the_browser_shows_a_review_cards_study_day_as_its_due() -> None:
     assert due_label(review, 0) == "27 Dec 2026"
     step = make_card(state=CardState.LEARNING, last_review=due, due=due)
     assert due_label(step, 4) == "27 Dec 2026 01:13"
+
+
+async def test_a_burst_of_page_downs_scrolls_a_page_each_and_home_end_reach_the_ends(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """A held PgDn on a long answer: every key a page, counted from where the last one left the
+    card (they all counted from the same place till the next refresh: 30 keys scrolled 4 pages,
+    found by a user trial). Home and End go to the card's start and end."""
+    from textual import events
+    from textual.containers import VerticalScroll
+
+    back = " ".join(f"w{i}" for i in range(6000))
+    app = desk_app(tmp_path, clock)
+    with app.desk.store.transaction() as tx:
+        tx.put("cards", make_card("short q", back=back))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f4", "space")
+        await settled(pilot)
+        card = app.review_pane.query_one("#review-card", VerticalScroll)
+        start, page = card.scroll_y, card.size.height - 1
+        assert card.max_scroll_y > start + 12 * page
+        for _ in range(12):  # one burst: no refresh between the keys
+            key = events.Key("pagedown", None)
+            key.set_sender(app)
+            app._driver.send_message(key)  # type: ignore[union-attr]
+        await settled(pilot)
+        assert card.scroll_y == start + 12 * page
+        await pilot.press("end")
+        assert card.scroll_y == card.max_scroll_y
+        await pilot.press("home")
+        assert card.scroll_y == 0

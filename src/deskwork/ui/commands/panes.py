@@ -136,6 +136,15 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
         "review.page_down", "pagedown", "scroll_card(2)", "Page down", "A long card: down", False
     ),
     _review(
+        "review.card_start",
+        "home",
+        "scroll_card(-3)",
+        "Card start",
+        "A long card: its start",
+        False,
+    ),
+    _review("review.card_end", "end", "scroll_card(3)", "Card end", "A long card: its end", False),
+    _review(
         "review.browse", "slash", "app.browse_cards", "Browse", "Search, bulk edit, stats", False
     ),
 )

@@ -288,11 +288,17 @@ class ReviewPane(SessionPane):
             card.scroll_to_widget(answer, animate=False, top=True)
 
     def action_scroll_card(self, lines: int) -> None:
-        """Arrow keys (±1 line) / PgUp / PgDn (±2: a page) scroll a card longer than the area."""
+        """Arrow keys (±1 line) / PgUp / PgDn (±2: a page) / Home / End (±3: the card's start or
+        end) scroll a card longer than the area. At once, not at the next refresh: each key of a
+        burst (a held PgDn) counts from where the last one left the card, where they all counted
+        from the same place and most were lost."""
         card = self.query_one("#review-card", VerticalScroll)
+        if abs(lines) == 3:
+            (card.scroll_end if lines > 0 else card.scroll_home)(animate=False, immediate=True)
+            return
         page = max(1, card.size.height - 1)
         step = lines if abs(lines) == 1 else (page if lines > 0 else -page)
-        card.scroll_relative(y=step, animate=False)
+        card.scroll_relative(y=step, animate=False, immediate=True)
 
     def action_grade(self, rating: int) -> None:
         if self.session is None or not self.revealed or not self._writable():
