@@ -204,7 +204,14 @@ def test_lean_keeps_a_record_whose_dict_shares_keys_and_copies_the_others() -> N
     assert lean(direct).__pydantic_fields_set__ is copied.__pydantic_fields_set__
 
 
-def test_lean_many_leaves_rows_that_share_the_every_field_set() -> None:
+def test_lean_many_leaves_rows_that_share_the_every_field_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from deskwork.store import collector
+
+    # the collector is armed once per process (the app arms it at its warm-up) and stays armed:
+    # an earlier test in the same run may have armed it, and `many` then copies (its other path)
+    monkeypatch.setattr(collector, "_armed", False)
     lean: Lean[ReviewLog] = Lean(ReviewLog)
     ts = datetime(2025, 1, 1, tzinfo=UTC)
     given = {"card_id": 1, "rating": 3, "ts": ts, "duration_ms": 5, "state": 1, "was_new": True,
