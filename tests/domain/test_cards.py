@@ -426,9 +426,33 @@ def test_an_interday_learning_card_is_due_all_its_day_mixed_with_the_reviews() -
     while (card := rq.next_card(queue, T0)) is not None:
         shown.append(card.id)
         rq.remove(queue, card.id)
-    assert shown[-1] == 20 and 1 in shown[:4], "before the new card"
-    assert shown[:4] == [c.id for c in rq.intersperse(queue_reviews(reviews, presets), [interday])]
+    main = rq.intersperse(queue_reviews(reviews, presets), [interday])
+    # and the new card spread through that main queue (builder/mod.rs `merge_new`, its default
+    # new/review order "mix with reviews"): after two of the four, not after all of them
+    assert shown == [c.id for c in rq.intersperse(main, [fresh])]
+    assert shown.index(20) == 2
     assert queue.counts(T0) == (0, 0, 0)
+
+
+def test_new_cards_are_spread_through_the_reviews_as_anki_mixes_them() -> None:
+    """Anki's default new/review order, "mix with reviews": 10 reviews and 3 new cards come as
+    Anki's Intersperser lays them out, one at a time; a learner with a backlog of reviews still
+    meets new cards today (they all came after every review: found by a user trial)."""
+    reviews = [
+        make_card(f"review {n}", id=10 + n, state=CardState.REVIEW, step=None,
+                  last_review=T0 - timedelta(days=9), due=T0 - timedelta(hours=n + 1))
+        for n in range(10)
+    ]  # fmt: skip
+    fresh = [make_card(f"new {n}", id=100 + n, created=T0 + timedelta(seconds=n)) for n in range(3)]
+    presets = Presets(Preset(name="Default"), [], [])
+    queue = rq.build([*reviews, *fresh], T0, DAY_END, presets, {})
+    shown = []
+    while (card := rq.next_card(queue, T0)) is not None:
+        shown.append(card.id)
+        rq.remove(queue, card.id)
+    expected = rq.intersperse(queue_reviews(reviews, presets), fresh)
+    assert shown == [c.id for c in expected]
+    assert [n for n, i in enumerate(shown) if i >= 100] == [2, 6, 10]  # R R N R R R N R R R N R R
 
 
 def queue_reviews(reviews: list[Card], presets: Presets) -> list[Card]:

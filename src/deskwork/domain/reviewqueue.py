@@ -6,12 +6,13 @@ tomorrow when the card's preset buries them. Buried and suspended cards wait.
 
 Shown as Anki's v3 queue shows them (`next_card`): intraday learning cards due now, then the main
 queue (the reviews with the interday learning cards spread evenly among them, Anki's default
-"mix with reviews"; then the new cards), then intraday learning due within the learn-ahead
-limit. An interday learning card (a step of a day or more) is due all its day, as in Anki where
+"mix with reviews", and the new cards spread evenly through that, Anki's default new/review
+order "mix with reviews"), then intraday learning due within the learn-ahead limit. An interday learning card (a step of a day or more) is due all its day, as in Anki where
 its due is a day number: it waited for the hour it was answered at the day before."""
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,6 +37,13 @@ class ReviewQueue:
     # a label, never a tally, so taking cards out of `reviews` or putting them back (cram, undo)
     # cannot put the count out of step with the list
     interday: frozenset[int] = frozenset()
+    # new cards spread through the main queue as Anki's default "mix with reviews" spreads them
+    # (its Intersperser over the queue as built): one from `new` when (new_taken + 1) * mix <
+    # main_taken + 1, the counts of cards that left each list since the build. inf: new cards
+    # after every review (a queue built by hand, cram).
+    mix: float = math.inf
+    main_taken: int = 0
+    new_taken: int = 0
 
     @property
     def size(self) -> int:
@@ -150,7 +158,10 @@ def build(
     day_learning = [c for c in taken if c.state is not CardState.REVIEW]
     due_reviews = [c for c in taken if c.state is CardState.REVIEW]
     main = intersperse(due_reviews, day_learning)
-    return ReviewQueue(learning, main, fresh, interday=frozenset(c.id for c in day_learning))
+    return ReviewQueue(
+        learning, main, fresh, interday=frozenset(c.id for c in day_learning),
+        mix=(len(main) + 1) / (len(fresh) + 1),
+    )  # fmt: skip
 
 
 def review_order_key(
@@ -170,13 +181,15 @@ def review_order_key(
 
 
 def next_card(queue: ReviewQueue, now: datetime) -> Card | None:
-    """Learning cards that are due, then reviews, then new cards, then learning cards due soon;
+    """Learning cards that are due, then reviews with the new cards spread among them, then
+    learning cards due soon;
     before all of them `queue.first` (the card on screen, or the one an undo brought back, as
     Anki shows it again) unless it is a learning card not due yet while reviews or new cards wait.
 
     That is Anki's v3 queue (rslib/src/scheduler/queue/mod.rs, `CardQueues::iter`): the
-    intraday learning cards due by now (`intraday_now_iter`), then the main queue (reviews,
-    interday learning, new), then the intraday learning cards due within the learn-ahead limit
+    intraday learning cards due by now (`intraday_now_iter`), then the main queue (reviews and
+    interday learning, the new cards spread through them: `merge_new`, its default "mix with
+    reviews"), then the intraday learning cards due within the learn-ahead limit
     (`intraday_ahead_iter`: "Intraday learning cards that can be shown after the main queue is
     empty"). A card shown ahead because nothing else was left, or undone back into learning, is
     such a card: when new cards or reviews come in (a card added, an import, a limit raised, an
@@ -192,6 +205,10 @@ def next_card(queue: ReviewQueue, now: datetime) -> Card | None:
                         return card
     if queue.learning and queue.learning[0].due <= now:
         return queue.learning[0]
+    if queue.reviews and queue.new:  # Anki's Intersperser, one card at a time
+        if (queue.new_taken + 1) * queue.mix < queue.main_taken + 1:
+            return queue.new[0]
+        return queue.reviews[0]
     if queue.reviews:
         return queue.reviews[0]
     if queue.new:
@@ -205,7 +222,13 @@ def remove(queue: ReviewQueue, card_id: int) -> None:
     if queue.first == card_id:
         queue.first = None
     for part in (queue.learning, queue.reviews, queue.new):
-        part[:] = [c for c in part if c.id != card_id]
+        kept = [c for c in part if c.id != card_id]
+        if len(kept) != len(part):  # it left the main queue or the new cards: the mix moves on
+            if part is queue.reviews:
+                queue.main_taken += 1
+            elif part is queue.new:
+                queue.new_taken += 1
+        part[:] = kept
 
 
 def place(queue: ReviewQueue, card: Card, day_end: datetime) -> None:
