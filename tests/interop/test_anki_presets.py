@@ -316,13 +316,16 @@ def _check_default_preset(preset: object, *, collection_wide: bool = True) -> No
     assert preset.new_ignores_review_limit is collection_wide
 
 
-def test_the_default_preset_is_anki_config_1_of_the_export(tmp_path: Path) -> None:
+def test_the_default_preset_is_a_config_of_its_own_in_the_export(tmp_path: Path) -> None:
     """Decks on the default preset ([cards] in the config file, the parameters optimised for it
-    in the store, [easy_days]) export with those options as Anki's Default (config 1), not
-    Anki's stock values: the real Anki opening the package's collection reads them."""
+    in the store, [easy_days]) export with those options as a config of their own (Anki keeps
+    its own Default when it imports a package), also copied into Anki's Default (config 1): the
+    real Anki opening the package's collection reads them."""
     import zipfile
 
     from anki.collection import Collection
+
+    from deskwork.interop.anki.presetexport import DEFAULT_EXPORT_ID
 
     package = _store_with_custom_default(tmp_path)
     collection = tmp_path / "opened.anki2"
@@ -332,10 +335,44 @@ def test_the_default_preset_is_anki_config_1_of_the_export(tmp_path: Path) -> No
         did = col.decks.id_for_name("Lang")
         assert did is not None
         conf = col.decks.config_dict_for_deck_id(did)
-        assert conf["id"] == 1 and conf["name"] == "Default"
+        assert conf["id"] == DEFAULT_EXPORT_ID and conf["name"] == "Default (deskwork)"
         _check_default_options(conf)
-        assert [c["id"] for c in col.decks.all_config()] == [1], "no other config is added"
+        _check_default_options(col.decks.get_config(1) or {})
+        assert sorted(c["id"] for c in col.decks.all_config()) == [1, DEFAULT_EXPORT_ID]
         assert col.get_config("newCardsIgnoreReviewLimit") is True
+    finally:
+        col.close()
+
+
+def test_the_default_preset_imports_into_anki_without_touching_its_default(
+    tmp_path: Path,
+) -> None:
+    """The export imported by the real Anki into a profile whose Default the user changed: the
+    decks study with the exported limits (a preset "Default (deskwork)"), the user's Default is
+    as the user left it."""
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    package = _store_with_custom_default(tmp_path)
+    col = Collection(str(tmp_path / "profile.anki2"))
+    try:
+        mine = col.decks.get_config(1)
+        assert mine is not None
+        mine["new"]["perDay"], mine["rev"]["perDay"] = 33, 444
+        col.decks.update_config(mine)
+        col.import_anki_package(
+            ImportAnkiPackageRequest(
+                package_path=str(package),
+                options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True),
+            )
+        )
+        did = col.decks.id_for_name("Lang")
+        assert did is not None
+        conf = col.decks.config_dict_for_deck_id(did)
+        assert conf["name"] == "Default (deskwork)"
+        _check_default_options(conf)
+        mine = col.decks.get_config(1)
+        assert mine is not None and mine["name"] == "Default"
+        assert (mine["new"]["perDay"], mine["rev"]["perDay"]) == (33, 444)
     finally:
         col.close()
 
@@ -369,8 +406,8 @@ def test_the_default_preset_survives_a_round_trip(
 ) -> None:
     """deskwork's export imported into another deskwork (straight, or after the real Anki opened
     it and wrote it again in either format) studies those decks with the same options: Anki's
-    Default becomes the named preset "Default (Anki)" (the other store's [cards] is not
-    overwritten), carrying the exported values."""
+    export's default becomes the named preset "Default (deskwork)" (the other store's [cards] is
+    not overwritten), carrying the exported values."""
     package = _store_with_custom_default(tmp_path)
     if through_anki:
         package = _through_anki(tmp_path, package, legacy=through_anki.startswith("legacy"))
@@ -380,7 +417,7 @@ def test_the_default_preset_survives_a_round_trip(
     try:
         presets = ps.load(desk)
         preset = presets.preset_of("Lang")
-        assert preset.name == "Default (Anki)"
+        assert preset.name == "Default (deskwork)"
         _check_default_preset(preset, collection_wide=through_anki is None)
         settings = ps.scheduler_settings(presets, "Lang", fuzz=False)
         assert settings.desired_retention == pytest.approx(0.85)
@@ -394,7 +431,7 @@ def test_reimporting_an_export_leaves_the_default_preset_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], through_anki: str | None
 ) -> None:
     """The store's own export imported back (straight, or after the real Anki wrote it again):
-    its decks stay on the default preset, no "Default (Anki)" copy is made. Once `[cards]` has
+    its decks stay on the default preset, no "Default (deskwork)" copy is made. Once `[cards]` has
     changed, the package's Default is no longer the store's: it comes in as a preset of its own
     with the package's values, and `[cards]` is left as the user wrote it."""
     package = _store_with_custom_default(tmp_path)
@@ -413,13 +450,13 @@ def test_reimporting_an_export_leaves_the_default_preset_alone(
     config.write_text(CUSTOM_DEFAULT.replace("new_per_day = 7", "new_per_day = 9"), "utf-8")
     assert main(["cards", "import", str(package), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["presets"] == [
-        "preset 'Default (Anki)' added from Anki"
+        "preset 'Default (deskwork)' added from Anki"
     ]
     desk = Desk.open(Paths.resolve())
     try:
         presets = ps.load(desk)
         assert presets.default.new_per_day == 9
-        assert presets.preset_of("Lang").name == "Default (Anki)"
+        assert presets.preset_of("Lang").name == "Default (deskwork)"
         _check_default_preset(presets.preset_of("Lang"), collection_wide=through_anki is None)
     finally:
         desk.close()

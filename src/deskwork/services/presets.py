@@ -316,9 +316,10 @@ def store_imported(desk: Desk, tx: Any, found: Any, renamed: bool) -> list[str]:
     """Inside an import's transaction: Anki's presets (matched by Anki's id; one changed in Anki
     since it was last imported replaces ours) and each deck's assignment and own limits as Anki
     has them, except for a deck the user put on a preset made here. Anki's Default becomes a
-    preset of its own ("Default (Anki)"; `[cards]` is never overwritten), except a deskwork
-    export's whose options are `[cards]`'s now: its decks stay on the default preset (re-importing
-    an export changes nothing). Returns report lines."""
+    preset of its own ("Default (Anki)"; `[cards]` is never overwritten), and so does a deskwork
+    export's default ("Default (deskwork)", its copy in config 1 is left out), except when its
+    options are `[cards]`'s now: its decks stay on the default preset (re-importing an export
+    changes nothing). Returns report lines."""
     if found is None:
         return []
     by_anki = {p.anki_id: p for p in stored(desk) if p.anki_id}
@@ -331,9 +332,12 @@ def store_imported(desk: Desk, tx: Any, found: Any, renamed: bool) -> list[str]:
         alike = preset.model_copy(
             update={"new_ignores_review_limit": default.new_ignores_review_limit}
         )
-        if anki_id == 1 and found.deskwork_default and dp.same_options(alike, default, week):
+        marked = found.deskwork_defaults
+        if anki_id in marked and dp.same_options(alike, default, week):
             ids[anki_id] = DEFAULT_PRESET_ID  # this store's own export: [cards] as it is
             continue
+        if anki_id == 1 and marked - {1}:
+            continue  # a deskwork export's Anki slot (a copy of its default, or Anki's own)
         mine = by_anki.get(anki_id)
         mtime = found.mtimes.get(anki_id, 0)
         if mine is not None and mtime <= mine.anki_mtime:

@@ -249,6 +249,12 @@ class DeskworkApp(HelpAndThemes):
     def action_browse_cards(self) -> None:
         self.cards.browse()
 
+    def action_import_cards(self) -> None:
+        self.cards.import_deck()
+
+    def action_export_cards(self) -> None:
+        self.cards.export_deck()
+
     # ------------------------------------------------------------------ insight
     def reload_timer(self) -> None:
         self.timer.reload()

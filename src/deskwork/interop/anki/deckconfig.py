@@ -11,8 +11,8 @@ Anki's FSRS parameters: the newest set a preset has (FSRS-6, else FSRS-5, else F
 to 21 by `domain.presets.fsrs6_parameters`; a set deskwork cannot use is reported and dropped
 (the preset then schedules with the defaults), never silently misread.
 
-Config 1 of a package deskwork exported is its default preset (`[cards]`), marked so
-(`DESKWORK_DEFAULT`); `AnkiPresets.deskwork_default` tells the import. Writing: `presetexport.py`.
+The configs of a package deskwork exported that hold its default preset (`[cards]`: config 1 and
+its own id) are marked so (`DESKWORK_DEFAULT`); `AnkiPresets.deskwork_defaults` tells the import. Writing: `presetexport.py`.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ class AnkiPresets:
     next_day: datetime | None = None  # when Anki's current day ends (it unburies then)
     problems: list[str] = field(default_factory=list)
     fsrs: bool = False  # whether the collection schedules with FSRS
-    deskwork_default: bool = False  # config 1 is a deskwork store's default preset (its export)
+    # the configs holding a deskwork store's default preset (its export: config 1 and its own id)
+    deskwork_defaults: set[int] = field(default_factory=set)
 
 
 def _floats(values: list[int | bytes]) -> list[float]:
@@ -208,8 +209,8 @@ def read(db: sqlite3.Connection) -> AnkiPresets:
         ):
             try:
                 raw[int(cid)] = (str(name), _from_proto(_blob(blob)), int(mtime or 0))
-                if int(cid) == 1:
-                    out.deskwork_default = _marked(fields_before_damage(_blob(blob)).get(255))
+                if _marked(fields_before_damage(_blob(blob)).get(255)):
+                    out.deskwork_defaults.add(int(cid))
             except (ValueError, TypeError, struct.error) as exc:
                 out.problems.append(
                     f"preset {clean(str(name))!r} cannot be read ({exc}); not imported"
@@ -237,8 +238,8 @@ def read(db: sqlite3.Connection) -> AnkiPresets:
                         _from_json(value),
                         int(value.get("mod", 0)),
                     )
-                    if key == "1":
-                        out.deskwork_default = value.get(DESKWORK_DEFAULT) is True
+                    if value.get(DESKWORK_DEFAULT) is True:
+                        out.deskwork_defaults.add(int(key))
                 except (TypeError, ValueError) as exc:
                     out.problems.append(f"preset {value.get('name')!r} cannot be read ({exc})")  # fmt: skip
         for value in _json(decks).values():

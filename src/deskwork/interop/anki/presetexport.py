@@ -1,10 +1,11 @@
 """Deskwork's presets written into a legacy Anki collection (`col.dconf`, each deck's `conf` and
 own limits) for an exported .apkg: each preset a written deck uses as an Anki deck config, and the
-default preset (`[cards]`) as Anki's Default, config 1.
+default preset (`[cards]`) as a config of its own ("Default (deskwork)", `DEFAULT_EXPORT_ID`) that
+the decks without a preset point at, also copied into Anki's Default (config 1).
 
-Anki itself, importing a package into a collection, adds the configs it does not have and keeps
-its own Default (as with any Anki package); the collection opened as it is, or read back by
-deskwork, has every option. Reading them is `deckconfig.py`'s.
+Anki, importing a package into a collection, adds the configs it does not have and never replaces
+its own Default (config 1): the default preset therefore travels under its own id, or its limits
+would be lost in Anki. Reading them back is `deckconfig.py`'s.
 """
 
 from __future__ import annotations
@@ -21,14 +22,17 @@ _ANKI_ORDER = {key: number for number, key in ANKI_NUMBERS.items()}
 
 
 EXPORT_ID_BASE = 1700000000200
+DEFAULT_EXPORT_ID = EXPORT_ID_BASE  # the default preset ([cards]); stored presets: base + their id
+DEFAULT_EXPORT_NAME = "Default (deskwork)"
 
 
 def export_into(dconf: dict[str, Any], decks: dict[str, Any], presets: Any, now: datetime) -> None:
     """Put deskwork's presets into a legacy collection being written: one Anki deck config per
     preset a written deck uses (its Anki id when it came from Anki), each deck pointing at its
-    own, with its own limits. `dconf["1"]` (Anki's Default) is the template; it is then replaced by
-    deskwork's default preset (`[cards]`, with its optimised parameters), the one decks without a
-    preset of their own use, marked as such (`DESKWORK_DEFAULT`). `presets` is a
+    own, with its own limits. `dconf["1"]` (Anki's Default) is the template. Deskwork's default
+    preset (`[cards]`, with its optimised parameters), the one decks without a preset of their own
+    use, is written as `DEFAULT_EXPORT_ID` (the decks point at it) and into `dconf["1"]` (the
+    collection opened as it is), both marked as such (`DESKWORK_DEFAULT`). `presets` is a
     `domain.presets.Presets` (None: nothing to add)."""
     if presets is None or "1" not in dconf:
         return
@@ -45,6 +49,8 @@ def export_into(dconf: dict[str, Any], decks: dict[str, Any], presets: Any, now:
                 dconf[str(conf_id)] = _legacy_conf(template, conf_id, preset, now)
                 written[preset.id] = conf_id
             deck["conf"] = conf_id
+        else:
+            deck["conf"] = DEFAULT_EXPORT_ID
         if option is not None:
             if option.new_limit is not None:
                 deck["newLimit"] = option.new_limit
@@ -52,7 +58,10 @@ def export_into(dconf: dict[str, Any], decks: dict[str, Any], presets: Any, now:
                 deck["reviewLimit"] = option.review_limit
             if option.desired_retention is not None:
                 deck["desiredRetention"] = round(option.desired_retention * 100)
-    dconf["1"] = _legacy_conf(template, 1, presets.default, now) | {DESKWORK_DEFAULT: True}
+    default = presets.default.model_copy(update={"name": DEFAULT_EXPORT_NAME})
+    mark = {DESKWORK_DEFAULT: True}
+    dconf[str(DEFAULT_EXPORT_ID)] = _legacy_conf(template, DEFAULT_EXPORT_ID, default, now) | mark
+    dconf["1"] = _legacy_conf(template, 1, presets.default, now) | mark
 
 
 def _legacy_conf(

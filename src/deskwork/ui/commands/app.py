@@ -79,6 +79,23 @@ APP_COMMANDS: tuple[Command, ...] = (
         False,
     ),
     Command(
+        "cards.import",
+        "alt+i",
+        "import_cards",
+        "Import cards (Anki .apkg / .txt)",
+        "Bring in an Anki package (.apkg, .colpkg) or plain text (.txt, .csv): notes, decks,"
+        " presets, review history",
+        False,
+    ),
+    Command(
+        "cards.export",
+        "alt+x",
+        "export_cards",
+        "Export cards (.apkg / .txt)",
+        "Write every card to an Anki package (.apkg) or plain text (.txt)",
+        False,
+    ),
+    Command(
         "cards.decks",
         "alt+d",
         "decks",

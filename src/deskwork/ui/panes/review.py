@@ -234,7 +234,7 @@ class ReviewPane(SessionPane):
             return (
                 "No cards yet.",
                 f"{self.key('cards.add')} adds one from anywhere; "
-                "`deskwork cards import deck.apkg` brings your Anki decks.",
+                f"{self.key('cards.import')} imports your Anki decks (.apkg) or text.",
             )
         if session.cram:
             return "Cram done.", f"{self.key('review.cram')} leaves cram mode."
