@@ -17,6 +17,7 @@ from deskwork.domain.studyday import study_day
 from deskwork.domain.text import clean
 from deskwork.domain.timer import Outcome, Status, TimerError
 from deskwork.domain.wording import plural
+from deskwork.services import WELCOME_DONE
 from deskwork.services.notify import DesktopNotifier, HookResult, run_hook
 from deskwork.services.timer import TimerService
 from deskwork.ui.host import DeskHost
@@ -270,6 +271,8 @@ class TimerControl:
         past = self.past_end_of_day()
         text = f"It's past {end}: a good moment to wrap up and leave the desk." if past else ""
         self.app.show_timer_nudge(text)
-        if past and self._nudged_on != day:
+        # Not over the welcome of a first start: a learner who has not begun is told to wrap up
+        # once past it (the line under today's figures says it meanwhile)
+        if past and self._nudged_on != day and self.app.desk.store.setting(WELCOME_DONE, False):
             self._nudged_on = day
             self.app.notify(text, title="End of the study day", timeout=15)
