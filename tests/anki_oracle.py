@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from anki.collection import (
     Collection,
@@ -94,3 +95,21 @@ def import_into_anki(folder: Path, path: Path) -> Imported:
         return Imported(col.note_count(), col.card_count(), per_deck, tags, ords, sorted(types))
     finally:
         col.close()
+
+
+def import_with_presets(col: Collection, package: Path) -> None:
+    """`package` imported into `col` as Anki's import dialog does with "import any deck presets"
+    ticked (scheduling kept)."""
+    col.import_anki_package(
+        ImportAnkiPackageRequest(
+            package_path=str(package),
+            options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True),
+        )
+    )
+
+
+def deck_options(col: Collection, deck: str) -> dict[str, Any]:
+    """The options (preset) Anki gives `deck`, which must exist."""
+    did = col.decks.id_for_name(deck)
+    assert did is not None, deck
+    return col.decks.config_dict_for_deck_id(did)

@@ -18,6 +18,7 @@ from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services import cards as cs
 from deskwork.services import presets as ps
+from tests.anki_oracle import deck_options, import_with_presets
 from tests.anki_presets_oracle import DECKS, Oracle, build_presets_collection
 
 
@@ -179,7 +180,7 @@ def test_exported_presets_import_into_anki(
     tmp_path: Path, oracle: Oracle, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """deskwork's .apkg carries each deck's preset (and its own limits) back to Anki."""
-    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    from anki.collection import Collection
 
     desk = imported(tmp_path, oracle, capsys)
     try:
@@ -190,17 +191,10 @@ def test_exported_presets_import_into_anki(
     assert main(["cards", "export", str(out)]) == 0
     col = Collection(str(tmp_path / "fresh.anki2"))
     try:
-        col.import_anki_package(
-            ImportAnkiPackageRequest(
-                package_path=str(out),
-                options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True),
-            )
-        )
+        import_with_presets(col, out)
         seen = {}
         for deck in DECKS:
-            did = col.decks.id_for_name(deck)
-            assert did is not None, deck
-            conf = col.decks.config_dict_for_deck_id(did)
+            conf = deck_options(col, deck)
             seen[deck] = conf["name"]
         assert seen == {
             d: ("Default (Anki)" if p == "Default" else p) for d, (p, *_r) in DECKS.items()
@@ -350,7 +344,7 @@ def test_the_default_preset_imports_into_anki_without_touching_its_default(
     """The export imported by the real Anki into a profile whose Default the user changed: the
     decks study with the exported limits (a preset "Default (deskwork)"), the user's Default is
     as the user left it."""
-    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    from anki.collection import Collection
 
     package = _store_with_custom_default(tmp_path)
     col = Collection(str(tmp_path / "profile.anki2"))
@@ -359,15 +353,8 @@ def test_the_default_preset_imports_into_anki_without_touching_its_default(
         assert mine is not None
         mine["new"]["perDay"], mine["rev"]["perDay"] = 33, 444
         col.decks.update_config(mine)
-        col.import_anki_package(
-            ImportAnkiPackageRequest(
-                package_path=str(package),
-                options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True),
-            )
-        )
-        did = col.decks.id_for_name("Lang")
-        assert did is not None
-        conf = col.decks.config_dict_for_deck_id(did)
+        import_with_presets(col, package)
+        conf = deck_options(col, "Lang")
         assert conf["name"] == "Default (deskwork)"
         _check_default_options(conf)
         mine = col.decks.get_config(1)

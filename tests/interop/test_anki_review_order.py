@@ -18,6 +18,7 @@ from anki.scheduler_pb2 import QueuedCards
 from deskwork.domain.revieworder import ANKI_NUMBERS
 from deskwork.services import cards as cs
 from deskwork.services import presets as ps
+from tests.anki_oracle import deck_options, import_with_presets
 from tests.anki_presets_oracle import Oracle, build_presets_collection
 from tests.interop.test_anki_presets import imported
 
@@ -80,8 +81,6 @@ def test_review_order_and_easy_days_go_both_ways_with_anki(
     with deskwork's export; an all-normal week (Anki's default) leaves the config's easy days."""
     from anki.collection import (
         ExportAnkiPackageOptions,
-        ImportAnkiPackageOptions,
-        ImportAnkiPackageRequest,
     )
 
     from deskwork.cli import main
@@ -131,15 +130,8 @@ def test_review_order_and_easy_days_go_both_ways_with_anki(
     assert main(["cards", "export", str(out)]) == 0
     fresh = Collection(str(tmp_path / "fresh.anki2"))
     try:
-        fresh.import_anki_package(
-            ImportAnkiPackageRequest(
-                package_path=str(out),
-                options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True),
-            )
-        )
-        did = fresh.decks.id_for_name("Work")
-        assert did is not None
-        back = fresh.decks.config_dict_for_deck_id(did)
+        import_with_presets(fresh, out)
+        back = deck_options(fresh, "Work")
         assert back["reviewOrder"] == NUMBER["retrievability_ascending"]
         assert back["easyDaysPercentages"] == [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0]
     finally:
