@@ -61,8 +61,9 @@ def _due(now: datetime, start_hour: int) -> Test:
 
 
 def _is(kind: str, now: datetime, start_hour: int = 4) -> Test:
+    if kind == "due":  # the one kind that needs today's bounds: worked out only for it
+        return _due(now, start_hour)
     tests: dict[str, Test] = {
-        "due": _due(now, start_hour),
         "new": lambda c: c.is_new,
         "learn": lambda c: not c.is_new and c.state is not CardState.REVIEW,
         "review": lambda c: c.state is CardState.REVIEW,
@@ -71,7 +72,8 @@ def _is(kind: str, now: datetime, start_hour: int = 4) -> Test:
         "flagged": lambda c: c.flag > 0,
     }
     if kind not in tests:
-        raise ValueError(f"is:{kind} is not known (try {', '.join('is:' + k for k in tests)})")
+        known = ", ".join("is:" + k for k in ("due", *tests))
+        raise ValueError(f"is:{kind} is not known (try {known})")
     return tests[kind]
 
 

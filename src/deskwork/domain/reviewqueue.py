@@ -7,8 +7,9 @@ tomorrow when the card's preset buries them. Buried and suspended cards wait.
 Shown as Anki's v3 queue shows them (`next_card`): intraday learning cards due now, then the main
 queue (the reviews with the interday learning cards spread evenly among them, Anki's default
 "mix with reviews", and the new cards spread evenly through that, Anki's default new/review
-order "mix with reviews"), then intraday learning due within the learn-ahead limit. An interday learning card (a step of a day or more) is due all its day, as in Anki where
-its due is a day number: it waited for the hour it was answered at the day before."""
+order "mix with reviews"), then intraday learning due within the learn-ahead limit. An interday
+learning card (a step of a day or more) is due all its day, as in Anki where its due is a day
+number: it waited for the hour it was answered at the day before."""
 
 from __future__ import annotations
 
@@ -182,8 +183,7 @@ def review_order_key(
 
 def next_card(queue: ReviewQueue, now: datetime) -> Card | None:
     """Learning cards that are due, then reviews with the new cards spread among them, then
-    learning cards due soon;
-    before all of them `queue.first` (the card on screen, or the one an undo brought back, as
+    learning cards due soon; before all of them `queue.first` (the card on screen, or the one an undo brought back, as
     Anki shows it again) unless it is a learning card not due yet while reviews or new cards wait.
 
     That is Anki's v3 queue (rslib/src/scheduler/queue/mod.rs, `CardQueues::iter`): the
