@@ -14,9 +14,9 @@ less often (the package is imported by tests and commands too).
 `pause` (the TUI's start, `cli.build_tui`) switches it off from there to the first frame: the
 app's modules (Textual's among them) and the records the store's opening makes for the desk
 (4,000 sessions, the curriculum, the drafts at the heavy year) all live until the app quits, and
-the young collections meanwhile walked them, ~10 ms of CPU before the first frame. The app freezes what start-up made at its
-first frame (ui/warm_up.py) before `end` switches the collector back on, so nothing walks those
-records afterwards either; cyclic garbage made in the window is frozen with them and freed by the
+the young collections meanwhile walked them, ~10 ms of CPU before the first frame. The app
+freezes what start-up made at its first frame (ui/warm_up.py) before `end` switches the collector
+back on, so nothing walks those records afterwards either; cyclic garbage made in the window is frozen with them and freed by the
 idle collector's sweeps of the frozen set (ui/idle_collector.py). An app that quits before its
 first frame resumes it when unmounted; a start that fails before the app runs, at once (`resume`).
 """
