@@ -2,6 +2,7 @@
 
     python benchmarks/run.py --scale heavy --json [--keep DIR] [--only import]
     python benchmarks/run.py --only startup --data DIR [--runs 9] [--base-src /other/tree/src]
+    python benchmarks/run.py --only writes --data DIR [--writes 300]
 
 Every figure that has a natural baseline is measured against it in the same run (these machines are
 noisy): `naive_write_p95_ms` is plain TinyDB (one JSONStorage table holding the same cards),
@@ -18,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -82,6 +84,62 @@ def measure_writes(data_dir: Path, n: int) -> dict[str, float]:
         "write_max_ms": max(times),
         "compact_ms": compact_ms,
         "backup_ms": backup_ms,
+    }
+
+
+def measure_group_writes(data_dir: Path, n: int, burst: int = 100) -> dict[str, float]:
+    """The same grade-like write with group commit on (as the TUI saves): how long the writer
+    waits (wall and CPU), how long until the flusher's sync made it durable, and how many syncs
+    a burst of `burst` back-to-back writes costs (syncs per write)."""
+    store = Store.open(data_dir, backup_interval_s=10**9)
+    reached = threading.Condition()
+
+    def heard(ticket: int, failure: object) -> None:
+        with reached:
+            reached.notify_all()
+
+    flusher = store.start_group_commit(heard)
+    cards = store.cards.all()
+    when = END + timedelta(hours=1)
+
+    def grade(i: int) -> None:
+        card = cards[(i * 7919) % len(cards)]
+        with store.transaction() as tx:
+            tx.put("cards", card.model_copy(update={"reps": card.reps + 1, "last_review": when}))
+            tx.append("reviews", ReviewLog(card_id=card.id, rating=3, ts=when, duration_ms=4000))
+
+    def durable(ticket: int) -> None:
+        with reached:
+            reached.wait_for(lambda: store.durable_ticket >= ticket, timeout=10)
+
+    returns, cpus, durables = [], [], []
+    for i in range(n):
+        t, cpu = time.perf_counter(), time.thread_time()
+        grade(i)
+        returns.append((time.perf_counter() - t) * 1000)
+        cpus.append((time.thread_time() - cpu) * 1000)
+        durable(store.ticket())
+        durables.append((time.perf_counter() - t) * 1000)
+    kicks, syncs = flusher.kicks, flusher.syncs
+    t = time.perf_counter()
+    for i in range(burst):
+        grade(n + i)
+    burst_ms = (time.perf_counter() - t) * 1000
+    durable(store.ticket())
+    burst_syncs = flusher.syncs - syncs
+    store.close()
+    return {
+        "gc_write_p50_ms": pct(returns, 50),
+        "gc_write_p95_ms": pct(returns, 95),
+        "gc_write_max_ms": max(returns),
+        "gc_write_cpu_p95_ms": pct(cpus, 95),
+        "gc_durable_p50_ms": pct(durables, 50),
+        "gc_durable_p95_ms": pct(durables, 95),
+        "gc_syncs_per_write_one_by_one": (syncs / kicks) if kicks else 0.0,
+        "gc_burst_writes": burst,
+        "gc_burst_ms": burst_ms,
+        "gc_burst_syncs": burst_syncs,
+        "gc_burst_syncs_per_write": burst_syncs / burst,
     }
 
 
@@ -244,9 +302,10 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["import", "startup"],
-        help="measure only this: import (generates, then the .apkg import against Anki's) or "
-        "startup (on --data DIR, no generation)",
+        choices=["import", "startup", "writes"],
+        help="measure only this: import (generates, then the .apkg import against Anki's), "
+        "startup (on --data DIR, no generation) or writes (on --data DIR: the grade-like "
+        "durable write, synced per write as the CLI does and by group commit as the TUI does)",
     )
     parser.add_argument(
         "--data", metavar="DIR", help="with --only: a data dir generated before (copied)"
@@ -260,6 +319,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.only == "startup":
         return only(args)
+    if args.only == "writes":
+        return only_writes(args)
 
     scale = SCALES[args.scale]
     work = Path(tempfile.mkdtemp(prefix="deskwork-bench-"))
@@ -319,6 +380,23 @@ def only(args: argparse.Namespace) -> int:
         if args.base_src:
             _compile(Path(args.base_src) / "deskwork")
         result = measure_startup(data_dir, args.runs, args.base_src)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report(result, args.json)
+    return 0
+
+
+def only_writes(args: argparse.Namespace) -> int:
+    if not args.data:
+        print("--only writes needs --data DIR (a dir made with --keep)", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="deskwork-bench-"))
+    try:
+        result: dict[str, object] = {}
+        for name, measure in (("sync", measure_writes), ("group", measure_group_writes)):
+            data_dir = work / name
+            shutil.copytree(args.data, data_dir, ignore=shutil.ignore_patterns("*.sock"))
+            result.update({k: round(v, 2) for k, v in measure(data_dir, args.writes).items()})
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report(result, args.json)

@@ -6,7 +6,7 @@ could not be drawn and a key that could not be answered.
 
 For each activity (start, review 100 cards, switch areas, stats, card browser with a search,
 curriculum table, plan, typing into a 250 KB draft, pasting 100 KB into a card and saving it,
-importing a year's history, compaction, backup) it reports `stall_max_ms` (the longest time the
+importing a year's history, exporting every card with its history, compaction, backup) it reports `stall_max_ms` (the longest time the
 loop could not run anything) with `stall_max_ui_cpu_ms` (the UI thread's own CPU time in it:
 the rest it waited for the GIL or a CPU) and `stall_max_cpu_ms` (every thread's CPU time in it:
 far below the stall, the machine ran other processes), `lateness_p99_ms`, the activity's duration and, where it has one,
@@ -20,7 +20,9 @@ collection holds the GIL, so the loop waits for it too. After the last activity,
 `gc_idle_full_ms` is what a full collection then costs (the one the app makes at its next pause:
 ui/idle_collector.py), `gc_sweep_ms` what a sweep of the frozen set costs (everything walked),
 with the objects the collector tracks and has frozen and the idle collections and sweeps the app
-made during the run. `--pause S` leaves S seconds without input after each activity, as a user
+made during the run (`gc_idle_overdue`: of those collections, the ones made without a pause,
+the objects not frozen having reached the app's bound; `gc_idle_sweeps_forced`: sweeps made
+without a pause, the frozen set having doubled). `--pause S` leaves S seconds without input after each activity, as a user
 stops between things; the row `pause` shows what the app does meanwhile.
 `idle` is the baseline of the same run: the app sitting still with its timers running, so the
 harness's own lateness on this machine is visible next to every figure. The typing row's baseline
@@ -40,13 +42,15 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
-import faulthandler
 import gc
 import json
+import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -66,7 +70,7 @@ DRAFT_BYTES = 250_000
 PASTE_BYTES = 100_000
 ACTIVITIES = (
     "loop_alone", "idle", "start", "review", "switch_areas", "stats", "browser", "curriculum", "plan",
-    "typing", "paste_card", "import_history", "compact", "backup",
+    "typing", "paste_card", "import_history", "export_cards", "compact", "backup",
     "typing_bare_markdown", "typing_bare_plain",
 )  # fmt: skip
 BARE_TYPED = 300  # characters typed into the bare TextAreas (Textual's own cost, the baseline)
@@ -95,9 +99,22 @@ class LatenessProbe:
         self.collections: dict[str, list[tuple[int, float, float]]] = {}
         self._gc_began = (0.0, 0.0)
         self.watch: tuple[float, Any] | None = None
+        self._watching = threading.Event()  # set while the watchdog thread should run
+        self._last_gc = (0.0, 0, 0.0)  # when the last collection ended, its generation, its ms
 
     def start(self) -> None:
         gc.callbacks.append(self._on_gc)
+        self._schedule()
+        if self.watch is not None:
+            self._watching.set()
+            loop_thread = threading.get_ident()
+            threading.Thread(target=self._watchdog, args=(loop_thread,), daemon=True).start()
+
+    def rearm(self) -> None:
+        """Forget the lateness of the callback now due: what ran since was outside any loop in
+        the program measured (see run_app)."""
+        if self._handle is not None:
+            self._handle.cancel()
         self._schedule()
 
     def stop(self) -> None:
@@ -105,8 +122,7 @@ class LatenessProbe:
             gc.callbacks.remove(self._on_gc)
         if self._handle is not None:
             self._handle.cancel()
-        if self.watch is not None:
-            faulthandler.cancel_dump_traceback_later()
+        self._watching.clear()
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
@@ -116,6 +132,7 @@ class LatenessProbe:
         ms = (time.perf_counter() - wall) * 1000
         cpu_ms = (time.thread_time() - cpu) * 1000
         self.collections.setdefault(self.current, []).append((info["generation"], ms, cpu_ms))
+        self._last_gc = (time.perf_counter(), info["generation"], ms)
 
     def _schedule(self) -> None:
         self._due = time.perf_counter() + INTERVAL_S
@@ -132,15 +149,51 @@ class LatenessProbe:
                 (time.thread_time() - self._cpu_at) * 1000,
                 (time.process_time() - self._proc_at) * 1000,
             )
-        if self.watch is not None:  # re-armed each time the loop runs: fires only in a stall
-            faulthandler.dump_traceback_later(self.watch[0], file=self.watch[1])
         self._schedule()
 
     def watch_stalls(self, ms: float, out: Any) -> None:
-        """Attribute stalls: when the loop has not run for `ms`, faulthandler's own C thread
-        (it needs no GIL) writes every thread's stack to `out` — the one holding the GIL is
-        the cause (faulthandler reads running threads unsafely: a run may rarely crash)."""
-        self.watch = (ms / 1000 + INTERVAL_S, out)
+        """Attribute stalls: when the loop has not run for `ms`, a watchdog thread writes the
+        loop thread's stack (and where every other thread is) to `out`, once per stall.
+
+        It holds the GIL to read them (`sys._current_frames`), so it sees a stall in Python
+        code as it happens (the loop thread hands the GIL over every switch interval), and one
+        in C code that keeps the GIL (a garbage collection) only once that returns: its
+        `gc` line says so. (It was faulthandler's `dump_traceback_later`, whose C thread reads
+        every thread's frames without the GIL: with workers creating and freeing frames
+        meanwhile it read a freed frame, and the run died of a segfault, exit 139.)"""
+        self.watch = (ms / 1000, out)
+
+    def _watchdog(self, loop_thread: int) -> None:
+        assert self.watch is not None
+        limit, out = self.watch
+        reported = 0.0  # the due time of the last stall written: once per stall
+        while self._watching.is_set():
+            time.sleep(min(limit / 4, 0.005))
+            due = self._due
+            late = time.perf_counter() - due
+            if late < limit or due == reported:
+                continue
+            reported = due
+            frames = sys._current_frames()
+            names = {t.ident: t.name for t in threading.enumerate()}
+            lines = [f"[stall] {late * 1000:.0f} ms late in {self.current}"]
+            ended, gen, ms = self._last_gc
+            if ended >= due:  # a collection ran inside this stall
+                lines.append(f"  a generation-{gen} collection ran in it: {ms:.1f} ms")
+            loop_frame = frames.pop(loop_thread, None)
+            if loop_frame is not None:
+                lines.append("  the event loop's thread:")
+                lines += ["  " + line.rstrip() for line in traceback.format_stack(loop_frame)]
+            for ident, frame in frames.items():
+                if ident == threading.get_ident():
+                    continue
+                code = frame.f_code
+                lines.append(
+                    f"  {names.get(ident, ident)}: {code.co_filename}:{frame.f_lineno} "
+                    f"{code.co_name}"
+                )
+            del frames
+            print("\n".join(lines), file=out, flush=True)
 
     def begin(self, name: str) -> None:
         if self.verbose:
@@ -453,6 +506,25 @@ class Activities:
         while background is not None and background.busy:  # the compaction that follows it
             await asyncio.sleep(0.02)
 
+    async def export_cards(self) -> None:
+        """Alt+X, a path typed, Enter: every card with its history written to an .apkg (on a
+        worker under a progress bar); the op runs from Enter to the result's toast."""
+        drive, app = self.drive, self.app
+        target = self.package.with_name("stall-export.apkg")
+        await drive.press("alt+x")
+        await drive.press("end", "ctrl+u")  # the proposed path cleared, as a user would
+        await drive.type_text(str(target))
+        shown = len(app._notifications)
+        t = time.perf_counter()
+        await drive.press("enter")
+        while len(app._notifications) == shown or type(app.screen).__name__ in (
+            "ProgressScreen",
+            "TransferScreen",
+        ):
+            await asyncio.sleep(0.05)
+        self.probe.op(time.perf_counter() - t)
+        self.probe.notes["export_cards"] = str(list(app._notifications)[-1].message)[:120]
+
     async def compact(self) -> None:
         store = self.app.desk.store
         limit = getattr(store, "journal_limit", None)
@@ -533,12 +605,19 @@ async def run_app(
     def clock() -> datetime:  # the workload's day, two hours in; time passes as it does
         return END + timedelta(hours=2, seconds=time.monotonic() - began)
 
-    t = time.perf_counter()
+    # What `deskwork` does before its event loop exists (cli.build_tui: open the store, import
+    # the TUI, make the app): no frame or key can be late then, so it is start-up time (the
+    # startup benchmark's), not a stall. Here it runs inside the meter's loop, so it is timed on
+    # its own (`before_loop_cpu_ms`) and the probe is re-armed after it; the `start` row is
+    # from `app.run` on, as in the real program.
+    t, cpu = time.perf_counter(), time.thread_time()
     desk = Desk.open(Paths(data_dir, data_dir), clock=clock, defer_backup=True)
     open_ms = (time.perf_counter() - t) * 1000
     from deskwork.ui.app import DeskworkApp
 
     app = DeskworkApp(desk)
+    before_loop_cpu_ms = (time.thread_time() - cpu) * 1000
+    probe.rearm()
     shutdown = ""
     collector_figures: dict[str, Any] = {}
     try:
@@ -578,8 +657,14 @@ async def run_app(
                 "gc_tracked_objects": tracked,
                 "gc_frozen_objects": frozen,
                 "gc_idle_collections": getattr(idle, "collections", None),
+                "gc_idle_overdue": getattr(idle, "overdue", None),
                 "gc_idle_sweeps": getattr(idle, "sweeps", None),
+                "gc_idle_sweeps_forced": getattr(idle, "forced", None),
             }
+            flusher = getattr(desk.store, "flusher", None)  # group commit (a tree without: none)
+            if flusher is not None:  # (read before the app's close stops it)
+                collector_figures["group_commit_writes"] = flusher.kicks
+                collector_figures["group_commit_syncs"] = flusher.syncs
     except Exception as exc:  # the figures so far are still worth reporting
         shutdown = f"{type(exc).__name__}: {exc}"[:200]
     finally:
@@ -595,6 +680,7 @@ async def run_app(
         probe.stop()
     result = {
         "desk_open_ms": round(open_ms, 1),
+        "before_loop_cpu_ms": round(before_loop_cpu_ms, 1),
         **collector_figures,
         "activities": probe.report(),
     }
@@ -668,6 +754,18 @@ def measure_stalls(
     }
 
 
+def slow_disk(seconds: float) -> None:
+    """Make every fdatasync in this process `seconds` slower (os.fdatasync is looked up at each
+    call by the store of any tree, so both sides of a before/after pair get the same disk)."""
+    real = os.fdatasync
+
+    def fdatasync(fd: int) -> None:
+        time.sleep(seconds)
+        real(fd)
+
+    os.fdatasync = fdatasync
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -696,7 +794,17 @@ def main() -> int:
     parser.add_argument(
         "--only", nargs="+", choices=ACTIVITIES[3:-2], default=(), help="run just these activities"
     )
+    parser.add_argument(
+        "--slow-sync",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="every fdatasync takes MS ms longer (a slow disk, as a sleep that lets go of the "
+        "GIL as the real call does): the same for any tree measured",
+    )
     args = parser.parse_args()
+    if args.slow_sync:
+        slow_disk(args.slow_sync / 1000)
     work = Path(tempfile.mkdtemp(prefix="deskwork-stall-"))
     try:
         result = measure_stalls(

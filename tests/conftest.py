@@ -15,6 +15,11 @@ from tests.helpers import Clock
 # Local time is part of what the UI shows (study days, the end-of-day nudge): pin it for every test.
 os.environ["TZ"] = "UTC"
 time.tzset()
+# pytest-xdist gives its workers COLUMNS=80 and LINES=24, and Textual sizes itself from them before
+# its terminal: every `deskwork` the terminal and browser tests start (their environment is this
+# one) drew at 80x24 in its 120x40 pseudo-terminal. Each program sizes itself from its terminal.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
 # The real Anki (a test oracle) without its fuzz, whichever test starts its backend first.
 os.environ.setdefault("ANKI_TEST_MODE", "1")
 

@@ -93,6 +93,20 @@ def test_timer_commands_reach_the_app_and_change_its_state(
     assert code == 0 and json.loads(out)["paused"]
 
 
+def test_a_command_handed_to_the_app_is_durable_when_it_returns(
+    app: FakeAppThread, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app saves by group commit; its flusher is held, so only the channel's own flush
+    before the answer can make the command's write durable."""
+    flusher = app.desk.store.start_group_commit()
+    flusher.gate.clear()
+    code, _, err = run(capsys, "--data-dir", str(home), "drafts", "new", "Durable notes")
+    assert (code, err) == (0, "")
+    writer = app.desk.store._journal
+    assert writer is not None and writer.pending == 0 and writer.synced == writer.size
+    flusher.gate.set()
+
+
 def test_output_is_the_same_as_when_the_command_runs_alone(
     app: FakeAppThread, home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

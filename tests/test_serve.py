@@ -192,7 +192,12 @@ def test_open_hands_the_url_to_the_web_browser(
 ) -> None:
     opened = tmp_path / "opened.txt"
     browser = tmp_path / "browser.sh"
-    browser.write_text(f'#!/bin/sh\necho "$1" > {shlex.quote(str(opened))}\n')
+    # Written aside, then renamed: `echo > opened.txt` made the file before writing the URL, and
+    # the test read it empty in between (a loaded machine, once in three runs under xdist).
+    partial = shlex.quote(str(tmp_path / "opening.txt"))
+    browser.write_text(
+        f'#!/bin/sh\necho "$1" > {partial} && mv {partial} {shlex.quote(str(opened))}\n'
+    )
     browser.chmod(0o755)
     monkeypatch.setenv("BROWSER", str(browser))
     served = Served(tmp_path / "home", "--open")

@@ -52,6 +52,18 @@ NOT_AT_START = (
 )
 
 
+# The models of tables without a file yet (no Anki import: the heavy data has none), and the
+# modules they come with, while the cards load after the first frame: the store names its tables' models and imports each on first use
+# (store/schema.py); the scheduler takes its day count from studyday, not from the deck limits
+# (which bring the presets: today's due counts need them, with the cards).
+OTHER_TABLES = (
+    "deskwork.domain.presets",
+    "deskwork.domain.decklimits",
+    "deskwork.domain.notetypes",
+    "deskwork.domain.media",
+)
+
+
 def _child(code: str, *args: str) -> list[str]:
     found: list[str] = child_json(code, *args)
     return found
@@ -152,8 +164,10 @@ app.run(headless=True, size=(120, 40))
         "deskwork.domain.ankihtml",
         "deskwork.domain.template",
         "deskwork.domain.cloze",
+        # nor the compaction (an opening deletes orphaned files through store/orphans.py)
+        "deskwork.store.compaction",
     )
-    assert _loaded(modules, (*NOT_AT_START, *later)) == []
+    assert _loaded(modules, (*NOT_AT_START, *later, *OTHER_TABLES)) == []
 
 
 def test_without_a_config_file_no_config_validator_is_built(tmp_path: Path) -> None:
@@ -316,3 +330,79 @@ app.run(headless=True, size=(120, 40))
     assert {"timer", "queue", "review", "draft", "timer-head", "timer-body"} <= set(ids)
     later = {"pane-tabs", "timer-big", "review-typed", "review-images", "draft-edit"}
     assert later.isdisjoint(ids)
+
+
+def test_the_store_imports_a_tables_model_on_first_use_and_primes_each_as_it_is_made() -> None:
+    code = """
+import json, sys
+from deskwork.store import schema
+from deskwork.store.lean import _SHARES_KEYS
+from deskwork.domain.records import Record
+
+before = "deskwork.domain.presets" in sys.modules
+names = sorted(schema.TABLES)  # naming the tables imports nothing
+after_naming = "deskwork.domain.presets" in sys.modules
+model = schema.TABLES["presets"]
+# a wide record model made after the store's modules is primed as its class is made
+Wide = type("Wide", (Record,), {"__annotations__": {f"f{n}": int for n in range(20)}})
+print(json.dumps([before, after_naming, model.__name__, "presets" in names,
+                  "deck_options" in schema.TABLES, Wide in _SHARES_KEYS]))
+"""
+    assert _child(code) == [False, False, "Preset", True, True, True]
+
+
+def test_a_bad_record_of_a_table_whose_model_comes_later_is_still_reported(tmp_path: Path) -> None:
+    """The media model is imported when its table is read (at the store's opening, as every table
+    but the lazily loaded ones), and the record that fails it is named as before."""
+    from deskwork.domain.media import MediaFile
+    from deskwork.store.checksums import sum_of
+    from deskwork.store.manifest import read_manifest, write_manifest
+
+    data = tmp_path / "data"
+    with Store.open(data) as store, store.transaction() as tx:
+        tx.put("media", MediaFile(name="a.png", sha256="0" * 64, size=3))
+        tx.put("media", MediaFile(name="b.png", sha256="1" * 64, size=4))
+    manifest = read_manifest(data)
+    assert manifest is not None and manifest.sums is not None
+    name = manifest.tables["media"][0]
+    path = data / name
+    path.write_text(path.read_text().replace('"1111', '"XYZ1'))  # not a sha-256 any more
+    manifest.sums[name] = sum_of(path.read_bytes(), manifest.sums[name].id_set())
+    write_manifest(data, manifest)  # a valid file holding a bad record
+    code = """
+import json, sys
+from pathlib import Path
+from deskwork.store.store import Store
+
+before = "deskwork.domain.media" in sys.modules
+store = Store.open(Path(sys.argv[1]), readonly=True)
+print(json.dumps([before, [m.name for m in store.media.values()],
+                  [[p.table, p.doc_id, p.error] for p in store.report.invalid]]))
+"""
+    before, names, invalid = _child(code, str(data))
+    assert before is False
+    assert names == ["a.png"]
+    assert [(t, i) for t, i, _ in invalid] == [("media", "2")] and "sha256" in invalid[0][2]
+
+
+def test_the_models_made_at_every_start_have_no_annotations_in_text() -> None:
+    """With `from __future__ import annotations` pydantic evaluates every field's annotation from
+    its text as the class is made (~0.6 ms for the config's twelve sections alone)."""
+    code = """
+import json
+import pydantic
+import deskwork.cli, deskwork.ui.app
+
+def subclasses(cls):
+    return [s for c in cls.__subclasses__() for s in (c, *subclasses(c))]
+
+print(json.dumps(sorted(
+    f"{model.__module__}.{model.__qualname__}.{name}"
+    for model in subclasses(pydantic.BaseModel)
+    if model.__module__.startswith("deskwork.")
+    and model.__module__.split(".")[1] in ("config", "domain", "store")
+    for name, annotation in vars(model).get("__annotations__", {}).items()
+    if isinstance(annotation, str)
+)))
+"""
+    assert _child(code) == []

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from deskwork import __version__, startup_gc
 from deskwork.clikit import (
+    EXIT_ERROR,
     EXIT_LOCKED,
     EXIT_USAGE,
     CliError,
@@ -27,7 +28,7 @@ from deskwork.clikit import (
     warn,
 )
 from deskwork.config import config_as_toml, load_config
-from deskwork.domain.wording import duration, plural
+from deskwork.domain.wording import duration, plural, reviews_said
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.store.lock import StoreLocked
@@ -81,6 +82,8 @@ def run_tui(args: argparse.Namespace, paths: Paths) -> int:
         warn(desk.store.report.warnings)  # a compaction or backup at quit that failed
     if app.day_end_text and not served:  # after the day's end: the summary stays in the shell
         say(app.day_end_text)
+    if desk.store.flush_failed:  # the last changes may not be on disk (told above): an error
+        return code or EXIT_ERROR
     return code or 0
 
 
@@ -121,7 +124,11 @@ def cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
     desk.close()
     data = as_json(figures)
     hours = sum(figures.focus_hours_by_day.values())
-    retention = "n/a" if figures.retention_30d is None else f"{figures.retention_30d:.1%}"
+    retention = (
+        "n/a (no answer on a card in review)"
+        if figures.retention_30d is None
+        else f"{figures.retention_30d:.1%} of the answers on cards in review"
+    )
     lines = [
         f"last {plural(args.weeks, 'week')}: {duration(hours)} of focus (target {duration(figures.target_hours)} a day)",
         f"points: {figures.points_done:.2f} done of {figures.points_planned:.2f} planned; the program ends {figures.program_end}",
@@ -130,7 +137,8 @@ def cmd_stats(args: argparse.Namespace, paths: Paths) -> int:
             + (" (after the end)" if p.late else "")
             for p in figures.projections
         ),
-        f"reviews: {sum(figures.reviews_by_day)}; true retention (30 days): {retention}",
+        f"reviews, last {plural(args.weeks, 'week')}: {reviews_said(figures.reviews_by_day)}",
+        f"true retention (30 days): {retention}",
         "drafts: " + (", ".join(f"{n} {k}" for k, n in figures.drafts_by_status.items()) or "none"),
     ]
     emit(args, data, "\n".join(lines))

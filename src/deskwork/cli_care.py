@@ -49,7 +49,7 @@ def cmd_restore(args: argparse.Namespace, paths: Paths) -> int:
     if not args.yes:
         from deskwork.store.restore import preview
 
-        lost = [str(d) for d in preview(paths.data_dir, backup) if d.lost or d.reverted]
+        lost = [str(d) for d in preview(paths.data_dir, backup) if d]
         for line in lost:  # before asking: what the live store has that the backup does not
             say(f"deskwork: would be lost by the restore: {line}", file=err())
         if not lost:

@@ -9,11 +9,12 @@ validators built then); the defaults of the others are constructed without valid
 the models' own defaults: nothing to check).
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would evaluate each field's annotation
+# from its text as the class is made, at every start (tests/test_startup_laziness.py).
 import functools
 import re
 import tomllib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -223,14 +224,22 @@ def _drop(data: dict[str, Any], loc: tuple[int | str, ...]) -> bool:
 
 
 _KEY_PART = r"""\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')\s*"""
-_ASSIGN = re.compile(rf"^({_KEY_PART}(?:\.{_KEY_PART})*)=")
-_TABLE = re.compile(rf"^\[\[?({_KEY_PART}(?:\.{_KEY_PART})*)\]\]?\s*(?:#.*)?$")
-_ONE_KEY = re.compile(r"""\s*([A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')\s*(?:\.|$)""")
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(an assignment, a table heading, one key of a dotted path): compiled the first time a
+    message names a line, not at every start."""
+    return (
+        re.compile(rf"^({_KEY_PART}(?:\.{_KEY_PART})*)="),
+        re.compile(rf"^\[\[?({_KEY_PART}(?:\.{_KEY_PART})*)\]\]?\s*(?:#.*)?$"),
+        re.compile(r"""\s*([A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')\s*(?:\.|$)"""),
+    )
 
 
 def _key_parts(text: str) -> tuple[str, ...]:
     """`a."b.c".d` -> ("a", "b.c", "d")."""
-    parts = _ONE_KEY.findall(text)
+    parts = _patterns()[2].findall(text)
     return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
 
 
@@ -238,6 +247,7 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
     """Where each table and key of a TOML document is written: its dotted path -> line number (the
     first, 1-based). A scan of the lines, good enough to point at a bad value; a key inside an
     inline table or a multi-line value is found through the line of the key that holds it."""
+    assign_line, table_line, _ = _patterns()
     found: dict[tuple[str, ...], int] = {}
     table: tuple[str, ...] = ()
     in_string = ""
@@ -247,10 +257,10 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
                 in_string = ""
             continue
         stripped = line.strip()
-        if heading := _TABLE.match(stripped):
+        if heading := table_line.match(stripped):
             table = _key_parts(heading.group(1))
             found.setdefault(table, number)
-        elif assign := _ASSIGN.match(stripped):
+        elif assign := assign_line.match(stripped):
             found.setdefault((*table, *_key_parts(assign.group(1))), number)
             rest = stripped[assign.end() :]
             for quotes in ('"""', "'''"):
@@ -294,9 +304,14 @@ def _message(err: Any) -> str:
     return str(err["msg"]).removeprefix("Value error, ")
 
 
-def _describe(path: Path, err: Any, lines: dict[tuple[str, ...], int] | None = None) -> str:
+KeyLines = dict[tuple[str, ...], int]
+
+
+def _describe(path: Path, err: Any, lines: Callable[[], KeyLines] | None = None) -> str:
+    """The message for one refused key; `lines` gives `key_lines` of the file (scanned only
+    when there is something to tell)."""
     key = ".".join(str(p) for p in err["loc"])
-    line = _line_of(lines or {}, tuple(err["loc"]))
+    line = _line_of(lines() if lines else {}, tuple(err["loc"]))
     where = f"{path}, line {line}" if line else f"{path}"
     if err["type"] == "extra_forbidden":
         return f"{where}: unknown key '{key}' (ignored)"
@@ -322,7 +337,7 @@ def _validator(name: str) -> Any:
 
 
 def _section(
-    path: Path, name: str, value: Any, problems: list[str], lines: dict[tuple[str, ...], int]
+    path: Path, name: str, value: Any, problems: list[str], lines: Callable[[], KeyLines]
 ) -> Any:
     """One top-level key validated; a bad key inside it is reported and dropped (its default
     applies), a wrong type for the whole section is reported and the section's defaults apply."""
@@ -355,7 +370,7 @@ def load_config(path: Path) -> tuple[Config, list[str]]:
         return Config.model_construct(), [f"{path}: not valid TOML ({exc}); using defaults"]
     problems: list[str] = []
     values: dict[str, Any] = {}
-    lines = key_lines(text) if data else {}
+    lines = functools.cache(functools.partial(key_lines, text))  # only if a key is refused
     for name, value in data.items():
         if name not in Config.model_fields:
             problems.append(_describe(path, {"loc": (name,), "type": "extra_forbidden"}, lines))

@@ -4,7 +4,8 @@ app's thread, run the CLI's own handler there with the app's desk lent, answer.
 The app calls `Channel.start(wake)` once mounted (wake: a thread-safe "run_pending soon"),
 `run_pending()` on its own thread (at the wake, and at every tick as a backstop) and `close()`
 before it closes the desk. A request is "taken" only on the app's thread; whatever was not taken
-when the app quits is refused, so the caller runs the command itself.
+when the app quits is refused, so the caller runs the command itself. The answer comes after the
+store's flush (the app's group commit): a command's writes are durable when it returns.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deskwork.remote import VERSION, NotTaken, private_dir, read_line, socket_path
+from deskwork.store.errors import StoreWriteError
 
 if TYPE_CHECKING:
     from deskwork.services.desk import Desk
@@ -221,6 +223,10 @@ class Channel:
                     "stderr": f"deskwork: the app quit before the command finished ({exc})\n",
                 }
             return {"state": "refused", "reason": str(exc)}
+        try:  # the command's writes durable before its answer, as when it runs alone
+            self.desk.store.flush()
+        except StoreWriteError as exc:
+            code, stderr = code or 1, f"{stderr}deskwork: {exc}\n"
         return {"state": "done", "code": code, "stdout": stdout, "stderr": stderr}
 
 

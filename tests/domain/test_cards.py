@@ -297,13 +297,21 @@ def test_search_by_days_as_anki_writes_it() -> None:
         make_card("never", id=3, when=T0, note_modified=start + timedelta(hours=1)),
     ]
 
+    log = [(1, 3, start + timedelta(minutes=1)), (2, 1, start - timedelta(minutes=1))]
+
+    def answers(since: datetime) -> list[tuple[int, int]]:  # rated: reads the review log
+        return [(card_id, rating) for card_id, rating, ts in log if ts >= since]
+
     def ids(query: str) -> list[int]:
-        return [c.id for c in search(cards, query, now, start_hour=4)]
+        return [c.id for c in search(cards, query, now, start_hour=4, answers=answers)]
 
     assert ids("rated:1") == [1] and ids("rated:2") == [1, 2] and ids("-rated:30") == [3]
+    assert ids("rated:0") == [1] and ids("added:0") == ids("added:1"), "0 taken as 1, as Anki"
     assert ids("added:1") == [1] and ids("added:2") == [1] and ids("added:3") == [1, 2]
     assert ids("edited:1") == [1, 3]
-    for bad, why in (("rated:0", "needs a number of days"), ("rated:x", "needs a number"),
+    log.pop(0)  # card 1 reviewed today by its card, but no answer in the log (imported so)
+    assert ids("rated:1") == [], "rated:n reads the log, as rated:n:m and Anki do"
+    for bad, why in (("rated:-1", "needs a number of days"), ("rated:x", "needs a number"),
                      ("introduced:1", "introduced: is an Anki search deskwork does not have"),
                      ("dupe:1,x", "dupe: is an Anki search")):  # fmt: skip
         with pytest.raises(ValueError, match=why):

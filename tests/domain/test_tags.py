@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deskwork.domain.tags import format_tags, parse_tag_lines, parse_tags, paste_tags
+from deskwork.domain.tags import format_tags, parse_tags, paste_tags
 
 
 @pytest.mark.parametrize(
@@ -46,18 +46,15 @@ def test_what_a_form_shows_reads_back_the_same(tags: list[str]) -> None:
 def test_a_line_break_separates_tags_as_a_comma_does() -> None:
     """As after a comma, the spaces inside a line stay inside its tag (a card's become "_")."""
     text = "nlp\nmachine learning, papers\r\n#nlp  stanford\n\n"
-    assert parse_tag_lines(text) == ["nlp", "machine learning", "papers", "nlp stanford"]
-    assert parse_tag_lines(text, spaces_inside=False) == [
+    assert paste_tags("", text, "") == ["nlp", "machine learning", "papers", "nlp stanford"]
+    assert paste_tags("", text, "", spaces_inside=False) == [
         "nlp", "machine_learning", "papers", "nlp_stanford",
     ]  # fmt: skip
-    assert parse_tag_lines("one line, two") == parse_tags("one line, two")
-    assert parse_tag_lines("one line") == parse_tags("one line") == ["one", "line"]
 
 
 def test_tags_pasted_one_a_line_are_never_lost_or_merged() -> None:
     text = "machine learning\ndeep learning"
-    assert parse_tag_lines(text) == ["machine learning", "deep learning"]
-    assert parse_tag_lines(text, spaces_inside=False) == ["machine_learning", "deep_learning"]
+    assert paste_tags("", text, "") == ["machine learning", "deep learning"]
     assert paste_tags("", text, "", spaces_inside=False) == ["machine_learning", "deep_learning"]
 
 

@@ -25,6 +25,11 @@ from tests.helpers import T0
 FIELDS = ["A", "B", "C"]
 
 
+# Its tests share a module-scoped fixture: under xdist they run on one worker, which builds it
+# once (spread over two workers, each built its own).
+pytestmark = pytest.mark.xdist_group("test_template")
+
+
 @pytest.fixture(scope="module")
 def col(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collection]:
     path = Path(tmp_path_factory.mktemp("oracle")) / "c.anki2"

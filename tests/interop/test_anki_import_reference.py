@@ -98,6 +98,11 @@ def _same_deck(fast: Deck, slow: Deck) -> None:
         assert getattr(fast, name) == getattr(slow, name), name
 
 
+# Its tests share a module-scoped fixture: under xdist they run on one worker, which builds it
+# once (spread over two workers, each built its own).
+pytestmark = pytest.mark.xdist_group("test_anki_import_reference")
+
+
 @pytest.fixture(scope="module")
 def rich(tmp_path_factory: pytest.TempPathFactory) -> Rich:
     return build_rich(tmp_path_factory.mktemp("rich"))

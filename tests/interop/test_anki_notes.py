@@ -32,6 +32,11 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> dict:  # type: ignore
     return json.loads(out) if out.strip().startswith("{") else {}
 
 
+# Its tests share a module-scoped fixture: under xdist they run on one worker, which builds it
+# once (spread over two workers, each built its own).
+pytestmark = pytest.mark.xdist_group("test_anki_notes")
+
+
 @pytest.fixture(scope="module")
 def rich(tmp_path_factory: pytest.TempPathFactory) -> Rich:
     return build_rich(tmp_path_factory.mktemp("rich"))

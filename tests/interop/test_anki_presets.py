@@ -20,6 +20,11 @@ from deskwork.services import cards as cs
 from deskwork.services import presets as ps
 from tests.anki_oracle import deck_options, import_with_presets
 from tests.anki_presets_oracle import DECKS, Oracle, build_presets_collection
+from tests.helpers import make_card
+
+# Its tests share a module-scoped fixture: under xdist they run on one worker, which builds it
+# once (spread over two workers, each built its own).
+pytestmark = pytest.mark.xdist_group("test_anki_presets")
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["current-anki21b", "legacy-anki21"])
@@ -420,7 +425,8 @@ def test_reimporting_an_export_leaves_the_default_preset_alone(
     """The store's own export imported back (straight, or after the real Anki wrote it again):
     its decks stay on the default preset, no "Default (deskwork)" copy is made. Once `[cards]` has
     changed, the package's Default is no longer the store's: it comes in as a preset of its own
-    with the package's values, and `[cards]` is left as the user wrote it."""
+    with the package's values, `[cards]` is left as the user wrote it, and the decks already here
+    stay on the default preset (the summary says so)."""
     package = _store_with_custom_default(tmp_path)
     if through_anki:
         package = _through_anki(tmp_path, package, legacy=through_anki.startswith("legacy"))
@@ -436,15 +442,18 @@ def test_reimporting_an_export_leaves_the_default_preset_alone(
     config = Paths.resolve().config_file
     config.write_text(CUSTOM_DEFAULT.replace("new_per_day = 7", "new_per_day = 9"), "utf-8")
     assert main(["cards", "import", str(package), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["presets"] == [
-        "preset 'Default (deskwork)' added from Anki"
-    ]
+    added_line, kept_line = json.loads(capsys.readouterr().out)["presets"]
+    assert added_line == "preset 'Default (deskwork)' added from Anki"
+    assert kept_line.startswith("decks already here kept their presets (as Anki does): ")
+    assert "Lang (Default)" in kept_line
     desk = Desk.open(Paths.resolve())
     try:
         presets = ps.load(desk)
         assert presets.default.new_per_day == 9
-        assert presets.preset_of("Lang").name == "Default (deskwork)"
-        _check_default_preset(presets.preset_of("Lang"), collection_wide=through_anki is None)
+        assert presets.preset_of("Lang").name == "Default", "a deck already here keeps its preset"
+        (added,) = ps.stored(desk)
+        assert added.name == "Default (deskwork)"
+        _check_default_preset(added, collection_wide=through_anki is None)
     finally:
         desk.close()
 
@@ -483,3 +492,50 @@ def test_a_preset_on_the_configs_easy_days_exports_them(tmp_path: Path) -> None:
         assert default is not None and default["easyDaysPercentages"] == pytest.approx(CUSTOM_WEEK)
     finally:
         col.close()
+
+
+def test_a_deck_already_here_keeps_its_preset_as_anki_does(
+    tmp_path: Path, oracle: Oracle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Anki's import keeps an existing deck's preset when the package's deck is on Anki's Default
+    (the real Anki below); deskwork does that and never moves a deck already here off the default
+    preset or one made here. New decks take the package's presets; the summary names the decks
+    that kept theirs; importing again adds nothing."""
+    from anki.collection import Collection
+
+    col = Collection(str(tmp_path / "target.anki2"))
+    try:
+        deck = col.decks.get(col.decks.id("Math"))
+        assert deck is not None
+        deck["conf"] = col.decks.add_config_returning_id("Mine")
+        col.decks.save(deck)
+        import_with_presets(col, oracle.package)
+        assert deck_options(col, "Math")["name"] == "Mine", "Anki: Default in the file, kept"
+        assert deck_options(col, "Lang")["name"] == "Lang", "Anki: a new deck takes the file's"
+    finally:
+        col.close()
+    desk = Desk.open(Paths.resolve())
+    try:
+        with desk.store.transaction() as tx:
+            tx.put("cards", make_card("a sum", deck="Math"))
+            tx.put("cards", make_card("a verb", deck="Lang::Verbs"))
+        ps.add(desk, "Mine")
+        ps.assign(desk, "Lang::Verbs", "Mine")
+    finally:
+        desk.close()
+    for _ in range(2):  # importing it again changes nothing
+        assert main(["cards", "import", str(oracle.package), "--json"]) == 0
+        report = json.loads(capsys.readouterr().out)["presets"]
+        desk = Desk.open(Paths.resolve())
+        try:
+            presets = ps.load(desk)
+            assert presets.preset_of("Math").name == "Default", "on the default preset: kept"
+            assert presets.preset_of("Lang::Verbs").name == "Mine", "on one made here: kept"
+            assert presets.preset_of("Lang::Nouns").name == "Lang", "new: the file's preset"
+            assert presets.preset_of("Math::Proofs").name == "Ancient"
+            names = sorted(p.name for p in ps.stored(desk))  # the file's Default deck on Anki's
+            assert names == ["Ancient", "Default (Anki)", "Lang", "Mine", "Old"], "none twice"
+        finally:
+            desk.close()
+    (kept,) = [line for line in report if line.startswith("decks already here kept")]
+    assert "Math (Default)" in kept and "Lang::Verbs (Mine)" in kept, kept

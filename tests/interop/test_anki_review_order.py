@@ -31,6 +31,11 @@ ORDERS = (
 NUMBER = {key: number for number, key in ANKI_NUMBERS.items()}
 
 
+# Its tests share a module-scoped fixture: under xdist they run on one worker, which builds it
+# once (spread over two workers, each built its own).
+pytestmark = pytest.mark.xdist_group("test_anki_review_order")
+
+
 @pytest.fixture(scope="module")
 def oracle(tmp_path_factory: pytest.TempPathFactory) -> Oracle:
     return build_presets_collection(tmp_path_factory.mktemp("anki"), legacy=False)

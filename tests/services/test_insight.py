@@ -70,6 +70,12 @@ def test_stats_json(tmp_path: Path, clock: Clock, capsys: pytest.CaptureFixture[
     assert data["drafts_by_status"]["ready"] == 2
     assert set(data["projected_finish_by_item"]) == {"Linear algebra", "Deep learning"}
     assert main(["stats", "--weeks", "0"]) == 2
+    capsys.readouterr()
+    assert main(["stats", "--weeks", "2"]) == 0  # the counts say what they count, as Anki's
+    lines = capsys.readouterr().out.splitlines()
+    said = "total 100 reviews · days studied 10 of 14 (71%) · average 10 a day studied"
+    assert f"reviews, last 2 weeks: {said}" in lines
+    assert "true retention (30 days): 90.0% of the answers on cards in review" in lines
 
 
 def test_weekly_review_draft(tmp_path: Path, clock: Clock) -> None:

@@ -14,9 +14,9 @@ import pytest
 
 from deskwork.domain import loadbalance as lb
 from deskwork.domain.cards import Card, CardState
-from deskwork.domain.decklimits import days_before
 from deskwork.domain.presets import DeckOptions, Preset
 from deskwork.domain.scheduling import Grade, _fuzz_bounds
+from deskwork.domain.studyday import days_before
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services import cards as cs

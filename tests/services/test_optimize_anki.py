@@ -26,6 +26,11 @@ from tests.optimize_history import Row, history
 CARDS = 150
 
 
+# Its tests share a module-scoped fixture: under xdist they run on one worker, which builds it
+# once (spread over two workers, each built its own).
+pytestmark = pytest.mark.xdist_group("test_optimize_anki")
+
+
 @pytest.fixture(scope="module")
 def rows() -> list[Row]:
     """The one history of this module: the desk (through `oracle`'s package) and every Anki

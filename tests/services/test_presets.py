@@ -271,3 +271,39 @@ def test_cards_due_is_one_figure_the_review_queue_with_each_decks_limits(
     row = next(r for r in ps.deck_list(desk) if r.deck == "D")
     assert (row.new, row.learning, row.review) == (1, 1, 0)
     desk.close()
+
+
+def test_a_deck_already_here_stays_on_the_default_preset_and_the_summary_says_so(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """The learner's "Math" (cards in "Math::Sums", on the default preset) stays there when a package puts
+    its "Math" on Anki's Default: no unused "Default (Anki)" is made; a new deck on it makes one.
+    The import's summary (`lines`, the toast) names the presets added and the decks kept."""
+    from deskwork.interop.anki.deckconfig import AnkiPresets
+    from deskwork.services.import_report import ImportReport
+
+    desk = open_desk(tmp_path, clock)
+
+    def imported(decks: list[str]) -> list[str]:
+        found = AnkiPresets(
+            presets={1: Preset(name="Default", new_per_day=7, anki_id=1),
+                     9: Preset(name="Lang", anki_id=9)},
+            mtimes={1: 100, 9: 100},
+            decks={d: DeckOptions(deck=d, preset_id=1 if d.startswith("Math") else 9)
+                   for d in decks},
+        )  # fmt: skip
+        with desk.store.transaction() as tx:
+            return ps.store_imported(desk, tx, found, renamed=False, decks_here={"Math::Sums"})
+
+    lines = imported(["Math", "Lang"])
+    assert lines == [
+        "preset 'Lang' added from Anki",
+        "decks already here kept their presets (as Anki does): Math (Default)",
+    ]
+    assert ps.load(desk).preset_of("Math").name == "Default"
+    assert [p.name for p in ps.stored(desk)] == ["Lang"]
+    assert ImportReport(presets=lines).lines()[1:] == lines, "the summary shows them"
+    imported(["Math", "Math::Proofs"])
+    assert ps.load(desk).preset_of("Math::Proofs").name == "Default (Anki)", "a new deck: Anki's"
+    assert ps.load(desk).preset_of("Math").name == "Default"
+    desk.close()

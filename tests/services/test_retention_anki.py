@@ -20,6 +20,11 @@ from deskwork.services.anki import import_deck, read_file
 oracle_module = pytest.importorskip("tests.retention_anki_oracle")
 
 
+# Its tests share a module-scoped fixture: under xdist they run on one worker, which builds it
+# once (spread over two workers, each built its own).
+pytestmark = pytest.mark.xdist_group("test_retention_anki")
+
+
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, retention.Report]:
     oracle = oracle_module.build_retention_collection(

@@ -266,4 +266,15 @@ def test_next_up_is_worked_out_once_until_a_write_or_its_moment(
     clock.now = up[0] + timedelta(seconds=1)  # the moment has come
     check()
     assert len(passes) == 4
+    # every other write of the session counts as one too (one method marks them all)
+    for write in (
+        lambda: session.flag(1),
+        lambda: session.edit(["card 0 edited", "back"], "Default", []),
+        session.suspend,
+    ):
+        assert session.current() is not None
+        before = len(passes)
+        write()
+        check()
+        assert len(passes) == before + 1
     desk.close()

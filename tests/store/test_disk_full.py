@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from deskwork import cli
-from deskwork.store import fsutil, journal
+from deskwork.store import fsutil, journal_writer
 from deskwork.store.store import Store, StoreWriteError
 from tests.helpers import Clock, make_card
 
@@ -29,7 +29,7 @@ def test_a_failed_append_saves_nothing_and_says_so(
     store = Store.open(data_dir, clock=clock)
     with store.transaction() as tx:
         tx.put("cards", make_card("kept"))
-    monkeypatch.setattr(journal.os, "fdatasync", _no_space)
+    monkeypatch.setattr(journal_writer.os, "fdatasync", _no_space)
     with pytest.raises(StoreWriteError, match="nothing was saved"), store.transaction() as tx:
         tx.put("cards", make_card("not saved"))
     assert [c.front for c in store.cards.all()] == ["kept"], "not visible either"
@@ -68,7 +68,7 @@ def test_cli_reports_success_iff_the_write_is_durable(
     monkeypatch.setattr(fsutil.os, "fsync", _no_space)  # the compaction at close fails
     assert cli.main(["drafts", "new", "saved anyway"]) == 0
     assert "compaction failed" in capsys.readouterr().err
-    monkeypatch.setattr(journal.os, "fdatasync", _no_space)  # now the write itself fails
+    monkeypatch.setattr(journal_writer.os, "fdatasync", _no_space)  # now the write itself fails
     assert cli.main(["drafts", "new", "not saved"]) == 1
     assert "nothing was saved" in capsys.readouterr().err
     monkeypatch.undo()

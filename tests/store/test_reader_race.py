@@ -91,3 +91,48 @@ def test_a_reader_half_way_through_a_month_meets_no_change_of_size(store: Store)
     assert len(list(reading)) == 2
     assert store.reviews.count() == 4
     assert len(list(store.reviews.between(T0 - timedelta(hours=1), T0 + timedelta(hours=1)))) == 4
+
+
+def test_a_month_read_on_a_worker_while_a_compaction_rewrites_it_is_not_damage(
+    store: Store,
+) -> None:
+    """A worker (the card export) has read a month's segment names; a compaction on the UI
+    thread rewrites the month (an undo removed an entry) and deletes the old segments before the
+    worker opens them. The names being read are kept by the orphan removal, so the worker reads
+    them, sees the switch and reads the new ones: no "damaged (missing)" file, no recovery,
+    where a review found the missing file taken for damage and the month "recovered"."""
+    import threading
+
+    from deskwork.domain.cards import ReviewLog
+    from deskwork.store.logs import month_of
+    from tests.helpers import T0, make_card
+
+    with store.transaction() as tx:
+        card = tx.put("cards", make_card())
+        entries = [tx.append("reviews", ReviewLog(card_id=card.id, rating=3, ts=T0)) for _ in "abc"]
+    store.compact()
+    log, month = store.reviews, month_of(T0)
+    with store.transaction() as tx:
+        tx.remove("reviews", entries[0])  # the next compaction rewrites the month whole
+    log.forget(month)  # not in memory: the worker reads its files
+    reached, go, read = threading.Event(), threading.Event(), []
+    real = log._read_segment
+
+    def held(codec: object, name: str, m: str) -> object:
+        if threading.current_thread() is not threading.main_thread() and not go.is_set():
+            reached.set()
+            assert go.wait(10)
+        return real(codec, name, m)  # type: ignore[arg-type]
+
+    log._read_segment = held  # type: ignore[method-assign]
+    worker = threading.Thread(target=lambda: read.append(len(log.month(month, resident=False))))
+    worker.start()
+    assert reached.wait(10)
+    old = list(log.segments[month])
+    store.compact()
+    assert log.segments[month] != old, "the month was rewritten meanwhile"
+    go.set()
+    worker.join(10)
+    assert read == [2]
+    assert store.report.problems == [] and not store.recovered_files
+    assert not store.chain_broken

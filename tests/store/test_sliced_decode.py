@@ -129,3 +129,15 @@ def test_a_cut_inside_a_record_falls_back_to_the_whole_file(
     got, invalid, problems = codec.decode(raw)
     assert got == docs and not invalid and not problems
     assert counting.calls == 1  # the first slice, cut inside a record, failed
+
+
+def test_a_small_file_builds_only_the_rows_validator() -> None:
+    """A table's small last shard goes through the validator its big ones use: no second one
+    built for the whole document (one fewer schema built for the sessions at every start)."""
+    codec: Codec[Setting] = Codec("settings", Setting)
+    raw = codec.encode({1: Setting(id=1, key="a", value=1), 2: Setting(id=2, key="b", value=2)}, {})
+    assert len(raw) < tables.SLICE_BYTES
+    got, invalid, problems = codec.decode(raw)
+    assert [s.key for s in got.values()] == ["a", "b"] and not invalid and not problems
+    assert codec._built is None and codec._rows is not None
+    assert codec.decode(b'{"settings":{}}') == ({}, {}, [])

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,63 @@ async def ready(pilot: Any) -> None:
     await pilot.pause()  # the first frame: the warm-up worker starts after it (not yet running)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def ticks(pilot: Any, count: int = 1, limit: float = 60.0) -> None:
+    """Until the app's own ticker (every 0.25 s: the timer, autosave, the store's news) has run
+    `count` more times, and the screen has caught up. A wait on the ticks themselves, not on the
+    wall clock: `pause(0.4)` "for a tick" came too early on a loaded machine (the suite runs on
+    every core). `limit` only bounds a ticker that stopped (a failure, said as such)."""
+    timer = pilot.app._ticker
+    tick = timer._callback
+    seen = 0
+    done = asyncio.Event()
+
+    def counted() -> None:
+        nonlocal seen
+        tick()
+        seen += 1
+        if seen >= count:
+            done.set()
+
+    timer._callback = counted
+    try:
+        await asyncio.wait_for(done.wait(), limit)
+    except TimeoutError:
+        raise AssertionError(f"the app's ticker ran {seen} of {count} times in {limit} s") from None
+    finally:
+        timer._callback = tick
+    await pilot.pause()
+
+
+async def until(pilot: Any, done: Callable[[], bool], what: str, limit: float = 60.0) -> None:
+    """Until `done()` holds (checked after each idle of the app): for what the app does in its
+    own time (the command palette's search, a debounced search). `limit` only bounds a wait
+    that would never end (a failure naming `what`)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while not done():
+        if loop.time() > deadline:
+            raise AssertionError(f"never happened within {limit} s: {what}")
+        await pilot.pause(0.02)
+
+
+async def palette_offers(pilot: Any, text: str) -> None:
+    """Until the open command palette's search has highlighted a command naming `text` (its
+    search runs in the palette's own time): then Enter runs that command."""
+    from textual.command import CommandList
+
+    def offered() -> bool:
+        found = pilot.app.screen.query(CommandList)
+        if not found:
+            return False
+        commands = found.first()
+        at = commands.highlighted
+        return (
+            at is not None and text.lower() in str(commands.get_option_at_index(at).prompt).lower()
+        )
+
+    await until(pilot, offered, f"the command palette offers {text!r}")
 
 
 async def settled(pilot: Any, limit: int = 200) -> None:

@@ -40,7 +40,7 @@ async def test_apkg_in_the_palette_opens_the_import_and_export_dialogs(
             ]
             if len(found) >= 2:
                 break
-        for listed in ("Import cards (Anki .apkg / .txt)", "Export cards (.apkg / .txt)"):
+        for listed in ("Import cards (.apkg / .txt)", "Export cards (.apkg / .txt)"):
             assert any(text.startswith(listed) for text in found), (listed, found)
         chosen = next(i for i, text in enumerate(found) if text.startswith(title))
         while commands.highlighted != chosen:
@@ -60,7 +60,7 @@ async def test_both_are_commands_and_the_empty_review_pane_names_the_key(
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Import cards (Anki .apkg / .txt)", "Export cards (.apkg / .txt)"} <= titles
+        assert {"Import cards (.apkg / .txt)", "Export cards (.apkg / .txt)"} <= titles
         hint = str(app.review_pane.query_one("#review-answer", Static).render())
         assert "deskwork cards import" not in hint
         assert app.bound["cards.import"] in hint and "Anki" in hint

@@ -21,7 +21,7 @@ from deskwork.ui.screens.curriculum_dialogs import AddLinkScreen, ItemFormScreen
 from deskwork.ui.screens.plan import PlanScreen
 from tests.helpers import T0, Clock
 from tests.netserver import hang, serve, static
-from tests.ui.factory import desk_app, type_text
+from tests.ui.factory import desk_app, ticks, type_text
 
 RECORDED = (
     (Path(__file__).parents[1] / "fixtures" / "arxiv").joinpath("1706.03762.xml").read_bytes()
@@ -139,7 +139,7 @@ async def test_add_link_fetches_in_a_worker_while_the_timer_ticks(
             assert item.metadata_pending, "saved at once, before any answer"
             # The server never answers; the UI still responds and the timer still ticks.
             clock.advance(seconds=30)
-            await pilot.pause(0.3)
+            await ticks(pilot)
             assert "24:30" in str(app.query_one("#timer-digits").value)
             await pilot.press("space")
             assert app.timer.service.state.status is Status.PAUSED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from textual.widgets import Markdown, OptionList, TextArea
@@ -9,6 +10,7 @@ from textual.widgets import Markdown, OptionList, TextArea
 from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.services import Desk
 from deskwork.ui.app import DeskworkApp
+from deskwork.ui.panes.draft_editing import saved_at, status_line
 from deskwork.ui.screens.draft_dialogs import (
     ConfirmScreen,
     MetadataScreen,
@@ -16,7 +18,7 @@ from deskwork.ui.screens.draft_dialogs import (
     RevisionsScreen,
 )
 from tests.helpers import T0, Clock
-from tests.ui.factory import desk_app
+from tests.ui.factory import desk_app, ticks
 
 
 def draft_app(tmp_path: Path, clock: Clock, config: str = "") -> DeskworkApp:
@@ -48,7 +50,7 @@ async def test_new_draft_typing_autosaves_within_the_delay(tmp_path: Path, clock
         draft_id = app.draft_pane.editing.id  # type: ignore[union-attr]
         assert app.drafts.get(draft_id).body == "", "not yet: no delay has passed"
         clock.advance(seconds=1.6)
-        await pilot.pause(0.4)
+        await ticks(pilot)  # autosave runs on the ticker
         await pilot.pause()
         assert app.drafts.get(draft_id).body == "Hello world. TODO: cite"
         assert app.draft_pane.has_class("-narrow"), "a quarter of 120 columns: no questions column"
@@ -76,10 +78,11 @@ async def test_a_long_title_is_cut_with_an_ellipsis_and_the_figures_stay_in_sigh
         await pilot.pause()
         status = app.draft_pane.query_one("#draft-status")
         shown = str(status.render()).rstrip()
-        # A quarter of 120 columns: the title gets what the figures leave, at least 24 cells,
-        # and the row is cut at the edge with an ellipsis too
-        assert shown.startswith(long_title[:23] + "… · 3 words · 1 min read")
-        assert len(shown) == status.size.width and shown.endswith("…")
+        # A quarter of 120 columns: the title gets what the figures leave, at least 24 cells;
+        # the figures that do not fit go (the reading time first), the save state stays in sight
+        saved = f"saved {draft.updated.astimezone():%H:%M:%S}"
+        assert shown.startswith(long_title[:24]) and shown.endswith(f"… · 3 words · {saved}")
+        assert "min read" not in shown and len(shown) <= status.size.width
         await pilot.resize_terminal(240, 40)  # a wider area: still at most 40 cells of title
         await pilot.pause()
         shown = str(status.render()).rstrip()
@@ -143,11 +146,11 @@ async def test_revisions_dialog_restores(tmp_path: Path, clock: Clock) -> None:
         await new_draft(pilot, "Rev")
         await pilot.press(*"first")
         clock.advance(seconds=2)
-        await pilot.pause(0.4)
+        await ticks(pilot)  # autosave runs on the ticker
         clock.advance(minutes=2)
         await pilot.press("ctrl+a", *"second")  # ctrl+a: start of the line
         clock.advance(seconds=2)
-        await pilot.pause(0.4)
+        await ticks(pilot)  # autosave runs on the ticker
         draft_id = app.draft_pane.editing.id  # type: ignore[union-attr]
         assert app.drafts.get(draft_id).body == "secondfirst"
         await pilot.press("ctrl+r")
@@ -320,7 +323,7 @@ async def test_an_autosave_writes_the_text_and_the_cursor_in_one_durable_line(
         lines = journal.read_bytes().count(b"\n")
         await pilot.press(*"Hello world")
         clock.advance(seconds=1.6)
-        await pilot.pause(0.4)
+        await ticks(pilot)  # autosave runs on the ticker
         await pilot.pause()
         draft_id = app.draft_pane.editing.id  # type: ignore[union-attr]
         assert app.drafts.get(draft_id).body == "Hello world"
@@ -329,3 +332,70 @@ async def test_an_autosave_writes_the_text_and_the_cursor_in_one_durable_line(
         await pilot.press("left", "left", "escape")  # leaving: the cursor alone, no text to save
         assert app.drafts.cursor(draft_id) == [0, 9]
         assert journal.read_bytes().count(b"\n") == lines + 2
+
+
+async def test_ctrl_home_and_end_go_to_the_draft_s_ends_and_select_with_shift(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """Ctrl+Home / Ctrl+End (Alt+Home / Alt+End where the terminal keeps the chord), with Shift
+    selecting from the cursor; all rebindable (`draft.document_start` …)."""
+    app = draft_app(
+        tmp_path, clock, '[keys]\n"draft.document_end" = "ctrl+end,alt+end,ctrl+shift+down"\n'
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        draft = app.drafts.create("Notes", "first line\nsecond line\nthird")
+        await pilot.press("f5")
+        await app.draft_pane.open_draft(draft.id)
+        await pilot.pause()
+        editor = app.query_one("#draft-text", TextArea)
+        assert app.focused is editor
+        editor.move_cursor((1, 3))
+        await pilot.press("ctrl+end")
+        assert editor.cursor_location == (2, 5)
+        await pilot.press("ctrl+home")
+        assert editor.cursor_location == (0, 0)
+        await pilot.press("ctrl+shift+down")  # the key from the config
+        assert editor.cursor_location == (2, 5)
+        await pilot.press("alt+home")
+        assert editor.cursor_location == (0, 0) and editor.selected_text == ""
+        editor.move_cursor((1, 6))
+        await pilot.press("ctrl+shift+end")
+        assert editor.selected_text == " line\nthird"
+        editor.move_cursor((1, 6))
+        await pilot.press("alt+shift+home")
+        assert editor.selected_text == "first line\nsecond"
+        await pilot.press("alt+end")
+        assert editor.cursor_location == (2, 5) and editor.selected_text == ""
+        assert editor.text == "first line\nsecond line\nthird", "moving never types"
+        palette = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Draft start", "Draft end", "Select to draft start"} <= palette
+
+
+async def test_a_draft_saved_on_another_day_says_the_date(tmp_path: Path, clock: Clock) -> None:
+    app = draft_app(tmp_path, clock)
+    draft = app.drafts.create("Week 1 notes", "one two three")  # saved at T0: Fri 20 Nov 09:30
+    clock.advance(days=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5")
+        await app.draft_pane.open_draft(draft.id)
+        await pilot.pause()
+        shown = str(app.draft_pane.query_one("#draft-status").render()).rstrip()
+        assert shown.endswith("saved Fri 20 Nov 09:30"), shown
+
+
+def test_the_status_row_keeps_the_save_state_and_drops_the_least_needed_first() -> None:
+    figures = [("120 words", 3), ("1 min read", 1), ("2 open", 2)]
+    wide = str(status_line("Notes", figures, "saved 10:00:00", 100))
+    assert wide == "Notes · 120 words · 1 min read · 2 open · saved 10:00:00"
+    for width in range(20, 70):
+        row = str(status_line("A title of thirty characters!!", figures, "saved 10:00:00", width))
+        assert len(row) <= width
+        assert row.endswith("saved 10:00:00"), (width, row)
+        if "1 min read" in row:
+            assert "2 open" in row and "120 words" in row  # the reading time went first
+        if "2 open" in row:
+            assert "120 words" in row
+    now = T0.replace(hour=18)
+    assert saved_at(T0, now) == "09:30:00"
+    assert saved_at(T0, now + timedelta(days=2)) == "Fri 20 Nov 09:30"
+    assert saved_at(T0, now.replace(year=2027)) == "20 Nov 2026"

@@ -51,6 +51,7 @@ async def test_tui_exports_show_the_full_path_written(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, TransferScreen)
         await pilot.press("enter")  # the proposed name, in the exports folder
+        await app.workers.wait_for_complete()  # written on a worker thread
         await pilot.pause()
         assert (folder / "deskwork-cards.apkg").is_file()
         await pilot.press("f5", "x")

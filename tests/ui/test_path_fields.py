@@ -65,3 +65,32 @@ async def test_the_import_dialog_completes_and_names_a_missing_file(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert [c.front for c in app.desk.store.cards.all()] == ["gradient"]
+
+
+async def test_the_export_dialog_asks_before_replacing_a_file(tmp_path: Path) -> None:
+    """A previous export under the name typed is replaced only after a second Enter; until then
+    the dialog says so and the file is as it was."""
+    app = desk_app(tmp_path, Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        folder = app.desk.paths.exports_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        old = folder / "old.apkg"
+        old.write_bytes(b"last week's export")
+        app.cards.export_deck()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, TransferScreen)
+        dialog.query_one("#transfer-path", Input).value = "old.apkg"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog, "asked first"
+        error = str(dialog.query_one("#transfer-error", Static).render())
+        assert error == f"{old} exists: Enter again replaces it (or type another name)"
+        assert old.read_bytes() == b"last week's export"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is not dialog
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert old.read_bytes()[:2] == b"PK", "replaced by the new export"

@@ -11,7 +11,7 @@ from deskwork.ui.panes.review_session import STUDY_DECK
 from deskwork.ui.screens.card_dialogs import CardScreen
 from deskwork.ui.screens.draft_dialogs import ConfirmScreen
 from tests.helpers import Clock
-from tests.ui.factory import desk_app, quick_capture, ready, type_text
+from tests.ui.factory import desk_app, quick_capture, ready, settled, type_text
 
 
 async def test_quick_capture_fits_80_by_24(tmp_path: Path) -> None:
@@ -148,3 +148,33 @@ async def test_a_card_captured_while_studying_a_deck_goes_into_that_deck(tmp_pat
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert [c.deck for c in app.desk.store.cards.all()] == ["ML::Attention"]
+
+
+async def test_studying_every_deck_capture_offers_the_deck_of_the_card_on_screen(
+    tmp_path: Path,
+) -> None:
+    """As Anki's Add from the reviewer: the deck of the card being reviewed; with no card on
+    screen, the deck a card was last added to."""
+    from tests.helpers import make_card
+
+    app = desk_app(tmp_path, Clock())
+    with app.desk.store.transaction() as tx:
+        tx.put("cards", make_card("What is attention?", deck="ML::Attention"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.review_pane.studied_deck == ""
+        shown = app.review_pane.current()
+        assert shown is not None and shown.deck == "ML::Attention"
+        screen = await quick_capture(pilot)
+        assert screen.query_one("#card-deck", Input).value == "ML::Attention"
+        screen.query_one("#card-deck", Input).value = "Stats"
+        screen.query_one("#card-front", TextArea).text = "What is a p-value?"
+        screen.query_one("#card-back", TextArea).text = "a tail probability"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await settled(pilot)
+        await pilot.press("f4", "exclamation_mark", "exclamation_mark")  # both suspended
+        await settled(pilot)
+        assert app.review_pane.current() is None, "no card on screen"
+        screen = await quick_capture(pilot)
+        assert screen.query_one("#card-deck", Input).value == "Stats"

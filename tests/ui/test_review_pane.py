@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 from textual.widgets.text_area import Selection
@@ -16,7 +17,7 @@ from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.card_browser import CardBrowserScreen
 from deskwork.ui.screens.card_dialogs import CardScreen
 from tests.helpers import T0, Clock, make_card
-from tests.ui.factory import desk_app, quick_capture, ready, settled, type_text
+from tests.ui.factory import desk_app, quick_capture, ready, settled, type_text, until
 
 
 def review_app(tmp_path: Path, clock: Clock, cards: int = 20, config: str = "") -> DeskworkApp:
@@ -34,6 +35,14 @@ def review_app(tmp_path: Path, clock: Clock, cards: int = 20, config: str = "") 
 
 def text_of(app: DeskworkApp, selector: str) -> str:
     return str(app.review_pane.query_one(selector, Static).render())
+
+
+async def typed_query(pilot: Any, screen: CardBrowserScreen, query: str) -> None:
+    """`query` in the browser's search field, then until the search it starts once typing
+    pauses has begun (not a fixed wait: that came too early on a loaded machine)."""
+    searches = screen._generation
+    screen.query_one("#cb-query", Input).value = query
+    await until(pilot, lambda: screen._generation > searches, f"a search for {query!r}")
 
 
 async def test_twenty_cards_reviewed_with_the_keys_and_undo(tmp_path: Path, clock: Clock) -> None:
@@ -176,16 +185,14 @@ async def test_browser_search_and_bulk_actions(tmp_path: Path, clock: Clock) -> 
         assert sum(c.suspended for c in app.desk.store.cards.all()) == 6
         await settled(pilot)
         await pilot.press("a")  # unmark
-        screen.query_one("#cb-query", Input).value = "tag:la"
-        await pilot.pause(0.3)  # the search runs once typing pauses
+        await typed_query(pilot, screen, "tag:la")  # the search runs once typing pauses
         await settled(pilot)
         assert table.row_count == 1
         await pilot.press("t", *"linear -la", "enter")
         assert [c.tags for c in app.desk.store.cards.all() if c.deck == "Math"] == [["linear"]]
         await settled(pilot)
         assert table.row_count == 0, "the search is live: it no longer matches"
-        screen.query_one("#cb-query", Input).value = "deck:math"
-        await pilot.pause(0.3)
+        await typed_query(pilot, screen, "deck:math")
         await settled(pilot)
         await pilot.press("m", *"Math::LA", "enter")
         assert [c.deck for c in app.desk.store.cards.all() if c.tags] == ["Math::LA"]
@@ -224,8 +231,7 @@ async def test_browser_marks_keep_the_rows_and_a_bad_query_is_said(
         assert [str(table.get_row_at(n)[0]) for n in range(5)] == ["●"] * 5
         status = screen.query_one("#cb-status", Static)
         assert "5 marked" in str(status.render())
-        screen.query_one("#cb-query", Input).value = "flag:nine"
-        await pilot.pause(0.3)
+        await typed_query(pilot, screen, "flag:nine")
         await settled(pilot)
         assert "flag" in str(status.render()).lower()
         assert table.row_count == 5, "a bad query leaves the last answer on screen"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual.command import CommandPalette
@@ -18,6 +19,7 @@ from deskwork.ui.screens.welcome import WelcomeScreen
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.pane import Pane
 from tests.helpers import T0, Clock
+from tests.ui.factory import palette_offers, ticks
 
 
 def open_desk(tmp_path: Path, clock: Clock, *, config: str = "", welcomed: bool = True) -> Desk:
@@ -99,7 +101,7 @@ async def test_command_palette_runs_commands(tmp_path: Path, clock: Clock) -> No
         await pilot.press("colon")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Draft")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "Draft")
         await pilot.press("enter")
         await pilot.pause()
         assert app._focused_pane() == "draft"
@@ -292,12 +294,37 @@ async def test_the_end_of_day_toast_waits_for_the_welcome(tmp_path: Path) -> Non
     leave the desk" (found twice by user trials); once past it, the toast comes."""
     app = make_app(tmp_path, Clock(T0.replace(hour=19, minute=30)), welcomed=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.4)
+        await ticks(pilot)  # the timer has checked the hour with the welcome up
         assert isinstance(app.screen, WelcomeScreen)
         assert not any("past 19:00" in n.message for n in app._notifications)
         await pilot.press("enter")
-        for _ in range(30):  # till the timer's next check (once a second)
-            await pilot.pause(0.1)
-            if any("past 19:00" in n.message for n in app._notifications):
-                break
+        await ticks(pilot)  # its next check
         assert any("past 19:00" in n.message for n in app._notifications)
+
+
+async def test_the_help_fits_80_columns_with_room_for_the_descriptions(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """A long title or key list wraps in its own column below 100 columns: one title ("Import
+    cards (Anki .apkg / .txt)") left the descriptions 19 of 80 columns."""
+    from rich.console import Console
+    from rich.table import Table
+    from textual.widgets import Static
+
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        tables = list(app.screen.query(".help-table").results(Static))
+        assert len(tables) >= 5
+        for shown in tables:
+            width = shown.content_region.width
+            assert 0 < width <= 80
+            table = shown.content
+            assert isinstance(table, Table)
+            console = Console(width=width, file=open(os.devnull, "w"))  # noqa: SIM115
+            widths = table._calculate_column_widths(console, console.options)
+            assert sum(widths) <= width and widths[2] >= 34, widths
+        titles = {row[2] for row in app.screen.rows}
+        assert "Import cards (.apkg / .txt)" in titles, "the palette still finds 'apkg'"

@@ -45,6 +45,7 @@ async def test_stats_screen_shows_the_figures(tmp_path: Path, clock: Clock) -> N
         assert "The program ends on 21 Nov 2026." in pace
         cards = str(screen.query_one("#stats-cards", Static).render())
         assert "true retention (30 days): 90.0% of" in cards and "3 due today" in cards
+        assert "answers on cards in review" in cards, "what the share is of"
         # the forecast chart starts tomorrow: today's backlog (said in words) would flatten it
         forecast = screen.insight.due_forecast
         assert screen.query_one("#stats-due", Sparkline).data == forecast[1:]
@@ -121,7 +122,9 @@ async def test_stats_never_contradict_themselves_on_a_first_morning(
         cards = str(screen.query_one("#stats-cards", Static).render())
         assert "no answers" not in cards and "none of the 4 answers" in cards
         label = [str(s.render()) for s in screen.query(".label")]
-        assert any("Answers per day (4 answers in 12 weeks)" in t for t in label)
+        # labelled as Anki's Reviews graph: total, days studied of the span, average
+        said_reviews = "total 4 reviews · days studied 1 of 84 (1%) · average 4 a day studied"
+        assert f"Reviews per day, last 12 weeks: {said_reviews}" in label
         said = "none of the 4 answers of the last 30 days was on a card in review"
         assert said in cards.replace("\n", " ")
         await pilot.press("escape", "ctrl+e")  # the card browser says the same (not "no reviews")
@@ -129,6 +132,7 @@ async def test_stats_never_contradict_themselves_on_a_first_morning(
         assert isinstance(app.screen, CardBrowserScreen)
         browser = str(app.screen.query_one("#cb-stats", Static).render()).replace("\n", " ")
         assert said in browser
+        assert "total 4 reviews · days studied 1 of 30 (3%) · average 4 a day studied" in browser
 
 
 async def test_closing_before_the_figures_arrive_is_safe(

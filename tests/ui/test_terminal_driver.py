@@ -40,8 +40,25 @@ def _write_many(stream: object, count: int) -> bool:
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_textual_plain_writer_blocks_once_the_terminal_is_gone() -> None:
     """The failure this driver exists for: Textual's writer thread dies on the first EIO and the
-    31st write then blocks the event loop for ever (if Textual fixes it, this test says so)."""
-    assert not _write_many(_VanishedTerminal(), MAX_QUEUED_WRITES * 3)
+    31st write then blocks the event loop for ever (if Textual fixes it, this test says so).
+    Shown step by step rather than by waiting ten seconds for a feed that never ends: the thread
+    is gone, its queue of 30 is full, and a write then does not return."""
+    writer = WriterThread(_VanishedTerminal())
+    writer.start()
+    writer.write("frame 0\n")
+    writer.join(60)  # the first write's EIO ends the thread (join returns as it ends)
+    assert not writer.is_alive(), "Textual's writer thread now outlives a vanished terminal"
+    for n in range(1, MAX_QUEUED_WRITES + 1):
+        writer.write(f"frame {n}\n")  # nothing drains them any more
+    assert writer._queue.full()
+    returned = threading.Event()
+
+    def one_more() -> None:
+        writer.write("one frame too many\n")
+        returned.set()
+
+    threading.Thread(target=one_more, daemon=True).start()
+    assert not returned.wait(0.5), "a write to a full queue with no writer returned"
 
 
 def test_the_tolerant_output_keeps_the_queue_draining_and_tells_once() -> None:

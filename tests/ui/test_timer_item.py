@@ -20,7 +20,7 @@ from deskwork.ui.app import DeskworkApp
 from deskwork.ui.screens.draft_dialogs import ConfirmScreen
 from deskwork.ui.screens.timer_dialogs import TimerItemScreen
 from tests.helpers import T0, Clock
-from tests.ui.factory import desk_app
+from tests.ui.factory import desk_app, palette_offers, ticks
 
 TODAY = date(2026, 11, 20)
 
@@ -64,7 +64,7 @@ async def test_a_focus_starts_on_the_selected_item_and_browsing_never_moves_it(
         await pilot.pause()
         assert timer_title(app) == "Today 1", "browsing must not re-attribute the focus"
         clock.advance(minutes=20)
-        await pilot.pause(0.4)
+        await ticks(pilot)
         [focus] = [s for s in app.desk.store.sessions.all() if s.kind is SessionKind.FOCUS]
         assert focus.completed and not focus.item_changes
         assert {title_of(app, i): s for i, s in focus.seconds_by_item().items()} == {
@@ -88,7 +88,7 @@ async def test_f_in_the_queue_puts_the_timer_on_the_item_from_now_on(
         await pilot.pause()
         assert "Timer on: Today 2  (since 09:40;" in timer_line(app)
         clock.advance(minutes=15)
-        await pilot.pause(0.4)
+        await ticks(pilot)
         [focus] = [s for s in app.desk.store.sessions.all() if s.kind is SessionKind.FOCUS]
         [change] = focus.item_changes
         assert change.at == T0.replace(minute=40), "recorded at the moment of the command"
@@ -166,7 +166,8 @@ async def test_no_cursor_movement_changes_any_sessions_item(steps: list[str]) ->
                 before_changes = list(app.timer.service.state.item_changes)
                 if step == "advance":
                     clock.advance(minutes=7)
-                    await pilot.pause(0.3)
+                    app.timer.tick()  # what the app's ticker does (the ticks' wiring: above)
+                    await pilot.pause()
                     continue
                 if step == "skip":
                     app.timer.run("skip")
@@ -250,7 +251,7 @@ async def test_a_phase_not_started_uses_the_durations_in_the_config(
         assert again.query_one("#timer-digits").value == "01:00"  # type: ignore[attr-defined]
         await pilot.press("space")
         clock.advance(minutes=1)
-        await pilot.pause(0.4)
+        await ticks(pilot)
         [focus] = again.desk.store.sessions.all()
         assert focus.planned_s == 60 and focus.completed
 
@@ -303,7 +304,7 @@ async def test_a_focus_that_ends_leaves_the_queue_cursor_where_the_user_put_it(
         browsing = app.queue_cursor_item()
         assert title_of(app, browsing) == "Later 24"
         clock.advance(minutes=25)
-        await pilot.pause(0.4)
+        await ticks(pilot)
         assert app.desk.store.sessions.all(), "the focus ended and the desk refreshed"
         assert app.queue_cursor_item() == browsing, "the cursor did not jump back"
         assert timer_title(app) == "Today 0"
@@ -315,7 +316,7 @@ async def test_the_palette_puts_the_timer_on_the_queue_item(tmp_path: Path, cloc
         await pilot.press("f3", "down", "f2")  # cursor on "Today 1", keys in the timer area
         await pilot.press("ctrl+p")
         await pilot.press(*"Timer here")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "Timer here")
         await pilot.press("enter")
         await pilot.pause()
         assert timer_title(app) == "Today 1"
@@ -353,7 +354,7 @@ async def test_deleting_the_timers_item_takes_the_timer_off_it(
         assert "Timer on: no item" in timer_line(app)
         assert "deleted" not in timer_line(app)
         clock.advance(minutes=15)
-        await pilot.pause(0.4)
+        await ticks(pilot)
         [focus] = [s for s in app.desk.store.sessions.all() if s.kind is SessionKind.FOCUS]
         assert focus.completed and focus.seconds_by_item() == {deleted: 600, None: 900}
         await pilot.press("q")

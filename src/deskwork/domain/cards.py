@@ -1,6 +1,7 @@
 """Flashcards and their review log. Scheduling fields mirror fsrs 6's `Card` so no state is lost."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would evaluate each field's annotation
+# from its text as the class is made, at every start (tests/test_startup_laziness.py).
 
 from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING
@@ -73,19 +74,19 @@ class Card(Record):
     def is_new(self) -> bool:
         return self.last_review is None
 
-    def question(self, notetype: NoteTypeDef | None = None) -> str:
+    def question(self, notetype: "NoteTypeDef | None" = None) -> str:
         """What the card asks, as plain text (a stock type's, unless `notetype` is given)."""
         from deskwork.domain.render import render_card
 
         return render_card(self, notetype).question
 
-    def answer(self, notetype: NoteTypeDef | None = None) -> str:
+    def answer(self, notetype: "NoteTypeDef | None" = None) -> str:
         """The answer side, as plain text."""
         from deskwork.domain.render import render_card
 
         return render_card(self, notetype).answer()
 
-    def answer_runs(self, notetype: NoteTypeDef | None = None) -> list[tuple[str, bool]]:
+    def answer_runs(self, notetype: "NoteTypeDef | None" = None) -> list[tuple[str, bool]]:
         """The answer side as (text, highlighted) runs: a cloze's asked deletion is highlighted."""
         from deskwork.domain.render import render_card
 

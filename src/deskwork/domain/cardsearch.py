@@ -3,9 +3,11 @@
 `note:"Basic (type in the answer)"` (a note type by name, `*` at the end for a prefix), `card:2`
 (the second card of its note), `prop:r<0.9` / `prop:s>21` / `prop:d>0.5` / `prop:ivl>=10` /
 `prop:reps>5` / `prop:lapses>3` (Anki's properties: retrievability now, stability in days, difficulty
-0–1 as Anki shows it, interval in days), `rated:2` (answered today or yesterday), `added:7`, `edited:1` (days, counting
-today as 1, study days as the day start hour cuts them), words in any field; `-` before a term
-negates it. Terms are
+0–1 as Anki shows it, interval in days), `prop:due=1` (due tomorrow; `prop:due<0` overdue, as Anki
+counts study days from today), `rated:2` (answered today or yesterday), `rated:7:1` (answered
+Again, 1–4 = the answer buttons, in the last 7 days: from the review log), `added:7`, `edited:1`
+(days, counting today as 1, study days as the day start hour cuts them), words in any field; `-`
+before a term negates it. A term it cannot read is refused with a message naming it. Terms are
 ANDed; as in Anki, `or` joins alternatives (`deck:A or deck:B`), `(…)` groups and `-(…)` negates a
 group; quotes make one term of several words."""
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from deskwork.domain.cards import Card, CardState
@@ -21,6 +23,8 @@ from deskwork.domain.revieworder import DEFAULT_DECAY, retrievability
 from deskwork.domain.studyday import day_bounds, study_day
 
 Test = Callable[[Card], bool]
+# The review log's answers from a time on, as (card id, rating 1-4) pairs (for rated:n and rated:n:m).
+Answers = Callable[[datetime], Iterable[tuple[int, int]]]
 
 
 def _deck(name: str) -> Test:
@@ -128,13 +132,48 @@ def _interval_days(card: Card) -> float:
     return float(round((card.due - card.last_review).total_seconds() / DAY_S))
 
 
-def _prop(text: str, now: datetime, decay: Callable[[Card], float]) -> Test:
+def _due_in(now: datetime, start_hour: int) -> Callable[[Card], float | None]:
+    """Anki's `prop:due` (rslib search/sqlwriter.rs): a review or interday learning card's due
+    study day counted from today (1 = tomorrow, -1 = yesterday); an intraday learning card's
+    time to the end of today in whole days towards zero (so 0 for one due today); new, suspended
+    and buried cards have none."""
+    from deskwork.domain.decklimits import is_interday
+
+    today = study_day(now, start_hour)
+    day_end = day_bounds(today, start_hour)[1]
+
+    def value(c: Card) -> float | None:
+        if c.suspended or c.is_new or _buried(c, now):
+            return None
+        if c.state is CardState.REVIEW or is_interday(c, day_end):
+            return float((study_day(c.due, start_hour) - today).days)
+        return float(int((c.due - day_end).total_seconds() / DAY_S))
+
+    return value
+
+
+PROPS = "prop:r, prop:s, prop:d, prop:ivl, prop:due, prop:reps, prop:lapses"
+
+
+def _prop(text: str, now: datetime, decay: Callable[[Card], float], start_hour: int = 4) -> Test:
     found = _PROP.match(text.replace(" ", "").lower())
     if found is None:
         raise ValueError(f"prop:{text} is not a property test like prop:r<0.9 or prop:ivl>=10")
     name, op, number = found.group(1), _OPS[found.group(2)], float(found.group(3))
     value: Callable[[Card], float | None]
-    if name == "r":
+    if name in ("due", "ivl", "reps", "lapses") and not number.is_integer():
+        raise ValueError(f"prop:{text}: {name} takes a whole number (prop:{name}{found.group(2)}"
+                         f"{int(number)})")  # fmt: skip
+    if name in ("ivl", "reps", "lapses") and found.group(3).startswith("-"):  # Anki refuses too
+        raise ValueError(f"prop:{text}: {name} takes a whole number from 0 (prop:{name}"
+                         f"{found.group(2)}0)")  # fmt: skip
+    if name == "ease":
+        raise ValueError(f"prop:{text}: deskwork schedules with FSRS, whose cards have no ease "
+                         "factor (in Anki with FSRS it stays at its start); search by "
+                         "difficulty instead, prop:d>0.7 (0–1)")  # fmt: skip
+    if name == "due":
+        value = _due_in(now, start_hour)
+    elif name == "r":
         value = lambda c: retrievability(c, now, decay(c))  # noqa: E731
     elif name == "s":
         value = lambda c: c.stability  # noqa: E731
@@ -145,8 +184,7 @@ def _prop(text: str, now: datetime, decay: Callable[[Card], float]) -> Test:
     elif name in ("reps", "lapses"):
         value = lambda c: float(getattr(c, name))  # noqa: E731
     else:
-        raise ValueError(f"prop:{name} is not known (try prop:r, prop:s, prop:d, prop:ivl, "
-                         "prop:reps, prop:lapses)")  # fmt: skip
+        raise ValueError(f"prop:{text}: {name} is not a property deskwork knows (try {PROPS})")
 
     def test(card: Card) -> bool:
         seen = value(card)
@@ -200,11 +238,34 @@ UNSUPPORTED = ("introduced", "resched", "nid", "cid", "mid", "dupe", "preset", "
 
 
 def _days_since(name: str, value: str, now: datetime, start_hour: int) -> datetime:
-    """The start of the study day `value` days back counting today as 1 (Anki's `rated:1`)."""
-    if not value.isdigit() or not 1 <= int(value) <= 36500:
+    """The start of the study day `value` days back counting today as 1 (Anki's `rated:1`; 0 is
+    taken as 1, as Anki takes it)."""
+    if not value.isdigit() or not int(value) <= 36500:
         raise ValueError(f"{name}:{value} needs a number of days from 1 (rated:1 is today)")
     today = study_day(now, start_hour)
-    return day_bounds(today - timedelta(days=int(value) - 1), start_hour)[0]
+    return day_bounds(today - timedelta(days=max(int(value), 1) - 1), start_hour)[0]
+
+
+def _rated_with(term: str, button: str, since: datetime, answers: Answers | None) -> Test:
+    """Anki's `rated:n:m`: answered with button m (1 Again … 4 Easy) on one of the last n study
+    days, any of the card's answers then (not only its last), read from the review log; `rated:n`
+    (button ""): any answer then, from the log too (as Anki: an undone answer, whose log entry
+    is gone, does not count; the card's last review time would)."""
+    if button and button not in ("1", "2", "3", "4"):
+        raise ValueError(f"{term}: the answer after the days is a button 1–4 (1 Again, 2 Hard, "
+                         "3 Good, 4 Easy), as in rated:7:1")  # fmt: skip
+    if answers is None:
+        raise ValueError(f"{term} needs the review log, which this search was not given")
+    rating = int(button) if button else None
+    ids: set[int] | None = None
+
+    def test(card: Card) -> bool:
+        nonlocal ids
+        if ids is None:  # the log is read once, at the first card asked about
+            ids = {card_id for card_id, r in answers(since) if rating in (None, r)}
+        return card.id in ids
+
+    return test
 
 
 def _term(
@@ -213,12 +274,16 @@ def _term(
     type_names: dict[str, str],
     decay: Callable[[Card], float],
     start_hour: int = 4,
+    answers: Answers | None = None,
 ) -> Test:
     name, sep, value = term.partition(":")
     name = name.lower()
     if sep and name == "rated":
-        since = _days_since(name, value, now, start_hour)
-        return lambda c: c.last_review is not None and c.last_review >= since
+        days, has_button, button = value.partition(":")
+        since = _days_since(name, days, now, start_hour)
+        if has_button and not button:
+            raise ValueError(f"{term}: the answer after the days is a button 1–4, as in rated:7:1")
+        return _rated_with(term, button, since, answers)
     if sep and name == "added":
         since = _days_since(name, value, now, start_hour)
         return lambda c: c.created >= since
@@ -241,7 +306,7 @@ def _term(
             raise ValueError(f"card:{value} needs a card number from 1")
         return _card(int(value) - 1)
     if sep and name == "prop":
-        return _prop(value, now, decay)
+        return _prop(value, now, decay, start_hour)
     if sep and name == "flag":
         if not value.isdigit():
             raise ValueError(f"flag:{value} needs a number 0–7")
@@ -319,10 +384,12 @@ def compile_query(
     type_names: dict[str, str] | None = None,
     decay: Callable[[Card], float] | None = None,
     start_hour: int = 4,
+    answers: Answers | None = None,
 ) -> Test:
     """A predicate for `query` (`type_names`: note type key -> name, the stock ones by default;
-    `decay`: the FSRS decay of a card's preset, for prop:r); ValueError names a term it cannot
-    understand, or a group or `or` left incomplete."""
+    `decay`: the FSRS decay of a card's preset, for prop:r; `answers`: the review log's answers
+    from a time on, for rated:n:m, read only when the query has one); ValueError names a term it
+    cannot understand, or a group or `or` left incomplete."""
     if type_names is None:
         from deskwork.domain.notetypes import STOCK
 
@@ -332,7 +399,9 @@ def compile_query(
     tokens = _tokens(query)
     if not tokens:
         return lambda c: True
-    return _Parser(tokens, lambda term: _term(term, now, names, card_decay, start_hour)).parse()
+    return _Parser(
+        tokens, lambda term: _term(term, now, names, card_decay, start_hour, answers)
+    ).parse()
 
 
 def search(
@@ -342,6 +411,19 @@ def search(
     type_names: dict[str, str] | None = None,
     decay: Callable[[Card], float] | None = None,
     start_hour: int = 4,
+    answers: Answers | None = None,
 ) -> list[Card]:
-    test = compile_query(query, now, type_names, decay, start_hour)
+    test = compile_query(query, now, type_names, decay, start_hour, answers)
     return [c for c in cards if test(c)]
+
+
+def deck_of_query(query: str) -> str | None:
+    """The deck a search is exactly (one `deck:NAME` term without a wildcard: that deck and its
+    subdecks, as an export of the deck takes them), as typed; None for any other search."""
+    tokens = _tokens(query)
+    if len(tokens) != 1 or not isinstance(tokens[0], str):
+        return None
+    name, sep, value = tokens[0].partition(":")
+    if not sep or name.lower() != "deck" or not value or "*" in value:
+        return None
+    return value

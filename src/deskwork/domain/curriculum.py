@@ -1,7 +1,7 @@
 """Curriculum items: courses, books, papers, projects, with effort in FTE points and a cost."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would evaluate each field's annotation
+# from its text as the class is made, at every start (tests/test_startup_laziness.py).
 from datetime import date
 from enum import StrEnum
 

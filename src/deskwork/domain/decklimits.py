@@ -14,22 +14,16 @@ Two uses, two of Anki's algorithms:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.presets import Presets, in_deck, parents
+from deskwork.domain.studyday import days_before
 
 LEARN_AHEAD = timedelta(minutes=20)
 DAY = 86400
-
-
-def days_before(day_end: datetime, moment: datetime) -> int:
-    """Which study day `moment` falls in, counted back from today (0), the day starting at its
-    first instant: 1 yesterday, negative after today."""
-    return math.ceil((day_end - moment).total_seconds() / DAY) - 1
 
 
 def is_interday(card: Card, day_end: datetime) -> bool:

@@ -1,8 +1,8 @@
 """Draft blog posts (the learner's proof of work): metadata, word count, reading time, the open
 questions still in the text, the sources behind it, and the trash."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would evaluate each field's annotation
+# from its text as the class is made, at every start (tests/test_startup_laziness.py).
 import math
 import re
 import unicodedata

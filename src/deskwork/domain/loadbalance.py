@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from deskwork.domain.cards import Card, CardState
-from deskwork.domain.decklimits import days_before
+from deskwork.domain.studyday import days_before
 
 # Anki: past this the need to balance is low; plain fuzz.
 MAX_LOAD_BALANCE_INTERVAL = 90

@@ -1,7 +1,8 @@
 """The base every stored record derives from, and the UTC time helpers the models share."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would evaluate each field's annotation
+# from its text as the class is made, at every start (tests/test_startup_laziness.py).
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -58,9 +59,31 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_RECORD_HOOKS: list[Callable[[type[BaseModel]], None]] = []
+
+
+def on_record_model(hook: Callable[[type[BaseModel]], None]) -> None:
+    """Call `hook` with every record model: those made so far, and each one as its class is made
+    (before any of its instances exists). The store settles how it holds their records in memory
+    this way (store/lean.py) without importing the models of tables it has not read yet."""
+    _RECORD_HOOKS.append(hook)
+    todo: list[type[BaseModel]] = [Record]
+    while todo:
+        model = todo.pop()
+        todo.extend(model.__subclasses__())
+        if model is not Record:
+            hook(model)
+
+
 class Record(BaseModel):
     """A stored document. `id` is the TinyDB document id; 0 means "not stored yet"."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: int = 0
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        for hook in _RECORD_HOOKS:
+            hook(cls)

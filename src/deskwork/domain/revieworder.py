@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from deskwork.domain.cards import Card
-from deskwork.domain.decklimits import days_before
+from deskwork.domain.studyday import days_before
 
 DAY_S = 86400.0
 # FSRS-6's default decay (w20), as fsrs and fsrs-rs have it.

@@ -1,7 +1,7 @@
 """Pomodoro sessions as they are recorded once a phase ends, and what happened during them."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would evaluate each field's annotation
+# from its text as the class is made, at every start (tests/test_startup_laziness.py).
 from datetime import datetime
 from enum import StrEnum
 

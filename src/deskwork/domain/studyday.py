@@ -3,6 +3,7 @@ session at 01:30 still counts for the evening before. Store UTC, compute days in
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -11,6 +12,12 @@ def study_day(moment: datetime, start_hour: int, tz: tzinfo | None = None) -> da
     """The study day `moment` (aware) belongs to, in `tz` (default: the machine's local zone)."""
     local = moment.astimezone(tz)
     return (local - timedelta(hours=start_hour)).date()
+
+
+def days_before(day_end: datetime, moment: datetime) -> int:
+    """Which study day `moment` falls in, counted back from today (0), the day ending at
+    `day_end` and each starting at its first instant: 1 yesterday, negative after today."""
+    return math.ceil((day_end - moment).total_seconds() / 86400) - 1
 
 
 def day_bounds(day: date, start_hour: int, tz: tzinfo | None = None) -> tuple[datetime, datetime]:

@@ -34,19 +34,13 @@ def _clean(pieces: list[str], spaces_inside: bool, tags: list[str] | None = None
     return tags
 
 
-def parse_tag_lines(text: str, *, spaces_inside: bool = True) -> list[str]:
-    """The tags in text of several lines (a paste): a line break separates tags as a comma does,
-    so, as after a comma, the spaces inside a line stay inside its tag: a list copied one tag a
-    line ("machine learning" / "deep learning") keeps each tag whole. Text of one line is read
-    by `parse_tags`' rule (commas, or spaces when it has none)."""
-    return parse_tags(",".join(text.splitlines()), spaces_inside=spaces_inside)
-
-
 def paste_tags(before: str, text: str, after: str, *, spaces_inside: bool = True) -> list[str]:
     """A field's tags once `text` (several lines) is pasted between `before` and `after`: the
     field's own text is read as one (its rule from all of it, a tag the cursor stands in kept
     whole) and the pasted tags go in after the tags before the cursor, or after the tag the
-    cursor stands in."""
+    cursor stands in. In the pasted text a line break separates tags as a comma does, so, as
+    after a comma, the spaces inside a line stay inside its tag: a list copied one tag a line
+    ("machine learning" / "deep learning") keeps each tag whole."""
     field = before + after
     hard = bool(_HARD.search(field))
     whole = _pieces(field, hard)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pydantic import ValidationError
 
@@ -46,13 +46,26 @@ def true_retention_said(retention: float | None, in_review: int, answers: int) -
     answers but none on a card in review (all on new or learning cards, a learner's first
     weeks) "no reviews yet" was untrue: it says so instead."""
     if retention is not None:
-        return f"{retention:.1%} of {plural(in_review, 'answer')}"
+        return f"{retention:.1%} of {plural(in_review, 'answer')} on cards in review"
     if answers:
         return (
             f"not yet: none of the {plural(answers, 'answer')} of the last 30 days "
             "was on a card in review (new and learning cards do not count)"
         )
     return "no answers in the last 30 days"
+
+
+def reviews_said(per_day: Sequence[int]) -> str:
+    """A span's answers per day labelled as Anki's Reviews graph labels them: the total, the
+    days studied of the days in the span, the average for the days studied."""
+    total, studied = sum(per_day), sum(1 for n in per_day if n)
+    days = len(per_day)
+    share = f" ({studied / days:.0%})" if days else ""
+    average = f" · average {round(total / studied):,} a day studied" if studied else ""
+    return (
+        f"total {total:,} {'review' if total == 1 else 'reviews'} · days studied {studied} of "
+        f"{days}{share}{average}"
+    )
 
 
 def whole_parts(parts: list[float]) -> list[int]:

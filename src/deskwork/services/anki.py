@@ -4,9 +4,12 @@ call this), importing it (`anki_import`: all or nothing, re-imports update), exp
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from deskwork.domain.cards import Card
+from deskwork.domain.cards import Card, ReviewLog
 from deskwork.interop import importing, read_user_file, require_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
 from deskwork.interop.limits import ANKI_TEXT
@@ -14,10 +17,11 @@ from deskwork.services import presets
 from deskwork.services.anki_import import ANKI_DECKS, import_deck
 from deskwork.services.desk import Desk
 from deskwork.services.import_report import ALREADY_THERE, ImportReport, rows_text
+from deskwork.store.logs import Frozen, month_of
 from deskwork.store.store import no_gc
 
 __all__ = [
-    "ALREADY_THERE", "ImportReport", "export_file", "import_deck", "import_file", "read_file",
+    "ALREADY_THERE", "ImportReport", "export_file", "export_job", "import_deck", "import_file", "read_file",
     "rows_text",
 ]  # fmt: skip
 
@@ -117,31 +121,149 @@ def cards_in(desk: Desk, deck_name: str = "") -> list[Card]:
     return cards
 
 
+Progress = Callable[[int, int], None]
+Phase = Callable[[str], None]
+
+
+class HistoryMoved(AnkiError):
+    """A month of the review log changed between the export's snapshot and its read."""
+
+
+@dataclass
+class HistorySnapshot:
+    """The review log as it was when an export began (taken on the UI thread with the cards):
+    the months an answer or an undo may change while the export runs (this UTC month and the
+    one before: an undo takes back an answer of this session) copied, every other month's
+    `stamp` noted. A worker reads the others later; one whose stamp moved meanwhile (an import,
+    an undo of an older answer) refuses the export, as the package would mix two moments."""
+
+    log: Any
+    ids: set[int]
+    copies: dict[str, Frozen[ReviewLog]]
+    stamps: dict[str, int]
+
+    @classmethod
+    def take(cls, log: Any, ids: set[int], now: datetime) -> HistorySnapshot:
+        this = month_of(now.astimezone(UTC) if now.tzinfo else now)  # the log's months: UTC
+        year, month = int(this[:4]), int(this[5:])
+        before = f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
+        with log.lock:  # no answer nor import changes a month between two of these
+            months = set(log.months())
+            # Frozen: a loaded month copied, one not loaded read later as it is now (its
+            # files kept, what is pending copied): no file read here, on the UI thread.
+            copies = {m: log.frozen(m) for m in (this, before)}
+            stamps = {m: log.stamp(m) for m in months - copies.keys()}
+        return cls(log, ids, copies, stamps)
+
+    def release(self) -> None:
+        """The copied months' files no longer kept for this export (however it ended)."""
+        for frozen in self.copies.values():
+            frozen.release()
+
+    def read(self, progress: Progress | None) -> dict[int, list[ReviewLog]]:
+        """The log's entries of the cards `ids`, by card, month by month (a worker may call
+        this; the months not copied are read without keeping them in memory, so the UI's
+        working set is not evicted); `progress(months read, months)` after each."""
+        months = sorted(self.copies.keys() | self.stamps.keys())
+        history: dict[int, list[ReviewLog]] = {}
+        ids, log = self.ids, self.log
+        for n, month in enumerate(months, start=1):
+            copied = self.copies.get(month)
+            entries = copied.read() if copied is not None else log.month(month, resident=False)
+            for entry in list(entries.values()):
+                if entry.card_id in ids:
+                    history.setdefault(entry.card_id, []).append(entry)
+            if copied is None and log.stamp(month) != self.stamps[month]:
+                raise HistoryMoved(
+                    f"the review history of {month} changed while it was read (an import "
+                    "meanwhile?); nothing was written: export again"
+                )
+            if progress:
+                progress(n, len(months))
+        new = set(log.months()) - self.copies.keys() - self.stamps.keys()
+        if new:
+            raise HistoryMoved(
+                f"review history for {min(new)} came in while it was read; nothing was "
+                "written: export again"
+            )
+        return history
+
+
 def export_file(
-    desk: Desk, path: Path, deck_name: str = "", *, with_history: bool = True
+    desk: Desk,
+    path: Path,
+    deck_name: str = "",
+    *,
+    with_history: bool = True,
+    progress: Progress | None = None,
 ) -> tuple[int, int]:
     """(notes, cards) written to .apkg (with the review history unless told not to) or .txt."""
+    return export_job(desk, path, deck_name, with_history=with_history)(progress)
+
+
+ExportJob = Callable[..., tuple[int, int]]  # (progress, phase=None) -> (notes, cards)
+
+
+def export_job(
+    desk: Desk, path: Path, deck_name: str = "", *, with_history: bool = True
+) -> ExportJob:
+    """An export in two halves: what it needs from the store is taken now, on the calling
+    thread (the cards, note types, decks, presets, media, and the review history's snapshot:
+    `HistorySnapshot`), and the returned function, which a worker thread may run, reads the
+    review history, builds the file and writes it atomically. It calls `phase(heading)` as it
+    begins reading the history and writing the file, `progress(months read, months)` then
+    `progress(notes done, notes)` as it goes; whatever `progress` raises (a cancel) leaves
+    nothing written, as does a month of history changed meanwhile (HistoryMoved). AnkiError
+    for a suffix it cannot write, before anything."""
     from deskwork.services.notes import notetypes
 
-    cards = cards_in(desk, deck_name)
     suffix = path.suffix.lower()
-    if suffix == ".apkg":
+    if suffix not in (".apkg", ".txt", ".tsv"):
+        raise AnkiError(f"{path}: export to .apkg or .txt")
+    cards = cards_in(desk, deck_name)
+    types = notetypes(desk)
+    if suffix in (".txt", ".tsv"):
+
+        def write_txt(progress: Progress | None, phase: Phase | None = None) -> tuple[int, int]:
+            from deskwork.interop.anki.text import write_text
+            from deskwork.store.fsutil import atomic_write
+
+            notes = len({c.note_guid or c.id for c in cards})
+            if progress:
+                progress(0, notes)
+            data = write_text(cards, types).encode("utf-8")
+            if progress:
+                progress(notes, notes)
+            atomic_write(path, data)
+            return notes, len(cards)
+
+        return write_txt
+
+    now, decks = desk.clock(), dict(desk.store.setting(ANKI_DECKS, {}) or {})
+    media, data_dir = media_for(desk, cards), desk.paths.data_dir
+    preset_set, start_hour = presets.for_export(desk), desk.config.study.day_start_hour
+    log, ids = desk.store.reviews, {c.id for c in cards}
+    snapshot = HistorySnapshot.take(log, ids, now) if with_history else None
+
+    def write_apkg(progress: Progress | None, phase: Phase | None = None) -> tuple[int, int]:
         from deskwork.interop.anki.package import write_package
 
-        ids = {c.id for c in cards}
-        history: dict[int, list] = {}  # type: ignore[type-arg]
-        for log in desk.store.reviews.iter_all() if with_history else ():
-            if log.card_id in ids:
-                history.setdefault(log.card_id, []).append(log)
-        return write_package(
-            path, cards, history, desk.clock(), notetypes(desk),
-            dict(desk.store.setting(ANKI_DECKS, {}) or {}), media_for(desk, cards),
-            desk.paths.data_dir, presets.for_export(desk), desk.config.study.day_start_hour,
-        )  # fmt: skip
-    if suffix in (".txt", ".tsv"):
-        from deskwork.interop.anki.text import write_text
-        from deskwork.store.fsutil import atomic_write
+        history: dict[int, list[ReviewLog]] = {}
+        try:
+            if snapshot is not None:
+                if phase:
+                    phase(f"Reading the review history for {path.name}…")
+                history = snapshot.read(progress)
+                if phase:
+                    phase(f"Writing {path.name}…")
+            return write_package(
+                path, cards, history, now, types, decks, media, data_dir, preset_set,
+                start_hour, progress=progress,
+            )  # fmt: skip
+        finally:
+            if snapshot is not None:
+                snapshot.release()
+            while history:  # freed a card at a time, not in one cascade holding the GIL
+                history.popitem()
 
-        atomic_write(path, write_text(cards, notetypes(desk)).encode("utf-8"))
-        return len({c.note_guid or c.id for c in cards}), len(cards)
-    raise AnkiError(f"{path}: export to .apkg or .txt")
+    return write_apkg

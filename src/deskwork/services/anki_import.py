@@ -122,7 +122,7 @@ def import_deck(
         report.decks_created = sorted(n for n in named if n not in here)
         if new_decks:
             tx.set_setting(ANKI_DECKS, {**known_decks, **new_decks})
-        report.presets = presets.store_imported(desk, tx, deck.presets, deck.renamed)
+        report.presets = presets.store_imported(desk, tx, deck.presets, deck.renamed, decks_here)
     report.cards_changed_meanwhile = len(tx.skipped.get("cards", ()))
     file_decks = set(deck.deck_ids)
     report.deleted_in_anki = sorted(
@@ -139,13 +139,23 @@ def import_deck(
 def _media_renames(desk: Desk, deck: Deck) -> dict[str, str]:
     """Names the file uses for other bytes than deskwork has under that name: the file's copy is
     kept under `name-<hash>.ext` and its notes refer to that (as Anki's importer does)."""
-    have = {m.name: m.sha256 for m in desk.store.media.all()}
+    have = _media_held(desk)
     renames: dict[str, str] = {}
     for name, (sha, _) in deck.media_blobs.items():
         if name in have and have[name] != sha:
             stem, dot, ext = name.rpartition(".")
             renames[name] = f"{stem}-{sha[:8]}.{ext}" if dot else f"{name}-{sha[:8]}"
     return renames
+
+
+def _media_held(desk: Desk) -> dict[str, str]:
+    """Name -> sha256 of every media record, damaged ones kept raw too (the store keeps them
+    for the user to mend): a re-import adds no second record of a name one of them holds."""
+    have = {m.name: m.sha256 for m in desk.store.media.all()}
+    for raw in desk.store.media.invalid_raw().values():
+        if isinstance(raw, dict) and isinstance(raw.get("name"), str):
+            have.setdefault(raw["name"], str(raw.get("sha256", "")))
+    return have
 
 
 def _rename_references(deck: Deck, renames: dict[str, str]) -> None:
@@ -160,7 +170,7 @@ def _rename_references(deck: Deck, renames: dict[str, str]) -> None:
 def _index_media(tx: Transaction, desk: Desk, deck: Deck, renames: dict[str, str]) -> int:
     from deskwork.domain.media import MediaFile
 
-    have = {m.name: m for m in desk.store.media.all()}
+    have = _media_held(desk)
     added = 0
     for name, (sha, size) in deck.media_blobs.items():
         name = renames.get(name, name)

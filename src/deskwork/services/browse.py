@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple, TypeVar
 
 from deskwork.domain import cardstats
@@ -62,9 +62,10 @@ def search_job(
     names = type_names(render.types)  # unambiguous: beside Anki's Basic, "Basic (deskwork)"
     decay = load_presets(desk).decay_for  # prop:r with each card's preset's decay
     start_hour = desk.config.study.day_start_hour  # rated:, added:, edited: count study days
+    answers = answers_since(desk)  # rated:n:m reads the log (on the worker, only if asked)
 
     def run() -> Found:
-        test = compile_query(query, now, names, decay, start_hour)
+        test = compile_query(query, now, names, decay, start_hour, answers)
         found: list[Card] = []
         for start in range(0, len(cards), SLICE):
             pause()
@@ -79,6 +80,19 @@ def search_job(
         return Found(query, found, questions)
 
     return run
+
+
+def answers_since(desk: Desk) -> Callable[[datetime], list[tuple[int, int]]]:
+    """The review log's answers from a time up to now, as (card id, rating) pairs: what
+    `rated:n:m` searches (only the months from that time are read)."""
+    log, end = desk.store.reviews, desk.clock() + timedelta(seconds=1)
+
+    def answers(since: datetime) -> list[tuple[int, int]]:
+        return _retried(
+            lambda: [(e.card_id, e.rating) for e in log.between(since, end) if e.is_answer]
+        )
+
+    return answers
 
 
 def figures_job(

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -77,7 +78,7 @@ class ReviewSession:
         return presets.scheduler_settings(self.presets, card.deck, on)
 
     def scheduler_for(self, settings: SchedulerSettings) -> Scheduler:
-        key = replace(settings, fuzz=False)
+        key = settings._replace(fuzz=False)
         found = self._schedulers.get(key)
         if found is None:
             found = self._schedulers[key] = key.scheduler()
@@ -147,6 +148,15 @@ class ReviewSession:
             self.scheduler_for(settings), card, self.desk.clock(), settings, self.day_end()
         )
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Around every write of this session to cards: `next_up`'s kept answer is stale after
+        it (after a failed one too: what reached the store is not known)."""
+        try:
+            yield
+        finally:
+            self._writes += 1
+
     def next_up(self) -> tuple[datetime, bool] | None:
         """When the next card comes up, and whether by the day (see reviewqueue.next_up). A pass
         over every card (~50 ms of the UI thread at 100,000), which the review pane asks for at
@@ -198,12 +208,11 @@ class ReviewSession:
             if any(bury)
             else []
         )
-        with self.desk.store.transaction() as tx:
+        with self._writing(), self.desk.store.transaction() as tx:
             tx.put("cards", after)
             log = tx.append("reviews", log)
             for sibling in buried:
                 tx.put("cards", sibling.model_copy(update={"buried_until": self.day_end()}))
-        self._writes += 1
         for sibling in buried:
             rq.remove(self.queue, sibling.id)
         self._count_move(card, after)
@@ -293,13 +302,12 @@ class ReviewSession:
             self.queue.reviews.insert(0, last.before)
             return last.before
         now_card = self.desk.store.cards.get(last.before.id)
-        with self.desk.store.transaction() as tx:
+        with self._writing(), self.desk.store.transaction() as tx:
             tx.put("cards", last.before)
             for sibling in last.buried:
                 tx.put("cards", sibling)
             if last.log is not None:
                 tx.remove("reviews", last.log)
-        self._writes += 1
         if now_card is not None:
             self._count_move(now_card, last.before)
         self.rebuild()
@@ -308,9 +316,8 @@ class ReviewSession:
 
     def _change(self, card: Card, **update: Any) -> Card:
         changed = card.model_copy(update=update)
-        with self.desk.store.transaction() as tx:
+        with self._writing(), self.desk.store.transaction() as tx:
             tx.put("cards", changed)
-        self._writes += 1
         self.undo_stack.append(Undo(card, None))
         rq.remove(self.queue, card.id)
         return changed
@@ -334,9 +341,8 @@ class ReviewSession:
         if card is None:
             return None
         flagged = card.model_copy(update={"flag": 0 if card.flag == number else number})
-        with self.desk.store.transaction() as tx:
+        with self._writing(), self.desk.store.transaction() as tx:
             tx.put("cards", flagged)
-        self._writes += 1
         self._replace(flagged)
         return flagged
 
@@ -346,8 +352,8 @@ class ReviewSession:
         card = self.current()
         if card is None:
             return None
-        notes.edit_note(self.desk, card, fields, deck, tags)
-        self._writes += 1
+        with self._writing():
+            notes.edit_note(self.desk, card, fields, deck, tags)
         fresh = self.desk.store.cards.get(card.id)
         if fresh is not None:
             self._replace(fresh)

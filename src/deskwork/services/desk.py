@@ -164,8 +164,11 @@ class Desk:
                 return False
             self.give_way()  # between two shards: the UI thread's callback first
         gc.collect()
-        gc.freeze()
-        self.store.froze = True  # given back to the collector when the store closes
+        with self.store.write_lock:  # the store's close unfreezes after this lock, if it froze
+            if self.store.closed:  # the app quit before the warm-up ended: nothing to freeze for
+                return False
+            gc.freeze()
+            self.store.froze = True  # given back to the collector when the store closes
         return True
 
     # ------------------------------------------------------------------ first run

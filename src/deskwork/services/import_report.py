@@ -106,6 +106,7 @@ class ImportReport:
             out.append(
                 f"{plural(self.guids_renamed, 'note')} sharing a guid with another note: kept apart"
             )
+        out += self.presets  # presets added or updated, decks that kept theirs, problems
         if self.media_added:
             out.append(f"{plural(self.media_added, 'media file')} added")
         if self.media_skipped:

@@ -108,6 +108,7 @@ def listing(desk: Desk, query: str = "") -> list[dict[str, Any]]:
     from deskwork.domain.cardsearch import search
     from deskwork.domain.cardstats import state_of
     from deskwork.domain.revieworder import retrievability
+    from deskwork.services.browse import answers_since
     from deskwork.services.presets import load as load_presets
 
     now = desk.clock()
@@ -116,7 +117,7 @@ def listing(desk: Desk, query: str = "") -> list[dict[str, Any]]:
     shown_names = type_names(types)
     found = search(
         desk.store.cards.all(), query, now, shown_names, presets.decay_for,
-        desk.config.study.day_start_hour,
+        desk.config.study.day_start_hour, answers_since(desk),
     )  # fmt: skip
     found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
     render_one = Renderer(desk)

@@ -13,7 +13,7 @@ import subprocess
 import threading
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class DesktopNotifier:
@@ -39,8 +39,9 @@ class DesktopNotifier:
         return True
 
 
-@dataclass
-class HookResult:
+class HookResult(NamedTuple):
+    """How a hook's command ended (a NamedTuple: see domain.timer.TimerSettings)."""
+
     event: str
     command: str
     returncode: int | None  # None: killed after the timeout

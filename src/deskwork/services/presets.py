@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from deskwork.domain import preset_text as pt
 from deskwork.domain import presets as dp
 from deskwork.domain import reviewqueue as rq
@@ -106,8 +108,56 @@ def find(desk: Desk, name: str) -> Preset:
     for preset in stored(desk):
         if preset.name.lower() == wanted.lower() or str(preset.id) == wanted:
             return preset
+    damaged = _damaged(desk, wanted)
+    if damaged is not None:
+        raise PresetError(_damaged_message(desk, name, *damaged))
     names = ", ".join([DEFAULT_NAME, *(p.name for p in stored(desk))])
     raise PresetError(f"no preset named {name!r} (presets: {names})")
+
+
+def _damaged(desk: Desk, name: str, *, by_id: bool = True) -> tuple[str, Any] | None:
+    """A presets record the store keeps raw (it failed validation) named `name` (or with that
+    id): (its key, its raw data). Its decks study with the default until it is mended."""
+    for key, raw in desk.store.tables["presets"].invalid_raw().items():
+        named = raw.get("name") if isinstance(raw, dict) else None
+        if (by_id and key == name) or (
+            isinstance(named, str) and named.strip().lower() == name.lower()
+        ):
+            return key, raw
+    return None
+
+
+def _bad_fields(raw: Any) -> set[str]:
+    try:
+        Preset.model_validate(raw)
+    except ValidationError as exc:
+        return {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+    return set()
+
+
+def _damaged_message(desk: Desk, name: str, key: str, raw: Any) -> str:
+    said = [str(p) for p in desk.store.report.invalid if p.table == "presets" and p.doc_id == key]
+    problem = said[0] if said else f"presets record {key}"
+    fields = sorted(_bad_fields(raw))
+    fix = f"{fields[0]}=VALUE" if fields else "KEY=VALUE"
+    return (
+        f"preset {name!r} exists but is damaged ({problem}); its decks use the default until it "
+        f"is mended: `deskwork cards presets set {key} {fix}` with a valid value mends it "
+        "(`deskwork doctor` lists damaged records)"
+    )
+
+
+def _mend(desk: Desk, name: str, key: str, raw: Any, pairs: list[tuple[str, str]]) -> Preset:
+    """The damaged record `key` rebuilt from its raw data with the refused fields set from
+    `pairs` (every refused field must be among them: nothing is guessed)."""
+    bad = _bad_fields(raw)
+    given = {k.strip().replace("-", "_") for k, _ in pairs}
+    if not isinstance(raw, dict) or not bad or not bad <= given:
+        raise PresetError(_damaged_message(desk, name, key, raw))
+    try:
+        return Preset.model_validate({k: v for k, v in raw.items() if k not in bad})
+    except (ValidationError, ValueError):
+        raise PresetError(_damaged_message(desk, name, key, raw)) from None
 
 
 def _check_name(desk: Desk, name: str, own_id: int = -1) -> None:
@@ -115,6 +165,9 @@ def _check_name(desk: Desk, name: str, own_id: int = -1) -> None:
         raise PresetError(f"{name!r} is the default preset ([cards] in the config file)")
     if any(p.name.lower() == name.lower() and p.id != own_id for p in stored(desk)):
         raise PresetError(f"a preset named {name!r} already exists")
+    damaged = _damaged(desk, name, by_id=False)
+    if damaged is not None and damaged[0] != str(own_id):
+        raise PresetError(_damaged_message(desk, name, *damaged))
 
 
 def add(desk: Desk, name: str, copy_of: str = DEFAULT_NAME) -> Preset:
@@ -130,8 +183,16 @@ def add(desk: Desk, name: str, copy_of: str = DEFAULT_NAME) -> Preset:
 
 
 def set_values(desk: Desk, name: str, pairs: Iterable[tuple[str, str]]) -> Preset:
-    """Edit a stored preset: every key=value applies, or none does."""
-    preset = find(desk, name)
+    """Edit a stored preset: every key=value applies, or none does. A damaged preset is mended
+    when `pairs` set every field it has wrong."""
+    pairs = list(pairs)
+    try:
+        preset = find(desk, name)
+    except PresetError:
+        damaged = _damaged(desk, name.strip())
+        if damaged is None:
+            raise
+        preset = _mend(desk, name, *damaged, pairs)
     if preset.id == DEFAULT_PRESET_ID:
         raise PresetError(
             "the default preset is [cards] in the config file: edit it there "
@@ -312,33 +373,93 @@ def deck_list(desk: Desk, now: datetime | None = None) -> list[DeckCounts]:
 
 
 # ---------------------------------------------------------------------- from Anki
-def store_imported(desk: Desk, tx: Any, found: Any, renamed: bool) -> list[str]:
+def store_imported(
+    desk: Desk, tx: Any, found: Any, renamed: bool, decks_here: Iterable[str] = ()
+) -> list[str]:
     """Inside an import's transaction: Anki's presets (matched by Anki's id; one changed in Anki
     since it was last imported replaces ours) and each deck's assignment and own limits as Anki
-    has them, except for a deck the user put on a preset made here. Anki's Default becomes a
-    preset of its own ("Default (Anki)"; `[cards]` is never overwritten), and so does a deskwork
-    export's default ("Default (deskwork)", its copy in config 1 is left out), except when its
-    options are `[cards]`'s now: its decks stay on the default preset (re-importing an export
-    changes nothing). Returns report lines."""
+    has them. A deck already here (`decks_here`, their parents, or one with options) keeps its preset as Anki's
+    import does when the package's deck is on Anki's Default (decks.rs `update_normal_with_other`),
+    and always when it is on the default preset or one made here. Anki's Default becomes a
+    preset of its own ("Default (Anki)", added only when a deck goes onto it; `[cards]` is never
+    overwritten), and so does a deskwork export's default ("Default (deskwork)", its copy in
+    config 1 is left out), except when its options are `[cards]`'s now: its decks stay on the
+    default preset (re-importing an export changes nothing). Returns report lines."""
     if found is None:
         return []
+    existing = {o.deck: o for o in deck_options(desk)}
+    own = {p.id for p in stored(desk) if not p.anki_id} | {DEFAULT_PRESET_ID}  # made here
+    here = set(decks_here) | set(existing)
+    here |= {p for d in here for p in _parents(d)}  # "Math" is here when "Math::Algebra" is
+    placed: dict[str, DeckOptions] = {}  # deck -> the package's options (its Anki config id)
+    kept: list[str] = []  # decks already here that keep their preset
+    for deck, option in ({} if renamed else found.decks).items():
+        mine_option = existing.get(deck)
+        current = mine_option.preset_id if mine_option else DEFAULT_PRESET_ID
+        if deck in here and (current in own or option.preset_id == 1):
+            kept.append(deck)
+        else:
+            placed[deck] = option
+    used = {o.preset_id for o in placed.values()}
+    ids, lines = _store_anki_presets(desk, tx, found, used)
+    lines += _kept_lines(desk, kept, existing, found, ids)
+    for deck, option in placed.items():
+        mine_option = existing.get(deck)
+        preset_id = ids.get(option.preset_id, DEFAULT_PRESET_ID)
+        tx.put(
+            "deck_options",
+            option.model_copy(
+                update={"id": mine_option.id if mine_option else 0, "preset_id": preset_id}
+            ),
+        )
+    return lines
+
+
+def _kept_lines(
+    desk: Desk, kept: list[str], existing: dict[str, DeckOptions], found: Any, ids: dict[int, int]
+) -> list[str]:
+    """'decks already here kept their presets (as Anki does): Math (Default)': the kept decks
+    whose preset the package's would have replaced."""
+    names = {p.id: p.name for p in load(desk).by_id.values()}
+    differ = []
+    for deck in kept:
+        current = existing[deck].preset_id if deck in existing else DEFAULT_PRESET_ID
+        anki_id = found.decks[deck].preset_id
+        anki_default = anki_id == 1 and not found.deskwork_defaults - {1}  # -> "Default (Anki)"
+        if current != ids.get(anki_id, -1 if anki_default else DEFAULT_PRESET_ID):
+            differ.append(f"{deck} ({names.get(current, DEFAULT_NAME)})")
+    if not differ:
+        return []
+    more = len(differ) - 8
+    shown = ", ".join(differ[:8]) + (f" and {more} more" if more > 0 else "")
+    return [f"decks already here kept their presets (as Anki does): {shown}"]
+
+
+def _store_anki_presets(
+    desk: Desk, tx: Any, found: Any, used: set[int]
+) -> tuple[dict[int, int], list[str]]:
+    """The package's presets into the store: Anki config id -> preset id here, report lines.
+    Anki's own Default (config 1) is added only when a deck goes onto it (`used`) or was
+    imported before; Anki's import never adds it either (the collection has its own)."""
     by_anki = {p.anki_id: p for p in stored(desk) if p.anki_id}
     names = {p.name.lower() for p in stored(desk)} | {DEFAULT_NAME.lower()}
     ids: dict[int, int] = {}
     lines = list(found.problems)
     default, week = default_preset(desk), desk.config.easy_days.factors()
+    marked = found.deskwork_defaults
     for anki_id, preset in found.presets.items():
         # Anki keeps new_ignores_review_limit collection-wide and leaves it out of its exports
         alike = preset.model_copy(
             update={"new_ignores_review_limit": default.new_ignores_review_limit}
         )
-        marked = found.deskwork_defaults
         if anki_id in marked and dp.same_options(alike, default, week):
             ids[anki_id] = DEFAULT_PRESET_ID  # this store's own export: [cards] as it is
             continue
         if anki_id == 1 and marked - {1}:
             continue  # a deskwork export's Anki slot (a copy of its default, or Anki's own)
         mine = by_anki.get(anki_id)
+        if anki_id == 1 and mine is None and 1 not in used and 1 not in marked:
+            continue  # Anki's Default, no deck going onto it: nothing to add
         mtime = found.mtimes.get(anki_id, 0)
         if mine is not None and mtime <= mine.anki_mtime:
             ids[anki_id] = mine.id
@@ -353,22 +474,13 @@ def store_imported(desk: Desk, tx: Any, found: Any, renamed: bool) -> list[str]:
         )
         ids[anki_id] = saved.id
         lines.append(f"preset {name!r} {'updated' if mine else 'added'} from Anki")
-    if renamed:  # every card went into one deck chosen at import: Anki's decks do not apply
-        return lines
-    existing = {o.deck: o for o in deck_options(desk)}
-    own = {p.id for p in stored(desk) if not p.anki_id}  # presets made here
-    for deck, option in found.decks.items():
-        mine_option = existing.get(deck)
-        if mine_option is not None and mine_option.preset_id in own:
-            continue  # the user put this deck on a preset of their own: it stays
-        preset_id = ids.get(option.preset_id, DEFAULT_PRESET_ID)
-        tx.put(
-            "deck_options",
-            option.model_copy(
-                update={"id": mine_option.id if mine_option else 0, "preset_id": preset_id}
-            ),
-        )
-    return lines
+    return ids, lines
+
+
+def _parents(deck: str) -> list[str]:
+    """'A::B::C' -> ['A', 'A::B']."""
+    parts = deck.split("::")
+    return ["::".join(parts[:n]) for n in range(1, len(parts))]
 
 
 def _free_name(name: str, taken: set[str]) -> str:

@@ -17,11 +17,10 @@ from typing import Any
 from deskwork.domain import retention as dr
 from deskwork.domain.answering import Measured, measure
 from deskwork.domain.cards import Card, CardState, ReviewLog
-from deskwork.domain.decklimits import days_before
 from deskwork.domain.presets import DEFAULT_PRESET_ID, Preset, PresetError
 from deskwork.domain.scheduling import scheduled_days
 from deskwork.domain.simulation import D_MAX, D_MIN, S_MAX, Deck, Limits, SimCard
-from deskwork.domain.studyday import day_bounds
+from deskwork.domain.studyday import day_bounds, days_before
 from deskwork.domain.wording import plural
 from deskwork.services import presets as ps
 from deskwork.services.desk import Desk

@@ -8,9 +8,8 @@ nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -39,8 +38,9 @@ def settings_from(config: TimerConfig) -> TimerSettings:
     )
 
 
-@dataclass
-class HookEvent:
+class HookEvent(NamedTuple):
+    """A timer event a hook runs for (a NamedTuple: see domain.timer.TimerSettings)."""
+
     name: str  # on_focus_start, on_focus_end, on_break_start, on_break_end
     phase: SessionKind
     session: Session | None = None

@@ -102,10 +102,7 @@ class Background:
             self.compactions += 1
         except Exception as exc:  # a thread that died would never compact again
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            store.report.warnings.append(
-                f"compaction failed ({why}); every write is safe in the journal and it is "
-                "retried later"
-            )
+            store.report.warnings.append(store.compaction_failed(why))
 
     def _backup_job(self) -> None:
         store = self.store

@@ -5,8 +5,8 @@ backup's manifest does the same for its copies. A file whose bytes do not hash t
 damaged, whatever it parses as. The ids let a recovery say exactly which records it could not get back.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would evaluate each field's annotation
+# from its text as the class is made, at every start (tests/test_startup_laziness.py).
 import hashlib
 from collections.abc import Iterable
 

@@ -8,7 +8,8 @@ never quarantined copies or backups.
 On a background thread (`compact_in_background`) the store's write lock is held only to take a
 snapshot of what to write and, after writing it, to switch: the journal lines appended meanwhile are
 copied to the start of the new journal before the new manifest commits, so a crash at any point
-leaves either the old manifest with the whole old journal or the new one with those lines.
+leaves either the old manifest with the whole old journal or the new one with those lines. The
+closing journal is synced before the switch (group commit leaves its last lines to the flusher).
 """
 
 from __future__ import annotations
@@ -18,17 +19,15 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from deskwork.store import journal
 from deskwork.store.checksums import DIGEST_SIZE, FileSum, sum_of
 from deskwork.store.fsutil import atomic_write
+from deskwork.store.journal_writer import JournalWriter
 from deskwork.store.logs import MAX_SEGMENTS_PER_MONTH
 from deskwork.store.manifest import (
-    JOURNAL_FILE,
-    SEGMENT_FILE,
-    TABLE_FILE,
     Manifest,
     write_manifest,
 )
+from deskwork.store.orphans import remove_orphans
 
 if TYPE_CHECKING:
     from deskwork.store.logs import LogTable
@@ -92,14 +91,32 @@ def compact_in_background(store: Store) -> None:
             return
         try:
             write_files(store, plan)
-            with store.write_lock:
+            _lock_synced(store)
+            try:
                 switch(store, plan)
+            finally:
+                store.write_lock.release()
         except BaseException:
             with store.write_lock:
                 give_back(store, plan)
             raise
     remove_orphans(store)
     release(plan)
+
+
+def _lock_synced(store: Store) -> None:
+    """Take the write lock with the closing journal already synced: its fdatasync runs outside
+    the lock (a write made meanwhile waits for the lock, never for the disk), again if lines came
+    meanwhile (at most three times; then the switch syncs the last ones under the lock)."""
+    for _ in range(3):
+        closing = store._journal
+        if closing is not None:
+            closing.sync()
+        store.write_lock.acquire()
+        if closing is None or store._journal is not closing or closing.pending == 0:
+            return
+        store.write_lock.release()
+    store.write_lock.acquire()
 
 
 def release(plan: Plan) -> None:
@@ -189,6 +206,9 @@ def switch(store: Store, plan: Plan) -> None:
     """The commit point: the new manifest names the new files and a new journal that starts
     with the lines appended since the snapshot (under the write lock)."""
     assert store._journal is not None
+    # Every line of the closing journal durable before the manifest names its checksum and a
+    # new journal takes over (group commit: the flusher may not have synced the last ones).
+    store._journal.sync()
     old, gen = plan.old, plan.gen
     chain_from = gen if plan.chain_broken else old.chain_from
     sums: dict[str, FileSum] = {}
@@ -231,7 +251,9 @@ def switch(store: Store, plan: Plan) -> None:
         chain_from=chain_from,
     )
     entries = store._journal.entries_since(plan.mark_from) if tail else ""
-    new_journal = journal.JournalWriter(store.data_dir / new.journal, truncate_to=0)
+    new_journal = JournalWriter(
+        store.data_dir / new.journal, truncate_to=0, first_line=store._journal.lines
+    )
     try:
         if tail:  # the lines appended since the snapshot: their records are in no new file
             new_journal.append(tail, new.counters, entries)
@@ -264,18 +286,3 @@ def give_back(store: Store, plan: Plan) -> None:
             lg.restore_inflight()
     store.chain_broken |= plan.chain_broken
     store._rewrite_on_open |= plan.rewrite_on_open
-
-
-def remove_orphans(store: Store) -> None:
-    """Delete data files no manifest names any more (never corrupt-aside files or backups)."""
-    manifest: Manifest = store.manifest
-    with store._pin_lock:
-        keep = {*manifest.files(), manifest.journal, *manifest.kept_journals().values()}
-        keep |= store._pinned
-    for path in store.data_dir.iterdir():
-        name = path.name
-        ours = TABLE_FILE.match(name) or SEGMENT_FILE.match(name) or JOURNAL_FILE.match(name)
-        stale_tmp = name.startswith(".") and ".tmp-" in name
-        if (ours and name not in keep) or stale_tmp:
-            with contextlib.suppress(OSError):
-                path.unlink()

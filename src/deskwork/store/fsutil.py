@@ -49,7 +49,12 @@ def atomic_write(path: Path, data: bytes) -> None:
             tmp.unlink()
         raise
     os.close(fd)
-    os.replace(tmp, path)
+    try:
+        os.replace(tmp, path)
+    except BaseException:  # e.g. a folder of that name: the temp file goes, the old one stays
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
     fsync_dir(path.parent)
 
 

@@ -1,7 +1,22 @@
 """The fsync'd append journal: one line per committed transaction, each checksummed on its own.
 
-Line format: `<crc32 as 8 hex digits> <json array of ops>\\n`. A line is acknowledged once its fsync
-returns. Every line stands alone, so replay applies every intact line and skips only damaged ones:
+Line format: `<crc32 as 8 hex digits> <json array of ops>\\n`. A line is acknowledged (durable) once
+an fdatasync that began after it was written returns. Group commit (`JournalWriter`): a line is
+written to the file at once, in order, on the writer's thread; the fdatasync may come later, on the
+store's flusher thread, and one covers every line written before it. The contract:
+
+- a crash of the process (kill -9) at any instant loses nothing written: the page cache holds
+  every line, and replay applies each one that is complete;
+- a power cut loses at most the lines written since the last returned fdatasync (a few ms of
+  writes, never one the store acknowledged: the mark's header, the TUI's "saved", a CLI command's
+  end and the remote channel's answer all come after it), and never leaves the journal unreadable
+  (a torn or zeroed tail is cut off or reported, the lines before it replay);
+- an fdatasync that fails is kept and reported (`JournalWriter.failure`), and its lines are
+  written again from memory and synced at the next write or close.
+
+Writing is journal_writer.py (`JournalWriter`); this module is the format, its replay and the mark.
+
+Every line stands alone, so replay applies every intact line and skips only damaged ones:
 
 - a last fragment without a newline that looks like the start of a line is a *torn append* (a crash
   mid-write: never acknowledged) and is dropped silently;
@@ -20,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -29,7 +43,6 @@ from typing import Any
 
 from deskwork.store.checksums import ranges
 from deskwork.store.files import read_path
-from deskwork.store.fsutil import open_append, write_all
 
 Op = list[Any]
 # What a damaged line still tells: the ops it held (`["put","cards",12,` …), found by pattern.
@@ -100,6 +113,7 @@ class DamagedLine:
 @dataclass
 class Replay:
     transactions: list[list[Op]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # each transaction's 1-based line number
     damaged: list[DamagedLine] = field(default_factory=list)
     torn_tail: bool = False
     good_bytes: int = 0  # where the torn tail (if any) starts
@@ -167,6 +181,7 @@ def parse(data: bytes, acknowledged: int = 0) -> Replay:
             result.damaged.append(DamagedLine(number, offset, len(line), reason, _hints(line)))
         else:
             result.transactions.append(ops)
+            result.lines.append(number)
             for op in ops:
                 _note_id(result.max_ids, op)
                 if op and op[0] in ("del", "rm"):
@@ -211,9 +226,11 @@ def replay(path: Path) -> Replay:
 
 MARK_NAME = "journal.mark"
 # The mark: a header "<journal> <acknowledged bytes> <id counters>" (padded to HEADER bytes), then
-# one "table:id,…;" entry per acknowledged transaction. Rewritten after each append without fsync
-# (it only has to outlive the process): a journal shorter than its mark was cut after the fact, and
-# the entries name exactly the records a damaged or lost transaction held.
+# one "table:id,…;" entry per transaction written, in the journal's order (appended with the line;
+# the header is rewritten only after the fdatasync covering it returned, so its byte count never
+# exceeds what is durable). Never fsync'd itself (it only has to outlive the process): a journal
+# shorter than its header says was cut after the fact, and the entries name exactly the records a
+# damaged or lost transaction held.
 HEADER = 1024
 
 
@@ -278,81 +295,3 @@ def touched(parsed: list[Op]) -> str:
         doc_id = op[-2] if op[0] in ("put", "app") else op[-1]
         ids.append(f"{op[1]}:{getattr(doc_id, 'id', doc_id)}")
     return ",".join(ids) + ";"
-
-
-class JournalWriter:
-    """Appends transactions durably. One writer per store (the lock guarantees it)."""
-
-    def __init__(self, path: Path, *, truncate_to: int | None = None) -> None:
-        self.path = path
-        if truncate_to is not None and path.exists() and path.stat().st_size != truncate_to:
-            with open(path, "r+b") as fh:
-                fh.truncate(truncate_to)
-                fh.flush()
-                os.fsync(fh.fileno())
-        self._fd = open_append(path)
-        self.size = os.fstat(self._fd).st_size
-        self._broken_tail = False  # a failed append could not be cut off: start on a new line
-        self._mark = -1
-        self._mark_end = HEADER
-        with contextlib.suppress(OSError):
-            old = read_mark(path.parent, header_only=True)
-            self._mark = os.open(path.parent / MARK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
-            if old is not None and old.journal == path.name and old.size == self.size:
-                self._mark_end = os.fstat(self._mark).st_size  # the same journal, reopened
-            else:
-                os.ftruncate(self._mark, HEADER)
-            self._note({})
-
-    def _note(self, counters: dict[str, int], entry: str = "") -> None:
-        if self._mark < 0:
-            return
-        with contextlib.suppress(OSError):
-            if entry:
-                data = entry.encode()
-                os.pwrite(self._mark, data, self._mark_end)
-                self._mark_end += len(data)
-            text = f"{self.path.name} {self.size} {json.dumps(counters)}".encode()
-            os.pwrite(self._mark, text.ljust(HEADER)[:HEADER], 0)
-
-    def append(self, line: bytes, counters: dict[str, int] | None = None, entry: str = "") -> None:
-        """Write `line` durably; `counters` (the id counters after it) and `entry` (the ids it
-        writes) go into the mark, so that what a damaged journal lost can still be named."""
-        data = b"\n" + line if self._broken_tail else line
-        try:
-            write_all(self._fd, data)
-            os.fdatasync(self._fd)
-        except OSError:
-            # A half-written line (disk full…) must not sit before the next good one.
-            try:
-                os.ftruncate(self._fd, self.size)
-            except OSError:
-                self._broken_tail = True  # a damaged line that replay skips and reports
-            raise
-        self._broken_tail = False
-        self.size += len(data)
-        self._note(counters or {}, entry)
-
-    def file_size(self) -> int:
-        """The file's length (`size` plus a failed append's leftovers, if any)."""
-        return os.fstat(self._fd).st_size
-
-    @property
-    def mark_end(self) -> int:
-        return self._mark_end
-
-    def entries_since(self, offset: int) -> str:
-        """The mark's entries of the transactions appended since the mark ended at `offset`."""
-        if self._mark < 0 or self._mark_end <= offset:
-            return ""
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            return os.pread(self._mark, self._mark_end - offset, offset).decode()
-        return ""
-
-    def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
-        if self._mark >= 0:
-            os.close(self._mark)
-            self._mark = -1

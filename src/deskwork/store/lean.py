@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from deskwork.domain.records import every_field
+from deskwork.domain.records import every_field, on_record_model
 from deskwork.store.collector import armed, exempt
 
 M = TypeVar("M", bound=BaseModel)
@@ -60,6 +61,10 @@ REBUILD_FROM_FIELDS = 16
 _SHARES_KEYS: dict[type[BaseModel], bool] = {}
 
 
+def _enum(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, Enum)
+
+
 def shares_keys(model: type[BaseModel]) -> bool:
     """Can instances of `model` hold their fields in a key-sharing __dict__? Decided once per class,
     by filling the class's shared key table with the field names in order: CPython (3.11+) takes
@@ -81,11 +86,17 @@ def shares_keys(model: type[BaseModel]) -> bool:
 
 
 def prime(models: list[type[BaseModel]]) -> None:
-    """Settle the shared key tables of the wide models among `models`, before records are made
-    (the store does this as it is imported)."""
+    """Settle the shared key tables of the wide models among `models`, before records are made.
+    Every record model is primed as its class is made (or, made before this module, as it is
+    imported): see `on_record_model` below."""
     for model in models:
         if len(model.model_fields) >= REBUILD_FROM_FIELDS:
             shares_keys(model)
+
+
+# Each record model primed before its first instance: as its class is made, wherever it is
+# imported (the store names its tables' models without importing them: store/schema.py).
+on_record_model(lambda model: prime([model]))
 
 
 class Lean(Generic[M]):
@@ -93,7 +104,13 @@ class Lean(Generic[M]):
 
     def __init__(self, model: type[BaseModel]) -> None:
         fields = set(model.model_fields)
-        self._strings = tuple(sorted(fields & REPEATED_STRINGS))
+        # An enum's values are its members, one object each already: nothing to intern (a
+        # session's kind: 4,000 sessions at every start looked at it for nothing).
+        self._strings = tuple(
+            sorted(
+                n for n in fields & REPEATED_STRINGS if not _enum(model.model_fields[n].annotation)
+            )
+        )
         self._lists = tuple(sorted(fields & REPEATED_STRING_LISTS))
         self._same = tuple((a, b) for a, b in SAME_AS if a in fields and b in fields)
         # A fields-set holds only the model's field names (extra="forbid"): one as long as the

@@ -6,7 +6,7 @@ compaction, backups and closing.
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import threading
 from collections.abc import Callable
@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deskwork.store import backups, journal, lean
+from deskwork.store import backups, journal
 from deskwork.store.checksums import FileSum, sum_of
 from deskwork.store.errors import StoreError, no_gc
 from deskwork.store.files import Damaged, FileSource
 from deskwork.store.fsutil import FILE_MODE
+from deskwork.store.journal_writer import JournalWriter
 from deskwork.store.lock import StoreLock
 from deskwork.store.logs import LogTable
 from deskwork.store.manifest import Manifest
@@ -27,15 +28,13 @@ from deskwork.store.migrations import migrate_record
 from deskwork.store.recovery import Owner, Recovery, quarantine
 from deskwork.store.report import OpenReport
 from deskwork.store.schema import LAZY_TABLES, LOGS, SCHEMA_VERSION, TABLES
-from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, Table
+from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, Table, load_table_json
 
 if TYPE_CHECKING:
     from deskwork.store.background import Background
+    from deskwork.store.flusher import Flusher
 
 Clock = Callable[[], datetime]
-
-# Before any record is read: the key order wide records share in memory (store/lean.py).
-lean.prime([*TABLES.values(), *LOGS.values()])
 
 
 class Loader:
@@ -53,7 +52,7 @@ class Loader:
         self.recovery = Recovery(self)
         self.manifest_recovery = ManifestRecovery(self)
         self.journal_limit = 2 << 20
-        self._journal: journal.JournalWriter | None = None
+        self._journal: JournalWriter | None = None
         self._lock: StoreLock | None = None
         self._rewrite_on_open = False  # set by recovery and migration: persist the repaired state
         self.chain_broken = False  # the next compaction starts a new journal chain (see manifest)
@@ -64,6 +63,7 @@ class Loader:
         self.start_counters: dict[str, int] = {}  # id counters as the last compaction left them
         self._mark: journal.Mark | None = None  # what the writer noted after its last append
         self._pending_journal_losses: tuple[str, journal.Replay] | None = None
+        self._replaying = ""  # the journal line being replayed, named in an invalid record's report
         self.damaged_live: list[str] = []  # found by a background backup, rebuilt on our thread
         self.journal_floor = 0  # journals older than every backup are not kept
         self._pinned: set[str] = set()  # files an in-flight backup is copying: not to be deleted
@@ -77,12 +77,17 @@ class Loader:
             threading.Lock()
         )  # one compaction at a time; taken before write_lock
         self.background: Background | None = None  # compaction and backups off the caller's path
+        self.flusher: Flusher | None = None  # group commit: the journal's fdatasync off the writer
         self.froze = False  # an import froze objects for the collector (`no_gc(freeze=True)`)
         self.backup_interval_s: float = 3600
         self.keep_backups = 10
         self.backup_on_quit = False  # the TUI: `close` backs up any write the backups lack
+        # Each model imported when its table is first read or written (store/schema.py); its
+        # records' shared key order settled then, before the first one (store/lean.py).
         self._codecs: dict[str, Codec[Any]] = {
-            name: Codec(name, model) for name, model in {**TABLES, **LOGS}.items()
+            name: Codec(name, functools.partial(models.__getitem__, name))
+            for models in (TABLES, LOGS)
+            for name in models
         }
 
     @property
@@ -131,7 +136,7 @@ class Loader:
                 lg.rewrite.update(lg.months())
             self.chain_broken = self._rewrite_on_open = True
         if writable:
-            self._journal = journal.JournalWriter(self.data_dir / self.manifest.journal)
+            self._journal = JournalWriter(self.data_dir / self.manifest.journal)
 
     # ------------------------------------------------------------------ reading files
     def decode(
@@ -142,10 +147,7 @@ class Loader:
             return codec.decode(raw)
         if not raw.strip():
             raise CorruptFile("the file is empty")
-        try:
-            data = json.loads(raw)
-        except ValueError as exc:
-            raise CorruptFile(f"not JSON ({exc})") from None
+        data = load_table_json(raw)
         if not isinstance(data, dict) or not isinstance(data.get(codec.name), dict):
             raise CorruptFile(f"no {codec.name!r} table in it")
         table = {
@@ -177,7 +179,7 @@ class Loader:
             rewrite = self.writable and not exact
             if rewrite:
                 self._rewrite_on_open = self.chain_broken = True
-        self.report.invalid.extend(problems)
+        self.report.invalid.extend(p.found_in(name) for p in problems)
         return docs, invalid, rewrite
 
     def _read_shard(self, name: str, shard: int, file_name: str) -> tuple[dict[int, Any], Any]:
@@ -234,8 +236,10 @@ class Loader:
         for name, highest in result.max_ids.items():
             if name in self._codecs:
                 counters[name] = max(counters.get(name, 1), highest + 1)
-        for ops in result.transactions:
+        for number, ops in zip(result.lines, result.transactions, strict=True):
+            self._replaying = f"{path.name} line {number}"
             self._apply(ops, from_disk=True, migrating=migrating)
+        self._replaying = ""
         if self._pending_journal_losses is not None:
             self.recovery.journal_losses(*self._pending_journal_losses)
             self._pending_journal_losses = None
@@ -286,7 +290,7 @@ class Loader:
                 if migrating:
                     raw = migrate_record(name, raw, self.manifest.schema_version, SCHEMA_VERSION)
                 docs, invalid, problems = codec.validate_raw({str(op[-2]): raw})
-                self.report.invalid.extend(problems)
+                self.report.invalid.extend(p.found_in(self._replaying) for p in problems)
                 if not docs:
                     if kind == "put":
                         for key, raw_doc in invalid.items():

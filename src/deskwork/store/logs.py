@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,6 +70,10 @@ class LogTable(Generic[T]):
         self.keep: set[str] = set()  # months never dropped from memory (see the module docstring)
         self.rows_resident = ROWS_RESIDENT
         self._stamps: dict[str, int] = {}
+        # Segment files a thread is reading now (under `lock`): a compaction's orphan removal
+        # keeps them (it would otherwise delete a month's old files under a reader's feet, and
+        # the missing file would be taken for damage and "recovered").
+        self.reading: Counter[str] = Counter()
 
     def months(self) -> list[str]:
         return sorted(set(self.segments) | set(self.inflight_put) | set(self.pending_put))
@@ -116,13 +120,18 @@ class LogTable(Generic[T]):
                 self._loaded.move_to_end(month)  # the most recently used, last
             return loaded
         while True:
-            names = list(self.segments.get(month, []))
+            with self.lock:  # the names and their pin at once: a switch is before or after
+                names = list(self.segments.get(month, []))
+                self.reading.update(names)
             docs: dict[int, T] = {}
             invalid: dict[str, Any] = {}
-            for name in names:
-                seg_docs, seg_invalid = self._read_segment(self.codec, name, month)
-                docs.update(seg_docs)
-                invalid.update(seg_invalid)
+            try:
+                for name in names:
+                    seg_docs, seg_invalid = self._read_segment(self.codec, name, month)
+                    docs.update(seg_docs)
+                    invalid.update(seg_invalid)
+            finally:
+                self._unpin(names)
             with self.lock:
                 if month in self._loaded:
                     return self._loaded[month]
@@ -142,6 +151,28 @@ class LogTable(Generic[T]):
                 self._loaded[month] = docs
                 self._drop_least_used(month)
                 return docs
+
+    def frozen(self, month: str) -> Frozen[T]:
+        """The month as it is now, to be read later on another thread without loading it on
+        this one: a loaded month copied; else its segment names kept from deletion (`reading`)
+        and what is in flight and pending copied, the files read and those laid over them when
+        `Frozen.read` is called (at most once; `Frozen.release` unpins one never read)."""
+        with self.lock:
+            loaded = self._loaded.get(month)
+            if loaded is not None:
+                return Frozen(self, month, [], [], dict(loaded))
+            names = list(self.segments.get(month, []))
+            self.reading.update(names)
+            layers = [
+                (set(self.inflight_del.get(month, ())), dict(self.inflight_put.get(month, {}))),
+                (set(self.pending_del.get(month, ())), dict(self.pending_put.get(month, {}))),
+            ]
+        return Frozen(self, month, names, layers, None)
+
+    def _unpin(self, names: list[str]) -> None:
+        with self.lock:
+            self.reading.subtract(names)
+            self.reading = +self.reading  # the names no one reads any more dropped
 
     def _drop_least_used(self, used: str) -> None:
         """Drop loaded months, least recently used first, until the rest fit `rows_resident`
@@ -259,3 +290,38 @@ class LogTable(Generic[T]):
     def invalid_of(self, month: str) -> dict[str, Any]:
         self.month(month)
         return self._invalid.get(month, {})
+
+
+class Frozen(Generic[T]):
+    """One month of a log as it was when `LogTable.frozen` was called (see there)."""
+
+    def __init__(
+        self,
+        log: LogTable[T],
+        month: str,
+        names: list[str],
+        layers: list[tuple[set[int], dict[int, T]]],
+        docs: dict[int, T] | None,
+    ) -> None:
+        self.log, self.month, self.names, self.layers, self.docs = log, month, names, layers, docs
+
+    def read(self) -> dict[int, T]:
+        if self.docs is not None:
+            return self.docs
+        docs: dict[int, T] = {}
+        try:
+            for name in self.names:
+                docs.update(self.log._read_segment(self.log.codec, name, self.month)[0])
+        finally:
+            self.release()
+        for deleted, put in self.layers:
+            for doc_id in deleted:
+                docs.pop(doc_id, None)
+            docs.update(put)
+        self.docs = docs
+        return docs
+
+    def release(self) -> None:
+        names, self.names = self.names, []
+        if names:
+            self.log._unpin(names)

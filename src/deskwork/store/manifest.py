@@ -7,8 +7,8 @@ possible. The manifest checks itself (`check`, a digest of everything else in it
 `FileSum` for each file it names, so a flipped bit anywhere is found, never read as "no data".
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would evaluate each field's annotation
+# from its text as the class is made, at every start (tests/test_startup_laziness.py).
 import json
 import re
 from pathlib import Path

@@ -21,6 +21,11 @@ class TableDiff:
     table: str
     lost: set[int] = field(default_factory=set)  # in the live store, not in the backup
     reverted: set[int] = field(default_factory=set)  # in both, the backup's version differs
+    raw: set[str] = field(default_factory=set)  # damaged records kept raw the backup lacks
+
+    def __bool__(self) -> bool:
+        """Whether the restore loses anything of this table."""
+        return bool(self.lost or self.reverted or self.raw)
 
     def __str__(self) -> str:
         parts = []
@@ -31,6 +36,9 @@ class TableDiff:
                 f"{len(self.reverted)} go back to their older version "
                 f"({describe_ids(self.reverted)})"
             )
+        if self.raw:
+            keys = ", ".join(sorted(self.raw, key=lambda k: (len(k), k)))
+            parts.append(f"{len(self.raw)} damaged kept unchanged ({keys}) are gone")
         return f"{self.table}: " + "; ".join(parts)
 
 
@@ -41,7 +49,7 @@ class Restored:
     warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        return [str(d) for d in self.diffs if d.lost or d.reverted]
+        return [str(d) for d in self.diffs if d]
 
 
 def _records(store: Store) -> dict[str, dict[int, Any]]:
@@ -53,13 +61,29 @@ def _records(store: Store) -> dict[str, dict[int, Any]]:
     return out
 
 
-def diff(live: dict[str, dict[int, Any]], older: dict[str, dict[int, Any]]) -> list[TableDiff]:
+def _kept_raw(store: Store) -> dict[str, dict[str, Any]]:
+    """Damaged records kept raw (reported at open, written back unchanged), by table and key."""
+    out: dict[str, dict[str, Any]] = {name: store.tables[name].invalid_raw() for name in TABLES}
+    for name in LOGS:
+        lg = store.logs[name]
+        out[name] = {k: v for month in lg.months() for k, v in lg.invalid_of(month).items()}
+    return out
+
+
+def diff(
+    live: dict[str, dict[int, Any]],
+    older: dict[str, dict[int, Any]],
+    live_raw: dict[str, dict[str, Any]] | None = None,
+    older_raw: dict[str, dict[str, Any]] | None = None,
+) -> list[TableDiff]:
     out = []
     for table, docs in live.items():
         theirs = older.get(table, {})
         d = TableDiff(table)
         d.lost = set(docs) - set(theirs)
         d.reverted = {i for i in set(docs) & set(theirs) if docs[i] != theirs[i]}
+        their_raw = (older_raw or {}).get(table, {})
+        d.raw = {k for k, v in (live_raw or {}).get(table, {}).items() if their_raw.get(k) != v}
         out.append(d)
     return out
 
@@ -82,7 +106,7 @@ def preview(data_dir: Path, backup: Path) -> list[TableDiff]:
     try:
         older = StoreClass.open(backup, readonly=True)
         try:
-            return diff(_records(live), _records(older))
+            return diff(_records(live), _records(older), _kept_raw(live), _kept_raw(older))
         finally:
             older.close()
     finally:
@@ -94,13 +118,14 @@ def restore_into(store: Store, backup: Path, keep: int) -> Restored:
     from deskwork.store.store import Store as StoreClass
 
     verify_backup(backup)
+    store.stop_group_commit()  # every write durable, and no sync behind the restore's back
     if store.background is not None:  # nothing compacts behind the restore's back
         store.background.stop()
         store.background = None
     manifest = backups.backup_manifest(backup)
     assert manifest is not None
     older = StoreClass.open(backup, readonly=True, clock=store.clock)
-    diffs = diff(_records(store), _records(older))
+    diffs = diff(_records(store), _records(older), _kept_raw(store), _kept_raw(older))
     older.files.unpin()
     warnings: list[str] = []
     store.compact_or_warn()
@@ -111,6 +136,7 @@ def restore_into(store: Store, backup: Path, keep: int) -> Restored:
     except (OSError, backups.BackupFailed) as exc:
         warnings.append(f"the state before the restore could not be backed up ({exc})")
     assert store._journal is not None
+    tickets = store._journal.lines  # durable (flushed above): the new journal counts on from it
     store._journal.close()
     store._journal = None
     backups.restore_files(backup, store.data_dir, manifest)
@@ -120,6 +146,8 @@ def restore_into(store: Store, backup: Path, keep: int) -> Restored:
     store.report = type(report)()
     store.new_chain()
     store._load(backups.backup_manifest(store.data_dir), writable=True)
+    if store._journal is not None:
+        store._journal.lines = store._journal.lines_synced = tickets
     store.compact(force=True)
     store.report = report
     backups.rotate(

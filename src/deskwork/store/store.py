@@ -10,8 +10,11 @@ Layout of a data dir:
     backups/<stamp>/         rotating, verified backups
     deskwork.lock            the single-writer lock
 
-A write is one journal line + one fdatasync (its cost does not depend on how much data there is); the
-in-memory tables are updated only after the line is durable. Compaction (compaction.py) writes the
+A write is one journal line + one fdatasync (its cost does not depend on how much data there is). By
+default the line is durable before the write returns and the in-memory tables are updated only
+then. With group commit (`start_group_commit`, the TUI) the line is written and applied at once and
+the fdatasync comes from the flusher thread (flusher.py), one for every line written meanwhile;
+`flush` (close, compaction, backup, the remote channel's answer) waits for it. Compaction (compaction.py) writes the
 changed tables as new files and commits them by replacing the manifest. Every file read is checked
 against its checksum first; a damaged one is rebuilt by recovery.py and the loss, if any, reported.
 """
@@ -22,17 +25,12 @@ import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from deskwork.domain.cards import Card, ReviewLog
-from deskwork.domain.curriculum import Item
-from deskwork.domain.drafts import Draft
-from deskwork.domain.media import MediaFile
-from deskwork.domain.notetypes import NoteTypeDef
 from deskwork.domain.records import utcnow
-from deskwork.domain.sessions import Session
 from deskwork.domain.settings import Setting
-from deskwork.store import backups, compaction, journal
+from deskwork.store import backups, fsutil, journal
+from deskwork.store.durability import Durability
 from deskwork.store.errors import ReadOnlyStore, StoreError, StoreWriteError, no_gc
 from deskwork.store.fsutil import ensure_private_dir
 from deskwork.store.loading import Clock
@@ -48,11 +46,19 @@ from deskwork.store.manifest import (
     read_manifest,
 )
 from deskwork.store.media import MediaFolder
+from deskwork.store.orphans import remove_orphans
 from deskwork.store.recovery import quarantine
 from deskwork.store.report import OpenReport
 from deskwork.store.tables import Table, shard_of
 from deskwork.store.transaction import Transaction
-from deskwork.store.upkeep import Upkeep
+
+if TYPE_CHECKING:  # their modules come with the tables that use them (store/schema.py)
+    from deskwork.domain.cards import Card, ReviewLog
+    from deskwork.domain.curriculum import Item
+    from deskwork.domain.drafts import Draft
+    from deskwork.domain.media import MediaFile
+    from deskwork.domain.notetypes import NoteTypeDef
+    from deskwork.domain.sessions import Session
 
 __all__ = [
     "Clock",
@@ -67,7 +73,7 @@ __all__ = [
 ]
 
 
-class Store(Upkeep):
+class Store(Durability):
     """Durable, fast storage for every deskwork record. Use `Store.open(...)`."""
 
     # ------------------------------------------------------------------ opening
@@ -168,7 +174,7 @@ class Store(Upkeep):
             return
         if fresh or self._rewrite_on_open:
             self.compact_or_warn(force=True)  # on failure the journal still holds everything
-        compaction.remove_orphans(self)
+        remove_orphans(self)
         if backup_on_open and self.backup_due():
             self.backup_now()
 
@@ -191,31 +197,31 @@ class Store(Upkeep):
     # ------------------------------------------------------------------ accessors
     @property
     def cards(self) -> Table[Card]:
-        return cast(Table[Card], self.tables["cards"])
+        return cast("Table[Card]", self.tables["cards"])
 
     @property
     def items(self) -> Table[Item]:
-        return cast(Table[Item], self.tables["items"])
+        return cast("Table[Item]", self.tables["items"])
 
     @property
     def sessions(self) -> Table[Session]:
-        return cast(Table[Session], self.tables["sessions"])
+        return cast("Table[Session]", self.tables["sessions"])
 
     @property
     def drafts(self) -> Table[Draft]:
-        return cast(Table[Draft], self.tables["drafts"])
+        return cast("Table[Draft]", self.tables["drafts"])
 
     @property
     def settings(self) -> Table[Setting]:
-        return cast(Table[Setting], self.tables["settings"])
+        return cast("Table[Setting]", self.tables["settings"])
 
     @property
     def notetypes(self) -> Table[NoteTypeDef]:
-        return cast(Table[NoteTypeDef], self.tables["notetypes"])
+        return cast("Table[NoteTypeDef]", self.tables["notetypes"])
 
     @property
     def media(self) -> Table[MediaFile]:
-        return cast(Table[MediaFile], self.tables["media"])
+        return cast("Table[MediaFile]", self.tables["media"])
 
     @property
     def media_folder(self) -> MediaFolder:
@@ -223,7 +229,7 @@ class Store(Upkeep):
 
     @property
     def reviews(self) -> LogTable[ReviewLog]:
-        return cast(LogTable[ReviewLog], self.logs["reviews"])
+        return cast("LogTable[ReviewLog]", self.logs["reviews"])
 
     def _setting_record(self, key: str) -> Setting | None:
         return next((s for s in self.settings.values() if s.key == key), None)
@@ -263,12 +269,17 @@ class Store(Upkeep):
     def _commit(self, ops: list[str], parsed: list[list[Any]]) -> None:
         """Durable first (or StoreWriteError, nothing saved), then visible; a compaction that
         fails after that is a warning: the write itself is safe in the journal. The append and
-        the apply happen under the write lock: one writer at a time, whatever the thread."""
+        the apply happen under the write lock: one writer at a time, whatever the thread.
+        With group commit: written (or StoreWriteError, nothing saved), visible, and durable
+        once the flusher's next sync returns."""
         line = journal.encode("[" + ",".join(ops) + "]")
         entry = journal.touched(parsed)
         with self.write_lock:
-            self._append_line(line, entry)
+            flusher = self.flusher  # (the close stops it under this lock)
+            self._append_line(line, entry, wait=flusher is None)
             self._apply(parsed, from_disk=False, migrating=False)
+        if flusher is not None:
+            flusher.kick()
         self._journal_grew()
 
     def _commit_bulk(self, tx: Transaction) -> None:
@@ -276,11 +287,15 @@ class Store(Upkeep):
 
         commit(self, tx)
 
-    def _append_line(self, line: bytes, entry: str) -> None:
+    def _append_line(self, line: bytes, entry: str, *, wait: bool = True) -> None:
+        """`wait`: durable before this returns (else written, for the flusher to sync)."""
         if self._journal is None:
             raise ReadOnlyStore(f"{self.data_dir} is closed")
         try:
-            self._journal.append(line, self.manifest.counters, entry)
+            if wait:
+                self._journal.append(line, self.manifest.counters, entry)
+            else:
+                self._journal.write(line, self.manifest.counters, entry)
         except OSError as exc:
             raise StoreWriteError(
                 f"could not save to {self.data_dir} ({exc.strerror or exc}): nothing was saved"
@@ -312,13 +327,18 @@ class Store(Upkeep):
         try:  # the calls a journal append makes: a write and an fdatasync
             fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
-                os.write(fd, b"\0" * 8192)
+                fsutil.write_all(fd, b"\0" * 8192)
                 os.fdatasync(fd)
             finally:
                 os.close(fd)
                 probe.unlink()
         except OSError:
             return False
+        if self.sync_failure is not None:  # lines a failed sync left: written again and synced
+            try:
+                self.flush()
+            except StoreWriteError:
+                return False
         return self.compact_or_warn()
 
     # ------------------------------------------------------------------ closing
@@ -336,6 +356,7 @@ class Store(Upkeep):
                 self.background = None
             with self.write_lock:  # a worker's write comes before, or finds the store closed
                 if self._journal is not None:
+                    self._flush_or_warn()  # durable before anything else, the lock's release last
                     self.compact_or_warn()
                     with self._backup_running:  # let a background backup finish first
                         pass

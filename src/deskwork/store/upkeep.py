@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from deskwork.store import backups, compaction
+from deskwork.store import backups
 from deskwork.store.background import Background
 from deskwork.store.loading import Loader
 
@@ -21,7 +21,11 @@ class Upkeep(Loader):
     # ------------------------------------------------------------------ compaction
     def start_background(self, backup_check_s: float = 60.0) -> Background:
         """Compactions (and the due backup, looked for every `backup_check_s`) from now on run on
-        a background thread (store/background.py); `close` stops it."""
+        a background thread (store/background.py); `close` stops it. The compaction's module is
+        imported here, not at the first compaction: that is often at quit, when a deskwork
+        upgraded or removed while the app ran would fail to import it."""
+        from deskwork.store import compaction  # noqa: F401  (see above)
+
         if self.background is None and not self.readonly:
             self.background = Background(cast("Store", self), backup_check_s)
         assert self.background is not None
@@ -29,18 +33,31 @@ class Upkeep(Loader):
 
     def compact(self, *, force: bool = False) -> None:
         """Write changed tables and new log segments, then switch to a new manifest and journal."""
+        from deskwork.store import compaction  # with the first compaction, not at every start
+
         compaction.compact(cast("Store", self), force=force)
 
     def compact_or_warn(self, *, force: bool = False) -> bool:
         try:
             self.compact(force=force)
         except OSError as exc:
-            self.report.warnings.append(
-                f"compaction failed ({exc.strerror or exc}); every write is safe in the journal "
-                "and it is retried later"
-            )
+            self.report.warnings.append(self.compaction_failed(exc.strerror or str(exc)))
             return False
         return True
+
+    def compaction_failed(self, why: str) -> str:
+        """The warning for a failed compaction: the journal keeps every write safe, unless its
+        own sync is failing too (group commit), which is then said instead of "safe"."""
+        journal = self._journal
+        failure = journal.failure if journal is not None else None
+        if failure is not None:
+            return (
+                f"compaction failed ({why}); the last changes are kept in the journal but may "
+                f"not be on disk: {failure.what()}"
+            )
+        return (
+            f"compaction failed ({why}); every write is safe in the journal and it is retried later"
+        )
 
     # ------------------------------------------------------------------ backups
     def backup_due(self) -> bool:
@@ -74,12 +91,15 @@ class Upkeep(Loader):
             names = {*manifest.files(), manifest.journal}
             when = self.clock()
             journal_bytes = self._journal.size if self._journal is not None else None
+            copied = self._journal
             with self._pin_lock:
                 self._pinned |= names
         keep_n = self.keep_backups if keep is None else keep
 
         def run() -> Path:
             try:
+                if copied is not None:  # what it copies is durable in the store first
+                    copied.sync()  # (a journal switched meanwhile was synced by the switch)
                 with self._backup_running:
                     repaired: list[str] = []
                     path = backups.make_backup(

@@ -30,7 +30,9 @@ from deskwork.store.errors import StoreWriteError
 from deskwork.ui.app_screens import HelpAndThemes
 from deskwork.ui.cards_control import CardsControl
 from deskwork.ui.commands import ALL_COMMANDS, APP_COMMANDS, Command
+from deskwork.ui.compositor_repair import repair_compositor
 from deskwork.ui.curriculum_control import CurriculumControl
+from deskwork.ui.day_turn import DayTurn
 from deskwork.ui.everywhere import lend_app_keys, unsaved_in
 from deskwork.ui.give_way import GiveWay
 from deskwork.ui.idle_collector import IdleCollector
@@ -44,13 +46,14 @@ from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane, state_classes
 from deskwork.ui.remote_control import RemoteChannel, RemoteControl, RemoteWake
+from deskwork.ui.styles_cache_fix import install as fix_styles_cache
 from deskwork.ui.themes import bundled_themes_dir, load_themes
 from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.write_guard import WriteGuard, write_error_in
 
 if TYPE_CHECKING:
-    pass
+    from deskwork.services.presets import DueToday
 
 
 class DeskworkApp(HelpAndThemes):
@@ -69,6 +72,7 @@ class DeskworkApp(HelpAndThemes):
         channel: RemoteChannel | None = None,
     ) -> None:
         super().__init__()
+        repair_compositor()  # what a layout removes is repainted (ui/compositor_repair.py)
         claim_alt_digits()  # Alt+1…Alt+4 reach the pane keys (see keymap.claim_alt_digits)
         self.desk = desk
         self.remote = RemoteControl(self, channel)
@@ -76,12 +80,13 @@ class DeskworkApp(HelpAndThemes):
         self.starter_available = starter_available
         self.commands: tuple[Command, ...] = ALL_COMMANDS
         self.startup_notes: list[str] = list(desk.problems)  # shown once mounted
-        self._closed = False
+        self._desk_closed = False  # close_desk ran (not Textual's own _closed: see HangsUp)
         self._current_pane = "timer"
         self._ticker: Timer | None = None
         self._draft_pane: DraftPane | None = None  # held for the last save while shutting down
         # Garbage collections at pauses (ui/idle_collector.py); none while workers run.
         self.idle_collector = IdleCollector(busy=self._working)
+        fix_styles_cache()  # closed screens' rendered lines kept by Textual (ui/styles_cache_fix.py)
         self.give_way = GiveWay()  # workers wait while the loop works (ui/give_way.py)
         self.day_end_text = ""
 
@@ -101,6 +106,7 @@ class DeskworkApp(HelpAndThemes):
         self.curriculum = CurriculumControl(self)
         self.cards = CardsControl(self)
         self.write_guard = WriteGuard(self)
+        self.day_turn = DayTurn(self)  # the study day's turn on an open desk (ui/day_turn.py)
         self._problems_shown = self._report_size = 0  # what of the store's report was told
 
     # ------------------------------------------------------------------ layout
@@ -166,21 +172,28 @@ class DeskworkApp(HelpAndThemes):
             self.notify(problem, title="deskwork", severity="warning", timeout=12, markup=False)
         self._problems_shown = len(store.report.problems)
 
-    def refresh_panes(self) -> None:
-        summary = self.desk.summary(wait_for_cards=False)
+    def refresh_panes(self, due: DueToday | None = None, *, new_day: bool = False) -> None:
+        """Every area from today's summary (`due`: its card counts made on a worker already).
+        `new_day`: the study day turned (ui/day_turn.py), the list of drafts is not refilled
+        (nothing in it is per day; ~400 rows re-measured at the heavy year)."""
+        summary = self.desk.summary(wait_for_cards=False, due=due)
         self.timer_pane.show(summary)
         self.queue_pane.show(summary)
         self.review_pane.show(summary)
-        self.draft_pane.show(summary)
+        if new_day:
+            self.draft_pane.new_day()
+        else:
+            self.draft_pane.show(summary)
         self._select_timer_item()
 
     def _tick(self) -> None:
-        if self._closed:
+        if self._desk_closed:
             return
         # While the app shuts down its widgets (and then its screens) go before the ticker stops;
         # the state is saved anyway.
         with contextlib.suppress(NoMatches, IndexError):
             self.remote.run()
+            self.day_turn.check()  # before the timer: its nudge is the new day's
             self.timer.tick()
             if self.write_guard.failure is None:
                 self.draft_pane.autosave_tick(self.desk.clock())
@@ -308,24 +321,49 @@ class DeskworkApp(HelpAndThemes):
         self.exit(0)
 
     def close_desk(self) -> None:
-        if not self._closed:
+        if not self._desk_closed:
+            # First (it depends on nothing): a later step that raised left CPython's full
+            # collections off, and `_measure` in gc.callbacks holding the app, for good.
+            self.idle_collector.stop()
             if self._draft_pane is not None:
                 try:
                     self._draft_pane.flush()
                 except StoreWriteError as exc:  # the text is not lost: it is printed on exit
                     self.day_end_text = self._draft_pane.unsaved_text(str(exc))
-            self._closed = True
-            if self.timer.past_end_of_day() and self.desk.store.cards.loaded:
-                from deskwork.services.insight import day_end, day_end_text
+            self._desk_closed = True
+            steps = [
+                ("the day's summary", self._day_end),
+                ("the remote socket", self.remote.close),
+                ("the curriculum", self.curriculum.close),
+                ("the last saves", self._flush_at_quit),
+                ("the ticker", self._ticker.stop if self._ticker is not None else None),
+                ("the stall guard", self.give_way.uninstall),
+                ("the store", self.desk.close),
+            ]
+            for what, step in steps:  # each one run, though one before it failed
+                if step is None:
+                    continue
+                try:
+                    step()
+                except Exception as exc:  # said after the TUI, not a skipped close
+                    reason = f"{type(exc).__name__}: {exc}"
+                    self.day_end_text += f"\ndeskwork: closing {what} failed: {reason}\n"
 
-                self.day_end_text += day_end_text(day_end(self.desk))  # printed after the TUI
-            self.remote.close()
-            self.curriculum.close()
-            if self._ticker is not None:
-                self._ticker.stop()
-            self.idle_collector.stop()
-            self.give_way.uninstall()
-            self.desk.close()
+    def _day_end(self) -> None:
+        if self.timer.past_end_of_day() and self.desk.store.cards.loaded:
+            from deskwork.services.insight import day_end, day_end_text
+
+            self.day_end_text += day_end_text(day_end(self.desk))  # printed after the TUI
+
+    def _flush_at_quit(self) -> None:
+        """Every save durable before the desk closes; if the disk still refuses, the draft's
+        text is printed on exit (the close warns of the rest: `run_tui`)."""
+        try:
+            self.desk.store.flush()
+        except StoreWriteError as exc:
+            pane = self._draft_pane
+            if pane is not None and pane.editing is not None and not self.day_end_text:
+                self.day_end_text = pane.unsaved_text(str(exc))
 
     def on_unmount(self) -> None:
         self._resume_gc()  # an app that quits before its first frame

@@ -4,6 +4,8 @@ a progress bar, the card browser."""
 
 from __future__ import annotations
 
+import contextlib
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,8 +18,10 @@ from deskwork.ui.serving import where
 # The card use-cases, the text area and the rendering are imported where used (and, in the app,
 # by the worker that loads the cards): the first frame shows none of them.
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from deskwork.services import Desk
-    from deskwork.services.anki import ImportReport
+    from deskwork.services.anki import ExportJob, ImportReport
     from deskwork.services.cards import ReviewSession
     from deskwork.ui.host import DeskHost
     from deskwork.ui.screens.card_dialogs import CardDraft, ProgressScreen
@@ -26,6 +30,8 @@ if TYPE_CHECKING:
 class CardsControl:
     def __init__(self, app: DeskHost) -> None:
         self.app = app
+        self.exporting = False  # an export's worker is running (one at a time)
+        self.importing = False  # an import's worker is running (one at a time)
 
     @property
     def desk(self) -> Desk:
@@ -76,6 +82,20 @@ class CardsControl:
             return {"source_item": item.id}, clean(item.title, single_line=True), ""
         return {}, "", ""
 
+    def offered_deck(self) -> str:
+        """The deck quick capture offers: the deck being studied, as Anki's Add defaults to the
+        current deck; studying every deck, the deck of the card on screen (Anki's Add from the
+        reviewer); with no card shown, the last one a card was added to (then the default)."""
+        from deskwork.services import cards as card_service
+
+        review = self.app.review_pane
+        if review.studied_deck:
+            return review.studied_deck
+        shown = review.current()
+        if shown is not None:
+            return shown.deck
+        return card_service.last_deck(self.desk)
+
     def add(self) -> None:
         from deskwork.services import cards as card_service
         from deskwork.services import notes
@@ -87,9 +107,7 @@ class CardsControl:
         if not self._writable():
             return
         extra, label, selected = self.source()
-        # The deck being studied, as Anki's Add defaults to the current deck; studying every
-        # deck, the last one a card was added to (then the configured default).
-        last = self.app.review_pane.studied_deck or card_service.last_deck(self.desk)
+        last = self.offered_deck()
 
         def save(draft: CardDraft) -> str:
             try:
@@ -154,10 +172,17 @@ class CardsControl:
         )
 
     # ------------------------------------------------------------------ files
+    def _transfer_running(self) -> bool:
+        """One import or export at a time: a second one is refused, said in a toast."""
+        running = "An import" if self.importing else "An export" if self.exporting else ""
+        if running:
+            self.app.notify(f"{running} is running already", severity="warning", timeout=4)
+        return bool(running)
+
     def import_deck(self) -> None:
         from deskwork.ui.screens.card_dialogs import TransferScreen
 
-        if self._writable():
+        if not self._transfer_running() and self._writable():
             self.app.push_screen(
                 TransferScreen(
                     "Import flashcards: an Anki package or plain text",
@@ -171,17 +196,13 @@ class CardsControl:
     def _import_chosen(self, choice: tuple[str, str] | None) -> None:
         from deskwork.ui.screens.card_dialogs import ProgressScreen
 
-        if choice is None:
+        if choice is None or self._transfer_running():
             return
         path, deck = Path(choice[0]).expanduser(), choice[1]
         progress = ProgressScreen(f"Reading {path.name}…")
-        self.app.push_screen(progress)
-        self.app.run_worker(
-            lambda: self._import_work(path, deck, progress),
-            thread=True,
-            group="cards-import",
-            name="import cards",
-        )
+        self.importing = True
+        work = partial(self._import_work, path, deck, progress)
+        self._run_transfer(progress, work, "cards-import", "import cards")
 
     def _import_work(self, path: Path, deck: str, progress: ProgressScreen) -> None:
         """The whole import on a worker thread: reading the file and writing it (the store's
@@ -224,7 +245,8 @@ class CardsControl:
     def _import_done(
         self, progress: ProgressScreen, path: Path, report: ImportReport, session: ReviewSession
     ) -> None:
-        progress.dismiss(None)
+        self.importing = False
+        progress.close()
         self.changed(session)
         self.app.notify(_summary(report.lines()), title=path.name, markup=False, timeout=10)
         if report.reviews:  # history came in: the stats' months it changed, counted ahead
@@ -236,14 +258,15 @@ class CardsControl:
             )
 
     def _import_cancelled(self, progress: ProgressScreen, path: Path) -> None:
-        if progress.is_attached:
-            progress.dismiss(None)
+        self.importing = False
+        progress.close()
         self.app.notify(
             f"Import of {path.name} cancelled: nothing was saved", markup=False, timeout=6
         )
 
-    def _import_failed(self, progress: object, message: str) -> None:
-        progress.dismiss(None)  # type: ignore[attr-defined]
+    def _import_failed(self, progress: ProgressScreen, message: str) -> None:
+        self.importing = False
+        progress.close()
         self.app.notify(
             message,  # it names the file and ends "nothing imported"
             title="Import refused",
@@ -252,35 +275,96 @@ class CardsControl:
             timeout=15,
         )
 
-    def export_deck(self) -> None:
-        from deskwork.services.anki import export_file
+    def export_deck(self, deck: str = "") -> None:
         from deskwork.ui.screens.card_dialogs import TransferScreen
-        from deskwork.ui.widgets.paths import export_target
 
+        if self._transfer_running():
+            return
         folder = self.desk.paths.exports_dir
-
-        def chosen(choice: tuple[str, str] | None) -> None:
-            if choice is None:
-                return
-            try:
-                path = export_target(choice[0], folder)
-                notes, cards = export_file(self.desk, path, choice[1])
-            except (InteropError, OSError) as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
-                return
-            self.app.notify(
-                f"Wrote {plural(notes, 'note')}, {plural(cards, 'card')} to {where(path)}",
-                markup=False,
-            )
-
         self.app.push_screen(
             TransferScreen(
                 f"Export flashcards (a bare name goes to {folder})",
                 "path ending in .apkg (for Anki) or .txt",
                 suffixes=(".apkg", ".txt"),
                 initial=str(folder / "deskwork-cards.apkg"),
+                export_folder=folder,
+                deck=deck,
             ),
-            chosen,
+            self._export_chosen,
+        )
+
+    def _export_chosen(self, choice: tuple[str, str] | None) -> None:
+        """The store's part of the export taken now (a snapshot of the cards), the rest (the
+        review history, the collection, the zip) on a worker thread under a progress bar: the
+        desk and its timer run on meanwhile."""
+        from deskwork.services.anki import export_job
+        from deskwork.ui.screens.card_dialogs import ProgressScreen
+        from deskwork.ui.widgets.paths import export_target
+
+        if choice is None or self._transfer_running():
+            return
+        try:
+            path = export_target(choice[0], self.desk.paths.exports_dir)
+            job = export_job(self.desk, path, choice[1])
+        except (InteropError, OSError) as exc:
+            self.app.notify(str(exc), title="Export refused", severity="error", markup=False)
+            return
+        progress = ProgressScreen(f"Writing {path.name}…", hint="esc: cancel (nothing is written)")
+        self.exporting = True
+        work = partial(self._export_work, job, path, progress)
+        self._run_transfer(progress, work, "cards-export", "export cards")
+
+    def _run_transfer(
+        self, progress: ProgressScreen, work: Callable[[], None], group: str, name: str
+    ) -> None:
+        """An import's or export's `work` on a worker thread under its progress bar."""
+        self.app.push_screen(progress)
+        self.app.run_worker(work, thread=True, group=group, name=name)
+
+    def _export_work(
+        self,
+        job: ExportJob,
+        path: Path,
+        progress: ProgressScreen,
+    ) -> None:
+        """The export on a worker thread. Cancelled (the dialog's key, the app quitting) before
+        the rename, or failed: no file, and the temp files are gone (the writer's atomic write)."""
+        from textual.worker import get_current_worker
+
+        from deskwork.store.bulk import Cancelled
+
+        worker = get_current_worker()
+
+        def advance(done: int, total: int) -> None:
+            if worker.is_cancelled or progress.cancel_requested.is_set():
+                raise Cancelled("cancelled: nothing was written")
+            self.app.call_from_thread(progress.advance, done, total)
+
+        def phase(heading: str) -> None:
+            self.app.call_from_thread(progress.phase, heading)
+
+        try:
+            notes, cards = job(advance, phase)
+        except Cancelled:
+            message, severity = f"Export to {where(path)} cancelled: nothing was written", "info"
+        except Exception as exc:  # a disk full, a bad file: said, not a crash
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            message, severity = f"{where(path)} was not written: {reason}", "error"
+        else:
+            message = f"Wrote {plural(notes, 'note')}, {plural(cards, 'card')} to {where(path)}"
+            severity = "info"
+        with contextlib.suppress(RuntimeError):  # the app quit meanwhile: nobody to tell
+            self.app.call_from_thread(self._export_ended, progress, message, severity)
+
+    def _export_ended(self, progress: ProgressScreen, message: str, severity: str) -> None:
+        self.exporting = False
+        progress.close()
+        self.app.notify(
+            message,
+            title="Export failed" if severity == "error" else "",
+            severity="error" if severity == "error" else "information",
+            markup=False,
+            timeout=15 if severity == "error" else 8,
         )
 
     def browse(self) -> None:

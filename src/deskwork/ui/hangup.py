@@ -27,7 +27,16 @@ class HangsUp(DeskAreas):
     """The part of the app that quits by itself when its terminal goes, and lets its workers'
     calls end with it."""
 
-    _closed: bool = False
+    # close_desk ran. Not `_closed`: that is Textual's own (MessagePump), set as the app's
+    # message queue closes, before on_unmount; the app's close_desk, seeing it, skipped the
+    # draft's flush, the remote channel's socket and the desk on every exit but Ctrl+Q's.
+    _desk_closed: bool = False
+
+    @property
+    def quitting(self) -> bool:
+        """The desk closed, or Textual closing the app's message queue (the desk closes next)."""
+        return self._desk_closed or self._closed
+
     _watchdog: threading.Timer | None = None
 
     def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -93,7 +102,7 @@ class HangsUp(DeskAreas):
         came: save and quit as Ctrl+Q does. The store is closed before anything else happens; if
         Textual's own teardown then hangs on the vanished terminal, a watchdog ends the process
         (nothing is left unsaved by then)."""
-        if not self._closed:
+        if not self._desk_closed:
             self.quit_now()
         else:  # saved already (Ctrl+Q came first): the teardown is what may hang now
             self.exit(0)

@@ -8,7 +8,7 @@ are due, the toast offers a quick review.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Protocol
 
@@ -255,13 +255,24 @@ class TimerControl:
             )
 
     def past_end_of_day(self) -> bool:
+        """Past the configured end of the study day now shown. An end before the day's start
+        hour (`end_of_day = "01:30"` with days starting at 04:00) is after midnight, the next
+        calendar date: the whole evening before it is not "past" it."""
         end = self.config.end_of_day
         if not end:
             return False
         now: datetime = self.service.now().astimezone()
         hour, minute = (int(x) for x in end.split(":"))
-        day = study_day(now, self.app.desk.config.study.day_start_hour)
-        return now.time() >= time(hour, minute) or now.date() > day
+        start_hour = self.app.desk.config.study.day_start_hour
+        day = study_day(now, start_hour)
+        if (hour, minute) < (start_hour, 0):
+            day += timedelta(days=1)
+        return now.replace(tzinfo=None) >= datetime.combine(day, time(hour, minute))
+
+    def new_day(self) -> None:
+        """The study day turned (ui/day_turn.py): the end-of-day nudge starts over."""
+        self._nudged_on = None
+        self._maybe_nudge()
 
     def _maybe_nudge(self) -> None:
         end = self.config.end_of_day

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from deskwork.services.cards import ReviewSession
     from deskwork.services.presets import DueToday
     from deskwork.ui.give_way import GiveWay
+    from deskwork.ui.write_guard import WriteGuard
 
 OPTIMIZE_REMINDER_DELAY_S = 20.0  # after start-up has settled: the nudge reads the review log
 
@@ -34,6 +35,7 @@ class WarmsUp(StudyScreens):
     """The part of the app that finishes starting after the first frame."""
 
     give_way: GiveWay
+    write_guard: WriteGuard
 
     def _tell_store_problems(self) -> None:
         raise NotImplementedError
@@ -74,6 +76,9 @@ class WarmsUp(StudyScreens):
         )
         if self.desk.store.writable:  # compactions and the hourly backup off the UI thread
             self.desk.store.start_background()
+            # Group commit: a save's fdatasync too (store/flusher.py; told: ui/write_guard.py).
+            loop = asyncio.get_running_loop()
+            self.desk.store.start_group_commit(self.write_guard.listener(loop))
         # Threads that work (imports, compactions, backups) hand the interpreter back to the
         # event loop every millisecond instead of every five: a frame waits for the GIL a few
         # times, so the default interval shows as 20-100 ms of lateness while they run.
@@ -94,7 +99,7 @@ class WarmsUp(StudyScreens):
             return
         prepared: tuple[DueToday, ReviewSession] | None = None
         for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
-            if worker.is_cancelled or self._closed:
+            if worker.is_cancelled or self.quitting:
                 return  # quitting (a hang-up, Ctrl+Q): the desk may be closing under us
             try:
                 prepared = (self.desk.due_today(), review.next_session())
@@ -111,7 +116,7 @@ class WarmsUp(StudyScreens):
         prepared: tuple[DueToday, ReviewSession] | None = None,
         generation: int = 0,
     ) -> None:
-        if self._closed:  # the cards finished loading while the app was quitting
+        if self.quitting:  # the cards finished loading while the app was quitting
             return
         due = None
         # The panes go before the screens while it shuts (then the screen stack is empty).
@@ -142,17 +147,24 @@ class WarmsUp(StudyScreens):
             self.call_from_thread(self.call_after_refresh, painted.set)
         except RuntimeError:  # the app is no longer running
             return
-        if painted.wait(5) and not (cancelled() or self._closed):
-            count_ahead(self.desk)
+        # In short waits: an app that quits before that paint never paints it, and a worker still
+        # waiting would hold its exit for the whole limit.
+        for _ in range(50):
+            if cancelled() or self.quitting:
+                return
+            if painted.wait(0.1):
+                if not (cancelled() or self.quitting):
+                    count_ahead(self.desk)
+                return
 
     def _import_screens_ahead(self) -> None:
         """The screens opened from the desk imported on a worker (ui/screens_ahead.py)."""
-        if self._closed:
+        if self.quitting:
             return
 
         def work() -> None:
             worker = get_current_worker()
-            import_screens(lambda: worker.is_cancelled or self._closed)
+            import_screens(lambda: worker.is_cancelled or self.quitting)
 
         self.run_worker(work, thread=True, group="screens-ahead", name="import screens")
 

@@ -82,7 +82,7 @@ APP_COMMANDS: tuple[Command, ...] = (
         "cards.import",
         "alt+i",
         "import_cards",
-        "Import cards (Anki .apkg / .txt)",
+        "Import cards (.apkg / .txt)",
         "Bring in an Anki package (.apkg, .colpkg) or plain text (.txt, .csv): notes, decks,"
         " presets, review history",
         False,

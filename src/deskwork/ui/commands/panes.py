@@ -210,6 +210,40 @@ DRAFT_COMMANDS: tuple[Command, ...] = (
         "Revisions",
         "Compare with and restore earlier text",
     ),
+    # Ctrl+Home / Ctrl+End (Textual's TextArea binds neither); VS Code's terminal keeps them to
+    # scroll and Windows Terminal keeps Ctrl+Shift+Home / End: Alt+Home / Alt+End as well.
+    _draft(
+        "draft.document_start",
+        "ctrl+home,alt+home",
+        "document_start",
+        "Draft start",
+        "The cursor to the start of the draft",
+        False,
+    ),
+    _draft(
+        "draft.document_end",
+        "ctrl+end,alt+end",
+        "document_end",
+        "Draft end",
+        "The cursor to the end of the draft",
+        False,
+    ),
+    _draft(
+        "draft.select_to_start",
+        "ctrl+shift+home,alt+shift+home",
+        "document_start(True)",
+        "Select to draft start",
+        "Select from the cursor to the start of the draft",
+        False,
+    ),
+    _draft(
+        "draft.select_to_end",
+        "ctrl+shift+end,alt+shift+end",
+        "document_end(True)",
+        "Select to draft end",
+        "Select from the cursor to the end of the draft",
+        False,
+    ),
     _draft(
         "draft.cite",
         "ctrl+l",
@@ -228,5 +262,5 @@ DRAFT_COMMANDS: tuple[Command, ...] = (
 LIST_ACTIONS = {"new_draft", "delete_draft", "toggle_trash", "restore_draft"}
 EDITOR_ACTIONS = {
     "close_editor", "save_draft", "toggle_preview", "zen", "external_editor", "revisions",
-    "cite_selected", "cite_card",
+    "cite_selected", "cite_card", "document_start", "document_end",
 }  # fmt: skip

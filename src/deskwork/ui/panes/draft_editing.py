@@ -43,16 +43,38 @@ TITLE_MOST = 40  # the title's most cells in the editor's status row
 TITLE_LEAST = 24  # ...and its least, when the row is too narrow for the title and the figures
 
 
-def status_line(title: str, figures: str, width: int) -> Text:
-    """The editor's status row: the title (bold), cut with an ellipsis to leave the figures room
-    in `width` cells (0: not laid out yet), then the figures; a row still too wide ends in "…"."""
+def status_line(title: str, figures: list[tuple[str, int]], saved: str, width: int) -> Text:
+    """The editor's status row: the title (bold), the figures, and last whether the text is saved.
+    In `width` cells (0: not laid out yet) the title is cut with an ellipsis to leave the rest
+    room; when the row is still short of room (a quarter of the desk), figures go, the lowest
+    rank first (each is (text, rank)), before the title gets under TITLE_LEAST cells, and the
+    save state always stays in sight: it matters more than a count."""
+    shown = list(figures)
+
+    def tail() -> str:
+        return "".join(f" · {part}" for part in [*(text for text, _ in shown), saved])
+
+    while shown and width > 0 and width - cell_len(tail()) < TITLE_LEAST:
+        shown.remove(min(shown, key=lambda figure: figure[1]))
+    rest = tail()
+    room = TITLE_MOST if width <= 0 else width - cell_len(rest)
     line = Text(clean(title, single_line=True), style="bold", no_wrap=True, overflow="ellipsis")
-    room = TITLE_MOST if width <= 0 else width - cell_len(figures)
-    line.truncate(max(TITLE_LEAST, min(TITLE_MOST, room)), overflow="ellipsis")
-    line.append(figures)
+    line.truncate(max(1, min(TITLE_MOST, room)), overflow="ellipsis")
+    line.append(rest)
     if width > 0:
         line.truncate(width, overflow="ellipsis")
     return line
+
+
+def saved_at(updated: datetime, now: datetime) -> str:
+    """When the text was last saved, as the status says it: the time today, the date and time on
+    another day (a draft reopened days later), the date alone in another year."""
+    local, today = updated.astimezone(), now.astimezone()
+    if local.date() == today.date():
+        return f"{local:%H:%M:%S}"
+    if local.year == today.year:
+        return f"{local:%a %d %b %H:%M}"
+    return f"{local:%d %b %Y}"
 
 
 def tall(body: str, width: int, height: int) -> bool:
@@ -77,6 +99,7 @@ class DraftEditing(DraftTools):
         self._questions_shown: list[tuple[int, str]] | None = None
         self._question_options: dict[tuple[int, str], Option] = {}  # reused while unchanged
         self._questions_pending = False  # found while the column was folded, not listed yet
+        self._save_ticket = 0  # the store's ticket of the last save: "saved" once durable
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -201,6 +224,7 @@ class DraftEditing(DraftTools):
             self._remember_cursor()
             return
         self.editing = self.drafts.save_text(self.editing.id, self._text, self._cursor_now())
+        self._save_ticket = self.deskwork.desk.store.ticket()  # "saved" once it is durable
         self.autosave.saved()
         if self.is_mounted and self.children:
             self._after_save()
@@ -261,19 +285,37 @@ class DraftEditing(DraftTools):
         """Title, counts, reading time and whether the text is saved."""
         if self.editing is None:
             return
-        saved = (
-            "unsaved"
-            if self.autosave.dirty
-            else f"saved {self.editing.updated.astimezone():%H:%M:%S}"
-        )
+        saved = self._saved_state()
         tally, _ = self._tally()
         words, questions = tally.words, len(self._questions_shown or ())
         minutes = max(1, -(-words // 230)) if words else 0
-        figures = f" · {plural(words, 'word')} · {minutes} min read · {questions} open · {saved}"
+        # Ranked: when the row is short the reading time goes first, then the open questions
+        figures = [(plural(words, "word"), 3), (f"{minutes} min read", 1), (f"{questions} open", 2)]
         # One row, as wide as the pane's content (known before the row is laid out): its text
         # never changes its size, so no layout.
-        line = status_line(self.editing.title, figures, self.content_size.width)
+        line = status_line(self.editing.title, figures, saved, self.content_size.width)
         update_static(self.query_one("#draft-status", Static), line, layout=False)
+
+    def _saved_state(self) -> str:
+        """ "saved HH:MM:SS" only once the sync covering the last save returned (group commit:
+        the store's flusher); "saving…" before that, "NOT on disk" while its sync fails."""
+        assert self.editing is not None
+        if self.autosave.dirty:
+            return "unsaved"
+        store = self.deskwork.desk.store
+        if store.durable_ticket < self._save_ticket:
+            return "NOT on disk" if store.sync_failure else "saving…"
+        return f"saved {saved_at(self.editing.updated, self.deskwork.desk.clock())}"
+
+    def new_day(self) -> None:
+        """The study day turned: "saved 23:40:12" of yesterday says its date now."""
+        if self.editing is not None and self.is_mounted and self.children:
+            self._show_status()
+
+    def durable_changed(self) -> None:
+        """A sync returned or failed (the write guard tells it): the status says so."""
+        if self.editing is not None and self.is_mounted and self.children:
+            self._show_status()
 
     def action_close_editor(self) -> None:
         self.flush()
@@ -288,6 +330,16 @@ class DraftEditing(DraftTools):
         if self.editing is not None:
             self.autosave.edited(self.deskwork.desk.clock())
             self.flush()
+
+    def action_document_start(self, select: bool = False) -> None:
+        """The cursor to the draft's first character (`select`: selecting from where it was)."""
+        if self._editor is not None and self.editing is not None:
+            self._editor.move_cursor((0, 0), select=select)
+
+    def action_document_end(self, select: bool = False) -> None:
+        """The cursor to the draft's last character (`select`: selecting from where it was)."""
+        if self._editor is not None and self.editing is not None:
+            self._editor.move_cursor(self._editor.document.end, select=select)
 
 
 def question_option(number: int, line: str) -> Option:

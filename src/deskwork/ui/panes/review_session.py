@@ -48,8 +48,10 @@ class SessionPane(Pane):
         if summary.cards_loading:
             self._idle("Loading cards…")
             return
-        if self.session is None or self.session.desk.today() != self._session_day:
+        if self.session is None:
             self.restart()
+        elif self.session.desk.today() != self._session_day and not self._building:
+            self.restart()  # (an open desk's turn of the day builds it on a worker: ui/day_turn)
         else:
             self.render_card()
 
@@ -88,7 +90,36 @@ class SessionPane(Pane):
         self.restart(session=session)
         return True
 
-    def restart(self, cram: bool | None = None, session: ReviewSession | None = None) -> None:
+    def rebuilding(self) -> int:
+        """A new session is being built elsewhere on a worker (the study day's turn): until it
+        comes (`adopt_rebuilt`) this one keeps answering. Returns the build's generation."""
+        self._build_generation += 1
+        self._building = True
+        return self._build_generation
+
+    def adopt_rebuilt(self, session: ReviewSession, generation: int) -> bool:
+        """Start `session`, built on a worker since `rebuilding()`, unless an answer or another
+        restart came since (then a newer build is under way or done)."""
+        if generation != self._build_generation:
+            return False
+        self._building = False
+        # The answer being read stays on screen when the card stays (a review found it flipped
+        # back to its question at the turn, its time measured again from there).
+        self.restart(session=session, keep_revealed=True)
+        return True
+
+    def rebuilt_failed(self, generation: int) -> None:
+        """The worker could not build it: the next `show` builds it here."""
+        if generation == self._build_generation:
+            self._building = False
+
+    def restart(
+        self,
+        cram: bool | None = None,
+        session: ReviewSession | None = None,
+        *,
+        keep_revealed: bool = False,
+    ) -> None:
         from deskwork.services.cards import ReviewSession
 
         self._build_generation += 1  # a session being built in the background is stale now
@@ -99,7 +130,7 @@ class SessionPane(Pane):
         keep_cram = old.cram if old and cram is None else bool(cram)
         if session is None or session.cram != keep_cram or session.deck != self.deck:
             session = ReviewSession(self.desk_app.desk, cram=keep_cram, deck=self.deck)
-        self._install(session, old)
+        self._install(session, old, keep_revealed=keep_revealed)
 
     def _install(
         self, session: ReviewSession, old: ReviewSession | None, keep_revealed: bool = False

@@ -20,7 +20,7 @@ from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.studyday import study_day
 from deskwork.domain.tags import parse_tags
 from deskwork.domain.text import clean
-from deskwork.domain.wording import plural, true_retention_said
+from deskwork.domain.wording import plural, reviews_said, true_retention_said
 from deskwork.services.cards import retrievability
 from deskwork.services.presets import load as load_presets
 from deskwork.ui.commands import BROWSER_COMMANDS
@@ -220,8 +220,8 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         text.append(
             f"{spark(forecast)}  {plural(sum(forecast), 'card')}, {forecast[0]} today, {forecast[1]} tomorrow\n"
         )
-        text.append("Reviews, last 30   ", style="bold")
-        text.append(f"{spark(per_day)}  {plural(sum(per_day), 'answer')}, {per_day[-1]} today\n")
+        text.append("Reviews, 30 days   ", style="bold")
+        text.append(f"{spark(per_day)}  {reviews_said(per_day)} · {per_day[-1]} today\n")
         text.append("True retention     ", style="bold")
         text.append(f"30 days: {true_retention_said(retention, in_review, sum(per_day))}")
         text.append("\nCards              ", style="bold")
@@ -366,7 +366,29 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         self.desk_app.cards.import_deck()
 
     def action_export(self) -> None:
-        self.desk_app.cards.export_deck()
+        """The export dialog, on the searched deck when the search is one (`deck:Math`); another
+        search is said not to apply (an export takes every card, or a deck)."""
+        from deskwork.domain.cardsearch import deck_of_query
+
+        query = self.query_one("#cb-query", Input).value.strip()
+        typed = deck_of_query(query) if query else ""
+        if typed is None:
+            self.app.notify(
+                "An export takes every card or one deck: this search is not applied "
+                "(type a deck in the dialog, or search deck:NAME first)",
+                markup=False,
+                timeout=8,
+            )
+        elif typed:  # the deck's name as stored (deck: ignores case), whatever the rows shown
+            from deskwork.services.cards import decks
+
+            depth = typed.count("::") + 1
+            for deck in decks(self.desk_app.desk):
+                name = "::".join(deck.split("::")[:depth])
+                if name.casefold() == typed.casefold():
+                    typed = name
+                    break
+        self.desk_app.cards.export_deck(typed or "")
 
 
 Row = tuple[Text, Text, Text, Text, Text, Text]

@@ -6,6 +6,7 @@ import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,7 +24,7 @@ from deskwork.ui.screens.opening import OpensInSteps, yield_to_loop
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
 from deskwork.ui.text_fields import CleanTextArea
 from deskwork.ui.widgets.paths import HINT as PATH_HINT
-from deskwork.ui.widgets.paths import PathInput, missing_file
+from deskwork.ui.widgets.paths import PathInput, missing_file, user_file
 from deskwork.ui.widgets.tags_input import TagsInput
 
 
@@ -202,7 +203,9 @@ class CardScreen(OpensInSteps, ModalScreen[None]):
 
 class TransferScreen(ModalScreen[tuple[str, str] | None]):
     """Asks for a file (with path completion) and optionally a deck to import or export; returns
-    (path, deck). For an import (`must_exist`) a missing file is said here, and the dialog stays."""
+    (path, deck). For an import (`must_exist`) a missing file is said here, and the dialog stays;
+    for an export (`export_folder`: where a bare name goes) a file already there is replaced only
+    after a second Enter on the same path."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
     DEFAULT_CSS = (
@@ -219,8 +222,13 @@ class TransferScreen(ModalScreen[tuple[str, str] | None]):
         suffixes: tuple[str, ...] = (),
         must_exist: bool = False,
         initial: str = "",
+        export_folder: Path | None = None,
+        deck: str = "",
     ) -> None:
         super().__init__()
+        self.deck = deck
+        self.export_folder = export_folder
+        self._replacing = ""  # the existing file a second Enter replaces
         self.heading = heading
         self.placeholder = placeholder
         self.suffixes = suffixes
@@ -233,7 +241,7 @@ class TransferScreen(ModalScreen[tuple[str, str] | None]):
             yield PathInput(
                 self.suffixes, value=self.initial, placeholder=self.placeholder, id="transfer-path"
             )
-            yield Input(placeholder="deck (optional)", id="transfer-deck")
+            yield Input(self.deck, placeholder="deck (optional)", id="transfer-deck")
             yield Static("", id="transfer-error", markup=False)
             yield Static(f"Enter starts · {PATH_HINT} · Esc cancels", classes="hint")
 
@@ -246,31 +254,75 @@ class TransferScreen(ModalScreen[tuple[str, str] | None]):
             self.query_one("#transfer-error", Static).update(problem)
             self.query_one("#transfer-path", Input).focus()
             return
+        if self.export_folder is not None and self._asks_to_replace(path):
+            return
         self.dismiss((path, self.query_one("#transfer-deck", Input).value.strip()))
+
+    def _asks_to_replace(self, text: str) -> bool:
+        """The export's file is there already and this is the first Enter on it: said, not yet."""
+        found = user_file(text)
+        target = (
+            found
+            if found.is_absolute() or self.export_folder is None
+            else self.export_folder / found
+        )
+        if not target.is_file() or self._replacing == str(target):
+            return False
+        self._replacing = str(target)
+        self.query_one("#transfer-error", Static).update(
+            f"{target} exists: Enter again replaces it (or type another name)"
+        )
+        return True
 
 
 class ProgressScreen(ModalScreen[None]):
-    """A progress bar for an import that takes more than a moment, and its cancel key: the
-    worker asks `cancel_requested` between steps (a cancelled import saves nothing)."""
+    """A progress bar for an import or an export that takes more than a moment, and its cancel
+    key: the worker asks `cancel_requested` between steps (a cancelled import saves nothing, a
+    cancelled export writes nothing)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ProgressScreen")
-    BINDINGS = [Binding("escape", "cancel", "Cancel the import", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel (nothing is kept)", id="dialog.cancel")]
 
-    def __init__(self, heading: str) -> None:
+    def __init__(self, heading: str, hint: str = "esc: cancel (nothing is saved)") -> None:
         super().__init__()
-        self.heading = heading
+        self.heading, self.hint = heading, hint
         self.cancel_requested = threading.Event()
         self._done: tuple[int, int] | None = None
+        self.finished = False  # the work ended while another screen was over this one
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.heading, id="progress-heading", markup=False)
             yield ProgressBar(id="progress", show_eta=False)
-            yield Static("esc: cancel (nothing is saved)", id="progress-hint", markup=False)
+            yield Static(self.hint, id="progress-hint", markup=False)
 
     def action_cancel(self) -> None:
+        if self.finished:  # nothing left to cancel: Esc closes it
+            self._close_if_top()
+            return
         self.cancel_requested.set()
         self.query_one("#progress-hint", Static).update("cancelling…")
+
+    def close(self) -> None:
+        """The work ended: closed now if it is the top screen. `dismiss` pops whatever screen
+        is on top, so under another one (the palette, a dialog opened over the bar) it is only
+        marked finished and closes itself when that screen goes and it is on top again."""
+        if not self.is_attached:
+            return
+        self.finished = True
+        if self.app.screen is self:
+            self.dismiss(None)
+        else:
+            with contextlib.suppress(NoMatches):
+                self.query_one("#progress-hint", Static).update("done: esc closes")
+
+    def on_screen_resume(self) -> None:
+        if self.finished:
+            self.call_later(self._close_if_top)
+
+    def _close_if_top(self) -> None:
+        if self.is_attached and self.app.screen is self:
+            self.dismiss(None)
 
     def phase(self, heading: str) -> None:
         """A new step (reading the file, then saving it): its heading, the bar from zero."""

@@ -15,6 +15,8 @@ from textual.widgets import Static
 from deskwork.ui.commands import Command
 from deskwork.ui.keymap import key_label
 
+KEYS_MOST, TITLE_MOST = 16, 18  # the keys' and the title's cells below 100 columns
+
 # (scope, heading, the binding id of the key that reaches that area, if any)
 SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("", "Anywhere", ""),
@@ -75,10 +77,17 @@ class HelpScreen(ModalScreen[None]):
 
     def _table(self, heading: str, rows: list[tuple[Command, str]]) -> Table:
         table = Table(box=None, show_header=False, expand=True, pad_edge=False)
-        table.add_column("Keys", style="bold", no_wrap=True, min_width=14)
-        table.add_column("Command", no_wrap=True, min_width=16)
-        table.add_column("What it does", ratio=1)
         wide = self.app.size.width >= 100  # on a small terminal the description gets the room
+        # Below 100 columns a long key list or title wraps within its column (at most
+        # KEYS_MOST / TITLE_MOST cells) rather than squeezing the description: one long title
+        # ("Import cards (Anki .apkg / .txt)") left it 19 columns of a 80-column terminal.
+        table.add_column(
+            "Keys", style="bold", no_wrap=wide, min_width=14, max_width=None if wide else KEYS_MOST
+        )
+        table.add_column(
+            "Command", no_wrap=wide, min_width=16, max_width=None if wide else TITLE_MOST
+        )
+        table.add_column("What it does", ratio=1)
         if wide:
             table.add_column("Binding id", style="dim", no_wrap=True)
         for command, keys in rows:

@@ -22,7 +22,7 @@ from textual.widgets import Sparkline, Static
 
 from deskwork.domain.insight import Insight, met_target
 from deskwork.domain.text import clean
-from deskwork.domain.wording import duration, plural, true_retention_said
+from deskwork.domain.wording import duration, plural, reviews_said, true_retention_said
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.static_text import RenderedOnce
 
@@ -211,7 +211,7 @@ class StatsScreen(Screen[None]):
             yield RenderedOnce("", id="stats-plan")
             yield RenderedOnce("", id="stats-pace")
             yield RenderedOnce("", id="stats-cards")
-            yield Static("Answers per day", classes="label", id="stats-reviews-label")
+            yield Static("Reviews per day", classes="label", id="stats-reviews-label")
             yield Sparkline([], id="stats-reviews")
             yield Static("Due, next 30 days", classes="label", id="stats-due-label")
             yield Sparkline([], id="stats-due")
@@ -295,8 +295,8 @@ class StatsScreen(Screen[None]):
             static("#stats-pace").update(pace)
             static("#stats-cards").update(self._cards_text())
             static("#stats-reviews-label").update(
-                f"Answers per day ({plural(sum(insight.reviews_by_day), 'answer')} in "
-                f"{plural(insight.weeks, 'week')})"
+                f"Reviews per day, last {plural(insight.weeks, 'week')}: "
+                + reviews_said(insight.reviews_by_day)
             )
             self.query_one("#stats-reviews", Sparkline).data = insight.reviews_by_day or [0]
             # from tomorrow: today's backlog would flatten every later day

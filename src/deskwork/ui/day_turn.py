@@ -1,0 +1,102 @@
+"""The study day's turn on an open desk: at the configured start hour (config `study.
+day_start_hour`) everything the desk shows per day is made again, as a restart would: today's
+line and figures, the curriculum's today queue, the review counts and the review session (today's
+new-card limits start again, cards buried yesterday come back: Anki rebuilds its queue at the
+rollover), and the end-of-day nudge starts over.
+
+Checked on the desk's ticker (four times a second) from the desk's clock: one comparison with the
+end of the day being shown. The review session and today's due counts read every card (~100 ms at
+the heavy year, much more at 100,000 cards): they are built on a worker, as at start-up
+(ui/warm_up.py), and the desk adopts them unless an answer or a rebuild came meanwhile."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.css.query import NoMatches
+from textual.worker import get_current_worker
+
+from deskwork.domain.studyday import day_bounds
+
+if TYPE_CHECKING:
+    from deskwork.services.cards import ReviewSession
+    from deskwork.services.presets import DueToday
+    from deskwork.ui.app import DeskworkApp
+
+
+class DayTurn:
+    """Watches for the study day's turn and refreshes the desk when it comes."""
+
+    def __init__(self, app: DeskworkApp) -> None:
+        self.app = app
+        self.day, self._bounds = self._today()
+        self.turns = 0  # how many turns this desk has seen (for tests and the curious)
+
+    def _today(self) -> tuple[date, tuple[datetime, datetime]]:
+        desk = self.app.desk
+        day = desk.today()
+        return day, day_bounds(day, desk.config.study.day_start_hour)
+
+    def check(self) -> bool:
+        """On every tick: True when the study day turned (the refresh is under way). A clock
+        moved back (a test, a corrected system clock) counts as a turn too."""
+        start, end = self._bounds
+        if start <= self.app.desk.clock() < end:
+            return False
+        before = self.day
+        self.day, self._bounds = self._today()
+        if self.day == before:  # the zone's offset changed, not the day
+            return False
+        self.turns += 1
+        self._turn()
+        return True
+
+    def _turn(self) -> None:
+        app = self.app
+        app.timer.new_day()
+        review = app.review_pane
+        if not app.desk.store.cards.loaded or review.session is None:
+            # The cards still load: the warm-up builds the session; the rest is cheap now.
+            app.refresh_panes(new_day=True)
+            return
+        generation = review.rebuilding()
+        app.run_worker(
+            partial(self._build, generation),
+            thread=True,
+            group="day-turn",
+            name="new study day",
+        )
+
+    def _build(self, generation: int) -> None:
+        """On a worker: today's due counts and the review session of the new day."""
+        app = self.app
+        worker = get_current_worker()
+        prepared: tuple[DueToday, ReviewSession] | None = None
+        for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
+            if worker.is_cancelled or app.quitting:
+                return
+            try:
+                prepared = (app.desk.due_today(), app.review_pane.next_session())
+                break
+            except RuntimeError:
+                continue
+            except Exception:  # only a head start: the UI thread builds them then
+                break
+        with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
+            app.call_from_thread(self._built, prepared, generation)
+
+    def _built(self, prepared: tuple[DueToday, ReviewSession] | None, generation: int) -> None:
+        app = self.app
+        if app.quitting:
+            return
+        with contextlib.suppress(NoMatches, IndexError):  # the panes go first when it shuts
+            review = app.review_pane
+            due = None
+            if prepared is not None and review.adopt_rebuilt(prepared[1], generation):
+                due = prepared[0]
+            elif prepared is None:
+                review.rebuilt_failed(generation)
+            app.refresh_panes(due=due, new_day=True)

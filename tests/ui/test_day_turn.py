@@ -1,0 +1,135 @@
+"""The study day's turn on an open desk (ui/day_turn.py): at the start hour the desk shows the new
+day as a restart would (today's line, the curriculum's today queue, the review counts and queue:
+new-card limits reset, buried cards back, the end-of-day nudge gone), the review session built
+on a worker."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from deskwork.domain.curriculum import Item, ItemStatus
+from deskwork.services.cards import ReviewSession
+from deskwork.ui.app import DeskworkApp
+from tests.helpers import T0, Clock
+from tests.ui.factory import ready, settled
+from tests.ui.test_review_pane import review_app, text_of
+
+FRIDAY_EVENING = datetime(2026, 11, 21, 3, 50, tzinfo=UTC)  # TZ=UTC (conftest): Fri's study day
+
+
+def timer_text(app: DeskworkApp) -> str:
+    return str(app.query_one("#timer-body", Static).render())
+
+
+def queue_text(app: DeskworkApp) -> list[str]:
+    options = app.queue_pane.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_the_open_desk_moves_to_the_new_study_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(FRIDAY_EVENING)
+    app = review_app(
+        tmp_path, clock, cards=3, config='new_per_day = 2\n[timer]\nend_of_day = "22:00"\n'
+    )
+    with app.desk.store.transaction() as tx:
+        tx.put(
+            "items",
+            Item(
+                title="Friday's chapter",
+                status=ItemStatus.ACTIVE,
+                added=T0,
+                queued_on=date(2026, 11, 20),
+            ),
+        )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app._ticker is not None
+        app._ticker.pause()  # the ticks are made here, after each move of the clock
+        app._tick()
+        await pilot.pause()
+        pane = app.review_pane
+        assert pane.session is not None and pane.session.remaining() == (2, 0, 0)
+        await pilot.press("f4", "space", "4")  # one new card learnt (Easy: due in days)
+        await pilot.press("b")  # the other one of today's two buried
+        assert pane.session.remaining() == (0, 0, 0)
+        assert "Today (Fri 20 Nov)" in timer_text(app)
+        assert "It's past 22:00" in timer_text(app)
+        assert any("Friday's chapter" in line for line in queue_text(app))
+        assert not any("unfinished from earlier days" in line for line in queue_text(app))
+
+        built_on: list[str] = []
+        real_init = ReviewSession.__init__
+
+        def observed(self: ReviewSession, *args: object, **kwargs: object) -> None:
+            built_on.append(threading.current_thread().name)
+            real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(ReviewSession, "__init__", observed)
+        before = pane.session
+        clock.now = FRIDAY_EVENING.replace(hour=4, minute=1)  # Saturday's study day began
+        app._tick()
+        await settled(pilot)
+        await pilot.pause()
+
+        assert app.day_turn.turns == 1
+        assert pane.session is not before
+        # The buried card is back and the new-card limit starts again: two new cards today
+        assert pane.session.remaining() == (2, 0, 0)
+        assert "2 new · 0 learning · 0 to review" in text_of(app, "#review-status")
+        assert built_on and all(name != threading.main_thread().name for name in built_on), (
+            "the new day's queue (every card read) is built off the event loop"
+        )
+        assert "Today (Sat 21 Nov)" in timer_text(app)
+        assert "past 22:00" not in timer_text(app), "the new day has not reached its end"
+        lines = queue_text(app)
+        assert any("1 unfinished from earlier days" in line for line in lines)
+        assert any("Nothing picked for today yet" in line for line in lines)
+
+        app._tick()  # the next tick: no second turn
+        await pilot.pause()
+        assert app.day_turn.turns == 1
+
+
+async def test_an_end_of_day_after_midnight_is_not_past_in_the_evening(tmp_path: Path) -> None:
+    """`end_of_day = "01:30"` with days starting at 04:00 is the next calendar date's 01:30."""
+    clock = Clock(datetime(2026, 11, 20, 22, 0, tzinfo=UTC))
+    app = review_app(tmp_path, clock, cards=0, config='[timer]\nend_of_day = "01:30"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert not app.timer.past_end_of_day()
+        clock.now = datetime(2026, 11, 21, 1, 45, tzinfo=UTC)
+        assert app.timer.past_end_of_day()
+        clock.now = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)  # the next study day's morning
+        assert not app.timer.past_end_of_day()
+        await pilot.press("q")
+
+
+async def test_an_answer_being_read_stays_on_screen_across_the_turn(tmp_path: Path) -> None:
+    """The card on screen with its answer shown is still the first of the new day's queue: the
+    answer stays (it flipped back to the question, and the answer's time counted again)."""
+    clock = Clock(FRIDAY_EVENING)
+    app = review_app(tmp_path, clock, cards=6, config="new_per_day = 3\n")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app._ticker.pause()
+        app._tick()
+        await pilot.pause()
+        pane = app.review_pane
+        await pilot.press("f4", "space")
+        card = pane.current()
+        assert pane.revealed and card is not None
+        clock.now = FRIDAY_EVENING.replace(hour=4, minute=1)
+        app._tick()
+        await settled(pilot)
+        await pilot.pause()
+        assert app.day_turn.turns == 1
+        now = pane.current()
+        assert now is not None and now.id == card.id
+        assert pane.revealed
