@@ -514,16 +514,19 @@ class Activities:
         await drive.press("alt+x")
         await drive.press("end", "ctrl+u")  # the proposed path cleared, as a user would
         await drive.type_text(str(target))
-        shown = len(app._notifications)
+        shown = {id(n) for n in app._notifications}  # (an older toast may expire meanwhile)
+
+        def result() -> list[object]:
+            return [n for n in app._notifications if id(n) not in shown]
+
         t = time.perf_counter()
         await drive.press("enter")
-        while len(app._notifications) == shown or type(app.screen).__name__ in (
-            "ProgressScreen",
-            "TransferScreen",
-        ):
+        found: list[object] = []
+        while not found or type(app.screen).__name__ in ("ProgressScreen", "TransferScreen"):
+            found = found or result()
             await asyncio.sleep(0.05)
         self.probe.op(time.perf_counter() - t)
-        self.probe.notes["export_cards"] = str(list(app._notifications)[-1].message)[:120]
+        self.probe.notes["export_cards"] = str(found[-1].message)[:120]  # type: ignore[attr-defined]
 
     async def compact(self) -> None:
         store = self.app.desk.store
@@ -642,7 +645,7 @@ async def run_app(
             gc.collect()
             idle_ms = (time.perf_counter() - t) * 1000
             idle_cpu_ms = (time.thread_time() - cpu) * 1000
-            tracked, frozen = len(gc.get_objects()), gc.get_freeze_count()
+            heap_blocks, frozen = sys.getallocatedblocks(), gc.get_freeze_count()
             # ... and a sweep of the frozen set (unfreeze, collect, freeze): everything walked.
             t, cpu = time.perf_counter(), time.thread_time()
             gc.unfreeze()
@@ -654,7 +657,7 @@ async def run_app(
                 "gc_idle_full_cpu_ms": round(idle_cpu_ms, 1),
                 "gc_sweep_ms": round((time.perf_counter() - t) * 1000, 1),
                 "gc_sweep_cpu_ms": round((time.thread_time() - cpu) * 1000, 1),
-                "gc_tracked_objects": tracked,
+                "gc_heap_blocks": heap_blocks,  # gc.get_objects() is unsafe with threads (idle_collector)
                 "gc_frozen_objects": frozen,
                 "gc_idle_collections": getattr(idle, "collections", None),
                 "gc_idle_overdue": getattr(idle, "overdue", None),
