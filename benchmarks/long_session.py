@@ -8,7 +8,7 @@ Each round opens the card browser and searches, opens the curriculum, switches a
 (`--pause S`: S seconds without input after each round, when the app's idle sweeps may run).
 Per round: the process's resident memory (`rss_mb`), the objects the collector tracks and has
 frozen, the full collections in the round and the longest one's CPU, the app's sweeps so far.
-Without pauses only the app's bound (ui/idle_collector.py, `OVERDUE_BLOCKS`) collects cyclic
+Without pauses only the app's bound (ui/idle_collector.py, `OVERDUE_OBJECTS`) collects cyclic
 garbage: rss must level off, not climb round after round. For a before/after run
 it with PYTHONPATH=<other tree>/src too.
 """
@@ -53,6 +53,7 @@ async def run(data_dir: Path, package: Path, draft_id: int, rounds: int, pause_s
         clock=lambda: END + timedelta(hours=2, seconds=time.monotonic() - began),
         defer_backup=True,
     )
+    from deskwork.ui import idle_collector
     from deskwork.ui.app import DeskworkApp
 
     app = DeskworkApp(desk)
@@ -77,7 +78,7 @@ async def run(data_dir: Path, package: Path, draft_id: int, rounds: int, pause_s
                         "round": number,
                         "seconds": round(time.perf_counter() - t, 1),
                         "rss_mb": rss_mb(),
-                        "heap_blocks": sys.getallocatedblocks(),
+                        "tracked": idle_collector.tracked(),
                         "frozen": gc.get_freeze_count(),
                         "full_collections": len(full),
                         "full_max_cpu_ms": round(max(full, default=0.0), 1),

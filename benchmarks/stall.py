@@ -616,6 +616,7 @@ async def run_app(
     t, cpu = time.perf_counter(), time.thread_time()
     desk = Desk.open(Paths(data_dir, data_dir), clock=clock, defer_backup=True)
     open_ms = (time.perf_counter() - t) * 1000
+    from deskwork.ui import idle_collector
     from deskwork.ui.app import DeskworkApp
 
     app = DeskworkApp(desk)
@@ -645,7 +646,7 @@ async def run_app(
             gc.collect()
             idle_ms = (time.perf_counter() - t) * 1000
             idle_cpu_ms = (time.thread_time() - cpu) * 1000
-            heap_blocks, frozen = sys.getallocatedblocks(), gc.get_freeze_count()
+            tracked, frozen = idle_collector.tracked(), gc.get_freeze_count()
             # ... and a sweep of the frozen set (unfreeze, collect, freeze): everything walked.
             t, cpu = time.perf_counter(), time.thread_time()
             gc.unfreeze()
@@ -657,7 +658,7 @@ async def run_app(
                 "gc_idle_full_cpu_ms": round(idle_cpu_ms, 1),
                 "gc_sweep_ms": round((time.perf_counter() - t) * 1000, 1),
                 "gc_sweep_cpu_ms": round((time.thread_time() - cpu) * 1000, 1),
-                "gc_heap_blocks": heap_blocks,  # gc.get_objects() is unsafe with threads (idle_collector)
+                "gc_tracked_objects": tracked,
                 "gc_frozen_objects": frozen,
                 "gc_idle_collections": getattr(idle, "collections", None),
                 "gc_idle_overdue": getattr(idle, "overdue", None),

@@ -323,7 +323,7 @@ class DeskworkApp(HelpAndThemes):
     def close_desk(self) -> None:
         if not self._desk_closed:
             # First (it depends on nothing): a later step that raised left CPython's full
-            # collections off, and the heap frozen, for good.
+            # collections off, and `_measure` in gc.callbacks holding the app, for good.
             self.idle_collector.stop()
             if self._draft_pane is not None:
                 try:

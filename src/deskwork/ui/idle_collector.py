@@ -15,9 +15,9 @@ few thousand objects), and the full collections are this collector's, on the app
   oldest generation, it collects (a walk of only what is not frozen: what was made since the
   previous collection) and freezes what survives (`gc.freeze`): the next walks only what is new.
 - So that nobody who never stops for a second keeps cyclic garbage without bound (nor piles up
-  one long walk), it collects and freezes the same way, idle or not, once the heap grew by
-  `OVERDUE_BLOCKS` since the last collection while something reached the oldest generation: a
-  walk of ~50k objects and the young ones, 15–30 ms of CPU.
+  one long walk), it collects and freezes the same way, idle or not, once `OVERDUE_OBJECTS`
+  objects not frozen are in the oldest generation (measured after each middle-generation
+  collection, `_measure`): a walk of about that many and the young ones, 15–30 ms of CPU.
 Raising CPython's threshold alone was measured and rejected: the garbage of a long stretch of
 typing piled up and the one full collection that came was longer than the ones avoided. Freezing
 the survivors of every middle-generation collection (no full walk at all while keys arrive) was
@@ -25,79 +25,85 @@ measured and rejected too: every screen closed after it stayed frozen (~46k obje
 browser, curriculum and a card dialog) until a sweep, and sweeps then walked twice the heap.
 
 Frozen objects that later die in a reference cycle (a screen open at that moment, closed later)
-are not collected while frozen, so the frozen set is swept: everything unfrozen, collected and
-frozen again. That is the one long walk (the whole interface, ~60–200 ms at the power-user
-scale), made only while the user is idle and only after the heap grew since the last sweep:
-- by `SWEEP_GROWTH` (a quarter) at a pause of `SWEEP_AFTER_S` (5 s: a key pressed during the walk
-  waits for all of it, and a key is far more likely one second into a pause, a user thinking
-  between two keys, than five: reading, away);
-- by `FORCE_GROWTH` (doubled) at the next pause of a second. Every collection's freeze grows the
-  frozen set (a screen read for two seconds is frozen open by the idle collection at its first
-  second and dies when it closes; ~20k objects a round of the card browser, the curriculum and a
-  card dialog): without this, screens read between 1 and 5 s piled up frozen without bound (200
-  rounds of the card browser: frozen 389k -> 2.28M objects, rss 205 -> 554 MB, no sweep);
-- by `FORCE_FACTOR` times that with no such pause: at once, idle or not (the one long walk inside
-  a keystroke: 120-130 ms of CPU on the heavy data).
+are not collected while frozen, so the frozen set is swept: at an idle moment when it has grown
+by `SWEEP_GROWTH` since the last sweep, everything is unfrozen, collected and frozen again. That
+is the one long walk (the whole interface, ~60–200 ms at the power-user scale), made only while
+the user is idle and only after such growth; what a cycle can hold meanwhile is bounded by it.
+It waits for a longer pause (`SWEEP_AFTER_S`, 5 s) than a collection: a key pressed during it
+waits for the whole walk, and a key is far more likely one second into a pause (a user thinking
+between two keys) than five (reading, away); until then the ordinary idle collection runs.
+Every collection's freeze grows it (the idle ones too: a screen read for two seconds is frozen
+open by the idle collection at its first second and dies when it closes; ~20k objects a round of
+the card browser, the curriculum and a card dialog), so what each freezes is counted, and once it
+may have doubled the frozen set (`FORCE_GROWTH`) it is counted exactly and, if it did, swept at
+the next pause of a second (the idle moment a collection waits for, not the sweep's five). Only
+at `FORCE_FACTOR` times that growth with no such pause is it swept at once, idle or not (the one
+long walk inside a keystroke: 120-130 ms of CPU on the heavy data). Counting only the overdue
+collections' freezes let screens read between 1 and 5 s pile up frozen without bound (200 rounds
+of the card browser: frozen 389k -> 2.28M objects, rss 205 -> 554 MB, no sweep).
+The frozen set is counted once a pause (`gc.get_freeze_count` walks the whole frozen list: 7 ms
+for 300k objects alone, 54 ms once in the app's heap on a loaded box; it ran on every tick of
+a pause).
 No key is not idle while work runs in the background (`busy`: a worker, a compaction), and no
-sweep is made then: an import freezes the file it read until it is imported, and a sweep then
-walked its 250k answers (320 ms, measured; at the power-user scale a sweep forced in the middle of
-an import took 180 ms of CPU).
-
-**What it measures: the heap's pymalloc blocks (`sys.getallocatedblocks`), never objects.** The
-first version counted objects with `gc.get_objects()` (in a gc callback, in whichever thread ran
-the young collection) and `gc.get_freeze_count()`. `gc.get_objects()` hands out a reference to
-every tracked object, including a tuple another thread is building from an iterator
-(`tuple(generator)`, a dataclass being made): if the thread switch lands while that list is
-alive, the builder's `_PyTuple_Resize` finds two references and raises `SystemError: bad
-argument to internal function` (an end-to-end test's app crashed so; a two-thread script
-reproduces it within seconds). `sys.getallocatedblocks()` takes no reference (0.4 ms for a heap
-of 1.8M blocks, on the ticker only when something reached the oldest generation or at a pause);
-an object of the interface is ~2 blocks (its values or dict). Right after a sweep the whole live
-heap is frozen, so the heap's growth since then is what the frozen set and the garbage waiting
-for the next collection grew by; a heap that shrank (an import's file freed) lowers the mark.
+sweep is made then, even once the frozen set doubled: an import freezes the file it read until
+it is imported, and a sweep then walked its 250k answers (320 ms, measured; at the power-user
+scale a sweep forced in the middle of an import took 180 ms of CPU).
+Objects are counted with `tracked()`, never `len(gc.get_objects())`: the list `get_objects`
+returns holds a reference to every tracked object, a tuple another thread is building from an
+iterator among them (`tuple(generator)`, a dataclass being made); a thread switch while that
+list lives in Python code made the builder's `_PyTuple_Resize` find two references and raise
+`SystemError: bad argument to internal function` (an end-to-end test's app crashed so under
+load; two threads reproduce it within 0.1 s). `tracked()` makes, measures and frees the list
+inside C calls (`map`, `len`, `sum`), where no thread switch can happen.
 """
 
 from __future__ import annotations
 
 import gc
-import sys
 import time
 from collections.abc import Callable
 
 IDLE_AFTER_S = 1.0
 SWEEP_AFTER_S = 5.0  # a sweep (the one long walk) waits for a longer pause than a collection
-SWEEP_GROWTH = 0.25  # the heap grown by this fraction since the last sweep: sweep at a long pause
-SWEEP_MIN_BLOCKS = 40_000  # ... and by at least this many blocks (~20k objects)
-OVERDUE_BLOCKS = 100_000  # grown since the last collection (~50k objects): collect, idle or not
-FORCE_GROWTH = 1.0  # the heap doubled since the last sweep: sweep at the next 1 s pause
-FORCE_MIN_BLOCKS = 200_000  # ... and grown by at least this many blocks (~100k objects)
+SWEEP_GROWTH = 0.25  # the frozen set grown by this fraction since the last sweep: sweep again
+SWEEP_MIN_OBJECTS = 20_000  # ... and by at least this many objects
+OVERDUE_OBJECTS = 50_000  # not frozen, in the oldest generation: collect now, idle or not
+FORCE_GROWTH = 1.0  # the frozen set doubled since the last sweep: sweep at the next 1 s pause
+FORCE_MIN_OBJECTS = 100_000  # ... and grown by at least this many objects
 FORCE_FACTOR = 3  # grown by this many times that bound: sweep now, idle or not
 _OUT_OF_REACH = 1 << 30  # the oldest generation's threshold while the app runs: never reached
+
+
+def tracked(generation: int | None = None) -> int:
+    """How many objects the collector tracks in `generation` (None: every generation but the
+    frozen set), without the list of them ever reaching Python code: `map` calls
+    `gc.get_objects`, passes the list to `len` and frees it, all inside `sum`, with no bytecode
+    between where the interpreter could switch threads (see the module docstring)."""
+    return sum(map(len, map(gc.get_objects, (generation,))))
 
 
 class IdleCollector:
     """Full collections at idle moments (or once overdue), sweeps of the frozen set (see the
     module docstring). One per app; `start` and `stop` bracket it (`stop` gives everything back
-    to the collector). `heap` (blocks) is a parameter for tests; the app's is pymalloc's."""
+    to the collector)."""
 
     def __init__(
         self,
         clock: Callable[[], float] = time.monotonic,
         busy: Callable[[], bool] = lambda: False,
-        heap: Callable[[], int] = sys.getallocatedblocks,
     ) -> None:
         self._clock = clock
         self._busy = busy
-        self._heap = heap
         self.last_input = clock()
         self.running = False
         self.collections = 0  # full collections made (idle or overdue)
-        self.overdue = 0  # of which made while not idle (OVERDUE_BLOCKS reached)
+        self.overdue = 0  # of which made while not idle (OVERDUE_OBJECTS reached)
         self.sweeps = 0  # of which sweeps of the frozen set
         self.forced = 0  # of which sweeps made while not idle (FORCE_GROWTH reached)
-        self._after_sweep = 0  # the heap (blocks) after the last sweep: ~the frozen set
-        self._after_collect = 0  # the heap after the last collection
-        self._weigh = False  # a collection froze more since the heap was last weighed
+        self._swept = 0  # the frozen set's size after the last sweep
+        self._old = 0  # objects not frozen in the oldest generation, at the last measure
+        self._frozen_since = 0  # what collections froze since the frozen set was counted
+        self._counted_in_pause = False
         self._usual: tuple[int, int, int] | None = None  # the thresholds before `start`
         self._ours: tuple[int, int, int] | None = None
 
@@ -107,14 +113,19 @@ class IdleCollector:
         if self.running:
             return
         self.running = True
-        self._after_sweep = self._after_collect = self._heap()
+        self._swept = gc.get_freeze_count()
+        self._old = self._frozen_since = 0
         self._usual = gc.get_threshold()
         gc.set_threshold(self._usual[0], self._usual[1], _OUT_OF_REACH)
         self._ours = gc.get_threshold()
+        if self._measure not in gc.callbacks:
+            gc.callbacks.append(self._measure)
 
     def stop(self) -> None:
         """The app ends: what was frozen goes back to the collector, and so do full collections
         (the usual thresholds, unless someone set their own meanwhile)."""
+        if self._measure in gc.callbacks:
+            gc.callbacks.remove(self._measure)
         gc.unfreeze()  # also for an app that quits before it started (the warm-up's freeze)
         if self.running:
             self.running = False
@@ -122,24 +133,33 @@ class IdleCollector:
                 gc.set_threshold(*self._usual)
             self._usual = self._ours = None
 
+    def _measure(self, phase: str, info: dict[str, int]) -> None:
+        """After a middle-generation collection (in whichever thread ran it): how many objects
+        not frozen the oldest generation holds now (a list of at most ~OVERDUE_OBJECTS)."""
+        if self._old >= OVERDUE_OBJECTS:  # overdue already: the next tick collects anyway
+            return
+        if phase == "stop" and info["generation"] == 1 and self.running:
+            self._old = tracked(2)
+
     def input(self) -> None:
         """A key, a paste or a mouse event arrived: not idle."""
         self.last_input = self._clock()
+        self._counted_in_pause = False
 
-    def _collect(self) -> None:
-        """A full collection, what survives frozen."""
+    def _collect(self) -> int:
+        """A full collection, what survives frozen; how many objects that froze."""
         gc.collect()
+        survivors = tracked()
         gc.freeze()
-        self._after_collect = self._heap()
-        # The heap shrank below the last sweep's (an import's file freed): the frozen set did.
-        self._after_sweep = min(self._after_sweep, self._after_collect)
-        self._weigh = True  # what it froze may call for a sweep: weighed at the next tick
+        self._old = 0
         self.collections += 1
+        return survivors
 
     def _sweep(self) -> None:
         gc.unfreeze()
         self._collect()
-        self._after_sweep = self._after_collect
+        self._swept = gc.get_freeze_count()
+        self._frozen_since = 0
         self.sweeps += 1
 
     def tick(self) -> bool:
@@ -147,35 +167,36 @@ class IdleCollector:
         True if it made one."""
         if not self.running or not gc.isenabled():  # off, or an import holds the collector off
             return False
-        moved = gc.get_count()[2] > 0  # something reached the oldest generation since
-        paused = self._clock() - self.last_input
-        if not moved and paused < IDLE_AFTER_S and not self._weigh:
-            return False  # keys arriving, nothing new in the oldest generation: nothing to weigh
-        heap = self._heap()
-        self._weigh = False
-        if moved and heap - self._after_collect >= OVERDUE_BLOCKS:  # no pause for long: the bound
-            self._collect()
+        if self._old >= OVERDUE_OBJECTS:  # nobody paused for long: the bound
+            self._frozen_since += self._collect()
             self.overdue += 1
             return True
         if self._busy():  # an import's file may be frozen until it is imported: no sweep
             return False
-        grown = heap - self._after_sweep
-        bound = max(FORCE_MIN_BLOCKS, self._after_sweep * FORCE_GROWTH)
-        if grown > bound * FORCE_FACTOR:
+        bound = max(FORCE_MIN_OBJECTS, self._swept * FORCE_GROWTH)
+        if self._frozen_since > bound * FORCE_FACTOR and self._recount() > bound * FORCE_FACTOR:
             self._sweep()  # nobody paused for a second since it doubled: sweep now, idle or not
             self.forced += 1
             return True
+        paused = self._clock() - self.last_input
         if paused < IDLE_AFTER_S:
             return False
-        if grown > bound:
+        if self._frozen_since > bound and self._recount() > bound:
             self._sweep()  # doubled: the first pause of a second sweeps it
             return True
-        if paused >= SWEEP_AFTER_S and grown > max(
-            SWEEP_MIN_BLOCKS, self._after_sweep * SWEEP_GROWTH
-        ):
-            self._sweep()
-            return True
-        if moved:
-            self._collect()
+        if paused >= SWEEP_AFTER_S and not self._counted_in_pause:
+            self._counted_in_pause = True  # once a pause: counting walks the frozen list
+            grown = self._recount()
+            if grown > max(SWEEP_MIN_OBJECTS, self._swept * SWEEP_GROWTH):
+                self._sweep()
+                return True
+        if gc.get_count()[2] > 0:  # something reached the oldest generation since
+            self._frozen_since += self._collect()  # counted too: what it froze may die later
             return True
         return False
+
+    def _recount(self) -> int:
+        """How much the frozen set grew since the last sweep, counted (it walks the frozen
+        list: only once the estimate says a sweep may be due, or once a long pause)."""
+        self._frozen_since = gc.get_freeze_count() - self._swept
+        return self._frozen_since
