@@ -13,6 +13,7 @@ import pytest
 from textual.widgets import OptionList, Static
 
 from deskwork.domain.curriculum import Item, ItemStatus
+from deskwork.services import presets
 from deskwork.services.cards import ReviewSession
 from deskwork.ui.app import DeskworkApp
 from tests.helpers import T0, Clock
@@ -133,3 +134,49 @@ async def test_an_answer_being_read_stays_on_screen_across_the_turn(tmp_path: Pa
         now = pane.current()
         assert now is not None and now.id == card.id
         assert pane.revealed
+
+
+async def test_an_answer_during_the_turns_rebuild_counts_no_cards_on_the_ui_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer while the new day's session is being built on its worker: that build is stale
+    (a new one starts from the answer), and the desk's refresh that follows reads no card on the
+    event loop (it counted today's due cards there: ~100 ms at the heavy year)."""
+    clock = Clock(FRIDAY_EVENING)
+    app = review_app(tmp_path, clock, cards=6, config="new_per_day = 3\n")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app._ticker.pause()
+        app._tick()
+        await pilot.pause()
+        pane = app.review_pane
+        await pilot.press("f4", "space")
+
+        main = threading.main_thread()
+        counted_on: list[str] = []
+        release = threading.Event()
+        real_count, real_init = presets.due_today, ReviewSession.__init__
+
+        def counting(*args: object, **kwargs: object) -> object:
+            counted_on.append(threading.current_thread().name)
+            return real_count(*args, **kwargs)  # type: ignore[arg-type]
+
+        def held(self: ReviewSession, *args: object, **kwargs: object) -> None:
+            if threading.current_thread() is not main:  # the turn's worker waits for the answer
+                assert release.wait(60), "the test never let the build go on"
+            real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(presets, "due_today", counting)
+        monkeypatch.setattr(ReviewSession, "__init__", held)
+        clock.now = FRIDAY_EVENING.replace(hour=4, minute=1)
+        app._tick()
+        assert pane.building
+        await pilot.press("3")  # answered while the new day's queue is being built
+        release.set()
+        await settled(pilot)
+        await pilot.pause()
+        assert app.day_turn.turns == 1
+        assert main.name not in counted_on, "the desk's refresh counted every card on the UI"
+        assert not pane.building
+        # The new day's queue: three new cards a day, one of them the card answered at 04:01
+        assert pane.session is not None and pane.session.remaining()[0] == 2

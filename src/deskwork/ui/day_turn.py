@@ -5,9 +5,10 @@ new-card limits start again, cards buried yesterday come back: Anki rebuilds its
 rollover), and the end-of-day nudge starts over.
 
 Checked on the desk's ticker (four times a second) from the desk's clock: one comparison with the
-end of the day being shown. The review session and today's due counts read every card (~100 ms at
-the heavy year, much more at 100,000 cards): they are built on a worker, as at start-up
-(ui/warm_up.py), and the desk adopts them unless an answer or a rebuild came meanwhile."""
+end of the day being shown. The review session reads every card (~100 ms at the heavy year, much
+more at 100,000 cards): it is built on a worker, as at start-up (ui/warm_up.py), and the desk
+adopts it unless an answer or a rebuild came meanwhile (then that rebuild's session is the new
+day's). The rest of the desk's refresh reads no card (no area shows today's due counts)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ from deskwork.domain.studyday import day_bounds
 
 if TYPE_CHECKING:
     from deskwork.services.cards import ReviewSession
-    from deskwork.services.presets import DueToday
     from deskwork.ui.app import DeskworkApp
 
 
@@ -71,15 +71,15 @@ class DayTurn:
         )
 
     def _build(self, generation: int) -> None:
-        """On a worker: today's due counts and the review session of the new day."""
+        """On a worker: the review session of the new day."""
         app = self.app
         worker = get_current_worker()
-        prepared: tuple[DueToday, ReviewSession] | None = None
+        prepared: ReviewSession | None = None
         for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
             if worker.is_cancelled or app.quitting:
                 return
             try:
-                prepared = (app.desk.due_today(), app.review_pane.next_session())
+                prepared = app.review_pane.next_session()
                 break
             except RuntimeError:
                 continue
@@ -88,15 +88,14 @@ class DayTurn:
         with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
             app.call_from_thread(self._built, prepared, generation)
 
-    def _built(self, prepared: tuple[DueToday, ReviewSession] | None, generation: int) -> None:
+    def _built(self, prepared: ReviewSession | None, generation: int) -> None:
         app = self.app
         if app.quitting:
             return
         with contextlib.suppress(NoMatches, IndexError):  # the panes go first when it shuts
             review = app.review_pane
-            due = None
-            if prepared is not None and review.adopt_rebuilt(prepared[1], generation):
-                due = prepared[0]
-            elif prepared is None:
+            if prepared is not None:
+                review.adopt_rebuilt(prepared, generation)
+            else:
                 review.rebuilt_failed(generation)
-            app.refresh_panes(due=due, new_day=True)
+            app.refresh_panes(new_day=True)
