@@ -16,8 +16,10 @@ from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.services import presets
 from deskwork.services.cards import ReviewSession
 from deskwork.ui.app import DeskworkApp
+from deskwork.ui.panes.review_session import SessionPane
 from tests.helpers import T0, Clock
-from tests.ui.factory import ready, settled
+from tests.ui.factory import ready, settled, until
+from tests.ui.test_import_worker import _package, _start_import
 from tests.ui.test_review_pane import review_app, text_of
 
 FRIDAY_EVENING = datetime(2026, 11, 21, 3, 50, tzinfo=UTC)  # TZ=UTC (conftest): Fri's study day
@@ -180,3 +182,45 @@ async def test_an_answer_during_the_turns_rebuild_counts_no_cards_on_the_ui_thre
         assert not pane.building
         # The new day's queue: three new cards a day, one of them the card answered at 04:01
         assert pane.session is not None and pane.session.remaining()[0] == 2
+
+
+async def test_an_import_finishing_after_the_turn_brings_no_queue_of_yesterday(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import's worker builds the review queue after writing the cards: built on Friday,
+    handed to the desk on Saturday (after the turn), it must not replace the new day's queue
+    with Friday's limits (both of Friday's two new cards learnt: none left)."""
+    clock = Clock(FRIDAY_EVENING)
+    app = review_app(tmp_path, clock, cards=4, config="new_per_day = 2\n")
+    package = _package(tmp_path, cards=3, logs=0)
+    real_next = SessionPane.next_session
+    release, held_one = threading.Event(), threading.Event()
+
+    def held(self: SessionPane) -> ReviewSession:
+        session = real_next(self)
+        if threading.current_thread() is not threading.main_thread() and not held_one.is_set():
+            held_one.set()  # the import's (the first worker to ask): built, then held
+            assert release.wait(60), "the test never let the import go on"
+        return session
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app._ticker.pause()
+        app._tick()
+        await pilot.pause()
+        pane = app.review_pane
+        await pilot.press("f4", "space", "4", "space", "4")  # Friday's two new cards learnt
+        assert pane.session is not None and pane.session.remaining()[0] == 0
+        monkeypatch.setattr(SessionPane, "next_session", held)
+        await _start_import(pilot, app, package)
+        await until(pilot, held_one.is_set, "the import's queue built (on Friday)")
+        clock.now = FRIDAY_EVENING.replace(hour=4, minute=1)  # Saturday's study day began
+        app._tick()
+        await until(pilot, lambda: not pane.building, "the new day's queue")
+        assert app.day_turn.turns == 1
+        assert pane.session.remaining()[0] == 2
+        release.set()
+        await until(pilot, lambda: not app.cards.importing, "the import's end")
+        await settled(pilot)
+        assert pane.session.remaining()[0] == 2, "the import brought Friday's limits back"
+        assert "2 new" in text_of(app, "#review-status")

@@ -49,10 +49,11 @@ class CardsControl:
 
     def changed(self, session: ReviewSession | None = None) -> None:
         """Cards changed (an import, a command from outside): the review and an open browser
-        show the new state. `session`: the review's new queue, built on a worker already."""
+        show the new state. `session`: the review's new queue, built on a worker already (built
+        before the study day turned, it is built again there: yesterday's limits)."""
         from deskwork.ui.screens.card_browser import CardBrowserScreen
 
-        if session is not None:  # built on the import's worker already
+        if session is not None and session.day == self.desk.today():
             self.app.review_pane.restart(session=session)
         else:
             self.app.review_pane.restart_in_background()
