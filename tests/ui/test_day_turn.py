@@ -6,21 +6,25 @@ on a worker."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import OptionList, Static
 
+from deskwork.domain.cards import CardState
 from deskwork.domain.curriculum import Item, ItemStatus
 from deskwork.services import presets
 from deskwork.services.cards import ReviewSession
 from deskwork.ui.app import DeskworkApp
 from deskwork.ui.panes.review_session import SessionPane
-from tests.helpers import T0, Clock
+from deskwork.ui.screens.card_browser import CardBrowserScreen
+from deskwork.ui.screens.stats import StatsScreen
+from tests.helpers import T0, Clock, make_card
 from tests.ui.factory import ready, settled, until
 from tests.ui.test_import_worker import _package, _start_import
-from tests.ui.test_review_pane import review_app, text_of
+from tests.ui.test_review_pane import review_app, text_of, typed_query
 
 FRIDAY_EVENING = datetime(2026, 11, 21, 3, 50, tzinfo=UTC)  # TZ=UTC (conftest): Fri's study day
 
@@ -224,3 +228,70 @@ async def test_an_import_finishing_after_the_turn_brings_no_queue_of_yesterday(
         await settled(pilot)
         assert pane.session.remaining()[0] == 2, "the import brought Friday's limits back"
         assert "2 new" in text_of(app, "#review-status")
+
+
+def _due_saturday_app(tmp_path: Path, clock: Clock) -> DeskworkApp:
+    """One card in review, due Saturday morning: "tomorrow" on Friday evening, "today" after the
+    turn."""
+    app = review_app(tmp_path, clock, cards=0)
+    with app.desk.store.transaction() as tx:
+        tx.put(
+            "cards",
+            make_card(
+                "due on Saturday",
+                state=CardState.REVIEW,
+                stability=5.0,
+                difficulty=5.0,
+                last_review=FRIDAY_EVENING - timedelta(days=5),
+                due=FRIDAY_EVENING.replace(hour=10),
+                reps=3,
+            ),
+        )
+    return app
+
+
+async def turn_the_day(pilot: Any, clock: Clock) -> None:
+    app = pilot.app
+    clock.now = FRIDAY_EVENING.replace(hour=4, minute=1)  # Saturday's study day began
+    app._tick()
+    await settled(pilot)
+    await pilot.pause()
+    assert app.day_turn.turns == 1
+
+
+async def test_an_open_card_browser_counts_the_new_day(tmp_path: Path) -> None:
+    clock = Clock(FRIDAY_EVENING)
+    app = _due_saturday_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app._ticker.pause()
+        await pilot.press("ctrl+e")
+        screen = app.screen
+        assert isinstance(screen, CardBrowserScreen)
+        await settled(pilot)
+        figures = str(screen.query_one("#cb-stats", Static).render())
+        assert "0 today, 1 tomorrow" in figures
+        await typed_query(pilot, screen, "is:due")
+        await settled(pilot)
+        assert screen.shown == []
+        await turn_the_day(pilot, clock)
+        assert app.screen is screen
+        figures = str(screen.query_one("#cb-stats", Static).render())
+        assert "1 today, 0 tomorrow" in figures, figures
+        assert [c.fields[0] for c in screen.shown] == ["due on Saturday"]  # is:due: the new day
+
+
+async def test_open_stats_count_the_new_day(tmp_path: Path) -> None:
+    clock = Clock(FRIDAY_EVENING)
+    app = _due_saturday_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app._ticker.pause()
+        await pilot.press("ctrl+d")
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        await settled(pilot)
+        assert "0 due today" in str(screen.query_one("#stats-cards", Static).render())
+        await turn_the_day(pilot, clock)
+        assert app.screen is screen
+        assert "1 due today" in str(screen.query_one("#stats-cards", Static).render())

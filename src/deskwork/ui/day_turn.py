@@ -2,7 +2,8 @@
 day_start_hour`) everything the desk shows per day is made again, as a restart would: today's
 line and figures, the curriculum's today queue, the review counts and the review session (today's
 new-card limits start again, cards buried yesterday come back: Anki rebuilds its queue at the
-rollover), and the end-of-day nudge starts over.
+rollover), the end-of-day nudge starts over, and open screens with a "today" (stats, the card
+browser: their `study_day_turned`) count it again.
 
 Checked on the desk's ticker (four times a second) from the desk's clock: one comparison with the
 end of the day being shown. The review session reads every card (~100 ms at the heavy year, much
@@ -57,6 +58,10 @@ class DayTurn:
     def _turn(self) -> None:
         app = self.app
         app.timer.new_day()
+        for screen in app.screen_stack:  # open screens with a "today" (stats, the card browser)
+            turned = getattr(screen, "study_day_turned", None)
+            if callable(turned):
+                turned()
         review = app.review_pane
         if not app.desk.store.cards.loaded or review.session is None:
             # The cards still load: the warm-up builds the session; the rest is cheap now.

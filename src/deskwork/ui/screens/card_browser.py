@@ -143,6 +143,12 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
 
         self.run_worker(work, thread=True, exclusive=True, group="cb-search", name="card search")
 
+    def study_day_turned(self) -> None:
+        """The study day turned while the browser is open (ui/day_turn.py): the rows (a card's
+        due day, `is:due`) and the figures' "today" are worked out again."""
+        self.reload()
+        self.show_stats()
+
     def _search_failed(self, generation: int, message: str) -> None:
         if generation == self._generation and self.is_mounted:
             self._searching = False
