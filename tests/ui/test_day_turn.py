@@ -295,3 +295,17 @@ async def test_open_stats_count_the_new_day(tmp_path: Path) -> None:
         await turn_the_day(pilot, clock)
         assert app.screen is screen
         assert "1 due today" in str(screen.query_one("#stats-cards", Static).render())
+
+
+async def test_an_end_of_day_at_the_start_hour_is_the_days_own_end(tmp_path: Path) -> None:
+    """`end_of_day = "04:00"` with days starting at 04:00: the study day's end (a full day), not
+    its first minute (it was "past the end" all day long, the toast at every start)."""
+    clock = Clock(datetime(2026, 11, 21, 4, 30, tzinfo=UTC))
+    app = review_app(tmp_path, clock, cards=0, config='[timer]\nend_of_day = "04:00"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert not app.timer.past_end_of_day()
+        assert "past 04:00" not in timer_text(app)
+        clock.now = datetime(2026, 11, 22, 3, 59, tzinfo=UTC)  # the study day's last minute
+        assert not app.timer.past_end_of_day()
+        await pilot.press("q")

@@ -257,7 +257,9 @@ class TimerControl:
     def past_end_of_day(self) -> bool:
         """Past the configured end of the study day now shown. An end before the day's start
         hour (`end_of_day = "01:30"` with days starting at 04:00) is after midnight, the next
-        calendar date: the whole evening before it is not "past" it."""
+        calendar date: the whole evening before it is not "past" it. An end at the start hour
+        itself (`"04:00"` with days starting at 04:00) is the day's own end, the next start: a
+        full day, never "past" (it was "past" all day, from the day's first minute)."""
         end = self.config.end_of_day
         if not end:
             return False
@@ -265,7 +267,7 @@ class TimerControl:
         hour, minute = (int(x) for x in end.split(":"))
         start_hour = self.app.desk.config.study.day_start_hour
         day = study_day(now, start_hour)
-        if (hour, minute) < (start_hour, 0):
+        if (hour, minute) <= (start_hour, 0):
             day += timedelta(days=1)
         return now.replace(tzinfo=None) >= datetime.combine(day, time(hour, minute))
 
