@@ -309,3 +309,27 @@ async def test_an_end_of_day_at_the_start_hour_is_the_days_own_end(tmp_path: Pat
         clock.now = datetime(2026, 11, 22, 3, 59, tzinfo=UTC)  # the study day's last minute
         assert not app.timer.past_end_of_day()
         await pilot.press("q")
+
+
+def _end_of_day_toasts(app: DeskworkApp) -> int:
+    return sum(n.title == "End of the study day" for n in app._notifications)
+
+
+async def test_the_end_of_day_toast_comes_once_a_study_day_not_at_every_start(
+    tmp_path: Path,
+) -> None:
+    """Started three times after the end hour on Friday: told once (the store keeps the day
+    told); the line under today's figures says it every time. Saturday evening: told again."""
+    config = '[timer]\nend_of_day = "22:00"\n'
+    clock = Clock(FRIDAY_EVENING)
+    for start, toasts in ((0, 1), (1, 0), (2, 0), (3, 1)):
+        if start == 3:
+            clock.now = FRIDAY_EVENING + timedelta(days=1)  # Saturday's evening
+        app = review_app(tmp_path, clock, cards=0, config=config)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            app._tick()
+            await pilot.pause()
+            assert "It's past 22:00" in timer_text(app)
+            assert _end_of_day_toasts(app) == toasts, f"start {start}"
+            await pilot.press("q")

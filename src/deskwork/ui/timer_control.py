@@ -38,6 +38,7 @@ class TimerHost(DeskHost, Protocol):
 
 
 NO_DESKTOP_SAID = "desktop_notifications_unavailable_said"
+END_OF_DAY_SAID = "end_of_day_said"  # the study day (ISO date) whose end-of-day toast was shown
 
 
 def _ended_message(session: Session, catching_up: bool) -> str:
@@ -285,7 +286,16 @@ class TimerControl:
         text = f"It's past {end}: a good moment to wrap up and leave the desk." if past else ""
         self.app.show_timer_nudge(text)
         # Not over the welcome of a first start: a learner who has not begun is told to wrap up
-        # once past it (the line under today's figures says it meanwhile)
-        if past and self._nudged_on != day and self.app.desk.store.setting(WELCOME_DONE, False):
-            self._nudged_on = day
-            self.app.notify(text, title="End of the study day", timeout=15)
+        # once past it (the line under today's figures says it meanwhile). Once a study day, not
+        # at every start after the hour: the day told is kept in the store's settings.
+        if not past or self._nudged_on == day:
+            return
+        store = self.app.desk.store
+        if not store.setting(WELCOME_DONE, False):
+            return
+        self._nudged_on = day
+        if store.setting(END_OF_DAY_SAID) == day.isoformat():
+            return  # told at an earlier start today; the line under the figures says it still
+        if store.writable:
+            store.set_setting(END_OF_DAY_SAID, day.isoformat())
+        self.app.notify(text, title="End of the study day", timeout=15)
