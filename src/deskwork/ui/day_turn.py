@@ -16,22 +16,36 @@ from __future__ import annotations
 import contextlib
 from datetime import date, datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from textual.css.query import NoMatches
 from textual.worker import get_current_worker
 
 from deskwork.domain.studyday import day_bounds
+from deskwork.ui.host import DeskHost
 
 if TYPE_CHECKING:
     from deskwork.services.cards import ReviewSession
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.timer_control import TimerControl
+
+
+class DayTurnHost(DeskHost, Protocol):
+    """What the day's turn needs from the app beyond every control's host (the app builds it:
+    this module does not import the app's)."""
+
+    @property
+    def timer(self) -> TimerControl: ...
+
+    @property
+    def quitting(self) -> bool: ...
+
+    def refresh_panes(self, *, new_day: bool = False) -> None: ...
 
 
 class DayTurn:
     """Watches for the study day's turn and refreshes the desk when it comes."""
 
-    def __init__(self, app: DeskworkApp) -> None:
+    def __init__(self, app: DayTurnHost) -> None:
         self.app = app
         self.day, self._bounds = self._today()
         self.turns = 0  # how many turns this desk has seen (for tests and the curious)
