@@ -8,6 +8,7 @@ are due, the toast offers a quick review.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Protocol
@@ -243,10 +244,25 @@ class TimerControl:
             )
 
     def _offer_review(self) -> None:
+        """A break began: the cards due today, counted on a worker (every card is read: ~100 ms
+        at the heavy year, on the event loop before), offered for a quick review."""
         desk = self.app.desk
         if not desk.store.cards.loaded:
             return
-        due = desk.summary().cards_due
+
+        def count() -> None:
+            for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
+                try:
+                    due = desk.due_today().total
+                except RuntimeError:
+                    continue
+                with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
+                    self.app.call_from_thread(self._offer, due)
+                return
+
+        self.app.run_worker(count, thread=True, group="break-review", name="cards due")
+
+    def _offer(self, due: int) -> None:
         if due:
             self.app.notify(
                 f"{plural(due, 'card')} due: press {self.app.bound.get('pane.review', 'F4')} "
