@@ -264,7 +264,7 @@ def test_search_syntax() -> None:
     assert ids("tag:nlp or deck:Math is:review") == [1]  # and binds tighter than or
     assert ids("((attention))") == [1] and ids("") == [1, 2, 3]
     assert ids('"deck:ML::NLP" or "eigenvalues"') == [1, 2]
-    assert ids("don't") == [] and ids('"unclosed quote') == []  # quotes as characters, as before
+    assert ids("don't") == [] and ids('it\'s "rule"') == []  # an apostrophe is a character
     # Anki's wildcards in words: * any run, _ one character, \\* \\_ themselves
     assert ids("att*ion") == [1] and ids("*values") == [2] and ids("b_ckprop") == [3]
     assert ids("eigen*zz") == [] and ids("back\\_prop") == []
@@ -274,6 +274,12 @@ def test_search_syntax() -> None:
         ("(deck:ML", "a '\\(' without its '\\)'"),
         ("deck:ML)", "a '\\)' without its '\\('"),
         ("and deck:ML", "'and' needs a search term before it"),
+        # malformed terms are named, not searched for as words
+        ('deck:ML "unclosed quote', "^\"unclosed quote: a '\"' without its closing '\"'"),
+        ('deck:"Machine learning', "^deck:\"Machine learning: a '\"' without its closing"),
+        ("deck:", "^deck: needs a deck name"),
+        ('deck:""', "^deck: needs a deck name"),
+        ("tag: is:new", "^tag: needs a tag name"),
     ):
         with pytest.raises(ValueError, match=why):
             ids(broken)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from deskwork.ui.panes.review_session import STUDY_DECK
 from deskwork.ui.screens.card_dialogs import CardScreen
 from deskwork.ui.screens.draft_dialogs import ConfirmScreen
 from tests.helpers import Clock
+from tests.interop.test_notetype_names import _imported
 from tests.ui.factory import desk_app, quick_capture, ready, settled, type_text
 
 
@@ -178,3 +179,21 @@ async def test_studying_every_deck_capture_offers_the_deck_of_the_card_on_screen
         assert app.review_pane.current() is None, "no card on screen"
         screen = await quick_capture(pilot)
         assert screen.query_one("#card-deck", Input).value == "Stats"
+
+
+async def test_an_empty_front_names_the_note_type_as_the_dialog_does(tmp_path: Path) -> None:
+    """Beside Anki's Basic (imported), deskwork's own is "Basic (deskwork)" everywhere: the
+    message of a card that would show nothing names it so (it said "Basic": the imported one)."""
+    app = desk_app(tmp_path, Clock())
+    with app.desk.store.transaction() as tx:
+        tx.put("notetypes", _imported("Basic", 11))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await quick_capture(pilot)
+        assert screen.query_one("#card-type", Select).value == "basic"
+        screen.query_one("#card-back", TextArea).text = "an answer to no question"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = str(screen.query_one("#card-error", Static).render())
+        assert "'Basic (deskwork)'" in error, error
+        assert not app.desk.store.cards.all()

@@ -235,6 +235,15 @@ async def test_browser_marks_keep_the_rows_and_a_bad_query_is_said(
         await settled(pilot)
         assert "flag" in str(status.render()).lower()
         assert table.row_count == 5, "a bad query leaves the last answer on screen"
+        # a deck: with no name, a quote never closed: named as the other malformed terms are
+        for query, said in (
+            ("deck:", "deck: needs a deck name"),
+            ('tag:ml "two words', "\"two words: a '\"' without its closing '\"'"),
+        ):
+            await typed_query(pilot, screen, query)
+            await settled(pilot)
+            assert str(status.render()).startswith(said), query
+            assert table.row_count == 5
 
 
 async def test_import_from_the_tui_with_a_bad_file_then_a_good_one(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.color import Color
 from textual.widgets import Digits, Static
 
@@ -137,9 +139,21 @@ async def test_end_of_day_nudge(tmp_path: Path) -> None:
         assert len([n for n in app._notifications if "past 19:00" in n.message]) == len(nudges)
 
 
-async def test_a_break_offers_a_review_when_cards_are_due(tmp_path: Path, clock: Clock) -> None:
+async def test_a_break_offers_a_review_when_cards_are_due(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cards due are counted off the UI thread (every card read), then offered."""
+    from deskwork.services import presets
     from tests.helpers import make_card
 
+    counted_on: list[str] = []
+    real_count = presets.due_today
+
+    def counting(*args: object, **kwargs: object) -> object:
+        counted_on.append(threading.current_thread().name)
+        return real_count(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(presets, "due_today", counting)
     app = timer_app(tmp_path, clock, "[timer]\nbell = false\n")
     with app.desk.store.transaction() as tx:
         tx.put("cards", make_card("due now", when=clock.now - timedelta(days=1)))
@@ -148,8 +162,11 @@ async def test_a_break_offers_a_review_when_cards_are_due(tmp_path: Path, clock:
         await pilot.press("space")
         clock.advance(minutes=25)
         await ticks(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("1 card due: press F4" in m for m in messages)
+        assert counted_on and threading.main_thread().name not in counted_on
         # on this headless machine plyer cannot notify: said once, in-app toasts carry on
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -7,7 +7,8 @@
 counts study days from today), `rated:2` (answered today or yesterday), `rated:7:1` (answered
 Again, 1–4 = the answer buttons, in the last 7 days: from the review log), `added:7`, `edited:1`
 (days, counting today as 1, study days as the day start hour cuts them), words in any field; `-`
-before a term negates it. A term it cannot read is refused with a message naming it. Terms are
+before a term negates it. A term it cannot read (`deck:` with no name, a `"` never closed) is
+refused with a message naming it. Terms are
 ANDed; as in Anki, `or` joins alternatives (`deck:A or deck:B`), `(…)` groups and `-(…)` negates a
 group; quotes make one term of several words."""
 
@@ -199,10 +200,13 @@ Token = str | object
 
 def _tokens(query: str, quotes: str = "\"'") -> list[Token]:
     """The query's words (a quoted part is one word, its quotes removed) and OPEN / CLOSE for each
-    unquoted parenthesis. A quote left open makes the quotes plain characters (as before)."""
+    unquoted parenthesis. A `'` left open is an apostrophe (`don't`): single quotes are read as
+    plain characters then; a `"` left open is refused (ValueError naming the term it opens: the
+    search was silently for words with a `"` in them)."""
     out: list[Token] = []
     word: list[str] = []
     quote = ""
+    quoted_at = 0  # where the word with the open quote began in `query`
     started = False  # a word was begun (an empty pair of quotes is still a word)
 
     def flush() -> None:
@@ -212,13 +216,15 @@ def _tokens(query: str, quotes: str = "\"'") -> list[Token]:
         word.clear()
         started = False
 
-    for ch in query:
+    for at, ch in enumerate(query):
         if quote:
             if ch == quote:
                 quote = ""
             else:
                 word.append(ch)
         elif ch in quotes:
+            if not started:
+                quoted_at = at
             quote, started = ch, True
         elif ch.isspace():
             flush()
@@ -226,10 +232,15 @@ def _tokens(query: str, quotes: str = "\"'") -> list[Token]:
             flush()
             out.append(OPEN if ch == "(" else CLOSE)
         else:
+            if not started:
+                quoted_at = at
             word.append(ch)
             started = True
-    if quote:  # unbalanced: read again with quotes as characters
-        return _tokens(query, quotes="")
+    if quote == "'":  # an apostrophe: read again with single quotes as characters
+        return _tokens(query, quotes=quotes.replace("'", ""))
+    if quote:
+        term = query[quoted_at:].strip()
+        raise ValueError(f"{term}: a '\"' without its closing '\"' in the search")
     flush()
     return out
 
@@ -293,6 +304,9 @@ def _term(
     if sep and name in UNSUPPORTED:
         raise ValueError(f"{name}: is an Anki search deskwork does not have (it has deck:, tag:, "
                          "is:, flag:, note:, card:, prop:, rated:, added:, edited:)")  # fmt: skip
+    if sep and name in ("deck", "tag") and not value:
+        raise ValueError(f"{term} needs a {name} name after it ({name}:ML, {name}:\"two words\", "
+                         f"{name}:ML* for a prefix)")  # fmt: skip
     if sep and name == "deck":
         return _deck(value)
     if sep and name == "tag":
@@ -419,8 +433,12 @@ def search(
 
 def deck_of_query(query: str) -> str | None:
     """The deck a search is exactly (one `deck:NAME` term without a wildcard: that deck and its
-    subdecks, as an export of the deck takes them), as typed; None for any other search."""
-    tokens = _tokens(query)
+    subdecks, as an export of the deck takes them), as typed; None for any other search (and for
+    one it cannot read)."""
+    try:
+        tokens = _tokens(query)
+    except ValueError:
+        return None
     if len(tokens) != 1 or not isinstance(tokens[0], str):
         return None
     name, sep, value = tokens[0].partition(":")

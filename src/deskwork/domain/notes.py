@@ -35,16 +35,20 @@ def cards_for_note(
     deck: str,
     tags: list[str],
     now: datetime,
+    *,
+    shown_as: str = "",
     **extra: Any,
 ) -> list[Card]:
-    """The cards of one new note (ValueError when it would have none, saying why)."""
+    """The cards of one new note (ValueError when it would have none, saying why, the type named
+    `shown_as`: the name lists show, "Basic (deskwork)" beside an imported Basic)."""
     guid = extra.pop("note_guid", None) or new_guid()
     fields = fit_fields(notetype, fields)
     ords = card_ords(notetype, fields, tags)
     if not ords:
         if notetype.is_cloze:
             raise ValueError("a cloze note needs a deletion like {{c1::text}}")
-        raise ValueError(f"the front is empty (no card of {notetype.name!r} would show anything)")
+        name = shown_as or notetype.name
+        raise ValueError(f"the front is empty (no card of {name!r} would show anything)")
     common: dict[str, Any] = dict(
         deck=deck or "Default", fields=fields, tags=tags, note_guid=guid, note_type=notetype.key,
         created=now, modified=now, note_modified=now, due=now, **extra,

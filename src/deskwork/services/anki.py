@@ -205,7 +205,12 @@ ExportJob = Callable[..., tuple[int, int]]  # (progress, phase=None) -> (notes, 
 
 
 def export_job(
-    desk: Desk, path: Path, deck_name: str = "", *, with_history: bool = True
+    desk: Desk,
+    path: Path,
+    deck_name: str = "",
+    *,
+    with_history: bool = True,
+    cards: list[Card] | None = None,
 ) -> ExportJob:
     """An export in two halves: what it needs from the store is taken now, on the calling
     thread (the cards, note types, decks, presets, media, and the review history's snapshot:
@@ -214,13 +219,17 @@ def export_job(
     begins reading the history and writing the file, `progress(months read, months)` then
     `progress(notes done, notes)` as it goes; whatever `progress` raises (a cancel) leaves
     nothing written, as does a month of history changed meanwhile (HistoryMoved). AnkiError
-    for a suffix it cannot write, before anything."""
+    for a suffix it cannot write, before anything. `cards`: these cards (a search's, as the card
+    browser shows them) in place of every card or `deck_name`'s."""
     from deskwork.services.notes import notetypes
 
     suffix = path.suffix.lower()
     if suffix not in (".apkg", ".txt", ".tsv"):
         raise AnkiError(f"{path}: export to .apkg or .txt")
-    cards = cards_in(desk, deck_name)
+    if cards is None:
+        cards = cards_in(desk, deck_name)
+    else:
+        cards = sorted(cards, key=lambda c: (c.note_guid, c.ord, c.id))
     types = notetypes(desk)
     if suffix in (".txt", ".tsv"):
 

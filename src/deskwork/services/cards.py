@@ -99,6 +99,7 @@ class ReviewSession:
         from deskwork.services import presets
 
         now = self.desk.clock()
+        self.day = self.desk.today()  # the study day this queue is for (its limits, its end)
         if self.cram:  # practice: everything not suspended, the schedule left alone
             pool = sorted(
                 (c for c in self._cards() if not c.suspended), key=lambda c: (c.due, c.id)

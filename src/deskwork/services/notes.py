@@ -52,7 +52,10 @@ def add_note(
     types = notetypes(desk)
     if note_type not in types:
         raise ValueError(f"no note type {note_type!r}")
-    cards = cards_for_note(types[note_type], fields, deck, tags, desk.clock(), **extra)
+    shown_as = type_names(types)[note_type]  # as the dialog's list names it
+    cards = cards_for_note(
+        types[note_type], fields, deck, tags, desk.clock(), shown_as=shown_as, **extra
+    )
     with desk.store.transaction() as tx:
         saved = [tx.put("cards", c) for c in cards]
         tx.set_setting(LAST_DECK, cards[0].deck)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Container
@@ -51,9 +50,6 @@ from deskwork.ui.themes import bundled_themes_dir, load_themes
 from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.write_guard import WriteGuard, write_error_in
-
-if TYPE_CHECKING:
-    from deskwork.services.presets import DueToday
 
 
 class DeskworkApp(HelpAndThemes):
@@ -172,11 +168,13 @@ class DeskworkApp(HelpAndThemes):
             self.notify(problem, title="deskwork", severity="warning", timeout=12, markup=False)
         self._problems_shown = len(store.report.problems)
 
-    def refresh_panes(self, due: DueToday | None = None, *, new_day: bool = False) -> None:
-        """Every area from today's summary (`due`: its card counts made on a worker already).
+    def refresh_panes(self, *, new_day: bool = False) -> None:
+        """Every area from today's summary, without its card counts (no area shows them; they
+        read every card: ~100 ms at the heavy year on the event loop, at every answer given while
+        the day's queue was being built, every timer phase, every curriculum change).
         `new_day`: the study day turned (ui/day_turn.py), the list of drafts is not refilled
         (nothing in it is per day; ~400 rows re-measured at the heavy year)."""
-        summary = self.desk.summary(wait_for_cards=False, due=due)
+        summary = self.desk.summary(wait_for_cards=False, card_counts=False)
         self.timer_pane.show(summary)
         self.queue_pane.show(summary)
         self.review_pane.show(summary)

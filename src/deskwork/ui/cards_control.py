@@ -49,10 +49,11 @@ class CardsControl:
 
     def changed(self, session: ReviewSession | None = None) -> None:
         """Cards changed (an import, a command from outside): the review and an open browser
-        show the new state. `session`: the review's new queue, built on a worker already."""
+        show the new state. `session`: the review's new queue, built on a worker already (built
+        before the study day turned, it is built again there: yesterday's limits)."""
         from deskwork.ui.screens.card_browser import CardBrowserScreen
 
-        if session is not None:  # built on the import's worker already
+        if session is not None and session.day == self.desk.today():
             self.app.review_pane.restart(session=session)
         else:
             self.app.review_pane.restart_in_background()
@@ -293,10 +294,34 @@ class CardsControl:
             self._export_chosen,
         )
 
-    def _export_chosen(self, choice: tuple[str, str] | None) -> None:
+    def export_search(self, cards: list[Card], query: str) -> None:
+        """The export dialog for `cards`, the card browser's search `query` (not a plain deck:
+        the dialog says which cards it writes, and asks for no deck)."""
+        from deskwork.ui.screens.card_dialogs import TransferScreen
+
+        if self._transfer_running():
+            return
+        folder = self.desk.paths.exports_dir
+        shown = clean(query, single_line=True)
+        self.app.push_screen(
+            TransferScreen(
+                f"Export the {plural(len(cards), 'card')} of the search “{shown}” "
+                f"(a bare name goes to {folder})",
+                "path ending in .apkg (for Anki) or .txt",
+                suffixes=(".apkg", ".txt"),
+                initial=str(folder / "deskwork-search.apkg"),
+                export_folder=folder,
+                ask_deck=False,
+            ),
+            partial(self._export_chosen, cards=cards),
+        )
+
+    def _export_chosen(
+        self, choice: tuple[str, str] | None, cards: list[Card] | None = None
+    ) -> None:
         """The store's part of the export taken now (a snapshot of the cards), the rest (the
         review history, the collection, the zip) on a worker thread under a progress bar: the
-        desk and its timer run on meanwhile."""
+        desk and its timer run on meanwhile. `cards`: a search's, in place of a deck's."""
         from deskwork.services.anki import export_job
         from deskwork.ui.screens.card_dialogs import ProgressScreen
         from deskwork.ui.widgets.paths import export_target
@@ -305,7 +330,7 @@ class CardsControl:
             return
         try:
             path = export_target(choice[0], self.desk.paths.exports_dir)
-            job = export_job(self.desk, path, choice[1])
+            job = export_job(self.desk, path, choice[1], cards=cards)
         except (InteropError, OSError) as exc:
             self.app.notify(str(exc), title="Export refused", severity="error", markup=False)
             return

@@ -2,35 +2,50 @@
 day_start_hour`) everything the desk shows per day is made again, as a restart would: today's
 line and figures, the curriculum's today queue, the review counts and the review session (today's
 new-card limits start again, cards buried yesterday come back: Anki rebuilds its queue at the
-rollover), and the end-of-day nudge starts over.
+rollover), the end-of-day nudge starts over, and open screens with a "today" (stats, the card
+browser: their `study_day_turned`) count it again.
 
 Checked on the desk's ticker (four times a second) from the desk's clock: one comparison with the
-end of the day being shown. The review session and today's due counts read every card (~100 ms at
-the heavy year, much more at 100,000 cards): they are built on a worker, as at start-up
-(ui/warm_up.py), and the desk adopts them unless an answer or a rebuild came meanwhile."""
+end of the day being shown. The review session reads every card (~100 ms at the heavy year, much
+more at 100,000 cards): it is built on a worker, as at start-up (ui/warm_up.py), and the desk
+adopts it unless an answer or a rebuild came meanwhile (then that rebuild's session is the new
+day's). The rest of the desk's refresh reads no card (no area shows today's due counts)."""
 
 from __future__ import annotations
 
 import contextlib
 from datetime import date, datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from textual.css.query import NoMatches
 from textual.worker import get_current_worker
 
 from deskwork.domain.studyday import day_bounds
+from deskwork.ui.host import DeskHost
 
 if TYPE_CHECKING:
     from deskwork.services.cards import ReviewSession
-    from deskwork.services.presets import DueToday
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.timer_control import TimerControl
+
+
+class DayTurnHost(DeskHost, Protocol):
+    """What the day's turn needs from the app beyond every control's host (the app builds it:
+    this module does not import the app's)."""
+
+    @property
+    def timer(self) -> TimerControl: ...
+
+    @property
+    def quitting(self) -> bool: ...
+
+    def refresh_panes(self, *, new_day: bool = False) -> None: ...
 
 
 class DayTurn:
     """Watches for the study day's turn and refreshes the desk when it comes."""
 
-    def __init__(self, app: DeskworkApp) -> None:
+    def __init__(self, app: DayTurnHost) -> None:
         self.app = app
         self.day, self._bounds = self._today()
         self.turns = 0  # how many turns this desk has seen (for tests and the curious)
@@ -57,6 +72,10 @@ class DayTurn:
     def _turn(self) -> None:
         app = self.app
         app.timer.new_day()
+        for screen in app.screen_stack:  # open screens with a "today" (stats, the card browser)
+            turned = getattr(screen, "study_day_turned", None)
+            if callable(turned):
+                turned()
         review = app.review_pane
         if not app.desk.store.cards.loaded or review.session is None:
             # The cards still load: the warm-up builds the session; the rest is cheap now.
@@ -71,15 +90,15 @@ class DayTurn:
         )
 
     def _build(self, generation: int) -> None:
-        """On a worker: today's due counts and the review session of the new day."""
+        """On a worker: the review session of the new day."""
         app = self.app
         worker = get_current_worker()
-        prepared: tuple[DueToday, ReviewSession] | None = None
+        prepared: ReviewSession | None = None
         for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
             if worker.is_cancelled or app.quitting:
                 return
             try:
-                prepared = (app.desk.due_today(), app.review_pane.next_session())
+                prepared = app.review_pane.next_session()
                 break
             except RuntimeError:
                 continue
@@ -88,15 +107,14 @@ class DayTurn:
         with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
             app.call_from_thread(self._built, prepared, generation)
 
-    def _built(self, prepared: tuple[DueToday, ReviewSession] | None, generation: int) -> None:
+    def _built(self, prepared: ReviewSession | None, generation: int) -> None:
         app = self.app
         if app.quitting:
             return
         with contextlib.suppress(NoMatches, IndexError):  # the panes go first when it shuts
             review = app.review_pane
-            due = None
-            if prepared is not None and review.adopt_rebuilt(prepared[1], generation):
-                due = prepared[0]
-            elif prepared is None:
+            if prepared is not None:
+                review.adopt_rebuilt(prepared, generation)
+            else:
                 review.rebuilt_failed(generation)
-            app.refresh_panes(due=due, new_day=True)
+            app.refresh_panes(new_day=True)

@@ -8,6 +8,7 @@ are due, the toast offers a quick review.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Protocol
@@ -38,6 +39,7 @@ class TimerHost(DeskHost, Protocol):
 
 
 NO_DESKTOP_SAID = "desktop_notifications_unavailable_said"
+END_OF_DAY_SAID = "end_of_day_said"  # the study day (ISO date) whose end-of-day toast was shown
 
 
 def _ended_message(session: Session, catching_up: bool) -> str:
@@ -242,10 +244,25 @@ class TimerControl:
             )
 
     def _offer_review(self) -> None:
+        """A break began: the cards due today, counted on a worker (every card is read: ~100 ms
+        at the heavy year, on the event loop before), offered for a quick review."""
         desk = self.app.desk
         if not desk.store.cards.loaded:
             return
-        due = desk.summary().cards_due
+
+        def count() -> None:
+            for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
+                try:
+                    due = desk.due_today().total
+                except RuntimeError:
+                    continue
+                with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
+                    self.app.call_from_thread(self._offer, due)
+                return
+
+        self.app.run_worker(count, thread=True, group="break-review", name="cards due")
+
+    def _offer(self, due: int) -> None:
         if due:
             self.app.notify(
                 f"{plural(due, 'card')} due: press {self.app.bound.get('pane.review', 'F4')} "
@@ -257,7 +274,9 @@ class TimerControl:
     def past_end_of_day(self) -> bool:
         """Past the configured end of the study day now shown. An end before the day's start
         hour (`end_of_day = "01:30"` with days starting at 04:00) is after midnight, the next
-        calendar date: the whole evening before it is not "past" it."""
+        calendar date: the whole evening before it is not "past" it. An end at the start hour
+        itself (`"04:00"` with days starting at 04:00) is the day's own end, the next start: a
+        full day, never "past" (it was "past" all day, from the day's first minute)."""
         end = self.config.end_of_day
         if not end:
             return False
@@ -265,7 +284,7 @@ class TimerControl:
         hour, minute = (int(x) for x in end.split(":"))
         start_hour = self.app.desk.config.study.day_start_hour
         day = study_day(now, start_hour)
-        if (hour, minute) < (start_hour, 0):
+        if (hour, minute) <= (start_hour, 0):
             day += timedelta(days=1)
         return now.replace(tzinfo=None) >= datetime.combine(day, time(hour, minute))
 
@@ -283,7 +302,16 @@ class TimerControl:
         text = f"It's past {end}: a good moment to wrap up and leave the desk." if past else ""
         self.app.show_timer_nudge(text)
         # Not over the welcome of a first start: a learner who has not begun is told to wrap up
-        # once past it (the line under today's figures says it meanwhile)
-        if past and self._nudged_on != day and self.app.desk.store.setting(WELCOME_DONE, False):
-            self._nudged_on = day
-            self.app.notify(text, title="End of the study day", timeout=15)
+        # once past it (the line under today's figures says it meanwhile). Once a study day, not
+        # at every start after the hour: the day told is kept in the store's settings.
+        if not past or self._nudged_on == day:
+            return
+        store = self.app.desk.store
+        if not store.setting(WELCOME_DONE, False):
+            return
+        self._nudged_on = day
+        if store.setting(END_OF_DAY_SAID) == day.isoformat():
+            return  # told at an earlier start today; the line under the figures says it still
+        if store.writable:
+            store.set_setting(END_OF_DAY_SAID, day.isoformat())
+        self.app.notify(text, title="End of the study day", timeout=15)

@@ -24,7 +24,6 @@ from deskwork.ui.study_screens import StudyScreens
 
 if TYPE_CHECKING:
     from deskwork.services.cards import ReviewSession
-    from deskwork.services.presets import DueToday
     from deskwork.ui.give_way import GiveWay
     from deskwork.ui.write_guard import WriteGuard
 
@@ -89,20 +88,20 @@ class WarmsUp(StudyScreens):
 
     def _warm_up(self, review: ReviewPane, generation: int) -> None:
         """Load the big tables shard by shard off the UI thread (the first frame does not wait),
-        then build here too what the desk shows once they are in: today's due counts and the
-        review session (each reads every card: ~100 ms at the heavy year, which froze the UI
-        right after start when built there)."""
+        then build here too what the desk shows once they are in: the review session (it reads
+        every card: ~100 ms at the heavy year, which froze the UI right after start when built
+        there). Today's due counts are not counted: no area of the desk shows them."""
         import deskwork.services.cards  # noqa: F401  (imported here, not on the UI thread)
 
         worker = get_current_worker()
         if not self.desk.warm_up(cancelled=lambda: worker.is_cancelled):
             return
-        prepared: tuple[DueToday, ReviewSession] | None = None
+        prepared: ReviewSession | None = None
         for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
             if worker.is_cancelled or self.quitting:
                 return  # quitting (a hang-up, Ctrl+Q): the desk may be closing under us
             try:
-                prepared = (self.desk.due_today(), review.next_session())
+                prepared = review.next_session()
                 break
             except RuntimeError:
                 continue
@@ -113,21 +112,20 @@ class WarmsUp(StudyScreens):
 
     def _warmed_up(
         self,
-        prepared: tuple[DueToday, ReviewSession] | None = None,
+        prepared: ReviewSession | None = None,
         generation: int = 0,
     ) -> None:
         if self.quitting:  # the cards finished loading while the app was quitting
             return
-        due = None
         # The panes go before the screens while it shuts (then the screen stack is empty).
         with contextlib.suppress(NoMatches, IndexError):
             # What the worker built is used unless the cards changed since (a rebuild asked for):
             # then it is built here, as before.
-            if prepared is not None and self.review_pane.adopt(prepared[1], generation):
-                due = prepared[0]
+            if prepared is not None:
+                self.review_pane.adopt(prepared, generation)
             # Only the review area shows the cards: refilling the queue's and the drafts' lists
             # (unchanged) re-measured ~400 options on the UI thread (~25 ms at the heavy year).
-            self.review_pane.show(self.desk.summary(wait_for_cards=False, due=due))
+            self.review_pane.show(self.desk.summary(wait_for_cards=False, card_counts=False))
         self._tell_store_problems()
         self.idle_collector.start()  # after the warm-up's freeze (ui/idle_collector.py)
         if not self.desk.store.readonly:

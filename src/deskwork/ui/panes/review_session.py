@@ -128,7 +128,12 @@ class SessionPane(Pane):
         if old is None:  # the deck studied last time, as Anki keeps its current deck
             self.deck = str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
         keep_cram = old.cram if old and cram is None else bool(cram)
-        if session is None or session.cram != keep_cram or session.deck != self.deck:
+        if (
+            session is None
+            or session.cram != keep_cram
+            or session.deck != self.deck
+            or session.day != session.desk.today()  # built before the day turned: its limits
+        ):
             session = ReviewSession(self.desk_app.desk, cram=keep_cram, deck=self.deck)
         self._install(session, old, keep_revealed=keep_revealed)
 
@@ -145,7 +150,7 @@ class SessionPane(Pane):
         if old is not None and old.cram == session.cram:  # a new card or an import keeps undo
             session.undo_stack = old.undo_stack
             session.queue.first = old.queue.first  # and the card an undo brought back
-        self._session_day = session.desk.today()
+        self._session_day = session.day
         counting = session.counting_job()  # the load balancer's counts, off the UI thread
         if counting is not None:
             self.run_worker(counting, thread=True, group="balancer", name="load balancer counts")

@@ -65,6 +65,7 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         super().__init__()
         self.marked: set[int] = set()
         self.shown: list[Card] = []
+        self.shown_query: str | None = None  # the search `shown` answers (None: none yet)
         self._pending: Timer | None = None
         self._generation = 0
         self._searching = False
@@ -139,16 +140,24 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
                 if len(rows) % ROWS_PER_FRAME == 0:
                     give_way()
                 rows.append((str(card.id), row_cells(card, question, now, presets, start_hour)))
-            self.app.call_from_thread(self._fill, generation, found.cards, rows)
+            self.app.call_from_thread(self._fill, generation, found.cards, rows, query)
 
         self.run_worker(work, thread=True, exclusive=True, group="cb-search", name="card search")
+
+    def study_day_turned(self) -> None:
+        """The study day turned while the browser is open (ui/day_turn.py): the rows (a card's
+        due day, `is:due`) and the figures' "today" are worked out again."""
+        self.reload()
+        self.show_stats()
 
     def _search_failed(self, generation: int, message: str) -> None:
         if generation == self._generation and self.is_mounted:
             self._searching = False
             self.query_one("#cb-status", Static).update(message)
 
-    def _fill(self, generation: int, found: list[Card], rows: list[tuple[str, Row]]) -> None:
+    def _fill(
+        self, generation: int, found: list[Card], rows: list[tuple[str, Row]], query: str = ""
+    ) -> None:
         """The search's answer on screen: the table emptied and the first rows added now, the
         rest on the frames that follow; the cursor stays on the card it was on."""
         if generation != self._generation or not self.is_mounted:
@@ -156,7 +165,7 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         self._searching = False
         table = self.query_one(DataTable)
         self._keep_cursor = str(cursor_id(table)) if table.row_count else None
-        self.shown = found
+        self.shown, self.shown_query = found, query
         table.clear()
         self._rows_left = rows
         self._show_status()
@@ -366,20 +375,28 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         self.desk_app.cards.import_deck()
 
     def action_export(self) -> None:
-        """The export dialog, on the searched deck when the search is one (`deck:Math`); another
-        search is said not to apply (an export takes every card, or a deck)."""
+        """The export dialog, on the searched deck when the search is one (`deck:Math`: the
+        deck, its subdecks, as the dialog's deck field); on another search, the search's cards as
+        the browser shows them (every match, not only the rows drawn), the dialog saying so."""
         from deskwork.domain.cardsearch import deck_of_query
 
-        query = self.query_one("#cb-query", Input).value.strip()
+        typed_query = self.query_one("#cb-query", Input).value
+        query = typed_query.strip()
         typed = deck_of_query(query) if query else ""
         if typed is None:
-            self.app.notify(
-                "An export takes every card or one deck: this search is not applied "
-                "(type a deck in the dialog, or search deck:NAME first)",
-                markup=False,
-                timeout=8,
-            )
-        elif typed:  # the deck's name as stored (deck: ignores case), whatever the rows shown
+            if self.shown_query != typed_query or self._searching:
+                self.app.notify(
+                    "The cards of this search are not shown yet (it is still running, or it "
+                    "cannot be read): export once they are",
+                    markup=False,
+                    timeout=6,
+                )
+            elif not self.shown:
+                self.app.notify("No card matches this search: nothing to export", timeout=4)
+            else:
+                self.desk_app.cards.export_search(list(self.shown), query)
+            return
+        if typed:  # the deck's name as stored (deck: ignores case), whatever the rows shown
             from deskwork.services.cards import decks
 
             depth = typed.count("::") + 1

@@ -224,9 +224,11 @@ class TransferScreen(ModalScreen[tuple[str, str] | None]):
         initial: str = "",
         export_folder: Path | None = None,
         deck: str = "",
+        ask_deck: bool = True,
     ) -> None:
         super().__init__()
         self.deck = deck
+        self.ask_deck = ask_deck  # False: the cards are chosen already (a search's): no deck
         self.export_folder = export_folder
         self._replacing = ""  # the existing file a second Enter replaces
         self.heading = heading
@@ -241,7 +243,8 @@ class TransferScreen(ModalScreen[tuple[str, str] | None]):
             yield PathInput(
                 self.suffixes, value=self.initial, placeholder=self.placeholder, id="transfer-path"
             )
-            yield Input(self.deck, placeholder="deck (optional)", id="transfer-deck")
+            if self.ask_deck:
+                yield Input(self.deck, placeholder="deck (optional)", id="transfer-deck")
             yield Static("", id="transfer-error", markup=False)
             yield Static(f"Enter starts · {PATH_HINT} · Esc cancels", classes="hint")
 
@@ -256,7 +259,8 @@ class TransferScreen(ModalScreen[tuple[str, str] | None]):
             return
         if self.export_folder is not None and self._asks_to_replace(path):
             return
-        self.dismiss((path, self.query_one("#transfer-deck", Input).value.strip()))
+        deck = self.query_one("#transfer-deck", Input).value.strip() if self.ask_deck else ""
+        self.dismiss((path, deck))
 
     def _asks_to_replace(self, text: str) -> bool:
         """The export's file is there already and this is the first Enter on it: said, not yet."""

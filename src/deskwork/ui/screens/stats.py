@@ -27,6 +27,8 @@ from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.static_text import RenderedOnce
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from deskwork.config import Config
     from deskwork.ui.app import DeskworkApp
 
@@ -193,6 +195,8 @@ class StatsScreen(Screen[None]):
     StatsScreen Sparkline { height: 2; margin: 0 0 1 0; }
     StatsScreen .label { margin: 0; color: $text-muted; }
     """
+    _asked = 0  # counts of the figures started (`_compute`)
+    _shown = 0  # the one on screen
 
     @property
     def desk_app(self) -> DeskworkApp:
@@ -232,23 +236,37 @@ class StatsScreen(Screen[None]):
 
         job = gather_job(self.desk_app.desk, 12)
 
-        def compute() -> None:
-            insight = job()
-            self.app.call_from_thread(self._show, insight)
-
         def start(_: object = None) -> None:
             self.screen_layout_refresh_signal.unsubscribe(anchor)
             if not getattr(self, "_started", False):
                 self._started = True
-                self.run_worker(
-                    compute, thread=True, exclusive=True, group="stats", name="stats figures"
-                )
+                self._compute(job)
 
         anchor = self.query_one(VerticalScroll)
         try:  # a child: the screen's own subscription (tooltips) stays as it is
             self.screen_layout_refresh_signal.subscribe(anchor, start, immediate=True)
         except SignalError:  # not running yet: start now
             start()
+
+    def _compute(self, job: Callable[[], Insight]) -> None:
+        """The figures from `job` (a snapshot taken on the UI thread) counted on a worker; an
+        older count still running is not shown once it ends."""
+        self._asked += 1
+        asked = self._asked
+
+        def compute() -> None:
+            insight = job()
+            self.app.call_from_thread(self._show, insight, asked)
+
+        self.run_worker(compute, thread=True, exclusive=True, group="stats", name="stats figures")
+
+    def study_day_turned(self) -> None:
+        """The study day turned while the screen is open (ui/day_turn.py): its "today" (the
+        heatmap's last day, the cards due today, today's reviews) is counted again."""
+        from deskwork.services.insight import gather_job
+
+        if getattr(self, "_started", False):  # else the first count, still to come, is today's
+            self._compute(gather_job(self.desk_app.desk, 12))
 
     @property
     def _open(self) -> bool:
@@ -259,16 +277,17 @@ class StatsScreen(Screen[None]):
     @property
     def busy(self) -> bool:
         """The figures still being computed (they are put on screen in the frame they arrive)."""
-        return not hasattr(self, "insight")
+        return not hasattr(self, "insight") or self._shown != self._asked
 
-    def _show(self, insight: Insight) -> None:
+    def _show(self, insight: Insight, asked: int = 1) -> None:
         """Every figure on screen in one frame: one layout and one repaint. (Put on screen a
         part per frame, the 13 parts cost 13 full-screen layouts and repaints, and 13 frames;
         even two parts, the plan's table and the pace in the second frame, measured worse: the
         largest callback 17-19 ms against ~19, ~25 ms more UI CPU, each frame repainting the
         whole screen.)"""
-        if not self._open:
+        if not self._open or asked != self._asked:
             return
+        self._shown = asked
         head, pomodoros, items, plan, pace = summary_tables(insight)
         static = self._static
         drafts = (
