@@ -347,9 +347,7 @@ async def test_a_step_of_closing_that_raises_still_gives_the_collector_back(
 
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert app.idle_collector.running
+            await until(pilot, lambda: app.idle_collector.running, "the warm-up started it")
             app.curriculum.close = broken  # type: ignore[method-assign]
             app.close_desk()
     except RuntimeError:
