@@ -24,7 +24,8 @@ from deskwork.store.schema import LOGS, TABLES
 from deskwork.store.store import Store
 from deskwork.store.tables import Codec
 from tests.helpers import Clock
-from tests.test_stall_meter import BENCHMARKS
+
+BENCHMARKS = Path(__file__).resolve().parent.parent.parent / "benchmarks"
 
 # What UTCDateTime was before the fast path: pydantic's datetime, then made UTC.
 OLD = Annotated[datetime, AfterValidator(_to_utc)]
@@ -203,8 +204,8 @@ def test_a_damaged_stored_time_is_reported_and_kept_raw_as_before(tmp_path: Path
         "day value is outside expected range"
     ]
     assert sorted(s.id for s in store.sessions.all()) == [1, 3]
-    store.close()
-    assert b'"start":"2026-02-30T09:00:00Z"' in (data_dir / name).read_bytes() or any(
+    store.close()  # written back unchanged, in whichever file holds the table now
+    assert any(
         b'"start":"2026-02-30T09:00:00Z"' in p.read_bytes()
         for p in data_dir.glob("sessions-*.json")
     )
