@@ -230,6 +230,9 @@ def test_the_frozen_set_is_counted_once_a_pause(
     not decide how often this test sees a count."""
     monkeypatch.setattr(idle_collector, "OVERDUE_OBJECTS", 1 << 40)
     monkeypatch.setattr(idle_collector, "FORCE_MIN_OBJECTS", 1 << 40)
+    # Nor a sweep after a count (its own recount would be counted): the first pause's collection
+    # froze the whole process, which outgrows SWEEP_MIN_OBJECTS in a big enough test process.
+    monkeypatch.setattr(idle_collector, "SWEEP_MIN_OBJECTS", 1 << 40)
     counted: list[int] = []
     real = gc.get_freeze_count
 

@@ -55,9 +55,9 @@ def _plain_type(annotation: Any) -> bool:
 
 def _harmless(meta: Any) -> bool:
     """Metadata that does not change the JSON: bounds, and validators (they run on the way in)."""
-    from pydantic.functional_validators import AfterValidator, BeforeValidator
+    from pydantic.functional_validators import AfterValidator, BeforeValidator, WrapValidator
 
-    return isinstance(meta, (*_CHECKS, AfterValidator, BeforeValidator))
+    return isinstance(meta, (*_CHECKS, AfterValidator, BeforeValidator, WrapValidator))
 
 
 def plain(model: type[BaseModel]) -> bool:
