@@ -191,20 +191,26 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
 def test_timer_commands_status_and_today_sessions(capsys: pytest.CaptureFixture[str]) -> None:
     home = Path(os.environ["DESKWORK_HOME"])
     seed(home)
-    (home / "config.toml").write_text("[timer]\nfocus_minutes = 0.01\nauto_start_breaks = false\n")
+    # A 3 s focus: long enough that the second start meets it running on a loaded machine (a
+    # 0.6 s one had ended before it under load), then waited for as the CLI sees it end.
+    (home / "config.toml").write_text("[timer]\nfocus_minutes = 0.05\nauto_start_breaks = false\n")
     code, out, _ = run(capsys, "timer", "status", "--json")
     status = json.loads(out)
     assert code == 0 and {"phase", "running", "paused", "remaining_s", "item"} <= set(status)
-    assert (status["phase"], status["running"], status["remaining_s"]) == ("focus", False, 0.6)
+    assert (status["phase"], status["running"], status["remaining_s"]) == ("focus", False, 3.0)
     code, out, _ = run(capsys, "timer", "start", "--json")
     assert json.loads(out)["running"] is True
     code, _, err = run(capsys, "timer", "start")
     assert code == 1 and "already running" in err
     import time as _time
 
-    _time.sleep(0.8)
-    _, out, _ = run(capsys, "today", "--json")
-    today = json.loads(out)
+    deadline = _time.monotonic() + 60
+    while True:
+        _time.sleep(0.25)
+        _, out, _ = run(capsys, "today", "--json")
+        today = json.loads(out)
+        if today["sessions"] or _time.monotonic() > deadline:
+            break
     [session] = today["sessions"]
     assert session["kind"] == "focus" and session["completed"] is True
     assert {"start", "end", "planned_s", "actual_s", "item", "interruptions"} <= set(session)
