@@ -306,3 +306,114 @@ async def test_each_table_is_rendered_once_per_width_not_once_to_measure_and_aga
         await settled(pilot)
         await pilot.pause()
         assert set(renders.values()) == {1} and len(renders) == 3
+
+
+async def test_the_tables_are_rendered_ahead_of_the_frame_that_shows_them(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each figure is rendered at its width before the figures are put on screen (a turn of the
+    event loop each), and the layout and paint of the frame that shows them take those lines:
+    no table is rendered once the screen shows its figures, every figure is shown."""
+    from rich.table import Table
+
+    app = history_app(tmp_path, clock)
+    shown: list[bool] = []  # per table render: were the figures on screen already?
+    rich_console = Table.__rich_console__
+
+    def counted(self: Table, console: object, options: object) -> object:
+        screen = app.screen
+        shown.append(isinstance(screen, StatsScreen) and not screen.busy)
+        return rich_console(self, console, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Table, "__rich_console__", counted)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+d")
+        await settled(pilot)
+        await pilot.pause()
+        stats = app.screen
+        assert isinstance(stats, StatsScreen) and not stats.busy
+        assert len(shown) == 3 and not any(shown), shown  # three tables, all rendered ahead
+        for name in ("pomodoros", "items", "plan"):
+            widget = stats.query_one(f"#stats-{name}", Static)
+            assert widget.size.height > 2 and widget.render_line(0).text.strip(), name
+        assert "Last 12 weeks" in str(stats.query_one("#stats-head", Static).render())
+        assert "Drafts:" in str(stats.query_one("#stats-drafts", Static).render())
+
+
+async def test_esc_while_the_figures_are_being_rendered_drops_them(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc between two figures rendered ahead: the rest is dropped, nothing is put on the
+    closed screen, the app goes on; opening again shows every figure."""
+    from deskwork.ui.widgets.static_text import RenderedOnce
+
+    app = history_app(tmp_path, clock)
+    prepared = 0
+    closed: list[object] = []
+    real_prepare = RenderedOnce.prepare
+
+    def prepare(self: RenderedOnce, content: object, width: int) -> object:
+        nonlocal prepared
+        prepared += 1
+        if prepared == 2:
+            closed.append(app.screen)
+            app.pop_screen()  # Esc, between the second figure and the third
+        return real_prepare(self, content, width)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RenderedOnce, "prepare", prepare)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+d")
+        await settled(pilot)
+        await pilot.pause()
+        assert not isinstance(app.screen, StatsScreen)
+        [stats] = closed
+        assert isinstance(stats, StatsScreen)
+        assert prepared == 2 and not hasattr(stats, "insight")
+        await pilot.press("ctrl+d")
+        await settled(pilot)
+        again = app.screen
+        assert isinstance(again, StatsScreen) and not again.busy
+        assert "Last 12 weeks" in str(again.query_one("#stats-head", Static).render())
+        assert app.is_running and app.return_code is None
+
+
+async def test_closing_restyles_none_of_the_figures(tmp_path: Path, clock: Clock) -> None:
+    """Esc blurs the focused scroll of a screen being removed: Textual would restyle the
+    scroll's every descendant; the figures' scroll restyles nothing then (nor its figures when
+    it gains focus at the opening)."""
+    app = history_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+d")
+        await settled(pilot)
+        stats = app.screen
+        assert isinstance(stats, StatsScreen)
+        scroll = stats.query_one(VerticalScroll)
+        assert scroll.has_focus
+        figures = set(scroll.walk_children())
+        restyled: list[object] = []
+        stylesheet = app.stylesheet
+        real_apply = stylesheet.apply
+
+        def apply(node, *args, **kwargs):  # type: ignore[no-untyped-def]
+            restyled.append(node)
+            return real_apply(node, *args, **kwargs)
+
+        stylesheet.apply = apply  # type: ignore[method-assign]
+        try:
+            scroll.blur()
+            await pilot.pause()
+            assert scroll in restyled and not figures & set(restyled)  # its own :focus rules
+            restyled.clear()
+            scroll.focus()
+            await pilot.pause()
+            assert scroll.has_focus and not figures & set(restyled)
+            restyled.clear()
+            await pilot.press("escape")
+            await settled(pilot)
+        finally:
+            del stylesheet.apply
+        assert not isinstance(app.screen, StatsScreen)
+        assert not figures & set(restyled) and scroll not in restyled

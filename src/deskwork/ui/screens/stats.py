@@ -7,6 +7,7 @@ forecast; drafts per status."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.css.scalar import Unit
 from textual.screen import ModalScreen, Screen
+from textual.visual import VisualType
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
@@ -183,6 +185,18 @@ def lines_at_least(insight: Insight, scroll: Widget) -> int:
     return total + previous
 
 
+class FiguresScroll(VerticalScroll):
+    """The figures' scroll, the screen's focused widget: gaining or losing focus restyles only
+    itself. Textual restyles a widget's every descendant when its focus changes; no rule here
+    depends on the scroll's focus, and that was the auto-focus at each opening and, at Esc, the
+    blur restyling all the figures of a screen being removed (the largest part of the close
+    after the desk's repaint: ~65 of ~245 ms profiled at the power-user scale)."""
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        if self.is_attached and self.screen in self.app.screen_stack:
+            self.app.stylesheet.update_nodes([self])
+
+
 class StatsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close", id="stats.close"),
@@ -205,7 +219,7 @@ class StatsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # Painted at once, empty; the figures are computed in a worker and filled in (`_show`).
         # The figures are rendered once per width (a Static renders a table twice a frame).
-        with VerticalScroll():
+        with FiguresScroll():
             yield RenderedOnce("Computing the figures…", id="stats-head")
             yield RenderedOnce("", id="stats-heatmap")
             yield Static("Focus hours per day", classes="label")
@@ -256,7 +270,7 @@ class StatsScreen(Screen[None]):
 
         def compute() -> None:
             insight = job()
-            self.app.call_from_thread(self._show, insight, asked)
+            self.app.call_from_thread(self._arrived, insight, asked)
 
         self.run_worker(compute, thread=True, exclusive=True, group="stats", name="stats figures")
 
@@ -279,23 +293,68 @@ class StatsScreen(Screen[None]):
         """The figures still being computed (they are put on screen in the frame they arrive)."""
         return not hasattr(self, "insight") or self._shown != self._asked
 
-    def _show(self, insight: Insight, asked: int = 1) -> None:
-        """Every figure on screen in one frame: one layout and one repaint. (Put on screen a
-        part per frame, the 13 parts cost 13 full-screen layouts and repaints, and 13 frames;
-        even two parts, the plan's table and the pace in the second frame, measured worse: the
-        largest callback 17-19 ms against ~19, ~25 ms more UI CPU, each frame repainting the
-        whole screen.)"""
-        if not self._open or asked != self._asked:
-            return
-        self._shown = asked
+    def _arrived(self, insight: Insight, asked: int = 1) -> None:
+        if self._open and asked == self._asked:
+            self.run_worker(
+                self._put_on_screen(insight, asked),
+                exclusive=True,
+                group="stats-show",
+                name="stats figures on screen",
+            )
+
+    async def _put_on_screen(self, insight: Insight, asked: int = 1) -> None:
+        """Each figure rendered at the width it will have, one a turn of the event loop, then
+        all shown in one frame (`_show`), whose layout and paint take the lines rendered here.
+        (Rendered in that frame, the tables were half of its ~20 ms of UI CPU at the heavy year;
+        put on screen a part per frame, each part cost a layout and repaint of the whole screen:
+        13 parts, 13 of them.) Esc meanwhile ends this worker with the screen."""
+        figures = self._figures(insight)
+        scroll = self.query_one(VerticalScroll)
+        taller = self._taller(insight, scroll)
+        prepared: dict[str, VisualType] = {}
+        for selector, content in figures.items():
+            widget = self.query_one(selector, RenderedOnce)
+            width = widget.content_region.width
+            if taller and not scroll.show_vertical_scrollbar:
+                width -= scroll.styles.scrollbar_size_vertical
+            prepared[selector] = widget.prepare(content, width) if width > 0 else content
+            await asyncio.sleep(0)  # the loop's turn: a key, a frame
+            if not self._open:
+                return
+        self._show(insight, prepared, taller, asked)
+
+    def _figures(self, insight: Insight) -> dict[str, VisualType]:
+        """What each figure's widget shows, by its selector."""
         head, pomodoros, items, plan, pace = summary_tables(insight)
-        static = self._static
         drafts = (
             ", ".join(f"{n} {k}" for k, n in sorted(insight.drafts_by_status.items())) or "none yet"
         )
+        return {
+            "#stats-head": head,
+            "#stats-heatmap": heatmap(insight),
+            "#stats-pomodoros": pomodoros,
+            "#stats-items": items,
+            "#stats-plan": plan,
+            "#stats-pace": pace,
+            "#stats-cards": cards_text(insight),
+            "#stats-drafts": f"Drafts: {drafts}",
+        }
+
+    def _taller(self, insight: Insight, scroll: VerticalScroll) -> bool:
+        """Taller than the screen whatever the widths (the skeleton's frame is out: laid out)."""
+        height = scroll.size.height
+        return scroll.styles.overflow_y == "auto" and 0 < height < lines_at_least(insight, scroll)
+
+    def _show(
+        self, insight: Insight, figures: dict[str, VisualType], taller: bool, asked: int = 1
+    ) -> None:
+        """Every figure on screen in one frame: one layout and one repaint (a count older than
+        the last asked, `asked`, is not shown: the day turned meanwhile)."""
+        if not self._open or asked != self._asked:
+            return
+        self._shown = asked
         scroll = self.query_one(VerticalScroll)
-        height = scroll.size.height  # laid out: the skeleton's frame is out before this
-        if scroll.styles.overflow_y == "auto" and 0 < height < lines_at_least(insight, scroll):
+        if taller and scroll.styles.overflow_y == "auto":
             # Taller than the screen whatever the widths: the scrollbar is there from this
             # layout on, as "auto" would put it after a first layout without it and a second
             # with it (each measures every table again: ~15-20 ms of the UI thread at the heavy
@@ -303,16 +362,12 @@ class StatsScreen(Screen[None]):
             scroll.styles.overflow_y = "scroll"
         with self.app.batch_update():
             self.insight = insight
-            static("#stats-head").update(head)
-            static("#stats-heatmap").update(heatmap(insight))
+            for selector, content in figures.items():
+                self._static(selector).update(content)
             self.query_one("#stats-focus", Sparkline).data = list(
                 insight.focus_hours_by_day.values()
             )
-            static("#stats-pomodoros").update(pomodoros)
-            static("#stats-items").update(items)
-            static("#stats-plan").update(plan)
-            static("#stats-pace").update(pace)
-            static("#stats-cards").update(self._cards_text())
+            static = self._static
             static("#stats-reviews-label").update(
                 f"Reviews per day, last {plural(insight.weeks, 'week')}: "
                 + reviews_said(insight.reviews_by_day)
@@ -323,7 +378,6 @@ class StatsScreen(Screen[None]):
             static("#stats-due-label").update(
                 forecast_label(insight.due_forecast, self.desk_app.desk.config)
             )
-            static("#stats-drafts").update(f"Drafts: {drafts}")
 
     def on_resize(self) -> None:
         self.query_one(VerticalScroll).styles.overflow_y = "auto"
@@ -331,22 +385,22 @@ class StatsScreen(Screen[None]):
     def _static(self, selector: str) -> Static:
         return self.query_one(selector, Static)
 
-    def _cards_text(self) -> Text:
-        insight = self.insight
-        text = Text()
-        text.append("Flashcards: ", style="bold")
-        retention = true_retention_said(
-            insight.retention_30d, insight.review_answers_30d, insight.answers_30d
-        )
-        text.append(f"true retention (30 days): {retention}; ")
-        text.append(
-            f"{insight.due_forecast[0]} due today, {sum(insight.due_forecast[:7])} in the next 7 days"
-        )
-        return text
-
     def action_weekly(self) -> None:
         self.dismiss(None)
         self.desk_app.action_weekly_review()
+
+
+def cards_text(insight: Insight) -> Text:
+    text = Text()
+    text.append("Flashcards: ", style="bold")
+    retention = true_retention_said(
+        insight.retention_30d, insight.review_answers_30d, insight.answers_30d
+    )
+    text.append(f"true retention (30 days): {retention}; ")
+    text.append(
+        f"{insight.due_forecast[0]} due today, {sum(insight.due_forecast[:7])} in the next 7 days"
+    )
+    return text
 
 
 def forecast_label(forecast: list[int], config: Config) -> str:

@@ -1,7 +1,8 @@
 """Putting text into a Static only when it changes. Every `Static.update` lays out the whole
 screen again (and repaints what moved): on a screen holding a 250 KB draft that was several
 milliseconds, and the areas re-sent the same text four times a second (the timer's lines, the
-draft's status). `RenderedOnce`: a Static whose content is rendered once per width."""
+draft's status). `RenderedOnce`: a Static whose content is rendered once per width, or ahead of the frame that
+shows it (`prepare`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.style import Style
-from textual.visual import Visual, VisualType
+from textual.visual import Visual, VisualType, visualize
 from textual.widgets import Static
 
 
@@ -44,12 +45,27 @@ class RenderedOnce(Static):
 
     _once: tuple[int, Style, Visual, list[Strip]] | None = None
 
+    def prepare(self, content: VisualType, width: int) -> Visual:
+        """Render `content` at `width` now, without showing it; returns what `update` takes to
+        show it with these lines (a layout at another width or style renders it again)."""
+        visual = visualize(self, content, markup=self._render_markup)
+        style = self.visual_style
+        self._ahead = (width, style, visual, Visual.to_strips(self, visual, width, None, style))
+        return visual
+
+    _ahead: tuple[int, Style, Visual, list[Strip]] | None = None
+
     def _lines(self, width: int) -> list[Strip]:
         visual, style = self.visual, self.visual_style
         once = self._once
         if once is None or once[0] != width or once[1] != style or once[2] is not visual:
-            strips = Visual.to_strips(self, visual, width, None, style)
-            once = self._once = (width, style, visual, strips)
+            ahead = self._ahead
+            if ahead is not None and ahead[:2] == (width, style) and ahead[2] is visual:
+                once = self._once = ahead
+                self._ahead = None
+            else:
+                strips = Visual.to_strips(self, visual, width, None, style)
+                once = self._once = (width, style, visual, strips)
         return once[3]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
