@@ -9,7 +9,13 @@ queue (the reviews with the interday learning cards spread evenly among them, An
 "mix with reviews", and the new cards spread evenly through that, Anki's default new/review
 order "mix with reviews"), then intraday learning due within the learn-ahead limit. An interday
 learning card (a step of a day or more) is due all its day, as in Anki where its due is a day
-number: it waited for the hour it was answered at the day before."""
+number: it waited for the hour it was answered at the day before.
+
+A card is in the queue at most once (`build` sorts each card into one list; `place`, `remove` and
+the session's cram and undo keep it so). The card shown is a list's head, so finding it (the card
+on screen, `next_card`; the card answered, `remove`) looks at the heads before scanning: at the
+power-user scale (15,000 cards queued) a scan was ~5 ms of the UI thread, and an answer made
+several (each `current()` one, `remove` three list copies: ~40 ms)."""
 
 from __future__ import annotations
 
@@ -197,12 +203,13 @@ def next_card(queue: ReviewQueue, now: datetime) -> Card | None:
     queue. Time alone never moves the card on screen: only a rebuild or an undo fills the main
     queue, and the pane shows the queue again after either."""
     if queue.first is not None:
-        for part in (queue.learning, queue.reviews, queue.new):
-            for card in part:
-                if card.id == queue.first:
-                    ahead = part is queue.learning and card.due > now
-                    if not (ahead and (queue.reviews or queue.new)):
-                        return card
+        found = _find(queue, queue.first)
+        if found is not None:
+            part, n = found
+            card = part[n]
+            ahead = part is queue.learning and card.due > now
+            if not (ahead and (queue.reviews or queue.new)):
+                return card
     if queue.learning and queue.learning[0].due <= now:
         return queue.learning[0]
     if queue.reviews and queue.new:  # Anki's Intersperser, one card at a time
@@ -218,17 +225,32 @@ def next_card(queue: ReviewQueue, now: datetime) -> Card | None:
     return None
 
 
+def _find(queue: ReviewQueue, card_id: int) -> tuple[list[Card], int] | None:
+    """Which list holds the card, and where (it is in one at most): the heads first (the card
+    shown is one), then a scan."""
+    parts = (queue.learning, queue.reviews, queue.new)
+    for part in parts:
+        if part and part[0].id == card_id:
+            return part, 0
+    for part in parts:
+        for n, card in enumerate(part):
+            if card.id == card_id:
+                return part, n
+    return None
+
+
 def remove(queue: ReviewQueue, card_id: int) -> None:
     if queue.first == card_id:
         queue.first = None
-    for part in (queue.learning, queue.reviews, queue.new):
-        kept = [c for c in part if c.id != card_id]
-        if len(kept) != len(part):  # it left the main queue or the new cards: the mix moves on
-            if part is queue.reviews:
-                queue.main_taken += 1
-            elif part is queue.new:
-                queue.new_taken += 1
-        part[:] = kept
+    found = _find(queue, card_id)
+    if found is None:
+        return
+    part, n = found
+    del part[n]
+    if part is queue.reviews:  # it left the main queue or the new cards: the mix moves on
+        queue.main_taken += 1
+    elif part is queue.new:
+        queue.new_taken += 1
 
 
 def place(queue: ReviewQueue, card: Card, day_end: datetime) -> None:

@@ -17,6 +17,7 @@ from deskwork.services import presets
 from deskwork.services.anki_import import ANKI_DECKS, import_deck
 from deskwork.services.desk import Desk
 from deskwork.services.import_report import ALREADY_THERE, ImportReport, rows_text
+from deskwork.store.collector import untracked_list
 from deskwork.store.logs import Frozen, month_of
 from deskwork.store.store import no_gc
 
@@ -172,7 +173,10 @@ class HistorySnapshot:
             entries = copied.read() if copied is not None else log.month(month, resident=False)
             for entry in list(entries.values()):
                 if entry.card_id in ids:
-                    history.setdefault(entry.card_id, []).append(entry)
+                    logs = history.get(entry.card_id)
+                    if logs is None:  # out of the collector's walks (store/collector.py)
+                        logs = history[entry.card_id] = untracked_list()
+                    logs.append(entry)
             if copied is None and log.stamp(month) != self.stamps[month]:
                 raise HistoryMoved(
                     f"the review history of {month} changed while it was read (an import "

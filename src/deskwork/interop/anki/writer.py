@@ -137,6 +137,7 @@ def write_package(
     Days (due, ivl) are study days starting at `start_hour` in `tz` (default: local time).
     `progress(notes written, notes)` is called every PROGRESS_EVERY notes and before the file is
     zipped and renamed into place: an exception it raises (a cancel) leaves nothing written."""
+    from deskwork.store.collector import untracked_list
     from deskwork.store.fsutil import atomic_write
     from deskwork.store.scratch import scratch
 
@@ -153,9 +154,11 @@ def write_package(
     decks = _deck_ids(cards, deck_ids or {})
     by_note: dict[tuple[str, str], list[Card]] = {}
     for card in cards:
-        by_note.setdefault((card.note_guid or f"deskwork-{card.id}", card.note_type), []).append(
-            card
-        )
+        note = (card.note_guid or f"deskwork-{card.id}", card.note_type)
+        of_note = by_note.get(note)
+        if of_note is None:  # a list a note, out of the collector's walks (store/collector.py)
+            of_note = by_note[note] = untracked_list()
+        of_note.append(card)
     used_types: dict[str, NoteTypeDef] = {}
     for _, key in by_note:
         first = by_note[(_, key)][0]
