@@ -448,3 +448,38 @@ def test_counting_objects_never_breaks_a_tuple_another_thread_is_building() -> N
         builder.join()
         sys.setswitchinterval(interval)
     assert not errors
+
+
+def test_starting_does_not_count_the_frozen_set(
+    unfrozen: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting walks the whole frozen list (the warm-up froze 245k objects at the power scale,
+    and `start` counted them in the start's frame): not at `start`, not while keys arrive; the
+    warm-up's frozen set is the baseline once first counted (at a long pause), not growth."""
+    monkeypatch.setattr(idle_collector, "OVERDUE_OBJECTS", 1 << 40)
+    held = [_Node() for _ in range(30_000)]  # the warm-up's long-lived objects, frozen
+    gc.freeze()
+    counted: list[int] = []
+    real = gc.get_freeze_count
+
+    def count() -> int:
+        counted.append(1)
+        return real()
+
+    monkeypatch.setattr(idle_collector.gc, "get_freeze_count", count)
+    ticks = Ticks()
+    idle = IdleCollector(clock=ticks)
+    idle.start()
+    try:
+        assert counted == []
+        for _ in range(4):  # keys arriving
+            idle.input()
+            ticks.now += 0.25
+            idle.tick()
+        assert counted == []
+        ticks.now += 2 * SWEEP_AFTER_S
+        idle.tick()  # a long pause: counted once, and the warm-up's 30k are no growth
+        assert len(counted) == 1 and idle.sweeps == 0 and len(held) == 30_000
+    finally:
+        monkeypatch.undo()
+        idle.stop()

@@ -100,7 +100,8 @@ class IdleCollector:
         self.overdue = 0  # of which made while not idle (OVERDUE_OBJECTS reached)
         self.sweeps = 0  # of which sweeps of the frozen set
         self.forced = 0  # of which sweeps made while not idle (FORCE_GROWTH reached)
-        self._swept = 0  # the frozen set's size after the last sweep
+        self._swept: int | None = 0  # the frozen set's size after the last sweep (None: not
+        # counted yet: at `start` the warm-up's, counted at the first recount, not in a frame)
         self._old = 0  # objects not frozen in the oldest generation, at the last measure
         self._frozen_since = 0  # what collections froze since the frozen set was counted
         self._counted_in_pause = False
@@ -113,7 +114,7 @@ class IdleCollector:
         if self.running:
             return
         self.running = True
-        self._swept = gc.get_freeze_count()
+        self._swept = None  # counting walks the whole frozen set: 245k objects at the power scale
         self._old = self._frozen_since = 0
         self._usual = gc.get_threshold()
         gc.set_threshold(self._usual[0], self._usual[1], _OUT_OF_REACH)
@@ -173,21 +174,23 @@ class IdleCollector:
             return True
         if self._busy():  # an import's file may be frozen until it is imported: no sweep
             return False
-        bound = max(FORCE_MIN_OBJECTS, self._swept * FORCE_GROWTH)
-        if self._frozen_since > bound * FORCE_FACTOR and self._recount() > bound * FORCE_FACTOR:
+        if (
+            self._frozen_since > self._bound() * FORCE_FACTOR
+            and self._recount() > self._bound() * FORCE_FACTOR  # (the bound once counted)
+        ):
             self._sweep()  # nobody paused for a second since it doubled: sweep now, idle or not
             self.forced += 1
             return True
         paused = self._clock() - self.last_input
         if paused < IDLE_AFTER_S:
             return False
-        if self._frozen_since > bound and self._recount() > bound:
+        if self._frozen_since > self._bound() and self._recount() > self._bound():
             self._sweep()  # doubled: the first pause of a second sweeps it
             return True
         if paused >= SWEEP_AFTER_S and not self._counted_in_pause:
             self._counted_in_pause = True  # once a pause: counting walks the frozen list
             grown = self._recount()
-            if grown > max(SWEEP_MIN_OBJECTS, self._swept * SWEEP_GROWTH):
+            if grown > max(SWEEP_MIN_OBJECTS, (self._swept or 0) * SWEEP_GROWTH):
                 self._sweep()
                 return True
         if gc.get_count()[2] > 0:  # something reached the oldest generation since
@@ -195,8 +198,16 @@ class IdleCollector:
             return True
         return False
 
+    def _bound(self) -> float:
+        """The growth of the frozen set since the last sweep that calls for a sweep at the next
+        pause of a second (the warm-up's frozen set taken as 0 until counted)."""
+        return max(FORCE_MIN_OBJECTS, (self._swept or 0) * FORCE_GROWTH)
+
     def _recount(self) -> int:
         """How much the frozen set grew since the last sweep, counted (it walks the frozen
         list: only once the estimate says a sweep may be due, or once a long pause)."""
-        self._frozen_since = gc.get_freeze_count() - self._swept
+        frozen = gc.get_freeze_count()
+        if self._swept is None:  # the first count since `start`: the warm-up's frozen set is
+            self._swept = max(0, frozen - self._frozen_since)  # what collections did not freeze
+        self._frozen_since = frozen - self._swept
         return self._frozen_since
