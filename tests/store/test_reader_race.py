@@ -8,13 +8,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from deskwork.store.store import Store
 
 WRITER = r"""
-import sys, time
+import sys
 from datetime import datetime, UTC
 from pathlib import Path
 from deskwork.domain.cards import Card, ReviewLog
@@ -22,10 +21,11 @@ from deskwork.store.store import Store
 
 store = Store.open(Path(sys.argv[1]), backup_interval_s=0.3, keep_backups=3)
 store.journal_limit = 3000  # compacts every few writes
-deadline = time.monotonic() + float(sys.argv[2])
+progress = Path(sys.argv[2])
+stop = Path(sys.argv[3])
 i = 0
 print("ready", flush=True)
-while time.monotonic() < deadline:
+while not stop.exists():
     now = datetime.now(UTC)
     with store.transaction() as tx:
         card = tx.put("cards", Card(fields=[f"card {i}", "x" * 200], created=now, modified=now, due=now))
@@ -33,42 +33,63 @@ while time.monotonic() < deadline:
     if i % 7 == 0 and store.backup_due():
         store.backup()
     i += 1
+    progress.write_text(str(i))
 store.close()
 print(i, flush=True)
 """
+
+# Reader runs, and writes meanwhile, the test waits for (counts, never a time: a loaded machine
+# makes the test slower, not different).
+READER_RUNS = 6
+WRITES = 30
 
 
 def test_readers_never_fail_while_a_writer_compacts(tmp_path: Path) -> None:
     home = tmp_path / "home"
     Store.open(home).close()
     env = {**os.environ, "DESKWORK_HOME": str(home)}
+    progress, stop = tmp_path / "written", tmp_path / "stop"
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(home), "8"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", WRITER, str(home), str(progress), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert writer.stdout is not None
     assert writer.stdout.readline().strip() == "ready"
+
+    def written() -> int:
+        text = progress.read_text() if progress.exists() else ""
+        return int(text or 0)  # a read between its truncation and its write sees ""
+
     commands = [["today", "--json"], ["cards", "stats", "--json"], ["doctor", "--json"]]
     runs, failures = 0, []
-    while writer.poll() is None:
-        for command in commands:
-            done = subprocess.run(
-                [sys.executable, "-m", "deskwork", *command],
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            runs += 1
-            if done.returncode != 0 or "Traceback" in done.stderr:
-                failures.append(
-                    f"{' '.join(command)}: {done.returncode} {done.stderr[-400:]} {done.stdout[-600:]}"
+    try:
+        # the readers go on until they ran enough times *and* the writer wrote (and so
+        # compacted, every few writes) enough meanwhile, however slow the machine is
+        while runs < READER_RUNS or written() < WRITES:
+            assert writer.poll() is None, "the writer stopped early"
+            for command in commands:
+                done = subprocess.run(
+                    [sys.executable, "-m", "deskwork", *command],
+                    env=env,
+                    capture_output=True,
+                    text=True,
                 )
-    written = int(writer.stdout.read().strip() or 0)
-    assert written > 20, "the writer really wrote (and compacted) meanwhile"
-    assert runs >= 6
+                runs += 1
+                if done.returncode != 0 or "Traceback" in done.stderr:
+                    failures.append(
+                        f"{' '.join(command)}: {done.returncode} {done.stderr[-400:]} "
+                        f"{done.stdout[-600:]}"
+                    )
+    finally:
+        stop.touch()
+        total = writer.stdout.read().strip()
+        writer.wait()
+    assert writer.returncode == 0
+    assert int(total or 0) >= WRITES, "the writer really wrote (and compacted) meanwhile"
     assert not failures, f"{len(failures)} of {runs} reader runs failed:\n" + "\n".join(
         failures[:5]
     )
-    time.sleep(0)
 
 
 def test_a_reader_half_way_through_a_month_meets_no_change_of_size(store: Store) -> None:
