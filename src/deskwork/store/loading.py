@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from deskwork.store import backups, journal
 from deskwork.store.checksums import FileSum, sum_of
+from deskwork.store.codec import Codec, InvalidRecord
 from deskwork.store.errors import StoreError, no_gc
 from deskwork.store.files import Damaged, FileSource
 from deskwork.store.fsutil import FILE_MODE
@@ -26,9 +27,10 @@ from deskwork.store.manifest import Manifest
 from deskwork.store.manifest_recovery import ManifestRecovery
 from deskwork.store.migrations import migrate_record
 from deskwork.store.recovery import Owner, Recovery, quarantine
+from deskwork.store.repeats import CorruptFile, load_table_json
 from deskwork.store.report import OpenReport
 from deskwork.store.schema import LAZY_TABLES, LOGS, SCHEMA_VERSION, TABLES
-from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, Table, load_table_json
+from deskwork.store.tables import Table
 
 if TYPE_CHECKING:
     from deskwork.store.background import Background

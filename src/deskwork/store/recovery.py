@@ -23,15 +23,17 @@ from typing import TYPE_CHECKING, Any
 from deskwork.domain.wording import plural
 from deskwork.store import backups, journal
 from deskwork.store.checksums import FileSum
+from deskwork.store.codec import Codec, InvalidRecord
 from deskwork.store.files import Damaged, read_verified
 from deskwork.store.fsutil import FILE_MODE, atomic_write, fsync_dir
 from deskwork.store.manifest import (
     Manifest,
 )
 from deskwork.store.migrations import migrate_record
+from deskwork.store.repeats import CorruptFile
 from deskwork.store.report import Loss
 from deskwork.store.schema import LOGS, SCHEMA_VERSION
-from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, shard_of
+from deskwork.store.tables import shard_of
 
 if TYPE_CHECKING:
     from deskwork.store.loading import Loader as Store
