@@ -157,3 +157,56 @@ def test_a_month_read_on_a_worker_while_a_compaction_rewrites_it_is_not_damage(
     assert read == [2]
     assert store.report.problems == [] and not store.recovered_files
     assert not store.chain_broken
+
+
+def test_a_pinned_old_segment_is_checked_against_its_checksum(store: Store) -> None:
+    """The worker above, but the old segment it still reads was damaged on disk after the
+    compaction replaced it: it is checked like any segment (the sum it had is kept while it is
+    read), so the mismatch is reported as damage, where it was read unchecked before; the
+    worker still ends with the new segments' entries."""
+    import threading
+
+    from deskwork.domain.cards import ReviewLog
+    from deskwork.store.logs import month_of
+    from tests.helpers import T0, make_card
+
+    with store.transaction() as tx:
+        card = tx.put("cards", make_card())
+        entries = [tx.append("reviews", ReviewLog(card_id=card.id, rating=3, ts=T0)) for _ in "abc"]
+    store.compact()
+    log, month = store.reviews, month_of(T0)
+    with store.transaction() as tx:
+        tx.remove("reviews", entries[0])
+    log.forget(month)
+    reached, go, read = threading.Event(), threading.Event(), []
+    real = log._read_segment
+    seen: list[str] = []
+
+    def held(codec: object, name: str, m: str) -> object:
+        if threading.current_thread() is not threading.main_thread() and not go.is_set():
+            reached.set()
+            assert go.wait(60)
+        seen.append(name)
+        return real(codec, name, m)  # type: ignore[arg-type]
+
+    log._read_segment = held  # type: ignore[method-assign]
+    worker = threading.Thread(target=lambda: read.append(len(log.month(month, resident=False))))
+    worker.start()
+    assert reached.wait(60)
+    old = list(log.segments[month])
+    store.compact()
+    assert log.segments[month] != old
+    path = store.data_dir / old[0]
+    data = bytearray(path.read_bytes())
+    data[data.index(b'"rating":3') + 9] = ord("4")  # same size, valid JSON: only the sum tells
+    path.write_bytes(bytes(data))
+    go.set()
+    worker.join(60)
+    assert read == [2]
+    assert old[0] in seen
+    assert old[0] in store.recovered_files
+    assert any(old[0] in line and "damaged" in line for line in store.report.recovered)
+    from deskwork.store.orphans import remove_orphans
+
+    remove_orphans(store)  # no one reads it any more: its old sum is forgotten
+    assert old[0] not in store.retired_sums

@@ -60,6 +60,9 @@ class Loader:
         self.chain_broken = False  # the next compaction starts a new journal chain (see manifest)
         self.min_gen = 0  # generations are never reused: the next one is at least this
         self.seen_sums: dict[str, FileSum] = {}  # sums of files read that the manifest lacks
+        # Sums of files a compaction replaced while a thread was reading them (a pinned old
+        # segment): checked like any file until that thread is done (orphans.py forgets them).
+        self.retired_sums: dict[str, FileSum] = {}
         self.recovered_files: set[str] = set()  # files found damaged and rebuilt by recovery
         self._journal_txs: list[list[Any]] = []  # the current journal's transactions, as replayed
         self.start_counters: dict[str, int] = {}  # id counters as the last compaction left them
@@ -165,7 +168,7 @@ class Loader:
         self, codec: Codec[Any], name: str, owner: Owner
     ) -> tuple[dict[int, Any], dict[str, Any], bool]:
         """Verified records of one file, or what recovery rebuilt; the bool: rewrite it."""
-        expected = (self.manifest.sums or {}).get(name)
+        expected = self.expected_sum(name)
         try:
             with no_gc():
                 data = self.files.read(name, expected)
@@ -183,6 +186,14 @@ class Loader:
                 self._rewrite_on_open = self.chain_broken = True
         self.report.invalid.extend(p.found_in(name) for p in problems)
         return docs, invalid, rewrite
+
+    def expected_sum(self, name: str) -> FileSum | None:
+        """The checksum `name` must match: the manifest's, or for a file a compaction replaced
+        while a thread still reads it, the one it had (None: a store from before checksums)."""
+        sums = self.manifest.sums
+        if sums is None:
+            return None
+        return sums.get(name) or self.retired_sums.get(name)
 
     def _read_shard(self, name: str, shard: int, file_name: str) -> tuple[dict[int, Any], Any]:
         docs, invalid, rewrite = self._read_file(self._codecs[name], file_name, (name, shard))

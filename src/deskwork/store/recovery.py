@@ -160,7 +160,7 @@ class Recovery:
         self, name: str, owner: Owner, codec: Codec[Any], reason: str
     ) -> tuple[dict[int, Any], dict[str, Any], list[InvalidRecord], bool]:
         store = self.store
-        expected = (store.manifest.sums or {}).get(name)
+        expected = store.expected_sum(name)
         if store.writable and expected is not None:  # a backup may have put it back meanwhile
             with contextlib.suppress(Damaged, CorruptFile):
                 data = read_verified(store.data_dir / name, expected)
