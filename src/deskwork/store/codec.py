@@ -19,7 +19,14 @@ from pydantic import TypeAdapter, ValidationError
 from deskwork.domain.records import Record
 from deskwork.store import rowjson
 from deskwork.store.lean import Lean
-from deskwork.store.repeats import DUPLICATE, CorruptFile, load_table_json
+from deskwork.store.repeats import (
+    DUPLICATE,
+    REPEATED_FIELD,
+    CorruptFile,
+    load_table_json,
+    repeated_fields,
+    spread,
+)
 
 T = TypeVar("T", bound=Record)
 ENCODE_CHUNK = 500  # records per serialiser call (~2 ms): another thread gets the GIL in between
@@ -196,6 +203,12 @@ class Codec(Generic[T]):
                 invalid[key] = value
                 first = key.split(DUPLICATE, 1)[0]
                 error = f"an earlier copy of record {first} under the same key (the last copy is used); kept as {key!r}"  # fmt: skip
+                problems.append(InvalidRecord(self.name, key, error))
+                continue
+            repeated = repeated_fields(value)
+            if repeated:  # json would keep the last copy of each and drop the others silently
+                invalid[key] = spread(value)
+                error = f"{repeated[0]}: {REPEATED_FIELD}"
                 problems.append(InvalidRecord(self.name, key, error))
                 continue
             try:

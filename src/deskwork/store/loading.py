@@ -27,7 +27,7 @@ from deskwork.store.manifest import Manifest
 from deskwork.store.manifest_recovery import ManifestRecovery
 from deskwork.store.migrations import migrate_record
 from deskwork.store.recovery import Owner, Recovery, quarantine
-from deskwork.store.repeats import CorruptFile, load_table_json
+from deskwork.store.repeats import CorruptFile, load_table_json, record_number
 from deskwork.store.report import OpenReport
 from deskwork.store.schema import LAZY_TABLES, LOGS, SCHEMA_VERSION, TABLES
 from deskwork.store.tables import Table
@@ -217,7 +217,7 @@ class Loader:
         for tx in self._journal_txs:
             for op in tx:
                 if _owned(op, owner):
-                    ids.add(int(op[-2] if op[0] in ("put", "app") else op[-1]))
+                    ids.add(record_number(op[-2] if op[0] in ("put", "app") else op[-1]))
         return ids
 
     def _replay(self, *, writable: bool, migrating: bool) -> None:

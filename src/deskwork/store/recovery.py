@@ -30,7 +30,7 @@ from deskwork.store.manifest import (
     Manifest,
 )
 from deskwork.store.migrations import migrate_record
-from deskwork.store.repeats import CorruptFile
+from deskwork.store.repeats import CorruptFile, record_number
 from deskwork.store.report import Loss
 from deskwork.store.schema import LOGS, SCHEMA_VERSION
 from deskwork.store.tables import shard_of
@@ -67,7 +67,7 @@ def _owned(op: list[Any], owner: Owner) -> bool:
         if name != owner[0]:
             return False
         if kind in ("put", "del"):
-            return bool(shard_of(int(op[2])) == owner[1])
+            return bool(shard_of(record_number(op[2])) == owner[1])
         if kind in ("app", "rm"):
             return bool(op[2] == owner[1])
     except (IndexError, TypeError, ValueError):

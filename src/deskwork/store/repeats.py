@@ -1,6 +1,9 @@
-"""Repeated keys in a table file's JSON: json keeps the last copy of a repeated key and drops the
-others without a word; here each earlier copy is kept, under `"<key> duplicate <n>"`, so that a
-record is never lost to a hand edit (the records so kept are reported as damaged)."""
+"""Repeated keys in the store's JSON (a table file, a journal line): json keeps the last copy of a
+repeated key and drops the others without a word; here each earlier copy is kept, under
+`"<key> duplicate <n>"`, so that nothing is lost to a hand edit. A repeated record key (in a
+table, or in a bulk op's records) keeps the last copy as the record and each earlier one as a
+damaged record; a repeated field inside a record makes the record damaged (kept raw, the earlier
+copies under their "duplicate" names); both are reported."""
 
 from __future__ import annotations
 
@@ -13,6 +16,10 @@ class CorruptFile(Exception):
 
 
 DUPLICATE = " duplicate "  # the key an earlier copy of a repeated record key is kept under
+REPEATED_FIELD = (
+    "written more than once in the record (JSON keeps the last copy); the record is kept as "
+    'read, each earlier copy beside it as "<field> duplicate <n>"'
+)
 
 
 class _Repeated(dict[str, Any]):
@@ -21,7 +28,8 @@ class _Repeated(dict[str, Any]):
     pairs: list[tuple[str, Any]]
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """`json.loads(…, object_pairs_hook=pairs_hook)`: an object with a repeated key keeps them all."""
     out = dict(pairs)
     if len(out) == len(pairs):
         return out
@@ -36,7 +44,7 @@ def load_table_json(raw: bytes) -> Any:
     earlier one as `"<key> duplicate <n>"`, an invalid record (reported, written back unchanged)
     for the user to recover. A repeated table name makes the file corrupt. Raises CorruptFile."""
     try:
-        data = json.loads(raw, object_pairs_hook=_pairs)
+        data = json.loads(raw, object_pairs_hook=pairs_hook)
     except ValueError as exc:
         raise CorruptFile(f"not JSON ({exc})") from None
     if isinstance(data, _Repeated):
@@ -45,11 +53,14 @@ def load_table_json(raw: bytes) -> Any:
     if isinstance(data, dict):
         for name, table in data.items():
             if isinstance(table, _Repeated):
-                data[name] = _set_aside(table)
+                data[name] = set_aside(table)
     return data
 
 
-def _set_aside(table: _Repeated) -> dict[str, Any]:
+def set_aside(table: dict[str, Any]) -> dict[str, Any]:
+    """`table` (records by key) with each earlier copy of a repeated key as `"<key> duplicate <n>"`."""
+    if not isinstance(table, _Repeated):
+        return table
     out: dict[str, Any] = {}
     seen: dict[str, int] = {}
     last = {key: i for i, (key, _) in enumerate(table.pairs)}
@@ -60,3 +71,33 @@ def _set_aside(table: _Repeated) -> dict[str, Any]:
             seen[key] = seen.get(key, 0) + 1
             out[f"{key}{DUPLICATE}{seen[key]}"] = value
     return out
+
+
+def record_number(key: object) -> int:
+    """The record id a key stands for: `12`, `"12"`, or an earlier copy's `"12 duplicate 1"`."""
+    return int(str(key).split(DUPLICATE, 1)[0])
+
+
+def repeated_fields(value: Any, where: str = "") -> list[str]:
+    """The keys repeated inside a record, at any depth, as dotted paths (`fields.0.front`)."""
+    found: list[str] = []
+    if isinstance(value, _Repeated):
+        names = [k for k, _ in value.pairs]
+        found += [f"{where}{k}" for k in dict.fromkeys(names) if names.count(k) > 1]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += repeated_fields(item, f"{where}{key}.")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += repeated_fields(item, f"{where}{i}.")
+    return found
+
+
+def spread(value: Any) -> Any:
+    """A record as plain JSON data, each earlier copy of a repeated key kept beside the last one
+    as `"<key> duplicate <n>"` (at any depth): written back, it loses nothing."""
+    if isinstance(value, dict):
+        return {k: spread(v) for k, v in set_aside(value).items()}
+    if isinstance(value, list):
+        return [spread(v) for v in value]
+    return value

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Generic
 
 from deskwork.store.codec import Codec, T
+from deskwork.store.repeats import record_number
 
 SHARD_SIZE = 2000
 ShardReader = Callable[[str, int, str], tuple[dict[int, Any], dict[str, Any]]]
@@ -158,7 +159,7 @@ class Table(Generic[T]):
             self.dirty.add(shard)
 
     def _keep_invalid(self, doc_id: str, raw: Any) -> None:
-        shard = shard_of(int(doc_id))
+        shard = shard_of(record_number(doc_id))  # `12`, or an earlier copy's `12 duplicate 1`
         with self._lock:
             self._shard(shard)
             self._invalid.setdefault(shard, {})[doc_id] = raw
