@@ -24,7 +24,9 @@ def _open(data_dir: Path, clock: Clock) -> Store:
     return Store.open(data_dir, clock=clock, backup_on_open=False)
 
 
-def _durable(store: Store, ticket: int, timeout: float = 5.0) -> None:
+def _durable(store: Store, ticket: int, timeout: float = 60.0) -> None:
+    """Until the flusher made `ticket` durable; `timeout` only bounds a flusher that never does
+    (5 s could pass on a loaded machine before the flusher thread ran)."""
     deadline = time.monotonic() + timeout
     while store.durable_ticket < ticket:
         assert time.monotonic() < deadline, "the flusher never synced"
