@@ -193,7 +193,7 @@ def build_presets_collection(folder: Path, *, legacy: bool, seed: int = 4) -> Or
         # does not matter. Anki's test mode moves its clock two hours back from 02:00 to 04:00
         # local: a read that a second's end, a boundary of that window or the 04:00 rollover cut
         # in two is read again.
-        while True:
+        for _attempt in range(100):  # a read takes milliseconds: a cut is rare, twice rarer
             at = int(time.time())
             counts = _due_counts(col.sched.deck_due_tree())
             queues = {}  # deck -> (new, learning, review) when studying it: Anki's v3 queue
@@ -216,6 +216,8 @@ def build_presets_collection(folder: Path, *, legacy: bool, seed: int = 4) -> Or
                 }
             if counted == at and _clock_window(time.time()) == _clock_window(at):
                 break
+        else:
+            raise AssertionError("Anki's counts never read within one second (100 tries)")
         out = folder / ("legacy.apkg" if legacy else "current.apkg")
         col.export_anki_package(
             out_path=str(out),
