@@ -2,7 +2,7 @@
 
     python benchmarks/decode_wait.py DATA_DIR/reviews-2026-07-8.json [--runs N]
 
-The worker decodes the file three times as the store reads it (store/tables.py `Codec.decode`,
+The worker decodes the file three times as the store reads it (store/codec.py `Codec.decode`,
 with the collector off as `store/loading.py` reads); the main thread sleeps 5 ms again and again
 and notes how late it wakes: what the event loop would wait for the GIL. `held_max_ms` counts
 only the waits in which the process kept the CPU (its CPU time at least 80% of the wait): on a
@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from deskwork.store.codec import Codec
 from deskwork.store.schema import LOGS
-from deskwork.store.tables import Codec
 
 
 def measure(raw: bytes) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import os
 import random
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("ANKI_TEST_MODE", "1")
@@ -47,6 +48,7 @@ class Oracle:
     deck_of: dict[tuple[str, int], str]
     presets: dict[str, str]  # deck -> preset name
     queues: dict[str, tuple[int, ...]]  # deck studied -> Anki's (new, learning, review) counts
+    at: datetime  # the moment (the real clock, UTC) the counts, queues and intervals were read
 
 
 def _presets(col: Collection) -> dict[str, int]:
@@ -186,32 +188,36 @@ def build_presets_collection(folder: Path, *, legacy: bool, seed: int = 4) -> Or
                 card = col.get_card(cid)
                 card.start_timer()
                 col.sched.answerCard(card, 1)  # a lapse: relearning (or a new review interval)
-        counts = {}
-
-        def walk(node: object, prefix: str = "") -> None:
-            for child in node.children:  # type: ignore[attr-defined]
-                name = f"{prefix}::{child.name}" if prefix else child.name
-                counts[name] = (child.new_count, child.learn_count, child.review_count)
-                walk(child, name)
-
-        walk(col.sched.deck_due_tree())
-        queues = {}  # deck -> (new, learning, review) when studying it: Anki's v3 queue
-        for deck in DECKS:
-            did = col.decks.id_for_name(deck)
-            assert did is not None
-            col.decks.select(did)
-            queues[deck] = tuple(col.sched.counts())
-        intervals: dict[tuple[str, int], dict[int, int]] = {}
-        deck_of = {}
-        for cid in col.find_cards("-is:suspended"):
-            card = col.get_card(cid)
-            key = (card.note().guid, card.ord)
-            deck_of[key] = col.decks.name(card.did)
-            states = col._backend.get_scheduling_states(cid)
-            intervals[key] = {
-                ease: _secs(getattr(states, name))
-                for ease, name in ((1, "again"), (2, "hard"), (3, "good"), (4, "easy"))
-            }
+        # What Anki shows is read at one moment, `at` (a whole second: Anki's clock), which the
+        # tests give deskwork as its clock: when a test runs (minutes later, after 04:00, ...)
+        # does not matter. Anki's test mode moves its clock two hours back from 02:00 to 04:00
+        # local: a read that a second's end, a boundary of that window or the 04:00 rollover cut
+        # in two is read again.
+        for _attempt in range(100):  # a read takes milliseconds: a cut is rare, twice rarer
+            at = int(time.time())
+            counts = _due_counts(col.sched.deck_due_tree())
+            queues = {}  # deck -> (new, learning, review) when studying it: Anki's v3 queue
+            for deck in DECKS:
+                did = col.decks.id_for_name(deck)
+                assert did is not None
+                col.decks.select(did)
+                queues[deck] = tuple(col.sched.counts())
+            counted = int(time.time())
+            intervals: dict[tuple[str, int], dict[int, int]] = {}
+            deck_of = {}
+            for cid in col.find_cards("-is:suspended"):
+                card = col.get_card(cid)
+                key = (card.note().guid, card.ord)
+                deck_of[key] = col.decks.name(card.did)
+                states = col._backend.get_scheduling_states(cid)
+                intervals[key] = {
+                    ease: _secs(getattr(states, name))
+                    for ease, name in ((1, "again"), (2, "hard"), (3, "good"), (4, "easy"))
+                }
+            if counted == at and _clock_window(time.time()) == _clock_window(at):
+                break
+        else:
+            raise AssertionError("Anki's counts never read within one second (100 tries)")
         out = folder / ("legacy.apkg" if legacy else "current.apkg")
         col.export_anki_package(
             out_path=str(out),
@@ -221,9 +227,27 @@ def build_presets_collection(folder: Path, *, legacy: bool, seed: int = 4) -> Or
             limit=None,
         )
         presets = {deck: spec[0] for deck, spec in DECKS.items()}
-        return Oracle(out, counts, intervals, deck_of, presets, queues)
+        return Oracle(out, counts, intervals, deck_of, presets, queues,
+                      datetime.fromtimestamp(at, UTC))  # fmt: skip
     finally:
         col.close()
+
+
+def _due_counts(node: object, prefix: str = "") -> dict[str, tuple[int, int, int]]:
+    """Each deck's (new, learning, review) counts in Anki's deck list, by full name."""
+    counts = {}
+    for child in node.children:  # type: ignore[attr-defined]
+        name = f"{prefix}::{child.name}" if prefix else child.name
+        counts[name] = (child.new_count, child.learn_count, child.review_count)
+        counts |= _due_counts(child, name)
+    return counts
+
+
+def _clock_window(ts: float) -> tuple[object, ...]:
+    """Which stretch of Anki's test-mode clock `ts` falls in: the local day (it rolls over at
+    02:00 and 04:00, where the test-mode shift begins and ends) and whether it is shifted."""
+    local = datetime.fromtimestamp(ts)
+    return (local - timedelta(hours=4)).date(), 2 <= local.hour < 4
 
 
 def _secs(state: object) -> int:

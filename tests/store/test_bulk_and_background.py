@@ -301,7 +301,7 @@ def test_two_threads_writing_never_share_an_id_or_lose_a_write(tmp_path: Path) -
 def test_a_big_month_is_serialised_in_chunks_to_the_same_bytes() -> None:
     """Compaction serialises a big month a few thousand entries per call (the event loop gets
     the GIL in between): the file is byte for byte what one call would write."""
-    from deskwork.store.tables import ENCODE_CHUNK, Codec
+    from deskwork.store.codec import ENCODE_CHUNK, Codec
 
     codec = Codec("reviews", ReviewLog)
     docs = {

@@ -195,3 +195,85 @@ def test_a_repeated_table_name_makes_the_file_corrupt_and_it_is_moved_aside(
     assert any("'cards' appears more than once" in p for p in store.report.problems)
     store.close()
     assert list(data_dir.glob(f"{name}.corrupt-*"))  # kept for the user, never overwritten
+
+
+def _journal_line(data_dir: Path, body: str) -> str:
+    """`body` appended to the journal as one intact (checksummed) line; the journal's name."""
+    manifest = read_manifest(data_dir)
+    assert manifest is not None
+    with open(data_dir / manifest.journal, "ab") as fh:
+        fh.write(b"%08x %s\n" % (zlib.crc32(body.encode()), body.encode()))
+    return manifest.journal
+
+
+def _card_json(card_id: int, front: str) -> str:
+    card = make_card(front).model_copy(update={"id": card_id})
+    return card.model_dump_json()
+
+
+def test_a_field_repeated_inside_a_record_is_damage_kept_and_reported(
+    data_dir: Path, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`{"id":2,"fields":["earlier",""],…,"fields":["bad",""]}`: JSON keeps the last copy
+    silently. In a file the store reads whole (not its own layout) and in a journal line, the
+    record is damaged: kept raw with the earlier copy beside it, reported; the doctor says it
+    of a file in the store's own layout too."""
+    _two_cards(data_dir, clock)
+
+    def repeat_field(raw: bytes) -> bytes:
+        return raw.replace(b'"id":2,', b'"id":2,"fields":["earlier",""],').replace(
+            b'":{"id":', b'": {"id": '
+        )
+
+    name = _rewrite(data_dir, "cards", repeat_field)
+    journal_name = _journal_line(
+        data_dir,
+        '[["put","cards",3,' + _card_json(3, "third")[:-1] + ',"deck":"Twice"}]]',
+    )
+    store = Store.open(data_dir, clock=clock)
+    assert [c.front for c in store.cards.all()] == ["good"]
+    problems = sorted(store.report.problems)
+    assert problems[0].startswith(f"cards record 2 in {name}: fields: written more than once")
+    assert problems[1].startswith(f"cards record 3 in {journal_name} line 1: deck: written more")
+    kept = store.tables["cards"].invalid_raw()
+    assert kept["2"]["fields duplicate 1"] == ["earlier", ""] and kept["2"]["fields"][0] == "bad"
+    assert kept["3"]["deck duplicate 1"] != "Twice" and kept["3"]["deck"] == "Twice"
+    with store.transaction() as tx:
+        tx.put("cards", make_card("another"))
+    store.close()  # compaction writes both back, the earlier copies still beside the last
+    again = Store.open(data_dir, clock=clock, readonly=True)
+    assert again.tables["cards"].invalid_raw() == kept
+    again.close()
+
+
+def test_the_doctor_names_a_field_repeated_in_a_file_of_the_stores_own_layout(
+    data_dir: Path, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _two_cards(data_dir, clock)
+    name = _rewrite(
+        data_dir, "cards", lambda raw: raw.replace(b'"id":2,', b'"id":2,"fields":["earlier",""],')
+    )
+    assert main(["--data-dir", str(data_dir), "doctor", "--json"]) == 1
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert any(p.startswith(f"cards record 2 in {name}: fields: written more") for p in problems)
+
+
+def test_a_record_id_repeated_in_a_bulk_op_keeps_both_copies_and_says_so(
+    data_dir: Path, clock: Clock
+) -> None:
+    """An import's `["putm","cards",{"3":…,"3":…}]`: the last copy is the record, the earlier one
+    a damaged record `3 duplicate 1`, reported with its journal line (JSON dropped it)."""
+    _two_cards(data_dir, clock)
+    first, last = _card_json(3, "earlier copy"), _card_json(3, "last copy")
+    journal_name = _journal_line(data_dir, f'[["putm","cards",{{"3":{first},"3":{last}}}]]')
+    store = Store.open(data_dir, clock=clock)
+    assert [c.front for c in store.cards.all()] == ["good", "bad", "last copy"]
+    [problem] = store.report.problems
+    assert problem.startswith(
+        f"cards record 3 duplicate 1 in {journal_name} line 1: an earlier copy of record 3"
+    )
+    assert store.tables["cards"].invalid_raw()["3 duplicate 1"]["fields"][0] == "earlier copy"
+    store.close()
+    again = Store.open(data_dir, clock=clock, readonly=True)  # compacted on close: still there
+    assert "3 duplicate 1" in again.tables["cards"].invalid_raw()
+    again.close()

@@ -24,7 +24,9 @@ def _open(data_dir: Path, clock: Clock) -> Store:
     return Store.open(data_dir, clock=clock, backup_on_open=False)
 
 
-def _durable(store: Store, ticket: int, timeout: float = 5.0) -> None:
+def _durable(store: Store, ticket: int, timeout: float = 60.0) -> None:
+    """Until the flusher made `ticket` durable; `timeout` only bounds a flusher that never does
+    (5 s could pass on a loaded machine before the flusher thread ran)."""
     deadline = time.monotonic() + timeout
     while store.durable_ticket < ticket:
         assert time.monotonic() < deadline, "the flusher never synced"
@@ -415,3 +417,31 @@ def test_a_bulk_writes_failed_sync_is_undone_before_the_flusher_can_retry(
     assert path.stat().st_size == writer.size == writer.synced
     assert len(journal.parse(path.read_bytes()).transactions) == 1
     writer.close()
+
+
+def test_a_listener_that_syncs_does_not_deadlock(data_dir: Path, clock: Clock) -> None:
+    """The listeners are told outside the journal's sync lock: one that syncs itself (a flush,
+    on the flusher's thread or on a thread that flushed) goes on, and its own sync is told too,
+    after it, in order. Told under the lock, its flush waited for the lock its thread held."""
+    store = _open(data_dir, clock)
+    heard: list[tuple[str, int]] = []
+    flushed = threading.Event()
+
+    def syncing(ticket: int, failure: SyncFailure | None) -> None:
+        heard.append((threading.current_thread().name, ticket))
+        if not flushed.is_set():
+            flushed.set()
+            _put(store, "written by a listener")
+            store.flush()  # syncs the journal again, from inside a listener
+
+    store.start_group_commit(syncing)
+    first = _put(store, "one")
+    assert flushed.wait(60), "the flusher never told its sync"
+    done = threading.Thread(target=store.flush)  # a second thread's flush: the lock is free
+    done.start()
+    done.join(60)
+    assert not done.is_alive(), "deadlocked: the listener's sync waits for the sync lock"
+    tickets = [ticket for _, ticket in heard]
+    assert tickets == sorted(tickets) and tickets[0] >= first
+    assert store.durable_ticket == first + 1 and tickets[-1] == first + 1
+    store.close()

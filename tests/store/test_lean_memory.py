@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
+from deskwork.store.codec import Codec
 from deskwork.store.store import Store
-from deskwork.store.tables import Codec
 from tests.helpers import T0, Clock, make_card
 
 texts = st.text(max_size=40)

@@ -21,9 +21,9 @@ from pydantic_core import PydanticSerializationError
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.records import Record
 from deskwork.store import rowjson
+from deskwork.store.codec import Codec
 from deskwork.store.lean import Lean
 from deskwork.store.schema import LOGS, TABLES
-from deskwork.store.tables import Codec
 
 MODELS = {**TABLES, **LOGS}
 PLAIN = sorted((m for m in MODELS.values() if rowjson.plain(m)), key=lambda m: m.__name__)

@@ -1,4 +1,4 @@
-"""A table file is validated a slice at a time (store/tables.py `Codec._validate_json`), so that a
+"""A table file is validated a slice at a time (store/codec.py `Codec._validate_json`), so that a
 worker reading a month of reviews gives the event loop the GIL back every few ms. The slices must
 give exactly what one validation of the whole file gives, whatever the records hold: nested objects
 with digit keys and text with `},"1` in it (where a careless cut would fall), invalid records
@@ -17,8 +17,8 @@ from pydantic import TypeAdapter
 
 from deskwork.domain.cards import ReviewLog
 from deskwork.domain.settings import Setting
-from deskwork.store import tables
-from deskwork.store.tables import Codec
+from deskwork.store import codec as tables
+from deskwork.store.codec import Codec
 
 # Text that looks like the boundary between two records, and keys that look like record ids.
 tricky_text = st.sampled_from(['},"1":{', '}},"2', "},", '"', "\\", '},"', "x"]) | st.text(

@@ -97,18 +97,26 @@ async def palette_offers(pilot: Any, text: str) -> None:
     await until(pilot, offered, f"the command palette offers {text!r}")
 
 
-async def settled(pilot: Any, limit: int = 200) -> None:
+async def settled(pilot: Any, limit: float = 120.0) -> None:
     """Until the background work is done: the workers finished and, where the screen fills
     itself a part per frame (the card browser, stats) or the review queue is being built again,
-    nothing left."""
-    for _ in range(limit):
+    nothing left. Two idles in a row must find nothing to do: a message still on its way up to
+    the screen (a filter's `Changed`) after the first can start a fill the second sees. `limit`
+    only bounds a wait that would never end (a failure, said as such): a number of rounds ran
+    out on a loaded machine, where the Pilot's idle (process time against wall time) comes
+    early."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    quiet = 0
+    while quiet < 2:
+        if loop.time() > deadline:
+            raise AssertionError(f"{pilot.app.screen} still busy after {limit} s")
         with contextlib.suppress(WorkerCancelled):  # a newer search / build replaced it
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         building = any(w.group == "review-build" for w in pilot.app.workers)
-        if not getattr(pilot.app.screen, "busy", False) and not building:
-            return
-    raise AssertionError(f"{pilot.app.screen} still busy")
+        busy = getattr(pilot.app.screen, "busy", False) or building
+        quiet = 0 if busy else quiet + 1
 
 
 async def quick_capture(pilot: Any) -> CardScreen:

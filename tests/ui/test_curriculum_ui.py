@@ -21,7 +21,7 @@ from deskwork.ui.screens.curriculum_dialogs import AddLinkScreen, ItemFormScreen
 from deskwork.ui.screens.plan import PlanScreen
 from tests.helpers import T0, Clock
 from tests.netserver import hang, serve, static
-from tests.ui.factory import desk_app, ticks, type_text
+from tests.ui.factory import desk_app, ticks, type_text, until
 
 RECORDED = (
     (Path(__file__).parents[1] / "fixtures" / "arxiv").joinpath("1706.03762.xml").read_bytes()
@@ -63,12 +63,10 @@ def highlighted(app: DeskworkApp) -> int | None:
     return app.queue_pane.highlighted_id()
 
 
-async def wait_until(pilot: Any, predicate: Any, timeout: float = 10) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never became true")
+async def wait_until(pilot: Any, predicate: Any) -> None:
+    """Until `predicate()` holds: factory.until's 60 s bound on a wait that never ends (10 s of
+    pauses ran out on a loaded machine before a worker's result came)."""
+    await until(pilot, predicate, "the condition")
 
 
 async def test_pick_reorder_unit_done_and_carry_with_keys(tmp_path: Path, clock: Clock) -> None:

@@ -117,11 +117,12 @@ async def test_the_app_collects_at_idle_and_gives_everything_back(
 ) -> None:
     app = make_app(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(
-            pilot,
-            lambda: collector.armed() and app.idle_collector.running,
-            "the warm-up armed the collectors",
-        )
+        # The warm-up's worker starts after the first frame: waiting for the workers could come
+        # before it existed (seen under load); wait for what it does instead.
+        await until(pilot, lambda: app.idle_collector.running, "the warm-up started the collector")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert collector.armed() and app.idle_collector.running
         before = app.idle_collector.last_input
         await pilot.press("f5")
         assert app.idle_collector.last_input > before  # keys are input
@@ -350,7 +351,9 @@ async def test_a_step_of_closing_that_raises_still_gives_the_collector_back(
 
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: app.idle_collector.running, "the warm-up started it")
+            await until(pilot, lambda: app.idle_collector.running, "the collector started")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
             app.curriculum.close = broken  # type: ignore[method-assign]
             app.close_desk()
     except RuntimeError:

@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 from deskwork.ui.screens.card_dialogs import TransferScreen
 from deskwork.ui.widgets.paths import complete_path
 from tests.helpers import Clock
-from tests.ui.factory import desk_app, ready
+from tests.ui.factory import desk_app, ready, until
 
 
 @pytest.fixture
@@ -51,7 +51,8 @@ async def test_the_import_dialog_completes_and_names_a_missing_file(
         assert isinstance(dialog, TransferScreen)
         field = dialog.query_one("#transfer-path", Input)
         await pilot.press(*f"{folder}/decks/an")
-        await pilot.pause(0.2)
+        # the suggester runs in the app's own time: 0.2 s of pause was not enough under load
+        await until(pilot, lambda: field._suggestion != "", "the path's completion offered")
         await pilot.press("tab")
         assert field.value == f"{folder}/decks/anki.txt"
         field.value = f"{folder}/missing.apkg"

@@ -15,7 +15,7 @@ from deskwork.ui.screens.curriculum import CurriculumScreen
 from deskwork.ui.widgets.lean_table import LeanTable
 from deskwork.ui.widgets.tables import RowFeeder
 from tests.helpers import T0, Clock
-from tests.ui.factory import desk_app, settled
+from tests.ui.factory import desk_app, settled, until
 
 N = 400
 
@@ -61,6 +61,8 @@ async def test_a_long_curriculum_ends_with_every_row_in_order(tmp_path: Path, cl
         # a filter typed while rows are still coming: only the filter's rows remain
         await pilot.press("s")
         screen.query_one("#cur-filter", Input).value = "track:odd"
+        # its `Changed` reaches the screen in the app's own time: until it started the new fill
+        await until(pilot, lambda: screen.busy or table.row_count == N // 2, "the filter's fill")
         await settled(pilot)
         assert table.row_count == N // 2
         assert titles(table) == [str(i.title) for i in screen.visible_items()]
@@ -83,11 +85,7 @@ async def test_a_newer_fill_replaces_the_rows_an_older_one_still_had_to_add() ->
         feeder.fill(range(1000))
         assert table.row_count == 10 and feeder.busy
         feeder.fill(range(5000, 5100), keep="5090")
-        for _ in range(100):
-            if not feeder.busy:
-                break
-            await pilot.pause()
-        assert not feeder.busy
+        await until(pilot, lambda: not feeder.busy, "every row of the newer fill added")
         assert [table.get_row_at(n)[0] for n in range(table.row_count)] == [
             str(n) for n in range(5000, 5100)
         ]
@@ -109,6 +107,7 @@ async def test_a_long_plan_ends_with_every_item_in_order(tmp_path: Path, clock: 
         assert titles_at(table, 0) == [i.title for i in expected]
         # a what-if value changed while nothing is left: computed and filled again, whole
         screen.query_one("#plan-weeks", Input).value = "30"
+        await until(pilot, lambda: screen._computed_with.get("weeks") == 30, "the plan again")
         await settled(pilot)
         assert table.row_count == N
         assert titles_at(table, 0) == [i.title for i in expected]

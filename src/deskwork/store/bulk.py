@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from deskwork.store.tables import Codec, shard_of
+from deskwork.store.codec import Codec
+from deskwork.store.tables import shard_of
 
 if TYPE_CHECKING:
     from deskwork.store.logs import LogTable

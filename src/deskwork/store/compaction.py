@@ -265,6 +265,9 @@ def switch(store: Store, plan: Plan) -> None:
         raise
     store._journal.close()
     store._journal = new_journal
+    # A segment a thread is reading (LogTable.reading) outlives the manifest that named it: its
+    # sum is kept, set before the switch, so that its read is checked like any other.
+    store.retired_sums.update((n, fs) for n, fs in (old.sums or {}).items() if n not in sums)
     store.manifest = new
     store._journal_txs = []
     for name in plan.known:

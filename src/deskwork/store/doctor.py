@@ -27,6 +27,13 @@ from deskwork.store.manifest import (
     Manifest,
     read_manifest,
 )
+from deskwork.store.repeats import (
+    DUPLICATE,
+    REPEATED_FIELD,
+    CorruptFile,
+    load_table_json,
+    repeated_fields,
+)
 
 
 @dataclass
@@ -179,8 +186,9 @@ def _files(report: Checkup, data_dir: Path, manifest: Manifest) -> None:
 
 def _check_file(report: Checkup, path: Path, table: str, manifest: Manifest) -> int:
     try:
-        read_verified(path, (manifest.sums or {}).get(path.name))
+        data = read_verified(path, (manifest.sums or {}).get(path.name))
         count = _tinydb_count(path, table)
+        report.problems.extend(_repeated_fields(data, table, path.name))
     except Damaged as exc:
         report.problems.append(f"{path.name}: {exc}")
         return 0
@@ -195,6 +203,21 @@ def _check_file(report: Checkup, path: Path, table: str, manifest: Manifest) -> 
         report.problems.append(problem)
     report.counts[table] = report.counts.get(table, 0) + count
     return 1
+
+
+def _repeated_fields(data: bytes, table: str, name: str) -> list[str]:
+    """Records of the file with a field written twice: the store's reader validates a file in
+    its own layout straight from the bytes (JSON's rule: the last copy counts, silently); the
+    doctor parses each file whole and says so (repeats.py)."""
+    try:
+        records = load_table_json(data).get(table)
+    except (CorruptFile, AttributeError):
+        return []  # said by the TinyDB check
+    out = []
+    for key, value in records.items() if isinstance(records, dict) else ():
+        for path in repeated_fields(value) if DUPLICATE not in key else ():
+            out.append(f"{table} record {key} in {name}: {path}: {REPEATED_FIELD}")
+    return out
 
 
 def _journal(report: Checkup, data_dir: Path, manifest: Manifest) -> None:

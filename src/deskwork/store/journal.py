@@ -43,6 +43,7 @@ from typing import Any
 
 from deskwork.store.checksums import ranges
 from deskwork.store.files import read_path
+from deskwork.store.repeats import pairs_hook, set_aside
 
 Op = list[Any]
 # What a damaged line still tells: the ops it held (`["put","cards",12,` …), found by pattern.
@@ -79,9 +80,11 @@ def expand(ops: list[Op]) -> list[Op]:
         if not op or op[0] not in BULK_KINDS:
             out.append(op)
         elif op[0] == "putm" and len(op) == 3 and isinstance(op[2], dict):
-            out.extend(["put", op[1], _int_or_key(k), doc] for k, doc in op[2].items())
+            docs = set_aside(op[2])  # a repeated id: each earlier copy, a damaged record
+            out.extend(["put", op[1], _int_or_key(k), doc] for k, doc in docs.items())
         elif op[0] == "appm" and len(op) == 4 and isinstance(op[3], dict):
-            out.extend(["app", op[1], op[2], _int_or_key(k), doc] for k, doc in op[3].items())
+            docs = set_aside(op[3])
+            out.extend(["app", op[1], op[2], _int_or_key(k), doc] for k, doc in docs.items())
         else:
             out.append(op)  # malformed: replay reports it as such
     return out
@@ -135,7 +138,7 @@ def _decode(line: bytes) -> list[Op] | None:
     try:
         if int(line[:8], 16) != zlib.crc32(body):
             return None
-        ops = json.loads(body)
+        ops = json.loads(body, object_pairs_hook=pairs_hook)  # repeated keys: repeats.py
     except ValueError:
         return None
     return ops if isinstance(ops, list) and all(isinstance(op, list) for op in ops) else None

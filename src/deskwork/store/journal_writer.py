@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +96,9 @@ class JournalWriter:
         self._unsynced: list[_Unsynced] = []
         self._state = threading.Lock()  # size, the unsynced lines and the failure change together
         self._syncing = threading.Lock()  # one sync at a time; `close` waits for it
+        self._outcomes: deque[tuple[int, SyncFailure | None]] = deque()  # not yet told
+        self._telling = threading.Lock()  # one thread tells `on_sync`, in order
+        self._teller: int | None = None  # that thread's id while it tells
         self._rewrite_fd = -1  # without O_APPEND: a retry writes lines again at their offsets
         self._broken_tail = False  # a failed append could not be cut off: start on a new line
         self._mark = -1
@@ -171,15 +175,18 @@ class JournalWriter:
         of `_syncing`: no other thread's sync (the flusher's retry) can sync or write the line
         again in between, so "nothing saved" stays true and the offsets stay right."""
         self.write(line, counters, entry)
-        with self._syncing:
-            try:
-                done = self._sync_held()
-            except OSError:
-                self._drop_last()
-                self._tell()
-                raise
-            if done:
-                self._tell()
+        try:
+            with self._syncing:
+                try:
+                    done = self._sync_held()
+                except OSError:
+                    self._drop_last()
+                    self._note_outcome()
+                    raise
+                if done:
+                    self._note_outcome()
+        finally:
+            self._tell()
 
     def _drop_last(self) -> None:
         """Undo the last `write` after its sync failed (under `_syncing`)."""
@@ -202,23 +209,43 @@ class JournalWriter:
         mark's header claim them. True if an fdatasync ran. Raises the OSError of a failed one,
         kept in `failure` until a later sync succeeds. Whoever calls it (the flusher, a flush, a
         compaction, a backup), `on_sync` hears the outcome of every sync that ran."""
-        with self._syncing:
-            try:
-                done = self._sync_held()
-            except OSError:
-                self._tell()
-                raise
-            if done:
-                self._tell()
-            return done
+        try:
+            with self._syncing:
+                try:
+                    done = self._sync_held()
+                except OSError:
+                    self._note_outcome()
+                    raise
+                if done:
+                    self._note_outcome()
+                return done
+        finally:
+            self._tell()
+
+    def _note_outcome(self) -> None:
+        """Under `_syncing`: the outcome of the sync that just ran, queued for `_tell`."""
+        self._outcomes.append((self.lines_synced, self.failure))
 
     def _tell(self) -> None:
-        """`on_sync(lines_synced, failure)`, under `_syncing`: heard in the order they happened
-        (it must not block on a sync: the store's hands it on, the TUI's to its loop)."""
-        hook = self.on_sync
-        if hook is not None:
-            with contextlib.suppress(Exception):  # a listener's bug must not break a write
-                hook(self.lines_synced, self.failure)
+        """`on_sync(lines_synced, failure)` for each outcome queued, in the order the syncs
+        ran, outside `_syncing`: a listener may sync itself (a flush) without a deadlock. One
+        thread tells at a time; a sync made by a listener (on the telling thread) is told by
+        that thread after the listener returns. When `sync` returns its outcome has been told
+        (by this thread, or by the one telling, which this one waited for)."""
+        me = threading.get_ident()
+        if self._teller == me:
+            return  # a listener's own sync: told by the loop below once the listener returns
+        with self._telling:
+            self._teller = me
+            try:
+                while self._outcomes:
+                    ticket, failure = self._outcomes.popleft()
+                    hook = self.on_sync
+                    if hook is not None:
+                        with contextlib.suppress(Exception):  # a listener's bug breaks no write
+                            hook(ticket, failure)
+            finally:
+                self._teller = None
 
     def _sync_held(self) -> bool:
         if self._fd < 0:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from deskwork.store import backups, journal
 from deskwork.store.checksums import FileSum, sum_of
+from deskwork.store.codec import Codec, InvalidRecord
 from deskwork.store.errors import StoreError, no_gc
 from deskwork.store.files import Damaged, FileSource
 from deskwork.store.fsutil import FILE_MODE
@@ -26,9 +27,10 @@ from deskwork.store.manifest import Manifest
 from deskwork.store.manifest_recovery import ManifestRecovery
 from deskwork.store.migrations import migrate_record
 from deskwork.store.recovery import Owner, Recovery, quarantine
+from deskwork.store.repeats import CorruptFile, load_table_json, record_number
 from deskwork.store.report import OpenReport
 from deskwork.store.schema import LAZY_TABLES, LOGS, SCHEMA_VERSION, TABLES
-from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, Table, load_table_json
+from deskwork.store.tables import Table
 
 if TYPE_CHECKING:
     from deskwork.store.background import Background
@@ -58,6 +60,9 @@ class Loader:
         self.chain_broken = False  # the next compaction starts a new journal chain (see manifest)
         self.min_gen = 0  # generations are never reused: the next one is at least this
         self.seen_sums: dict[str, FileSum] = {}  # sums of files read that the manifest lacks
+        # Sums of files a compaction replaced while a thread was reading them (a pinned old
+        # segment): checked like any file until that thread is done (orphans.py forgets them).
+        self.retired_sums: dict[str, FileSum] = {}
         self.recovered_files: set[str] = set()  # files found damaged and rebuilt by recovery
         self._journal_txs: list[list[Any]] = []  # the current journal's transactions, as replayed
         self.start_counters: dict[str, int] = {}  # id counters as the last compaction left them
@@ -163,7 +168,7 @@ class Loader:
         self, codec: Codec[Any], name: str, owner: Owner
     ) -> tuple[dict[int, Any], dict[str, Any], bool]:
         """Verified records of one file, or what recovery rebuilt; the bool: rewrite it."""
-        expected = (self.manifest.sums or {}).get(name)
+        expected = self.expected_sum(name)
         try:
             with no_gc():
                 data = self.files.read(name, expected)
@@ -181,6 +186,14 @@ class Loader:
                 self._rewrite_on_open = self.chain_broken = True
         self.report.invalid.extend(p.found_in(name) for p in problems)
         return docs, invalid, rewrite
+
+    def expected_sum(self, name: str) -> FileSum | None:
+        """The checksum `name` must match: the manifest's, or for a file a compaction replaced
+        while a thread still reads it, the one it had (None: a store from before checksums)."""
+        sums = self.manifest.sums
+        if sums is None:
+            return None
+        return sums.get(name) or self.retired_sums.get(name)
 
     def _read_shard(self, name: str, shard: int, file_name: str) -> tuple[dict[int, Any], Any]:
         docs, invalid, rewrite = self._read_file(self._codecs[name], file_name, (name, shard))
@@ -204,7 +217,7 @@ class Loader:
         for tx in self._journal_txs:
             for op in tx:
                 if _owned(op, owner):
-                    ids.add(int(op[-2] if op[0] in ("put", "app") else op[-1]))
+                    ids.add(record_number(op[-2] if op[0] in ("put", "app") else op[-1]))
         return ids
 
     def _replay(self, *, writable: bool, migrating: bool) -> None:

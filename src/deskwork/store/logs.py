@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic
 
-from deskwork.store.tables import Codec, InvalidRecord, T
+from deskwork.store.codec import Codec, InvalidRecord, T
 
 MAX_SEGMENTS_PER_MONTH = 8
 ROWS_RESIDENT = 100_000  # loaded months kept up to this many entries (~55 MB of review rows)

@@ -23,6 +23,9 @@ def remove_orphans(store: Store) -> None:
     for log in store.logs.values():  # segments a thread is reading (LogTable.month)
         with log.lock:
             keep |= set(log.reading)
+    for name in list(store.retired_sums):  # a replaced file no one reads: never read again
+        if name not in keep:
+            store.retired_sums.pop(name, None)
     for path in store.data_dir.iterdir():
         name = path.name
         ours = TABLE_FILE.match(name) or SEGMENT_FILE.match(name) or JOURNAL_FILE.match(name)

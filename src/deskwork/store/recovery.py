@@ -23,15 +23,17 @@ from typing import TYPE_CHECKING, Any
 from deskwork.domain.wording import plural
 from deskwork.store import backups, journal
 from deskwork.store.checksums import FileSum
+from deskwork.store.codec import Codec, InvalidRecord
 from deskwork.store.files import Damaged, read_verified
 from deskwork.store.fsutil import FILE_MODE, atomic_write, fsync_dir
 from deskwork.store.manifest import (
     Manifest,
 )
 from deskwork.store.migrations import migrate_record
+from deskwork.store.repeats import CorruptFile, record_number
 from deskwork.store.report import Loss
 from deskwork.store.schema import LOGS, SCHEMA_VERSION
-from deskwork.store.tables import Codec, CorruptFile, InvalidRecord, shard_of
+from deskwork.store.tables import shard_of
 
 if TYPE_CHECKING:
     from deskwork.store.loading import Loader as Store
@@ -65,7 +67,7 @@ def _owned(op: list[Any], owner: Owner) -> bool:
         if name != owner[0]:
             return False
         if kind in ("put", "del"):
-            return bool(shard_of(int(op[2])) == owner[1])
+            return bool(shard_of(record_number(op[2])) == owner[1])
         if kind in ("app", "rm"):
             return bool(op[2] == owner[1])
     except (IndexError, TypeError, ValueError):
@@ -158,7 +160,7 @@ class Recovery:
         self, name: str, owner: Owner, codec: Codec[Any], reason: str
     ) -> tuple[dict[int, Any], dict[str, Any], list[InvalidRecord], bool]:
         store = self.store
-        expected = (store.manifest.sums or {}).get(name)
+        expected = store.expected_sum(name)
         if store.writable and expected is not None:  # a backup may have put it back meanwhile
             with contextlib.suppress(Damaged, CorruptFile):
                 data = read_verified(store.data_dir / name, expected)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from deskwork.domain.wording import plural
 from deskwork.store.checksums import describe_ids
-from deskwork.store.tables import InvalidRecord
+from deskwork.store.codec import InvalidRecord
 
 
 @dataclass
