@@ -97,3 +97,48 @@ async def test_export_from_the_browser_takes_the_cards_of_another_search(
         assert app.screen is browser, "the rows on screen are another search's"
         said = [n.message for n in app._notifications][notes:]
         assert said and "not shown yet" in str(said[-1])
+
+
+async def test_a_search_exported_after_an_edit_in_the_browser_writes_the_edited_note(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """A note edited from the browser (Enter on its row) is searched again: the rows and what
+    `x` exports are the note as saved (the browser kept the cards as searched, before the edit:
+    the export wrote the old text)."""
+    from textual.widgets import TextArea
+
+    from deskwork.ui.screens.card_dialogs import CardScreen
+
+    app = desk_app(tmp_path, clock)
+    with app.desk.store.transaction() as tx:
+        tx.put("cards", make_card("a verb", id=2, deck="Lang"))
+        tx.put("cards", make_card("a noun", id=3, deck="Lang"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+e")
+        browser = app.screen
+        assert isinstance(browser, CardBrowserScreen)
+        await settled(pilot)
+        await typed_query(pilot, browser, "tag:x or verb")
+        await settled(pilot)
+        assert [c.id for c in browser.shown] == [2]
+        browser.query_one("DataTable").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, CardScreen)
+        editor.query_one("#card-front", TextArea).text = "a verb, edited"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is browser
+        await settled(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, TransferScreen)
+        target = tmp_path / "search.txt"
+        dialog.query_one("#transfer-path", Input).value = str(target)
+        await pilot.press("enter")
+        await settled(pilot)
+        written = target.read_text(encoding="utf-8")
+        assert "a verb, edited" in written, written

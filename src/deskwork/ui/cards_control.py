@@ -51,12 +51,17 @@ class CardsControl:
         """Cards changed (an import, a command from outside): the review and an open browser
         show the new state. `session`: the review's new queue, built on a worker already (built
         before the study day turned, it is built again there: yesterday's limits)."""
-        from deskwork.ui.screens.card_browser import CardBrowserScreen
-
         if session is not None and session.day == self.desk.today():
             self.app.review_pane.restart(session=session)
         else:
             self.app.review_pane.restart_in_background()
+        self._browsers_reload()
+
+    def _browsers_reload(self) -> None:
+        """An open card browser searches again: its rows, and the cards its `x` exports, are the
+        cards as they are now."""
+        from deskwork.ui.screens.card_browser import CardBrowserScreen
+
         for screen in self.app.screen_stack:
             if isinstance(screen, CardBrowserScreen):
                 screen.reload()
@@ -154,6 +159,8 @@ class CardsControl:
             else:
                 card_service.edit_note(self.desk, card, draft.fields, draft.deck, draft.tags)
             self.app.review_pane.render_card()
+            # An edit from the browser: its rows (and a search's export) were the note as before
+            self._browsers_reload()
             return ""
 
         types = notes.notetypes(self.desk)
