@@ -476,3 +476,32 @@ async def test_a_resize_while_the_figures_are_rendered_ahead_is_followed(
             fresh = Visual.to_strips(widget, widget.visual, width, None, widget.visual_style)
             assert lines == fresh, widget.id  # as rendered at the width shown
         assert "Last 12 weeks" in str(stats.query_one("#stats-head", Static).render())
+
+
+async def test_no_style_of_the_figures_depends_on_the_scrolls_focus(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """The figures' scroll restyles only itself when its focus changes (`FiguresScroll`): that
+    holds while no rule of the app's CSS (its .tcss, the screens' and widgets' CSS, the theme's)
+    gives the scroll's children another style by the scroll's focus. Each focus change here is
+    followed by a restyle of the scroll and every figure: none of them changes."""
+    app = history_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+d")
+        await settled(pilot)
+        stats = app.screen
+        assert isinstance(stats, StatsScreen)
+        scroll = stats.query_one(VerticalScroll)
+        nodes = list(scroll.walk_children(with_self=True))
+
+        def styles() -> list[object]:
+            return [node._css_styles.get_rules() for node in nodes]
+
+        for change in (scroll.blur, scroll.focus):
+            change()
+            await pilot.pause()
+            before = styles()
+            app.stylesheet.update_nodes(nodes)
+            assert styles() == before, change
+        assert scroll.has_focus
