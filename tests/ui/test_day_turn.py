@@ -5,6 +5,7 @@ on a worker."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -333,3 +334,46 @@ async def test_the_end_of_day_toast_comes_once_a_study_day_not_at_every_start(
             assert "It's past 22:00" in timer_text(app)
             assert _end_of_day_toasts(app) == toasts, f"start {start}"
             await pilot.press("q")
+
+
+async def test_the_day_turning_while_the_count_is_put_on_screen_shows_the_new_days(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The study day turns while Friday's figures are being rendered ahead (`_put_on_screen`, a
+    figure a loop turn): Saturday's count is shown, Friday's never over it, and the screen is no
+    longer busy once Saturday's is on screen."""
+    from deskwork.ui.screens import stats as stats_module
+
+    clock = Clock(FRIDAY_EVENING)
+    app = _due_saturday_app(tmp_path, clock)
+    turns = 0
+
+    async def sleep(_delay: float) -> None:
+        """The loop's turn in `_put_on_screen`; at Friday's second, the day turns, and the turn
+        lasts until Saturday's count is on screen (or this one is ended for it)."""
+        nonlocal turns
+        turns += 1
+        await asyncio.sleep(0)
+        if turns == 2:
+            screen = app.screen
+            assert isinstance(screen, StatsScreen) and screen._asked == 1
+            clock.now = FRIDAY_EVENING.replace(hour=4, minute=1)
+            app._tick()
+            assert screen._asked == 2
+            for _ in range(2000):
+                if screen._shown == 2:
+                    break
+                await asyncio.sleep(0.005)
+
+    monkeypatch.setattr(stats_module, "asyncio", type("Loop", (), {"sleep": staticmethod(sleep)}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app._ticker.pause()
+        await pilot.press("ctrl+d")
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        await settled(pilot)
+        await pilot.pause()
+        assert app.day_turn.turns == 1 and turns > 2
+        assert screen._shown == screen._asked == 2 and not screen.busy
+        assert "1 due today" in str(screen.query_one("#stats-cards", Static).render())

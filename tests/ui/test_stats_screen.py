@@ -417,3 +417,91 @@ async def test_closing_restyles_none_of_the_figures(tmp_path: Path, clock: Clock
             del stylesheet.apply
         assert not isinstance(app.screen, StatsScreen)
         assert not figures & set(restyled) and scroll not in restyled
+
+
+async def test_a_resize_while_the_figures_are_rendered_ahead_is_followed(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terminal resized between the figures rendered ahead and the frame that shows them:
+    the figures are laid out at the new width (not the lines rendered for the old one), and the
+    scrollbar forced for figures taller than the old screen is not forced on a screen they now
+    fit (it stayed until the next resize, an empty scrollbar beside every figure)."""
+    from textual.visual import Visual
+
+    from deskwork.domain.curriculum import Item, ItemStatus
+    from deskwork.ui.screens import stats as stats_module
+    from deskwork.ui.widgets.static_text import RenderedOnce
+    from tests.helpers import T0
+
+    app = history_app(tmp_path, clock)
+    with app.desk.store.transaction() as tx:
+        for n in range(24):  # taller than a 40-line screen whatever the width
+            tx.put(
+                "items",
+                Item(
+                    title=f"Course {n}", track=f"Track {n}", effort_points=0.5,
+                    status=ItemStatus.ACTIVE, added=T0,
+                ),
+            )  # fmt: skip
+    turns = 0
+
+    async def sleep(_delay: float) -> None:
+        """The loop's turn in `_put_on_screen`; at the second, the terminal is resized and the
+        turn lasts until the screen is laid out at the new size."""
+        nonlocal turns
+        turns += 1
+        await asyncio.sleep(0)
+        if turns == 2:
+            await pilot.resize_terminal(90, 200)
+            for _ in range(2000):
+                if app.screen.query_one(VerticalScroll).size.height > 150:
+                    break
+                await asyncio.sleep(0.005)
+
+    monkeypatch.setattr(stats_module, "asyncio", type("Loop", (), {"sleep": staticmethod(sleep)}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+d")
+        stats = app.screen
+        assert isinstance(stats, StatsScreen)
+        await settled(pilot)
+        assert turns > 2 and not stats.busy
+        scroll = stats.query_one(VerticalScroll)
+        assert scroll.size.height > 150 and scroll.virtual_size.height <= scroll.size.height
+        assert scroll.styles.overflow_y == "auto" and not scroll.show_vertical_scrollbar
+        for widget in stats.query(RenderedOnce):
+            width = widget.size.width
+            assert width == scroll.size.width == 90 - 4  # the padding, no scrollbar
+            lines = [widget.render_line(y) for y in range(widget.size.height)]
+            fresh = Visual.to_strips(widget, widget.visual, width, None, widget.visual_style)
+            assert lines == fresh, widget.id  # as rendered at the width shown
+        assert "Last 12 weeks" in str(stats.query_one("#stats-head", Static).render())
+
+
+async def test_no_style_of_the_figures_depends_on_the_scrolls_focus(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """The figures' scroll restyles only itself when its focus changes (`FiguresScroll`): that
+    holds while no rule of the app's CSS (its .tcss, the screens' and widgets' CSS, the theme's)
+    gives the scroll's children another style by the scroll's focus. Each focus change here is
+    followed by a restyle of the scroll and every figure: none of them changes."""
+    app = history_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+d")
+        await settled(pilot)
+        stats = app.screen
+        assert isinstance(stats, StatsScreen)
+        scroll = stats.query_one(VerticalScroll)
+        nodes = list(scroll.walk_children(with_self=True))
+
+        def styles() -> list[object]:
+            return [node._css_styles.get_rules() for node in nodes]
+
+        for change in (scroll.blur, scroll.focus):
+            change()
+            await pilot.pause()
+            before = styles()
+            app.stylesheet.update_nodes(nodes)
+            assert styles() == before, change
+        assert scroll.has_focus

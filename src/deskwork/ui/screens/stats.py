@@ -354,7 +354,9 @@ class StatsScreen(Screen[None]):
             return
         self._shown = asked
         scroll = self.query_one(VerticalScroll)
-        if taller and scroll.styles.overflow_y == "auto":
+        # `taller` was measured before the figures were rendered: a resize meanwhile (its
+        # "auto" already given back) may have made a screen they fit, so it is measured again.
+        if taller and self._taller(insight, scroll):
             # Taller than the screen whatever the widths: the scrollbar is there from this
             # layout on, as "auto" would put it after a first layout without it and a second
             # with it (each measures every table again: ~15-20 ms of the UI thread at the heavy
