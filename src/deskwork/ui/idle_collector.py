@@ -173,6 +173,10 @@ class IdleCollector:
             self.overdue += 1
             return True
         if self._busy():  # an import's file may be frozen until it is imported: no sweep
+            # ... and the user waits for its result: the pause begins when the work ends (a
+            # sweep at the first tick after an import landed on the frame showing its result).
+            self.last_input = self._clock()
+            self._counted_in_pause = False
             return False
         if (
             self._frozen_since > self._bound() * FORCE_FACTOR
