@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from deskwork.domain.studyday import day_bounds
 from deskwork.ui.host import DeskHost
+from deskwork.ui.worker_reads import ReadCancelled, read_while_written
 
 if TYPE_CHECKING:
     from deskwork.services.cards import ReviewSession
@@ -94,16 +95,14 @@ class DayTurn:
         app = self.app
         worker = get_current_worker()
         prepared: ReviewSession | None = None
-        for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
-            if worker.is_cancelled or app.quitting:
-                return
-            try:
-                prepared = app.review_pane.next_session()
-                break
-            except RuntimeError:
-                continue
-            except Exception:  # only a head start: the UI thread builds them then
-                break
+        try:
+            prepared = read_while_written(
+                app.review_pane.next_session, lambda: worker.is_cancelled or app.quitting
+            )
+        except ReadCancelled:
+            return
+        except Exception:  # only a head start: the UI thread builds them then
+            prepared = None
         with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
             app.call_from_thread(self._built, prepared, generation)
 

@@ -22,6 +22,7 @@ from deskwork.services import WELCOME_DONE
 from deskwork.services.notify import DesktopNotifier, HookResult, run_hook
 from deskwork.services.timer import TimerService
 from deskwork.ui.host import DeskHost
+from deskwork.ui.worker_reads import read_while_written
 
 
 class TimerHost(DeskHost, Protocol):
@@ -251,14 +252,10 @@ class TimerControl:
             return
 
         def count() -> None:
-            for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
-                try:
-                    due = desk.due_today().total
-                except RuntimeError:
-                    continue
+            due = read_while_written(lambda: desk.due_today().total)
+            if due is not None:
                 with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
                     self.app.call_from_thread(self._offer, due)
-                return
 
         self.app.run_worker(count, thread=True, group="break-review", name="cards due")
 

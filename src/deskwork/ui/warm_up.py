@@ -21,6 +21,7 @@ from deskwork import startup_gc
 from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.screens_ahead import AHEAD_DELAY_S, import_screens
 from deskwork.ui.study_screens import StudyScreens
+from deskwork.ui.worker_reads import ReadCancelled, read_while_written
 
 if TYPE_CHECKING:
     from deskwork.services.cards import ReviewSession
@@ -97,16 +98,14 @@ class WarmsUp(StudyScreens):
         if not self.desk.warm_up(cancelled=lambda: worker.is_cancelled):
             return
         prepared: ReviewSession | None = None
-        for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
-            if worker.is_cancelled or self.quitting:
-                return  # quitting (a hang-up, Ctrl+Q): the desk may be closing under us
-            try:
-                prepared = review.next_session()
-                break
-            except RuntimeError:
-                continue
-            except Exception:  # only a head start: the UI thread builds them as before
-                break
+        try:  # quitting (a hang-up, Ctrl+Q): the desk may be closing under us
+            prepared = read_while_written(
+                review.next_session, lambda: worker.is_cancelled or self.quitting
+            )
+        except ReadCancelled:
+            return
+        except Exception:  # only a head start: the UI thread builds them as before
+            prepared = None
         self.call_from_thread(self._warmed_up, prepared, generation)
         self._count_stats_ahead(lambda: worker.is_cancelled)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from deskwork.domain.cards import Card
 from deskwork.services import DaySummary
 from deskwork.ui.widgets.pane import Pane
+from deskwork.ui.worker_reads import read_while_written
 
 if TYPE_CHECKING:
     from deskwork.services.cards import ReviewSession
@@ -181,14 +182,8 @@ class SessionPane(Pane):
         desk, cram, deck = self.desk_app.desk, old.cram, self.deck
 
         def work() -> None:
-            for _ in range(3):  # a write on the UI thread meanwhile: a dict changed size
-                try:
-                    session = ReviewSession(desk, cram=cram, deck=deck)
-                except RuntimeError:
-                    continue
-                self.app.call_from_thread(self._built, generation, session)
-                return
-            self.app.call_from_thread(self._built, generation, None)
+            session = read_while_written(lambda: ReviewSession(desk, cram=cram, deck=deck))
+            self.app.call_from_thread(self._built, generation, session)
 
         self.run_worker(work, thread=True, exclusive=True, group="review-build", name="queue")
 
