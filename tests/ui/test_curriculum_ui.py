@@ -332,3 +332,20 @@ async def test_curriculum_import_and_export_from_the_table(tmp_path: Path, clock
         await pilot.press("enter")
         assert (tmp_path / "all.csv").read_text().count("\n") == 9  # the header and 8 items
         assert out.read_text() == "", "no papers among these items: an empty bibliography"
+
+
+@pytest.mark.parametrize("screen_class", ["curriculum", "browser"])
+async def test_a_key_while_a_table_screen_composes_is_asked_about_safely(
+    tmp_path: Path, clock: Clock, screen_class: str
+) -> None:
+    """Textual asks `check_action` of a pushed screen before its children exist (a key pressed
+    while it opens, on a loaded machine): the search input is not there yet, nobody is typing,
+    and the answer is not a NoMatches that ends the app."""
+    from deskwork.ui.screens.card_browser import CardBrowserScreen
+
+    app = desk_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)):
+        screen = CurriculumScreen() if screen_class == "curriculum" else CardBrowserScreen()
+        assert not screen.query("Input")  # not composed: the moment the crash came
+        assert screen.check_action("copy_text", ()) is True
+        assert screen.check_action("close", ()) is True

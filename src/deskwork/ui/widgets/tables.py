@@ -104,7 +104,10 @@ class SearchableTableScreen(Screen[None]):
     search_action = ""  # the action that focuses the input (it stays allowed while typing)
 
     def _typing(self) -> bool:
-        return self.focused is self.query_one(f"#{self.search_input_id}")
+        # Textual asks `check_action` of a screen whose children are not composed yet (a key
+        # pressed while it opens, on a loaded machine): no input there yet, so nobody types.
+        found = self.query(f"#{self.search_input_id}")
+        return bool(found) and self.focused is found.first()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not self._typing() or action in ("close", self.search_action)
