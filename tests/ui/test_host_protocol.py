@@ -29,3 +29,15 @@ def test_the_controls_import_no_app_module() -> None:
         modules = _imported(ui / f"{name}.py")
         assert "deskwork.ui.app" not in modules, f"ui/{name}.py imports the app module"
         assert "deskwork.ui.host" in modules, f"ui/{name}.py is not typed against DeskHost"
+
+
+def test_no_ui_module_imports_the_app_module() -> None:
+    """The panes, screens and write guard are typed against ui/host.PaneHost: a module the app
+    imports (directly or not) that imported the app back, even for typing, would be a circle."""
+    ui = Path(deskwork.ui.__file__).parent
+    importers = sorted(
+        str(path.relative_to(ui))
+        for path in ui.rglob("*.py")
+        if path.name != "app.py" and "deskwork.ui.app" in _imported(path)
+    )
+    assert importers == [], f"these ui modules import the app module: {importers}"

@@ -34,6 +34,7 @@ from deskwork.ui.curriculum_control import CurriculumControl
 from deskwork.ui.day_turn import DayTurn
 from deskwork.ui.everywhere import lend_app_keys, unsaved_in
 from deskwork.ui.give_way import GiveWay
+from deskwork.ui.host import PaneHost
 from deskwork.ui.idle_collector import IdleCollector
 from deskwork.ui.keymap import (
     bound_keys,
@@ -367,3 +368,8 @@ class DeskworkApp(HelpAndThemes):
         self._resume_gc()  # an app that quits before its first frame
         self.close_desk()
         self._on_hangup(None)
+
+
+def _as_pane_host(app: DeskworkApp) -> PaneHost:
+    """For mypy: the app is what the panes, the screens and the write guard are typed against."""
+    return app

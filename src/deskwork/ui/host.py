@@ -1,5 +1,7 @@
-"""What the controls (timer, cards, curriculum glue) need from the app, as a Protocol: they talk
-to this, not to the app module, so `ui/` has no import circle (the app builds the controls)."""
+"""What the controls (timer, cards, curriculum glue), the panes and the screens need from the app,
+as Protocols: they talk to these, not to the app module, so `ui/` has no import circle (the app
+builds the controls and composes the panes). `DeskHost` is the controls' part; `PaneHost` adds
+the controls themselves and the app-wide helpers the panes and screens reach."""
 
 from __future__ import annotations
 
@@ -13,11 +15,17 @@ from deskwork.services.desk import Desk
 
 if TYPE_CHECKING:
     from textual.screen import Screen
+    from textual.timer import Timer
     from textual.widget import Widget
 
+    from deskwork.services.drafts import DraftService
+    from deskwork.ui.cards_control import CardsControl
+    from deskwork.ui.curriculum_control import CurriculumControl
+    from deskwork.ui.give_way import GiveWay
     from deskwork.ui.panes.draft import DraftPane
     from deskwork.ui.panes.queue import QueuePane
     from deskwork.ui.panes.review import ReviewPane
+    from deskwork.ui.timer_control import TimerControl
 
 
 class Notifies(Protocol):
@@ -69,3 +77,21 @@ class DeskHost(Notifies, Protocol):
 
     @property
     def draft_pane(self) -> DraftPane: ...
+
+
+class PaneHost(DeskHost, Protocol):
+    """The app as the panes, the screens and the write guard see it."""
+
+    timer: TimerControl
+    curriculum: CurriculumControl
+    cards: CardsControl
+    drafts: DraftService
+    give_way: GiveWay
+    sub_title: str
+
+    def set_timer(self, delay: float, callback: Callable[[], Any] | None = None) -> Timer: ...
+
+    def presets_changed(self) -> None:
+        """A preset or a deck's preset changed: today's queue and intervals follow it."""
+
+    def action_weekly_review(self) -> None: ...

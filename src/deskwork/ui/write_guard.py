@@ -23,7 +23,7 @@ from deskwork.store.errors import StoreWriteError
 if TYPE_CHECKING:
     from deskwork.store.flusher import Listener
     from deskwork.store.journal_writer import SyncFailure
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
 
 RETRY_S = 10.0
 NOT_ON_DISK = "NOT ON DISK (a sync fails; retried)"
@@ -42,7 +42,7 @@ def write_error_in(error: BaseException) -> StoreWriteError | None:
 
 
 class WriteGuard:
-    def __init__(self, app: DeskworkApp) -> None:
+    def __init__(self, app: PaneHost) -> None:
         self.app = app
         self.failure: str | None = None  # why the last save failed; None while saving works
         self.sync_failure: SyncFailure | None = None  # a flusher's sync failed: not on disk yet

@@ -26,7 +26,7 @@ from deskwork.ui.serving import where
 from deskwork.ui.widgets.list_pane import DeskList, LazyOptions, fill_options
 
 if TYPE_CHECKING:
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
 
 
 def draft_label(draft: Draft) -> Text:
@@ -65,7 +65,7 @@ class DraftPane(DraftEditing):
         self.showing_trash = False
 
     @property
-    def deskwork(self) -> DeskworkApp:
+    def deskwork(self) -> PaneHost:
         return self.app  # type: ignore[return-value]
 
     @property

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from deskwork.domain.autosave import Autosave
     from deskwork.services.drafts import DraftService
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
     from deskwork.ui.widgets.editor import WindowedTextArea
 
 
@@ -44,7 +44,7 @@ class DraftTools(Pane):
     if TYPE_CHECKING:  # provided by the draft pane
 
         @property
-        def deskwork(self) -> DeskworkApp: ...
+        def deskwork(self) -> PaneHost: ...
 
         @property
         def drafts(self) -> DraftService: ...

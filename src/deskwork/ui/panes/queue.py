@@ -19,7 +19,7 @@ from deskwork.ui.commands import QUEUE_COMMANDS
 from deskwork.ui.widgets.list_pane import LazyOptions, ListPane
 
 if TYPE_CHECKING:
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
 
 
 def item_label(item: Item, number: int | None = None) -> Text:
@@ -97,7 +97,7 @@ class QueuePane(ListPane):
 
     # ------------------------------------------------------------------ actions
     @property
-    def desk_app(self) -> DeskworkApp:
+    def desk_app(self) -> PaneHost:
         return self.app  # type: ignore[return-value]
 
     def highlighted_id(self) -> int | None:

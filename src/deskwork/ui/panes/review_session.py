@@ -15,7 +15,7 @@ from deskwork.ui.worker_reads import read_while_written
 
 if TYPE_CHECKING:
     from deskwork.services.cards import ReviewSession
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
 
 STUDY_DECK = "study_deck"  # the setting that keeps the deck being studied
 
@@ -34,7 +34,7 @@ class SessionPane(Pane):
         self._summary: DaySummary | None = None
 
     @property
-    def desk_app(self) -> DeskworkApp:
+    def desk_app(self) -> PaneHost:
         return self.app  # type: ignore[return-value]
 
     def render_card(self) -> None:

@@ -21,7 +21,7 @@ from deskwork.sources.http import SourceError
 from deskwork.ui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
 
 
 def paper_label(paper: Paper) -> Text:
@@ -54,7 +54,7 @@ class ArxivSearchScreen(Screen[None]):
         self.papers: list[Paper] = []
 
     @property
-    def desk_app(self) -> DeskworkApp:
+    def desk_app(self) -> PaneHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

@@ -32,7 +32,7 @@ from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id, move_to
 if TYPE_CHECKING:
     from deskwork.domain.presets import Presets
     from deskwork.services.browse import Figures
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
 
 SPARK = " ▁▂▃▄▅▆▇█"
 # A table row costs ~0.2 ms to build: 2,000 rows made opening and each keystroke take 0.5-1.3 s
@@ -74,7 +74,7 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         self._keep_cursor: str | None = None
 
     @property
-    def desk_app(self) -> DeskworkApp:
+    def desk_app(self) -> PaneHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

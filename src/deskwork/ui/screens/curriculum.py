@@ -22,7 +22,7 @@ from deskwork.ui.widgets.lean_table import LeanTable
 from deskwork.ui.widgets.tables import RowFeeder, SearchableTableScreen, cursor_id, move_to
 
 if TYPE_CHECKING:
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
 
 
 def _cell(text: str, style: str = "") -> Text:
@@ -52,7 +52,7 @@ class CurriculumScreen(OpensInSteps, SearchableTableScreen):
         self._today = date.min
 
     @property
-    def desk_app(self) -> DeskworkApp:
+    def desk_app(self) -> PaneHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

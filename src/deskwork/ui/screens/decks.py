@@ -22,7 +22,7 @@ from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.lean_table import LeanTable
 
 if TYPE_CHECKING:
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
 
 # What the screen returns: the deck to study ("" = every deck), or None to change nothing.
 Choice = str | None
@@ -42,7 +42,7 @@ class DeckListScreen(Screen[Choice]):
         self.decks: list[str] = []
 
     @property
-    def desk_app(self) -> DeskworkApp:
+    def desk_app(self) -> PaneHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

@@ -22,7 +22,7 @@ from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
 
 if TYPE_CHECKING:
     from deskwork.services.optimize import Outcome
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
 
 T = TypeVar("T")
 
@@ -74,11 +74,8 @@ class OptimizeScreen(ModalScreen[bool]):
         self.adopted = False
 
     @property
-    def desk_app(self) -> DeskworkApp:
-        from deskwork.ui.app import DeskworkApp
-
-        assert isinstance(self.app, DeskworkApp)
-        return self.app
+    def desk_app(self) -> PaneHost:
+        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical():

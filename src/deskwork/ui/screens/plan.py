@@ -26,7 +26,7 @@ from deskwork.ui.widgets.lean_table import LeanTable
 from deskwork.ui.widgets.tables import RowFeeder
 
 if TYPE_CHECKING:
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
 
 WHAT_IF = (("weeks", "Weeks"), ("hours_per_day", "Hours a day"), ("days_per_week", "Days a week"))
 # "12 Mar 2027 (after the end)" fits; the other columns take about 48 cells with their padding.
@@ -88,7 +88,7 @@ class PlanScreen(OpensInSteps, Screen[None]):
     """
 
     @property
-    def desk_app(self) -> DeskworkApp:
+    def desk_app(self) -> PaneHost:
         return self.app  # type: ignore[return-value]
 
     _computed_with: dict[str, float | None] | None = None  # the what-if values shown now

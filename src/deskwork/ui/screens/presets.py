@@ -25,7 +25,7 @@ from deskwork.ui.screens.preset_dialogs import (
 from deskwork.ui.widgets.footer import DeskFooter
 
 if TYPE_CHECKING:
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
 
 
 class PresetsScreen(Screen[None]):
@@ -44,7 +44,7 @@ class PresetsScreen(Screen[None]):
         self.presets: list[Preset] = []
 
     @property
-    def desk_app(self) -> DeskworkApp:
+    def desk_app(self) -> PaneHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

@@ -22,7 +22,7 @@ from deskwork.ui.widgets.retention_chart import RetentionChart
 
 if TYPE_CHECKING:
     from deskwork.services.retention import Report
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
 
 
 class RetentionScreen(Screen[float | None]):
@@ -49,7 +49,7 @@ class RetentionScreen(Screen[float | None]):
         self._stop = threading.Event()
 
     @property
-    def desk_app(self) -> DeskworkApp:
+    def desk_app(self) -> PaneHost:
         return self.app  # type: ignore[return-value]
 
     @property

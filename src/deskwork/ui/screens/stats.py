@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from deskwork.config import Config
-    from deskwork.ui.app import DeskworkApp
+    from deskwork.ui.host import PaneHost
 
 LEVELS = ("grey30", "dark_green", "green4", "green3", "bright_green")
 
@@ -213,7 +213,7 @@ class StatsScreen(Screen[None]):
     _shown = 0  # the one on screen
 
     @property
-    def desk_app(self) -> DeskworkApp:
+    def desk_app(self) -> PaneHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
