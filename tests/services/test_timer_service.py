@@ -195,3 +195,17 @@ def test_a_focus_never_starts_on_an_item_that_no_longer_exists(
     assert again.state.item_id is None and again.status()["item"] is None
     timer.toggle()  # the stale in-memory service starts a focus: on no item, not the deleted one
     assert timer.state.status is Status.RUNNING and timer.state.item_id is None
+
+
+def test_a_refusal_is_asked_without_writing_anything(tmp_path: Path, clock: Clock) -> None:
+    desk = open_desk(tmp_path, clock)
+    timer = TimerService(desk)
+    assert timer.refusal("interrupt") == "interruptions are logged on a running focus session"
+    assert timer.refusal("abandon") == "nothing to abandon: the timer is not running"
+    timer.start()
+    clock.advance(minutes=3)
+    before = timer.state
+    assert timer.refusal("interrupt") is None and timer.refusal("abandon") is None
+    assert timer.state == before and desk.store.sessions.all() == []  # asked, not done
+    timer.skip()  # a break now: interruptions belong to focus, abandoning a break is allowed
+    assert timer.refusal("interrupt") is not None and timer.refusal("abandon") is None

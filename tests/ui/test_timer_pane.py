@@ -106,6 +106,28 @@ async def test_interruption_and_abandon_dialogs(tmp_path: Path, clock: Clock) ->
         assert gone.note == "abandoned: coffee" and len(gone.interruptions) == 1
 
 
+async def test_interruption_and_abandon_are_refused_before_their_dialog(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """With no focus running, `i` and `a` say why at once: no dialog asks for a note or a reason
+    that the refusal would then throw away."""
+    app = timer_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        assert not isinstance(app.screen, InterruptScreen)
+        assert "Interruptions are logged on a running focus session" in [
+            n.message for n in app._notifications
+        ]
+        await pilot.press("a")
+        await pilot.pause()
+        assert not isinstance(app.screen, AbandonScreen)
+        assert "Nothing to abandon: the timer is not running" in [
+            n.message for n in app._notifications
+        ]
+        assert app.desk.store.sessions.all() == []
+
+
 async def test_quit_mid_focus_then_restart_resumes(tmp_path: Path, clock: Clock) -> None:
     app = timer_app(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from deskwork.config import TimerConfig
 from deskwork.domain import timer as machine
 from deskwork.domain.sessions import InterruptionKind, Session, SessionKind
-from deskwork.domain.timer import Outcome, Status, TimerSettings, TimerState
+from deskwork.domain.timer import Outcome, Status, TimerError, TimerSettings, TimerState
 from deskwork.domain.wording import human_error
 from deskwork.services.desk import Desk
 
@@ -128,6 +128,22 @@ class TimerService:
 
     def interrupt(self, kind: InterruptionKind, note: str = "") -> Outcome:
         return self._apply(machine.interrupt(self.state, self.now(), self.settings, kind, note))
+
+    def refusal(self, op: str) -> str | None:
+        """Why `abandon` or `interrupt` would be refused now (None: it would be taken), asked
+        before a dialog collects a reason or a note the refusal would throw away. Nothing is
+        written: the machine is pure."""
+        now = self.now()
+        try:
+            if op == "abandon":
+                machine.abandon(self.state, now, self.settings)
+            elif op == "interrupt":
+                machine.interrupt(self.state, now, self.settings, InterruptionKind.INTERNAL)
+            else:
+                raise ValueError(f"no refusal to ask of {op!r}")
+        except TimerError as exc:
+            return str(exc)
+        return None
 
     def set_item(self, item_id: int | None) -> Outcome:
         return self._apply(machine.set_item(self.state, self.now(), self.settings, item_id))

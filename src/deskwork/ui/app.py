@@ -227,6 +227,8 @@ class DeskworkApp(HelpAndThemes):
             if result is not None:
                 self.timer.interrupt(result[0].value, result[1])
 
+        if self.timer.refused("interrupt"):  # said now, before a note is typed for nothing
+            return
         self.push_screen(InterruptScreen(), done)
 
     def action_timer_abandon(self) -> None:
@@ -236,6 +238,8 @@ class DeskworkApp(HelpAndThemes):
             if reason is not None:
                 self.timer.abandon(reason)
 
+        if self.timer.refused("abandon"):
+            return
         self.push_screen(AbandonScreen(), done)
 
     # ------------------------------------------------------------------ curriculum

@@ -79,6 +79,13 @@ class TimerControl:
             return
         self.handle(outcome)
 
+    def refused(self, op: str) -> bool:
+        """`op` ("abandon", "interrupt") would be refused now: said in a toast."""
+        why = self.service.refusal(op)
+        if why is not None:
+            self.app.notify(why.capitalize(), title="Timer", severity="warning", timeout=4)
+        return why is not None
+
     def abandon(self, reason: str) -> None:
         try:
             self.handle(self.service.abandon(reason))
