@@ -67,6 +67,12 @@ def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
     assert problems == []
     assert config.study.rest_days == ["sat", "sun"] and config.keys["app.help"] == "h,f1"
     assert config.timer.hooks.on_focus_end.startswith("notify-send")
+    # its [keys] are taken by the app as written: no example key that clashes with another
+    from deskwork.ui.commands import ALL_COMMANDS
+    from deskwork.ui.keymap import resolve_keymap
+
+    keymap, refused = resolve_keymap(config.keys, ALL_COMMANDS, tmp_path / "config.toml")
+    assert refused == [] and keymap.keys() == config.keys.keys()
 
 
 def test_a_wrong_section_falls_back_alone_and_unknown_sections_are_named(tmp_path: Path) -> None:
