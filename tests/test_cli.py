@@ -276,6 +276,18 @@ def test_sessions_export_csv_and_ics(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0 and (tmp_path / "s.ics").read_text().count("BEGIN:VEVENT") == 1
     code, _, err = run(capsys, "sessions", "export", str(tmp_path / "s.txt"))
     assert code == 2 and ".csv or .ics" in err
+    code, _, err = run(  # a range with no day in it is a mistake, not an empty file
+        capsys,
+        "sessions",
+        "export",
+        str(tmp_path / "e.csv"),
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-11-01",
+    )
+    assert code == 2 and "--from 2026-12-01 is after --to 2026-11-01" in err
+    assert not (tmp_path / "e.csv").exists()
 
 
 def test_config_show_reports_what_the_tui_would_refuse(capsys: pytest.CaptureFixture[str]) -> None:

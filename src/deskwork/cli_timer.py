@@ -71,6 +71,11 @@ def cmd_sessions_export(args: argparse.Namespace, paths: Paths) -> int:
     suffix = target.suffix.lower()
     if suffix not in {".csv", ".ics"}:
         raise CliError(f"{target}: the file name must end in .csv or .ics", EXIT_USAGE)
+    if args.from_date and args.to_date and args.from_date > args.to_date:
+        raise CliError(
+            f"--from {args.from_date} is after --to {args.to_date}: no day is in that range",
+            EXIT_USAGE,
+        )
     desk = open_desk(paths, readonly=True, what="deskwork sessions export")
     hour = desk.config.study.day_start_hour
     start = day_bounds(args.from_date, hour)[0] if args.from_date else None
