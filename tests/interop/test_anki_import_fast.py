@@ -145,7 +145,7 @@ def test_the_readers_entries_are_what_pydantic_makes_of_a_plain_reading(
     # no column types: SQLite keeps each value as given, as a hostile or damaged file may have it
     db.execute("create table revlog (id, cid, ease, ivl, lastIvl, factor, time, type)")
     db.executemany("insert into revlog values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    by_card, ordered = _history(db)
+    by_card, ordered = _history(db, lambda: None)
     expected = reference(rows)
     assert [(e.anki_id, e.__dict__) for e in ordered] == [
         (e.anki_id, e.__dict__) for _, e in expected

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from deskwork.domain.cancel import Cancelled
 from deskwork.domain.cards import ReviewLog
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services.anki import HistoryMoved, export_job
-from deskwork.store.bulk import Cancelled
 from tests.helpers import T0, Clock, make_card
 
 

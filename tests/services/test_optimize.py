@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 
 from deskwork.cli import main
+from deskwork.domain.cancel import Cancelled
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.paths import Paths
 from deskwork.services import Desk
@@ -101,7 +102,7 @@ def test_cancelling_while_training_writes_nothing(desk: Desk) -> None:
     def progress(what: str, *_: object) -> None:
         asked.append(what)
 
-    with pytest.raises(ft.Cancelled):
+    with pytest.raises(Cancelled):
         op.optimize(
             desk, "Default", progress, cancelled=lambda: any("Training" in a for a in asked)
         )

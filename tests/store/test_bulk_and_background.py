@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from deskwork.domain.cancel import Cancelled
 from deskwork.domain.cards import CardState, ReviewLog
 from deskwork.store import backups, compaction
-from deskwork.store.bulk import Cancelled
 from deskwork.store.store import Store
 from tests.helpers import T0, crash, make_card, output_until_killed
 

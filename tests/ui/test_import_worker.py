@@ -131,8 +131,9 @@ async def test_esc_cancels_the_import_and_nothing_is_saved(
         assert not isinstance(app.screen, ProgressScreen)
         assert len(store.cards) == 0 and store.reviews.count() == 0
         assert store._journal is not None and store._journal.size == journal_bytes
-        shown = [n.message for n in app._notifications]
-        assert any("cancelled: nothing was saved" in m for m in shown), shown
+        shown = [(n.title, n.message) for n in app._notifications]
+        # said as a cancel, not as a file that "cannot be read" under "Import refused"
+        assert shown == [("", f"Import of {package.name} cancelled: nothing was saved")], shown
 
 
 async def test_the_stats_months_are_counted_ahead_at_start_and_after_an_import(
@@ -178,3 +179,44 @@ async def test_the_stats_months_are_counted_ahead_at_start_and_after_an_import(
         window = answer_days.window(days, app.desk.today(), 12 * 7)
         assert screen.insight.reviews_by_day == window.answers_by_day
         assert sum(window.answers_by_day) == 80 and screen.insight.answers_30d == 60
+
+
+@pytest.mark.parametrize("at_call", [1, 2])
+def test_a_cancel_while_the_file_is_read_leaves_as_a_cancel(tmp_path: Path, at_call: int) -> None:
+    """A progress callback that raises Cancelled while the package is read (the dialog's Esc)
+    comes out as Cancelled, not as an InteropError saying the file "cannot be read"."""
+    from deskwork.domain.cancel import Cancelled
+    from deskwork.services.anki import read_file
+
+    package = _package(tmp_path, cards=4001)  # the reader reports every 2,000 cards
+    desk = Desk.open(Paths(tmp_path / "into", tmp_path / "into"), clock=Clock())
+    calls: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+        if len(calls) == at_call:
+            raise Cancelled("cancelled: nothing was saved")
+
+    try:
+        with pytest.raises(Cancelled):
+            read_file(package, desk, "", progress)
+    finally:
+        desk.close()
+    assert len(calls) == at_call
+
+
+def test_the_history_is_read_in_blocks_that_each_hear_a_cancel(tmp_path: Path) -> None:
+    """A year's review log is read before the cards (seconds on a loaded machine): each block of
+    8,192 rows calls the progress (at 0 cards), so Esc is heard there, not only at the cards."""
+    from deskwork.services.anki import read_file
+
+    package = _package(tmp_path, cards=4001, logs=4)  # 16,004 answers: two blocks and the end
+    desk = Desk.open(Paths(tmp_path / "into", tmp_path / "into"), clock=Clock())
+    calls: list[tuple[int, int]] = []
+    try:
+        read_file(package, desk, "", lambda done, total: calls.append((done, total)))
+    finally:
+        desk.close()
+    history_blocks = 3  # before each fetch of 8,192 rows, the last one empty
+    assert calls[:history_blocks] == [(0, 4001)] * history_blocks
+    assert calls[history_blocks:] == [(0, 4001), (2000, 4001), (4000, 4001), (4001, 4001)]

@@ -27,6 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from deskwork.domain.cancel import Cancelled
+
 S_MIN, S_MAX = 0.001, 36500.0
 D_MIN, D_MAX = 1.0, 10.0
 MAX_STEPS = 5  # fsrs-rs: at most five same-day steps per learning or relearning
@@ -53,10 +55,6 @@ DEFAULT_COSTS = (  # seconds per answer: [learning, review, relearning][Again, H
 )
 
 Matrix = tuple[tuple[float, ...], ...]
-
-
-class Cancelled(Exception):
-    """The caller asked the simulation to stop."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from deskwork.domain.cancel import Cancelled
 from deskwork.domain.text import clip
 
 NOTHING = "nothing imported"
@@ -70,10 +71,13 @@ def mb(size: int) -> str:
 @contextmanager
 def importing(path: Path | str) -> Iterator[None]:
     """Read an import's file inside this: every failure leaves as an InteropError (its own kind
-    kept) whose message names the file and ends with "nothing imported"."""
+    kept) whose message names the file and ends with "nothing imported"; a cancel (`Cancelled`,
+    raised by a progress callback) leaves as itself."""
     name = str(path)
     try:
         yield
+    except Cancelled:  # asked for: a cancel, not a file that cannot be read
+        raise
     except InteropError as exc:
         message = str(exc)
         if name not in message:

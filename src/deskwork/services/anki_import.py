@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from deskwork.domain.cancel import Cancelled
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.notes import first_field_key
 from deskwork.domain.render import field_html
@@ -26,7 +27,6 @@ from deskwork.interop.anki import Deck
 from deskwork.services import presets
 from deskwork.services.desk import Desk
 from deskwork.services.import_report import ALREADY_THERE, ImportReport
-from deskwork.store.bulk import Cancelled
 from deskwork.store.store import Transaction, no_gc
 
 ANKI_DECKS = "anki_decks"  # setting: deck name -> Anki deck id (every deck, empty ones too)

@@ -18,15 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from deskwork.domain.cancel import Cancelled
+
 if TYPE_CHECKING:
     from fsrs_rs_python import FSRSItem
 
 Sequences = list[tuple[list[int], list[int]]]
 EPOCHS = 8  # Anki trains for 8 epochs (fsrs-rs's other training settings are its defaults)
-
-
-class Cancelled(Exception):
-    """The user cancelled; nothing was written."""
 
 
 class TrainingFailed(RuntimeError):

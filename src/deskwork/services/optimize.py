@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from deskwork.domain import fsrs_history as fh
+from deskwork.domain.cancel import Cancelled
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.presets import DEFAULT_PRESET_ID, Preset, Presets
 from deskwork.domain.studyday import day_bounds
@@ -124,7 +125,7 @@ def optimize_preset(
     on_store: OnStore = direct,
 ) -> Outcome:
     """Optimise one preset on its decks' cards; adopt and save only if better. Raises
-    NotEnoughHistory, fsrs_train.Cancelled (nothing written) or fsrs_train.TrainingFailed.
+    NotEnoughHistory, Cancelled (nothing written) or fsrs_train.TrainingFailed.
     `on_store` runs each step that touches the store where the store lives (the app's thread
     when this runs in a worker); everything else runs here."""
     progress("Reading the review history", 0, None)
@@ -148,7 +149,7 @@ def optimize_preset(
             "Keep reviewing and try again."
         )
     if cancelled():
-        raise ft.Cancelled()
+        raise Cancelled()
     progress(f"Training on {counted(len(dataset.items), 'item')}", 0, None)
     trained = ft.train_in_child(
         dataset.cards(),
@@ -174,7 +175,7 @@ def optimize_preset(
         snap.cards, by_card, trained.parameters, snap.end, progress, cancelled, histories
     )
     if cancelled():
-        raise ft.Cancelled()
+        raise Cancelled()
     progress("Saving", 0, None)
     snapshot = {c.id: c.last_review for c in snap.cards}
     outcome.memory_states = _save(
@@ -217,7 +218,7 @@ def memory_states(
     out: dict[int, tuple[float, float]] = {}
     for start in range(0, len(todo), batch):
         if cancelled():
-            raise ft.Cancelled()
+            raise Cancelled()
         progress("Recomputing memory states", start, len(todo))
         chunk = todo[start : start + batch]
         rows = [
@@ -264,15 +265,10 @@ def _save(
         for card_id, (stability, difficulty) in states.items()
         if (card := base.get(card_id)) is not None and not card.is_new  # deleted or forgotten
     ]
-    from deskwork.store.bulk import Cancelled
-
-    try:
-        with desk.store.transaction(cancelled=cancelled) as tx:
-            _save_parameters(desk, tx, preset, parameters)
-            tx.put_many("cards", updated, unchanged_since=base)
-            remember(desk, preset.id, tx)
-    except Cancelled:
-        raise ft.Cancelled() from None  # Esc while it was being written: nothing was
+    with desk.store.transaction(cancelled=cancelled) as tx:  # Esc meanwhile: Cancelled
+        _save_parameters(desk, tx, preset, parameters)
+        tx.put_many("cards", updated, unchanged_since=base)
+        remember(desk, preset.id, tx)
     skipped = tx.skipped.get("cards", set())
     if skipped:
         on_store(lambda: _put_states_now(desk, skipped, parameters))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from deskwork.domain.cancel import Cancelled
 from deskwork.store.codec import Codec
 from deskwork.store.tables import shard_of
 
@@ -31,10 +32,6 @@ if TYPE_CHECKING:
 
 CHUNK = 1000  # records serialised per call: a few ms between two looks at the event loop
 Progress = Callable[[int, int], None]
-
-
-class Cancelled(Exception):
-    """A bulk write given up before it was written: nothing was saved."""
 
 
 @dataclass

@@ -218,8 +218,8 @@ class CardsControl:
         key, or the app quitting) before the write: nothing is saved."""
         from textual.worker import get_current_worker
 
+        from deskwork.domain.cancel import Cancelled
         from deskwork.services.anki import import_deck, read_file, release
-        from deskwork.store.bulk import Cancelled
         from deskwork.store.store import StoreError
 
         worker = get_current_worker()
@@ -363,7 +363,7 @@ class CardsControl:
         the rename, or failed: no file, and the temp files are gone (the writer's atomic write)."""
         from textual.worker import get_current_worker
 
-        from deskwork.store.bulk import Cancelled
+        from deskwork.domain.cancel import Cancelled
 
         worker = get_current_worker()
 

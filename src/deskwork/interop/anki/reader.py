@@ -17,6 +17,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from deskwork.domain.cancel import Cancelled
 from deskwork.domain.cards import Card, CardState, ReviewLog
 from deskwork.domain.notetypes import fit_fields
 from deskwork.domain.records import every_field
@@ -40,7 +41,7 @@ def _part(path: Path, what: str) -> Iterator[None]:
     """Name the part of the collection a failure comes from."""
     try:
         yield
-    except (AnkiError, sqlite3.DatabaseError):
+    except (AnkiError, sqlite3.DatabaseError, Cancelled):
         raise
     except Exception as exc:
         raise AnkiError(f"{path}: {what} cannot be read ({_why(exc)})") from None
@@ -87,10 +88,13 @@ def _plain_texts(notes: list[tuple[Any, ...]]) -> bool:
         return False
 
 
-def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[ReviewLog]]:
+def _history(
+    db: sqlite3.Connection, between: Callable[[], None]
+) -> tuple[dict[int, list[ReviewLog]], list[ReviewLog]]:
     """(Anki card id -> its entries, every entry in time order): review-log records built here,
     checked by construction (the values are typed by the query and bounded here), with id 0 and
-    Anki's card id until the import gives them theirs."""
+    Anki's card id until the import gives them theirs. `between()` is called before each block of
+    rows (a year's history is seconds on a loaded machine: a cancel or the deadline is heard)."""
     out: dict[int, list[ReviewLog]] = {}
     ordered: list[ReviewLog] = []
     answered: set[int] = set()  # cards with an answer so far (the first one is "new")
@@ -99,7 +103,12 @@ def _history(db: sqlite3.Connection) -> tuple[dict[int, list[ReviewLog]], list[R
         object.__new__, object.__setattr__, ordered.append, _ROW_FIELDS, answered.add, out.get,
     )  # fmt: skip
     cursor = db.execute(_revlog_query(db))
-    rows = chain.from_iterable(iter(lambda: cursor.fetchmany(_ROWS_AT_ONCE), []))
+
+    def block() -> list[Any]:
+        between()
+        return cursor.fetchmany(_ROWS_AT_ONCE)
+
+    rows = chain.from_iterable(iter(block, []))
     for rid, cid, ease, ivl, last_ivl, factor, rtime, rtype in rows:
         if 0 <= rtype <= 3:
             if not 1 <= ease <= 4:
@@ -255,8 +264,13 @@ def read_collection(
                 notes[nid] = (guid, mid, mod, clean(tags).split(), clean_fields(flds))
             if len(notes) > limits.max_notes:
                 raise AnkiError(f"{path}: refused: more than {limits.max_notes} notes")
-    deadline.check()
-    history, deck.revlog = _history(db)
+
+    def between() -> None:  # the cards' progress at 0 of them: the history comes first
+        deadline.check()
+        if progress:
+            progress(0, count)
+
+    history, deck.revlog = _history(db, between)
     deadline.check()
     skipped: set[int] = set()
     rows = _cards_by_note(db)

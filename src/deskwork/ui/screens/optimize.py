@@ -93,7 +93,7 @@ class OptimizeScreen(ModalScreen[bool]):
 
     # ------------------------------------------------------------------ the worker (a thread)
     def _run(self) -> list[Outcome | str]:
-        from deskwork.services import fsrs_train as ft
+        from deskwork.domain.cancel import Cancelled
         from deskwork.services import optimize as op
 
         worker = get_current_worker()
@@ -101,7 +101,7 @@ class OptimizeScreen(ModalScreen[bool]):
         def on_store(work: Callable[[], T]) -> T:
             def guarded() -> T:
                 if worker.is_cancelled:  # Esc came first: write nothing
-                    raise ft.Cancelled()
+                    raise Cancelled()
                 return work()
 
             return self.app.call_from_thread(guarded)
@@ -127,7 +127,7 @@ class OptimizeScreen(ModalScreen[bool]):
             self.results = event.worker.result
             self._show_results()
         elif event.state is WorkerState.ERROR:
-            from deskwork.services.fsrs_train import Cancelled
+            from deskwork.domain.cancel import Cancelled
 
             if isinstance(event.worker.error, Cancelled):
                 self._finish("Cancelled: nothing was changed.")

@@ -13,8 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
+from deskwork.domain.cancel import Cancelled
 from deskwork.domain.presets import DEFAULT_PRESET_ID, PresetError
-from deskwork.domain.simulation import Cancelled
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural, plural_noun
 from deskwork.ui.commands import RETENTION_COMMANDS
