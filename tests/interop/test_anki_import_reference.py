@@ -14,7 +14,7 @@ import contextlib
 import sqlite3
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ def _sqlite_sorted(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
 
 
 def _pydantic_history(
-    db: sqlite3.Connection,
+    db: sqlite3.Connection, between: Callable[[], None]
 ) -> tuple[dict[int, list[ReviewLog]], list[ReviewLog]]:
     """The revlog read row by row, each entry validated by pydantic (test_anki_import_fast.py's
     reference)."""
