@@ -79,7 +79,9 @@ class DayTurn:
                 turned()
         review = app.review_pane
         if not app.desk.store.cards.loaded or review.session is None:
-            # The cards still load: the warm-up builds the session; the rest is cheap now.
+            # The cards still load: the warm-up builds the session (one it began before the turn
+            # answers while today's is built on a worker: review_session.restart); the rest is
+            # cheap now.
             app.refresh_panes(new_day=True)
             return
         generation = review.rebuilding()
