@@ -107,8 +107,8 @@ async def test_the_day_turning_while_the_start_ups_queue_is_built(
         assert pane.session.remaining()[0] == 2, "Saturday's two new cards"
         assert "2 new" in text_of(app, "#review-status")
         main = threading.main_thread().name
-        assert len(built_on) >= 2 and main not in built_on, (
-            "the queue (every card read) is built off the event loop"
+        assert len(built_on) == 2 and main not in built_on, (
+            "Friday's and Saturday's queues (every card read) built off the event loop, once each"
         )
 
 
@@ -134,13 +134,14 @@ async def test_the_start_ups_queue_arriving_after_the_start_hour(
         assert pane.session is not None and pane.session.day == SATURDAY
         assert pane.session.remaining()[0] == 2
         assert threading.main_thread().name not in built_on
+        assert len(built_on) == 2, "Friday's (the warm-up's), then Saturday's"
         app._tick()
         await settled(pilot)
         await pilot.pause()
         assert app.day_turn.turns == 1
         assert pane.session.day == SATURDAY and pane.session.remaining()[0] == 2
         assert "2 new" in text_of(app, "#review-status")
-        assert threading.main_thread().name not in built_on
+        assert len(built_on) == 2, "the turn had Saturday's queue in hand: no third build"
 
 
 async def test_a_failed_build_at_the_turn_is_built_again_on_a_worker(

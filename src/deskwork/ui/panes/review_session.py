@@ -6,6 +6,7 @@ and answers its cards is review.ReviewPane."""
 from __future__ import annotations
 
 import time
+from datetime import date
 from typing import TYPE_CHECKING
 
 from deskwork.domain.cards import Card
@@ -28,6 +29,7 @@ class SessionPane(Pane):
         self.session: ReviewSession | None = None
         self._build_generation = 0  # bumped by every restart: a stale background build is dropped
         self._building = False
+        self._building_since: date | None = None  # the study day a build on its way began in
         self._warming = False  # the warm-up builds the first session on its worker
         self.deck = ""  # studying one deck (and its subdecks); "" = every deck
         self.revealed = False
@@ -109,8 +111,17 @@ class SessionPane(Pane):
         """A new session is being built elsewhere on a worker (the study day's turn): until it
         comes (`adopt_rebuilt`) this one keeps answering. Returns the build's generation."""
         self._build_generation += 1
-        self._building = True
+        self._building, self._building_since = True, self.desk_app.desk.today()
         return self._build_generation
+
+    def today_in_hand(self) -> bool:
+        """The session is today's, or today's is on its way (a build begun in today's study day):
+        the day's turn has nothing to build (the start-up's queue met the start hour: `restart`
+        built today's already). A build begun yesterday (an import's) would bring yesterday's."""
+        today = self.desk_app.desk.today()
+        if self._building:
+            return self._building_since == today
+        return self.session is not None and self._session_day == today
 
     def adopt_rebuilt(self, session: ReviewSession, generation: int) -> bool:
         """Start `session`, built on a worker since `rebuilding()`, unless an answer or another
@@ -192,7 +203,7 @@ class SessionPane(Pane):
             return
         self._build_generation += 1
         generation = self._build_generation
-        self._building = True
+        self._building, self._building_since = True, self.desk_app.desk.today()
         desk, cram, deck = self.desk_app.desk, old.cram, self.deck
 
         def work() -> None:
