@@ -385,8 +385,11 @@ def test_figures() -> None:
 def test_next_up_is_a_day_for_a_review_and_a_moment_for_a_learning_step() -> None:
     """A review due at 18:34 in two days comes up when that study day starts (the queue takes it
     then), so the pane names the day; a learning step in ten minutes, its moment."""
-    from deskwork.domain.reviewqueue import next_up
     from deskwork.domain.studyday import day_bounds, study_day
+    from deskwork.domain.upcoming import Upcoming
+
+    def next_up(cards: list[Card], now: datetime, start_hour: int) -> object:
+        return Upcoming(cards, now, start_hour).next_up()
 
     now = T0
     review = make_card("r", id=1, state=CardState.REVIEW, last_review=now,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -224,57 +225,56 @@ def test_the_card_shown_stays_until_answered_when_a_learning_card_falls_due(
     desk.close()
 
 
-def test_next_up_is_worked_out_once_until_a_write_or_its_moment(
+def test_next_up_is_kept_from_the_build_through_the_sessions_writes(
     tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The pass over every card behind "Nothing due. Next card: …" runs once for repeated
-    asks (the review pane asks at each refresh of the desk), again after this session writes a
-    card, and again once the moment found has come; each answer equals a fresh pass."""
-    from deskwork.domain import reviewqueue
+    """The pass over every card behind "Nothing due. Next card: …" is made once, where the
+    session is built (on a worker in the app), not at the review pane's asks (one at each
+    refresh of the desk): asks, time passing and the session's own writes (answer, bury, undo,
+    flag, suspend) re-place cards without another, each answer that of a fresh pass. A note's
+    edit (its cards not known here) makes one at the next ask."""
+    from deskwork.domain.upcoming import Upcoming
+    from tests.domain.test_upcoming import old_next_up
 
     passes: list[object] = []
-    fresh = reviewqueue.next_up
 
-    def counted(*args: object, **kwargs: object) -> object:
-        passes.append(args[1])
-        return fresh(*args, **kwargs)  # type: ignore[arg-type]
+    class Counted(Upcoming):
+        def __init__(self, *args: Any) -> None:
+            passes.append(args[1])
+            super().__init__(*args)
 
-    monkeypatch.setattr(cs.rq, "next_up", counted)
+    monkeypatch.setattr(cs, "Upcoming", Counted)
     desk = open_desk(tmp_path, clock)
-    seed(desk, 2)
+    seed(desk, 3)
+    clock.now = T0 + timedelta(seconds=5)  # every card due
     session = cs.ReviewSession(desk)
+    assert len(passes) == 1, "made with the session"
 
     def check() -> object:
         up = session.next_up()
-        assert up == fresh(session._cards(), clock.now, desk.config.study.day_start_hour)
+        assert up == old_next_up(session._cards(), clock.now, desk.config.study.day_start_hour)
         return up
 
     session.answer(Grade.AGAIN)  # learning: back in a minute
-    session.answer(Grade.EASY)  # the other card: a review, days away
+    session.answer(Grade.EASY)  # the next card: a review, days away
     up = check()
     assert up is not None and not up[1]  # the learning step's moment
     check()
-    clock.now = T0 + timedelta(seconds=10)  # time passes, the moment is still ahead
+    clock.now = T0 + timedelta(seconds=15)  # time passes, the moment is still ahead
     check()
-    assert len(passes) == 1
-    session.bury()  # a write: worked out again
+    session.bury()
     check()
-    assert len(passes) == 2
     session.undo()
     check()
-    assert len(passes) == 3
-    clock.now = up[0] + timedelta(seconds=1)  # the moment has come
+    clock.now = up[0] + timedelta(seconds=1)  # the moment has come: the next one
     check()
-    assert len(passes) == 4
-    # every other write of the session counts as one too (one method marks them all)
-    for write in (
-        lambda: session.flag(1),
-        lambda: session.edit(["card 0 edited", "back"], "Default", []),
-        session.suspend,
-    ):
+    for write in (lambda: session.flag(1), session.suspend, session.undo):
         assert session.current() is not None
-        before = len(passes)
         write()
         check()
-        assert len(passes) == before + 1
+    assert len(passes) == 1, "no pass after the build"
+    assert session.current() is not None
+    session.edit(["card 0 edited", "back"], "Default", [])
+    check()
+    assert len(passes) == 2, "an edit: one pass at the next ask"
     desk.close()

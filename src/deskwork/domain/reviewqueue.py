@@ -29,7 +29,6 @@ from typing import Any
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.decklimits import LEARN_AHEAD, Done, LimitTree, available, is_interday
 from deskwork.domain.presets import Presets, in_deck
-from deskwork.domain.studyday import day_bounds, study_day
 
 __all__ = ["LEARN_AHEAD", "ReviewQueue", "available", "build", "next_card"]
 
@@ -284,35 +283,3 @@ def siblings(
         if hit:
             out.append(other)
     return out
-
-
-def next_up(cards: Iterable[Card], now: datetime, start_hour: int) -> tuple[datetime, bool] | None:
-    """When the next card comes up after now, and whether by the day: a review or a learning step
-    that crossed into a later study day is due from that day's start (the queue takes it then,
-    whatever its hour), a learning step within the day at its moment. One pass over the cards
-    with plain comparisons (a hundred thousand on the UI thread): a review's day start grows with
-    its due, so only the earliest review's day is worked out; learning cards are few."""
-    earliest_review: datetime | None = None
-    others: list[Card] = []
-    for card in cards:
-        if card.due <= now or not available(card, now):
-            continue
-        if card.state is CardState.REVIEW:
-            if earliest_review is None or card.due < earliest_review:
-                earliest_review = card.due
-        else:
-            others.append(card)
-    found: list[tuple[datetime, bool]] = []
-    if earliest_review is not None:
-        found.append((_day_start(earliest_review, start_hour), True))
-    for card in others:
-        day_end = day_bounds(study_day(card.due, start_hour), start_hour)[1]
-        if is_interday(card, day_end):
-            found.append((_day_start(card.due, start_hour), True))
-        else:
-            found.append((card.due, False))
-    return min(found, key=lambda up: up[0]) if found else None
-
-
-def _day_start(moment: datetime, start_hour: int) -> datetime:
-    return day_bounds(study_day(moment, start_hour), start_hour)[0]

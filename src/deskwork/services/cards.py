@@ -21,6 +21,7 @@ from deskwork.domain.presets import Presets
 from deskwork.domain.render import Rendered
 from deskwork.domain.scheduling import Grade, SchedulerSettings, grade, next_intervals
 from deskwork.domain.studyday import day_bounds
+from deskwork.domain.upcoming import Upcoming
 from deskwork.domain.wording import plural
 from deskwork.services import notes
 from deskwork.services.desk import Desk
@@ -59,9 +60,12 @@ class ReviewSession:
         self._due_days: lb.DueDays | None = None  # the load balancer's counts (`due_days`)
         self._due_lock = threading.Lock()
         self._moves = 0  # answers and undos counted (`counting_job` drops a stale count)
-        self._writes = 0  # this session's writes to cards (`next_up`'s answer is kept till one)
-        self._next_up: tuple[tuple[int, object], tuple[datetime, bool] | None] | None = None
         self.rebuild()
+        # The cards not due yet, in due order (`next_up`): one pass here, where the session is
+        # built (a worker at start-up, after an import, at the day's turn), none when asked.
+        self._upcoming: Upcoming | None = None
+        if not self.cram:
+            self._upcoming = self._upcoming_now()
 
     def render(self, card: Card) -> Rendered:
         """The card's question and answer under its own note type."""
@@ -91,9 +95,12 @@ class ReviewSession:
     def _cards(self) -> list[Card]:
         cards = self.desk.store.cards.all()
         if self.deck:
-            prefix = self.deck + "::"
-            cards = [c for c in cards if c.deck == self.deck or c.deck.startswith(prefix)]
+            cards = [c for c in cards if self._studied(c)]
         return cards
+
+    def _studied(self, card: Card) -> bool:
+        """The card is in the deck studied (or its subdecks)."""
+        return not self.deck or card.deck == self.deck or card.deck.startswith(self.deck + "::")
 
     def rebuild(self) -> None:
         from deskwork.services import presets
@@ -150,29 +157,38 @@ class ReviewSession:
         )
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """Around every write of this session to cards: `next_up`'s kept answer is stale after
-        it (after a failed one too: what reached the store is not known)."""
+    def _writing(self, *card_ids: int) -> Iterator[None]:
+        """Around every write of this session to cards: `next_up`'s cards are re-placed after it
+        as the store has them (after a failed one too: what reached it is not known). No ids: the
+        write's cards are not known here (a note's edit), the next ask makes a new pass."""
         try:
             yield
         finally:
-            self._writes += 1
+            upcoming = self._upcoming
+            if upcoming is not None and not card_ids:
+                self._upcoming = None
+            elif upcoming is not None:
+                now = self.desk.clock()
+                for card_id in card_ids:  # (a sibling buried may be in another deck)
+                    card = self.desk.store.cards.get(card_id)
+                    upcoming.written(card_id, card if card and self._studied(card) else None, now)
+
+    def _upcoming_now(self) -> Upcoming:
+        cards = paced(self._cards(), self.desk.give_way)  # on a worker: the UI thread goes first
+        return Upcoming(cards, self.desk.clock(), self.desk.config.study.day_start_hour)
 
     def next_up(self) -> tuple[datetime, bool] | None:
-        """When the next card comes up, and whether by the day (see reviewqueue.next_up). A pass
-        over every card (~50 ms of the UI thread at 100,000), which the review pane asks for at
-        each refresh of the desk while nothing is due: the answer is kept until this session
-        writes a card, the study day changes or its moment comes (cards changed elsewhere make
-        a new session). Until that moment it cannot change: a card that leaves the running
-        (due by now) was due no earlier than the moment found, the earliest of all."""
-        now = self.desk.clock()
-        key = (self._writes, self.desk.today())
-        kept = self._next_up
-        if kept is not None and kept[0] == key and (kept[1] is None or kept[1][0] > now):
-            return kept[1]
-        found = rq.next_up(self._cards(), now, self.desk.config.study.day_start_hour)
-        self._next_up = (key, found)
-        return found
+        """When the next card comes up, and whether by the day (domain/upcoming.py), which the
+        review pane asks for at each refresh of the desk while nothing is due. Kept from the
+        session's build and its own writes (cards changed elsewhere make a new session): a pass
+        over every card (~40 ms at 100,000) only when the heaps cannot answer (a clock set back,
+        a burial's end, a note's edit, a cram session)."""
+        upcoming = self._upcoming
+        if upcoming is None or not upcoming.fits(
+            self.desk.clock(), self.desk.config.study.day_start_hour
+        ):
+            upcoming = self._upcoming = self._upcoming_now()
+        return upcoming.next_up()
 
     def retrievability(self, card: Card) -> float | None:
         """The card's probability of recall now (FSRS's R), None for a new card."""
@@ -209,7 +225,7 @@ class ReviewSession:
             if any(bury)
             else []
         )
-        with self._writing(), self.desk.store.transaction() as tx:
+        with self._writing(card.id, *(c.id for c in buried)), self.desk.store.transaction() as tx:
             tx.put("cards", after)
             log = tx.append("reviews", log)
             for sibling in buried:
@@ -303,7 +319,8 @@ class ReviewSession:
             self.queue.reviews.insert(0, last.before)
             return last.before
         now_card = self.desk.store.cards.get(last.before.id)
-        with self._writing(), self.desk.store.transaction() as tx:
+        touched = (last.before.id, *(c.id for c in last.buried))
+        with self._writing(*touched), self.desk.store.transaction() as tx:
             tx.put("cards", last.before)
             for sibling in last.buried:
                 tx.put("cards", sibling)
@@ -317,7 +334,7 @@ class ReviewSession:
 
     def _change(self, card: Card, **update: Any) -> Card:
         changed = card.model_copy(update=update)
-        with self._writing(), self.desk.store.transaction() as tx:
+        with self._writing(card.id), self.desk.store.transaction() as tx:
             tx.put("cards", changed)
         self.undo_stack.append(Undo(card, None))
         rq.remove(self.queue, card.id)
@@ -342,7 +359,7 @@ class ReviewSession:
         if card is None:
             return None
         flagged = card.model_copy(update={"flag": 0 if card.flag == number else number})
-        with self._writing(), self.desk.store.transaction() as tx:
+        with self._writing(card.id), self.desk.store.transaction() as tx:
             tx.put("cards", flagged)
         self._replace(flagged)
         return flagged

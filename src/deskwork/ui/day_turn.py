@@ -78,8 +78,10 @@ class DayTurn:
             if callable(turned):
                 turned()
         review = app.review_pane
-        if not app.desk.store.cards.loaded or review.session is None:
-            # The cards still load: the warm-up builds the session; the rest is cheap now.
+        if not app.desk.store.cards.loaded or review.session is None or review.today_in_hand():
+            # The cards still load: the warm-up builds the session (one it began before the turn
+            # answers while today's is built on a worker: review_session.restart), or today's
+            # is in hand already (that build); the rest is cheap now.
             app.refresh_panes(new_day=True)
             return
         generation = review.rebuilding()

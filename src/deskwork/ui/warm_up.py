@@ -67,7 +67,7 @@ class WarmsUp(StudyScreens):
         self._resume_gc()
         if self.give_way.install(asyncio.get_running_loop()):  # ui/give_way.py
             self.desk.give_way = self.give_way.pause  # the services' long passes on workers
-        generation = self.review_pane.build_generation
+        generation = self.review_pane.warming_up()
         self.run_worker(
             partial(self._warm_up, self.review_pane, generation),
             thread=True,
@@ -120,8 +120,7 @@ class WarmsUp(StudyScreens):
         with contextlib.suppress(NoMatches, IndexError):
             # What the worker built is used unless the cards changed since (a rebuild asked for):
             # then it is built here, as before.
-            if prepared is not None:
-                self.review_pane.adopt(prepared, generation)
+            self.review_pane.adopt(prepared, generation)
             # Only the review area shows the cards: refilling the queue's and the drafts' lists
             # (unchanged) re-measured ~400 options on the UI thread (~25 ms at the heavy year).
             self.review_pane.show(self.desk.summary(wait_for_cards=False, card_counts=False))

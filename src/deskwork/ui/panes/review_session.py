@@ -6,6 +6,7 @@ and answers its cards is review.ReviewPane."""
 from __future__ import annotations
 
 import time
+from datetime import date
 from typing import TYPE_CHECKING
 
 from deskwork.domain.cards import Card
@@ -28,6 +29,8 @@ class SessionPane(Pane):
         self.session: ReviewSession | None = None
         self._build_generation = 0  # bumped by every restart: a stale background build is dropped
         self._building = False
+        self._building_since: date | None = None  # the study day a build on its way began in
+        self._warming = False  # the warm-up builds the first session on its worker
         self.deck = ""  # studying one deck (and its subdecks); "" = every deck
         self.revealed = False
         self.shown_at = time.monotonic()
@@ -49,10 +52,14 @@ class SessionPane(Pane):
         if summary.cards_loading:
             self._idle("Loading cards…")
             return
-        if self.session is None:
+        if self.session is None and self._warming:  # (a refresh, the day's turn, meanwhile)
+            self._idle("Building today's queue…")
+        elif self.session is None:
             self.restart()
         elif self.session.desk.today() != self._session_day and not self._building:
-            self.restart()  # (an open desk's turn of the day builds it on a worker: ui/day_turn)
+            # The day turned and no build is on its way (an open desk's turn builds it on a
+            # worker: ui/day_turn; this is a refresh before its tick, or its build failed).
+            self.restart_in_background()
         else:
             self.render_card()
 
@@ -83,10 +90,19 @@ class SessionPane(Pane):
         stale."""
         return self._build_generation
 
-    def adopt(self, session: ReviewSession, generation: int) -> bool:
+    def warming_up(self) -> int:
+        """The warm-up builds the first session on its worker: until it comes (`adopt`, or
+        `adopt(None, …)` when it could not) a refresh of the desk says so rather than building
+        one here. Returns the build's generation."""
+        self._warming = self.session is None
+        return self._build_generation
+
+    def adopt(self, session: ReviewSession | None, generation: int) -> bool:
         """Start with `session`, built on a worker while the cards loaded (`next_session`), unless
-        a session started or a rebuild was asked for since `generation` was read."""
-        if self.session is not None or generation != self._build_generation:
+        a session started or a rebuild was asked for since `generation` was read. Built before
+        the study day turned, it answers while today's is built on a worker (`restart`)."""
+        self._warming = False
+        if session is None or self.session is not None or generation != self._build_generation:
             return False
         self.restart(session=session)
         return True
@@ -95,8 +111,17 @@ class SessionPane(Pane):
         """A new session is being built elsewhere on a worker (the study day's turn): until it
         comes (`adopt_rebuilt`) this one keeps answering. Returns the build's generation."""
         self._build_generation += 1
-        self._building = True
+        self._building, self._building_since = True, self.desk_app.desk.today()
         return self._build_generation
+
+    def today_in_hand(self) -> bool:
+        """The session is today's, or today's is on its way (a build begun in today's study day):
+        the day's turn has nothing to build (the start-up's queue met the start hour: `restart`
+        built today's already). A build begun yesterday (an import's) would bring yesterday's."""
+        today = self.desk_app.desk.today()
+        if self._building:
+            return self._building_since == today
+        return self.session is not None and self._session_day == today
 
     def adopt_rebuilt(self, session: ReviewSession, generation: int) -> bool:
         """Start `session`, built on a worker since `rebuilding()`, unless an answer or another
@@ -124,19 +149,19 @@ class SessionPane(Pane):
         from deskwork.services.cards import ReviewSession
 
         self._build_generation += 1  # a session being built in the background is stale now
-        self._building = False
+        self._building = self._warming = False
         old = self.session
         if old is None:  # the deck studied last time, as Anki keeps its current deck
             self.deck = str(self.desk_app.desk.store.setting(STUDY_DECK) or "")
         keep_cram = old.cram if old and cram is None else bool(cram)
-        if (
-            session is None
-            or session.cram != keep_cram
-            or session.deck != self.deck
-            or session.day != session.desk.today()  # built before the day turned: its limits
-        ):
+        if session is None or session.cram != keep_cram or session.deck != self.deck:
             session = ReviewSession(self.desk_app.desk, cram=keep_cram, deck=self.deck)
         self._install(session, old, keep_revealed=keep_revealed)
+        if session.day != session.desk.today():
+            # Built on a worker before the study day turned (start-up's load met the start
+            # hour): today's limits and buried cards come with today's queue, built on a worker
+            # in turn (every card read: ~100 ms at the heavy year) while this one answers.
+            self.restart_in_background()
 
     def _install(
         self, session: ReviewSession, old: ReviewSession | None, keep_revealed: bool = False
@@ -178,7 +203,7 @@ class SessionPane(Pane):
             return
         self._build_generation += 1
         generation = self._build_generation
-        self._building = True
+        self._building, self._building_since = True, self.desk_app.desk.today()
         desk, cram, deck = self.desk_app.desk, old.cram, self.deck
 
         def work() -> None:
