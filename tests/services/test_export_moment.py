@@ -44,12 +44,13 @@ DECKS = ["Math", "Math::Algebra", "Mathematics", "Default", "Math::Algebra::Ring
 
 def _desk(tmp_path: Path) -> Desk:
     """Cards over decks whose names share a prefix (`Mathematics` is not under `Math`), notes of
-    several cards stored out of their order, cards naming a stored image and a missing one, and
+    several cards stored out of their order, cards naming a stored image and one whose file is lost, and
     history in an old month, last month and this one."""
     desk = Desk.open(Paths(tmp_path / "d", tmp_path / "d"), clock=Clock(T0))
     sha = desk.store.media_folder.put(b"\x89PNG a picture")
     with desk.store.transaction() as tx:
         tx.put("media", MediaFile(name="a.png", sha256=sha, size=15))
+        tx.put("media", MediaFile(name="gone.png", sha256="0" * 64, size=3))  # its file lost
         tx.set_setting(ANKI_DECKS, {"Math": 1500000000001})
         cards = []
         for n in range(12):
@@ -102,7 +103,11 @@ def _as_before(
         cards = sorted(cards, key=lambda c: (c.note_guid, c.ord, c.id))
     named = {n for c in cards if c.html for value in c.fields for n in referenced(value)}
     folder = desk.store.media_folder
-    media = {m.name: folder.path_of(m.sha256) for m in desk.store.media.all() if m.name in named}
+    media = {
+        m.name: folder.path_of(m.sha256)
+        for m in desk.store.media.all()
+        if m.name in named and folder.path_of(m.sha256).exists()
+    }
     ids, log = {c.id for c in cards}, desk.store.reviews
     history: dict[int, list[ReviewLog]] = {}
     for month in sorted(log.months()):
@@ -116,7 +121,7 @@ def _as_before(
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("deck_name", ["", "Math", "Mathematics", "Nowhere"])
+@pytest.mark.parametrize("deck_name", ["", "Math", "Mathematics", "Default", "Nowhere"])
 def test_an_unchanged_store_is_written_as_before(tmp_path: Path, deck_name: str) -> None:
     desk = _desk(tmp_path)
     try:
