@@ -44,8 +44,8 @@ DECKS = ["Math", "Math::Algebra", "Mathematics", "Default", "Math::Algebra::Ring
 
 def _desk(tmp_path: Path) -> Desk:
     """Cards over decks whose names share a prefix (`Mathematics` is not under `Math`), notes of
-    several cards stored out of their order, cards naming a stored image and one whose file is lost, and
-    history in an old month, last month and this one."""
+    several cards stored out of their order, cards naming a stored image and one whose file is
+    lost, and history in an old month, last month and this one."""
     desk = Desk.open(Paths(tmp_path / "d", tmp_path / "d"), clock=Clock(T0))
     sha = desk.store.media_folder.put(b"\x89PNG a picture")
     with desk.store.transaction() as tx:
