@@ -124,8 +124,13 @@ def media_for(
 def in_order(cards: list[Card], deck_name: str = "") -> list[Card]:
     """`cards` in the export's order (by note, then template), those of `deck_name` and its
     subdecks only when one is named: sorted in place, so the list must be the caller's own (a
-    worker may call this). The result is out of the collector's walks (store/collector.py)."""
-    cards.sort(key=attrgetter("note_guid", "ord", "id"))
+    worker may call this). The result is out of the collector's walks (store/collector.py).
+    Sorted by one field at a time, last key first (stable sorts: the order of the key
+    `(note_guid, ord, id)`): the keys are the records' own values, so no tuple a card is made,
+    which young collections on the worker would move into the oldest generation, 100,000 of them
+    at the power-user scale, for the app's collector to count and walk (ui/idle_collector.py)."""
+    for field in ("id", "ord", "note_guid"):
+        cards.sort(key=attrgetter(field))
     prefix = deck_name + "::"
     chosen = untracked_list()
     if deck_name:
