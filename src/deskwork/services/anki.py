@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.interop import importing, read_user_file, require_file
@@ -20,6 +21,10 @@ from deskwork.services.import_report import ALREADY_THERE, ImportReport, rows_te
 from deskwork.store.collector import untracked_list
 from deskwork.store.logs import Frozen, month_of
 from deskwork.store.store import no_gc
+
+if TYPE_CHECKING:
+    from deskwork.domain.media import MediaFile
+    from deskwork.store.media import MediaFolder
 
 __all__ = [
     "ALREADY_THERE", "ImportReport", "export_file", "export_job", "import_deck", "import_file", "read_file",
@@ -95,8 +100,11 @@ def _store_media(desk: Desk, deck: Deck, limits: ImportLimits) -> None:
         deck.media_blobs[name] = (folder.put(data), len(data))
 
 
-def media_for(desk: Desk, cards: list[Card]) -> dict[str, Path]:
-    """The stored media files the cards' fields name: name -> file."""
+def media_for(
+    cards: list[Card], rows: Callable[[], list[MediaFile]], folder: MediaFolder
+) -> dict[str, Path]:
+    """The stored media files the cards' fields name: name -> file (a worker may call this).
+    `rows`: the media table's records, asked for only when a field names a file."""
     from deskwork.interop.anki.media import referenced
 
     named: set[str] = set()
@@ -106,20 +114,34 @@ def media_for(desk: Desk, cards: list[Card]) -> dict[str, Path]:
                 named |= referenced(value)
     if not named:
         return {}
-    folder = desk.store.media_folder
     return {
         m.name: folder.path_of(m.sha256)
-        for m in desk.store.media.all()
+        for m in rows()
         if m.name in named and folder.path_of(m.sha256).exists()
     }
 
 
-def cards_in(desk: Desk, deck_name: str = "") -> list[Card]:
-    cards = sorted(desk.store.cards.all(), key=lambda c: (c.note_guid, c.ord, c.id))
+def in_order(cards: list[Card], deck_name: str = "") -> list[Card]:
+    """`cards` in the export's order (by note, then template), those of `deck_name` and its
+    subdecks only when one is named: sorted in place, so the list must be the caller's own (a
+    worker may call this). The result is out of the collector's walks (store/collector.py).
+    Sorted by one field at a time, last key first (stable sorts: the order of the key
+    `(note_guid, ord, id)`): the keys are the records' own values, so no tuple a card is made,
+    which young collections on the worker would move into the oldest generation, 100,000 of them
+    at the power-user scale, for the app's collector to count and walk (ui/idle_collector.py)."""
+    for field in ("id", "ord", "note_guid"):
+        cards.sort(key=attrgetter(field))
+    prefix = deck_name + "::"
+    chosen = untracked_list()
     if deck_name:
-        prefix = deck_name + "::"
-        cards = [c for c in cards if c.deck == deck_name or c.deck.startswith(prefix)]
-    return cards
+        chosen.extend(c for c in cards if c.deck == deck_name or c.deck.startswith(prefix))
+    else:
+        chosen.extend(cards)
+    return chosen
+
+
+def cards_in(desk: Desk, deck_name: str = "") -> list[Card]:
+    return in_order(desk.store.cards.all(), deck_name)
 
 
 Progress = Callable[[int, int], None]
@@ -139,12 +161,11 @@ class HistorySnapshot:
     an undo of an older answer) refuses the export, as the package would mix two moments."""
 
     log: Any
-    ids: set[int]
     copies: dict[str, Frozen[ReviewLog]]
     stamps: dict[str, int]
 
     @classmethod
-    def take(cls, log: Any, ids: set[int], now: datetime) -> HistorySnapshot:
+    def take(cls, log: Any, now: datetime) -> HistorySnapshot:
         this = month_of(now.astimezone(UTC) if now.tzinfo else now)  # the log's months: UTC
         year, month = int(this[:4]), int(this[5:])
         before = f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
@@ -154,20 +175,20 @@ class HistorySnapshot:
             # files kept, what is pending copied): no file read here, on the UI thread.
             copies = {m: log.frozen(m) for m in (this, before)}
             stamps = {m: log.stamp(m) for m in months - copies.keys()}
-        return cls(log, ids, copies, stamps)
+        return cls(log, copies, stamps)
 
     def release(self) -> None:
         """The copied months' files no longer kept for this export (however it ended)."""
         for frozen in self.copies.values():
             frozen.release()
 
-    def read(self, progress: Progress | None) -> dict[int, list[ReviewLog]]:
+    def read(self, ids: set[int], progress: Progress | None) -> dict[int, list[ReviewLog]]:
         """The log's entries of the cards `ids`, by card, month by month (a worker may call
         this; the months not copied are read without keeping them in memory, so the UI's
         working set is not evicted); `progress(months read, months)` after each."""
         months = sorted(self.copies.keys() | self.stamps.keys())
         history: dict[int, list[ReviewLog]] = {}
-        ids, log = self.ids, self.log
+        log = self.log
         for n, month in enumerate(months, start=1):
             copied = self.copies.get(month)
             entries = copied.read() if copied is not None else log.month(month, resident=False)
@@ -216,61 +237,68 @@ def export_job(
     with_history: bool = True,
     cards: list[Card] | None = None,
 ) -> ExportJob:
-    """An export in two halves: what it needs from the store is taken now, on the calling
-    thread (the cards, note types, decks, presets, media, and the review history's snapshot:
-    `HistorySnapshot`), and the returned function, which a worker thread may run, reads the
-    review history, builds the file and writes it atomically. It calls `phase(heading)` as it
-    begins reading the history and writing the file, `progress(months read, months)` then
-    `progress(notes done, notes)` as it goes; whatever `progress` raises (a cancel) leaves
-    nothing written, as does a month of history changed meanwhile (HistoryMoved). AnkiError
-    for a suffix it cannot write, before anything. `cards`: these cards (a search's, as the card
-    browser shows them) in place of every card or `deck_name`'s."""
+    """An export in two halves: the store's moment is taken now, on the calling thread, as
+    references to what no later change alters (the card records, frozen, in a list of its own;
+    the note types, decks, presets and media records; the review history's snapshot:
+    `HistorySnapshot`), with no sorting, no work per card and no file read; the returned
+    function, which a worker thread may run, picks and orders the cards, finds their media,
+    reads the review history, builds the file and writes it atomically. It calls
+    `phase(heading)` as it begins reading the history and writing the file,
+    `progress(months read, months)` then `progress(notes done, notes)` as it goes; whatever
+    `progress` raises (a cancel) leaves nothing written, as does a month of history changed
+    meanwhile (HistoryMoved). AnkiError for a suffix it cannot write, before anything. `cards`:
+    these cards (a search's, as the card browser shows them) in place of every card or
+    `deck_name`'s."""
     from deskwork.services.notes import notetypes
 
     suffix = path.suffix.lower()
     if suffix not in (".apkg", ".txt", ".tsv"):
         raise AnkiError(f"{path}: export to .apkg or .txt")
-    if cards is None:
-        cards = cards_in(desk, deck_name)
-    else:
-        cards = sorted(cards, key=lambda c: (c.note_guid, c.ord, c.id))
-    types = notetypes(desk)
+    # Records are frozen and a change puts a new one in the table, so a list of references is
+    # the moment: the list is this export's own (sorted in place by the worker).
+    taken = desk.store.cards.all() if cards is None else list(cards)
+    deck = deck_name if cards is None else ""
+    types = notetypes(desk)  # a new dict of frozen note types
     if suffix in (".txt", ".tsv"):
 
         def write_txt(progress: Progress | None, phase: Phase | None = None) -> tuple[int, int]:
             from deskwork.interop.anki.text import write_text
             from deskwork.store.fsutil import atomic_write
 
-            notes = len({c.note_guid or c.id for c in cards})
+            chosen = in_order(taken, deck)
+            notes = len({c.note_guid or c.id for c in chosen})
             if progress:
                 progress(0, notes)
-            data = write_text(cards, types).encode("utf-8")
+            data = write_text(chosen, types).encode("utf-8")
             if progress:
                 progress(notes, notes)
             atomic_write(path, data)
-            return notes, len(cards)
+            return notes, len(chosen)
 
         return write_txt
 
-    now, decks = desk.clock(), dict(desk.store.setting(ANKI_DECKS, {}) or {})
-    media, data_dir = media_for(desk, cards), desk.paths.data_dir
+    now, decks = desk.clock(), dict(desk.store.setting(ANKI_DECKS, {}) or {})  # name -> id
+    table = desk.store.media  # its records taken now if in memory, else read when needed
+    rows = table.all() if table.loaded else None
+    folder, data_dir = desk.store.media_folder, desk.paths.data_dir
     preset_set, start_hour = presets.for_export(desk), desk.config.study.day_start_hour
-    log, ids = desk.store.reviews, {c.id for c in cards}
-    snapshot = HistorySnapshot.take(log, ids, now) if with_history else None
+    snapshot = HistorySnapshot.take(desk.store.reviews, now) if with_history else None
 
     def write_apkg(progress: Progress | None, phase: Phase | None = None) -> tuple[int, int]:
         from deskwork.interop.anki.package import write_package
 
         history: dict[int, list[ReviewLog]] = {}
         try:
+            chosen = in_order(taken, deck)
+            media = media_for(chosen, table.all if rows is None else lambda: rows, folder)
             if snapshot is not None:
                 if phase:
                     phase(f"Reading the review history for {path.name}…")
-                history = snapshot.read(progress)
+                history = snapshot.read({c.id for c in chosen}, progress)
                 if phase:
                     phase(f"Writing {path.name}…")
             return write_package(
-                path, cards, history, now, types, decks, media, data_dir, preset_set,
+                path, chosen, history, now, types, decks, media, data_dir, preset_set,
                 start_hour, progress=progress,
             )  # fmt: skip
         finally:
