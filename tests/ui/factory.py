@@ -147,3 +147,21 @@ def _key_name(char: str) -> str:
     from textual.keys import _character_to_key
 
     return _character_to_key(char)
+
+
+def record_session_builds(monkeypatch: Any) -> list[str]:
+    """The name of the thread each review session is built on, from now on (a pytest
+    MonkeyPatch undoes it): whether a queue was built on the event loop or on a worker."""
+    import threading
+
+    from deskwork.services.cards import ReviewSession
+
+    built_on: list[str] = []
+    real_init = ReviewSession.__init__
+
+    def observed(self: ReviewSession, *args: object, **kwargs: object) -> None:
+        built_on.append(threading.current_thread().name)
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ReviewSession, "__init__", observed)
+    return built_on

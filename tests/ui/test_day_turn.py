@@ -23,7 +23,7 @@ from deskwork.ui.panes.review_session import SessionPane
 from deskwork.ui.screens.card_browser import CardBrowserScreen
 from deskwork.ui.screens.stats import StatsScreen
 from tests.helpers import T0, Clock, make_card
-from tests.ui.factory import ready, settled, until
+from tests.ui.factory import ready, record_session_builds, settled, until
 from tests.ui.test_import_worker import _package, _start_import
 from tests.ui.test_review_pane import review_app, text_of, typed_query
 
@@ -72,14 +72,7 @@ async def test_the_open_desk_moves_to_the_new_study_day(
         assert any("Friday's chapter" in line for line in queue_text(app))
         assert not any("unfinished from earlier days" in line for line in queue_text(app))
 
-        built_on: list[str] = []
-        real_init = ReviewSession.__init__
-
-        def observed(self: ReviewSession, *args: object, **kwargs: object) -> None:
-            built_on.append(threading.current_thread().name)
-            real_init(self, *args, **kwargs)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(ReviewSession, "__init__", observed)
+        built_on = record_session_builds(monkeypatch)
         before = pane.session
         clock.now = FRIDAY_EVENING.replace(hour=4, minute=1)  # Saturday's study day began
         app._tick()

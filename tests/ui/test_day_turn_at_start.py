@@ -18,7 +18,7 @@ from deskwork.services.cards import ReviewSession
 from deskwork.ui.app import DeskworkApp
 from deskwork.ui.panes.review_session import SessionPane
 from tests.helpers import T0, Clock, make_card
-from tests.ui.factory import desk_app, ready, settled, until
+from tests.ui.factory import desk_app, ready, record_session_builds, settled, until
 from tests.ui.test_day_turn import FRIDAY_EVENING
 from tests.ui.test_review_pane import text_of
 
@@ -49,19 +49,6 @@ def friday_app(tmp_path: Path, clock: Clock) -> DeskworkApp:
     return DeskworkApp(desk, show_clock=False)
 
 
-def record_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The name of the thread each review session is built on."""
-    built_on: list[str] = []
-    real_init = ReviewSession.__init__
-
-    def observed(self: ReviewSession, *args: object, **kwargs: object) -> None:
-        built_on.append(threading.current_thread().name)
-        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ReviewSession, "__init__", observed)
-    return built_on
-
-
 def hold_the_warm_up(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
     """The warm-up's session is built (on Friday), then held until `release` is set."""
     real_next = SessionPane.next_session
@@ -86,7 +73,7 @@ async def test_the_day_turning_while_the_start_ups_queue_is_built(
     while Saturday's is built on a worker (it was built again on the event loop)."""
     clock = Clock(FRIDAY_EVENING)
     app = friday_app(tmp_path, clock)
-    built_on = record_builds(monkeypatch)
+    built_on = record_session_builds(monkeypatch)
     release, held = hold_the_warm_up(monkeypatch)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, held.is_set, "the warm-up's queue built (on Friday)")
@@ -120,7 +107,7 @@ async def test_the_start_ups_queue_arriving_after_the_start_hour(
     built on a worker, and the desk's tick then sees the turn (built on a worker again)."""
     clock = Clock(FRIDAY_EVENING)
     app = friday_app(tmp_path, clock)
-    built_on = record_builds(monkeypatch)
+    built_on = record_session_builds(monkeypatch)
     release, held = hold_the_warm_up(monkeypatch)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, held.is_set, "the warm-up's queue built (on Friday)")
@@ -157,7 +144,7 @@ async def test_a_failed_build_at_the_turn_is_built_again_on_a_worker(
         app._ticker.pause()
         pane = app.review_pane
         assert pane.session is not None and pane.session.remaining()[0] == 0
-        built_on = record_builds(monkeypatch)
+        built_on = record_session_builds(monkeypatch)
 
         def failing(self: SessionPane) -> ReviewSession:
             raise OSError("the disk went away a moment")
