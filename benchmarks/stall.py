@@ -28,7 +28,11 @@ stops between things; the row `pause` shows what the app does meanwhile.
 harness's own lateness on this machine is visible next to every figure. The typing row's baseline
 is Textual's own TextArea holding the same draft, alone in an app, typed the same way
 (`typing_bare_markdown` with the Markdown grammar the editor uses, `typing_bare_plain` without);
-the typing row gives its op p50/p95 as ratios to both. A keystroke's op time runs to the next
+the typing row gives its op p50/p95 as ratios to both. The rows whose work runs on a worker thread
+(import, export, compaction, backup) have theirs in `worker_bare`: the loop with no app while a
+plain thread parses and writes JSON (what any Python program's loop pays for one busy worker:
+the GIL comes back only every switch interval); they give `stall_max_vs_worker_bare` and
+`p99_vs_worker_bare`. A keystroke's op time runs to the next
 painted frame, so typing back to back it includes the wait for the 60 fps frame slot (16.7 ms).
 
 Everything goes through what a user has: keys (as the command table binds them), a paste, a file
@@ -71,9 +75,13 @@ PASTE_BYTES = 100_000
 ACTIVITIES = (
     "loop_alone", "idle", "start", "review", "switch_areas", "stats", "browser", "curriculum", "plan",
     "typing", "paste_card", "import_history", "export_cards", "compact", "backup",
-    "typing_bare_markdown", "typing_bare_plain",
+    "typing_bare_markdown", "typing_bare_plain", "worker_bare",
 )  # fmt: skip
+BASELINES = 3  # the last rows: measured after the app (Textual's TextArea, a bare worker thread)
+APP_ACTIVITIES = ACTIVITIES[3:-BASELINES]  # what the app is driven through
+WORKER_ROWS = ("import_history", "export_cards", "compact", "backup")  # work on a worker thread
 BARE_TYPED = 300  # characters typed into the bare TextAreas (Textual's own cost, the baseline)
+WORKER_BARE_S = 3.0  # how long the bare worker thread works (the import/export rows' baseline)
 
 
 class LatenessProbe:
@@ -583,6 +591,45 @@ async def type_into_bare_textarea(
         probe.notes[name] = f"Textual's TextArea alone, first {count} characters"
 
 
+def _bare_work(stop: threading.Event) -> int:
+    """What a worker thread of any Python program does to its event loop: the shape of an
+    import's or export's work (JSON documents of 2,000 review-like rows parsed, summed and
+    written again: short C calls between Python bytecode), nothing of deskwork. Rounds done."""
+    rows = [
+        {"id": i, "cid": i * 7, "ease": 3, "ivl": i % 90, "factor": 2500, "time": 5000, "type": 1}
+        for i in range(2000)
+    ]
+    text, rounds = json.dumps(rows), 0
+    while not stop.is_set():
+        parsed = json.loads(text)
+        total = sum(row["ivl"] * row["ease"] for row in parsed)
+        text = json.dumps(parsed) if total >= 0 else text
+        rounds += 1
+    return rounds
+
+
+async def work_beside_bare_loop(probe: LatenessProbe, seconds: float = WORKER_BARE_S) -> None:
+    """The baseline of the rows whose work runs on a worker thread (import_history,
+    export_cards, compact, backup), in the same run: the event loop with no app at all while a
+    plain thread works (`_bare_work`) for `seconds`. The loop must win the GIL back from a thread
+    that does not wait for anything: CPython hands it over only every switch interval
+    (`sys.getswitchinterval()`, 5 ms), and on a loaded box the thread that gets it is the one
+    the OS schedules. Its lateness is what any Python program's loop pays for one busy worker."""
+    stop = threading.Event()
+    done: list[int] = []
+    worker = threading.Thread(target=lambda: done.append(_bare_work(stop)), name="bare-worker")
+    with probe.activity("worker_bare"):
+        worker.start()
+        await asyncio.sleep(seconds)
+        stop.set()
+        while worker.is_alive():
+            await asyncio.sleep(0.01)
+    probe.notes["worker_bare"] = (
+        f"a plain thread parsing and writing JSON ({done[0] if done else 0} rounds of 2,000 "
+        f"rows) beside the loop alone, no app; switch interval {sys.getswitchinterval() * 1000:g} ms"
+    )
+
+
 async def run_app(
     data_dir: Path,
     package: Path,
@@ -595,6 +642,7 @@ async def run_app(
     only: tuple[str, ...] = (),
     pause_s: float = 0.0,
     watch_ms: float = 0.0,
+    worker_s: float = WORKER_BARE_S,
 ) -> dict[str, Any]:
     probe = LatenessProbe()
     probe.verbose = verbose
@@ -634,7 +682,7 @@ async def run_app(
             with probe.activity("idle"):
                 await asyncio.sleep(0.5)  # the app idle: its clock and timers ticking
             steps = Activities(Driver(app, pilot, probe), package, draft_id, typed, paste_bytes)
-            for name in ACTIVITIES[3:-2]:  # the last two are the baselines, after the app
+            for name in APP_ACTIVITIES:
                 if not only or name in only:
                     await steps.run(name, timeout_s)
                     if pause_s:  # the user stops a moment: the app's idle work runs here
@@ -680,6 +728,10 @@ async def run_app(
                 await type_into_bare_textarea(probe, body, language, name, typed)
     except Exception as exc:
         probe.notes["typing_bare_plain"] = f"failed: {type(exc).__name__}: {exc}"[:200]
+    try:
+        await work_beside_bare_loop(probe, worker_s)
+    except Exception as exc:
+        probe.notes["worker_bare"] = f"failed: {type(exc).__name__}: {exc}"[:200]
     finally:
         probe.stop()
     result = {
@@ -706,6 +758,7 @@ def measure_stalls(
     only: tuple[str, ...] = (),
     pause_s: float = 0.0,
     watch_ms: float = 0.0,
+    worker_s: float = WORKER_BARE_S,
 ) -> dict[str, Any]:
     """Generate (or copy) the workload into `work`, prepare, run the app; the figures.
     `timeout_s`: an activity that takes longer is given up (and said so in its row)."""
@@ -730,6 +783,7 @@ def measure_stalls(
             only=only,
             pause_s=pause_s,
             watch_ms=watch_ms,
+            worker_s=worker_s,
         )
     )
     rows = result["activities"]
@@ -742,6 +796,15 @@ def measure_stalls(
             typing[f"op_p50_vs_{bare[7:]}"] = round(
                 typing["op_p50_ms"] / rows[bare]["op_p50_ms"], 2
             )
+    bare = rows["worker_bare"]
+    for name in WORKER_ROWS:  # read against a plain worker thread's cost to the loop
+        row = rows[name]
+        if row.get("samples") and bare.get("samples") and bare["stall_max_ms"]:
+            row["stall_max_vs_worker_bare"] = round(row["stall_max_ms"] / bare["stall_max_ms"], 2)
+            if bare["lateness_p99_ms"]:
+                row["p99_vs_worker_bare"] = round(
+                    row["lateness_p99_ms"] / bare["lateness_p99_ms"], 2
+                )
     worst = {  # the pause row counts; the bare baselines do not
         k: v for k, v in rows.items() if k not in ("loop_alone", "idle") and "bare" not in k
     }
@@ -796,7 +859,7 @@ def main() -> int:
         help="write every thread's stack to stderr when the loop has not run for MS ms",
     )
     parser.add_argument(
-        "--only", nargs="+", choices=ACTIVITIES[3:-2], default=(), help="run just these activities"
+        "--only", nargs="+", choices=APP_ACTIVITIES, default=(), help="run just these activities"
     )
     parser.add_argument(
         "--slow-sync",

@@ -19,7 +19,13 @@ def test_stall_meter_reports_every_activity(tmp_path: Path) -> None:
         sys.path.remove(str(BENCHMARKS))
     micro = Scale("micro", cards=60, reviews=400, items=6, sessions=20, drafts=2, draft_words=50)
     result = stall.measure_stalls(
-        micro, tmp_path, typed=30, draft_bytes=5_000, paste_bytes=2_000, timeout_s=120
+        micro,
+        tmp_path,
+        typed=30,
+        draft_bytes=5_000,
+        paste_bytes=2_000,
+        timeout_s=120,
+        worker_s=0.3,
     )
     rows = result["activities"]
     assert list(rows) == list(stall.ACTIVITIES)
@@ -40,7 +46,13 @@ def test_stall_meter_reports_every_activity(tmp_path: Path) -> None:
     assert rows["stats"]["ops"] == 2  # opened twice
     assert rows["export_cards"]["ops"] == 1  # Alt+X, a path, Enter: to the result's toast
     assert rows["export_cards"]["note"].startswith("Wrote "), rows["export_cards"]["note"]
-    assert result["stall_worst_activity"] in stall.ACTIVITIES
+    # The worker rows' baseline: a plain thread worked beside the bare loop, and they are read
+    # against it.
+    assert " 0 rounds" not in rows["worker_bare"]["note"], rows["worker_bare"]["note"]
+    for name in stall.WORKER_ROWS:
+        assert rows[name]["stall_max_vs_worker_bare"] > 0, name
+    worst = result["stall_worst_activity"]
+    assert worst in (*stall.ACTIVITIES, "pause") and "bare" not in worst, worst
     assert sum(row["gc_count"] for row in rows.values()) > 0  # the hook saw the collections
     assert result["gc_max_ms"] == max(
         row["gc_max_ms"]
