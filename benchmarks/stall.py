@@ -379,6 +379,15 @@ class Driver:
         self.last_cpu = time.thread_time() - cpu
         return elapsed
 
+    async def dialog_open(self, timeout_s: float = 60.0) -> None:
+        """Until a screen is over the desk: on a loaded box a dialog can open a frame or more
+        after its key settled, and text typed before would go to the desk's own keys."""
+        deadline = time.monotonic() + timeout_s
+        while self.app.screen is self.app.screen_stack[0]:
+            if time.monotonic() > deadline:
+                raise TimeoutError("no dialog opened")
+            await asyncio.sleep(0.01)
+
     async def back_to_desk(self, limit: int = 4) -> None:
         for _ in range(limit):
             if self.app.screen is self.app.screen_stack[0]:
@@ -500,6 +509,7 @@ class Activities:
         drive, app = self.drive, self.app
         await drive.press("ctrl+e")
         await drive.press("i")
+        await drive.dialog_open()  # or the path's "/" goes to the desk (the card browser's key)
         await drive.type_text(str(self.package))
         t = time.perf_counter()
         await drive.press("enter")
@@ -520,6 +530,7 @@ class Activities:
         drive, app = self.drive, self.app
         target = self.package.with_name("stall-export.apkg")
         await drive.press("alt+x")
+        await drive.dialog_open()
         await drive.press("end", "ctrl+u")  # the proposed path cleared, as a user would
         await drive.type_text(str(target))
         shown = {id(n) for n in app._notifications}  # (an older toast may expire meanwhile)
