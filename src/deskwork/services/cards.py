@@ -38,6 +38,10 @@ class Undo:
     log: ReviewLog | None  # None for actions that wrote no log entry (bury, suspend, cram)
     counted: str = ""  # "new" / "review": what the answer counted against today's limits
     buried: list[Card] = field(default_factory=list)  # siblings the answer buried, as they were
+    # where the card and those siblings stood in the queue, and the queue they stood in (its
+    # build): an undo puts them back there, unless the queue was built again since
+    spots: rq.Spots | None = None
+    build: int = 0
 
 
 @dataclass
@@ -60,6 +64,7 @@ class ReviewSession:
         self._due_days: lb.DueDays | None = None  # the load balancer's counts (`due_days`)
         self._due_lock = threading.Lock()
         self._moves = 0  # answers and undos counted (`counting_job` drops a stale count)
+        self._build = 0  # queues built in this session (an undo's spots are of one of them)
         self.rebuild()
         # The cards not due yet, in due order (`next_up`): one pass here, where the session is
         # built (a worker at start-up, after an import, at the day's turn), none when asked.
@@ -106,6 +111,7 @@ class ReviewSession:
         from deskwork.services import presets
 
         now = self.desk.clock()
+        self._build += 1
         self.day = self.desk.today()  # the study day this queue is for (its limits, its end)
         if self.cram:  # practice: everything not suspended, the schedule left alone
             pool = sorted(
@@ -225,6 +231,7 @@ class ReviewSession:
             if any(bury)
             else []
         )
+        spots = rq.spots_of(self.queue, (card.id, *(c.id for c in buried)))
         with self._writing(card.id, *(c.id for c in buried)), self.desk.store.transaction() as tx:
             tx.put("cards", after)
             log = tx.append("reviews", log)
@@ -233,7 +240,7 @@ class ReviewSession:
         for sibling in buried:
             rq.remove(self.queue, sibling.id)
         self._count_move(card, after)
-        self.undo_stack.append(Undo(card, log, buried=buried))
+        self.undo_stack.append(Undo(card, log, buried=buried, spots=spots, build=self._build))
         del self.undo_stack[:-50]
         rq.place(self.queue, after, self.day_end())
         return self.current()
@@ -328,15 +335,19 @@ class ReviewSession:
                 tx.remove("reviews", last.log)
         if now_card is not None:
             self._count_move(now_card, last.before)
-        self.rebuild()
+        if last.spots is not None and last.build == self._build:  # the queue it changed
+            rq.put_back(self.queue, [last.before, *last.buried], last.spots)
+        else:  # built again since (an import, the day's turn): placed by a new build
+            self.rebuild()
         self.queue.first = last.before.id  # shown next, as Anki does, if today's queue has it
         return last.before
 
     def _change(self, card: Card, **update: Any) -> Card:
         changed = card.model_copy(update=update)
+        spots = rq.spots_of(self.queue, (card.id,))
         with self._writing(card.id), self.desk.store.transaction() as tx:
             tx.put("cards", changed)
-        self.undo_stack.append(Undo(card, None))
+        self.undo_stack.append(Undo(card, None, spots=spots, build=self._build))
         rq.remove(self.queue, card.id)
         return changed
 
