@@ -78,7 +78,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("activities", nargs="+", choices=stall.ACTIVITIES[3:-2])
+    parser.add_argument("activities", nargs="+", choices=stall.APP_ACTIVITIES)
     parser.add_argument("--scale", choices=sorted(SCALES), default="heavy")
     parser.add_argument("--data", metavar="DIR", help="a data dir generated before (copied)")
     parser.add_argument("--runs", type=int, default=1)

@@ -28,7 +28,9 @@ stops between things; the row `pause` shows what the app does meanwhile.
 harness's own lateness on this machine is visible next to every figure. The typing row's baseline
 is Textual's own TextArea holding the same draft, alone in an app, typed the same way
 (`typing_bare_markdown` with the Markdown grammar the editor uses, `typing_bare_plain` without);
-the typing row gives its op p50/p95 as ratios to both. A keystroke's op time runs to the next
+the typing row gives its op p50/p95 as ratios to both. The screen rows' baselines are Textual's own
+screen switches in a bare four-pane app (stall_bare.py: `screen_bare_statics`, a screen of 20
+Statics; `screen_bare_table`, a 24-row DataTable), opened and closed the same way. A keystroke's op time runs to the next
 painted frame, so typing back to back it includes the wait for the 60 fps frame slot (16.7 ms).
 
 Everything goes through what a user has: keys (as the command table binds them), a paste, a file
@@ -68,11 +70,19 @@ INTERVAL_S = 0.005
 BENCH_CONFIG = "[cards]\nnew_per_day = 100000\nreviews_per_day = 100000\n"
 DRAFT_BYTES = 250_000
 PASTE_BYTES = 100_000
+# Textual alone, after the app: the typing row's baselines and the screen rows' (stall_bare.py)
+BASELINES = (
+    "typing_bare_markdown",
+    "typing_bare_plain",
+    "screen_bare_statics",
+    "screen_bare_table",
+)
 ACTIVITIES = (
     "loop_alone", "idle", "start", "review", "switch_areas", "stats", "browser", "curriculum", "plan",
-    "typing", "paste_card", "import_history", "export_cards", "compact", "backup",
-    "typing_bare_markdown", "typing_bare_plain",
+    "typing", "paste_card", "import_history", "export_cards", "compact", "backup", *BASELINES,
 )  # fmt: skip
+APP_ACTIVITIES = ACTIVITIES[3 : -len(BASELINES)]  # what the app is driven through, in order
+SCREEN_ROWS = ("stats", "browser", "curriculum", "plan")  # read against the bare screen rows
 BARE_TYPED = 300  # characters typed into the bare TextAreas (Textual's own cost, the baseline)
 
 
@@ -634,7 +644,7 @@ async def run_app(
             with probe.activity("idle"):
                 await asyncio.sleep(0.5)  # the app idle: its clock and timers ticking
             steps = Activities(Driver(app, pilot, probe), package, draft_id, typed, paste_bytes)
-            for name in ACTIVITIES[3:-2]:  # the last two are the baselines, after the app
+            for name in APP_ACTIVITIES:
                 if not only or name in only:
                     await steps.run(name, timeout_s)
                     if pause_s:  # the user stops a moment: the app's idle work runs here
@@ -680,6 +690,13 @@ async def run_app(
                 await type_into_bare_textarea(probe, body, language, name, typed)
     except Exception as exc:
         probe.notes["typing_bare_plain"] = f"failed: {type(exc).__name__}: {exc}"[:200]
+    try:
+        if not only or set(only) & set(SCREEN_ROWS):
+            from stall_bare import measure_bare_screens
+
+            await measure_bare_screens(probe, Driver)
+    except Exception as exc:
+        probe.notes["screen_bare_table"] = f"failed: {type(exc).__name__}: {exc}"[:200]
     finally:
         probe.stop()
     result = {
@@ -742,6 +759,13 @@ def measure_stalls(
             typing[f"op_p50_vs_{bare[7:]}"] = round(
                 typing["op_p50_ms"] / rows[bare]["op_p50_ms"], 2
             )
+    table = rows["screen_bare_table"]
+    for name in SCREEN_ROWS:  # deskwork's screens against Textual's own screen of a table
+        row = rows[name]
+        if row["samples"] and table["samples"] and table["stall_max_ms"]:
+            row["stall_max_vs_bare_table"] = round(row["stall_max_ms"] / table["stall_max_ms"], 2)
+        if row.get("op_p95_ms") and table.get("op_p95_ms"):
+            row["op_p95_vs_bare_table"] = round(row["op_p95_ms"] / table["op_p95_ms"], 2)
     worst = {  # the pause row counts; the bare baselines do not
         k: v for k, v in rows.items() if k not in ("loop_alone", "idle") and "bare" not in k
     }
@@ -796,7 +820,7 @@ def main() -> int:
         help="write every thread's stack to stderr when the loop has not run for MS ms",
     )
     parser.add_argument(
-        "--only", nargs="+", choices=ACTIVITIES[3:-2], default=(), help="run just these activities"
+        "--only", nargs="+", choices=APP_ACTIVITIES, default=(), help="run just these activities"
     )
     parser.add_argument(
         "--slow-sync",
