@@ -22,8 +22,8 @@ Each start's `s` / `cpu_s` is the median (over the rounds) of the wall time and 
 CPU time (the interpreter's start included) to its first frame, `imported_s` the wall time to the
 end of its imports; `ratio` / `cpu_ratio` are those medians over the bare app's, `ratio_rounds`
 each round's own wall ratio. The order of the starts turns every round (no start always follows
-the same one). `importtime` is `python -X importtime` of one more `real_empty` start: the packages
-by their modules' own import time, and the slowest modules.
+the same one). `importtime` is `python -X importtime` of three more `real_empty` starts: the
+packages by their modules' own import time, and the slowest modules (medians of the three).
 """
 
 from __future__ import annotations
@@ -200,40 +200,56 @@ def summarise(rounds: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, 
     return result
 
 
-def parse_importtime(stderr: str, top: int = 15) -> dict[str, Any]:
-    """`-X importtime` lines: each package's modules' own time summed (ms, the slowest first) and
-    the `top` slowest modules by their own time, with their cumulative time."""
+def parse_importtime(*stderrs: str, top: int = 15) -> dict[str, Any]:
+    """`-X importtime` lines of one or more runs of the same program: each module's own and
+    cumulative time (ms, the median over the runs: one run's figures swing with the machine),
+    summed per package (the slowest first), and the `top` slowest modules by their own time."""
+    runs: list[dict[str, tuple[float, float]]] = []
+    for stderr in stderrs:
+        modules: dict[str, tuple[float, float]] = {}
+        for line in stderr.splitlines():
+            if not line.startswith("import time:") or "self [us]" in line:
+                continue
+            own, cumulative, name = line[len("import time:") :].split("|", 2)
+            modules.setdefault(name.strip(), (int(own) / 1000, int(cumulative) / 1000))
+        runs.append(modules)
+    every = {m for run in runs for m in run}
+    median = {
+        m: tuple(statistics.median(run.get(m, (0.0, 0.0))[i] for run in runs) for i in (0, 1))
+        for m in every
+    }
     by_package: dict[str, float] = {}
-    modules: list[tuple[str, float, float]] = []
-    for line in stderr.splitlines():
-        if not line.startswith("import time:") or "self [us]" in line:
-            continue
-        own, cumulative, name = line[len("import time:") :].split("|", 2)
-        module = name.strip()
+    for module, (own, _) in median.items():
         package = module.split(".")[0]
-        by_package[package] = by_package.get(package, 0.0) + int(own) / 1000
-        modules.append((module, int(own) / 1000, int(cumulative) / 1000))
-    packages = sorted(by_package.items(), key=lambda kv: -kv[1])
-    slowest = sorted(modules, key=lambda m: -m[1])[:top]
+        by_package[package] = by_package.get(package, 0.0) + own
+    packages = sorted(by_package.items(), key=lambda kv: (-kv[1], kv[0]))
+    slowest = sorted(median.items(), key=lambda kv: (-kv[1][0], kv[0]))[:top]
     return {
+        "runs": len(runs),
         "total_ms": round(sum(by_package.values()), 1),
         "by_package_ms": {k: round(v, 1) for k, v in packages[:top]},
         "slowest_modules": [
             {"module": m, "self_ms": round(s, 1), "cumulative_ms": round(c, 1)}
-            for m, s, c in slowest
+            for m, (s, c) in slowest
         ],
     }
 
 
-def importtime(code: str, *args: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code, *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=child_env(),
+def importtime(code: str, *args: str, runs: int = 3) -> dict[str, Any]:
+    """`python -X importtime` of the program, `runs` times (importtime's own bookkeeping makes
+    every figure larger than in a start without it: read them against each other)."""
+    return parse_importtime(
+        *(
+            subprocess.run(
+                [sys.executable, "-X", "importtime", "-c", code, *args],
+                check=True,
+                capture_output=True,
+                text=True,
+                env=child_env(),
+            ).stderr
+            for _ in range(runs)
+        )
     )
-    return parse_importtime(done.stderr)
 
 
 def empty_data(where: Path) -> Path:

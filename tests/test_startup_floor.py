@@ -96,20 +96,26 @@ def test_the_desk_without_a_store_draws_what_an_empty_data_dir_draws(tmp_path: P
     assert widgets[39] == real[39]  # the footer's keys
 
 
-def test_importtime_lines_are_summed_per_package() -> None:
+def test_importtime_lines_are_summed_per_package_medians_over_runs() -> None:
     floor = _benchmark("startup_floor")
-    stderr = "\n".join(
-        [
-            "import time: self [us] | cumulative | imported package",
-            "import time:       100 |        100 |     textual.color",
-            "import time:      2000 |       2100 |   textual",
-            "import time:      1500 |       1500 | pydantic",
-            "some other line",
-        ]
+
+    def run(color: int, app: int, models: int) -> str:
+        return "\n".join(
+            [
+                "import time: self [us] | cumulative | imported package",
+                f"import time: {color:>9} | {color:>10} |     textual.color",
+                f"import time: {app:>9} | {app + color:>10} |   textual",
+                f"import time: {models:>9} | {models:>10} | pydantic",
+                "some other line",
+            ]
+        )
+
+    got = floor.parse_importtime(
+        run(100, 2000, 1500), run(300, 2200, 9000), run(200, 1800, 1400), top=2
     )
-    got = floor.parse_importtime(stderr, top=2)
-    assert got["total_ms"] == 3.6
-    assert got["by_package_ms"] == {"textual": 2.1, "pydantic": 1.5}
+    assert got["runs"] == 3
+    assert got["total_ms"] == 3.7  # 0.2 + 2.0 + 1.5: each module's median
+    assert got["by_package_ms"] == {"textual": 2.2, "pydantic": 1.5}
     assert got["slowest_modules"] == [
         {"module": "textual", "self_ms": 2.0, "cumulative_ms": 2.1},
         {"module": "pydantic", "self_ms": 1.5, "cumulative_ms": 1.5},
