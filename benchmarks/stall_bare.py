@@ -5,7 +5,7 @@ lateness probe, in the same run.
 
     python benchmarks/stall_bare.py [--switches 5] [--json]
 
-Rows (also in every stall meter run, after the app's activities):
+Rows (also in every stall meter run, after the app's activities, from a process of their own):
 - `screen_bare_statics`: a screen of a title, 20 Statics of a line each and a footer;
 - `screen_bare_table`: a screen of a title, a DataTable of 7 columns and 24 rows (what the
   curriculum table shows in a 40-row terminal) and a footer.
@@ -131,6 +131,29 @@ def measure(switches: int = SWITCHES) -> dict[str, dict[str, Any]]:
         return {k: rows[k] for k in ("loop_alone", *BARE_SCREENS)}
 
     return asyncio.run(run())
+
+
+def measure_apart(switches: int = SWITCHES, timeout_s: float = 300) -> dict[str, dict[str, Any]]:
+    """The BARE_SCREENS rows measured in a process of their own (a fresh interpreter, as a bare
+    app has it: no other program's heap for its collections to walk); a failure is its rows'
+    note."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, "--json", "--switches", str(switches)],
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            check=True,
+        )
+        rows: dict[str, dict[str, Any]] = json.loads(done.stdout)
+        return {name: rows[name] for name in BARE_SCREENS}
+    except Exception as exc:  # the meter's other figures are still worth reporting
+        note = f"failed: {type(exc).__name__}: {exc}"[:200]
+        empty = {"stall_max_ms": 0.0, "lateness_p99_ms": 0.0, "samples": 0, "duration_s": 0.0}
+        empty |= {"gc_max_ms": 0.0, "gc_count": 0, "gc_full_count": 0, "note": note}
+        return {name: dict(empty) for name in BARE_SCREENS}
 
 
 def main() -> int:
