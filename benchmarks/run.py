@@ -2,21 +2,22 @@
 
     python benchmarks/run.py --scale heavy --json [--keep DIR] [--only import]
     python benchmarks/run.py --only startup --data DIR [--runs 9] [--base-src /other/tree/src]
+    python benchmarks/run.py --only startup_floor --data DIR [--runs 7]
     python benchmarks/run.py --only writes --data DIR [--writes 300]
 
 Every figure that has a natural baseline is measured against it in the same run (these machines are
 noisy): `naive_write_p95_ms` is plain TinyDB (one JSONStorage table holding the same cards),
-`startup_baseline_s` a bare Textual app with four panes.
+`startup_baseline_s` a bare Textual app with four panes. `startup_floor` (benchmarks/startup_floor.py)
+splits a start against the same bare app: pydantic and the models, the desk's widgets with no
+store, deskwork on an empty data dir and on DIR.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,6 +34,7 @@ from insight import measure_stats
 from memory import measure_memory
 from optimize import measure_all as measure_optimize_all
 from simulate import measure_simulate
+from starts import APP_CHILD, BASELINE_CHILD, compile_tree, run_child
 from workload import END, SCALES, generate
 
 from deskwork.domain.cards import ReviewLog
@@ -162,97 +164,12 @@ def measure_naive_write(data_dir: Path, work: Path, n: int = 15) -> float:
     return pct(times, 95)
 
 
-APP_CHILD = r"""
-import sys, time
-T0 = time.perf_counter()
-from pathlib import Path
-from deskwork.cli import build_tui
-from deskwork.paths import Paths
-
-app = build_tui(Paths(Path(sys.argv[1]), Path(sys.argv[1])))  # as `deskwork` starts it
-
-def first_frame() -> None:
-    print("FIRST_FRAME_S", time.perf_counter() - T0)
-    print("FIRST_FRAME_CPU_S", time.process_time())
-    app.desk.warm_up()  # RSS is measured with every card in memory
-    app.exit()
-
-app.call_after_refresh(first_frame)
-app.run(headless=True, size=(120, 40))
-"""
-
-BASELINE_CHILD = r"""
-import sys, time
-T0 = time.perf_counter()
-from textual.app import App
-from textual.containers import Grid
-from textual.widgets import Footer, Header, Static
-
-class Bare(App):
-    CSS = "Grid { grid-size: 2 2; } Static { border: round $primary; height: 1fr; }"
-    def compose(self):
-        yield Header()
-        with Grid():
-            for name in ("timer", "queue", "review", "draft"):
-                yield Static(name)
-        yield Footer()
-    def on_mount(self) -> None:
-        self.call_after_refresh(self.first_frame)
-
-    def first_frame(self) -> None:
-        print("FIRST_FRAME_S", time.perf_counter() - T0)
-        print("FIRST_FRAME_CPU_S", time.process_time())
-        self.exit()
-
-Bare().run(headless=True, size=(120, 40))
-"""
-
-RSS_SUFFIX = r"""
-for line in open("/proc/self/status"):
-    if line.startswith("VmHWM:"):
-        print("RSS_KB", line.split()[1])
-"""
-
-
-def run_child(code: str, *args: str, src: str | None = None) -> tuple[float, float, float]:
-    """(seconds from the script's first line to the first frame, the CPU seconds the process had
-    used by then, its interpreter's start included; peak RSS in MB). `src`: import deskwork from
-    that tree (another checkout's src/) instead of this one."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"TEXTUAL": ""}
-    if src is not None:
-        env["PYTHONPATH"] = src
-    out = subprocess.run(
-        [sys.executable, "-c", code + RSS_SUFFIX, *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    ).stdout
-
-    def figure(name: str, default: float | None = None) -> float:
-        found = [float(x.split()[1]) for x in out.splitlines() if x.split()[:1] == [name]]
-        if not found and default is None:
-            raise RuntimeError(f"the child printed no {name}: {out!r}")
-        return found[0] if found else default  # type: ignore[return-value]
-
-    return figure("FIRST_FRAME_S"), figure("FIRST_FRAME_CPU_S"), figure("RSS_KB", 0.0) / 1024
-
-
-def _compile(src: Path) -> None:
-    # A pip install compiles every module to bytecode; a source checkout run with
-    # PYTHONDONTWRITEBYTECODE (as on these machines) would recompile deskwork at every start and
-    # measure the compiler, not the app. Compile once, as an install would.
-    import compileall
-
-    compileall.compile_dir(src, quiet=1)
-
-
 def measure_startup(data_dir: Path, runs: int = 7, base_src: str | None = None) -> dict[str, Any]:
     """The first frame against a bare four-pane Textual app, in interleaved pairs. `base_src`:
     also start deskwork from that tree in every round (a before/after in the same run)."""
     import deskwork
 
-    _compile(Path(deskwork.__file__).parent)
+    compile_tree(Path(deskwork.__file__).parent)
     app, base, rss, app_cpu, base_cpu, other, other_cpu = [], [], [], [], [], [], []
     for _ in range(runs):  # interleaved, so all see the same machine load
         b, bc, _ = run_child(BASELINE_CHILD)
@@ -302,15 +219,19 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["import", "startup", "writes"],
+        choices=["import", "startup", "startup_floor", "writes"],
         help="measure only this: import (generates, then the .apkg import against Anki's), "
-        "startup (on --data DIR, no generation) or writes (on --data DIR: the grade-like "
-        "durable write, synced per write as the CLI does and by group commit as the TUI does)",
+        "startup (on --data DIR, no generation), startup_floor (the same bare app against "
+        "pydantic, the desk's widgets, deskwork empty and on DIR: startup_floor.py) or writes "
+        "(on --data DIR: the grade-like durable write, synced per write as the CLI does and by "
+        "group commit as the TUI does)",
     )
     parser.add_argument(
         "--data", metavar="DIR", help="with --only: a data dir generated before (copied)"
     )
-    parser.add_argument("--runs", type=int, default=7, help="with --only startup: pairs to run")
+    parser.add_argument(
+        "--runs", type=int, default=7, help="with --only startup(_floor): pairs (rounds) to run"
+    )
     parser.add_argument(
         "--base-src",
         metavar="SRC",
@@ -321,6 +242,8 @@ def main() -> int:
         return only(args)
     if args.only == "writes":
         return only_writes(args)
+    if args.only == "startup_floor":
+        return only_floor(args)
 
     scale = SCALES[args.scale]
     work = Path(tempfile.mkdtemp(prefix="deskwork-bench-"))
@@ -378,12 +301,21 @@ def only(args: argparse.Namespace) -> int:
         data_dir = work / "data"
         shutil.copytree(args.data, data_dir, ignore=shutil.ignore_patterns("*.sock"))
         if args.base_src:
-            _compile(Path(args.base_src) / "deskwork")
+            compile_tree(Path(args.base_src) / "deskwork")
         result = measure_startup(data_dir, args.runs, args.base_src)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report(result, args.json)
     return 0
+
+
+def only_floor(args: argparse.Namespace) -> int:
+    from startup_floor import measure_and_show
+
+    if not args.data:
+        print("--only startup_floor needs --data DIR (a dir made with --keep)", file=sys.stderr)
+        return 2
+    return measure_and_show(Path(args.data), args.runs, args.json)
 
 
 def only_writes(args: argparse.Namespace) -> int:

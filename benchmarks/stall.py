@@ -28,11 +28,15 @@ stops between things; the row `pause` shows what the app does meanwhile.
 harness's own lateness on this machine is visible next to every figure. The typing row's baseline
 is Textual's own TextArea holding the same draft, alone in an app, typed the same way
 (`typing_bare_markdown` with the Markdown grammar the editor uses, `typing_bare_plain` without);
-the typing row gives its op p50/p95 as ratios to both. The rows whose work runs on a worker thread
-(import, export, compaction, backup) have theirs in `worker_bare`: the loop with no app while a
-plain thread parses and writes JSON (what any Python program's loop pays for one busy worker:
-the GIL comes back only every switch interval); they give `stall_max_vs_worker_bare` and
-`p99_vs_worker_bare`. A keystroke's op time runs to the next
+the typing row gives its op p50/p95 as ratios to both. The screen rows' baselines are Textual's own
+screen switches in a bare four-pane app (stall_bare.py: `screen_bare_statics`, a screen of 20
+Statics; `screen_bare_table`, a 24-row DataTable), opened and closed the same way, in a process of
+their own started after the app's run (in the meter's process the app's heap, left behind, gave
+those rows a full collection of ~80 ms that a bare app never makes). The rows whose work runs on
+a worker thread (import, export, compaction, backup) have theirs in `worker_bare`, from that
+process too: its loop with no app while a plain thread parses and writes JSON (what any Python
+program's loop pays for one busy worker: the GIL comes back only every switch interval); they
+give `stall_max_vs_worker_bare` and `p99_vs_worker_bare`. A keystroke's op time runs to the next
 painted frame, so typing back to back it includes the wait for the 60 fps frame slot (16.7 ms).
 
 Everything goes through what a user has: keys (as the command table binds them), a paste, a file
@@ -72,13 +76,20 @@ INTERVAL_S = 0.005
 BENCH_CONFIG = "[cards]\nnew_per_day = 100000\nreviews_per_day = 100000\n"
 DRAFT_BYTES = 250_000
 PASTE_BYTES = 100_000
+# Textual alone, after the app: the typing row's baselines and the screen rows' (stall_bare.py)
+BASELINES = (
+    "typing_bare_markdown",
+    "typing_bare_plain",
+    "screen_bare_statics",
+    "screen_bare_table",
+    "worker_bare",
+)
 ACTIVITIES = (
     "loop_alone", "idle", "start", "review", "switch_areas", "stats", "browser", "curriculum", "plan",
-    "typing", "paste_card", "import_history", "export_cards", "compact", "backup",
-    "typing_bare_markdown", "typing_bare_plain", "worker_bare",
+    "typing", "paste_card", "import_history", "export_cards", "compact", "backup", *BASELINES,
 )  # fmt: skip
-BASELINES = 3  # the last rows: measured after the app (Textual's TextArea, a bare worker thread)
-APP_ACTIVITIES = ACTIVITIES[3:-BASELINES]  # what the app is driven through
+APP_ACTIVITIES = ACTIVITIES[3 : -len(BASELINES)]  # what the app is driven through, in order
+SCREEN_ROWS = ("stats", "browser", "curriculum", "plan")  # read against the bare screen rows
 WORKER_ROWS = ("import_history", "export_cards", "compact", "backup")  # work on a worker thread
 BARE_TYPED = 300  # characters typed into the bare TextAreas (Textual's own cost, the baseline)
 WORKER_BARE_S = 3.0  # how long the bare worker thread works (the import/export rows' baseline)
@@ -653,7 +664,6 @@ async def run_app(
     only: tuple[str, ...] = (),
     pause_s: float = 0.0,
     watch_ms: float = 0.0,
-    worker_s: float = WORKER_BARE_S,
 ) -> dict[str, Any]:
     probe = LatenessProbe()
     probe.verbose = verbose
@@ -739,10 +749,6 @@ async def run_app(
                 await type_into_bare_textarea(probe, body, language, name, typed)
     except Exception as exc:
         probe.notes["typing_bare_plain"] = f"failed: {type(exc).__name__}: {exc}"[:200]
-    try:
-        await work_beside_bare_loop(probe, worker_s)
-    except Exception as exc:
-        probe.notes["worker_bare"] = f"failed: {type(exc).__name__}: {exc}"[:200]
     finally:
         probe.stop()
     result = {
@@ -794,10 +800,13 @@ def measure_stalls(
             only=only,
             pause_s=pause_s,
             watch_ms=watch_ms,
-            worker_s=worker_s,
         )
     )
     rows = result["activities"]
+    if not only or set(only) & {*SCREEN_ROWS, *WORKER_ROWS}:
+        from stall_bare import measure_apart
+
+        rows.update(measure_apart(worker_s=worker_s))
     typing = rows["typing"]
     for bare in ("typing_bare_markdown", "typing_bare_plain"):
         if typing.get("op_p95_ms") and rows[bare].get("op_p95_ms"):
@@ -816,6 +825,13 @@ def measure_stalls(
                 row["p99_vs_worker_bare"] = round(
                     row["lateness_p99_ms"] / bare["lateness_p99_ms"], 2
                 )
+    table = rows["screen_bare_table"]
+    for name in SCREEN_ROWS:  # deskwork's screens against Textual's own screen of a table
+        row = rows[name]
+        if row["samples"] and table["samples"] and table["stall_max_ms"]:
+            row["stall_max_vs_bare_table"] = round(row["stall_max_ms"] / table["stall_max_ms"], 2)
+        if row.get("op_p95_ms") and table.get("op_p95_ms"):
+            row["op_p95_vs_bare_table"] = round(row["op_p95_ms"] / table["op_p95_ms"], 2)
     worst = {  # the pause row counts; the bare baselines do not
         k: v for k, v in rows.items() if k not in ("loop_alone", "idle") and "bare" not in k
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -340,7 +340,8 @@ def due_today(desk: Desk, cards: list[Card] | None = None) -> DueToday:
     """Today's due cards as the review queue of every deck will show them (one queue build)."""
     now = desk.clock()
     cards = desk.store.cards.all() if cards is None else cards
-    day_end = day_bounds(desk.today(), desk.config.study.day_start_hour)[1]
+    # In UTC, as the cards' times are stored: no offset lookups in the comparisons below
+    day_end = day_bounds(desk.today(), desk.config.study.day_start_hour)[1].astimezone(UTC)
     done = today_done(desk, {c.id: c.deck for c in cards})
     queue = rq.build(cards, now, day_end, load(desk), done)
     raw = 0

@@ -203,7 +203,9 @@ class LogTable(Generic[T]):
         """Entries with start <= ts < end, loading only the months that overlap. Months are UTC
         months (entries are filed by their UTC time), so local bounds are turned to UTC first: a
         study day starting 00:00+02:00 on the 1st begins in the month before, at 22:00 UTC."""
-        first, last = month_of(_utc(start)), month_of(_utc(end))
+        # Compared in UTC too, as entries are stored: no offset lookup per entry compared.
+        start, end = _utc(start), _utc(end)
+        first, last = month_of(start), month_of(end)
         # Each month copied before its first entry is handed out: a worker reading here while
         # the UI thread appends to the month would otherwise meet a dict that changed size.
         for month in self.months():
