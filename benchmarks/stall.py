@@ -4,7 +4,7 @@ could not be drawn and a key that could not be answered.
 
     python benchmarks/stall.py --scale heavy [--typed 2000] [--data DIR] [--json] [--pause S]
 
-For each activity (start, review 100 cards, switch areas, stats, card browser with a search,
+For each activity (start, review 100 cards (every tenth answer undone and given again), switch areas, stats, card browser with a search,
 curriculum table, plan, typing into a 250 KB draft, pasting 100 KB into a card and saving it,
 importing a year's history, exporting every card with its history, compaction, backup) it reports `stall_max_ms` (the longest time the
 loop could not run anything) with `stall_max_ui_cpu_ms` (the UI thread's own CPU time in it:
@@ -433,22 +433,29 @@ class Activities:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.drive.back_to_desk(), 60)
 
-    async def _answer(self, n: int) -> int:
+    async def _answer(self, n: int, undo_every: int = 0) -> tuple[int, int]:
+        """`n` cards answered Good; every `undo_every`th answer taken back at once (u) and the
+        card answered again, as a learner who pressed the wrong grade. (answered, undone)"""
         app, drive = self.app, self.drive
         await drive.press("f4")
-        answered = 0
+        answered = undone = 0
         for _ in range(n):
             if app.review_pane.current() is None:
                 break
             self.probe.op(await drive.key("space", " "))  # show the answer
             self.probe.op(await drive.key("3", "3"))  # Good
             answered += 1
+            if undo_every and answered % undo_every == 0:
+                self.probe.op(await drive.key("u", "u"))
+                undone += 1
         await drive.settle()
-        return answered
+        return answered, undone
 
     async def review(self) -> None:
-        answered = await self._answer(100)
-        self.probe.notes["review"] = f"{answered} cards answered (Space, 3)"
+        answered, undone = await self._answer(100, undo_every=10)
+        self.probe.notes["review"] = (
+            f"{answered} answers (Space, 3), {undone} of them taken back (u) and answered again"
+        )
 
     async def switch_areas(self) -> None:
         for _ in range(5):
@@ -564,7 +571,7 @@ class Activities:
         if limit is not None:
             store.journal_limit = 1  # the next answers each cross it, as every ~2 MB of journal
         try:
-            answered = await self._answer(5)
+            answered, _ = await self._answer(5)
         finally:
             if limit is not None:
                 store.journal_limit = limit

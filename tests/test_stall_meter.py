@@ -40,6 +40,7 @@ def test_stall_meter_reports_every_activity(tmp_path: Path) -> None:
         assert row["gc_count"] >= row["gc_full_count"] >= 0, name
         assert row["gc_total_ms"] >= row["gc_max_ms"] >= 0, name
     assert rows["review"]["ops"] > 0  # cards were answered with the keys
+    assert " 0 of them taken back" not in rows["review"]["note"]  # and some undone (u)
     assert rows["typing"]["ops"] == 30  # every keystroke timed to the screen
     assert rows["paste_card"]["ops"] == 2  # the paste and the save
     assert "dialog did not close" not in rows["paste_card"].get("note", "")
