@@ -65,7 +65,9 @@ def test_queue_refresh_stops_at_the_first_connection_failure(
     code = main(["queue", "refresh"])
     text = capsys.readouterr().out
     assert code == 1 and text.startswith("fetched 0 of 5 pending\n  failed: 1 arXiv:1706.03760")
-    assert "not tried without a connection: 4 more (2 arXiv:1706.03761, 3 arXiv:1706.03762, " in text
+    assert (
+        "not tried without a connection: 4 more (2 arXiv:1706.03761, 3 arXiv:1706.03762, " in text
+    )
     assert "5 arXiv:1706.03764); try again when online" in text
 
 
