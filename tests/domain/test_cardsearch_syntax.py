@@ -35,7 +35,7 @@ def ids(query: str) -> list[int]:
         ("back\\\\slash", [3]),  # \\ is one backslash
         ("a\\*b", [2]),  # \* the star itself: not axb
         ("x\\_y", [2]),  # \_ the underscore itself: not xzy
-        ("a*b", [2, 4]),
+        ("a*b", [2, 3, 4]),  # 3: "say" … "back", a star reaches across fields, as in Anki
         ("x_y", [2, 4]),
         ('"a\\*b" or xzy', [2, 4]),
         ("\\-regression", []),  # an escaped '-' is no negation: the text "-regression"

@@ -53,9 +53,12 @@ NO_SPACE = r"\S"  # what a `*` in a tag stands for a run of, as in Anki
 
 def _tag(name: str) -> Test:
     """Anki's `tag:`: a tag or its child tags (`tag:ml` finds ml::nlp), ignoring case, wildcards
-    anywhere (a `*` stands for characters other than spaces); `tag:none` a card without tags."""
+    anywhere (a `*` stands for characters other than spaces); `tag:none` a card without tags,
+    `tag:*` every card."""
     if name.casefold() == "none":
         return lambda c: not c.tags
+    if name == "*":  # every card, with tags or without, as Anki has it
+        return lambda c: True
     pattern = re.compile(glob_re(name, NO_SPACE) + "(?:::.*)?", re.IGNORECASE | re.DOTALL)
     return lambda c: any(pattern.fullmatch(t) for t in c.tags)
 
@@ -112,7 +115,9 @@ def _words(word: str) -> Test:
         text = plain(word).casefold()
         return lambda c: any(text in f.casefold() for f in c.fields)
     pattern = re.compile(glob_re(word), re.IGNORECASE | re.DOTALL)
-    return lambda c: any(pattern.search(f) for f in c.fields)
+    # Over the fields as Anki holds them, joined by \x1f: a `*` reaches from one field into the
+    # next there (`a*b` finds "say" / "back"), as Anki's `flds like '%a%b%'` does.
+    return lambda c: pattern.search("\x1f".join(c.fields)) is not None
 
 
 def _field(term: str, name: str, value: str, fields: dict[str, list[str]]) -> Test:
