@@ -10,7 +10,6 @@ import os
 import socket
 import stat
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +34,8 @@ class FakeAppThread:
         assert self.channel.start(self.woken.set)
         self.stop = threading.Event()
         self.paused = threading.Event()  # set: the app's thread takes nothing (busy, quitting)
+        self.rounds = 0  # the times it looked at the channel (not paused)
+        self.looked = threading.Condition()
         self.thread = threading.Thread(target=self._loop, daemon=True)
         self.thread.start()
 
@@ -42,7 +43,16 @@ class FakeAppThread:
         while not self.stop.is_set():
             if not self.paused.is_set():
                 self.channel.run_pending()
-            time.sleep(0.01)
+                with self.looked:
+                    self.rounds += 1
+                    self.looked.notify_all()
+            self.stop.wait(0.01)  # the app's tick (the channel's wake sets `woken` as well)
+
+    def look_again(self, times: int = 2) -> None:
+        """Return once the app's thread has looked at the channel `times` more times."""
+        with self.looked:
+            until = self.rounds + times
+            assert self.looked.wait_for(lambda: self.rounds >= until, timeout=60)
 
     def quit(self) -> None:
         self.stop.set()
@@ -169,7 +179,7 @@ def test_a_request_the_app_does_not_take_runs_alone_once_the_app_has_quit(
     app.paused.set()  # the app's thread is in its shutdown: it takes nothing more
 
     def quit_soon() -> None:
-        time.sleep(0.5)
+        assert app.woken.wait(timeout=60)  # the request is queued: the channel woke the app
         app.quit()  # refuses the queued request, closes the socket, releases the lock
 
     threading.Thread(target=quit_soon).start()
@@ -320,5 +330,5 @@ def test_an_app_too_busy_to_take_the_request_is_said_and_nothing_runs_twice(
     assert code == EXIT_LOCKED and out == ""
     assert "the running app did not take the command (the app was busy)" in err
     app.paused.clear()
-    time.sleep(0.2)
+    app.look_again()  # the app's thread is back and has run what was queued for it
     assert app.desk.store.setting("timer") is None  # withdrawn: never applied later either

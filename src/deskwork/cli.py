@@ -28,9 +28,9 @@ from deskwork.clikit import (
     warn,
 )
 from deskwork.config import config_as_toml, load_config
-from deskwork.domain.wording import duration, plural, reviews_said
+from deskwork.domain.wording import duration, figure, plural, reviews_said
 from deskwork.paths import Paths
-from deskwork.services import Desk
+from deskwork.services import DaySummary, Desk
 from deskwork.store.lock import StoreLocked
 
 if TYPE_CHECKING:
@@ -94,22 +94,26 @@ def cmd_today(args: argparse.Namespace, paths: Paths) -> int:
     desk = open_desk(paths, readonly=True, what="deskwork today")
     _, pending = sessions_with_pending(desk)  # a focus that ended while deskwork was closed counts
     summary = desk.summary(pending=pending)
+    emit(args, summary.as_json(), "\n".join(today_lines(summary)))
+    return 0
+
+
+def today_lines(summary: DaySummary) -> list[str]:
+    """`deskwork today`'s text: the figures of the day (a card figure not counted: "—")."""
     goal = f"{summary.goal:g} {summary.goal_unit}" + (" (met)" if summary.goal_met else "")
-    lines = [
+    return [
         f"{summary.day:%A %d %B %Y}",
         f"  pomodoros: {summary.pomodoros}, focus minutes: {summary.focus_minutes:.0f}",
         f"  goal: {goal}, streak: {plural(summary.streak_days, 'day')}",
-        f"  cards due: {summary.cards_due} of {summary.cards_total}"
-        f"{_due_parts(summary.cards_due_parts)}",
+        f"  cards due: {figure(summary.cards_due)} of {figure(summary.cards_total)}"
+        f"{_due_parts(summary.cards_due_parts or {})}",
         f"  queue: {', '.join(i.title for i in summary.queue) or 'empty'}",
     ]
-    emit(args, summary.as_json(), "\n".join(lines))
-    return 0
 
 
 def _due_parts(parts: dict[str, int]) -> str:
     """' (1 new, 2 learning)': today's review queue, as the review pane counts it."""
-    shown = ", ".join(f"{n} {kind}" for kind, n in parts.items() if n)
+    shown = ", ".join(f"{figure(n)} {kind}" for kind, n in parts.items() if n)
     return f" ({shown})" if shown else ""
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from deskwork import cli_optimize, cli_presets, cli_retention
 from deskwork.clikit import CliError, emit, err, on_store, open_desk, user_path
-from deskwork.domain.wording import plural
+from deskwork.domain.wording import figure, plural
 from deskwork.paths import Paths
 
 
@@ -22,11 +22,13 @@ def cmd_cards_stats(args: argparse.Namespace, paths: Paths) -> int:
 
     def shown(value: object) -> str:
         if isinstance(value, dict):  # due_today_parts: "1 new, 1 learning, 0 review"
-            return ", ".join(f"{n} {kind}" for kind, n in value.items())
-        return str(value)
+            return ", ".join(f"{figure(n)} {kind}" for kind, n in value.items())
+        return (
+            figure(value) if isinstance(value, int) and not isinstance(value, bool) else str(value)
+        )
 
     text = "\n".join(f"{k}: {shown(v)}" for k, v in data.items() if k != "decks")
-    text += "".join(f"\n  {deck}: {n}" for deck, n in data["decks"].items())
+    text += "".join(f"\n  {deck}: {figure(n)}" for deck, n in data["decks"].items())
     emit(args, data, text)
     return 0
 

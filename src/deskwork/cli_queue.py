@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from deskwork.clikit import EXIT_USAGE, CliError, emit, on_store, open_desk, user_path
+from deskwork.clikit import EXIT_ERROR, EXIT_USAGE, CliError, emit, on_store, open_desk, user_path
+from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.paths import Paths
 
@@ -155,16 +156,37 @@ def cmd_queue_refresh(args: argparse.Namespace, paths: Paths) -> int:
     results = [_item_json(item, error) for item, error in pulled]
     fetched = sum(1 for r in results if r["metadata"] == "fetched")
     total = len(results) + untried
+    failed = [r for r in results if r.get("error")]
     lines = [f"fetched {fetched} of {total} pending"]
-    lines += [f"  {r['id']}: {r['error']}" for r in results if r.get("error")]
+    lines += [f"  failed: {_failure(r)}" for r in failed]
     if untried:
-        lines.append(f"  not tried without a connection: {untried} more; try again when online")
+        waiting = ", ".join(_named(_item_json(i)) for i in pending[len(pulled) :])
+        lines.append(
+            f"  not tried without a connection: {untried} more ({waiting}); try again when online"
+        )
     emit(
         args,
         {"fetched": fetched, "pending": total - fetched, "not_tried": untried, "items": results},
         "\n".join(lines),
     )
-    return 0
+    # A refresh that left an item unfetched failed, for a script as for a person: not 0.
+    return EXIT_ERROR if failed or untried else 0
+
+
+def _named(item: dict[str, Any]) -> str:
+    """An item as a refresh's report names it: its id and title (or link), on one line."""
+    return (
+        f"{item['id']} {clean(str(item.get('title') or item.get('url') or ''), single_line=True)}"
+    )
+
+
+def _failure(item: dict[str, Any]) -> str:
+    """The item that failed and why (its link named once: a fetch's error starts with it)."""
+    why = clean(item["error"], single_line=True)
+    named = _named(item)
+    if why.startswith(named.partition(" ")[2]):
+        return f"{item['id']} {why}"
+    return f"{named}: {why}"
 
 
 def cmd_queue_export(args: argparse.Namespace, paths: Paths) -> int:

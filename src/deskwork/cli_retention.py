@@ -8,7 +8,7 @@ import argparse
 from typing import Any
 
 from deskwork.clikit import CliError, emit, err, on_store, open_desk
-from deskwork.domain.wording import plural
+from deskwork.domain.wording import figure, plural
 from deskwork.paths import Paths
 
 
@@ -16,7 +16,7 @@ def table_text(report: Any) -> str:
     best = report.best
     lines = [
         f"Preset {report.preset!r} (desired retention now {report.current:.2f}): "
-        f"{plural(report.studied, 'studied card')}, {report.new_cards} new, "
+        f"{plural(report.studied, 'studied card')}, {figure(report.new_cards)} new, "
         f"{plural(report.days, 'day')} simulated "
         f"({plural(report.runs, 'run')} from seed {report.seed} averaged)",
         "",

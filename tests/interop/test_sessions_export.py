@@ -66,3 +66,27 @@ def test_ics_has_one_event_per_focus_session_and_parses() -> None:
     assert str(events[1]["SUMMARY"]) == "Focus: unassigned"
     assert "abandoned: tired" in str(events[1]["DESCRIPTION"])
     assert first["UID"] != events[1]["UID"]
+
+
+def test_csv_carries_the_interruption_notes_one_a_line_in_their_cell() -> None:
+    """The notes the timer records of each interruption are a column: a note with commas,
+    quotes, a line break or a terminal escape reads back as itself, one interruption a line."""
+    focus = make_focus(
+        T0,
+        id=1,
+        interruptions=[
+            Interruption(at=T0, kind=InterruptionKind.EXTERNAL, note='Phone: "Mum", again'),
+            Interruption(at=T0, kind=InterruptionKind.INTERNAL),
+            Interruption(at=T0, kind=InterruptionKind.INTERNAL, note="e-mail\nthen \x1b[31mchat"),
+        ],
+    )
+    text = sessions_csv([focus, *sessions()[1:]], {})
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 3 and rows[0]["interruptions"] == "3"
+    assert rows[0]["interruption_notes"].split("\n") == [
+        'external: Phone: "Mum", again',
+        "internal",
+        "internal: e-mail then chat",
+    ]
+    assert rows[1]["interruption_notes"] == "" and rows[2]["note"] == "abandoned: tired"
+    assert "\x1b" not in text

@@ -175,3 +175,28 @@ def test_queue_add_holds_no_lock_while_the_server_is_slow(tmp_path: Path) -> Non
     assert adding.returncode == 0, err
     assert json.loads(out)["title"] == "Slow but sure"
     assert [i["title"] for i in items(home)] == ["Slow but sure"]
+
+
+def test_a_refresh_that_fails_an_item_exits_non_zero_naming_it_and_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "fetched 0 of 1" with exit 0 told a script all went well: a refresh that leaves an item
+    unfetched exits 1, and names the item (id, link) and the reason (a refresh that fetched
+    every item exits 0: test_a_server_that_never_answers_leaves_the_item_pending_…)."""
+    from tests.sources.test_fetch import COURSE_PAGE
+
+    def broken(handler: Handler) -> None:
+        handler.send(500, b"oops", "text/plain")
+
+    with serve({"/dl": static(COURSE_PAGE), "/broken": broken}) as server:
+        for path in ("/dl", "/broken"):
+            code, _, err = run(capsys, "queue", "add", server.url(path), "--offline")
+            assert code == 0, err
+        code, out, _ = run(capsys, "queue", "refresh")
+        assert code == 1
+        assert out.startswith("fetched 1 of 2 pending\n")
+        assert f"  failed: 2 {server.url('/broken')}: the server answered 500" in out
+        code, out, _ = run(capsys, "queue", "refresh", "--json")
+        report = json.loads(out)
+        assert code == 1 and (report["fetched"], report["pending"]) == (0, 1)
+        assert report["items"][0]["id"] == 2 and "500" in report["items"][0]["error"]

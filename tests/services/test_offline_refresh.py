@@ -57,15 +57,18 @@ def test_queue_refresh_stops_at_the_first_connection_failure(
     monkeypatch.setenv("DESKWORK_ARXIV_API", closed_port_url())
     code = main(["queue", "refresh", "--json"])
     report = json.loads(capsys.readouterr().out)
-    assert code == 0
+    assert code == 1  # nothing fetched: a failed refresh
     assert (report["fetched"], report["pending"], report["not_tried"]) == (0, 5, 4)
     assert len(report["items"]) == 1 and "cannot connect" in report["items"][0]["error"]
     tried = [e for e in errors(home) if e]
     assert len(tried) == 1  # one request, not five paced 3 s apart
     code = main(["queue", "refresh"])
     text = capsys.readouterr().out
-    assert text.startswith("fetched 0 of 5 pending\n")
-    assert "not tried without a connection: 4 more; try again when online" in text
+    assert code == 1 and text.startswith("fetched 0 of 5 pending\n  failed: 1 arXiv:1706.03760")
+    assert (
+        "not tried without a connection: 4 more (2 arXiv:1706.03761, 3 arXiv:1706.03762, " in text
+    )
+    assert "5 arXiv:1706.03764); try again when online" in text
 
 
 async def test_r_offline_with_five_pending_links_shows_one_summary(

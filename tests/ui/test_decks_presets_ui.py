@@ -242,3 +242,24 @@ async def test_the_preset_forms_error_is_a_sentence_wrapped_inside_the_dialog(
         error.update(long)
         await pilot.pause()
         assert error.region.right <= box.right and error.region.height >= 3, error.region
+
+
+async def test_deck_list_and_review_status_separate_thousands(tmp_path: Path, clock: Clock) -> None:
+    """A deck of 1,234 cards with a new-card limit of 1,500 a day: "1,234", not "1234", in the
+    deck list and in the review area's status."""
+    app = desk_app(tmp_path, clock, "[cards]\nfuzz = false\n")
+    with app.desk.store.transaction() as tx:
+        big = tx.put("presets", Preset(name="Big", new_per_day=1500, reviews_per_day=9999))
+        tx.put("deck_options", DeckOptions(deck="Big", preset_id=big.id))
+        for n in range(1234):
+            when = T0 + timedelta(seconds=n)
+            tx.put("cards", make_card(f"card {n}", when=when, deck="Big", note_guid=f"g{n}"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f4")
+        assert "1,234 new" in status(app)
+        await pilot.press("d")
+        screen = app.screen
+        assert isinstance(screen, DeckListScreen)
+        assert rows(screen) == {"Big": ("1,234", "0", "0")}
+        assert str(screen.query_one(DataTable).get_row_at(0)[4]) == "1,234"

@@ -78,7 +78,7 @@ async def test_a_keystroke_in_a_long_draft_leaves_the_parse_and_the_counts_for_l
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "unsaved" in str(status.render())
-        assert f"{len(LONG_POST.split()) + 1} words" in str(status.render())
+        assert f"{len(LONG_POST.split()) + 1:,} words" in str(status.render())
         editor.reparse_now()
         await pilot.pause()
         assert not document.stale

@@ -1,16 +1,19 @@
 """Card search with Anki's syntax where it is cheap: `deck:ML` (and its subdecks), `tag:nlp`,
 `is:due`, `is:new`, `is:learn`, `is:review`, `is:suspended`, `is:buried`, `flag:1`,
-`note:"Basic (type in the answer)"` (a note type by name, `*` at the end for a prefix), `card:2`
+`note:"Basic (type in the answer)"` (a note type by name), `card:2`
 (the second card of its note), `prop:r<0.9` / `prop:s>21` / `prop:d>0.5` / `prop:ivl>=10` /
 `prop:reps>5` / `prop:lapses>3` (Anki's properties: retrievability now, stability in days, difficulty
 0–1 as Anki shows it, interval in days), `prop:due=1` (due tomorrow; `prop:due<0` overdue, as Anki
 counts study days from today), `rated:2` (answered today or yesterday), `rated:7:1` (answered
 Again, 1–4 = the answer buttons, in the last 7 days: from the review log), `added:7`, `edited:1`
-(days, counting today as 1, study days as the day start hour cuts them), words in any field; `-`
-before a term negates it. A term it cannot read (`deck:` with no name, a `"` never closed) is
-refused with a message naming it. Terms are
-ANDed; as in Anki, `or` joins alternatives (`deck:A or deck:B`), `(…)` groups and `-(…)` negates a
-group; quotes make one term of several words."""
+(days, counting today as 1, study days as the day start hour cuts them), `front:text` (the whole
+field named Front is the text), words in any field; `-` before a term negates it. As in Anki, `*`
+stands for any run of characters and `_` for one in words, fields, deck, tag and note type names
+(`*net`, `re*ion`, `front:*net*`, `deck:*::ML`); a backslash escapes (`\\*`, `\\_`, `\\\\`, and
+`\\"` inside quotes, `\\:` a colon): domain/search_tokens.py reads the syntax. A term it cannot
+read (`deck:` with no name, a `"` never closed, a field no note type has, `\\d`) is refused with
+a message naming it. Terms are ANDed; as in Anki, `or` joins alternatives (`deck:A or deck:B`),
+`(…)` groups and `-(…)` negates a group; quotes make one term of several words."""
 
 from __future__ import annotations
 
@@ -21,6 +24,15 @@ from datetime import datetime, timedelta
 
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.revieworder import DEFAULT_DECAY, retrievability
+from deskwork.domain.search_tokens import (
+    Parser,
+    glob_re,
+    is_glob,
+    plain,
+    split_term,
+    tokens,
+    unescape,
+)
 from deskwork.domain.studyday import day_bounds, study_day
 
 Test = Callable[[Card], bool]
@@ -29,20 +41,26 @@ Answers = Callable[[datetime], Iterable[tuple[int, int]]]
 
 
 def _deck(name: str) -> Test:
-    name = name.casefold()
-    if name.endswith("*"):
-        stem = name[:-1]
-        return lambda c: c.deck.casefold().startswith(stem)
-    return lambda c: c.deck.casefold() == name or c.deck.casefold().startswith(name + "::")
+    """Anki's `deck:`: the deck and its subdecks, by name ignoring case; wildcards anywhere."""
+    if name == "*":
+        return lambda c: True
+    pattern = re.compile(f"{glob_re(name)}(?:$|::)", re.IGNORECASE | re.DOTALL)
+    return lambda c: pattern.match(c.deck) is not None
+
+
+NO_SPACE = r"\S"  # what a `*` in a tag stands for a run of, as in Anki
 
 
 def _tag(name: str) -> Test:
-    name = name.casefold()
-    if name.endswith("*"):
-        return lambda c: any(t.casefold().startswith(name[:-1]) for t in c.tags)
-    return lambda c: any(
-        t.casefold() == name or t.casefold().startswith(name + "::") for t in c.tags
-    )
+    """Anki's `tag:`: a tag or its child tags (`tag:ml` finds ml::nlp), ignoring case, wildcards
+    anywhere (a `*` stands for characters other than spaces); `tag:none` a card without tags,
+    `tag:*` every card."""
+    if name.casefold() == "none":
+        return lambda c: not c.tags
+    if name == "*":  # every card, with tags or without, as Anki has it
+        return lambda c: True
+    pattern = re.compile(glob_re(name, NO_SPACE) + "(?:::.*)?", re.IGNORECASE | re.DOTALL)
+    return lambda c: any(pattern.fullmatch(t) for t in c.tags)
 
 
 def _due(now: datetime, start_hour: int) -> Test:
@@ -92,17 +110,40 @@ def _flag(number: int) -> Test:
 
 def _words(word: str) -> Test:
     """Text in any field, ignoring case; as in Anki, `*` stands for any run of characters and `_`
-    for one (`\\*`, `\\_`: the characters themselves)."""
-    if "*" not in word and "_" not in word:
-        word = word.casefold()
-        return lambda c: any(word in f.casefold() for f in c.fields)
-    parts = re.split(r"(\\[*_]|[*_])", word)
-    wild = {"*": ".*", "_": "."}
-    pattern = re.compile(
-        "".join(wild.get(p, re.escape(p[-1] if p in ("\\*", "\\_") else p)) for p in parts),
-        re.IGNORECASE | re.DOTALL,
-    )
-    return lambda c: any(pattern.search(f) for f in c.fields)
+    for one (`\\*`, `\\_`, `\\\\`: the characters themselves)."""
+    if not is_glob(word):
+        text = plain(word).casefold()
+        return lambda c: any(text in f.casefold() for f in c.fields)
+    pattern = re.compile(glob_re(word), re.IGNORECASE | re.DOTALL)
+    # Over the fields as Anki holds them, joined by \x1f: a `*` reaches from one field into the
+    # next there (`a*b` finds "say" / "back"), as Anki's `flds like '%a%b%'` does.
+    return lambda c: pattern.search("\x1f".join(c.fields)) is not None
+
+
+def _field(term: str, name: str, value: str, fields: dict[str, list[str]]) -> Test:
+    """Anki's field search `front:value`: the whole of the field named `name` (ignoring case,
+    wildcards allowed: `*:x` any field) is `value`, ignoring case, `*` any run, `_` one character
+    (`front:*net*` holds "net", `front:` is empty, `front:_*` is not). A name no note type has is
+    refused, naming the fields there are (the search would match nothing, silently)."""
+    if value.startswith(("re:", "nc:")):
+        raise ValueError(f"{term}: {value[:3]} (a regular expression / without accents) is an "
+                         "Anki field search deskwork does not have; use * and _ wildcards")  # fmt: skip
+    named = re.compile(glob_re(name), re.IGNORECASE | re.DOTALL)
+    where = {k: [n for n, f in enumerate(fs) if named.fullmatch(f)] for k, fs in fields.items()}
+    where = {k: at for k, at in where.items() if at}
+    if not where:
+        known = sorted({f for fs in fields.values() for f in fs}, key=str.casefold)
+        raise ValueError(f"{term}: no note type has a field {plain(name)!r} (fields: "
+                         f"{', '.join(known)}; '\\:' searches for a colon: {plain(name)}\\:...)")  # fmt: skip
+    pattern = re.compile(glob_re(value), re.IGNORECASE | re.DOTALL)
+
+    def test(card: Card) -> bool:
+        return any(
+            n < len(card.fields) and pattern.fullmatch(card.fields[n]) is not None
+            for n in where.get(card.note_type, ())
+        )
+
+    return test
 
 
 def _card(ord_: int) -> Test:
@@ -110,11 +151,9 @@ def _card(ord_: int) -> Test:
 
 
 def _note(name: str, type_names: dict[str, str]) -> Test:
-    name = name.casefold()
-    if name.endswith("*"):
-        keys = {k for k, n in type_names.items() if n.casefold().startswith(name[:-1])}
-    else:
-        keys = {k for k, n in type_names.items() if n.casefold() == name}
+    """Anki's `note:`: a note type by its whole name, ignoring case, wildcards anywhere."""
+    pattern = re.compile(glob_re(name), re.IGNORECASE | re.DOTALL)
+    keys = {k for k, n in type_names.items() if pattern.fullmatch(n)}
     return lambda c: c.note_type in keys
 
 
@@ -194,57 +233,6 @@ def _prop(text: str, now: datetime, decay: Callable[[Card], float], start_hour: 
     return test
 
 
-OPEN, CLOSE = object(), object()  # an unquoted `(` / `)`: a group, as in Anki
-Token = str | object
-
-
-def _tokens(query: str, quotes: str = "\"'") -> list[Token]:
-    """The query's words (a quoted part is one word, its quotes removed) and OPEN / CLOSE for each
-    unquoted parenthesis. A `'` left open is an apostrophe (`don't`): single quotes are read as
-    plain characters then; a `"` left open is refused (ValueError naming the term it opens: the
-    search was silently for words with a `"` in them)."""
-    out: list[Token] = []
-    word: list[str] = []
-    quote = ""
-    quoted_at = 0  # where the word with the open quote began in `query`
-    started = False  # a word was begun (an empty pair of quotes is still a word)
-
-    def flush() -> None:
-        nonlocal started
-        if started:
-            out.append("".join(word))
-        word.clear()
-        started = False
-
-    for at, ch in enumerate(query):
-        if quote:
-            if ch == quote:
-                quote = ""
-            else:
-                word.append(ch)
-        elif ch in quotes:
-            if not started:
-                quoted_at = at
-            quote, started = ch, True
-        elif ch.isspace():
-            flush()
-        elif ch in "()":
-            flush()
-            out.append(OPEN if ch == "(" else CLOSE)
-        else:
-            if not started:
-                quoted_at = at
-            word.append(ch)
-            started = True
-    if quote == "'":  # an apostrophe: read again with single quotes as characters
-        return _tokens(query, quotes=quotes.replace("'", ""))
-    if quote:
-        term = query[quoted_at:].strip()
-        raise ValueError(f"{term}: a '\"' without its closing '\"' in the search")
-    flush()
-    return out
-
-
 UNSUPPORTED = ("introduced", "resched", "nid", "cid", "mid", "dupe", "preset", "re", "nc", "w")
 
 
@@ -282,13 +270,14 @@ def _rated_with(term: str, button: str, since: datetime, answers: Answers | None
 def _term(
     term: str,
     now: datetime,
-    type_names: dict[str, str],
+    names: tuple[dict[str, str], dict[str, list[str]]],
     decay: Callable[[Card], float],
     start_hour: int = 4,
     answers: Answers | None = None,
 ) -> Test:
-    name, sep, value = term.partition(":")
-    name = name.lower()
+    """The test for one term (`names`: note type key -> its name, and -> its field names)."""
+    key, sep, value = split_term(term)
+    name = key.lower()
     if sep and name == "rated":
         days, has_button, button = value.partition(":")
         since = _days_since(name, days, now, start_hour)
@@ -303,18 +292,19 @@ def _term(
         return lambda c: (c.note_modified or c.created) >= since
     if sep and name in UNSUPPORTED:
         raise ValueError(f"{name}: is an Anki search deskwork does not have (it has deck:, tag:, "
-                         "is:, flag:, note:, card:, prop:, rated:, added:, edited:)")  # fmt: skip
+                         "is:, flag:, note:, card:, prop:, rated:, added:, edited:, and "
+                         "field:text for a field)")  # fmt: skip
     if sep and name in ("deck", "tag") and not value:
         raise ValueError(f"{term} needs a {name} name after it ({name}:ML, {name}:\"two words\", "
                          f"{name}:ML* for a prefix)")  # fmt: skip
     if sep and name == "deck":
-        return _deck(value)
+        return _deck(unescape(value, term))
     if sep and name == "tag":
-        return _tag(value)
+        return _tag(unescape(value, term))
     if sep and name == "is":
         return _is(value.lower(), now, start_hour)
     if sep and name == "note":
-        return _note(value, type_names)
+        return _note(unescape(value, term), names[0])
     if sep and name == "card":
         if not value.isdigit() or int(value) < 1:
             raise ValueError(f"card:{value} needs a card number from 1")
@@ -325,71 +315,9 @@ def _term(
         if not value.isdigit():
             raise ValueError(f"flag:{value} needs a number 0–7")
         return _flag(int(value))
-    return _words(term)
-
-
-class _Parser:
-    """Anki's grammar: terms side by side are ANDed (`and` may be written), `or` between two
-    parts (either case; binds looser than and), `(…)` groups, `-` negates a term or a group."""
-
-    def __init__(self, tokens: list[Token], make: Callable[[str], Test]) -> None:
-        self.tokens = tokens
-        self.at = 0
-        self.make = make
-
-    def _peek(self) -> Token | None:
-        return self.tokens[self.at] if self.at < len(self.tokens) else None
-
-    @staticmethod
-    def _is_word(token: Token | None, word: str) -> bool:
-        return isinstance(token, str) and token.lower() == word
-
-    def parse(self) -> Test:
-        test = self._or()
-        if self.at < len(self.tokens):
-            raise ValueError("a ')' without its '(' in the search")
-        return test
-
-    def _or(self) -> Test:
-        parts = [self._and()]
-        while self._is_word(self._peek(), "or"):
-            self.at += 1
-            parts.append(self._and())
-        return parts[0] if len(parts) == 1 else (lambda c: any(t(c) for t in parts))
-
-    def _and(self) -> Test:
-        parts: list[Test] = []
-        while True:
-            token = self._peek()
-            if token is None or token is CLOSE or self._is_word(token, "or"):
-                break
-            if self._is_word(token, "and"):
-                if not parts:
-                    raise ValueError("'and' needs a search term before it")
-                self.at += 1
-                continue
-            parts.append(self._unary())
-        if not parts:
-            raise ValueError("'or' needs a search term on each side")
-        return parts[0] if len(parts) == 1 else (lambda c: all(t(c) for t in parts))
-
-    def _unary(self) -> Test:
-        token = self._peek()
-        self.at += 1
-        if token == "-" and self._peek() is OPEN:
-            inner = self._unary()
-            return lambda c: not inner(c)
-        if token is OPEN:
-            inner = self._or()
-            if self._peek() is not CLOSE:
-                raise ValueError("a '(' without its ')' in the search")
-            self.at += 1
-            return inner
-        assert isinstance(token, str)
-        if token.startswith("-") and len(token) > 1:
-            test = self.make(token[1:])
-            return lambda c: not test(c)
-        return self.make(token)
+    if sep:  # anything else before a colon is a field's name, as in Anki
+        return _field(term, unescape(key, term), unescape(value, term), names[1])
+    return _words(unescape(term))
 
 
 def compile_query(
@@ -399,22 +327,26 @@ def compile_query(
     decay: Callable[[Card], float] | None = None,
     start_hour: int = 4,
     answers: Answers | None = None,
+    field_names: dict[str, list[str]] | None = None,
 ) -> Test:
-    """A predicate for `query` (`type_names`: note type key -> name, the stock ones by default;
-    `decay`: the FSRS decay of a card's preset, for prop:r; `answers`: the review log's answers
-    from a time on, for rated:n:m, read only when the query has one); ValueError names a term it
-    cannot understand, or a group or `or` left incomplete."""
-    if type_names is None:
-        from deskwork.domain.notetypes import STOCK
+    """A predicate for `query` (`type_names`: note type key -> name, `field_names`: key -> its
+    fields' names, the stock ones by default; `decay`: the FSRS decay of a card's preset, for
+    prop:r; `answers`: the review log's answers from a time on, for rated:n:m, read only when the
+    query has one); ValueError names a term it cannot understand, or a group or `or` left
+    incomplete."""
+    from deskwork.domain.notetypes import STOCK
 
+    if type_names is None:
         type_names = {k: t.name for k, t in STOCK.items()}
-    names = type_names
+    if field_names is None:
+        field_names = {k: list(t.fields) for k, t in STOCK.items()}
+    names = (type_names, field_names)
     card_decay = decay or (lambda _: DEFAULT_DECAY)
-    tokens = _tokens(query)
-    if not tokens:
+    words = tokens(query)
+    if not words:
         return lambda c: True
-    return _Parser(
-        tokens, lambda term: _term(term, now, names, card_decay, start_hour, answers)
+    return Parser(
+        words, lambda term: _term(term, now, names, card_decay, start_hour, answers)
     ).parse()
 
 
@@ -426,8 +358,9 @@ def search(
     decay: Callable[[Card], float] | None = None,
     start_hour: int = 4,
     answers: Answers | None = None,
+    field_names: dict[str, list[str]] | None = None,
 ) -> list[Card]:
-    test = compile_query(query, now, type_names, decay, start_hour, answers)
+    test = compile_query(query, now, type_names, decay, start_hour, answers, field_names)
     return [c for c in cards if test(c)]
 
 
@@ -436,12 +369,13 @@ def deck_of_query(query: str) -> str | None:
     subdecks, as an export of the deck takes them), as typed; None for any other search (and for
     one it cannot read)."""
     try:
-        tokens = _tokens(query)
+        words = tokens(query)
+        if len(words) != 1 or not isinstance(words[0], str):
+            return None
+        name, sep, value = split_term(words[0])
+        value = unescape(value)
     except ValueError:
         return None
-    if len(tokens) != 1 or not isinstance(tokens[0], str):
+    if not sep or name.lower() != "deck" or not value or "*" in value.replace("\\*", ""):
         return None
-    name, sep, value = tokens[0].partition(":")
-    if not sep or name.lower() != "deck" or not value or "*" in value:
-        return None
-    return value
+    return plain(value)

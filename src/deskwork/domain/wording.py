@@ -1,5 +1,5 @@
-"""What people read: counts in words ("1 card", "2 cards": every count shown goes through
-`plural`, so no screen says "1 minutes") and a validation error as one sentence naming the field
+"""What people read: counts in words ("1 card", "2 cards", "12,345 cards": every count shown goes
+through `plural`, so no screen says "1 minutes" or "12345 cards"; a bare figure through `figure`) and a validation error as one sentence naming the field
 (`human_error`, used by every form instead of a pydantic dump)."""
 
 from __future__ import annotations
@@ -27,16 +27,28 @@ def plural_noun(count: float, noun: str, many: str | None = None) -> str:
     return noun + "s"
 
 
+NOT_COUNTED = "—"  # a figure that was not counted (the cards still loading): not a 0
+
+
+def figure(count: float | None) -> str:
+    """A count as people read it: thousands separated ("12,345"), a whole float without ".0";
+    None (not counted) as "—"."""
+    if count is None:
+        return NOT_COUNTED
+    if isinstance(count, float) and not count.is_integer():
+        return f"{count:,g}"
+    return f"{int(count):,}"
+
+
 def plural(count: float, noun: str, many: str | None = None) -> str:
     """`plural(1, "card")` -> "1 card"; `plural(3, "card")` -> "3 cards"; `plural(2, "box")`
-    -> "2 boxes". Whole floats print without ".0"."""
-    shown = f"{count:g}" if isinstance(count, float) else str(count)
-    return f"{shown} {plural_noun(count, noun, many)}"
+    -> "2 boxes"; `plural(12345, "card")` -> "12,345 cards". Whole floats print without ".0"."""
+    return f"{figure(count)} {plural_noun(count, noun, many)}"
 
 
 def counted(count: int, noun: str) -> str:
-    """`plural` with thousands separated: "1 card", "12,345 cards"."""
-    return f"{count:,} {plural_noun(count, noun)}"
+    """`plural` (its thousands separated too): "1 card", "12,345 cards"."""
+    return plural(count, noun)
 
 
 def true_retention_said(retention: float | None, in_review: int, answers: int) -> str:
@@ -62,10 +74,7 @@ def reviews_said(per_day: Sequence[int]) -> str:
     days = len(per_day)
     share = f" ({studied / days:.0%})" if days else ""
     average = f" · average {round(total / studied):,} a day studied" if studied else ""
-    return (
-        f"total {total:,} {'review' if total == 1 else 'reviews'} · days studied {studied} of "
-        f"{days}{share}{average}"
-    )
+    return f"total {plural(total, 'review')} · days studied {studied} of {days}{share}{average}"
 
 
 def whole_parts(parts: list[float]) -> list[int]:

@@ -1,4 +1,10 @@
-"""Pomodoro sessions as CSV (one row per session) and iCalendar (one event per focus session)."""
+"""Pomodoro sessions as CSV (one row per session) and iCalendar (one event per focus session).
+
+The CSV's `interruption_notes` holds what the timer recorded of each interruption, one line per
+interruption in the cell ("external: phone call", "internal" when no note was typed): a note's own
+line breaks and control characters are folded to spaces so that a reader splitting the cell on
+line breaks gets one interruption a line; the csv module quotes the cell (commas, quotes, line
+breaks)."""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from deskwork.domain.sessions import Session, SessionKind
+from deskwork.domain.sessions import Interruption, Session, SessionKind
+from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 
 CSV_FIELDS = [
@@ -22,6 +29,7 @@ CSV_FIELDS = [
     "item_id",
     "item",
     "interruptions",
+    "interruption_notes",
     "pauses",
     "note",
 ]
@@ -40,9 +48,16 @@ def session_record(s: Session, titles: Mapping[int, str]) -> dict[str, Any]:
         "item_id": s.item_id,
         "item": titles.get(s.item_id) if s.item_id is not None else None,
         "interruptions": len(s.interruptions),
+        "interruption_notes": [_said(i) for i in s.interruptions],
         "pauses": len(s.pauses),
         "note": s.note,
     }
+
+
+def _said(interruption: Interruption) -> str:
+    """One interruption on one line: its kind, and its note after a colon when one was typed."""
+    note = clean(interruption.note, single_line=True)
+    return f"{interruption.kind.value}: {note}" if note else interruption.kind.value
 
 
 def sessions_csv(sessions: Iterable[Session], titles: Mapping[int, str]) -> str:
@@ -52,6 +67,7 @@ def sessions_csv(sessions: Iterable[Session], titles: Mapping[int, str]) -> str:
     for s in sessions:
         row = session_record(s, titles)
         row["completed"] = "true" if s.completed else "false"
+        row["interruption_notes"] = "\n".join(row["interruption_notes"])
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
     return out.getvalue()
 

@@ -16,7 +16,7 @@ from deskwork.domain.cards import Card
 from deskwork.domain.cardsearch import compile_query
 from deskwork.domain.studyday import day_bounds
 from deskwork.services.desk import Desk
-from deskwork.services.notes import Renderer, type_names
+from deskwork.services.notes import Renderer, field_names, type_names
 from deskwork.services.presets import load as load_presets
 
 T = TypeVar("T")
@@ -60,12 +60,13 @@ def search_job(
     cards = desk.store.cards.all()
     render = Renderer(desk)
     names = type_names(render.types)  # unambiguous: beside Anki's Basic, "Basic (deskwork)"
+    fields = field_names(render.types)  # front:word searches the field named Front
     decay = load_presets(desk).decay_for  # prop:r with each card's preset's decay
     start_hour = desk.config.study.day_start_hour  # rated:, added:, edited: count study days
     answers = answers_since(desk)  # rated:n:m reads the log (on the worker, only if asked)
 
     def run() -> Found:
-        test = compile_query(query, now, names, decay, start_hour, answers)
+        test = compile_query(query, now, names, decay, start_hour, answers, fields)
         found: list[Card] = []
         for start in range(0, len(cards), SLICE):
             pause()

@@ -22,7 +22,7 @@ from deskwork.domain.render import Rendered
 from deskwork.domain.scheduling import Grade, SchedulerSettings, grade, next_intervals
 from deskwork.domain.studyday import day_bounds
 from deskwork.domain.upcoming import Upcoming
-from deskwork.domain.wording import plural
+from deskwork.domain.wording import figure, plural
 from deskwork.services import notes
 from deskwork.services.desk import Desk
 from deskwork.services.notes import LAST_DECK
@@ -137,7 +137,7 @@ class ReviewSession:
         done = self.done.get(deck)
         if done is None or (left.new and left.review):
             return ""
-        return f"{deck}: today's limits reached ({done.new} new, {plural(done.review, 'review')})"
+        return f"{deck}: today's limits reached ({figure(done.new)} new, {plural(done.review, 'review')})"
 
     def current(self) -> Card | None:
         """The card to study now. Once shown it stays until answered, buried or suspended, as in

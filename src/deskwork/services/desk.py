@@ -46,14 +46,16 @@ class DaySummary:
     queue: list[Item]  # today's, in order
     candidates: list[Item]  # offered for today: earlier days' leftovers, active, planned
     leftover_count: int
-    cards_total: int
-    cards_due: int  # what today's review queue holds (each deck's limits): new + learning + review
+    # The card figures are None when they were not counted (`summary(card_counts=False)`, the
+    # cards still loading): "—" where shown, null in JSON; never a 0 that was not counted.
+    cards_total: int | None
+    cards_due: int | None  # today's review queue (each deck's limits): new + learning + review
     next_due: datetime | None
     drafts: list[Draft]
     item_titles: dict[int, str] = field(default_factory=dict)
     cards_loading: bool = False
-    cards_due_parts: dict[str, int] = field(default_factory=dict)  # new / learning / review
-    due_without_limits: int = 0  # available new cards and cards due today, limits ignored
+    cards_due_parts: dict[str, int] | None = None  # new / learning / review
+    due_without_limits: int | None = None  # available new cards and due today, limits ignored
 
     def as_json(self) -> dict[str, Any]:
         from deskwork.interop.sessions import session_record  # csv: for the CLI's JSON only
@@ -192,10 +194,10 @@ class Desk:
         card_counts: bool = True,
     ) -> DaySummary:
         """Today's figures. With `wait_for_cards=False` and the cards still loading (the TUI loads
-        them in a background worker), the card figures are zero and `cards_loading` is set.
-        `due`: today's due counts computed already (`due_today`, on a worker: every card is
-        read). `card_counts=False`: the card figures are left at zero, no card read (the TUI's
-        areas show none of them; counting them took ~100 ms at the heavy year)."""
+        them in a background worker), the card figures are None (not counted) and `cards_loading`
+        is set. `due`: today's due counts computed already (`due_today`, on a worker: every card
+        is read). `card_counts=False`: the card figures are None, no card read (the TUI's areas
+        show none of them; counting them took ~100 ms at the heavy year)."""
         day = self.today()
         start_hour = self.config.study.day_start_hour
         # In UTC, as the sessions are stored: comparing datetimes that share a tzinfo needs no
@@ -220,8 +222,8 @@ class Desk:
                 for item_id, seconds in s.seconds_by_item().items():
                     minutes_by_item[item_id] = minutes_by_item.get(item_id, 0.0) + seconds / 60
         loading = not wait_for_cards and not self.store.cards.loaded
-        cards = [] if loading or not card_counts else self.store.cards.all()
-        if loading or not card_counts:
+        cards = None if loading or not card_counts else self.store.cards.all()
+        if cards is None:
             due = None
         elif due is None:
             due = _due_today(self, cards)
@@ -242,13 +244,13 @@ class Desk:
             queue=todays_queue(items, day),
             candidates=candidates(items, day),
             leftover_count=len(leftovers(items, day)),
-            cards_total=len(cards),
-            cards_due=due.total if due else 0,
+            cards_total=None if cards is None else len(cards),
+            cards_due=due.total if due is not None else None,
             next_due=due.next_due if due else None,
             drafts=drafts,
             cards_loading=loading,
-            cards_due_parts=due.parts() if due else {"new": 0, "learning": 0, "review": 0},
-            due_without_limits=due.without_limits if due else 0,
+            cards_due_parts=due.parts() if due is not None else None,
+            due_without_limits=due.without_limits if due is not None else None,
         )
 
     def due_today(self) -> DueToday:

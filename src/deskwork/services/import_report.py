@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from deskwork.domain.wording import plural
+from deskwork.domain.wording import figure, plural
 
 ALREADY_THERE = "already there (same front)"
 
@@ -71,15 +71,15 @@ class ImportReport:
             f"imported {plural(self.notes, 'note')}, {plural(self.cards, 'card')}, "
             f"{plural(self.reviews, 'review')}"
         ]
-        out += [f"  {deck}: {n}" for deck, n in self.decks.items()]
+        out += [f"  {deck}: {figure(n)}" for deck, n in self.decks.items()]
         if self.duplicates and self.duplicate_rule == "first field":
             out.append(f"{plural(self.duplicates, 'note')} already there (same front): skipped")
         elif self.duplicates:
             out.append(
                 f"{plural(self.duplicates, 'note')} already here (same guid): "
-                f"{self.notes_updated} updated, "
+                f"{figure(self.notes_updated)} updated, "
                 f"{plural(self.cards_added_to_existing_notes, 'new card')} on them, "
-                f"{self.cards_rescheduled} rescheduled, {self.cards_state_changed} "
+                f"{figure(self.cards_rescheduled)} rescheduled, {figure(self.cards_state_changed)} "
                 "suspended/unsuspended, flagged or buried"
             )
         left_out = self.rows_left_out()

@@ -14,7 +14,7 @@ from deskwork.domain import answer_days as ad
 from deskwork.domain import insight as di
 from deskwork.domain.drafts import Draft
 from deskwork.domain.studyday import DayIndex, day_bounds
-from deskwork.domain.wording import plural, whole_parts
+from deskwork.domain.wording import figure, plural, whole_parts
 from deskwork.services.curriculum import program_of, report_of
 from deskwork.services.desk import Desk
 from deskwork.store.errors import ReadOnlyStore, StoreError
@@ -262,8 +262,13 @@ def day_end_text(summary: di.DayEnd) -> str:
             f"  {m:4d} min  {title}"
             for title, m in zip(summary.minutes_by_item, shown[1:], strict=True)
         ),
-        f"Flashcards: {plural(summary.reviews, 'answer')} today; {summary.cards_due_tomorrow:,} due tomorrow"
-        + (f", plus {summary.cards_overdue:,} overdue by then" if summary.cards_overdue else ""),
+        f"Flashcards: {plural(summary.reviews, 'answer')} today; {figure(summary.cards_due_tomorrow)} due "
+        "tomorrow"
+        + (
+            f", plus {figure(summary.cards_overdue)} overdue by then"
+            if summary.cards_overdue
+            else ""
+        ),
     ]
     if summary.drafts_touched:
         lines.append("Drafts worked on: " + ", ".join(summary.drafts_touched))

@@ -26,6 +26,11 @@ def type_names(types: dict[str, NoteTypeDef]) -> dict[str, str]:
     return display_names(types)
 
 
+def field_names(types: dict[str, NoteTypeDef]) -> dict[str, list[str]]:
+    """key -> its fields' names, as field searches (`front:word`) find them."""
+    return {k: list(t.fields) for k, t in types.items()}
+
+
 def notetype_of(desk: Desk, card: Card) -> NoteTypeDef | None:
     return STOCK.get(card.note_type) or next(
         (t for t in desk.store.notetypes.all() if t.key == card.note_type), None
@@ -120,7 +125,7 @@ def listing(desk: Desk, query: str = "") -> list[dict[str, Any]]:
     shown_names = type_names(types)
     found = search(
         desk.store.cards.all(), query, now, shown_names, presets.decay_for,
-        desk.config.study.day_start_hour, answers_since(desk),
+        desk.config.study.day_start_hour, answers_since(desk), field_names(types),
     )  # fmt: skip
     found.sort(key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
     render_one = Renderer(desk)

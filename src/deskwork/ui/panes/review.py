@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 
 from deskwork.domain.scheduling import Grade, describe
 from deskwork.domain.text import clean
-from deskwork.domain.wording import plural
+from deskwork.domain.wording import figure, plural
 from deskwork.ui.commands import REVIEW_COMMANDS
 from deskwork.ui.panes.review_session import STUDY_DECK as STUDY_DECK
 from deskwork.ui.panes.review_session import SessionPane
@@ -183,7 +183,8 @@ class ReviewPane(SessionPane):
         # The card's own figures before its deck (a long deck name is what the pane's edge cuts),
         # and the deck only when it is not the one being studied.
         deck = "" if card.deck == self.deck else f" · {clean(card.deck, single_line=True)}"
-        status = f"{mode}{new} new · {learning} learning · {review} to review{shown_r}{flag}{deck}"
+        counts = f"{figure(new)} new · {figure(learning)} learning · {figure(review)} to review"
+        status = f"{mode}{counts}{shown_r}{flag}{deck}"
         self.query_one("#review-status", Static).update(status)
         rendered = session.render(card)
         question = rendered.question_shown(folded=not self.revealed)

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Static
 
 from deskwork.domain.text import clean
+from deskwork.domain.wording import figure
 from deskwork.ui.commands import DECK_COMMANDS
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
 from deskwork.ui.widgets.footer import DeskFooter
@@ -75,10 +76,10 @@ class DeckListScreen(Screen[Choice]):
             style = "bold" if row.deck == self.studying else ""
             table.add_row(
                 Text("  " * depth + name, style=style),
-                Text(str(row.new), style="blue" if row.new else "dim"),
-                Text(str(row.learning), style="red" if row.learning else "dim"),
-                Text(str(row.review), style="green" if row.review else "dim"),
-                Text(str(row.cards), style="dim"),
+                Text(figure(row.new), style="blue" if row.new else "dim"),
+                Text(figure(row.learning), style="red" if row.learning else "dim"),
+                Text(figure(row.review), style="green" if row.review else "dim"),
+                Text(figure(row.cards), style="dim"),
                 Text(clean(chosen.preset_of(row.deck).name, single_line=True)),
                 key=row.deck,
             )

@@ -16,7 +16,7 @@ from textual.widgets import ProgressBar, Static
 from deskwork.domain.cancel import Cancelled
 from deskwork.domain.presets import DEFAULT_PRESET_ID, PresetError
 from deskwork.domain.text import clean
-from deskwork.domain.wording import plural, plural_noun
+from deskwork.domain.wording import figure, plural, plural_noun
 from deskwork.ui.commands import RETENTION_COMMANDS
 from deskwork.ui.widgets.retention_chart import RetentionChart
 
@@ -121,7 +121,7 @@ class RetentionScreen(Screen[float | None]):
         name = clean(report.preset, single_line=True)
         self.query_one("#retention-title", Static).update(
             f"Desired retention for {name!r}: now {report.current:.2f} · "
-            f"{plural(report.studied, 'studied card')}, {report.new_cards} new · "
+            f"{plural(report.studied, 'studied card')}, {figure(report.new_cards)} new · "
             f"{plural(report.days, 'day')}"
         )
         if best is not None:

@@ -24,7 +24,13 @@ from textual.widgets import Sparkline, Static
 
 from deskwork.domain.insight import Insight, met_target
 from deskwork.domain.text import clean
-from deskwork.domain.wording import duration, plural, reviews_said, true_retention_said
+from deskwork.domain.wording import (
+    duration,
+    figure,
+    plural,
+    reviews_said,
+    true_retention_said,
+)
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.static_text import RenderedOnce
 
@@ -400,7 +406,8 @@ def cards_text(insight: Insight) -> Text:
     )
     text.append(f"true retention (30 days): {retention}; ")
     text.append(
-        f"{insight.due_forecast[0]} due today, {sum(insight.due_forecast[:7])} in the next 7 days"
+        f"{figure(insight.due_forecast[0])} due today, {figure(sum(insight.due_forecast[:7]))} in the "
+        "next 7 days"
     )
     return text
 
