@@ -149,6 +149,24 @@ def test_a_searchs_cards_are_written_as_before(tmp_path: Path) -> None:
         desk.close()
 
 
+def test_marked_cards_are_taken_by_id_at_the_moment(tmp_path: Path) -> None:
+    """The card browser's marked cards (`ids=`): the UI thread hands over their ids, the worker
+    picks those cards from the moment's records, so an edit or a deletion made after it (before
+    the worker runs) is not in the file, and an id of no card is no card."""
+    desk = _desk(tmp_path)
+    try:
+        cards = sorted(desk.store.cards.all(), key=lambda c: c.id)
+        marked = [c for c in cards if c.id % 3 != 1]
+        _as_before(desk, tmp_path / "before.apkg", cards=marked)
+        ids = frozenset(c.id for c in marked) | {10**9}
+        job = export_job(desk, tmp_path / "now.apkg", "Math", ids=ids)
+        _change_everything(desk, 0)
+        assert job(None) == (7, 8)
+        assert _contents(tmp_path / "now.apkg") == _contents(tmp_path / "before.apkg")
+    finally:
+        desk.close()
+
+
 def test_plain_text_is_written_as_before(tmp_path: Path) -> None:
     from deskwork.interop.anki.text import write_text
 

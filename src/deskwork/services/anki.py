@@ -4,6 +4,7 @@ call this), importing it (`anki_import`: all or nothing, re-imports update), exp
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -121,10 +122,12 @@ def media_for(
     }
 
 
-def in_order(cards: list[Card], deck_name: str = "") -> list[Card]:
+def in_order(
+    cards: list[Card], deck_name: str = "", ids: AbstractSet[int] | None = None
+) -> list[Card]:
     """`cards` in the export's order (by note, then template), those of `deck_name` and its
-    subdecks only when one is named: sorted in place, so the list must be the caller's own (a
-    worker may call this). The result is out of the collector's walks (store/collector.py).
+    subdecks only when one is named, those whose id is in `ids` only when given: sorted in
+    place, so the list must be the caller's own (a worker may call this). The result is out of the collector's walks (store/collector.py).
     Sorted by one field at a time, last key first (stable sorts: the order of the key
     `(note_guid, ord, id)`): the keys are the records' own values, so no tuple a card is made,
     which young collections on the worker would move into the oldest generation, 100,000 of them
@@ -133,7 +136,9 @@ def in_order(cards: list[Card], deck_name: str = "") -> list[Card]:
         cards.sort(key=attrgetter(field))
     prefix = deck_name + "::"
     chosen = untracked_list()
-    if deck_name:
+    if ids is not None:
+        chosen.extend(c for c in cards if c.id in ids)
+    elif deck_name:
         chosen.extend(c for c in cards if c.deck == deck_name or c.deck.startswith(prefix))
     else:
         chosen.extend(cards)
@@ -236,6 +241,7 @@ def export_job(
     *,
     with_history: bool = True,
     cards: list[Card] | None = None,
+    ids: AbstractSet[int] | None = None,
 ) -> ExportJob:
     """An export in two halves: the store's moment is taken now, on the calling thread, as
     references to what no later change alters (the card records, frozen, in a list of its own;
@@ -248,7 +254,8 @@ def export_job(
     `progress` raises (a cancel) leaves nothing written, as does a month of history changed
     meanwhile (HistoryMoved). AnkiError for a suffix it cannot write, before anything. `cards`:
     these cards (a search's, as the card browser shows them) in place of every card or
-    `deck_name`'s."""
+    `deck_name`'s. `ids`: the cards of these ids as they are now (the card browser's marked
+    cards; a frozen set, so marks made later are not in it), looked up by the worker."""
     from deskwork.services.notes import notetypes
 
     suffix = path.suffix.lower()
@@ -257,7 +264,7 @@ def export_job(
     # Records are frozen and a change puts a new one in the table, so a list of references is
     # the moment: the list is this export's own (sorted in place by the worker).
     taken = desk.store.cards.all() if cards is None else list(cards)
-    deck = deck_name if cards is None else ""
+    deck = deck_name if cards is None and ids is None else ""
     types = notetypes(desk)  # a new dict of frozen note types
     if suffix in (".txt", ".tsv"):
 
@@ -265,7 +272,7 @@ def export_job(
             from deskwork.interop.anki.text import write_text
             from deskwork.store.fsutil import atomic_write
 
-            chosen = in_order(taken, deck)
+            chosen = in_order(taken, deck, ids)
             notes = len({c.note_guid or c.id for c in chosen})
             if progress:
                 progress(0, notes)
@@ -289,7 +296,7 @@ def export_job(
 
         history: dict[int, list[ReviewLog]] = {}
         try:
-            chosen = in_order(taken, deck)
+            chosen = in_order(taken, deck, ids)
             media = media_for(chosen, table.all if rows is None else lambda: rows, folder)
             if snapshot is not None:
                 if phase:

@@ -1,5 +1,6 @@
-"""The card browser: search with Anki-like syntax, mark cards (Space, a = all shown), then move,
-tag, suspend / unsuspend or delete them in bulk (delete asks); Enter edits one. Each card shows its
+"""The card browser: search with Anki-like syntax, mark cards (Space, a = every match, drawn or
+not), then move, tag, suspend / unsuspend, delete (asks) or export them in bulk: every marked
+card, those of an earlier search too; Enter edits one. Each card shows its
 retrievability now (R). The figures: due forecast for 30 days, reviews per day, true retention over 30 days, cards per state."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
-from textual.widgets.data_table import ColumnDoesNotExist, RowDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist
 
 from deskwork.domain import cardstats
 from deskwork.domain.cards import Card, CardState
@@ -195,15 +196,22 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         more = f" (first {MAX_ROWS} shown; search to narrow)" if len(found) > MAX_ROWS else ""
         self.query_one("#cb-status", Static).update(
             f"{plural(len(found), 'card')}{more} · {len(self.marked)} marked · Space mark · a mark all matches · "
-            "m move · t tag · s suspend · d delete · Enter edit"
+            "m move · t tag · s suspend · d delete · x export · Enter edit"
         )
 
     def _show_marks(self, ids: set[int]) -> None:
-        """The mark column of these cards' rows redrawn (no new search: the rows are the same)."""
+        """The mark column of these cards' rows redrawn (no new search: the rows are the same).
+        Only the rows drawn: a search shows MAX_ROWS of its matches, marks reach every one (a
+        card not drawn has no cell to update; its row shows the mark when a search draws it)."""
         table = self.query_one(DataTable)
-        for card_id in ids:
-            with contextlib.suppress(RowDoesNotExist, ColumnDoesNotExist):
-                table.update_cell(str(card_id), "✓", Text("●" if card_id in self.marked else ""))
+        drawn = table.rows.keys()
+        keys = [str(i) for i in ids] if len(ids) < len(drawn) else [k.value for k in drawn]
+        for key in keys:
+            if key is None or key not in drawn or int(key) not in ids:
+                continue
+            marked = Text("●" if int(key) in self.marked else "")
+            with contextlib.suppress(CellDoesNotExist):
+                table.update_cell(key, "✓", marked)
         self._show_status()
 
     def show_stats(self) -> None:
@@ -238,9 +246,14 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         self.query_one("#cb-stats", Static).update(text)
 
     def selected(self) -> list[Card]:
-        """The marked cards, else the highlighted one."""
+        """The marked cards, else the highlighted one. Every marked card as stored now, drawn or
+        not, of this search or an earlier one (marks outlive a search); a card deleted meanwhile
+        is no longer marked."""
         if self.marked:
-            return [c for c in self.shown if c.id in self.marked]
+            table = self.desk_app.desk.store.cards
+            found = [card for card in map(table.get, self.marked) if card is not None]
+            self.marked = {card.id for card in found}
+            return sorted(found, key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
         return self._highlighted()
 
     # ------------------------------------------------------------------ actions
@@ -274,6 +287,7 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         return [c for c in self.shown if c.id == card_id]
 
     def action_mark_all(self) -> None:
+        """Every match of the search marked (not only the MAX_ROWS rows drawn); again, none."""
         ids = {c.id for c in self.shown}
         before = self.marked
         self.marked = set() if ids <= self.marked else ids
@@ -375,11 +389,14 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         self.desk_app.cards.import_deck()
 
     def action_export(self) -> None:
-        """The export dialog, on the searched deck when the search is one (`deck:Math`: the
+        """The export dialog: for the marked cards when some are; else on the searched deck when the search is one (`deck:Math`: the
         deck, its subdecks, as the dialog's deck field); on another search, the search's cards as
         the browser shows them (every match, not only the rows drawn), the dialog saying so."""
         from deskwork.domain.cardsearch import deck_of_query
 
+        if self.marked:  # the marked cards, every one (drawn or not, this search's or not)
+            self.desk_app.cards.export_marked(frozenset(self.marked))
+            return
         typed_query = self.query_one("#cb-query", Input).value
         query = typed_query.strip()
         typed = deck_of_query(query) if query else ""
