@@ -15,6 +15,7 @@ from deskwork.domain import presets as dp
 from deskwork.domain import reviewqueue as rq
 from deskwork.domain.cards import Card
 from deskwork.domain.decklimits import DeckCounts, Done, deck_counts, done_per_deck
+from deskwork.domain.decknames import parents
 from deskwork.domain.presets import DEFAULT_PRESET_ID, DeckOptions, Preset, PresetError, Presets
 from deskwork.domain.scheduling import SchedulerSettings
 from deskwork.domain.studyday import day_bounds
@@ -390,7 +391,7 @@ def store_imported(
     existing = {o.deck: o for o in deck_options(desk)}
     own = {p.id for p in stored(desk) if not p.anki_id} | {DEFAULT_PRESET_ID}  # made here
     here = set(decks_here) | set(existing)
-    here |= {p for d in here for p in _parents(d)}  # "Math" is here when "Math::Algebra" is
+    here |= {p for d in here for p in parents(d)}  # "Math" is here when "Math::Algebra" is
     placed: dict[str, DeckOptions] = {}  # deck -> the package's options (its Anki config id)
     kept: list[str] = []  # decks already here that keep their preset
     for deck, option in ({} if renamed else found.decks).items():
@@ -475,12 +476,6 @@ def _store_anki_presets(
         ids[anki_id] = saved.id
         lines.append(f"preset {name!r} {'updated' if mine else 'added'} from Anki")
     return ids, lines
-
-
-def _parents(deck: str) -> list[str]:
-    """'A::B::C' -> ['A', 'A::B']."""
-    parts = deck.split("::")
-    return ["::".join(parts[:n]) for n in range(1, len(parts))]
 
 
 def _free_name(name: str, taken: set[str]) -> str:
