@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
+from deskwork.domain.decknames import UnknownDeck
 from deskwork.domain.media import MediaFile
 from deskwork.interop.anki.writer import write_package
 from deskwork.paths import Paths
@@ -121,7 +122,7 @@ def _as_before(
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("deck_name", ["", "Math", "Mathematics", "Default", "Nowhere"])
+@pytest.mark.parametrize("deck_name", ["", "Math", "Mathematics", "Default"])
 def test_an_unchanged_store_is_written_as_before(tmp_path: Path, deck_name: str) -> None:
     desk = _desk(tmp_path)
     try:
@@ -130,6 +131,28 @@ def test_an_unchanged_store_is_written_as_before(tmp_path: Path, deck_name: str)
         before, now = _contents(tmp_path / "before.apkg"), _contents(tmp_path / "now.apkg")
         assert now == before
         assert (b"a.png" in now["media"]) == (deck_name in ("", "Math")), "a stored image named"
+    finally:
+        desk.close()
+
+
+def test_a_deck_is_named_ignoring_case_and_an_unknown_one_is_refused(tmp_path: Path) -> None:
+    """`math` is the deck `Math` (Anki's deck names ignore case); `Nowhere`, a deck there is
+    not, is refused naming the closest names (it wrote an empty package, as if all was well);
+    an imported deck with no card is no error."""
+    desk = _desk(tmp_path)
+    try:
+        export_file(desk, tmp_path / "exact.apkg", "Math")
+        assert export_file(desk, tmp_path / "folded.apkg", " math ") == export_file(
+            desk, tmp_path / "exact.apkg", "Math"
+        )
+        assert _contents(tmp_path / "folded.apkg") == _contents(tmp_path / "exact.apkg")
+        with pytest.raises(UnknownDeck, match=r"no deck 'Mathz' \(did you mean 'Math'"):
+            export_file(desk, tmp_path / "typo.apkg", "Mathz")
+        with pytest.raises(UnknownDeck, match="no deck 'Nowhere'"):
+            export_file(desk, tmp_path / "none.txt", "Nowhere")
+        assert not (tmp_path / "typo.apkg").exists() and not (tmp_path / "none.txt").exists()
+        desk.store.set_setting(ANKI_DECKS, {"Math": 1500000000001, "Empty": 1500000000002})
+        assert export_file(desk, tmp_path / "empty.apkg", "empty") == (0, 0)
     finally:
         desk.close()
 

@@ -11,6 +11,7 @@ tree built on them always ends (domain/decklimits.py)."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 SEP = "::"
 BLANK = "blank"  # Anki's name for an empty part
@@ -92,3 +93,60 @@ def within(deck: str, root: str) -> bool:
 def depth(name: str) -> int:
     """How many parents the name has (`A` 0, `A::B` 1)."""
     return len(name.split(SEP)) - 1
+
+
+# ---------------------------------------------------------------------- finding a deck typed
+class UnknownDeck(DeckNameError):
+    """A deck name typed that names no deck there is (the message names the closest ones)."""
+
+
+def within_folded(deck: str, folded: str) -> bool:
+    """`deck` is the deck `folded` (a name casefolded) or one of its subdecks, ignoring case."""
+    return within(deck.casefold(), folded)
+
+
+def find(typed: str, known: Iterable[str]) -> str | None:
+    """The deck `typed` names among `known` (and the parents their names imply), as stored:
+    matched ignoring case, as Anki's deck names are (`paper` finds `Paper`); the exact spelling
+    first when several differ only in case. None when it names none."""
+    names = set(known)
+    names |= {p for name in names for p in parents(name)}
+    if typed in names:
+        return typed
+    folded = typed.casefold()
+    found = sorted(name for name in names if name.casefold() == folded)
+    return found[0] if found else None
+
+
+def unknown(typed: str, known: Iterable[str], *, yet: bool = False) -> UnknownDeck:
+    """The error for a deck typed that is not there, naming the closest names (difflib); `yet`:
+    said of a deck about to be made."""
+    from difflib import get_close_matches
+
+    names = set(known)
+    names |= {p for name in names for p in parents(name)}
+    by_fold: dict[str, str] = {}
+    for name in sorted(names):
+        by_fold.setdefault(name.casefold(), name)
+    close = get_close_matches(typed.casefold(), sorted(by_fold), n=3, cutoff=0.6)
+    if close:
+        hint = f" (did you mean {' or '.join(repr(by_fold[c]) for c in close)}?)"
+    elif yet:  # to be made: the close names only
+        hint = ""
+    elif names:
+        shown = sorted(n for n in names if SEP not in n)[:5] or sorted(names)[:5]
+        hint = f" (decks: {', '.join(repr(n) for n in shown)}{', …' if len(names) > 5 else ''})"
+    else:
+        hint = " (there is no deck at all)"
+    return UnknownDeck(f"there is no deck {typed!r}{' yet' if yet else ''}{hint}")
+
+
+def resolve(typed: str, known: Iterable[str]) -> str:
+    """The stored name of the deck `typed` (normalised, then matched ignoring case); UnknownDeck
+    naming the closest names when there is none, DeckNameError for a name of nothing."""
+    names = list(known)
+    name = normalize(typed)
+    found = find(name, names)
+    if found is None:
+        raise unknown(name, names)
+    return found

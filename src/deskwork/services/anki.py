@@ -3,7 +3,7 @@ call this), importing it (`anki_import`: all or nothing, re-imports update), exp
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,6 +11,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from deskwork.domain import decknames
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.interop import importing, read_user_file, require_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
@@ -38,7 +39,15 @@ PACKAGES = (".apkg", ".colpkg")
 def read_file(
     path: Path, desk: Desk, deck_name: str = "", progress: Callable[[int, int], None] | None = None
 ) -> Deck:
-    """Every card of the file, in memory (a worker thread may call this)."""
+    """Every card of the file, in memory (a worker thread may call this); every card in
+    `deck_name` when one is given: normalised (DeckNameError, a ValueError, for '::'), and a
+    deck there already matched ignoring case, as Anki does (`paper` goes into `Paper`)."""
+    if deck_name:
+        deck_name = decknames.normalize(deck_name)
+        here = {c.deck for c in desk.store.cards.all()} | set(
+            desk.store.setting(ANKI_DECKS, {}) or {}
+        )
+        deck_name = decknames.find(deck_name, here) or deck_name
     desk.store.froze = True  # unfrozen when the store closes
     with importing(path), no_gc(freeze=True):  # hundreds of thousands of objects that all survive
         return _read(path, desk, deck_name, progress)
@@ -123,23 +132,31 @@ def media_for(
 
 
 def in_order(
-    cards: list[Card], deck_name: str = "", ids: AbstractSet[int] | None = None
+    cards: list[Card],
+    deck_name: str = "",
+    ids: AbstractSet[int] | None = None,
+    empty_decks: Iterable[str] = (),
 ) -> list[Card]:
     """`cards` in the export's order (by note, then template), those of `deck_name` and its
-    subdecks only when one is named, those whose id is in `ids` only when given: sorted in
-    place, so the list must be the caller's own (a worker may call this). The result is out of the collector's walks (store/collector.py).
+    subdecks only when one is named (matched ignoring case, as Anki matches deck names: `paper`
+    is `Paper`), those whose id is in `ids` only when given: sorted in place, so the list must be
+    the caller's own (a worker may call this). A deck named that no card is in nor any of
+    `empty_decks` (imported from Anki, empty): UnknownDeck, naming the closest names. The result is out of the collector's walks (store/collector.py).
     Sorted by one field at a time, last key first (stable sorts: the order of the key
     `(note_guid, ord, id)`): the keys are the records' own values, so no tuple a card is made,
     which young collections on the worker would move into the oldest generation, 100,000 of them
     at the power-user scale, for the app's collector to count and walk (ui/idle_collector.py)."""
     for field in ("id", "ord", "note_guid"):
         cards.sort(key=attrgetter(field))
-    prefix = deck_name + "::"
     chosen = untracked_list()
     if ids is not None:
         chosen.extend(c for c in cards if c.id in ids)
     elif deck_name:
-        chosen.extend(c for c in cards if c.deck == deck_name or c.deck.startswith(prefix))
+        folded = decknames.normalize(deck_name).casefold()
+        chosen.extend(c for c in cards if decknames.within_folded(c.deck, folded))
+        if not chosen:  # a deck with no card, or none at all (a typo: said, not an empty file)
+            known = {c.deck for c in cards} | set(empty_decks)
+            decknames.resolve(deck_name, known)
     else:
         chosen.extend(cards)
     return chosen
@@ -266,13 +283,14 @@ def export_job(
     taken = desk.store.cards.all() if cards is None else list(cards)
     deck = deck_name if cards is None and ids is None else ""
     types = notetypes(desk)  # a new dict of frozen note types
+    decks = dict(desk.store.setting(ANKI_DECKS, {}) or {})  # name -> id (empty ones too)
     if suffix in (".txt", ".tsv"):
 
         def write_txt(progress: Progress | None, phase: Phase | None = None) -> tuple[int, int]:
             from deskwork.interop.anki.text import write_text
             from deskwork.store.fsutil import atomic_write
 
-            chosen = in_order(taken, deck, ids)
+            chosen = in_order(taken, deck, ids, decks)
             notes = len({c.note_guid or c.id for c in chosen})
             if progress:
                 progress(0, notes)
@@ -284,7 +302,7 @@ def export_job(
 
         return write_txt
 
-    now, decks = desk.clock(), dict(desk.store.setting(ANKI_DECKS, {}) or {})  # name -> id
+    now = desk.clock()
     table = desk.store.media  # its records taken now if in memory, else read when needed
     rows = table.all() if table.loaded else None
     folder, data_dir = desk.store.media_folder, desk.paths.data_dir
@@ -296,7 +314,7 @@ def export_job(
 
         history: dict[int, list[ReviewLog]] = {}
         try:
-            chosen = in_order(taken, deck, ids)
+            chosen = in_order(taken, deck, ids, decks)
             media = media_for(chosen, table.all if rows is None else lambda: rows, folder)
             if snapshot is not None:
                 if phase:

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from deskwork.domain import decknames
 from deskwork.domain import preset_text as pt
 from deskwork.domain import presets as dp
 from deskwork.domain import reviewqueue as rq
@@ -224,24 +225,35 @@ def unknown_deck(desk: Desk, deck: str) -> str | None:
     """None when `deck` exists (cards, an imported deck, or options of its own); else a line saying
     it does not, with the closest names ("did you mean 'Math'?"): assigning a preset to it makes
     a new, empty deck, which a typo should not do unasked."""
-    from difflib import get_close_matches
+    deck = deck.strip()
+    known = _known_decks(desk)
+    if not deck or decknames.find(deck, known) is not None:
+        return None
+    return str(decknames.unknown(deck, known, yet=True))
 
+
+def _known_decks(desk: Desk) -> set[str]:
+    """Every deck: with cards, imported from Anki, or with options of its own."""
     from deskwork.services.cards import decks
 
-    deck = deck.strip()
-    known = set(decks(desk)) | {o.deck for o in deck_options(desk)}
-    if not deck or deck in known:
-        return None
-    close = get_close_matches(deck, sorted(known), n=3, cutoff=0.6)
-    hint = f" (did you mean {' or '.join(repr(d) for d in close)}?)" if close else ""
-    return f"there is no deck {deck!r} yet{hint}"
+    return set(decks(desk)) | {o.deck for o in deck_options(desk)}
+
+
+def _stored_name(desk: Desk, deck: str) -> str:
+    """The deck typed as stored: normalised, and an existing deck matched ignoring case (as
+    Anki matches deck names); PresetError for a name of nothing."""
+    try:
+        deck = decknames.normalize(deck)
+    except decknames.DeckNameError as exc:
+        raise PresetError(str(exc)) from None
+    return decknames.find(deck, _known_decks(desk)) or deck
 
 
 def assign(desk: Desk, deck: str, name: str, *, with_subdecks: bool = False) -> list[str]:
     """Study `deck` (and, if asked, its subdecks) with preset `name`; returns the decks changed."""
-    deck = deck.strip()
-    if not deck:
+    if not deck.strip():
         raise PresetError("which deck?")
+    deck = _stored_name(desk, deck)
     preset = find(desk, name)
     known = {c.deck for c in desk.store.cards.all()} | {o.deck for o in deck_options(desk)}
     targets = [deck]
@@ -264,6 +276,7 @@ def set_deck_limits(desk: Desk, deck: str, **changes: int | float | None) -> Dec
         raise PresetError(
             f"which deck? ({', '.join(sorted(unknown))})" if unknown else "which deck?"
         )
+    deck = _stored_name(desk, deck)
     existing = {o.deck: o for o in deck_options(desk)}
     option = existing.get(deck) or DeckOptions(deck=deck)
     try:

@@ -154,10 +154,13 @@ class CardsControl:
                 return "every field is empty"
             review = self.app.review_pane.session
             current = review.current() if review else None
-            if review is not None and current is not None and current.id == card.id:
-                review.edit(draft.fields, draft.deck, draft.tags)
-            else:
-                card_service.edit_note(self.desk, card, draft.fields, draft.deck, draft.tags)
+            try:
+                if review is not None and current is not None and current.id == card.id:
+                    review.edit(draft.fields, draft.deck, draft.tags)
+                else:
+                    card_service.edit_note(self.desk, card, draft.fields, draft.deck, draft.tags)
+            except ValueError as exc:  # a deck name of nothing ('::'): said, nothing written
+                return error_sentence(exc)
             self.app.review_pane.render_card()
             # An edit from the browser: its rows (and a search's export) were the note as before
             self._browsers_reload()

@@ -17,6 +17,8 @@ from textual.widgets.data_table import CellDoesNotExist
 
 from deskwork.domain import cardstats
 from deskwork.domain.cards import Card, CardState
+from deskwork.domain.decknames import DeckNameError
+from deskwork.domain.decknames import normalize as normalize_deck
 from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.studyday import study_day
 from deskwork.domain.tags import parse_tags
@@ -319,7 +321,14 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         if not chosen:
             return
 
-        def moved(deck: str | None) -> None:
+        def moved(typed: str | None) -> None:
+            if not typed:
+                return
+            try:
+                deck = normalize_deck(typed)
+            except DeckNameError as exc:  # '::': said, nothing moved
+                self.app.notify(str(exc), severity="error", markup=False, timeout=8)
+                return
             if deck:
                 self._save(
                     [c.model_copy(update={"deck": deck}) for c in chosen],
@@ -414,14 +423,10 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
                 self.desk_app.cards.export_search(list(self.shown), query)
             return
         if typed:  # the deck's name as stored (deck: ignores case), whatever the rows shown
+            from deskwork.domain.decknames import find
             from deskwork.services.cards import decks
 
-            depth = typed.count("::") + 1
-            for deck in decks(self.desk_app.desk):
-                name = "::".join(deck.split("::")[:depth])
-                if name.casefold() == typed.casefold():
-                    typed = name
-                    break
+            typed = find(typed, decks(self.desk_app.desk)) or typed
         self.desk_app.cards.export_deck(typed or "")
 
 
