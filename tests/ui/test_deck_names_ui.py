@@ -82,3 +82,47 @@ async def test_the_import_dialog_refuses_a_deck_of_nothing(tmp_path: Path, clock
         await pilot.press("enter")
         await settled(pilot)
         assert [c.deck for c in app.desk.store.cards.all()] == ["blank::Lead"]
+
+
+async def test_a_card_added_or_edited_into_a_deck_of_nothing_is_not_saved(
+    tmp_path: Path, clock: Clock
+) -> None:
+    from textual.widgets import TextArea
+
+    from deskwork.ui.screens.card_dialogs import CardScreen
+    from tests.ui.factory import quick_capture
+
+    app = desk_app(tmp_path, clock, "[cards]\nfuzz = false\n")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await quick_capture(pilot)
+        screen.query_one("#card-front", TextArea).text = "a question"
+        screen.query_one("#card-back", TextArea).text = "an answer"
+        screen.query_one("#card-deck", Input).value = "::"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen and not len(app.desk.store.cards)
+        said = str(screen.query_one("#card-error", Static).render())
+        assert "Not saved" in said and "names no deck" in said, said
+        screen.query_one("#card-deck", Input).value = "::Lead"
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        [card] = app.desk.store.cards.all()
+        assert card.deck == "blank::Lead"
+        if isinstance(app.screen, CardScreen):
+            await pilot.press("escape")
+        await pilot.press("ctrl+e")
+        await settled(pilot)
+        browser = app.screen
+        assert isinstance(browser, CardBrowserScreen)
+        browser.query_one(DataTable).focus()
+        await pilot.press("enter")  # edit the card
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, CardScreen)
+        editor.query_one("#card-deck", Input).value = " :: "
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is editor
+        assert "names no deck" in str(editor.query_one("#card-error", Static).render())
+        assert app.desk.store.cards.get(card.id).deck == "blank::Lead"  # type: ignore[union-attr]
