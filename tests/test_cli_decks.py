@@ -88,3 +88,10 @@ def test_presets_take_a_deck_ignoring_case(home: Path, capsys: pytest.CaptureFix
     assert code == 0 and out.startswith("Paper: own limits saved"), (out, err)
     code, out, err = run(capsys, "cards", "presets", "use", "Lagn", "light")
     assert code == 0 and "there is no deck 'Lagn' yet (did you mean 'Lang'?)" in out, out
+
+
+def test_presets_refuse_a_deck_of_nothing(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "cards", "presets", "use", " :: ", "Default")
+    assert code != 0 and "names no deck" in err, (out, err)
+    code, out, err = run(capsys, "cards", "presets", "limits", "::", "--new", "3")
+    assert code != 0 and "names no deck" in err, (out, err)

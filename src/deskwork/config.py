@@ -151,6 +151,13 @@ class CardsConfig(Section):
 
         return parse_order(value)
 
+    @field_validator("default_deck")
+    @classmethod
+    def _deck(cls, value: str) -> str:
+        from deskwork.domain.decknames import normalize
+
+        return normalize(value)  # as Anki reads it; '::' refused (a ValueError: reported)
+
     @field_validator("fsrs_parameters")
     @classmethod
     def _parameters(cls, value: list[float]) -> list[float]:

@@ -6,6 +6,7 @@ without end."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -110,3 +111,16 @@ def test_building_the_trees_never_raises_for_any_names(
     assert sum(r.cards for r in rows if decknames.parent(r.deck) is None) == len(cards)
     for deck in [*shown, studied, ""]:
         rq.build(cards, T0, DAY_END, presets, {}, deck)
+
+
+def test_the_configs_default_deck_is_read_as_anki_reads_it(tmp_path: Path) -> None:
+    from deskwork.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('[cards]\ndefault_deck = "::Inbox"\n', encoding="utf-8")
+    config, problems = load_config(path)
+    assert problems == [] and config.cards.default_deck == "blank::Inbox"
+    path.write_text('[cards]\ndefault_deck = " :: "\n', encoding="utf-8")
+    config, problems = load_config(path)
+    assert config.cards.default_deck == "Default", "the default stays"
+    assert "cards.default_deck" in "\n".join(problems) and "names no deck" in "\n".join(problems)

@@ -43,6 +43,17 @@ async def _browser(pilot: object, app: DeskworkApp, query: str = "") -> CardBrow
     return browser
 
 
+async def _marked_big_and_one_small(pilot: object, app: DeskworkApp) -> CardBrowserScreen:
+    """Every card of Big marked (`a` on its search), then another search and one of Small's."""
+    browser = await _browser(pilot, app, "deck:Big")
+    await pilot.press("a")  # type: ignore[attr-defined]
+    await typed_query(pilot, browser, "deck:Small")
+    await settled(pilot)
+    browser.query_one(DataTable).focus()
+    await pilot.press("space")  # type: ignore[attr-defined]
+    return browser
+
+
 async def test_mark_all_past_the_rows_shown_marks_every_match(tmp_path: Path, clock: Clock) -> None:
     app = many_cards(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -73,12 +84,7 @@ async def test_marked_cards_out_of_the_search_are_still_acted_on(
     take every marked card, those of an earlier search too, and say how many."""
     app = many_cards(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        browser = await _browser(pilot, app, "deck:Big")
-        await pilot.press("a")
-        await typed_query(pilot, browser, "deck:Small")
-        await settled(pilot)
-        browser.query_one(DataTable).focus()
-        await pilot.press("space")  # and one of Small's
+        browser = await _marked_big_and_one_small(pilot, app)
         assert len(browser.marked) == MANY + 1
         assert len(browser.selected()) == MANY + 1
         await pilot.press("t", *"bulk", "enter")
@@ -95,16 +101,11 @@ async def test_marked_cards_out_of_the_search_are_still_acted_on(
 
 
 async def test_x_exports_the_marked_cards(tmp_path: Path, clock: Clock) -> None:
-    """`x` with cards marked writes those cards (every one, shown or not) as an .apkg, the dialog
-    saying how many; with none marked it is the search's export as before."""
+    """`x` with cards marked writes those cards (every one, shown or not, of this search or an
+    earlier one) as an .apkg, the dialog saying how many, asking no deck."""
     app = many_cards(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        browser = await _browser(pilot, app, "deck:Big")
-        await pilot.press("a")
-        await typed_query(pilot, browser, "deck:Small")
-        await settled(pilot)
-        browser.query_one(DataTable).focus()
-        await pilot.press("space")
+        browser = await _marked_big_and_one_small(pilot, app)
         await pilot.press("x")
         await pilot.pause()
         dialog = app.screen

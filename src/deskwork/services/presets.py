@@ -225,9 +225,12 @@ def unknown_deck(desk: Desk, deck: str) -> str | None:
     """None when `deck` exists (cards, an imported deck, or options of its own); else a line saying
     it does not, with the closest names ("did you mean 'Math'?"): assigning a preset to it makes
     a new, empty deck, which a typo should not do unasked."""
-    deck = deck.strip()
+    try:
+        deck = decknames.normalize(deck)
+    except decknames.DeckNameError:  # no deck to make: `assign` refuses it, saying why
+        return None
     known = _known_decks(desk)
-    if not deck or decknames.find(deck, known) is not None:
+    if decknames.find(deck, known) is not None:
         return None
     return str(decknames.unknown(deck, known, yet=True))
 
