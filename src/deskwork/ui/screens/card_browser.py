@@ -1,11 +1,10 @@
 """The card browser: search with Anki-like syntax, mark cards (Space, a = every match, drawn or
 not), then move, tag, suspend / unsuspend, delete (asks) or export them in bulk: every marked
-card, those of an earlier search too; Enter edits one. Each card shows its
+card, those of an earlier search too (card_marks.py); Enter edits one. Each card shows its
 retrievability now (R). The figures: due forecast for 30 days, reviews per day, true retention over 30 days, cards per state."""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -13,29 +12,25 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
-from textual.widgets.data_table import CellDoesNotExist
 
 from deskwork.domain import cardstats
 from deskwork.domain.cards import Card, CardState
-from deskwork.domain.decknames import DeckNameError
-from deskwork.domain.decknames import normalize as normalize_deck
 from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.studyday import study_day
-from deskwork.domain.tags import parse_tags
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural, reviews_said, true_retention_said
 from deskwork.services.cards import retrievability
 from deskwork.services.presets import load as load_presets
 from deskwork.ui.commands import BROWSER_COMMANDS
+from deskwork.ui.screens.card_marks import MarkedCards
 from deskwork.ui.screens.opening import OpensInSteps
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.lean_table import LeanTable
-from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id, move_to
+from deskwork.ui.widgets.tables import cursor_id, move_to
 
 if TYPE_CHECKING:
     from deskwork.domain.presets import Presets
     from deskwork.services.browse import Figures
-    from deskwork.ui.host import PaneHost
 
 SPARK = " ▁▂▃▄▅▆▇█"
 # A table row costs ~0.2 ms to build: 2,000 rows made opening and each keystroke take 0.5-1.3 s
@@ -52,7 +47,7 @@ def spark(values: list[int]) -> str:
     return "".join(SPARK[min(8, round(v / top * 8))] for v in values)
 
 
-class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
+class CardBrowserScreen(OpensInSteps, MarkedCards):
     search_input_id = "cb-query"
     search_action = "search"
     command_scope = "browser"
@@ -75,10 +70,6 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         self._figuring = 0
         self._rows_left: list[tuple[str, Row]] = []
         self._keep_cursor: str | None = None
-
-    @property
-    def desk_app(self) -> PaneHost:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -201,21 +192,6 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
             "m move · t tag · s suspend · d delete · x export · Enter edit"
         )
 
-    def _show_marks(self, ids: set[int]) -> None:
-        """The mark column of these cards' rows redrawn (no new search: the rows are the same).
-        Only the rows drawn: a search shows MAX_ROWS of its matches, marks reach every one (a
-        card not drawn has no cell to update; its row shows the mark when a search draws it)."""
-        table = self.query_one(DataTable)
-        drawn = table.rows.keys()
-        keys = [str(i) for i in ids] if len(ids) < len(drawn) else [k.value for k in drawn]
-        for key in keys:
-            if key is None or key not in drawn or int(key) not in ids:
-                continue
-            marked = Text("●" if int(key) in self.marked else "")
-            with contextlib.suppress(CellDoesNotExist):
-                table.update_cell(key, "✓", marked)
-        self._show_status()
-
     def show_stats(self) -> None:
         """The figures computed on a worker, written under the table when they are ready."""
         from deskwork.services.browse import figures_job
@@ -247,17 +223,6 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         text.append(" · ".join(f"{n} {k}" for k, n in states.items()))
         self.query_one("#cb-stats", Static).update(text)
 
-    def selected(self) -> list[Card]:
-        """The marked cards, else the highlighted one. Every marked card as stored now, drawn or
-        not, of this search or an earlier one (marks outlive a search); a card deleted meanwhile
-        is no longer marked."""
-        if self.marked:
-            table = self.desk_app.desk.store.cards
-            found = [card for card in map(table.get, self.marked) if card is not None]
-            self.marked = {card.id for card in found}
-            return sorted(found, key=lambda c: (c.deck, c.note_guid, c.ord, c.id))
-        return self._highlighted()
-
     # ------------------------------------------------------------------ actions
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "cb-query":
@@ -277,117 +242,6 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
 
     def action_search(self) -> None:
         self.query_one("#cb-query", Input).focus()
-
-    def action_mark(self) -> None:
-        chosen = {card.id for card in self._highlighted()}
-        self.marked ^= chosen
-        self._show_marks(chosen)
-        self.query_one(DataTable).action_cursor_down()
-
-    def _highlighted(self) -> list[Card]:
-        card_id = cursor_id(self.query_one(DataTable))
-        return [c for c in self.shown if c.id == card_id]
-
-    def action_mark_all(self) -> None:
-        """Every match of the search marked (not only the MAX_ROWS rows drawn); again, none."""
-        ids = {c.id for c in self.shown}
-        before = self.marked
-        self.marked = set() if ids <= self.marked else ids
-        self._show_marks(before ^ self.marked)
-
-    def _save(self, cards: list[Card], message: str) -> None:
-        if not cards or not self.desk_app.cards._writable():
-            return
-        with self.desk_app.desk.store.transaction() as tx:
-            for card in cards:
-                tx.put("cards", card)
-        self.app.notify(message, markup=False)
-        self.desk_app.review_pane.restart_in_background()
-        self.reload()
-        self.show_stats()
-
-    def action_suspend(self) -> None:
-        chosen = self.selected()
-        suspend = not all(c.suspended for c in chosen)
-        self._save(
-            [c.model_copy(update={"suspended": suspend}) for c in chosen],
-            f"{'Suspended' if suspend else 'Unsuspended'} {plural(len(chosen), 'card')}",
-        )
-
-    def action_move(self) -> None:
-        from deskwork.ui.screens.draft_dialogs import PromptScreen
-
-        chosen = self.selected()
-        if not chosen:
-            return
-
-        def moved(typed: str | None) -> None:
-            if not typed:
-                return
-            try:
-                deck = normalize_deck(typed)
-            except DeckNameError as exc:  # '::': said, nothing moved
-                self.app.notify(str(exc), severity="error", markup=False, timeout=8)
-                return
-            if deck:
-                self._save(
-                    [c.model_copy(update={"deck": deck}) for c in chosen],
-                    f"Moved {plural(len(chosen), 'card')} to {deck}",
-                )
-
-        self.app.push_screen(PromptScreen("Move to deck (Parent::Child):"), moved)
-
-    def action_tag(self) -> None:
-        from deskwork.ui.screens.draft_dialogs import PromptScreen
-
-        chosen = self.selected()
-        if not chosen:
-            return
-
-        def tagged(text: str | None) -> None:
-            if not text:
-                return
-            typed = parse_tags(text, spaces_inside=False)
-            add = [t for t in typed if not t.startswith("-")]
-            drop = {t[1:] for t in typed if t.startswith("-")}
-            self._save(
-                [
-                    c.model_copy(
-                        update={
-                            "tags": [t for t in dict.fromkeys([*c.tags, *add]) if t not in drop]
-                        }
-                    )
-                    for c in chosen
-                ],
-                f"Tagged {plural(len(chosen), 'card')}",
-            )
-
-        self.app.push_screen(
-            PromptScreen("Tags to add (-tag removes one):", card_tags=True), tagged
-        )
-
-    def action_delete(self) -> None:
-        from deskwork.ui.screens.draft_dialogs import ConfirmScreen
-
-        chosen = self.selected()
-        if not chosen or not self.desk_app.cards._writable():
-            return
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                with self.desk_app.desk.store.transaction() as tx:
-                    for card in chosen:
-                        tx.delete("cards", card.id)
-                self.marked -= {c.id for c in chosen}
-                self.app.notify(f"Deleted {plural(len(chosen), 'card')}", markup=False)
-                self.desk_app.review_pane.restart_in_background()
-                self.reload()
-                self.show_stats()
-
-        self.app.push_screen(
-            ConfirmScreen(f"Delete {plural(len(chosen), 'card')} and their schedule? (y/n)"),
-            confirmed,
-        )
 
     def action_edit(self) -> None:
         chosen = self._highlighted()
