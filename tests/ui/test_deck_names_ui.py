@@ -126,3 +126,28 @@ async def test_a_card_added_or_edited_into_a_deck_of_nothing_is_not_saved(
         assert app.screen is editor
         assert "names no deck" in str(editor.query_one("#card-error", Static).render())
         assert app.desk.store.cards.get(card.id).deck == "blank::Lead"  # type: ignore[union-attr]
+
+
+async def test_the_export_dialog_takes_a_deck_ignoring_case_and_names_a_typo(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = desk_app(tmp_path, clock, "[cards]\nfuzz = false\n")
+    with app.desk.store.transaction() as tx:
+        tx.put("cards", make_card("attention", id=1, deck="Paper"))
+        tx.put("cards", make_card("a verb", id=2, deck="Lang"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        for deck, target in (("paper", tmp_path / "p.txt"), ("papr", tmp_path / "typo.txt")):
+            await pilot.press("alt+x")
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, TransferScreen)
+            dialog.query_one("#transfer-path", Input).value = str(target)
+            dialog.query_one("#transfer-deck", Input).value = deck
+            dialog.query_one("#transfer-deck", Input).focus()
+            await pilot.press("enter")
+            await settled(pilot)
+        assert "attention" in (tmp_path / "p.txt").read_text(encoding="utf-8")
+        assert not (tmp_path / "typo.txt").exists()
+        said = [str(n.message) for n in app._notifications]
+        assert any("there is no deck 'papr' (did you mean 'Paper'?)" in s for s in said), said
