@@ -134,8 +134,9 @@ def unknown(typed: str, known: Iterable[str], *, yet: bool = False) -> UnknownDe
     elif yet:  # to be made: the close names only
         hint = ""
     elif names:
-        shown = sorted(n for n in names if SEP not in n)[:5] or sorted(names)[:5]
-        hint = f" (decks: {', '.join(repr(n) for n in shown)}{', …' if len(names) > 5 else ''})"
+        pool = sorted(n for n in names if SEP not in n) or sorted(names)  # the top decks
+        more = ", …" if len(pool) > 5 else ""
+        hint = f" (decks: {', '.join(repr(n) for n in pool[:5])}{more})"
     else:
         hint = " (there is no deck at all)"
     return UnknownDeck(f"there is no deck {typed!r}{' yet' if yet else ''}{hint}")

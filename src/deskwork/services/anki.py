@@ -141,8 +141,8 @@ def in_order(
     subdecks only when one is named (matched ignoring case, as Anki matches deck names: `paper`
     is `Paper`), those whose id is in `ids` only when given: sorted in place, so the list must be
     the caller's own (a worker may call this). A deck named that no card is in nor any of
-    `empty_decks` (imported from Anki, empty): UnknownDeck, naming the closest names. The result is out of the collector's walks (store/collector.py).
-    Sorted by one field at a time, last key first (stable sorts: the order of the key
+    `empty_decks` (imported from Anki, empty): UnknownDeck, naming the closest names. The result
+    is out of the collector's walks (store/collector.py). Sorted by one field at a time, last key first (stable sorts: the order of the key
     `(note_guid, ord, id)`): the keys are the records' own values, so no tuple a card is made,
     which young collections on the worker would move into the oldest generation, 100,000 of them
     at the power-user scale, for the app's collector to count and walk (ui/idle_collector.py)."""
