@@ -51,6 +51,7 @@ class Counter:
 
 
 def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.domain.decknames import DeckNameError
     from deskwork.interop import InteropError
     from deskwork.services.anki import import_deck, read_file
 
@@ -59,7 +60,7 @@ def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
     try:  # reading the file touches no store: inside the app it runs off the app's thread
         deck = read_file(user_path(args.file), desk, args.deck or "", counter)
         report = on_store(lambda: import_deck(desk, deck))
-    except InteropError as exc:
+    except (InteropError, DeckNameError) as exc:
         raise CliError(str(exc)) from None
     finally:
         counter.finish()
@@ -70,13 +71,14 @@ def cmd_cards_import(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_cards_export(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.domain.decknames import DeckNameError
     from deskwork.interop import InteropError
     from deskwork.services.anki import export_file
 
     desk = open_desk(paths, readonly=True, what="deskwork cards export")
     try:
         notes, cards = export_file(desk, Path(args.file), args.deck or "")
-    except (InteropError, OSError) as exc:
+    except (InteropError, OSError, DeckNameError) as exc:  # an unknown deck: its closest names
         raise CliError(str(exc)) from None
     finally:
         desk.close()

@@ -40,12 +40,27 @@ def cmd_queue_import(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_plan(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.domain.plan import PLAN_BOUNDS, PlanValueError
     from deskwork.services.curriculum import plan_report, report_json
 
+    what_if = {
+        "weeks": args.weeks, "hours_per_day": args.hours_per_day,
+        "days_per_week": args.days_per_week,
+    }  # fmt: skip
+    problems = [
+        PLAN_BOUNDS[name].problem(value, named="--" + name.replace("_", "-"))
+        for name, value in what_if.items()
+        if value is not None
+    ]
+    if any(problems):  # before the store is opened: nothing to read for a plan refused
+        raise CliError("; ".join(p for p in problems if p), EXIT_USAGE)
     desk = open_desk(paths, readonly=True, what="deskwork plan")
-    report = plan_report(
-        desk, weeks=args.weeks, hours_per_day=args.hours_per_day, days_per_week=args.days_per_week
-    )
+    try:
+        report = plan_report(desk, **what_if)
+    except PlanValueError as exc:  # the config's figures, checked already: said all the same
+        raise CliError(str(exc)) from None
+    finally:
+        desk.close()
     data = report_json(report)
     p = report.program
     lines = [

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from deskwork.domain.plan import PLAN_BOUNDS
 from deskwork.domain.records import empty_dict, empty_list
 
 TIME_OF_DAY = r"^(([01]\d|2[0-3]):[0-5]\d)?$"
@@ -91,9 +92,10 @@ class DraftsConfig(Section):
 
 class PlanConfig(Section):
     start: date | None = Field(default=None, description="program start (default: today)")
-    weeks: float = Field(default=12, gt=0, le=520)
-    hours_per_day: float = Field(default=8, gt=0, le=24)
-    days_per_week: float = Field(default=5, gt=0, le=7)
+    # bounds: domain/plan.PLAN_BOUNDS (the plan screen and `deskwork plan` check the same)
+    weeks: float = Field(default=12, gt=0, le=PLAN_BOUNDS["weeks"].most)
+    hours_per_day: float = Field(default=8, gt=0, le=PLAN_BOUNDS["hours_per_day"].most)
+    days_per_week: float = Field(default=5, gt=0, le=PLAN_BOUNDS["days_per_week"].most)
     hours_per_point: float = Field(default=120, gt=0, description="1 point = 12 weeks x 10 h")
 
 
@@ -148,6 +150,13 @@ class CardsConfig(Section):
         from deskwork.domain.revieworder import parse_order
 
         return parse_order(value)
+
+    @field_validator("default_deck")
+    @classmethod
+    def _deck(cls, value: str) -> str:
+        from deskwork.domain.decknames import normalize
+
+        return normalize(value)  # as Anki reads it; '::' refused (a ValueError: reported)
 
     @field_validator("fsrs_parameters")
     @classmethod

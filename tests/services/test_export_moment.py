@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
+from deskwork.domain.decknames import UnknownDeck
 from deskwork.domain.media import MediaFile
 from deskwork.interop.anki.writer import write_package
 from deskwork.paths import Paths
@@ -121,7 +122,7 @@ def _as_before(
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("deck_name", ["", "Math", "Mathematics", "Default", "Nowhere"])
+@pytest.mark.parametrize("deck_name", ["", "Math", "Mathematics", "Default"])
 def test_an_unchanged_store_is_written_as_before(tmp_path: Path, deck_name: str) -> None:
     desk = _desk(tmp_path)
     try:
@@ -130,6 +131,28 @@ def test_an_unchanged_store_is_written_as_before(tmp_path: Path, deck_name: str)
         before, now = _contents(tmp_path / "before.apkg"), _contents(tmp_path / "now.apkg")
         assert now == before
         assert (b"a.png" in now["media"]) == (deck_name in ("", "Math")), "a stored image named"
+    finally:
+        desk.close()
+
+
+def test_a_deck_is_named_ignoring_case_and_an_unknown_one_is_refused(tmp_path: Path) -> None:
+    """`math` is the deck `Math` (Anki's deck names ignore case); `Nowhere`, a deck there is
+    not, is refused naming the closest names (it wrote an empty package, as if all was well);
+    an imported deck with no card is no error."""
+    desk = _desk(tmp_path)
+    try:
+        export_file(desk, tmp_path / "exact.apkg", "Math")
+        assert export_file(desk, tmp_path / "folded.apkg", " math ") == export_file(
+            desk, tmp_path / "exact.apkg", "Math"
+        )
+        assert _contents(tmp_path / "folded.apkg") == _contents(tmp_path / "exact.apkg")
+        with pytest.raises(UnknownDeck, match=r"no deck 'Mathz' \(did you mean 'Math'"):
+            export_file(desk, tmp_path / "typo.apkg", "Mathz")
+        with pytest.raises(UnknownDeck, match="no deck 'Nowhere'"):
+            export_file(desk, tmp_path / "none.txt", "Nowhere")
+        assert not (tmp_path / "typo.apkg").exists() and not (tmp_path / "none.txt").exists()
+        desk.store.set_setting(ANKI_DECKS, {"Math": 1500000000001, "Empty": 1500000000002})
+        assert export_file(desk, tmp_path / "empty.apkg", "empty") == (0, 0)
     finally:
         desk.close()
 
@@ -145,6 +168,24 @@ def test_a_searchs_cards_are_written_as_before(tmp_path: Path) -> None:
         assert export_job(desk, tmp_path / "now.apkg", "Math", cards=shown)(None) == (7, 8)
         assert _contents(tmp_path / "now.apkg") == _contents(tmp_path / "before.apkg")
         assert shown == given, "the browser's list is not reordered"
+    finally:
+        desk.close()
+
+
+def test_marked_cards_are_taken_by_id_at_the_moment(tmp_path: Path) -> None:
+    """The card browser's marked cards (`ids=`): the UI thread hands over their ids, the worker
+    picks those cards from the moment's records, so an edit or a deletion made after it (before
+    the worker runs) is not in the file, and an id of no card is no card."""
+    desk = _desk(tmp_path)
+    try:
+        cards = sorted(desk.store.cards.all(), key=lambda c: c.id)
+        marked = [c for c in cards if c.id % 3 != 1]
+        _as_before(desk, tmp_path / "before.apkg", cards=marked)
+        ids = frozenset(c.id for c in marked) | {10**9}
+        job = export_job(desk, tmp_path / "now.apkg", "Math", ids=ids)
+        _change_everything(desk, 0)
+        assert job(None) == (7, 8)
+        assert _contents(tmp_path / "now.apkg") == _contents(tmp_path / "before.apkg")
     finally:
         desk.close()
 

@@ -18,8 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+from deskwork.domain import decknames
 from deskwork.domain.cards import Card, CardState, ReviewLog
-from deskwork.domain.presets import Presets, in_deck, parents
+from deskwork.domain.decknames import parents
+from deskwork.domain.decknames import within as in_deck
+from deskwork.domain.presets import Presets
 from deskwork.domain.studyday import days_before
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -123,12 +126,15 @@ def with_parents(decks: Iterable[str]) -> set[str]:
 
 @dataclass
 class LimitTree:
-    """The remaining limits of the deck being studied (`root`, '' = every deck) and its subdecks."""
+    """The remaining limits of the deck being studied (`root`, '' = every deck) and its subdecks.
+    The tree's top is `top` (None in `children`), not a deck's name: a stored deck may be named
+    '' (a card's deck `::Lead` implies it), and it is a deck like any other."""
 
     root: str
     limits: dict[str, Remaining] = field(default_factory=dict)
-    children: dict[str, list[str]] = field(default_factory=dict)
+    children: dict[str | None, list[str]] = field(default_factory=dict)
     chains: dict[str, list[str]] = field(default_factory=dict)  # deck -> it and its parents
+    top: Remaining = field(default_factory=lambda: Remaining(UNLIMITED, UNLIMITED, False))
 
     @classmethod
     def build(
@@ -138,11 +144,10 @@ class LimitTree:
         names = sorted(d for d in with_parents(decks) if in_deck(d, root))
         if root:
             names = sorted(set(names) | {root})
-        tree.limits[""] = Remaining(UNLIMITED, UNLIMITED, False)
-        for name in names:  # parents sort before their children
-            parent = "" if name == root or "::" not in name else name.rsplit("::", 1)[0]
+        for name in names:  # parents sort before their children (a name's prefix)
+            parent = None if root and name == root else decknames.parent(name)
             limits = remaining_for(name, presets, done)
-            limits.cap_to(tree.limits[parent])
+            limits.cap_to(tree.top if parent is None else tree.limits[parent])
             tree.limits[name] = limits
             tree.children.setdefault(parent, []).append(name)
         return tree
@@ -152,7 +157,7 @@ class LimitTree:
         return limits is None or limits.get(kind) == 0
 
     def root_reached(self, kind: str) -> bool:
-        return self.limits[self.root].get(kind) == 0
+        return (self.limits[self.root] if self.root else self.top).get(kind) == 0
 
     def take(self, deck: str, kind: str) -> None:
         """One card of `deck` taken: it and each parent up to the root count it."""
@@ -166,9 +171,13 @@ class LimitTree:
                 self._cap_below(name, limits)
 
     def _cap_below(self, deck: str, limits: Remaining) -> None:
-        for child in self.children.get(deck, []):
+        """Every deck under `deck` capped to its `limits` (a loop, not a recursion: a stored name
+        may have thousands of parts)."""
+        below = list(self.children.get(deck, []))
+        while below:
+            child = below.pop()
             self.limits[child].cap_to(limits)
-            self._cap_below(child, limits)
+            below += self.children.get(child, [])
 
 
 # ---------------------------------------------------------------------- the deck list
@@ -244,23 +253,21 @@ def deck_counts(
         elif card.due <= learn_cutoff:
             counts.intraday += 1
     names = sorted(with_parents([*own, *extra_decks]))
-    children: dict[str, list[str]] = {}
+    children: dict[str | None, list[str]] = {}
     for name in names:
-        parent = name.rsplit("::", 1)[0] if "::" in name else ""
-        children.setdefault(parent, []).append(name)
+        children.setdefault(decknames.parent(name), []).append(name)
     result: dict[str, DeckCounts] = {}
-
-    def visit(name: str) -> _Own:
+    passed_up: dict[str, _Own] = {}  # a deck's capped counts, added to its parent's
+    # Subdecks first: a deck's name is a prefix of its subdecks', so it sorts before them. A loop,
+    # not a recursion: any stored name ('', '::Lead', a thousand parts) is a deck of the tree.
+    for name in reversed(names):
         mine = replace(own.get(name, _Own()))
         for child in children.get(name, []):
-            mine += visit(child)
+            mine += passed_up.pop(child)
         capped = mine.capped(remaining_for(name, presets, done))
         result[name] = DeckCounts(
             name, capped.new, capped.intraday + capped.interday, capped.review, mine.total
         )
         capped.total = mine.total
-        return capped
-
-    for top in children.get("", []):
-        visit(top)
+        passed_up[name] = capped
     return [result[name] for name in names]

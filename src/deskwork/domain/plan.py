@@ -17,13 +17,61 @@ from deskwork.domain.curriculum import Item, ItemStatus
 COUNTED = {ItemStatus.PLANNED, ItemStatus.ACTIVE, ItemStatus.PAUSED, ItemStatus.DONE}
 
 
+class PlanValueError(ValueError):
+    """A program's figure out of range (the message names the field)."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What a program's figure may be: a number more than 0 and at most `most` (None: no
+    maximum). `label`: the field as the plan screen and messages name it."""
+
+    label: str
+    most: float | None
+
+    def problem(self, value: float | str, named: str = "") -> str:
+        """'' when `value` may be the figure; else why, naming the field (`named`, else the
+        label): "Hours a day must be at most 24 (got 30)"."""
+        name = named or self.label
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return f"{name} must be a number (got {value!r})"
+        got = value if isinstance(value, str) else f"{number:g}"  # as typed, or as a number
+        if math.isnan(number):
+            return f"{name} must be a number (got {got})"
+        if not number > 0:
+            return f"{name} must be more than 0 (got {got})"
+        if self.most is not None and number > self.most:
+            return f"{name} must be at most {self.most:g} (got {got})"
+        return ""
+
+
+# The one table of the program's bounds: the config's [plan], `deskwork plan`'s what-if options
+# and the plan screen's fields check against it.
+PLAN_BOUNDS: dict[str, Bound] = {
+    "weeks": Bound("Weeks", 520),  # ten years
+    "hours_per_day": Bound("Hours a day", 24),
+    "days_per_week": Bound("Days a week", 7),
+    "hours_per_point": Bound("Hours per point", None),
+}
+
+
 @dataclass(frozen=True)
 class Program:
+    """A study program: from `start`, its length and pace (each within PLAN_BOUNDS, else
+    PlanValueError naming the field: no capacity of negative hours or of no days)."""
+
     start: date
     weeks: float = 12
     hours_per_day: float = 8
     days_per_week: float = 5
     hours_per_point: float = 120
+
+    def __post_init__(self) -> None:
+        problems = [b.problem(getattr(self, name)) for name, b in PLAN_BOUNDS.items()]
+        if any(problems):
+            raise PlanValueError("; ".join(p for p in problems if p))
 
     @property
     def end(self) -> date:

@@ -245,14 +245,3 @@ class Presets:
 
             found = self._decays[card.deck] = decay_of(self.for_deck(card.deck).preset.parameters)
         return found
-
-
-def parents(deck: str) -> list[str]:
-    """'A::B::C' → ['A', 'A::B'] (outermost first)."""
-    parts = deck.split("::")
-    return ["::".join(parts[:n]) for n in range(1, len(parts))]
-
-
-def in_deck(deck: str, root: str) -> bool:
-    """Whether `deck` is `root` or one of its subdecks ('' = every deck)."""
-    return not root or deck == root or deck.startswith(root + "::")

@@ -31,7 +31,8 @@ from typing import Any
 
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.decklimits import LEARN_AHEAD, Done, LimitTree, available, is_interday
-from deskwork.domain.presets import Presets, in_deck
+from deskwork.domain.decknames import within as in_deck
+from deskwork.domain.presets import Presets
 
 __all__ = ["LEARN_AHEAD", "ReviewQueue", "available", "build", "next_card"]
 

@@ -3,13 +3,15 @@ call this), importing it (`anki_import`: all or nothing, re-imports update), exp
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from deskwork.domain import decknames
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.interop import importing, read_user_file, require_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
@@ -37,7 +39,15 @@ PACKAGES = (".apkg", ".colpkg")
 def read_file(
     path: Path, desk: Desk, deck_name: str = "", progress: Callable[[int, int], None] | None = None
 ) -> Deck:
-    """Every card of the file, in memory (a worker thread may call this)."""
+    """Every card of the file, in memory (a worker thread may call this); every card in
+    `deck_name` when one is given: normalised (DeckNameError, a ValueError, for '::'), and a
+    deck there already matched ignoring case, as Anki does (`paper` goes into `Paper`)."""
+    if deck_name:
+        deck_name = decknames.normalize(deck_name)
+        here = {c.deck for c in desk.store.cards.all()} | set(
+            desk.store.setting(ANKI_DECKS, {}) or {}
+        )
+        deck_name = decknames.find(deck_name, here) or deck_name
     desk.store.froze = True  # unfrozen when the store closes
     with importing(path), no_gc(freeze=True):  # hundreds of thousands of objects that all survive
         return _read(path, desk, deck_name, progress)
@@ -121,20 +131,32 @@ def media_for(
     }
 
 
-def in_order(cards: list[Card], deck_name: str = "") -> list[Card]:
+def in_order(
+    cards: list[Card],
+    deck_name: str = "",
+    ids: AbstractSet[int] | None = None,
+    empty_decks: Iterable[str] = (),
+) -> list[Card]:
     """`cards` in the export's order (by note, then template), those of `deck_name` and its
-    subdecks only when one is named: sorted in place, so the list must be the caller's own (a
-    worker may call this). The result is out of the collector's walks (store/collector.py).
-    Sorted by one field at a time, last key first (stable sorts: the order of the key
+    subdecks only when one is named (matched ignoring case, as Anki matches deck names: `paper`
+    is `Paper`), those whose id is in `ids` only when given: sorted in place, so the list must be
+    the caller's own (a worker may call this). A deck named that no card is in nor any of
+    `empty_decks` (imported from Anki, empty): UnknownDeck, naming the closest names. The result
+    is out of the collector's walks (store/collector.py). Sorted by one field at a time, last key first (stable sorts: the order of the key
     `(note_guid, ord, id)`): the keys are the records' own values, so no tuple a card is made,
     which young collections on the worker would move into the oldest generation, 100,000 of them
     at the power-user scale, for the app's collector to count and walk (ui/idle_collector.py)."""
     for field in ("id", "ord", "note_guid"):
         cards.sort(key=attrgetter(field))
-    prefix = deck_name + "::"
     chosen = untracked_list()
-    if deck_name:
-        chosen.extend(c for c in cards if c.deck == deck_name or c.deck.startswith(prefix))
+    if ids is not None:
+        chosen.extend(c for c in cards if c.id in ids)
+    elif deck_name:
+        folded = decknames.normalize(deck_name).casefold()
+        chosen.extend(c for c in cards if decknames.within_folded(c.deck, folded))
+        if not chosen:  # a deck with no card, or none at all (a typo: said, not an empty file)
+            known = {c.deck for c in cards} | set(empty_decks)
+            decknames.resolve(deck_name, known)
     else:
         chosen.extend(cards)
     return chosen
@@ -236,6 +258,7 @@ def export_job(
     *,
     with_history: bool = True,
     cards: list[Card] | None = None,
+    ids: AbstractSet[int] | None = None,
 ) -> ExportJob:
     """An export in two halves: the store's moment is taken now, on the calling thread, as
     references to what no later change alters (the card records, frozen, in a list of its own;
@@ -248,7 +271,8 @@ def export_job(
     `progress` raises (a cancel) leaves nothing written, as does a month of history changed
     meanwhile (HistoryMoved). AnkiError for a suffix it cannot write, before anything. `cards`:
     these cards (a search's, as the card browser shows them) in place of every card or
-    `deck_name`'s."""
+    `deck_name`'s. `ids`: the cards of these ids as they are now (the card browser's marked
+    cards; a frozen set, so marks made later are not in it), looked up by the worker."""
     from deskwork.services.notes import notetypes
 
     suffix = path.suffix.lower()
@@ -257,15 +281,16 @@ def export_job(
     # Records are frozen and a change puts a new one in the table, so a list of references is
     # the moment: the list is this export's own (sorted in place by the worker).
     taken = desk.store.cards.all() if cards is None else list(cards)
-    deck = deck_name if cards is None else ""
+    deck = deck_name if cards is None and ids is None else ""
     types = notetypes(desk)  # a new dict of frozen note types
+    decks = dict(desk.store.setting(ANKI_DECKS, {}) or {})  # name -> id (empty ones too)
     if suffix in (".txt", ".tsv"):
 
         def write_txt(progress: Progress | None, phase: Phase | None = None) -> tuple[int, int]:
             from deskwork.interop.anki.text import write_text
             from deskwork.store.fsutil import atomic_write
 
-            chosen = in_order(taken, deck)
+            chosen = in_order(taken, deck, ids, decks)
             notes = len({c.note_guid or c.id for c in chosen})
             if progress:
                 progress(0, notes)
@@ -277,7 +302,7 @@ def export_job(
 
         return write_txt
 
-    now, decks = desk.clock(), dict(desk.store.setting(ANKI_DECKS, {}) or {})  # name -> id
+    now = desk.clock()
     table = desk.store.media  # its records taken now if in memory, else read when needed
     rows = table.all() if table.loaded else None
     folder, data_dir = desk.store.media_folder, desk.paths.data_dir
@@ -289,7 +314,7 @@ def export_job(
 
         history: dict[int, list[ReviewLog]] = {}
         try:
-            chosen = in_order(taken, deck)
+            chosen = in_order(taken, deck, ids, decks)
             media = media_for(chosen, table.all if rows is None else lambda: rows, folder)
             if snapshot is not None:
                 if phase:

@@ -20,6 +20,7 @@ from typing import Any
 
 from deskwork.domain.cancel import Cancelled
 from deskwork.domain.cards import Card, ReviewLog
+from deskwork.domain.decknames import parents
 from deskwork.domain.notes import first_field_key
 from deskwork.domain.render import field_html
 from deskwork.domain.studyday import day_bounds
@@ -116,9 +117,9 @@ def import_deck(
         _add_cards(new, deck, adding, report, day_end)
         new.write()
         new_decks = {n: i for n, i in deck.deck_ids.items() if n != "Default"}
-        here = decks_here | {p for n in decks_here for p in _parents(n)}
+        here = decks_here | {p for n in decks_here for p in parents(n)}
         named = set(new_decks) | {n for n in report.decks if n != "Default"}  # a text file's too
-        named |= {p for n in named for p in _parents(n)}  # Anki makes `A` for `A::B`
+        named |= {p for n in named for p in parents(n)}  # Anki makes `A` for `A::B`
         report.decks_created = sorted(n for n in named if n not in here)
         if new_decks:
             tx.set_setting(ANKI_DECKS, {**known_decks, **new_decks})
@@ -265,12 +266,6 @@ class _New:
                 entry.__dict__["card_id"] = card_id
                 every.append(entry)
         return sorted(every, key=lambda entry: (entry.ts, entry.anki_id or 0))
-
-
-def _parents(deck: str) -> list[str]:
-    """`A::B::C` -> `A`, `A::B`: the decks a deck's name implies."""
-    parts = deck.split("::")
-    return ["::".join(parts[:n]) for n in range(1, len(parts))]
 
 
 def _add_cards(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from deskwork.domain import decknames
 from deskwork.domain.cards import Card
 from deskwork.domain.notes import cards_for_note, new_cards_after_edit
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, display_names, fit_fields
@@ -54,6 +55,7 @@ def render(desk: Desk, card: Card) -> Rendered:
 def add_note(
     desk: Desk, note_type: str, fields: list[str], deck: str, tags: list[str], **extra: Any
 ) -> list[Card]:
+    deck = decknames.normalize(deck)  # DeckNameError (a ValueError) for '::'
     types = notetypes(desk)
     if note_type not in types:
         raise ValueError(f"no note type {note_type!r}")
@@ -80,7 +82,9 @@ def siblings_of(desk: Desk, card: Card) -> list[Card]:
 
 def edit_note(desk: Desk, card: Card, fields: list[str], deck: str, tags: list[str]) -> list[Card]:
     """Change the note's fields and tags (and this card's deck): every card of the note keeps its
-    schedule and history; returns the cards the edit added."""
+    schedule and history; returns the cards the edit added. `deck` empty: the card's; a name of
+    nothing ('::') is refused (DeckNameError, a ValueError) before anything is written."""
+    deck = decknames.normalize(deck) if deck else card.deck
     now = desk.clock()
     notetype = notetype_of(desk, card)
     fields = fit_fields(notetype, fields) if notetype else fields
@@ -91,10 +95,10 @@ def edit_note(desk: Desk, card: Card, fields: list[str], deck: str, tags: list[s
         for sibling in siblings:
             update = dict(note)
             if sibling.id == card.id or sibling.deck == card.deck:
-                update["deck"] = deck or card.deck
+                update["deck"] = deck
             tx.put("cards", sibling.model_copy(update=update))
         if notetype is not None:
-            template = card.model_copy(update={**note, "deck": deck or card.deck})
+            template = card.model_copy(update={**note, "deck": deck})
             added = [
                 tx.put("cards", c) for c in new_cards_after_edit(notetype, siblings, template, now)
             ]

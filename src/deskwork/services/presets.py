@@ -10,11 +10,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from deskwork.domain import decknames
 from deskwork.domain import preset_text as pt
 from deskwork.domain import presets as dp
 from deskwork.domain import reviewqueue as rq
 from deskwork.domain.cards import Card
 from deskwork.domain.decklimits import DeckCounts, Done, deck_counts, done_per_deck
+from deskwork.domain.decknames import parents
 from deskwork.domain.presets import DEFAULT_PRESET_ID, DeckOptions, Preset, PresetError, Presets
 from deskwork.domain.scheduling import SchedulerSettings
 from deskwork.domain.studyday import day_bounds
@@ -223,24 +225,38 @@ def unknown_deck(desk: Desk, deck: str) -> str | None:
     """None when `deck` exists (cards, an imported deck, or options of its own); else a line saying
     it does not, with the closest names ("did you mean 'Math'?"): assigning a preset to it makes
     a new, empty deck, which a typo should not do unasked."""
-    from difflib import get_close_matches
+    try:
+        deck = decknames.normalize(deck)
+    except decknames.DeckNameError:  # no deck to make: `assign` refuses it, saying why
+        return None
+    known = _known_decks(desk)
+    if decknames.find(deck, known) is not None:
+        return None
+    return str(decknames.unknown(deck, known, yet=True))
 
+
+def _known_decks(desk: Desk) -> set[str]:
+    """Every deck: with cards, imported from Anki, or with options of its own."""
     from deskwork.services.cards import decks
 
-    deck = deck.strip()
-    known = set(decks(desk)) | {o.deck for o in deck_options(desk)}
-    if not deck or deck in known:
-        return None
-    close = get_close_matches(deck, sorted(known), n=3, cutoff=0.6)
-    hint = f" (did you mean {' or '.join(repr(d) for d in close)}?)" if close else ""
-    return f"there is no deck {deck!r} yet{hint}"
+    return set(decks(desk)) | {o.deck for o in deck_options(desk)}
+
+
+def _stored_name(desk: Desk, deck: str) -> str:
+    """The deck typed as stored: normalised, and an existing deck matched ignoring case (as
+    Anki matches deck names); PresetError for a name of nothing."""
+    try:
+        deck = decknames.normalize(deck)
+    except decknames.DeckNameError as exc:
+        raise PresetError(str(exc)) from None
+    return decknames.find(deck, _known_decks(desk)) or deck
 
 
 def assign(desk: Desk, deck: str, name: str, *, with_subdecks: bool = False) -> list[str]:
     """Study `deck` (and, if asked, its subdecks) with preset `name`; returns the decks changed."""
-    deck = deck.strip()
-    if not deck:
+    if not deck.strip():
         raise PresetError("which deck?")
+    deck = _stored_name(desk, deck)
     preset = find(desk, name)
     known = {c.deck for c in desk.store.cards.all()} | {o.deck for o in deck_options(desk)}
     targets = [deck]
@@ -263,6 +279,7 @@ def set_deck_limits(desk: Desk, deck: str, **changes: int | float | None) -> Dec
         raise PresetError(
             f"which deck? ({', '.join(sorted(unknown))})" if unknown else "which deck?"
         )
+    deck = _stored_name(desk, deck)
     existing = {o.deck: o for o in deck_options(desk)}
     option = existing.get(deck) or DeckOptions(deck=deck)
     try:
@@ -391,7 +408,7 @@ def store_imported(
     existing = {o.deck: o for o in deck_options(desk)}
     own = {p.id for p in stored(desk) if not p.anki_id} | {DEFAULT_PRESET_ID}  # made here
     here = set(decks_here) | set(existing)
-    here |= {p for d in here for p in _parents(d)}  # "Math" is here when "Math::Algebra" is
+    here |= {p for d in here for p in parents(d)}  # "Math" is here when "Math::Algebra" is
     placed: dict[str, DeckOptions] = {}  # deck -> the package's options (its Anki config id)
     kept: list[str] = []  # decks already here that keep their preset
     for deck, option in ({} if renamed else found.decks).items():
@@ -476,12 +493,6 @@ def _store_anki_presets(
         ids[anki_id] = saved.id
         lines.append(f"preset {name!r} {'updated' if mine else 'added'} from Anki")
     return ids, lines
-
-
-def _parents(deck: str) -> list[str]:
-    """'A::B::C' -> ['A', 'A::B']."""
-    parts = deck.split("::")
-    return ["::".join(parts[:n]) for n in range(1, len(parts))]
 
 
 def _free_name(name: str, taken: set[str]) -> str:

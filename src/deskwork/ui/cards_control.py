@@ -154,10 +154,13 @@ class CardsControl:
                 return "every field is empty"
             review = self.app.review_pane.session
             current = review.current() if review else None
-            if review is not None and current is not None and current.id == card.id:
-                review.edit(draft.fields, draft.deck, draft.tags)
-            else:
-                card_service.edit_note(self.desk, card, draft.fields, draft.deck, draft.tags)
+            try:
+                if review is not None and current is not None and current.id == card.id:
+                    review.edit(draft.fields, draft.deck, draft.tags)
+                else:
+                    card_service.edit_note(self.desk, card, draft.fields, draft.deck, draft.tags)
+            except ValueError as exc:  # a deck name of nothing ('::'): said, nothing written
+                return error_sentence(exc)
             self.app.review_pane.render_card()
             # An edit from the browser: its rows (and a search's export) were the note as before
             self._browsers_reload()
@@ -304,31 +307,47 @@ class CardsControl:
     def export_search(self, cards: list[Card], query: str) -> None:
         """The export dialog for `cards`, the card browser's search `query` (not a plain deck:
         the dialog says which cards it writes, and asks for no deck)."""
+        shown = clean(query, single_line=True)
+        what = f"the {plural(len(cards), 'card')} of the search “{shown}”"
+        self._export_some(what, "deskwork-search.apkg", partial(self._export_chosen, cards=cards))
+
+    def export_marked(self, ids: frozenset[int]) -> None:
+        """The export dialog for the card browser's marked cards (`ids`: every one, drawn in its
+        table or not); the worker looks them up in the store's moment (services/anki.export_job)."""
+        what = f"the {plural(len(ids), 'marked card')}"
+        self._export_some(what, "deskwork-marked.apkg", partial(self._export_chosen, ids=ids))
+
+    def _export_some(
+        self, what: str, name: str, chosen: Callable[[tuple[str, str] | None], None]
+    ) -> None:
+        """The export dialog for some cards (`what` they are), no deck asked."""
         from deskwork.ui.screens.card_dialogs import TransferScreen
 
         if self._transfer_running():
             return
         folder = self.desk.paths.exports_dir
-        shown = clean(query, single_line=True)
         self.app.push_screen(
             TransferScreen(
-                f"Export the {plural(len(cards), 'card')} of the search “{shown}” "
-                f"(a bare name goes to {folder})",
+                f"Export {what} (a bare name goes to {folder})",
                 "path ending in .apkg (for Anki) or .txt",
                 suffixes=(".apkg", ".txt"),
-                initial=str(folder / "deskwork-search.apkg"),
+                initial=str(folder / name),
                 export_folder=folder,
                 ask_deck=False,
             ),
-            partial(self._export_chosen, cards=cards),
+            chosen,
         )
 
     def _export_chosen(
-        self, choice: tuple[str, str] | None, cards: list[Card] | None = None
+        self,
+        choice: tuple[str, str] | None,
+        cards: list[Card] | None = None,
+        ids: frozenset[int] | None = None,
     ) -> None:
         """The store's part of the export taken now (a snapshot of the cards), the rest (the
         review history, the collection, the zip) on a worker thread under a progress bar: the
-        desk and its timer run on meanwhile. `cards`: a search's, in place of a deck's."""
+        desk and its timer run on meanwhile. `cards`: a search's, in place of a deck's; `ids`:
+        the browser's marked cards."""
         from deskwork.services.anki import export_job
         from deskwork.ui.screens.card_dialogs import ProgressScreen
         from deskwork.ui.widgets.paths import export_target
@@ -337,7 +356,7 @@ class CardsControl:
             return
         try:
             path = export_target(choice[0], self.desk.paths.exports_dir)
-            job = export_job(self.desk, path, choice[1], cards=cards)
+            job = export_job(self.desk, path, choice[1], cards=cards, ids=ids)
         except (InteropError, OSError) as exc:
             self.app.notify(str(exc), title="Export refused", severity="error", markup=False)
             return

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from deskwork.domain.cards import CardState
+from deskwork.domain.decknames import normalize_or
 from deskwork.domain.presets import DeckOptions, Preset, PresetError, fsrs6_parameters
 from deskwork.domain.revieworder import ANKI_NUMBERS
 from deskwork.domain.studyday import day_bounds, study_day
@@ -216,7 +217,8 @@ def read(db: sqlite3.Connection) -> AnkiPresets:
                     f"preset {clean(str(name))!r} cannot be read ({exc}); not imported"
                 )
         for _did, name, blob in db.execute("select id, name, kind from decks"):
-            deck_name = str(name).replace("\x1f", "::")
+            # as decks.py names the deck its cards go to (normalised as Anki does)
+            deck_name = normalize_or(clean(str(name).replace("\x1f", "::"), single_line=True))
             try:
                 option = _deck_from_proto(deck_name, _blob(blob))
             except (ValueError, TypeError, struct.error):

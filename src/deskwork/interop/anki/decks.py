@@ -8,6 +8,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
+from deskwork.domain.decknames import normalize_or
 from deskwork.domain.text import clean
 from deskwork.interop.anki.protobuf import fields_before_damage
 
@@ -21,7 +22,9 @@ class AnkiDeck:
 
 
 def _name(name: str) -> str:
-    return clean(name, single_line=True) or "Default"
+    """A package's deck name as stored here: normalised as Anki does (an empty part "blank"),
+    a name of nothing "Default"."""
+    return normalize_or(clean(name, single_line=True))
 
 
 def read_decks(db: sqlite3.Connection, tables: set[str]) -> dict[int, AnkiDeck]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from deskwork.domain import cloze
 from deskwork.domain.cards import Card
+from deskwork.domain.decknames import normalize_or
 from deskwork.domain.notes import cards_for_note, new_guid
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, display_names, fit_fields
 from deskwork.domain.render import field_html
@@ -169,7 +170,7 @@ def read_text(
             continue
         tags = clean(take(special["tags"]) or headers.get("tags", "")).split()
         target = deck_name or take(special["deck"]) or headers.get("deck", "") or "Default"
-        target = clean(target.replace("\x1f", "::"), single_line=True) or "Default"
+        target = normalize_or(clean(target.replace("\x1f", "::"), single_line=True))
         if len(fields) > len(notetype.fields) and not is_html:
             fields = [*fields[: len(notetype.fields) - 1], "\n".join(
                 f for f in fields[len(notetype.fields) - 1 :] if f.strip()

@@ -63,7 +63,11 @@ BROWSER_COMMANDS: tuple[Command, ...] = (
     _browser("browser.search", "slash", "search", "Search", "Type a search"),
     _browser("browser.mark", "space", "mark", "Mark", "Mark / unmark the card"),
     _browser(
-        "browser.mark_all", "a", "mark_all", "Mark all", "Mark every card shown (again: none)"
+        "browser.mark_all",
+        "a",
+        "mark_all",
+        "Mark all",
+        "Mark every match, drawn or not (again: none)",
     ),
     _browser("browser.move", "m", "move", "Move", "Move the marked cards to a deck"),
     _browser("browser.tag", "t", "tag", "Tag", "Add (or -remove) tags on the marked cards"),
@@ -71,7 +75,13 @@ BROWSER_COMMANDS: tuple[Command, ...] = (
     _browser("browser.delete", "d,delete", "delete", "Delete", "Delete the marked cards (asks)"),
     _browser("browser.edit", "e", "edit", "Edit", "Edit the card (Enter too)"),
     _browser("browser.import", "i", "import", "Import", "Import an Anki deck or plain text"),
-    _browser("browser.export", "x", "export", "Export", "Export to .apkg (Anki) or .txt"),
+    _browser(
+        "browser.export",
+        "x",
+        "export",
+        "Export",
+        "Export the marked cards, else the search",
+    ),
     _browser("browser.close", "escape", "close", "Close", "Back to the desk"),
 )
 

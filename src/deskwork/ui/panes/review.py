@@ -1,6 +1,7 @@
 """Flashcard review: the front (rendered with the card's note type), a box to type the answer in
-on type-in cards (Enter shows the answer with the comparison), Space/Enter shows the back, 1–4 answer (each button shows its next
-interval), undo, bury, suspend, flag, edit in place, cram mode. When nothing is due it says when
+on type-in cards (Enter shows the answer with the comparison), Space/Enter shows the back, 1–4
+answer (or the keys `[keys]` binds to them: the answer row names the keys bound; each button shows
+its next interval), undo, bury, suspend, flag, edit in place, cram mode. When nothing is due it says when
 the next card is. The session itself (today's queue, built on a worker when cards change, the
 deck studied) is review_session.SessionPane's."""
 
@@ -220,7 +221,8 @@ class ReviewPane(SessionPane):
         intervals = {} if session.cram else session.intervals(card)
         line = Text()
         for g in Grade:
-            label = f"{int(g)} {GRADE_NAMES[g]}"
+            # the key bound now (after `[keys]`), not the default digit
+            label = f"{self.key(f'review.{GRADE_NAMES[g].lower()}')} {GRADE_NAMES[g]}"
             if g in intervals:
                 label += f" {describe(intervals[g])}"
             line.append(label, style="bold" if g is Grade.GOOD else "")

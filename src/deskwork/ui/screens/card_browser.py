@@ -1,10 +1,10 @@
-"""The card browser: search with Anki-like syntax, mark cards (Space, a = all shown), then move,
-tag, suspend / unsuspend or delete them in bulk (delete asks); Enter edits one. Each card shows its
+"""The card browser: search with Anki-like syntax, mark cards (Space, a = every match, drawn or
+not), then move, tag, suspend / unsuspend, delete (asks) or export them in bulk: every marked
+card, those of an earlier search too (card_marks.py); Enter edits one. Each card shows its
 retrievability now (R). The figures: due forecast for 30 days, reviews per day, true retention over 30 days, cards per state."""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -12,27 +12,25 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
-from textual.widgets.data_table import ColumnDoesNotExist, RowDoesNotExist
 
 from deskwork.domain import cardstats
 from deskwork.domain.cards import Card, CardState
 from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.studyday import study_day
-from deskwork.domain.tags import parse_tags
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural, reviews_said, true_retention_said
 from deskwork.services.cards import retrievability
 from deskwork.services.presets import load as load_presets
 from deskwork.ui.commands import BROWSER_COMMANDS
+from deskwork.ui.screens.card_marks import MarkedCards
 from deskwork.ui.screens.opening import OpensInSteps
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.widgets.lean_table import LeanTable
-from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id, move_to
+from deskwork.ui.widgets.tables import cursor_id, move_to
 
 if TYPE_CHECKING:
     from deskwork.domain.presets import Presets
     from deskwork.services.browse import Figures
-    from deskwork.ui.host import PaneHost
 
 SPARK = " ▁▂▃▄▅▆▇█"
 # A table row costs ~0.2 ms to build: 2,000 rows made opening and each keystroke take 0.5-1.3 s
@@ -49,7 +47,7 @@ def spark(values: list[int]) -> str:
     return "".join(SPARK[min(8, round(v / top * 8))] for v in values)
 
 
-class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
+class CardBrowserScreen(OpensInSteps, MarkedCards):
     search_input_id = "cb-query"
     search_action = "search"
     command_scope = "browser"
@@ -72,10 +70,6 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         self._figuring = 0
         self._rows_left: list[tuple[str, Row]] = []
         self._keep_cursor: str | None = None
-
-    @property
-    def desk_app(self) -> PaneHost:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -195,16 +189,8 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         more = f" (first {MAX_ROWS} shown; search to narrow)" if len(found) > MAX_ROWS else ""
         self.query_one("#cb-status", Static).update(
             f"{plural(len(found), 'card')}{more} · {len(self.marked)} marked · Space mark · a mark all matches · "
-            "m move · t tag · s suspend · d delete · Enter edit"
+            "m move · t tag · s suspend · d delete · x export · Enter edit"
         )
-
-    def _show_marks(self, ids: set[int]) -> None:
-        """The mark column of these cards' rows redrawn (no new search: the rows are the same)."""
-        table = self.query_one(DataTable)
-        for card_id in ids:
-            with contextlib.suppress(RowDoesNotExist, ColumnDoesNotExist):
-                table.update_cell(str(card_id), "✓", Text("●" if card_id in self.marked else ""))
-        self._show_status()
 
     def show_stats(self) -> None:
         """The figures computed on a worker, written under the table when they are ready."""
@@ -237,12 +223,6 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         text.append(" · ".join(f"{n} {k}" for k, n in states.items()))
         self.query_one("#cb-stats", Static).update(text)
 
-    def selected(self) -> list[Card]:
-        """The marked cards, else the highlighted one."""
-        if self.marked:
-            return [c for c in self.shown if c.id in self.marked]
-        return self._highlighted()
-
     # ------------------------------------------------------------------ actions
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "cb-query":
@@ -263,109 +243,6 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
     def action_search(self) -> None:
         self.query_one("#cb-query", Input).focus()
 
-    def action_mark(self) -> None:
-        chosen = {card.id for card in self._highlighted()}
-        self.marked ^= chosen
-        self._show_marks(chosen)
-        self.query_one(DataTable).action_cursor_down()
-
-    def _highlighted(self) -> list[Card]:
-        card_id = cursor_id(self.query_one(DataTable))
-        return [c for c in self.shown if c.id == card_id]
-
-    def action_mark_all(self) -> None:
-        ids = {c.id for c in self.shown}
-        before = self.marked
-        self.marked = set() if ids <= self.marked else ids
-        self._show_marks(before ^ self.marked)
-
-    def _save(self, cards: list[Card], message: str) -> None:
-        if not cards or not self.desk_app.cards._writable():
-            return
-        with self.desk_app.desk.store.transaction() as tx:
-            for card in cards:
-                tx.put("cards", card)
-        self.app.notify(message, markup=False)
-        self.desk_app.review_pane.restart_in_background()
-        self.reload()
-        self.show_stats()
-
-    def action_suspend(self) -> None:
-        chosen = self.selected()
-        suspend = not all(c.suspended for c in chosen)
-        self._save(
-            [c.model_copy(update={"suspended": suspend}) for c in chosen],
-            f"{'Suspended' if suspend else 'Unsuspended'} {plural(len(chosen), 'card')}",
-        )
-
-    def action_move(self) -> None:
-        from deskwork.ui.screens.draft_dialogs import PromptScreen
-
-        chosen = self.selected()
-        if not chosen:
-            return
-
-        def moved(deck: str | None) -> None:
-            if deck:
-                self._save(
-                    [c.model_copy(update={"deck": deck}) for c in chosen],
-                    f"Moved {plural(len(chosen), 'card')} to {deck}",
-                )
-
-        self.app.push_screen(PromptScreen("Move to deck (Parent::Child):"), moved)
-
-    def action_tag(self) -> None:
-        from deskwork.ui.screens.draft_dialogs import PromptScreen
-
-        chosen = self.selected()
-        if not chosen:
-            return
-
-        def tagged(text: str | None) -> None:
-            if not text:
-                return
-            typed = parse_tags(text, spaces_inside=False)
-            add = [t for t in typed if not t.startswith("-")]
-            drop = {t[1:] for t in typed if t.startswith("-")}
-            self._save(
-                [
-                    c.model_copy(
-                        update={
-                            "tags": [t for t in dict.fromkeys([*c.tags, *add]) if t not in drop]
-                        }
-                    )
-                    for c in chosen
-                ],
-                f"Tagged {plural(len(chosen), 'card')}",
-            )
-
-        self.app.push_screen(
-            PromptScreen("Tags to add (-tag removes one):", card_tags=True), tagged
-        )
-
-    def action_delete(self) -> None:
-        from deskwork.ui.screens.draft_dialogs import ConfirmScreen
-
-        chosen = self.selected()
-        if not chosen or not self.desk_app.cards._writable():
-            return
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                with self.desk_app.desk.store.transaction() as tx:
-                    for card in chosen:
-                        tx.delete("cards", card.id)
-                self.marked -= {c.id for c in chosen}
-                self.app.notify(f"Deleted {plural(len(chosen), 'card')}", markup=False)
-                self.desk_app.review_pane.restart_in_background()
-                self.reload()
-                self.show_stats()
-
-        self.app.push_screen(
-            ConfirmScreen(f"Delete {plural(len(chosen), 'card')} and their schedule? (y/n)"),
-            confirmed,
-        )
-
     def action_edit(self) -> None:
         chosen = self._highlighted()
         if chosen:
@@ -375,11 +252,14 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
         self.desk_app.cards.import_deck()
 
     def action_export(self) -> None:
-        """The export dialog, on the searched deck when the search is one (`deck:Math`: the
+        """The export dialog: for the marked cards when some are; else on the searched deck when the search is one (`deck:Math`: the
         deck, its subdecks, as the dialog's deck field); on another search, the search's cards as
         the browser shows them (every match, not only the rows drawn), the dialog saying so."""
         from deskwork.domain.cardsearch import deck_of_query
 
+        if self.marked:  # the marked cards, every one (drawn or not, this search's or not)
+            self.desk_app.cards.export_marked(frozenset(self.marked))
+            return
         typed_query = self.query_one("#cb-query", Input).value
         query = typed_query.strip()
         typed = deck_of_query(query) if query else ""
@@ -397,14 +277,10 @@ class CardBrowserScreen(OpensInSteps, SearchableTableScreen):
                 self.desk_app.cards.export_search(list(self.shown), query)
             return
         if typed:  # the deck's name as stored (deck: ignores case), whatever the rows shown
+            from deskwork.domain.decknames import find
             from deskwork.services.cards import decks
 
-            depth = typed.count("::") + 1
-            for deck in decks(self.desk_app.desk):
-                name = "::".join(deck.split("::")[:depth])
-                if name.casefold() == typed.casefold():
-                    typed = name
-                    break
+            typed = find(typed, decks(self.desk_app.desk)) or typed
         self.desk_app.cards.export_deck(typed or "")
 
 

@@ -17,6 +17,8 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, Select, Static, TextArea
 
+from deskwork.domain.decknames import DeckNameError
+from deskwork.domain.decknames import normalize as normalize_deck
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, display_names
 from deskwork.domain.tags import HINT as TAGS_HINT
 from deskwork.domain.tags import format_tags, parse_tags
@@ -260,6 +262,13 @@ class TransferScreen(ModalScreen[tuple[str, str] | None]):
         if self.export_folder is not None and self._asks_to_replace(path):
             return
         deck = self.query_one("#transfer-deck", Input).value.strip() if self.ask_deck else ""
+        if deck:
+            try:
+                deck = normalize_deck(deck)
+            except DeckNameError as exc:  # '::': said here, the dialog stays
+                self.query_one("#transfer-error", Static).update(str(exc))
+                self.query_one("#transfer-deck", Input).focus()
+                return
         self.dismiss((path, deck))
 
     def _asks_to_replace(self, text: str) -> bool:

@@ -15,6 +15,7 @@ from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Static
 
+from deskwork.domain import decknames
 from deskwork.domain.text import clean
 from deskwork.domain.wording import figure
 from deskwork.ui.commands import DECK_COMMANDS
@@ -71,8 +72,9 @@ class DeckListScreen(Screen[Choice]):
         table.clear()
         self.decks = [r.deck for r in rows]
         for row in rows:
-            depth = row.deck.count("::")
-            name = clean(row.deck.rsplit("::", 1)[-1], single_line=True)
+            depth = decknames.depth(row.deck)
+            # a name stored before names were normalised may have an empty part (`::Lead`)
+            name = clean(decknames.leaf(row.deck), single_line=True) or "(no name)"
             style = "bold" if row.deck == self.studying else ""
             table.add_row(
                 Text("  " * depth + name, style=style),

@@ -16,7 +16,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
-from deskwork.domain.plan import ItemPlan, PlanReport
+from deskwork.domain.plan import PLAN_BOUNDS, ItemPlan, PlanReport
 from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.services.curriculum import plan_report
@@ -28,32 +28,24 @@ from deskwork.ui.widgets.tables import RowFeeder
 if TYPE_CHECKING:
     from deskwork.ui.host import PaneHost
 
-WHAT_IF = (("weeks", "Weeks"), ("hours_per_day", "Hours a day"), ("days_per_week", "Days a week"))
+WHAT_IF = ("weeks", "hours_per_day", "days_per_week")  # the fields, labelled by PLAN_BOUNDS
 # "12 Mar 2027 (after the end)" fits; the other columns take about 48 cells with their padding.
 FINISH_WIDTH = 28
 OTHER_COLUMNS = FINISH_WIDTH + 48
-# What a what-if value may be: more than 0 and at most this.
-WHAT_IF_MAX = {"weeks": 520.0, "hours_per_day": 24.0, "days_per_week": 7.0}
 
 
 class WhatIf(Validator):
-    """A what-if figure: a number, more than 0, at most its maximum (the field is marked and the
-    reason shown; the plan keeps the configured value meanwhile)."""
+    """A what-if figure within its bounds (domain/plan.PLAN_BOUNDS, as `deskwork plan` and the
+    config check it): else the field is marked and the reason shown, naming the field; the plan
+    keeps the configured value meanwhile."""
 
-    def __init__(self, label: str, most: float) -> None:
+    def __init__(self, name: str) -> None:
         super().__init__()
-        self.label, self.most = label, most
+        self.bound = PLAN_BOUNDS[name]
 
     def validate(self, value: str) -> ValidationResult:
-        try:
-            number = float(value)
-        except ValueError:
-            return self.failure(f"{self.label} must be a number (got {value!r})")
-        if not number > 0:
-            return self.failure(f"{self.label} must be more than 0 (got {value})")
-        if number > self.most:
-            return self.failure(f"{self.label} must be at most {self.most:g} (got {value})")
-        return self.success()
+        problem = self.bound.problem(value)
+        return self.failure(problem) if problem else self.success()
 
 
 def headline(report: PlanReport) -> Text:
@@ -98,13 +90,13 @@ class PlanScreen(OpensInSteps, Screen[None]):
     def compose(self) -> ComposeResult:
         cfg = self.desk_app.desk.config.plan
         with Horizontal(id="plan-whatif"):
-            for name, label in WHAT_IF:
-                yield Static(label)
+            for name in WHAT_IF:
+                yield Static(PLAN_BOUNDS[name].label)
                 yield Input(
                     f"{getattr(cfg, name):g}",
                     id=f"plan-{name}",
                     type="number",
-                    validators=[WhatIf(label, WHAT_IF_MAX[name])],
+                    validators=[WhatIf(name)],
                     validate_on=["changed", "submitted"],
                 )
         yield Static("", id="plan-whatif-problem", markup=False)
@@ -132,9 +124,9 @@ class PlanScreen(OpensInSteps, Screen[None]):
         cfg = self.desk_app.desk.config.plan
         values: dict[str, float | None] = {}
         problems = []
-        for name, label in WHAT_IF:
+        for name in WHAT_IF:
             field = self.query_one(f"#plan-{name}", Input)
-            result = WhatIf(label, WHAT_IF_MAX[name]).validate(field.value.strip())
+            result = WhatIf(name).validate(field.value.strip())
             field.set_class(not result.is_valid, "-invalid")
             if result.is_valid:
                 values[name] = float(field.value)
