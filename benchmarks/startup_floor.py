@@ -130,7 +130,7 @@ class Widgets(DeskAreas):
             day=now.date(), pomodoros=0, focus_minutes=0.0, goal=timer.daily_goal,
             goal_unit=timer.goal_unit,
             goal_met=False, streak_days=0, sessions=[], minutes_by_item={}, queue=[],
-            candidates=[], leftover_count=0, cards_total=0, cards_due=0, next_due=None,
+            candidates=[], leftover_count=0, cards_total=None, cards_due=None, next_due=None,
             drafts=[], cards_loading=True,
         )
         self.timer_pane.show_keys(self.bound)
