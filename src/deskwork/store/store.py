@@ -276,6 +276,7 @@ class Store(Durability):
         entry = journal.touched(parsed)
         with self.write_lock:
             flusher = self.flusher  # (the close stops it under this lock)
+            self.count_ids(parsed)
             self._append_line(line, entry, wait=flusher is None)
             self._apply(parsed, from_disk=False, migrating=False)
         if flusher is not None:
