@@ -227,3 +227,26 @@ def test_inserts_never_reuse_an_id_whatever_came_before(
             assert _fronts(store) == cards
         assert {r.id for r in store.reviews.all()} == reviews
         store.close()
+
+
+def test_a_store_from_before_checksums_without_counters_counts_its_records(
+    data_dir: Path, clock: Clock
+) -> None:
+    """No checksum id ranges to read and no counter at all: the records themselves are counted,
+    the review log's as well as the tables'."""
+    store = Store.open(data_dir, clock=clock)
+    with store.transaction() as tx:
+        tx.put("cards", make_card("old"))
+        for days in range(3):
+            tx.append("reviews", _review(days=40 * days))  # three months
+    store.close()
+    manifest = read_manifest(data_dir)
+    assert manifest is not None
+    write_manifest(data_dir, manifest.model_copy(update={"counters": {}, "sums": None}))
+    again = Store.open(data_dir, clock=clock)
+    with again.transaction() as tx:
+        card = tx.put("cards", make_card("new"))
+        review = tx.append("reviews", _review(days=1))
+    assert card.id == 2 and review.id == 4
+    assert sorted(r.id for r in again.reviews.all()) == [1, 2, 3, 4]
+    again.close()
