@@ -113,3 +113,30 @@ def test_cli_refuses_names_the_file_and_replace_replaces(
     assert "title: Bold claims" in theirs.read_text() or "Title: Bold claims" in theirs.read_text()
     assert main(["drafts", "export", "1", "--out", str(blog)]) == 0, "its own export now"
     assert not (home / "exports").exists(), "nothing written anywhere else"
+
+
+def test_beside_the_running_app_the_export_is_handed_to_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export records itself, so it writes to the store: beside the TUI it is handed to the
+    app like every writing command, a relative --out still the caller's folder."""
+    from tests.test_remote import FakeAppThread
+
+    home = tmp_path / "home"
+    assert main(["--data-dir", str(home), "drafts", "new", "Bold claims"]) == 0
+    folder = tmp_path / "where-i-typed"
+    (folder / "blog").mkdir(parents=True)
+    (folder / "blog" / "bold-claims.md").write_text("an older post\n")
+    monkeypatch.chdir(folder)
+    capsys.readouterr()
+    app = FakeAppThread(home)
+    try:
+        args = ["--data-dir", str(home), "drafts", "export", "1", "--out", "blog"]
+        assert main(args) == 1
+        assert "bold-claims.md already exists: not replaced" in capsys.readouterr().err
+        assert main([*args, "--replace"]) == 0
+        assert capsys.readouterr().out.strip() == str(folder / "blog" / "bold-claims.md")
+        assert main(args) == 0, "its own export now, as the app's store records"
+    finally:
+        app.quit()
+    assert "an older post" not in (folder / "blog" / "bold-claims.md").read_text()
