@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from deskwork.clikit import CliError, emit, open_desk, say, user_path
@@ -51,15 +50,26 @@ def cmd_drafts_show(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_drafts_export(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.interop.frontmatter import FrontMatterError
-    from deskwork.services.drafts import DraftError
+    from deskwork.services.drafts import DraftError, ExportRefused
 
-    service = _drafts(paths, readonly=True, what="deskwork drafts export")
+    # Writable: each export is recorded, so that exporting the draft again replaces its own
+    # unchanged file and no other.
+    service = _drafts(paths, readonly=False, what="deskwork drafts export")
     try:
-        target = service.export(args.id, args.format, Path(args.out) if args.out else None)
+        target = service.export(
+            args.id,
+            args.format,
+            user_path(args.out) if args.out else None,
+            replace=args.replace,
+        )
+    except ExportRefused as exc:
+        raise CliError(f"{exc} (`--replace` replaces it)") from None
     except (DraftError, FrontMatterError) as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot write the export: {exc}") from None
+    finally:
+        service.desk.close()
     say(str(target.absolute()))
     return 0
 
@@ -108,6 +118,11 @@ def register(add: Any, group: Any) -> None:
     export_draft.add_argument("--format", choices=["pelican", "hugo", "jekyll", "gatsby"])
     export_draft.add_argument(
         "--out", metavar="DIR", help="default: [drafts] export_dir, else ~/Documents/deskwork"
+    )
+    export_draft.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace <slug>.md even if it is not this draft's own unchanged earlier export",
     )
     add(drafts, "import", cmd_drafts_import, "read a Markdown post into a new draft").add_argument(
         "file", metavar="FILE.md"

@@ -129,21 +129,32 @@ def items_from_csv(text: str, name: str, now: datetime) -> list[Item]:
 
 
 _EMPHASIS = re.compile(r"^([*_`]+)(.*?)\1$")
+_CODE = re.compile(r"^`[^`]+`$")
+# A footnote reference in a cell: `[<sup>1</sup>](#ref_1)`, or a bare `<sup>1</sup>`.
+_FOOTNOTE = re.compile(r"\s*\[<sup>[^<]*</sup>\]\([^)]*\)|\s*<sup>[^<]*</sup>")
+_LIST_ROW = re.compile(r"^\s*[-*+]\s+(?=\S)")  # `- 18.06 Linear Algebra | 0.7 |`
+
+
+def _raw_cells(line: str) -> list[str]:
+    body = _LIST_ROW.sub("", line, count=1).strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", body)]
 
 
 def _cells(line: str) -> list[str]:
-    body = line.strip()
-    body = body[1:] if body.startswith("|") else body
-    body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
-    cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", body)]
-    return [_EMPHASIS.sub(r"\2", c) for c in cells]
+    return [" ".join(_EMPHASIS.sub(r"\2", _FOOTNOTE.sub("", c)).split()) for c in _raw_cells(line)]
 
 
-def items_from_markdown(text: str, name: str, now: datetime) -> list[Item]:
-    """The first table in the file: a header row, a `---` row, then one item per row. Lines
-    outside the table (headings, notes) are ignored; empty rows and `Total` rows are skipped."""
-    lines = text.lstrip("\ufeff").splitlines()
-    start = next(
+def _table_row(line: str) -> bool:
+    """A row of the table: `| … |`, or a list line with cells (`- title | 1.5 |`), as seed 004
+    writes the courses under each provider."""
+    return line.lstrip().startswith("|") or (bool(_LIST_ROW.match(line)) and "|" in line)
+
+
+def _table_start(lines: list[str]) -> int | None:
+    """The line of the first Markdown table's header row (None: no table)."""
+    return next(
         (
             n
             for n in range(len(lines) - 1)
@@ -152,13 +163,24 @@ def items_from_markdown(text: str, name: str, now: datetime) -> list[Item]:
         ),
         None,
     )
+
+
+def items_from_markdown(text: str, name: str, now: datetime) -> list[Item]:
+    """The first table in the file: a header row, a `---` row, then one item per row. Lines
+    outside the table (headings, notes) are ignored; empty rows and `Total` rows are skipped.
+    A row may be a list line (`- title | 1.5 |`). A row naming only a title, in backticks or
+    followed by list lines, is a group heading (seed 004's `` `MIT` ``): not an item, but the
+    track of the rows under it that name none."""
+    lines = text.lstrip("\ufeff").splitlines()
+    start = _table_start(lines)
     if start is None:
         raise CurriculumError(f"{name}: no Markdown table (a header row, then a |---| row)")
     header = _header(_cells(lines[start]), f"{name}: line {start + 1}")
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        group = ""
         for n in range(start + 2, len(lines)):
-            if not lines[n].lstrip().startswith("|"):
+            if not _table_row(lines[n]):
                 break
             cells = _cells(lines[n])
             if len(cells) > len(header):
@@ -167,13 +189,33 @@ def items_from_markdown(text: str, name: str, now: datetime) -> list[Item]:
             title = row.get("title", "").strip("`* ").strip()
             if not title or title.casefold() == "total":
                 continue
+            if _group_heading(lines, n, row, header):
+                group = title
+                continue
+            if group and not row.get("track"):
+                row["track"] = group
             yield n + 1, {**row, "title": title}
 
     return _items(rows(), name, now)
 
 
+def _group_heading(lines: list[str], n: int, row: dict[str, str], header: list[str]) -> bool:
+    """A title alone on its row, in backticks or with list lines under it: a heading."""
+    if any(v.strip(" .") for k, v in row.items() if k != "title") or _LIST_ROW.match(lines[n]):
+        return False
+    raw = _raw_cells(lines[n])
+    title_cell = raw[header.index("title")] if header.index("title") < len(raw) else ""
+    after = lines[n + 1] if n + 1 < len(lines) else ""
+    return bool(_CODE.match(title_cell)) or bool(_LIST_ROW.match(after) and "|" in after)
+
+
 def items_from_file(text: str, name: str, now: datetime) -> list[Item]:
-    if name.lower().endswith((".md", ".markdown")):
+    """Markdown for `.md`; CSV for `.csv`; any other file (a post saved as `.txt`) by what it
+    holds: its Markdown table if it has one, else CSV."""
+    lowered = name.lower()
+    if lowered.endswith((".md", ".markdown")):
+        return items_from_markdown(text, name, now)
+    if not lowered.endswith(".csv") and _table_start(text.splitlines()) is not None:
         return items_from_markdown(text, name, now)
     return items_from_csv(text, name, now)
 

@@ -104,15 +104,6 @@ def export_text(draft: Draft, flavour: Flavour, now: datetime) -> str:
     return "---\n" + _yaml(meta) + "---\n\n" + body
 
 
-def export_file(draft: Draft, flavour: Flavour, folder: Path, now: datetime) -> Path:
-    from deskwork.store.fsutil import atomic_write
-
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{draft.effective_slug}.md"
-    atomic_write(target, export_text(draft, flavour, now).encode())
-    return target
-
-
 # ---------------------------------------------------------------------- import
 _PELICAN_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
 

@@ -68,6 +68,7 @@ def import_deck(
             existing.setdefault(card.note_guid, {})[card.ord] = card
     report.duplicate_rule = "first field" if deck.match_first_field else "guid"
     report.skipped_rows = list(deck.skipped_rows)
+    report.columns_left_out = list(deck.columns_left_out)
     same_front: set[str] = set()
     if deck.match_first_field:  # no guids in the file: Anki's rule, first field within the type
         fronts = {first_field_key(c.note_type, c.front, c.html) for c in desk.store.cards.all()}

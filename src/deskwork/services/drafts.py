@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,26 @@ from deskwork.services.desk import Desk
 from deskwork.store.store import Store
 
 CURSORS = "draft_cursors"  # settings record: draft id -> [row, column] of the cursor
+# settings record: exported file (resolved path) -> {"draft": id, "b2": digest of what was written}
+EXPORTS = "draft_exports"
 
 
 class DraftError(ValueError):
     pass
+
+
+class ExportRefused(DraftError):
+    """The export's file exists and is not this draft's own unchanged earlier export: nothing was
+    written. `seen`: the digest of the file as found (`export(agreed=seen)` replaces that very
+    file, and no other version of it)."""
+
+    def __init__(self, path: Path, why: str, seen: str) -> None:
+        super().__init__(f"{path} {why}: not replaced")
+        self.path, self.why, self.seen = path, why, seen
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 class DraftService:
@@ -144,14 +161,63 @@ class DraftService:
             return draft
         return self.update(draft_id, sources=[*draft.sources, source])
 
-    def export(self, draft_id: int, flavour: str | None = None, folder: Path | None = None) -> Path:
-        from deskwork.interop.frontmatter import Flavour, export_file  # with the first export
+    def export(
+        self,
+        draft_id: int,
+        flavour: str | None = None,
+        folder: Path | None = None,
+        *,
+        replace: bool = False,
+        agreed: str | None = None,
+    ) -> Path:
+        """Write the draft as `<slug>.md` in the blog folder. A file already there is replaced
+        only if it is this draft's own earlier export, unchanged since (or holds exactly what
+        would be written); any other — another post, or this draft's export edited by hand —
+        raises ExportRefused, unless `replace`, or `agreed` is the digest ExportRefused gave for
+        the file as it still is. Each export is recorded (path and digest of what was written)."""
+        from deskwork.interop.frontmatter import Flavour, export_text  # with the first export
+        from deskwork.store.fsutil import atomic_write
 
         draft = self.get(draft_id)
         chosen = Flavour(flavour or self.config.flavour)
         configured = Path(self.config.export_dir).expanduser() if self.config.export_dir else None
         out = folder or configured or self.desk.paths.exports_dir
-        return export_file(draft, chosen, out, self.desk.clock()).absolute()
+        target = (out / f"{draft.effective_slug}.md").absolute()
+        data = export_text(draft, chosen, self.desk.clock()).encode()
+        key = str(target.resolve())
+        exports = dict(self.store.setting(EXPORTS) or {})
+        if not replace:
+            self._check_target(draft, target, data, exports.get(key), agreed)
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, data)
+        if not self.store.readonly:
+            exports[key] = {"draft": draft.id, "b2": _digest(data)}
+            self.store.set_setting(EXPORTS, exports)
+        return target
+
+    def _check_target(
+        self, draft: Draft, target: Path, data: bytes, record: Any, agreed: str | None
+    ) -> None:
+        """Raise ExportRefused unless writing `data` to `target` loses nothing."""
+        try:
+            found = target.read_bytes()
+        except FileNotFoundError:
+            return
+        except IsADirectoryError:
+            raise DraftError(f"{target} is a folder: not replaced") from None
+        seen = _digest(found)
+        if found == data or (agreed is not None and agreed == seen):
+            return
+        record = record if isinstance(record, dict) else {}
+        if record.get("draft") == draft.id:
+            if record.get("b2") == seen:
+                return
+            raise ExportRefused(target, "was changed since this draft was exported to it", seen)
+        other = self.store.drafts.get(record["draft"]) if record.get("draft") else None
+        why = f"holds another draft's export ({other.title})" if other else "already exists"
+        if other is not None and record.get("b2") != seen:
+            why += " and was changed since"
+        raise ExportRefused(target, why, seen)
 
     def import_file(self, path: Path) -> Draft:
         """Raises InteropError naming the file (and line) when it cannot be read as a post."""

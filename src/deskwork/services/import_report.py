@@ -36,6 +36,8 @@ class ImportReport:
     media_added: int = 0
     duplicate_rule: str = "guid"  # or "first field" (plain text without a guid column)
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, why), in order
+    # plain text: columns past the note type's fields, left out (`Deck.columns_left_out`)
+    columns_left_out: list[str] = field(default_factory=list)
     presets: list[str] = field(default_factory=list)  # presets added / updated, problems
 
     def rows_left_out(self) -> list[tuple[int, str]]:
@@ -63,6 +65,7 @@ class ImportReport:
             "media_added": self.media_added,
             "duplicate_rule": self.duplicate_rule,
             "skipped_rows": [{"line": n, "reason": why} for n, why in self.skipped_rows],
+            "columns_left_out": self.columns_left_out,
             "presets": self.presets,
         }  # fmt: skip
 
@@ -85,6 +88,7 @@ class ImportReport:
         left_out = self.rows_left_out()
         if left_out:
             out.append(f"{plural(len(left_out), 'row')} skipped: {rows_text(left_out)}")
+        out += self.columns_left_out
         for reason, n in sorted(self.skipped.items()):
             out.append(f"{plural(n, 'note')} not updated: {reason}")
         if self.cards_changed_meanwhile:

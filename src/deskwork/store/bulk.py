@@ -196,15 +196,12 @@ def commit(store: Store, tx: Transaction) -> None:
             if not tx._bulk and not tx._ops:
                 return
             line, entry = _encode(store, tx)
+        store.count_ids([*tx._parsed, *(op.parsed() for op in tx._bulk)])
         store._append_line(line, entry)
         store._apply(tx._parsed, from_disk=False, migrating=False)
-        counters = store.manifest.counters
         for op in tx._bulk:
             if op.kind == "putm":
                 apply_table(store.tables[op.name], op.docs, made_lean=op.lean)
             else:
                 apply_log(store.logs[op.name], op.month, op.docs, made_lean=op.lean)
-            top = max(op.docs) + 1
-            if counters.get(op.name, 1) < top:
-                counters[op.name] = top
     store._journal_grew(bulk=True)

@@ -64,6 +64,16 @@ def parse_ranges(text: str) -> set[int]:
     return found
 
 
+def highest_id(text: str) -> int:
+    """The highest id in a `ranges` text (0 for none): its last run's end, read without
+    expanding anything ("1-2000,2004" -> 2004)."""
+    last = text.rpartition(",")[2]
+    try:
+        return int(last.rpartition("-")[2] or 0)
+    except ValueError:  # damaged text: the whole of it, as far as it reads
+        return max(parse_ranges(text), default=0)
+
+
 def describe_ids(ids: Iterable[int], limit: int = 20) -> str:
     """ "ids 3, 4, 9" or "ids 1-2000" — short enough for one line of a report."""
     text = ranges(ids)

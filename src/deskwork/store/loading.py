@@ -111,6 +111,7 @@ class Loader:
     def _load(self, manifest: Manifest | None, *, writable: bool) -> None:
         self.report.invalid.clear()
         self.manifest = manifest or Manifest(schema_version=SCHEMA_VERSION, gen=0, sums={})
+        self.manifest.raise_counters()  # never below an id its files hold
         version = self.manifest.schema_version
         if version > SCHEMA_VERSION:
             raise StoreError(
@@ -279,6 +280,24 @@ class Loader:
         if name in self.tables:
             return {doc.id for doc in self.tables[name].values()}
         return {doc.id for doc in self.logs[name].all()}
+
+    def count_ids(self, ops: list[list[Any]]) -> None:
+        """Raise the counters past every id these ops write, before they are written (the mark's
+        header then has them): a record written with its own id (an import, an undo, a restore
+        of records) is never handed out again to a new one. Under the write lock."""
+        counters = self.manifest.counters
+        for op in ops:
+            kind = op[0]
+            if kind in ("put", "app"):
+                ids = [op[-2]]
+            elif kind in ("putm", "appm"):
+                ids = [max(op[-1])] if op[-1] else []
+            else:
+                continue
+            name = op[1]
+            for doc_id in ids:
+                if counters.get(name, 1) <= doc_id:
+                    counters[name] = doc_id + 1
 
     def _apply(self, ops: list[list[Any]], *, from_disk: bool, migrating: bool) -> None:
         for op in ops:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from deskwork.domain.records import empty_dict
 from deskwork.store import schema
-from deskwork.store.checksums import FileSum, digest
+from deskwork.store.checksums import FileSum, digest, highest_id
 from deskwork.store.files import read_path
 from deskwork.store.fsutil import atomic_write
 from deskwork.store.schema import LOGS, TABLES
@@ -75,6 +75,24 @@ class Manifest(BaseModel):
             if m:
                 out[int(m["gen"])] = name
         return out
+
+    def raise_counters(self) -> None:
+        """No counter below an id the files hold: each table's and log's highest id, read from
+        its files' checksum id ranges (no file is read; ~0.05 ms). A manifest an older deskwork
+        wrote may count below ids written with their own id (an import, a restore of records)."""
+        if not self.sums:
+            return
+        counters = self.counters
+        for name, files in [
+            *((t, list(shards.values())) for t, shards in self.tables.items()),
+            *(
+                (lg, [f for segs in months.values() for f in segs])
+                for lg, months in self.logs.items()
+            ),
+        ]:
+            top = max((highest_id(s.ids) for f in files if (s := self.sums.get(f))), default=0)
+            if top and counters.get(name, 1) <= top:
+                counters[name] = top + 1
 
     def owner_of(self, name: str) -> tuple[str, int | str] | None:
         """(table, shard) or (log, month) of a data file the manifest names."""

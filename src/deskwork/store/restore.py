@@ -1,5 +1,6 @@
 """Restoring a backup: verify it, say what the live store has that it lacks, back the live state up
-(without rotating anything away), copy the backup in, and continue at a generation never used before.
+(without rotating anything away), copy the backup in, and continue at a generation never used before
+and with id counters never lower than before: no id the replaced state used is handed out again.
 """
 
 from __future__ import annotations
@@ -129,6 +130,10 @@ def restore_into(store: Store, backup: Path, keep: int) -> Restored:
     older.files.unpin()
     warnings: list[str] = []
     store.compact_or_warn()
+    # Ids the state before the restore used stay used: its records live on in the safety backup
+    # (and in older backups and journals), and one of them restored later must not meet a new
+    # record under its id.
+    counted = dict(store.manifest.counters)
     keep_path = backup.resolve()
     safety: Path | None = None
     try:
@@ -148,6 +153,9 @@ def restore_into(store: Store, backup: Path, keep: int) -> Restored:
     store._load(backups.backup_manifest(store.data_dir), writable=True)
     if store._journal is not None:
         store._journal.lines = store._journal.lines_synced = tickets
+    counters = store.manifest.counters
+    for name, value in counted.items():
+        counters[name] = max(counters.get(name, 1), value)
     store.compact(force=True)
     store.report = report
     backups.rotate(

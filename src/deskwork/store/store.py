@@ -260,11 +260,17 @@ class Store(Durability):
     def _reserve_ids(self, name: str, n: int) -> range:
         with self.write_lock:  # two threads building transactions never get the same id
             counters = self.manifest.counters
-            if name not in counters:
-                counters[name] = (self.tables[name].max_id() if name in self.tables else 0) + 1
+            if name not in counters:  # no counter, nor id ranges to raise one (manifest.py)
+                counters[name] = self._highest_id(name) + 1
             value = counters[name]
             counters[name] = value + n
             return range(value, value + n)
+
+    def _highest_id(self, name: str) -> int:
+        """The highest id a table or log holds, read from its records (every shard or month)."""
+        if name in self.tables:
+            return self.tables[name].max_id()
+        return max((doc.id for doc in self.logs[name].iter_all()), default=0)
 
     def _commit(self, ops: list[str], parsed: list[list[Any]]) -> None:
         """Durable first (or StoreWriteError, nothing saved), then visible; a compaction that
@@ -276,6 +282,7 @@ class Store(Durability):
         entry = journal.touched(parsed)
         with self.write_lock:
             flusher = self.flusher  # (the close stops it under this lock)
+            self.count_ids(parsed)
             self._append_line(line, entry, wait=flusher is None)
             self._apply(parsed, from_disk=False, migrating=False)
         if flusher is not None:

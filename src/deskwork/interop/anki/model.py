@@ -61,6 +61,7 @@ class Deck:
     match_first_field: bool = False
     lines: dict[str, int] = field(default_factory=dict)  # note guid -> line
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)
+    columns_left_out: list[str] = field(default_factory=list)  # sentences for the import report
     presets: Any = None  # deckconfig.AnkiPresets from a package; None from plain text
     renamed: bool = False  # every card put in one deck chosen at import
 

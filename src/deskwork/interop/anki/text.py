@@ -1,6 +1,7 @@
 """Anki's "Notes in Plain Text" (headers `#separator:`, `#html:`, `#tags:`, `#deck:`, `#notetype:`,
 `#deck column:`, `#notetype column:`, `#guid column:`, `#tags column:`) and plain CSV/TSV with
-front,back columns; writing the same format back."""
+front,back columns; writing the same format back. Columns past a note type's fields are left out,
+as Anki leaves them, and named in the import report (`Deck.columns_left_out`)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from deskwork.domain.notes import cards_for_note, new_guid
 from deskwork.domain.notetypes import STOCK, NoteTypeDef, display_names, fit_fields
 from deskwork.domain.render import field_html
 from deskwork.domain.text import clean, clip
-from deskwork.domain.wording import plural_noun
+from deskwork.domain.wording import plural, plural_noun
 from deskwork.interop.anki.model import AnkiError, Deck
 from deskwork.interop.limits import ANKI_TEXT, TextCaps
 
@@ -131,6 +132,7 @@ def read_text(
         )
     stream.seek(at)
     reader = csv.reader(_uncommented(stream), delimiter=separator)
+    dropped = LeftOut()
     for line_no, row in _rows(reader, name, body_start):
         if not any(cell.strip() for cell in row):
             continue
@@ -139,7 +141,8 @@ def read_text(
         def take(index: int | None, cells: dict[int, str] = cells) -> str:
             return cells.get(index, "").strip() if index is not None else ""
 
-        fields = [clean(v) for n, v in enumerate(row) if n not in special.values()]
+        positions = [n for n in range(len(row)) if n not in special.values()]
+        fields = [clean(row[n]) for n in positions]
         if not deck.cards and not deck.skipped_rows and _is_header_row(row):
             deck.skipped_rows.append((line_no, "a header row (column names)"))
             continue
@@ -159,6 +162,9 @@ def read_text(
         if found is None and "notetype" not in headers:
             found = STOCK["basic"]  # no type named anywhere: deskwork's own Basic, as ever
         notetype = found or _note_type(typename, known, shown)
+        # columns past the type's fields: left out, never merged into the last field
+        extra = [(n + 1, row[n]) for n in positions[len(notetype.fields) :] if row[n].strip()]
+        fields = fields[: len(notetype.fields)]
         # Without guids, notes match by first field against what is stored (services.anki), as
         # Anki does; a front repeated inside the file is imported twice, as Anki does too.
         if (
@@ -171,10 +177,6 @@ def read_text(
         tags = clean(take(special["tags"]) or headers.get("tags", "")).split()
         target = deck_name or take(special["deck"]) or headers.get("deck", "") or "Default"
         target = normalize_or(clean(target.replace("\x1f", "::"), single_line=True))
-        if len(fields) > len(notetype.fields) and not is_html:
-            fields = [*fields[: len(notetype.fields) - 1], "\n".join(
-                f for f in fields[len(notetype.fields) - 1 :] if f.strip()
-            )]  # fmt: skip
         if notetype.is_cloze and not any(cloze.numbers(f) for f in fields):
             raise AnkiError(f"{name}: line {line_no}: a cloze note without {{{{c1::…}}}}")
         guid = row_guid or new_guid()
@@ -186,12 +188,64 @@ def read_text(
         except ValueError as exc:
             raise AnkiError(f"{name}: line {line_no}: {exc}") from None
         deck.lines[guid] = line_no
+        dropped.note(notetype, line_no, extra)
         if notetype.key not in STOCK:
             deck.notetypes[notetype.key] = notetype
     if not deck.cards:
         skipped = "; ".join(f"line {n}: {why}" for n, why in deck.skipped_rows[:5])
         raise AnkiError(f"{name}: no notes found" + (f" ({skipped})" if skipped else ""))
+    deck.columns_left_out = dropped.sentences()
     return deck
+
+
+class LeftOut:
+    """Columns past a row's note type's fields, with text in them: left out of the note (Anki
+    maps them to nothing), and said in the import report — never merged into the last field."""
+
+    def __init__(self) -> None:
+        # (note type name, its fields) -> [file columns, lines, (first line, its cells left out)]
+        self.found: dict[tuple[str, tuple[str, ...]], tuple[set[int], list[int], list[str]]] = {}
+
+    def note(self, notetype: NoteTypeDef, line: int, cells: list[tuple[int, str]]) -> None:
+        if not cells:
+            return
+        key = (notetype.name, tuple(notetype.fields))
+        if key not in self.found:
+            sample = [repr(clip(clean(t, single_line=True), 30)) for _, t in cells]
+            self.found[key] = (set(), [], sample)
+        columns, lines, _ = self.found[key]
+        columns.update(c for c, _ in cells)
+        lines.append(line)
+
+    def sentences(self) -> list[str]:
+        """ "columns 3–5 left out: Basic has 2 fields (Front, Back); 12 rows, lines 2–13 (line
+        2: 'kanji', 'note', 'x')" — one per note type with columns left out."""
+        out = []
+        for (type_name, fields), (columns, lines, sample) in self.found.items():
+            numbers = sorted(columns)
+            what = f"column {numbers[0]}" if len(numbers) == 1 else f"columns {_runs(numbers)}"
+            out.append(
+                f"{what} left out: {type_name} has {plural(len(fields), 'field')} "
+                f"({', '.join(fields)}); {plural(len(lines), 'row')}, "
+                f"{'line' if len(lines) == 1 else 'lines'} {_runs(lines)} "
+                f"(line {lines[0]}: {', '.join(sample)})"
+            )
+        return out
+
+
+def _runs(numbers: list[int]) -> str:
+    """[3, 4, 5, 9] -> "3–5, 9" (at most 10 runs shown)."""
+    runs: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        runs.append(f"{start}–{prev}" if prev != start else str(start))
+        if n is not None:
+            start = prev = n
+    more = len(runs) - 10
+    return ", ".join(runs[:10]) + (f" and {more} more" if more > 0 else "")
 
 
 def _uncommented(stream: io.StringIO) -> Iterator[str]:

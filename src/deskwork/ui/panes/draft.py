@@ -18,7 +18,7 @@ from deskwork.domain.drafts import Draft
 from deskwork.domain.text import clean
 from deskwork.domain.wording import error_sentence, plural
 from deskwork.services import DaySummary
-from deskwork.services.drafts import DraftService
+from deskwork.services.drafts import DraftError, DraftService, ExportRefused
 from deskwork.ui.commands import DRAFT_COMMANDS, EDITOR_ACTIONS, LIST_ACTIONS
 from deskwork.ui.key_hold import release_keys
 from deskwork.ui.panes.draft_editing import DraftEditing
@@ -63,6 +63,9 @@ class DraftPane(DraftEditing):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.showing_trash = False
+        # (draft id, digest of the file it would replace): the last export refused, a second
+        # press of the export key replaces that file
+        self._export_pending: tuple[int, str] | None = None
 
     @property
     def deskwork(self) -> PaneHost:
@@ -213,9 +216,23 @@ class DraftPane(DraftEditing):
         if draft is None:
             return
         self.flush()
+        # A file in the way was named by the last press: pressing again replaces it (that very
+        # version of it: a file changed since is named again).
+        pending, self._export_pending = self._export_pending, None
+        agreed = pending[1] if pending is not None and pending[0] == draft.id else None
         try:
-            path = self.drafts.export(draft.id)
-        except OSError as exc:
+            path = self.drafts.export(draft.id, agreed=agreed)
+        except ExportRefused as exc:
+            self._export_pending = (draft.id, exc.seen)
+            self.app.notify(
+                f"{where(exc.path)} {exc.why}: not replaced. Press {self.key('draft.export')} "
+                "again to replace it.",
+                title="Draft",
+                severity="warning",
+                markup=False,
+            )
+            return
+        except (OSError, DraftError) as exc:
             self.app.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
         self.app.notify(f"Exported to {where(path)}", title="Draft", markup=False)
