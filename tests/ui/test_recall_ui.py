@@ -142,7 +142,7 @@ async def test_the_review_area_counts_due_days_in_a_worker(tmp_path: Path, clock
         await pilot.press("f4")
         session = app.review_pane.session
         assert session is not None
-        counted = session._due_days
+        counted = session.due_counts.counted
         assert counted is not None, "counted before any answer"
         first = T0.date().toordinal()
         assert counted.forecast(0, first, 40) == [1] * 40
@@ -151,5 +151,5 @@ async def test_the_review_area_counts_due_days_in_a_worker(tmp_path: Path, clock
         answered = app.desk.store.cards.get(card.id)  # type: ignore[attr-defined]
         assert answered is not None
         day = (answered.due - T0).days
-        assert session._due_days is counted
+        assert session.due_counts.counted is counted
         assert counted.forecast(0, first, 40)[0] == 0 and counted.count(0, first + day) == 2

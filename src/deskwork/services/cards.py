@@ -4,9 +4,8 @@ the figures for `cards stats`."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,6 +24,7 @@ from deskwork.domain.upcoming import Upcoming
 from deskwork.domain.wording import figure, plural
 from deskwork.services import notes
 from deskwork.services.desk import Desk
+from deskwork.services.due_counts import DueCounts
 from deskwork.services.notes import LAST_DECK
 from deskwork.services.pacing import paced
 
@@ -61,9 +61,7 @@ class ReviewSession:
         # shows a question without them. One per preset (and deck retention), kept.
         self._schedulers: dict[SchedulerSettings, Scheduler] = {}
         self._notes: dict[str, list[int]] | None = None  # note guid -> card ids, when first needed
-        self._due_days: lb.DueDays | None = None  # the load balancer's counts (`due_days`)
-        self._due_lock = threading.Lock()
-        self._moves = 0  # answers and undos counted (`counting_job` drops a stale count)
+        self.due_counts = DueCounts(self.desk, self.presets, self.day_end)  # the load balancer's
         self._build = 0  # queues built in this session (an undo's spots are of one of them)
         self.rebuild()
         # The cards not due yet, in due order (`next_up`): one pass here, where the session is
@@ -239,7 +237,7 @@ class ReviewSession:
                 tx.put("cards", sibling.model_copy(update={"buried_until": self.day_end()}))
         for sibling in buried:
             rq.remove(self.queue, sibling.id)
-        self._count_move(card, after)
+        self.due_counts.move(card, after)
         self.undo_stack.append(Undo(card, log, buried=buried, spots=spots, build=self._build))
         del self.undo_stack[:-50]
         rq.place(self.queue, after, self.day_end())
@@ -247,33 +245,15 @@ class ReviewSession:
 
     # ------------------------------------------------------------------ the load balancer
     def due_days(self) -> lb.DueDays:
-        """Cards due per study day and preset: one scan per session (`counting_job` does it in a
-        worker while the first question shows), then kept up to date by each answer and undo."""
-        with self._due_lock:
-            if self._due_days is None:
-                self._due_days = self._count(self.desk.store.cards.all())
-            return self._due_days
-
-    def _count(self, cards: Iterable[Card]) -> lb.DueDays:
-        return lb.DueDays.build(
-            cards, self.desk.today(), self.day_end(), lambda deck: self.presets.preset_of(deck).id
-        )
+        """Cards due per study day and preset (services/due_counts.py)."""
+        return self.due_counts.days()
 
     def counting_job(self) -> Callable[[], None] | None:
-        """The load balancer's scan of every card (35 ms at 20,000 cards) for a worker thread, the
-        cards read now, on the caller's thread; None when there is nothing to count. Its count is
-        dropped if an answer or undo came after the cards were read (`due_days` counts afresh)."""
-        if self.cram or not self.desk.config.cards.load_balancer or self._due_days is not None:
+        """The load balancer's scan of every card for a worker thread (services/due_counts.py);
+        None when there is nothing to count (cram, the balancer off, counted already)."""
+        if self.cram or not self.desk.config.cards.load_balancer:
             return None
-        cards, moves = self.desk.store.cards.all(), self._moves
-
-        def job() -> None:
-            counted = self._count(paced(cards, self.desk.give_way))
-            with self._due_lock:
-                if self._due_days is None and self._moves == moves:
-                    self._due_days = counted
-
-        return job
+        return self.due_counts.counting_job()
 
     def balancer(self, card: Card) -> lb.Balancer | None:
         """Anki's load balancer for an answer to `card` (None when `[cards] load_balancer` is
@@ -293,16 +273,6 @@ class ReviewSession:
             )
         easy = tuple(preset.easy_days) or config.easy_days.factors()
         return lb.Balancer(self.due_days(), preset.id, today, easy, siblings)
-
-    def _count_move(self, before: Card, after: Card) -> None:
-        today, day_end = self.desk.today(), self.day_end()
-        preset = self.presets.preset_of(before.deck).id
-        with self._due_lock:
-            self._moves += 1  # a count from a snapshot older than this is stale
-            if self._due_days is not None:
-                self._due_days.move(
-                    preset, lb.due_day(before, today, day_end), lb.due_day(after, today, day_end)
-                )
 
     def _note_cards(self, card: Card) -> list[Card]:
         """The cards of `card`'s note as they are now (ids indexed once per session)."""
@@ -334,7 +304,7 @@ class ReviewSession:
             if last.log is not None:
                 tx.remove("reviews", last.log)
         if now_card is not None:
-            self._count_move(now_card, last.before)
+            self.due_counts.move(now_card, last.before)
         if last.spots is not None and last.build == self._build:  # the queue it changed
             rq.put_back(self.queue, [last.before, *last.buried], last.spots)
         else:  # built again since (an import, the day's turn): placed by a new build
