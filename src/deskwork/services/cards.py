@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 from deskwork.domain import cardstats, revieworder
 from deskwork.domain import loadbalance as lb
 from deskwork.domain import reviewqueue as rq
-from deskwork.domain.cards import Card, ReviewLog
+from deskwork.domain.cards import Card
 from deskwork.domain.presets import Presets
 from deskwork.domain.render import Rendered
 from deskwork.domain.scheduling import Grade, SchedulerSettings, grade, next_intervals
 from deskwork.domain.studyday import day_bounds
+from deskwork.domain.undo import Undo, builds, taken_back
 from deskwork.domain.upcoming import Upcoming
 from deskwork.domain.wording import figure, plural
 from deskwork.services import notes
@@ -30,18 +31,6 @@ from deskwork.services.pacing import paced
 
 if TYPE_CHECKING:
     from fsrs import Scheduler
-
-
-@dataclass
-class Undo:
-    before: Card
-    log: ReviewLog | None  # None for actions that wrote no log entry (bury, suspend, cram)
-    counted: str = ""  # "new" / "review": what the answer counted against today's limits
-    buried: list[Card] = field(default_factory=list)  # siblings the answer buried, as they were
-    # where the card and those siblings stood in the queue, and the queue they stood in (its
-    # build): an undo puts them back there, unless the queue was built again since
-    spots: rq.Spots | None = None
-    build: int = 0
 
 
 @dataclass
@@ -62,7 +51,7 @@ class ReviewSession:
         self._schedulers: dict[SchedulerSettings, Scheduler] = {}
         self._notes: dict[str, list[int]] | None = None  # note guid -> card ids, when first needed
         self.due_counts = DueCounts(self.desk, self.presets, self.day_end)  # the load balancer's
-        self._build = 0  # queues built in this session (an undo's spots are of one of them)
+        self._build = 0  # the number of the queue built last (`_builds`)
         self.rebuild()
         # The cards not due yet, in due order (`next_up`): one pass here, where the session is
         # built (a worker at start-up, after an import, at the day's turn), none when asked.
@@ -109,7 +98,7 @@ class ReviewSession:
         from deskwork.services import presets
 
         now = self.desk.clock()
-        self._build += 1
+        self._build = next(builds)
         self.day = self.desk.today()  # the study day this queue is for (its limits, its end)
         if self.cram:  # practice: everything not suspended, the schedule left alone
             pool = sorted(
@@ -230,15 +219,19 @@ class ReviewSession:
             else []
         )
         spots = rq.spots_of(self.queue, (card.id, *(c.id for c in buried)))
+        buried_after = [c.model_copy(update={"buried_until": self.day_end()}) for c in buried]
         with self._writing(card.id, *(c.id for c in buried)), self.desk.store.transaction() as tx:
             tx.put("cards", after)
             log = tx.append("reviews", log)
-            for sibling in buried:
-                tx.put("cards", sibling.model_copy(update={"buried_until": self.day_end()}))
+            for sibling in buried_after:
+                tx.put("cards", sibling)
         for sibling in buried:
             rq.remove(self.queue, sibling.id)
         self.due_counts.move(card, after)
-        self.undo_stack.append(Undo(card, log, buried=buried, spots=spots, build=self._build))
+        self.undo_stack.append(
+            Undo(card, log, buried=buried, spots=spots, build=self._build, after=after,
+                 buried_after=buried_after)
+        )  # fmt: skip
         del self.undo_stack[:-50]
         rq.place(self.queue, after, self.day_end())
         return self.current()
@@ -295,29 +288,36 @@ class ReviewSession:
             self.queue.reviews = [c for c in self.queue.reviews if c.id != last.before.id]
             self.queue.reviews.insert(0, last.before)
             return last.before
-        now_card = self.desk.store.cards.get(last.before.id)
-        touched = (last.before.id, *(c.id for c in last.buried))
+        cards = self.desk.store.cards
+        now_card = cards.get(last.before.id)
+        restored = taken_back(now_card, last.before, last.after)
+        siblings = [
+            taken_back(cards.get(before.id), before, after)
+            for before, after in zip(last.buried, last.afters_of_buried(), strict=True)
+        ]
+        touched = (restored.id, *(c.id for c in siblings))
         with self._writing(*touched), self.desk.store.transaction() as tx:
-            tx.put("cards", last.before)
-            for sibling in last.buried:
+            tx.put("cards", restored)
+            for sibling in siblings:
                 tx.put("cards", sibling)
             if last.log is not None:
                 tx.remove("reviews", last.log)
         if now_card is not None:
-            self.due_counts.move(now_card, last.before)
+            self.due_counts.move(now_card, restored)
         if last.spots is not None and last.build == self._build:  # the queue it changed
-            rq.put_back(self.queue, [last.before, *last.buried], last.spots)
-        else:  # built again since (an import, the day's turn): placed by a new build
+            rq.put_back(self.queue, [restored, *siblings], last.spots)
+        else:  # built since (another deck studied, an import, the day's turn): a new build
             self.rebuild()
-        self.queue.first = last.before.id  # shown next, as Anki does, if today's queue has it
-        return last.before
+        self.queue.first = restored.id  # shown next, as Anki does, if today's queue has it
+        return restored
 
     def _change(self, card: Card, **update: Any) -> Card:
         changed = card.model_copy(update=update)
         spots = rq.spots_of(self.queue, (card.id,))
         with self._writing(card.id), self.desk.store.transaction() as tx:
             tx.put("cards", changed)
-        self.undo_stack.append(Undo(card, None, spots=spots, build=self._build))
+        self.due_counts.move(card, changed)  # a suspended card is due on no day (its undo too)
+        self.undo_stack.append(Undo(card, None, spots=spots, build=self._build, after=changed))
         rq.remove(self.queue, card.id)
         return changed
 
