@@ -86,7 +86,7 @@ BASELINES = (
 )
 ACTIVITIES = (
     "loop_alone", "idle", "start", "review", "switch_areas", "stats", "browser", "curriculum", "plan",
-    "typing", "paste_card", "import_history", "export_cards", "compact", "backup", *BASELINES,
+    "typing", "preview", "paste_card", "import_history", "export_cards", "compact", "backup", *BASELINES,
 )  # fmt: skip
 APP_ACTIVITIES = ACTIVITIES[3 : -len(BASELINES)]  # what the app is driven through, in order
 SCREEN_ROWS = ("stats", "browser", "curriculum", "plan")  # read against the bare screen rows
@@ -511,6 +511,45 @@ class Activities:
         await drive.type_text(typed_text(self.typed), timed=True)
         await drive.press("escape")  # close the editor: saves
         await drive.press("f2")
+
+    async def _preview_drawn(self) -> float:
+        """Until the draft's Markdown preview has mounted what it was given (Textual parses it
+        on a thread, then mounts its blocks in batches): the seconds that took."""
+        app, t = self.app, time.perf_counter()
+        preview = app.query_one("#draft-preview")
+        await asyncio.sleep(0.02)  # the update's coroutine takes its lock a tick later
+        while preview.lock.is_locked or not preview.children:
+            await asyncio.sleep(0.005)
+        await self.drive.settle()
+        return time.perf_counter() - t
+
+    async def preview(self) -> None:
+        """The 250 KB draft: Ctrl+G shows the preview beside the text (the op: to its blocks
+        drawn), 200 characters typed with it open and saved (the preview follows the save: an
+        op), Ctrl+G: the preview instead of the text, the whole post (an op), Ctrl+G: the text
+        alone again."""
+        drive, app = self.drive, self.app
+        await drive.press("f5")
+        await app.draft_pane.open_draft(self.draft_id)
+        await drive.settle()
+        t = time.perf_counter()
+        await drive.press("ctrl+g")
+        self.probe.op(time.perf_counter() - t + await self._preview_drawn())
+        await drive.type_text(typed_text(200))
+        t = time.perf_counter()
+        app.draft_pane.flush()  # as autosave does after a pause
+        self.probe.op(time.perf_counter() - t + await self._preview_drawn())
+        t = time.perf_counter()
+        await drive.press("ctrl+g")  # the preview instead of the text: the whole post, to read
+        self.probe.op(time.perf_counter() - t + await self._preview_drawn())
+        await drive.press("ctrl+g")
+        await drive.press("escape")
+        await drive.press("f2")
+        ops = ", ".join(f"{ms:.0f}" for ms in self.probe.ops["preview"])
+        self.probe.notes["preview"] = (
+            "Ctrl+G beside the 250 KB draft, 200 characters typed, saved; Ctrl+G: the whole "
+            f"post instead of the text (ms: {ops})"
+        )
 
     async def paste_card(self) -> None:
         drive, app = self.drive, self.app

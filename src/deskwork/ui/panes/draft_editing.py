@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -29,7 +29,6 @@ from deskwork.ui.widgets.static_text import update_static
 
 if TYPE_CHECKING:
     from textual.widget import Widget
-    from textual.widgets import Markdown as MarkdownViewer
     from textual.widgets import TextArea
 
     from deskwork.ui.widgets.editor import WindowedTextArea
@@ -216,6 +215,7 @@ class DraftEditing(DraftTools):
         if self._edited and self.editing is not None and self.is_mounted and self.children:
             self._edited = False
             self._show_counts()
+        self.preview_follows_cursor()
 
     def flush(self) -> None:
         """Save now if anything is unsaved (autosave, pane switch, quit, leaving the editor),
@@ -242,9 +242,8 @@ class DraftEditing(DraftTools):
         if not self.editing.sources:
             sources.append(f"{self.key('draft.cite')} cites the selected queue item\n", style="dim")
         update_static(self.query_one("#draft-sources", Static), sources)
-        preview = cast("MarkdownViewer", self.query_one("#draft-preview"))
-        if preview.display:
-            preview.update(self.editing.body)
+        if self.query_one("#draft-preview").display:
+            self.show_preview()
         self._show_counts()
 
     def _tally(self) -> tuple[LineTally, list[str]]:

@@ -33,6 +33,8 @@ class DraftTools(Pane):
     editing: Draft | None
     autosave: Autosave
     _text: str
+    _preview_shown: str | None = None  # what the preview was given last (not given again)
+    _preview_lines: tuple[int, int] | None = None  # the lines it shows beside the text
 
     def _text_area(self) -> WindowedTextArea:
         """The editor's text area (the editor and Textual's TextArea are loaded with the first
@@ -86,16 +88,50 @@ class DraftTools(Pane):
         text = self._text_area()
         if not preview.display:
             preview.display = True
-            preview.update(self._text)
+            self.show_preview()
         elif text.display:
             self.flush()
             text.display = False
+            self.show_preview()  # the whole post, to read
             self.focus()  # keep the keys in this pane while the text is hidden
         else:
             preview.display = False
             text.display = True
             text.focus()
         self._fit()  # the questions/sources column folds when the text would get narrow
+
+    def show_preview(self) -> None:
+        """The preview brought up to date: beside the text, the part of the post the cursor is
+        in (domain/preview_window.py: a long post's preview drew for most of a second and stalled
+        the app at every autosave); instead of the text, the whole post. Not given again what it
+        shows already (Textual mounts every block anew)."""
+        from deskwork.domain.preview_window import window
+
+        text = self._text_area()
+        if text.display:
+            lines = text.document.lines
+            part = window(lines, text.cursor_location[0])
+            self._preview_lines = (part.first, part.last)
+            shown = part.markdown(lines)
+        else:
+            self._preview_lines = None
+            shown = self._text
+        if shown != self._preview_shown:
+            self._preview_shown = shown
+            cast("MarkdownViewer", self.query_one("#draft-preview")).update(shown)
+
+    def preview_follows_cursor(self) -> None:
+        """On the app's tick: the cursor moved out of the part the preview shows beside the text
+        (no edit, so no save to bring it up to date): the preview shows the cursor's part."""
+        shown = self._preview_lines
+        if shown is None or self.editing is None or not self.is_mounted:
+            return
+        try:
+            preview, text = self.query_one("#draft-preview"), self._text_area()
+        except NoMatches:
+            return
+        if preview.display and text.display and not shown[0] <= text.cursor_location[0] < shown[1]:
+            self.show_preview()
 
     def action_zen(self) -> None:
         screen = self.app.screen
