@@ -27,6 +27,7 @@ from deskwork.store.manifest import (
     BadManifest,
     Manifest,
     file_gen,
+    manifest_bytes,
     read_manifest,
     write_manifest,
 )
@@ -310,8 +311,14 @@ def check_backup(backup: Path) -> str | None:
     return None
 
 
-def restore_files(backup: Path, data_dir: Path, manifest: Manifest) -> None:
-    """Copy a backup's (verified) files back into the data dir and make its manifest current."""
+def restore_files(
+    backup: Path, data_dir: Path, manifest: Manifest, keep_counters: dict[str, int] | None = None
+) -> None:
+    """Copy a backup's (verified) files back into the data dir and make its manifest current.
+    `keep_counters`: the id counters of the state the restore replaces; the manifest made current
+    counts from the higher of those and the backup's, so that a crash before the restore's
+    compaction cannot leave the backup's lower counters current (an id the replaced state used,
+    kept in the safety backup, handed out again)."""
     for name in [*manifest.files(), manifest.journal]:
         if name == manifest.journal and not (backup / name).is_file():
             continue
@@ -319,5 +326,11 @@ def restore_files(backup: Path, data_dir: Path, manifest: Manifest) -> None:
         _write_copy(data, data_dir / name)
     fsync_dir(data_dir)
     chosen = (backup / MANIFEST_NAME).read_bytes()
+    if keep_counters:
+        counters = dict(manifest.counters)
+        for name, value in keep_counters.items():
+            counters[name] = max(counters.get(name, 1), value)
+        if counters != manifest.counters:
+            chosen = manifest_bytes(manifest.model_copy(update={"counters": counters}))
     atomic_write(data_dir / MANIFEST_COPY, chosen)  # never a copy from the other timeline
     atomic_write(data_dir / MANIFEST_NAME, chosen)

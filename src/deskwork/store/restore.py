@@ -144,7 +144,7 @@ def restore_into(store: Store, backup: Path, keep: int) -> Restored:
     tickets = store._journal.lines  # durable (flushed above): the new journal counts on from it
     store._journal.close()
     store._journal = None
-    backups.restore_files(backup, store.data_dir, manifest)
+    backups.restore_files(backup, store.data_dir, manifest, keep_counters=counted)
     store.tables.clear()
     store.logs.clear()
     report = store.report

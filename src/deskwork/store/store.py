@@ -181,10 +181,12 @@ class Store(Durability):
     def _add_checksums(self) -> None:
         """A store written before checksums: read every file once (verified by parsing) and
         record what was read, so that from now on every file is checked against its sum."""
-        for table in self.tables.values():
-            table.load_all()
-        for log in self.logs.values():
-            log.all()
+        counters = self.manifest.counters
+        for name in [*self.tables, *self.logs]:
+            # every record read anyway: no counter below an id held (a store of that age could
+            # count below ids written with their own id; the checksums' id ranges, which raise
+            # the counters at every later open, do not exist yet)
+            counters[name] = max(counters.get(name, 1), self._highest_id(name) + 1)
         self._rewrite_on_open = True
         self.report.recovered.append("checksums recorded for every file (a one-time upgrade)")
 
