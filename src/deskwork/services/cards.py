@@ -279,8 +279,12 @@ class ReviewSession:
         found = (self.desk.store.cards.get(i) for i in self._notes.get(card.note_guid, []))
         return [c for c in found if c is not None]
 
+    undo_said = ""  # why the last undo took nothing back, when there was something to undo
+
     def undo(self) -> Card | None:
-        """Take back the last answer (or bury / suspend): the card as it was, its log entry gone."""
+        """Take back the last answer (or bury / suspend): the card as it was, its log entry gone;
+        only what the change wrote (domain/undo.py). None if there is nothing to undo, or the
+        card was deleted since (`undo_said` says so: a deleted card is not brought back)."""
         if not self.undo_stack:
             return None
         last = self.undo_stack.pop()
@@ -290,10 +294,15 @@ class ReviewSession:
             return last.before
         cards = self.desk.store.cards
         now_card = cards.get(last.before.id)
+        self.undo_said = ""
+        if now_card is None and last.after is not None:  # deleted since (the card browser)
+            self.undo_said = "The card answered last was deleted since: nothing taken back"
+            return None
         restored = taken_back(now_card, last.before, last.after)
         siblings = [
-            taken_back(cards.get(before.id), before, after)
+            taken_back(now, before, after)
             for before, after in zip(last.buried, last.afters_of_buried(), strict=True)
+            if (now := cards.get(before.id)) is not None or after is None  # not one deleted since
         ]
         touched = (restored.id, *(c.id for c in siblings))
         with self._writing(*touched), self.desk.store.transaction() as tx:

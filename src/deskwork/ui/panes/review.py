@@ -314,7 +314,7 @@ class ReviewPane(SessionPane):
         if self.session is None or not self._writable():
             return
         if self.session.undo() is None:
-            self.app.notify("Nothing to undo")
+            self.app.notify(self.session.undo_said or "Nothing to undo")
         self._after()
 
     def action_bury(self) -> None:
