@@ -12,9 +12,9 @@ from deskwork.domain.plan import PlanReport, Program, plan
 from deskwork.domain.sessions import Session, SessionKind
 from deskwork.domain.wording import plural
 from deskwork.interop import InteropError, importing, read_user_file
+from deskwork.interop.bibtex import items_to_bibtex
 from deskwork.interop.curriculum import (
     items_from_csv,
-    items_to_bibtex,
     items_to_csv,
     items_to_markdown,
     read_file,
