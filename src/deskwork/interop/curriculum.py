@@ -210,7 +210,7 @@ def read_markdown(text: str, name: str, now: datetime) -> tuple[list[Item], list
     notes = _Notes()
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:  # one at a time: a long table is refused
-        grouped = _grouped(lines, start + 2, header)  # at its 20,001st item, never held whole
+        grouped = _grouped(lines, start + 2, header, name)  # at its 20,001st item, not held whole
         group, under = "", [0]
         opens_list = False  # the row above is a title alone or a list line: a list line may follow
         for n in range(start + 2, len(lines)):
@@ -252,7 +252,7 @@ def _table_row(line: str, header: list[str], where: str) -> dict[str, str]:
     return dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
 
 
-def _grouped(lines: list[str], first: int, header: list[str]) -> bool:
+def _grouped(lines: list[str], first: int, header: list[str], name: str) -> bool:
     """Whether the table whose rows start at `first` is grouped as seed 004's: its first list
     line with cells comes right under a row of a title alone (the group's heading)."""
     for n in range(first, len(lines)):
@@ -261,7 +261,7 @@ def _grouped(lines: list[str], first: int, header: list[str]) -> bool:
             return (
                 n > first
                 and above.lstrip().startswith("|")
-                and _title_only(_table_row(above, header, f"line {n}"))
+                and _title_only(_table_row(above, header, f"{name}: line {n}"))
             )
         if not lines[n].lstrip().startswith("|"):
             return False
@@ -287,7 +287,8 @@ class _Notes:
         for line, what, under in self.kept:
             if under is not None:
                 title = clip(clean(what, single_line=True), 40)
-                what = f"not imported: {title!r}, a group heading: the track of {plural(under[0], 'row')} under it"
+                rows = plural(under[0], "row")
+                what = f"not imported: {title!r}, a group heading: the track of {rows} under it"
             out.append(f"line {line}: {what}")
         if self.more:
             out.append(f"and {plural(self.more, 'more row')} not imported")
