@@ -23,19 +23,28 @@ def cmd_queue_list(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_queue_import(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.interop import InteropError
-    from deskwork.services.curriculum import import_file, import_starter
+    from deskwork.services.curriculum import import_file_noting, import_starter
 
     if bool(args.file) == bool(args.starter):
         raise CliError("give a FILE (.csv or .md) or --starter (one of them)", EXIT_USAGE)
     desk = open_desk(paths, readonly=False, what="deskwork queue import")
     try:
-        added = import_starter(desk) if args.starter else import_file(desk, user_path(args.file))
+        added, notes = (
+            (import_starter(desk), [])
+            if args.starter
+            else import_file_noting(desk, user_path(args.file))
+        )
     except InteropError as exc:
         raise CliError(str(exc)) from None
     finally:
         desk.close()
-    data = {"added": len(added), "items": [{"id": i.id, "title": i.title} for i in added]}
-    emit(args, data, f"added {plural(len(added), 'item')} (titles already there are skipped)")
+    data = {
+        "added": len(added),
+        "items": [{"id": i.id, "title": i.title} for i in added],
+        "not_imported": notes,
+    }
+    said = f"added {plural(len(added), 'item')} (titles already there are skipped)"
+    emit(args, data, "\n".join([said, *notes]))
     return 0
 
 

@@ -63,3 +63,15 @@ def test_the_cli_report_names_the_columns_left_out(
     assert report["columns_left_out"] == [
         "column 3 left out: Basic has 2 fields (Front, Back); 1 row, line 1 (line 1: 'うさぎ')"
     ]
+
+
+def test_the_left_out_sentence_of_a_wide_row_quotes_three_cells_and_counts_the_rest() -> None:
+    """A row of 5,000 columns past the fields made one report line of ~44,000 characters (the
+    CLI text, --json and the TUI's toast): three cells are quoted, each clipped, the rest
+    counted."""
+    row = "front\tback\t" + "\t".join(f"x{n}" * (1 + 30 * (n == 0)) for n in range(5000))
+    deck = read_text(row + "\n", "vocab.tsv", T0)
+    [sentence] = deck.columns_left_out
+    assert sentence.startswith("columns 3–5002 left out: Basic has 2 fields (Front, Back); 1 row")
+    assert sentence.endswith(f"(line 1: '{'x0' * 19}x…', 'x1', 'x2', 4,997 more cells)")
+    assert len(sentence) < 200

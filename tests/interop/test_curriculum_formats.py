@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 import pytest
 
 from deskwork.domain.curriculum import Item, ItemKind
+from deskwork.interop.bibtex import items_to_bibtex
 from deskwork.interop.curriculum import (
     CurriculumError,
     items_from_csv,
     items_from_markdown,
-    items_to_bibtex,
     items_to_csv,
     items_to_markdown,
 )

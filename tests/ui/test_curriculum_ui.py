@@ -321,6 +321,8 @@ async def test_curriculum_import_and_export_from_the_table(tmp_path: Path, clock
         await type_text(pilot, str(plan))
         await pilot.press("enter")
         assert len(app.desk.store.items) == 8
+        said = str(list(app._notifications)[-1].message)
+        assert "Added 5 items" in said and "line 11: not imported: a Total row" in said
         table = app.screen.query_one(DataTable)
         assert table.row_count == 8
         out = tmp_path / "all.bib"

@@ -32,7 +32,8 @@ def require_file(path: Path) -> None:
 def read_user_file(path: Path, max_bytes: int, what: str = "file") -> str:
     """A user's UTF-8 text file of at most `max_bytes`, or an InteropError that says what is
     wrong with it. The size is checked before anything is read, and the read stops at the cap
-    (a file that grows meanwhile is refused too)."""
+    (a file that grows meanwhile is refused too). A leading byte order mark (Notepad's UTF-8)
+    is not part of the text: it is left out."""
     require_file(path)
     try:
         with open(path, "rb") as fh:
@@ -45,7 +46,7 @@ def read_user_file(path: Path, max_bytes: int, what: str = "file") -> str:
     if len(data) > max_bytes:
         raise InteropError(_too_big(path, what, len(data), max_bytes))
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise InteropError(f"{path}: not UTF-8 text (byte {exc.start})") from None
 

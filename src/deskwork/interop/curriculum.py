@@ -3,7 +3,7 @@
 - CSV with a header row (at least `title`; every other column optional).
 - A Markdown table (GitHub style) with the same column names — or the friendlier names people
   write, like seed 004's `Course/Book | FTE | Cost` — and costs such as `$45` or `~$300`.
-- BibTeX (export only) for the papers.
+- BibTeX (export only) for the papers: `interop.bibtex`.
 
 Imports are all or nothing: one bad row and nothing is kept; the message names the file, the line
 and the column. The packaged starter curriculum (built from the seeds) is a CSV file.
@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from deskwork.domain.curriculum import Item
 from deskwork.domain.text import clean, clip
-from deskwork.domain.wording import plural_noun
+from deskwork.domain.wording import plural, plural_noun
 from deskwork.interop import InteropError
 from deskwork.interop.limits import CURRICULUM, TextCaps
 
@@ -128,11 +128,17 @@ def items_from_csv(text: str, name: str, now: datetime) -> list[Item]:
     return _items(rows(), name, now)
 
 
-_EMPHASIS = re.compile(r"^([*_`]+)(.*?)\1$")
-_CODE = re.compile(r"^`[^`]+`$")
-# A footnote reference in a cell: `[<sup>1</sup>](#ref_1)`, or a bare `<sup>1</sup>`.
-_FOOTNOTE = re.compile(r"\s*\[<sup>[^<]*</sup>\]\([^)]*\)|\s*<sup>[^<]*</sup>")
+# Emphasis or code around a whole cell (`*$45*`, `` `MIT` ``): at most three marks, so that a
+# cell of marks is read in linear time; a cell's footnote reference, `[<sup>1</sup>](#ref_1)` or a
+# bare `<sup>1</sup>`. Neither starts with a repeatable part (`\s*`): each is tried at every place
+# of a cell, and a pattern that scans ahead from each is quadratic on a cell of spaces.
+_EMPHASIS = re.compile(r"([*_`]{1,3})(.*)\1")
+_CODE = re.compile(r"`[^`]+`")
+_FOOTNOTE = re.compile(r"\[<sup>[^<]*</sup>\]\([^()\s<\[]*\)|<sup>[^<]*</sup>")
 _LIST_ROW = re.compile(r"^\s*[-*+]\s+(?=\S)")  # `- 18.06 Linear Algebra | 0.7 |`
+# The `|---|:--|` row under a table's header (stripped first: no blanks at either end to try).
+_DELIMITER = re.compile(r"\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?")
+_SHOWN_NOTES = 10
 
 
 def _raw_cells(line: str) -> list[str]:
@@ -142,14 +148,31 @@ def _raw_cells(line: str) -> list[str]:
     return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", body)]
 
 
-def _cells(line: str) -> list[str]:
-    return [" ".join(_EMPHASIS.sub(r"\2", _FOOTNOTE.sub("", c)).split()) for c in _raw_cells(line)]
+def _cells(
+    raw: list[str], where: str, names: list[str] | None = None, caps: TextCaps = CURRICULUM
+) -> list[str]:
+    """A row's cells as text: footnotes and emphasis taken off, blanks folded. A cell past the
+    field cap is refused before any pattern reads it (`names`: the columns', for the message)."""
+    for number, cell in enumerate(raw):
+        if len(cell) > caps.max_field_chars:
+            named = names[number] if names and number < len(names) else ""
+            raise CurriculumError(
+                f"{where}, {f'column {named!r}' if named else f'cell {number + 1}'}: refused: "
+                f"{len(cell):,} characters "
+                f"(the limit is {caps.max_field_chars:,})"
+            )
+    out = []
+    for cell in raw:
+        text = _FOOTNOTE.sub("", cell).strip()
+        marked = _EMPHASIS.fullmatch(text)
+        out.append(" ".join((marked.group(2) if marked else text).split()))
+    return out
 
 
-def _table_row(line: str) -> bool:
-    """A row of the table: `| … |`, or a list line with cells (`- title | 1.5 |`), as seed 004
-    writes the courses under each provider."""
-    return line.lstrip().startswith("|") or (bool(_LIST_ROW.match(line)) and "|" in line)
+def _listed(line: str) -> bool:
+    """A list line with cells (`- title | 1.5 |`), as seed 004 writes the courses under each
+    provider."""
+    return bool(_LIST_ROW.match(line)) and "|" in line
 
 
 def _table_start(lines: list[str]) -> int | None:
@@ -158,66 +181,145 @@ def _table_start(lines: list[str]) -> int | None:
         (
             n
             for n in range(len(lines) - 1)
-            if lines[n].lstrip().startswith("|")
-            and re.fullmatch(r"\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*", lines[n + 1])
+            if lines[n].lstrip().startswith("|") and _DELIMITER.fullmatch(lines[n + 1].strip())
         ),
         None,
     )
 
 
 def items_from_markdown(text: str, name: str, now: datetime) -> list[Item]:
-    """The first table in the file: a header row, a `---` row, then one item per row. Lines
-    outside the table (headings, notes) are ignored; empty rows and `Total` rows are skipped.
-    A row may be a list line (`- title | 1.5 |`). A row naming only a title, in backticks or
-    followed by list lines, is a group heading (seed 004's `` `MIT` ``): not an item, but the
-    track of the rows under it that name none."""
+    return read_markdown(text, name, now)[0]
+
+
+def read_markdown(text: str, name: str, now: datetime) -> tuple[list[Item], list[str]]:
+    """The first table in the file: a header row, a `---` row, then one item per row; and the
+    notes on its rows not imported, each with its line. Lines outside the table (headings, notes)
+    are ignored; empty rows are skipped, `Total` rows and rows with no title noted.
+
+    Seed 004's grouped table: a row naming only a title with list lines under it (`- title |
+    1.5 |`) is a group heading, the track of the rows under it that name none; in a table that
+    has such groups, a title-only row in backticks (`` `Resources` ``) is one too. A list line is
+    a row only under a heading or another list line: after any other row it ends the table, as in
+    GitHub's Markdown. Elsewhere a title-only row is an item."""
     lines = text.lstrip("\ufeff").splitlines()
     start = _table_start(lines)
     if start is None:
         raise CurriculumError(f"{name}: no Markdown table (a header row, then a |---| row)")
-    header = _header(_cells(lines[start]), f"{name}: line {start + 1}")
+    where = f"{name}: line {start + 1}"
+    header = _header(_cells(_raw_cells(lines[start]), where), where)
+    notes = _Notes()
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        group = ""
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:  # one at a time: a long table is refused
+        grouped = _grouped(lines, start + 2, header, name)  # at its 20,001st item, not held whole
+        group, under = "", [0]
+        opens_list = False  # the row above is a title alone or a list line: a list line may follow
         for n in range(start + 2, len(lines)):
-            if not _table_row(lines[n]):
-                break
-            cells = _cells(lines[n])
-            if len(cells) > len(header):
-                raise CurriculumError(f"{name}: line {n + 1}: more cells than columns")
-            row = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
+            listed = _listed(lines[n])
+            if not (lines[n].lstrip().startswith("|") or (listed and opens_list)):
+                return
+            row = _table_row(lines[n], header, f"{name}: line {n + 1}")
+            opens_list = listed or _title_only(row)
             title = row.get("title", "").strip("`* ").strip()
-            if not title or title.casefold() == "total":
+            if not title:
+                if any(v.strip(" .") for v in row.values()):
+                    notes.add(n + 1, "not imported: no title")
                 continue
-            if _group_heading(lines, n, row, header):
-                group = title
+            if title.casefold() == "total":
+                notes.add(n + 1, "not imported: a Total row")
+                continue
+            lists_follow = n + 1 < len(lines) and _listed(lines[n + 1])
+            if (
+                not listed
+                and _title_only(row)
+                and (lists_follow or (grouped and _in_code(lines[n], header)))
+            ):
+                group, under = title, [0]
+                notes.add(n + 1, title, under)
                 continue
             if group and not row.get("track"):
                 row["track"] = group
+                under[0] += 1
             yield n + 1, {**row, "title": title}
 
-    return _items(rows(), name, now)
+    items = _items(rows(), name, now)
+    return items, notes.said()
 
 
-def _group_heading(lines: list[str], n: int, row: dict[str, str], header: list[str]) -> bool:
-    """A title alone on its row, in backticks or with list lines under it: a heading."""
-    if any(v.strip(" .") for k, v in row.items() if k != "title") or _LIST_ROW.match(lines[n]):
-        return False
-    raw = _raw_cells(lines[n])
-    title_cell = raw[header.index("title")] if header.index("title") < len(raw) else ""
-    after = lines[n + 1] if n + 1 < len(lines) else ""
-    return bool(_CODE.match(title_cell)) or bool(_LIST_ROW.match(after) and "|" in after)
+def _table_row(line: str, header: list[str], where: str) -> dict[str, str]:
+    cells = _cells(_raw_cells(line), where, header)
+    if len(cells) > len(header):
+        raise CurriculumError(f"{where}: more cells than columns")
+    return dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
+
+
+def _grouped(lines: list[str], first: int, header: list[str], name: str) -> bool:
+    """Whether the table whose rows start at `first` is grouped as seed 004's: its first list
+    line with cells comes right under a row of a title alone (the group's heading)."""
+    for n in range(first, len(lines)):
+        if _listed(lines[n]):
+            above = lines[n - 1]
+            return (
+                n > first
+                and above.lstrip().startswith("|")
+                and _title_only(_table_row(above, header, f"{name}: line {n}"))
+            )
+        if not lines[n].lstrip().startswith("|"):
+            return False
+    return False
+
+
+class _Notes:
+    """The rows not imported, each with its line: the first ten said, the rest counted. A group
+    heading's note counts the rows under it (`under`, added to as they are read)."""
+
+    def __init__(self) -> None:
+        self.kept: list[tuple[int, str, list[int] | None]] = []
+        self.more = 0
+
+    def add(self, line: int, what: str, under: list[int] | None = None) -> None:
+        if len(self.kept) < _SHOWN_NOTES:
+            self.kept.append((line, what, under))
+        else:
+            self.more += 1
+
+    def said(self) -> list[str]:
+        out = []
+        for line, what, under in self.kept:
+            if under is not None:
+                title = clip(clean(what, single_line=True), 40)
+                rows = plural(under[0], "row")
+                what = f"not imported: {title!r}, a group heading: the track of {rows} under it"
+            out.append(f"line {line}: {what}")
+        if self.more:
+            out.append(f"and {plural(self.more, 'more row')} not imported")
+        return out
+
+
+def _title_only(row: dict[str, str]) -> bool:
+    return bool(row.get("title")) and not any(v.strip(" .") for k, v in row.items() if k != "title")
+
+
+def _in_code(line: str, header: list[str]) -> bool:
+    raw = _raw_cells(line)
+    at = header.index("title")
+    return at < len(raw) and bool(_CODE.fullmatch(raw[at]))
 
 
 def items_from_file(text: str, name: str, now: datetime) -> list[Item]:
+    return read_file(text, name, now)[0]
+
+
+def read_file(text: str, name: str, now: datetime) -> tuple[list[Item], list[str]]:
     """Markdown for `.md`; CSV for `.csv`; any other file (a post saved as `.txt`) by what it
-    holds: its Markdown table if it has one, else CSV."""
+    holds: its Markdown table if it has one, else CSV. The items, and the notes on rows not
+    imported (a Markdown table's group headings, Total rows…), each naming its line."""
     lowered = name.lower()
+    text = text.lstrip("\ufeff")
     if lowered.endswith((".md", ".markdown")):
-        return items_from_markdown(text, name, now)
+        return read_markdown(text, name, now)
     if not lowered.endswith(".csv") and _table_start(text.splitlines()) is not None:
-        return items_from_markdown(text, name, now)
-    return items_from_csv(text, name, now)
+        return read_markdown(text, name, now)
+    return items_from_csv(text, name, now), []
 
 
 def _row(item: Item) -> dict[str, str]:
@@ -265,64 +367,6 @@ def items_to_markdown(items: Iterable[Item]) -> str:
         row = _row(item)
         lines.append("| " + " | ".join(cell(row[c]) for c in MARKDOWN_COLUMNS) + " |")
     return "\n".join(lines) + "\n"
-
-
-_BIB_SPECIAL = re.compile(r"([&%$#_{}])")
-
-
-def _bib(text: str) -> str:
-    text = clean(text, single_line=True).replace("\\", "\\textbackslash{}")
-    return _BIB_SPECIAL.sub(r"\\\1", text).replace("~", "\\textasciitilde{}").replace("^", "\\^{}")
-
-
-def bibtex_key(item: Item, taken: set[str]) -> str:
-    first = item.authors.split(",")[0].split()
-    surname = re.sub(r"[^a-z]", "", first[-1].lower()) if first else "anon"
-    year = str(item.published.year) if item.published else ""
-    word = next(
-        (
-            w
-            for w in re.findall(r"[a-z]+", item.title.lower())
-            if w not in {"a", "an", "the", "on", "of"}
-        ),
-        "paper",
-    )
-    key = f"{surname or 'anon'}{year}{word}"
-    n, base = 1, key
-    while key in taken:
-        n += 1
-        key = f"{base}{chr(ord('a') + n - 2)}" if n <= 27 else f"{base}{n}"
-    taken.add(key)
-    return key
-
-
-def items_to_bibtex(items: Iterable[Item]) -> str:
-    """The papers (kind paper, or with an arXiv id) as BibTeX @misc entries, arXiv style."""
-    taken: set[str] = set()
-    entries = []
-    for item in items:
-        if item.kind.value != "paper" and not item.arxiv_id:
-            continue
-        fields = [("title", "{" + _bib(item.title) + "}")]
-        if item.authors:
-            fields.append(
-                (
-                    "author",
-                    " and ".join(_bib(a.strip()) for a in item.authors.split(",") if a.strip()),
-                )
-            )
-        if item.published:
-            fields.append(("year", str(item.published.year)))
-        if item.arxiv_id:
-            fields += [("eprint", item.arxiv_id), ("archivePrefix", "arXiv")]
-            if item.categories:
-                fields.append(("primaryClass", item.categories[0]))
-            fields.append(("doi", f"10.48550/arXiv.{item.arxiv_id}"))
-        if item.url:
-            fields.append(("url", item.url.replace("%", "\\%").replace("#", "\\#")))
-        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
-        entries.append(f"@misc{{{bibtex_key(item, taken)},\n{body}\n}}\n")
-    return "\n".join(entries)
 
 
 def starter_csv() -> str:

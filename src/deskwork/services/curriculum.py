@@ -12,12 +12,12 @@ from deskwork.domain.plan import PlanReport, Program, plan
 from deskwork.domain.sessions import Session, SessionKind
 from deskwork.domain.wording import plural
 from deskwork.interop import InteropError, importing, read_user_file
+from deskwork.interop.bibtex import items_to_bibtex
 from deskwork.interop.curriculum import (
     items_from_csv,
-    items_from_file,
-    items_to_bibtex,
     items_to_csv,
     items_to_markdown,
+    read_file,
     starter_csv,
 )
 from deskwork.interop.limits import CURRICULUM
@@ -33,12 +33,17 @@ def import_items(desk: Desk, items: list[Item]) -> list[Item]:
 
 
 def import_file(desk: Desk, path: Path) -> list[Item]:
+    return import_file_noting(desk, path)[0]
+
+
+def import_file_noting(desk: Desk, path: Path) -> tuple[list[Item], list[str]]:
     """All rows or none; raises InteropError naming the file and line. `.md` is a Markdown table,
-    anything else CSV."""
+    `.csv` CSV, any other file its Markdown table if it has one. The items added, and the notes
+    on the file's rows not imported (a group heading, a Total row…), each naming its line."""
     with importing(path):
         text = read_user_file(path, CURRICULUM.max_bytes, CURRICULUM.what)
-        items = items_from_file(text, str(path), desk.clock())
-    return import_items(desk, items)
+        items, notes = read_file(text, str(path), desk.clock())
+    return import_items(desk, items), notes
 
 
 EXPORTS = {".csv": items_to_csv, ".md": items_to_markdown, ".bib": items_to_bibtex}

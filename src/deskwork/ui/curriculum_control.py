@@ -233,19 +233,18 @@ class CurriculumControl:
             from pathlib import Path
 
             from deskwork.interop import InteropError
-            from deskwork.services.curriculum import import_file
+            from deskwork.services.curriculum import import_file_noting
 
             if not path:
                 return
             try:
-                added = import_file(self.app.desk, Path(path).expanduser())
+                added, notes = import_file_noting(self.app.desk, Path(path).expanduser())
             except InteropError as exc:
                 self.app.notify(str(exc), severity="error", markup=False, timeout=15)
                 return
             self.changed()
-            self.app.notify(
-                f"Added {plural(len(added), 'item')} (titles already there are skipped)"
-            )
+            said = f"Added {plural(len(added), 'item')} (titles already there are skipped)"
+            self.app.notify("\n".join([said, *notes]), markup=False, timeout=15 if notes else 5)
 
         self.app.push_screen(
             PromptScreen(

@@ -198,6 +198,9 @@ def read_text(
     return deck
 
 
+_SAMPLE = 3  # cells of the first row left out quoted in the report; the rest counted
+
+
 class LeftOut:
     """Columns past a row's note type's fields, with text in them: left out of the note (Anki
     maps them to nothing), and said in the import report — never merged into the last field."""
@@ -211,7 +214,9 @@ class LeftOut:
             return
         key = (notetype.name, tuple(notetype.fields))
         if key not in self.found:
-            sample = [repr(clip(clean(t, single_line=True), 30)) for _, t in cells]
+            sample = [repr(clip(clean(t, single_line=True), 40)) for _, t in cells[:_SAMPLE]]
+            if len(cells) > _SAMPLE:
+                sample.append(plural(len(cells) - _SAMPLE, "more cell"))
             self.found[key] = (set(), [], sample)
         columns, lines, _ = self.found[key]
         columns.update(c for c, _ in cells)
@@ -226,11 +231,17 @@ class LeftOut:
             what = f"column {numbers[0]}" if len(numbers) == 1 else f"columns {_runs(numbers)}"
             out.append(
                 f"{what} left out: {type_name} has {plural(len(fields), 'field')} "
-                f"({', '.join(fields)}); {plural(len(lines), 'row')}, "
+                f"({_names(fields)}); {plural(len(lines), 'row')}, "
                 f"{'line' if len(lines) == 1 else 'lines'} {_runs(lines)} "
                 f"(line {lines[0]}: {', '.join(sample)})"
             )
         return out
+
+
+def _names(fields: tuple[str, ...]) -> str:
+    """A note type's field names, at most ten of them shown, each clipped."""
+    shown = [clip(f, 40) for f in fields[:10]]
+    return ", ".join(shown + ([f"{len(fields) - 10} more"] if len(fields) > 10 else []))
 
 
 def _runs(numbers: list[int]) -> str:
