@@ -226,6 +226,35 @@ def test_nobody_pausing_still_has_cyclic_garbage_collected(
         idle.stop()
 
 
+def test_what_background_work_keeps_alive_is_not_walked_nor_frozen(
+    unfrozen: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a worker runs (an export: its package's objects alive until it ends), the bound is
+    not collected: a collection at the bound walked the work's objects on the UI thread (130 ms
+    of its CPU at the power scale) and froze them, so they outlived the work in the frozen set
+    and forced a sweep of the whole heap as it ended (160 ms). Once the work is done, the bound
+    is collected at the next tick, as before."""
+    monkeypatch.setattr(idle_collector, "OVERDUE_OBJECTS", 2000)
+    ticks = Ticks()
+    working = [True]
+    idle = IdleCollector(clock=ticks, busy=lambda: working[0])
+    gc.freeze()
+    idle.start()
+    try:
+        work = [[n] for n in range(5000)]  # the work's objects, alive while it runs
+        for _ in range(3):
+            gc.collect(1)  # the middle generation's collections that measure the bound
+        assert idle._old >= 2000
+        frozen = gc.get_freeze_count()
+        assert not idle.tick() and idle.collections == idle.overdue == 0
+        assert gc.get_freeze_count() == frozen, "nothing of the work frozen"
+        working[0] = False
+        del work
+        assert idle.tick() and idle.overdue == 1  # the bound, once the work ended
+    finally:
+        idle.stop()
+
+
 def test_the_frozen_set_is_counted_once_a_pause(
     unfrozen: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -44,7 +44,10 @@ of the card browser: frozen 389k -> 2.28M objects, rss 205 -> 554 MB, no sweep).
 The frozen set is counted once a pause (`gc.get_freeze_count` walks the whole frozen list: 7 ms
 for 300k objects alone, 54 ms once in the app's heap on a loaded box; it ran on every tick of
 a pause).
-No key is not idle while work runs in the background (`busy`: a worker, a compaction), and no
+No key is not idle while work runs in the background (`busy`: a worker, a compaction), no
+collection at the bound is made then either (what the work keeps alive until it ends, an export's
+package, would be walked on the UI thread and frozen: 130 ms, then a forced 160 ms sweep as it
+ended, at the power scale), and no
 sweep is made then, even once the frozen set doubled: an import freezes the file it read until
 it is imported, and a sweep then walked its 250k answers (320 ms, measured; at the power-user
 scale a sweep forced in the middle of an import took 180 ms of CPU).
@@ -168,11 +171,15 @@ class IdleCollector:
         True if it made one."""
         if not self.running or not gc.isenabled():  # off, or an import holds the collector off
             return False
-        if self._old >= OVERDUE_OBJECTS:  # nobody paused for long: the bound
+        busy = self._busy()
+        if self._old >= OVERDUE_OBJECTS and not busy:  # nobody paused for long: the bound
             self._frozen_since += self._collect()
             self.overdue += 1
             return True
-        if self._busy():  # an import's file may be frozen until it is imported: no sweep
+        if busy:  # an import's file may be frozen until it is imported: no sweep; and what the
+            # work keeps alive until it ends is not walked (an export's package: collected at
+            # the bound, 130 ms of the UI thread at the power scale; frozen, as it was, it
+            # outlived the export in the frozen set and forced a 160 ms sweep of the heap)
             # ... and the user waits for its result: the pause begins when the work ends (a
             # sweep at the first tick after an import landed on the frame showing its result).
             self.last_input = self._clock()
