@@ -134,3 +134,30 @@ def test_a_deck_search_names_its_deck_unescaped() -> None:
     assert deck_of_query("deck:C\\+\\+") is None  # \+ is no escape: not a search at all
     assert deck_of_query("deck:a\\(b\\)") == "a(b)"
     assert deck_of_query("deck:ML*") is None and deck_of_query("deck:ML\\*") == "ML*"
+
+
+def test_a_deck_search_with_an_underscore_wildcard_is_no_one_deck() -> None:
+    """`deck:ML_` shows ML1 and ML2: an export of it is of the cards shown, not of a deck "ML_"."""
+    cards = [make_card(id=1, deck="ML1"), make_card(id=2, deck="ML2")]
+    assert len(search(cards, "deck:ML_", T0)) == 2
+    assert deck_of_query("deck:ML_") is None
+    assert deck_of_query("deck:ML\\_") == "ML_"
+
+
+def test_a_quoted_or_and_is_a_word_not_the_operator() -> None:
+    cards = [make_card("this or that", id=1), make_card("either", id=2), make_card("x", id=3)]
+    assert [c.id for c in search(cards, '"or"', T0)] == [1]
+    assert [c.id for c in search(cards, 'this "or" that', T0)] == [1]
+    assert [c.id for c in search(cards, "either or x", T0)] == [2, 3]
+    assert search(cards, '"and"', T0) == []  # a word to look for, not "'and' needs a term"
+
+
+@pytest.mark.parametrize("query", ["(" * 340 + "big" + ")" * 340, "-(" * 250 + "big" + ")" * 250])
+def test_groups_nested_too_deep_are_refused_with_a_message(query: str) -> None:
+    with pytest.raises(ValueError, match="groups nested deeper than 100"):
+        ids(query)
+
+
+def test_groups_nested_as_deep_as_allowed_are_read() -> None:
+    assert ids("(" * 100 + "internet" + ")" * 100) == [1]
+    assert ids("-(" * 100 + "internet" + ")" * 100) == [1]

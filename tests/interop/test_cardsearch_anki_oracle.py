@@ -24,6 +24,7 @@ NOTES = [  # (note type, deck, fields, tags)
     ("Basic", "Math", ["ratio", "a:b (c)"], ["nlp"]),
     ("Basic (and reversed card)", "Lang", ["chat", "cat"], ["fr"]),
     ("Vocab", "Lang", ["chien", "dog"], ["fr"]),
+    ("Basic", "Lang", ["this or that", "and"], []),
 ]
 QUERIES = [
     "*net", "re*ion", "front:*inter*", "FRONT:THE*", "front:the", 'front:"the internet"',
@@ -34,7 +35,8 @@ QUERIES = [
     "note:*reversed*", "word:ch*", "meaning:DOG", "back:a\\:b*", "a\\:b", "\\(c\\)",
     "back:*\\(c\\)", "-\\-x", '"-regression"', "front:c*t", "card:2", "(front:chat or word:chien)",
     "tag:nlp", "deck:math*", "note:basic", "tag:*", "-tag:*", "front:*", "re*ion or chat",
-    "deck:lang -card:1", "tag:*::nlp", "tag:linear_algebra",
+    "deck:lang -card:1", "tag:*::nlp", "tag:linear_algebra", '"or"', 'this "or" that', '"and"',
+    "*t*h*a*t", "t*h*i*s*o*r", "deck:l_n_",
 ]  # fmt: skip
 REFUSED = ["a\\d", ":x", "front:\\y", '"open', "deck:ml\\", '"a\\d"']
 

@@ -71,7 +71,7 @@ async def test_mark_all_past_the_rows_shown_marks_every_match(tmp_path: Path, cl
         await settled(pilot)
         suspended = {c.id for c in app.desk.store.cards.all() if c.suspended}
         assert suspended == set(range(1, MANY + 1))
-        await pilot.press("a")  # again: none marked
+        await pilot.press("a")  # again: this search's matches unmarked
         await pilot.pause()
         assert not browser.marked
         assert {str(table.get_row_at(n)[0]) for n in range(MAX_ROWS)} == {""}
@@ -121,3 +121,54 @@ async def test_x_exports_the_marked_cards(tmp_path: Path, clock: Clock) -> None:
     read = read_package(target, ImportLimits(), None, tmp_path / "read", 4)
     fronts = {c.fields[0] for c in read.cards}
     assert len(fronts) == MANY + 1 and "small one" in fronts and "small two" not in fronts
+
+
+async def test_mark_all_keeps_the_marks_of_an_earlier_search(tmp_path: Path, clock: Clock) -> None:
+    """Marks outlive a search: `a` adds this search's matches to them; `a` again unmarks only
+    this search's matches."""
+    app = many_cards(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        browser = await _browser(pilot, app, "deck:Small")
+        browser.query_one(DataTable).focus()
+        await pilot.press("space")
+        assert browser.marked == {1001}
+        await typed_query(pilot, browser, "deck:Big")
+        await settled(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert browser.marked == {1001, *range(1, MANY + 1)}
+        await pilot.press("a")
+        await pilot.pause()
+        assert browser.marked == {1001}
+
+
+async def test_mark_all_on_a_search_with_no_match_leaves_the_marks(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = many_cards(tmp_path, clock)
+    notes: list[str] = []
+    app.notify = lambda message, **_: notes.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        browser = await _browser(pilot, app, "deck:Small")
+        browser.query_one(DataTable).focus()
+        await pilot.press("space")
+        await typed_query(pilot, browser, "nothing-matches-this")
+        await settled(pilot)
+        assert browser.shown == []
+        await pilot.press("a")
+        await pilot.pause()
+        assert browser.marked == {1001}
+        assert any("No cards match" in n for n in notes), notes
+
+
+async def test_a_search_nested_too_deep_is_said_and_the_app_stays(
+    tmp_path: Path, clock: Clock
+) -> None:
+    app = many_cards(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        browser = await _browser(pilot, app)
+        await typed_query(pilot, browser, "(" * 340 + "big" + ")" * 340)
+        await settled(pilot)
+        assert app.is_running and app.screen is browser, "the app went down"
+        status = str(browser.query_one("#cb-status", Static).render())
+        assert "groups nested deeper than" in status, status

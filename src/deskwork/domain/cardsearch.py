@@ -26,7 +26,6 @@ from deskwork.domain.cards import Card, CardState
 from deskwork.domain.revieworder import DEFAULT_DECAY, retrievability
 from deskwork.domain.search_tokens import (
     Parser,
-    glob_re,
     is_glob,
     plain,
     split_term,
@@ -34,6 +33,7 @@ from deskwork.domain.search_tokens import (
     unescape,
 )
 from deskwork.domain.studyday import day_bounds, study_day
+from deskwork.domain.wildcards import NO_SPACE, Wildcards
 
 Test = Callable[[Card], bool]
 # The review log's answers from a time on, as (card id, rating 1-4) pairs (for rated:n and rated:n:m).
@@ -41,14 +41,12 @@ Answers = Callable[[datetime], Iterable[tuple[int, int]]]
 
 
 def _deck(name: str) -> Test:
-    """Anki's `deck:`: the deck and its subdecks, by name ignoring case; wildcards anywhere."""
+    """Anki's `deck:`: the deck and its subdecks, by name ignoring case (casefolded, as decks
+    are found and exported by name: `deck:strasse` is "Straße"); wildcards anywhere."""
     if name == "*":
         return lambda c: True
-    pattern = re.compile(f"{glob_re(name)}(?:$|::)", re.IGNORECASE | re.DOTALL)
-    return lambda c: pattern.match(c.deck) is not None
-
-
-NO_SPACE = r"\S"  # what a `*` in a tag stands for a run of, as in Anki
+    pattern = Wildcards(name, fold=True)
+    return lambda c: pattern.fullmatch_path(c.deck)
 
 
 def _tag(name: str) -> Test:
@@ -59,8 +57,8 @@ def _tag(name: str) -> Test:
         return lambda c: not c.tags
     if name == "*":  # every card, with tags or without, as Anki has it
         return lambda c: True
-    pattern = re.compile(glob_re(name, NO_SPACE) + "(?:::.*)?", re.IGNORECASE | re.DOTALL)
-    return lambda c: any(pattern.fullmatch(t) for t in c.tags)
+    pattern = Wildcards(name, NO_SPACE)
+    return lambda c: any(pattern.fullmatch_path(t) for t in c.tags)
 
 
 def _due(now: datetime, start_hour: int) -> Test:
@@ -114,10 +112,10 @@ def _words(word: str) -> Test:
     if not is_glob(word):
         text = plain(word).casefold()
         return lambda c: any(text in f.casefold() for f in c.fields)
-    pattern = re.compile(glob_re(word), re.IGNORECASE | re.DOTALL)
+    pattern = Wildcards(word)
     # Over the fields as Anki holds them, joined by \x1f: a `*` reaches from one field into the
     # next there (`a*b` finds "say" / "back"), as Anki's `flds like '%a%b%'` does.
-    return lambda c: pattern.search("\x1f".join(c.fields)) is not None
+    return lambda c: pattern.search("\x1f".join(c.fields))
 
 
 def _field(term: str, name: str, value: str, fields: dict[str, list[str]]) -> Test:
@@ -128,18 +126,18 @@ def _field(term: str, name: str, value: str, fields: dict[str, list[str]]) -> Te
     if value.startswith(("re:", "nc:")):
         raise ValueError(f"{term}: {value[:3]} (a regular expression / without accents) is an "
                          "Anki field search deskwork does not have; use * and _ wildcards")  # fmt: skip
-    named = re.compile(glob_re(name), re.IGNORECASE | re.DOTALL)
+    named = Wildcards(name)
     where = {k: [n for n, f in enumerate(fs) if named.fullmatch(f)] for k, fs in fields.items()}
     where = {k: at for k, at in where.items() if at}
     if not where:
         known = sorted({f for fs in fields.values() for f in fs}, key=str.casefold)
         raise ValueError(f"{term}: no note type has a field {plain(name)!r} (fields: "
                          f"{', '.join(known)}; '\\:' searches for a colon: {plain(name)}\\:...)")  # fmt: skip
-    pattern = re.compile(glob_re(value), re.IGNORECASE | re.DOTALL)
+    pattern = Wildcards(value)
 
     def test(card: Card) -> bool:
         return any(
-            n < len(card.fields) and pattern.fullmatch(card.fields[n]) is not None
+            n < len(card.fields) and pattern.fullmatch(card.fields[n])
             for n in where.get(card.note_type, ())
         )
 
@@ -152,7 +150,7 @@ def _card(ord_: int) -> Test:
 
 def _note(name: str, type_names: dict[str, str]) -> Test:
     """Anki's `note:`: a note type by its whole name, ignoring case, wildcards anywhere."""
-    pattern = re.compile(glob_re(name), re.IGNORECASE | re.DOTALL)
+    pattern = Wildcards(name)
     keys = {k for k, n in type_names.items() if pattern.fullmatch(n)}
     return lambda c: c.note_type in keys
 
@@ -365,9 +363,9 @@ def search(
 
 
 def deck_of_query(query: str) -> str | None:
-    """The deck a search is exactly (one `deck:NAME` term without a wildcard: that deck and its
-    subdecks, as an export of the deck takes them), as typed; None for any other search (and for
-    one it cannot read)."""
+    """The deck a search is exactly (one `deck:NAME` term without a wildcard, an unescaped `*`
+    or `_`: that deck and its subdecks, as an export of the deck takes them), as typed; None for
+    any other search (and for one it cannot read)."""
     try:
         words = tokens(query)
         if len(words) != 1 or not isinstance(words[0], str):
@@ -376,6 +374,6 @@ def deck_of_query(query: str) -> str | None:
         value = unescape(value)
     except ValueError:
         return None
-    if not sep or name.lower() != "deck" or not value or "*" in value.replace("\\*", ""):
+    if not sep or name.lower() != "deck" or not value or is_glob(value):
         return None
     return plain(value)

@@ -17,6 +17,15 @@ T = TypeVar("T")
 
 OPEN, CLOSE = object(), object()  # an unquoted `(` / `)`: a group, as in Anki
 Token = str | object
+MAX_DEPTH = 100  # groups nested deeper are refused (the parser recurses once for each)
+
+
+class Quoted(str):
+    """A word written in quotes: always a term, never the operator (`"or"` finds the word "or",
+    as in Anki)."""
+
+    __slots__ = ()
+
 
 _UNKNOWN_ESCAPE = re.compile(r"(?:^|[^\\])(?:\\\\)*(\\(?:[^\\\":*_()-]|$))", re.DOTALL)
 _PARSER_ESCAPE = re.compile(r"\\([\\\":()-])", re.DOTALL)
@@ -26,7 +35,7 @@ _KEY = re.compile(r"((?:[^:\\]|\\.)*):", re.DOTALL)
 
 def tokens(query: str, quotes: str = "\"'") -> list[Token]:
     """The query's words and OPEN / CLOSE for each unquoted parenthesis. A quoted part is one
-    word, its quotes removed (`deck:"two words"` and `"deck:two words"` are alike); a backslash
+    word, its quotes removed (a `Quoted` word: `"or"` is a term, not the operator) (`deck:"two words"` and `"deck:two words"` are alike); a backslash
     keeps the character after it in the word, escaped (`\\"` inside quotes does not close them, an
     escaped `(` does not open a group): `unescape` reads the escapes of a term. A `'` left open is
     an apostrophe (`don't`): single quotes are read as plain characters then; a `"` left open is
@@ -37,14 +46,15 @@ def tokens(query: str, quotes: str = "\"'") -> list[Token]:
     quote = ""
     quoted_at = 0  # where the word with the open quote began in `query`
     started = False  # a word was begun (an empty pair of quotes is still a word)
+    quoted = False  # the word has a quoted part
     escaped = False
 
     def flush() -> None:
-        nonlocal started
+        nonlocal started, quoted
         if started:
-            out.append("".join(word))
+            out.append(Quoted("".join(word)) if quoted else "".join(word))
         word.clear()
-        started = False
+        started = quoted = False
 
     for at, ch in enumerate(query):
         if escaped:
@@ -68,7 +78,7 @@ def tokens(query: str, quotes: str = "\"'") -> list[Token]:
         elif ch in quotes:
             if not started:
                 quoted_at = at
-            quote, started = ch, True
+            quote, started, quoted = ch, True, True
         elif ch.isspace():
             flush()
         elif ch in "()":
@@ -150,20 +160,22 @@ def plain(text: str) -> str:
 
 class Parser(Generic[T]):
     """Anki's grammar: terms side by side are ANDed (`and` may be written), `or` between two
-    parts (either case; binds looser than and), `(…)` groups, `-` negates a term or a group.
+    parts (either case, unquoted; binds looser than and), `(…)` groups (refused nested deeper
+    than MAX_DEPTH, before Python's recursion limit), `-` negates a term or a group.
     `make` turns one term (a word of `tokens`, without its `-`) into a test."""
 
     def __init__(self, words: list[Token], make: Callable[[str], Callable[[T], bool]]) -> None:
         self.tokens = words
         self.at = 0
         self.make = make
+        self.depth = 0  # groups open where the parser is
 
     def _peek(self) -> Token | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
 
     @staticmethod
     def _is_word(token: Token | None, word: str) -> bool:
-        return isinstance(token, str) and token.lower() == word
+        return isinstance(token, str) and not isinstance(token, Quoted) and token.lower() == word
 
     def parse(self) -> Callable[[T], bool]:
         test = self._or()
@@ -201,10 +213,15 @@ class Parser(Generic[T]):
             inner = self._unary()
             return lambda c: not inner(c)
         if token is OPEN:
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise ValueError(f"groups nested deeper than {MAX_DEPTH} in the search: "
+                                 "write fewer '('")  # fmt: skip
             inner = self._or()
             if self._peek() is not CLOSE:
                 raise ValueError("a '(' without its ')' in the search")
             self.at += 1
+            self.depth -= 1
             return inner
         assert isinstance(token, str)
         if token.startswith("-") and len(token) > 1:

@@ -67,7 +67,7 @@ BROWSER_COMMANDS: tuple[Command, ...] = (
         "a",
         "mark_all",
         "Mark all",
-        "Mark every match, drawn or not (again: none)",
+        "Mark every match too, drawn or not (again: unmark them)",
     ),
     _browser("browser.move", "m", "move", "Move", "Move the marked cards to a deck"),
     _browser("browser.tag", "t", "tag", "Tag", "Add (or -remove) tags on the marked cards"),

@@ -125,8 +125,12 @@ class CardBrowserScreen(OpensInSteps, MarkedCards):
         def work() -> None:
             try:
                 found = job()
-            except ValueError as exc:
+            except ValueError as exc:  # a term it cannot read, named
                 self.app.call_from_thread(self._search_failed, generation, str(exc))
+                return
+            except Exception as exc:  # a search that fails must not end the app: said
+                said = f"The search could not be run ({type(exc).__name__}: {exc})"
+                self.app.call_from_thread(self._search_failed, generation, said)
                 return
             now = self.desk_app.desk.clock()
             rows: list[tuple[str, Row]] = []

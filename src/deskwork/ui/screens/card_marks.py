@@ -82,10 +82,15 @@ class MarkedCards(SearchableTableScreen):
         return [c for c in self.shown if c.id == card_id]
 
     def action_mark_all(self) -> None:
-        """Every match of the search marked (not only the MAX_ROWS rows drawn); again, none."""
+        """Every match of the search marked too (not only the MAX_ROWS rows drawn; the marks of
+        earlier searches kept: marks outlive a search); when all of them are marked already,
+        this search's matches unmarked (the others kept). No match: nothing changes, said."""
         ids = {c.id for c in self.shown}
+        if not ids:
+            self.app.notify("No cards match this search: the marks are as they were", markup=False)
+            return
         before = self.marked
-        self.marked = set() if ids <= self.marked else ids
+        self.marked = self.marked - ids if ids <= self.marked else self.marked | ids
         self._show_marks(before ^ self.marked)
 
     def _save(self, cards: list[Card], message: str) -> None:
