@@ -28,9 +28,9 @@ from deskwork.interop.anki import Deck
 from deskwork.services import presets
 from deskwork.services.desk import Desk
 from deskwork.services.import_report import ALREADY_THERE, ImportReport
+from deskwork.services.notes import ANKI_DECKS as ANKI_DECKS  # setting: name -> Anki deck id
 from deskwork.store.store import Transaction, no_gc
 
-ANKI_DECKS = "anki_decks"  # setting: deck name -> Anki deck id (every deck, empty ones too)
 _SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
 
