@@ -89,3 +89,20 @@ def test_a_card_moved_by_its_edit_into_a_deck_typed_in_another_case_goes_into_th
     card = next(c for c in desk.store.cards.all() if c.deck == "Other")
     edit_note(desk, card, list(card.fields), "ml", [])
     assert [c.deck for c in desk.store.cards.all() if c.id == card.id] == ["ML"]
+
+
+def test_a_text_file_s_deck_in_another_case_is_imported_into_the_deck_there(
+    make_desk: MakeDesk, tmp_path: Path
+) -> None:
+    """A text file's `#deck:` header (and a package's deck names) in another case than a deck
+    here: its cards go into the deck here, as Anki's import puts them; no deck is made."""
+    from deskwork.services.anki import import_file
+
+    desk = make_desk(["ML", LEGACY])
+    source = tmp_path / "ml.txt"
+    source.write_text("#separator:tab\n#deck:ml\nAdam\tan optimiser\n", encoding="utf-8")
+    report = import_file(desk, source)
+    assert report.decks_created == [] and list(report.decks) == ["ML"]
+    source.write_text("#separator:tab\n#deck:math::algebra\nSGD\ta step\n", encoding="utf-8")
+    assert list(import_file(desk, source).decks) == [LEGACY]
+    assert sorted({c.deck for c in desk.store.cards.all()}) == sorted(["ML", LEGACY])
