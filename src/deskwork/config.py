@@ -90,13 +90,21 @@ class DraftsConfig(Section):
     keep_revisions: int = Field(default=30, ge=1, le=1000)
 
 
+def _bounded(default: float, name: str, description: str | None = None) -> Any:
+    """A [plan] figure's field, within PLAN_BOUNDS[name] (finite: inf and nan refused)."""
+    bound = PLAN_BOUNDS[name]
+    return Field(
+        default=default, ge=bound.least, le=bound.most, allow_inf_nan=False, description=description
+    )
+
+
 class PlanConfig(Section):
     start: date | None = Field(default=None, description="program start (default: today)")
     # bounds: domain/plan.PLAN_BOUNDS (the plan screen and `deskwork plan` check the same)
-    weeks: float = Field(default=12, gt=0, le=PLAN_BOUNDS["weeks"].most)
-    hours_per_day: float = Field(default=8, gt=0, le=PLAN_BOUNDS["hours_per_day"].most)
-    days_per_week: float = Field(default=5, gt=0, le=PLAN_BOUNDS["days_per_week"].most)
-    hours_per_point: float = Field(default=120, gt=0, description="1 point = 12 weeks x 10 h")
+    weeks: float = _bounded(12, "weeks")
+    hours_per_day: float = _bounded(8, "hours_per_day")
+    days_per_week: float = _bounded(5, "days_per_week")
+    hours_per_point: float = _bounded(120, "hours_per_point", "1 point = 12 weeks x 10 h")
 
 
 class SourcesConfig(Section):

@@ -57,3 +57,16 @@ def test_the_queue_takes_what_the_deck_list_shows(
         assert len(queue.new) <= own.new_per_day and len(queue.reviews) <= own.reviews_per_day
         if not ignore:
             assert len(queue.new) + len(queue.reviews) <= own.reviews_per_day
+
+
+def test_the_deck_list_puts_subdecks_right_under_their_parent() -> None:
+    """Anki's order, part by part and ignoring case: plain string order put `Math 2` (and
+    `Math-B`) between `Math` and `Math::Algebra`, so the list drew Algebra under `Math-B`."""
+    decks = ["Math", "Math 2", "Math-B", "Math::Algebra", "math::basics", "Math::Algebra::Rings"]
+    cards = [make_card(id=n + 1, deck=d) for n, d in enumerate(decks)]
+    presets = Presets(Preset(name="Default"), [], [])
+    rows = deck_counts(cards, T0, T0 + timedelta(hours=18), presets, {})
+    assert [r.deck for r in rows] == [
+        "Math", "Math::Algebra", "Math::Algebra::Rings", "math", "math::basics", "Math 2",
+        "Math-B",
+    ]  # fmt: skip

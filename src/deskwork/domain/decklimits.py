@@ -252,7 +252,7 @@ def deck_counts(
                 counts.interday += 1
         elif card.due <= learn_cutoff:
             counts.intraday += 1
-    names = sorted(with_parents([*own, *extra_decks]))
+    names = sorted(with_parents([*own, *extra_decks]), key=decknames.tree_order)
     children: dict[str | None, list[str]] = {}
     for name in names:
         children.setdefault(decknames.parent(name), []).append(name)

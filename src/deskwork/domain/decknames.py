@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 SEP = "::"
 BLANK = "blank"  # Anki's name for an empty part
@@ -90,6 +91,15 @@ def within(deck: str, root: str) -> bool:
     return deck.split(SEP)[: len(parts)] == parts
 
 
+def tree_order(name: str) -> tuple[tuple[str, str], ...]:
+    """The sort key of Anki's deck list: part by part, ignoring case (`Math`, `Math::Algebra`,
+    `Math 2`: plain string order would put `Math 2` between a deck and its subdecks, as " " sorts
+    before ":"), each part's spelling breaking ties, so that of two stored decks that differ only
+    in case each keeps its own subdecks under it. A parent (its parts a prefix of its child's, as
+    `parent` splits them) sorts right before its subtree."""
+    return tuple((part.casefold(), part) for part in name.split(SEP))
+
+
 def depth(name: str) -> int:
     """How many parents the name has (`A` 0, `A::B` 1)."""
     return len(name.split(SEP)) - 1
@@ -100,22 +110,38 @@ class UnknownDeck(DeckNameError):
     """A deck name typed that names no deck there is (the message names the closest ones)."""
 
 
-def within_folded(deck: str, folded: str) -> bool:
-    """`deck` is the deck `folded` (a name casefolded) or one of its subdecks, ignoring case."""
-    return within(deck.casefold(), folded)
+@lru_cache(maxsize=4096)
+def folded(name: str) -> str:
+    """The name's key when names are compared: normalised as typed names are, then casefolded
+    (`Math :: Algebra`, stored before names were normalised, is `math::algebra`, as `math::Algebra`
+    typed is). A name of nothing ('::', stored by hand) is only casefolded."""
+    try:
+        return normalize(name).casefold()
+    except DeckNameError:
+        return name.casefold()
+
+
+def within_folded(deck: str, key: str) -> bool:
+    """`deck` is the deck whose `folded` key is `key`, or one of its subdecks, ignoring case and
+    how the stored name was spelt before names were normalised."""
+    return within(folded(deck), key)
 
 
 def find(typed: str, known: Iterable[str]) -> str | None:
     """The deck `typed` names among `known` (and the parents their names imply), as stored:
-    matched ignoring case, as Anki's deck names are (`paper` finds `Paper`); the exact spelling
-    first when several differ only in case. None when it names none."""
+    matched by `folded` keys, ignoring case as Anki's deck names are (`paper` finds `Paper`) and
+    a stored name's old spelling (`Math::Algebra` finds `Math :: Algebra`); the exact spelling
+    first, then the normalised one, when several share a key. None when it names none."""
     names = set(known)
     names |= {p for name in names for p in parents(name)}
     if typed in names:
         return typed
-    folded = typed.casefold()
-    found = sorted(name for name in names if name.casefold() == folded)
-    return found[0] if found else None
+    key = folded(typed)
+    found = sorted(name for name in names if folded(name) == key)
+    if not found:
+        return None
+    spelt = [name for name in found if name.casefold() == typed.casefold()]
+    return (spelt or found)[0]
 
 
 def unknown(typed: str, known: Iterable[str], *, yet: bool = False) -> UnknownDeck:

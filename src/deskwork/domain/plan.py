@@ -23,11 +23,14 @@ class PlanValueError(ValueError):
 
 @dataclass(frozen=True)
 class Bound:
-    """What a program's figure may be: a number more than 0 and at most `most` (None: no
-    maximum). `label`: the field as the plan screen and messages name it."""
+    """What a program's figure may be: a finite number from `least` (more than 0) to `most`.
+    Both ends finite, so no figure the bounds take makes a capacity of 0 points or a ratio of
+    infinity (`deskwork plan --json` would print `Infinity`, which is not JSON). `label`: the
+    field as the plan screen and messages name it."""
 
     label: str
-    most: float | None
+    most: float
+    least: float = 0.01
 
     def problem(self, value: float | str, named: str = "") -> str:
         """'' when `value` may be the figure; else why, naming the field (`named`, else the
@@ -42,18 +45,21 @@ class Bound:
             return f"{name} must be a number (got {got})"
         if not number > 0:
             return f"{name} must be more than 0 (got {got})"
-        if self.most is not None and number > self.most:
+        if number < self.least:
+            return f"{name} must be at least {self.least:g} (got {got})"
+        if number > self.most:
             return f"{name} must be at most {self.most:g} (got {got})"
         return ""
 
 
 # The one table of the program's bounds: the config's [plan], `deskwork plan`'s what-if options
-# and the plan screen's fields check against it.
+# and the plan screen's fields check against it. The least figures all together still make a
+# capacity of 1e-6 h (1e-10 points at the most hours per point): never 0.
 PLAN_BOUNDS: dict[str, Bound] = {
     "weeks": Bound("Weeks", 520),  # ten years
     "hours_per_day": Bound("Hours a day", 24),
     "days_per_week": Bound("Days a week", 7),
-    "hours_per_point": Bound("Hours per point", None),
+    "hours_per_point": Bound("Hours per point", 10_000),  # 1 point = five years of full days
 }
 
 
@@ -109,8 +115,16 @@ class PlanReport:
 
     @property
     def overcommit_ratio(self) -> float:
+        """Planned points over capacity; math.inf when there is no capacity (not within
+        PLAN_BOUNDS) or the quotient overflows: `finite_ratio` for what must be a number."""
         cap = self.program.capacity_points
         return self.planned_points / cap if cap else math.inf
+
+    @property
+    def finite_ratio(self) -> float | None:
+        """`overcommit_ratio`, None when it is not a finite number (JSON has no Infinity)."""
+        ratio = self.overcommit_ratio
+        return ratio if math.isfinite(ratio) else None
 
 
 def study_days_between(start: date, end: date, days_per_week: float) -> float:

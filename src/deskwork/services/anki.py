@@ -17,9 +17,10 @@ from deskwork.interop import importing, read_user_file, require_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
 from deskwork.interop.limits import ANKI_TEXT
 from deskwork.services import presets
-from deskwork.services.anki_import import ANKI_DECKS, import_deck
+from deskwork.services.anki_import import import_deck
 from deskwork.services.desk import Desk
 from deskwork.services.import_report import ALREADY_THERE, ImportReport, rows_text
+from deskwork.services.notes import ANKI_DECKS, stored_deck
 from deskwork.store.collector import untracked_list
 from deskwork.store.logs import Frozen, month_of
 from deskwork.store.store import no_gc
@@ -43,11 +44,7 @@ def read_file(
     `deck_name` when one is given: normalised (DeckNameError, a ValueError, for '::'), and a
     deck there already matched ignoring case, as Anki does (`paper` goes into `Paper`)."""
     if deck_name:
-        deck_name = decknames.normalize(deck_name)
-        here = {c.deck for c in desk.store.cards.all()} | set(
-            desk.store.setting(ANKI_DECKS, {}) or {}
-        )
-        deck_name = decknames.find(deck_name, here) or deck_name
+        deck_name = stored_deck(desk, deck_name)
     desk.store.froze = True  # unfrozen when the store closes
     with importing(path), no_gc(freeze=True):  # hundreds of thousands of objects that all survive
         return _read(path, desk, deck_name, progress)

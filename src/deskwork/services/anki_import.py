@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from deskwork.domain import decknames
 from deskwork.domain.cancel import Cancelled
 from deskwork.domain.cards import Card, ReviewLog
 from deskwork.domain.decknames import parents
@@ -28,9 +29,9 @@ from deskwork.interop.anki import Deck
 from deskwork.services import presets
 from deskwork.services.desk import Desk
 from deskwork.services.import_report import ALREADY_THERE, ImportReport
+from deskwork.services.notes import ANKI_DECKS as ANKI_DECKS  # setting: name -> Anki deck id
 from deskwork.store.store import Transaction, no_gc
 
-ANKI_DECKS = "anki_decks"  # setting: deck name -> Anki deck id (every deck, empty ones too)
 _SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
 
@@ -96,6 +97,7 @@ def import_deck(
     day_end = day_bounds(desk.today(), desk.config.study.day_start_hour)[1]
     known_decks: dict[str, int] = dict(desk.store.setting(ANKI_DECKS, {}) or {})
     decks_here = {c.deck for c in desk.store.cards.all()} | set(known_decks)
+    _spell_as_here(deck, decks_here)
     renames = _media_renames(desk, deck)
     if renames:
         _rename_references(deck, renames)
@@ -136,6 +138,28 @@ def import_deck(
     )
     report.decks = dict(sorted(report.decks.items()))
     return report
+
+
+def _spell_as_here(deck: Deck, decks_here: set[str]) -> None:
+    """The file's deck names that match a deck here ignoring case (or its old spelling) take the
+    spelling here, as Anki's import does (`ml` goes into `ML`): no second deck that differs only
+    in case. Its cards, deck ids and deck options are renamed in place; nothing when none does."""
+    named = set(deck.deck_ids) | {c.deck for c in deck.cards}
+    if deck.presets is not None:
+        named |= set(deck.presets.decks)
+    spelt = {name: decknames.find(name, decks_here) or name for name in named}
+    spelt = {name: here for name, here in spelt.items() if here != name}
+    if not spelt:
+        return
+    for index, card in enumerate(deck.cards):
+        if card.deck in spelt:
+            deck.cards[index] = card.model_copy(update={"deck": spelt[card.deck]})
+    deck.deck_ids = {spelt.get(name, name): i for name, i in deck.deck_ids.items()}
+    if deck.presets is not None:
+        deck.presets.decks = {
+            spelt.get(name, name): options.model_copy(update={"deck": spelt.get(name, name)})
+            for name, options in deck.presets.decks.items()
+        }
 
 
 def _media_renames(desk: Desk, deck: Deck) -> dict[str, str]:

@@ -141,7 +141,7 @@ def report_json(report: PlanReport) -> dict[str, object]:
         },
         "planned_points": round(report.planned_points, 2),
         "capacity_points": round(p.capacity_points, 2),
-        "overcommit_ratio": round(report.overcommit_ratio, 3),
+        "overcommit_ratio": None if (r := report.finite_ratio) is None else round(r, 3),
         "total_cost": {k: round(v, 2) for k, v in report.total_cost.items()},
         "tracks": {k: round(v, 2) for k, v in sorted(report.tracks.items())},
         "items": [

@@ -15,6 +15,19 @@ from deskwork.domain.render import Rendered, render_card
 from deskwork.services.desk import Desk
 
 LAST_DECK = "last_deck"
+ANKI_DECKS = "anki_decks"  # setting: Anki deck name -> id, every deck imported (empty ones too)
+
+
+def stored_deck(desk: Desk, typed: str, known: set[str] | None = None) -> str:
+    """The deck a name typed goes into: normalised (DeckNameError, a ValueError, for '::'), and
+    a deck there already (`known`, else every deck with cards or imported) matched ignoring case
+    and old spellings, as Anki matches deck names (`ml` goes into `ML`): no second deck that
+    differs only in case."""
+    deck = decknames.normalize(typed)
+    if known is None:
+        known = {c.deck for c in desk.store.cards.all()}
+        known |= set(desk.store.setting(ANKI_DECKS, {}) or {})
+    return decknames.find(deck, known) or deck
 
 
 def notetypes(desk: Desk) -> dict[str, NoteTypeDef]:
@@ -55,7 +68,7 @@ def render(desk: Desk, card: Card) -> Rendered:
 def add_note(
     desk: Desk, note_type: str, fields: list[str], deck: str, tags: list[str], **extra: Any
 ) -> list[Card]:
-    deck = decknames.normalize(deck)  # DeckNameError (a ValueError) for '::'
+    deck = stored_deck(desk, deck)  # DeckNameError (a ValueError) for '::'
     types = notetypes(desk)
     if note_type not in types:
         raise ValueError(f"no note type {note_type!r}")
@@ -84,7 +97,7 @@ def edit_note(desk: Desk, card: Card, fields: list[str], deck: str, tags: list[s
     """Change the note's fields and tags (and this card's deck): every card of the note keeps its
     schedule and history; returns the cards the edit added. `deck` empty: the card's; a name of
     nothing ('::') is refused (DeckNameError, a ValueError) before anything is written."""
-    deck = decknames.normalize(deck) if deck else card.deck
+    deck = stored_deck(desk, deck) if deck else card.deck
     now = desk.clock()
     notetype = notetype_of(desk, card)
     fields = fit_fields(notetype, fields) if notetype else fields

@@ -21,6 +21,7 @@ from deskwork.domain.presets import DEFAULT_PRESET_ID, DeckOptions, Preset, Pres
 from deskwork.domain.scheduling import SchedulerSettings
 from deskwork.domain.studyday import day_bounds
 from deskwork.services.desk import Desk
+from deskwork.services.notes import stored_deck
 
 DEFAULT_NAME = "Default"
 # Parameters optimised for the default preset ({"parameters": [...], "config": [...]}): they apply
@@ -246,10 +247,9 @@ def _stored_name(desk: Desk, deck: str) -> str:
     """The deck typed as stored: normalised, and an existing deck matched ignoring case (as
     Anki matches deck names); PresetError for a name of nothing."""
     try:
-        deck = decknames.normalize(deck)
+        return stored_deck(desk, deck, _known_decks(desk))
     except decknames.DeckNameError as exc:
         raise PresetError(str(exc)) from None
-    return decknames.find(deck, _known_decks(desk)) or deck
 
 
 def assign(desk: Desk, deck: str, name: str, *, with_subdecks: bool = False) -> list[str]:
