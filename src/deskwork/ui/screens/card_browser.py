@@ -149,8 +149,10 @@ class CardBrowserScreen(OpensInSteps, MarkedCards):
         self.show_stats()
 
     def _search_failed(self, generation: int, message: str) -> None:
+        """A search it cannot run: no rows (those of an earlier search left on screen were
+        taken by `a` and the bulk actions, as if this search had found them), and why."""
         if generation == self._generation and self.is_mounted:
-            self._searching = False
+            self._fill(generation, [], [])
             self.query_one("#cb-status", Static).update(message)
 
     def _fill(

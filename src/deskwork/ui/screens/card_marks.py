@@ -14,9 +14,9 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
 from deskwork.domain.decknames import DeckNameError
-from deskwork.domain.decknames import normalize as normalize_deck
 from deskwork.domain.tags import parse_tags
-from deskwork.domain.wording import plural
+from deskwork.domain.text import clean
+from deskwork.domain.wording import figure, plural
 from deskwork.ui.widgets.tables import SearchableTableScreen, cursor_id
 
 if TYPE_CHECKING:
@@ -119,11 +119,13 @@ class MarkedCards(SearchableTableScreen):
         if not chosen:
             return
 
+        from deskwork.services.notes import stored_deck
+
         def moved(typed: str | None) -> None:
             if not typed:
                 return
             try:
-                deck = normalize_deck(typed)
+                deck = stored_deck(self.desk_app.desk, typed)  # `ml` goes into `ML`
             except DeckNameError as exc:  # '::': said, nothing moved
                 self.app.notify(str(exc), severity="error", markup=False, timeout=8)
                 return
@@ -183,6 +185,19 @@ class MarkedCards(SearchableTableScreen):
                 self.show_stats()
 
         self.app.push_screen(
-            ConfirmScreen(f"Delete {plural(len(chosen), 'card')} and their schedule? (y/n)"),
-            confirmed,
+            ConfirmScreen(f"Delete {self._which(chosen)} and the schedule? (y/n)"), confirmed
         )
+
+    def _which(self, chosen: list[Card]) -> str:
+        """The cards an action takes, as its question names them: marked cards this search does
+        not show are said, with the first one's question (the trial deleted a card marked in an
+        earlier search, thinking it deleted the row under the cursor)."""
+        if not self.marked:
+            return plural(len(chosen), "card")
+        shown = {c.id for c in self.shown}
+        hidden = [c for c in chosen if c.id not in shown]
+        which = f"the {plural(len(chosen), 'marked card')}"
+        if not hidden:
+            return which
+        first = clean(hidden[0].front, single_line=True)[:40]
+        return f"{which} ({figure(len(hidden))} not in this search, such as “{first}”)"
