@@ -67,3 +67,20 @@ async def test_a_move_typed_in_another_case_goes_into_the_deck_there(
         await settled(pilot)
         moved = app.desk.store.cards.get(1001)
         assert moved is not None and moved.deck == "Big"
+
+
+async def test_the_browser_figures_separate_thousands(tmp_path: Path, clock: Clock) -> None:
+    """The figures under the table read 1,200 new, as every other count (they read 1200)."""
+    from deskwork.ui.app import DeskworkApp
+    from tests.helpers import make_card
+    from tests.ui.factory import desk_app
+
+    app: DeskworkApp = desk_app(tmp_path, clock, "[cards]\nfuzz = false\n")
+    with app.desk.store.transaction() as tx:
+        for n in range(1200):
+            tx.put("cards", make_card(f"card {n}", id=n + 1))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _browser(pilot, app)
+        await settled(pilot)
+        figures = str(app.screen.query_one("#cb-stats", Static).render())
+        assert "1,200 new" in figures, figures

@@ -18,7 +18,7 @@ from deskwork.domain.cards import Card, CardState
 from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.studyday import study_day
 from deskwork.domain.text import clean
-from deskwork.domain.wording import plural, reviews_said, true_retention_said
+from deskwork.domain.wording import figure, plural, reviews_said, true_retention_said
 from deskwork.services.cards import retrievability
 from deskwork.services.presets import load as load_presets
 from deskwork.ui.commands import BROWSER_COMMANDS
@@ -219,14 +219,15 @@ class CardBrowserScreen(OpensInSteps, MarkedCards):
         text = Text()
         text.append("Due, next 30 days  ", style="bold")
         text.append(
-            f"{spark(forecast)}  {plural(sum(forecast), 'card')}, {forecast[0]} today, {forecast[1]} tomorrow\n"
+            f"{spark(forecast)}  {plural(sum(forecast), 'card')}, {figure(forecast[0])} today, "
+            f"{figure(forecast[1])} tomorrow\n"
         )
         text.append("Reviews, 30 days   ", style="bold")
-        text.append(f"{spark(per_day)}  {reviews_said(per_day)} · {per_day[-1]} today\n")
+        text.append(f"{spark(per_day)}  {reviews_said(per_day)} · {figure(per_day[-1])} today\n")
         text.append("True retention     ", style="bold")
         text.append(f"30 days: {true_retention_said(retention, in_review, sum(per_day))}")
         text.append("\nCards              ", style="bold")
-        text.append(" · ".join(f"{n} {k}" for k, n in states.items()))
+        text.append(" · ".join(f"{figure(n)} {k}" for k, n in states.items()))
         self.query_one("#cb-stats", Static).update(text)
 
     # ------------------------------------------------------------------ actions
