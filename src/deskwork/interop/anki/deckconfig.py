@@ -246,7 +246,9 @@ def read(db: sqlite3.Connection) -> AnkiPresets:
                     out.problems.append(f"preset {value.get('name')!r} cannot be read ({exc})")  # fmt: skip
         for value in _json(decks).values():
             if isinstance(value, dict) and not value.get("dyn") and _is_int(value.get("conf", 1)):
-                name = str(value.get("name", ""))
+                # named as decks.py names the deck its cards go to (an older deskwork's export
+                # held a deck '' for '::Lead': its options refused the whole package)
+                name = normalize_or(clean(str(value.get("name", "")), single_line=True))
                 limit = value.get("newLimit"), value.get("reviewLimit")
                 dr = value.get("desiredRetention")
                 out.decks[name] = _deck(
