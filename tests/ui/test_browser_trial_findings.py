@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Static
 
+from deskwork.ui.screens.card_browser import CardBrowserScreen
 from deskwork.ui.screens.draft_dialogs import ConfirmScreen
 from tests.helpers import Clock
 from tests.ui.factory import settled
@@ -16,14 +17,20 @@ from tests.ui.test_browser_marks import _browser, many_cards
 from tests.ui.test_review_pane import typed_query
 
 
+async def _small_one_marked(pilot: object, app: object) -> CardBrowserScreen:
+    """The browser on deck:Small, its first card ("small one", id 1001) marked."""
+    browser = await _browser(pilot, app, "deck:Small")  # type: ignore[arg-type]
+    browser.query_one(DataTable).focus()
+    await pilot.press("space")  # type: ignore[attr-defined]
+    return browser
+
+
 async def test_delete_names_the_marked_cards_this_search_does_not_show(
     tmp_path: Path, clock: Clock
 ) -> None:
     app = many_cards(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        browser = await _browser(pilot, app, "deck:Small")
-        browser.query_one(DataTable).focus()
-        await pilot.press("space")  # "small one" marked
+        browser = await _small_one_marked(pilot, app)
         await typed_query(pilot, browser, '"big 001"')
         await settled(pilot)
         browser.query_one(DataTable).focus()
@@ -59,9 +66,8 @@ async def test_a_move_typed_in_another_case_goes_into_the_deck_there(
 ) -> None:
     app = many_cards(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        browser = await _browser(pilot, app, "deck:Small")
-        browser.query_one(DataTable).focus()
-        await pilot.press("space", "m")
+        await _small_one_marked(pilot, app)
+        await pilot.press("m")
         await settled(pilot)
         await pilot.press(*"big", "enter")
         await settled(pilot)

@@ -113,13 +113,12 @@ class MarkedCards(SearchableTableScreen):
         )
 
     def action_move(self) -> None:
+        from deskwork.services.notes import stored_deck
         from deskwork.ui.screens.draft_dialogs import PromptScreen
 
         chosen = self.selected()
         if not chosen:
             return
-
-        from deskwork.services.notes import stored_deck
 
         def moved(typed: str | None) -> None:
             if not typed:
