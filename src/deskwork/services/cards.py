@@ -95,7 +95,7 @@ class ReviewSession:
         return not self.deck or card.deck == self.deck or card.deck.startswith(self.deck + "::")
 
     def rebuild(self) -> None:
-        from deskwork.services import presets
+        from deskwork.services.due_today import today_done
 
         now = self.desk.clock()
         self._build = next(builds)
@@ -107,7 +107,7 @@ class ReviewSession:
             self.queue = rq.ReviewQueue([], pool, [])
             return
         cards = self.desk.store.cards.all()
-        self.done = presets.today_done(self.desk, {c.id: c.deck for c in cards})
+        self.done = today_done(self.desk, {c.id: c.deck for c in cards})
         first = self.queue.first if hasattr(self, "queue") else None  # an undone card stays first
         paced_cards = paced(cards, self.desk.give_way)  # on a worker: the UI thread goes first
         self.queue = rq.build(paced_cards, now, self.day_end(), self.presets, self.done, self.deck)
@@ -398,7 +398,7 @@ def decks(desk: Desk) -> list[str]:
 def stats(desk: Desk) -> dict[str, Any]:
     """`due_today` is what today's review queue holds (each deck's limits), as `today` and the
     review pane count it; `due_without_limits` ignores the limits."""
-    from deskwork.services.presets import due_today
+    from deskwork.services.due_today import due_today
 
     cards = desk.store.cards.all()
     due = due_today(desk, cards)
