@@ -218,7 +218,7 @@ async def test_an_import_finishing_after_the_turn_brings_no_queue_of_yesterday(
         assert app.day_turn.turns == 1
         assert pane.session.remaining()[0] == 2
         release.set()
-        await until(pilot, lambda: not app.cards.importing, "the import's end")
+        await until(pilot, lambda: not app.cards.transfer.importing, "the import's end")
         await settled(pilot)
         assert pane.session.remaining()[0] == 2, "the import brought Friday's limits back"
         assert "2 new" in text_of(app, "#review-status")
