@@ -20,8 +20,8 @@ from deskwork.domain.scheduling import Grade
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services.anki import export_file, import_deck, read_file
-from deskwork.services.cards import ReviewSession
 from deskwork.services.due_today import deck_list
+from deskwork.services.review_session import ReviewSession
 
 # A heavy day: limits high enough that the measured answers never run the queue dry.
 BENCH_CONFIG = "[cards]\nnew_per_day = 100000\nreviews_per_day = 100000\n"

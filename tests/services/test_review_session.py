@@ -234,6 +234,7 @@ def test_next_up_is_kept_from_the_build_through_the_sessions_writes(
     flag, suspend) re-place cards without another, each answer that of a fresh pass. A note's
     edit (its cards not known here) makes one at the next ask."""
     from deskwork.domain.upcoming import Upcoming
+    from deskwork.services import review_session
     from tests.domain.test_upcoming import old_next_up
 
     passes: list[object] = []
@@ -243,7 +244,7 @@ def test_next_up_is_kept_from_the_build_through_the_sessions_writes(
             passes.append(args[1])
             super().__init__(*args)
 
-    monkeypatch.setattr(cs, "Upcoming", Counted)
+    monkeypatch.setattr(review_session, "Upcoming", Counted)
     desk = open_desk(tmp_path, clock)
     seed(desk, 3)
     clock.now = T0 + timedelta(seconds=5)  # every card due

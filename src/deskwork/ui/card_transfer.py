@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from deskwork.domain.cards import Card
     from deskwork.services import Desk
     from deskwork.services.anki import ExportJob, ImportReport
-    from deskwork.services.cards import ReviewSession
+    from deskwork.services.review_session import ReviewSession
     from deskwork.ui.cards_control import CardsControl
     from deskwork.ui.host import DeskHost
     from deskwork.ui.screens.card_dialogs import ProgressScreen

@@ -16,7 +16,7 @@ from deskwork.domain.wording import error_sentence
 # by the worker that loads the cards): the first frame shows none of them.
 if TYPE_CHECKING:
     from deskwork.services import Desk
-    from deskwork.services.cards import ReviewSession
+    from deskwork.services.review_session import ReviewSession
     from deskwork.ui.card_transfer import CardTransfer
     from deskwork.ui.host import DeskHost
     from deskwork.ui.screens.card_dialogs import CardDraft

@@ -19,8 +19,8 @@ from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.studyday import study_day
 from deskwork.domain.text import clean
 from deskwork.domain.wording import figure, plural, reviews_said, true_retention_said
-from deskwork.services.cards import retrievability
 from deskwork.services.presets import load as load_presets
+from deskwork.services.review_session import retrievability
 from deskwork.ui.commands import BROWSER_COMMANDS
 from deskwork.ui.screens.card_marks import MarkedCards
 from deskwork.ui.screens.opening import OpensInSteps
