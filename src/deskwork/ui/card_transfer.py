@@ -141,22 +141,8 @@ class CardTransfer:
         )
 
     def export_deck(self, deck: str = "") -> None:
-        from deskwork.ui.screens.card_dialogs import TransferScreen
-
-        if self._transfer_running():
-            return
-        folder = self.desk.paths.exports_dir
-        self.app.push_screen(
-            TransferScreen(
-                f"Export flashcards (a bare name goes to {folder})",
-                "path ending in .apkg (for Anki) or .txt",
-                suffixes=(".apkg", ".txt"),
-                initial=str(folder / "deskwork-cards.apkg"),
-                export_folder=folder,
-                deck=deck,
-            ),
-            self._export_chosen,
-        )
+        """The export dialog, its deck field filled with `deck`."""
+        self._export_dialog("flashcards", "deskwork-cards.apkg", self._export_chosen, deck=deck)
 
     def export_search(self, cards: list[Card], query: str) -> None:
         """The export dialog for `cards`, the card browser's search `query` (not a plain deck:
@@ -175,6 +161,19 @@ class CardTransfer:
         self, what: str, name: str, chosen: Callable[[tuple[str, str] | None], None]
     ) -> None:
         """The export dialog for some cards (`what` they are), no deck asked."""
+        self._export_dialog(what, name, chosen, ask_deck=False)
+
+    def _export_dialog(
+        self,
+        what: str,
+        name: str,
+        chosen: Callable[[tuple[str, str] | None], None],
+        *,
+        deck: str = "",
+        ask_deck: bool = True,
+    ) -> None:
+        """The export dialog for `what`, offering `name` in the exports folder (unless a
+        transfer is running)."""
         from deskwork.ui.screens.card_dialogs import TransferScreen
 
         if self._transfer_running():
@@ -187,7 +186,8 @@ class CardTransfer:
                 suffixes=(".apkg", ".txt"),
                 initial=str(folder / name),
                 export_folder=folder,
-                ask_deck=False,
+                deck=deck,
+                ask_deck=ask_deck,
             ),
             chosen,
         )
