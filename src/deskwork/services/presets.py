@@ -1,6 +1,7 @@
 """Deck presets: reading and editing them (a damaged one named and mended), assigning decks to
-them, each deck's own limits, and the scheduler settings each deck studies with. Today's due
-counts are services/due_today.py; Anki's presets as an import brings them, services/preset_import.py."""
+them, each deck's own limits, the scheduler settings each deck studies with, and every preset
+with its decks as `cards presets` shows them. Today's due counts are services/due_today.py;
+Anki's presets as an import brings them, services/preset_import.py."""
 
 from __future__ import annotations
 
