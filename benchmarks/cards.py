@@ -18,9 +18,10 @@ from workload import END
 
 from deskwork.domain.scheduling import Grade
 from deskwork.paths import Paths
-from deskwork.services import Desk, presets
+from deskwork.services import Desk
 from deskwork.services.anki import export_file, import_deck, read_file
-from deskwork.services.cards import ReviewSession
+from deskwork.services.due_today import deck_list
+from deskwork.services.review_session import ReviewSession
 
 # A heavy day: limits high enough that the measured answers never run the queue dry.
 BENCH_CONFIG = "[cards]\nnew_per_day = 100000\nreviews_per_day = 100000\n"
@@ -50,7 +51,7 @@ def measure_queue_and_grades(data_dir: Path, grades: int = 300) -> dict[str, flo
         lists = []
         for _ in range(7):  # the deck list: every deck's due counts with Anki's limits
             t = time.perf_counter()
-            presets.deck_list(desk)
+            deck_list(desk)
             lists.append((time.perf_counter() - t) * 1000)
         times = []
         ratings = (Grade.GOOD, Grade.GOOD, Grade.EASY, Grade.AGAIN, Grade.HARD)

@@ -35,7 +35,7 @@ from deskwork.services import Desk
 
 
 async def run(data_dir: Path) -> dict[str, Any]:
-    from deskwork.services.cards import ReviewSession
+    from deskwork.services.review_session import ReviewSession
     from deskwork.ui.app import DeskworkApp
     from deskwork.ui.panes.review_session import SessionPane
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deskwork.config import Config, config_as_toml, key_lines, load_config, where
+from deskwork.config import Config, load_config
+from deskwork.config_toml import config_as_toml
+from deskwork.toml_keys import key_lines, line_of, where
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -127,14 +129,8 @@ def test_key_lines_reads_dotted_quoted_and_inline_keys() -> None:
     lines = key_lines(text)
     assert lines[("a", "b.c")] == 1 and lines[("a", "b.c", "x", "y")] == 2
     assert lines[("a", "b.c", "z")] == 3
-    assert where_in(lines, ("a", "b.c", "z", "w")) == 3  # inside the inline table: its key's line
-    assert lines[("list",)] == 4 and where_in(lines, ("list", "0", "v")) == 4  # an array of tables
-
-
-def where_in(lines: dict[tuple[str, ...], int], loc: tuple[str, ...]) -> int | None:
-    from deskwork.config import _line_of
-
-    return _line_of(lines, loc)
+    assert line_of(lines, ("a", "b.c", "z", "w")) == 3  # inside the inline table: its key's line
+    assert lines[("list",)] == 4 and line_of(lines, ("list", "0", "v")) == 4  # an array of tables
 
 
 def test_where_names_only_the_file_when_the_key_is_not_written(tmp_path: Path) -> None:

@@ -159,6 +159,7 @@ app.run(headless=True, size=(120, 40))
     # nor a card's rendering and review order, which come with the first card shown
     later = (
         "deskwork.services.cards",
+        "deskwork.services.review_session",
         "deskwork.domain.render",
         "deskwork.domain.revieworder",
         "deskwork.domain.ankihtml",

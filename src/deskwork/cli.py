@@ -27,7 +27,7 @@ from deskwork.clikit import (
     say,
     warn,
 )
-from deskwork.config import config_as_toml, load_config
+from deskwork.config import load_config
 from deskwork.domain.wording import duration, figure, plural, reviews_said
 from deskwork.paths import Paths
 from deskwork.services import DaySummary, Desk
@@ -156,6 +156,7 @@ def cmd_config_path(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_config_show(args: argparse.Namespace, paths: Paths) -> int:
+    from deskwork.config_toml import config_as_toml
     from deskwork.ui.config_check import ui_problems
 
     config, problems = load_config(paths.config_file)

@@ -103,10 +103,11 @@ def _opt(text: str, kind: type) -> Any:
 
 def cmd_decks(args: argparse.Namespace, paths: Paths) -> int:
     from deskwork.services import presets
+    from deskwork.services.due_today import deck_list
 
     desk = open_desk(paths, readonly=True, what="deskwork cards decks")
     try:
-        rows = presets.deck_list(desk)
+        rows = deck_list(desk)
         chosen = presets.load(desk)
         data = {
             "decks": [

@@ -1,7 +1,9 @@
-"""The TOML config, validated by pydantic.
+"""The TOML config, validated by pydantic: its sections (their keys, defaults and bounds) and
+reading the file.
 
 A bad key or value never stops the app: it is reported (file, key, what was expected) and that one
-key falls back to its default while the rest of the file still applies.
+key falls back to its default while the rest of the file still applies. The line a message names
+is found by deskwork/toml_keys.py; `deskwork config show` writes the config by config_toml.py.
 
 Start-up cost: building pydantic validators for every section took ~60 ms of each start. The models
 are built lazily (`defer_build`): only the sections a config file has are validated (their
@@ -12,7 +14,6 @@ the models' own defaults: nothing to check).
 # No `from __future__ import annotations` here: pydantic would evaluate each field's annotation
 # from its text as the class is made, at every start (tests/test_startup_laziness.py).
 import functools
-import re
 import tomllib
 from collections.abc import Callable
 from datetime import date
@@ -240,80 +241,6 @@ def _drop(data: dict[str, Any], loc: tuple[int | str, ...]) -> bool:
     return False
 
 
-_KEY_PART = r"""\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')\s*"""
-
-
-@functools.cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """(an assignment, a table heading, one key of a dotted path): compiled the first time a
-    message names a line, not at every start."""
-    return (
-        re.compile(rf"^({_KEY_PART}(?:\.{_KEY_PART})*)="),
-        re.compile(rf"^\[\[?({_KEY_PART}(?:\.{_KEY_PART})*)\]\]?\s*(?:#.*)?$"),
-        re.compile(r"""\s*([A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')\s*(?:\.|$)"""),
-    )
-
-
-def _key_parts(text: str) -> tuple[str, ...]:
-    """`a."b.c".d` -> ("a", "b.c", "d")."""
-    parts = _patterns()[2].findall(text)
-    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
-
-
-def key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """Where each table and key of a TOML document is written: its dotted path -> line number (the
-    first, 1-based). A scan of the lines, good enough to point at a bad value; a key inside an
-    inline table or a multi-line value is found through the line of the key that holds it."""
-    assign_line, table_line, _ = _patterns()
-    found: dict[tuple[str, ...], int] = {}
-    table: tuple[str, ...] = ()
-    in_string = ""
-    for number, line in enumerate(text.splitlines(), 1):
-        if in_string:  # inside a multi-line string: nothing here is a key
-            if line.count(in_string) % 2:
-                in_string = ""
-            continue
-        stripped = line.strip()
-        if heading := table_line.match(stripped):
-            table = _key_parts(heading.group(1))
-            found.setdefault(table, number)
-        elif assign := assign_line.match(stripped):
-            found.setdefault((*table, *_key_parts(assign.group(1))), number)
-            rest = stripped[assign.end() :]
-            for quotes in ('"""', "'''"):
-                if rest.count(quotes) % 2:
-                    in_string = quotes
-    return found
-
-
-def _line_of(lines: dict[tuple[str, ...], int], loc: tuple[Any, ...]) -> int | None:
-    """The line of the innermost written key on the way to `loc` (a list index points at its list)."""
-    keys = tuple(str(part) for part in loc)
-    for end in range(len(keys), 0, -1):
-        if keys[:end] in lines:
-            return lines[keys[:end]]
-    return None
-
-
-def where(path: Path, *loc: str) -> str:
-    """ "<file>, line N" for a key of the config file; just "<file>" when it cannot be found (a
-    message about the config names the line only when it knows it)."""
-    try:
-        stat = path.stat()
-        lines = _file_key_lines(path, stat.st_mtime_ns, stat.st_size)
-    except (OSError, UnicodeDecodeError):
-        return str(path)
-    line = _line_of(lines, loc)
-    return f"{path}, line {line}" if line else str(path)
-
-
-@functools.lru_cache(maxsize=4)
-def _file_key_lines(path: Path, mtime_ns: int, size: int) -> dict[tuple[str, ...], int]:
-    """`key_lines` of a file, read and scanned once for all the messages about it (the keymap and
-    the themes name a line per refused entry)."""
-    return key_lines(path.read_text(encoding="utf-8"))
-
-
 def _message(err: Any) -> str:
     """pydantic's message in the config's words: what a pattern means, not the regex."""
     if err["type"] == "string_pattern_mismatch":
@@ -324,11 +251,21 @@ def _message(err: Any) -> str:
 KeyLines = dict[tuple[str, ...], int]
 
 
+def _key_lines(text: str) -> KeyLines:
+    """Where each key of the file is written (deskwork/toml_keys.py, imported only when a key is
+    refused: not at every start)."""
+    from deskwork.toml_keys import key_lines
+
+    return key_lines(text)
+
+
 def _describe(path: Path, err: Any, lines: Callable[[], KeyLines] | None = None) -> str:
     """The message for one refused key; `lines` gives `key_lines` of the file (scanned only
     when there is something to tell)."""
+    from deskwork.toml_keys import line_of
+
     key = ".".join(str(p) for p in err["loc"])
-    line = _line_of(lines() if lines else {}, tuple(err["loc"]))
+    line = line_of(lines() if lines else {}, tuple(err["loc"]))
     where = f"{path}, line {line}" if line else f"{path}"
     if err["type"] == "extra_forbidden":
         return f"{where}: unknown key '{key}' (ignored)"
@@ -387,7 +324,7 @@ def load_config(path: Path) -> tuple[Config, list[str]]:
         return Config.model_construct(), [f"{path}: not valid TOML ({exc}); using defaults"]
     problems: list[str] = []
     values: dict[str, Any] = {}
-    lines = functools.cache(functools.partial(key_lines, text))  # only if a key is refused
+    lines = functools.cache(functools.partial(_key_lines, text))  # only if a key is refused
     for name, value in data.items():
         if name not in Config.model_fields:
             problems.append(_describe(path, {"loc": (name,), "type": "extra_forbidden"}, lines))
@@ -396,40 +333,3 @@ def load_config(path: Path) -> tuple[Config, list[str]]:
         if valid is not None:
             values[name] = valid
     return Config.model_construct(**values), problems
-
-
-def config_as_toml(config: Config) -> str:
-    """The effective config rendered as TOML (for `deskwork config show`)."""
-    lines: list[str] = []
-    _render_table(lines, "", config.model_dump(mode="json"))
-    return "\n".join(lines)
-
-
-def _render_table(lines: list[str], prefix: str, values: dict[str, Any]) -> None:
-    nested = {k: v for k, v in values.items() if isinstance(v, dict)}
-    if prefix:
-        lines.append(f"[{prefix}]")
-    for key, value in values.items():
-        if value is None:
-            lines.append(f"# {_toml_key(key)} = (not set)")  # TOML has no null
-        elif key not in nested:
-            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
-    if prefix:
-        lines.append("")
-    for key, value in nested.items():
-        _render_table(lines, f"{prefix}.{key}" if prefix else key, value)
-
-
-def _toml_key(key: str) -> str:
-    return key if key.replace("_", "").replace("-", "").isalnum() else f'"{key}"'
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'

@@ -18,6 +18,7 @@ from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services import cards as cs
 from deskwork.services import presets as ps
+from deskwork.services.due_today import deck_list
 from tests.anki_oracle import deck_options, import_with_presets
 from tests.anki_presets_oracle import DECKS, Oracle, build_presets_collection
 from tests.helpers import make_card
@@ -83,7 +84,7 @@ def test_per_deck_due_counts_today_match_anki(
 ) -> None:
     desk = imported(tmp_path, oracle, capsys, deck_list=True)
     try:
-        ours = {row.deck: (row.new, row.learning, row.review) for row in ps.deck_list(desk)}
+        ours = {row.deck: (row.new, row.learning, row.review) for row in deck_list(desk)}
     finally:
         desk.close()
     theirs = {deck: counts for deck, counts in oracle.counts.items() if deck != "Default"}

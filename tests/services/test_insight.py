@@ -147,7 +147,7 @@ def test_a_day_of_exactly_the_target_meets_it() -> None:
     """Eight 25-minute pomodoros summed from seconds are 3.333333333333333 h; the target of
     8 x 25 minutes is 3.3333333333333335 h: the day met it (it was counted as missed)."""
     from deskwork.domain.insight import met_target
-    from deskwork.ui.screens.stats import level
+    from deskwork.ui.screens.stats_figures import level
 
     hours = sum([1500 / 3600] * 8)
     target = 8 * 25 / 60

@@ -20,9 +20,10 @@ from deskwork.domain.cards import CardState
 from deskwork.domain.presets import DeckOptions, Preset, PresetError, fsrs6_parameters
 from deskwork.domain.scheduling import LEECH_TAG, Grade
 from deskwork.paths import Paths
-from deskwork.services import Desk
+from deskwork.services import Desk, preset_import
 from deskwork.services import cards as cs
 from deskwork.services import presets as ps
+from deskwork.services.due_today import deck_list
 from tests.helpers import T0, Clock, make_card
 
 FSRS45 = [0.4872, 1.4003, 3.7145, 13.8206, 5.1618, 1.2298, 0.8975, 0.031, 1.6474, 0.1367, 1.0461,
@@ -161,7 +162,7 @@ def test_a_parent_caps_its_subdecks_only_when_it_is_studied(tmp_path: Path, cloc
     assert cs.ReviewSession(desk, deck="P").remaining()[0] == 2
     assert cs.ReviewSession(desk).remaining()[0] == 2
     assert cs.ReviewSession(desk, deck="P::a").remaining()[0] == 3, "P's limit is not applied"
-    rows = {r.deck: r.new for r in ps.deck_list(desk)}
+    rows = {r.deck: r.new for r in deck_list(desk)}
     assert rows == {"P": 2, "P::a": 3, "P::b": 3}
     desk.close()
 
@@ -225,7 +226,7 @@ def test_reimport_follows_anki_but_keeps_a_deck_on_the_users_own_preset(
             decks={deck: DeckOptions(deck=deck, preset_id=conf) for deck, conf in assign.items()},
         )  # fmt: skip
         with desk.store.transaction() as tx:
-            ps.store_imported(desk, tx, found, renamed=False)
+            preset_import.store_imported(desk, tx, found, renamed=False)
 
     imported({"Verbs": 7, "Nouns": 7, "Math": 8}, mtime=100, retention=0.85)
     ps.add(desk, "Mine")
@@ -268,7 +269,7 @@ def test_cards_due_is_one_figure_the_review_queue_with_each_decks_limits(
     stats = cs.stats(desk)
     assert stats["due_today"] == 2 and stats["due_without_limits"] == 5
     assert stats["due_today_parts"] == summary.cards_due_parts
-    row = next(r for r in ps.deck_list(desk) if r.deck == "D")
+    row = next(r for r in deck_list(desk) if r.deck == "D")
     assert (row.new, row.learning, row.review) == (1, 1, 0)
     desk.close()
 
@@ -293,7 +294,9 @@ def test_a_deck_already_here_stays_on_the_default_preset_and_the_summary_says_so
                    for d in decks},
         )  # fmt: skip
         with desk.store.transaction() as tx:
-            return ps.store_imported(desk, tx, found, renamed=False, decks_here={"Math::Sums"})
+            return preset_import.store_imported(
+                desk, tx, found, renamed=False, decks_here={"Math::Sums"}
+            )
 
     lines = imported(["Math", "Lang"])
     assert lines == [

@@ -77,7 +77,7 @@ def test_a_learning_step_due_later_today_is_counted_when_near_as_in_anki(
 ) -> None:
     """The review pane, the desk's "due" figure and the deck list count learning as Anki does:
     intraday steps due within the learn-ahead limit (20 minutes), not every one due today."""
-    from deskwork.services import presets as ps
+    from deskwork.services.due_today import deck_list
 
     desk = open_desk(tmp_path, clock)
     with desk.store.transaction() as tx:
@@ -86,10 +86,10 @@ def test_a_learning_step_due_later_today_is_counted_when_near_as_in_anki(
     session = cs.ReviewSession(desk)
     assert session.current() is None
     assert session.remaining() == (0, 0, 0)
-    assert (desk.due_today().learning, ps.deck_list(desk)[0].learning) == (0, 0)
+    assert (desk.due_today().learning, deck_list(desk)[0].learning) == (0, 0)
     clock.advance(hours=1, minutes=45)
     assert session.remaining() == (0, 1, 0), "within the learn-ahead limit now"
-    assert (desk.due_today().learning, ps.deck_list(desk)[0].learning) == (1, 1)
+    assert (desk.due_today().learning, deck_list(desk)[0].learning) == (1, 1)
     desk.close()
 
 
@@ -234,6 +234,7 @@ def test_next_up_is_kept_from_the_build_through_the_sessions_writes(
     flag, suspend) re-place cards without another, each answer that of a fresh pass. A note's
     edit (its cards not known here) makes one at the next ask."""
     from deskwork.domain.upcoming import Upcoming
+    from deskwork.services import review_session
     from tests.domain.test_upcoming import old_next_up
 
     passes: list[object] = []
@@ -243,7 +244,7 @@ def test_next_up_is_kept_from_the_build_through_the_sessions_writes(
             passes.append(args[1])
             super().__init__(*args)
 
-    monkeypatch.setattr(cs, "Upcoming", Counted)
+    monkeypatch.setattr(review_session, "Upcoming", Counted)
     desk = open_desk(tmp_path, clock)
     seed(desk, 3)
     clock.now = T0 + timedelta(seconds=5)  # every card due

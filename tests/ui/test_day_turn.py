@@ -16,7 +16,7 @@ from textual.widgets import OptionList, Static
 
 from deskwork.domain.cards import CardState
 from deskwork.domain.curriculum import Item, ItemStatus
-from deskwork.services import presets
+from deskwork.services import due_today
 from deskwork.services.cards import ReviewSession
 from deskwork.ui.app import DeskworkApp
 from deskwork.ui.panes.review_session import SessionPane
@@ -155,7 +155,7 @@ async def test_an_answer_during_the_turns_rebuild_counts_no_cards_on_the_ui_thre
         main = threading.main_thread()
         counted_on: list[str] = []
         release = threading.Event()
-        real_count, real_init = presets.due_today, ReviewSession.__init__
+        real_count, real_init = due_today.due_today, ReviewSession.__init__
 
         def counting(*args: object, **kwargs: object) -> object:
             counted_on.append(threading.current_thread().name)
@@ -166,7 +166,7 @@ async def test_an_answer_during_the_turns_rebuild_counts_no_cards_on_the_ui_thre
                 assert release.wait(60), "the test never let the build go on"
             real_init(self, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(presets, "due_today", counting)
+        monkeypatch.setattr(due_today, "due_today", counting)
         monkeypatch.setattr(ReviewSession, "__init__", held)
         clock.now = FRIDAY_EVENING.replace(hour=4, minute=1)
         app._tick()
@@ -218,7 +218,7 @@ async def test_an_import_finishing_after_the_turn_brings_no_queue_of_yesterday(
         assert app.day_turn.turns == 1
         assert pane.session.remaining()[0] == 2
         release.set()
-        await until(pilot, lambda: not app.cards.importing, "the import's end")
+        await until(pilot, lambda: not app.cards.transfer.importing, "the import's end")
         await settled(pilot)
         assert pane.session.remaining()[0] == 2, "the import brought Friday's limits back"
         assert "2 new" in text_of(app, "#review-status")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import deskwork.ui
 
-CONTROLS = ("timer_control", "curriculum_control", "cards_control", "day_turn")
+CONTROLS = ("timer_control", "curriculum_control", "cards_control", "card_transfer", "day_turn")
 
 
 def _imported(path: Path) -> set[str]:

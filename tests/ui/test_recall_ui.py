@@ -17,7 +17,7 @@ from deskwork.domain.presets import DeckOptions, Preset
 from deskwork.domain.revieworder import retrievability
 from deskwork.ui.screens.preset_dialogs import PresetFormScreen
 from deskwork.ui.screens.presets import PresetsScreen
-from deskwork.ui.screens.stats import forecast_label
+from deskwork.ui.screens.stats_figures import forecast_label
 from tests.helpers import T0, Clock, make_card
 from tests.ui.factory import desk_app, ready
 

@@ -165,17 +165,17 @@ async def test_a_break_offers_a_review_when_cards_are_due(
     tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The cards due are counted off the UI thread (every card read), then offered."""
-    from deskwork.services import presets
+    from deskwork.services import due_today
     from tests.helpers import make_card
 
     counted_on: list[str] = []
-    real_count = presets.due_today
+    real_count = due_today.due_today
 
     def counting(*args: object, **kwargs: object) -> object:
         counted_on.append(threading.current_thread().name)
         return real_count(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(presets, "due_today", counting)
+    monkeypatch.setattr(due_today, "due_today", counting)
     app = timer_app(tmp_path, clock, "[timer]\nbell = false\n")
     with app.desk.store.transaction() as tx:
         tx.put("cards", make_card("due now", when=clock.now - timedelta(days=1)))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from deskwork.services import Desk, presets
+from deskwork.services import Desk, due_today
 from deskwork.services.cards import ReviewSession
 from deskwork.ui.app import DeskworkApp
 from tests.helpers import T0, Clock, make_card
@@ -37,7 +37,7 @@ async def test_due_counts_and_session_are_built_off_the_ui_thread(
     built_on: list[str] = []
     counted_on: list[str] = []
     session_init = ReviewSession.__init__
-    count = presets.due_today
+    count = due_today.due_today
 
     def recording_init(self: ReviewSession, *args: object, **kwargs: object) -> None:
         built_on.append(threading.current_thread().name)
@@ -48,7 +48,7 @@ async def test_due_counts_and_session_are_built_off_the_ui_thread(
         return count(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ReviewSession, "__init__", recording_init)
-    monkeypatch.setattr(presets, "due_today", recording_count)
+    monkeypatch.setattr(due_today, "due_today", recording_count)
     app = cards_app(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)

@@ -26,7 +26,7 @@ from deskwork.domain.notes import first_field_key
 from deskwork.domain.render import field_html
 from deskwork.domain.studyday import day_bounds
 from deskwork.interop.anki import Deck
-from deskwork.services import presets
+from deskwork.services import preset_import
 from deskwork.services.desk import Desk
 from deskwork.services.import_report import ALREADY_THERE, ImportReport
 from deskwork.services.notes import ANKI_DECKS as ANKI_DECKS  # setting: name -> Anki deck id
@@ -126,7 +126,9 @@ def import_deck(
         report.decks_created = sorted(n for n in named if n not in here)
         if new_decks:
             tx.set_setting(ANKI_DECKS, {**known_decks, **new_decks})
-        report.presets = presets.store_imported(desk, tx, deck.presets, deck.renamed, decks_here)
+        report.presets = preset_import.store_imported(
+            desk, tx, deck.presets, deck.renamed, decks_here
+        )
     report.cards_changed_meanwhile = len(tx.skipped.get("cards", ()))
     file_decks = set(deck.deck_ids)
     report.deleted_in_anki = sorted(

@@ -26,7 +26,7 @@ from deskwork.store.store import Store
 
 if TYPE_CHECKING:
     from deskwork.domain.cards import Card
-    from deskwork.services.presets import DueToday
+    from deskwork.services.due_today import DueToday
 
 WELCOME_DONE = "welcome_done"
 THEME = "theme"
@@ -260,6 +260,6 @@ class Desk:
 
 
 def _due_today(desk: Desk, cards: list[Card]) -> DueToday:
-    from deskwork.services.presets import due_today  # presets builds on Desk
+    from deskwork.services.due_today import due_today  # due_today builds on Desk
 
     return due_today(desk, cards)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from textual.theme import BUILTIN_THEMES
 
-from deskwork.config import Config, where
+from deskwork.config import Config
 from deskwork.paths import Paths
+from deskwork.toml_keys import where
 from deskwork.ui.commands import ALL_COMMANDS
 from deskwork.ui.keymap import resolve_keymap
 from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes

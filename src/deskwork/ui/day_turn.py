@@ -26,7 +26,7 @@ from deskwork.ui.host import DeskHost
 from deskwork.ui.worker_reads import ReadCancelled, read_while_written
 
 if TYPE_CHECKING:
-    from deskwork.services.cards import ReviewSession
+    from deskwork.services.review_session import ReviewSession
     from deskwork.ui.timer_control import TimerControl
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from textual.keys import KEY_TO_UNICODE_NAME, REPLACED_KEYS, Keys
 
-from deskwork.config import where
 from deskwork.ui.commands import Command
 
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
@@ -145,15 +144,21 @@ def resolve_keymap(
     keymap: dict[str, str] = {}
     problems: list[str] = []
 
+    def where(binding_id: str) -> str:
+        """The file and the entry's line (the scan imported only when an entry is refused)."""
+        from deskwork.toml_keys import where
+
+        return where(config_file, "keys", binding_id)
+
     def refuse(binding_id: str, keys: str, why: str) -> None:
         default = key_label(by_id[binding_id].keys)
-        at = where(config_file, "keys", binding_id)
+        at = where(binding_id)
         problems.append(f"{at}: [keys] {binding_id!r} = {keys!r}: {why}; kept {default}")
 
     for binding_id, keys in overrides.items():
         if binding_id not in by_id:
             problems.append(
-                f"{where(config_file, 'keys', binding_id)}: [keys] {binding_id!r} is not a binding id "
+                f"{where(binding_id)}: [keys] {binding_id!r} is not a binding id "
                 "(the help screen, ?, lists them)"
             )
             continue

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-from deskwork.config import where
 from deskwork.domain.records import empty_dict
 
 DEFAULT_THEME = "deskwork-dusk"
@@ -84,6 +83,8 @@ def load_theme_file(path: Path) -> Theme:
     try:
         return ThemeFile.model_validate(data).to_theme()
     except ValidationError as exc:
+        from deskwork.toml_keys import where  # only a refused file names its line
+
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"]) or "file"
         msg = re.sub(r"^Value error, ", "", err["msg"])

@@ -24,7 +24,7 @@ from deskwork.ui.study_screens import StudyScreens
 from deskwork.ui.worker_reads import ReadCancelled, read_while_written
 
 if TYPE_CHECKING:
-    from deskwork.services.cards import ReviewSession
+    from deskwork.services.review_session import ReviewSession
     from deskwork.ui.give_way import GiveWay
     from deskwork.ui.write_guard import WriteGuard
 

@@ -19,8 +19,8 @@ from deskwork.domain.revieworder import describe_retrievability
 from deskwork.domain.studyday import study_day
 from deskwork.domain.text import clean
 from deskwork.domain.wording import figure, plural, reviews_said, true_retention_said
-from deskwork.services.cards import retrievability
 from deskwork.services.presets import load as load_presets
+from deskwork.services.review_session import retrievability
 from deskwork.ui.commands import BROWSER_COMMANDS
 from deskwork.ui.screens.card_marks import MarkedCards
 from deskwork.ui.screens.opening import OpensInSteps
@@ -265,7 +265,7 @@ class CardBrowserScreen(OpensInSteps, MarkedCards):
         from deskwork.domain.cardsearch import deck_of_query
 
         if self.marked:  # the marked cards, every one (drawn or not, this search's or not)
-            self.desk_app.cards.export_marked(frozenset(self.marked))
+            self.desk_app.cards.transfer.export_marked(frozenset(self.marked))
             return
         typed_query = self.query_one("#cb-query", Input).value
         query = typed_query.strip()
@@ -281,7 +281,7 @@ class CardBrowserScreen(OpensInSteps, MarkedCards):
             elif not self.shown:
                 self.app.notify("No card matches this search: nothing to export", timeout=4)
             else:
-                self.desk_app.cards.export_search(list(self.shown), query)
+                self.desk_app.cards.transfer.export_search(list(self.shown), query)
             return
         if typed:  # the deck's name as stored (deck: ignores case), whatever the rows shown
             from deskwork.domain.decknames import find

@@ -94,7 +94,7 @@ class MarkedCards(SearchableTableScreen):
         self._show_marks(before ^ self.marked)
 
     def _save(self, cards: list[Card], message: str) -> None:
-        if not cards or not self.desk_app.cards._writable():
+        if not cards or not self.desk_app.cards.writable():
             return
         with self.desk_app.desk.store.transaction() as tx:
             for card in cards:
@@ -169,7 +169,7 @@ class MarkedCards(SearchableTableScreen):
         from deskwork.ui.screens.draft_dialogs import ConfirmScreen
 
         chosen = self.selected()
-        if not chosen or not self.desk_app.cards._writable():
+        if not chosen or not self.desk_app.cards.writable():
             return
 
         def confirmed(yes: bool | None) -> None:

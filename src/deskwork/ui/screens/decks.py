@@ -63,9 +63,10 @@ class DeckListScreen(Screen[Choice]):
 
     def reload(self) -> None:
         from deskwork.services import presets
+        from deskwork.services.due_today import deck_list
 
         desk = self.desk_app.desk
-        rows = presets.deck_list(desk)
+        rows = deck_list(desk)
         chosen = presets.load(desk)
         table = self.query_one(DataTable)
         keep = self.selected() if self.decks else self.studying
