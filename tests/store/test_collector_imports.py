@@ -170,3 +170,43 @@ def test_an_unarmed_import_still_freezes_what_it_made(tmp_path: Path, package: P
         desk.close()
         collector.arm()
     assert gc.get_freeze_count() == 0
+
+
+def test_an_export_gives_young_collections_no_big_container_to_walk(
+    tmp_path: Path, armed: None
+) -> None:
+    """The rows an export gathers for its collection and the sets of ids it has written hold
+    only leaves: out of the collector's walks, a young collection meeting them no longer
+    visits every row (a year's 250,000 answers: two collections of 14 ms holding the GIL)."""
+    desk = Desk.open(Paths(tmp_path / "d", tmp_path / "d"), clock=Clock())
+    with desk.store.transaction() as tx:
+        for n in range(30):
+            card = tx.put("cards", make_card(f"q{n}", anki_id=1_000 + n))
+            for k in range(100):
+                when = T0 - timedelta(hours=k + 1)
+                log = ReviewLog(card_id=card.id, rating=3, ts=when, state=CardState.REVIEW)
+                tx.append("reviews", log.model_copy(update={"anki": (5_000 * n + k, 0, 0, 0)}))
+    desk.store.compact()
+    export_file(desk, tmp_path / "first.apkg")  # modules imported, tables loaded
+    gc.collect()
+    gc.freeze()  # what exists before the export: out of the young generations
+    biggest: list[int] = []
+
+    def measure(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] < 2:
+            kinds = (list, set, dict)
+            young = [o for g in range(info["generation"] + 1) for o in gc.get_objects(g)]
+            biggest.append(max((len(o) for o in young if type(o) in kinds), default=0))
+
+    usual = gc.get_threshold()
+    gc.set_threshold(100, 10, usual[2])
+    gc.callbacks.append(measure)
+    try:
+        export_file(desk, tmp_path / "out.apkg")
+    finally:
+        gc.callbacks.remove(measure)
+        gc.set_threshold(*usual)
+        gc.unfreeze()
+        desk.close()
+    assert biggest  # young collections ran during the export
+    assert max(biggest) < 1_000, max(biggest)  # never its 3,000 rows or answer ids

@@ -214,3 +214,14 @@ def untracked_list() -> list[Any]:
     if untrack is not None:
         untrack(found)
     return found
+
+
+def untracked_set() -> set[Any]:
+    """A new set the collector does not walk (once `arm`ed), for ints or strings only: nothing in
+    it can refer back. A collection that meets a set visits every member — an export's set of
+    the 250,000 review ids it has written cost two young collections 14 ms each."""
+    found: set[Any] = set()
+    untrack = _untrack
+    if untrack is not None:
+        untrack(found)
+    return found
