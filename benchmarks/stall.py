@@ -104,6 +104,7 @@ class LatenessProbe:
         self.cpu: dict[str, list[float]] = {}  # the UI thread's CPU time of each timed op
         self.spans: dict[str, float] = {}
         self.notes: dict[str, str] = {}
+        self.extra: dict[str, dict[str, Any]] = {}  # figures taken between activities
         self.current = "idle"
         self._handle: asyncio.TimerHandle | None = None
         self._due = 0.0
@@ -280,8 +281,24 @@ class LatenessProbe:
                 row["op_cpu_p95_ms"] = round(pct(cpu, 95), 2)
             if name in self.notes:
                 row["note"] = self.notes[name]
+            row.update(self.extra.get(name, {}))
             result[name] = row
         return result
+
+
+def _collector_counts(idle: Any) -> tuple[int, int, int, int]:
+    return tuple(getattr(idle, k, 0) for k in ("collections", "overdue", "sweeps", "forced"))  # type: ignore[return-value]
+
+
+def _collector_row(idle: Any, before: tuple[int, int, int, int]) -> dict[str, int]:
+    """What the app's idle collector did during an activity (its collections, of them overdue,
+    its sweeps, of them forced) and the frozen set's size after it (counted between activities:
+    the count walks the frozen list)."""
+    now = _collector_counts(idle)
+    names = ("idle_collections", "idle_overdue", "idle_sweeps", "idle_sweeps_forced")
+    row = {k: b - a for k, a, b in zip(names, before, now, strict=True)}
+    row["frozen_after"] = gc.get_freeze_count()
+    return row
 
 
 # ---------------------------------------------------------------------- preparing the data
@@ -749,9 +766,12 @@ async def run_app(
             with probe.activity("idle"):
                 await asyncio.sleep(0.5)  # the app idle: its clock and timers ticking
             steps = Activities(Driver(app, pilot, probe), package, draft_id, typed, paste_bytes)
+            idle = getattr(app, "idle_collector", None)
             for name in APP_ACTIVITIES:
                 if not only or name in only:
+                    made = _collector_counts(idle)
                     await steps.run(name, timeout_s)
+                    probe.extra[name] = _collector_row(idle, made)
                     if pause_s:  # the user stops a moment: the app's idle work runs here
                         with probe.activity("pause"):
                             await asyncio.sleep(pause_s)

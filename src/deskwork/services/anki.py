@@ -17,11 +17,11 @@ from deskwork.interop import importing, read_user_file, require_file
 from deskwork.interop.anki import AnkiError, Deck, ImportLimits
 from deskwork.interop.limits import ANKI_TEXT
 from deskwork.services import presets
-from deskwork.services.anki_import import import_deck
+from deskwork.services.anki_import import import_deck, out_of_collections
 from deskwork.services.desk import Desk
 from deskwork.services.import_report import ALREADY_THERE, ImportReport, rows_text
 from deskwork.services.notes import ANKI_DECKS, stored_deck
-from deskwork.store.collector import untracked_list
+from deskwork.store.collector import exempt_all, exempt_dict, exempt_lists, untracked_list
 from deskwork.store.logs import Frozen, month_of
 from deskwork.store.store import no_gc
 
@@ -45,9 +45,17 @@ def read_file(
     deck there already matched ignoring case, as Anki does (`paper` goes into `Paper`)."""
     if deck_name:
         deck_name = stored_deck(desk, deck_name)
-    desk.store.froze = True  # unfrozen when the store closes
-    with importing(path), no_gc(freeze=True):  # hundreds of thousands of objects that all survive
-        return _read(path, desk, deck_name, progress)
+    # Hundreds of thousands of objects that all survive until the import: no collection while
+    # they are made, and none walks them after (see `out_of_collections`).
+    freeze = out_of_collections(desk)
+    with importing(path), no_gc(freeze=freeze):
+        deck = _read(path, desk, deck_name, progress)
+        if not freeze:
+            exempt_all(deck.cards)
+            exempt_all(deck.revlog)
+            exempt_lists([deck.cards, deck.revlog, *deck.history.values()])
+            exempt_dict(deck.history)
+        return deck
 
 
 def import_file(

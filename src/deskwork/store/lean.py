@@ -30,7 +30,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from deskwork.domain.records import every_field, on_record_model
-from deskwork.store.collector import armed, exempt
+from deskwork.store.collector import armed, exempt, exempt_dict
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -208,7 +208,7 @@ class Lean(Generic[M]):
         as the store holds them, and `docs` itself is returned."""
         if self._split or self._shares_values or armed():
             lean = self.__call__
-            return {doc_id: lean(doc) for doc_id, doc in docs.items()}
+            return exempt_dict({doc_id: lean(doc) for doc_id, doc in docs.items()})
         every = self._every
         for doc in docs.values():
             if doc.__pydantic_fields_set__ is not every:
@@ -219,4 +219,4 @@ class Lean(Generic[M]):
         """Every record of a decoded file made lean, keyed by its own `id` object (the key the
         JSON gave is a second int of the same value)."""
         lean = self.__call__
-        return {doc.id: lean(doc) for doc in docs.values()}  # type: ignore[attr-defined]
+        return exempt_dict({doc.id: lean(doc) for doc in docs.values()})  # type: ignore[attr-defined]

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Generic
 
 from deskwork.store.codec import Codec, InvalidRecord, T
+from deskwork.store.collector import exempt_dict
 
 MAX_SEGMENTS_PER_MONTH = 8
 ROWS_RESIDENT = 100_000  # loaded months kept up to this many entries (~55 MB of review rows)
@@ -249,14 +250,14 @@ class LogTable(Generic[T]):
         with self.lock:
             pending = dict(self.pending_put.get(month, {}))
             pending.update(docs)
-            self.pending_put[month] = pending
+            self.pending_put[month] = exempt_dict(pending)  # (copies: see collector.exempt_dict)
             deleted = self.pending_del.get(month)
             if deleted:
                 self.pending_del[month] = deleted - docs.keys()
             if month in self._loaded:
                 loaded = dict(self._loaded[month])
                 loaded.update(docs)
-                self._loaded[month] = loaded
+                self._loaded[month] = exempt_dict(loaded)
             self._changed(month)
 
     def _remove(self, month: str, doc_id: int) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Generic
 
 from deskwork.store.codec import Codec, T
+from deskwork.store.collector import exempt_dict
 from deskwork.store.repeats import record_number
 
 SHARD_SIZE = 2000
@@ -148,7 +149,7 @@ class Table(Generic[T]):
                 self._invalid[shard] = {
                     k: v for k, v in invalid.items() if not (k.isdigit() and int(k) in docs)
                 }
-            self._shards[shard] = merged
+            self._shards[shard] = exempt_dict(merged)  # (a copy: untracked again if it can be)
             self.dirty.add(shard)
 
     def _delete(self, doc_id: int) -> None:
