@@ -78,7 +78,7 @@ from deskwork.ui.panes.draft import DraftPane
 from deskwork.ui.panes.queue import QueuePane
 from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane, state_classes
-from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
+from deskwork.ui.themes import DEFAULT_THEME, desk_themes
 from deskwork.ui.widgets.footer import DeskFooter
 
 print("IMPORTED_S", time.perf_counter() - T0)
@@ -106,7 +106,7 @@ class Widgets(DeskAreas):
         self.desk = NoStore()
         self.drafts = NoDrafts()
         self.state = TimerState()
-        for theme in load_themes(bundled_themes_dir())[0]:
+        for theme in desk_themes(Path("/no-user-themes"))[0]:  # (the user has none)
             self.register_theme(theme)
         keymap, _ = resolve_keymap({}, ALL_COMMANDS, Path("config.toml"))
         self.set_keymap(keymap)

@@ -7,8 +7,8 @@ from pathlib import Path
 from deskwork.paths import Paths
 from deskwork.services import THEME, WELCOME_DONE, Desk
 from deskwork.ui.app import DeskworkApp
-from deskwork.ui.themes import bundled_themes_dir, load_themes
-from tests.helpers import Clock
+from deskwork.ui.themes import bundled_themes_dir, desk_themes, load_theme_file, load_themes
+from tests.helpers import Clock, child_json
 
 
 def test_bundled_themes_load_and_include_a_light_one() -> None:
@@ -71,3 +71,35 @@ async def test_unknown_configured_theme_falls_back(tmp_path: Path, clock: Clock)
         assert app.theme == "deskwork-dusk"
         assert any("no-such-theme" in n for n in app.startup_notes)
         await pilot.press("q")
+
+
+def test_each_bundled_theme_validates_and_a_start_builds_no_theme_validator(
+    tmp_path: Path,
+) -> None:
+    """The app reads deskwork's own theme files as written (`desk_themes`): each must pass the
+    checks a user's file passes, and reading them builds no validator (pydantic builds one on
+    first use, ~1.4 ms of every start); a user's file is still checked."""
+    shipped = {theme.name: theme for theme in desk_themes(tmp_path / "none")[0]}
+    for path in sorted(bundled_themes_dir().glob("*.toml")):
+        checked = load_theme_file(path)  # (raises, naming the problem, for a refused file)
+        assert shipped[checked.name] == checked
+    code = """
+import json, sys
+from pathlib import Path
+from deskwork.ui.themes import ThemeFile, desk_themes
+themes, problems = desk_themes(Path(sys.argv[1]))
+built = ThemeFile.__pydantic_complete__
+print(json.dumps([sorted(t.name for t in themes), problems, built]))
+"""
+    names, problems, built = child_json(code, str(tmp_path / "none"))
+    assert {"deskwork-dusk", "deskwork-paper", "deskwork-casablanca"} <= set(names)
+    assert problems == [] and built is False
+    (tmp_path / "themes").mkdir()
+    (tmp_path / "themes" / "deskwork-dusk.toml").write_text(
+        'name = "deskwork-dusk"\nprimary = "#010203"\n'
+    )
+    (tmp_path / "themes" / "bad.toml").write_text('name = "bad"\nprimary = "nope"\n')
+    themes, problems = desk_themes(tmp_path / "themes")
+    dusk = next(t for t in themes if t.name == "deskwork-dusk")
+    assert dusk.primary == "#010203"  # the user's file replaces the bundled theme of its name
+    assert len(problems) == 1 and "bad.toml" in problems[0]

@@ -47,7 +47,7 @@ from deskwork.ui.panes.review import ReviewPane
 from deskwork.ui.panes.timer import TimerPane, state_classes
 from deskwork.ui.remote_control import RemoteChannel, RemoteControl, RemoteWake
 from deskwork.ui.styles_cache_fix import install as fix_styles_cache
-from deskwork.ui.themes import bundled_themes_dir, load_themes
+from deskwork.ui.themes import desk_themes
 from deskwork.ui.timer_control import TimerControl
 from deskwork.ui.widgets.footer import DeskFooter
 from deskwork.ui.write_guard import WriteGuard, write_error_in
@@ -87,7 +87,7 @@ class DeskworkApp(HelpAndThemes):
         self.give_way = GiveWay()  # workers wait while the loop works (ui/give_way.py)
         self.day_end_text = ""
 
-        themes, theme_problems = load_themes(bundled_themes_dir(), desk.paths.user_themes)
+        themes, theme_problems = desk_themes(desk.paths.user_themes)
         self.startup_notes += theme_problems
         for theme in themes:
             self.register_theme(theme)

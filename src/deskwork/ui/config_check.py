@@ -11,13 +11,13 @@ from deskwork.paths import Paths
 from deskwork.toml_keys import where
 from deskwork.ui.commands import ALL_COMMANDS
 from deskwork.ui.keymap import resolve_keymap
-from deskwork.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
+from deskwork.ui.themes import DEFAULT_THEME, desk_themes
 
 
 def ui_problems(config: Config, paths: Paths) -> list[str]:
     """A message per refused key binding or theme, worded as the app's start-up notes."""
     _, problems = resolve_keymap(config.keys, ALL_COMMANDS, paths.config_file)
-    themes, theme_problems = load_themes(bundled_themes_dir(), paths.user_themes)
+    themes, theme_problems = desk_themes(paths.user_themes)
     problems += theme_problems
     names = set(BUILTIN_THEMES) | {theme.name for theme in themes}
     if config.ui.theme not in names:
