@@ -286,6 +286,21 @@ class LatenessProbe:
         return result
 
 
+def heap_kinds(top: int = 25) -> dict[str, int]:
+    """What a sweep of the frozen set walks: the objects the collector tracks or has frozen, by
+    type (module-qualified for classes of a package), the most common first."""
+    gc.unfreeze()
+    try:
+        kinds: dict[str, int] = {}
+        for obj in gc.get_objects():
+            kind = type(obj)
+            name = f"{kind.__module__.split('.')[0]}.{kind.__qualname__}"
+            kinds[name] = kinds.get(name, 0) + 1
+    finally:
+        gc.freeze()
+    return dict(sorted(kinds.items(), key=lambda kv: -kv[1])[:top])
+
+
 def _collector_counts(idle: Any) -> tuple[int, int, int, int]:
     return tuple(getattr(idle, k, 0) for k in ("collections", "overdue", "sweeps", "forced"))  # type: ignore[return-value]
 
@@ -727,6 +742,7 @@ async def run_app(
     only: tuple[str, ...] = (),
     pause_s: float = 0.0,
     watch_ms: float = 0.0,
+    heap: bool = False,
 ) -> dict[str, Any]:
     probe = LatenessProbe()
     probe.verbose = verbose
@@ -782,6 +798,7 @@ async def run_app(
             idle_ms = (time.perf_counter() - t) * 1000
             idle_cpu_ms = (time.thread_time() - cpu) * 1000
             tracked, frozen = idle_collector.tracked(), gc.get_freeze_count()
+            kinds = heap_kinds() if heap else None
             # ... and a sweep of the frozen set (unfreeze, collect, freeze): everything walked.
             t, cpu = time.perf_counter(), time.thread_time()
             gc.unfreeze()
@@ -800,6 +817,8 @@ async def run_app(
                 "gc_idle_sweeps": getattr(idle, "sweeps", None),
                 "gc_idle_sweeps_forced": getattr(idle, "forced", None),
             }
+            if kinds is not None:
+                collector_figures["gc_heap"] = kinds
             flusher = getattr(desk.store, "flusher", None)  # group commit (a tree without: none)
             if flusher is not None:  # (read before the app's close stops it)
                 collector_figures["group_commit_writes"] = flusher.kicks
@@ -841,6 +860,7 @@ def measure_stalls(
     only: tuple[str, ...] = (),
     pause_s: float = 0.0,
     watch_ms: float = 0.0,
+    heap: bool = False,
     worker_s: float = WORKER_BARE_S,
 ) -> dict[str, Any]:
     """Generate (or copy) the workload into `work`, prepare, run the app; the figures.
@@ -866,6 +886,7 @@ def measure_stalls(
             only=only,
             pause_s=pause_s,
             watch_ms=watch_ms,
+            heap=heap,
         )
     )
     rows = result["activities"]
@@ -945,6 +966,11 @@ def main() -> int:
         help="seconds of no input after each activity, as a user stops (its row: pause)",
     )
     parser.add_argument(
+        "--heap",
+        action="store_true",
+        help="after the last activity, what a sweep of the frozen set walks, by type (gc_heap)",
+    )
+    parser.add_argument(
         "--watch",
         type=float,
         default=0.0,
@@ -976,6 +1002,7 @@ def main() -> int:
             only=tuple(args.only),
             pause_s=args.pause,
             watch_ms=args.watch,
+            heap=args.heap,
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)

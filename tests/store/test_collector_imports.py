@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from deskwork.domain.cards import Card, CardState, ReviewLog
+from deskwork.domain.sessions import Session, SessionKind
 from deskwork.paths import Paths
 from deskwork.services import Desk
 from deskwork.services.anki import export_file, import_deck, read_file, release
@@ -47,6 +48,14 @@ def package(tmp_path: Path) -> Path:
     export_file(desk, path)
     desk.close()
     return path
+
+
+def _session(n: int) -> Session:
+    start = T0 - timedelta(hours=n + 1)
+    return Session(
+        kind=SessionKind.FOCUS, start=start, end=start + timedelta(minutes=25),
+        planned_s=1500, actual_s=1500, completed=True,
+    )  # fmt: skip
 
 
 class _Key:
@@ -210,3 +219,30 @@ def test_an_export_gives_young_collections_no_big_container_to_walk(
         desk.close()
     assert biggest  # young collections ran during the export
     assert max(biggest) < 1_000, max(biggest)  # never its 3,000 rows or answer ids
+
+
+def test_records_loaded_before_the_warm_up_armed_the_collector_are_untracked_by_it(
+    tmp_path: Path,
+) -> None:
+    """Start-up reads the desk's sessions (4,000 at the heavy year) and items before the
+    warm-up arms the collector: they are untracked then, not frozen with start-up and walked by
+    every sweep of the frozen set."""
+    data = tmp_path / "d"
+    desk = Desk.open(Paths(data, data), clock=Clock())
+    with desk.store.transaction() as tx:
+        for n in range(20):
+            tx.put("sessions", _session(n))
+    desk.close()
+    gc.unfreeze()
+    collector.disarm()
+    desk = Desk.open(Paths(data, data), clock=Clock())
+    try:
+        early = desk.store.sessions.all()  # read before arming, as the desk's first frame does
+        assert len(early) == 20 and all(map(gc.is_tracked, early))
+        assert desk.warm_up()
+        assert not any(map(gc.is_tracked, desk.store.sessions.all()))
+        shards = [s for s in desk.store.sessions._shards.values() if s]
+        assert shards and not any(map(gc.is_tracked, shards))
+    finally:
+        desk.close()
+        collector.arm()

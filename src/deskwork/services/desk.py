@@ -160,7 +160,8 @@ class Desk:
         is frozen once: long-lived, so no full collection needs to walk it again. What is garbage
         by then is collected first, not frozen with the rest (a short collection: the records
         are out of its way)."""
-        collector.arm()
+        if collector.arm():
+            self.store.exempt_loaded()  # what start-up read before (the sessions, the items)
         while self.store.cards.load_step():
             if cancelled():
                 return False

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Generic
 
 from deskwork.store.codec import Codec, InvalidRecord, T
-from deskwork.store.collector import exempt_dict
+from deskwork.store.collector import exempt_all, exempt_dict
 
 MAX_SEGMENTS_PER_MONTH = 8
 ROWS_RESIDENT = 100_000  # loaded months kept up to this many entries (~55 MB of review rows)
@@ -82,6 +82,16 @@ class LogTable(Generic[T]):
     def stamp(self, month: str) -> int:
         """A number that changes whenever the month's entries may have changed (cheap: no load)."""
         return self._stamps.setdefault(month, next(_stamps))
+
+    def exempt_loaded(self) -> int:
+        """The entries loaded before the collector was armed, out of its way now (see
+        `Table.exempt_loaded`); how many."""
+        done = 0
+        with self.lock:
+            for month, docs in self._loaded.items():
+                done += exempt_all(docs.values())
+                self._loaded[month] = exempt_dict(docs)
+        return done
 
     def _changed(self, month: str) -> None:
         self._stamps[month] = next(_stamps)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Generic
 
 from deskwork.store.codec import Codec, T
-from deskwork.store.collector import exempt_dict
+from deskwork.store.collector import exempt_all, exempt_dict
 from deskwork.store.repeats import record_number
 
 SHARD_SIZE = 2000
@@ -55,6 +55,16 @@ class Table(Generic[T]):
     @property
     def loaded(self) -> bool:
         return all(s in self._shards for s in self.files)
+
+    def exempt_loaded(self) -> int:
+        """The records loaded before the collector was armed, out of its way now as later ones
+        are (store/collector.py): each record, then its shard's dict; how many records."""
+        done = 0
+        with self._lock:
+            for shard, docs in self._shards.items():
+                done += exempt_all(docs.values())
+                self._shards[shard] = exempt_dict(docs)
+        return done
 
     def load_step(self) -> bool:
         """Load one more shard; False once everything is in memory."""
