@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Static
 
+from deskwork.paths import Paths
+from deskwork.services import Desk
+from deskwork.services.anki import export_file
 from deskwork.ui.screens.card_dialogs import TransferScreen
 from deskwork.ui.widgets.paths import complete_path
-from tests.helpers import Clock
+from tests.helpers import Clock, make_card
 from tests.ui.factory import desk_app, ready, until
 
 
@@ -95,3 +99,65 @@ async def test_the_export_dialog_asks_before_replacing_a_file(tmp_path: Path) ->
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert old.read_bytes()[:2] == b"PK", "replaced by the new export"
+
+
+def _package(tmp_path: Path) -> Path:
+    source = tmp_path / "source"
+    desk = Desk.open(Paths(source, source), clock=Clock())
+    with desk.store.transaction() as tx:
+        tx.put("cards", make_card("softmax", back="normalised exponentials"))
+    path = tmp_path / "made.apkg"
+    export_file(desk, path)
+    desk.close()
+    return path
+
+
+async def test_an_import_reads_a_bare_name_from_the_folder_exports_write_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export typed as a bare name goes to the exports folder; typed the same way in the
+    import dialog, the name is found there (the folder deskwork was started in first)."""
+    monkeypatch.chdir(tmp_path)  # where deskwork was started: the file is not here
+    package = _package(tmp_path)
+    app = desk_app(tmp_path / "app", Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        folder = app.desk.paths.exports_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(package, folder / "ml.apkg")
+        app.cards.import_deck()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, TransferScreen)
+        field = dialog.query_one("#transfer-path", Input)
+        field.value = "nope.apkg"
+        await pilot.press("enter")
+        await pilot.pause()
+        error = str(dialog.query_one("#transfer-error", Static).render())
+        assert error == f"no such file: nope.apkg (nor in {folder})"
+        field.value = "ml.apkg"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [c.front for c in app.desk.store.cards.all()] == ["softmax"]
+
+
+async def test_a_curriculum_import_reads_a_bare_name_from_the_exports_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = desk_app(tmp_path / "app", Clock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        folder = app.desk.paths.exports_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "plan.csv").write_text("title,notes\nDeep Learning book,chapters 1-5\n")
+        before = len(app.desk.store.items.all())
+        app.curriculum.import_file()
+        await pilot.pause()
+        field = app.screen.query_one("#title", Input)
+        field.value = "plan.csv"
+        await pilot.press("enter")
+        await until(pilot, lambda: len(app.desk.store.items.all()) > before, "imported")
+        titles = [i.title for i in app.desk.store.items.all()]
+        assert "Deep Learning book" in titles

@@ -54,6 +54,7 @@ class CardTransfer:
                     "path to .apkg, .colpkg, .txt or .csv",
                     suffixes=(".apkg", ".colpkg", ".txt", ".csv", ".tsv"),
                     must_exist=True,
+                    look_in=self.desk.paths.exports_dir,  # where an export's bare name went
                 ),
                 self._import_chosen,
             )

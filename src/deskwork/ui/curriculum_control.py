@@ -252,6 +252,7 @@ class CurriculumControl:
                 "path to .csv or .md",
                 path_suffixes=(".csv", ".md"),
                 must_exist=True,
+                look_in=self.app.desk.paths.exports_dir,  # where its export's bare name went
             ),
             chosen,
         )

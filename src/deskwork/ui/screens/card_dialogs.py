@@ -26,7 +26,7 @@ from deskwork.ui.screens.opening import OpensInSteps, yield_to_loop
 from deskwork.ui.screens.timer_dialogs import DIALOG_CSS
 from deskwork.ui.text_fields import CleanTextArea
 from deskwork.ui.widgets.paths import HINT as PATH_HINT
-from deskwork.ui.widgets.paths import PathInput, missing_file, user_file
+from deskwork.ui.widgets.paths import PathInput, found_file, missing_file, user_file
 from deskwork.ui.widgets.tags_input import TagsInput
 
 
@@ -205,7 +205,8 @@ class CardScreen(OpensInSteps, ModalScreen[None]):
 
 class TransferScreen(ModalScreen[tuple[str, str] | None]):
     """Asks for a file (with path completion) and optionally a deck to import or export; returns
-    (path, deck). For an import (`must_exist`) a missing file is said here, and the dialog stays;
+    (path, deck). For an import (`must_exist`) a missing file is said here, and the dialog stays
+    (a relative name is looked for in `look_in` too: the exports folder);
     for an export (`export_folder`: where a bare name goes) a file already there is replaced only
     after a second Enter on the same path."""
 
@@ -225,10 +226,12 @@ class TransferScreen(ModalScreen[tuple[str, str] | None]):
         must_exist: bool = False,
         initial: str = "",
         export_folder: Path | None = None,
+        look_in: Path | None = None,
         deck: str = "",
         ask_deck: bool = True,
     ) -> None:
         super().__init__()
+        self.look_in = look_in  # an import: a relative name not found is looked for here too
         self.deck = deck
         self.ask_deck = ask_deck  # False: the cards are chosen already (a search's): no deck
         self.export_folder = export_folder
@@ -254,11 +257,13 @@ class TransferScreen(ModalScreen[tuple[str, str] | None]):
         path = self.query_one("#transfer-path", Input).value.strip()
         if not path:
             return
-        problem = missing_file(path) if self.must_exist else ""
+        problem = missing_file(path, self.look_in) if self.must_exist else ""
         if problem:
             self.query_one("#transfer-error", Static).update(problem)
             self.query_one("#transfer-path", Input).focus()
             return
+        if self.must_exist:
+            path = str(found_file(path, self.look_in))
         if self.export_folder is not None and self._asks_to_replace(path):
             return
         deck = self.query_one("#transfer-deck", Input).value.strip() if self.ask_deck else ""

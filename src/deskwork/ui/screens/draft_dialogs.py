@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,7 +21,7 @@ from deskwork.domain.text import clean
 from deskwork.domain.wording import plural
 from deskwork.ui.key_hold import release_keys
 from deskwork.ui.widgets.paths import HINT as PATH_HINT
-from deskwork.ui.widgets.paths import PathInput, missing_file
+from deskwork.ui.widgets.paths import PathInput, found_file, missing_file
 from deskwork.ui.widgets.tags_input import TagsInput
 
 CSS = """
@@ -49,13 +50,16 @@ class PromptScreen(ModalScreen[str | None]):
         *,
         path_suffixes: tuple[str, ...] | None = None,
         must_exist: bool = False,
+        look_in: Path | None = None,
         initial: str = "",
         card_tags: bool = False,
     ) -> None:
         """`path_suffixes`: the answer is a file path (completed as typed); `must_exist`: a
-        missing file is said in the dialog, which stays open; `card_tags`: the answer is card
+        missing file is said in the dialog, which stays open (a relative name not found is
+        looked for in `look_in` too: the exports folder); `card_tags`: the answer is card
         tags (a paste of several lines keeps them all: ui/widgets/tags_input.py)."""
         super().__init__()
+        self.look_in = look_in
         self.question = question
         self.placeholder = placeholder
         self.path_suffixes = path_suffixes
@@ -81,11 +85,13 @@ class PromptScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()
-        problem = missing_file(value) if value and self.must_exist else ""
+        problem = missing_file(value, self.look_in) if value and self.must_exist else ""
         if problem:
             self.query_one("#prompt-error", Static).update(Text(problem, style="bold red"))
             release_keys(self.app)  # the dialog stays: what was typed after Enter goes in it
             return
+        if value and self.must_exist:
+            value = str(found_file(value, self.look_in))
         self.dismiss(value or None)
 
 

@@ -81,12 +81,28 @@ def user_file(text: str) -> Path:
     return Path(os.path.expanduser(text.strip()))
 
 
-def missing_file(text: str) -> str:
-    """ "no such file: PATH" (or "PATH is a folder"), or "" when the file is there."""
-    path = user_file(text)
+def missing_file(text: str, also_in: Path | None = None) -> str:
+    """ "no such file: PATH" (or "PATH is a folder"), or "" when the file is there (see
+    `found_file` for `also_in`)."""
+    path = found_file(text, also_in)
     if path.is_dir():
         return f"{path} is a folder, not a file"
-    return "" if path.exists() else f"no such file: {path}"
+    if path.exists():
+        return ""
+    looked = f" (nor in {also_in})" if also_in is not None and not path.is_absolute() else ""
+    return f"no such file: {path}{looked}"
+
+
+def found_file(text: str, also_in: Path | None = None) -> Path:
+    """The file typed in a path field to read from: as given (`~` expanded, a relative path
+    from the folder deskwork was started in), or — a relative name not found there — in
+    `also_in` when it is there: the exports folder, where an export's bare name went, so the
+    name an export was given imports it again."""
+    path = user_file(text)
+    if also_in is None or path.is_absolute() or path.exists():
+        return path
+    there = also_in / path
+    return there if there.exists() else path
 
 
 def export_target(text: str, folder: Path) -> Path:
